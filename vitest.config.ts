@@ -1,0 +1,29 @@
+import path from 'node:path'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// Three projects: the pure solver in Node, the API inside workerd against a real
+// local D1 with the real migrations, and the UI in headless Chromium on `wrangler dev`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'solver', include: ['test/solver/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+            },
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['./test/apply-migrations.ts'] },
+      },
+      {
+        test: { name: 'web', include: ['test/web/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
+      },
+    ],
+  },
+})

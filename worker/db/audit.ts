@@ -1,0 +1,14 @@
+import type { z } from '@hono/zod-openapi'
+import type { AuditEntry, AuditQuery } from '../schemas/audit'
+
+export async function selectAudit(db: D1Database, q: z.infer<typeof AuditQuery>): Promise<z.infer<typeof AuditEntry>[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, actor_id AS actorId, action, entity, entity_id AS entityId, detail, at FROM audit_log
+       WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2) AND (?3 IS NULL OR actor_id = ?3) AND (?4 IS NULL OR at >= ?4)
+       ORDER BY id DESC LIMIT ?5`,
+    )
+    .bind(q.entity ?? null, q.entityId ?? null, q.actorId ?? null, q.since ?? null, q.limit)
+    .all<{ detail: string } & Omit<z.infer<typeof AuditEntry>, 'detail'>>()
+  return results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }))
+}

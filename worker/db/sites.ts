@@ -1,0 +1,27 @@
+import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
+
+const COLUMNS = `id, name_zh AS nameZh, name_en AS nameEn, kind, province, city, lat, lng, created_at AS createdAt, updated_at AS updatedAt`
+
+export const selectSites = (db: D1Database, f: { province?: string; kind?: string }) =>
+  db
+    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id`)
+    .bind(f.province ?? null, f.kind ?? null)
+    .all<SiteT>()
+    .then((r) => r.results)
+
+export const selectSite = (db: D1Database, id: string) => db.prepare(`SELECT ${COLUMNS} FROM site WHERE id = ?1`).bind(id).first<SiteT>()
+
+export const insertSite = (db: D1Database, s: SiteCreateT, at: string) =>
+  db
+    .prepare('INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)')
+    .bind(s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, at)
+
+const PATCHABLE: Record<keyof SitePatchT, string> = {
+  nameZh: 'name_zh', nameEn: 'name_en', kind: 'kind', province: 'province', city: 'city', lat: 'lat', lng: 'lng',
+}
+
+export const updateSite = (db: D1Database, id: string, patch: SitePatchT, at: string) => {
+  const keys = Object.keys(patch) as (keyof SitePatchT)[]
+  const sets = keys.map((k, i) => `${PATCHABLE[k]} = ?${i + 3}`).join(', ')
+  return db.prepare(`UPDATE site SET updated_at = ?2, ${sets} WHERE id = ?1`).bind(id, at, ...keys.map((k) => patch[k]))
+}

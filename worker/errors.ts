@@ -1,0 +1,39 @@
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** The one error shape every endpoint answers with. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_input' }),
+      message: z.string(),
+      field: z.string().optional().openapi({ description: 'The request field at fault, as a dotted path', example: 'qty' }),
+    }),
+  })
+  .openapi('Error')
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422
+
+/** Thrown by services; rendered by the root app's onError. */
+export class ApiError extends Error {
+  constructor(readonly status: ErrorStatus, readonly code: string, message: string, readonly field?: string) {
+    super(message)
+  }
+}
+
+export const badRequest = (field: string, message: string, code = 'invalid_input') => new ApiError(400, code, message, field)
+export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `No ${what} ${id}`)
+export const conflict = (code: string, message: string, field?: string) => new ApiError(409, code, message, field)
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message)
+
+export const reply = (c: Context, status: ContentfulStatusCode, code: string, message: string, field?: string) =>
+  c.json({ error: { code, message, ...(field ? { field } : {}) } }, status)
+
+export const renderError = (err: Error, c: Context) => {
+  if (err instanceof ApiError) return reply(c, err.status, err.code, err.message, err.field)
+  if (err instanceof HTTPException) return reply(c, err.status as ContentfulStatusCode, 'bad_request', err.message)
+  console.error(err)
+  return reply(c, 500, 'internal', 'Internal error')
+}

@@ -1,0 +1,55 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from './env'
+import { renderError, reply } from './errors'
+import { authenticate } from './middleware/authenticate'
+import { audit } from './routes/audit'
+import { csv } from './routes/csv'
+import { movements } from './routes/movements'
+import { plans } from './routes/plans'
+import { requests } from './routes/requests'
+import { sites } from './routes/sites'
+import { stock } from './routes/stock'
+import { transfers } from './routes/transfers'
+import { warnings } from './routes/warnings'
+import { refreshAllWarnings } from './services/warnings'
+
+/** Any schema failure answers 400 naming the first field at fault. */
+const app = new OpenAPIHono<AppEnv>({
+  defaultHook: (result, c) => {
+    if (!result.success) {
+      const issue = result.error.issues[0]
+      return reply(c, 400, 'invalid_input', issue.message, issue.path.map(String).join('.') || undefined)
+    }
+  },
+})
+
+app.doc31('/api/openapi.json', {
+  openapi: '3.1.0',
+  info: { title: 'Blood dispatch API', version: '0.1.0', description: 'Regional blood stock, warnings, aid requests and transfer planning for Sichuan–Chongqing.' },
+})
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+app.get('/api/health', (c) => c.json({ ok: true }))
+
+app.use('/api/*', authenticate)
+app.route('/api/sites', sites)
+app.route('/api/stock', stock)
+app.route('/api/movements', movements)
+app.route('/api/csv', csv)
+app.route('/api/requests', requests)
+app.route('/api/warnings', warnings)
+app.route('/api/plans', plans)
+app.route('/api/transfers', transfers)
+app.route('/api/audit', audit)
+
+app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
+app.onError(renderError)
+
+export default {
+  fetch: app.fetch,
+  // Hourly: recompute warning levels so a change is recorded even when no stock moves.
+  scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
+    ctx.waitUntil(refreshAllWarnings(env.DB))
+  },
+} satisfies ExportedHandler<Env>
+
+export { app }

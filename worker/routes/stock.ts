@@ -1,0 +1,5 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../env'
+
+// Placeholder until this resource's routes land.
+export const stock = new OpenAPIHono<AppEnv>()

@@ -1,0 +1,48 @@
+import { z } from '@hono/zod-openapi'
+import { SiteId } from './common'
+
+export const SiteKind = z.enum(['center', 'station', 'storage']).openapi({ description: 'blood center, central blood station, or county storage point (储血点)' })
+
+export const Site = z
+  .object({
+    id: SiteId,
+    nameZh: z.string().openapi({ example: '成都市血液中心' }),
+    nameEn: z.string().openapi({ example: 'Chengdu Blood Center' }),
+    kind: SiteKind,
+    province: z.string().openapi({ example: 'Sichuan' }),
+    city: z.string().openapi({ example: 'Chengdu' }),
+    lat: z.number(),
+    lng: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Site')
+
+export const SiteCreate = z
+  .object({
+    id: SiteId,
+    nameZh: z.string().trim().min(1).max(100),
+    nameEn: z.string().trim().min(1).max(100),
+    kind: SiteKind,
+    province: z.string().trim().min(1).max(50),
+    city: z.string().trim().min(1).max(50),
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+  })
+  .strict()
+  .openapi('SiteCreate')
+
+export const SitePatch = SiteCreate.omit({ id: true })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one field to change' })
+  .openapi('SitePatch')
+
+export const SiteQuery = z.object({
+  province: z.string().optional(),
+  kind: SiteKind.optional(),
+})
+
+export type SiteT = z.infer<typeof Site>
+export type SiteCreateT = z.infer<typeof SiteCreate>
+export type SitePatchT = z.infer<typeof SitePatch>

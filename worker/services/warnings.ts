@@ -1,0 +1,2 @@
+// Placeholder until warning levels land.
+export async function refreshAllWarnings(_db: D1Database): Promise<void> {}
