@@ -4,6 +4,7 @@ import { renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { audit } from './routes/audit'
 import { csv } from './routes/csv'
+import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { plans } from './routes/plans'
 import { requests } from './routes/requests'
@@ -31,6 +32,7 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http
 app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', authenticate)
+app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)
 app.route('/api/movements', movements)
