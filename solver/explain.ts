@@ -1,0 +1,62 @@
+// Reason codes for unmet units. The checks follow the order in which a unit could fail to
+// reach the need: no compatible group anywhere, not in time, not in date, held by a reserve,
+// taken by competing needs. With a lexicographically optimal plan a usable unit that is left
+// over can only be blocked by a reserve cap, and a usable unit serving a lower-urgency need
+// cannot exist (moving it would be strictly better), so the codes are exact.
+import { isCompatible } from './compat'
+import type { Draw } from './solve'
+import { expiryThreshold, inTime } from './timing'
+import type { Prepared } from './prepare'
+import type { Unmet, Urgency } from './types'
+
+const URG: Urgency[] = ['emergency', 'urgent', 'routine']
+
+export function explainUnmet(p: Prepared, draws: Draw[], unmet: Unmet[]): void {
+  const usedByLot = new Map<number, number>()
+  const drawsByLot = new Map<number, Draw[]>()
+  for (const d of draws) {
+    usedByLot.set(d.lot.idx, (usedByLot.get(d.lot.idx) ?? 0) + d.qty)
+    let a = drawsByLot.get(d.lot.idx)
+    if (!a) drawsByLot.set(d.lot.idx, (a = []))
+    a.push(d)
+  }
+  for (const n of p.needs) {
+    const row = unmet[n.idx]!
+    if (row.qty <= 0) continue
+    const need = n.need
+    const c = need.component
+    let compatible = 0, inTimeUnits = 0, usable = 0, leftover = 0, higher = 0, sameOrLower = 0
+    const leftoverSites = new Set<string>()
+    for (const l of p.lots) {
+      if (l.lot.component !== c || l.lot.qty === 0 || !isCompatible(c, l.lot.abo, l.lot.rhd, need)) continue
+      compatible += l.lot.qty
+      const t = p.travel[l.site]![n.site]!
+      if (!inTime(p.nowMs, t, n.byMs)) continue
+      inTimeUnits += l.lot.qty
+      if (l.expMs < expiryThreshold(p.nowMs, t, p.minRemH[c])) continue
+      usable += l.lot.qty
+      const left = l.lot.qty - (usedByLot.get(l.idx) ?? 0)
+      if (left > 0) { leftover += left; leftoverSites.add(p.inst.sites[l.site]!.id) }
+      for (const d of drawsByLot.get(l.idx) ?? []) {
+        if (d.need.idx === n.idx) continue
+        if (d.need.tier < n.tier) higher += d.qty
+        else sameOrLower += d.qty
+      }
+    }
+    const what = `${need.component} ${need.abo}${need.rhd}`
+    if (compatible === 0) set(row, 'no_compatible_stock', `no ${c} stock compatible with ${need.abo}${need.rhd} anywhere in the region`)
+    else if (inTimeUnits === 0) set(row, 'none_in_time', `${compatible} compatible ${c} units exist but none can arrive by ${need.neededBy}`)
+    else if (usable === 0) set(row, 'insufficient_shelf_life', `${inTimeUnits} compatible ${c} units could arrive in time but would have less than ${p.minRemH[c]} h of life left on arrival`)
+    else if (leftover > 0) set(row, 'held_by_reserves', `${leftover} usable units at ${[...leftoverSites].join(', ')} are held back by reserves on outbound transfers`)
+    else if (higher > 0) set(row, 'used_by_higher_priority', `${higher} of the ${usable} usable units serve needs of higher urgency than ${need.urgency}`)
+    else if (sameOrLower > 0) set(row, 'insufficient_stock', `${usable} usable units for ${what}, shared with other ${URG[n.tier]} needs; not enough for all`)
+    else if (inTimeUnits > usable) set(row, 'insufficient_shelf_life', `only ${usable} usable units; ${inTimeUnits - usable} more could arrive in time but with too little life left`)
+    else if (compatible > inTimeUnits) set(row, 'none_in_time', `only ${usable} units can arrive by ${need.neededBy}; ${compatible - inTimeUnits} more compatible units are too far`)
+    else set(row, 'insufficient_stock', `only ${usable} compatible units in the region`)
+  }
+}
+
+function set(row: Unmet, reason: NonNullable<Unmet['reason']>, message: string) {
+  row.reason = reason
+  row.message = message
+}

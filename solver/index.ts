@@ -1,0 +1,15 @@
+// Public API of the pure planning solver (no I/O; imports nothing from worker/).
+import { parseInstance } from './instance-schema'
+import { solve } from './solve'
+import type { PlanResult } from './types'
+
+export { InstanceError, parseInstance, PlanInstanceSchema } from './instance-schema'
+export { solve } from './solve'
+export { isCompatible, preferenceRank } from './compat'
+export { DEFAULT_MIN_REMAINING_HOURS, greatCircleKm, travelMatrix } from './timing'
+export type * from './types'
+
+/** Validate then solve; throws InstanceError on bad input. */
+export function planFromJson(input: unknown): PlanResult {
+  return solve(parseInstance(input))
+}

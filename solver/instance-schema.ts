@@ -1,0 +1,124 @@
+// zod 4 schema of a plan instance, with the cross-field checks the contract asks for.
+// Descriptions are attached with .meta() so the API can publish the same schema in OpenAPI.
+import { z } from 'zod'
+import { ABOS, COMPONENTS, RHDS, URGENCIES } from './types'
+import type { Instance } from './types'
+
+const siteId = z.string().min(1).meta({ description: 'id of a site listed in `sites`' })
+const component = z.enum(COMPONENTS).meta({ description: 'WB whole blood, RBC red cells, PLT apheresis platelets, FFP fresh frozen plasma (100 mL units), CRYO cryoprecipitate' })
+const abo = z.enum(ABOS).meta({ description: 'ABO group' })
+const rhd = z.enum(RHDS).meta({ description: 'RhD type' })
+const dateTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 date-time, e.g. 2026-01-20T08:00:00Z' })
+const units = z.number().int().nonnegative().meta({ description: 'whole units, >= 0' })
+
+export const SiteSchema = z.object({
+  id: siteId,
+  name: z.string(),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+}).meta({ description: 'a site that holds stock or has a need' })
+
+export const LotSchema = z.object({
+  id: z.string().min(1).optional().meta({ description: 'lot id; a lot without one is named `#i` (its index in `lots`)' }),
+  site: siteId,
+  component,
+  abo,
+  rhd,
+  qty: units,
+  expiresAt: dateTime,
+}).meta({ description: 'stock on hand' })
+
+export const ReserveSchema = z.object({ site: siteId, component, abo, rhd, qty: units })
+  .meta({ description: 'safety stock: transfers out of the site may not take its stock of this component and group below qty; local needs may use it' })
+
+export const NeedSchema = z.object({
+  id: z.string().min(1),
+  site: siteId,
+  component,
+  abo,
+  rhd,
+  qty: units,
+  urgency: z.enum(URGENCIES),
+  neededBy: dateTime.optional().meta({ description: 'latest arrival; absent = any time' }),
+  allowRhPositive: z.boolean().optional().meta({ description: 'RhD+ units may serve this RhD− need (emergency, consent, no anti-D)' }),
+}).meta({ description: 'what a site must have' })
+
+export const OptionsSchema = z.object({
+  minRemainingHours: z.object(Object.fromEntries(COMPONENTS.map((c) => [c, z.number().nonnegative().optional()])) as Record<(typeof COMPONENTS)[number], z.ZodOptional<z.ZodNumber>>)
+    .strict().optional().meta({ description: 'hours of shelf life a unit must still have on arrival, per component (defaults WB 72, RBC 72, PLT 12, FFP 168, CRYO 168)' }),
+  mode: z.enum(['routine', 'disaster']).optional(),
+})
+
+export const PlanInstanceSchema = z.object({
+  now: dateTime.meta({ description: 'the moment the plan is made; arrival = now + travel hours' }),
+  sites: z.array(SiteSchema),
+  travelHours: z.record(z.string(), z.record(z.string(), z.number().nonnegative())).optional()
+    .meta({ description: 'road hours {from: {to: hours}}; a missing pair uses great-circle km × 1.3 / 60 km/h' }),
+  lots: z.array(LotSchema),
+  reserves: z.array(ReserveSchema).optional(),
+  needs: z.array(NeedSchema),
+  options: OptionsSchema.optional(),
+}).superRefine((inst, ctx) => {
+  // Cross-field checks: every referenced site exists, ids are unique.
+  const sites = new Set<string>()
+  inst.sites.forEach((s, i) => {
+    if (sites.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${s.id}"` })
+    sites.add(s.id)
+  })
+  const checkSite = (path: (string | number)[], id: string) => {
+    if (!sites.has(id)) ctx.addIssue({ code: 'custom', path, message: `unknown site "${id}"` })
+  }
+  const lotNames = new Set<string>()
+  inst.lots.forEach((l, i) => {
+    checkSite(['lots', i, 'site'], l.site)
+    const name = l.id ?? `#${i}`
+    if (lotNames.has(name)) ctx.addIssue({ code: 'custom', path: ['lots', i, 'id'], message: `duplicate lot id "${name}"` })
+    lotNames.add(name)
+  })
+  // a given id may collide with the implicit name of an earlier id-less lot
+  inst.reserves?.forEach((r, i) => checkSite(['reserves', i, 'site'], r.site))
+  const needIds = new Set<string>()
+  inst.needs.forEach((n, i) => {
+    checkSite(['needs', i, 'site'], n.site)
+    if (needIds.has(n.id)) ctx.addIssue({ code: 'custom', path: ['needs', i, 'id'], message: `duplicate need id "${n.id}"` })
+    needIds.add(n.id)
+  })
+  for (const [from, row] of Object.entries(inst.travelHours ?? {})) {
+    checkSite(['travelHours', from], from)
+    for (const to of Object.keys(row)) checkSite(['travelHours', from, to], to)
+  }
+}).meta({ description: 'A plan instance: stock, reserves and needs of a region at one moment (docs/plan-instance.md)' })
+
+export type PlanInstanceInput = z.input<typeof PlanInstanceSchema>
+
+/** Bad input: `field` is the dotted path of the first offending field, e.g. `lots.3.qty`. */
+export class InstanceError extends Error {
+  readonly field: string
+  readonly issues: { field: string; message: string }[]
+  constructor(issues: { field: string; message: string }[]) {
+    const first = issues[0] ?? { field: '', message: 'invalid instance' }
+    super(first.field ? `${first.field}: ${first.message}` : first.message)
+    this.name = 'InstanceError'
+    this.field = first.field
+    this.issues = issues
+  }
+}
+
+/** Validate unknown input into an Instance; throws InstanceError naming the field. */
+export function parseInstance(input: unknown): Instance {
+  const r = PlanInstanceSchema.safeParse(input)
+  if (r.success) return r.data as Instance
+  const issues = r.error.issues.map((iss) => ({ field: iss.path.map(String).join('.'), message: describeIssue(iss) }))
+  throw new InstanceError(issues)
+}
+
+function describeIssue(iss: z.core.$ZodIssue): string {
+  // zod's default messages are terse ("Invalid input"); make the common ones self-explanatory.
+  const last = iss.path[iss.path.length - 1]
+  if (iss.code === 'invalid_type' && iss.expected === 'int') return 'must be a whole number of units'
+  if (iss.code === 'invalid_type' && /received undefined/.test(iss.message)) return `required field "${String(last)}" is missing`
+  if (iss.code === 'too_small' && last === 'qty') return 'must not be negative'
+  if (iss.code === 'invalid_format' && iss.format === 'datetime') return 'must be an ISO-8601 date-time such as 2026-01-20T08:00:00Z'
+  if (iss.code === 'invalid_value') return `${iss.message}`
+  return iss.message
+}

@@ -1,0 +1,218 @@
+// Exact integer network algorithms on one residual graph:
+//  - Dinic max flow (used for the lexicographic unmet stage, one sink tier at a time);
+//  - primal-dual min-cost flow (Dijkstra with potentials, then a Dinic blocking flow on the
+//    zero-reduced-cost arcs), exact for integer capacities and integer costs.
+// Edge e and e^1 are a forward arc and its residual reverse.
+
+export const INF_CAP = 1e15
+
+export class FlowGraph {
+  n = 0
+  head: number[] = []
+  to: number[] = []
+  next: number[] = []
+  cap: number[] = []
+  cost: number[] = []
+  origCap: number[] = []
+  /** node potentials after minCostFlow: every residual arc has cost + pi[u] - pi[v] >= 0 */
+  pi: number[] = []
+
+  addNode(): number {
+    this.head.push(-1)
+    return this.n++
+  }
+  addEdge(u: number, v: number, cap: number, cost: number): number {
+    const e = this.to.length
+    this.to.push(v, u)
+    this.cap.push(cap, 0)
+    this.origCap.push(cap, 0)
+    this.cost.push(cost, -cost)
+    this.next.push(this.head[u]!, this.head[v]!)
+    this.head[u] = e
+    this.head[v] = e + 1
+    return e
+  }
+  from(e: number): number { return this.to[e ^ 1]! }
+  flow(e: number): number { return this.origCap[e]! - this.cap[e]! }
+  setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c - 0; this.cap[e ^ 1] = 0 }
+  resetFlows(): void {
+    for (let e = 0; e < this.cap.length; e++) this.cap[e] = this.origCap[e]!
+  }
+
+  // --- Dinic on the arcs accepted by `ok` (all residual arcs, or the zero-reduced-cost ones) ---
+  private level: Int32Array = new Int32Array(0)
+  private it: Int32Array = new Int32Array(0)
+  private queue: Int32Array = new Int32Array(0)
+
+  private bfs(s: number, t: number, ok: (e: number) => boolean): boolean {
+    const level = this.level
+    level.fill(-1)
+    let qh = 0, qt = 0
+    this.queue[qt++] = s
+    level[s] = 0
+    while (qh < qt) {
+      const u = this.queue[qh++]!
+      for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
+        const v = this.to[e]!
+        if (level[v] === -1 && this.cap[e]! > 0 && ok(e)) {
+          level[v] = level[u]! + 1
+          this.queue[qt++] = v
+        }
+      }
+    }
+    return level[t] !== -1
+  }
+
+  // Iterative DFS (deep chains would overflow recursion on large instances).
+  private blocking(s: number, t: number, ok: (e: number) => boolean): number {
+    const stackE: number[] = []
+    let total = 0
+    const level = this.level, it = this.it
+    for (;;) {
+      let u = stackE.length === 0 ? s : this.to[stackE[stackE.length - 1]!]!
+      if (u === t) {
+        let f = INF_CAP
+        for (const e of stackE) f = Math.min(f, this.cap[e]!)
+        for (const e of stackE) { this.cap[e] = this.cap[e]! - f; this.cap[e ^ 1] = this.cap[e ^ 1]! + f }
+        total += f
+        // restart from the first saturated arc
+        let k = 0
+        while (k < stackE.length && this.cap[stackE[k]!]! > 0) k++
+        stackE.length = k
+        continue
+      }
+      let advanced = false
+      for (let e = it[u]!; e !== -1; e = this.next[e]!) {
+        const v = this.to[e]!
+        if (this.cap[e]! > 0 && level[v] === level[u]! + 1 && ok(e)) {
+          it[u] = e
+          stackE.push(e)
+          advanced = true
+          break
+        }
+      }
+      if (!advanced) {
+        it[u] = -1
+        level[u] = -1 // dead end
+        if (stackE.length === 0) return total
+        const back = stackE.pop()!
+        const pu = this.to[back ^ 1]!
+        it[pu] = this.next[it[pu]!]!
+        u = pu
+      }
+    }
+  }
+
+  private ensureScratch(): void {
+    if (this.level.length !== this.n) {
+      this.level = new Int32Array(this.n)
+      this.it = new Int32Array(this.n)
+      this.queue = new Int32Array(this.n)
+    }
+  }
+
+  private dinic(s: number, t: number, ok: (e: number) => boolean): number {
+    this.ensureScratch()
+    let total = 0
+    while (this.bfs(s, t, ok)) {
+      for (let u = 0; u < this.n; u++) this.it[u] = this.head[u]!
+      total += this.blocking(s, t, ok)
+    }
+    return total
+  }
+
+  /** Augment a maximum flow from s to t on the current residual graph. */
+  maxFlow(s: number, t: number): number {
+    return this.dinic(s, t, () => true)
+  }
+
+  /**
+   * Min-cost maximum flow from s to t starting from zero flow (all costs must be >= 0).
+   * Returns [flow, cost]. Leaves valid potentials in `pi`.
+   */
+  minCostFlow(s: number, t: number): [number, number] {
+    this.ensureScratch()
+    const n = this.n
+    const pi = new Float64Array(n)
+    const dist = new Float64Array(n)
+    const done = new Uint8Array(n)
+    const heap = new MinHeap(n)
+    let flow = 0
+    for (;;) {
+      dist.fill(Infinity)
+      done.fill(0)
+      dist[s] = 0
+      heap.push(s, 0)
+      let D = Infinity
+      while (heap.size > 0) {
+        const u = heap.pop()
+        if (done[u]) continue
+        done[u] = 1
+        if (u === t) { D = dist[u]!; break }
+        const du = dist[u]!
+        for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
+          if (this.cap[e]! <= 0) continue
+          const v = this.to[e]!
+          const nd = du + this.cost[e]! + pi[u]! - pi[v]!
+          if (nd < dist[v]!) { dist[v] = nd; heap.push(v, nd) }
+        }
+      }
+      heap.clear()
+      if (D === Infinity) break
+      for (let v = 0; v < n; v++) pi[v] = pi[v]! + Math.min(dist[v]!, D)
+      // all shortest paths now have zero reduced cost: push a maximum flow along them
+      const ok = (e: number) => this.cost[e]! + pi[this.to[e ^ 1]!]! - pi[this.to[e]!]! === 0
+      const f = this.dinic(s, t, ok)
+      if (f === 0) break // cannot happen with exact integer costs; guards against a loop
+      flow += f
+    }
+    this.pi = Array.from(pi)
+    let cost = 0
+    for (let e = 0; e < this.to.length; e += 2) cost += this.flow(e) * this.cost[e]!
+    return [flow, cost]
+  }
+
+  reducedCost(e: number): number {
+    return this.cost[e]! + this.pi[this.from(e)]! - this.pi[this.to[e]!]!
+  }
+}
+
+class MinHeap {
+  private keys: Float64Array
+  private vals: Int32Array
+  size = 0
+  constructor(cap: number) {
+    this.keys = new Float64Array(Math.max(16, cap * 4))
+    this.vals = new Int32Array(Math.max(16, cap * 4))
+  }
+  clear() { this.size = 0 }
+  push(v: number, k: number) {
+    if (this.size === this.keys.length) {
+      const nk = new Float64Array(this.size * 2); nk.set(this.keys); this.keys = nk
+      const nv = new Int32Array(this.size * 2); nv.set(this.vals); this.vals = nv
+    }
+    let i = this.size++
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if (this.keys[p]! <= k) break
+      this.keys[i] = this.keys[p]!; this.vals[i] = this.vals[p]!
+      i = p
+    }
+    this.keys[i] = k; this.vals[i] = v
+  }
+  pop(): number {
+    const top = this.vals[0]!
+    const k = this.keys[--this.size]!, v = this.vals[this.size]!
+    let i = 0
+    for (;;) {
+      let c = 2 * i + 1
+      if (c >= this.size) break
+      if (c + 1 < this.size && this.keys[c + 1]! < this.keys[c]!) c++
+      if (this.keys[c]! >= k) break
+      this.keys[i] = this.keys[c]!; this.vals[i] = this.vals[c]!
+      i = c
+    }
+    this.keys[i] = k; this.vals[i] = v
+    return top
+  }
+}

@@ -1,0 +1,153 @@
+// Orchestrates the solve: per component, (1) lexicographic maximum coverage by tier with Dinic,
+// (2) min-cost flow with those tier totals fixed, (3) fair-shares stage on the optimal face,
+// then decomposes the flow into lot-level allocations and transfers.
+import { explainUnmet } from './explain'
+import { balanceBurden } from './fairness'
+import { buildComponentModel, expiryCost, type Block, type ComponentModel } from './model'
+import { prepare, type PLot, type PNeed, type Prepared } from './prepare'
+import type { Allocation, Component, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
+import { COMPONENTS, URGENCIES } from './types'
+
+/** units of lot `lot` given to need `need` */
+export interface Draw { lot: PLot; need: PNeed; qty: number; rank: number; travelH: number }
+
+export function solve(inst: Instance): PlanResult {
+  const p = prepare(inst)
+  const draws: Draw[] = []
+  const fairness: PlanSummary['fairness'] = []
+  let objective = 0
+  for (const c of COMPONENTS) {
+    const lots = p.lots.filter((l) => l.lot.component === c)
+    const needs = p.needs.filter((n) => n.need.component === c)
+    if (needs.length === 0) continue
+    const m = buildComponentModel(p, c, lots, needs)
+    // (1) fewest unmet emergency units, then urgent, then routine: successive maximum flows
+    // to each tier's sink; later augmenting paths may pass through an earlier tier's sink
+    // (re-routing which need of that tier is served) but never lower its total.
+    const totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+    // (2) cheapest plan among those with exactly these totals.
+    m.g.resetFlows()
+    m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
+    const [flow, cost] = m.g.minCostFlow(m.S, m.T)
+    if (flow !== totals[0]! + totals[1]! + totals[2]!) throw new Error(`internal: ${c} flow ${flow} != ${totals.join('+')}`)
+    objective += cost
+    // (3) among cheapest plans, spread the burden over donor stations
+    fairness.push(balanceBurden(m))
+    draws.push(...decompose(p, m))
+  }
+  return buildResult(p, draws, objective, fairness)
+}
+
+/** Turn block flows into lot → need draws: remote needs (most demanding class first) take the
+ *  nearest-expiry free units that qualify, local needs take the rest of the units used. */
+function decompose(p: Prepared, m: ComponentModel): Draw[] {
+  const out: Draw[] = []
+  for (const b of m.blocks) decomposeBlock(m, b, out)
+  return out
+}
+
+function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
+  const g = m.g
+  const free = new Map<number, number>() // lot idx → free units used
+  const locked = new Map<number, number>()
+  for (const a of b.lotArcs) {
+    const f = g.flow(a.edge)
+    if (f > 0) (a.locked ? locked : free).set(a.lot.idx, ((a.locked ? locked : free).get(a.lot.idx) ?? 0) + f)
+  }
+  const clsOfLot = new Map<number, number>()
+  for (const a of b.lotArcs) if (!a.locked) clsOfLot.set(a.lot.idx, a.cls)
+  const remote = b.needArcs.filter((a) => !a.local && g.flow(a.edge) > 0).sort((x, y) => y.cls - x.cls || x.need.idx - y.need.idx)
+  for (const a of remote) {
+    let want = g.flow(a.edge)
+    for (const l of b.lots) { // b.lots is sorted by expiry
+      if (want === 0) break
+      const have = free.get(l.idx) ?? 0
+      if (have === 0 || (clsOfLot.get(l.idx) ?? 0) < a.cls) continue
+      const q = Math.min(have, want)
+      free.set(l.idx, have - q)
+      want -= q
+      out.push({ lot: l, need: a.need, qty: q, rank: a.rank, travelH: a.travelH })
+    }
+    if (want !== 0) throw new Error('internal: remote decomposition failed')
+  }
+  const local = b.needArcs.filter((a) => a.local && g.flow(a.edge) > 0).sort((x, y) => x.need.idx - y.need.idx)
+  for (const a of local) {
+    let want = g.flow(a.edge)
+    for (const l of b.lots) {
+      if (want === 0) break
+      for (const pool of [locked, free]) {
+        const have = pool.get(l.idx) ?? 0
+        const q = Math.min(have, want)
+        if (q === 0) continue
+        pool.set(l.idx, have - q)
+        want -= q
+        out.push({ lot: l, need: a.need, qty: q, rank: a.rank, travelH: 0 })
+      }
+    }
+    if (want !== 0) throw new Error('internal: local decomposition failed')
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100
+
+function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: PlanSummary['fairness']): PlanResult {
+  const siteId = (i: number) => p.inst.sites[i]!.id
+  // allocations: one per (need, fromSite, group), lots merged, in need order then site order
+  const allocMap = new Map<string, Allocation & { _n: number; _s: number }>()
+  const served = new Map<number, number>()
+  for (const d of draws) {
+    const l = d.lot.lot
+    served.set(d.need.idx, (served.get(d.need.idx) ?? 0) + d.qty)
+    const k = `${d.need.idx}|${d.lot.site}|${l.abo}${l.rhd}`
+    let a = allocMap.get(k)
+    if (!a) {
+      a = { need: d.need.need.id, fromSite: siteId(d.lot.site), abo: l.abo, rhd: l.rhd, qty: 0, lots: [],
+        substitution: l.abo !== d.need.need.abo || l.rhd !== d.need.need.rhd, preferenceRank: d.rank,
+        travelHours: round2(d.travelH), _n: d.need.idx, _s: d.lot.site }
+      allocMap.set(k, a)
+    }
+    a.qty += d.qty
+    const existing = a.lots.find((x) => x.id === d.lot.name)
+    if (existing) existing.qty += d.qty
+    else a.lots.push({ id: d.lot.name, qty: d.qty })
+  }
+  const allocations = [...allocMap.values()]
+    .sort((x, y) => x._n - y._n || x._s - y._s || x.preferenceRank - y.preferenceRank || (x.abo + x.rhd).localeCompare(y.abo + y.rhd))
+    .map(({ _n, _s, ...a }) => a)
+  // transfers: allocations between different sites, summed per from, to, component and group
+  const trMap = new Map<string, Transfer & { _f: number; _t: number }>()
+  for (const d of draws) {
+    if (d.lot.site === d.need.site) continue
+    const l = d.lot.lot
+    const k = `${d.lot.site}|${d.need.site}|${l.component}|${l.abo}${l.rhd}`
+    let t = trMap.get(k)
+    if (!t) {
+      t = { from: siteId(d.lot.site), to: siteId(d.need.site), component: l.component, abo: l.abo, rhd: l.rhd, qty: 0,
+        etaHours: round2(d.travelH), needs: [], _f: d.lot.site, _t: d.need.site }
+      trMap.set(k, t)
+    }
+    t.qty += d.qty
+    if (!t.needs.includes(d.need.need.id)) t.needs.push(d.need.need.id)
+  }
+  const transfers = [...trMap.values()]
+    .sort((x, y) => x._f - y._f || x._t - y._t || x.component.localeCompare(y.component) || (x.abo + x.rhd).localeCompare(y.abo + y.rhd))
+    .map(({ _f, _t, ...t }) => t)
+  const unmet: Unmet[] = p.needs.map((n) => ({ need: n.need.id, qty: n.need.qty - (served.get(n.idx) ?? 0) }))
+  explainUnmet(p, draws, unmet)
+  const zero = () => ({ emergency: 0, urgent: 0, routine: 0 })
+  const summary: PlanSummary = {
+    demandUnits: zero(), unmetUnits: zero(),
+    allocatedUnits: draws.reduce((a, d) => a + d.qty, 0),
+    transferredUnits: transfers.reduce((a, t) => a + t.qty, 0),
+    substitutedUnits: allocations.reduce((a, x) => a + (x.substitution ? x.qty : 0), 0),
+    fairness,
+  }
+  p.needs.forEach((n, i) => {
+    summary.demandUnits[n.need.urgency] += n.need.qty
+    summary.unmetUnits[n.need.urgency] += unmet[i]!.qty
+  })
+  void URGENCIES
+  void expiryCost
+  return { status: 'optimal', allocations, transfers, unmet, objective, summary }
+}
+export type { Component }

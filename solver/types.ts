@@ -1,0 +1,106 @@
+// Plain data types of the planning contract (docs/plan-instance.md).
+// The zod schema in instance-schema.ts validates input into these shapes.
+
+export const COMPONENTS = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO'] as const
+export type Component = (typeof COMPONENTS)[number]
+export const ABOS = ['O', 'A', 'B', 'AB'] as const
+export type Abo = (typeof ABOS)[number]
+export const RHDS = ['+', '-'] as const
+export type Rhd = (typeof RHDS)[number]
+export const URGENCIES = ['emergency', 'urgent', 'routine'] as const
+export type Urgency = (typeof URGENCIES)[number]
+
+export interface Site { id: string; name: string; lat: number; lng: number }
+export interface Lot {
+  id?: string
+  site: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  expiresAt: string
+}
+export interface Reserve { site: string; component: Component; abo: Abo; rhd: Rhd; qty: number }
+export interface Need {
+  id: string
+  site: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  urgency: Urgency
+  neededBy?: string
+  allowRhPositive?: boolean
+}
+export interface Options {
+  minRemainingHours?: Partial<Record<Component, number>>
+  mode?: 'routine' | 'disaster'
+}
+export interface Instance {
+  now: string
+  sites: Site[]
+  travelHours?: Record<string, Record<string, number>>
+  lots: Lot[]
+  reserves?: Reserve[]
+  needs: Need[]
+  options?: Options
+}
+
+export interface AllocationLot { id: string; qty: number }
+export interface Allocation {
+  need: string
+  fromSite: string
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  lots: AllocationLot[]
+  /** true when the donor group differs from the need's group */
+  substitution: boolean
+  /** 0 = identical group; higher = later in the clinical preference order */
+  preferenceRank: number
+  /** road hours from fromSite to the need's site (0 for local use) */
+  travelHours: number
+}
+export interface Transfer {
+  from: string
+  to: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  etaHours: number
+  /** ids of the needs this transfer serves */
+  needs: string[]
+}
+export type UnmetReason =
+  | 'no_compatible_stock'
+  | 'none_in_time'
+  | 'insufficient_shelf_life'
+  | 'held_by_reserves'
+  | 'used_by_higher_priority'
+  | 'insufficient_stock'
+export interface Unmet {
+  need: string
+  qty: number
+  reason?: UnmetReason
+  message?: string
+}
+export interface UrgencyCounts { emergency: number; urgent: number; routine: number }
+export interface PlanSummary {
+  demandUnits: UrgencyCounts
+  unmetUnits: UrgencyCounts
+  allocatedUnits: number
+  transferredUnits: number
+  substitutedUnits: number
+  /** fairness stage: largest share of a donor station's stock sent out, per component solved */
+  fairness: { component: Component; maxShare: number; method: 'javascript-lp-solver' | 'not-needed' | 'skipped-too-large' }[]
+}
+export interface PlanResult {
+  status: 'optimal'
+  allocations: Allocation[]
+  transfers: Transfer[]
+  unmet: Unmet[]
+  /** preference-tier cost of the plan (after the lexicographic unmet totals); see solver/README.md */
+  objective: number
+  summary: PlanSummary
+}
