@@ -1,0 +1,44 @@
+// fast-check generator of small random instances that exercise every rule: mixed groups with
+// many RhD− units, deadlines that exclude far stations, short expiries, reserves, travelHours.
+import fc from 'fast-check'
+import type { Instance } from '../../solver/types'
+
+const NOW = Date.parse('2026-03-01T06:00:00Z')
+const iso = (h: number) => new Date(NOW + h * 3_600_000).toISOString()
+const COMPONENTS = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO'] as const
+const ABOS = ['O', 'A', 'B', 'AB'] as const
+
+export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeeds?: number } = {}): fc.Arbitrary<Instance> {
+  const maxSites = opts.maxSites ?? 5, maxLots = opts.maxLots ?? 14, maxNeeds = opts.maxNeeds ?? 8
+  return fc.record({
+    nSites: fc.integer({ min: 1, max: maxSites }),
+    comps: fc.subarray([...COMPONENTS], { minLength: 1, maxLength: 3 }),
+    seedLots: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 20 }), expH: fc.integer({ min: -10, max: 400 }), id: fc.boolean() }), { maxLength: maxLots }),
+    seedNeeds: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 15 }), urg: fc.constantFrom('emergency', 'urgent', 'routine' as const), byH: fc.option(fc.integer({ min: -1, max: 12 })), allowPos: fc.boolean() }), { maxLength: maxNeeds }),
+    seedRes: fc.array(fc.record({ l: fc.nat(), qty: fc.integer({ min: 0, max: 25 }) }), { maxLength: 3 }),
+    coords: fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 })), { minLength: maxSites, maxLength: maxSites }),
+    travel: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 6 }),
+    minRem: fc.option(fc.record({ PLT: fc.integer({ min: 0, max: 48 }), RBC: fc.integer({ min: 0, max: 200 }) })),
+  }).map((r) => {
+    const sites = Array.from({ length: r.nSites }, (_, i) => ({ id: `S${i}`, name: `Site ${i}`, lat: 28.5 + r.coords[i]![0] / 100, lng: 103 + r.coords[i]![1] / 100 }))
+    const site = (k: number) => sites[k % sites.length]!.id
+    const comp = (k: number) => r.comps[k % r.comps.length]!
+    const lots = r.seedLots.map((l, i) => ({
+      ...(l.id ? { id: `L${i}` } : {}), site: site(l.s), component: comp(l.c), abo: l.abo, rhd: (l.neg ? '-' : '+') as '+' | '-', qty: l.qty,
+      expiresAt: iso(comp(l.c) === 'PLT' ? l.expH / 8 : comp(l.c) === 'FFP' || comp(l.c) === 'CRYO' ? 100 + l.expH : l.expH),
+    }))
+    const needs = r.seedNeeds.map((n, j) => ({
+      id: `N${j}`, site: site(n.s), component: comp(n.c), abo: n.abo, rhd: (n.neg ? '-' : '+') as '+' | '-', qty: n.qty, urgency: n.urg,
+      ...(n.byH === null ? {} : { neededBy: iso(n.byH) }), ...(n.allowPos ? { allowRhPositive: true } : {}),
+    }))
+    const reserves = lots.length === 0 ? [] : r.seedRes.map((x) => {
+      const l = lots[x.l % lots.length]!
+      return { site: l.site, component: l.component, abo: l.abo, rhd: l.rhd, qty: x.qty }
+    })
+    const travelHours: Record<string, Record<string, number>> = {}
+    for (const [a, b, h] of r.travel) (travelHours[site(a)] ??= {})[site(b)] = h / 2
+    const inst: Instance = { now: iso(0), sites, travelHours, lots, reserves, needs }
+    if (r.minRem) inst.options = { minRemainingHours: r.minRem }
+    return inst
+  })
+}

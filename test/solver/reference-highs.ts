@@ -1,0 +1,61 @@
+// Independent reference: the plain lot × need LP solved lexicographically by HiGHS (WASM).
+// Three solves: min unmet emergency; fix it; min unmet urgent; fix it; min unmet routine.
+import type { Instance } from '../../solver/types'
+import { outboundLimits, usable } from './rules'
+
+export interface UnmetByUrgency { emergency: number; urgent: number; routine: number }
+type Highs = { solve: (lp: string, opts?: Record<string, unknown>) => { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> } }
+
+let highsPromise: Promise<Highs> | undefined
+export function loadHighs(): Promise<Highs> {
+  highsPromise ??= import('highs').then(async (m) => (await (m.default as unknown as () => Promise<Highs>)()))
+  return highsPromise
+}
+
+/** Build the LP once: constraint lines shared by the three solves. */
+export function buildReferenceLp(inst: Instance) {
+  const rows: string[] = []
+  const xByLot = new Map<number, string[]>()
+  const xByNeed = new Map<number, string[]>()
+  const outbound = new Map<string, string[]>()
+  const limits = outboundLimits(inst)
+  for (let i = 0; i < inst.lots.length; i++) {
+    const l = inst.lots[i]!
+    for (let j = 0; j < inst.needs.length; j++) {
+      if (!usable(inst, i, j)) continue
+      const v = `x${i}_${j}`
+      ;(xByLot.get(i) ?? xByLot.set(i, []).get(i)!).push(v)
+      ;(xByNeed.get(j) ?? xByNeed.set(j, []).get(j)!).push(v)
+      const n = inst.needs[j]!
+      const k = `${l.site}|${l.component}|${l.abo}|${l.rhd}`
+      if (n.site !== l.site && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
+    }
+  }
+  const sum = (vs: string[]) => vs.map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`)).join('').slice(3)
+  for (const [i, vs] of xByLot) rows.push(` lot${i}: ${sum(vs)} <= ${inst.lots[i]!.qty}`)
+  inst.needs.forEach((n, j) => rows.push(` need${j}: ${sum([...(xByNeed.get(j) ?? []), `u${j}`])} = ${n.qty}`))
+  let r = 0
+  for (const [k, vs] of outbound) rows.push(` res${r++}: ${sum(vs)} <= ${limits.get(k)}`)
+  return rows
+}
+
+export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
+  const highs = await loadHighs()
+  const rows = buildReferenceLp(inst)
+  const fixed: string[] = []
+  const out: UnmetByUrgency = { emergency: 0, urgent: 0, routine: 0 }
+  for (const urg of ['emergency', 'urgent', 'routine'] as const) {
+    const us = inst.needs.map((n, j) => (n.urgency === urg ? `u${j}` : '')).filter(Boolean)
+    if (us.length === 0) continue
+    const obj = us.join(' + ')
+    const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\nEnd\n`
+    const res = highs.solve(lp, { output_flag: false })
+    if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
+    const v = res.ObjectiveValue
+    const k = Math.round(v)
+    if (Math.abs(v - k) > 1e-6) throw new Error(`reference LP optimum not integral: ${v}`)
+    out[urg] = k
+    fixed.push(` fix_${urg}: ${obj} <= ${k + 1e-7}`)
+  }
+  return out
+}
