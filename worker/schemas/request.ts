@@ -1,0 +1,76 @@
+import { z } from '@hono/zod-openapi'
+import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
+
+export const RequestStatus = z
+  .enum(['open', 'planned', 'partly_fulfilled', 'fulfilled', 'cancelled'])
+  .openapi({ description: 'open → planned (a plan covers it) → partly_fulfilled / fulfilled as transfers arrive; cancelled by its station or a coordinator', example: 'open' })
+
+/** A comma-separated rare-antigen profile, e.g. `Fy(a-),Jk(a-b-)`; stored normalised (trimmed, no empties). */
+export const Antigens = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9()+\-,\s]*$/, 'Antigens are a comma-separated list such as Fy(a-),Jk(a-b-)')
+  .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean).join(','))
+  .openapi({ description: 'Required rare antigen profile, comma-separated', example: 'Fy(a-)' })
+
+export const AidRequest = z
+  .object({
+    id: z.string().openapi({ example: 'req_0123456789abcdef' }),
+    siteId: SiteId,
+    component: ComponentCode,
+    abo: Abo,
+    rhd: Rhd,
+    antigens: z.string().openapi({ description: "'' when none", example: '' }),
+    qty: z.number().int().openapi({ example: 20 }),
+    fulfilledQty: z.number().int().openapi({ example: 0 }),
+    urgency: Urgency,
+    neededBy: z.string().nullable().openapi({ example: '2026-11-24T08:00:00.000Z' }),
+    allowRhPositive: z.boolean().openapi({ description: 'For an RhD-negative emergency need: RhD-positive units accepted (consent given)' }),
+    reason: z.string(),
+    status: RequestStatus,
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('AidRequest')
+
+export const AidRequestCreate = z
+  .object({
+    siteId: SiteId,
+    component: ComponentCode,
+    abo: Abo,
+    rhd: Rhd,
+    qty: z.number().int('qty must be a whole number of units').positive('qty must be at least 1').max(100_000).openapi({ example: 20 }),
+    urgency: Urgency,
+    neededBy: IsoDateTime.refine((v) => Date.parse(v) > Date.now(), 'neededBy must be in the future'),
+    reason: z.string().trim().min(1, 'Give a reason').max(1000).openapi({ example: '宫外孕大出血，O型红细胞告急' }),
+    allowRhPositive: z.boolean().optional().openapi({ description: 'Only for an RhD-negative emergency need, with consent' }),
+    antigens: Antigens.optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.allowRhPositive && r.rhd !== '-')
+      ctx.addIssue({ code: 'custom', path: ['allowRhPositive'], message: 'allowRhPositive only applies to an RhD-negative need' })
+    else if (r.allowRhPositive && r.urgency !== 'emergency')
+      ctx.addIssue({ code: 'custom', path: ['allowRhPositive'], message: 'RhD-positive units for an RhD-negative patient only in an emergency' })
+  })
+  .openapi('AidRequestCreate')
+
+export const AidRequestCancel = z
+  .object({ reason: z.string().trim().max(1000).optional() })
+  .strict()
+  .openapi('AidRequestCancel')
+
+export const AidRequestQuery = z.object({
+  site: SiteId.optional(),
+  status: RequestStatus.optional(),
+  urgency: Urgency.optional(),
+  component: ComponentCode.optional(),
+  since: IsoDateTime.optional().openapi({ description: 'Only requests filed at or after this time' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+
+export type AidRequestT = z.infer<typeof AidRequest>
+export type AidRequestCreateT = z.infer<typeof AidRequestCreate>
+export type AidRequestQueryT = z.infer<typeof AidRequestQuery>
+export type RequestStatusT = z.infer<typeof RequestStatus>
