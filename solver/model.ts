@@ -5,9 +5,10 @@
 //                    └─▶ remote needs whose shelf-life threshold class is k
 //   need ──qty──▶ t_emergency | t_urgent | t_routine ──(phase 2: fixed totals)──▶ T
 //
-// One block per (site, group) that holds the component. A lot's class k is the number of
-// distinct remote thresholds (now + travel + minRemaining) its expiry meets, so a class-k unit
-// can serve every need a class-(k-1) unit can: the chain C_k → C_{k-1} carries that, and each
+// One block per (site, group) that holds the component. Its usable lots are sorted by expiry;
+// a remote need can use a suffix of them (expiry >= now + travel + minRemaining). A lot's class k
+// is the number of distinct suffix starts at or below its position, so a class-k unit can serve
+// every need a class-(k-1) unit can: the chain C_k → C_{k-1} carries that, and each
 // need gets a single arc from its block instead of one per lot. Reserves: remote use of a block
 // is capped at stock − reserve by sending its nearest-expiry usable units (beyond the cap) only to
 // Loc — any feasible plan can swap units so that this holds, so no unmet unit is lost.
@@ -99,10 +100,17 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       }
     }
     if (local.length === 0 && remote.length === 0) continue
-    const ths = [...new Set(remote.map((r) => r.th))].sort((a, b) => a - b)
-    const classOf = (expMs: number) => { // number of thresholds <= expMs
+    // A remote need can use the lots from the first one whose expiry meets its threshold:
+    // needs sharing that first lot are equivalent, so classes are the distinct first positions.
+    const firstPos = (th: number) => { // first index in blots with expMs >= th
+      let lo = 0, hi = blots.length
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (blots[mid]!.expMs >= th) hi = mid; else lo = mid + 1 }
+      return lo
+    }
+    const ths = [...new Set(remote.map((r) => firstPos(r.th)))].sort((a, b) => a - b) // attach positions
+    const classOfPos = (pos: number) => { // number of attach positions <= pos
       let lo = 0, hi = ths.length
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (ths[mid]! <= expMs) lo = mid + 1; else hi = mid }
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (ths[mid]! <= pos) lo = mid + 1; else hi = mid }
       return lo
     }
     const chain = ths.map(() => g.addNode()) // chain[k-1] = C_k
@@ -112,8 +120,8 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // reserve: lock the nearest-expiry units beyond the outbound cap to local use
     const cap = p.outboundCap.get(key)
     let toLock = cap === undefined ? 0 : Math.max(0, blots.reduce((a, l) => a + l.lot.qty, 0) - cap)
-    for (const l of blots) {
-      const cls = classOf(l.expMs)
+    blots.forEach((l, pos) => {
+      const cls = classOfPos(pos)
       const cost = expiryCost(p, l, c)
       const locked = Math.min(toLock, l.lot.qty)
       toLock -= locked
@@ -123,12 +131,12 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       if (lockedAll > 0 && loc >= 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, loc, lockedAll, cost), locked: true, cls: 0 })
       const freeLeft = cls === 0 ? 0 : free
       if (freeLeft > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, chain[cls - 1]!, freeLeft, cost), locked: false, cls })
-    }
+    })
     for (const { n, rank } of local) {
       block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, rank, travelH: 0 })
     }
     for (const { n, rank, travelH, th } of remote) {
-      const cls = classOf(th) // index of th in ths, +1
+      const cls = classOfPos(firstPos(th)) // its attach position's index + 1
       block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls, local: false, rank, travelH })
     }
   }
