@@ -1,3 +1,7 @@
 import { render } from 'preact'
+import { App } from './app'
+import { getState } from './state'
+import './styles.css'
 
-render(<main><h1>血液调配</h1></main>, document.getElementById('app')!)
+document.documentElement.lang = getState().lang === 'zh' ? 'zh-CN' : 'en'
+render(<App />, document.getElementById('app')!)

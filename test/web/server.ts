@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fixtureSql } from './fixture'
+
+/**
+ * A real `wrangler dev` on a free port over a throwaway persisted local D1: migrations applied,
+ * demo data loaded (scripts/seed-sql.ts when it exists, else the small fixture), stopped by stop().
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler')
+const ENV = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
+
+export type Server = { url: string; seededFromScript: boolean; stop: () => Promise<void> }
+
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 })
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`)
+  return r.stdout
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 90_000): Promise<void> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log()}`)
+    try {
+      const r = await fetch(`${url}/api/health`)
+      if (r.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`wrangler dev did not answer /api/health within ${ms} ms:\n${log()}`)
+}
+
+export async function startServer(): Promise<Server> {
+  if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first')
+  const state = mkdtempSync(path.join(tmpdir(), 'bd-ui-'))
+  run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state])
+  const seedScript = path.join(ROOT, 'scripts/seed-sql.ts')
+  const seededFromScript = existsSync(seedScript)
+  const sqlFile = path.join(state, 'seed.sql')
+  writeFileSync(sqlFile, seededFromScript ? run(path.join(ROOT, 'node_modules/.bin/tsx'), [seedScript]) : fixtureSql())
+  run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile, '--yes'])
+
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  let output = ''
+  // Detached: its own process group, so stop() ends wrangler and workerd together.
+  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn'], {
+    cwd: ROOT,
+    env: ENV,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child.once('exit', r))
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      if (child.exitCode === null) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+    rmSync(state, { recursive: true, force: true })
+  }
+  try {
+    await waitForHealth(url, child, () => output)
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  return { url, seededFromScript, stop }
+}

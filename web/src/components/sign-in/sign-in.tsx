@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from '../../lib/api'
+import { useT } from '../../lib/i18n'
+import { setState, useAppState, type Me } from '../../state'
+import { ErrorMessage } from '../error-message/error-message'
+
+/** Checks a token against /api/me (falling back to /api/sites) and returns who it belongs to. */
+export async function whoAmI(token: string): Promise<Me> {
+  try {
+    return await api<Me>('/api/me', { token })
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      await api('/api/sites', { token })
+      return { id: '?', name: token, role: 'coordinator', siteId: null }
+    }
+    throw e
+  }
+}
+
+/** Token box when signed out; the user's name, role and a sign-out button when signed in. */
+export function SignIn() {
+  const t = useT()
+  const { token, me } = useAppState()
+  const [draft, setDraft] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  // A stored token is re-checked on load.
+  useEffect(() => {
+    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch(() => setState({ token: null, me: null }))
+  }, [token])
+
+  if (token && me)
+    return (
+      <div class="sign-in signed-in">
+        <span class="who" data-role={me.role}>{t('signin.as', { name: me.name, role: t(`role.${me.role}`) })}</span>
+        <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null })}>{t('signin.signout')}</button>
+      </div>
+    )
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const tok = draft.trim()
+    if (!tok) return
+    setBusy(true)
+    setError(null)
+    try {
+      const m = await whoAmI(tok)
+      setState({ token: tok, me: m })
+      setDraft('')
+    } catch (err) {
+      setError(err as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="sign-in" onSubmit={submit}>
+      <label>
+        {t('signin.token')}{' '}
+        <input name="token" type="password" autocomplete="off" value={draft} placeholder={t('signin.placeholder')}
+          onInput={(e) => setDraft((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" disabled={busy}>{busy ? t('signin.checking') : t('signin.submit')}</button>
+      <ErrorMessage error={error} />
+    </form>
+  )
+}

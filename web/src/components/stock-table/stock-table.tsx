@@ -1,0 +1,48 @@
+import { days, group, num } from '../../lib/format'
+import { useT } from '../../lib/i18n'
+import { ABOS, COMPONENTS, type StockRow } from '../../lib/types'
+import { useAppState } from '../../state'
+import { LevelBadge } from '../level-badge/level-badge'
+
+const order = (r: StockRow) => COMPONENTS.indexOf(r.component) * 10 + ABOS.indexOf(r.abo) * 2 + (r.rhd === '+' ? 0 : 1)
+
+/** One table per component; a row per ABO/RhD group with its figures and level. */
+export function StockTable({ rows }: { rows: StockRow[] }) {
+  const t = useT()
+  const { lang } = useAppState()
+  if (rows.length === 0) return <p>{t('stock.empty')}</p>
+  const sorted = [...rows].sort((a, b) => order(a) - order(b))
+  return (
+    <div class="stock-tables">
+      {COMPONENTS.filter((c) => sorted.some((r) => r.component === c)).map((c) => (
+        <table key={c} class="stock-table" data-component={c}>
+          <caption>{t(`component.${c}`)} ({t('stock.unit')}: {t(`unit.${c}`)})</caption>
+          <thead>
+            <tr>
+              <th>{t('stock.group')}</th>
+              <th class="num">{t('stock.onHand')}</th>
+              <th class="num">{t('stock.inTransit')}</th>
+              <th class="num">{t('stock.expiring')}</th>
+              <th class="num">{t('stock.avgIssue')}</th>
+              <th class="num">{t('stock.days')}</th>
+              <th>{t('stock.level')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.filter((r) => r.component === c).map((r) => (
+              <tr key={`${r.abo}${r.rhd}`} data-group={group(r.abo, r.rhd)} data-level={r.level}>
+                <td>{group(r.abo, r.rhd)}</td>
+                <td class="num">{num(r.onHand, lang)}</td>
+                <td class="num">{num(r.inTransit, lang)}</td>
+                <td class="num">{num(r.expiring72h, lang)}</td>
+                <td class="num">{num(r.avgDailyIssue, lang, 1)}</td>
+                <td class="num">{days(r.daysOfSupply, lang)}</td>
+                <td><LevelBadge level={r.level} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  )
+}

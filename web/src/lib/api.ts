@@ -1,0 +1,43 @@
+import { getState, setState } from '../state'
+
+/** An API failure in the one error shape `{error: {code, message, field?}}`, or a network failure. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message)
+  }
+}
+
+type Options = { method?: string; body?: unknown; headers?: Record<string, string>; token?: string }
+
+/** Every fetch goes through here: adds the bearer token and turns error bodies into ApiError. */
+export async function api<T>(path: string, opts: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers }
+  const token = opts.token ?? getState().token
+  if (token) headers.authorization = `Bearer ${token}`
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  let res: Response
+  try {
+    res = await fetch(path, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
+  } catch (e) {
+    throw new ApiError(0, 'network', `Network error: ${(e as Error).message}`)
+  }
+  const text = await res.text()
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error
+    const e = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status} ${res.statusText}`, err?.field)
+    // A token the server no longer knows is dropped, so the sign-in form shows again.
+    if (res.status === 401 && !opts.token && getState().token) setState({ me: null })
+    throw e
+  }
+  return data as T
+}
+
+/** A unique Idempotency-Key for one logical write. */
+export const idempotencyKey = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`

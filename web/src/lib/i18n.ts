@@ -1,0 +1,18 @@
+import en from '../locales/en.json'
+import zh from '../locales/zh.json'
+import { getState, useAppState, type Lang } from '../state'
+
+export type MessageKey = keyof typeof zh
+const messages: Record<Lang, Record<string, string>> = { zh, en }
+
+/** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
+export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {
+  const text = messages[lang][key] ?? messages.zh[key] ?? key
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`))
+}
+
+/** A `t` that re-renders the component when the language changes. */
+export function useT(): typeof t {
+  const { lang } = useAppState()
+  return (key, vars = {}) => t(key, vars, lang)
+}

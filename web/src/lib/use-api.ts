@@ -1,0 +1,26 @@
+import { useCallback, useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from './api'
+import { useAppState } from '../state'
+
+export type Loaded<T> = { data: T | null; error: ApiError | null; loading: boolean; reload: () => void }
+
+/** GETs a path (null: nothing yet) and refetches when the path or the token changes. */
+export function useApi<T>(path: string | null): Loaded<T> {
+  const { token } = useAppState()
+  const [data, setData] = useState<T | null>(null)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [loading, setLoading] = useState(false)
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    if (!path || !token) return
+    let live = true
+    setLoading(true)
+    api<T>(path)
+      .then((d) => live && (setData(d), setError(null)))
+      .catch((e: ApiError) => live && (setError(e), setData(null)))
+      .finally(() => live && setLoading(false))
+    return () => void (live = false)
+  }, [path, token, tick])
+  const reload = useCallback(() => setTick((n) => n + 1), [])
+  return { data, error, loading, reload }
+}

@@ -1,0 +1,48 @@
+import L from 'leaflet'
+import 'leaflet/dist/leaflet.css'
+import { createContext, type ComponentChildren } from 'preact'
+import { useContext, useEffect, useRef, useState } from 'preact/hooks'
+
+/** The Leaflet map the layer components draw on. */
+const MapContext = createContext<L.Map | null>(null)
+export const useMap = (): L.Map | null => useContext(MapContext)
+
+// Sichuan–Chongqing: roughly 26–34.5° N, 97–110.5° E.
+const REGION: L.LatLngBoundsExpression = [[26, 97.3], [34.4, 110.3]]
+const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+
+type Props = { tiles?: boolean; class?: string; children?: ComponentChildren }
+
+/**
+ * Preact owns the <div>, Leaflet owns what is inside it. Tiles are optional: with no network the map
+ * still shows markers over a plain background with a scale bar.
+ */
+export function RegionMap({ tiles = false, class: cls = '', children }: Props) {
+  const el = useRef<HTMLDivElement>(null)
+  const [map, setMap] = useState<L.Map | null>(null)
+
+  useEffect(() => {
+    const m = L.map(el.current!, { zoomSnap: 0.25, preferCanvas: false, attributionControl: true })
+    m.fitBounds(REGION)
+    L.control.scale({ imperial: false }).addTo(m)
+    setMap(m)
+    return () => {
+      setMap(null)
+      m.remove()
+    }
+  }, [])
+
+  useEffect(() => {
+    if (!map || !tiles) return
+    const layer = L.tileLayer(TILE_URL, { maxZoom: 12, attribution: '&copy; OpenStreetMap contributors' })
+    // A failed tile just stays blank; nothing else depends on the tiles.
+    layer.addTo(map)
+    return () => void layer.remove()
+  }, [map, tiles])
+
+  return (
+    <div class={`region-map ${cls}`} ref={el} data-ready={map ? 'true' : 'false'}>
+      {map && <MapContext.Provider value={map}>{children}</MapContext.Provider>}
+    </div>
+  )
+}

@@ -1,0 +1,65 @@
+import L from 'leaflet'
+import { useEffect } from 'preact/hooks'
+import { days, num, siteName } from '../lib/format'
+import { t } from '../lib/i18n'
+import type { Component, Level, Site } from '../lib/types'
+import type { Lang } from '../state'
+import { useMap } from './region-map'
+
+export type SiteStatus = { level: Level | null; daysOfSupply: number | null; onHand: number | null }
+
+export const LEVEL_COLOURS: Record<Level | 'none', string> = {
+  normal: '#2e7d32',
+  yellow: '#f9a825',
+  orange: '#ef6c00',
+  red: '#c62828',
+  none: '#78909c',
+}
+
+type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void }
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** One circle marker per site, coloured by its worst level for the chosen component. */
+export function SiteLayer({ sites, status, component, lang, onOpen }: Props) {
+  const map = useMap()
+  useEffect(() => {
+    if (!map) return
+    const group = L.layerGroup().addTo(map)
+    for (const s of sites) {
+      const st = status[s.id] ?? { level: null, daysOfSupply: null, onHand: null }
+      const level = st.level ?? 'none'
+      const marker = L.circleMarker([s.lat, s.lng], {
+        radius: s.kind === 'storage' ? 7 : 10,
+        color: '#263238',
+        weight: 1.5,
+        fillColor: LEVEL_COLOURS[level],
+        fillOpacity: 0.9,
+        className: `site-marker level-${level}`,
+      })
+      const name = escape(siteName(s, lang, s.id))
+      marker.bindTooltip(`${name} · ${escape(t(`level.${level}`, {}, lang))}`, { direction: 'top' })
+      const popup = document.createElement('div')
+      popup.className = 'site-popup'
+      popup.innerHTML =
+        `<strong>${name}</strong><br>${escape(t(`component.${component}`, {}, lang))}: ${escape(t(`level.${level}`, {}, lang))}` +
+        `<br>${escape(t('map.days', {}, lang))}: ${days(st.daysOfSupply, lang)}` +
+        `<br>${escape(t('map.onHand', {}, lang))}: ${num(st.onHand, lang)} ${escape(t(`unit.${component}`, {}, lang))}<br>`
+      const link = document.createElement('a')
+      link.href = `/sites/${s.id}`
+      link.textContent = t('map.openStock', {}, lang)
+      link.addEventListener('click', (e) => {
+        e.preventDefault()
+        onOpen(s.id)
+      })
+      popup.appendChild(link)
+      marker.bindPopup(popup)
+      marker.addTo(group)
+      const path = marker.getElement()
+      path?.setAttribute('data-site', s.id)
+      path?.setAttribute('data-level', level)
+    }
+    return () => void group.remove()
+  }, [map, sites, status, component, lang, onOpen])
+  return null
+}

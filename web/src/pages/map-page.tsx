@@ -1,0 +1,112 @@
+import { useLocation } from 'preact-iso'
+import { useCallback, useMemo, useState } from 'preact/hooks'
+import { ErrorMessage } from '../components/error-message/error-message'
+import { LevelBadge } from '../components/level-badge/level-badge'
+import { days, listOf, num, severity, siteName, worse } from '../lib/format'
+import { useT } from '../lib/i18n'
+import { COMPONENTS, type Component, type Site, type StockRow, type WarningRow } from '../lib/types'
+import { useApi } from '../lib/use-api'
+import { RegionMap } from '../map/region-map'
+import { SiteLayer, type SiteStatus } from '../map/site-layer'
+import { useAppState } from '../state'
+
+/** Per site: the worst level over its warnings and stock rows for the component, days of supply and units on hand. */
+export function siteStatus(sites: Site[], stock: StockRow[], warnings: WarningRow[], component: Component): Record<string, SiteStatus> {
+  const out: Record<string, SiteStatus & { issue: number }> = {}
+  for (const s of sites) out[s.id] = { level: null, daysOfSupply: null, onHand: null, issue: 0 }
+  for (const r of stock) {
+    const st = out[r.siteId]
+    if (!st || r.component !== component) continue
+    st.level = worse(st.level, r.level)
+    st.onHand = (st.onHand ?? 0) + r.onHand
+    st.issue += r.avgDailyIssue ?? 0
+  }
+  for (const st of Object.values(out)) if (st.onHand !== null && st.issue > 0) st.daysOfSupply = st.onHand / st.issue
+  for (const w of warnings) {
+    const st = out[w.siteId]
+    if (!st || w.component !== component) continue
+    st.level = worse(st.level, w.level)
+    if (w.abo === '*' && w.daysOfSupply !== undefined) st.daysOfSupply = w.daysOfSupply
+  }
+  return out
+}
+
+const NO_SITES: Site[] = []
+
+export function MapPage() {
+  const t = useT()
+  const { lang } = useAppState()
+  const { route } = useLocation()
+  const [component, setComponent] = useState<Component>('RBC')
+  const [tiles, setTiles] = useState(() => localStorage.getItem('bd.tiles') === '1')
+  const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  const stockQ = useApi<unknown>(`/api/stock?component=${component}`)
+  const warnQ = useApi<unknown>(`/api/warnings?component=${component}`)
+
+  const sites = sitesQ.data?.sites ?? NO_SITES
+  const status = useMemo(
+    () => siteStatus(sites, listOf<StockRow>(stockQ.data, 'stock'), listOf<WarningRow>(warnQ.data, 'warnings'), component),
+    [sites, stockQ.data, warnQ.data, component],
+  )
+  const sorted = useMemo(
+    () => [...sites].sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || (status[a.id]?.daysOfSupply ?? Infinity) - (status[b.id]?.daysOfSupply ?? Infinity) || a.id.localeCompare(b.id)),
+    [sites, status],
+  )
+  const open = useCallback((id: string) => route(`/sites/${id}`), [route])
+
+  return (
+    <section class="map-page">
+      <div class="toolbar">
+        <label>
+          {t('map.component')}{' '}
+          <select name="component" value={component} onChange={(e) => setComponent((e.target as HTMLSelectElement).value as Component)}>
+            {COMPONENTS.map((c) => <option key={c} value={c}>{t(`component.${c}`)}</option>)}
+          </select>
+        </label>
+        <label class="tiles-toggle">
+          <input type="checkbox" checked={tiles} onChange={(e) => {
+            const on = (e.target as HTMLInputElement).checked
+            localStorage.setItem('bd.tiles', on ? '1' : '0')
+            setTiles(on)
+          }} /> {t('map.tiles')}
+        </label>
+        <Legend />
+      </div>
+      <ErrorMessage error={sitesQ.error ?? stockQ.error ?? warnQ.error} />
+      <div class="map-layout">
+        <RegionMap tiles={tiles}>
+          <SiteLayer sites={sites} status={status} component={component} lang={lang} onOpen={open} />
+        </RegionMap>
+        <aside class="site-list">
+          <h2>{t('map.sites')}</h2>
+          {sites.length === 0 && !sitesQ.loading && <p>{t('map.noSites')}</p>}
+          <ol>
+            {sorted.map((s) => {
+              const st = status[s.id]
+              return (
+                <li key={s.id} data-site={s.id} data-level={st?.level ?? 'none'}>
+                  <a href={`/sites/${s.id}`}>{siteName(s, lang, s.id)}</a>
+                  <LevelBadge level={st?.level ?? null} />
+                  <span class="meta">
+                    {t('map.days')}: {days(st?.daysOfSupply, lang)} · {t('map.onHand')}: {num(st?.onHand, lang)} {t(`unit.${component}`)}
+                  </span>
+                </li>
+              )
+            })}
+          </ol>
+        </aside>
+      </div>
+    </section>
+  )
+}
+
+function Legend() {
+  return (
+    <span class="legend">
+      <LevelBadge level="normal" />
+      <LevelBadge level="yellow" />
+      <LevelBadge level="orange" />
+      <LevelBadge level="red" />
+    </span>
+  )
+}

@@ -1,0 +1,89 @@
+import { useLocation } from 'preact-iso'
+import { useState } from 'preact/hooks'
+import { ErrorMessage } from '../components/error-message/error-message'
+import { StatusBadge } from '../components/level-badge/level-badge'
+import { TransferTable, type TransferAction } from '../components/transfer-table/transfer-table'
+import { UnmetList } from '../components/unmet-list/unmet-list'
+import { api, ApiError, idempotencyKey } from '../lib/api'
+import { useT } from '../lib/i18n'
+import type { Plan, Site, Transfer } from '../lib/types'
+import { useApi } from '../lib/use-api'
+import { RegionMap } from '../map/region-map'
+import { SiteLayer } from '../map/site-layer'
+import { TransferLayer } from '../map/transfer-layer'
+import { useAppState } from '../state'
+
+const NO_SITES: Site[] = []
+const NO_STATUS = {}
+
+
+export function PlanPage() {
+  const t = useT()
+  const { me, lang } = useAppState()
+  const { query, route } = useLocation()
+  const planId = query.id ?? null
+  const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  const planQ = useApi<Plan>(planId ? `/api/plans/${encodeURIComponent(planId)}` : null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const sites = sitesQ.data?.sites ?? NO_SITES
+  const plan = planId && planQ.data?.id === planId ? planQ.data : null
+  const canReview = me?.role === 'coordinator'
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await fn()
+    } catch (e) {
+      setError(e as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const runPlanner = () =>
+    run(async () => {
+      const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
+      route(`/plan?id=${encodeURIComponent(p.id)}`)
+    })
+  const act = (tr: Transfer, action: TransferAction) =>
+    run(async () => {
+      const id = encodeURIComponent(tr.id)
+      if (typeof action === 'object' && 'qty' in action) await api(`/api/transfers/${id}`, { method: 'PATCH', body: { qty: action.qty } })
+      else if (typeof action === 'object' && 'reject' in action) await api(`/api/transfers/${id}/reject`, { method: 'POST', body: { reason: action.reject } })
+      else if (action === 'receive') await api(`/api/transfers/${id}/receive`, { method: 'POST', body: { receivedQty: tr.qty }, headers: { 'idempotency-key': idempotencyKey('receive') } })
+      else await api(`/api/transfers/${id}/${action}`, { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey(action) } })
+      planQ.reload()
+    })
+  const commit = () =>
+    run(async () => {
+      await api(`/api/plans/${encodeURIComponent(plan!.id)}/commit`, { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('commit') } })
+      planQ.reload()
+    })
+
+  const approved = plan?.transfers.filter((tr) => tr.status === 'approved').length ?? 0
+  return (
+    <section class="plan-page">
+      <h2>{t('plan.title')}</h2>
+      {!canReview && me && <p class="meta">{t('plan.coordinatorOnly')}</p>}
+      <div class="toolbar">
+        {canReview && <button type="button" class="run-planner" disabled={busy} onClick={runPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
+        {plan && <span class="plan-id">{t('plan.id', { id: plan.id })} <StatusBadge status={plan.status} /></span>}
+        {plan && canReview && <button type="button" class="commit" disabled={busy || approved === 0} onClick={commit}>{t('plan.commit')} ({approved})</button>}
+      </div>
+      <ErrorMessage error={error ?? planQ.error ?? sitesQ.error} />
+      {plan && (
+        <>
+          <RegionMap class="plan-map">
+            <SiteLayer sites={sites} status={NO_STATUS} component="RBC" lang={lang} onOpen={(id) => route(`/sites/${id}`)} />
+            <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
+          </RegionMap>
+          <h3>{t('plan.transfers')}</h3>
+          <TransferTable transfers={plan.transfers} sites={sites} canReview={canReview} busy={busy} onAction={act} />
+          <h3>{t('plan.unmet')}</h3>
+          <UnmetList unmet={plan.unmet ?? []} needs={plan.instance?.needs ?? []} sites={sites} />
+        </>
+      )}
+    </section>
+  )
+}

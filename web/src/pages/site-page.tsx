@@ -1,0 +1,28 @@
+import { useRoute } from 'preact-iso'
+import { ErrorMessage } from '../components/error-message/error-message'
+import { StockTable } from '../components/stock-table/stock-table'
+import { listOf, siteName } from '../lib/format'
+import { useT } from '../lib/i18n'
+import type { Site, StockRow } from '../lib/types'
+import { useApi } from '../lib/use-api'
+import { useAppState } from '../state'
+
+export function SitePage() {
+  const t = useT()
+  const { lang } = useAppState()
+  const { params } = useRoute()
+  const id = params.id
+  const siteQ = useApi<Site>(`/api/sites/${encodeURIComponent(id)}`)
+  const stockQ = useApi<unknown>(`/api/stock?site=${encodeURIComponent(id)}`)
+  const rows = listOf<StockRow>(stockQ.data, 'stock').filter((r) => !r.siteId || r.siteId === id)
+  return (
+    <section class="site-page">
+      <p><a href="/">{t('stock.back')}</a></p>
+      <h2>{t('stock.title', { site: siteName(siteQ.data ?? undefined, lang, id) })}</h2>
+      {siteQ.data && <p class="meta">{t(`kind.${siteQ.data.kind}`)} · {siteQ.data.city}, {siteQ.data.province}</p>}
+      <ErrorMessage error={siteQ.error ?? stockQ.error} />
+      {stockQ.loading && <p>{t('common.loading')}</p>}
+      {stockQ.data !== null && <StockTable rows={rows} />}
+    </section>
+  )
+}

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'preact/hooks'
+
+/** App-wide state that outlives a page: the bearer token, the language, and who the token belongs to. */
+export type Lang = 'zh' | 'en'
+export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
+export type Me = { id: string; name: string; role: Role; siteId: string | null }
+
+type State = { token: string | null; lang: Lang; me: Me | null }
+
+const TOKEN_KEY = 'bd.token'
+const LANG_KEY = 'bd.lang'
+
+function initialLang(): Lang {
+  const q = new URLSearchParams(location.search).get('lang')
+  if (q === 'en' || q === 'zh') return q
+  return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'
+}
+
+let state: State = { token: localStorage.getItem(TOKEN_KEY), lang: initialLang(), me: null }
+const listeners = new Set<() => void>()
+
+export const getState = (): State => state
+
+export function setState(patch: Partial<State>): void {
+  state = { ...state, ...patch }
+  if ('token' in patch) {
+    if (patch.token) localStorage.setItem(TOKEN_KEY, patch.token)
+    else localStorage.removeItem(TOKEN_KEY)
+  }
+  if (patch.lang) {
+    localStorage.setItem(LANG_KEY, patch.lang)
+    document.documentElement.lang = patch.lang === 'zh' ? 'zh-CN' : 'en'
+  }
+  for (const l of listeners) l()
+}
+
+/** Re-renders the caller whenever the app state changes. */
+export function useAppState(): State {
+  const [, force] = useState(0)
+  useEffect(() => {
+    const l = () => force((n) => n + 1)
+    listeners.add(l)
+    return () => void listeners.delete(l)
+  }, [])
+  return state
+}
