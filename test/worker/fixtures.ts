@@ -59,3 +59,15 @@ export async function call(method: string, path: string, opts: CallOptions = {})
 /** A unique suffix for ids, since storage is shared by the tests of one file. */
 let counter = 0
 export const uid = (prefix = 'x') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase()
+
+/** Stock for a test through the real endpoint: one receipt (as coordinator); returns the new lot id. Fresh id each call. */
+export async function receiveLot(siteId: string, lot: { component?: string; abo?: string; rhd?: string; qty: number; antigens?: string[]; collectedAt?: string; expiresAt?: string; lotId?: string }) {
+  const collectedAt = lot.collectedAt ?? new Date(Date.now() - 2 * 86_400_000).toISOString()
+  const expiresAt = lot.expiresAt ?? new Date(Date.parse(collectedAt) + 30 * 86_400_000).toISOString()
+  const res = await call('POST', '/api/movements', {
+    headers: { 'idempotency-key': uid('seed-lot-') },
+    body: { siteId, kind: 'receipt', lotId: lot.lotId ?? uid('L'), component: lot.component ?? 'RBC', abo: lot.abo ?? 'O', rhd: lot.rhd ?? '+', antigens: lot.antigens ?? [], qty: lot.qty, collectedAt, expiresAt },
+  })
+  if (res.status !== 201) throw new Error(`receiveLot failed: ${res.status} ${res.text}`)
+  return res.json.createdLots[0] as string
+}

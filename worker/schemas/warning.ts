@@ -1,0 +1,89 @@
+import { z } from '@hono/zod-openapi'
+import { Abo, ComponentCode, IsoDateTime, Level, Rhd, SiteId } from './common'
+
+export const GroupAbo = z.union([Abo, z.literal('*')]).openapi({ description: "ABO group, or '*' for the component as a whole" })
+export const GroupRhd = z.union([Rhd, z.literal('*')]).openapi({ description: "RhD, or '*' for the component as a whole" })
+
+export const WarningState = z
+  .object({
+    siteId: z.string(),
+    province: z.string(),
+    component: z.string(),
+    abo: z.string(),
+    rhd: z.string(),
+    level: Level,
+    daysOfSupply: z.number().nullable(),
+    since: z.string(),
+  })
+  .openapi('WarningState')
+
+export const WarningQuery = z.object({
+  site: SiteId.optional(),
+  province: z.string().max(50).optional(),
+  component: ComponentCode.optional(),
+  level: Level.optional(),
+  abo: GroupAbo.optional(),
+  rhd: GroupRhd.optional(),
+  minLevel: Level.optional().openapi({ description: 'Only this level or worse' }),
+})
+export type WarningQueryT = z.infer<typeof WarningQuery>
+
+export const WarningEvent = z
+  .object({
+    id: z.number().int(),
+    siteId: z.string(),
+    component: z.string(),
+    abo: z.string(),
+    rhd: z.string(),
+    fromLevel: Level.nullable(),
+    toLevel: Level,
+    daysOfSupply: z.number().nullable(),
+    at: z.string(),
+  })
+  .openapi('WarningEvent')
+
+export const WarningEventQuery = z.object({
+  site: SiteId.optional(),
+  component: ComponentCode.optional(),
+  since: IsoDateTime.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+export type WarningEventQueryT = z.infer<typeof WarningEventQuery>
+
+export const Policy = z
+  .object({
+    province: z.string(),
+    component: z.string(),
+    yellowDays: z.number(),
+    orangeDays: z.number(),
+    redDays: z.number(),
+    consecutiveDays: z.number().int(),
+    cutYellowPct: z.number().int(),
+    cutOrangePct: z.number().int(),
+    cutRedPct: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .openapi('WarningPolicy')
+export type PolicyT = z.infer<typeof Policy>
+
+export const PolicyPut = z
+  .object({
+    province: z.string().trim().min(1).max(50),
+    component: ComponentCode,
+    yellowDays: z.number().positive().max(365),
+    orangeDays: z.number().positive().max(365),
+    redDays: z.number().positive().max(365),
+    consecutiveDays: z.number().int().min(1).max(14).default(1),
+    cutYellowPct: z.number().int().min(0).max(100).default(30),
+    cutOrangePct: z.number().int().min(0).max(100).default(50),
+    cutRedPct: z.number().int().min(0).max(100).default(70),
+  })
+  .strict()
+  .refine((p) => p.orangeDays > p.redDays, { message: 'orangeDays must be above redDays', path: ['orangeDays'] })
+  .refine((p) => p.yellowDays > p.orangeDays, { message: 'yellowDays must be above orangeDays', path: ['yellowDays'] })
+  .openapi('WarningPolicyPut')
+export type PolicyPutT = z.infer<typeof PolicyPut>
+
+export const PolicyQuery = z.object({ province: z.string().max(50).optional(), component: ComponentCode.optional() })
+
+export const RefreshResult = z.object({ evaluated: z.number().int(), changes: z.number().int(), at: z.string() }).openapi('WarningRefresh')

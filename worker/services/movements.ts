@@ -1,0 +1,143 @@
+import { insertLotStmt, selectLotsByIds, type LotRow } from '../db/lots'
+import { insertBatchStmt, insertCountStmt, insertMovementStmt, selectMovements, selectReconcile, type BatchSource } from '../db/movements'
+import { selectSite } from '../db/sites'
+import { ApiError, badRequest, conflict } from '../errors'
+import { newId, nowIso } from '../lib/crypto'
+import type { BatchResultT, MovementBatchInT, MovementInT, MovementQueryT } from '../schemas/movement'
+import { auditStmt } from './audit'
+import { requireSiteWriter, type Actor } from './auth'
+import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
+import { refreshWarnings } from './warnings'
+
+const HOUR = 3_600_000
+
+export type WriteOptions = {
+  idempotencyKey: string
+  source?: BatchSource
+  /** Precomputed request fingerprint (the CSV import hashes the raw file); defaults to the hash of the input. */
+  hash?: string
+}
+export type WriteOutcome = { result: BatchResultT; replayed: boolean }
+
+/** Shelf life per component, from the catalogue. */
+async function shelfLives(db: D1Database): Promise<Map<string, number>> {
+  const { results } = await db.prepare('SELECT code, shelf_life_hours AS h FROM component').all<{ code: string; h: number }>()
+  return new Map(results.map((r) => [r.code, r.h]))
+}
+
+type Plan = { stmts: D1PreparedStatement[]; createdLots: string[] }
+
+/**
+ * Checks every line against the stock as read now and composes the statements. The checks give good
+ * messages; correctness under concurrency rests on the CHECK (qty >= 0) when the batch runs.
+ */
+async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batchId: string, at: string): Promise<Plan> {
+  const { siteId, movements } = input
+  const lifeByComponent = await shelfLives(db)
+  const referenced = [...new Set(movements.map((m) => m.lotId).filter((x): x is string => !!x))]
+  const lots = new Map<string, LotRow>((await selectLotsByIds(db, referenced)).map((l) => [l.id, l]))
+  const qty = new Map<string, number>([...lots.values()].map((l) => [l.id, l.qty]))
+  const stmts: D1PreparedStatement[] = []
+  const createdLots: string[] = []
+  const base = { batchId, siteId, actorId: actor.id, at }
+
+  movements.forEach((m: MovementInT, i) => {
+    const f = (name: string) => `movements.${i}.${name}`
+    if (m.kind === 'receipt') {
+      const collected = Date.parse(m.collectedAt)
+      const expires = Date.parse(m.expiresAt)
+      if (!(expires > collected)) throw badRequest(f('expiresAt'), 'Expiry must be after collection')
+      const life = lifeByComponent.get(m.component)!
+      if (expires - collected > life * HOUR)
+        throw badRequest(f('expiresAt'), `${m.component} keeps at most ${life} hours (${life / 24} days) from collection`)
+      if (collected > Date.parse(at) + HOUR) throw badRequest(f('collectedAt'), 'Collection cannot be in the future')
+      const lotId = m.lotId ?? newId('lot')
+      if (lots.has(lotId) || qty.has(lotId)) throw conflict('lot_exists', `Lot ${lotId} already exists`, f('lotId'))
+      qty.set(lotId, m.qty)
+      createdLots.push(lotId)
+      stmts.push(
+        insertLotStmt(db, {
+          id: lotId, siteId, component: m.component, abo: m.abo, rhd: m.rhd, antigens: m.antigens.join(','),
+          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at,
+        }),
+        insertMovementStmt(db, { ...base, lotId, kind: 'receipt', delta: m.qty, reason: m.reason }),
+      )
+      return
+    }
+    const lot = lots.get(m.lotId)
+    if (!lot && !qty.has(m.lotId)) throw new ApiError(404, 'not_found', `No lot ${m.lotId}`, f('lotId'))
+    if (lot && lot.siteId !== siteId) throw badRequest(f('lotId'), `Lot ${m.lotId} is held by ${lot.siteId}, not ${siteId}`, 'wrong_site')
+    const have = qty.get(m.lotId)!
+    if (m.kind === 'adjust') {
+      if (m.countedQty !== undefined) {
+        qty.set(m.lotId, m.countedQty)
+        if (m.countedQty !== have) stmts.push(insertCountStmt(db, { ...base, lotId: m.lotId, countedQty: m.countedQty, reason: m.reason }))
+        return
+      }
+      const delta = m.delta!
+      if (delta === 0) return
+      if (have + delta < 0) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; an adjustment of ${delta} would take it below zero`, f('lotId'))
+      qty.set(m.lotId, have + delta)
+      stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: 'adjust', delta, reason: m.reason }))
+      return
+    }
+    if (m.kind === 'issue' && lot && lot.expiresAt <= at) throw conflict('lot_expired', `Lot ${m.lotId} expired at ${lot.expiresAt}; discard it instead`, f('lotId'))
+    if (have < m.qty) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; cannot take ${m.qty}`, f('lotId'))
+    qty.set(m.lotId, have - m.qty)
+    stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))
+  })
+  return { stmts, createdLots }
+}
+
+/**
+ * Records receipts, issues, discards and stock counts for one site in ONE db.batch():
+ * movement_batch (the once-only guard) → lots and ledger rows → audit. Whole or nothing.
+ * Retrying with the same Idempotency-Key and request answers the stored result; another request → 409.
+ */
+export async function recordMovements(db: D1Database, actor: Actor, input: MovementBatchInT, opts: WriteOptions): Promise<WriteOutcome> {
+  const { siteId } = input
+  requireSiteWriter(actor, siteId)
+  if (!(await selectSite(db, siteId))) throw badRequest('siteId', `No site ${siteId}`)
+  const source = opts.source ?? 'api'
+  const hash = opts.hash ?? (await requestHash({ source, input }))
+  const prior = await replay(db, actor, opts.idempotencyKey, hash, siteId)
+  if (prior) return { result: prior, replayed: true }
+
+  const batchId = newId('mb')
+  const at = nowIso()
+  const { stmts, createdLots } = await plan(db, actor, input, batchId, at)
+  const batch = { id: batchId, actorId: actor.id, idempotencyKey: opts.idempotencyKey, requestHash: hash, source, at }
+  try {
+    await db.batch([
+      insertBatchStmt(db, batch),
+      ...stmts,
+      auditStmt(db, actor, 'movement.batch', 'movement_batch', batchId, { siteId, source, createdLots, movements: input.movements }, at),
+    ])
+  } catch (e) {
+    if (isUniqueKeyViolation(e)) {
+      const again = await replay(db, actor, opts.idempotencyKey, hash, siteId)
+      if (again) return { result: again, replayed: true }
+    }
+    if (String(e).includes('CHECK constraint failed') && String(e).includes('qty')) {
+      // Someone else took the stock between our read and our write: name the line that no longer fits.
+      await plan(db, actor, input, batchId, at) // throws insufficient_stock naming the lot when it can
+      throw conflict('insufficient_stock', 'Stock changed while writing; a lot would go below zero', 'movements')
+    }
+    if (String(e).includes('UNIQUE constraint failed: lot.id')) throw conflict('lot_exists', 'A lot with this id already exists', 'movements')
+    throw e
+  }
+  await refreshAfterWrite(db, siteId)
+  return { result: await batchResult(db, batch, siteId), replayed: false }
+}
+
+/** Warning levels follow every stock change; a failure here must not undo or hide a committed write. */
+export async function refreshAfterWrite(db: D1Database, siteId: string): Promise<void> {
+  try {
+    await refreshWarnings(db, siteId)
+  } catch (e) {
+    console.error('warning refresh failed', e)
+  }
+}
+
+export const listMovements = (db: D1Database, q: MovementQueryT) => selectMovements(db, q)
+export const reconcile = (db: D1Database, siteId?: string) => selectReconcile(db, siteId)
