@@ -1,0 +1,409 @@
+// The demo region: a pure, deterministic generator (seeded PRNG, no I/O) of SQL for the 23
+// Sichuan–Chongqing sites, their lots and 60 days of ledger history, a few short stations with open
+// aid requests, rare units at the centers, and one user per role with fixed demo tokens.
+// Every lot is inserted with qty 0; its stock comes only from ledger rows (receipt, then issues and
+// discards), which the movement_applies trigger sums into lot.qty.
+import { SEED_SITES, type SeedSite } from './sites'
+
+export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
+export type Abo = 'O' | 'A' | 'B' | 'AB'
+export type Rhd = '+' | '-'
+type Role = 'coordinator' | 'director' | 'planner' | 'admin'
+
+/** Fixed bearer tokens of the demo users (stored only as SHA-256 hex hashes). */
+export const DEMO_TOKENS = {
+  coordinator: 'demo-coordinator',
+  planner: 'demo-planner',
+  admin: 'demo-admin',
+  'director-cd': 'demo-director-cd',
+  'director-yb': 'demo-director-yb',
+  'director-pzh': 'demo-director-pzh',
+  'director-gz': 'demo-director-gz',
+} as const
+export type DemoLogin = keyof typeof DEMO_TOKENS
+
+export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin }[] = [
+  { id: 'u-coordinator', name: '王协调 (Provincial coordinator)', role: 'coordinator', siteId: null, login: 'coordinator' },
+  { id: 'u-planner', name: '李规划 (Planner)', role: 'planner', siteId: null, login: 'planner' },
+  { id: 'u-admin', name: '系统管理员 (Admin)', role: 'admin', siteId: null, login: 'admin' },
+  { id: 'u-director-cd', name: '张站长 (Director, Chengdu)', role: 'director', siteId: 'CD', login: 'director-cd' },
+  { id: 'u-director-yb', name: '刘站长 (Director, Yibin)', role: 'director', siteId: 'YB', login: 'director-yb' },
+  { id: 'u-director-pzh', name: '陈站长 (Director, Panzhihua)', role: 'director', siteId: 'PZH', login: 'director-pzh' },
+  { id: 'u-director-gz', name: '扎西站长 (Director, Garze)', role: 'director', siteId: 'GZ', login: 'director-gz' },
+]
+
+/** Stations deliberately short of red cells at `now`, with their target days of supply. */
+export const DEMO_SHORT: Readonly<Record<string, { level: 'red' | 'orange'; rbcDays: number }>> = {
+  YB: { level: 'red', rbcDays: 2.0 },
+  GZ: { level: 'red', rbcDays: 1.5 },
+  PZH: { level: 'orange', rbcDays: 4.0 },
+}
+
+export const HISTORY_DAYS = 60
+export const GROUP_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
+const ABOS: readonly Abo[] = ['O', 'A', 'B', 'AB']
+const COMPONENTS: readonly Component[] = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO']
+export const SHELF_HOURS: Readonly<Record<Component, number>> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
+
+/** Average red-cell issue per day (units) in an ordinary week; other components scale from it. */
+const RBC_PER_DAY: Readonly<Record<string, number>> = {
+  CD: 240, SC: 130, CQ: 280,
+  MY: 42, NC: 40, DZ: 36, LZ: 34, YB: 32, DY: 28, LS: 26, NJ: 22, ZG: 22, SN: 20, GA: 18, MS: 18, ZY: 16,
+  XC: 24, GY: 14, BZ: 14, PZH: 16, YA: 10, AB: 6, GZ: 6,
+}
+const PER_RBC: Readonly<Record<Component, number>> = { RBC: 1, WB: 0.03, PLT: 0.12, FFP: 0.8, CRYO: 0.3 }
+/** Days of supply each component is stocked to (order-up-to level) at an ordinary site. */
+const LEVEL_DAYS: Readonly<Record<Component, [center: number, station: number]>> = {
+  RBC: [13, 9], WB: [12, 10], PLT: [3.2, 2.8], FFP: [45, 35], CRYO: [45, 35],
+}
+/** How often a new lot of each component arrives (days), at a center / a station. */
+const RECEIPT_EVERY: Readonly<Record<Component, [number, number]>> = {
+  RBC: [1, 2], WB: [10, 15], PLT: [1, 2], FFP: [7, 10], CRYO: [10, 15],
+}
+/** Hours from collection to receipt into stock. */
+const LAG_HOURS: Readonly<Record<Component, [number, number]>> = {
+  RBC: [12, 48], WB: [6, 24], PLT: [6, 20], FFP: [24, 480], CRYO: [24, 480],
+}
+
+// ---------------------------------------------------------------------------------------------
+// Randomness and seasons
+
+/** mulberry32: a small seeded PRNG, the same on every platform. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function poisson(rand: () => number, mean: number): number {
+  if (mean <= 0) return 0
+  if (mean > 30) {
+    // normal approximation (Box–Muller)
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z))
+  }
+  const l = Math.exp(-mean)
+  let k = 0
+  let p = 1
+  do { k++; p *= rand() } while (p > l)
+  return k - 1
+}
+
+const SPRING_FESTIVAL = ['2024-02-10', '2025-01-29', '2026-02-17', '2027-02-06', '2028-01-26', '2029-02-13', '2030-02-03', '2031-01-23', '2032-02-11']
+const DAY = 86_400_000
+const HOUR = 3_600_000
+
+/**
+ * Relative hospital demand on a date: elective surgery pauses in mid-winter, most of all around the
+ * Spring Festival (down to 0.6 within ±10 days of it, 0.85 elsewhere in January to mid-February);
+ * weekends run at 0.85.
+ */
+export function demandFactor(at: Date): number {
+  const y = at.getUTCFullYear()
+  let f = 1
+  const month = at.getUTCMonth()
+  const dayOfMonth = at.getUTCDate()
+  if (month === 0 || (month === 1 && dayOfMonth <= 20)) f = 0.85
+  for (const sf of SPRING_FESTIVAL) {
+    if (!sf.startsWith(String(y))) continue
+    const days = Math.abs(at.getTime() - Date.parse(`${sf}T00:00:00Z`)) / DAY
+    if (days <= 10) f = Math.min(f, 0.6 + (0.25 * days) / 10)
+  }
+  const dow = at.getUTCDay()
+  if (dow === 0 || dow === 6) f *= 0.85
+  return f
+}
+
+// ---------------------------------------------------------------------------------------------
+// The region as data
+
+export type DemoLot = {
+  id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string
+  collectedAt: string; expiresAt: string; createdAt: string
+}
+/** A ledger row; its batch is `seed-<date of at>` and its reason follows from the kind. */
+export type DemoMovement = { batchId: string; lotId: string; siteId: string; kind: 'receipt' | 'issue' | 'discard'; delta: number; at: string }
+export type DemoRequest = {
+  id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string; qty: number
+  urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string; allowRhPositive: boolean; reason: string; createdBy: string; createdAt: string
+}
+export type DemoRegion = {
+  now: string
+  sites: readonly SeedSite[]
+  users: { id: string; name: string; role: Role; siteId: string | null; tokenHash: string }[]
+  batches: { id: string; key: string; at: string }[]
+  lots: DemoLot[]
+  movements: DemoMovement[]
+  requests: DemoRequest[]
+}
+
+export type DemoOptions = {
+  /** The moment the demo is generated for; default the current time. */
+  now?: Date
+  /** PRNG seed; the same seed and `now` give the same SQL. */
+  seed?: number
+  /** Hex SHA-256 of a token; default Web Crypto (crypto.subtle, in both Node and Workers). */
+  hash?: (token: string) => Promise<string>
+}
+
+export async function sha256HexWebCrypto(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const ADMIN = 'u-admin'
+
+type LiveLot = DemoLot & { qty: number; expiresMs: number }
+
+/** Generates the demo region for `now`. Pure apart from hashing the demo tokens. */
+export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
+  const nowMs = Math.floor((opts.now ?? new Date()).getTime() / 1000) * 1000
+  const rand = prng(opts.seed ?? 20261123)
+  const hash = opts.hash ?? sha256HexWebCrypto
+  const between = (lo: number, hi: number) => lo + (hi - lo) * rand()
+  const startMs = nowMs - HISTORY_DAYS * DAY
+  const batchIdFor = (ms: number) => `seed-${iso(ms).slice(0, 10)}`
+  const batches = new Map<string, { id: string; key: string; at: string }>()
+  const lots: DemoLot[] = []
+  const movements: DemoMovement[] = []
+  const move = (lot: DemoLot, kind: DemoMovement['kind'], delta: number, atMs: number) => {
+    const batchId = batchIdFor(atMs)
+    if (!batches.has(batchId)) batches.set(batchId, { id: batchId, key: batchId, at: `${iso(atMs).slice(0, 10)}T00:00:00.000Z` })
+    movements.push({ batchId, lotId: lot.id, siteId: lot.siteId, kind, delta, at: iso(atMs) })
+  }
+  const seq = new Map<string, number>()
+  const newLot = (site: string, c: Component, abo: Abo, rhd: Rhd, collectedMs: number, receivedMs: number, antigens = ''): LiveLot => {
+    const stream = `${site}-${c}-${abo}${rhd === '+' ? 'P' : 'N'}`
+    const n = (seq.get(stream) ?? 0) + 1
+    seq.set(stream, n)
+    const expiresMs = collectedMs + SHELF_HOURS[c] * HOUR
+    const lot: LiveLot = {
+      id: `${stream}-${String(n).padStart(3, '0')}`, siteId: site, component: c, abo, rhd, antigens,
+      collectedAt: iso(collectedMs), expiresAt: iso(expiresMs), createdAt: iso(receivedMs), qty: 0, expiresMs,
+    }
+    lots.push(lot)
+    return lot
+  }
+  const receive = (lot: LiveLot, qty: number, atMs: number) => {
+    lot.qty += qty
+    move(lot, 'receipt', qty, atMs)
+  }
+
+  // ---- each site × component × RhD-positive group: demand, then an order-up-to stock policy
+  for (const site of SEED_SITES) {
+    const isCenter = site.kind === 'center'
+    const short = DEMO_SHORT[site.id]
+    for (const c of COMPONENTS) {
+      for (const abo of ABOS) {
+        const mean = RBC_PER_DAY[site.id] * PER_RBC[c] * GROUP_SHARES[abo]
+        // the day's demand and the moment it is issued, slot k covering [start + k days, start + k+1 days)
+        const slots = Array.from({ length: HISTORY_DAYS }, (_, k) => {
+          const slotMs = startMs + k * DAY
+          const issueMs = slotMs + Math.floor(between(3, 23)) * HOUR + Math.floor(between(0, 60)) * 60_000
+          return { slotMs, issueMs, demand: poisson(rand, mean * demandFactor(new Date(slotMs + 12 * HOUR))) }
+        })
+        const window14 = slots.filter((s) => s.issueMs >= nowMs - 14 * DAY).reduce((a, s) => a + s.demand, 0) / 14
+        const normalDays = LEVEL_DAYS[c][isCenter ? 0 : 1]
+        const finalDays = c === 'RBC' && short ? short.rbcDays : normalDays
+        // The stock to hold at time t: normal, except that a short station's red cells run down over the last 12 days.
+        const level = (ms: number) => {
+          if (ms >= nowMs) return finalDays * window14
+          const expected = mean * demandFactor(new Date(ms))
+          const declineFrom = nowMs - 12 * DAY
+          if (finalDays === normalDays || ms <= declineFrom) return normalDays * expected
+          const w = (ms - declineFrom) / (nowMs - declineFrom)
+          return (normalDays * (1 - w) + finalDays * w) * expected
+        }
+        const every = RECEIPT_EVERY[c][isCenter ? 0 : 1]
+        const lag = LAG_HOURS[c]
+        const live: LiveLot[] = []
+        const stock = () => live.reduce((a, l) => a + l.qty, 0)
+
+        // opening stock, received at the start of the history from collections in the days before
+        const opening = Math.round(level(startMs))
+        const parts = opening > 6 ? 3 : opening > 0 ? 1 : 0
+        for (let i = 0; i < parts; i++) {
+          const receivedMs = startMs + (10 + i) * 60_000
+          const ageH = c === 'PLT' ? between(8, 40) : c === 'FFP' || c === 'CRYO' ? between(200, 4000) : between(24 * (2 + 4 * i), 24 * (5 + 4 * i))
+          const lot = newLot(site.id, c, abo, '+', receivedMs - ageH * HOUR, receivedMs)
+          const q = i < parts - 1 ? Math.floor(opening / parts) : opening - Math.floor(opening / parts) * (parts - 1)
+          if (q > 0) { receive(lot, q, receivedMs); live.push(lot) } else lots.pop()
+        }
+
+        for (let k = 0; k < HISTORY_DAYS; k++) {
+          const { slotMs, issueMs, demand } = slots[k]
+          if (k > 0 && k % every === 0) {
+            const receivedMs = slotMs + Math.floor(between(30, 150)) * 60_000
+            const nextK = k + every
+            const nextMs = nextK < HISTORY_DAYS ? slots[nextK].slotMs : nowMs
+            const planned = slots.slice(k, Math.min(nextK, HISTORY_DAYS)).reduce((a, s) => a + s.demand, 0)
+            const expiring = live.filter((l) => l.expiresMs <= nextMs).reduce((a, l) => a + l.qty, 0)
+            const qty = Math.round(level(nextMs) + planned - (stock() - expiring))
+            if (qty > 0) {
+              const lot = newLot(site.id, c, abo, '+', receivedMs - between(lag[0], lag[1]) * HOUR, receivedMs)
+              receive(lot, qty, receivedMs)
+              live.push(lot)
+            }
+          }
+          // outdated units are discarded when they expire, before the day's issue
+          for (const l of live) {
+            if (l.qty > 0 && l.expiresMs <= issueMs) {
+              move(l, 'discard', -l.qty, l.expiresMs)
+              l.qty = 0
+            }
+          }
+          // issue first-expiring first
+          let want = demand
+          live.sort((a, b) => a.expiresMs - b.expiresMs)
+          for (const l of live) {
+            if (want === 0) break
+            const take = Math.min(want, l.qty)
+            if (take > 0) {
+              l.qty -= take
+              want -= take
+              move(l, 'issue', -take, issueMs)
+            }
+          }
+          for (let i = live.length - 1; i >= 0; i--) if (live[i].qty === 0) live.splice(i, 1)
+        }
+        // anything left that has expired by now goes out as a discard too
+        for (const l of live) if (l.qty > 0 && l.expiresMs <= nowMs) move(l, 'discard', -l.qty, l.expiresMs)
+      }
+    }
+  }
+
+  // ---- red cells close to expiry (received from a neighbour), at the centers and some big stations
+  for (const site of ['CD', 'SC', 'CQ', 'MY', 'NC', 'LS']) {
+    const abo: Abo = site.length % 2 ? 'A' : 'O'
+    const receivedMs = nowMs - 3 * DAY + Math.floor(between(0, 600)) * 60_000
+    const expiresInH = between(18, 64)
+    const lot = newLot(site, 'RBC', abo, '+', nowMs + expiresInH * HOUR - SHELF_HOURS.RBC * HOUR, receivedMs)
+    receive(lot, 3 + Math.floor(between(0, 5)), receivedMs)
+  }
+
+  // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool)
+  const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
+    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'A', '-', '', 4], ['CD', 'RBC', 'B', '-', '', 3], ['CD', 'FFP', 'AB', '-', '', 4],
+    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '-', 'Jk(a-b-)', 1],
+    ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1], ['SC', 'RBC', 'O', '+', 'Jk(a-b-)', 2],
+    ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'A', '-', '', 3], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
+    ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1], ['CQ', 'FFP', 'O', '-', '', 6],
+  ]
+  for (const [site, c, abo, rhd, antigens, qty] of rare) {
+    const ageDays = c === 'PLT' ? 1 : c === 'FFP' ? between(20, 120) : between(4, 20)
+    const collectedMs = nowMs - ageDays * DAY
+    const receivedMs = collectedMs + (c === 'PLT' ? 8 : 30) * HOUR
+    const lot = newLot(site, c, abo, rhd, collectedMs, receivedMs, antigens)
+    const issued = c === 'RBC' && rhd === '-' && ageDays > 8 ? 1 + Math.floor(between(0, 2)) : 0
+    receive(lot, qty + issued, receivedMs)
+    if (issued) move(lot, 'issue', -issued, receivedMs + Math.floor(between(2, 4 * 24)) * HOUR)
+  }
+
+  // Receipts before issues before discards at the same instant, so no lot ever dips below zero.
+  const order = { receipt: 0, issue: 1, discard: 2 }
+  movements.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : order[a.kind] - order[b.kind]))
+
+  // ---- open aid requests at the short stations
+  const req = (n: number, siteId: string, component: Component, abo: Abo, rhd: Rhd, qty: number, urgency: DemoRequest['urgency'],
+    inHours: number, reason: string, extra: Partial<DemoRequest> = {}): DemoRequest => ({
+    id: `req_demo_${String(n).padStart(2, '0')}`, siteId, component, abo, rhd, antigens: '', qty, urgency,
+    neededBy: iso(nowMs + inHours * HOUR), allowRhPositive: false, reason, createdBy: `u-director-${siteId.toLowerCase()}`,
+    createdAt: iso(nowMs - (n + 1) * 47 * 60_000), ...extra,
+  })
+  const requests: DemoRequest[] = [
+    req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急 (massive trauma haemorrhage)'),
+    req(2, 'YB', 'RBC', 'A', '+', 20, 'urgent', 24, '择期手术备血不足 (surgical cover short)'),
+    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性产妇产后出血 (RhD-negative postpartum haemorrhage)', { allowRhPositive: true }),
+    req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天 (stock below 3 days)'),
+    req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血 (county hospital cover)'),
+    req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术 (rare-type patient surgery)', { antigens: 'Fy(a-)' }),
+    req(7, 'GZ', 'PLT', 'A', '+', 3, 'emergency', 10, '白血病患者血小板减少 (leukaemia thrombocytopenia)'),
+    req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降 (winter collection down)'),
+  ]
+
+  const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(DEMO_TOKENS[u.login]) })))
+  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+
+/** A SQL literal: strings single-quoted with quotes doubled; NULL; finite numbers. */
+export function lit(v: string | number | boolean | null): string {
+  if (v === null) return 'NULL'
+  if (typeof v === 'boolean') return v ? '1' : '0'
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`Not a finite number: ${v}`)
+    return String(v)
+  }
+  return `'${v.replaceAll("'", "''")}'`
+}
+
+const ROWS_PER_INSERT = 100
+
+function inserts(table: string, columns: string[], rows: (string | number | boolean | null)[][]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const values = rows.slice(i, i + ROWS_PER_INSERT).map((r) => `(${r.map(lit).join(',')})`).join(',\n')
+    out.push(`INSERT INTO ${table} (${columns.join(', ')}) VALUES\n${values}`)
+  }
+  return out
+}
+
+/**
+ * Ledger rows, compactly: each statement selects from a VALUES list of (lot, kind, delta, at, seq) and
+ * derives the site from the lot, the batch from the day, the reason from the kind. ORDER BY seq keeps
+ * the ledger order (receipt before issue), which the lot.qty >= 0 check relies on.
+ */
+function movementInserts(movements: DemoMovement[]): string[] {
+  const out: string[] = []
+  const per = ROWS_PER_INSERT * 2
+  for (let i = 0; i < movements.length; i += per) {
+    const values = movements.slice(i, i + per).map((m, j) => `(${lit(m.lotId)},${lit(m.kind)},${m.delta},${lit(m.at)},${i + j})`).join(',\n')
+    out.push(
+      `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at)
+SELECT 'seed-' || substr(v.column4, 1, 10), v.column1, l.site_id, v.column2, v.column3,
+  CASE v.column2 WHEN 'discard' THEN 'expired' WHEN 'issue' THEN 'hospital issue' ELSE 'collection' END, ${lit(ADMIN)}, v.column4
+FROM (VALUES\n${values}) AS v JOIN lot l ON l.id = v.column1
+ORDER BY v.column5`,
+    )
+  }
+  return out
+}
+
+/** The region as SQL statements (no trailing semicolons), in foreign-key order. */
+export function demoRegionSql(r: DemoRegion): string[] {
+  const nowMs = Date.parse(r.now)
+  const setupAt = iso(nowMs - 365 * DAY)
+  return [
+    ...inserts('site', ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'created_at', 'updated_at'],
+      r.sites.map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, setupAt, setupAt])),
+    ...inserts('user', ['id', 'name', 'role', 'site_id', 'token_hash', 'created_at'],
+      r.users.map((u) => [u.id, u.name, u.role, u.siteId, u.tokenHash, setupAt])),
+    ...inserts('movement_batch', ['id', 'actor_id', 'idempotency_key', 'request_hash', 'source', 'at'],
+      r.batches.map((b) => [b.id, ADMIN, b.key, 'seed', 'seed', b.at])),
+    ...inserts('lot', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'collected_at', 'expires_at', 'qty', 'created_at'],
+      r.lots.map((l) => [l.id, l.siteId, l.component, l.abo, l.rhd, l.antigens, l.collectedAt, l.expiresAt, 0, l.createdAt])),
+    ...movementInserts(r.movements),
+    ...inserts('aid_request', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'qty', 'urgency', 'needed_by', 'allow_rh_positive',
+      'reason', 'status', 'created_by', 'created_at', 'updated_at'],
+      r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,
+        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt])),
+    ...inserts('audit_log', ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'], [
+      [ADMIN, 'seed.load', 'region', 'demo', JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }), r.now],
+      ...r.requests.map((q) => [q.createdBy, 'request.create', 'aid_request', q.id,
+        JSON.stringify({ siteId: q.siteId, component: q.component, abo: q.abo, rhd: q.rhd, qty: q.qty, urgency: q.urgency, source: 'seed' }), q.createdAt]),
+    ]),
+  ]
+}
+
+/** The demo region at `now` as SQL statements. */
+export async function demoSql(opts: DemoOptions = {}): Promise<string[]> {
+  return demoRegionSql(await demoRegion(opts))
+}
