@@ -1,5 +1,72 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { PlanInstanceSchema } from '../../solver'
 import type { AppEnv } from '../env'
+import { ErrorBody } from '../errors'
+import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
+import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
+import { CommitResult } from '../schemas/transfer'
+import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
+import { commitPlanTransfers } from '../services/transfers'
 
-// Placeholder until this resource's routes land.
 export const plans = new OpenAPIHono<AppEnv>()
+const security = [{ bearer: [] }]
+const errors = {
+  400: json(ErrorBody, 'Invalid input'),
+  401: json(ErrorBody, 'No or bad token'),
+  403: json(ErrorBody, 'Not allowed for this role'),
+}
+
+plans.openapi(
+  createRoute({
+    method: 'post', path: '/preview', tags: ['plans'], security,
+    summary: 'Simulate: solve a hand-written plan instance; nothing is stored',
+    description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`. Any signed-in role.',
+    request: { body: body(PlanInstanceSchema, 'A plan instance') },
+    responses: { 200: json(PlanResult, 'The solver\'s result'), ...errors },
+  }),
+  (c) => c.json(previewPlan(c.req.valid('json')), 200),
+  // The instance schema's own messages, and the code invalid_instance, for any schema failure.
+  // (zod-validator hands the hook the raw body as `data`, also on failure.)
+  (result) => {
+    if (!result.success) validateInstance((result as unknown as { data: unknown }).data)
+  },
+)
+
+plans.openapi(
+  createRoute({
+    method: 'post', path: '/', tags: ['plans'], security,
+    summary: 'Plan from live stock and open aid requests (coordinator or admin)',
+    description:
+      'Builds an instance from D1 (unexpired lots with stock, open requests minus units already planned or on their way, and ' +
+      'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
+      'below its red level), solves it, and stores the plan with one proposed transfer per result transfer; served requests become planned.',
+    request: { body: { ...body(PlanCreate, 'Options'), required: false } },
+    responses: { 201: json(PlanDetail, 'The stored plan'), ...errors },
+  }),
+  async (c) => c.json(await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}), 201),
+)
+
+plans.openapi(
+  createRoute({ method: 'get', path: '/', tags: ['plans'], security, request: { query: PlanQuery },
+    responses: { 200: json(z.object({ plans: z.array(PlanSummary) }), 'Plans, newest first'), ...errors } }),
+  async (c) => c.json({ plans: await listPlans(c.env.DB, c.req.valid('query')) }, 200),
+)
+
+plans.openapi(
+  createRoute({ method: 'get', path: '/{id}', tags: ['plans'], security, request: { params: IdParam },
+    responses: { 200: json(PlanDetail, 'The plan with its transfers, lots, requests and unmet explanations'), 404: json(ErrorBody, 'No such plan'), ...errors } }),
+  async (c) => c.json(await getPlan(c.env.DB, c.req.valid('param').id), 200),
+)
+
+plans.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/commit', tags: ['plans'], security,
+    summary: 'Commit every approved transfer of the plan at once (coordinator or admin)',
+    description:
+      'One D1 batch: the ledger transfer_out lines of all approved transfers, or nothing. 409 insufficient_stock names the transfer and lot ' +
+      'when stock changed since planning; a retry with the same Idempotency-Key answers the same result and is applied once.',
+    request: { params: IdParam, headers: IdempotencyHeader },
+    responses: { 200: json(CommitResult, 'Committed'), 404: json(ErrorBody, 'No such plan'), 409: json(ErrorBody, 'Nothing approved, stock changed, or key reused'), ...errors },
+  }),
+  async (c) => c.json(await commitPlanTransfers(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key']), 200),
+)

@@ -1,5 +1,80 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
+import { ErrorBody } from '../errors'
+import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
+import { CommitResult, Transfer, TransferCancel, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
+import {
+  approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
+} from '../services/transfers'
 
-// Placeholder until this resource's routes land.
 export const transfers = new OpenAPIHono<AppEnv>()
+const security = [{ bearer: [] }]
+const errors = {
+  400: json(ErrorBody, 'Invalid input'),
+  401: json(ErrorBody, 'No or bad token'),
+  403: json(ErrorBody, 'Not allowed for this role or site'),
+  404: json(ErrorBody, 'No such transfer'),
+}
+const transition = { 409: json(ErrorBody, 'invalid_transition: not allowed from the transfer\'s current status') }
+const one = json(Transfer, 'The transfer')
+
+transfers.openapi(
+  createRoute({ method: 'get', path: '/', tags: ['transfers'], security, request: { query: TransferQuery },
+    responses: { 200: json(z.object({ transfers: z.array(Transfer) }), 'Transfers, newest first'), ...errors } }),
+  async (c) => c.json({ transfers: await listTransfers(c.env.DB, c.req.valid('query')) }, 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'get', path: '/{id}', tags: ['transfers'], security, request: { params: IdParam }, responses: { 200: one, ...errors } }),
+  async (c) => c.json(await getTransfer(c.env.DB, c.req.valid('param').id), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/approve', tags: ['transfers'], security, summary: 'proposed → approved (coordinator or admin)',
+    request: { params: IdParam }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await approveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/reject', tags: ['transfers'], security, summary: 'proposed or approved → rejected, with a reason (coordinator or admin)',
+    request: { params: IdParam, body: body(TransferReject) }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await rejectTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json').reason), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'patch', path: '/{id}', tags: ['transfers'], security,
+    summary: 'Change the quantity in review, 1 ≤ qty ≤ proposedQty (coordinator or admin)',
+    description: 'Lot lines are rebuilt keeping the earliest-expiring lots, so lowering drops the latest-expiring units first.',
+    request: { params: IdParam, body: body(TransferPatch) }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await editTransferQty(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json').qty), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/commit', tags: ['transfers'], security,
+    summary: 'approved → committed: ledger transfer_out from its lots, once (coordinator or admin)',
+    request: { params: IdParam, headers: IdempotencyHeader },
+    responses: { 200: json(CommitResult, 'Committed'), 409: json(ErrorBody, 'Not approved, insufficient_stock, or key reused'), ...errors } }),
+  async (c) => c.json(await commitOneTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key']), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/dispatch', tags: ['transfers'], security,
+    summary: 'committed → dispatched: records departure (coordinator, admin, or the source site\'s director)',
+    request: { params: IdParam }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await dispatchTransfer(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/cancel', tags: ['transfers'], security,
+    summary: 'proposed/approved → rejected; committed → cancelled with the units returned to their source lots (coordinator or admin)',
+    request: { params: IdParam, body: { ...body(TransferCancel), required: false } }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await cancelTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')?.reason), 200),
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/receive', tags: ['transfers'], security,
+    summary: 'dispatched → received (the destination site\'s director, coordinator or admin)',
+    description: 'Units go into new lots at the destination (ledger transfer_in); qty − receivedQty is recorded as lost. Served requests become fulfilled or partly_fulfilled.',
+    request: { params: IdParam, headers: IdempotencyHeader, body: body(TransferReceive) }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await receiveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'], c.req.valid('json').receivedQty), 200),
+)

@@ -1,0 +1,280 @@
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { call, seedBase } from '../fixtures'
+import { addLot, addRequest, auditOf, issue, key, ledgerRows, ledgerSum, lotQty, planOne, request, resetWorld, takeStock } from '../services/plan-fixtures'
+
+beforeAll(() => seedBase())
+
+const example = () => ({
+  now: '2026-01-20T08:00:00Z',
+  sites: [
+    { id: 'CD', name: 'Chengdu', lat: 30.657, lng: 104.066 },
+    { id: 'YB', name: 'Yibin', lat: 28.752, lng: 104.643 },
+  ],
+  lots: [{ id: 'L1', site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 20, expiresAt: '2026-02-15T00:00:00Z' }],
+  reserves: [{ site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 5 }],
+  needs: [{ id: 'r1', site: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 30, urgency: 'urgent' }],
+})
+
+describe('POST /api/plans/preview', () => {
+  it('returns the solver result for a valid instance, for any role, writing nothing', async () => {
+    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM plan').first<number>('n')
+    const res = await call('POST', '/api/plans/preview', { as: 'planner', body: example() })
+    expect(res.status, JSON.stringify(res.json)).toBe(200)
+    expect(res.json.status).toBe('optimal')
+    expect(res.json.transfers).toEqual([expect.objectContaining({ from: 'CD', to: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 15 })])
+    expect(res.json.allocations).toEqual([expect.objectContaining({ need: 'r1', fromSite: 'CD', qty: 15, lots: [{ id: 'L1', qty: 15 }] })])
+    expect(res.json.unmet).toEqual([expect.objectContaining({ need: 'r1', qty: 15, reason: 'held_by_reserves' })])
+    expect((await call('POST', '/api/plans/preview', { as: 'director', body: example() })).status).toBe(200)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM plan').first<number>('n')).toBe(before)
+  })
+
+  it('answers 400 invalid_instance naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ ...example(), lots: [{ ...example().lots[0], qty: -1 }] }, 'lots.0.qty'],
+      [{ ...example(), lots: [{ ...example().lots[0], qty: 1.5 }] }, 'lots.0.qty'],
+      [{ ...example(), needs: [{ ...example().needs[0], site: 'ZZ' }] }, 'needs.0.site'],
+      [{ ...example(), lots: [{ ...example().lots[0], component: 'XYZ' }] }, 'lots.0.component'],
+      [{ ...example(), now: 'yesterday' }, 'now'],
+    ]
+    for (const [body, field] of cases) {
+      const res = await call('POST', '/api/plans/preview', { as: 'planner', body })
+      expect(res.status, field).toBe(400)
+      expect(res.json.error.code).toBe('invalid_instance')
+      expect(res.json.error.field).toBe(field)
+      expect(res.json.error.message).toMatch(new RegExp(field.replaceAll('.', '\\.')))
+    }
+    const { now: _now, ...noNow } = example()
+    const missing = await call('POST', '/api/plans/preview', { body: noNow })
+    expect(missing.status).toBe(400)
+    expect(missing.json.error).toMatchObject({ code: 'invalid_instance', field: 'now' })
+  })
+
+  it('401 without a token', async () => {
+    expect((await call('POST', '/api/plans/preview', { as: null, body: example() })).status).toBe(401)
+  })
+})
+
+describe('POST /api/plans', () => {
+  it('plans from live data: proposed transfers with lots and requests, requests planned, audited', async () => {
+    await resetWorld()
+    const near = await addLot({ site: 'CD', qty: 4, expiresInDays: 8 })
+    const far = await addLot({ site: 'CD', qty: 10, expiresInDays: 30 })
+    const expired = await addLot({ site: 'CD', qty: 50, expiresInDays: -1 })
+    const r1 = await addRequest({ site: 'YB', qty: 6, urgency: 'emergency' })
+    const r2 = await addRequest({ site: 'YB', qty: 3, urgency: 'routine' })
+    const res = await call('POST', '/api/plans', { body: { mode: 'disaster' } })
+    expect(res.status, JSON.stringify(res.json)).toBe(201)
+    const plan = res.json
+    expect(plan).toMatchObject({ id: expect.stringMatching(/^plan_/), createdBy: 'u-coord', mode: 'disaster', status: 'review', transferCount: 1, unmetUnits: 0 })
+    expect(plan.instance.options).toEqual({ mode: 'disaster' })
+    expect(plan.instance.lots.map((l: any) => l.id).sort()).toEqual([near, far].sort())
+    expect(plan.instance.lots.map((l: any) => l.id)).not.toContain(expired)
+    expect(plan.instance.needs).toEqual(expect.arrayContaining([
+      expect.objectContaining({ id: r1, site: 'YB', qty: 6, urgency: 'emergency' }),
+      expect.objectContaining({ id: r2, site: 'YB', qty: 3, urgency: 'routine' }),
+    ]))
+    expect(plan.instance.reserves).toEqual([])
+    expect(plan.transfers).toHaveLength(1)
+    const t = plan.transfers[0]
+    expect(t).toMatchObject({ planId: plan.id, fromSite: 'CD', toSite: 'YB', component: 'RBC', abo: 'O', rhd: '+', proposedQty: 9, qty: 9, status: 'proposed', receivedQty: null })
+    expect(t.etaHours).toBeGreaterThan(0)
+    expect(t.lots.reduce((s: number, l: any) => s + l.qty, 0)).toBe(9)
+    expect(t.lots.find((l: any) => l.lotId === near)?.qty).toBe(4) // near-expiry units go first
+    expect(t.requests.sort((a: any, b: any) => a.requestId.localeCompare(b.requestId)))
+      .toEqual([{ requestId: r1, qty: 6 }, { requestId: r2, qty: 3 }].sort((a, b) => a.requestId.localeCompare(b.requestId)))
+    expect(plan.unmet).toEqual([])
+    expect(plan.result.unmet).toEqual(expect.arrayContaining([expect.objectContaining({ need: r1, qty: 0 })]))
+    expect((await request(r1))!.status).toBe('planned')
+    expect((await request(r2))!.status).toBe('planned')
+    const audit = await auditOf('plan', plan.id)
+    expect(audit).toHaveLength(1)
+    expect(audit[0]).toMatchObject({ action: 'plan.create', actorId: 'u-coord' })
+    expect(JSON.parse(audit[0].detail).transfers).toEqual([t.id])
+    // a second plan does not plan the same units again
+    const again = await call('POST', '/api/plans', { body: {} })
+    expect(again.status).toBe(201)
+    expect(again.json.instance.needs).toEqual([])
+    expect(again.json.transfers).toEqual([])
+  })
+
+  it('keeps each station above its red-level floor: reserves from 14-day issue × red_days', async () => {
+    await resetWorld()
+    // CQ (Chongqing, WB red_days 3) issued 28 WB A+ in the last 14 days: 2/day → reserve 6
+    const used = await addLot({ site: 'CQ', component: 'WB', abo: 'A', qty: 33 })
+    await issue(used, 'CQ', 20, 3)
+    await issue(used, 'CQ', 8, 10)
+    await issue(used, 'CQ', 5, 20) // outside the window
+    const stock = await addLot({ site: 'CQ', component: 'WB', abo: 'A', qty: 10 })
+    const need = await addRequest({ site: 'NC', component: 'WB', abo: 'A', qty: 9, urgency: 'emergency' })
+    const res = await call('POST', '/api/plans', { as: 'admin', body: { requestIds: [need] } })
+    expect(res.status, JSON.stringify(res.json)).toBe(201)
+    expect(res.json.instance.reserves).toEqual([{ site: 'CQ', component: 'WB', abo: 'A', rhd: '+', qty: 6 }])
+    expect(res.json.transfers).toHaveLength(1)
+    expect(res.json.transfers[0]).toMatchObject({ fromSite: 'CQ', toSite: 'NC', qty: 4, lots: [{ lotId: stock, qty: 4 }] })
+    expect(res.json.unmet).toEqual([expect.objectContaining({ need, qty: 5, reason: 'held_by_reserves', message: expect.any(String) })])
+    expect(res.json.unmetUnits).toBe(5)
+  })
+
+  it('reports unmet needs with reasons when nothing fits, and marks nothing planned', async () => {
+    await resetWorld()
+    const req = await addRequest({ site: 'YB', component: 'PLT', abo: 'B', qty: 2, urgency: 'emergency' })
+    const res = await call('POST', '/api/plans', { body: { requestIds: [req] } })
+    expect(res.status).toBe(201)
+    expect(res.json.transfers).toEqual([])
+    expect(res.json.unmet).toEqual([expect.objectContaining({ need: req, qty: 2, reason: 'no_compatible_stock' })])
+    expect((await request(req))!.status).toBe('open')
+  })
+
+  it('400 for an unknown request id or bad mode; 403 for planner and director', async () => {
+    const unknown = await call('POST', '/api/plans', { body: { requestIds: ['NOPE'] } })
+    expect(unknown.status).toBe(400)
+    expect(unknown.json.error.field).toBe('requestIds.0')
+    const badMode = await call('POST', '/api/plans', { body: { mode: 'panic' } })
+    expect(badMode.status).toBe(400)
+    expect(badMode.json.error.field).toBe('mode')
+    expect((await call('POST', '/api/plans', { as: 'planner', body: {} })).status).toBe(403)
+    expect((await call('POST', '/api/plans', { as: 'director', body: {} })).status).toBe(403)
+    expect((await call('POST', '/api/plans', { as: null, body: {} })).status).toBe(401)
+  })
+})
+
+describe('GET /api/plans', () => {
+  it('lists plans and returns one with transfers, lots, requests and unmet explanations', async () => {
+    const { plan, transfer, lot, req } = await planOne()
+    const list = await call('GET', '/api/plans', { as: 'planner' })
+    expect(list.status).toBe(200)
+    expect(list.json.plans.find((p: any) => p.id === plan.id)).toEqual({
+      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, unmetUnits: 0,
+    })
+    const one = await call('GET', `/api/plans/${plan.id}`, { as: 'director' })
+    expect(one.status).toBe(200)
+    expect(one.json.transfers).toEqual([expect.objectContaining({ id: transfer.id, lots: [expect.objectContaining({ lotId: lot, qty: 6 })], requests: [{ requestId: req, qty: 6 }] })])
+    expect(one.json.instance.needs[0]).toMatchObject({ id: req, qty: 6 })
+    expect((await call('GET', '/api/plans/plan_nope')).status).toBe(404)
+  })
+})
+
+describe('POST /api/plans/{id}/commit', () => {
+  it('commits approved transfers in one batch: ledger transfer_out, lot reduced, committed, audited; retry applies once', async () => {
+    const { plan, transfer, lot } = await planOne({ lotQty: 10, need: 6 })
+    const noneApproved = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(noneApproved.status).toBe(409)
+    expect(noneApproved.json.error.code).toBe('nothing_approved')
+    expect((await call('POST', `/api/transfers/${transfer.id}/approve`)).status).toBe(200)
+    const k = key()
+    const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect(res.status, JSON.stringify(res.json)).toBe(200)
+    expect(res.json).toEqual({ planId: plan.id, batchId: expect.any(String), committed: [transfer.id], at: expect.any(String) })
+    expect(await lotQty(lot)).toBe(4)
+    expect(await ledgerRows(lot, 'transfer_out')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_out', delta: -6, transferId: transfer.id, actorId: 'u-coord' }])
+    const t = await call('GET', `/api/transfers/${transfer.id}`)
+    expect(t.json).toMatchObject({ status: 'committed', committedAt: res.json.at })
+    expect((await call('GET', `/api/plans/${plan.id}`)).json.status).toBe('committed')
+    expect((await auditOf('transfer', transfer.id)).map((a) => a.action)).toEqual(['transfer.approve', 'transfer.commit'])
+    expect((await auditOf('plan', plan.id)).map((a) => [a.action, a.actorId])).toEqual([['plan.create', 'u-coord'], ['plan.commit', 'u-coord']])
+
+    const retry = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect(retry.status).toBe(200)
+    expect(retry.json).toEqual(res.json)
+    expect(await lotQty(lot)).toBe(4)
+    expect(await ledgerRows(lot, 'transfer_out')).toHaveLength(1)
+    // a new key finds nothing left to commit
+    const other = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(other.status).toBe(409)
+    expect(other.json.error.code).toBe('nothing_approved')
+    // the same key for another plan is refused
+    const { plan: plan2, transfer: t2 } = await planOne()
+    await call('POST', `/api/transfers/${t2.id}/approve`)
+    const reused = await call('POST', `/api/plans/${plan2.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect(reused.status).toBe(409)
+    expect(reused.json.error.code).toBe('idempotency_key_reused')
+  })
+
+  it('409 insufficient_stock naming the transfer and lot when stock changed since planning; nothing reserved', async () => {
+    const { plan, transfer, lot } = await planOne({ lotQty: 10, need: 8 })
+    await call('POST', `/api/transfers/${transfer.id}/approve`)
+    await takeStock(lot, 'CD', 5)
+    const before = await ledgerRows(lot, 'transfer_out')
+    const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(res.status).toBe(409)
+    expect(res.json.error.code).toBe('insufficient_stock')
+    expect(res.json.error.message).toContain(transfer.id)
+    expect(res.json.error.message).toContain(lot)
+    expect(await lotQty(lot)).toBe(5)
+    expect(await ledgerRows(lot, 'transfer_out')).toEqual(before)
+    expect((await call('GET', `/api/transfers/${transfer.id}`)).json.status).toBe('approved')
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer_commit WHERE transfer_id = ?1').bind(transfer.id).first<number>('n')).toBe(0)
+  })
+
+  it('an all-or-nothing batch: one transfer short means none of the plan commits', async () => {
+    await resetWorld()
+    const a = await addLot({ site: 'CD', qty: 5 })
+    const b = await addLot({ site: 'NC', qty: 5 })
+    const r1 = await addRequest({ site: 'YB', qty: 5 })
+    const r2 = await addRequest({ site: 'CQ', qty: 5 })
+    const plan = (await call('POST', '/api/plans', { body: { requestIds: [r1, r2] } })).json
+    expect(plan.transfers).toHaveLength(2)
+    for (const t of plan.transfers) expect((await call('POST', `/api/transfers/${t.id}/approve`)).status).toBe(200)
+    await takeStock(b, 'NC', 1)
+    const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(res.status).toBe(409)
+    const short = plan.transfers.find((t: any) => t.fromSite === 'NC')
+    expect(res.json.error.message).toContain(short.id)
+    expect(await lotQty(a)).toBe(5)
+    expect(await lotQty(b)).toBe(4)
+    expect(await ledgerRows(a, 'transfer_out')).toEqual([])
+  })
+
+  it('concurrent commits of two plans drawing on the same lot: one 200, one 409, stock never negative', async () => {
+    await resetWorld()
+    const lot = await addLot({ site: 'CD', qty: 10 })
+    const r1 = await addRequest({ site: 'YB', qty: 8 })
+    const r2 = await addRequest({ site: 'NC', qty: 8 })
+    const p1 = (await call('POST', '/api/plans', { body: { requestIds: [r1] } })).json
+    const p2 = (await call('POST', '/api/plans', { body: { requestIds: [r2] } })).json
+    expect(p1.transfers[0].lots).toEqual([expect.objectContaining({ lotId: lot, qty: 8 })])
+    expect(p2.transfers[0].lots).toEqual([expect.objectContaining({ lotId: lot, qty: 8 })])
+    await call('POST', `/api/transfers/${p1.transfers[0].id}/approve`)
+    await call('POST', `/api/transfers/${p2.transfers[0].id}/approve`, { as: 'admin' })
+    const [c1, c2] = await Promise.all([
+      call('POST', `/api/plans/${p1.id}/commit`, { headers: { 'idempotency-key': key() } }),
+      call('POST', `/api/plans/${p2.id}/commit`, { as: 'admin', headers: { 'idempotency-key': key() } }),
+    ])
+    expect([c1.status, c2.status].sort()).toEqual([200, 409])
+    const loser = c1.status === 409 ? c1 : c2
+    const loserPlan = c1.status === 409 ? p1 : p2
+    expect(loser.json.error.code).toBe('insufficient_stock')
+    expect(loser.json.error.message).toContain(loserPlan.transfers[0].id)
+    expect(await lotQty(lot)).toBe(2)
+    expect(await ledgerSum(lot)).toBe(2)
+    expect(await ledgerRows(lot, 'transfer_out')).toHaveLength(1)
+    const statuses = await env.DB.prepare(`SELECT status FROM transfer WHERE id IN (?1, ?2) ORDER BY status`).bind(p1.transfers[0].id, p2.transfers[0].id).all<{ status: string }>()
+    expect(statuses.results.map((s) => s.status)).toEqual(['approved', 'committed'])
+  })
+
+  it('requires the Idempotency-Key header and the coordinator or admin role', async () => {
+    const { plan, transfer } = await planOne()
+    await call('POST', `/api/transfers/${transfer.id}/approve`)
+    const noKey = await call('POST', `/api/plans/${plan.id}/commit`)
+    expect(noKey.status).toBe(400)
+    expect(noKey.json.error.field).toBe('idempotency-key')
+    expect((await call('POST', `/api/plans/${plan.id}/commit`, { as: 'planner', headers: { 'idempotency-key': key() } })).status).toBe(403)
+    expect((await call('POST', `/api/plans/${plan.id}/commit`, { as: 'director', headers: { 'idempotency-key': key() } })).status).toBe(403)
+    expect((await call('POST', '/api/plans/plan_nope/commit', { headers: { 'idempotency-key': key() } })).status).toBe(404)
+  })
+})
+
+describe('the API surface', () => {
+  it('documents the plan and transfer routes in OpenAPI', async () => {
+    const res = await call('GET', '/api/openapi.json', { as: null })
+    expect(res.status).toBe(200)
+    const paths = Object.keys(res.json.paths)
+    for (const p of ['/api/plans', '/api/plans/preview', '/api/plans/{id}', '/api/plans/{id}/commit', '/api/transfers', '/api/transfers/{id}',
+      '/api/transfers/{id}/approve', '/api/transfers/{id}/reject', '/api/transfers/{id}/commit', '/api/transfers/{id}/dispatch',
+      '/api/transfers/{id}/cancel', '/api/transfers/{id}/receive']) expect(paths).toContain(p)
+    const preview = res.json.paths['/api/plans/preview'].post
+    expect(JSON.stringify(preview.requestBody)).toContain('needs')
+    expect(res.json.components.schemas.Transfer).toBeDefined()
+  })
+})

@@ -1,0 +1,83 @@
+import type { PlanSummaryT } from '../schemas/plan'
+
+export const selectPlanSites = (db: D1Database) =>
+  db
+    .prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
+    .all<{ id: string; name: string; lat: number; lng: number; province: string }>()
+    .then((r) => r.results)
+
+/** Usable stock: lots with units on hand that have not expired at `now`. */
+export const selectLiveLots = (db: D1Database, now: string) =>
+  db
+    .prepare(
+      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt FROM lot
+       WHERE qty > 0 AND expires_at > ?1 ORDER BY site_id, component, expires_at, id`,
+    )
+    .bind(now)
+    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string }>()
+    .then((r) => r.results)
+
+export type OpenNeedRow = {
+  id: string; site: string; component: string; abo: string; rhd: string; qty: number; remaining: number
+  urgency: string; neededBy: string | null; allowRhPositive: number; status: string
+}
+
+/**
+ * Aid requests still to plan: open, planned or partly fulfilled ones, with `remaining` = qty − fulfilled −
+ * units on their way or under review (transfers proposed, approved, committed or dispatched). A planned
+ * request whose transfer was rejected or cancelled therefore comes back. `ids` limits the selection.
+ */
+export const selectOpenNeeds = (db: D1Database, ids: string[] | null) =>
+  db
+    .prepare(
+      `SELECT r.id, r.site_id AS site, r.component, r.abo, r.rhd, r.qty, r.urgency, r.needed_by AS neededBy,
+         r.allow_rh_positive AS allowRhPositive, r.status,
+         r.qty - r.fulfilled_qty - COALESCE((
+           SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
+           WHERE tr.request_id = r.id AND t.status IN ('proposed', 'approved', 'committed', 'dispatched')), 0) AS remaining
+       FROM aid_request r
+       WHERE r.status IN ('open', 'planned', 'partly_fulfilled') AND (?1 IS NULL OR r.id IN (SELECT value FROM json_each(?1)))
+       ORDER BY r.created_at, r.id`,
+    )
+    .bind(ids ? JSON.stringify(ids) : null)
+    .all<OpenNeedRow>()
+    .then((r) => r.results)
+
+export const selectRedDays = (db: D1Database) =>
+  db
+    .prepare('SELECT province, component, red_days AS redDays FROM warning_policy')
+    .all<{ province: string; component: string; redDays: number }>()
+    .then((r) => r.results)
+
+export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: string; mode: string; instance: unknown; result: unknown }, at: string) =>
+  db
+    .prepare(`INSERT INTO plan (id, created_by, created_at, mode, status, instance, result) VALUES (?1, ?2, ?3, ?4, 'review', ?5, ?6)`)
+    .bind(p.id, p.createdBy, at, p.mode, JSON.stringify(p.instance), JSON.stringify(p.result))
+
+/** Requests served by a new plan become planned (fulfilled or cancelled ones are left alone). */
+export const markPlannedStmt = (db: D1Database, ids: string[], at: string) =>
+  db
+    .prepare(
+      `UPDATE aid_request SET status = 'planned', updated_at = ?2
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('open', 'partly_fulfilled')`,
+    )
+    .bind(JSON.stringify(ids), at)
+
+export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
+  db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
+
+type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed'; instance: string; result: string; transferCount: number }
+
+const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status,
+  (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id) AS transferCount,
+  COALESCE((SELECT SUM(json_extract(u.value, '$.qty')) FROM json_each(p.result, '$.unmet') u), 0) AS unmetUnits`
+
+export const selectPlans = (db: D1Database, f: { status?: string; limit: number }) =>
+  db
+    .prepare(`SELECT ${SUMMARY} FROM plan p WHERE (?1 IS NULL OR p.status = ?1) ORDER BY p.created_at DESC, p.id DESC LIMIT ?2`)
+    .bind(f.status ?? null, f.limit)
+    .all<PlanSummaryT>()
+    .then((r) => r.results)
+
+export const selectPlan = (db: D1Database, id: string) =>
+  db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number }>()

@@ -1,0 +1,108 @@
+import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
+import { insertPlanStmt, markPlannedStmt, selectPlan, selectPlans } from '../db/plans'
+import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
+import { badRequest, notFound } from '../errors'
+import { newId, nowIso } from '../lib/crypto'
+import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
+import { auditStmt } from './audit'
+import { requireRole, type Actor } from './auth'
+import { buildLiveInstance } from './plan-instance'
+
+/** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
+export function validateInstance(input: unknown): Instance {
+  try {
+    return parseInstance(input)
+  } catch (e) {
+    if (e instanceof InstanceError) throw badRequest(e.field || 'body', e.message, 'invalid_instance')
+    throw e
+  }
+}
+
+/** Simulation: the solver's result for a hand-written instance; nothing is written. Any signed-in role. */
+export function previewPlan(input: unknown): PlanResult {
+  return solve(validateInstance(input))
+}
+
+/**
+ * Groups the solver's allocations between different sites into one transfer per result transfer
+ * (from, to, component, group), with the lots they draw from and the requests they serve.
+ */
+export function transfersFromResult(instance: Instance, result: PlanResult, planId: string): NewTransfer[] {
+  const needs = new Map(instance.needs.map((n) => [n.id, n]))
+  const key = (from: string, to: string, component: string, abo: string, rhd: string) => `${from}|${to}|${component}|${abo}${rhd}`
+  const groups = new Map<string, { lots: Map<string, number>; requests: Map<string, number>; qty: number }>()
+  for (const a of result.allocations) {
+    const need = needs.get(a.need)
+    if (!need) throw new Error(`solver allocated to unknown need ${a.need}`)
+    if (a.fromSite === need.site) continue // local use: no transfer
+    const k = key(a.fromSite, need.site, need.component, a.abo, a.rhd)
+    const g = groups.get(k) ?? { lots: new Map(), requests: new Map(), qty: 0 }
+    for (const l of a.lots) g.lots.set(l.id, (g.lots.get(l.id) ?? 0) + l.qty)
+    g.requests.set(a.need, (g.requests.get(a.need) ?? 0) + a.qty)
+    g.qty += a.qty
+    groups.set(k, g)
+  }
+  return result.transfers.map((t) => {
+    const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd))
+    if (!g || g.qty !== t.qty) throw new Error(`solver transfer ${t.from}→${t.to} ${t.component} ${t.abo}${t.rhd} does not match its allocations`)
+    return {
+      id: newId('tr'), planId, fromSite: t.from, toSite: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty,
+      etaHours: Math.round(t.etaHours * 100) / 100,
+      lots: [...g.lots].filter(([, q]) => q > 0).map(([lotId, qty]) => ({ lotId, qty })),
+      requests: [...g.requests].filter(([, q]) => q > 0).map(([requestId, qty]) => ({ requestId, qty })),
+    }
+  })
+}
+
+/**
+ * A plan from live data (coordinator or admin): build the instance (with each station's red-level reserves),
+ * solve it, and store in ONE batch the plan, a proposed transfer per result transfer with its lot and request
+ * lines, the served requests marked planned, and a plan.create audit row.
+ */
+export async function createPlan(db: D1Database, actor: Actor, input: PlanCreateT): Promise<PlanDetailT> {
+  requireRole(actor, 'coordinator', 'admin')
+  if (input.requestIds) {
+    const { results } = await db
+      .prepare('SELECT id FROM aid_request WHERE id IN (SELECT value FROM json_each(?1))')
+      .bind(JSON.stringify(input.requestIds))
+      .all<{ id: string }>()
+    const known = new Set(results.map((r) => r.id))
+    const i = input.requestIds.findIndex((id) => !known.has(id))
+    if (i >= 0) throw badRequest(`requestIds.${i}`, `No aid request ${input.requestIds[i]}`)
+  }
+  const now = nowIso()
+  const { instance } = await buildLiveInstance(db, now, input)
+  const result = solve(instance)
+  const planId = newId('plan')
+  const transfers = transfersFromResult(instance, result, planId)
+  const served = [...new Set(transfers.flatMap((t) => t.requests.map((r) => r.requestId)))]
+  const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
+  await db.batch([
+    insertPlanStmt(db, { id: planId, createdBy: actor.id, mode: input.mode ?? 'routine', instance, result }, now),
+    ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
+    ...(served.length ? [markPlannedStmt(db, served, now)] : []),
+    auditStmt(db, actor, 'plan.create', 'plan', planId, {
+      mode: input.mode ?? 'routine', needs: instance.needs.length, lots: instance.lots.length, reserves: instance.reserves?.length ?? 0,
+      transfers: transfers.map((t) => t.id), unmetUnits,
+    }, now),
+  ])
+  return getPlan(db, planId)
+}
+
+export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)
+
+export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> {
+  const row = await selectPlan(db, id)
+  if (!row) throw notFound('plan', id)
+  const { instance, result, ...summary } = row
+  const parsed = JSON.parse(result) as PlanResult
+  const transfers = await withLines(db, await selectTransferRows(db, { planId: id }))
+  return {
+    ...summary,
+    instance: JSON.parse(instance),
+    result: parsed,
+    transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
+    unmet: parsed.unmet.filter((u) => u.qty > 0),
+  }
+}
+
