@@ -1,0 +1,30 @@
+import { z } from '@hono/zod-openapi'
+import { IsoDateTime, SiteId } from './common'
+import { BatchResult } from './movement'
+
+export const CsvRowError = z.object({
+  row: z.number().int().openapi({ description: 'Record number in the file, the header being 1' }),
+  field: z.string().openapi({ example: 'abo' }),
+  message: z.string(),
+})
+export type CsvRowErrorT = z.infer<typeof CsvRowError>
+
+export const CsvInvalid = z
+  .object({
+    error: z.object({ code: z.literal('invalid_csv'), message: z.string(), field: z.string().optional() }),
+    rows: z.array(CsvRowError),
+  })
+  .openapi('CsvInvalid')
+
+export const CountResult = BatchResult.extend({
+  counted: z.number().int().openapi({ description: 'Data rows read' }),
+  received: z.number().int().openapi({ description: 'Unknown lots taken in as receipts' }),
+  adjusted: z.number().int().openapi({ description: 'Known lots whose count differed' }),
+}).openapi('StockCountResult')
+
+export const CountQuery = z.object({ site: SiteId })
+export const StockExportQuery = z.object({ site: SiteId.optional() })
+export const MovementExportQuery = z.object({ site: SiteId.optional(), since: IsoDateTime.optional(), until: IsoDateTime.optional() })
+
+export const STOCK_COLUMNS = ['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens'] as const
+export const MOVEMENT_COLUMNS = ['id', 'at', 'site_id', 'lot_id', 'kind', 'delta', 'reason', 'transfer_id', 'batch_id', 'actor_id'] as const

@@ -1,0 +1,156 @@
+import Papa from 'papaparse'
+import { selectLotsByIds, selectLots } from '../db/lots'
+import { selectMovements } from '../db/movements'
+import { selectSite } from '../db/sites'
+import { selectComponents } from '../db/stock'
+import { ApiError, badRequest } from '../errors'
+import { nowIso } from '../lib/crypto'
+import { MOVEMENT_COLUMNS, STOCK_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
+import type { MovementInT } from '../schemas/movement'
+import { requireSiteWriter, type Actor } from './auth'
+import { replay, requestHash } from './idempotency'
+import { recordMovements } from './movements'
+
+/** 400 invalid_csv with every row error; nothing was applied. */
+export class CsvError extends ApiError {
+  constructor(message: string, readonly rows: CsvRowErrorT[]) {
+    super(400, 'invalid_csv', message)
+  }
+}
+
+const REQUIRED = ['lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at'] as const
+const LOT_ID = /^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$/
+const ANTIGEN = /^[A-Za-z0-9()+\-:]{1,24}$/
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+const MAX_BYTES = 2_000_000
+
+/** A date (taken as 00:00 UTC) or a date-time with a zone, as ISO; null when unreadable. */
+function parseWhen(v: string): string | null {
+  if (!DATE_ONLY.test(v) && !DATE_TIME.test(v)) return null
+  const ms = Date.parse(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v.replace(' ', 'T'))
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+}
+
+type Row = { row: number; lotId: string; component: string; abo: string; rhd: string; qty: number; collectedAt: string | null; expiresAt: string | null; antigens: string[] }
+
+/**
+ * A station's daily stock count as CSV (lot_id, component, abo, rhd, qty, collected_at, expires_at[, antigens]).
+ * Known lots get an adjustment to the counted qty; unknown lot ids become receipts. Any bad row → 400 with every
+ * row error and nothing applied; otherwise one movement batch (source 'csv') under the Idempotency-Key.
+ */
+export async function importStockCount(db: D1Database, actor: Actor, siteId: string, text: string, idempotencyKey: string) {
+  requireSiteWriter(actor, siteId)
+  if (!(await selectSite(db, siteId))) throw badRequest('site', `No site ${siteId}`)
+  if (text.length > MAX_BYTES) throw new ApiError(413, 'too_large', `A stock count may be at most ${MAX_BYTES} bytes`)
+  // The raw file is the request: a retry is recognised before lots it created turn its receipts into counts.
+  const hash = await requestHash({ source: 'csv', siteId, text })
+  const prior = await replay(db, actor, idempotencyKey, hash, siteId)
+  if (prior) return { result: { ...prior, ...tally(prior.movements, null) }, replayed: true }
+
+  const rows = parseCount(text)
+  const lots = new Map((await selectLotsByIds(db, rows.map((r) => r.lotId))).map((l) => [l.id, l]))
+  const errors: CsvRowErrorT[] = []
+  const lifeByComponent = new Map((await selectComponents(db)).map((c) => [c.code, c.shelfLifeHours]))
+  const movements: MovementInT[] = []
+  const rowOf: number[] = []
+  for (const r of rows) {
+    const err = (field: string, message: string) => errors.push({ row: r.row, field, message })
+    const lot = lots.get(r.lotId)
+    if (lot) {
+      if (lot.siteId !== siteId) { err('lot_id', `Lot ${r.lotId} is held by ${lot.siteId}, not ${siteId}`); continue }
+      if (lot.component !== r.component) err('component', `Lot ${r.lotId} is ${lot.component}, not ${r.component}`)
+      if (lot.abo !== r.abo) err('abo', `Lot ${r.lotId} is group ${lot.abo}, not ${r.abo}`)
+      if (lot.rhd !== r.rhd) err('rhd', `Lot ${r.lotId} is RhD ${lot.rhd}, not ${r.rhd}`)
+      movements.push({ kind: 'adjust', lotId: r.lotId, countedQty: r.qty, reason: 'stock count (csv)' })
+    } else {
+      if (r.qty === 0) { err('qty', `Lot ${r.lotId} is new here; a new lot needs qty above 0`); continue }
+      if (!r.collectedAt || !r.expiresAt) continue // already reported
+      const life = lifeByComponent.get(r.component)
+      if (r.expiresAt <= r.collectedAt) err('expires_at', 'Expiry must be after collection')
+      else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000) err('expires_at', `${r.component} keeps at most ${life / 24} days`)
+      movements.push({
+        kind: 'receipt', lotId: r.lotId, component: r.component as 'RBC', abo: r.abo as 'O', rhd: r.rhd as '+', antigens: r.antigens, qty: r.qty,
+        collectedAt: r.collectedAt, expiresAt: r.expiresAt, reason: 'stock count (csv): new lot',
+      })
+    }
+    rowOf[movements.length - 1] = r.row
+  }
+  if (errors.length) throw new CsvError(`${errors.length} problem(s) in the file; nothing was applied`, errors)
+
+  try {
+    const out = await recordMovements(db, actor, { siteId, movements }, { idempotencyKey, source: 'csv', hash })
+    return { result: { ...out.result, ...tally(out.result.movements, rows.length) }, replayed: out.replayed }
+  } catch (e) {
+    // A line the ledger refused (e.g. a lot id taken meanwhile): report it as the row it came from.
+    const m = e instanceof ApiError && e.field?.match(/^movements\.(\d+)\.(\w+)$/)
+    if (m && e instanceof ApiError) {
+      throw new CsvError(e.message, [{ row: rowOf[Number(m[1])], field: m[2] === 'lotId' ? 'lot_id' : m[2], message: e.message }])
+    }
+    throw e
+  }
+}
+
+function tally(movements: { kind: string }[], counted: number | null) {
+  const received = movements.filter((m) => m.kind === 'receipt').length
+  const adjusted = movements.filter((m) => m.kind === 'adjust').length
+  return { counted: counted ?? received + adjusted, received, adjusted }
+}
+
+function parseCount(text: string): Row[] {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false })
+  const errors: CsvRowErrorT[] = parsed.errors.map((e) => ({ row: (e.row ?? 0) + 1, field: 'row', message: e.message }))
+  const [header = [], ...records] = parsed.data
+  const cols = header.map((h) => h.trim().toLowerCase())
+  for (const c of REQUIRED) if (!cols.includes(c)) errors.push({ row: 1, field: c, message: `Missing column ${c}` })
+  if (errors.length) throw new CsvError('The file cannot be read as a stock count', errors)
+
+  const rows: Row[] = []
+  const seen = new Map<string, number>()
+  records.forEach((cells, i) => {
+    const rowNo = i + 2
+    if (cells.every((x) => x.trim() === '')) return
+    const get = (c: string) => (cells[cols.indexOf(c)] ?? '').trim()
+    const err = (field: string, message: string) => errors.push({ row: rowNo, field, message })
+    const lotId = get('lot_id')
+    if (!LOT_ID.test(lotId)) err('lot_id', 'A lot id is 1–64 letters, digits, _ . -')
+    else if (seen.has(lotId)) err('lot_id', `Lot ${lotId} is already on row ${seen.get(lotId)}`)
+    else seen.set(lotId, rowNo)
+    const component = get('component').toUpperCase()
+    if (!['WB', 'RBC', 'PLT', 'FFP', 'CRYO'].includes(component)) err('component', 'component is one of WB, RBC, PLT, FFP, CRYO')
+    const abo = get('abo').toUpperCase()
+    if (!['O', 'A', 'B', 'AB'].includes(abo)) err('abo', 'abo is one of O, A, B, AB')
+    const rhd = get('rhd')
+    if (!['+', '-'].includes(rhd)) err('rhd', 'rhd is + or -')
+    const qtyText = get('qty')
+    const qty = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN
+    if (Number.isNaN(qty)) err('qty', 'qty is a whole number of units, 0 or more')
+    const collectedAt = parseWhen(get('collected_at'))
+    if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
+    const expiresAt = parseWhen(get('expires_at'))
+    if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
+    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean)
+    const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
+    if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
+    rows.push({ row: rowNo, lotId, component, abo, rhd, qty, collectedAt, expiresAt, antigens })
+  })
+  if (errors.length) throw new CsvError(`${errors.length} problem(s) in the file; nothing was applied`, errors)
+  if (rows.length === 0) throw new CsvError('The file has no data rows', [{ row: 2, field: 'row', message: 'No data rows' }])
+  return rows
+}
+
+const unparse = (fields: readonly string[], data: unknown[][]) =>
+  Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: /^[=@\t\r]/ }) + '\r\n'
+
+/** Current lots with stock (expired ones too: they are still on the shelf until discarded), importable back. */
+export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {
+  const lots = await selectLots(db, { site: siteId, includeExpired: true, limit: 100_000 }, nowIso())
+  lots.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.id.localeCompare(b.id))
+  return unparse(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';')]))
+}
+
+/** The ledger, oldest first. */
+export async function exportMovementsCsv(db: D1Database, q: { site?: string; since?: string; until?: string }): Promise<string> {
+  const rows = (await selectMovements(db, { ...q, limit: 100_000 })).reverse()
+  return unparse(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
+}
