@@ -3,10 +3,10 @@
 // then decomposes the flow into lot-level allocations and transfers.
 import { explainUnmet } from './explain'
 import { balanceBurden } from './fairness'
-import { buildComponentModel, expiryCost, type Block, type ComponentModel } from './model'
+import { buildComponentModel, type Block, type ComponentModel } from './model'
 import { prepare, type PLot, type PNeed, type Prepared } from './prepare'
-import type { Allocation, Component, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
-import { COMPONENTS, URGENCIES } from './types'
+import type { Allocation, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
+import { COMPONENTS } from './types'
 
 /** units of lot `lot` given to need `need` */
 export interface Draw { lot: PLot; need: PNeed; qty: number; rank: number; travelH: number }
@@ -48,11 +48,25 @@ function decompose(p: Prepared, m: ComponentModel): Draw[] {
 
 function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
   const g = m.g
+  // Lot arcs of one kind (locked or free), class and expiry-cost step are interchangeable for
+  // the network: within such a group, draw the used units from the nearest-expiry lots first.
+  const groups = new Map<string, { arcs: typeof b.lotArcs; used: number }>()
+  for (const a of b.lotArcs) { // lotArcs follow b.lots, sorted by expiry
+    const k = `${a.locked}|${a.cls}|${g.cost[a.edge]}`
+    let grp = groups.get(k)
+    if (!grp) groups.set(k, (grp = { arcs: [], used: 0 }))
+    grp.arcs.push(a)
+    grp.used += g.flow(a.edge)
+  }
   const free = new Map<number, number>() // lot idx → free units used
   const locked = new Map<number, number>()
-  for (const a of b.lotArcs) {
-    const f = g.flow(a.edge)
-    if (f > 0) (a.locked ? locked : free).set(a.lot.idx, ((a.locked ? locked : free).get(a.lot.idx) ?? 0) + f)
+  for (const grp of groups.values()) {
+    let left = grp.used
+    for (const a of grp.arcs) {
+      const q = Math.min(left, g.origCap[a.edge]!)
+      left -= q
+      if (q > 0) (a.locked ? locked : free).set(a.lot.idx, q)
+    }
   }
   const clsOfLot = new Map<number, number>()
   for (const a of b.lotArcs) if (!a.locked) clsOfLot.set(a.lot.idx, a.cls)
@@ -146,8 +160,5 @@ function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: Pl
     summary.demandUnits[n.need.urgency] += n.need.qty
     summary.unmetUnits[n.need.urgency] += unmet[i]!.qty
   })
-  void URGENCIES
-  void expiryCost
   return { status: 'optimal', allocations, transfers, unmet, objective, summary }
 }
-export type { Component }

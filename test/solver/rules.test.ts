@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest'
+import { allocsOf, at, groupsServed, lot, need, plan, region, unmetOf } from './helpers'
+
+describe('compatibility', () => {
+  it('whole blood is ABO-identical only', () => {
+    const r = plan(region(), [lot({ site: 'A', component: 'WB', abo: 'O', qty: 10 }), lot({ site: 'A', component: 'WB', abo: 'A', qty: 2 })],
+      [need({ id: 'w', site: 'A', component: 'WB', abo: 'A', qty: 5 })])
+    expect(groupsServed(r, 'w')).toEqual({ 'A+': 2 })
+    expect(unmetOf(r, 'w').qty).toBe(3)
+  })
+
+  it('red cells: O serves A, A does not serve B', () => {
+    const r = plan(region(), [lot({ site: 'A', abo: 'O', qty: 3 }), lot({ site: 'A', abo: 'A', qty: 10 })],
+      [need({ id: 'b', site: 'A', abo: 'B', qty: 5 })])
+    expect(groupsServed(r, 'b')).toEqual({ 'O+': 3 })
+    expect(unmetOf(r, 'b').qty).toBe(2)
+  })
+
+  it('plasma uses the reversed ABO rule and ignores RhD for FFP and CRYO', () => {
+    const lots = [lot({ site: 'A', component: 'FFP', abo: 'O', rhd: '+', qty: 10, expiresAt: at(24 * 200) }),
+      lot({ site: 'A', component: 'FFP', abo: 'AB', rhd: '+', qty: 4, expiresAt: at(24 * 200) }),
+      lot({ site: 'A', component: 'CRYO', abo: 'A', rhd: '+', qty: 6, expiresAt: at(24 * 200) })]
+    const r = plan(region(), lots, [
+      need({ id: 'ffpA', site: 'A', component: 'FFP', abo: 'A', rhd: '-', qty: 6 }), // O plasma cannot serve A; AB can, RhD ignored
+      need({ id: 'cryoO', site: 'A', component: 'CRYO', abo: 'O', rhd: '-', qty: 6 }), // A cryo serves O
+    ])
+    expect(groupsServed(r, 'ffpA')).toEqual({ 'AB+': 4 })
+    expect(unmetOf(r, 'ffpA')).toMatchObject({ qty: 2, reason: 'insufficient_stock' })
+    expect(groupsServed(r, 'cryoO')).toEqual({ 'A+': 6 })
+  })
+
+  it('platelets: plasma ABO rule but RhD applies', () => {
+    const lots = [lot({ site: 'A', component: 'PLT', abo: 'A', rhd: '+', qty: 4, expiresAt: at(48) })]
+    const r = plan(region(), lots, [need({ id: 'p', site: 'A', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency' })])
+    expect(unmetOf(r, 'p')).toMatchObject({ qty: 2, reason: 'no_compatible_stock' })
+    const r2 = plan(region(), lots, [need({ id: 'p', site: 'A', component: 'PLT', abo: 'O', rhd: '-', qty: 2, allowRhPositive: true })])
+    expect(groupsServed(r2, 'p')).toEqual({ 'A+': 2 })
+    expect(allocsOf(r2, 'p')[0]!.substitution).toBe(true)
+  })
+
+  it('RhD+ red cells reach an RhD− need only with allowRhPositive', () => {
+    const lots = [lot({ site: 'A', abo: 'O', rhd: '+', qty: 10 })]
+    const r = plan(region(), lots, [need({ id: 'n', site: 'A', abo: 'O', rhd: '-', qty: 3, urgency: 'emergency' })])
+    expect(r.allocations).toEqual([])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 3, reason: 'no_compatible_stock' })
+    const r2 = plan(region(), lots, [need({ id: 'n', site: 'A', abo: 'O', rhd: '-', qty: 3, urgency: 'emergency', allowRhPositive: true })])
+    expect(groupsServed(r2, 'n')).toEqual({ 'O+': 3 })
+    expect(unmetOf(r2, 'n').qty).toBe(0)
+  })
+})
+
+describe('time and shelf life', () => {
+  it('a deadline excludes far stations; a near one serves', () => {
+    const base = region({ AB: 2, AC: 10 })
+    const r = plan(base, [lot({ site: 'C', qty: 20 }), lot({ site: 'B', qty: 3 })],
+      [need({ id: 'n', site: 'A', qty: 5, neededBy: at(5) })])
+    expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty])).toEqual([['B', 3]])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 2, reason: 'none_in_time' })
+    expect(r.transfers).toEqual([{ from: 'B', to: 'A', component: 'RBC', abo: 'O', rhd: '+', qty: 3, etaHours: 2, needs: ['n'] }])
+  })
+
+  it('arrival exactly at the deadline is in time', () => {
+    const r = plan(region({ AB: 5 }), [lot({ site: 'B' })], [need({ id: 'n', site: 'A', qty: 5, neededBy: at(5) })])
+    expect(unmetOf(r, 'n').qty).toBe(0)
+  })
+
+  it('only stock with no way to arrive by the deadline: none_in_time', () => {
+    const r = plan(region({ AB: 6 }), [lot({ site: 'B' })], [need({ id: 'n', site: 'A', qty: 5, neededBy: at(5) })])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 5, reason: 'none_in_time' })
+    expect(unmetOf(r, 'n').message).toMatch(/arrive/)
+  })
+
+  it('platelets that would expire in transit are not sent, but serve locally', () => {
+    // 14 h of life left; 3 h on the road + 12 h minimum remaining = 15 h > 14 h
+    const plt = lot({ site: 'B', component: 'PLT', abo: 'A', qty: 4, expiresAt: at(14) })
+    const r = plan(region({ AB: 3 }), [plt], [need({ id: 'far', site: 'A', component: 'PLT', abo: 'A', qty: 2, urgency: 'emergency' })])
+    expect(unmetOf(r, 'far')).toMatchObject({ qty: 2, reason: 'insufficient_shelf_life' })
+    const r2 = plan(region({ AB: 3 }), [plt], [need({ id: 'here', site: 'B', component: 'PLT', abo: 'A', qty: 2 })])
+    expect(unmetOf(r2, 'here').qty).toBe(0)
+    // and with minRemainingHours lowered to 10 h it can travel
+    const r3 = plan(region({ AB: 3 }), [plt], [need({ id: 'far', site: 'A', component: 'PLT', abo: 'A', qty: 2 })], [], { options: { minRemainingHours: { PLT: 10 } } })
+    expect(unmetOf(r3, 'far').qty).toBe(0)
+  })
+
+  it('expiry exactly at arrival + minimum remaining is accepted', () => {
+    const r = plan(region({ AB: 3 }), [lot({ site: 'B', expiresAt: at(75) })], [need({ id: 'n', site: 'A', qty: 5 })])
+    expect(unmetOf(r, 'n').qty).toBe(0)
+    const r2 = plan(region({ AB: 3 }), [lot({ site: 'B', expiresAt: at(74.9) })], [need({ id: 'n', site: 'A', qty: 5 })])
+    expect(unmetOf(r2, 'n').qty).toBe(5)
+  })
+
+  it('missing travelHours pairs use great-circle km × 1.3 / 60 km/h', () => {
+    const base = { now: at(0), sites: [{ id: 'CD', name: 'Chengdu', lat: 30.657, lng: 104.066 }, { id: 'YB', name: 'Yibin', lat: 28.752, lng: 104.643 }] }
+    const r = plan(base as never, [lot({ site: 'CD' })], [need({ id: 'n', site: 'YB' })])
+    // haversine CD–YB ≈ 219.3 km → 219.3 × 1.3 / 60 ≈ 4.75 h
+    expect(r.transfers[0]!.etaHours).toBeCloseTo(4.75, 1)
+  })
+})
+
+describe('reserves', () => {
+  it('limit outbound transfers to stock − reserve, and say so', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'B', qty: 30 })], [need({ id: 'n', site: 'A', qty: 25 })],
+      [{ site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 20 }])
+    expect(groupsServed(r, 'n')).toEqual({ 'O+': 10 })
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 15, reason: 'held_by_reserves' })
+  })
+
+  it('do not stop local use', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'B', qty: 30 })], [need({ id: 'local', site: 'B', qty: 28 })],
+      [{ site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 20 }])
+    expect(unmetOf(r, 'local').qty).toBe(0)
+  })
+
+  it('count all lots of the group, and apply only to that component and group', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'B', qty: 12 }), lot({ site: 'B', qty: 12, expiresAt: at(30) }), lot({ site: 'B', abo: 'A', qty: 9 })],
+      [need({ id: 'n', site: 'A', abo: 'A', qty: 20 })], [{ site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 20 }])
+    // O+ stock 24 (one lot near expiry) − reserve 20 = 4 may leave; A+ is unreserved
+    expect(groupsServed(r, 'n')).toEqual({ 'A+': 9, 'O+': 4 })
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 7, reason: 'held_by_reserves' })
+  })
+})
+
+describe('competition and explanations', () => {
+  it('an emergency wins a contested lot; the routine need is told why', () => {
+    const r = plan(region({ AB: 1, AC: 1 }), [lot({ site: 'A', qty: 10 })], [
+      need({ id: 'routine', site: 'B', qty: 8, urgency: 'routine' }),
+      need({ id: 'emerg', site: 'C', qty: 8, urgency: 'emergency' }),
+    ])
+    expect(unmetOf(r, 'emerg').qty).toBe(0)
+    expect(unmetOf(r, 'routine')).toMatchObject({ qty: 6, reason: 'used_by_higher_priority' })
+    expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 0, routine: 6 })
+    expect(r.summary.demandUnits).toEqual({ emergency: 8, urgent: 0, routine: 8 })
+  })
+
+  it('urgent beats routine even when routine is local', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'A', qty: 5 })], [
+      need({ id: 'r', site: 'A', qty: 5, urgency: 'routine' }),
+      need({ id: 'u', site: 'B', qty: 5, urgency: 'urgent' }),
+    ])
+    expect(unmetOf(r, 'u').qty).toBe(0)
+    expect(unmetOf(r, 'r').qty).toBe(5)
+  })
+
+  it('an emergency is not sacrificed for several routine units', () => {
+    // O− lot could serve 2 routine O− needs (4 units) or 1 emergency (1 unit) — emergency first
+    const r = plan(region(), [lot({ site: 'A', rhd: '-', qty: 4 })], [
+      need({ id: 'r1', site: 'A', rhd: '-', qty: 2, urgency: 'routine' }),
+      need({ id: 'r2', site: 'A', rhd: '-', qty: 2, urgency: 'routine' }),
+      need({ id: 'e', site: 'A', rhd: '-', qty: 1, urgency: 'emergency' }),
+    ])
+    expect(unmetOf(r, 'e').qty).toBe(0)
+    expect(unmetOf(r, 'r1').qty + unmetOf(r, 'r2').qty).toBe(1)
+  })
+
+  it('a routing puzzle: each need gets the stock only it can use', () => {
+    // O+ can serve both; A+ only the A+ need: the A+ need must take A+ so the O+ need is met too
+    const r = plan(region(), [lot({ site: 'A', abo: 'O', qty: 5 }), lot({ site: 'A', abo: 'A', qty: 5 })], [
+      need({ id: 'o', site: 'A', abo: 'O', qty: 5, urgency: 'routine' }),
+      need({ id: 'a', site: 'A', abo: 'A', qty: 5, urgency: 'routine' }),
+    ])
+    expect(r.unmet.map((u) => u.qty)).toEqual([0, 0])
+  })
+
+  it('same-urgency competition is insufficient_stock; zero-unmet rows carry no reason', () => {
+    const r = plan(region(), [lot({ site: 'A', qty: 6 })], [need({ id: 'x', site: 'A', qty: 4 }), need({ id: 'y', site: 'A', qty: 4 })])
+    const bad = r.unmet.filter((u) => u.qty > 0)
+    expect(bad).toHaveLength(1)
+    expect(bad[0]).toMatchObject({ qty: 2, reason: 'insufficient_stock' })
+    expect(r.unmet.find((u) => u.qty === 0)).toEqual({ need: bad[0]!.need === 'x' ? 'y' : 'x', qty: 0 })
+  })
+
+  it('a need larger than all usable stock is insufficient_stock', () => {
+    const r = plan(region(), [lot({ site: 'A', qty: 3 })], [need({ id: 'x', site: 'A', qty: 10 })])
+    expect(unmetOf(r, 'x')).toMatchObject({ qty: 7, reason: 'insufficient_stock' })
+  })
+
+  it('no stock at all is no_compatible_stock', () => {
+    const r = plan(region(), [], [need({ id: 'x', site: 'A', component: 'CRYO', qty: 2 })])
+    expect(unmetOf(r, 'x')).toMatchObject({ qty: 2, reason: 'no_compatible_stock' })
+    expect(unmetOf(r, 'x').message).toMatch(/CRYO/)
+  })
+})
+
+describe('preferences (costs, never a reason to leave a need unmet)', () => {
+  const spectrum = (site: string, qty: number) => ['O', 'A', 'B', 'AB'].flatMap((abo) => ['+', '-'].map((rhd) =>
+    lot({ site, id: `${abo}${rhd}`, abo: abo as never, rhd: rhd as never, qty })))
+
+  it('RhD− red-cell order A−: A−, O−, A+, O+', () => {
+    const mk = (qty: number) => plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'A', rhd: '-', qty, allowRhPositive: true })])
+    expect(groupsServed(mk(3), 'n')).toEqual({ 'A-': 3 })
+    expect(groupsServed(mk(8), 'n')).toEqual({ 'A-': 5, 'O-': 3 })
+    expect(groupsServed(mk(12), 'n')).toEqual({ 'A-': 5, 'O-': 5, 'A+': 2 })
+    expect(groupsServed(mk(18), 'n')).toEqual({ 'A-': 5, 'O-': 5, 'A+': 5, 'O+': 3 })
+  })
+
+  it('RhD− order AB−: AB−, then A−/B−, O−, then RhD+', () => {
+    const r = plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'AB', rhd: '-', qty: 18, allowRhPositive: true })])
+    expect(groupsServed(r, 'n')).toEqual({ 'AB-': 5, 'A-': 5, 'B-': 5, 'O-': 3 })
+  })
+
+  it('O− is the last resort for an RhD+ need', () => {
+    const r = plan(region(), [lot({ site: 'A', abo: 'O', rhd: '-', qty: 10 }), lot({ site: 'A', abo: 'A', rhd: '-', qty: 3 }), lot({ site: 'A', abo: 'O', rhd: '+', qty: 4 })],
+      [need({ id: 'n', site: 'A', abo: 'A', rhd: '+', qty: 9 })])
+    expect(groupsServed(r, 'n')).toEqual({ 'O+': 4, 'A-': 3, 'O-': 2 })
+    expect(allocsOf(r, 'n').every((a) => a.substitution)).toBe(true)
+  })
+
+  it('identical group first even when it must travel', () => {
+    const r = plan(region({ AB: 3 }), [lot({ site: 'A', abo: 'O', qty: 10 }), lot({ site: 'B', abo: 'A', qty: 10 })],
+      [need({ id: 'n', site: 'A', abo: 'A', qty: 4 })])
+    expect(allocsOf(r, 'n')).toMatchObject([{ fromSite: 'B', abo: 'A', qty: 4, substitution: false, preferenceRank: 0 }])
+  })
+
+  it('preferences never leave a need unmet: O− serves an A+ emergency when nothing else is left', () => {
+    const r = plan(region(), [lot({ site: 'A', abo: 'O', rhd: '-', qty: 2 })], [need({ id: 'n', site: 'A', abo: 'A', qty: 2, urgency: 'routine' })])
+    expect(unmetOf(r, 'n').qty).toBe(0)
+  })
+
+  it('nearer station first', () => {
+    const r = plan(region({ AB: 2, AC: 6 }), [lot({ site: 'C', qty: 10 }), lot({ site: 'B', qty: 10 })], [need({ id: 'n', site: 'A', qty: 6 })])
+    expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty])).toEqual([['B', 6]])
+  })
+
+  it('near-expiry lots are used first', () => {
+    const r = plan(region(), [lot({ site: 'A', id: 'fresh', expiresAt: at(24 * 30) }), lot({ site: 'A', id: 'old', expiresAt: at(24 * 5) }), lot({ site: 'A', id: 'mid', expiresAt: at(24 * 12) })],
+      [need({ id: 'n', site: 'A', qty: 14 })])
+    expect(allocsOf(r, 'n')[0]!.lots).toEqual([{ id: 'old', qty: 10 }, { id: 'mid', qty: 4 }])
+  })
+
+  it('spreads the burden between equally placed donor stations (javascript-lp-solver stage)', () => {
+    const r = plan(region({ AB: 2, AC: 2, BC: 1 }), [lot({ site: 'B', qty: 20 }), lot({ site: 'C', qty: 20 })], [need({ id: 'n', site: 'A', qty: 10 })])
+    expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty])).toEqual([['B', 5], ['C', 5]])
+    expect(r.summary.fairness).toEqual([{ component: 'RBC', maxShare: 0.25, method: 'javascript-lp-solver' }])
+  })
+
+  it('burden follows stock size: share of each station, not units', () => {
+    const r = plan(region({ AB: 2, AC: 2, BC: 1 }), [lot({ site: 'B', qty: 30 }), lot({ site: 'C', qty: 10 })], [need({ id: 'n', site: 'A', qty: 8 })])
+    expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty])).toEqual([['B', 6], ['C', 2]])
+  })
+})
+
+describe('result shape', () => {
+  it('names lots without id #i and aggregates transfers per route and group', () => {
+    const r = plan(region({ AB: 1.25 }), [
+      { site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 3, expiresAt: at(200) },
+      lot({ site: 'B', id: 'X', qty: 4, expiresAt: at(300) }),
+      { site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 2, expiresAt: at(100) },
+    ], [need({ id: 'n1', site: 'A', qty: 6 }), need({ id: 'n2', site: 'A', qty: 3, urgency: 'emergency' })])
+    const ids = r.allocations.flatMap((a) => a.lots.map((l) => l.id)).sort()
+    expect(new Set(ids)).toEqual(new Set(['#0', 'X', '#2']))
+    expect(r.transfers).toHaveLength(1)
+    expect(r.transfers[0]).toMatchObject({ from: 'B', to: 'A', component: 'RBC', abo: 'O', rhd: '+', qty: 9, etaHours: 1.25 })
+    expect([...r.transfers[0]!.needs].sort()).toEqual(['n1', 'n2'])
+    expect(r.summary).toMatchObject({ allocatedUnits: 9, transferredUnits: 9, substitutedUnits: 0 })
+  })
+
+  it('unmet has one row per need in instance order, zero-quantity needs included', () => {
+    const r = plan(region(), [lot({ site: 'A' })], [need({ id: 'z', site: 'A', qty: 0 }), need({ id: 'a', site: 'A', qty: 2 })])
+    expect(r.unmet).toEqual([{ need: 'z', qty: 0 }, { need: 'a', qty: 0 }])
+    expect(r.status).toBe('optimal')
+  })
+
+  it('local use is an allocation with fromSite = the need site and no transfer', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'A', qty: 5 })], [need({ id: 'n', site: 'A', qty: 5 })])
+    expect(r.allocations).toEqual([{ need: 'n', fromSite: 'A', abo: 'O', rhd: '+', qty: 5, lots: [{ id: '#0', qty: 5 }], substitution: false, preferenceRank: 0, travelHours: 0 }])
+    expect(r.transfers).toEqual([])
+  })
+})
+
+describe('first-expire-first-out within a cost step', () => {
+  it('takes the earliest of two lots only hours apart', () => {
+    const r = plan(region(), [lot({ site: 'A', id: 'later', expiresAt: at(24 * 20 + 5) }), lot({ site: 'A', id: 'sooner', expiresAt: at(24 * 20) })],
+      [need({ id: 'n', site: 'A', qty: 12 })])
+    expect(allocsOf(r, 'n')[0]!.lots).toEqual([{ id: 'sooner', qty: 10 }, { id: 'later', qty: 2 }])
+  })
+})
