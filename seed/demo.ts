@@ -22,14 +22,17 @@ export const DEMO_TOKENS = {
 } as const
 export type DemoLogin = keyof typeof DEMO_TOKENS
 
-export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin }[] = [
-  { id: 'u-coordinator', name: '王协调 (Provincial coordinator)', role: 'coordinator', siteId: null, login: 'coordinator' },
-  { id: 'u-planner', name: '李规划 (Planner)', role: 'planner', siteId: null, login: 'planner' },
-  { id: 'u-admin', name: '系统管理员 (Admin)', role: 'admin', siteId: null, login: 'admin' },
-  { id: 'u-director-cd', name: '张站长 (Director, Chengdu)', role: 'director', siteId: 'CD', login: 'director-cd' },
-  { id: 'u-director-yb', name: '刘站长 (Director, Yibin)', role: 'director', siteId: 'YB', login: 'director-yb' },
-  { id: 'u-director-pzh', name: '陈站长 (Director, Panzhihua)', role: 'director', siteId: 'PZH', login: 'director-pzh' },
-  { id: 'u-director-gz', name: '扎西站长 (Director, Garze)', role: 'director', siteId: 'GZ', login: 'director-gz' },
+const demoUser = (id: string, name: string, role: Role, siteId: string | null, login: DemoLogin) => ({ id, name, role, siteId, login, token: DEMO_TOKENS[login] })
+
+/** One user per role, and directors of CD and of the three short stations. */
+export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
+  demoUser('u-coordinator', '王协调 (Provincial coordinator)', 'coordinator', null, 'coordinator'),
+  demoUser('u-planner', '李规划 (Planner)', 'planner', null, 'planner'),
+  demoUser('u-admin', '系统管理员 (Admin)', 'admin', null, 'admin'),
+  demoUser('u-director-cd', '张站长 (Director, Chengdu)', 'director', 'CD', 'director-cd'),
+  demoUser('u-director-yb', '刘站长 (Director, Yibin)', 'director', 'YB', 'director-yb'),
+  demoUser('u-director-pzh', '陈站长 (Director, Panzhihua)', 'director', 'PZH', 'director-pzh'),
+  demoUser('u-director-gz', '扎西站长 (Director, Garze)', 'director', 'GZ', 'director-gz'),
 ]
 
 /** Stations deliberately short of red cells at `now`, with their target days of supply. */
@@ -209,14 +212,16 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
           return { slotMs, issueMs, demand: poisson(rand, mean * demandFactor(new Date(slotMs + 12 * HOUR))) }
         })
         const window14 = slots.filter((s) => s.issueMs >= nowMs - 14 * DAY).reduce((a, s) => a + s.demand, 0) / 14
-        const normalDays = LEVEL_DAYS[c][isCenter ? 0 : 1]
-        const finalDays = c === 'RBC' && short ? short.rbcDays : normalDays
-        // The stock to hold at time t: normal, except that a short station's red cells run down over the last 12 days.
+        const runningDown = c === 'RBC' && !!short
+        // a short station was already thin on red cells before it ran down
+        const normalDays = runningDown ? Math.min(6, LEVEL_DAYS[c][1]) : LEVEL_DAYS[c][isCenter ? 0 : 1]
+        const finalDays = runningDown ? short.rbcDays : normalDays
+        // The stock to hold at time t: normal, except that a short station's red cells run down over the last 20 days.
         const level = (ms: number) => {
           if (ms >= nowMs) return finalDays * window14
           const expected = mean * demandFactor(new Date(ms))
-          const declineFrom = nowMs - 12 * DAY
-          if (finalDays === normalDays || ms <= declineFrom) return normalDays * expected
+          const declineFrom = nowMs - 20 * DAY
+          if (!runningDown || ms <= declineFrom) return normalDays * expected
           const w = (ms - declineFrom) / (nowMs - declineFrom)
           return (normalDays * (1 - w) + finalDays * w) * expected
         }
@@ -327,7 +332,7 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降 (winter collection down)'),
   ]
 
-  const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(DEMO_TOKENS[u.login]) })))
+  const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
   return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests }
 }
 

@@ -1,0 +1,179 @@
+import { env, exports } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectAvgDailyIssue } from '../../../worker/db/usage'
+import { sha256Hex } from '../../../worker/lib/crypto'
+import { DEMO_SHORT, DEMO_TOKENS, DEMO_USERS, GROUP_SHARES, HISTORY_DAYS, demoRegion, demoSql, lit } from '../../../seed/demo'
+
+const now = new Date()
+const nowIso = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString()
+const HOUR = 3_600_000
+let statements: string[]
+
+beforeAll(async () => {
+  statements = await demoSql({ now })
+  await env.DB.batch(statements.map((s) => env.DB.prepare(s)))
+}, 60_000)
+
+const all = async <T>(sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).all<T>()).results
+
+describe('the demo region loaded into D1', () => {
+  it('has the 23 sites, names with quotes intact, and stays within size limits', async () => {
+    const sites = await all<{ id: string; city: string; nameEn: string }>('SELECT id, city, name_en AS nameEn FROM site ORDER BY id')
+    expect(sites).toHaveLength(23)
+    expect(sites.find((s) => s.id === 'GA')).toEqual({ id: 'GA', city: "Guang'an", nameEn: "Guang'an Central Blood Station" })
+    expect(sites.find((s) => s.id === 'GZ')!.city).toBe('Garze')
+    expect(statements.length).toBeLessThan(30_000)
+    expect(statements.reduce((a, s) => a + s.length + 2, 0)).toBeLessThan(3_000_000)
+  })
+
+  it('derives every lot’s stock from its ledger: qty = SUM(delta) ≥ 0, a receipt first', async () => {
+    const [counts] = await all<{ lots: number; stocked: number; bad: number; negative: number; noReceipt: number; units: number }>(
+      `SELECT COUNT(*) AS lots, SUM(qty > 0) AS stocked, SUM(qty <> s.total) AS bad, SUM(qty < 0) AS negative,
+              SUM(s.firstKind <> 'receipt') AS noReceipt, SUM(qty) AS units
+       FROM lot JOIN (SELECT lot_id, SUM(delta) AS total,
+                        (SELECT kind FROM movement m2 WHERE m2.lot_id = m.lot_id ORDER BY id LIMIT 1) AS firstKind
+                      FROM movement m GROUP BY lot_id) s ON s.lot_id = lot.id`)
+    const [{ n }] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM lot')
+    expect(counts.lots).toBe(n) // every lot has ledger rows
+    expect(counts.bad).toBe(0)
+    expect(counts.negative).toBe(0)
+    expect(counts.noReceipt).toBe(0)
+    expect(counts.stocked).toBeGreaterThan(500)
+    expect(counts.units).toBeGreaterThan(10_000)
+    const kinds = await all<{ kind: string; n: number }>('SELECT kind, COUNT(*) AS n FROM movement GROUP BY kind ORDER BY kind')
+    expect(kinds.map((k) => k.kind)).toEqual(['discard', 'issue', 'receipt'])
+    const [orphans] = await all<{ n: number }>(`SELECT COUNT(*) AS n FROM movement m LEFT JOIN movement_batch b ON b.id = m.batch_id
+      WHERE b.id IS NULL OR b.source <> 'seed' OR b.actor_id <> 'u-admin'`)
+    expect(orphans.n).toBe(0)
+  })
+
+  it('keeps 60 days of issue history, all before now', async () => {
+    const [span] = await all<{ first: string; last: string; days: number }>(
+      "SELECT MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT substr(at, 1, 10)) AS days FROM movement WHERE kind = 'issue'")
+    expect(Date.parse(span.first)).toBeGreaterThanOrEqual(Date.parse(nowIso) - HISTORY_DAYS * 24 * HOUR)
+    expect(Date.parse(span.first)).toBeLessThan(Date.parse(nowIso) - (HISTORY_DAYS - 1) * 24 * HOUR)
+    expect(span.last < nowIso).toBe(true)
+    expect(span.days).toBeGreaterThanOrEqual(HISTORY_DAYS)
+  })
+
+  it('stocks red cells by the blood-group shares', async () => {
+    const rows = await all<{ abo: 'O' | 'A' | 'B' | 'AB'; units: number }>(
+      "SELECT abo, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND rhd = '+' GROUP BY abo")
+    const total = rows.reduce((a, r) => a + r.units, 0)
+    for (const r of rows) expect(Math.abs(r.units / total - GROUP_SHARES[r.abo]), r.abo).toBeLessThan(0.03)
+    expect(rows).toHaveLength(4)
+  })
+
+  it('leaves two stations red and one orange on red cells, the centers well stocked', async () => {
+    const issue = await selectAvgDailyIssue(env.DB, nowIso)
+    const stock = await all<{ siteId: string; units: number }>(
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND expires_at > ?1 GROUP BY site_id", nowIso)
+    const days = new Map(stock.map((s) => {
+      const perDay = issue.filter((i) => i.siteId === s.siteId && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
+      return [s.siteId, s.units / perDay]
+    }))
+    expect(days.size).toBe(23)
+    const red = [...days].filter(([, d]) => d < 3).map(([id]) => id).sort()
+    expect(red).toEqual(['GZ', 'YB'])
+    expect(days.get('PZH')).toBeGreaterThanOrEqual(3)
+    expect(days.get('PZH')).toBeLessThan(5)
+    for (const c of ['CD', 'SC', 'CQ']) expect(days.get(c), c).toBeGreaterThan(10)
+    const fine = [...days].filter(([id]) => !(id in DEMO_SHORT))
+    for (const [id, d] of fine) expect(d, id).toBeGreaterThanOrEqual(7)
+  })
+
+  it('has lots expiring within 72 hours, and none in stock already expired', async () => {
+    const soon = await all<{ component: string }>(
+      'SELECT DISTINCT component FROM lot WHERE qty > 0 AND expires_at > ?1 AND expires_at <= ?2 ORDER BY component', nowIso, new Date(Date.parse(nowIso) + 72 * HOUR).toISOString())
+    expect(soon.map((s) => s.component)).toEqual(expect.arrayContaining(['PLT', 'RBC']))
+    const [expired] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM lot WHERE qty > 0 AND expires_at <= ?1', nowIso)
+    expect(expired.n).toBe(0)
+  })
+
+  it('holds rare units at CD, CQ and SC', async () => {
+    const rhNeg = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE rhd = '-' AND qty > 0 ORDER BY site_id")
+    expect(rhNeg.map((r) => r.siteId)).toEqual(['CD', 'CQ', 'SC'])
+    for (const antigen of ['Fy(a-)', 'Jk(a-b-)']) {
+      const rows = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1", `%,${antigen},%`)
+      expect(rows.length, antigen).toBeGreaterThanOrEqual(2)
+      for (const r of rows) expect(['CD', 'CQ', 'SC']).toContain(r.siteId)
+    }
+  })
+
+  it('has 5–8 open requests at the short stations, needed within 6–48 hours, audited', async () => {
+    const res = await exports.default.fetch('http://t/api/requests?status=open', { headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
+    expect(res.status).toBe(200)
+    const { requests } = (await res.json()) as { requests: { id: string; siteId: string; urgency: string; neededBy: string; createdBy: string }[] }
+    expect(requests.length).toBeGreaterThanOrEqual(5)
+    expect(requests.length).toBeLessThanOrEqual(8)
+    expect(new Set(requests.map((r) => r.siteId))).toEqual(new Set(Object.keys(DEMO_SHORT)))
+    expect(new Set(requests.map((r) => r.urgency))).toEqual(new Set(['emergency', 'urgent', 'routine']))
+    expect(requests[0].urgency).toBe('emergency')
+    for (const r of requests) {
+      const h = (Date.parse(r.neededBy) - Date.parse(nowIso)) / HOUR
+      expect(h, r.id).toBeGreaterThanOrEqual(6)
+      expect(h, r.id).toBeLessThanOrEqual(48)
+      expect(r.createdBy).toBe(`u-director-${r.siteId.toLowerCase()}`)
+    }
+    const [audited] = await all<{ n: number }>("SELECT COUNT(DISTINCT entity_id) AS n FROM audit_log WHERE action = 'request.create'")
+    expect(audited.n).toBe(requests.length)
+  })
+
+  it('signs in every demo user with the right role, storing only hashes', async () => {
+    expect(DEMO_USERS.map((u) => u.role)).toEqual(expect.arrayContaining(['coordinator', 'planner', 'admin', 'director']))
+    for (const u of DEMO_USERS) {
+      const sites = await exports.default.fetch('http://t/api/sites', { headers: { authorization: `Bearer ${u.token}` } })
+      expect(sites.status, u.login).toBe(200)
+      expect(((await sites.json()) as { sites: unknown[] }).sites).toHaveLength(23)
+      const me = await exports.default.fetch('http://t/api/me', { headers: { authorization: `Bearer ${u.token}` } })
+      expect(await me.json()).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
+      const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
+      expect(row.tokenHash).toBe(await sha256Hex(u.token))
+    }
+    expect(DEMO_TOKENS['director-yb']).toBe('demo-director-yb')
+    const wrong = await exports.default.fetch('http://t/api/sites', { headers: { authorization: 'Bearer demo-nobody' } })
+    expect(wrong.status).toBe(401)
+  })
+
+  it('lets a short station’s director file a request against the demo data', async () => {
+    const res = await exports.default.fetch('http://t/api/requests', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_TOKENS['director-gz']}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ siteId: 'GZ', component: 'FFP', abo: 'AB', rhd: '+', qty: 4, urgency: 'routine', neededBy: new Date(Date.now() + 40 * HOUR).toISOString(), reason: 'demo' }),
+    })
+    expect(res.status).toBe(201)
+  })
+})
+
+describe('the generator', () => {
+  it('is deterministic for a given now and seed, and varies with the seed', async () => {
+    const at = new Date('2026-11-23T08:00:00Z')
+    const a = await demoSql({ now: at })
+    const b = await demoSql({ now: at })
+    expect(b).toEqual(a)
+    const c = await demoSql({ now: at, seed: 7 })
+    expect(c).not.toEqual(a)
+  })
+
+  it('dips issue in mid-winter, around the Spring Festival', async () => {
+    // Spring Festival 2027 falls on 6 February; 60 days back from 25 February reaches late December.
+    const r = await demoRegion({ now: new Date('2027-02-25T00:00:00Z') })
+    const perDay = (from: string, to: string) => {
+      const lo = Date.parse(from)
+      const hi = Date.parse(to)
+      return -r.movements.filter((m) => m.kind === 'issue' && Date.parse(m.at) >= lo && Date.parse(m.at) < hi).reduce((a, m) => a + m.delta, 0) / ((hi - lo) / (24 * HOUR))
+    }
+    const december = perDay('2026-12-28T00:00:00Z', '2027-01-01T00:00:00Z')
+    const festival = perDay('2027-01-31T00:00:00Z', '2027-02-14T00:00:00Z')
+    const after = perDay('2027-02-21T00:00:00Z', '2027-02-25T00:00:00Z')
+    expect(festival / december).toBeLessThan(0.8)
+    expect(festival / after).toBeLessThan(0.8)
+  })
+
+  it('escapes SQL string literals', () => {
+    expect(lit("Guang'an")).toBe("'Guang''an'")
+    expect(lit(null)).toBe('NULL')
+    expect(lit(3)).toBe('3')
+    expect(() => lit(Number.NaN)).toThrow()
+  })
+})
