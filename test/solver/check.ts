@@ -1,6 +1,6 @@
 // Independent feasibility checker for a plan result (throws with a reason on any violation).
 import type { Instance, PlanResult } from '../../solver/types'
-import { hours, outboundLimits, usable } from './rules'
+import { compatible, hours, outboundLimits, usable } from './rules'
 
 export function checkFeasible(inst: Instance, res: PlanResult): void {
   const fail = (m: string): never => { throw new Error(`infeasible plan: ${m}`) }
@@ -61,4 +61,38 @@ export function unmetByUrgency(inst: Instance, res: PlanResult) {
   const out = { emergency: 0, urgent: 0, routine: 0 }
   inst.needs.forEach((n, j) => (out[n.urgency] += res.unmet[j]!.qty))
   return out
+}
+
+const RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+
+/** Reason codes must agree with an independent look at the stock. */
+export function checkReasons(inst: Instance, res: PlanResult): void {
+  const fail = (m: string): never => { throw new Error(`wrong reason: ${m}`) }
+  const lotIndex = new Map(inst.lots.map((l, i) => [l.id ?? `#${i}`, i]))
+  const used = new Map<number, number>()
+  const takers = new Map<number, string[]>()
+  for (const a of res.allocations) for (const lr of a.lots) {
+    const i = lotIndex.get(lr.id)!
+    used.set(i, (used.get(i) ?? 0) + lr.qty)
+    ;(takers.get(i) ?? takers.set(i, []).get(i)!).push(a.need)
+  }
+  inst.needs.forEach((n, j) => {
+    const row = res.unmet[j]!
+    if (row.qty === 0) { if (row.reason) fail(`${n.id} met but has reason`); return }
+    const compat = inst.lots.some((l) => l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n))
+    const usableLots = inst.lots.map((_, i) => i).filter((i) => inst.lots[i]!.qty > 0 && usable(inst, i, j))
+    if ((row.reason === 'no_compatible_stock') !== !compat) fail(`${n.id}: ${row.reason} but compatible stock ${compat}`)
+    if (compat && usableLots.length === 0 && row.reason !== 'none_in_time' && row.reason !== 'insufficient_shelf_life') fail(`${n.id}: nothing usable but ${row.reason}`)
+    if (row.reason === 'held_by_reserves') {
+      const left = usableLots.some((i) => inst.lots[i]!.site !== n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty &&
+        (inst.reserves ?? []).some((r) => r.site === inst.lots[i]!.site && r.component === n.component && r.abo === inst.lots[i]!.abo && r.rhd === inst.lots[i]!.rhd))
+      if (!left) fail(`${n.id}: held_by_reserves without reserved leftover stock`)
+    }
+    if (row.reason === 'used_by_higher_priority') {
+      const byHigher = usableLots.some((i) => (takers.get(i) ?? []).some((id) => RANK[inst.needs.find((m) => m.id === id)!.urgency]! < RANK[n.urgency]!))
+      if (!byHigher) fail(`${n.id}: used_by_higher_priority but no higher-urgency need took its stock`)
+    }
+    // with an optimal plan, a usable unit left at the need's own site is impossible
+    if (usableLots.some((i) => inst.lots[i]!.site === n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty)) fail(`${n.id}: local usable stock left unused`)
+  })
 }

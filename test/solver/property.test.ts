@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseInstance, solve } from '../../solver/index'
-import { checkFeasible, unmetByUrgency } from './check'
+import { checkFeasible, checkReasons, unmetByUrgency } from './check'
 import { instanceArb } from './arbitraries'
 import { loadHighs, referenceUnmet } from './reference-highs'
 
@@ -14,6 +14,7 @@ describe('solver on random instances', () => {
       const inst = parseInstance(raw)
       const res = solve(inst)
       checkFeasible(inst, res)
+      checkReasons(inst, res)
       const ref = await referenceUnmet(inst)
       const got = unmetByUrgency(inst, res)
       expect(got).toEqual(ref)
