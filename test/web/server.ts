@@ -11,7 +11,8 @@ import { fixtureSql } from './fixture'
  */
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler')
-const ENV = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
+// node_modules/.bin first: wrangler needs the project's Node 22, not the system's.
+const ENV = { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
 
 export type Server = { url: string; seededFromScript: boolean; stop: () => Promise<void> }
 
@@ -90,6 +91,9 @@ export async function startServer(): Promise<Server> {
   }
   try {
     await waitForHealth(url, child, () => output)
+    // What the hourly cron does: compute the warning levels of the freshly loaded stock.
+    const r = await fetch(`${url}/api/warnings/refresh`, { method: 'POST', headers: { authorization: 'Bearer demo-admin' } })
+    if (!r.ok && r.status !== 404) throw new Error(`POST /api/warnings/refresh answered ${r.status}: ${await r.text()}`)
   } catch (e) {
     await stop()
     throw e

@@ -10,19 +10,22 @@ import { RegionMap } from '../map/region-map'
 import { SiteLayer, type SiteStatus } from '../map/site-layer'
 import { useAppState } from '../state'
 
-/** Per site: the worst level over its warnings and stock rows for the component, days of supply and units on hand. */
-export function siteStatus(sites: Site[], stock: StockRow[], warnings: WarningRow[], component: Component): Record<string, SiteStatus> {
+/**
+ * Per site: its worst declared warning level for the component (from /api/warnings; the stock rows' own
+ * levels only when no warning is recorded for the component yet), days of supply and units on hand.
+ */
+export function siteStatus(sites: Site[], stock: StockRow[], warnings: WarningRow[] | null, component: Component): Record<string, SiteStatus> {
   const out: Record<string, SiteStatus & { issue: number }> = {}
   for (const s of sites) out[s.id] = { level: null, daysOfSupply: null, onHand: null, issue: 0 }
   for (const r of stock) {
     const st = out[r.siteId]
     if (!st || r.component !== component) continue
-    st.level = worse(st.level, r.level)
+    if (!warnings) st.level = worse(st.level, r.level)
     st.onHand = (st.onHand ?? 0) + r.onHand
     st.issue += r.avgDailyIssue ?? 0
   }
   for (const st of Object.values(out)) if (st.onHand !== null && st.issue > 0) st.daysOfSupply = st.onHand / st.issue
-  for (const w of warnings) {
+  for (const w of warnings ?? []) {
     const st = out[w.siteId]
     if (!st || w.component !== component) continue
     st.level = worse(st.level, w.level)
@@ -32,6 +35,12 @@ export function siteStatus(sites: Site[], stock: StockRow[], warnings: WarningRo
 }
 
 const NO_SITES: Site[] = []
+
+/** The declared levels for the component, or null when none are recorded yet (then the stock rows' levels are used). */
+const declared = (rows: WarningRow[], component: Component): WarningRow[] | null => {
+  const mine = rows.filter((w) => w.component === component)
+  return mine.length ? mine : null
+}
 
 export function MapPage() {
   const t = useT()
@@ -45,7 +54,7 @@ export function MapPage() {
 
   const sites = sitesQ.data?.sites ?? NO_SITES
   const status = useMemo(
-    () => siteStatus(sites, listOf<StockRow>(stockQ.data, 'stock'), listOf<WarningRow>(warnQ.data, 'warnings'), component),
+    () => siteStatus(sites, listOf<StockRow>(stockQ.data, 'stock'), declared(listOf<WarningRow>(warnQ.data, 'warnings'), component), component),
     [sites, stockQ.data, warnQ.data, component],
   )
   const sorted = useMemo(
