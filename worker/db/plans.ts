@@ -10,16 +10,16 @@ export const selectPlanSites = (db: D1Database) =>
 export const selectLiveLots = (db: D1Database, now: string) =>
   db
     .prepare(
-      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt FROM lot
+      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt, antigens FROM lot
        WHERE qty > 0 AND expires_at > ?1 ORDER BY site_id, component, expires_at, id`,
     )
     .bind(now)
-    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string }>()
+    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string; antigens: string }>()
     .then((r) => r.results)
 
 export type OpenNeedRow = {
   id: string; site: string; component: string; abo: string; rhd: string; qty: number; remaining: number
-  urgency: string; neededBy: string | null; allowRhPositive: number; status: string
+  urgency: string; neededBy: string | null; allowRhPositive: number; status: string; antigens: string
 }
 
 /**
@@ -31,7 +31,7 @@ export const selectOpenNeeds = (db: D1Database, ids: string[] | null) =>
   db
     .prepare(
       `SELECT r.id, r.site_id AS site, r.component, r.abo, r.rhd, r.qty, r.urgency, r.needed_by AS neededBy,
-         r.allow_rh_positive AS allowRhPositive, r.status,
+         r.allow_rh_positive AS allowRhPositive, r.status, r.antigens,
          r.qty - r.fulfilled_qty - COALESCE((
            SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
            WHERE tr.request_id = r.id AND t.status IN ('proposed', 'approved', 'committed', 'dispatched')), 0) AS remaining
@@ -53,15 +53,6 @@ export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: strin
   db
     .prepare(`INSERT INTO plan (id, created_by, created_at, mode, status, instance, result) VALUES (?1, ?2, ?3, ?4, 'review', ?5, ?6)`)
     .bind(p.id, p.createdBy, at, p.mode, JSON.stringify(p.instance), JSON.stringify(p.result))
-
-/** Requests served by a new plan become planned (fulfilled or cancelled ones are left alone). */
-export const markPlannedStmt = (db: D1Database, ids: string[], at: string) =>
-  db
-    .prepare(
-      `UPDATE aid_request SET status = 'planned', updated_at = ?2
-       WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('open', 'partly_fulfilled')`,
-    )
-    .bind(JSON.stringify(ids), at)
 
 export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
   db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)

@@ -146,15 +146,25 @@ export const insertLotStmt = (db: D1Database, l: Omit<LotRow, 'qty'>, at: string
     )
     .bind(l.id, l.siteId, l.component, l.abo, l.rhd, l.antigens, l.collectedAt, l.expiresAt, at)
 
-/** Adds received units to an aid request and moves it to fulfilled or partly_fulfilled. */
-export const fulfilRequestStmt = (db: D1Database, requestId: string, units: number, at: string) =>
-  db
-    .prepare(
-      `UPDATE aid_request SET fulfilled_qty = MIN(qty, fulfilled_qty + ?2),
-         status = CASE WHEN fulfilled_qty + ?2 >= qty THEN 'fulfilled' ELSE 'partly_fulfilled' END, updated_at = ?3
-       WHERE id = ?1 AND status <> 'cancelled'`,
-    )
-    .bind(requestId, units, at)
+/**
+ * After a transfer is rejected or cancelled: each request it served that is planned but no longer covered by
+ * any live transfer goes back to open (or partly_fulfilled when some units already arrived), audited as
+ * request.status. Runs after the transfer's status change in the same batch, so it sees the new status.
+ */
+export function releaseRequestsStmts(db: D1Database, transferId: string, actorId: string, at: string): D1PreparedStatement[] {
+  const target = `CASE WHEN r.fulfilled_qty > 0 THEN 'partly_fulfilled' ELSE 'open' END`
+  const uncovered = `r.status = 'planned' AND r.id IN (SELECT request_id FROM transfer_request WHERE transfer_id = ?1)
+    AND NOT EXISTS (SELECT 1 FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
+                    WHERE tr.request_id = r.id AND t.status IN ('proposed', 'approved', 'committed', 'dispatched'))`
+  return [
+    db.prepare(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+       SELECT ?2, 'request.status', 'aid_request', r.id, json_object('from', r.status, 'to', ${target}, 'transferId', ?1), ?3
+       FROM aid_request r WHERE ${uncovered}`,
+    ).bind(transferId, actorId, at),
+    db.prepare(`UPDATE aid_request AS r SET status = ${target}, updated_at = ?3 WHERE ${uncovered} AND ?2 IS NOT NULL`).bind(transferId, actorId, at),
+  ]
+}
 
 export const selectRequestUrgency = (db: D1Database, ids: string[]) =>
   db

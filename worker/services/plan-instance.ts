@@ -1,9 +1,29 @@
-import type { Instance, Need, Reserve } from '../../solver'
+import type { Instance, Lot, Need, Reserve } from '../../solver'
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
-import { ISSUE_WINDOW_DAYS, selectAvgDailyIssue } from '../db/usage'
+import { selectAvgDailyIssue } from '../db/usage'
+
+/** A rare antigen profile such as 'Fy(a-),Jk(a-b-)' as a set; '' is the empty set. */
+export const antigenSet = (s: string) => new Set(s.split(',').map((a) => a.trim()).filter(Boolean))
+const profileKey = (s: string) => [...antigenSet(s)].sort().join(',')
+
+/** A lot may serve an antigen-matched need when it carries every antigen the need asks for. */
+export const coversAntigens = (lot: string, need: string) => {
+  const have = antigenSet(lot)
+  return [...antigenSet(need)].every((a) => have.has(a))
+}
+
+export type RareLot = Lot & { id: string; antigens: string }
+export type LiveInstance = {
+  /** The instance for ordinary needs: lots without a rare antigen profile, with the stations' reserves. */
+  base: Instance
+  /** Needs that ask for a rare antigen profile, grouped by profile (most antigens first). */
+  rare: { antigens: string; needs: Need[] }[]
+  /** Lots with a rare antigen profile: kept for antigen-matched needs (the regional rare-donor pool). */
+  rareLots: RareLot[]
+}
 
 /**
- * Builds a plan instance (docs/plan-instance.md) from live D1 data at `now`.
+ * Builds plan instances (docs/plan-instance.md) from live D1 data at `now`.
  *
  * - sites: every site (id, English name, lat, lng).
  * - lots: lots with units on hand that have not expired; their ids are the D1 lot ids, so the solver's
@@ -11,15 +31,17 @@ import { ISSUE_WINDOW_DAYS, selectAvgDailyIssue } from '../db/usage'
  * - needs: aid requests still to plan (open, planned-but-uncovered, partly fulfilled), each reduced by the
  *   units already fulfilled or on their way (see selectOpenNeeds); `requestIds` limits them.
  * - reserves: a station is never stripped below its red-level floor. Per site × component × group,
- *   reserve = ceil(average daily issue over the last ISSUE_WINDOW_DAYS days × the province's red_days for
- *   that component). The solver may use a reserve for the station's own needs but never send it away.
- *   Reserves are stored with the instance, so every plan shows the floors it respected.
+ *   reserve = ceil(average daily issue over the last 14 days (worker/db/usage.ts) × the province's
+ *   red_days for that component). The solver may use a reserve for the station's own needs but never send
+ *   it away. Reserves are stored with the instance, so every plan shows the floors it respected.
+ * - rare antigen profiles (the instance has no antigens): lots with a profile are left out of the ordinary
+ *   instance and kept for requests asking for that profile, which are planned in their own rounds.
  */
 export async function buildLiveInstance(
   db: D1Database,
   now: string,
   opts: { mode?: 'routine' | 'disaster'; requestIds?: string[] },
-): Promise<{ instance: Instance; skipped: string[] }> {
+): Promise<LiveInstance> {
   const [sites, lots, needRows, redDays, usage] = await Promise.all([
     selectPlanSites(db),
     selectLiveLots(db, now),
@@ -40,10 +62,10 @@ export async function buildLiveInstance(
   }
 
   const needs: Need[] = []
-  const skipped: string[] = []
+  const rare = new Map<string, Need[]>()
   for (const r of needRows) {
-    if (r.remaining <= 0) { skipped.push(r.id); continue }
-    needs.push({
+    if (r.remaining <= 0) continue
+    const need: Need = {
       id: r.id,
       site: r.site,
       component: r.component as Need['component'],
@@ -53,18 +75,25 @@ export async function buildLiveInstance(
       urgency: r.urgency as Need['urgency'],
       ...(r.neededBy ? { neededBy: r.neededBy } : {}),
       ...(r.allowRhPositive ? { allowRhPositive: true } : {}),
-    })
+    }
+    const profile = profileKey(r.antigens)
+    if (profile) rare.set(profile, [...(rare.get(profile) ?? []), need])
+    else needs.push(need)
   }
 
-  const instance: Instance = {
+  const asLot = (l: (typeof lots)[number]) =>
+    ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt })
+  const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),
-    lots: lots.map((l) => ({ ...l, component: l.component as Need['component'], abo: l.abo as Need['abo'], rhd: l.rhd as Need['rhd'] })),
+    lots: lots.filter((l) => !profileKey(l.antigens)).map(asLot),
     reserves,
     needs,
     ...(opts.mode ? { options: { mode: opts.mode } } : {}),
   }
-  return { instance, skipped }
+  return {
+    base,
+    rare: [...rare].map(([antigens, n]) => ({ antigens, needs: n })).sort((a, b) => antigenSet(b.antigens).size - antigenSet(a.antigens).size || a.antigens.localeCompare(b.antigens)),
+    rareLots: lots.filter((l) => profileKey(l.antigens)).map((l) => ({ ...asLot(l), antigens: l.antigens })),
+  }
 }
-
-export { ISSUE_WINDOW_DAYS }

@@ -1,12 +1,13 @@
 import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
-import { insertPlanStmt, markPlannedStmt, selectPlan, selectPlans } from '../db/plans'
+import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
 import { badRequest, notFound } from '../errors'
 import { newId, nowIso } from '../lib/crypto'
 import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
-import { buildLiveInstance } from './plan-instance'
+import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
+import { setRequestStatus } from './requests'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -54,6 +55,44 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
   })
 }
 
+type Round = { antigens: string; instance: Instance; result: PlanResult }
+
+/**
+ * Solves the live instances: first each rare antigen profile (most antigens first) on the lots carrying it,
+ * each round taking what earlier rounds left; then the ordinary needs on the ordinary lots. The stored
+ * instance is the ordinary one, with the antigen rounds' instances under `antigenRounds`; the stored result
+ * merges the rounds (the ordinary round's summary).
+ */
+export function solveLive(live: LiveInstance): { instance: Instance & { antigenRounds?: { antigens: string; instance: Instance }[] }; result: PlanResult; rounds: Round[] } {
+  const left = new Map(live.rareLots.map((l) => [l.id, l.qty]))
+  const rounds: Round[] = []
+  for (const group of live.rare) {
+    const lots = live.rareLots
+      .filter((l) => coversAntigens(l.antigens, group.antigens) && (left.get(l.id) ?? 0) > 0)
+      .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
+    // rare units are meant to travel: no reserves in these rounds
+    const instance: Instance = { now: live.base.now, sites: live.base.sites, lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
+    const result = solve(instance)
+    for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
+    rounds.push({ antigens: group.antigens, instance, result })
+  }
+  const base = solve(live.base)
+  rounds.push({ antigens: '', instance: live.base, result: base })
+  if (rounds.length === 1) return { instance: live.base, result: base, rounds }
+  const rare = rounds.slice(0, -1)
+  return {
+    instance: { ...live.base, antigenRounds: rare.map(({ antigens, instance }) => ({ antigens, instance })) },
+    result: {
+      ...base,
+      allocations: [...rare.flatMap((r) => r.result.allocations), ...base.allocations],
+      transfers: [...rare.flatMap((r) => r.result.transfers), ...base.transfers],
+      unmet: [...rare.flatMap((r) => r.result.unmet), ...base.unmet],
+      objective: rounds.reduce((s, r) => s + r.result.objective, 0),
+    },
+    rounds,
+  }
+}
+
 /**
  * A plan from live data (coordinator or admin): build the instance (with each station's red-level reserves),
  * solve it, and store in ONE batch the plan, a proposed transfer per result transfer with its lot and request
@@ -71,19 +110,18 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     if (i >= 0) throw badRequest(`requestIds.${i}`, `No aid request ${input.requestIds[i]}`)
   }
   const now = nowIso()
-  const { instance } = await buildLiveInstance(db, now, input)
-  const result = solve(instance)
+  const { instance, result, rounds } = solveLive(await buildLiveInstance(db, now, input))
   const planId = newId('plan')
-  const transfers = transfersFromResult(instance, result, planId)
+  const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
   const served = [...new Set(transfers.flatMap((t) => t.requests.map((r) => r.requestId)))]
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
   await db.batch([
     insertPlanStmt(db, { id: planId, createdBy: actor.id, mode: input.mode ?? 'routine', instance, result }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
-    ...(served.length ? [markPlannedStmt(db, served, now)] : []),
+    ...served.flatMap((id) => setRequestStatus(db, actor, id, 'planned', undefined, { planId })),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
-      mode: input.mode ?? 'routine', needs: instance.needs.length, lots: instance.lots.length, reserves: instance.reserves?.length ?? 0,
-      transfers: transfers.map((t) => t.id), unmetUnits,
+      mode: input.mode ?? 'routine', needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
+      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,
     }, now),
   ])
   return getPlan(db, planId)

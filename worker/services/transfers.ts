@@ -1,6 +1,6 @@
 import {
-  fulfilRequestStmt, insertBatchStmt, insertCommitStmt, insertLotStmt, insertMovementStmt, selectBatch, selectCommitted,
-  selectLines, selectLotsByIds, selectRequestUrgency, selectTransferRow, selectTransferRows, setQtyStmts, setStatusStmt,
+  insertBatchStmt, insertCommitStmt, insertLotStmt, insertMovementStmt, selectBatch, selectCommitted,
+  selectLines, selectLotsByIds, selectRequestUrgency, selectTransferRow, selectTransferRows, releaseRequestsStmts, setQtyStmts, setStatusStmt,
   withLines, type LotLineRow, type TransferRow,
 } from '../db/transfers'
 import { setPlanStatusStmt } from '../db/plans'
@@ -8,6 +8,8 @@ import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { newId, nowIso, sha256Hex } from '../lib/crypto'
 import type { CommitResultT, TransferStatusT, TransferT } from '../schemas/transfer'
 import { auditStmt } from './audit'
+import { refreshAfterWrite } from './movements'
+import { recordFulfilment } from './requests'
 import { requireRole, type Actor } from './auth'
 
 /** The moves the transfer_status_guard trigger allows; checked first only to answer with a clear message. */
@@ -82,6 +84,7 @@ export async function rejectTransfer(db: D1Database, actor: Actor, id: string, r
     await db.batch([
       setStatusStmt(db, id, 'rejected', at, { reviewed_by: actor.id, reviewed_at: at, reject_reason: reason }),
       auditStmt(db, actor, action, 'transfer', id, { reason, from: t.status }, at),
+      ...releaseRequestsStmts(db, id, actor.id, at),
       ...[plansClosedStmt(db, t.planId)].filter((s) => s !== null),
     ])
   } catch (e) { mapGuardError(e, t, 'rejected') }
@@ -212,6 +215,7 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
     if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`)
     throw e
   }
+  for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
   return { planId, batchId, committed: ids, at }
 }
 
@@ -271,6 +275,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
     setStatusStmt(db, id, 'cancelled', at, { reject_reason: reason ?? 'cancelled' }),
     ...lines.map((l) => insertMovementStmt(db, { batchId, lotId: l.lotId, siteId: t.fromSite, kind: 'transfer_in', delta: l.qty, reason: `transfer ${id} cancelled`, transferId: id, actorId: actor.id, at })),
     auditStmt(db, actor, 'transfer.cancel', 'transfer', id, { reason: reason ?? 'cancelled', returned: lines.map(({ lotId, qty }) => ({ lotId, qty })) }, at),
+    ...releaseRequestsStmts(db, id, actor.id, at),
     ...[plansClosedStmt(db, t.planId)].filter((s) => s !== null),
   ]
   try {
@@ -279,6 +284,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
     if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`)
     mapGuardError(e, t, 'cancelled')
   }
+  await refreshAfterWrite(db, t.fromSite)
   return getTransfer(db, id)
 }
 
@@ -322,7 +328,8 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   const meta = new Map((await selectRequestUrgency(db, requests.map((r) => r.requestId))).map((r) => [r.id, r]))
   const ordered = [...requests].sort((a, b) => (URGENCY_RANK[meta.get(a.requestId)?.urgency ?? 'routine'] ?? 2) - (URGENCY_RANK[meta.get(b.requestId)?.urgency ?? 'routine'] ?? 2))
   const shares = fill(ordered, receivedQty)
-  for (const r of ordered) stmts.push(fulfilRequestStmt(db, r.requestId, shares.find((s) => s.requestId === r.requestId)?.qty ?? 0, at))
+  // a request given no units by a short receipt stays planned-but-uncovered, so the next plan picks it up
+  for (const s of shares) if (s.qty > 0) stmts.push(...recordFulfilment(db, actor, s.requestId, s.qty, { transferId: id }))
   stmts.push(auditStmt(db, actor, 'transfer.receive', 'transfer', id, { receivedQty, lostQty: t.qty - receivedQty, lots: newLots }, at))
   const close = plansClosedStmt(db, t.planId)
   if (close) stmts.push(close)
@@ -338,5 +345,6 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
     if (msg.includes('movement_batch.id')) throw conflict('invalid_transition', `Transfer ${id} was already received`)
     mapGuardError(e, t, 'received')
   }
+  await refreshAfterWrite(db, t.toSite)
   return getTransfer(db, id)
 }

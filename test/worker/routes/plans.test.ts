@@ -116,6 +116,34 @@ describe('POST /api/plans', () => {
     expect(res.json.unmetUnits).toBe(5)
   })
 
+  it('serves a rare antigen request only from lots carrying the profile, and keeps those lots from ordinary needs', async () => {
+    await resetWorld()
+    const ordinary = await addLot({ site: 'CD', qty: 10 })
+    const rareLot = await addLot({ site: 'CQ', qty: 3, antigens: 'Jk(a-b-),Fy(a-)' })
+    const rareNeed = await addRequest({ site: 'YB', qty: 2, urgency: 'emergency', antigens: 'Fy(a-)' })
+    const plain = await addRequest({ site: 'NC', qty: 4, urgency: 'urgent' })
+    const plainCQ = await addRequest({ site: 'YB', qty: 12, urgency: 'routine' })
+    const res = await call('POST', '/api/plans', { body: { requestIds: [rareNeed, plain, plainCQ] } })
+    expect(res.status, JSON.stringify(res.json)).toBe(201)
+    const byReq = (id: string) => res.json.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === id))
+    expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [{ requestId: rareNeed, qty: 2 }] })])
+    expect(byReq(plain)[0].lots.map((l: any) => l.lotId)).toEqual([ordinary])
+    expect(res.json.instance.lots.map((l: any) => l.id)).toEqual([ordinary])
+    expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([plain, plainCQ].sort())
+    expect(res.json.instance.antigenRounds).toEqual([{ antigens: 'Fy(a-)', instance: expect.objectContaining({ needs: [expect.objectContaining({ id: rareNeed, qty: 2 })] }) }])
+    // 10 ordinary units: 4 urgent to NC, 6 of 12 routine to YB; the spare rare unit is not used for them
+    expect(res.json.unmet).toEqual([expect.objectContaining({ need: plainCQ, qty: 6 })])
+    // receipt copies the profile into the new lot
+    const t = byReq(rareNeed)[0]
+    await call('POST', `/api/transfers/${t.id}/approve`)
+    expect((await call('POST', `/api/transfers/${t.id}/commit`, { headers: { 'idempotency-key': key() } })).status).toBe(200)
+    await call('POST', `/api/transfers/${t.id}/dispatch`)
+    expect((await call('POST', `/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 2 } })).status).toBe(200)
+    const got = await env.DB.prepare(`SELECT l.site_id AS siteId, l.antigens, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`).bind(t.id).all()
+    expect(got.results).toEqual([{ siteId: 'YB', antigens: 'Jk(a-b-),Fy(a-)', qty: 2 }])
+    expect((await request(rareNeed))!.status).toBe('fulfilled')
+  })
+
   it('reports unmet needs with reasons when nothing fits, and marks nothing planned', async () => {
     await resetWorld()
     const req = await addRequest({ site: 'YB', component: 'PLT', abo: 'B', qty: 2, urgency: 'emergency' })

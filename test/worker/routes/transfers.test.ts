@@ -32,7 +32,8 @@ describe('review: approve, reject, change quantity', () => {
   })
 
   it('rejects with a reason; a rejected transfer cannot be approved, committed, dispatched or received', async () => {
-    const { transfer, lot } = await planOne()
+    const { transfer, lot, req } = await planOne()
+    expect((await request(req))!.status).toBe('planned')
     const noReason = await post(`/api/transfers/${transfer.id}/reject`, { body: {} })
     expect(noReason.status).toBe(400)
     expect(noReason.json.error.field).toBe('reason')
@@ -41,6 +42,9 @@ describe('review: approve, reject, change quantity', () => {
     expect(res.json).toMatchObject({ status: 'rejected', rejectReason: 'road closed', reviewedBy: 'u-admin' })
     const audit = await auditOf('transfer', transfer.id)
     expect(audit.map((a) => [a.action, a.actorId, JSON.parse(a.detail).reason])).toEqual([['transfer.reject', 'u-admin', 'road closed']])
+    // nothing covers the request any more: it is open again
+    expect((await request(req))!.status).toBe('open')
+    expect((await auditOf('aid_request', req)).map((a) => [a.action, JSON.parse(a.detail).to])).toEqual([['request.status', 'planned'], ['request.status', 'open']])
     for (const r of [await approve(transfer.id), await commit(transfer.id), await post(`/api/transfers/${transfer.id}/dispatch`),
       await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 1 } })]) {
       expect(r.status).toBe(409)
@@ -144,6 +148,9 @@ describe('dispatch, receipt and cancellation', () => {
     expect(newLots.results).toEqual([{ id: expect.not.stringMatching(lot), siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', expiresAt: src.expiresAt, qty: 6 }])
     expect(await ledgerSum(newLots.results[0].id)).toBe(6)
     expect(await request(req)).toEqual({ status: 'fulfilled', fulfilledQty: 6, qty: 6 })
+    expect((await auditOf('aid_request', req)).map((a) => [a.action, a.actorId, JSON.parse(a.detail).to])).toEqual([
+      ['request.status', 'u-coord', 'planned'], ['request.fulfil', 'u-dir-yb', 'fulfilled'],
+    ])
     expect((await auditOf('transfer', transfer.id)).map((a) => [a.action, a.actorId])).toEqual([
       ['transfer.approve', 'u-coord'], ['transfer.commit', 'u-coord'], ['transfer.dispatch', 'u-dir-cd'], ['transfer.receive', 'u-dir-yb'],
     ])
@@ -172,7 +179,7 @@ describe('dispatch, receipt and cancellation', () => {
   })
 
   it('cancels a committed transfer: units return to the same source lots, once; it can never be dispatched', async () => {
-    const { transfer, lot } = await committed({ lotQty: 10, need: 6 })
+    const { transfer, lot, req } = await committed({ lotQty: 10, need: 6 })
     expect(await lotQty(lot)).toBe(4)
     expect((await post(`/api/transfers/${transfer.id}/cancel`, { as: 'director', body: {} })).status).toBe(403)
     const c = await post(`/api/transfers/${transfer.id}/cancel`, { body: { reason: 'patient stabilised' } })
@@ -181,6 +188,7 @@ describe('dispatch, receipt and cancellation', () => {
     expect(await lotQty(lot)).toBe(10)
     expect(await ledgerRows(lot, 'transfer_in')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_in', delta: 6, transferId: transfer.id, actorId: 'u-coord' }])
     expect(await ledgerSum(lot)).toBe(10)
+    expect((await request(req))!.status).toBe('open')
     for (const r of [await post(`/api/transfers/${transfer.id}/cancel`, { as: 'admin', body: {} }), await post(`/api/transfers/${transfer.id}/dispatch`)]) {
       expect(r.status).toBe(409)
       expect(r.json.error.code).toBe('invalid_transition')

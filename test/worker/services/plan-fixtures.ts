@@ -57,16 +57,16 @@ export async function takeStock(lotId: string, site: string, qty: number): Promi
   ])
 }
 
-export type RequestSpec = { site: string; component?: string; abo?: string; rhd?: string; qty: number; urgency?: string; neededInHours?: number }
+export type RequestSpec = { site: string; component?: string; abo?: string; rhd?: string; qty: number; urgency?: string; neededInHours?: number; antigens?: string }
 
 export async function addRequest(r: RequestSpec): Promise<string> {
   const id = uid('R')
   const at = new Date().toISOString()
   await db()
-    .prepare(`INSERT INTO aid_request (id, site_id, component, abo, rhd, qty, urgency, needed_by, reason, status, created_by, created_at, updated_at)
-              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'test', 'open', 'u-coord', ?9, ?9)`)
+    .prepare(`INSERT INTO aid_request (id, site_id, component, abo, rhd, qty, urgency, needed_by, reason, status, created_by, created_at, updated_at, antigens)
+              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'test', 'open', 'u-coord', ?9, ?9, ?10)`)
     .bind(id, r.site, r.component ?? 'RBC', r.abo ?? 'O', r.rhd ?? '+', r.qty, r.urgency ?? 'urgent',
-      r.neededInHours === undefined ? null : new Date(Date.now() + r.neededInHours * 3_600_000).toISOString(), at)
+      r.neededInHours === undefined ? null : new Date(Date.now() + r.neededInHours * 3_600_000).toISOString(), at, r.antigens ?? '')
     .run()
   return id
 }
