@@ -3,7 +3,7 @@ import { selectComponents, selectInTransit, selectLevels, selectLotAggregates, s
 import { selectAvgDailyIssue } from '../db/usage'
 import { nowIso } from '../lib/crypto'
 import type { LotQueryT, StockQueryT, StockRowT } from '../schemas/stock'
-import { daysOfSupply, LEVELS, type Level } from './warning-level'
+import { daysOfSupply, type Level } from './warning-level'
 
 const keyOf = (k: GroupKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
 const round2 = (x: number) => Math.round(x * 100) / 100
@@ -88,7 +88,6 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
     for (const s of inScope) counts[whole.get(`${s.id}|${c.code}`) ?? 'normal']++
     return { component: c.code, ...counts }
   })
-  void LEVELS
   return { at: now, groups: [...groups.values()], levels: levelCounts }
 }
 

@@ -73,7 +73,7 @@ export async function refreshWarnings(db: D1Database, siteId?: string, now = now
   const sites = new Map((await selectSiteProvinces(db, siteId)).map((s) => [s.id, s.province]))
   const n = Math.min(14, Math.max(1, ...policies.map((p) => p.consecutiveDays)))
   const readings = await dailyReadings(db, now, n, siteId)
-  const { states } = { states: await selectStates(db, { site: siteId }) }
+  const states = await selectStates(db, { site: siteId })
   const before = new Map(states.map((s) => [keyOf(s), s.level]))
 
   const stmts: D1PreparedStatement[] = []
