@@ -101,9 +101,9 @@ describe('CLI', () => {
 
   it('as a process: exit status 0 with JSON on stdout, 2 with the field on stderr', async () => {
     const run = promisify(execFile)
-    const ok = await run('npx', ['tsx', 'solver/cli.ts', 'solver/example-instance.json'])
+    const ok = await run('node_modules/.bin/tsx', ['solver/cli.ts', 'solver/example-instance.json'])
     expect(JSON.parse(ok.stdout).unmet).toHaveLength(3)
-    const bad = await run('npx', ['tsx', 'solver/cli.ts', 'package.json']).then(() => null, (e: { code: number; stderr: string; stdout: string }) => e)
+    const bad = await run('node_modules/.bin/tsx', ['solver/cli.ts', 'package.json']).then(() => null, (e: { code: number; stderr: string; stdout: string }) => e)
     expect(bad).not.toBeNull()
     expect(bad!.code).toBe(2)
     expect(bad!.stdout).toBe('')

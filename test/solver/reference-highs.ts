@@ -49,13 +49,15 @@ export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
     if (us.length === 0) continue
     const obj = us.join(' + ')
     const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\nEnd\n`
-    const res = highs.solve(lp, { output_flag: false })
+    let res = highs.solve(lp, { output_flag: false })
+    // HiGHS presolve has been seen to call a feasible tier-fixed LP infeasible; retry without it
+    if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
     if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
     const v = res.ObjectiveValue
-    const k = Math.round(v)
+    const k = Math.round(v) + 0 // no -0
     if (Math.abs(v - k) > 1e-6) throw new Error(`reference LP optimum not integral: ${v}`)
     out[urg] = k
-    fixed.push(` fix_${urg}: ${obj} <= ${k + 1e-7}`)
+    fixed.push(` fix_${urg}: ${obj} <= ${k}`) // LP optimum is integral (network structure)
   }
   return out
 }
