@@ -34,6 +34,8 @@ export type LiveInstance = {
  *   reserve = ceil(average daily issue over the last 14 days (worker/db/usage.ts) × the province's
  *   red_days for that component). The solver may use a reserve for the station's own needs but never send
  *   it away. Reserves are stored with the instance, so every plan shows the floors it respected.
+ * - an aid request is the shortfall beyond the station's own stock: while a site asks for a component, its own
+ *   lots of that component are left out (they are not counted twice against its request, nor sent away).
  * - rare antigen profiles (the instance has no antigens): lots with a profile are left out of the ordinary
  *   instance and kept for requests asking for that profile, which are planned in their own rounds.
  */
@@ -81,12 +83,14 @@ export async function buildLiveInstance(
     else needs.push(need)
   }
 
+  const asking = new Set(needRows.filter((r) => r.remaining > 0).map((r) => `${r.site}|${r.component}`))
+  const offered = lots.filter((l) => !asking.has(`${l.site}|${l.component}`))
   const asLot = (l: (typeof lots)[number]) =>
     ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt })
   const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),
-    lots: lots.filter((l) => !profileKey(l.antigens)).map(asLot),
+    lots: offered.filter((l) => !profileKey(l.antigens)).map(asLot),
     reserves,
     needs,
     ...(opts.mode ? { options: { mode: opts.mode } } : {}),
@@ -94,6 +98,6 @@ export async function buildLiveInstance(
   return {
     base,
     rare: [...rare].map(([antigens, n]) => ({ antigens, needs: n })).sort((a, b) => antigenSet(b.antigens).size - antigenSet(a.antigens).size || a.antigens.localeCompare(b.antigens)),
-    rareLots: lots.filter((l) => profileKey(l.antigens)).map((l) => ({ ...asLot(l), antigens: l.antigens })),
+    rareLots: offered.filter((l) => profileKey(l.antigens)).map((l) => ({ ...asLot(l), antigens: l.antigens })),
   }
 }

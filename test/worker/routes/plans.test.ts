@@ -98,6 +98,21 @@ describe('POST /api/plans', () => {
     expect(again.json.transfers).toEqual([])
   })
 
+  it("treats a request as the shortfall beyond the station's own stock: its own lots of that component are not used", async () => {
+    await resetWorld()
+    const own = await addLot({ site: 'YB', qty: 5 })
+    const ownPlt = await addLot({ site: 'YB', component: 'PLT', qty: 2, expiresInDays: 3 })
+    const cd = await addLot({ site: 'CD', qty: 10 })
+    const req = await addRequest({ site: 'YB', qty: 8 })
+    const pltReq = await addRequest({ site: 'NC', component: 'PLT', qty: 1, urgency: 'emergency' })
+    const res = await call('POST', '/api/plans', { body: { requestIds: [req, pltReq] } })
+    expect(res.status).toBe(201)
+    expect(res.json.instance.lots.map((l: any) => l.id).sort()).toEqual([cd, ownPlt].sort())
+    expect(res.json.instance.lots.map((l: any) => l.id)).not.toContain(own)
+    expect(res.json.result.allocations.filter((a: any) => a.need === req)).toEqual([expect.objectContaining({ fromSite: 'CD', qty: 8 })])
+    expect(res.json.transfers.map((t: any) => [t.fromSite, t.toSite, t.component, t.qty]).sort()).toEqual([['CD', 'YB', 'RBC', 8], ['YB', 'NC', 'PLT', 1]])
+  })
+
   it('keeps each station above its red-level floor: reserves from 14-day issue × red_days', async () => {
     await resetWorld()
     // CQ (Chongqing, WB red_days 3) issued 28 WB A+ in the last 14 days: 2/day → reserve 6

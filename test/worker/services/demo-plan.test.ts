@@ -1,0 +1,84 @@
+// The whole plan workflow on the demo region (23 sites, 60 days of ledger, rare units, open requests).
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_TOKENS, demoSql } from '../../../seed/demo'
+import { call } from '../fixtures'
+
+const as = (login: keyof typeof DEMO_TOKENS) => ({ as: null, headers: { authorization: `Bearer ${DEMO_TOKENS[login]}` } })
+
+beforeAll(async () => {
+  const stmts = await demoSql({ now: new Date() })
+  for (let i = 0; i < stmts.length; i += 50) await env.DB.batch(stmts.slice(i, i + 50).map((s) => env.DB.prepare(s)))
+}, 120_000)
+
+describe('planning the demo region', () => {
+  it('plans, respects every reserve, serves the rare request from rare units only, and commits atomically', async () => {
+    const started = Date.now()
+    const res = await call('POST', '/api/plans', { ...as('coordinator'), body: {} })
+    expect(res.status, JSON.stringify(res.json)).toBe(201)
+    expect(Date.now() - started).toBeLessThan(20_000)
+    const plan = res.json
+    const inst = plan.instance
+    expect(inst.reserves.length).toBeGreaterThan(0)
+    expect(plan.transfers.length).toBeGreaterThan(0)
+
+    // outbound transfers never take a station's group below its reserve (its red-level floor)
+    const key = (site: string, c: string, abo: string, rhd: string) => `${site}|${c}|${abo}${rhd}`
+    const stock = new Map<string, number>()
+    for (const l of inst.lots) stock.set(key(l.site, l.component, l.abo, l.rhd), (stock.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
+    const out = new Map<string, number>()
+    for (const t of plan.transfers) {
+      if (t.lots.some((l: any) => !inst.lots.some((x: any) => x.id === l.lotId))) continue // rare-round lots are outside the base instance
+      out.set(key(t.fromSite, t.component, t.abo, t.rhd), (out.get(key(t.fromSite, t.component, t.abo, t.rhd)) ?? 0) + t.qty)
+    }
+    for (const r of inst.reserves) {
+      const k = key(r.site, r.component, r.abo, r.rhd)
+      expect(out.get(k) ?? 0, k).toBeLessThanOrEqual(Math.max(0, (stock.get(k) ?? 0) - r.qty))
+    }
+
+    // the Fy(a-) patient's units all carry Fy(a-)
+    const rare = plan.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === 'req_demo_06'))
+    expect(rare.length).toBeGreaterThan(0)
+    for (const t of rare) {
+      for (const l of t.lots) {
+        const lot = await env.DB.prepare('SELECT antigens FROM lot WHERE id = ?1').bind(l.lotId).first<string>('antigens')
+        expect(lot).toContain('Fy(a-)')
+      }
+    }
+    // no ordinary request gets a rare-antigen unit
+    for (const t of plan.transfers.filter((t: any) => !t.requests.some((r: any) => r.requestId === 'req_demo_06'))) {
+      for (const l of t.lots) expect(await env.DB.prepare('SELECT antigens FROM lot WHERE id = ?1').bind(l.lotId).first<string>('antigens')).toBe('')
+    }
+
+    // every request is either served by a transfer or explained as unmet
+    const served = new Map<string, number>()
+    for (const t of plan.transfers) for (const r of t.requests) served.set(r.requestId, (served.get(r.requestId) ?? 0) + r.qty)
+    const unmet = new Map<string, number>(plan.result.unmet.map((u: any) => [u.need, u.qty]))
+    const local = new Map<string, number>()
+    for (const a of plan.result.allocations) {
+      const need = [...inst.needs, ...(inst.antigenRounds ?? []).flatMap((r: any) => r.instance.needs)].find((n: any) => n.id === a.need)
+      if (a.fromSite === need.site) local.set(a.need, (local.get(a.need) ?? 0) + a.qty)
+    }
+    const { results: reqs } = await env.DB.prepare(`SELECT id, qty, status FROM aid_request WHERE id LIKE 'req_demo_%'`).all<{ id: string; qty: number; status: string }>()
+    for (const r of reqs) {
+      expect((served.get(r.id) ?? 0) + (local.get(r.id) ?? 0) + (unmet.get(r.id) ?? 0), r.id).toBe(r.qty)
+      expect(r.status, r.id).toBe(served.has(r.id) ? 'planned' : 'open')
+      if ((unmet.get(r.id) ?? 0) > 0) expect(plan.unmet.find((u: any) => u.need === r.id)?.reason, r.id).toEqual(expect.any(String))
+    }
+
+    // approve everything and commit the plan in one batch
+    for (const t of plan.transfers) expect((await call('POST', `/api/transfers/${t.id}/approve`, as('coordinator'))).status).toBe(200)
+    const commit = await call('POST', `/api/plans/${plan.id}/commit`, { ...as('admin'), headers: { ...as('admin').headers, 'idempotency-key': 'demo-commit-0001' } })
+    expect(commit.status, JSON.stringify(commit.json)).toBe(200)
+    expect(commit.json.committed).toHaveLength(plan.transfers.length)
+    const outSum = await env.DB.prepare(`SELECT -SUM(delta) AS s FROM movement WHERE kind = 'transfer_out' AND batch_id = ?1`).bind(commit.json.batchId).first<number>('s')
+    expect(outSum).toBe(plan.transfers.reduce((s: number, t: any) => s + t.qty, 0))
+    const drift = await env.DB.prepare(`SELECT COUNT(*) AS n FROM lot l WHERE l.qty <> (SELECT COALESCE(SUM(delta), 0) FROM movement m WHERE m.lot_id = l.id)`).first<number>('n')
+    expect(drift).toBe(0)
+
+    // a second plan finds nothing new to plan for the covered requests
+    const again = await call('POST', '/api/plans', { ...as('coordinator'), body: {} })
+    expect(again.status).toBe(201)
+    for (const n of again.json.instance.needs) expect(served.has(n.id) && (served.get(n.id) ?? 0) >= reqs.find((r) => r.id === n.id)!.qty).toBe(false)
+  }, 60_000)
+})
