@@ -11,7 +11,7 @@
 // the balances), and only cycles that touch a remote arc matter, which keeps the integer
 // program small. It is not a network problem any more (the min-max couples arcs of different
 // blocks through one variable z), which is why it goes to the LP library.
-import solver from 'javascript-lp-solver'
+import solver, { type SolveResult } from 'javascript-lp-solver'
 import type { ComponentModel } from './model'
 import type { PlanSummary } from './types'
 
@@ -74,7 +74,7 @@ export function balanceBurden(m: ComponentModel): Fairness {
   }
   variables.z = z
   const before = share()
-  const res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables, ints })
+  const res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables, ints }) as SolveResult
   if (!res.feasible) return { component: m.component, maxShare: before, method: 'javascript-lp-solver' }
   // apply, after checking the integer solution keeps every balance (guards float round-off)
   const x = vars.map((e) => Math.round(Number(res[`x${e}`] ?? 0)))

@@ -1,6 +1,6 @@
 // Independent feasibility checker for a plan result (throws with a reason on any violation).
 import type { Instance, PlanResult } from '../../solver/types'
-import { compatible, hours, outboundLimits, usable } from './rules'
+import { compatible, hours, outboundLimits, unitCost, usable } from './rules'
 
 export function checkFeasible(inst: Instance, res: PlanResult): void {
   const fail = (m: string): never => { throw new Error(`infeasible plan: ${m}`) }
@@ -95,4 +95,13 @@ export function checkReasons(inst: Instance, res: PlanResult): void {
     // with an optimal plan, a usable unit left at the need's own site is impossible
     if (usableLots.some((i) => inst.lots[i]!.site === n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty)) fail(`${n.id}: local usable stock left unused`)
   })
+}
+
+/** preference cost of a result, from its allocations (independent of result.objective) */
+export function planCost(inst: Instance, res: PlanResult): number {
+  const lotIndex = new Map(inst.lots.map((l, i) => [l.id ?? `#${i}`, i]))
+  const needIndex = new Map(inst.needs.map((n, j) => [n.id, j]))
+  let cost = 0
+  for (const a of res.allocations) for (const lr of a.lots) cost += lr.qty * unitCost(inst, lotIndex.get(lr.id)!, needIndex.get(a.need)!)
+  return cost
 }

@@ -1,7 +1,7 @@
 // Independent reference: the plain lot × need LP solved lexicographically by HiGHS (WASM).
 // Three solves: min unmet emergency; fix it; min unmet urgent; fix it; min unmet routine.
 import type { Instance } from '../../solver/types'
-import { outboundLimits, usable } from './rules'
+import { outboundLimits, unitCost, usable } from './rules'
 
 export interface UnmetByUrgency { emergency: number; urgent: number; routine: number }
 type Highs = { solve: (lp: string, opts?: Record<string, unknown>) => { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> } }
@@ -40,6 +40,11 @@ export function buildReferenceLp(inst: Instance) {
 }
 
 export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
+  return (await referencePlan(inst, false)).unmet
+}
+
+/** Lexicographic unmet, then (optionally) the least preference cost with those unmet fixed. */
+export async function referencePlan(inst: Instance, withCost: boolean): Promise<{ unmet: UnmetByUrgency; cost: number }> {
   const highs = await loadHighs()
   const rows = buildReferenceLp(inst)
   const fixed: string[] = []
@@ -59,5 +64,16 @@ export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
     out[urg] = k
     fixed.push(` fix_${urg}: ${obj} <= ${k}`) // LP optimum is integral (network structure)
   }
-  return out
+  if (!withCost) return { unmet: out, cost: 0 }
+  const terms: string[] = []
+  for (let i = 0; i < inst.lots.length; i++) for (let j = 0; j < inst.needs.length; j++) {
+    if (usable(inst, i, j)) terms.push(`${unitCost(inst, i, j)} x${i}_${j}`)
+  }
+  if (terms.length === 0) return { unmet: out, cost: 0 }
+  const obj = terms.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
+  const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\nEnd\n`
+  let res = highs.solve(lp, { output_flag: false })
+  if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
+  if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
+  return { unmet: out, cost: Math.round(res.ObjectiveValue) + 0 }
 }

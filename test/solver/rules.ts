@@ -52,3 +52,17 @@ export function outboundLimits(inst: Instance): Map<string, number> {
   }
   return out
 }
+
+const SHELF_H: Record<string, number> = { WB: 840, RBC: 840, PLT: 120, FFP: 8760, CRYO: 8760 }
+
+/** The documented preference cost of one unit of lot i serving need j (solver/README.md). */
+export function unitCost(inst: Instance, i: number, j: number): number {
+  const l = inst.lots[i]!, n = inst.needs[j]!
+  const plasma = l.component !== 'WB' && l.component !== 'RBC'
+  const universal = plasma ? 'AB' : 'O'
+  const aboTier = l.abo === n.abo ? 0 : l.abo === universal ? 2 : 1
+  const rank = l.component === 'FFP' || l.component === 'CRYO' ? aboTier * 2 + (l.rhd === n.rhd ? 0 : 1) : (l.rhd === n.rhd ? 0 : 3) + aboTier
+  const remaining = (Date.parse(l.expiresAt) - Date.parse(inst.now)) / 3_600_000
+  const step = Math.max(0, Math.min(9, Math.floor((10 * remaining) / SHELF_H[l.component]!)))
+  return rank * 1000 + Math.round(hours(inst, l.site, n.site)) * 10 + step
+}
