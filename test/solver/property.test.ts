@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parseInstance, solve } from '../../solver/index'
 import { checkFeasible, checkReasons, planCost, unmetByUrgency } from './check'
 import { instanceArb } from './arbitraries'
+import { generateInstance } from '../../bench/generate'
 import { loadHighs, referencePlan, referenceUnmet } from './reference-highs'
 
 beforeAll(async () => { await loadHighs() })
@@ -47,6 +48,15 @@ describe('solver on random instances', () => {
       expect(planCost(inst, res)).toBe(ref.cost)
       expect(res.objective).toBe(ref.cost)
     }), { numRuns: 120 })
+  })
+
+  it('a generated 22-site region (bench generator) is feasible, explained and optimal', async () => {
+    const inst = parseInstance(generateInstance({ sites: 22, seed: 7, rhNegShare: 0.05 }))
+    const res = solve(inst)
+    checkFeasible(inst, res)
+    checkReasons(inst, res)
+    expect(res.summary.unmetUnits).toEqual(await referenceUnmet(inst))
+    expect(res.transfers.length).toBeGreaterThan(10)
   })
 
   it('is deterministic', () => {
