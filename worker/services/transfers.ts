@@ -138,8 +138,9 @@ export async function editTransferQty(db: D1Database, actor: Actor, id: string, 
   return getTransfer(db, id)
 }
 
-/** The first transfer whose lot lines the current stock cannot cover (taking the transfers in order). */
+/** The first transfer whose lot lines the current stock cannot cover (taking the transfers in order), or whose lot has expired. */
 async function findShortfall(db: D1Database, rows: TransferRow[], lines: LotLineRow[]): Promise<string | null> {
+  const now = nowIso()
   const lots = new Map((await selectLotsByIds(db, [...new Set(lines.map((l) => l.lotId))])).map((l) => [l.id, l]))
   const used = new Map<string, number>()
   for (const t of rows) {
@@ -147,6 +148,7 @@ async function findShortfall(db: D1Database, rows: TransferRow[], lines: LotLine
       const lot = lots.get(line.lotId)
       const need = (used.get(line.lotId) ?? 0) + line.qty
       if (!lot) return `Transfer ${t.id}: lot ${line.lotId} no longer exists`
+      if (lot.expiresAt <= now) return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`
       if (lot.qty < need) {
         const other = need - line.qty
         return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} holds ${lot.qty} units, ${line.qty} needed${other ? ` (after ${other} for other transfers in this commit)` : ''}`
@@ -226,9 +228,27 @@ export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: 
   if (replay) return replay
   const plan = await db.prepare('SELECT id FROM plan WHERE id = ?1').bind(planId).first()
   if (!plan) throw notFound('plan', planId)
-  const rows = await selectTransferRows(db, { planId, status: 'approved' })
-  if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
-  return commitTransfers(db, actor, key, hash, planId, rows)
+  return orReplay(db, actor, key, hash, async () => {
+    const rows = await selectTransferRows(db, { planId, status: 'approved' })
+    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
+    return commitTransfers(db, actor, key, hash, planId, rows)
+  })
+}
+
+/**
+ * A 409 may come from a concurrent call with the same key that has just committed (it took the stock or the
+ * approved status first): answer with what that call stored instead.
+ */
+async function orReplay(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused') {
+      const replay = await replayCommit(db, actor, key, hash)
+      if (replay) return replay
+    }
+    throw e
+  }
 }
 
 export async function commitOneTransfer(db: D1Database, actor: Actor, id: string, key: string): Promise<CommitResultT> {
@@ -237,9 +257,11 @@ export async function commitOneTransfer(db: D1Database, actor: Actor, id: string
   const replay = await replayCommit(db, actor, key, hash)
   if (replay) return replay
   const t = await loadRow(db, id)
-  requireTransition(t, 'committed')
-  const result = await commitTransfers(db, actor, key, hash, null, [t])
-  return { ...result, planId: t.planId }
+  return orReplay(db, actor, key, hash, async () => {
+    requireTransition(t, 'committed')
+    const result = await commitTransfers(db, actor, key, hash, null, [t])
+    return { ...result, planId: t.planId }
+  })
 }
 
 /** committed → dispatched: the units already left the source lots at commit; this records departure. */
@@ -304,6 +326,11 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
     if (prior.requestHash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
     return getTransfer(db, id)
   }
+  if (t.status === 'received') {
+    // a concurrent call with this key may have just applied it
+    const again = await selectBatch(db, actor.id, key)
+    if (again?.requestHash === hash) return getTransfer(db, id)
+  }
   requireTransition(t, 'received')
   if (receivedQty > t.qty) throw badRequest('receivedQty', `receivedQty may be at most the transfer's qty ${t.qty}`)
 
@@ -336,13 +363,12 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   try {
     await db.batch(stmts)
   } catch (e) {
-    const msg = String(e)
-    if (msg.includes('movement_batch.actor_id')) {
+    if (String(e).includes('UNIQUE constraint failed: movement_batch')) {
       const again = await selectBatch(db, actor.id, key)
       if (again?.requestHash === hash) return getTransfer(db, id)
-      throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+      if (again) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+      throw conflict('invalid_transition', `Transfer ${id} was already received`)
     }
-    if (msg.includes('movement_batch.id')) throw conflict('invalid_transition', `Transfer ${id} was already received`)
     mapGuardError(e, t, 'received')
   }
   await refreshAfterWrite(db, t.toSite)

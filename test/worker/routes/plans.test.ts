@@ -250,6 +250,28 @@ describe('POST /api/plans/{id}/commit', () => {
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer_commit WHERE transfer_id = ?1').bind(transfer.id).first<number>('n')).toBe(0)
   })
 
+  it('409 insufficient_stock when a planned lot expired before commit', async () => {
+    const { plan, transfer, lot } = await planOne()
+    await call('POST', `/api/transfers/${transfer.id}/approve`)
+    await env.DB.prepare('UPDATE lot SET expires_at = ?2 WHERE id = ?1').bind(lot, new Date(Date.now() - 60_000).toISOString()).run()
+    const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(res.status).toBe(409)
+    expect(res.json.error).toEqual({ code: 'insufficient_stock', message: expect.stringMatching(new RegExp(`${transfer.id}.*${lot}.*expired`)) })
+    expect(await lotQty(lot)).toBe(10)
+  })
+
+  it('concurrent retries with the same key commit once and answer the same', async () => {
+    const { plan, transfer, lot } = await planOne({ lotQty: 10, need: 6 })
+    await call('POST', `/api/transfers/${transfer.id}/approve`)
+    const k = key()
+    const all = await Promise.all([1, 2, 3].map(() => call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })))
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200])
+    expect(all[1].json).toEqual(all[0].json)
+    expect(all[2].json).toEqual(all[0].json)
+    expect(await lotQty(lot)).toBe(4)
+    expect(await ledgerRows(lot, 'transfer_out')).toHaveLength(1)
+  })
+
   it('an all-or-nothing batch: one transfer short means none of the plan commits', async () => {
     await resetWorld()
     const a = await addLot({ site: 'CD', qty: 5 })

@@ -164,6 +164,33 @@ describe('dispatch, receipt and cancellation', () => {
     expect((await call('GET', `/api/plans/${transfer.planId}`)).json.status).toBe('closed')
   })
 
+  it('two concurrent receipts by different people: one applies, the other is 409', async () => {
+    const { transfer, req } = await committed({ lotQty: 10, need: 6 })
+    await post(`/api/transfers/${transfer.id}/dispatch`)
+    const [a, b] = await Promise.all([
+      post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } }),
+      post(`/api/transfers/${transfer.id}/receive`, { as: 'coordinator', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } }),
+    ])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    expect((a.status === 409 ? a : b).json.error.code).toBe('invalid_transition')
+    expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(6)
+    expect(await request(req)).toEqual({ status: 'fulfilled', fulfilledQty: 6, qty: 6 })
+  })
+
+  it('concurrent retries of one receipt with the same key apply it once and answer the same', async () => {
+    const { transfer } = await committed({ lotQty: 10, need: 6 })
+    await post(`/api/transfers/${transfer.id}/dispatch`)
+    const k = key()
+    const all = await Promise.all([1, 2, 3].map(() => post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 5 } })))
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200])
+    expect(all[1].json).toEqual(all[0].json)
+    expect(all[0].json).toMatchObject({ status: 'received', receivedQty: 5, lostQty: 1 })
+    expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(5)
+    const other = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6 } })
+    expect(other.status).toBe(409)
+    expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
+  })
+
   it('a short receipt records the loss and leaves the request partly fulfilled', async () => {
     const { transfer, req } = await committed({ lotQty: 10, need: 6 })
     await post(`/api/transfers/${transfer.id}/dispatch`)
