@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { PlanInstanceSchema } from '../../solver'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
-import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
+import { body, IdempotencyHeader, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
 import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
 import { CommitResult } from '../schemas/transfer'
 import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
@@ -40,10 +40,10 @@ plans.openapi(
       'Builds an instance from D1 (unexpired lots with stock, open requests minus units already planned or on their way, and ' +
       'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
       'below its red level), solves it, and stores the plan with one proposed transfer per result transfer; served requests become planned.',
-    request: { body: { ...body(PlanCreate, 'Options'), required: false } },
-    responses: { 201: json(PlanDetail, 'The stored plan'), ...errors },
+    request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
+    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
   }),
-  async (c) => c.json(await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}), 201),
+  async (c) => c.json(await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}, c.req.valid('header')['idempotency-key']), 201),
 )
 
 plans.openapi(

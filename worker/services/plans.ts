@@ -1,8 +1,8 @@
 import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
-import { badRequest, notFound } from '../errors'
-import { newId, nowIso } from '../lib/crypto'
+import { badRequest, conflict, notFound } from '../errors'
+import { newId, nowIso, sha256Hex } from '../lib/crypto'
 import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
@@ -98,8 +98,19 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
  * solve it, and store in ONE batch the plan, a proposed transfer per result transfer with its lot and request
  * lines, the served requests marked planned, and a plan.create audit row.
  */
-export async function createPlan(db: D1Database, actor: Actor, input: PlanCreateT): Promise<PlanDetailT> {
+export async function createPlan(db: D1Database, actor: Actor, input: PlanCreateT, key?: string): Promise<PlanDetailT> {
   requireRole(actor, 'coordinator', 'admin')
+  // Optional Idempotency-Key: a sequential retry answers the plan the first call made (looked up via its audit row).
+  const hash = await sha256Hex(JSON.stringify({ mode: input.mode ?? 'routine', requestIds: input.requestIds ?? null }))
+  if (key) {
+    const prior = await db
+      .prepare(`SELECT entity_id AS id, json_extract(detail, '$.requestHash') AS hash FROM audit_log
+                WHERE action = 'plan.create' AND actor_id = ?1 AND json_extract(detail, '$.idempotencyKey') = ?2 LIMIT 1`)
+      .bind(actor.id, key)
+      .first<{ id: string; hash: string }>()
+    if (prior && prior.hash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different plan request', 'idempotency-key')
+    if (prior) return getPlan(db, prior.id)
+  }
   if (input.requestIds) {
     const { results } = await db
       .prepare('SELECT id FROM aid_request WHERE id IN (SELECT value FROM json_each(?1))')
@@ -122,6 +133,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
       mode: input.mode ?? 'routine', needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
       reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,
+      ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
   ])
   return getPlan(db, planId)

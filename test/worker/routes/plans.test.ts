@@ -169,6 +169,22 @@ describe('POST /api/plans', () => {
     expect((await request(req))!.status).toBe('open')
   })
 
+  it('an optional Idempotency-Key makes a retry answer the same plan', async () => {
+    await resetWorld()
+    await addLot({ site: 'CD', qty: 10 })
+    const req = await addRequest({ site: 'YB', qty: 3 })
+    const k = key()
+    const first = await call('POST', '/api/plans', { body: { requestIds: [req] }, headers: { 'idempotency-key': k } })
+    expect(first.status).toBe(201)
+    const retry = await call('POST', '/api/plans', { body: { requestIds: [req] }, headers: { 'idempotency-key': k } })
+    expect(retry.status).toBe(201)
+    expect(retry.json).toEqual(first.json)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer_request WHERE request_id = ?1').bind(req).first<number>('n')).toBe(1)
+    const other = await call('POST', '/api/plans', { body: { mode: 'disaster' }, headers: { 'idempotency-key': k } })
+    expect(other.status).toBe(409)
+    expect(other.json.error.code).toBe('idempotency_key_reused')
+  })
+
   it('400 for an unknown request id or bad mode; 403 for planner and director', async () => {
     const unknown = await call('POST', '/api/plans', { body: { requestIds: ['NOPE'] } })
     expect(unknown.status).toBe(400)
