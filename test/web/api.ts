@@ -29,3 +29,6 @@ export function worstBySite(rows: { siteId: string; component: string; level: Le
   }
   return out
 }
+
+/** expect.poll with room for a cold page load (its default gives up after 1 s). */
+export const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 150 })

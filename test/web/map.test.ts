@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiCall, apiGet, SEVERITY, worstBySite, type Level } from './api'
+import { apiCall, apiGet, eventually, SEVERITY, worstBySite, type Level } from './api'
 import { launchBrowser, openApp } from './browser'
 import { FIXTURE_TOKENS } from './fixture'
 import { startServer, type Server } from './server'
@@ -31,7 +31,7 @@ describe('region map', () => {
 
     const page = await openApp(browser, server.url, { token: COORD })
     await page.locator('.region-map[data-ready="true"]').waitFor()
-    await expect.poll(() => page.locator('path.site-marker[data-site]').count()).toBe(sites.length)
+    await eventually(() => page.locator('path.site-marker[data-site]').count()).toBe(sites.length)
     expect(await page.locator('.region-map .leaflet-interactive').count()).toBe(sites.length)
     // Wait for the levels to arrive, then compare every marker with the API.
     await page.locator(`path.site-marker[data-site="${red[0]}"][data-level="red"]`).waitFor()
@@ -48,7 +48,7 @@ describe('region map', () => {
     expect(items).toHaveLength(sites.length)
     const sev = items.map((l) => (l === 'none' ? -1 : SEVERITY[l as Level]))
     expect(sev).toEqual([...sev].sort((a, b) => b - a))
-    await expect.poll(() => page.locator('.site-list li').first().locator('.badge').textContent()).toBe('红色预警')
+    await eventually(() => page.locator('.site-list li').first().locator('.badge').textContent()).toBe('红色预警')
 
     // A red marker's popup names the site and gives its figures.
     await page.locator(`path.site-marker[data-site="${red[0]}"]`).click()
@@ -66,7 +66,7 @@ describe('region map', () => {
     const page = await openApp(browser, server.url, { token: COORD })
     await page.locator('path.site-marker').first().waitFor()
     await page.selectOption('select[name=component]', 'PLT')
-    await expect.poll(async () => {
+    await eventually(async () => {
       const shown = await page.locator('path.site-marker').evaluateAll((els) => els.map((e) => [e.getAttribute('data-site')!, e.getAttribute('data-level')!] as const))
       return shown.every(([id, level]) => level === (worst.get(id) ?? 'none'))
     }).toBe(true)
@@ -83,7 +83,7 @@ describe('region map', () => {
     await page.waitForURL(`**/sites/${id}`)
     const { rows: stock } = await apiGet<{ rows: { component: string; abo: string; rhd: string; level: Level; onHand: number }[] }>(server.url, COORD, `/api/stock?site=${id}`)
     expect(stock.length).toBeGreaterThan(0)
-    await expect.poll(() => page.locator('.stock-table tbody tr').count()).toBe(stock.length)
+    await eventually(() => page.locator('.stock-table tbody tr').count()).toBe(stock.length)
     expect(await page.locator('h2').textContent()).toBe(`Stock at ${sites.find((s) => s.id === id)!.nameEn}`)
     const row = stock.find((r) => r.component === 'RBC' && r.abo === 'O' && r.rhd === '+')!
     const tr = page.locator('.stock-table[data-component="RBC"] tr[data-group="O+"]')
@@ -99,19 +99,19 @@ describe('language and sign-in', () => {
   it('speaks Chinese by default, switches to English and back, and remembers the choice', async () => {
     const page = await openApp(browser, server.url, { token: COORD })
     const nav = page.locator('.app-header nav a').first()
-    await expect.poll(() => nav.textContent()).toBe('区域地图')
+    await eventually(() => nav.textContent()).toBe('区域地图')
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     await page.click('button.lang-toggle')
-    await expect.poll(() => nav.textContent()).toBe('Region map')
+    await eventually(() => nav.textContent()).toBe('Region map')
     expect(await page.getAttribute('html', 'lang')).toBe('en')
     await page.reload()
-    await expect.poll(() => nav.textContent()).toBe('Region map')
+    await eventually(() => nav.textContent()).toBe('Region map')
     await page.click('button.lang-toggle')
-    await expect.poll(() => nav.textContent()).toBe('区域地图')
+    await eventually(() => nav.textContent()).toBe('区域地图')
     await page.context().close()
 
     const en = await openApp(browser, server.url, { token: COORD, path: '/?lang=en' })
-    await expect.poll(() => en.locator('.app-header nav a').first().textContent()).toBe('Region map')
+    await eventually(() => en.locator('.app-header nav a').first().textContent()).toBe('Region map')
     await en.context().close()
   })
 

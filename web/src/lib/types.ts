@@ -55,11 +55,13 @@ export type Transfer = {
   qty: number
   etaHours: number
   status: TransferStatus
-  substitution?: boolean | string | null
+  requests?: { requestId: string; qty: number }[]
+  rejectReason?: string | null
 }
 
 export type Unmet = { need: string; qty: number; reason?: string; message?: string }
 export type InstanceNeed = { id: string; site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; urgency?: Urgency }
+export type PlanSummary = { id: string; createdAt: string; status: string; mode: string; transferCount: number; unmetUnits: number }
 
 export type Plan = {
   id: string

@@ -1,5 +1,5 @@
 import L from 'leaflet'
-import { useEffect } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import { days, num, siteName } from '../lib/format'
 import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
@@ -23,6 +23,13 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};
 /** One circle marker per site, coloured by its worst level for the chosen component. */
 export function SiteLayer({ sites, status, component, lang, onOpen }: Props) {
   const map = useMap()
+  const fitted = useRef(false)
+  // Zoom to the sites once, when they first arrive; later the user's view is kept.
+  useEffect(() => {
+    if (!map || fitted.current || sites.length === 0) return
+    fitted.current = true
+    map.fitBounds(L.latLngBounds(sites.map((s) => [s.lat, s.lng] as [number, number])), { padding: [30, 30] })
+  }, [map, sites])
   useEffect(() => {
     if (!map) return
     const group = L.layerGroup().addTo(map)

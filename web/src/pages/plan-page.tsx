@@ -6,7 +6,8 @@ import { TransferTable, type TransferAction } from '../components/transfer-table
 import { UnmetList } from '../components/unmet-list/unmet-list'
 import { api, ApiError, idempotencyKey } from '../lib/api'
 import { useT } from '../lib/i18n'
-import type { Plan, Site, Transfer } from '../lib/types'
+import type { Plan, PlanSummary, Site, Transfer } from '../lib/types'
+import { dateTime } from '../lib/format'
 import { useApi } from '../lib/use-api'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer } from '../map/site-layer'
@@ -72,6 +73,7 @@ export function PlanPage() {
         {plan && canReview && <button type="button" class="commit" disabled={busy || approved === 0} onClick={commit}>{t('plan.commit')} ({approved})</button>}
       </div>
       <ErrorMessage error={error ?? planQ.error ?? sitesQ.error} />
+      {!planId && <RecentPlans />}
       {plan && (
         <>
           <RegionMap class="plan-map">
@@ -79,11 +81,31 @@ export function PlanPage() {
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>
-          <TransferTable transfers={plan.transfers} sites={sites} canReview={canReview} busy={busy} onAction={act} />
+          <TransferTable transfers={plan.transfers} needs={plan.instance?.needs ?? []} sites={sites} canReview={canReview} busy={busy} onAction={act} />
           <h3>{t('plan.unmet')}</h3>
           <UnmetList unmet={plan.unmet ?? []} needs={plan.instance?.needs ?? []} sites={sites} />
         </>
       )}
     </section>
+  )
+}
+
+function RecentPlans() {
+  const t = useT()
+  const { lang } = useAppState()
+  const q = useApi<{ plans: PlanSummary[] }>('/api/plans?limit=10')
+  const plans = q.data?.plans ?? []
+  return (
+    <div class="recent-plans">
+      <h3>{t('plan.recent')}</h3>
+      {q.data && plans.length === 0 && <p class="empty">{t('plan.none')}</p>}
+      <ul>
+        {plans.map((p) => (
+          <li key={p.id}>
+            <a href={`/plan?id=${encodeURIComponent(p.id)}`}>{p.id}</a> {dateTime(p.createdAt, lang)} <StatusBadge status={p.status} /> · {t('plan.transfers')}: {p.transferCount} · {t('plan.unmet')}: {p.unmetUnits}
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }

@@ -1,15 +1,26 @@
 import { useState } from 'preact/hooks'
 import { group, num, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import type { Site, Transfer } from '../../lib/types'
+import type { InstanceNeed, Site, Transfer } from '../../lib/types'
 import { useAppState } from '../../state'
 import { StatusBadge } from '../level-badge/level-badge'
 
 export type TransferAction = 'approve' | 'dispatch' | 'receive' | { qty: number } | { reject: string }
 
 /** The plan's transfers with the review actions their status allows. */
-export function TransferTable({ transfers, sites, canReview, busy, onAction }: {
+/** Groups of the served needs that differ from the group sent: a substitution (e.g. O- sent for A-). */
+function substitutions(tr: Transfer, needs: Map<string, InstanceNeed>): string[] {
+  const out = new Set<string>()
+  for (const r of tr.requests ?? []) {
+    const n = needs.get(r.requestId)
+    if (n && (n.abo !== tr.abo || n.rhd !== tr.rhd)) out.add(group(n.abo, n.rhd))
+  }
+  return [...out]
+}
+
+export function TransferTable({ transfers, needs, sites, canReview, busy, onAction }: {
   transfers: Transfer[]
+  needs: InstanceNeed[]
   sites: Site[]
   canReview: boolean
   busy: boolean
@@ -18,6 +29,7 @@ export function TransferTable({ transfers, sites, canReview, busy, onAction }: {
   const t = useT()
   const { lang } = useAppState()
   const byId = new Map(sites.map((s) => [s.id, s]))
+  const needById = new Map(needs.map((n) => [n.id, n]))
   if (transfers.length === 0) return <p class="empty">{t('plan.noTransfers')}</p>
   return (
     <table class="transfer-table">
@@ -48,8 +60,8 @@ export function TransferTable({ transfers, sites, canReview, busy, onAction }: {
               {t(`unit.${tr.component}`)}
             </td>
             <td class="num">{t('common.hours', { n: num(tr.etaHours, lang, 1) })}</td>
-            <td>{typeof tr.substitution === 'string' ? tr.substitution : tr.substitution ? '✓' : ''}</td>
-            <td><StatusBadge status={tr.status} /></td>
+            <td class="substitution">{substitutions(tr, needById).map((g) => t('plan.substFor', { group: g })).join(', ')}</td>
+            <td><StatusBadge status={tr.status} />{tr.rejectReason ? <span class="meta"> {tr.rejectReason}</span> : null}</td>
             <td class="actions">
               {canReview && tr.status === 'proposed' && <button type="button" class="approve" disabled={busy} onClick={() => onAction(tr, 'approve')}>{t('plan.approve')}</button>}
               {canReview && (tr.status === 'proposed' || tr.status === 'approved') && <RejectButton busy={busy} onReject={(reason) => onAction(tr, { reject: reason })} />}
