@@ -15,7 +15,8 @@ import solver, { type SolveResult } from 'javascript-lp-solver'
 import type { ComponentModel } from './model'
 import type { PlanSummary } from './types'
 
-export const MAX_FAIRNESS_VARS = 300
+/** jsLPSolver keeps a dense tableau: bound its size (rows × columns) to keep this stage cheap */
+export const MAX_FAIRNESS_TABLEAU = 50_000
 
 type Fairness = PlanSummary['fairness'][number]
 
@@ -45,7 +46,7 @@ export function balanceBurden(m: ComponentModel): Fairness {
   vars.forEach((e, i) => { if (remoteSite.has(e)) wanted.add(parts[i]!) })
   vars = vars.filter((_, i) => wanted.has(parts[i]!))
   if (!vars.some((e) => remoteSite.has(e))) return { component: m.component, maxShare: share(), method: 'not-needed' }
-  if (vars.length > MAX_FAIRNESS_VARS) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
+  if (vars.length * vars.length > 4 * MAX_FAIRNESS_TABLEAU) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
 
   const inVars = new Set(vars)
   const constraints: Record<string, { equal?: number; max?: number }> = {}
@@ -73,8 +74,14 @@ export function balanceBurden(m: ComponentModel): Fairness {
     constraints[`s${s}`] = { max: -(fixedRemote.get(s) ?? 0) }
   }
   variables.z = z
+  if (Object.keys(constraints).length * (vars.length + 1) > MAX_FAIRNESS_TABLEAU) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
   const before = share()
-  const res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables, ints }) as SolveResult
+  // The LP relaxation is usually integral already (network rows plus one coupling variable);
+  // only when it is not do we pay for branch and bound.
+  let res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables }) as SolveResult
+  if (res.feasible && !vars.every((e) => Number.isInteger(Number(res[`x${e}`] ?? 0)))) {
+    res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables, ints }) as SolveResult
+  }
   if (!res.feasible) return { component: m.component, maxShare: before, method: 'javascript-lp-solver' }
   // apply, after checking the integer solution keeps every balance (guards float round-off)
   const x = vars.map((e) => Math.round(Number(res[`x${e}`] ?? 0)))
