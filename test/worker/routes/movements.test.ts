@@ -247,3 +247,17 @@ describe('GET /api/movements/reconcile', () => {
     expect((await call('GET', '/api/movements/reconcile', { as: null })).status).toBe(401)
   })
 })
+
+describe('reconcile detects drift', () => {
+  it('lists a lot whose cached qty was changed behind the ledger', async () => {
+    const lot = await receiveLot('NC', { qty: 6 })
+    await env.DB.prepare('UPDATE lot SET qty = 9 WHERE id = ?1').bind(lot).run()
+    try {
+      const res = await call('GET', '/api/movements/reconcile?site=NC')
+      expect(res.json.mismatches).toEqual([{ lotId: lot, siteId: 'NC', cachedQty: 9, ledgerQty: 6 }])
+    } finally {
+      await env.DB.prepare('UPDATE lot SET qty = 6 WHERE id = ?1').bind(lot).run()
+    }
+    expect((await call('GET', '/api/movements/reconcile?site=NC')).json.mismatches).toEqual([])
+  })
+})
