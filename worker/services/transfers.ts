@@ -46,6 +46,19 @@ const plansClosedStmt = (db: D1Database, planId: string | null) =>
       ).bind(planId)
     : null
 
+/** Transfers (of those given) all of whose requests are cancelled or already fulfilled: nothing left to serve. */
+async function pointless(db: D1Database, ids: string[]): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT tr.transfer_id AS id FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id
+       WHERE tr.transfer_id IN (SELECT value FROM json_each(?1))
+       GROUP BY tr.transfer_id HAVING SUM(r.status NOT IN ('cancelled', 'fulfilled')) = 0`,
+    )
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>()
+  return results.map((r) => r.id)
+}
+
 async function loadRow(db: D1Database, id: string): Promise<TransferRow> {
   const row = await selectTransferRow(db, id)
   if (!row) throw notFound('transfer', id)
@@ -65,6 +78,7 @@ export async function approveTransfer(db: D1Database, actor: Actor, id: string):
   requireRole(actor, 'coordinator', 'admin')
   const t = await loadRow(db, id)
   requireTransition(t, 'approved')
+  if ((await pointless(db, [id])).length) throw conflict('requests_closed', `Every request transfer ${id} serves is cancelled or fulfilled; reject it instead`)
   const at = nowIso()
   try {
     await db.batch([
@@ -181,6 +195,8 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   const { lots: lines } = await selectLines(db, ids)
   const short = await findShortfall(db, rows, lines)
   if (short) throw conflict('insufficient_stock', `${short}; nothing was committed`)
+  const closed = await pointless(db, ids)
+  if (closed.length) throw conflict('requests_closed', `Every request transfer ${closed.join(', ')} serves is cancelled or fulfilled; reject it; nothing was committed`)
 
   const at = nowIso()
   const batchId = newId('mb')

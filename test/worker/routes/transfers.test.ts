@@ -90,6 +90,21 @@ describe('review: approve, reject, change quantity', () => {
     expect(frozen.json.error.code).toBe('invalid_transition')
   })
 
+  it('409 requests_closed: a transfer whose requests were all cancelled cannot be approved or committed', async () => {
+    const { transfer, req } = await planOne()
+    const { transfer: t2, req: req2 } = await planOne({ reset: false })
+    await approve(t2.id)
+    await env.DB.prepare(`UPDATE aid_request SET status = 'cancelled' WHERE id IN (?1, ?2)`).bind(req, req2).run()
+    const a = await approve(transfer.id)
+    expect(a.status).toBe(409)
+    expect(a.json.error.code).toBe('requests_closed')
+    const c = await commit(t2.id)
+    expect(c.status).toBe(409)
+    expect(c.json.error.code).toBe('requests_closed')
+    expect(c.json.error.message).toContain(t2.id)
+    expect((await post(`/api/transfers/${t2.id}/reject`, { body: { reason: 'request cancelled' } })).status).toBe(200)
+  })
+
   it('403 for planner and director, 404 for an unknown transfer', async () => {
     const { transfer } = await planOne()
     expect((await post(`/api/transfers/${transfer.id}/approve`, { as: 'planner' })).status).toBe(403)
