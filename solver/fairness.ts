@@ -37,7 +37,7 @@ export function balanceBurden(m: ComponentModel): Fairness {
     return Math.round(max * 1e4) / 1e4
   }
   const free: number[] = []
-  for (let e = 0; e < g.to.length; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
+  for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
   const cyclic = nonBridges(g.n, free.map((e) => [g.from(e), g.to[e]!] as [number, number]))
   let vars = free.filter((_, i) => cyclic[i])
   // keep the connected parts that contain a remote arc

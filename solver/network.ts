@@ -8,36 +8,43 @@ export const INF_CAP = 1e15
 
 export class FlowGraph {
   n = 0
-  head: number[] = []
-  to: number[] = []
-  next: number[] = []
-  cap: number[] = []
-  cost: number[] = []
-  origCap: number[] = []
+  m = 0 // number of arc slots used (2 per edge)
+  // typed arrays grown by doubling: the hot loops below read them millions of times
+  head = new Int32Array(64)
+  to = new Int32Array(128)
+  next = new Int32Array(128)
+  cap = new Float64Array(128)
+  cost = new Float64Array(128)
+  origCap = new Float64Array(128)
   /** node potentials after minCostFlow: every residual arc has cost + pi[u] - pi[v] >= 0 */
-  pi: number[] = []
+  pi: Float64Array = new Float64Array(0)
 
   addNode(): number {
-    this.head.push(-1)
+    if (this.n === this.head.length) this.head = grow(this.head, this.n * 2)
+    this.head[this.n] = -1
     return this.n++
   }
   addEdge(u: number, v: number, cap: number, cost: number): number {
-    const e = this.to.length
-    this.to.push(v, u)
-    this.cap.push(cap, 0)
-    this.origCap.push(cap, 0)
-    this.cost.push(cost, -cost)
-    this.next.push(this.head[u]!, this.head[v]!)
+    const e = this.m
+    if (e + 2 > this.to.length) {
+      const size = this.to.length * 2
+      this.to = grow(this.to, size); this.next = grow(this.next, size)
+      this.cap = grow(this.cap, size); this.cost = grow(this.cost, size); this.origCap = grow(this.origCap, size)
+    }
+    this.to[e] = v; this.to[e + 1] = u
+    this.cap[e] = cap; this.cap[e + 1] = 0
+    this.origCap[e] = cap; this.origCap[e + 1] = 0
+    this.cost[e] = cost; this.cost[e + 1] = -cost
+    this.next[e] = this.head[u]!; this.next[e + 1] = this.head[v]!
     this.head[u] = e
     this.head[v] = e + 1
+    this.m += 2
     return e
   }
   from(e: number): number { return this.to[e ^ 1]! }
   flow(e: number): number { return this.origCap[e]! - this.cap[e]! }
-  setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c - 0; this.cap[e ^ 1] = 0 }
-  resetFlows(): void {
-    for (let e = 0; e < this.cap.length; e++) this.cap[e] = this.origCap[e]!
-  }
+  setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c; this.cap[e ^ 1] = 0 }
+  resetFlows(): void { this.cap.set(this.origCap) }
 
   // --- Dinic on the arcs accepted by `ok` (all residual arcs, or the zero-reduced-cost ones) ---
   private level: Int32Array = new Int32Array(0)
@@ -166,9 +173,9 @@ export class FlowGraph {
       if (f === 0) break // cannot happen with exact integer costs; guards against a loop
       flow += f
     }
-    this.pi = Array.from(pi)
+    this.pi = pi
     let cost = 0
-    for (let e = 0; e < this.to.length; e += 2) cost += this.flow(e) * this.cost[e]!
+    for (let e = 0; e < this.m; e += 2) cost += this.flow(e) * this.cost[e]!
     return [flow, cost]
   }
 
@@ -215,4 +222,10 @@ class MinHeap {
     this.keys[i] = k; this.vals[i] = v
     return top
   }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as { new (n: number): T })(size)
+  b.set(a)
+  return b
 }
