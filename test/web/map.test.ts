@@ -32,7 +32,8 @@ describe('region map', () => {
     const page = await openApp(browser, server.url, { token: COORD })
     await page.locator('.region-map[data-ready="true"]').waitFor()
     await eventually(() => page.locator('path.site-marker[data-site]').count()).toBe(sites.length)
-    expect(await page.locator('.region-map .leaflet-interactive').count()).toBe(sites.length)
+    expect(await page.locator('.region-map path.site-marker.leaflet-interactive').count()).toBe(sites.length)
+    expect(await page.locator('path.transfer-line').count(), 'nothing committed yet').toBe(0)
     // Wait for the levels to arrive, then compare every marker with the API.
     await page.locator(`path.site-marker[data-site="${red[0]}"][data-level="red"]`).waitFor()
     const shown = await page.locator('path.site-marker').evaluateAll((els) => els.map((e) => [e.getAttribute('data-site'), e.getAttribute('data-level'), e.getAttribute('fill')]))
@@ -128,8 +129,8 @@ describe('language and sign-in', () => {
 
     await page.fill('input[name=token]', COORD)
     await page.click('form.sign-in button[type=submit]')
-    await page.locator('.who[data-role="coordinator"]').waitFor()
-    expect(await page.locator('.who').textContent()).toContain('Provincial coordinator')
+    await page.locator('.badge.role[data-role="coordinator"]').waitFor()
+    expect(await page.locator('.badge.role').textContent()).toBe('Provincial coordinator')
     await page.locator('.region-map').waitFor()
     expect(await page.evaluate(() => localStorage.getItem('bd.token'))).toBe(COORD)
 

@@ -110,6 +110,15 @@ describe('plan review (coordinator)', () => {
     // The other transfers were not committed.
     for (const other of plan.transfers.slice(1)) expect(await page.locator(`tr[data-transfer="${other.id}"]`).getAttribute('data-status')).toBe('proposed')
 
+    // The region map draws the committed transfer (for its component) as a line.
+    const full = plan.transfers[0] as Transfer & { component: string }
+    const map = await openApp(browser, server.url, { token: COORD })
+    await map.locator('path.site-marker').first().waitFor()
+    await map.selectOption('select[name=component]', full.component)
+    await map.locator(`path.transfer-line.status-committed[data-transfer="${tr.id}"]`).waitFor()
+    expect(await map.locator('path.transfer-line').count()).toBe(1)
+    await map.context().close()
+
     await row.locator('button.dispatch').click()
     await page.locator(`tr[data-transfer="${tr.id}"][data-status="dispatched"]`).waitFor()
     await row.locator('button.receive').click()

@@ -16,12 +16,12 @@ export const LEVEL_COLOURS: Record<Level | 'none', string> = {
   none: '#78909c',
 }
 
-type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void }
+type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean }
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** One circle marker per site, coloured by its worst level for the chosen component. */
-export function SiteLayer({ sites, status, component, lang, onOpen }: Props) {
+export function SiteLayer({ sites, status, component, lang, onOpen, small = false }: Props) {
   const map = useMap()
   const fitted = useRef(false)
   // Zoom to the sites once, when they first arrive; later the user's view is kept.
@@ -37,7 +37,7 @@ export function SiteLayer({ sites, status, component, lang, onOpen }: Props) {
       const st = status[s.id] ?? { level: null, daysOfSupply: null, onHand: null }
       const level = st.level ?? 'none'
       const marker = L.circleMarker([s.lat, s.lng], {
-        radius: s.kind === 'storage' ? 7 : 10,
+        radius: small ? 5 : s.kind === 'storage' ? 7 : 10,
         color: '#263238',
         weight: 1.5,
         fillColor: LEVEL_COLOURS[level],
@@ -67,6 +67,6 @@ export function SiteLayer({ sites, status, component, lang, onOpen }: Props) {
       path?.setAttribute('data-level', level)
     }
     return () => void group.remove()
-  }, [map, sites, status, component, lang, onOpen])
+  }, [map, sites, status, component, lang, onOpen, small])
   return null
 }

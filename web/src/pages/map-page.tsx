@@ -4,10 +4,11 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { LevelBadge } from '../components/level-badge/level-badge'
 import { days, listOf, num, severity, siteName, worse } from '../lib/format'
 import { useT } from '../lib/i18n'
-import { COMPONENTS, type Component, type Site, type StockRow, type WarningRow } from '../lib/types'
+import { COMPONENTS, type Component, type Site, type StockRow, type Transfer, type WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer, type SiteStatus } from '../map/site-layer'
+import { TransferLayer } from '../map/transfer-layer'
 import { useAppState } from '../state'
 
 /**
@@ -51,6 +52,12 @@ export function MapPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const stockQ = useApi<unknown>(`/api/stock?component=${component}`)
   const warnQ = useApi<unknown>(`/api/warnings?component=${component}`)
+  const committedQ = useApi<unknown>('/api/transfers?status=committed')
+  const dispatchedQ = useApi<unknown>('/api/transfers?status=dispatched')
+  const moving = useMemo(
+    () => [...listOf<Transfer>(committedQ.data, 'transfers'), ...listOf<Transfer>(dispatchedQ.data, 'transfers')].filter((tr) => tr.component === component),
+    [committedQ.data, dispatchedQ.data, component],
+  )
 
   const sites = sitesQ.data?.sites ?? NO_SITES
   const status = useMemo(
@@ -84,6 +91,7 @@ export function MapPage() {
       <ErrorMessage error={sitesQ.error ?? stockQ.error ?? warnQ.error} />
       <div class="map-layout">
         <RegionMap tiles={tiles}>
+          <TransferLayer transfers={moving} sites={sites} lang={lang} />
           <SiteLayer sites={sites} status={status} component={component} lang={lang} onOpen={open} />
         </RegionMap>
         <aside class="site-list">

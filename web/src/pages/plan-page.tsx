@@ -77,7 +77,7 @@ export function PlanPage() {
       {plan && (
         <>
           <RegionMap class="plan-map">
-            <SiteLayer sites={sites} status={NO_STATUS} component="RBC" lang={lang} onOpen={(id) => route(`/sites/${id}`)} />
+            <SiteLayer small sites={sites} status={NO_STATUS} component="RBC" lang={lang} onOpen={(id) => route(`/sites/${id}`)} />
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>

@@ -23,7 +23,11 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   const [error, setError] = useState<ApiError | null>(null)
   const [done, setDone] = useState(false)
   const [busy, setBusy] = useState(false)
-  const set = (k: keyof Draft) => (e: Event) => setD({ ...d, [k]: (e.target as HTMLInputElement).value })
+  const [touched, setTouched] = useState<Set<keyof Draft>>(new Set())
+  const set = (k: keyof Draft) => (e: Event) => {
+    setD({ ...d, [k]: (e.target as HTMLInputElement).value })
+    if (!touched.has(k)) setTouched(new Set(touched).add(k))
+  }
 
   // Hints only: the API stays the judge, and its field errors are shown beside the field.
   const qtyNum = Number(d.qty)
@@ -33,7 +37,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   if (!d.reason.trim()) hints.reason = t('req.hint.reason')
   const fieldError = (k: string) =>
     error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <span class="field-error" data-field-error={k} role="alert">{error.message}</span>
-    : hints[k as keyof Draft] ? <span class="hint">{hints[k as keyof Draft]}</span> : null
+    : hints[k as keyof Draft] && touched.has(k as keyof Draft) ? <span class="hint">{hints[k as keyof Draft]}</span> : null
 
   const submit = async (e: Event) => {
     e.preventDefault()
@@ -54,6 +58,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       const r = await api<AidRequest>('/api/requests', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('req') } })
       setDone(true)
       setD({ ...d, qty: '', reason: '', neededBy: inHours(24) })
+      setTouched(new Set())
       onFiled(r)
     } catch (err) {
       setError(err as ApiError)

@@ -33,7 +33,8 @@ export function SignIn() {
   if (token && me)
     return (
       <div class="sign-in signed-in">
-        <span class="who" data-role={me.role}>{t('signin.as', { name: me.name, role: t(`role.${me.role}`) })}</span>
+        <span class="who">{me.name}</span>
+        <span class="badge role" data-role={me.role}>{t(`role.${me.role}`)}</span>
         <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null })}>{t('signin.signout')}</button>
       </div>
     )
