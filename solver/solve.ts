@@ -33,14 +33,14 @@ export function solve(inst: Instance): PlanResult {
     objective += cost
     // (3) among cheapest plans, spread the burden over donor stations
     fairness.push(balanceBurden(m))
-    draws.push(...decompose(p, m))
+    draws.push(...decompose(m))
   }
   return buildResult(p, draws, objective, fairness)
 }
 
 /** Turn block flows into lot → need draws: remote needs (most demanding class first) take the
  *  nearest-expiry free units that qualify, local needs take the rest of the units used. */
-function decompose(p: Prepared, m: ComponentModel): Draw[] {
+function decompose(m: ComponentModel): Draw[] {
   const out: Draw[] = []
   for (const b of m.blocks) decomposeBlock(m, b, out)
   return out
@@ -150,7 +150,7 @@ function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: Pl
   explainUnmet(p, draws, unmet)
   const zero = () => ({ emergency: 0, urgent: 0, routine: 0 })
   const summary: PlanSummary = {
-    demandUnits: zero(), unmetUnits: zero(),
+    demandUnits: zero(), unmetUnits: zero(), unmetByReason: {},
     allocatedUnits: draws.reduce((a, d) => a + d.qty, 0),
     transferredUnits: transfers.reduce((a, t) => a + t.qty, 0),
     substitutedUnits: allocations.reduce((a, x) => a + (x.substitution ? x.qty : 0), 0),
@@ -159,6 +159,8 @@ function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: Pl
   p.needs.forEach((n, i) => {
     summary.demandUnits[n.need.urgency] += n.need.qty
     summary.unmetUnits[n.need.urgency] += unmet[i]!.qty
+    const reason = unmet[i]!.reason
+    if (reason) summary.unmetByReason[reason] = (summary.unmetByReason[reason] ?? 0) + unmet[i]!.qty
   })
   return { status: 'optimal', allocations, transfers, unmet, objective, summary }
 }

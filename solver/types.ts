@@ -89,6 +89,8 @@ export interface UrgencyCounts { emergency: number; urgent: number; routine: num
 export interface PlanSummary {
   demandUnits: UrgencyCounts
   unmetUnits: UrgencyCounts
+  /** unmet units per reason code */
+  unmetByReason: Partial<Record<UnmetReason, number>>
   allocatedUnits: number
   transferredUnits: number
   substitutedUnits: number

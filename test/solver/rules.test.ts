@@ -274,3 +274,19 @@ describe('first-expire-first-out within a cost step', () => {
     expect(allocsOf(r, 'n')[0]!.lots).toEqual([{ id: 'sooner', qty: 10 }, { id: 'later', qty: 2 }])
   })
 })
+
+describe('summary', () => {
+  it('totals unmet units per urgency and per reason', () => {
+    const r = plan(region({ AB: 1 }), [lot({ site: 'A', qty: 4 }), lot({ site: 'B', qty: 30 })], [
+      need({ id: 'e', site: 'A', qty: 6, urgency: 'emergency' }),
+      need({ id: 'r', site: 'A', qty: 5, urgency: 'routine', neededBy: at(0.5) }),
+      need({ id: 'w', site: 'A', component: 'WB', qty: 2, urgency: 'urgent' }),
+    ], [{ site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 28 }])
+    // e: 4 local + 2 from B (30 − 28 may leave); r: B is 1 h away, A's stock went to the emergency
+    expect(unmetOf(r, 'e').qty).toBe(0)
+    expect(unmetOf(r, 'r')).toMatchObject({ qty: 5, reason: 'used_by_higher_priority' })
+    expect(unmetOf(r, 'w')).toMatchObject({ qty: 2, reason: 'no_compatible_stock' })
+    expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 2, routine: 5 })
+    expect(r.summary.unmetByReason).toEqual({ used_by_higher_priority: 5, no_compatible_stock: 2 })
+  })
+})
