@@ -2,12 +2,12 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually, SEVERITY, worstBySite, type Level } from './api'
 import { launchBrowser, openApp } from './browser'
-import { FIXTURE_TOKENS } from './fixture'
+import { DEMO_TOKENS } from '../../seed/demo'
 import { startServer, type Server } from './server'
 
 let server: Server
 let browser: Browser
-const COORD = FIXTURE_TOKENS.coordinator
+const COORD = DEMO_TOKENS.coordinator
 
 beforeAll(async () => {
   server = await startServer()

@@ -3,18 +3,18 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fixtureSql } from './fixture'
+import { DEMO_TOKENS } from '../../seed/demo'
 
 /**
  * A real `wrangler dev` on a free port over a throwaway persisted local D1: migrations applied,
- * demo data loaded (scripts/seed-sql.ts when it exists, else the small fixture), stopped by stop().
+ * the demo region loaded (scripts/seed-sql.ts), warning levels computed, stopped by stop().
  */
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler')
 // node_modules/.bin first: wrangler needs the project's Node 22, not the system's.
 const ENV = { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
 
-export type Server = { url: string; seededFromScript: boolean; stop: () => Promise<void> }
+export type Server = { url: string; stop: () => Promise<void> }
 
 function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 })
@@ -52,10 +52,8 @@ export async function startServer(): Promise<Server> {
   if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first')
   const state = mkdtempSync(path.join(tmpdir(), 'bd-ui-'))
   run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state])
-  const seedScript = path.join(ROOT, 'scripts/seed-sql.ts')
-  const seededFromScript = existsSync(seedScript)
   const sqlFile = path.join(state, 'seed.sql')
-  writeFileSync(sqlFile, seededFromScript ? run(path.join(ROOT, 'node_modules/.bin/tsx'), [seedScript]) : fixtureSql())
+  writeFileSync(sqlFile, run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/seed-sql.ts')]))
   run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile, '--yes'])
 
   const port = await freePort()
@@ -92,11 +90,11 @@ export async function startServer(): Promise<Server> {
   try {
     await waitForHealth(url, child, () => output)
     // What the hourly cron does: compute the warning levels of the freshly loaded stock.
-    const r = await fetch(`${url}/api/warnings/refresh`, { method: 'POST', headers: { authorization: 'Bearer demo-admin' } })
-    if (!r.ok && r.status !== 404) throw new Error(`POST /api/warnings/refresh answered ${r.status}: ${await r.text()}`)
+    const r = await fetch(`${url}/api/warnings/refresh`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_TOKENS.admin}` } })
+    if (!r.ok) throw new Error(`POST /api/warnings/refresh answered ${r.status}: ${await r.text()}`)
   } catch (e) {
     await stop()
     throw e
   }
-  return { url, seededFromScript, stop }
+  return { url, stop }
 }

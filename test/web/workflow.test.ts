@@ -2,13 +2,13 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually } from './api'
 import { launchBrowser, openApp } from './browser'
-import { FIXTURE_TOKENS } from './fixture'
+import { DEMO_TOKENS } from '../../seed/demo'
 import { startServer, type Server } from './server'
 
 let server: Server
 let browser: Browser
-const COORD = FIXTURE_TOKENS.coordinator
-const DIRECTOR = FIXTURE_TOKENS.directorYB
+const COORD = DEMO_TOKENS.coordinator
+const DIRECTOR = DEMO_TOKENS['director-yb']
 
 beforeAll(async () => {
   server = await startServer()
