@@ -46,52 +46,57 @@ export class FlowGraph {
   setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c; this.cap[e ^ 1] = 0 }
   resetFlows(): void { this.cap.set(this.origCap) }
 
-  // --- Dinic on the arcs accepted by `ok` (all residual arcs, or the zero-reduced-cost ones) ---
+  // --- Dinic on the residual arcs, or (with `pi`) only on the zero-reduced-cost ones ---
   private level: Int32Array = new Int32Array(0)
   private it: Int32Array = new Int32Array(0)
   private queue: Int32Array = new Int32Array(0)
 
-  private bfs(s: number, t: number, ok: (e: number) => boolean): boolean {
-    const level = this.level
+  /** is residual arc e usable: capacity left and, when pi is given, zero reduced cost */
+  private bfs(s: number, t: number, pi: Float64Array | null): boolean {
+    const { level, queue, head, next, to, cap, cost } = this
     level.fill(-1)
     let qh = 0, qt = 0
-    this.queue[qt++] = s
+    queue[qt++] = s
     level[s] = 0
     while (qh < qt) {
-      const u = this.queue[qh++]!
-      for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
-        const v = this.to[e]!
-        if (level[v] === -1 && this.cap[e]! > 0 && ok(e)) {
-          level[v] = level[u]! + 1
-          this.queue[qt++] = v
-        }
+      const u = queue[qh++]!
+      const lu = level[u]! + 1
+      const pu = pi === null ? 0 : pi[u]!
+      for (let e = head[u]!; e !== -1; e = next[e]!) {
+        const v = to[e]!
+        if (level[v] !== -1 || cap[e]! <= 0) continue
+        if (pi !== null && cost[e]! + pu - pi[v]! !== 0) continue
+        level[v] = lu
+        queue[qt++] = v
       }
     }
     return level[t] !== -1
   }
 
   // Iterative DFS (deep chains would overflow recursion on large instances).
-  private blocking(s: number, t: number, ok: (e: number) => boolean): number {
+  private blocking(s: number, t: number, pi: Float64Array | null): number {
+    const { level, it, next, to, cap, cost } = this
     const stackE: number[] = []
     let total = 0
-    const level = this.level, it = this.it
     for (;;) {
-      let u = stackE.length === 0 ? s : this.to[stackE[stackE.length - 1]!]!
+      const u = stackE.length === 0 ? s : to[stackE[stackE.length - 1]!]!
       if (u === t) {
         let f = INF_CAP
-        for (const e of stackE) f = Math.min(f, this.cap[e]!)
-        for (const e of stackE) { this.cap[e] = this.cap[e]! - f; this.cap[e ^ 1] = this.cap[e ^ 1]! + f }
+        for (const e of stackE) f = Math.min(f, cap[e]!)
+        for (const e of stackE) { cap[e] = cap[e]! - f; cap[e ^ 1] = cap[e ^ 1]! + f }
         total += f
         // restart from the first saturated arc
         let k = 0
-        while (k < stackE.length && this.cap[stackE[k]!]! > 0) k++
+        while (k < stackE.length && cap[stackE[k]!]! > 0) k++
         stackE.length = k
         continue
       }
       let advanced = false
-      for (let e = it[u]!; e !== -1; e = this.next[e]!) {
-        const v = this.to[e]!
-        if (this.cap[e]! > 0 && level[v] === level[u]! + 1 && ok(e)) {
+      const want = level[u]! + 1
+      const pu = pi === null ? 0 : pi[u]!
+      for (let e = it[u]!; e !== -1; e = next[e]!) {
+        const v = to[e]!
+        if (cap[e]! > 0 && level[v] === want && (pi === null || cost[e]! + pu - pi[v]! === 0)) {
           it[u] = e
           stackE.push(e)
           advanced = true
@@ -103,9 +108,8 @@ export class FlowGraph {
         level[u] = -1 // dead end
         if (stackE.length === 0) return total
         const back = stackE.pop()!
-        const pu = this.to[back ^ 1]!
-        it[pu] = this.next[it[pu]!]!
-        u = pu
+        const pu2 = to[back ^ 1]!
+        it[pu2] = next[it[pu2]!]!
       }
     }
   }
@@ -118,19 +122,19 @@ export class FlowGraph {
     }
   }
 
-  private dinic(s: number, t: number, ok: (e: number) => boolean): number {
+  private dinic(s: number, t: number, pi: Float64Array | null): number {
     this.ensureScratch()
     let total = 0
-    while (this.bfs(s, t, ok)) {
-      for (let u = 0; u < this.n; u++) this.it[u] = this.head[u]!
-      total += this.blocking(s, t, ok)
+    while (this.bfs(s, t, pi)) {
+      this.it.set(this.head.subarray(0, this.n))
+      total += this.blocking(s, t, pi)
     }
     return total
   }
 
   /** Augment a maximum flow from s to t on the current residual graph. */
   maxFlow(s: number, t: number): number {
-    return this.dinic(s, t, () => true)
+    return this.dinic(s, t, null)
   }
 
   /**
@@ -144,6 +148,7 @@ export class FlowGraph {
     const dist = new Float64Array(n)
     const done = new Uint8Array(n)
     const heap = new MinHeap(n)
+    const { head, next, to, cap, cost } = this
     let flow = 0
     for (;;) {
       dist.fill(Infinity)
@@ -156,11 +161,11 @@ export class FlowGraph {
         if (done[u]) continue
         done[u] = 1
         if (u === t) { D = dist[u]!; break }
-        const du = dist[u]!
-        for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
-          if (this.cap[e]! <= 0) continue
-          const v = this.to[e]!
-          const nd = du + this.cost[e]! + pi[u]! - pi[v]!
+        const du = dist[u]! + pi[u]!
+        for (let e = head[u]!; e !== -1; e = next[e]!) {
+          if (cap[e]! <= 0) continue
+          const v = to[e]!
+          const nd = du + cost[e]! - pi[v]!
           if (nd < dist[v]!) { dist[v] = nd; heap.push(v, nd) }
         }
       }
@@ -168,15 +173,14 @@ export class FlowGraph {
       if (D === Infinity) break
       for (let v = 0; v < n; v++) pi[v] = pi[v]! + Math.min(dist[v]!, D)
       // all shortest paths now have zero reduced cost: push a maximum flow along them
-      const ok = (e: number) => this.cost[e]! + pi[this.to[e ^ 1]!]! - pi[this.to[e]!]! === 0
-      const f = this.dinic(s, t, ok)
+      const f = this.dinic(s, t, pi)
       if (f === 0) break // cannot happen with exact integer costs; guards against a loop
       flow += f
     }
     this.pi = pi
-    let cost = 0
-    for (let e = 0; e < this.m; e += 2) cost += this.flow(e) * this.cost[e]!
-    return [flow, cost]
+    let total = 0
+    for (let e = 0; e < this.m; e += 2) total += this.flow(e) * cost[e]!
+    return [flow, total]
   }
 
   reducedCost(e: number): number {
