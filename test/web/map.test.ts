@@ -91,6 +91,11 @@ describe('region map', () => {
     expect(await tr.getAttribute('data-level')).toBe(row.level)
     expect(await tr.locator('td').nth(1).textContent()).toBe(row.onHand.toLocaleString('en-GB'))
     expect(await page.locator('.stock-table[data-component="PLT"] caption').textContent()).toContain('therapeutic doses')
+    // Each component's caption carries its declared level as a whole.
+    const { warnings } = await apiGet<{ warnings: { component: string; abo: string; level: Level }[] }>(server.url, COORD, `/api/warnings?site=${id}`)
+    const whole = warnings.find((w) => w.component === 'RBC' && w.abo === '*')!
+    expect(whole.level).toBe('red')
+    await eventually(() => page.locator('.stock-table[data-component="RBC"] caption .badge').getAttribute('data-level')).toBe('red')
     await page.screenshot({ path: '/tmp/ui-stock.png', fullPage: true })
     await page.context().close()
   })

@@ -72,6 +72,11 @@ describe('aid requests', () => {
     expect(filed).toMatchObject({ qty: 12, abo: 'A', status: 'open', urgency: 'urgent' })
     await page.locator(`tr[data-request="${filed!.id}"]`).waitFor()
     await page.screenshot({ path: '/tmp/ui-requests.png', fullPage: true })
+
+    // The director cancels it: it leaves the open list and the API records it cancelled.
+    await page.locator(`tr[data-request="${filed!.id}"] button`).click()
+    await page.locator(`tr[data-request="${filed!.id}"]`).waitFor({ state: 'detached' })
+    expect((await apiGet<Req>(server.url, COORD, `/api/requests/${filed!.id}`)).status).toBe('cancelled')
     await page.context().close()
   })
 })

@@ -18,6 +18,9 @@ export const LEVEL_COLOURS: Record<Level | 'none', string> = {
 
 type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean }
 
+/** 宜宾市中心血站 → 宜宾; in English the city. */
+const shortName = (s: Site, lang: Lang) => (lang === 'zh' ? s.nameZh.replace(/(市|州|地区)?(中心血站|血液中心|中心血库|储血点).*$/, '') || s.nameZh : s.city)
+
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** One circle marker per site, coloured by its worst level for the chosen component. */
@@ -45,7 +48,8 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
         className: `site-marker level-${level}`,
       })
       const name = escape(siteName(s, lang, s.id))
-      marker.bindTooltip(`${name} · ${escape(t(`level.${level}`, {}, lang))}`, { direction: 'top' })
+      // No base map offline: a permanent short label says which dot is which.
+      if (!small) marker.bindTooltip(escape(shortName(s, lang)), { permanent: true, direction: 'right', offset: [8, 0], className: 'site-label' })
       const popup = document.createElement('div')
       popup.className = 'site-popup'
       popup.innerHTML =

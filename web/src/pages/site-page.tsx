@@ -3,7 +3,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { StockTable } from '../components/stock-table/stock-table'
 import { listOf, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
-import type { Site, StockRow } from '../lib/types'
+import type { Level, Site, StockRow, WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 
@@ -14,6 +14,10 @@ export function SitePage() {
   const id = params.id
   const siteQ = useApi<Site>(`/api/sites/${encodeURIComponent(id)}`)
   const stockQ = useApi<unknown>(`/api/stock?site=${encodeURIComponent(id)}`)
+  const warnQ = useApi<unknown>(`/api/warnings?site=${encodeURIComponent(id)}`)
+  // The declared level of each component as a whole ('*' rows).
+  const componentLevels: Record<string, Level> = {}
+  for (const w of listOf<WarningRow>(warnQ.data, 'warnings')) if (w.siteId === id && w.abo === '*') componentLevels[w.component] = w.level
   const rows = listOf<StockRow>(stockQ.data, 'stock').filter((r) => !r.siteId || r.siteId === id)
   return (
     <section class="site-page">
@@ -22,7 +26,7 @@ export function SitePage() {
       {siteQ.data && <p class="meta">{t(`kind.${siteQ.data.kind}`)} · {siteQ.data.city}, {siteQ.data.province}</p>}
       <ErrorMessage error={siteQ.error ?? stockQ.error} />
       {stockQ.loading && <p>{t('common.loading')}</p>}
-      {stockQ.data !== null && <StockTable rows={rows} />}
+      {stockQ.data !== null && <StockTable rows={rows} componentLevels={componentLevels} />}
     </section>
   )
 }

@@ -1,13 +1,13 @@
 import { days, group, num } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import { ABOS, COMPONENTS, type StockRow } from '../../lib/types'
+import { ABOS, COMPONENTS, type Level, type StockRow } from '../../lib/types'
 import { useAppState } from '../../state'
 import { LevelBadge } from '../level-badge/level-badge'
 
 const order = (r: StockRow) => COMPONENTS.indexOf(r.component) * 10 + ABOS.indexOf(r.abo) * 2 + (r.rhd === '+' ? 0 : 1)
 
 /** One table per component; a row per ABO/RhD group with its figures and level. */
-export function StockTable({ rows }: { rows: StockRow[] }) {
+export function StockTable({ rows, componentLevels = {} }: { rows: StockRow[]; componentLevels?: Record<string, Level> }) {
   const t = useT()
   const { lang } = useAppState()
   if (rows.length === 0) return <p>{t('stock.empty')}</p>
@@ -16,7 +16,9 @@ export function StockTable({ rows }: { rows: StockRow[] }) {
     <div class="stock-tables">
       {COMPONENTS.filter((c) => sorted.some((r) => r.component === c)).map((c) => (
         <table key={c} class="stock-table" data-component={c}>
-          <caption>{t(`component.${c}`)} ({t('stock.unit')}: {t(`unit.${c}`)})</caption>
+          <caption>
+            {t(`component.${c}`)} ({t('stock.unit')}: {t(`unit.${c}`)}) {componentLevels[c] && <LevelBadge level={componentLevels[c]} />}
+          </caption>
           <thead>
             <tr>
               <th>{t('stock.group')}</th>
