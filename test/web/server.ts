@@ -68,7 +68,13 @@ export async function startServer(): Promise<Server> {
   })
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
+  let stopping = false
+  // An early exit would otherwise show up only as refused connections in the next test.
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`wrangler dev exited early (${code ?? signal}):\n${output.slice(-6000)}`)
+  })
   const stop = async () => {
+    stopping = true
     if (child.exitCode === null && child.pid) {
       const exited = new Promise((r) => child.once('exit', r))
       try {
