@@ -2,7 +2,9 @@
 // reach the need: no compatible group anywhere, not in time, not in date, held by a reserve,
 // taken by competing needs. With a lexicographically optimal plan a usable unit that is left
 // over can only be blocked by a reserve cap, and a usable unit serving a lower-urgency need
-// cannot exist (moving it would be strictly better), so the codes are exact.
+// cannot exist (moving it would be strictly better), so the codes are exact. In disaster mode
+// reserves do not hold against remote emergency needs, so an emergency need is never told
+// held_by_reserves (with an optimal plan it cannot see usable units left over at all).
 import { isCompatible } from './compat'
 import type { Draw } from './solve'
 import { expiryThreshold, inTime } from './timing'
@@ -47,7 +49,7 @@ export function explainUnmet(p: Prepared, draws: Draw[], unmet: Unmet[]): void {
     if (compatible === 0) set(row, 'no_compatible_stock', `no ${c} stock compatible with ${need.abo}${need.rhd} anywhere in the region`)
     else if (inTimeUnits === 0) set(row, 'none_in_time', `${compatible} compatible ${c} units exist but none can arrive by ${need.neededBy}`)
     else if (usable === 0) set(row, 'insufficient_shelf_life', `${inTimeUnits} compatible ${c} units could arrive in time but would have less than ${p.minRemH[c]} h of life left on arrival`)
-    else if (leftover > 0) set(row, 'held_by_reserves', `${leftover} usable units at ${[...leftoverSites].join(', ')} are held back by reserves on outbound transfers`)
+    else if (leftover > 0 && !(p.disaster && n.tier === 0)) set(row, 'held_by_reserves', `${leftover} usable units at ${[...leftoverSites].join(', ')} are held back by reserves on outbound transfers`)
     else if (higher > 0) set(row, 'used_by_higher_priority', `${higher} of the ${usable} usable units serve needs of higher urgency than ${need.urgency}`)
     else if (sameOrLower > 0) set(row, 'insufficient_stock', `${usable} usable units for ${what}, shared with other ${URG[n.tier]} needs; not enough for all`)
     else if (inTimeUnits > usable) set(row, 'insufficient_shelf_life', `only ${usable} usable units; ${inTimeUnits - usable} more could arrive in time but with too little life left`)

@@ -29,8 +29,14 @@ export function expiryCost(p: Prepared, l: PLot, c: Component): number {
 }
 export const arcCost = (rank: number, travelH: number) => rank * RANK_COST + Math.round(travelH) * HOUR_COST
 
+/** locked: reserve-locked units (or class-0 ones), to Loc (cls 0) or, in disaster mode, to L_cls */
 export interface LotArc { lot: PLot; edge: number; locked: boolean; cls: number }
-export interface NeedArc { need: PNeed; edge: number; cls: number; local: boolean; rank: number; travelH: number }
+export interface NeedArc {
+  need: PNeed; edge: number; cls: number; local: boolean
+  /** drawn from the chain of reserve-locked units (disaster mode, remote emergency needs only) */
+  locked: boolean
+  rank: number; travelH: number
+}
 export interface Block {
   site: number
   abo: Abo
@@ -117,27 +123,46 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (let k = chain.length - 1; k >= 1; k--) g.addEdge(chain[k]!, chain[k - 1]!, INF_CAP, 0)
     const loc = local.length > 0 ? g.addNode() : -1
     if (loc >= 0 && chain.length > 0) g.addEdge(chain[0]!, loc, INF_CAP, 0)
-    // reserve: lock the nearest-expiry units beyond the outbound cap to local use
+    // reserve: lock the nearest-expiry units beyond the outbound cap to local use (and, in
+    // disaster mode, to remote emergency needs through a chain of their own, L_k, that no
+    // urgent or routine need draws from)
     const cap = p.outboundCap.get(key)
     let toLock = cap === undefined ? 0 : Math.max(0, blots.reduce((a, l) => a + l.lot.qty, 0) - cap)
+    const emergencyRemote = p.disaster && toLock > 0 ? remote.filter((r) => r.n.tier === 0) : []
+    const lths = [...new Set(emergencyRemote.map((r) => firstPos(r.th)))].sort((a, b) => a - b)
+    const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
+      let lo = 0, hi = lths.length
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (lths[mid]! <= pos) lo = mid + 1; else hi = mid }
+      return lo
+    }
+    const lchain = lths.map(() => g.addNode()) // lchain[k-1] = L_k
+    for (let k = lchain.length - 1; k >= 1; k--) g.addEdge(lchain[k]!, lchain[k - 1]!, INF_CAP, 0)
+    if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)
     blots.forEach((l, pos) => {
       const cls = classOfPos(pos)
       const cost = expiryCost(p, l, c)
       const locked = Math.min(toLock, l.lot.qty)
       toLock -= locked
       const free = l.lot.qty - locked
-      // units of class 0 can only be used locally
-      const lockedAll = cls === 0 ? l.lot.qty : locked
-      if (lockedAll > 0 && loc >= 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, loc, lockedAll, cost), locked: true, cls: 0 })
-      const freeLeft = cls === 0 ? 0 : free
-      if (freeLeft > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, chain[cls - 1]!, freeLeft, cost), locked: false, cls })
+      // locked units that some remote emergency need can use enter L_k; the rest, and free
+      // units of class 0 (no remote need can use them), can only be used locally
+      const lcls = locked > 0 && lchain.length > 0 ? lclassOfPos(pos) : 0
+      const toLoc = (lcls === 0 ? locked : 0) + (cls === 0 ? free : 0)
+      if (toLoc > 0 && loc >= 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, loc, toLoc, cost), locked: true, cls: 0 })
+      if (lcls > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, lchain[lcls - 1]!, locked, cost), locked: true, cls: lcls })
+      if (cls > 0 && free > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, chain[cls - 1]!, free, cost), locked: false, cls })
     })
     for (const { n, rank } of local) {
-      block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, rank, travelH: 0 })
+      block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, locked: false, rank, travelH: 0 })
     }
     for (const { n, rank, travelH, th } of remote) {
-      const cls = classOfPos(firstPos(th)) // its attach position's index + 1
-      block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls, local: false, rank, travelH })
+      const pos = firstPos(th)
+      const cls = classOfPos(pos) // its attach position's index + 1
+      block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
+      if (n.tier === 0 && lchain.length > 0) {
+        const lcls = lclassOfPos(pos)
+        block.needArcs.push({ need: n, edge: g.addEdge(lchain[lcls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls: lcls, local: false, locked: true, rank, travelH })
+      }
     }
   }
   return { component: c, g, S, T, tier, tierToT, needEdge, blocks, needs }

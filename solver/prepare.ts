@@ -15,8 +15,11 @@ export interface Prepared {
   lots: PLot[]
   needs: PNeed[]
   minRemH: Record<Component, number>
-  /** max units a site may send out of (component, group): stock − reserve, absent = unlimited */
+  /** max units a site may send out of (component, group): stock − reserve, absent = unlimited.
+   *  Routine mode: caps every remote use; disaster mode: only remote urgent and routine use. */
   outboundCap: Map<string, number>
+  /** options.mode === 'disaster': reserves do not hold against remote emergency needs */
+  disaster: boolean
 }
 
 export const groupKey = (site: number, c: Component, abo: Abo, rhd: Rhd) => `${site}|${c}|${abo}${rhd}`
@@ -44,7 +47,8 @@ export function prepare(inst: Instance): Prepared {
   }
   const outboundCap = new Map<string, number>()
   for (const [k, r] of reserve) outboundCap.set(k, Math.max(0, (stock.get(k) ?? 0) - r))
-  return { inst, nowMs: Date.parse(inst.now), siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, outboundCap }
+  return { inst, nowMs: Date.parse(inst.now), siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, outboundCap,
+    disaster: inst.options?.mode === 'disaster' }
 }
 
 /** hours a lot has left at `now` */

@@ -68,17 +68,23 @@ function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
       if (q > 0) (a.locked ? locked : free).set(a.lot.idx, q)
     }
   }
+  // class of each lot's free units (chain C) and of its locked units (chain L, disaster mode)
   const clsOfLot = new Map<number, number>()
-  for (const a of b.lotArcs) if (!a.locked) clsOfLot.set(a.lot.idx, a.cls)
-  const remote = b.needArcs.filter((a) => !a.local && g.flow(a.edge) > 0).sort((x, y) => y.cls - x.cls || x.need.idx - y.need.idx)
+  const lclsOfLot = new Map<number, number>()
+  for (const a of b.lotArcs) (a.locked ? lclsOfLot : clsOfLot).set(a.lot.idx, a.cls)
+  // per pool, the most demanding class first, each from the nearest-expiry units that qualify
+  const remote = b.needArcs.filter((a) => !a.local && g.flow(a.edge) > 0)
+    .sort((x, y) => Number(x.locked) - Number(y.locked) || y.cls - x.cls || x.need.idx - y.need.idx)
   for (const a of remote) {
     let want = g.flow(a.edge)
+    const pool = a.locked ? locked : free
+    const clsOf = a.locked ? lclsOfLot : clsOfLot
     for (const l of b.lots) { // b.lots is sorted by expiry
       if (want === 0) break
-      const have = free.get(l.idx) ?? 0
-      if (have === 0 || (clsOfLot.get(l.idx) ?? 0) < a.cls) continue
+      const have = pool.get(l.idx) ?? 0
+      if (have === 0 || (clsOf.get(l.idx) ?? 0) < a.cls) continue
       const q = Math.min(have, want)
-      free.set(l.idx, have - q)
+      pool.set(l.idx, have - q)
       want -= q
       out.push({ lot: l, need: a.need, qty: q, rank: a.rank, travelH: a.travelH })
     }

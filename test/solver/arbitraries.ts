@@ -18,6 +18,7 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     seedRes: fc.array(fc.record({ l: fc.nat(), qty: fc.integer({ min: 0, max: 25 }) }), { maxLength: 3 }),
     coords: fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 })), { minLength: maxSites, maxLength: maxSites }),
     travel: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 6 }),
+    mode: fc.constantFrom('routine', 'disaster', undefined),
     minRem: fc.option(fc.record({ PLT: fc.integer({ min: 0, max: 48 }), RBC: fc.integer({ min: 0, max: 200 }) })),
   }).map((r) => {
     const sites = Array.from({ length: r.nSites }, (_, i) => ({ id: `S${i}`, name: `Site ${i}`, lat: 28.5 + r.coords[i]![0] / 100, lng: 103 + r.coords[i]![1] / 100 }))
@@ -39,6 +40,7 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     for (const [a, b, h] of r.travel) (travelHours[site(a)] ??= {})[site(b)] = h / 2
     const inst: Instance = { now: iso(0), sites, travelHours, lots, reserves, needs }
     if (r.minRem) inst.options = { minRemainingHours: r.minRem }
+    if (r.mode) inst.options = { ...inst.options, mode: r.mode as 'routine' | 'disaster' }
     return inst
   })
 }

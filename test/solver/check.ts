@@ -26,7 +26,8 @@ export function checkFeasible(inst: Instance, res: PlanResult): void {
       sum += lr.qty
       if (l.site !== n.site) {
         const k = `${l.site}|${l.component}|${l.abo}|${l.rhd}`
-        outbound.set(k, (outbound.get(k) ?? 0) + lr.qty)
+        // disaster mode: reserves do not hold against remote emergency needs
+        if (!(inst.options?.mode === 'disaster' && n.urgency === 'emergency')) outbound.set(k, (outbound.get(k) ?? 0) + lr.qty)
         const tk = `${l.site}|${n.site}|${l.component}|${l.abo}|${l.rhd}`
         transfers.set(tk, (transfers.get(tk) ?? 0) + lr.qty)
       }
@@ -84,6 +85,7 @@ export function checkReasons(inst: Instance, res: PlanResult): void {
     if ((row.reason === 'no_compatible_stock') !== !compat) fail(`${n.id}: ${row.reason} but compatible stock ${compat}`)
     if (compat && usableLots.length === 0 && row.reason !== 'none_in_time' && row.reason !== 'insufficient_shelf_life') fail(`${n.id}: nothing usable but ${row.reason}`)
     if (row.reason === 'held_by_reserves') {
+      if (inst.options?.mode === 'disaster' && n.urgency === 'emergency') fail(`${n.id}: held_by_reserves for an emergency need in disaster mode`)
       const left = usableLots.some((i) => inst.lots[i]!.site !== n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty &&
         (inst.reserves ?? []).some((r) => r.site === inst.lots[i]!.site && r.component === n.component && r.abo === inst.lots[i]!.abo && r.rhd === inst.lots[i]!.rhd))
       if (!left) fail(`${n.id}: held_by_reserves without reserved leftover stock`)

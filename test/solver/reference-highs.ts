@@ -1,5 +1,9 @@
 // Independent reference: the plain lot × need LP solved lexicographically by HiGHS (WASM).
 // Three solves: min unmet emergency; fix it; min unmet urgent; fix it; min unmet routine.
+// Reserves: transfers out of (site, component, group) ≤ stock − reserve; in disaster mode the row
+// covers only transfers to urgent and routine needs (emergency needs are limited by stock alone).
+// In disaster mode the variables are declared integer (a MIP), so the reference does not depend
+// on the LP relaxation being integral.
 import type { Instance } from '../../solver/types'
 import { outboundLimits, unitCost, usable } from './rules'
 
@@ -28,7 +32,8 @@ export function buildReferenceLp(inst: Instance) {
       ;(xByNeed.get(j) ?? xByNeed.set(j, []).get(j)!).push(v)
       const n = inst.needs[j]!
       const k = `${l.site}|${l.component}|${l.abo}|${l.rhd}`
-      if (n.site !== l.site && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
+      const capped = n.site !== l.site && !(inst.options?.mode === 'disaster' && n.urgency === 'emergency')
+      if (capped && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
     }
   }
   const sum = (vs: string[]) => vs.map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`)).join('').slice(3)
@@ -37,6 +42,17 @@ export function buildReferenceLp(inst: Instance) {
   let r = 0
   for (const [k, vs] of outbound) rows.push(` res${r++}: ${sum(vs)} <= ${limits.get(k)}`)
   return rows
+}
+
+/** LP footer: integer declarations in disaster mode (see above), then End */
+function footer(inst: Instance): string {
+  if (inst.options?.mode !== 'disaster') return 'End\n'
+  const vs: string[] = []
+  for (let i = 0; i < inst.lots.length; i++) for (let j = 0; j < inst.needs.length; j++) if (usable(inst, i, j)) vs.push(`x${i}_${j}`)
+  inst.needs.forEach((_, j) => vs.push(`u${j}`))
+  const lines: string[] = []
+  for (let i = 0; i < vs.length; i += 10) lines.push(' ' + vs.slice(i, i + 10).join(' '))
+  return `General\n${lines.join('\n')}\nEnd\n`
 }
 
 export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
@@ -53,7 +69,7 @@ export async function referencePlan(inst: Instance, withCost: boolean): Promise<
     const us = inst.needs.map((n, j) => (n.urgency === urg ? `u${j}` : '')).filter(Boolean)
     if (us.length === 0) continue
     const obj = us.join(' + ')
-    const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\nEnd\n`
+    const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
     let res = highs.solve(lp, { output_flag: false })
     // HiGHS presolve has been seen to call a feasible tier-fixed LP infeasible; retry without it
     if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
@@ -71,7 +87,7 @@ export async function referencePlan(inst: Instance, withCost: boolean): Promise<
   }
   if (terms.length === 0) return { unmet: out, cost: 0 }
   const obj = terms.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
-  const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\nEnd\n`
+  const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
   let res = highs.solve(lp, { output_flag: false })
   if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
   if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)

@@ -290,3 +290,58 @@ describe('summary', () => {
     expect(r.summary.unmetByReason).toEqual({ used_by_higher_priority: 5, no_compatible_stock: 2 })
   })
 })
+
+describe('disaster mode: reserves do not hold against remote emergency needs', () => {
+  // station B: stock 10, reserve 8 → 2 units may leave for urgent/routine needs
+  const base = region({ AB: 1, BC: 1, AC: 2 })
+  const stock = [lot({ site: 'B', qty: 10 })]
+  const reserve = [{ site: 'B', component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 8 }]
+  const needs = [need({ id: 'e', site: 'A', qty: 6, urgency: 'emergency' }), need({ id: 'r', site: 'C', qty: 5, urgency: 'routine' })]
+
+  it('routine mode (default): 2 units leave, the emergency gets them', () => {
+    for (const extra of [{}, { options: { mode: 'routine' as const } }]) {
+      const r = plan(base, stock, needs, reserve, extra)
+      expect(groupsServed(r, 'e')).toEqual({ 'O+': 2 })
+      expect(unmetOf(r, 'e')).toMatchObject({ qty: 4, reason: 'held_by_reserves' })
+      expect(unmetOf(r, 'r')).toMatchObject({ qty: 5, reason: 'held_by_reserves' })
+      expect(r.summary.unmetUnits).toEqual({ emergency: 4, urgent: 0, routine: 5 })
+      expect(r.summary.transferredUnits).toBe(2)
+    }
+  })
+
+  it('disaster mode: the emergency gets 6 under the floor, the routine need the 2 above it', () => {
+    const r = plan(base, stock, needs, reserve, { options: { mode: 'disaster' } })
+    expect(groupsServed(r, 'e')).toEqual({ 'O+': 6 })
+    expect(unmetOf(r, 'e')).toEqual({ need: 'e', qty: 0 })
+    expect(groupsServed(r, 'r')).toEqual({ 'O+': 2 })
+    expect(unmetOf(r, 'r')).toMatchObject({ qty: 3, reason: 'held_by_reserves' })
+    expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 0, routine: 3 })
+    expect(r.transfers.map((t) => [t.from, t.to, t.qty])).toEqual([['B', 'A', 6], ['B', 'C', 2]])
+  })
+
+  it('disaster mode: urgent needs are still held by the reserve', () => {
+    const r = plan(base, stock, [need({ id: 'u', site: 'A', qty: 6, urgency: 'urgent' })], reserve, { options: { mode: 'disaster' } })
+    expect(groupsServed(r, 'u')).toEqual({ 'O+': 2 })
+    expect(unmetOf(r, 'u')).toMatchObject({ qty: 4, reason: 'held_by_reserves' })
+  })
+
+  it('disaster mode: an emergency larger than the stock is insufficient_stock, never held_by_reserves', () => {
+    const r = plan(base, stock, [need({ id: 'e', site: 'A', qty: 14, urgency: 'emergency' })], reserve, { options: { mode: 'disaster' } })
+    expect(groupsServed(r, 'e')).toEqual({ 'O+': 10 })
+    expect(unmetOf(r, 'e')).toMatchObject({ qty: 4, reason: 'insufficient_stock' })
+  })
+
+  it('local needs still use reserved stock, in both modes, before any transfer', () => {
+    for (const mode of ['routine', 'disaster'] as const) {
+      const r = plan(base, stock, [need({ id: 'l', site: 'B', qty: 9, urgency: 'emergency' }), need({ id: 'e', site: 'A', qty: 6, urgency: 'emergency' })],
+        reserve, { options: { mode } })
+      // 10 units, 15 emergency units asked: all are used; local use is cheaper, so B keeps 9
+      // (8 of them under the floor) and the remote emergency gets the last one
+      expect(groupsServed(r, 'l')).toEqual({ 'O+': 9 })
+      expect(groupsServed(r, 'e')).toEqual({ 'O+': 1 })
+      expect(unmetOf(r, 'e')).toMatchObject({ qty: 5, reason: 'insufficient_stock' })
+    }
+    const r = plan(base, stock, [need({ id: 'l', site: 'B', qty: 9, urgency: 'routine' })], reserve, { options: { mode: 'disaster' } })
+    expect(groupsServed(r, 'l')).toEqual({ 'O+': 9 })
+  })
+})

@@ -1,0 +1,6 @@
+// Public API of the seasonal-shortfall simulation: pure, no I/O, deterministic for a seed.
+export { simulate, SimulationError, MAX_DAYS, MAX_POLICIES, ASSUMPTIONS } from './simulate'
+export { SCENARIOS, STUDENT_CITIES, dailyFactors, type ScenarioSpec } from './scenario'
+export { ABO_SHARES, DEFAULT_THRESHOLDS, GROUP_SHARES, RHD_NEGATIVE_SHARE, SHELF_DAYS } from './region'
+export { prng } from './random'
+export type * from './types'
