@@ -47,6 +47,10 @@ export interface Block {
   needArcs: NeedArc[]
   /** number of units each lot can give at all (usable locally) */
   stockAll: number
+  /** usable units beyond the outbound cap, locked away from (urgent and routine) transfers */
+  toLock: number
+  /** lot idx → units locked by the reserve (absent = 0) */
+  lock: Map<number, number>
 }
 export interface ComponentModel {
   component: Component
@@ -60,7 +64,11 @@ export interface ComponentModel {
   needs: PNeed[]
 }
 
-export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[]): ComponentModel {
+/** Which units a binding reserve locks, per block key: lot idx → locked units (summing to the
+ *  block's usable stock − outbound cap). Absent for a block: its nearest-expiry usable units. */
+export type LockSets = Map<string, Map<number, number>>
+
+export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], locks?: LockSets): ComponentModel {
   const g = new FlowGraph()
   const S = g.addNode(), T = g.addNode()
   const tier = [g.addNode(), g.addNode(), g.addNode()]
@@ -89,7 +97,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // only units that still have minRemaining life now can serve anyone (local travel is 0)
     const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
       .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
-    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll }
+    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map() }
     blocks.push(block)
     if (blots.length === 0) continue
     const local: { n: PNeed; rank: number }[] = []
@@ -128,6 +136,8 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // urgent or routine need draws from)
     const cap = p.outboundCap.get(key)
     let toLock = cap === undefined ? 0 : Math.max(0, blots.reduce((a, l) => a + l.lot.qty, 0) - cap)
+    block.toLock = toLock
+    const lockOf = locks?.get(key)
     const emergencyRemote = p.disaster && toLock > 0 ? remote.filter((r) => r.n.tier === 0) : []
     const lths = [...new Set(emergencyRemote.map((r) => firstPos(r.th)))].sort((a, b) => a - b)
     const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
@@ -141,8 +151,9 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     blots.forEach((l, pos) => {
       const cls = classOfPos(pos)
       const cost = expiryCost(p, l, c)
-      const locked = Math.min(toLock, l.lot.qty)
+      const locked = lockOf ? Math.min(lockOf.get(l.idx) ?? 0, l.lot.qty) : Math.min(toLock, l.lot.qty)
       toLock -= locked
+      if (locked > 0) block.lock.set(l.idx, locked)
       const free = l.lot.qty - locked
       // locked units that some remote emergency need can use enter L_k; the rest, and free
       // units of class 0 (no remote need can use them), can only be used locally

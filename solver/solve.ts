@@ -3,7 +3,7 @@
 // then decomposes the flow into lot-level allocations and transfers.
 import { explainUnmet } from './explain'
 import { balanceBurden } from './fairness'
-import { buildComponentModel, type Block, type ComponentModel } from './model'
+import { buildComponentModel, type Block, type ComponentModel, type LockSets } from './model'
 import { prepare, type PLot, type PNeed, type Prepared } from './prepare'
 import type { Allocation, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
 import { COMPONENTS } from './types'
@@ -20,11 +20,21 @@ export function solve(inst: Instance): PlanResult {
     const lots = p.lots.filter((l) => l.lot.component === c)
     const needs = p.needs.filter((n) => n.need.component === c)
     if (needs.length === 0) continue
-    const m = buildComponentModel(p, c, lots, needs)
     // (1) fewest unmet emergency units, then urgent, then routine: successive maximum flows
     // to each tier's sink; later augmenting paths may pass through an earlier tier's sink
     // (re-routing which need of that tier is served) but never lower its total.
-    const totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+    let m = buildComponentModel(p, c, lots, needs)
+    let totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+    // disaster mode: re-choose which units a reserve locks (see README.md) while that helps
+    for (let round = 0; p.disaster && round < MAX_RELOCK_ROUNDS; round++) {
+      const locks = relock(m)
+      if (!locks) break
+      const m2 = buildComponentModel(p, c, lots, needs, locks)
+      const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+      if (!lexBetter(t2, totals)) break
+      m = m2
+      totals = t2
+    }
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
     m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
@@ -36,6 +46,53 @@ export function solve(inst: Instance): PlanResult {
     draws.push(...decompose(m))
   }
   return buildResult(p, draws, objective, fairness)
+}
+
+/** rounds of re-locking in disaster mode; each is one more network build and three max flows */
+const MAX_RELOCK_ROUNDS = 8
+const lexBetter = (a: number[], b: number[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!
+  return false
+}
+
+/** Disaster mode: new lock sets from the current flow, or undefined when nothing would change.
+ *  Per block with a binding reserve, lock units that the flow does not send to remote urgent or
+ *  routine needs (there are at least toLock of them, as those transfers respect the cap):
+ *  first those serving remote emergency needs, then local or unused ones, nearest expiry
+ *  first. The current flow stays feasible, so the totals of the next round are never worse,
+ *  and units that a remote emergency takes from the free chain stop blocking the release of
+ *  older units to remote urgent and routine needs. */
+function relock(m: ComponentModel): LockSets | undefined {
+  const out: LockSets = new Map()
+  let changed = false
+  const draws: Draw[] = []
+  for (const b of m.blocks) {
+    if (b.toLock === 0) continue
+    if (!b.needArcs.some((a) => !a.local && a.need.tier === 0 && m.g.flow(a.edge) > 0)) { out.set(b.key, b.lock); continue }
+    draws.length = 0
+    decomposeBlock(m, b, draws)
+    const emerg = new Map<number, number>(), capped = new Map<number, number>()
+    for (const d of draws) {
+      if (d.need.site === d.lot.site) continue
+      const map = d.need.tier === 0 ? emerg : capped
+      map.set(d.lot.idx, (map.get(d.lot.idx) ?? 0) + d.qty)
+    }
+    const lock = new Map<number, number>()
+    let left = b.toLock
+    for (const pass of [0, 1]) {
+      for (const l of b.lots) {
+        if (left === 0) break
+        const e = emerg.get(l.idx) ?? 0
+        const q = Math.min(left, pass === 0 ? e : l.lot.qty - e - (capped.get(l.idx) ?? 0))
+        if (q > 0) { lock.set(l.idx, (lock.get(l.idx) ?? 0) + q); left -= q }
+      }
+    }
+    if (left !== 0) throw new Error('internal: reserve cap exceeded')
+    for (const [k, v] of lock) if ((b.lock.get(k) ?? 0) !== v) changed = true
+    for (const [k, v] of b.lock) if ((lock.get(k) ?? 0) !== v) changed = true
+    out.set(b.key, lock)
+  }
+  return changed ? out : undefined
 }
 
 /** Turn block flows into lot → need draws: remote needs (most demanding class first) take the

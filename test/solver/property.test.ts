@@ -59,6 +59,21 @@ describe('solver on random instances', () => {
     expect(res.transfers.length).toBeGreaterThan(10)
   })
 
+  it('disaster mode never leaves more unmet units than routine mode (lexicographically), and both agree without reserves', () => {
+    fc.assert(fc.property(instanceArb(), (raw) => {
+      const routine = solve(parseInstance({ ...raw, options: { ...raw.options, mode: 'routine' } }))
+      const inst = parseInstance({ ...raw, options: { ...raw.options, mode: 'disaster' } })
+      const disaster = solve(inst)
+      checkFeasible(inst, disaster)
+      checkReasons(inst, disaster)
+      const r = routine.summary.unmetUnits, d = disaster.summary.unmetUnits
+      const key = (u: typeof r) => [u.emergency, u.urgent, u.routine]
+      const cmp = key(d).map((x, i) => x - key(r)[i]!).find((x) => x !== 0) ?? 0
+      expect(cmp).toBeLessThanOrEqual(0)
+      if ((raw.reserves ?? []).length === 0) expect(JSON.stringify(disaster)).toBe(JSON.stringify(routine))
+    }), { numRuns: 150 })
+  })
+
   it('is deterministic', () => {
     fc.assert(fc.property(instanceArb(), (raw) => {
       const inst = parseInstance(raw)
