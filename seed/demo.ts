@@ -1,6 +1,7 @@
 // The demo region: a pure, deterministic generator (seeded PRNG, no I/O) of SQL for the 23
 // Sichuan–Chongqing sites, their lots and 60 days of ledger history, a few short stations with open
-// aid requests, rare units at the centers, and one user per role with fixed demo tokens.
+// aid requests (one that no plan can meet in time, one served by a substitution), rare units at the
+// centers, and one user per role with fixed demo tokens.
 // Every lot is inserted with qty 0; its stock comes only from ledger rows (receipt, then issues and
 // discards), which the movement_applies trigger sums into lot.qty.
 import { SEED_SITES, type SeedSite } from './sites'
@@ -292,12 +293,13 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     receive(lot, 3 + Math.floor(between(0, 5)), receivedMs)
   }
 
-  // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool)
+  // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool).
+  // The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
   const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
-    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'A', '-', '', 4], ['CD', 'RBC', 'B', '-', '', 3], ['CD', 'FFP', 'AB', '-', '', 4],
+    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3], ['CD', 'FFP', 'AB', '-', '', 4],
     ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '-', 'Jk(a-b-)', 1],
     ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1], ['SC', 'RBC', 'O', '+', 'Jk(a-b-)', 2],
-    ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'A', '-', '', 3], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
+    ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
     ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1], ['CQ', 'FFP', 'O', '-', '', 6],
   ]
   for (const [site, c, abo, rhd, antigens, qty] of rare) {
@@ -330,6 +332,12 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术 (rare-type patient surgery)', { antigens: 'Fy(a-)' }),
     req(7, 'GZ', 'PLT', 'A', '+', 3, 'emergency', 10, '白血病患者血小板减少 (leukaemia thrombocytopenia)'),
     req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降 (winter collection down)'),
+    // The region holds no A- red cells (see the rare pool): the planner sends O-, a substitution.
+    req(9, 'PZH', 'RBC', 'A', '-', 2, 'urgent', 30, 'RhD阴性A型患者手术备血 (RhD-negative A patient, surgery)'),
+    // RhD-negative platelets needed within the hour at Kangding. GZ holds none (the region's only RhD-negative
+    // platelets are at SC, in Chengdu; GZ's own platelets are left out of the plan anyway while it asks for
+    // platelets), and every other site is over 2 h away by road: unmet, none_in_time.
+    req(10, 'GZ', 'PLT', 'O', '-', 2, 'emergency', 1, 'RhD阴性产妇产后大出血，1小时内需血小板 (RhD-negative postpartum haemorrhage, platelets within the hour)'),
   ]
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))

@@ -90,6 +90,17 @@ describe('the demo region loaded into D1', () => {
     expect(expired.n).toBe(0)
   })
 
+  it('holds no A- red cells but O- ones, and RhD-negative platelets only at SC (none at GZ)', async () => {
+    const groups = async (component: string) =>
+      (await all<{ siteId: string; g: string; units: number }>(
+        "SELECT site_id AS siteId, abo || rhd AS g, SUM(qty) AS units FROM lot WHERE component = ?1 AND rhd = '-' AND qty > 0 AND antigens = '' GROUP BY site_id, g ORDER BY site_id, g", component))
+    const rbc = await groups('RBC')
+    expect(rbc.filter((r) => r.g === 'A-')).toEqual([])
+    expect(rbc.filter((r) => r.g === 'O-').map((r) => r.siteId)).toEqual(['CD', 'CQ', 'SC'])
+    expect(rbc.filter((r) => r.g === 'O-').reduce((a, r) => a + r.units, 0)).toBe(15)
+    expect(await groups('PLT')).toEqual([{ siteId: 'SC', g: 'O-', units: 1 }])
+  })
+
   it('holds rare units at CD, CQ and SC', async () => {
     const rhNeg = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE rhd = '-' AND qty > 0 ORDER BY site_id")
     expect(rhNeg.map((r) => r.siteId)).toEqual(['CD', 'CQ', 'SC'])
@@ -100,21 +111,29 @@ describe('the demo region loaded into D1', () => {
     }
   })
 
-  it('has 5–8 open requests at the short stations, needed within 6–48 hours, audited', async () => {
+  it('has 10 open requests at the short stations, needed within 1–48 hours, audited', async () => {
     const res = await exports.default.fetch('http://t/api/requests?status=open', { headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
     expect(res.status).toBe(200)
-    const { requests } = (await res.json()) as { requests: { id: string; siteId: string; urgency: string; neededBy: string; createdBy: string }[] }
-    expect(requests.length).toBeGreaterThanOrEqual(5)
-    expect(requests.length).toBeLessThanOrEqual(8)
+    type Req = { id: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; allowRhPositive: boolean; createdBy: string }
+    const { requests } = (await res.json()) as { requests: Req[] }
+    expect(requests.map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `req_demo_${String(i + 1).padStart(2, '0')}`))
     expect(new Set(requests.map((r) => r.siteId))).toEqual(new Set(Object.keys(DEMO_SHORT)))
     expect(new Set(requests.map((r) => r.urgency))).toEqual(new Set(['emergency', 'urgent', 'routine']))
     expect(requests[0].urgency).toBe('emergency')
+    const hours = (r: Req) => (Date.parse(r.neededBy) - Date.parse(nowIso)) / HOUR
     for (const r of requests) {
-      const h = (Date.parse(r.neededBy) - Date.parse(nowIso)) / HOUR
-      expect(h, r.id).toBeGreaterThanOrEqual(6)
-      expect(h, r.id).toBeLessThanOrEqual(48)
+      expect(hours(r), r.id).toBeGreaterThanOrEqual(1)
+      expect(hours(r), r.id).toBeLessThanOrEqual(48)
       expect(r.createdBy).toBe(`u-director-${r.siteId.toLowerCase()}`)
     }
+    // the A- red-cell request that only a substitution (O-) can serve
+    const aNeg = requests.find((r) => r.id === 'req_demo_09')!
+    expect(aNeg).toMatchObject({ siteId: 'PZH', component: 'RBC', abo: 'A', rhd: '-', qty: 2, urgency: 'urgent', allowRhPositive: false })
+    expect(hours(aNeg)).toBe(30)
+    // the RhD-negative platelets GZ needs within the hour, which nothing can reach in time
+    const gzPlt = requests.find((r) => r.id === 'req_demo_10')!
+    expect(gzPlt).toMatchObject({ siteId: 'GZ', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency', allowRhPositive: false })
+    expect(hours(gzPlt)).toBe(1)
     const [audited] = await all<{ n: number }>("SELECT COUNT(DISTINCT entity_id) AS n FROM audit_log WHERE action = 'request.create'")
     expect(audited.n).toBe(requests.length)
   })
@@ -168,6 +187,16 @@ describe('the generator', () => {
     const after = perDay('2027-02-21T00:00:00Z', '2027-02-25T00:00:00Z')
     expect(festival / december).toBeLessThan(0.8)
     expect(festival / after).toBeLessThan(0.8)
+  })
+
+  it('never holds A- red cells nor RhD-negative platelets outside SC, whatever the date', async () => {
+    for (const at of ['2026-01-05T03:00:00Z', '2026-07-18T22:30:00Z', '2027-02-10T12:00:00Z']) {
+      const r = await demoRegion({ now: new Date(at) })
+      expect(r.lots.filter((l) => l.component === 'RBC' && l.abo === 'A' && l.rhd === '-'), at).toEqual([])
+      expect(r.lots.filter((l) => l.component === 'RBC' && l.abo === 'O' && l.rhd === '-' && !l.antigens).map((l) => l.siteId).sort(), at).toEqual(['CD', 'CQ', 'SC'])
+      expect(r.lots.filter((l) => l.component === 'PLT' && l.rhd === '-').map((l) => [l.siteId, l.abo, l.expiresAt]), at)
+        .toEqual([['SC', 'O', new Date(Date.parse(at) + 4 * 24 * HOUR).toISOString()]])
+    }
   })
 
   it('escapes SQL string literals', () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 }, 120_000)
 
 describe('planning the demo region', () => {
-  it('plans, respects every reserve, serves the rare request from rare units only, and commits atomically', async () => {
+  it('plans, respects every reserve, serves the rare request from rare units only, explains the unmet need, substitutes O- for A-, and commits atomically', async () => {
     const started = Date.now()
     const res = await call('POST', '/api/plans', { ...as('coordinator'), body: {} })
     expect(res.status, JSON.stringify(res.json)).toBe(201)
@@ -59,12 +59,40 @@ describe('planning the demo region', () => {
       const need = [...inst.needs, ...(inst.antigenRounds ?? []).flatMap((r: any) => r.instance.needs)].find((n: any) => n.id === a.need)
       if (a.fromSite === need.site) local.set(a.need, (local.get(a.need) ?? 0) + a.qty)
     }
-    const { results: reqs } = await env.DB.prepare(`SELECT id, qty, status FROM aid_request WHERE id LIKE 'req_demo_%'`).all<{ id: string; qty: number; status: string }>()
+    const { results: reqs } = await env.DB.prepare(`SELECT id, qty, status, needed_by AS neededBy FROM aid_request WHERE id LIKE 'req_demo_%' ORDER BY id`)
+      .all<{ id: string; qty: number; status: string; neededBy: string }>()
+    expect(reqs).toHaveLength(10)
     for (const r of reqs) {
       expect((served.get(r.id) ?? 0) + (local.get(r.id) ?? 0) + (unmet.get(r.id) ?? 0), r.id).toBe(r.qty)
       expect(r.status, r.id).toBe(served.has(r.id) ? 'planned' : 'open')
-      if ((unmet.get(r.id) ?? 0) > 0) expect(plan.unmet.find((u: any) => u.need === r.id)?.reason, r.id).toEqual(expect.any(String))
     }
+
+    // exactly one need is left unmet: GZ's RhD-negative platelets within the hour. The region's only
+    // RhD-negative platelet unit is at SC (Chengdu), hours away by road: none_in_time, with its message.
+    const gzPlt = reqs.find((r) => r.id === 'req_demo_10')!
+    expect(plan.unmet).toEqual([{
+      need: 'req_demo_10', qty: 2, reason: 'none_in_time',
+      message: `1 compatible PLT units exist but none can arrive by ${gzPlt.neededBy}`,
+    }])
+    expect(gzPlt.status).toBe('open')
+    expect(served.has('req_demo_10') || local.has('req_demo_10')).toBe(false)
+    // every other request is covered in full
+    for (const r of reqs.filter((x) => x.id !== 'req_demo_10')) expect((served.get(r.id) ?? 0) + (local.get(r.id) ?? 0), r.id).toBe(r.qty)
+
+    // the one substitution: the region holds no A- red cells, so PZH's A- patient gets O- (both its units)
+    const subs = plan.result.allocations.filter((a: any) => a.substitution)
+    expect(subs.length).toBeGreaterThan(0)
+    for (const a of subs) expect(a, JSON.stringify(a)).toMatchObject({ need: 'req_demo_09', abo: 'O', rhd: '-', substitution: true })
+    expect(subs.reduce((s: number, a: any) => s + a.qty, 0)).toBe(2)
+    expect(plan.result.summary.substitutedUnits).toBe(2)
+    const toA = plan.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === 'req_demo_09'))
+    expect(toA.length).toBeGreaterThan(0)
+    for (const t of toA) expect(t, JSON.stringify(t)).toMatchObject({ toSite: 'PZH', component: 'RBC', abo: 'O', rhd: '-' })
+    // every other allocation is of the need's own group
+    for (const a of plan.result.allocations.filter((x: any) => x.need !== 'req_demo_09')) expect(a.substitution, a.need).toBe(false)
+
+    // the README's walkthrough receives a transfer to YB
+    expect(plan.transfers.some((t: any) => t.toSite === 'YB')).toBe(true)
 
     // approve everything and commit the plan in one batch
     for (const t of plan.transfers) expect((await call('POST', `/api/transfers/${t.id}/approve`, as('coordinator'))).status).toBe(200)
