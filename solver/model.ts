@@ -51,6 +51,8 @@ export interface Block {
   toLock: number
   /** lot idx → units locked by the reserve (absent = 0) */
   lock: Map<number, number>
+  /** disaster mode: first position in `lots` that some remote emergency need can use (-1: none) */
+  emergencyFirstPos: number
 }
 export interface ComponentModel {
   component: Component
@@ -97,7 +99,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // only units that still have minRemaining life now can serve anyone (local travel is 0)
     const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
       .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
-    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map() }
+    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1 }
     blocks.push(block)
     if (blots.length === 0) continue
     const local: { n: PNeed; rank: number }[] = []
@@ -145,6 +147,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       while (lo < hi) { const mid = (lo + hi) >> 1; if (lths[mid]! <= pos) lo = mid + 1; else hi = mid }
       return lo
     }
+    block.emergencyFirstPos = lths.length > 0 ? lths[0]! : -1
     const lchain = lths.map(() => g.addNode()) // lchain[k-1] = L_k
     for (let k = lchain.length - 1; k >= 1; k--) g.addEdge(lchain[k]!, lchain[k - 1]!, INF_CAP, 0)
     if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)

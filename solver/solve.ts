@@ -25,6 +25,13 @@ export function solve(inst: Instance): PlanResult {
     // (re-routing which need of that tier is served) but never lower its total.
     let m = buildComponentModel(p, c, lots, needs)
     let totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+    // disaster mode: also try locking the units remote emergencies can use first (see README.md)
+    const alt = p.disaster ? emergencyFirstLocks(m) : undefined
+    if (alt) {
+      const m2 = buildComponentModel(p, c, lots, needs, alt)
+      const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+      if (lexBetter(t2, totals)) { m = m2; totals = t2 }
+    }
     // disaster mode: re-choose which units a reserve locks (see README.md) while that helps
     for (let round = 0; p.disaster && round < MAX_RELOCK_ROUNDS; round++) {
       const locks = relock(m)
@@ -53,6 +60,29 @@ const MAX_RELOCK_ROUNDS = 8
 const lexBetter = (a: number[], b: number[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!
   return false
+}
+
+/** Disaster mode, the other starting point: per block whose locked units can reach a remote
+ *  emergency, lock the units some remote emergency can use first (nearest expiry first), then
+ *  the older ones. The locked units then still serve emergencies, and the older units, which
+ *  only closer needs can use, stay free for urgent and routine transfers. */
+function emergencyFirstLocks(m: ComponentModel): LockSets | undefined {
+  const out: LockSets = new Map()
+  let changed = false
+  for (const b of m.blocks) {
+    if (b.toLock === 0) continue
+    if (b.emergencyFirstPos < 0) { out.set(b.key, b.lock); continue }
+    const lock = new Map<number, number>()
+    let left = b.toLock
+    const order = [...b.lots.slice(b.emergencyFirstPos), ...b.lots.slice(0, b.emergencyFirstPos)]
+    for (const l of order) {
+      const q = Math.min(left, l.lot.qty)
+      if (q > 0) { lock.set(l.idx, q); left -= q }
+      if ((b.lock.get(l.idx) ?? 0) !== q) changed = true
+    }
+    out.set(b.key, lock)
+  }
+  return changed ? out : undefined
 }
 
 /** Disaster mode: new lock sets from the current flow, or undefined when nothing would change.
