@@ -20,8 +20,16 @@ afterAll(async () => {
 })
 
 type Req = { id: string; siteId: string; urgency: string; status: string; qty: number }
-type Transfer = { id: string; status: string; qty: number; fromSite: string; toSite: string }
-type Plan = { id: string; status: string; transfers: Transfer[]; unmet: { need: string; qty: number; reason?: string }[] }
+type Transfer = { id: string; status: string; qty: number; fromSite: string; toSite: string; component: string; abo: string; rhd: string; requests: { requestId: string; qty: number }[] }
+type Plan = {
+  id: string; status: string; transfers: Transfer[]; unmet: { need: string; qty: number; reason?: string; message?: string }[]
+  result: { allocations: { need: string; abo: string; rhd: string; qty: number; substitution: boolean }[] }
+}
+/** The reason codes as the UI must word them, in each language (web/src/locales). */
+const REASON = {
+  en: { no_compatible_stock: 'No compatible stock in the region', none_in_time: 'Nothing can arrive in time' },
+  zh: { no_compatible_stock: '区域内无相容库存', none_in_time: '无法按时送达' },
+} as const
 const OPEN = ['open', 'planned', 'partly_fulfilled']
 /** The plan the coordinator runs first; later tests review its other transfers. */
 let plan: Plan
@@ -92,12 +100,48 @@ describe('plan review (coordinator)', () => {
     await eventually(() => page.locator('.transfer-table tbody tr').count()).toBe(plan.transfers.length)
     // One line on the map per proposed transfer.
     await eventually(() => page.locator('path.transfer-line').count()).toBe(plan.transfers.length)
-    // Unmet rows: exactly the API's needs with qty > 0, reasons translated.
-    const unmet = plan.unmet.filter((u) => u.qty > 0)
-    expect(await page.locator('.unmet-list tbody tr').count()).toBe(unmet.length)
-    for (const u of unmet.filter((x) => x.reason === 'no_compatible_stock'))
-      expect(await page.locator(`.unmet-list tr[data-need="${u.need}"] td`).last().textContent()).toBe('No compatible stock in the region')
+    // Unmet rows: exactly the API's needs with qty > 0, reasons translated. The demo leaves exactly one:
+    // GZ's RhD-negative platelets needed within the hour, which nothing can reach in time.
+    expect(plan.unmet).toEqual([expect.objectContaining({ need: 'req_demo_10', qty: 2, reason: 'none_in_time' })])
+    await eventually(() => page.locator('.unmet-list tbody tr').count()).toBe(1)
+    const unmetRow = page.locator('.unmet-list tr[data-need="req_demo_10"]')
+    expect(await unmetRow.getAttribute('data-reason')).toBe('none_in_time')
+    expect(await unmetRow.locator('td.reason').textContent()).toBe(REASON.en.none_in_time)
+    // the solver's own message is the reason's tooltip
+    expect(await unmetRow.locator('td.reason').getAttribute('title')).toBe(plan.unmet[0].message)
+    expect((await unmetRow.locator('td').allTextContents()).slice(1, 5)).toEqual(['Garze Prefecture Central Blood Station (Kangding)', 'Apheresis platelets', 'O-', '2 / 2'])
+    expect(await unmetRow.locator('.badge[data-urgency="emergency"]').count()).toBe(1)
+
+    // Substitution: the region holds no A- red cells, so PZH's A- patient gets O-. The API marks those
+    // allocations (and only those) as substitutions; the table marks their transfers, and no other.
+    const subs = plan.result.allocations.filter((a) => a.substitution)
+    expect(subs.map((a) => [a.need, `${a.abo}${a.rhd}`])).toEqual(subs.map(() => ['req_demo_09', 'O-']))
+    expect(subs.reduce((n, a) => n + a.qty, 0)).toBe(2)
+    const substituted = plan.transfers.filter((x) => x.requests.some((r) => r.requestId === 'req_demo_09'))
+    expect(substituted.length).toBeGreaterThan(0)
+    expect(await page.locator('.transfer-table tbody tr[data-substitution]').count()).toBe(substituted.length)
+    for (const x of substituted) {
+      expect(x).toMatchObject({ toSite: 'PZH', component: 'RBC', abo: 'O', rhd: '-' })
+      const subRow = page.locator(`tr[data-transfer="${x.id}"]`)
+      expect(await subRow.getAttribute('data-substitution')).toBe('A-')
+      expect(await subRow.locator('td').nth(3).textContent()).toBe('O-')
+      expect(await subRow.locator('td.substitution').textContent()).toBe('for A-')
+    }
+    for (const x of plan.transfers.filter((y) => !substituted.includes(y)))
+      expect(await page.locator(`tr[data-transfer="${x.id}"] td.substitution`).textContent(), x.id).toBe('')
     await page.screenshot({ path: '/tmp/ui-plan.png', fullPage: true })
+
+    // The same plan in Chinese (the default language): the reason and the substitution are translated.
+    const zhPage = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${planId}` })
+    const zhUnmet = zhPage.locator('.unmet-list tr[data-need="req_demo_10"] td.reason')
+    await zhUnmet.waitFor()
+    expect(await zhPage.locator('.unmet-list tbody tr').count()).toBe(1)
+    expect(await zhUnmet.textContent()).toBe(REASON.zh.none_in_time)
+    expect(await zhPage.locator('.unmet-list tr[data-need="req_demo_10"] .badge').textContent()).toBe('紧急')
+    for (const x of substituted) expect(await zhPage.locator(`tr[data-transfer="${x.id}"] td.substitution`).textContent()).toBe('替代 A-')
+    expect(await zhPage.locator('.transfer-table thead th').nth(6).textContent()).toBe('替代')
+    await zhPage.screenshot({ path: '/tmp/ui-plan-zh.png', fullPage: true })
+    await zhPage.context().close()
 
     const tr = plan.transfers[0]
     const row = page.locator(`tr[data-transfer="${tr.id}"]`)

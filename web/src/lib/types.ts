@@ -70,7 +70,7 @@ export type Plan = {
   createdAt?: string
   transferCount?: number
   unmetUnits?: number
-  instance?: { needs?: InstanceNeed[] }
+  instance?: { needs?: InstanceNeed[]; antigenRounds?: { antigens: string; instance: { needs?: InstanceNeed[] } }[] }
   transfers: Transfer[]
   unmet: Unmet[]
 }

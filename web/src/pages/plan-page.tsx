@@ -62,6 +62,8 @@ export function PlanPage() {
       planQ.reload()
     })
 
+  // the ordinary needs and those of the rare antigen rounds, which are planned on their own
+  const needs = plan ? [...(plan.instance?.needs ?? []), ...(plan.instance?.antigenRounds ?? []).flatMap((r) => r.instance.needs ?? [])] : []
   const approved = plan?.transfers.filter((tr) => tr.status === 'approved').length ?? 0
   return (
     <section class="plan-page">
@@ -81,9 +83,9 @@ export function PlanPage() {
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>
-          <TransferTable transfers={plan.transfers} needs={plan.instance?.needs ?? []} sites={sites} canReview={canReview} busy={busy} onAction={act} />
+          <TransferTable transfers={plan.transfers} needs={needs} sites={sites} canReview={canReview} busy={busy} onAction={act} />
           <h3>{t('plan.unmet')}</h3>
-          <UnmetList unmet={plan.unmet ?? []} needs={plan.instance?.needs ?? []} sites={sites} />
+          <UnmetList unmet={plan.unmet ?? []} needs={needs} sites={sites} />
         </>
       )}
     </section>

@@ -7,7 +7,6 @@ import { StatusBadge } from '../level-badge/level-badge'
 
 export type TransferAction = 'approve' | 'dispatch' | 'receive' | { qty: number } | { reject: string }
 
-/** The plan's transfers with the review actions their status allows. */
 /** Groups of the served needs that differ from the group sent: a substitution (e.g. O- sent for A-). */
 function substitutions(tr: Transfer, needs: Map<string, InstanceNeed>): string[] {
   const out = new Set<string>()
@@ -18,6 +17,7 @@ function substitutions(tr: Transfer, needs: Map<string, InstanceNeed>): string[]
   return [...out]
 }
 
+/** The plan's transfers with the review actions their status allows. */
 export function TransferTable({ transfers, needs, sites, canReview, busy, onAction }: {
   transfers: Transfer[]
   needs: InstanceNeed[]
@@ -47,29 +47,32 @@ export function TransferTable({ transfers, needs, sites, canReview, busy, onActi
         </tr>
       </thead>
       <tbody>
-        {transfers.map((tr) => (
-          <tr key={tr.id} data-transfer={tr.id} data-status={tr.status}>
-            <td>{siteName(byId.get(tr.fromSite), lang, tr.fromSite)}</td>
-            <td>{siteName(byId.get(tr.toSite), lang, tr.toSite)}</td>
-            <td>{t(`component.${tr.component}`)}</td>
-            <td>{group(tr.abo, tr.rhd)}</td>
-            <td class="num">
-              {canReview && (tr.status === 'proposed' || tr.status === 'approved')
-                ? <QtyEditor tr={tr} busy={busy} onSave={(qty) => onAction(tr, { qty })} />
-                : num(tr.qty, lang)}{' '}
-              {t(`unit.${tr.component}`)}
-            </td>
-            <td class="num">{t('common.hours', { n: num(tr.etaHours, lang, 1) })}</td>
-            <td class="substitution">{substitutions(tr, needById).map((g) => t('plan.substFor', { group: g })).join(', ')}</td>
-            <td><StatusBadge status={tr.status} />{tr.rejectReason ? <span class="meta"> {tr.rejectReason}</span> : null}</td>
-            <td class="actions">
-              {canReview && tr.status === 'proposed' && <button type="button" class="approve" disabled={busy} onClick={() => onAction(tr, 'approve')}>{t('plan.approve')}</button>}
-              {canReview && (tr.status === 'proposed' || tr.status === 'approved') && <RejectButton busy={busy} onReject={(reason) => onAction(tr, { reject: reason })} />}
-              {canReview && tr.status === 'committed' && <button type="button" class="dispatch" disabled={busy} onClick={() => onAction(tr, 'dispatch')}>{t('plan.dispatch')}</button>}
-              {canReview && tr.status === 'dispatched' && <button type="button" class="receive" disabled={busy} onClick={() => onAction(tr, 'receive')}>{t('plan.receive')}</button>}
-            </td>
-          </tr>
-        ))}
+        {transfers.map((tr) => {
+          const subs = substitutions(tr, needById)
+          return (
+            <tr key={tr.id} data-transfer={tr.id} data-status={tr.status} data-substitution={subs.length > 0 ? subs.join(',') : undefined}>
+              <td>{siteName(byId.get(tr.fromSite), lang, tr.fromSite)}</td>
+              <td>{siteName(byId.get(tr.toSite), lang, tr.toSite)}</td>
+              <td>{t(`component.${tr.component}`)}</td>
+              <td>{group(tr.abo, tr.rhd)}</td>
+              <td class="num">
+                {canReview && (tr.status === 'proposed' || tr.status === 'approved')
+                  ? <QtyEditor tr={tr} busy={busy} onSave={(qty) => onAction(tr, { qty })} />
+                  : num(tr.qty, lang)}{' '}
+                {t(`unit.${tr.component}`)}
+              </td>
+              <td class="num">{t('common.hours', { n: num(tr.etaHours, lang, 1) })}</td>
+              <td class="substitution">{subs.map((g) => <span key={g} class="badge subst" title={t('plan.substTitle', { sent: group(tr.abo, tr.rhd), group: g })}>{t('plan.substFor', { group: g })}</span>)}</td>
+              <td><StatusBadge status={tr.status} />{tr.rejectReason ? <span class="meta"> {tr.rejectReason}</span> : null}</td>
+              <td class="actions">
+                {canReview && tr.status === 'proposed' && <button type="button" class="approve" disabled={busy} onClick={() => onAction(tr, 'approve')}>{t('plan.approve')}</button>}
+                {canReview && (tr.status === 'proposed' || tr.status === 'approved') && <RejectButton busy={busy} onReject={(reason) => onAction(tr, { reject: reason })} />}
+                {canReview && tr.status === 'committed' && <button type="button" class="dispatch" disabled={busy} onClick={() => onAction(tr, 'dispatch')}>{t('plan.dispatch')}</button>}
+                {canReview && tr.status === 'dispatched' && <button type="button" class="receive" disabled={busy} onClick={() => onAction(tr, 'receive')}>{t('plan.receive')}</button>}
+              </td>
+            </tr>
+          )
+        })}
       </tbody>
     </table>
   )

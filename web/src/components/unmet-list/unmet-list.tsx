@@ -2,6 +2,7 @@ import { group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Unmet } from '../../lib/types'
 import { useAppState } from '../../state'
+import { UrgencyBadge } from '../level-badge/level-badge'
 
 /** Needs the plan leaves unmet, with the translated reason code (the solver's own message as a tooltip). */
 export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: InstanceNeed[]; sites: Site[] }) {
@@ -28,12 +29,12 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
           const n = needById.get(u.need)
           return (
             <tr key={u.need} data-need={u.need} data-reason={u.reason ?? ''}>
-              <td>{u.need}</td>
+              <td>{u.need}{n?.urgency ? <> <UrgencyBadge urgency={n.urgency} /></> : null}</td>
               <td>{n ? siteName(siteById.get(n.site), lang, n.site) : ''}</td>
               <td>{n ? t(`component.${n.component}`) : ''}</td>
               <td>{n ? group(n.abo, n.rhd) : ''}</td>
               <td class="num">{u.qty}{n ? ` / ${n.qty}` : ''}</td>
-              <td title={u.message}>{u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}</td>
+              <td class="reason" title={u.message}>{u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}</td>
             </tr>
           )
         })}
