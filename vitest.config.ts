@@ -2,6 +2,10 @@ import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
+// Tests (and the wrangler dev the UI tests start) need nothing from request.cf: don't download it.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
+process.env.WRANGLER_SEND_METRICS ??= 'false'
+
 // Three projects: the pure solver in Node, the API inside workerd against a real
 // local D1 with the real migrations, and the UI in headless Chromium on `wrangler dev`.
 export default defineConfig({

@@ -8,7 +8,8 @@ const root = path.resolve(import.meta.dirname, '..')
 const port = Number(process.env.PORT ?? 8787)
 const url = `http://127.0.0.1:${port}`
 // CI=true keeps wrangler from prompting; no metrics from a local demo.
-const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' }
+// No request.cf download (the app uses none of it, and offline it only prints an error).
+const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
 
 function run(cmd: string, args: string[], capture = false): string {
   const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 256 << 20, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit' })
