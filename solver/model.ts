@@ -53,6 +53,8 @@ export interface Block {
   lock: Map<number, number>
   /** disaster mode: first position in `lots` that some remote emergency need can use (-1: none) */
   emergencyFirstPos: number
+  /** C-chain class of each lot in `lots` (0: local use only), whatever part of it is locked */
+  lotCls: number[]
 }
 export interface ComponentModel {
   component: Component
@@ -99,7 +101,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // only units that still have minRemaining life now can serve anyone (local travel is 0)
     const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
       .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
-    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1 }
+    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1, lotCls: [] }
     blocks.push(block)
     if (blots.length === 0) continue
     const local: { n: PNeed; rank: number }[] = []
@@ -153,6 +155,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)
     blots.forEach((l, pos) => {
       const cls = classOfPos(pos)
+      block.lotCls[pos] = cls
       const cost = expiryCost(p, l, c)
       const locked = lockOf ? Math.min(lockOf.get(l.idx) ?? 0, l.lot.qty) : Math.min(toLock, l.lot.qty)
       toLock -= locked

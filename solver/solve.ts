@@ -5,7 +5,8 @@ import { explainUnmet } from './explain'
 import { balanceBurden } from './fairness'
 import { buildComponentModel, type Block, type ComponentModel, type LockSets } from './model'
 import { prepare, type PLot, type PNeed, type Prepared } from './prepare'
-import type { Allocation, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
+import { classifyBlocks, exactLocks, unlockSets } from './disaster'
+import type { Allocation, Component, Instance, PlanResult, PlanSummary, Transfer, Unmet } from './types'
 import { COMPONENTS } from './types'
 
 /** units of lot `lot` given to need `need` */
@@ -16,6 +17,8 @@ export function solve(inst: Instance): PlanResult {
   const draws: Draw[] = []
   const fairness: PlanSummary['fairness'] = []
   let objective = 0
+  let exact = true
+  const notes: string[] = []
   for (const c of COMPONENTS) {
     const lots = p.lots.filter((l) => l.lot.component === c)
     const needs = p.needs.filter((n) => n.need.component === c)
@@ -25,22 +28,34 @@ export function solve(inst: Instance): PlanResult {
     // (re-routing which need of that tier is served) but never lower its total.
     let m = buildComponentModel(p, c, lots, needs)
     let totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
-    // disaster mode: also try locking the units remote emergencies can use first (see README.md)
-    const alt = p.disaster ? emergencyFirstLocks(m) : undefined
-    if (alt) {
-      const m2 = buildComponentModel(p, c, lots, needs, alt)
-      const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
-      if (lexBetter(t2, totals)) { m = m2; totals = t2 }
-    }
-    // disaster mode: re-choose which units a reserve locks (see README.md) while that helps
-    for (let round = 0; p.disaster && round < MAX_RELOCK_ROUNDS; round++) {
-      const locks = relock(m)
-      if (!locks) break
-      const m2 = buildComponentModel(p, c, lots, needs, locks)
-      const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
-      if (!lexBetter(t2, totals)) break
-      m = m2
-      totals = t2
+    if (p.disaster) {
+      // disaster mode (README.md, "Disaster mode: exactness"): the network with the default
+      // locks is exact unless a block is contested; then an integer program finds the locks.
+      const cls = classifyBlocks(p, m)
+      let locks: LockSets | undefined
+      if (cls.contested.length === 0) {
+        if (cls.unlock.length > 0) locks = unlockSets(cls.unlock)
+      } else {
+        const ex = exactLocks(p, m, totals)
+        let why = ex.ok ? '' : ex.why
+        if (ex.ok) {
+          // the network with these locks contains the integer plan, and every network flow is
+          // feasible: its totals are the integer program's
+          const m2 = buildComponentModel(p, c, lots, needs, ex.locks)
+          const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+          if (t2.some((x, i) => x !== ex.totals[i])) why = `internal: network totals ${t2.join('/')} differ from the integer program's ${ex.totals.join('/')}`
+          if (!why || lexBetter(t2, totals)) { m = m2; totals = t2 }
+        }
+        if (why) {
+          exact = false
+          notes.push(`${c}: disaster-mode reserve cap contested at ${cls.contested.length} block(s); ${why}, so the lock search was used and unmet units may exceed the optimum`)
+          ;({ m, totals } = searchLocks(p, c, lots, needs, m, totals))
+        }
+      }
+      if (locks) {
+        m = buildComponentModel(p, c, lots, needs, locks)
+        totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+      }
     }
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
@@ -52,7 +67,30 @@ export function solve(inst: Instance): PlanResult {
     fairness.push(balanceBurden(m))
     draws.push(...decompose(m))
   }
-  return buildResult(p, draws, objective, fairness)
+  return buildResult(p, draws, objective, fairness, exact, notes)
+}
+
+/** Disaster mode fallback when the exact stage is too large or too slow: a search over lock
+ *  sets, keeping only what raises the lexicographic totals (feasible, not proven optimal). */
+function searchLocks(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], m: ComponentModel, totals: number[]): { m: ComponentModel; totals: number[] } {
+  // try locking the units remote emergencies can use first
+  const alt = emergencyFirstLocks(m)
+  if (alt) {
+    const m2 = buildComponentModel(p, c, lots, needs, alt)
+    const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+    if (lexBetter(t2, totals)) { m = m2; totals = t2 }
+  }
+  // re-choose which units a reserve locks while that helps
+  for (let round = 0; round < MAX_RELOCK_ROUNDS; round++) {
+    const locks = relock(m)
+    if (!locks) break
+    const m2 = buildComponentModel(p, c, lots, needs, locks)
+    const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+    if (!lexBetter(t2, totals)) break
+    m = m2
+    totals = t2
+  }
+  return { m, totals }
 }
 
 /** rounds of re-locking in disaster mode; each is one more network build and three max flows */
@@ -197,7 +235,7 @@ function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
 
 const round2 = (x: number) => Math.round(x * 100) / 100
 
-function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: PlanSummary['fairness']): PlanResult {
+function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: PlanSummary['fairness'], exact: boolean, notes: string[]): PlanResult {
   const siteId = (i: number) => p.inst.sites[i]!.id
   // allocations: one per (need, fromSite, group), lots merged, in need order then site order
   const allocMap = new Map<string, Allocation & { _n: number; _s: number }>()
@@ -248,6 +286,8 @@ function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: Pl
     transferredUnits: transfers.reduce((a, t) => a + t.qty, 0),
     substitutedUnits: allocations.reduce((a, x) => a + (x.substitution ? x.qty : 0), 0),
     fairness,
+    exact,
+    ...(notes.length > 0 ? { notes } : {}),
   }
   p.needs.forEach((n, i) => {
     summary.demandUnits[n.need.urgency] += n.need.qty
