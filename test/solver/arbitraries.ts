@@ -44,3 +44,33 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     return inst
   })
 }
+
+/** Rich disaster-mode generator (the one that found the lock search's gaps): five sites with a
+ *  fixed road matrix, three donor stations, O+/O− red cells with tight shelf life (72–130 h left
+ *  against the 72 h minimum, so travel decides which lots a need can use), up to 12 lots and 12
+ *  needs, reserves on the donor stations' groups, always `mode: "disaster"`. */
+export function disasterArb(opts: { maxLots?: number; maxNeeds?: number } = {}): fc.Arbitrary<Instance> {
+  const S = ['A', 'B', 'C', 'D', 'E'] as const
+  const road: Record<string, number> = { AB: 3, AC: 8, AD: 20, AE: 2, BC: 5, BD: 17, BE: 14, CD: 12, CE: 6, DE: 19 }
+  return fc.record({
+    lots: fc.array(fc.record({ s: fc.integer({ min: 0, max: 2 }), neg: fc.boolean(), qty: fc.integer({ min: 1, max: 4 }), h: fc.integer({ min: 72, max: 130 }) }), { minLength: 1, maxLength: opts.maxLots ?? 12 }),
+    needs: fc.array(fc.record({ s: fc.integer({ min: 0, max: 4 }), neg: fc.boolean(), qty: fc.integer({ min: 1, max: 9 }), urg: fc.constantFrom('emergency', 'urgent', 'routine' as const) }), { minLength: 1, maxLength: opts.maxNeeds ?? 12 }),
+    res: fc.array(fc.record({ s: fc.integer({ min: 0, max: 2 }), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 10 }) }), { minLength: 1, maxLength: 4 }),
+  }).map((r) => {
+    const travelHours: Record<string, Record<string, number>> = {}
+    for (const [pair, h] of Object.entries(road)) {
+      ;(travelHours[pair[0]!] ??= {})[pair[1]!] = h
+      ;(travelHours[pair[1]!] ??= {})[pair[0]!] = h
+    }
+    const rhd = (neg: boolean) => (neg ? '-' : '+') as '+' | '-'
+    const inst: Instance = {
+      now: iso(0), travelHours,
+      sites: S.map((id, i) => ({ id, name: `Site ${id}`, lat: 30 + i * 0.01, lng: 104 })),
+      lots: r.lots.map((l, i) => ({ id: `L${i}`, site: S[l.s]!, component: 'RBC', abo: 'O', rhd: rhd(l.neg), qty: l.qty, expiresAt: iso(l.h) })),
+      needs: r.needs.map((n, j) => ({ id: `n${j}`, site: S[n.s]!, component: 'RBC', abo: 'O', rhd: rhd(n.neg), qty: n.qty, urgency: n.urg })),
+      reserves: r.res.map((x) => ({ site: S[x.s]!, component: 'RBC', abo: 'O', rhd: rhd(x.neg), qty: x.qty })),
+      options: { mode: 'disaster' },
+    }
+    return inst
+  })
+}

@@ -390,4 +390,31 @@ describe('disaster mode: reserves do not hold against remote emergency needs', (
     expect(r.summary.exact).toBe(true)
     expect(r.summary.notes).toBeUndefined()
   })
+
+  // Two more instances where the lock search was short of the optimum, found with the rich
+  // generator (`disasterArb`, seed 1, 8,000 instances) and confirmed by HiGHS (MIP).
+  const rich = (lotRows: readonly (readonly [number, number, number, '+' | '-'])[], needRows: readonly (readonly [string, '+' | '-', number, 'emergency' | 'urgent' | 'routine'])[], res: readonly (readonly [string, '+' | '-', number])[]) => {
+    const S = ['A', 'B', 'C', 'D', 'E'] as const
+    return plan(region({ AB: 3, AC: 8, AD: 20, AE: 2, BC: 5, BD: 17, BE: 14, CD: 12, CE: 6, DE: 19 }, [...S]),
+      lotRows.map(([s, qty, h, rhd], i) => lot({ site: S[s]!, id: `L${i}`, rhd, qty, expiresAt: at(h) })),
+      needRows.map(([site, rhd, qty, urgency], j) => need({ id: `n${j}`, site, rhd, qty, urgency })),
+      res.map(([site, rhd, qty]) => ({ site, component: 'RBC' as const, abo: 'O' as const, rhd, qty })), { options: { mode: 'disaster' } })
+  }
+
+  it('disaster mode, exact: two remote emergencies and a routine need on A\'s reserve-bound O− stock', () => {
+    // the lock search left 5 routine units unmet; the optimum leaves 3
+    const r = rich([[1, 3, 106, '+'], [0, 4, 86, '-'], [2, 1, 125, '+'], [0, 4, 111, '-'], [2, 2, 104, '+'], [0, 4, 77, '-']],
+      [['D', '-', 9, 'emergency'], ['C', '-', 7, 'routine'], ['E', '-', 4, 'emergency']], [['A', '-', 6]])
+    expect(r.summary.unmetUnits).toEqual({ emergency: 5, urgent: 0, routine: 3 }) // HiGHS (MIP)
+    expect(r.summary.exact).toBe(true)
+  })
+
+  it('disaster mode, exact: three reserve-bound blocks, one more urgent unit than the lock search', () => {
+    // the lock search left 13 urgent units unmet (and 7 routine); the optimum leaves 12 (and 8)
+    const r = rich([[1, 1, 78, '+'], [2, 1, 80, '+'], [0, 4, 113, '+'], [1, 3, 117, '-'], [0, 4, 123, '-'], [2, 2, 115, '-'], [2, 3, 82, '+'], [1, 3, 85, '-']],
+      [['E', '+', 3, 'routine'], ['C', '+', 8, 'emergency'], ['D', '-', 9, 'urgent'], ['E', '+', 1, 'emergency'], ['C', '+', 7, 'routine'], ['E', '-', 1, 'urgent'], ['C', '-', 5, 'urgent'], ['D', '-', 7, 'emergency']],
+      [['B', '-', 5], ['C', '-', 1], ['A', '-', 1], ['B', '+', 2]])
+    expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 12, routine: 8 }) // HiGHS (MIP)
+    expect(r.summary.exact).toBe(true)
+  })
 })
