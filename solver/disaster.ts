@@ -148,7 +148,7 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     const lb = totals.slice(0, t).every((x, i) => x === incumbent[i]) ? incumbent[t]! : 0
     const r = stage(`z${t}`, 'max', { ...fixed, [`t${t}`]: { min: lb } })
     if (!r) return { ok: false, why: timedOut() ? `integer program over the ${EXACT_BUDGET_MS} ms budget` : 'integer program infeasible (internal)' }
-    const v = Math.round(Number(r.result))
+    const v = Math.round(Number(r.result)) + 0 // no -0
     if (Math.abs(Number(r.result) - v) > 1e-6 || v < lb) return { ok: false, why: `integer program returned ${r.result} (internal)` }
     totals[t] = v
     fixed[`t${t}`] = { equal: v }

@@ -36,20 +36,30 @@ export function solve(inst: Instance): PlanResult {
       if (cls.contested.length === 0) {
         if (cls.unlock.length > 0) locks = unlockSets(cls.unlock)
       } else {
-        const ex = exactLocks(p, m, totals)
-        let why = ex.ok ? '' : ex.why
-        if (ex.ok) {
-          // the network with these locks contains the integer plan, and every network flow is
-          // feasible: its totals are the integer program's
-          const m2 = buildComponentModel(p, c, lots, needs, ex.locks)
-          const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
-          if (t2.some((x, i) => x !== ex.totals[i])) why = `internal: network totals ${t2.join('/')} differ from the integer program's ${ex.totals.join('/')}`
-          if (!why || lexBetter(t2, totals)) { m = m2; totals = t2 }
+        // (i) the lock search gives a feasible plan; dropping the cap of the contested blocks
+        // (and keeping the others' exact locks) gives a network relaxation of the true problem.
+        // When the two totals agree, the search's plan is optimal: no integer program needed.
+        const searched = searchLocks(p, c, lots, needs, m, totals)
+        const relaxed = buildComponentModel(p, c, lots, needs, unlockSets([...cls.contested, ...cls.unlock]))
+        const upper = relaxed.tier.map((t) => relaxed.g.maxFlow(relaxed.S, t))
+        let why = ''
+        if (upper.every((x, i) => x === searched.totals[i])) ({ m, totals } = searched)
+        else {
+          // (ii) otherwise the integer program on the pooled component decides
+          const ex = exactLocks(p, m, searched.totals)
+          why = ex.ok ? '' : ex.why
+          if (ex.ok) {
+            // the network with these locks contains the integer plan, and every network flow is
+            // feasible: its totals are the integer program's
+            const m2 = buildComponentModel(p, c, lots, needs, ex.locks)
+            const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+            if (t2.some((x, i) => x !== ex.totals[i])) why = `internal: network totals ${t2.join('/')} differ from the integer program's ${ex.totals.join('/')}`
+            if (!why || lexBetter(t2, searched.totals)) { m = m2; totals = t2 } else ({ m, totals } = searched)
+          } else ({ m, totals } = searched)
         }
         if (why) {
           exact = false
-          notes.push(`${c}: disaster-mode reserve cap contested at ${cls.contested.length} block(s); ${why}, so the lock search was used and unmet units may exceed the optimum`)
-          ;({ m, totals } = searchLocks(p, c, lots, needs, m, totals))
+          notes.push(`${c}: disaster-mode reserve cap contested at ${cls.contested.length} block(s); ${why}, so the lock search's plan was kept: it serves ${totals.join('/')} units (emergency/urgent/routine), a relaxation bounds the optimum by ${upper.join('/')}`)
         }
       }
       if (locks) {
