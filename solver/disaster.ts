@@ -12,11 +12,11 @@ import solver, { type SolveResult } from 'javascript-lp-solver'
 import { arcCost, expiryCost, type Block, type ComponentModel, type LockSets } from './model'
 import type { Prepared } from './prepare'
 
-/** Largest pooled integer program we hand to javascript-lp-solver (dense tableau). */
-export const MAX_EXACT_VARS = 2500
-export const MAX_EXACT_CELLS = 400_000
-/** Wall-clock budget for the exact stage of one component (all its solves). */
-export const EXACT_BUDGET_MS = 2000
+/** Bounds of the integer-program stage: largest pooled program handed to javascript-lp-solver
+ *  (variables, and rows × variables of its dense tableau), and the wall-clock budget of one
+ *  component's solves. Beyond them the lock search's plan is kept with `summary.exact: false`.
+ *  (An object so tests can shrink the bounds to exercise the fallback.) */
+export const EXACT_LIMITS = { maxVars: 2500, maxCells: 400_000, budgetMs: 2000 }
 
 export interface BlockClasses {
   /** blocks whose reserve can bind against remote urgent/routine needs while remote emergency
@@ -109,8 +109,8 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
   }
   const capRows = m.blocks.filter((b) => b.toLock > 0).length
   const rows = pools.length + m.needs.length + capRows + 3
-  if (vs.length > MAX_EXACT_VARS || vs.length * rows > MAX_EXACT_CELLS) {
-    return { ok: false, why: `integer program too large (${vs.length} variables × ${rows} rows; limits ${MAX_EXACT_VARS} variables, ${MAX_EXACT_CELLS} cells)` }
+  if (vs.length > EXACT_LIMITS.maxVars || vs.length * rows > EXACT_LIMITS.maxCells) {
+    return { ok: false, why: `integer program too large (${vs.length} variables × ${rows} rows; limits ${EXACT_LIMITS.maxVars} variables, ${EXACT_LIMITS.maxCells} cells)` }
   }
   const constraints: Record<string, { max?: number; min?: number; equal?: number }> = {}
   pools.forEach((pl, pi) => { constraints[`p${pi}`] = { max: pl.supply } })
@@ -128,7 +128,7 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     ints[`v${k}`] = 1
     tierHasVars[v.tier] = true
   })
-  const deadline = t0 + EXACT_BUDGET_MS
+  const deadline = t0 + EXACT_LIMITS.budgetMs
   const timedOut = () => Date.now() >= deadline
   const integral = (r: SolveResult) => vs.every((_, k) => Math.abs(Number(r[`v${k}`] ?? 0) - Math.round(Number(r[`v${k}`] ?? 0))) < 1e-9)
   /** optimum of one stage: the LP relaxation when its optimum is integral (then it is the
@@ -147,14 +147,14 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     // the incumbent's total is a lower bound only while the earlier tiers equal its own
     const lb = totals.slice(0, t).every((x, i) => x === incumbent[i]) ? incumbent[t]! : 0
     const r = stage(`z${t}`, 'max', { ...fixed, [`t${t}`]: { min: lb } })
-    if (!r) return { ok: false, why: timedOut() ? `integer program over the ${EXACT_BUDGET_MS} ms budget` : 'integer program infeasible (internal)' }
+    if (!r) return { ok: false, why: timedOut() ? `integer program over the ${EXACT_LIMITS.budgetMs} ms budget` : 'integer program infeasible (internal)' }
     const v = Math.round(Number(r.result)) + 0 // no -0
     if (Math.abs(Number(r.result) - v) > 1e-6 || v < lb) return { ok: false, why: `integer program returned ${r.result} (internal)` }
     totals[t] = v
     fixed[`t${t}`] = { equal: v }
   }
   const r = stage('cost', 'min', fixed)
-  if (!r) return { ok: false, why: timedOut() ? `integer program over the ${EXACT_BUDGET_MS} ms budget` : 'integer program infeasible (internal)' }
+  if (!r) return { ok: false, why: timedOut() ? `integer program over the ${EXACT_LIMITS.budgetMs} ms budget` : 'integer program infeasible (internal)' }
   // the plan, in integers, checked against every row before it is trusted
   const y = vs.map((_, k) => Math.round(Number(r[`v${k}`] ?? 0)))
   const used = new Map<string, number>()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { EXACT_LIMITS } from '../../solver/disaster'
 import { allocsOf, at, groupsServed, lot, need, plan, region, unmetOf } from './helpers'
 
 describe('compatibility', () => {
@@ -378,7 +379,7 @@ describe('disaster mode: reserves do not hold against remote emergency needs', (
   // Found by a targeted generator against HiGHS: the lock search (now only the fallback) kept 4
   // urgent units unmet where the optimum leaves 3. The C blocks are contested, so the exact stage
   // (integer program, solver/disaster.ts) chooses the locks.
-  it('disaster mode, former gap of the lock search: one more urgent unit met, exactly', () => {
+  const formerGap = () => {
     const S = ['A', 'B', 'C', 'D', 'E'] as const
     const lots = ([[1, 2, 88, '+'], [2, 2, 83, '-'], [0, 3, 86, '+'], [2, 2, 125, '-'], [2, 4, 83, '-'], [2, 2, 98, '-'], [1, 1, 112, '+'], [0, 2, 88, '-'], [1, 3, 105, '-']] as const)
       .map(([s, qty, h, rhd], i) => lot({ site: S[s], id: `L${i}`, rhd, qty, expiresAt: at(h) }))
@@ -386,9 +387,26 @@ describe('disaster mode: reserves do not hold against remote emergency needs', (
       need({ id: 'n0', site: 'D', qty: 8, urgency: 'urgent' }), need({ id: 'n1', site: 'E', qty: 9, urgency: 'routine' }),
       need({ id: 'n2', site: 'D', rhd: '-', qty: 3, urgency: 'emergency' }), need({ id: 'n3', site: 'B', qty: 8, urgency: 'urgent' }),
     ], [{ site: 'C', component: 'RBC', abo: 'O', rhd: '-', qty: 8 }, { site: 'C', component: 'RBC', abo: 'O', rhd: '+', qty: 9 }], { options: { mode: 'disaster' } })
+    return r
+  }
+
+  it('disaster mode, former gap of the lock search: one more urgent unit met, exactly', () => {
+    const r = formerGap()
     expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 3, routine: 9 }) // HiGHS (MIP)
     expect(r.summary.exact).toBe(true)
     expect(r.summary.notes).toBeUndefined()
+  })
+
+  it('disaster mode: when the integer program is over its limits, the lock search\'s plan is kept and flagged exact: false', () => {
+    const saved = { ...EXACT_LIMITS }
+    EXACT_LIMITS.maxVars = 5
+    try {
+      const r = formerGap()
+      expect(r.summary.unmetUnits).toEqual({ emergency: 0, urgent: 4, routine: 8 }) // feasible, one urgent unit short
+      expect(r.summary.exact).toBe(false)
+      expect(r.summary.notes).toHaveLength(1)
+      expect(r.summary.notes![0]).toMatch(/^RBC: .*too large.*serves 3\/12\/1 units .*bounds the optimum by/)
+    } finally { Object.assign(EXACT_LIMITS, saved) }
   })
 
   // Two more instances where the lock search was short of the optimum, found with the rich
