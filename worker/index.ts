@@ -8,6 +8,7 @@ import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { plans } from './routes/plans'
 import { requests } from './routes/requests'
+import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
 import { stock } from './routes/stock'
 import { transfers } from './routes/transfers'
@@ -42,6 +43,7 @@ app.route('/api/warnings', warnings)
 app.route('/api/plans', plans)
 app.route('/api/transfers', transfers)
 app.route('/api/audit', audit)
+app.route('/api/simulations', simulations)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

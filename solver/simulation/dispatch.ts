@@ -2,7 +2,7 @@
 // transfers from the others (their reserves held), and the planned units leave the donors' shelves.
 import { DEFAULT_MIN_REMAINING_HOURS, solve } from '../index'
 import type { Instance, Lot as InstanceLot, Need, Reserve } from '../types'
-import { DAY_MS, GROUPS, HOUR_MS, SHELF_DAYS, sumQty, takeFefo, type Lot, type Region } from './region'
+import { DAY_MS, GROUPS, HOUR_MS, sumQty, takeFefo, type Lot, type Region } from './region'
 import type { Policy } from './types'
 
 /** Units on their way: they join the destination's shelf at the start of day `arrive`. */
@@ -28,11 +28,12 @@ export function scaledDays(region: Region, days: number, s: number, c: number): 
 const ceilClean = (x: number) => Math.ceil(Math.round(x * 1e6) / 1e6)
 
 /**
- * Lots offered to the solver are pooled per site × component × group into expiry buckets of a fifth of the
- * shelf life (7 days for red cells, 1 for platelets); a pooled lot expires with its earliest unit, so the
- * solver's shelf-life checks stay safe. Units actually sent are taken FEFO within the bucket.
+ * Lots offered to the solver are pooled into one lot per site × component × group, made of the units that
+ * still have `minRemainingHours` of life and expiring with the earliest of them, so the solver's shelf-life
+ * checks stay safe; units actually sent are taken FEFO among them. Pooling keeps the solver's networks
+ * small: with a lot per collection day the fairness stage's branch and bound (javascript-lp-solver) took
+ * minutes on some days of the 23-site demo region.
  */
-const bucketMs = (comp: keyof typeof SHELF_DAYS) => Math.max(1, Math.round(SHELF_DAYS[comp] / 5)) * DAY_MS
 
 export function planRound(region: Region, policy: Policy, day: number, lots: Lot[][], inTransit: Float64Array): RoundResult {
   const now = region.startMs + day * DAY_MS
@@ -40,6 +41,7 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
   const G = GROUPS.length
   const needs: Need[] = []
   const asking = new Set<number>() // site × comp index s * C + c
+  const daysOf = new Map<string, number>()
   const onHand = lots.map(sumQty)
   for (let k = 0; k < region.nKeys; k++) {
     const rate = region.rate[k]!
@@ -52,6 +54,7 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
     const qty = ceilClean(trigger * rate - supply)
     if (qty <= 0) continue
     const urgency = days < 1 ? 'emergency' : days < region.thresholds(s, c).redDays ? 'urgent' : 'routine'
+    daysOf.set(`n${k}`, days)
     needs.push({ id: `n${k}`, site: region.sites[s]!.id, component: region.comps[c]!, abo: GROUPS[g]![0], rhd: GROUPS[g]![1], qty, urgency })
     asking.add(Math.floor(k / G))
   }
@@ -71,56 +74,68 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
     const reserve = policy.reserveDays > 0 ? ceilClean(scaledDays(region, policy.reserveDays, s, c) * region.rate[k]!) : 0
     if (onHand[k]! <= reserve && policy.mode !== 'disaster') continue
     const minExp = now + DEFAULT_MIN_REMAINING_HOURS[comp] * HOUR_MS
-    const width = bucketMs(comp)
-    const buckets = new Map<number, { qty: number; exp: number }>()
+    let qty = 0
+    let exp = Infinity
     for (const l of lots[k]!) {
       if (l.exp < minExp) continue
-      const b = Math.floor((l.exp - now) / width)
-      const p = buckets.get(b)
-      if (p) p.qty += l.qty
-      else buckets.set(b, { qty: l.qty, exp: l.exp })
+      qty += l.qty
+      exp = Math.min(exp, l.exp)
     }
+    if (qty === 0) continue
     const site = region.sites[s]!.id
     const [abo, rhd] = GROUPS[g]!
-    for (const [b, p] of buckets) {
-      instLots.push({ id: `p${pools.length}`, site, component: comp, abo, rhd, qty: p.qty, expiresAt: new Date(p.exp).toISOString() })
-      pools.push({ key: k, lo: Math.max(minExp, now + b * width), hi: now + (b + 1) * width })
-    }
-    if (reserve > 0 && buckets.size > 0) reserves.push({ site, component: comp, abo, rhd, qty: reserve })
+    instLots.push({ id: `p${pools.length}`, site, component: comp, abo, rhd, qty, expiresAt: new Date(exp).toISOString() })
+    pools.push({ key: k, lo: minExp, hi: Infinity })
+    if (reserve > 0) reserves.push({ site, component: comp, abo, rhd, qty: reserve })
   }
   if (instLots.length === 0) return empty
 
-  const instance: Instance = {
-    now: nowIso,
-    sites: region.sites.map((s) => ({ id: s.id, name: s.name ?? s.id, lat: s.lat, lng: s.lng })),
-    lots: instLots,
-    reserves,
-    needs,
-    ...(policy.mode ? { options: { mode: policy.mode } } : {}),
-  }
-  const t0 = performance.now()
-  const result = solve(instance)
-  const solveMs = performance.now() - t0
-
+  // One solve per asking station, most urgent first (lowest days of supply), each on what the earlier
+  // rounds left. A single region-wide solve is optimal for the whole day, but its fairness stage
+  // (javascript-lp-solver branch and bound, solver/fairness.ts) can run for minutes when many donors tie;
+  // with one receiving station the contested sub-problem stays small. See docs/simulation.md.
+  const order = [...new Set(needs.map((n) => n.site))]
+    .map((site) => ({ site, days: Math.min(...needs.filter((n) => n.site === site).map((n) => daysOf.get(n.id)!)) }))
+    .sort((a, b) => a.days - b.days || a.site.localeCompare(b.site))
+  const sites = region.sites.map((s) => ({ id: s.id, name: s.name ?? s.id, lat: s.lat, lng: s.lng }))
   const shipments: InTransit[] = []
   const C = region.comps.length
-  for (const a of result.allocations) {
-    const needKey = Number(a.need.slice(1))
-    const dest = region.siteOf(needKey) * C * G + region.compOf(needKey) * G
-    if (a.fromSite === region.sites[region.siteOf(needKey)]!.id) continue
-    const g = GROUPS.findIndex(([abo, rhd]) => abo === a.abo && rhd === a.rhd)
-    const arrive = day + Math.max(1, Math.ceil(a.travelHours / 24))
-    for (const l of a.lots) {
-      const pool = pools[Number(l.id.slice(1))]!
-      for (const piece of takeFefo(lots[pool.key]!, l.qty, pool.lo, pool.hi)) shipments.push({ arrive, key: dest + g, qty: piece.qty, exp: piece.exp })
+  let solveMs = 0
+  let transferCount = 0
+  let unitHours = 0
+  let solved = false
+  for (const { site } of order) {
+    const siteNeeds = needs.filter((n) => n.site === site)
+    const comps = new Set(siteNeeds.map((n) => n.component))
+    const offered = instLots.filter((l) => l.qty > 0 && comps.has(l.component))
+    if (offered.length === 0) continue
+    const instance: Instance = {
+      now: nowIso,
+      sites,
+      lots: offered,
+      reserves: reserves.filter((r) => comps.has(r.component)),
+      needs: siteNeeds,
+      ...(policy.mode ? { options: { mode: policy.mode } } : {}),
+    }
+    const t0 = performance.now()
+    const result = solve(instance)
+    solveMs += performance.now() - t0
+    solved = true
+    transferCount += result.transfers.length
+    unitHours += result.transfers.reduce((a, t) => a + t.qty * t.etaHours, 0)
+    for (const a of result.allocations) {
+      const needKey = Number(a.need.slice(1))
+      if (a.fromSite === site) continue
+      const dest = region.siteOf(needKey) * C * G + region.compOf(needKey) * G
+      const g = GROUPS.findIndex(([abo, rhd]) => abo === a.abo && rhd === a.rhd)
+      const arrive = day + Math.max(1, Math.ceil(a.travelHours / 24))
+      for (const l of a.lots) {
+        const idx = Number(l.id.slice(1))
+        instLots[idx]!.qty -= l.qty
+        const pool = pools[idx]!
+        for (const piece of takeFefo(lots[pool.key]!, l.qty, pool.lo, pool.hi)) shipments.push({ arrive, key: dest + g, qty: piece.qty, exp: piece.exp })
+      }
     }
   }
-  return {
-    shipments,
-    transferCount: result.transfers.length,
-    transferredUnits: shipments.reduce((a, t) => a + t.qty, 0),
-    unitHours: result.transfers.reduce((a, t) => a + t.qty * t.etaHours, 0),
-    solveMs,
-    solved: true,
-  }
+  return { shipments, transferCount, transferredUnits: shipments.reduce((a, t) => a + t.qty, 0), unitHours, solveMs, solved }
 }

@@ -24,7 +24,7 @@ export const ASSUMPTIONS: readonly string[] = [
   'Days of supply divide by the baseline daily issue (the 14-day average at the start), not by the simulated demand.',
   'Planned transfers leave the donor at once and arrive at the start of the next day (or after ceil(road hours / 24) days).',
   'Policy days (reserve, trigger) are red-cell days; other components scale them by their red threshold relative to red cells (platelets 1/3, plasma and cryo 7/3).',
-  'Lots offered to the solver are pooled into expiry buckets (a fifth of the shelf life) that expire with their earliest unit.',
+  'Lots offered to the solver are pooled into one lot per site × component × group (units with the minimum remaining life for transport), expiring with its earliest unit; the units sent are taken first-expiry-first-out.',
 ]
 
 function validate(input: SimulationInput): void {
