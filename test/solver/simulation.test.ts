@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import { simulate, SimulationError, type Policy, type PolicyResult, type SimulationInput, type SimulationResult } from '../../solver/simulation'
+
+const START = '2027-01-20T00:00:00Z'
+const DAY = 86_400_000
+const inDays = (d: number) => new Date(Date.parse(START) + d * DAY).toISOString()
+
+const NONE: Policy = { name: 'none', dispatch: 'none', reserveDays: 3, triggerDays: 5 }
+const PLANNER: Policy = { name: 'planner', dispatch: 'planner', reserveDays: 3, triggerDays: 5 }
+
+/** Four sites; Chengdu and Chongqing are student-heavy cities (summer scenario). */
+function region(over: Partial<SimulationInput> = {}): SimulationInput {
+  const sites = [
+    { id: 'CD', lat: 30.657, lng: 104.066, province: 'Sichuan', city: 'Chengdu' },
+    { id: 'CQ', lat: 29.563, lng: 106.551, province: 'Chongqing', city: 'Chongqing' },
+    { id: 'YB', lat: 28.752, lng: 104.643, province: 'Sichuan', city: 'Yibin' },
+    { id: 'LS', lat: 29.552, lng: 103.766, province: 'Sichuan', city: 'Leshan' },
+  ]
+  const perDay: Record<string, number> = { CD: 40, CQ: 40, YB: 10, LS: 8 }
+  const lots: SimulationInput['lots'] = []
+  const issue: SimulationInput['issue'] = []
+  for (const s of sites) {
+    for (const [abo, share] of [['O', 0.342], ['A', 0.287], ['B', 0.282], ['AB', 0.089]] as const) {
+      issue.push({ site: s.id, component: 'RBC', abo, rhd: '+', perDay: perDay[s.id]! * share })
+      issue.push({ site: s.id, component: 'PLT', abo, rhd: '+', perDay: perDay[s.id]! * share * 0.12 })
+      for (const age of [5, 15, 25]) lots.push({ site: s.id, component: 'RBC', abo, rhd: '+', qty: Math.round(perDay[s.id]! * share * 3), expiresAt: inDays(35 - age) })
+      lots.push({ site: s.id, component: 'PLT', abo, rhd: '+', qty: Math.round(perDay[s.id]! * share * 0.36), expiresAt: inDays(3) })
+    }
+  }
+  return { start: START, sites, lots, issue, scenario: 'spring-festival', days: 30, seed: 42, policies: [NONE, PLANNER], ...over }
+}
+
+/** A result without wall-clock timings. */
+const untimed = (r: SimulationResult) => ({ ...r, policies: r.policies.map(({ solveMs: _t, ...p }) => p) })
+
+function expectConserved(p: PolicyResult) {
+  for (const b of p.balance) expect(b.start + b.collected, `${p.policy.name} ${b.component}`).toBe(b.issued + b.expired + b.end + b.inTransit)
+  const demand = p.series.reduce((a, d) => a + d.demandUnits, 0)
+  const short = p.series.reduce((a, d) => a + d.shortageUnits, 0)
+  expect(demand).toBe(p.demandUnits)
+  expect(short).toBe(p.shortageUnits)
+  expect(p.balance.reduce((a, b) => a + b.issued, 0)).toBe(p.demandUnits - p.shortageUnits)
+  expect(p.balance.reduce((a, b) => a + b.expired, 0)).toBe(p.wastageUnits)
+}
+
+describe('simulate', () => {
+  it('is deterministic for a seed, and another seed draws differently', () => {
+    const a = simulate(region())
+    const b = simulate(region())
+    expect(untimed(a)).toEqual(untimed(b))
+    const c = simulate(region({ seed: 43 }))
+    expect(c.policies[0]!.demandUnits).not.toBe(a.policies[0]!.demandUnits)
+  })
+
+  it('uses common random numbers: every policy faces the same demand', () => {
+    const r = simulate(region({ policies: [NONE, PLANNER, { ...PLANNER, name: 'yellow', reserveDays: 7, triggerDays: 7 }] }))
+    const demands = r.policies.map((p) => p.series.map((d) => d.demandUnits))
+    expect(demands[1]).toEqual(demands[0])
+    expect(demands[2]).toEqual(demands[0])
+  })
+
+  it('conserves units per component: start + collected = issued + expired + end + in transit, transfers included', () => {
+    const r = simulate(region({ scenario: 'epidemic' }))
+    const planner = r.policies[1]!
+    expect(planner.transferredUnits).toBeGreaterThan(0)
+    for (const p of r.policies) expectConserved(p)
+  })
+
+  it('never transfers under a no-dispatch policy', () => {
+    const r = simulate(region({ scenario: 'epidemic' }))
+    const none = r.policies[0]!
+    expect(none.transferredUnits).toBe(0)
+    expect(none.transferCount).toBe(0)
+    expect(none.unitHours).toBe(0)
+    expect(none.plans).toBe(0)
+    expect(none.series.every((d) => d.transferredUnits === 0)).toBe(true)
+  })
+
+  it('on two sites, one short and one with surplus, the planner leaves strictly less shortage than no dispatch', () => {
+    const sites = [
+      { id: 'CD', lat: 30.657, lng: 104.066, province: 'Sichuan', city: 'Chengdu' },
+      { id: 'YB', lat: 28.752, lng: 104.643, province: 'Sichuan', city: 'Yibin' },
+    ]
+    const input: SimulationInput = {
+      start: START, sites, scenario: 'custom', days: 20, seed: 7, policies: [NONE, PLANNER],
+      lots: [
+        { site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 600, expiresAt: inDays(30) },
+        { site: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 10, expiresAt: inDays(30) },
+      ],
+      issue: [
+        { site: 'CD', component: 'RBC', abo: 'O', rhd: '+', perDay: 10 },
+        { site: 'YB', component: 'RBC', abo: 'O', rhd: '+', perDay: 10 },
+      ],
+      collection: [{ site: 'CD', component: 'RBC', perDay: 10 }], // YB collects nothing
+    }
+    const [none, planner] = simulate(input).policies
+    expect(none!.shortageUnits).toBeGreaterThan(50)
+    expect(planner!.shortageUnits).toBeLessThan(none!.shortageUnits)
+    expect(planner!.transferredUnits).toBeGreaterThan(0)
+    expect(planner!.shortageBySite.find((s) => s.site === 'CD')).toBeUndefined()
+    // a reserve floor above the donor's whole stock forbids every transfer
+    const held = simulate({ ...input, policies: [{ ...PLANNER, reserveDays: 60 }] }).policies[0]!
+    expect(held.transferredUnits).toBe(0)
+    expect(held.shortageUnits).toBe(none!.shortageUnits)
+  })
+
+  it('the spring festival lowers collection against the custom baseline, inside its window only', () => {
+    const base = simulate(region({ scenario: 'custom', policies: [NONE] })).policies[0]!
+    const sf = simulate(region({ scenario: 'spring-festival', policies: [NONE] })).policies[0]!
+    const collected = (p: PolicyResult) => p.balance.reduce((a, b) => a + b.collected, 0)
+    expect(collected(sf)).toBeLessThan(collected(base) * 0.85)
+    expect(base.series.every((d) => d.collectionFactor === 1 && d.demandFactor === 1)).toBe(true)
+    for (const d of sf.series) {
+      if (d.day >= 3 && d.day < 24) {
+        expect(d.collectionFactor).toBeGreaterThanOrEqual(0.6)
+        expect(d.collectionFactor).toBeLessThanOrEqual(0.75)
+        expect(d.demandFactor).toBe(0.9)
+      } else expect([d.day, d.collectionFactor, d.demandFactor]).toEqual([d.day, 1, 1])
+    }
+  })
+
+  it('the summer vacation halves collection in student-heavy cities only', () => {
+    const r = simulate(region({ scenario: 'summer', policies: [NONE], days: 10 }))
+    // sites CD, CQ (student cities: 0.4–0.5) and YB, LS (0.75–0.85): the regional mean lies between
+    for (const d of r.policies[0]!.series) {
+      expect(d.collectionFactor).toBeGreaterThanOrEqual((0.4 * 2 + 0.75 * 2) / 4)
+      expect(d.collectionFactor).toBeLessThanOrEqual((0.5 * 2 + 0.85 * 2) / 4)
+    }
+  })
+
+  it('rejects bad input naming the field', () => {
+    const field = (over: Partial<SimulationInput>) => {
+      try {
+        simulate(region(over))
+      } catch (e) {
+        expect(e).toBeInstanceOf(SimulationError)
+        return (e as SimulationError).field
+      }
+      return null
+    }
+    expect(field({ days: 0 })).toBe('days')
+    expect(field({ days: 61 })).toBe('days')
+    expect(field({ policies: [] })).toBe('policies')
+    expect(field({ policies: [NONE, PLANNER, { ...NONE, name: 'a' }, { ...NONE, name: 'b' }, { ...NONE, name: 'c' }] })).toBe('policies')
+    expect(field({ policies: [NONE, { ...PLANNER, triggerDays: 0 }] })).toBe('policies.1.triggerDays')
+    expect(field({ policies: [NONE, { ...PLANNER, name: 'none' }] })).toBe('policies.1.name')
+  })
+})
