@@ -1,4 +1,4 @@
-// Not a test: `npx tsx test/solver/hunt-disaster.ts [N] [SEED]` compares the solver with HiGHS
+// Not a test: `npx tsx test/solver/hunt-disaster.ts [N] [SEED] [MAX_LOTS] [MAX_NEEDS]` compares the solver with HiGHS
 // (MIP) on N instances of the rich disaster-mode generator and prints any mismatch as JSON.
 import fc from 'fast-check'
 import { parseInstance, solve } from '../../solver/index'
@@ -6,9 +6,10 @@ import { disasterArb } from './arbitraries'
 import { loadHighs, referenceUnmet } from './reference-highs'
 
 const N = Number(process.argv[2] ?? 1000), SEED = Number(process.argv[3] ?? 1)
+const maxLots = Number(process.argv[4] ?? 12), maxNeeds = Number(process.argv[5] ?? 12)
 await loadHighs()
 let bad = 0, inexact = 0, maxMs = 0
-const samples = fc.sample(disasterArb(), { numRuns: N, seed: SEED })
+const samples = fc.sample(disasterArb({ maxLots, maxNeeds }), { numRuns: N, seed: SEED })
 for (const raw of samples) {
   const inst = parseInstance(raw)
   const t0 = performance.now()
