@@ -51,7 +51,6 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const inVars = new Set(vars)
   const constraints: Record<string, { equal?: number; max?: number }> = {}
   const variables: Record<string, Record<string, number>> = {}
-  const ints: Record<string, 1> = {}
   const balance = new Map<number, number>() // net inflow over the free arcs, to be preserved
   const fixedRemote = new Map<number, number>()
   for (const [e, s] of remoteSite) if (!inVars.has(e)) fixedRemote.set(s, (fixedRemote.get(s) ?? 0) + g.flow(e))
@@ -65,7 +64,6 @@ export function balanceBurden(m: ComponentModel): Fairness {
     const s = remoteSite.get(e)
     if (s !== undefined) { coef[`s${s}`] = 1; sitesInvolved.add(s) }
     variables[`x${e}`] = coef
-    ints[`x${e}`] = 1
   }
   for (const [v, b] of balance) constraints[`b${v}`] = { equal: b }
   const z: Record<string, number> = { z: 1 }
@@ -76,13 +74,13 @@ export function balanceBurden(m: ComponentModel): Fairness {
   variables.z = z
   if (Object.keys(constraints).length * (vars.length + 1) > MAX_FAIRNESS_TABLEAU) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
   const before = share()
-  // The LP relaxation is usually integral already (network rows plus one coupling variable);
-  // only when it is not do we pay for branch and bound.
-  let res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables }) as SolveResult
-  if (res.feasible && !vars.every((e) => Number.isInteger(Number(res[`x${e}`] ?? 0)))) {
-    res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables, ints }) as SolveResult
-  }
+  // The LP relaxation is usually integral already (network rows plus one coupling variable). When it
+  // is not, we keep the min-cost plan rather than branch and bound: jsLPSolver's B&B can run for minutes
+  // on ties across a region (seen on 23-site instances), and a time limit would make the plan depend on
+  // the machine's speed. Fairness is the last tie-break, so nothing before it changes.
+  const res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables }) as SolveResult
   if (!res.feasible) return { component: m.component, maxShare: before, method: 'javascript-lp-solver' }
+  if (!vars.every((e) => Number.isInteger(Number(res[`x${e}`] ?? 0)))) return { component: m.component, maxShare: before, method: 'fractional-kept-min-cost' }
   // apply, after checking the integer solution keeps every balance (guards float round-off)
   const x = vars.map((e) => Math.round(Number(res[`x${e}`] ?? 0)))
   const check = new Map<number, number>()
