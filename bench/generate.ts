@@ -1,18 +1,8 @@
 // Seeded generator of realistic regional instances (Sichuan–Chongqing-like geography,
 // Chinese blood-group shares, five components), for the bench and for tests.
 import type { Abo, Component, Instance, Lot, Need, Reserve, Rhd, Urgency } from '../solver/types'
+import { prng as rng } from '../solver/simulation/random'
 
-/** mulberry32: tiny deterministic PRNG so a seed always gives the same instance */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CITIES: [string, string, number, number][] = [
   ['CD', 'Chengdu', 30.657, 104.066], ['CQ', 'Chongqing', 29.563, 106.551], ['MY', 'Mianyang', 31.467, 104.679],

@@ -4,6 +4,8 @@
 // centers, and one user per role with fixed demo tokens.
 // Every lot is inserted with qty 0; its stock comes only from ledger rows (receipt, then issues and
 // discards), which the movement_applies trigger sums into lot.qty.
+// mulberry32, shared with the simulator and the bench: a small seeded PRNG, the same on every platform
+import { prng } from '../solver/simulation/random'
 import { SEED_SITES, type SeedSite } from './sites'
 
 export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
@@ -72,17 +74,6 @@ const LAG_HOURS: Readonly<Record<Component, [number, number]>> = {
 // ---------------------------------------------------------------------------------------------
 // Randomness and seasons
 
-/** mulberry32: a small seeded PRNG, the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function poisson(rand: () => number, mean: number): number {
   if (mean <= 0) return 0
