@@ -4,6 +4,7 @@ import { useT } from './lib/i18n'
 import { MapPage } from './pages/map-page'
 import { PlanPage } from './pages/plan-page'
 import { RequestsPage } from './pages/requests-page'
+import { SimulatePage } from './pages/simulate-page'
 import { SitePage } from './pages/site-page'
 import { useAppState } from './state'
 
@@ -24,6 +25,7 @@ export function App() {
             <Route path="/sites/:id" component={SitePage} />
             <Route path="/requests" component={RequestsPage} />
             <Route path="/plan" component={PlanPage} />
+            <Route path="/simulate" component={SimulatePage} />
             <Route default component={NotFound} />
           </Router>
         ) : (

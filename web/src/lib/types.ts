@@ -74,3 +74,35 @@ export type Plan = {
   transfers: Transfer[]
   unmet: Unmet[]
 }
+
+export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'custom'] as const
+export type Scenario = (typeof SCENARIOS)[number]
+export type SimPolicy = { name: string; dispatch: 'none' | 'planner'; reserveDays: number; triggerDays: number; mode?: 'routine' | 'disaster'; planEveryDays?: number }
+export type SimulationBody = { scenario: Scenario; days: number | undefined; seed?: number; policies: SimPolicy[] }
+type ByComponent = Record<string, number>
+export type SimPolicyResult = {
+  policy: SimPolicy
+  demandUnits: number
+  shortageUnits: number
+  shortageByComponent: ByComponent
+  fillRate: number
+  redDays: number
+  redSiteDays: ByComponent
+  transferredUnits: number
+  transferCount: number
+  wastageUnits: number
+  wastageByComponent: ByComponent
+  series: { day: number; date: string; shortageUnits: number; demandUnits: number; transferredUnits: number; stationsRed: number }[]
+}
+/** POST /api/simulations (worker/schemas/simulation.ts), the parts the page shows. */
+export type SimulationResult = {
+  scenario: Scenario
+  start: string
+  days: number
+  seed: number
+  sites: number
+  components: Component[]
+  assumptions: string[]
+  policies: SimPolicyResult[]
+  elapsedMs: number
+}

@@ -1,23 +1,26 @@
 import { useLocation } from 'preact-iso'
 import { useT } from '../../lib/i18n'
-import { setState, useAppState } from '../../state'
+import { SIM_ROLES } from '../../pages/simulate-page'
+import { setState, useAppState, type Role } from '../../state'
 import { SignIn } from '../sign-in/sign-in'
 
-const LINKS = [
-  ['/', 'nav.map'],
-  ['/requests', 'nav.requests'],
-  ['/plan', 'nav.plan'],
-] as const
+/** Nav entries; `roles` limits an entry to those roles (the API still decides). */
+const LINKS: { href: string; key: string; roles?: Role[] }[] = [
+  { href: '/', key: 'nav.map' },
+  { href: '/requests', key: 'nav.requests' },
+  { href: '/plan', key: 'nav.plan' },
+  { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
+]
 
 export function Header() {
   const t = useT()
-  const { lang } = useAppState()
+  const { lang, me } = useAppState()
   const { path } = useLocation()
   return (
     <header class="app-header">
       <h1>{t('app.title')}</h1>
       <nav>
-        {LINKS.map(([href, key]) => (
+        {LINKS.filter((l) => !l.roles || (me && l.roles.includes(me.role))).map(({ href, key }) => (
           <a key={href} href={href} class={path === href ? 'active' : ''}>{t(key)}</a>
         ))}
       </nav>
