@@ -1,4 +1,4 @@
-import { num } from '../../lib/format'
+import { dateTime, num } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { SimPolicyResult, SimulationResult } from '../../lib/types'
 import { useAppState } from '../../state'
@@ -29,7 +29,7 @@ export function SimResults({ result }: { result: SimulationResult }) {
   return (
     <div class="sim-results">
       <p class="meta">
-        {t('sim.summary', { scenario: t(`scenario.${result.scenario}`), start: result.start, days: result.days, seed: result.seed, sites: result.sites, ms: num(result.elapsedMs, lang) })}
+        {t('sim.summary', { scenario: t(`scenario.${result.scenario}`), start: dateTime(result.start, lang), days: result.days, seed: result.seed, sites: result.sites, ms: num(result.elapsedMs, lang) })}
       </p>
       <table class="sim-table">
         <thead>
