@@ -1,22 +1,16 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually, SEVERITY, worstBySite, type Level } from './api'
-import { launchBrowser, openApp } from './browser'
+import { openApp } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
-import { startServer, type Server } from './server'
+import { useApp } from './harness'
+import type { Server } from './server'
 
 let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+useApp((s, b) => { server = s; browser = b })
 
 type Site = { id: string; nameZh: string; nameEn: string }
 const RED_FILL = '#c62828'

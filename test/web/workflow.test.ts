@@ -1,23 +1,17 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually } from './api'
-import { launchBrowser, openApp } from './browser'
+import { openApp } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
-import { startServer, type Server } from './server'
+import { useApp } from './harness'
+import type { Server } from './server'
 
 let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 const DIRECTOR = DEMO_TOKENS['director-yb']
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+useApp((s, b) => { server = s; browser = b })
 
 type Req = { id: string; siteId: string; urgency: string; status: string; qty: number }
 type Transfer = { id: string; status: string; qty: number; fromSite: string; toSite: string; component: string; abo: string; rhd: string; requests: { requestId: string; qty: number }[] }

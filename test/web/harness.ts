@@ -1,0 +1,19 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { launchBrowser } from './browser'
+import { startServer, type Server } from './server'
+
+/** Each UI test file gets its own wrangler dev (fresh demo D1) and Chromium, stopped when the file ends. */
+export function useApp(ready: (server: Server, browser: Browser) => void): void {
+  let server: Server | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    ready(server, browser)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+}
