@@ -2,15 +2,20 @@ import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, Level, Rhd, SiteId } from './common'
 import { Antigen } from './movement'
 
+/** Where a stock figure is: the site (with its names) and the component and group. */
+const AtSiteGroup = {
+  siteId: z.string(),
+  siteNameZh: z.string(),
+  siteNameEn: z.string(),
+  province: z.string(),
+  component: z.string(),
+  abo: z.string(),
+  rhd: z.string(),
+}
+
 export const StockRow = z
   .object({
-    siteId: z.string(),
-    siteNameZh: z.string(),
-    siteNameEn: z.string(),
-    province: z.string(),
-    component: z.string(),
-    abo: z.string(),
-    rhd: z.string(),
+    ...AtSiteGroup,
     onHand: z.number().int().openapi({ description: 'Usable units: lots not expired now' }),
     inTransit: z.number().int().openapi({ description: 'Units on committed or dispatched transfers to this site' }),
     expiring72h: z.number().int().openapi({ description: 'Usable units expiring within 72 hours' }),
@@ -54,13 +59,7 @@ export const SummaryQuery = z.object({ province: z.string().max(50).optional() }
 export const Lot = z
   .object({
     id: z.string(),
-    siteId: z.string(),
-    siteNameZh: z.string(),
-    siteNameEn: z.string(),
-    province: z.string(),
-    component: z.string(),
-    abo: z.string(),
-    rhd: z.string(),
+    ...AtSiteGroup,
     antigens: z.array(z.string()),
     collectedAt: z.string(),
     expiresAt: z.string(),
