@@ -4,6 +4,7 @@ import { renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { audit } from './routes/audit'
 import { csv } from './routes/csv'
+import { events } from './routes/events'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { plans } from './routes/plans'
@@ -43,6 +44,7 @@ app.route('/api/warnings', warnings)
 app.route('/api/plans', plans)
 app.route('/api/transfers', transfers)
 app.route('/api/audit', audit)
+app.route('/api/events', events)
 app.route('/api/simulations', simulations)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))

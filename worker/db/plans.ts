@@ -1,3 +1,4 @@
+import { UNCOVERED } from './transfers'
 import type { PlanSummaryT } from '../schemas/plan'
 
 export const selectPlanSites = (db: D1Database) =>
@@ -24,17 +25,16 @@ export type OpenNeedRow = {
 
 /**
  * Aid requests still to plan: open, planned or partly fulfilled ones, with `remaining` = qty − fulfilled −
- * units on their way or under review (transfers proposed, approved, committed or dispatched). A planned
- * request whose transfer was rejected or cancelled therefore comes back. `ids` limits the selection.
+ * units covered by committed or dispatched transfers. Proposals under review cover nothing (a request is covered
+ * only by what a commit reserved), so an unreviewed or closed proposal never hides a request from the next plan;
+ * the commit's coverage check stops two plans from covering one request twice. `ids` limits the selection.
  */
 export const selectOpenNeeds = (db: D1Database, ids: string[] | null) =>
   db
     .prepare(
       `SELECT r.id, r.site_id AS site, r.component, r.abo, r.rhd, r.qty, r.urgency, r.needed_by AS neededBy,
          r.allow_rh_positive AS allowRhPositive, r.status, r.antigens,
-         r.qty - r.fulfilled_qty - COALESCE((
-           SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
-           WHERE tr.request_id = r.id AND t.status IN ('proposed', 'approved', 'committed', 'dispatched')), 0) AS remaining
+         ${UNCOVERED('r')} AS remaining
        FROM aid_request r
        WHERE r.status IN ('open', 'planned', 'partly_fulfilled') AND (?1 IS NULL OR r.id IN (SELECT value FROM json_each(?1)))
        ORDER BY r.created_at, r.id`,
@@ -72,3 +72,16 @@ export const selectPlans = (db: D1Database, f: { status?: string; limit: number 
 
 export const selectPlan = (db: D1Database, id: string) =>
   db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number }>()
+
+export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null }
+
+/** The reserves (red-level floors) each plan recorded in its instance, to hold them again at commit. */
+export const selectPlanFloors = (db: D1Database, ids: string[]) =>
+  db
+    .prepare(`SELECT id, mode, json_extract(instance, '$.reserves') AS reserves FROM plan WHERE id IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify(ids))
+    .all<PlanFloorsRow>()
+    .then((r) => r.results)
+
+export const selectPlanExists = (db: D1Database, id: string) =>
+  db.prepare('SELECT id FROM plan WHERE id = ?1').bind(id).first<{ id: string }>()

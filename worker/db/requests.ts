@@ -1,11 +1,25 @@
 import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT } from '../schemas/request'
 
+const linked = (statuses: string) => `COALESCE((SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
+  WHERE tr.request_id = aid_request.id AND t.status IN (${statuses})), 0)`
+
 const COLUMNS = `id, site_id AS siteId, component, abo, rhd, antigens, qty, fulfilled_qty AS fulfilledQty, urgency,
   needed_by AS neededBy, allow_rh_positive AS allowRhPositive, reason, status, created_by AS createdBy,
-  created_at AS createdAt, updated_at AS updatedAt`
+  created_at AS createdAt, updated_at AS updatedAt,
+  ${linked("'committed', 'dispatched'")} AS onTheWayQty, ${linked("'proposed', 'approved'")} AS inReviewQty`
 
-type Row = Omit<AidRequestT, 'allowRhPositive'> & { allowRhPositive: number }
-const toRequest = (r: Row): AidRequestT => ({ ...r, allowRhPositive: r.allowRhPositive === 1 })
+type Row = Omit<AidRequestT, 'allowRhPositive' | 'coverage'> & { allowRhPositive: number }
+
+/** What a director needs to know: open, partly covered (units on the way), covered, received or cancelled. */
+export function coverageOf(r: { status: string; qty: number; fulfilledQty: number; onTheWayQty: number }): AidRequestT['coverage'] {
+  if (r.status === 'cancelled') return 'cancelled'
+  if (r.fulfilledQty >= r.qty) return 'received'
+  if (r.fulfilledQty + r.onTheWayQty >= r.qty) return 'covered'
+  if (r.fulfilledQty + r.onTheWayQty > 0) return 'partly_covered'
+  return 'open'
+}
+
+const toRequest = (r: Row): AidRequestT => ({ ...r, allowRhPositive: r.allowRhPositive === 1, coverage: coverageOf(r) })
 
 /** Most urgent first: emergency, urgent, routine; then the soonest deadline; then the oldest. */
 export const URGENCY_ORDER = `CASE urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END`

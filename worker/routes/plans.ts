@@ -4,9 +4,9 @@ import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, IdempotencyHeader, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
 import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
-import { CommitResult } from '../schemas/transfer'
+import { BulkApprove, CommitResult, Transfer } from '../schemas/transfer'
 import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
-import { commitPlanTransfers } from '../services/transfers'
+import { approveMany, commitPlanTransfers } from '../services/transfers'
 
 export const plans = new OpenAPIHono<AppEnv>()
 const security = [{ bearer: [] }]
@@ -37,9 +37,9 @@ plans.openapi(
     method: 'post', path: '/', tags: ['plans'], security,
     summary: 'Plan from live stock and open aid requests (coordinator or admin)',
     description:
-      'Builds an instance from D1 (unexpired lots with stock, open requests minus units already planned or on their way, and ' +
+      'Builds an instance from D1 (unexpired lots with stock, open requests minus units already received or covered by committed transfers, and ' +
       'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
-      'below its red level), solves it, and stores the plan with one proposed transfer per result transfer; served requests become planned.',
+      'below its red level), solves it, and stores the plan with one proposed transfer per result transfer. Requests stay open until a commit covers them.',
     request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
     responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
   }),
@@ -64,9 +64,22 @@ plans.openapi(
     summary: 'Commit every approved transfer of the plan at once (coordinator or admin)',
     description:
       'One D1 batch: the ledger transfer_out lines of all approved transfers, or nothing. 409 insufficient_stock names the transfer and lot ' +
-      'when stock changed since planning; a retry with the same Idempotency-Key answers the same result and is applied once.',
+      'when stock changed since planning; 409 below_floor names the transfer and station when a donor would go below the reserve the plan ' +
+      'recorded (e.g. another plan took the spare units first); 409 request_covered when another commit already covers a request. ' +
+      'The plan\'s proposals nobody approved are closed (status rejected, closeReason not_approved_at_commit) and listed in `closed`. ' +
+      'A retry with the same Idempotency-Key answers the same result and is applied once.',
     request: { params: IdParam, headers: IdempotencyHeader },
     responses: { 200: json(CommitResult, 'Committed'), 404: json(ErrorBody, 'No such plan'), 409: json(ErrorBody, 'Nothing approved, stock changed, or key reused'), ...errors },
   }),
   async (c) => c.json(await commitPlanTransfers(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key']), 200),
+)
+
+plans.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/approve', tags: ['plans'], security,
+    summary: 'Approve every proposed transfer of the plan serving one request, or going to one station (coordinator or admin)',
+    request: { params: IdParam, body: body(BulkApprove) },
+    responses: { 200: json(z.object({ transfers: z.array(Transfer) }), 'The plan\'s transfers after approval'), 404: json(ErrorBody, 'No such plan'), 409: json(ErrorBody, 'Nothing to approve'), ...errors },
+  }),
+  async (c) => c.json({ transfers: await approveMany(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')) }, 200),
 )

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
-import { CommitResult, Transfer, TransferCancel, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
+import { CommitResult, Transfer, TransferCancel, TransferDispatch, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
 import {
   approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
 } from '../services/transfers'
@@ -59,9 +59,10 @@ transfers.openapi(
 
 transfers.openapi(
   createRoute({ method: 'post', path: '/{id}/dispatch', tags: ['transfers'], security,
-    summary: 'committed → dispatched: records departure (coordinator, admin, or the source site\'s director)',
-    request: { params: IdParam }, responses: { 200: one, ...transition, ...errors } }),
-  async (c) => c.json(await dispatchTransfer(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+    summary: 'committed → dispatched by the donor station (its director, a coordinator or admin), with the transport record',
+    description: 'The box temperature must be within the component\'s transport range (400 temperature_out_of_range otherwise: repack); packing, sealing and the carrier are optional.',
+    request: { params: IdParam, body: body(TransferDispatch) }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await dispatchTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
 )
 
 transfers.openapi(
@@ -74,7 +75,15 @@ transfers.openapi(
 transfers.openapi(
   createRoute({ method: 'post', path: '/{id}/receive', tags: ['transfers'], security,
     summary: 'dispatched → received (the destination site\'s director, coordinator or admin)',
-    description: 'Units go into new lots at the destination (ledger transfer_in); qty − receivedQty is recorded as lost. Served requests become fulfilled or partly_fulfilled.',
+    description:
+      'Units that arrived go into new lots at the destination (ledger transfer_in); qty − receivedQty is recorded as lost. Rejected units ' +
+      '(rejectedQty with a reason, or all of them when temperatureC is outside the component\'s transport range) are discarded there at once ' +
+      '(ledger discard), never usable. Accepted units fulfil the served requests, most urgent first. A retry with the same key answers ' +
+      'the stored result with Idempotent-Replayed: true.',
     request: { params: IdParam, headers: IdempotencyHeader, body: body(TransferReceive) }, responses: { 200: one, ...transition, ...errors } }),
-  async (c) => c.json(await receiveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'], c.req.valid('json').receivedQty), 200),
+  async (c) => {
+    const { transfer, replayed } = await receiveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'], c.req.valid('json'))
+    if (replayed) c.header('Idempotent-Replayed', 'true')
+    return c.json(transfer, 200)
+  },
 )

@@ -3,7 +3,7 @@ import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
 
 export const RequestStatus = z
   .enum(['open', 'planned', 'partly_fulfilled', 'fulfilled', 'cancelled'])
-  .openapi({ description: 'open → planned (a plan covers it) → partly_fulfilled / fulfilled as transfers arrive; cancelled by its station or a coordinator', example: 'open' })
+  .openapi({ description: 'open → planned (committed transfers cover it) → partly_fulfilled / fulfilled as transfers arrive; cancelled by its station or a coordinator. See `coverage` for what a station can count on.', example: 'open' })
 
 /** A comma-separated rare-antigen profile, e.g. `Fy(a-),Jk(a-b-)`; stored normalised (trimmed, no empties). */
 export const Antigens = z
@@ -28,6 +28,12 @@ export const AidRequest = z
     allowRhPositive: z.boolean().openapi({ description: 'For an RhD-negative emergency need: RhD-positive units accepted (consent given)' }),
     reason: z.string(),
     status: RequestStatus,
+    coverage: z.enum(['open', 'partly_covered', 'covered', 'received', 'cancelled']).openapi({
+      description: 'What the request can count on: open (nothing committed), partly_covered (onTheWayQty + fulfilledQty < qty), ' +
+        'covered (committed or on the way for all of it), received (all arrived), cancelled. Proposals under review cover nothing.',
+    }),
+    onTheWayQty: z.number().int().openapi({ description: 'units in committed or dispatched transfers serving it' }),
+    inReviewQty: z.number().int().openapi({ description: 'units proposed or approved for it in plans not yet committed' }),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),

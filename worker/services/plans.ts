@@ -7,7 +7,6 @@ import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
-import { setRequestStatus } from './requests'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -96,7 +95,7 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
 /**
  * A plan from live data (coordinator or admin): build the instance (with each station's red-level reserves),
  * solve it, and store in ONE batch the plan, a proposed transfer per result transfer with its lot and request
- * lines, the served requests marked planned, and a plan.create audit row.
+ * lines, and a plan.create audit row. Requests are marked planned only when a commit covers them.
  */
 export async function createPlan(db: D1Database, actor: Actor, input: PlanCreateT, key?: string): Promise<PlanDetailT> {
   requireRole(actor, 'coordinator', 'admin')
@@ -124,12 +123,10 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const { instance, result, rounds } = solveLive(await buildLiveInstance(db, now, input))
   const planId = newId('plan')
   const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
-  const served = [...new Set(transfers.flatMap((t) => t.requests.map((r) => r.requestId)))]
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
   await db.batch([
     insertPlanStmt(db, { id: planId, createdBy: actor.id, mode: input.mode ?? 'routine', instance, result }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
-    ...served.flatMap((id) => setRequestStatus(db, actor, id, 'planned', undefined, { planId })),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
       mode: input.mode ?? 'routine', needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
       reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,

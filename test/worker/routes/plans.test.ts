@@ -56,7 +56,7 @@ describe('POST /api/plans/preview', () => {
 })
 
 describe('POST /api/plans', () => {
-  it('plans from live data: proposed transfers with lots and requests, requests planned, audited', async () => {
+  it('plans from live data: proposed transfers with lots and requests, audited; requests stay open until a commit covers them', async () => {
     await resetWorld()
     const near = await addLot({ site: 'CD', qty: 4, expiresInDays: 8 })
     const far = await addLot({ site: 'CD', qty: 10, expiresInDays: 30 })
@@ -81,21 +81,31 @@ describe('POST /api/plans', () => {
     expect(t.etaHours).toBeGreaterThan(0)
     expect(t.lots.reduce((s: number, l: any) => s + l.qty, 0)).toBe(9)
     expect(t.lots.find((l: any) => l.lotId === near)?.qty).toBe(4) // near-expiry units go first
-    expect(t.requests.sort((a: any, b: any) => a.requestId.localeCompare(b.requestId)))
-      .toEqual([{ requestId: r1, qty: 6 }, { requestId: r2, qty: 3 }].sort((a, b) => a.requestId.localeCompare(b.requestId)))
+    // whom it serves: most urgent first, with the request's station, urgency, deadline, antigens and reason
+    expect(t.requests).toEqual([
+      { requestId: r1, qty: 6, siteId: 'YB', urgency: 'emergency', neededBy: null, antigens: '', reason: 'test', requestQty: 6, requestStatus: 'open' },
+      { requestId: r2, qty: 3, siteId: 'YB', urgency: 'routine', neededBy: null, antigens: '', reason: 'test', requestQty: 3, requestStatus: 'open' },
+    ])
     expect(plan.unmet).toEqual([])
     expect(plan.result.unmet).toEqual(expect.arrayContaining([expect.objectContaining({ need: r1, qty: 0 })]))
-    expect((await request(r1))!.status).toBe('planned')
-    expect((await request(r2))!.status).toBe('planned')
+    expect((await request(r1))!.status).toBe('open')
+    expect((await request(r2))!.status).toBe('open')
     const audit = await auditOf('plan', plan.id)
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ action: 'plan.create', actorId: 'u-coord' })
     expect(JSON.parse(audit[0].detail).transfers).toEqual([t.id])
-    // a second plan does not plan the same units again
+    // a proposal under review covers nothing: a second plan sees the same needs
     const again = await call('POST', '/api/plans', { body: {} })
     expect(again.status).toBe(201)
-    expect(again.json.instance.needs).toEqual([])
-    expect(again.json.transfers).toEqual([])
+    expect(again.json.instance.needs.map((n: any) => n.id).sort()).toEqual([r1, r2].sort())
+    // once the first plan's transfer is committed, the requests are covered and planned; a third plan has nothing to do
+    expect((await call('POST', `/api/transfers/${t.id}/approve`)).status).toBe(200)
+    expect((await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': `k-${crypto.randomUUID()}` } })).status).toBe(200)
+    expect((await request(r1))!.status).toBe('planned')
+    expect((await call('GET', `/api/requests/${r2}`)).json).toMatchObject({ status: 'planned', coverage: 'covered', onTheWayQty: 3 })
+    const third = await call('POST', '/api/plans', { body: {} })
+    expect(third.json.instance.needs).toEqual([])
+    expect(third.json.transfers).toEqual([])
   })
 
   it("treats a request as the shortfall beyond the station's own stock: its own lots of that component are not used", async () => {
@@ -141,7 +151,7 @@ describe('POST /api/plans', () => {
     const res = await call('POST', '/api/plans', { body: { requestIds: [rareNeed, plain, plainCQ] } })
     expect(res.status, JSON.stringify(res.json)).toBe(201)
     const byReq = (id: string) => res.json.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === id))
-    expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [{ requestId: rareNeed, qty: 2 }] })])
+    expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [expect.objectContaining({ requestId: rareNeed, qty: 2, antigens: expect.stringContaining('(') })] })])
     expect(byReq(plain)[0].lots.map((l: any) => l.lotId)).toEqual([ordinary])
     expect(res.json.instance.lots.map((l: any) => l.id)).toEqual([ordinary])
     expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([plain, plainCQ].sort())
@@ -152,8 +162,8 @@ describe('POST /api/plans', () => {
     const t = byReq(rareNeed)[0]
     await call('POST', `/api/transfers/${t.id}/approve`)
     expect((await call('POST', `/api/transfers/${t.id}/commit`, { headers: { 'idempotency-key': key() } })).status).toBe(200)
-    await call('POST', `/api/transfers/${t.id}/dispatch`)
-    expect((await call('POST', `/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 2 } })).status).toBe(200)
+    await call('POST', `/api/transfers/${t.id}/dispatch`, { body: { temperatureC: 4 } })
+    expect((await call('POST', `/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 2, temperatureC: 4 } })).status).toBe(200)
     const got = await env.DB.prepare(`SELECT l.site_id AS siteId, l.antigens, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`).bind(t.id).all()
     expect(got.results).toEqual([{ siteId: 'YB', antigens: 'Jk(a-b-),Fy(a-)', qty: 2 }])
     expect((await request(rareNeed))!.status).toBe('fulfilled')
@@ -208,7 +218,7 @@ describe('GET /api/plans', () => {
     })
     const one = await call('GET', `/api/plans/${plan.id}`, { as: 'director' })
     expect(one.status).toBe(200)
-    expect(one.json.transfers).toEqual([expect.objectContaining({ id: transfer.id, lots: [expect.objectContaining({ lotId: lot, qty: 6 })], requests: [{ requestId: req, qty: 6 }] })])
+    expect(one.json.transfers).toEqual([expect.objectContaining({ id: transfer.id, lots: [expect.objectContaining({ lotId: lot, qty: 6 })], requests: [expect.objectContaining({ requestId: req, qty: 6, siteId: 'YB' })] })])
     expect(one.json.instance.needs[0]).toMatchObject({ id: req, qty: 6 })
     expect((await call('GET', '/api/plans/plan_nope')).status).toBe(404)
   })
@@ -224,7 +234,7 @@ describe('POST /api/plans/{id}/commit', () => {
     const k = key()
     const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })
     expect(res.status, JSON.stringify(res.json)).toBe(200)
-    expect(res.json).toEqual({ planId: plan.id, batchId: expect.any(String), committed: [transfer.id], at: expect.any(String) })
+    expect(res.json).toEqual({ planId: plan.id, batchId: expect.any(String), committed: [transfer.id], closed: [], at: expect.any(String) })
     expect(await lotQty(lot)).toBe(4)
     expect(await ledgerRows(lot, 'transfer_out')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_out', delta: -6, transferId: transfer.id, actorId: 'u-coord' }])
     const t = await call('GET', `/api/transfers/${transfer.id}`)

@@ -6,6 +6,8 @@ import { addLot, addRequest, auditOf, key, ledgerRows, ledgerSum, lotQty, planOn
 beforeAll(() => seedBase())
 
 const post = (path: string, opts: Parameters<typeof call>[2] = {}) => call('POST', path, opts)
+/** A red-cell box in its transport range. */
+const BOX = { temperatureC: 4 }
 const approve = (id: string) => post(`/api/transfers/${id}/approve`)
 const commit = (id: string, k = key(), as: 'coordinator' | 'admin' = 'coordinator') => post(`/api/transfers/${id}/commit`, { as, headers: { 'idempotency-key': k } })
 
@@ -33,7 +35,9 @@ describe('review: approve, reject, change quantity', () => {
 
   it('rejects with a reason; a rejected transfer cannot be approved, committed, dispatched or received', async () => {
     const { transfer, lot, req } = await planOne()
-    expect((await request(req))!.status).toBe('planned')
+    // a proposal under review covers nothing yet: the request stays open, with the units in review shown
+    expect((await request(req))!.status).toBe('open')
+    expect((await call('GET', `/api/requests/${req}`)).json).toMatchObject({ coverage: 'open', inReviewQty: 6, onTheWayQty: 0 })
     const noReason = await post(`/api/transfers/${transfer.id}/reject`, { body: {} })
     expect(noReason.status).toBe(400)
     expect(noReason.json.error.field).toBe('reason')
@@ -44,9 +48,9 @@ describe('review: approve, reject, change quantity', () => {
     expect(audit.map((a) => [a.action, a.actorId, JSON.parse(a.detail).reason])).toEqual([['transfer.reject', 'u-admin', 'road closed']])
     // nothing covers the request any more: it is open again
     expect((await request(req))!.status).toBe('open')
-    expect((await auditOf('aid_request', req)).map((a) => [a.action, JSON.parse(a.detail).to])).toEqual([['request.status', 'planned'], ['request.status', 'open']])
-    for (const r of [await approve(transfer.id), await commit(transfer.id), await post(`/api/transfers/${transfer.id}/dispatch`),
-      await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 1 } })]) {
+    expect(await auditOf('aid_request', req)).toEqual([])
+    for (const r of [await approve(transfer.id), await commit(transfer.id), await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX }),
+      await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 1, temperatureC: 4 } })]) {
       expect(r.status).toBe(409)
       expect(r.json.error.code).toBe('invalid_transition')
     }
@@ -67,7 +71,7 @@ describe('review: approve, reject, change quantity', () => {
     expect(low.status, JSON.stringify(low.json)).toBe(200)
     expect(low.json).toMatchObject({ qty: 4, proposedQty: 8, status: 'proposed' })
     expect(low.json.lots.map((l: any) => [l.lotId, l.qty])).toEqual([[near, 3], [far, 1]])
-    expect(low.json.requests).toEqual([{ requestId: req, qty: 4 }])
+    expect(low.json.requests.map((r: any) => [r.requestId, r.qty])).toEqual([[req, 4]])
     const audit = await auditOf('transfer', t.id)
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([['transfer.edit', 'u-coord']])
     expect(JSON.parse(audit[0].detail).qty).toEqual({ from: 8, to: 4 })
@@ -139,22 +143,22 @@ describe('POST /api/transfers/{id}/commit', () => {
 describe('dispatch, receipt and cancellation', () => {
   it('dispatches (source director) and receives in full (destination director): new lots, request fulfilled', async () => {
     const { transfer, lot, req } = await committed({ lotQty: 10, need: 6 })
-    expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'directorYB' })).status).toBe(403)
-    expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'planner' })).status).toBe(403)
-    const early = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } })
+    expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'directorYB', body: BOX })).status).toBe(403)
+    expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'planner', body: BOX })).status).toBe(403)
+    const early = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(early.status).toBe(409)
-    const d = await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'director' })
+    const d = await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'director', body: BOX })
     expect(d.status).toBe(200)
     expect(d.json).toMatchObject({ status: 'dispatched', dispatchedAt: expect.any(String) })
-    expect((await post(`/api/transfers/${transfer.id}/dispatch`)).status).toBe(409)
+    expect((await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })).status).toBe(409)
     // the source director may not receive, nor may a planner
-    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'director', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } })).status).toBe(403)
-    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'planner', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } })).status).toBe(403)
-    const tooMany = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 7 } })
+    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'director', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })).status).toBe(403)
+    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'planner', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })).status).toBe(403)
+    const tooMany = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 7, temperatureC: 4 } })
     expect(tooMany.status).toBe(400)
     expect(tooMany.json.error.field).toBe('receivedQty')
     const k = key()
-    const r = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6 } })
+    const r = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(r.status, JSON.stringify(r.json)).toBe(200)
     expect(r.json).toMatchObject({ status: 'received', receivedQty: 6, lostQty: 0, receivedAt: expect.any(String) })
     const newLots = await env.DB.prepare(`SELECT l.id, l.site_id AS siteId, l.component, l.abo, l.rhd, l.expires_at AS expiresAt, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id
@@ -170,10 +174,10 @@ describe('dispatch, receipt and cancellation', () => {
       ['transfer.approve', 'u-coord'], ['transfer.commit', 'u-coord'], ['transfer.dispatch', 'u-dir-cd'], ['transfer.receive', 'u-dir-yb'],
     ])
     // retry with the same key: same answer, applied once
-    const retry = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6 } })
+    const retry = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(retry.status).toBe(200)
     expect(retry.json).toEqual(r.json)
-    const again = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } })
+    const again = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(again.status).toBe(409)
     expect((await env.DB.prepare(`SELECT COUNT(*) AS n FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('n'))).toBe(1)
     expect((await call('GET', `/api/plans/${transfer.planId}`)).json.status).toBe('closed')
@@ -181,10 +185,10 @@ describe('dispatch, receipt and cancellation', () => {
 
   it('two concurrent receipts by different people: one applies, the other is 409', async () => {
     const { transfer, req } = await committed({ lotQty: 10, need: 6 })
-    await post(`/api/transfers/${transfer.id}/dispatch`)
+    await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })
     const [a, b] = await Promise.all([
-      post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } }),
-      post(`/api/transfers/${transfer.id}/receive`, { as: 'coordinator', headers: { 'idempotency-key': key() }, body: { receivedQty: 6 } }),
+      post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } }),
+      post(`/api/transfers/${transfer.id}/receive`, { as: 'coordinator', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } }),
     ])
     expect([a.status, b.status].sort()).toEqual([200, 409])
     expect((a.status === 409 ? a : b).json.error.code).toBe('invalid_transition')
@@ -194,22 +198,22 @@ describe('dispatch, receipt and cancellation', () => {
 
   it('concurrent retries of one receipt with the same key apply it once and answer the same', async () => {
     const { transfer } = await committed({ lotQty: 10, need: 6 })
-    await post(`/api/transfers/${transfer.id}/dispatch`)
+    await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })
     const k = key()
-    const all = await Promise.all([1, 2, 3].map(() => post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 5 } })))
+    const all = await Promise.all([1, 2, 3].map(() => post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 5, temperatureC: 4 } })))
     expect(all.map((r) => r.status)).toEqual([200, 200, 200])
     expect(all[1].json).toEqual(all[0].json)
     expect(all[0].json).toMatchObject({ status: 'received', receivedQty: 5, lostQty: 1 })
     expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(5)
-    const other = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6 } })
+    const other = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(other.status).toBe(409)
     expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
   })
 
   it('a short receipt records the loss and leaves the request partly fulfilled', async () => {
     const { transfer, req } = await committed({ lotQty: 10, need: 6 })
-    await post(`/api/transfers/${transfer.id}/dispatch`)
-    const r = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 4 } })
+    await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })
+    const r = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 4, temperatureC: 4 } })
     expect(r.status).toBe(200)
     expect(r.json).toMatchObject({ status: 'received', qty: 6, receivedQty: 4, lostQty: 2 })
     expect(await request(req)).toEqual({ status: 'partly_fulfilled', fulfilledQty: 4, qty: 6 })
@@ -231,7 +235,7 @@ describe('dispatch, receipt and cancellation', () => {
     expect(await ledgerRows(lot, 'transfer_in')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_in', delta: 6, transferId: transfer.id, actorId: 'u-coord' }])
     expect(await ledgerSum(lot)).toBe(10)
     expect((await request(req))!.status).toBe('open')
-    for (const r of [await post(`/api/transfers/${transfer.id}/cancel`, { as: 'admin', body: {} }), await post(`/api/transfers/${transfer.id}/dispatch`)]) {
+    for (const r of [await post(`/api/transfers/${transfer.id}/cancel`, { as: 'admin', body: {} }), await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })]) {
       expect(r.status).toBe(409)
       expect(r.json.error.code).toBe('invalid_transition')
     }
@@ -245,7 +249,7 @@ describe('dispatch, receipt and cancellation', () => {
     expect(c.status).toBe(200)
     expect(c.json).toMatchObject({ status: 'rejected', rejectReason: 'cancelled' })
     const { transfer: t2 } = await committed()
-    await post(`/api/transfers/${t2.id}/dispatch`)
+    await post(`/api/transfers/${t2.id}/dispatch`, { body: BOX })
     const late = await post(`/api/transfers/${t2.id}/cancel`, { body: {} })
     expect(late.status).toBe(409)
     expect(late.json.error.code).toBe('invalid_transition')

@@ -62,7 +62,8 @@ describe('planning the demo region', () => {
     expect(reqs).toHaveLength(10)
     for (const r of reqs) {
       expect((served.get(r.id) ?? 0) + (local.get(r.id) ?? 0) + (unmet.get(r.id) ?? 0), r.id).toBe(r.qty)
-      expect(r.status, r.id).toBe(served.has(r.id) ? 'planned' : 'open')
+      // a plan under review covers nothing: every request stays open until the commit
+      expect(r.status, r.id).toBe('open')
     }
 
     // exactly one need is left unmet: GZ's RhD-negative platelets within the hour. The region's only
@@ -97,6 +98,9 @@ describe('planning the demo region', () => {
     const commit = await call('POST', `/api/plans/${plan.id}/commit`, { ...as('admin'), headers: { ...as('admin').headers, 'idempotency-key': 'demo-commit-0001' } })
     expect(commit.status, JSON.stringify(commit.json)).toBe(200)
     expect(commit.json.committed).toHaveLength(plan.transfers.length)
+    expect(commit.json.closed).toEqual([])
+    const after = await env.DB.prepare(`SELECT id, status FROM aid_request WHERE id LIKE 'req_demo_%' ORDER BY id`).all<{ id: string; status: string }>()
+    for (const r of after.results) expect(r.status, r.id).toBe(served.has(r.id) ? 'planned' : 'open')
     const outSum = await env.DB.prepare(`SELECT -SUM(delta) AS s FROM movement WHERE kind = 'transfer_out' AND batch_id = ?1`).bind(commit.json.batchId).first<number>('s')
     expect(outSum).toBe(plan.transfers.reduce((s: number, t: any) => s + t.qty, 0))
     const drift = await env.DB.prepare(`SELECT COUNT(*) AS n FROM lot l WHERE l.qty <> (SELECT COALESCE(SUM(delta), 0) FROM movement m WHERE m.lot_id = l.id)`).first<number>('n')

@@ -1,0 +1,30 @@
+import { z } from '@hono/zod-openapi'
+import { SiteId, Urgency } from './common'
+
+export const Event = z
+  .object({
+    id: z.number().int().openapi({ description: 'the cursor: pass the last id seen as `since`' }),
+    at: z.string(),
+    actorId: z.string(),
+    action: z.string().openapi({ example: 'request.create' }),
+    entity: z.enum(['aid_request', 'transfer', 'plan']),
+    entityId: z.string(),
+    sites: z.array(SiteId).openapi({ description: 'the stations it concerns: the requesting station, or a transfer\'s donor and receiver' }),
+    urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
+  })
+  .openapi('Event')
+
+export const EventQuery = z.object({
+  since: z.coerce.number().int().min(0).optional().openapi({ description: 'events after this cursor; without it, none (just the current cursor to poll from)' }),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+})
+
+export const EventPage = z
+  .object({
+    events: z.array(Event),
+    cursor: z.number().int().openapi({ description: 'pass as `since` next time' }),
+  })
+  .openapi('EventPage')
+
+export type EventT = z.infer<typeof Event>
+export type EventPageT = z.infer<typeof EventPage>

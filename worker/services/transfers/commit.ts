@@ -1,0 +1,253 @@
+import { selectLotsByIds, type LotRow } from '../../db/lots'
+import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
+import { selectPlanExists, selectPlanFloors, setPlanStatusStmt } from '../../db/plans'
+import {
+  closePlanIfDoneStmt, closeUnapprovedStmts, insertCommitStmt, insertCoverageCheckStmt, insertFloorCheckStmt, releaseRequestsStmts, selectCommitted,
+  selectFloorStock, selectLines, selectPointless, selectTransferRow, selectTransferRows, selectUncovered, setStatusStmt,
+  type LotLineRow, type RequestLineRow, type TransferRow,
+} from '../../db/transfers'
+import { ApiError, conflict, notFound } from '../../errors'
+import { newId, nowIso, sha256Hex } from '../../lib/crypto'
+import type { CommitResultT, TransferT } from '../../schemas/transfer'
+import { auditStmt } from '../audit'
+import { requireRole, type Actor } from '../auth'
+import { refreshAfterWrite } from '../movements'
+import { setRequestStatus } from '../requests'
+import { getTransfer, loadRow, mapGuardError, requireTransition } from './state'
+import { rejectTransfer } from './review'
+
+/**
+ * Commit: stock leaves the donor lots (ledger transfer_out) so it is reserved for the transfer. One db.batch per
+ * commit, all or nothing; every guard that protects it fails inside the batch (keys, CHECKs, triggers).
+ */
+
+type Lots = Map<string, LotRow>
+
+/** The first transfer whose lot lines the current stock cannot cover (taking the transfers in order), or whose lot has expired. */
+function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now: string): string | null {
+  const used = new Map<string, number>()
+  for (const t of rows) {
+    for (const line of lines.filter((l) => l.transferId === t.id)) {
+      const lot = lots.get(line.lotId)
+      const need = (used.get(line.lotId) ?? 0) + line.qty
+      if (!lot) return `Transfer ${t.id}: lot ${line.lotId} no longer exists`
+      if (lot.expiresAt <= now) return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`
+      if (lot.qty < need) {
+        const other = need - line.qty
+        return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} holds ${lot.qty} units, ${line.qty} needed${other ? ` (after ${other} for other transfers in this commit)` : ''}`
+      }
+      used.set(line.lotId, need)
+    }
+  }
+  return null
+}
+
+type Floor = { transferId: string; planId: string; site: string; component: string; abo: string; rhd: string; floor: number; takes: number }
+
+/**
+ * The donor floors this commit must hold: per donor site × component × group drawn on (ordinary lots only; the
+ * rare pool has no reserve), the reserve its plan recorded. In a disaster-mode plan a transfer serving an
+ * emergency may go below the floor (as the planner allowed), so it adds none.
+ */
+async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[], requests: RequestLineRow[], lots: Lots): Promise<Floor[]> {
+  const plans = new Map((await selectPlanFloors(db, [...new Set(rows.map((r) => r.planId).filter((p): p is string => !!p))])).map((p) => [p.id, p]))
+  const floors = new Map<string, Floor>()
+  for (const t of rows) {
+    const plan = t.planId ? plans.get(t.planId) : undefined
+    if (!plan?.reserves) continue
+    if (plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')) continue
+    const reserve = (JSON.parse(plan.reserves) as { site: string; component: string; abo: string; rhd: string; qty: number }[])
+      .find((r) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd)
+    const takes = lines.filter((l) => l.transferId === t.id && lots.get(l.lotId)?.antigens === '').reduce((s, l) => s + l.qty, 0)
+    if (!reserve || reserve.qty <= 0 || takes === 0) continue
+    const k = `${t.fromSite}|${t.component}|${t.abo}|${t.rhd}`
+    const prev = floors.get(k)
+    floors.set(k, prev
+      ? { ...prev, floor: Math.max(prev.floor, reserve.qty), takes: prev.takes + takes, transferId: t.id }
+      : { transferId: t.id, planId: plan.id, site: t.fromSite, component: t.component, abo: t.abo, rhd: t.rhd, floor: reserve.qty, takes })
+  }
+  return [...floors.values()]
+}
+
+/** The first floor this commit would break, as a message naming the transfer and the station; null when all hold. */
+async function brokenFloor(db: D1Database, floors: Floor[], now: string): Promise<string | null> {
+  for (const f of floors) {
+    const have = (await selectFloorStock(db, f, now)) ?? 0
+    const after = have - f.takes
+    if (after < f.floor) {
+      return `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
+        `recorded in plan ${f.planId} (the station's red-level floor)`
+    }
+  }
+  return null
+}
+
+/** The first request this commit would cover beyond what it asked (another plan's transfers were committed first). */
+async function overCovered(db: D1Database, requests: RequestLineRow[]): Promise<string | null> {
+  const left = new Map((await selectUncovered(db, [...new Set(requests.map((r) => r.requestId))])).map((r) => [r.id, r.uncovered]))
+  for (const r of requests) {
+    const now = (left.get(r.requestId) ?? 0) - r.qty
+    left.set(r.requestId, now)
+    if (now < 0) return `Transfer ${r.transferId} would cover request ${r.requestId} (${r.siteId}) beyond the ${r.requestQty} units it asked: other committed transfers already cover it; reject this one`
+  }
+  return null
+}
+
+async function replayCommit(db: D1Database, actor: Actor, key: string, hash: string): Promise<CommitResultT | null> {
+  const b = await selectBatchByKey(db, actor.id, key)
+  if (!b) return null
+  if (b.requestHash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+  const committed = await selectCommitted(db, actor.id, key)
+  const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
+  return { planId, batchId: b.id, committed, closed: [], at: b.at }
+}
+
+/**
+ * Commits approved transfers in ONE db.batch (D1's transaction): the movement_batch row first (UNIQUE
+ * (actor, Idempotency-Key): a retry is refused whole and answered from what the first call stored), then per
+ * transfer its transfer_commit row (primary key: committed once; qty re-checked), the ledger transfer_out lines
+ * (lot.qty >= 0 CHECK), the status change (trigger: only approved → committed) and an audit row; then a
+ * commit_check row per donor floor and per request served (CHECK have >= floor: a donor below the reserve its
+ * plan recorded, or a request covered twice by two plans, fails the whole batch), the served requests marked
+ * planned, and — for a plan — its unapproved proposals closed.
+ */
+async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: string, planId: string | null, rows: TransferRow[]): Promise<CommitResultT> {
+  const ids = rows.map((r) => r.id).sort()
+  rows = [...rows].sort((a, b) => a.id.localeCompare(b.id))
+  const { lots: lines, requests } = await selectLines(db, ids)
+  const lots: Lots = new Map((await selectLotsByIds(db, [...new Set(lines.map((l) => l.lotId))])).map((l) => [l.id, l]))
+  const now = nowIso()
+  const short = findShortfall(rows, lines, lots, now)
+  if (short) throw conflict('insufficient_stock', `${short}; nothing was committed`)
+  const closed = await selectPointless(db, ids)
+  if (closed.length) throw conflict('requests_closed', `Every request transfer ${closed.join(', ')} serves is cancelled or fulfilled; reject it; nothing was committed`)
+  const floors = await floorsOf(db, rows, lines, requests, lots)
+  const below = await brokenFloor(db, floors, now)
+  if (below) throw conflict('below_floor', `${below}; nothing was committed`)
+  const over = await overCovered(db, requests)
+  if (over) throw conflict('request_covered', `${over}; nothing was committed`)
+
+  const batchId = newId('mb')
+  const stmts: D1PreparedStatement[] = [insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at: now })]
+  for (const t of rows) {
+    const mine = lines.filter((l) => l.transferId === t.id)
+    if (mine.reduce((s, l) => s + l.qty, 0) !== t.qty) throw conflict('transfer_changed', `Transfer ${t.id}: its lot lines do not add up to its qty; retry`)
+    stmts.push(insertCommitStmt(db, t.id, key, actor.id, t.qty, now))
+    for (const l of mine) {
+      stmts.push(insertMovementStmt(db, { batchId, lotId: l.lotId, siteId: t.fromSite, kind: 'transfer_out', delta: -l.qty, reason: `transfer ${t.id} to ${t.toSite}`, transferId: t.id, actorId: actor.id, at: now }))
+    }
+    stmts.push(setStatusStmt(db, t.id, 'committed', now, { committed_at: now }))
+    stmts.push(auditStmt(db, actor, 'transfer.commit', 'transfer', t.id, { qty: t.qty, batchId, lots: mine.map(({ lotId, qty }) => ({ lotId, qty })) }, now))
+  }
+  for (const f of floors) stmts.push(insertFloorCheckStmt(db, { batchId, transferId: f.transferId, site: f.site, component: f.component, abo: f.abo, rhd: f.rhd, floor: f.floor, now }))
+  for (const r of requests) stmts.push(insertCoverageCheckStmt(db, { batchId, transferId: r.transferId, requestId: r.requestId }))
+  for (const reqId of new Set(requests.map((r) => r.requestId))) stmts.push(...setRequestStatus(db, actor, reqId, 'planned', undefined, { batchId }))
+
+  const planIds = planId ? [planId] : [...new Set(rows.map((r) => r.planId).filter((p): p is string => !!p))]
+  const closing = planId ? (await selectTransferRows(db, { planId, status: 'proposed' })).map((t) => t.id) : []
+  for (const p of planIds) {
+    stmts.push(setPlanStatusStmt(db, p, 'committed'))
+    if (planId) {
+      stmts.push(...closeUnapprovedStmts(db, p, actor.id, now))
+      stmts.push(...releaseRequestsStmts(db, closing, actor.id, now))
+      stmts.push(auditStmt(db, actor, 'plan.commit', 'plan', p, { transfers: ids, closed: closing, closeReason: 'not_approved_at_commit', batchId }, now))
+    }
+  }
+  try {
+    await db.batch(stmts)
+  } catch (e) {
+    const msg = String(e)
+    if (msg.includes('movement_batch.actor_id')) {
+      const replay = await replayCommit(db, actor, key, hash)
+      if (replay) return replay
+    }
+    if (msg.includes('commit_check_holds')) {
+      // another commit took the spare units (or covered the request) between our reads and our batch
+      const why = (await brokenFloor(db, floors, now)) ?? (await overCovered(db, requests))
+      throw conflict(why?.includes('reserve') ? 'below_floor' : 'request_covered', `${why ?? `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request`}; nothing was committed`)
+    }
+    if (msg.includes('CHECK constraint failed')) {
+      const lotsNow = new Map((await selectLotsByIds(db, [...lots.keys()])).map((l) => [l.id, l]))
+      const why = findShortfall(rows, lines, lotsNow, now)
+      throw conflict('insufficient_stock', `${why ?? `Stock of transfer ${ids.join(', ')} was taken meanwhile`}; nothing was committed`)
+    }
+    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`)
+    if (msg.includes('transfer_commit.at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
+    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`)
+    throw e
+  }
+  for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
+  return { planId, batchId, committed: ids, closed: closing, at: now }
+}
+
+/**
+ * A 409 may come from a concurrent call with the same key that has just committed (it took the stock or the
+ * approved status first): answer with what that call stored instead.
+ */
+async function orReplay(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused') {
+      const replay = await replayCommit(db, actor, key, hash)
+      if (replay) return replay
+    }
+    throw e
+  }
+}
+
+export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: string, key: string): Promise<CommitResultT> {
+  requireRole(actor, 'coordinator', 'admin')
+  const hash = await sha256Hex(`commit-plan:${planId}`)
+  const replay = await replayCommit(db, actor, key, hash)
+  if (replay) return replay
+  if (!(await selectPlanExists(db, planId))) throw notFound('plan', planId)
+  return orReplay(db, actor, key, hash, async () => {
+    const rows = await selectTransferRows(db, { planId, status: 'approved' })
+    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
+    return commitTransfers(db, actor, key, hash, planId, rows)
+  })
+}
+
+export async function commitOneTransfer(db: D1Database, actor: Actor, id: string, key: string): Promise<CommitResultT> {
+  requireRole(actor, 'coordinator', 'admin')
+  const hash = await sha256Hex(`commit-transfer:${id}`)
+  const replay = await replayCommit(db, actor, key, hash)
+  if (replay) return replay
+  const t = await loadRow(db, id)
+  return orReplay(db, actor, key, hash, async () => {
+    requireTransition(t, 'committed')
+    const result = await commitTransfers(db, actor, key, hash, null, [t])
+    return { ...result, planId: t.planId }
+  })
+}
+
+/**
+ * proposed/approved → rejected; committed → cancelled with the units put back: transfer_in movements to the
+ * same source lots, in one batch whose movement_batch id is fixed per transfer, so the stock returns once.
+ */
+export async function cancelTransfer(db: D1Database, actor: Actor, id: string, reason: string | undefined): Promise<TransferT> {
+  requireRole(actor, 'coordinator', 'admin')
+  const t = await loadRow(db, id)
+  if (t.status === 'proposed' || t.status === 'approved') return rejectTransfer(db, actor, id, reason ?? 'cancelled', 'transfer.cancel')
+  requireTransition(t, 'cancelled')
+  const at = nowIso()
+  const batchId = `mb_cancel_${id}`
+  const { lots: lines } = await selectLines(db, [id])
+  const stmts: D1PreparedStatement[] = [
+    insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: `cancel:${id}`, requestHash: await sha256Hex(`cancel:${id}`), source: 'transfer', at }),
+    setStatusStmt(db, id, 'cancelled', at, { reject_reason: reason ?? 'cancelled', close_reason: 'cancelled' }),
+    ...lines.map((l) => insertMovementStmt(db, { batchId, lotId: l.lotId, siteId: t.fromSite, kind: 'transfer_in', delta: l.qty, reason: `transfer ${id} cancelled`, transferId: id, actorId: actor.id, at })),
+    auditStmt(db, actor, 'transfer.cancel', 'transfer', id, { reason: reason ?? 'cancelled', returned: lines.map(({ lotId, qty }) => ({ lotId, qty })) }, at),
+    ...releaseRequestsStmts(db, [id], actor.id, at),
+    ...(t.planId ? [closePlanIfDoneStmt(db, t.planId)] : []),
+  ]
+  try {
+    await db.batch(stmts)
+  } catch (e) {
+    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`)
+    mapGuardError(e, t, 'cancelled')
+  }
+  await refreshAfterWrite(db, t.fromSite)
+  return getTransfer(db, id)
+}

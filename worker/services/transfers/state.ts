@@ -1,0 +1,57 @@
+import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers'
+import { conflict, notFound } from '../../errors'
+import type { TransferStatusT, TransferT } from '../../schemas/transfer'
+
+/** The moves the transfer_status_guard trigger allows; checked first only to answer with a clear message. */
+const NEXT: Record<TransferStatusT, TransferStatusT[]> = {
+  proposed: ['approved', 'rejected'],
+  approved: ['proposed', 'rejected', 'committed'],
+  committed: ['dispatched', 'cancelled'],
+  dispatched: ['received'],
+  rejected: [],
+  received: [],
+  cancelled: [],
+}
+
+export const invalidTransition = (t: { id: string; status: string }, to: string) =>
+  conflict('invalid_transition', `Transfer ${t.id} is ${t.status}; it cannot become ${to}`)
+
+export function requireTransition(t: { id: string; status: TransferStatusT }, to: TransferStatusT): void {
+  if (!NEXT[t.status].includes(to)) throw invalidTransition(t, to)
+}
+
+/** Maps the guards' failures (triggers, keys, CHECKs) to 409s; anything else is rethrown. */
+export function mapGuardError(e: unknown, t: { id: string; status: string }, to: string): never {
+  const msg = String(e)
+  if (msg.includes('illegal transfer status change')) throw invalidTransition({ id: t.id, status: 'no longer ' + t.status }, to)
+  if (msg.includes('transfer quantity is fixed')) throw conflict('invalid_transition', `Transfer ${t.id} is committed; its quantity is fixed`)
+  throw e
+}
+
+export async function loadRow(db: D1Database, id: string): Promise<TransferRow> {
+  const row = await selectTransferRow(db, id)
+  if (!row) throw notFound('transfer', id)
+  return row
+}
+
+export async function getTransfer(db: D1Database, id: string): Promise<TransferT> {
+  const [t] = await withLines(db, [await loadRow(db, id)])
+  return t
+}
+
+export const listTransfers = async (db: D1Database, f: TransferFilter): Promise<TransferT[]> => withLines(db, await selectTransferRows(db, f))
+
+export const URGENCY_RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+
+/** Fill `qty` from lines in the given order (each at most its own qty). */
+export function fill<T extends { qty: number }>(lines: T[], qty: number): T[] {
+  const out: T[] = []
+  let left = qty
+  for (const l of lines) {
+    if (left <= 0) break
+    const take = Math.min(l.qty, left)
+    out.push({ ...l, qty: take })
+    left -= take
+  }
+  return out
+}

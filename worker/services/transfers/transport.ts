@@ -1,0 +1,137 @@
+import { insertLotStmt, selectLotsByIds } from '../../db/lots'
+import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
+import {
+  closePlanIfDoneStmt, insertDispatchRecordStmt, releaseRequestsStmts, insertReceiptRecordStmt, selectLines, selectTransportRange, setStatusStmt,
+} from '../../db/transfers'
+import { ApiError, badRequest, conflict, forbidden } from '../../errors'
+import { newId, nowIso, sha256Hex } from '../../lib/crypto'
+import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
+import { auditStmt } from '../audit'
+import type { Actor } from '../auth'
+import { refreshAfterWrite } from '../movements'
+import { recordFulfilment } from '../requests'
+import { fill, getTransfer, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
+
+/**
+ * Dispatch and receipt: the donor station packs and sends the box, the receiving station takes it in. Both are
+ * recorded with the box temperature (the transport record); units that arrive outside their component's transport
+ * range are discarded at the receiving station, never put into usable stock.
+ */
+
+type Range = { min: number | null; max: number | null }
+
+const inRange = (r: Range, c: number) => (r.min === null || c >= r.min) && (r.max === null || c <= r.max)
+const describe = (r: Range) => (r.min === null ? `≤ ${r.max} °C` : r.max === null ? `≥ ${r.min} °C` : `${r.min}–${r.max} °C`)
+
+async function rangeOf(db: D1Database, component: string): Promise<Range> {
+  return (await selectTransportRange(db, component)) ?? { min: null, max: null }
+}
+
+/** committed → dispatched by the donor station's director (or a coordinator/admin), with the box's record. */
+export async function dispatchTransfer(db: D1Database, actor: Actor, id: string, record: TransferDispatchT): Promise<TransferT> {
+  const t = await loadRow(db, id)
+  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer` : `A ${actor.role} may not dispatch transfers`)
+  requireTransition(t, 'dispatched')
+  const range = await rangeOf(db, t.component)
+  // a box that leaves out of range would only be discarded on arrival: repack it first
+  if (!inRange(range, record.temperatureC)) {
+    throw badRequest('temperatureC', `A ${t.component} box must travel at ${describe(range)}; it reads ${record.temperatureC} °C: repack before dispatch`, 'temperature_out_of_range')
+  }
+  const at = nowIso()
+  try {
+    await db.batch([
+      setStatusStmt(db, id, 'dispatched', at, { dispatched_at: at }),
+      insertDispatchRecordStmt(db, { transferId: id, ...record, inRange: true, actorId: actor.id, at }),
+      auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
+    ])
+  } catch (e) {
+    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`)
+    mapGuardError(e, t, 'dispatched')
+  }
+  return getTransfer(db, id)
+}
+
+export type ReceiveOutcome = { transfer: TransferT; replayed: boolean }
+
+/**
+ * dispatched → received, in one batch: new lots at the destination (same component, group, antigens and expiry
+ * as the source lots) filled by transfer_in movements; the rejected units (all of them when the box arrived out
+ * of range) discarded from those lots at once with the reason; the receipt record; received/lost quantities on
+ * the transfer; the accepted units credited to the served requests, most urgent first. The movement_batch id is
+ * fixed per transfer (received once); (actor, Idempotency-Key) makes a retry answer the same transfer.
+ */
+export async function receiveTransfer(db: D1Database, actor: Actor, id: string, key: string, body: TransferReceiveT): Promise<ReceiveOutcome> {
+  const t = await loadRow(db, id)
+  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.toSite)
+  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
+  const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
+  const replay = async (): Promise<ReceiveOutcome | null> => {
+    const prior = await selectBatchByKey(db, actor.id, key)
+    if (!prior) return null
+    if (prior.requestHash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+    return { transfer: await getTransfer(db, id), replayed: true }
+  }
+  const earlier = await replay()
+  if (earlier) return earlier
+  requireTransition(t, 'received')
+  if (body.receivedQty > t.qty) throw badRequest('receivedQty', `receivedQty may be at most the transfer's qty ${t.qty}`)
+
+  const range = await rangeOf(db, t.component)
+  const ok = inRange(range, body.temperatureC)
+  const rejectedQty = ok ? (body.rejectedQty ?? 0) : body.receivedQty
+  const rejectReason = ok
+    ? (rejectedQty > 0 ? body.rejectReason! : null)
+    : `temperature_out_of_range: the box read ${body.temperatureC} °C; ${t.component} travels at ${describe(range)}`
+  const acceptedQty = body.receivedQty - rejectedQty
+
+  const { lots: lines, requests } = await selectLines(db, [id])
+  const source = new Map((await selectLotsByIds(db, lines.map((l) => l.lotId))).map((l) => [l.id, l]))
+  const at = nowIso()
+  const batchId = `mb_receive_${id}`
+  const stmts: D1PreparedStatement[] = [
+    insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at }),
+    setStatusStmt(db, id, 'received', at, { received_qty: body.receivedQty, lost_qty: t.qty - body.receivedQty, received_at: at }),
+    insertReceiptRecordStmt(db, {
+      transferId: id, temperatureC: body.temperatureC, arrivedAt: body.arrivedAt, sealIntact: body.sealIntact, acceptedQty, rejectedQty, rejectReason,
+      inRange: ok, note: body.note, actorId: actor.id, at,
+    }),
+  ]
+  const newLots: { lotId: string; from: string; qty: number; discarded: number }[] = []
+  let toDiscard = rejectedQty
+  for (const line of fill(lines, body.receivedQty)) {
+    const src = source.get(line.lotId)
+    if (!src) throw new ApiError(409, 'invalid_transition', `Source lot ${line.lotId} of transfer ${id} is missing`)
+    const lotId = newId('lot')
+    const discard = Math.min(toDiscard, line.qty)
+    toDiscard -= discard
+    newLots.push({ lotId, from: src.id, qty: line.qty, discarded: discard })
+    stmts.push(insertLotStmt(db, { ...src, id: lotId, siteId: t.toSite, createdAt: at }))
+    stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'transfer_in', delta: line.qty, reason: `transfer ${id} from ${t.fromSite} (lot ${src.id})`, transferId: id, actorId: actor.id, at }))
+    if (discard > 0) {
+      stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'discard', delta: -discard, reason: `rejected on receipt of transfer ${id}: ${rejectReason}`, transferId: id, actorId: actor.id, at }))
+    }
+  }
+  // accepted units go to the most urgent requests first; a request left short stays open for the next plan
+  const ordered = [...requests].sort((a, b) => (URGENCY_RANK[a.urgency] ?? 2) - (URGENCY_RANK[b.urgency] ?? 2))
+  for (const s of fill(ordered, acceptedQty)) if (s.qty > 0) stmts.push(...recordFulfilment(db, actor, s.requestId, s.qty, { transferId: id }))
+  // a request this transfer was to cover but that got nothing (rejected or lost units) is open again
+  stmts.push(...releaseRequestsStmts(db, [id], actor.id, at))
+  stmts.push(auditStmt(db, actor, 'transfer.receive', 'transfer', id, {
+    receivedQty: body.receivedQty, acceptedQty, rejectedQty, rejectReason, lostQty: t.qty - body.receivedQty, temperatureC: body.temperatureC,
+    inRange: ok, sealIntact: body.sealIntact ?? null, lots: newLots,
+  }, at))
+  if (t.planId) stmts.push(closePlanIfDoneStmt(db, t.planId))
+  try {
+    await db.batch(stmts)
+  } catch (e) {
+    if (String(e).includes('UNIQUE constraint failed: movement_batch')) {
+      const again = await replay()
+      if (again) return again
+      throw conflict('invalid_transition', `Transfer ${id} was already received`)
+    }
+    mapGuardError(e, t, 'received')
+  }
+  await refreshAfterWrite(db, t.toSite)
+  return { transfer: await getTransfer(db, id), replayed: false }
+}
