@@ -9,8 +9,9 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh page (own storage) at the app, optionally signed in with a token and a language. */
-export async function openApp(browser: Browser, url: string, opts: { token?: string; lang?: 'zh' | 'en'; path?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+export async function openApp(browser: Browser, url: string, opts: { token?: string; lang?: 'zh' | 'en'; path?: string; phone?: boolean } = {}): Promise<Page> {
+  // phone: an iPhone-sized viewport (390 × 844), where tables become cards
+  const context = await browser.newContext({ viewport: opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 }, ...(opts.phone ? { isMobile: true, hasTouch: true } : {}) })
   // Tiles stay off (no network); a tile request would only fail quietly anyway.
   await context.route(/tile\.openstreetmap\.org/, (r) => r.abort())
   await context.addInitScript(([token, lang]) => {

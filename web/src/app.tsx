@@ -1,23 +1,31 @@
 import { LocationProvider, Route, Router } from 'preact-iso'
+import { useEffect } from 'preact/hooks'
+import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
+import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
 import { MapPage } from './pages/map-page'
+import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
 import { RequestsPage } from './pages/requests-page'
 import { SimulatePage } from './pages/simulate-page'
+import { SheetPage } from './pages/sheet-page'
 import { SitePage } from './pages/site-page'
+import { StationPage } from './pages/station-page'
 import { useAppState } from './state'
-
-function NotFound() {
-  return <p>404</p>
-}
 
 export function App() {
   const t = useT()
   const { token, me } = useAppState()
+  // changes reach every open page through the events feed while someone is signed in
+  useEffect(() => {
+    if (token && me) startEvents()
+    else stopEvents()
+  }, [token, me])
   return (
     <LocationProvider>
       <Header />
+      {token && me && <Alerts />}
       <main>
         {token && me ? (
           <Router>
@@ -26,7 +34,9 @@ export function App() {
             <Route path="/requests" component={RequestsPage} />
             <Route path="/plan" component={PlanPage} />
             <Route path="/simulate" component={SimulatePage} />
-            <Route default component={NotFound} />
+            <Route path="/station" component={StationPage} />
+            <Route path="/sheet" component={SheetPage} />
+            <Route default component={NotFoundPage} />
           </Router>
         ) : (
           <p class="signin-hint">{token ? t('signin.checking') : t('signin.hint')}</p>

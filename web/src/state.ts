@@ -5,7 +5,8 @@ export type Lang = 'zh' | 'en'
 export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
 export type Me = { id: string; name: string; role: Role; siteId: string | null }
 
-type State = { token: string | null; lang: Lang; me: Me | null }
+/** dataVersion grows whenever the events feed reports a change: pages refetch on it. */
+type State = { token: string | null; lang: Lang; me: Me | null; dataVersion: number }
 
 const TOKEN_KEY = 'bd.token'
 const LANG_KEY = 'bd.lang'
@@ -16,7 +17,7 @@ function initialLang(): Lang {
   return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'
 }
 
-let state: State = { token: localStorage.getItem(TOKEN_KEY), lang: initialLang(), me: null }
+let state: State = { token: localStorage.getItem(TOKEN_KEY), lang: initialLang(), me: null, dataVersion: 0 }
 const listeners = new Set<() => void>()
 
 export const getState = (): State => state

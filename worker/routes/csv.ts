@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
-import { CountQuery, CountResult, CsvInvalid, MovementExportQuery, StockExportQuery } from '../schemas/csv'
+import { CountQuery, CountResult, CsvInvalid, MovementExportQuery, StockExportQuery, TransferExportQuery } from '../schemas/csv'
 import { IdempotencyHeader, json } from '../schemas/common'
-import { CsvError, exportMovementsCsv, exportStockCsv, importStockCount } from '../services/csv'
+import { CsvError, exportMovementsCsv, exportStockCsv, exportTransfersCsv, importStockCount } from '../services/csv'
 
 export const csv = new OpenAPIHono<AppEnv>()
 const security = [{ bearer: [] }]
@@ -51,4 +51,12 @@ csv.openapi(
     description: 'The stock ledger as CSV, oldest first.',
     responses: { 200: csvText('Ledger rows'), ...errors } }),
   async (c) => c.body(await exportMovementsCsv(c.env.DB, c.req.valid('query')), 200, { 'content-type': CSV_TYPE }),
+)
+
+csv.openapi(
+  createRoute({ method: 'get', path: '/transfers', tags: ['csv'], security, request: { query: TransferExportQuery },
+    description: 'The dispatch sheet as CSV, for a plan (`plan`) or a station (`site`): each approved-or-later transfer with its lots, the requests it serves, ' +
+      'the transport record, and empty columns to sign at dispatch and receipt.',
+    responses: { 200: csvText('Transfers'), ...errors } }),
+  async (c) => c.body(await exportTransfersCsv(c.env.DB, c.req.valid('query')), 200, { 'content-type': CSV_TYPE }),
 )

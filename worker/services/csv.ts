@@ -5,11 +5,12 @@ import { selectSite } from '../db/sites'
 import { selectComponents } from '../db/stock'
 import { ApiError, badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
-import { MOVEMENT_COLUMNS, STOCK_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
+import { MOVEMENT_COLUMNS, STOCK_COLUMNS, TRANSFER_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
 import type { MovementInT } from '../schemas/movement'
 import { requireSiteWriter, type Actor } from './auth'
 import { replay, requestHash } from './idempotency'
 import { recordMovements } from './movements'
+import { listTransfers } from './transfers'
 
 /** 400 invalid_csv with every row error; nothing was applied. */
 export class CsvError extends ApiError {
@@ -153,4 +154,20 @@ export async function exportStockCsv(db: D1Database, siteId?: string): Promise<s
 export async function exportMovementsCsv(db: D1Database, q: { site?: string; since?: string; until?: string }): Promise<string> {
   const rows = (await selectMovements(db, { ...q, limit: 100_000 })).reverse()
   return unparse(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
+}
+
+/**
+ * A dispatch sheet as CSV: the transfers of a plan, or those to or from a station, that are live or done (not
+ * rejected), with their lots (id:qty:expiry), the requests they serve (id:urgency:site) and empty signature columns.
+ */
+export async function exportTransfersCsv(db: D1Database, q: { plan?: string; site?: string }): Promise<string> {
+  const rows = (await listTransfers(db, { planId: q.plan, site: q.site })).filter((t) => !['proposed', 'rejected'].includes(t.status))
+  rows.sort((a, b) => a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id))
+  return unparse(TRANSFER_COLUMNS, rows.map((t) => [
+    t.id, t.planId ?? '', t.status, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours,
+    t.lots.map((l) => `${l.lotId}:${l.qty}:${l.expiresAt ?? ''}`).join(' '),
+    t.requests.map((r) => `${r.requestId}:${r.urgency}:${r.siteId}`).join(' '),
+    t.dispatchedAt ?? '', t.transport.dispatch?.temperatureC ?? '', t.transport.dispatch?.carrier ?? '',
+    t.receivedAt ?? '', t.transport.receipt?.temperatureC ?? '', t.transport.receipt?.acceptedQty ?? '', t.transport.receipt?.rejectedQty ?? '', '', '',
+  ]))
 }

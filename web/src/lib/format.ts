@@ -22,10 +22,28 @@ export function num(n: number | null | undefined, lang: Lang, digits = 0): strin
 export const days = (n: number | null | undefined, lang: Lang): string =>
   n === null || n === undefined ? '∞' : num(n, lang, 1)
 
-export function dateTime(iso: string | null | undefined, lang: Lang): string {
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/**
+ * Local date and time as 2026-12-01 14:30 in both languages: the form Chinese dispatch sheets use, and one a
+ * reader of either language cannot misread (no 12/01 vs 01/12, no AM/PM). `_lang` kept for callers.
+ */
+export function dateTime(iso: string | null | undefined, _lang?: Lang): string {
   if (!iso) return '—'
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })
+  if (Number.isNaN(d.getTime())) return iso
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** The value for a date-time text field, `hours` from now: 2026-12-01 14:30 (local). */
+export const localInput = (hours = 0): string => dateTime(new Date(Date.now() + hours * 3_600_000).toISOString())
+
+/** Parses 2026-12-01 14:30 (or with T, or seconds) as local time into ISO; null when it is not such a date-time. */
+export function parseLocal(s: string): string | null {
+  const m = s.trim().match(/^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::\d{2})?$/)
+  if (!m) return null
+  const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5])
+  return Number.isNaN(d.getTime()) || d.getMonth() !== +m[2] - 1 ? null : d.toISOString()
 }
 
 /** A list from a response that is either the array itself or an object holding it (under `key` or its only array). */

@@ -1,4 +1,4 @@
-/** Shapes the UI reads from the API (see worker/schemas). Optional fields tolerate routes still landing. */
+/** Shapes the UI reads from the API: inferred from worker/schemas below; the domain's lists. */
 export type Level = 'normal' | 'yellow' | 'orange' | 'red'
 export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
 export type Abo = 'O' | 'A' | 'B' | 'AB'
@@ -10,69 +10,34 @@ export const ABOS: Abo[] = ['O', 'A', 'B', 'AB']
 export const URGENCIES: Urgency[] = ['emergency', 'urgent', 'routine']
 export const LEVELS: Level[] = ['normal', 'yellow', 'orange', 'red']
 
-export type Site = { id: string; nameZh: string; nameEn: string; kind: 'center' | 'station' | 'storage'; province: string; city: string; lat: number; lng: number }
-
-export type StockRow = {
-  siteId: string
-  component: Component
-  abo: Abo
-  rhd: Rhd
-  onHand: number
-  inTransit: number
-  expiring72h: number
-  avgDailyIssue: number
-  daysOfSupply: number | null
-  level: Level
+// The API's own types, inferred from the zod schemas that validate and document it (type-only imports: nothing of
+// the worker is bundled), so the UI cannot drift from what the API answers.
+type Schemas = {
+  site: typeof import('../../../worker/schemas/site')
+  stock: typeof import('../../../worker/schemas/stock')
+  request: typeof import('../../../worker/schemas/request')
+  transfer: typeof import('../../../worker/schemas/transfer')
+  plan: typeof import('../../../worker/schemas/plan')
 }
+type Infer<T> = import('zod').infer<T>
+
+export type Site = Infer<Schemas['site']['Site']>
+/** The schema types the group as text (it serves CSV too); the UI narrows it. */
+export type StockRow = Omit<Infer<Schemas['stock']['StockRow']>, 'component' | 'abo' | 'rhd'> & { component: Component; abo: Abo; rhd: Rhd }
+export type AidRequest = Infer<Schemas['request']['AidRequest']>
+export type TransferStatus = Infer<Schemas['transfer']['TransferStatus']>
+export type Transfer = Infer<Schemas['transfer']['Transfer']>
+export type TransferRequestLine = Transfer['requests'][number]
+export type PlanSummary = Infer<Schemas['plan']['PlanSummary']>
+export type Unmet = Infer<Schemas['plan']['PlanDetail']>['unmet'][number]
 
 export type WarningRow = { siteId: string; component: Component; abo: Abo | '*'; rhd: Rhd | '*'; level: Level; daysOfSupply: number | null; since?: string }
 
-export type AidRequest = {
-  id: string
-  siteId: string
-  component: Component
-  abo: Abo
-  rhd: Rhd
-  qty: number
-  fulfilledQty?: number
-  urgency: Urgency
-  neededBy?: string | null
-  reason: string
-  status: string
-  createdAt?: string
-}
-
-export type TransferStatus = 'proposed' | 'approved' | 'rejected' | 'committed' | 'dispatched' | 'received' | 'cancelled'
-export type Transfer = {
-  id: string
-  planId?: string | null
-  fromSite: string
-  toSite: string
-  component: Component
-  abo: Abo
-  rhd: Rhd
-  proposedQty?: number
-  qty: number
-  etaHours: number
-  status: TransferStatus
-  requests?: { requestId: string; qty: number }[]
-  rejectReason?: string | null
-}
-
-export type Unmet = { need: string; qty: number; reason?: string; message?: string }
-export type InstanceNeed = { id: string; site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; urgency?: Urgency }
-export type PlanSummary = { id: string; createdAt: string; status: string; mode: string; transferCount: number; unmetUnits: number }
-
-export type Plan = {
-  id: string
-  status: string
-  mode?: string
-  createdAt?: string
-  transferCount?: number
-  unmetUnits?: number
-  instance?: { needs?: InstanceNeed[]; antigenRounds?: { antigens: string; instance: { needs?: InstanceNeed[] } }[] }
-  transfers: Transfer[]
-  unmet: Unmet[]
+/** A need of the stored plan instance (docs/plan-instance.md), as the solver reads it. */
+export type InstanceNeed = import('../../../solver').Need
+/** GET /api/plans/{id}: the schema leaves `instance` open; the UI reads its needs and antigen rounds. */
+export type Plan = Omit<Infer<Schemas['plan']['PlanDetail']>, 'instance'> & {
+  instance?: { needs?: InstanceNeed[]; reserves?: { site: string; component: string; abo: string; rhd: string; qty: number }[]; antigenRounds?: { antigens: string; instance: { needs?: InstanceNeed[] } }[] }
 }
 
 export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'custom'] as const

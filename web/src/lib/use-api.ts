@@ -4,9 +4,9 @@ import { useAppState } from '../state'
 
 export type Loaded<T> = { data: T | null; error: ApiError | null; loading: boolean; reload: () => void }
 
-/** GETs a path (null: nothing yet) and refetches when the path or the token changes. */
+/** GETs a path (null: nothing yet) and refetches when the path or the token changes, or the events feed reports a change. */
 export function useApi<T>(path: string | null): Loaded<T> {
-  const { token } = useAppState()
+  const { token, dataVersion } = useAppState()
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [loading, setLoading] = useState(false)
@@ -17,10 +17,11 @@ export function useApi<T>(path: string | null): Loaded<T> {
     setLoading(true)
     api<T>(path)
       .then((d) => live && (setData(d), setError(null)))
-      .catch((e: ApiError) => live && (setError(e), setData(null)))
+      // a failed background refresh keeps what is on screen
+      .catch((e: ApiError) => live && (setError(e), dataVersion === 0 && setData(null)))
       .finally(() => live && setLoading(false))
     return () => void (live = false)
-  }, [path, token, tick])
+  }, [path, token, tick, dataVersion])
   const reload = useCallback(() => setTick((n) => n + 1), [])
   return { data, error, loading, reload }
 }

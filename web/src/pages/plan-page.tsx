@@ -2,7 +2,8 @@ import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { StatusBadge } from '../components/level-badge/level-badge'
-import { TransferTable, type TransferAction } from '../components/transfer-table/transfer-table'
+import { Confirm } from '../components/confirm/confirm'
+import { TransferReview, type ReviewAction } from '../components/transfer-review/transfer-review'
 import { UnmetList } from '../components/unmet-list/unmet-list'
 import { api, ApiError, idempotencyKey } from '../lib/api'
 import { useT } from '../lib/i18n'
@@ -27,9 +28,10 @@ export function PlanPage() {
   const planQ = useApi<Plan>(planId ? `/api/plans/${encodeURIComponent(planId)}` : null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
+  const [committing, setCommitting] = useState(false)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const plan = planId && planQ.data?.id === planId ? planQ.data : null
-  const canReview = me?.role === 'coordinator'
+  const canReview = me?.role === 'coordinator' || me?.role === 'admin'
 
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true)
@@ -47,17 +49,23 @@ export function PlanPage() {
       const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
       route(`/plan?id=${encodeURIComponent(p.id)}`)
     })
-  const act = (tr: Transfer, action: TransferAction) =>
+  const act = (tr: Transfer | null, action: ReviewAction) =>
     run(async () => {
-      const id = encodeURIComponent(tr.id)
-      if (typeof action === 'object' && 'qty' in action) await api(`/api/transfers/${id}`, { method: 'PATCH', body: { qty: action.qty } })
-      else if (typeof action === 'object' && 'reject' in action) await api(`/api/transfers/${id}/reject`, { method: 'POST', body: { reason: action.reject } })
-      else if (action === 'receive') await api(`/api/transfers/${id}/receive`, { method: 'POST', body: { receivedQty: tr.qty }, headers: { 'idempotency-key': idempotencyKey('receive') } })
-      else await api(`/api/transfers/${id}/${action}`, { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey(action) } })
+      if ('approveRequest' in action) {
+        await api(`/api/plans/${encodeURIComponent(plan!.id)}/approve`, { method: 'POST', body: { requestId: action.approveRequest } })
+      } else if (tr) {
+        const id = encodeURIComponent(tr.id)
+        // the quantity in the box is what gets approved: save it first when it changed
+        const qty = 'approve' in action ? action.approve : 'qty' in action ? action.qty : tr.qty
+        if (qty !== tr.qty) await api(`/api/transfers/${id}`, { method: 'PATCH', body: { qty } })
+        if ('approve' in action) await api(`/api/transfers/${id}/approve`, { method: 'POST' })
+        if ('reject' in action) await api(`/api/transfers/${id}/reject`, { method: 'POST', body: { reason: action.reject } })
+      }
       planQ.reload()
     })
   const commit = () =>
     run(async () => {
+      setCommitting(false)
       await api(`/api/plans/${encodeURIComponent(plan!.id)}/commit`, { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('commit') } })
       planQ.reload()
     })
@@ -65,6 +73,7 @@ export function PlanPage() {
   // the ordinary needs and those of the rare antigen rounds, which are planned on their own
   const needs = plan ? [...(plan.instance?.needs ?? []), ...(plan.instance?.antigenRounds ?? []).flatMap((r) => r.instance.needs ?? [])] : []
   const approved = plan?.transfers.filter((tr) => tr.status === 'approved').length ?? 0
+  const unreviewed = plan?.transfers.filter((tr) => tr.status === 'proposed').length ?? 0
   return (
     <section class="plan-page">
       <h2>{t('plan.title')}</h2>
@@ -72,8 +81,12 @@ export function PlanPage() {
       <div class="toolbar">
         {canReview && <button type="button" class="run-planner" disabled={busy} onClick={runPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
         {plan && <span class="plan-id">{t('plan.id', { id: plan.id })} <StatusBadge status={plan.status} /></span>}
-        {plan && canReview && <button type="button" class="commit" disabled={busy || approved === 0} onClick={commit}>{t('plan.commit')} ({approved})</button>}
+        {plan && canReview && !committing && <button type="button" class="commit" disabled={busy || approved === 0} onClick={() => setCommitting(true)}>{t('plan.commit')} ({approved})</button>}
+        {plan && <a class="sheet-link" href={`/sheet?plan=${encodeURIComponent(plan.id)}`}>{t('sheet.open')}</a>}
       </div>
+      {plan && committing && (
+        <Confirm message={t(unreviewed ? 'plan.confirmCommitClosing' : 'plan.confirmCommit', { n: approved, m: unreviewed })} yes={t('plan.commit')} busy={busy} onYes={commit} onNo={() => setCommitting(false)} />
+      )}
       <ErrorMessage error={error ?? planQ.error ?? sitesQ.error} />
       {!planId && <RecentPlans />}
       {plan && (
@@ -83,7 +96,7 @@ export function PlanPage() {
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>
-          <TransferTable transfers={plan.transfers} needs={needs} sites={sites} canReview={canReview} busy={busy} onAction={act} />
+          <TransferReview transfers={plan.transfers} needs={needs} sites={sites} canReview={canReview} busy={busy} onAction={act} />
           <h3>{t('plan.unmet')}</h3>
           <UnmetList unmet={plan.unmet ?? []} needs={needs} sites={sites} />
         </>

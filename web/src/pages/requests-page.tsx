@@ -9,7 +9,8 @@ import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import { useState } from 'preact/hooks'
 
-const OPEN = new Set(['open', 'planned', 'partly_fulfilled'])
+/** Requests still in play: not yet received in full, nor cancelled. */
+const OPEN = new Set(['open', 'partly_covered', 'covered'])
 
 export function RequestsPage() {
   const t = useT()
@@ -18,7 +19,7 @@ export function RequestsPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const [actionError, setActionError] = useState<ApiError | null>(null)
   const sites = sitesQ.data?.sites ?? []
-  const open = listOf<AidRequest>(reqQ.data, 'requests').filter((r) => OPEN.has(r.status))
+  const open = listOf<AidRequest>(reqQ.data, 'requests').filter((r) => OPEN.has(r.coverage))
   const mayWrite = (siteId: string) => me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === siteId)
   const cancel = async (r: AidRequest) => {
     setActionError(null)
@@ -34,7 +35,7 @@ export function RequestsPage() {
       <h2>{t('req.title')}</h2>
       <ErrorMessage error={reqQ.error ?? sitesQ.error ?? actionError} />
       <h3>{t('req.open')}</h3>
-      {reqQ.data !== null && <RequestList requests={open} sites={sites} canCancel={(r) => r.status === 'open' && mayWrite(r.siteId)} onCancel={cancel} />}
+      {reqQ.data !== null && <RequestList requests={open} sites={sites} canCancel={(r) => (r.status === 'open' || r.status === 'planned') && r.onTheWayQty === 0 && mayWrite(r.siteId)} onCancel={cancel} />}
       {me && (me.role === 'director' || me.role === 'coordinator' || me.role === 'admin')
         ? <RequestForm me={me} sites={sites} onFiled={() => reqQ.reload()} />
         : <p class="meta">{t('req.directorOnly')}</p>}

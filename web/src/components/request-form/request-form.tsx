@@ -1,17 +1,13 @@
 import { useState } from 'preact/hooks'
 import { api, ApiError, idempotencyKey } from '../../lib/api'
-import { siteName } from '../../lib/format'
+import { localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import { ABOS, COMPONENTS, URGENCIES, type AidRequest, type Site } from '../../lib/types'
 import { useAppState, type Me } from '../../state'
-import { ErrorMessage } from '../error-message/error-message'
+import { ErrorMessage, FieldError } from '../error-message/error-message'
 
-/** A datetime-local value (local time, minutes) some hours from now. */
-function inHours(h: number): string {
-  const d = new Date(Date.now() + h * 3600_000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`
-}
+/** The deadline field's value some hours from now, as 2026-12-01 14:30 (a text field: a date picker would follow the browser's locale). */
+const inHours = (h: number): string => localInput(h)
 
 type Draft = { siteId: string; component: string; abo: string; rhd: string; qty: string; urgency: string; neededBy: string; reason: string }
 
@@ -35,8 +31,9 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   if (d.qty !== '' && !(Number.isInteger(qtyNum) && qtyNum > 0)) hints.qty = t('req.hint.qty')
   if (!d.siteId) hints.siteId = t('req.hint.site')
   if (!d.reason.trim()) hints.reason = t('req.hint.reason')
+  if (d.neededBy.trim() && !parseLocal(d.neededBy)) hints.neededBy = t('req.hint.neededBy')
   const fieldError = (k: string) =>
-    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <span class="field-error" data-field-error={k} role="alert">{error.message}</span>
+    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <FieldError error={error} field={k} />
     : hints[k as keyof Draft] && touched.has(k as keyof Draft) ? <span class="hint">{hints[k as keyof Draft]}</span> : null
 
   const submit = async (e: Event) => {
@@ -52,7 +49,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
         rhd: d.rhd,
         qty: d.qty === '' ? undefined : Number(d.qty),
         urgency: d.urgency,
-        ...(d.neededBy ? { neededBy: new Date(d.neededBy).toISOString() } : {}),
+        ...(d.neededBy.trim() ? { neededBy: parseLocal(d.neededBy) ?? d.neededBy } : {}),
         reason: d.reason,
       }
       const r = await api<AidRequest>('/api/requests', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('req') } })
@@ -118,7 +115,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       </label>
       <label>
         {t('req.neededBy')}
-        <input name="neededBy" type="datetime-local" value={d.neededBy} onInput={set('neededBy')} />
+        <input name="neededBy" value={d.neededBy} placeholder="2026-12-01 14:30" inputMode="numeric" onInput={set('neededBy')} />
         {fieldError('neededBy')}
       </label>
       <label class="wide">

@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks'
+import { api, ApiError, idempotencyKey } from '../../lib/api'
+import { localInput, parseLocal } from '../../lib/format'
+import { useT } from '../../lib/i18n'
+import type { Transfer } from '../../lib/types'
+import { Confirm } from '../confirm/confirm'
+import { ErrorMessage, FieldError } from '../error-message/error-message'
+
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s))
+/** An optional local date-time field: undefined when empty, the raw text when unreadable (the API names the field). */
+const when = (s: string) => (s.trim() === '' ? undefined : (parseLocal(s) ?? s))
+
+/** The donor station packs, seals and sends the box: its temperature is required, the rest optional. */
+export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
+  const t = useT()
+  const [f, setF] = useState({ temperatureC: '', carrier: '', packedAt: localInput(), sealedAt: '' })
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const body = { temperatureC: num(f.temperatureC), carrier: f.carrier.trim() || undefined, packedAt: when(f.packedAt), sealedAt: when(f.sealedAt) }
+      await api(`/api/transfers/${encodeURIComponent(tr.id)}/dispatch`, { method: 'POST', body })
+      onDone()
+    } catch (err) {
+      setError(err as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="transport-form dispatch-form" onSubmit={submit} noValidate data-transfer={tr.id}>
+      <label>{t('transport.temperature')}<input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} /><FieldError error={error} field="temperatureC" /></label>
+      <label>{t('transport.carrier')}<input name="carrier" value={f.carrier} placeholder={t('transport.carrierHint')} onInput={set('carrier')} /><FieldError error={error} field="carrier" /></label>
+      <label>{t('transport.packedAt')}<input name="packedAt" value={f.packedAt} placeholder="2026-12-01 14:30" onInput={set('packedAt')} /><FieldError error={error} field="packedAt" /></label>
+      <label>{t('transport.sealedAtField')}<input name="sealedAt" value={f.sealedAt} placeholder="2026-12-01 14:35" onInput={set('sealedAt')} /><FieldError error={error} field="sealedAt" /></label>
+      <button type="submit" class="dispatch" disabled={busy}>{t('plan.dispatch')}</button>
+      {error && !error.field && <ErrorMessage error={error} />}
+    </form>
+  )
+}
+
+/**
+ * The receiving station takes the box in: units that arrived, the box temperature, the seal, and any units refused
+ * with a reason. A short or refused receipt asks first, saying what will be recorded.
+ */
+export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
+  const t = useT()
+  const [f, setF] = useState({ receivedQty: String(tr.qty), temperatureC: '', sealIntact: true, rejectedQty: '0', rejectReason: '', arrivedAt: localInput() })
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
+  const received = num(f.receivedQty) ?? 0
+  const rejected = num(f.rejectedQty) ?? 0
+  const send = async () => {
+    setConfirming(false)
+    setBusy(true)
+    setError(null)
+    try {
+      const body = {
+        receivedQty: num(f.receivedQty), temperatureC: num(f.temperatureC), sealIntact: f.sealIntact, arrivedAt: when(f.arrivedAt),
+        ...(rejected ? { rejectedQty: rejected, rejectReason: f.rejectReason.trim() || undefined } : {}),
+      }
+      await api(`/api/transfers/${encodeURIComponent(tr.id)}/receive`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('receive') } })
+      onDone()
+    } catch (err) {
+      setError(err as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const submit = (e: Event) => {
+    e.preventDefault()
+    if (received < tr.qty || rejected > 0) setConfirming(true)
+    else void send()
+  }
+  return (
+    <form class="transport-form receive-form" onSubmit={submit} noValidate data-transfer={tr.id}>
+      <label>{t('transport.receivedQty', { qty: tr.qty })}<input name="receivedQty" type="number" inputMode="numeric" min={0} max={tr.qty} value={f.receivedQty} onInput={set('receivedQty')} /><FieldError error={error} field="receivedQty" /></label>
+      <label>{t('transport.temperature')}<input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} /><FieldError error={error} field="temperatureC" /></label>
+      <label class="check"><input name="sealIntact" type="checkbox" checked={f.sealIntact} onChange={(e) => setF({ ...f, sealIntact: (e.target as HTMLInputElement).checked })} />{t('transport.sealIntact')}</label>
+      <label>{t('transport.rejectedQty')}<input name="rejectedQty" type="number" inputMode="numeric" min={0} value={f.rejectedQty} onInput={set('rejectedQty')} /><FieldError error={error} field="rejectedQty" /></label>
+      <label>{t('transport.rejectReason')}<input name="rejectReason" value={f.rejectReason} onInput={set('rejectReason')} /><FieldError error={error} field="rejectReason" /></label>
+      <label>{t('transport.arrivedAt')}<input name="arrivedAt" value={f.arrivedAt} placeholder="2026-12-01 14:30" onInput={set('arrivedAt')} /><FieldError error={error} field="arrivedAt" /></label>
+      {confirming
+        ? <Confirm message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })} yes={t('plan.receive')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
+        : <button type="submit" class="receive" disabled={busy}>{t('plan.receive')}</button>}
+      {error && !error.field && <ErrorMessage error={error} />}
+    </form>
+  )
+}

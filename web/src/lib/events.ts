@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api } from './api'
+import { getState, setState } from '../state'
+
+/** One event of GET /api/events (worker/schemas/event.ts). */
+export type AppEvent = import('../../../worker/schemas/event').EventT
+
+const POLL_MS = 5_000
+type Listener = (events: AppEvent[]) => void
+const listeners = new Set<Listener>()
+let timer: ReturnType<typeof setTimeout> | null = null
+let cursor: number | null = null
+
+/**
+ * Polls the events feed by cursor while someone is signed in (every 5 s, so a change shows within 15 s as the
+ * coordinators asked): each batch of events bumps `dataVersion` in the app state, which makes every open page
+ * refetch (lib/use-api.ts), and goes to the listeners (the alerts).
+ */
+async function poll(): Promise<void> {
+  timer = null
+  if (!getState().token) return
+  try {
+    const page = await api<{ events: AppEvent[]; cursor: number }>(cursor === null ? '/api/events' : `/api/events?since=${cursor}`)
+    const first = cursor === null
+    cursor = page.cursor
+    if (!first && page.events.length) {
+      setState({ dataVersion: getState().dataVersion + 1 })
+      for (const l of listeners) l(page.events)
+    }
+  } catch {
+    // offline or signed out: try again at the next tick
+  }
+  if (getState().token) timer = setTimeout(poll, POLL_MS)
+}
+
+export function startEvents(): void {
+  if (timer === null) timer = setTimeout(poll, 0)
+}
+
+export function stopEvents(): void {
+  if (timer !== null) clearTimeout(timer)
+  timer = null
+  cursor = null
+}
+
+/** Calls `fn` with every new batch of events while the component is mounted. */
+export function useEvents(fn: Listener): void {
+  useEffect(() => {
+    listeners.add(fn)
+    return () => void listeners.delete(fn)
+  }, [fn])
+}
+
+/** The events that deserve an alert: new emergency requests (for those who plan) and transfers to/from my station. */
+export function useAlerts(): [AppEvent[], (id: number) => void] {
+  const [alerts, setAlerts] = useState<AppEvent[]>([])
+  useEffect(() => {
+    const l: Listener = (events) => {
+      const { me } = getState()
+      const mine = events.filter((e) =>
+        (e.action === 'request.create' && e.urgency === 'emergency' && me?.role !== 'director') ||
+        (me?.role === 'director' && me.siteId && e.entity === 'transfer' && e.sites.includes(me.siteId) &&
+          ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)))
+      if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
+    }
+    listeners.add(l)
+    return () => void listeners.delete(l)
+  }, [])
+  return [alerts, (id) => setAlerts((a) => a.filter((x) => x.id !== id))]
+}
