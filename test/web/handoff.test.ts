@@ -114,9 +114,11 @@ describe('the hand-off, role by role', () => {
     const yb = page.locator(`.review-group[data-request="${ids.yb}"]`)
     expect(await yb.locator('.badge[data-urgency="emergency"]').count()).toBe(1)
     expect(await yb.locator('[data-reason]').textContent()).toBe('车祸多发伤 急需全血')
+    // readable: an emergency group's text is not white on white
+    expect(await yb.locator('.review-head strong').evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(255, 255, 255)')
     expect(await yb.locator('[data-coverage]').getAttribute('data-proposed')).toBe('4')
     // most urgent first: every emergency group comes before any other
-    const urgencies = await page.locator('.review-group').evaluateAll((els) => els.map((e) => e.className.match(/urgency-(\w+)/)?.[1]))
+    const urgencies = await page.locator('.review-group').evaluateAll((els) => els.map((e) => e.getAttribute('data-group-urgency')))
     expect(urgencies.indexOf('emergency')).toBe(0)
     expect(urgencies.lastIndexOf('emergency')).toBeLessThan(urgencies.findIndex((u) => u !== 'emergency'))
     // a rare-antigen request shows its antigens

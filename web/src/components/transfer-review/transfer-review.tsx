@@ -60,7 +60,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
         const proposed = units(['proposed'])
         const approved = units(['approved', 'committed', 'dispatched', 'received'])
         return (
-          <section key={g.key} class={`review-group urgency-${r?.urgency ?? 'none'}`} data-request={r?.requestId} data-to={g.toSite}>
+          <section key={g.key} class={`review-group group-${r?.urgency ?? 'none'}`} data-group-urgency={r?.urgency ?? 'none'} data-request={r?.requestId} data-to={g.toSite}>
             <header class="review-head">
               {r && <UrgencyBadge urgency={r.urgency} />}
               <strong>{siteName(byId.get(g.toSite), lang, g.toSite)}</strong>
