@@ -208,6 +208,32 @@ describe('the transport record', () => {
   })
 })
 
+describe('GET /api/csv/transfers', () => {
+  it('the dispatch sheet as CSV for a plan and for a station: lots, requests served, transport, signature columns', async () => {
+    await resetWorld()
+    await addLot({ site: 'CD', qty: 10 })
+    const req = await addRequest({ site: 'YB', qty: 2, urgency: 'emergency' })
+    const p = await plan([req])
+    await approveAll(p)
+    expect((await commitPlan(p.id)).status).toBe(200)
+    await post(`/api/transfers/${p.transfers[0].id}/dispatch`, { as: 'director', body: { temperatureC: 4, carrier: '川A·1' } })
+    const byPlan = await call('GET', `/api/csv/transfers?plan=${p.id}`)
+    expect(byPlan.status).toBe(200)
+    expect(byPlan.headers.get('content-type')).toContain('text/csv')
+    const [head, row, ...rest] = byPlan.text.trim().split('\r\n')
+    expect(head.split(',')).toEqual(expect.arrayContaining(['transfer_id', 'lots', 'requests', 'dispatch_temperature_c', 'dispatch_signature', 'receipt_signature']))
+    expect(rest).toEqual([])
+    expect(row).toContain(p.transfers[0].id)
+    expect(row).toContain(`${req}:emergency:YB`)
+    expect(row).toContain('川A·1')
+    const bySite = await call('GET', '/api/csv/transfers?site=YB', { as: 'directorYB' })
+    expect(bySite.text).toContain(p.transfers[0].id)
+    const neither = await call('GET', '/api/csv/transfers')
+    expect(neither.status).toBe(400)
+    expect(neither.json.error.field).toBe('plan')
+  })
+})
+
 describe('GET /api/events', () => {
   it('a cursor over changes: new requests and transfers after it, a director only their own station, the cursor moves on', async () => {
     const start = await call('GET', '/api/events')
