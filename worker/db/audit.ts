@@ -12,3 +12,9 @@ export async function selectAudit(db: D1Database, q: z.infer<typeof AuditQuery>)
     .all<{ detail: string } & Omit<z.infer<typeof AuditEntry>, 'detail'>>()
   return results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }))
 }
+
+/** An audit row as a statement, so it joins the same db.batch() as the change it records. */
+export const insertAuditStmt = (db: D1Database, a: { actorId: string; action: string; entity: string; entityId: string; detail: unknown; at: string }) =>
+  db
+    .prepare('INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(a.actorId, a.action, a.entity, a.entityId, JSON.stringify(a.detail), a.at)

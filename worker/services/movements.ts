@@ -1,6 +1,7 @@
 import { insertLotStmt, selectLotsByIds, type LotRow } from '../db/lots'
 import { insertBatchStmt, insertCountStmt, insertMovementStmt, selectMovements, selectReconcile, type BatchSource } from '../db/movements'
 import { selectSite } from '../db/sites'
+import { selectComponents } from '../db/stock'
 import { ApiError, badRequest, conflict } from '../errors'
 import { newId, nowIso } from '../lib/crypto'
 import type { BatchResultT, MovementBatchInT, MovementInT, MovementQueryT } from '../schemas/movement'
@@ -21,8 +22,7 @@ export type WriteOutcome = { result: BatchResultT; replayed: boolean }
 
 /** Shelf life per component, from the catalogue. */
 async function shelfLives(db: D1Database): Promise<Map<string, number>> {
-  const { results } = await db.prepare('SELECT code, shelf_life_hours AS h FROM component').all<{ code: string; h: number }>()
-  return new Map(results.map((r) => [r.code, r.h]))
+  return new Map((await selectComponents(db)).map((c) => [c.code, c.shelfLifeHours]))
 }
 
 type Plan = { stmts: D1PreparedStatement[]; createdLots: string[] }
