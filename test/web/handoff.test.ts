@@ -43,7 +43,7 @@ function watch(page: Page): string[] {
 }
 
 /** Nothing wider than the phone's screen. */
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+const overflow = (page: Page) => page.evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })
 
 describe('the hand-off, role by role', () => {
   it('a director files an emergency request on a phone; the coordinator sees it appear, with an alert, without reloading', async () => {
@@ -115,7 +115,7 @@ describe('the hand-off, role by role', () => {
     expect(await yb.locator('.badge[data-urgency="emergency"]').count()).toBe(1)
     expect(await yb.locator('[data-reason]').textContent()).toBe('车祸多发伤 急需全血')
     // readable: an emergency group's text is not white on white
-    expect(await yb.locator('.review-head strong').evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(255, 255, 255)')
+    expect(await yb.locator('.review-head strong').evaluate((e) => (globalThis as any).getComputedStyle(e).color as string)).not.toBe('rgb(255, 255, 255)')
     expect(await yb.locator('[data-coverage]').getAttribute('data-proposed')).toBe('4')
     // most urgent first: every emergency group comes before any other
     const urgencies = await page.locator('.review-group').evaluateAll((els) => els.map((e) => e.getAttribute('data-group-urgency')))
