@@ -13,6 +13,7 @@ import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
 import { stock } from './routes/stock'
 import { transfers } from './routes/transfers'
+import { users } from './routes/users'
 import { warnings } from './routes/warnings'
 import { refreshAllWarnings } from './services/warnings'
 
@@ -46,6 +47,7 @@ app.route('/api/transfers', transfers)
 app.route('/api/audit', audit)
 app.route('/api/events', events)
 app.route('/api/simulations', simulations)
+app.route('/api/users', users)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

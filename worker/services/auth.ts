@@ -1,19 +1,31 @@
+import { selectCredential, touchToken } from '../db/users'
 import { ApiError, forbidden } from '../errors'
-import { sha256Hex } from '../lib/crypto'
+import { nowIso, sha256Hex } from '../lib/crypto'
+import { ISSUED_TOKEN } from '../lib/token'
 
 export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
 export type Actor = { id: string; name: string; role: Role; siteId: string | null }
 
-/** Looks up the bearer token's hash; the token itself is never stored. */
-export async function actorForToken(db: D1Database, header: string | undefined): Promise<Actor> {
+const unauthorized = (code: string, message: string) => new ApiError(401, code, message)
+
+/**
+ * The actor behind an Authorization header, read from the stored user on every request (a changed role
+ * or site counts from the next request). Refused with 401: no token; a token this deployment did not
+ * issue unless demo tokens are allowed (local only); an unknown, revoked or expired token; a disabled user.
+ */
+export async function actorForToken(db: D1Database, header: string | undefined, opts: { allowDemo?: boolean } = {}): Promise<Actor> {
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
-  if (!token) throw new ApiError(401, 'unauthenticated', 'Send Authorization: Bearer <token>')
-  const row = await db
-    .prepare('SELECT id, name, role, site_id AS siteId FROM user WHERE token_hash = ?1')
-    .bind(await sha256Hex(token))
-    .first<Actor>()
-  if (!row) throw new ApiError(401, 'unauthenticated', 'Unknown or revoked token')
-  return row
+  if (!token) throw unauthorized('unauthenticated', 'Send Authorization: Bearer <token>')
+  if (!opts.allowDemo && !ISSUED_TOKEN.test(token))
+    throw unauthorized('token_refused', 'This is not a token issued by this deployment (demo tokens work only locally, under npm start)')
+  const row = await selectCredential(db, await sha256Hex(token))
+  if (!row) throw unauthorized('unauthenticated', 'Unknown token')
+  const now = nowIso()
+  if (row.revokedAt) throw unauthorized('token_revoked', `This token was revoked at ${row.revokedAt}`)
+  if (row.expiresAt <= now) throw unauthorized('token_expired', `This token expired at ${row.expiresAt}`)
+  if (row.disabledAt) throw unauthorized('user_disabled', `This account was disabled at ${row.disabledAt}`)
+  if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < Date.parse(now) - 60_000) await touchToken(db, row.tokenId, now).run()
+  return { id: row.id, name: row.name, role: row.role as Role, siteId: row.siteId }
 }
 
 /** 403 unless the actor has one of the roles. */

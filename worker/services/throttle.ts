@@ -1,0 +1,27 @@
+// Throttling of failed authentication, per client (CF-Connecting-IP), counted in D1 so that every isolate
+// sees the same count. A request that presents a token which fails is slowed once a client has failed
+// SLOW_AFTER times in the window; from LIMIT failures on, the client is answered 429 with Retry-After
+// until the window (started by its first failure) ends, whatever token it sends, so a blocked client
+// learns nothing about the tokens it tries. Requests with a good token never add to the count.
+import { recordFailure, selectFailures } from '../db/auth-failures'
+import { nowIso } from '../lib/crypto'
+
+export const THROTTLE = { windowMs: 15 * 60_000, slowAfter: 3, limit: 10, stepMs: 250, maxDelayMs: 2_000 } as const
+
+export const clientOf = (header: (name: string) => string | undefined) => header('cf-connecting-ip') ?? 'unknown'
+
+/** Seconds the client must wait before trying again, or 0 if it may try now. */
+export async function blockedFor(db: D1Database, client: string, now = Date.now()): Promise<number> {
+  const row = await selectFailures(db, client)
+  if (!row || row.failures < THROTTLE.limit) return 0
+  const until = Date.parse(row.firstAt) + THROTTLE.windowMs
+  return until > now ? Math.ceil((until - now) / 1000) : 0
+}
+
+/** Counts a failure and returns how long to hold the 401 back (ms). */
+export async function failed(db: D1Database, client: string): Promise<number> {
+  const at = nowIso()
+  const row = await recordFailure(db, client, at, new Date(Date.parse(at) - THROTTLE.windowMs).toISOString())
+  const over = (row?.failures ?? 1) - THROTTLE.slowAfter
+  return over > 0 ? Math.min(THROTTLE.maxDelayMs, over * THROTTLE.stepMs) : 0
+}
