@@ -19,7 +19,8 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+              // ALLOW_DEMO_TOKENS: what `npm start` sets locally (test/worker/routes/users.test.ts checks the deployed config without it)
+              bindings: { ALLOW_DEMO_TOKENS: 'true', TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
             },
           }),
         ],
