@@ -44,7 +44,8 @@ if (existing === 0) {
 
 const { DEMO_USERS, DEMO_TOKENS } = await import('../seed/demo')
 const demoUsers = count(`SELECT COUNT(*) AS n FROM user WHERE id IN (${DEMO_USERS.map((u) => `'${u.id}'`).join(',')})`)
-const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port)], { cwd: root, env, stdio: 'inherit' })
+// ALLOW_DEMO_TOKENS: this local run accepts the demo's well-known tokens; a deployed worker never does (worker/lib/token.ts).
+const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', 'ALLOW_DEMO_TOKENS:true'], { cwd: root, env, stdio: 'inherit' })
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))
 dev.on('exit', (code) => process.exit(code ?? 0))
 
@@ -67,6 +68,6 @@ if (demoUsers > 0) {
   console.log('  Demo sign-in tokens (paste one into the sign-in box, or use as "Authorization: Bearer <token>"):')
   for (const u of DEMO_USERS) console.log(`    ${u.role.padEnd(12)} ${(u.siteId ?? '').padEnd(4)} ${u.token}`)
 } else {
-  console.log('  Sign in with your own tokens; the demo tokens are those printed when the demo region was loaded.')
+  console.log('  Sign in with your own tokens (npm run user -- add --role admin --name "…" prints one).')
 }
 console.log('\n  Stop with Ctrl-C.\n')

@@ -60,7 +60,7 @@ export async function startServer(): Promise<Server> {
   const url = `http://127.0.0.1:${port}`
   let output = ''
   // Detached: its own process group, so stop() ends wrangler and workerd together.
-  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn'], {
+  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', 'ALLOW_DEMO_TOKENS:true', '--show-interactive-dev-session=false', '--log-level', 'warn'], {
     cwd: ROOT,
     env: ENV,
     detached: true,
