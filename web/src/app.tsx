@@ -4,6 +4,7 @@ import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
+import { AdminPage } from './pages/admin-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
@@ -36,6 +37,7 @@ export function App() {
             <Route path="/simulate" component={SimulatePage} />
             <Route path="/station" component={StationPage} />
             <Route path="/sheet" component={SheetPage} />
+            <Route path="/admin" component={AdminPage} />
             <Route default component={NotFoundPage} />
           </Router>
         ) : (

@@ -71,3 +71,7 @@ export type SimulationResult = {
   policies: SimPolicyResult[]
   elapsedMs: number
 }
+
+export type TokenInfo = { id: string; label: string; createdAt: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null; status: 'active' | 'expired' | 'revoked' }
+export type User = { id: string; name: string; role: 'coordinator' | 'director' | 'planner' | 'admin'; siteId: string | null; disabled: boolean; createdAt: string; lastUsedAt: string | null; tokens: TokenInfo[] }
+export type IssuedToken = TokenInfo & { token: string }

@@ -11,6 +11,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/plan', key: 'nav.plan' },
   { href: '/station', key: 'nav.station', roles: ['director', 'coordinator', 'admin'] },
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
+  { href: '/admin', key: 'nav.admin', roles: ['admin'] },
 ]
 
 export function Header() {

@@ -1,0 +1,61 @@
+import { useState } from 'preact/hooks'
+import { api, ApiError } from '../../lib/api'
+import { siteName } from '../../lib/format'
+import { useT } from '../../lib/i18n'
+import type { IssuedToken, Site, User } from '../../lib/types'
+import { useAppState, type Role } from '../../state'
+import { ErrorMessage } from '../error-message/error-message'
+
+const ROLES: Role[] = ['director', 'coordinator', 'planner', 'admin']
+
+/** Adds a user (POST /api/users); a director needs a site. Hands the first token to the page. */
+export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: User, token: IssuedToken) => void }) {
+  const t = useT()
+  const { lang } = useAppState()
+  const [name, setName] = useState('')
+  const [role, setRole] = useState<Role>('director')
+  const [siteId, setSiteId] = useState('')
+  const [days, setDays] = useState('90')
+  const [label, setLabel] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const body = { name: name.trim(), role, ...(role === 'director' && siteId ? { siteId } : {}), expiresInDays: Number(days), ...(label.trim() ? { tokenLabel: label.trim() } : {}) }
+      const res = await api<{ user: User; token: IssuedToken }>('/api/users', { method: 'POST', body })
+      setName('')
+      setLabel('')
+      onAdded(res.user, res.token)
+    } catch (err) {
+      setError(err as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="request-form user-form" onSubmit={submit}>
+      <h3>{t('admin.add')}</h3>
+      <label>{t('admin.name')}<input name="name" required maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+      <label>{t('admin.role')}
+        <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
+          {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+        </select>
+      </label>
+      {role === 'director' && (
+        <label>{t('admin.site')}
+          <select name="siteId" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
+            <option value="">—</option>
+            {sites.map((s) => <option key={s.id} value={s.id}>{s.id} · {siteName(s, lang)}</option>)}
+          </select>
+        </label>
+      )}
+      <label>{t('admin.days')}<input name="days" type="number" min={1} max={730} value={days} onInput={(e) => setDays((e.target as HTMLInputElement).value)} /></label>
+      <label>{t('admin.label')}<input name="label" maxLength={80} value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} /></label>
+      <button type="submit" class="add-user" disabled={busy}>{t('admin.addSubmit')}</button>
+      <ErrorMessage error={error} />
+    </form>
+  )
+}
