@@ -5,9 +5,14 @@ export type Lang = 'zh' | 'en'
 export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
 export type Me = { id: string; name: string; role: Role; siteId: string | null }
 
+/** Why the session ended without the user signing out (a revoked or expired token, a disabled account). */
+export type SignedOut = { code: string; message: string }
 /** dataVersion grows whenever the events feed reports a change: pages refetch on it. */
-type State = { token: string | null; lang: Lang; me: Me | null; dataVersion: number }
+type State = { token: string | null; lang: Lang; me: Me | null; dataVersion: number; signedOut?: SignedOut | null }
 
+// The token lives in localStorage: the API takes it as a bearer header that script must set (no cookie, so
+// no cross-site request can use it), every tab of the app shares one sign-in, and signing out (or a 401)
+// removes it at once, in every tab (the storage listener below). It is never in a URL or a cookie.
 const TOKEN_KEY = 'bd.token'
 const LANG_KEY = 'bd.lang'
 
@@ -34,6 +39,11 @@ export function setState(patch: Partial<State>): void {
   }
   for (const l of listeners) l()
 }
+
+// Signed out (or in as someone else) in another tab: follow it here.
+window.addEventListener('storage', (e) => {
+  if (e.key === TOKEN_KEY && e.newValue !== state.token) setState({ token: e.newValue, me: null })
+})
 
 /** Re-renders the caller whenever the app state changes. */
 export function useAppState(): State {

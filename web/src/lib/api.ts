@@ -31,8 +31,8 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error
     const e = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status} ${res.statusText}`, err?.field)
-    // A token the server no longer knows is dropped, so the sign-in form shows again.
-    if (res.status === 401 && !opts.token && getState().token) setState({ token: null, me: null })
+    // A token the server no longer accepts is dropped, so the sign-in form shows again, with the reason.
+    if (res.status === 401 && !opts.token && getState().token) setState({ token: null, me: null, signedOut: { code: e.code, message: e.message } })
     throw e
   }
   return data as T

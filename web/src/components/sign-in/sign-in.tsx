@@ -17,17 +17,23 @@ export async function whoAmI(token: string): Promise<Me> {
   }
 }
 
+/** Why the session ended, in the user's language when the code is known, else the server's message. */
+const reasonText = (t: ReturnType<typeof useT>, s: { code: string; message: string }) => {
+  const key = `signin.reason.${s.code}`
+  return t(key) === key ? s.message : t(key)
+}
+
 /** Token box when signed out; the user's name, role and a sign-out button when signed in. */
 export function SignIn() {
   const t = useT()
-  const { token, me } = useAppState()
+  const { token, me, signedOut } = useAppState()
   const [draft, setDraft] = useState('')
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
 
   // A stored token is re-checked on load.
   useEffect(() => {
-    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch(() => setState({ token: null, me: null }))
+    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiError) => setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }))
   }, [token])
 
   if (token && me)
@@ -35,7 +41,7 @@ export function SignIn() {
       <div class="sign-in signed-in">
         <span class="who">{me.name}</span>
         <span class="badge role" data-role={me.role}>{t(`role.${me.role}`)}</span>
-        <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null })}>{t('signin.signout')}</button>
+        <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null, signedOut: null })}>{t('signin.signout')}</button>
       </div>
     )
 
@@ -47,7 +53,7 @@ export function SignIn() {
     setError(null)
     try {
       const m = await whoAmI(tok)
-      setState({ token: tok, me: m })
+      setState({ token: tok, me: m, signedOut: null })
       setDraft('')
     } catch (err) {
       setError(err as ApiError)
@@ -64,6 +70,9 @@ export function SignIn() {
       </label>
       <button type="submit" disabled={busy}>{busy ? t('signin.checking') : t('signin.submit')}</button>
       <ErrorMessage error={error} />
+      {signedOut && !error && (
+        <p class="signed-out" role="alert" data-code={signedOut.code}>{reasonText(t, signedOut)}</p>
+      )}
     </form>
   )
 }
