@@ -43,6 +43,12 @@ export type StockQueryT = z.infer<typeof StockQuery>
 export const StockSummary = z
   .object({
     at: z.string(),
+    components: z.array(
+      z.object({
+        component: z.string(), unitEn: z.string(), unitZh: z.string(),
+        onHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
+      }),
+    ).openapi({ description: 'Per component, every group together; daysOfSupply = onHand / avgDailyIssue (null: no recent issue)' }),
     groups: z.array(
       z.object({
         component: z.string(), abo: z.string(), rhd: z.string(), unitEn: z.string(), unitZh: z.string(),

@@ -63,7 +63,7 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
     aboOrder.indexOf(a.abo) - aboOrder.indexOf(b.abo) || (a.rhd === b.rhd ? 0 : a.rhd === '+' ? -1 : 1))
 }
 
-/** Region-wide totals per component × group, and per component how many sites stand at each level. */
+/** Region-wide totals per component and per component × group, and per component how many sites stand at each level. */
 export async function stockSummary(db: D1Database, province?: string, now = nowIso()) {
   const rows = await stockRows(db, { province }, now)
   const groups = new Map<string, { component: string; abo: string; rhd: string; unitEn: string; unitZh: string; onHand: number; inTransit: number; expiring72h: number; avgDailyIssue: number; daysOfSupply: number | null }>()
@@ -81,6 +81,14 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
     g.daysOfSupply = d === null ? null : round2(d)
   }
   const [components, sites, levels] = await Promise.all([selectComponents(db), selectSiteBriefs(db), selectLevels(db)])
+  // Per component, all groups together: what the map's totals strip shows.
+  const totals = components.map((c) => {
+    const mine = [...groups.values()].filter((g) => g.component === c.code)
+    const sum = (k: 'onHand' | 'inTransit' | 'expiring72h' | 'avgDailyIssue') => mine.reduce((s, g) => s + g[k], 0)
+    const d = daysOfSupply(sum('onHand'), sum('avgDailyIssue'))
+    return { component: c.code, unitEn: c.unitEn, unitZh: c.unitZh, onHand: sum('onHand'), inTransit: sum('inTransit'), expiring72h: sum('expiring72h'),
+      avgDailyIssue: round2(sum('avgDailyIssue')), daysOfSupply: d === null ? null : round2(d) }
+  })
   const inScope = sites.filter((s) => !province || s.province === province)
   const whole = new Map(levels.filter((l) => l.abo === '*' && l.rhd === '*').map((l) => [`${l.siteId}|${l.component}`, l.level]))
   const levelCounts = components.map((c) => {
@@ -88,7 +96,7 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
     for (const s of inScope) counts[whole.get(`${s.id}|${c.code}`) ?? 'normal']++
     return { component: c.code, ...counts }
   })
-  return { at: now, groups: [...groups.values()], levels: levelCounts }
+  return { at: now, components: totals, groups: [...groups.values()], levels: levelCounts }
 }
 
 export type LotOut = {

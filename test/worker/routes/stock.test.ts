@@ -102,6 +102,24 @@ describe('GET /api/stock/summary', () => {
     for (const l of res.json.levels) expect(l.normal + l.yellow + l.orange + l.red).toBe(sites)
     expect((await call('GET', '/api/stock/summary', { as: null })).status).toBe(401)
   })
+
+  it('totals each component over its groups, with days of supply from the summed issue rate', async () => {
+    const site = await newSite('Chongqing')
+    await receiveLot(site, { qty: 3, component: 'PLT', abo: 'B', rhd: '-', collectedAt: iso(-DAY), expiresAt: iso(4 * DAY) })
+    const res = await call('GET', '/api/stock/summary?province=Chongqing')
+    expect(res.status).toBe(200)
+    expect(res.json.components.map((c: any) => c.component)).toEqual(['WB', 'RBC', 'PLT', 'FFP', 'CRYO'])
+    for (const c of res.json.components) {
+      const mine = res.json.groups.filter((g: any) => g.component === c.component)
+      expect(c.onHand, c.component).toBe(mine.reduce((s: number, g: any) => s + g.onHand, 0))
+      expect(c.inTransit, c.component).toBe(mine.reduce((s: number, g: any) => s + g.inTransit, 0))
+      expect(c.avgDailyIssue, c.component).toBeCloseTo(mine.reduce((s: number, g: any) => s + g.avgDailyIssue, 0), 2)
+      if (c.avgDailyIssue > 0) expect(c.daysOfSupply, c.component).toBeCloseTo(c.onHand / c.avgDailyIssue, 1)
+      else expect(c.daysOfSupply, c.component).toBeNull()
+    }
+    expect(res.json.components.find((c: any) => c.component === 'PLT')).toMatchObject({ unitEn: expect.any(String) })
+    expect(res.json.components.find((c: any) => c.component === 'PLT').onHand).toBeGreaterThanOrEqual(3)
+  })
 })
 
 describe('GET /api/stock/lots', () => {
