@@ -2,6 +2,7 @@ import L from 'leaflet'
 import 'leaflet/dist/leaflet.css'
 import { createContext, type ComponentChildren } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
+import { OutlineLayer } from './outline-layer'
 
 /** The Leaflet map the layer components draw on. */
 const MapContext = createContext<L.Map | null>(null)
@@ -14,8 +15,8 @@ const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
 type Props = { tiles?: boolean; class?: string; children?: ComponentChildren }
 
 /**
- * Preact owns the <div>, Leaflet owns what is inside it. Tiles are optional: with no network the map
- * still shows markers over a plain background with a scale bar.
+ * Preact owns the <div>, Leaflet owns what is inside it. The province and prefecture outlines are
+ * bundled, so the map reads the same with no network; online tiles are optional, underneath them.
  */
 export function RegionMap({ tiles = false, class: cls = '', children }: Props) {
   const el = useRef<HTMLDivElement>(null)
@@ -28,6 +29,11 @@ export function RegionMap({ tiles = false, class: cls = '', children }: Props) {
     setMap(m)
     return () => {
       setMap(null)
+      // A zoom animation still running (a fitBounds, a wheel zoom) ends on a 250 ms timer that moves
+      // the map pane, which remove() has deleted: "Cannot read properties of undefined (reading
+      // '_leaflet_pos')". Stop it first; Leaflet 1.9 offers no public way to cancel that timer.
+      m.stop()
+      ;(m as unknown as { _animatingZoom: boolean })._animatingZoom = false
       m.remove()
     }
   }, [])
@@ -42,7 +48,12 @@ export function RegionMap({ tiles = false, class: cls = '', children }: Props) {
 
   return (
     <div class={`region-map ${cls}`} ref={el} data-ready={map ? 'true' : 'false'}>
-      {map && <MapContext.Provider value={map}>{children}</MapContext.Provider>}
+      {map && (
+        <MapContext.Provider value={map}>
+          <OutlineLayer tiles={tiles} />
+          {children}
+        </MapContext.Provider>
+      )}
     </div>
   )
 }
