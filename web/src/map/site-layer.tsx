@@ -4,6 +4,7 @@ import { days, num, siteName } from '../lib/format'
 import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
 import type { Lang } from '../state'
+import { MIN_GAP, placeLabels, spread, type Pt } from './placement'
 import { useMap } from './region-map'
 
 export type SiteStatus = { level: Level | null; daysOfSupply: number | null; onHand: number | null }
@@ -18,12 +19,28 @@ export const LEVEL_COLOURS: Record<Level | 'none', string> = {
 
 type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean }
 
-/** 宜宾市中心血站 → 宜宾; in English the city. */
-const shortName = (s: Site, lang: Lang) => (lang === 'zh' ? s.nameZh.replace(/(市|州|地区)?(中心血站|血液中心|中心血库|储血点).*$/, '') || s.nameZh : s.city)
+/** 宜宾市中心血站 → 宜宾, Yibin Central Blood Station → Yibin; 四川省血液中心 → 四川省, Sichuan Provincial (not a second "Chengdu"). */
+const shortName = (s: Site, lang: Lang) =>
+  lang === 'zh'
+    ? s.nameZh.replace(/(市|州|地区)?(中心血站|血液中心|中心血库|储血点).*$/, '') || s.nameZh
+    : s.nameEn.replace(/( Prefecture)?( Central)? Blood (Station|Center|Bank).*$/, '') || s.city
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** One circle marker per site, coloured by its worst level for the chosen component. */
+const radiusOf = (s: Site, small: boolean) => (small ? 5 : s.kind === 'storage' ? 7 : 10)
+
+/** Where each site is drawn at the map's current zoom (layer pixels): sites too close together are spread apart. */
+export function displayPoints(map: L.Map, sites: Site[]): Map<string, Pt> {
+  return spread(new Map(sites.map((s) => [s.id, map.latLngToLayerPoint([s.lat, s.lng])])), MIN_GAP)
+}
+
+const SEVERITY: Record<Level | 'none', number> = { red: 4, orange: 3, yellow: 2, normal: 1, none: 0 }
+
+/**
+ * One circle marker per site, coloured by its worst level for the chosen component. At each zoom, sites
+ * that would overlap (a province centre and its city's station) are spread apart with a thin leader to
+ * where they really are, and the labels are placed so that none covers another label or a marker.
+ */
 export function SiteLayer({ sites, status, component, lang, onOpen, small = false }: Props) {
   const map = useMap()
   const fitted = useRef(false)
@@ -31,16 +48,18 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
   useEffect(() => {
     if (!map || fitted.current || sites.length === 0) return
     fitted.current = true
-    map.fitBounds(L.latLngBounds(sites.map((s) => [s.lat, s.lng] as [number, number])), { padding: [30, 30] })
+    map.fitBounds(L.latLngBounds(sites.map((s) => [s.lat, s.lng] as [number, number])), { padding: [30, 30], animate: false })
   }, [map, sites])
   useEffect(() => {
     if (!map) return
     const group = L.layerGroup().addTo(map)
+    const leaders = L.layerGroup().addTo(group)
+    const markers = new Map<string, L.CircleMarker>()
     for (const s of sites) {
       const st = status[s.id] ?? { level: null, daysOfSupply: null, onHand: null }
       const level = st.level ?? 'none'
       const marker = L.circleMarker([s.lat, s.lng], {
-        radius: small ? 5 : s.kind === 'storage' ? 7 : 10,
+        radius: radiusOf(s, small),
         color: '#263238',
         weight: 1.5,
         fillColor: LEVEL_COLOURS[level],
@@ -49,7 +68,7 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       })
       const name = escape(siteName(s, lang, s.id))
       // No base map offline: a permanent short label says which dot is which.
-      if (!small) marker.bindTooltip(escape(shortName(s, lang)), { permanent: true, direction: 'right', offset: [8, 0], className: 'site-label' })
+      if (!small) marker.bindTooltip(escape(shortName(s, lang)), { permanent: true, direction: 'center', className: 'site-label' })
       const popup = document.createElement('div')
       popup.className = 'site-popup'
       popup.innerHTML =
@@ -69,8 +88,52 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       const path = marker.getElement()
       path?.setAttribute('data-site', s.id)
       path?.setAttribute('data-level', level)
+      marker.getTooltip()?.getElement()?.setAttribute('data-site', s.id)
+      markers.set(s.id, marker)
     }
-    return () => void group.remove()
+    const sizes = new Map<string, { w: number; h: number }>()
+    const layout = () => {
+      const shown = displayPoints(map, sites)
+      leaders.clearLayers()
+      for (const s of sites) {
+        const at = shown.get(s.id)!
+        const marker = markers.get(s.id)!
+        const real = map.latLngToLayerPoint([s.lat, s.lng])
+        marker.setLatLng(map.layerPointToLatLng(L.point(at.x, at.y)))
+        if (Math.hypot(real.x - at.x, real.y - at.y) > 1)
+          L.polyline([[s.lat, s.lng], marker.getLatLng()], { color: '#263238', weight: 1, opacity: 0.7, interactive: false, className: 'site-leader' }).addTo(leaders)
+      }
+      if (small) return
+      // Most severe first, so the labels of the sites that matter most get the best places.
+      const order = [...sites].sort((a, b) => SEVERITY[status[b.id]?.level ?? 'none'] - SEVERITY[status[a.id]?.level ?? 'none'] || a.id.localeCompare(b.id))
+      const centroid = (s: Site): Pt | undefined => {
+        const real = map.latLngToLayerPoint([s.lat, s.lng])
+        const at = shown.get(s.id)!
+        return Math.hypot(real.x - at.x, real.y - at.y) > 1 ? real : undefined
+      }
+      const boxes = placeLabels(order.map((s) => {
+        const tip = markers.get(s.id)!.getTooltip()
+        let size = sizes.get(s.id)
+        const el = tip?.getElement()
+        if (!size && el && el.offsetWidth > 0) sizes.set(s.id, (size = { w: el.offsetWidth, h: el.offsetHeight }))
+        return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size?.w ?? 40, h: size?.h ?? 16, away: centroid(s) }
+      }), { ...map.containerPointToLayerPoint([0, 0]), w: map.getSize().x, h: map.getSize().y })
+      for (const s of sites) {
+        const tip = markers.get(s.id)!.getTooltip()
+        const box = boxes.get(s.id)
+        const at = shown.get(s.id)!
+        if (!tip || !box) continue
+        tip.options.offset = L.point(box.x + box.w / 2 - at.x, box.y + box.h / 2 - at.y)
+        tip.update()
+      }
+    }
+    layout()
+    // After a pan too: a label may now fit better inside the visible map.
+    map.on('moveend', layout)
+    return () => {
+      map.off('moveend', layout)
+      group.remove()
+    }
   }, [map, sites, status, component, lang, onOpen, small])
   return null
 }
