@@ -76,7 +76,7 @@ export function SimForm({ busy, error, onRun }: { busy: boolean; error: ApiError
           {fieldError('seed')}
         </label>
       </div>
-      <table class="sim-policies">
+      <table class="sim-policies cards">
         <caption>{t('sim.policies')}</caption>
         <thead>
           <tr>
@@ -90,17 +90,17 @@ export function SimForm({ busy, error, onRun }: { busy: boolean; error: ApiError
         <tbody>
           {d.policies.map((p, i) => (
             <tr key={i} data-policy={i}>
-              <td><input name={`policies.${i}.name`} value={p.name} onInput={setPolicy(i, 'name')} />{fieldError(`policies.${i}.name`)}</td>
-              <td>
+              <td data-label={t('sim.policyName')}><input name={`policies.${i}.name`} value={p.name} onInput={setPolicy(i, 'name')} />{fieldError(`policies.${i}.name`)}</td>
+              <td data-label={t('sim.dispatch')}>
                 <select name={`policies.${i}.dispatch`} value={p.dispatch} onChange={setPolicy(i, 'dispatch')}>
                   <option value="none">{t('sim.dispatch.none')}</option>
                   <option value="planner">{t('sim.dispatch.planner')}</option>
                 </select>
                 {fieldError(`policies.${i}.dispatch`)}
               </td>
-              <td><input name={`policies.${i}.reserveDays`} type="number" min={0} max={60} step="any" value={p.reserveDays} onInput={setPolicy(i, 'reserveDays')} />{fieldError(`policies.${i}.reserveDays`)}</td>
-              <td><input name={`policies.${i}.triggerDays`} type="number" min={0} max={60} step="any" value={p.triggerDays} onInput={setPolicy(i, 'triggerDays')} />{fieldError(`policies.${i}.triggerDays`)}</td>
-              <td><button type="button" class="remove-policy" disabled={d.policies.length <= 1} onClick={() => removePolicy(i)}>{t('sim.removePolicy')}</button></td>
+              <td data-label={t('sim.reserveDays')}><input name={`policies.${i}.reserveDays`} type="number" min={0} max={60} step="any" value={p.reserveDays} onInput={setPolicy(i, 'reserveDays')} />{fieldError(`policies.${i}.reserveDays`)}</td>
+              <td data-label={t('sim.triggerDays')}><input name={`policies.${i}.triggerDays`} type="number" min={0} max={60} step="any" value={p.triggerDays} onInput={setPolicy(i, 'triggerDays')} />{fieldError(`policies.${i}.triggerDays`)}</td>
+              <td class="actions" data-label=""><button type="button" class="remove-policy" disabled={d.policies.length <= 1} onClick={() => removePolicy(i)}>{t('sim.removePolicy')}</button></td>
             </tr>
           ))}
         </tbody>

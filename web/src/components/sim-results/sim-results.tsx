@@ -31,7 +31,7 @@ export function SimResults({ result }: { result: SimulationResult }) {
       <p class="meta">
         {t('sim.summary', { scenario: t(`scenario.${result.scenario}`), start: dateTime(result.start, lang), days: result.days, seed: result.seed, sites: result.sites, ms: num(result.elapsedMs, lang) })}
       </p>
-      <table class="sim-table">
+      <table class="sim-table cards">
         <thead>
           <tr>
             <th>{t('sim.metric')}</th>
@@ -42,7 +42,7 @@ export function SimResults({ result }: { result: SimulationResult }) {
           {rows.map((r) => (
             <tr key={r.key} data-metric={r.key} class={r.sub ? 'sub' : ''}>
               <th scope="row">{r.label}</th>
-              {result.policies.map((p) => <td key={p.policy.name} class="num">{r.value(p)}</td>)}
+              {result.policies.map((p) => <td key={p.policy.name} class="num" data-label={p.policy.name}>{r.value(p)}</td>)}
             </tr>
           ))}
         </tbody>

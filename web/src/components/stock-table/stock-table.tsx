@@ -15,7 +15,7 @@ export function StockTable({ rows, componentLevels = {} }: { rows: StockRow[]; c
   return (
     <div class="stock-tables">
       {COMPONENTS.filter((c) => sorted.some((r) => r.component === c)).map((c) => (
-        <table key={c} class="stock-table" data-component={c}>
+        <table key={c} class="stock-table cards" data-component={c}>
           <caption>
             {t(`component.${c}`)} ({t('stock.unit')}: {t(`unit.${c}`)}) {componentLevels[c] && <LevelBadge level={componentLevels[c]} />}
           </caption>
@@ -33,13 +33,13 @@ export function StockTable({ rows, componentLevels = {} }: { rows: StockRow[]; c
           <tbody>
             {sorted.filter((r) => r.component === c).map((r) => (
               <tr key={`${r.abo}${r.rhd}`} data-group={group(r.abo, r.rhd)} data-level={r.level}>
-                <td>{group(r.abo, r.rhd)}</td>
-                <td class="num">{num(r.onHand, lang)}</td>
-                <td class="num">{num(r.inTransit, lang)}</td>
-                <td class="num">{num(r.expiring72h, lang)}</td>
-                <td class="num">{num(r.avgDailyIssue, lang, 1)}</td>
-                <td class="num">{days(r.daysOfSupply, lang)}</td>
-                <td><LevelBadge level={r.level} /></td>
+                <td data-label={t('stock.group')}>{group(r.abo, r.rhd)}</td>
+                <td class="num" data-label={t('stock.onHand')}>{num(r.onHand, lang)}</td>
+                <td class="num" data-label={t('stock.inTransit')}>{num(r.inTransit, lang)}</td>
+                <td class="num" data-label={t('stock.expiring')}>{num(r.expiring72h, lang)}</td>
+                <td class="num" data-label={t('stock.avgIssue')}>{num(r.avgDailyIssue, lang, 1)}</td>
+                <td class="num" data-label={t('stock.days')}>{days(r.daysOfSupply, lang)}</td>
+                <td data-label={t('stock.level')}><LevelBadge level={r.level} /></td>
               </tr>
             ))}
           </tbody>

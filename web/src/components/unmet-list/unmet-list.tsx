@@ -13,7 +13,7 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
   const siteById = new Map(sites.map((s) => [s.id, s]))
   const needById = new Map(needs.map((n) => [n.id, n]))
   return (
-    <table class="unmet-list">
+    <table class="unmet-list cards">
       <thead>
         <tr>
           <th>{t('plan.need')}</th>
@@ -29,12 +29,12 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
           const n = needById.get(u.need)
           return (
             <tr key={u.need} data-need={u.need} data-reason={u.reason ?? ''}>
-              <td>{u.need}{n?.urgency ? <> <UrgencyBadge urgency={n.urgency} /></> : null}</td>
-              <td>{n ? siteName(siteById.get(n.site), lang, n.site) : ''}</td>
-              <td>{n ? t(`component.${n.component}`) : ''}</td>
-              <td>{n ? group(n.abo, n.rhd) : ''}</td>
-              <td class="num">{u.qty}{n ? ` / ${n.qty}` : ''}</td>
-              <td class="reason" title={u.message}>{u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}</td>
+              <td data-label={t('plan.need')}>{u.need}{n?.urgency ? <> <UrgencyBadge urgency={n.urgency} /></> : null}</td>
+              <td data-label={t('req.site')}>{n ? siteName(siteById.get(n.site), lang, n.site) : ''}</td>
+              <td data-label={t('req.component')}>{n ? t(`component.${n.component}`) : ''}</td>
+              <td data-label={t('req.group')}>{n ? group(n.abo, n.rhd) : ''}</td>
+              <td class="num" data-label={t('req.qty')}>{u.qty}{n ? ` / ${n.qty}` : ''}</td>
+              <td class="reason" data-label={t('plan.reasonCol')} title={u.message}>{u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}</td>
             </tr>
           )
         })}
