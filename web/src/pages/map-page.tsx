@@ -2,6 +2,7 @@ import { useLocation } from 'preact-iso'
 import { useCallback, useMemo, useState } from 'preact/hooks'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { LevelBadge } from '../components/level-badge/level-badge'
+import { RegionTotals, type StockSummary } from '../components/region-totals/region-totals'
 import { days, listOf, num, severity, siteName, worse } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { COMPONENTS, type Component, type Site, type StockRow, type Transfer, type WarningRow } from '../lib/types'
@@ -54,6 +55,7 @@ export function MapPage() {
   const warnQ = useApi<unknown>(`/api/warnings?component=${component}`)
   const committedQ = useApi<unknown>('/api/transfers?status=committed')
   const dispatchedQ = useApi<unknown>('/api/transfers?status=dispatched')
+  const summaryQ = useApi<StockSummary>('/api/stock/summary')
   const moving = useMemo(
     () => [...listOf<Transfer>(committedQ.data, 'transfers'), ...listOf<Transfer>(dispatchedQ.data, 'transfers')].filter((tr) => tr.component === component),
     [committedQ.data, dispatchedQ.data, component],
@@ -88,7 +90,8 @@ export function MapPage() {
         </label>
         <Legend />
       </div>
-      <ErrorMessage error={sitesQ.error ?? stockQ.error ?? warnQ.error} />
+      <ErrorMessage error={sitesQ.error ?? stockQ.error ?? warnQ.error ?? summaryQ.error} />
+      {summaryQ.data?.components && <RegionTotals summary={summaryQ.data} component={component} onPick={setComponent} />}
       <div class="map-layout">
         <RegionMap tiles={tiles}>
           <TransferLayer transfers={moving} sites={sites} lang={lang} />
