@@ -55,9 +55,12 @@ export type Box = { x: number; y: number; w: number; h: number }
 const overlap = (a: Box, b: Box) =>
   Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
 
-/** The eight places around a marker a label may take, nearest first: right, left, above, below, then the corners. */
-function candidates({ at, r, w, h }: LabelIn): Box[] {
-  const g = 3
+/** The places around a marker a label may take, nearest first: right, left, above, below, the corners; then a step further out. */
+function candidates(l: LabelIn): Box[] {
+  return [...ring(l, 3), ...ring(l, 12)]
+}
+
+function ring({ at, r, w, h }: LabelIn, g: number): Box[] {
   const d = r * 0.7 + g
   return [
     { x: at.x + r + g, y: at.y - h / 2, w, h },
@@ -73,16 +76,17 @@ function candidates({ at, r, w, h }: LabelIn): Box[] {
 
 /**
  * Greedy label placement, in the given order (most important first): each label takes the first place
- * that overlaps no marker and no label already placed, or else the place that overlaps least. A label
+ * that overlaps no marker and no label already placed; where there is none it is left out (null: the
+ * marker's popup still names the site, and zooming in makes room). A label
  * with `away` (the centre of its spread cluster) tries the side facing away from it first. With `view`
  * (the visible map), places that stick out of it count as covered.
  */
-export function placeLabels(labels: LabelIn[], view?: Box): Map<string, Box> {
+export function placeLabels(labels: LabelIn[], view?: Box): Map<string, Box | null> {
   // A label cut off by the map's edge counts as covered where it sticks out.
   const outside = (b: Box) => (view ? b.w * b.h - overlap(b, view) : 0)
   const markers: (Box & { id: string })[] = labels.map((l) => ({ id: l.id, x: l.at.x - l.r, y: l.at.y - l.r, w: 2 * l.r, h: 2 * l.r }))
   const placed: Box[] = []
-  const out = new Map<string, Box>()
+  const out = new Map<string, Box | null>()
   for (const l of labels) {
     let boxes = candidates(l)
     if (l.away) {
@@ -91,13 +95,16 @@ export function placeLabels(labels: LabelIn[], view?: Box): Map<string, Box> {
       const facing = (b: Box) => { const c = centre(b); return (c.x * dx + c.y * dy) / (Math.hypot(c.x, c.y) * Math.hypot(dx, dy) || 1) }
       boxes = [...boxes].sort((a, b) => facing(b) - facing(a))
     }
-    let best = boxes[0], bestCost = Infinity
+    // Covering a marker or a label rules a place out; sticking out of the view only makes it worse.
+    let best: Box | null = null, bestCost = Infinity
     for (const b of boxes) {
-      const cost = placed.reduce((s, p) => s + overlap(b, p), 0) + markers.reduce((s, m) => s + (m.id === l.id ? 0 : overlap(b, m)), 0) + outside(b)
+      const covers = placed.some((p) => overlap(b, p) > 0) || markers.some((m) => m.id !== l.id && overlap(b, m) > 0)
+      if (covers) continue
+      const cost = outside(b)
       if (cost < bestCost) [best, bestCost] = [b, cost]
       if (cost === 0) break
     }
-    placed.push(best)
+    if (best) placed.push(best)
     out.set(l.id, best)
   }
   return out

@@ -91,8 +91,9 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       marker.getTooltip()?.getElement()?.setAttribute('data-site', s.id)
       markers.set(s.id, marker)
     }
-    const sizes = new Map<string, { w: number; h: number }>()
+    let live = true
     const layout = () => {
+      if (!live) return
       const shown = displayPoints(map, sites)
       leaders.clearLayers()
       for (const s of sites) {
@@ -111,26 +112,32 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
         const at = shown.get(s.id)!
         return Math.hypot(real.x - at.x, real.y - at.y) > 1 ? real : undefined
       }
+      // Measured each time (all reads before any write): the label font may arrive after the first layout.
+      const sizes = new Map(sites.map((s) => {
+        const el = markers.get(s.id)!.getTooltip()?.getElement()
+        return [s.id, el && el.offsetWidth > 0 ? { w: el.offsetWidth, h: el.offsetHeight } : { w: 40, h: 16 }]
+      }))
       const boxes = placeLabels(order.map((s) => {
-        const tip = markers.get(s.id)!.getTooltip()
-        let size = sizes.get(s.id)
-        const el = tip?.getElement()
-        if (!size && el && el.offsetWidth > 0) sizes.set(s.id, (size = { w: el.offsetWidth, h: el.offsetHeight }))
-        return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size?.w ?? 40, h: size?.h ?? 16, away: centroid(s) }
+        const size = sizes.get(s.id)!
+        return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size.w, h: size.h, away: centroid(s) }
       }), { ...map.containerPointToLayerPoint([0, 0]), w: map.getSize().x, h: map.getSize().y })
       for (const s of sites) {
         const tip = markers.get(s.id)!.getTooltip()
         const box = boxes.get(s.id)
         const at = shown.get(s.id)!
-        if (!tip || !box) continue
+        if (!tip) continue
+        tip.getElement()?.classList.toggle('label-hidden', !box)
+        if (!box) continue
         tip.options.offset = L.point(box.x + box.w / 2 - at.x, box.y + box.h / 2 - at.y)
         tip.update()
       }
     }
     layout()
+    void document.fonts?.ready.then(layout)
     // After a pan too: a label may now fit better inside the visible map.
     map.on('moveend', layout)
     return () => {
+      live = false
       map.off('moveend', layout)
       group.remove()
     }
