@@ -6,6 +6,11 @@ import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
 
+// These run inside the page (page.evaluate); the root tsconfig has no DOM library, so declare what they use.
+declare const document: { documentElement: { scrollWidth: number }; querySelectorAll: (s: string) => Iterable<{ getBoundingClientRect: () => { right: number } }> }
+declare const getComputedStyle: (e: unknown, pseudo?: string) => { visibility: string; content: string }
+type SvgPath = { getTotalLength: () => number; getPointAtLength: (n: number) => { x: number; y: number }; getScreenCTM: () => { a: number; d: number; e: number; f: number } | null }
+
 let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
@@ -191,7 +196,7 @@ describe('transfers on the map', () => {
         const path = page.locator(`path.transfer-line[data-transfer="${t.id}"]`)
         expect(await path.getAttribute('marker-end')).toBe(`url(#bd-arrow-${status})`)
         // The arrow's tip (the line's end) is at the receiver, not at the donor.
-        const end = await path.evaluate((e) => { const p = e as SVGPathElement; const q = p.getPointAtLength(p.getTotalLength()); const m = p.getScreenCTM()!; return { x: q.x * m.a + m.e, y: q.y * m.d + m.f } })
+        const end = await path.evaluate((e) => { const p = e as unknown as SvgPath; const q = p.getPointAtLength(p.getTotalLength()); const m = p.getScreenCTM()!; return { x: q.x * m.a + m.e, y: q.y * m.d + m.f } })
         const [from, to] = await Promise.all([markerCentre(page, t.fromSite), markerCentre(page, t.toSite)])
         expect(Math.hypot(end.x - to.x, end.y - to.y), `${t.id} ends at ${t.toSite}`).toBeLessThan(Math.hypot(end.x - from.x, end.y - from.y))
         expect(Math.hypot(end.x - to.x, end.y - to.y)).toBeLessThan(to.r + 10)
