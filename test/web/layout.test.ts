@@ -176,13 +176,17 @@ describe('transfers on the map', () => {
   it('draws committed and dispatched transfers with arrowheads at the receiver and a legend', async () => {
     const plan = await apiCall<{ id: string; transfers: { id: string; component: string; fromSite: string; toSite: string }[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
     expect(plan.status).toBe(201)
-    const rbc = plan.body.transfers.filter((t) => t.component === 'RBC')
-    const [a, b] = rbc.length >= 2 ? rbc : plan.body.transfers
-    expect(a && b, 'the demo plan proposes at least two transfers').toBeTruthy()
+    // Two transfers of one component (the map shows one component at a time), red cells if it can.
+    const of = (c: string) => plan.body.transfers.filter((t) => t.component === c)
+    const component = ['RBC', 'WB', 'PLT', 'FFP', 'CRYO'].find((c) => of(c).length >= 2)
+    expect(component, 'the demo plan proposes two transfers of one component').toBeDefined()
+    const [a, b] = of(component!)
     for (const t of [a, b]) expect((await apiCall(server.url, COORD, `/api/transfers/${t.id}/approve`, { method: 'POST' })).status).toBe(200)
     const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `layout-${plan.body.id}` } })
     expect(commit.status).toBe(200)
-    expect((await apiCall(server.url, COORD, `/api/transfers/${b.id}/dispatch`, { method: 'POST' })).status).toBe(200)
+    // The box must read within the component's transport range (migrations/0005_handoff.sql).
+    const temperatureC = { RBC: 4.5, WB: 4.5, PLT: 22, FFP: -25, CRYO: -25 }[component!]
+    expect((await apiCall(server.url, COORD, `/api/transfers/${b.id}/dispatch`, { method: 'POST', body: { temperatureC } })).status).toBe(200)
 
     for (const lang of ['zh', 'en'] as const) {
       const page = await openApp(browser, server.url, { token: COORD, lang })
