@@ -56,8 +56,11 @@ const radius = (s: Site) => (s.kind === 'storage' ? 7 : 10)
 function legendControl(statuses: string[], lang: Lang): L.Control {
   const control = new L.Control({ position: 'topright' })
   control.onAdd = () => {
-    const box = L.DomUtil.create('div', 'transfer-legend leaflet-bar')
-    const title = L.DomUtil.create('strong', '', box)
+    // A <details>: open on wide screens, folded to its title on a phone so it covers no stations.
+    const box = L.DomUtil.create('details', 'transfer-legend leaflet-bar') as HTMLDetailsElement
+    box.open = !window.matchMedia('(max-width: 699.98px)').matches
+    L.DomEvent.disableClickPropagation(box)
+    const title = L.DomUtil.create('summary', '', box)
     title.textContent = t('map.legend.transfers', {}, lang)
     for (const status of statuses) {
       const style = STATUS_STYLE[status]
