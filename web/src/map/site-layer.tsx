@@ -1,6 +1,6 @@
 import L from 'leaflet'
 import { useEffect, useRef } from 'preact/hooks'
-import { days, num, siteName } from '../lib/format'
+import { days, num, severity, siteName } from '../lib/format'
 import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
 import type { Lang } from '../state'
@@ -33,8 +33,6 @@ const radiusOf = (s: Site, small: boolean) => (small ? 5 : s.kind === 'storage' 
 export function displayPoints(map: L.Map, sites: Site[]): Map<string, Pt> {
   return spread(new Map(sites.map((s) => [s.id, map.latLngToLayerPoint([s.lat, s.lng])])), MIN_GAP)
 }
-
-const SEVERITY: Record<Level | 'none', number> = { red: 4, orange: 3, yellow: 2, normal: 1, none: 0 }
 
 /**
  * One circle marker per site, coloured by its worst level for the chosen component. At each zoom, sites
@@ -106,13 +104,13 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       }
       if (small) return
       // Most severe first, so the labels of the sites that matter most get the best places.
-      const order = [...sites].sort((a, b) => SEVERITY[status[b.id]?.level ?? 'none'] - SEVERITY[status[a.id]?.level ?? 'none'] || a.id.localeCompare(b.id))
+      const order = [...sites].sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || a.id.localeCompare(b.id))
       const centroid = (s: Site): Pt | undefined => {
         const real = map.latLngToLayerPoint([s.lat, s.lng])
         const at = shown.get(s.id)!
         return Math.hypot(real.x - at.x, real.y - at.y) > 1 ? real : undefined
       }
-      // Measured each time (all reads before any write): the label font may arrive after the first layout.
+      // Measured at each layout (all sizes read before any label moves): the font may arrive after the first one.
       const sizes = new Map(sites.map((s) => {
         const el = markers.get(s.id)!.getTooltip()?.getElement()
         return [s.id, el && el.offsetWidth > 0 ? { w: el.offsetWidth, h: el.offsetHeight } : { w: 40, h: 16 }]
