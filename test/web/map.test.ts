@@ -123,7 +123,9 @@ describe('language and sign-in', () => {
     await page.click('form.sign-in button[type=submit]')
     const alert = page.locator('form.sign-in [role=alert]')
     await alert.waitFor()
-    expect(await alert.textContent()).toContain(bad.body.error.message)
+    // the API's refusal in the page's language, its own words in the title
+    expect(await alert.textContent()).toBe('That token is not valid: check it, or ask an administrator for one')
+    expect(await alert.getAttribute('title')).toBe(bad.body.error.message)
     expect(await page.locator('.region-map').count()).toBe(0)
 
     await page.fill('input[name=token]', COORD)

@@ -162,14 +162,16 @@ describe('simulation page', () => {
 
     const home = await openApp(browser, server.url, { token: DIRECTOR, path: '/', lang: 'en' })
     await home.locator('.app-header .badge.role[data-role="director"]').waitFor()
-    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['Region map', 'Aid requests', 'Dispatch plan'])
+    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['Region map', 'Aid requests', 'Dispatch plan', 'My station'])
     expect(await home.locator('a[href="/simulate"]').count()).toBe(0)
     await home.context().close()
 
     const page = await openApp(browser, server.url, { token: DIRECTOR, path: '/simulate', lang: 'en' })
     const alert = page.locator('.simulate-page .error[role=alert]')
     await alert.waitFor()
-    expect(await alert.textContent()).toBe(`Error: ${probe.body.error.message} (${probe.body.error.code})`)
+    // the API's 403 in the page's language, its own words in the title
+    expect(await alert.textContent()).toBe('Your role may not do this')
+    expect(await alert.getAttribute('title')).toBe(probe.body.error.message)
     expect(probe.body.error.code).toBe('forbidden')
     expect(await page.locator('.sim-table').count()).toBe(0)
     expect(await page.locator('.app-header nav a[href="/simulate"]').count()).toBe(0)
