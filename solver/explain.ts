@@ -6,7 +6,7 @@
 // reserves do not hold against remote emergency needs, so an emergency need is never told
 // held_by_reserves (with an optimal plan it cannot see usable units left over at all).
 import { isCompatible } from './compat'
-import type { Draw } from './solve'
+import type { Draw } from './decompose'
 import { expiryThreshold, inTime } from './timing'
 import type { Prepared } from './prepare'
 import type { Unmet, Urgency } from './types'
