@@ -64,26 +64,73 @@ export interface ComponentModel {
   tier: number[] // sink node per urgency tier
   tierToT: number[] // edge tier sink → T
   needEdge: Map<number, number> // need idx → edge need → tier sink
+  needNode: Int32Array // node of needs[j]
   blocks: Block[]
   needs: PNeed[]
+  /** every remote (block, need) arc the rules allow, in or out of the graph (pricing.ts) */
+  cand: Candidates
+  /** put candidate i into the graph (no-op when it is already there) */
+  activate(i: number): void
 }
+
+/** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to need node
+ *  `to[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
+ *  (routine mode) start with a few per need and pricing.ts adds the rest as they are needed. */
+export interface Candidates {
+  n: number
+  from: Int32Array
+  to: Int32Array
+  cost: Float64Array
+  block: Int32Array
+  need: Int32Array // index into ComponentModel.needs
+  cls: Int32Array
+  rank: Int8Array
+  travelH: Float64Array
+  active: Uint8Array
+  /** candidate indices grouped by need: those of needs[j] are order[needStart[j] .. needStart[j+1]) */
+  order: Int32Array
+  needStart: Int32Array
+}
+
+/** in a sparse model, the cheapest remote arcs of each need that start in the graph */
+export const INITIAL_ARCS_PER_NEED = 3
 
 /** Which units a binding reserve locks, per block key: lot idx → locked units (summing to the
  *  block's usable stock − outbound cap). Absent for a block: its nearest-expiry usable units. */
 export type LockSets = Map<string, Map<number, number>>
 
-export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], locks?: LockSets): ComponentModel {
+/** `sparse` (default: routine mode) puts only a few cheapest remote arcs per need into the graph;
+ *  solve.ts then prices the others in (pricing.ts), which is exact for the full network. */
+export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], locks?: LockSets, sparse = !p.disaster): ComponentModel {
   const g = new FlowGraph()
   const S = g.addNode(), T = g.addNode()
   const tier = [g.addNode(), g.addNode(), g.addNode()]
   const tierToT = tier.map((t) => g.addEdge(t, T, 0, 0))
   const needNode = new Map<number, number>()
   const needEdge = new Map<number, number>()
-  for (const n of needs) {
+  const nNode = new Int32Array(needs.length)
+  const nSite = new Int32Array(needs.length)
+  const nGroup = new Int32Array(needs.length) // (abo, rhd, allowRhPositive) of the need, for the rank cache
+  needs.forEach((n, j) => {
     const v = g.addNode()
+    nNode[j] = v
+    nSite[j] = n.site
+    nGroup[j] = ABO_INDEX[n.need.abo] * 4 + (n.need.rhd === '-' ? 2 : 0) + (n.need.allowRhPositive ? 1 : 0)
     needNode.set(n.idx, v)
     needEdge.set(n.idx, g.addEdge(v, tier[n.tier]!, n.need.qty, 0))
+  })
+  // preference rank by (donor group, need group), -1 when incompatible; computed once per pair
+  const rankCache = new Int8Array(8 * 16).fill(-2)
+  const rankOf = (dg: number, abo: Abo, rhd: Rhd, j: number) => {
+    const k = dg * 16 + nGroup[j]!
+    let r = rankCache[k]!
+    if (r === -2) {
+      const n = needs[j]!.need
+      r = rankCache[k] = isCompatible(c, abo, rhd, n) ? preferenceRank(c, abo, rhd, n) : -1
+    }
+    return r
   }
+  const cand = newCandidates()
   const minRem = p.minRemH[c]
   const localTh = expiryThreshold(p.nowMs, 0, minRem)
   // group lots into blocks by (site, group), in deterministic order
@@ -95,43 +142,49 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     arr.push(l)
   }
   const blocks: Block[] = []
+  const remJ: number[] = [], remPos: number[] = [], remRank: number[] = [], remTravel: number[] = []
   for (const [key, blotsAll] of byKey) {
     const { site, lot: { abo, rhd } } = blotsAll[0]!
+    const dg = ABO_INDEX[abo] * 2 + (rhd === '-' ? 1 : 0)
     const stockAll = blotsAll.reduce((a, l) => a + l.lot.qty, 0)
     // only units that still have minRemaining life now can serve anyone (local travel is 0)
     const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
       .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
+    const bi = blocks.length
     const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1, lotCls: [] }
     blocks.push(block)
     if (blots.length === 0) continue
-    const local: { n: PNeed; rank: number }[] = []
-    const remote: { n: PNeed; rank: number; travelH: number; th: number }[] = []
-    for (const n of needs) {
-      if (n.need.qty === 0 || !isCompatible(c, abo, rhd, n.need)) continue
-      const travelH = p.travel[site]![n.site]!
-      if (!inTime(p.nowMs, travelH, n.byMs)) continue
-      const rank = preferenceRank(c, abo, rhd, n.need)
-      if (n.site === site) local.push({ n, rank })
-      else {
-        const th = expiryThreshold(p.nowMs, travelH, minRem)
-        if (th <= blots[blots.length - 1]!.expMs) remote.push({ n, rank, travelH, th })
-      }
-    }
-    if (local.length === 0 && remote.length === 0) continue
-    // A remote need can use the lots from the first one whose expiry meets its threshold:
-    // needs sharing that first lot are equivalent, so classes are the distinct first positions.
+    const lastExp = blots[blots.length - 1]!.expMs
     const firstPos = (th: number) => { // first index in blots with expMs >= th
       let lo = 0, hi = blots.length
       while (lo < hi) { const mid = (lo + hi) >> 1; if (blots[mid]!.expMs >= th) hi = mid; else lo = mid + 1 }
       return lo
     }
-    const ths = [...new Set(remote.map((r) => firstPos(r.th)))].sort((a, b) => a - b) // attach positions
-    const classOfPos = (pos: number) => { // number of attach positions <= pos
-      let lo = 0, hi = ths.length
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (ths[mid]! <= pos) lo = mid + 1; else hi = mid }
-      return lo
+    const local: { n: PNeed; rank: number }[] = []
+    remJ.length = remPos.length = remRank.length = remTravel.length = 0
+    const travelRow = p.travel[site]!
+    for (let j = 0; j < needs.length; j++) {
+      const n = needs[j]!
+      if (n.need.qty === 0) continue
+      const rank = rankOf(dg, abo, rhd, j)
+      if (rank < 0) continue
+      const travelH = travelRow[nSite[j]!]!
+      if (n.byMs !== undefined && !inTime(p.nowMs, travelH, n.byMs)) continue
+      if (n.site === site) { local.push({ n, rank }); continue }
+      const th = expiryThreshold(p.nowMs, travelH, minRem)
+      if (th > lastExp) continue
+      remJ.push(j); remPos.push(firstPos(th)); remRank.push(rank); remTravel.push(travelH)
     }
-    const chain = ths.map(() => g.addNode()) // chain[k-1] = C_k
+    if (local.length === 0 && remJ.length === 0) continue
+    // A remote need can use the lots from the first one whose expiry meets its threshold:
+    // needs sharing that first lot are equivalent, so classes are the distinct first positions.
+    // classAt[pos] = number of attach positions <= pos
+    const classAt = new Int32Array(blots.length)
+    for (const pos of remPos) classAt[pos] = 1
+    let nCls = 0
+    for (let pos = 0; pos < blots.length; pos++) { nCls += classAt[pos]!; classAt[pos] = nCls }
+    const chain: number[] = [] // chain[k-1] = C_k
+    for (let k = 0; k < nCls; k++) chain.push(g.addNode())
     for (let k = chain.length - 1; k >= 1; k--) g.addEdge(chain[k]!, chain[k - 1]!, INF_CAP, 0)
     const loc = local.length > 0 ? g.addNode() : -1
     if (loc >= 0 && chain.length > 0) g.addEdge(chain[0]!, loc, INF_CAP, 0)
@@ -142,8 +195,9 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     let toLock = cap === undefined ? 0 : Math.max(0, blots.reduce((a, l) => a + l.lot.qty, 0) - cap)
     block.toLock = toLock
     const lockOf = locks?.get(key)
-    const emergencyRemote = p.disaster && toLock > 0 ? remote.filter((r) => r.n.tier === 0) : []
-    const lths = [...new Set(emergencyRemote.map((r) => firstPos(r.th)))].sort((a, b) => a - b)
+    const emergencyPos: number[] = []
+    if (p.disaster && toLock > 0) remJ.forEach((j, r) => { if (needs[j]!.tier === 0) emergencyPos.push(remPos[r]!) })
+    const lths = [...new Set(emergencyPos)].sort((a, b) => a - b)
     const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
       let lo = 0, hi = lths.length
       while (lo < hi) { const mid = (lo + hi) >> 1; if (lths[mid]! <= pos) lo = mid + 1; else hi = mid }
@@ -154,7 +208,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (let k = lchain.length - 1; k >= 1; k--) g.addEdge(lchain[k]!, lchain[k - 1]!, INF_CAP, 0)
     if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)
     blots.forEach((l, pos) => {
-      const cls = classOfPos(pos)
+      const cls = classAt[pos]!
       block.lotCls[pos] = cls
       const cost = expiryCost(p, l, c)
       const locked = lockOf ? Math.min(lockOf.get(l.idx) ?? 0, l.lot.qty) : Math.min(toLock, l.lot.qty)
@@ -172,15 +226,72 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (const { n, rank } of local) {
       block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, locked: false, rank, travelH: 0 })
     }
-    for (const { n, rank, travelH, th } of remote) {
-      const pos = firstPos(th)
-      const cls = classOfPos(pos) // its attach position's index + 1
-      block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
+    for (let r = 0; r < remJ.length; r++) {
+      const j = remJ[r]!, n = needs[j]!, pos = remPos[r]!, rank = remRank[r]!, travelH = remTravel[r]!
+      const cls = classAt[pos]! // its attach position's index + 1
+      const i = pushCandidate(cand, chain[cls - 1]!, nNode[j]!, arcCost(rank, travelH), bi, j, cls, rank, travelH)
+      if (!sparse) cand.active[i] = 1
+      if (!sparse) block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
       if (n.tier === 0 && lchain.length > 0) {
         const lcls = lclassOfPos(pos)
-        block.needArcs.push({ need: n, edge: g.addEdge(lchain[lcls - 1]!, needNode.get(n.idx)!, INF_CAP, arcCost(rank, travelH)), cls: lcls, local: false, locked: true, rank, travelH })
+        block.needArcs.push({ need: n, edge: g.addEdge(lchain[lcls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls: lcls, local: false, locked: true, rank, travelH })
       }
     }
   }
-  return { component: c, g, S, T, tier, tierToT, needEdge, blocks, needs }
+  finishCandidates(cand, needs.length)
+  const activate = (i: number) => {
+    if (cand.active[i]) return
+    cand.active[i] = 1
+    const b = blocks[cand.block[i]!]!
+    b.needArcs.push({ need: needs[cand.need[i]!]!, edge: g.addEdge(cand.from[i]!, cand.to[i]!, INF_CAP, cand.cost[i]!), cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: cand.travelH[i]! })
+  }
+  if (sparse) {
+    // start with the few cheapest remote arcs of each need
+    const best = new Int32Array(INITIAL_ARCS_PER_NEED)
+    for (let j = 0; j < needs.length; j++) {
+      let nb = 0
+      for (let q = cand.needStart[j]!; q < cand.needStart[j + 1]!; q++) {
+        const i = cand.order[q]!, ci = cand.cost[i]!
+        if (nb === best.length && ci >= cand.cost[best[nb - 1]!]!) continue
+        let k = nb < best.length ? nb++ : nb - 1
+        while (k > 0 && cand.cost[best[k - 1]!]! > ci) { best[k] = best[k - 1]!; k-- }
+        best[k] = i
+      }
+      for (let k = 0; k < nb; k++) activate(best[k]!)
+    }
+  }
+  return { component: c, g, S, T, tier, tierToT, needEdge, needNode: nNode, blocks, needs, cand, activate }
+}
+
+const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
+
+function newCandidates(): Candidates {
+  const size = 1024
+  return { n: 0, from: new Int32Array(size), to: new Int32Array(size), cost: new Float64Array(size), block: new Int32Array(size),
+    need: new Int32Array(size), cls: new Int32Array(size), rank: new Int8Array(size), travelH: new Float64Array(size),
+    active: new Uint8Array(size), order: new Int32Array(0), needStart: new Int32Array(0) }
+}
+
+function pushCandidate(cd: Candidates, from: number, to: number, cost: number, block: number, need: number, cls: number, rank: number, travelH: number): number {
+  if (cd.n === cd.from.length) {
+    const size = cd.n * 2
+    const grow = <T extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b }
+    cd.from = grow(cd.from); cd.to = grow(cd.to); cd.cost = grow(cd.cost); cd.block = grow(cd.block)
+    cd.need = grow(cd.need); cd.cls = grow(cd.cls); cd.rank = grow(cd.rank); cd.travelH = grow(cd.travelH); cd.active = grow(cd.active)
+  }
+  const i = cd.n++
+  cd.from[i] = from; cd.to[i] = to; cd.cost[i] = cost; cd.block[i] = block; cd.need[i] = need; cd.cls[i] = cls; cd.rank[i] = rank; cd.travelH[i] = travelH
+  return i
+}
+
+/** group candidate indices by need (counting sort; within a need, in block order) */
+function finishCandidates(cd: Candidates, nNeeds: number): void {
+  const start = new Int32Array(nNeeds + 1)
+  for (let i = 0; i < cd.n; i++) start[cd.need[i]! + 1]!++
+  for (let j = 0; j < nNeeds; j++) start[j + 1]! += start[j]!
+  const fill = start.slice(0, nNeeds)
+  const order = new Int32Array(cd.n)
+  for (let i = 0; i < cd.n; i++) order[fill[cd.need[i]!]!++] = i
+  cd.order = order
+  cd.needStart = start
 }

@@ -137,6 +137,12 @@ export class FlowGraph {
     return this.dinic(s, t, null)
   }
 
+  /** after maxFlow: is v reachable from s in the residual graph (the source side of a minimum
+   *  cut; the last breadth-first search of Dinic saw no path to t and labels exactly these) */
+  reachedAfterMaxFlow(v: number): boolean {
+    return this.level[v] !== -1
+  }
+
   /**
    * Min-cost maximum flow from s to t starting from zero flow (all costs must be >= 0).
    * Returns [flow, cost]. Leaves valid potentials in `pi`.

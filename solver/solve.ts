@@ -6,6 +6,7 @@ import { disasterModel } from './disaster-model'
 import { balanceBurden } from './fairness'
 import { buildComponentModel } from './model'
 import { prepare } from './prepare'
+import { lexMaxFlow, minCostFlowPriced } from './pricing'
 import { buildResult } from './result'
 import type { Instance, PlanResult, PlanSummary } from './types'
 import { COMPONENTS } from './types'
@@ -27,7 +28,7 @@ export function solve(inst: Instance): PlanResult {
     // to each tier's sink; later augmenting paths may pass through an earlier tier's sink
     // (re-routing which need of that tier is served) but never lower its total.
     let m = buildComponentModel(p, c, lots, needs)
-    let totals = m.tier.map((t) => m.g.maxFlow(m.S, t))
+    let totals = lexMaxFlow(m)
     if (p.disaster) {
       const d = disasterModel(p, c, lots, needs, m, totals)
       ;({ m, totals } = d)
@@ -36,7 +37,7 @@ export function solve(inst: Instance): PlanResult {
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
     m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
-    const [flow, cost] = m.g.minCostFlow(m.S, m.T)
+    const [flow, cost] = minCostFlowPriced(m)
     if (flow !== totals[0]! + totals[1]! + totals[2]!) throw new Error(`internal: ${c} flow ${flow} != ${totals.join('+')}`)
     objective += cost
     // (3) among cheapest plans, spread the burden over donor stations
