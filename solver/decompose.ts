@@ -19,20 +19,19 @@ export function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
   const g = m.g
   // Lot arcs of one kind (locked or free), class and expiry-cost step are interchangeable for
   // the network: within such a group, draw the used units from the nearest-expiry lots first.
-  const groups = new Map<string, { arcs: typeof b.lotArcs; used: number }>()
+  // model.ts gives each such group one pooled arc.
+  const groups = new Map<number, { arcs: typeof b.lotArcs; used: number }>()
   for (const a of b.lotArcs) { // lotArcs follow b.lots, sorted by expiry
-    const k = `${a.locked}|${a.cls}|${g.cost[a.edge]}`
-    let grp = groups.get(k)
-    if (!grp) groups.set(k, (grp = { arcs: [], used: 0 }))
+    let grp = groups.get(a.edge)
+    if (!grp) groups.set(a.edge, (grp = { arcs: [], used: g.flow(a.edge) }))
     grp.arcs.push(a)
-    grp.used += g.flow(a.edge)
   }
   const free = new Map<number, number>() // lot idx → free units used
   const locked = new Map<number, number>()
   for (const grp of groups.values()) {
     let left = grp.used
     for (const a of grp.arcs) {
-      const q = Math.min(left, g.origCap[a.edge]!)
+      const q = Math.min(left, a.qty)
       left -= q
       if (q > 0) (a.locked ? locked : free).set(a.lot.idx, q)
     }

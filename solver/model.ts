@@ -30,7 +30,8 @@ export function expiryCost(p: Prepared, l: PLot, c: Component): number {
 export const arcCost = (rank: number, travelH: number) => rank * RANK_COST + Math.round(travelH) * HOUR_COST
 
 /** locked: reserve-locked units (or class-0 ones), to Loc (cls 0) or, in disaster mode, to L_cls */
-export interface LotArc { lot: PLot; edge: number; locked: boolean; cls: number }
+/** `qty` units of `lot` on arc `edge` from S; lots of one (kind, class, expiry step) share the arc */
+export interface LotArc { lot: PLot; edge: number; locked: boolean; cls: number; qty: number }
 export interface NeedArc {
   need: PNeed; edge: number; cls: number; local: boolean
   /** drawn from the chain of reserve-locked units (disaster mode, remote emergency needs only) */
@@ -93,7 +94,7 @@ export interface Candidates {
 }
 
 /** in a sparse model, the cheapest remote arcs of each need that start in the graph */
-export const INITIAL_ARCS_PER_NEED = 3
+export const INITIAL_ARCS_PER_NEED = 8
 
 /** Which units a binding reserve locks, per block key: lot idx → locked units (summing to the
  *  block's usable stock − outbound cap). Absent for a block: its nearest-expiry usable units. */
@@ -207,6 +208,16 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const lchain = lths.map(() => g.addNode()) // lchain[k-1] = L_k
     for (let k = lchain.length - 1; k >= 1; k--) g.addEdge(lchain[k]!, lchain[k - 1]!, INF_CAP, 0)
     if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)
+    // Lots of one block, kind (locked or free), class and expiry step serve the same needs at the
+    // same cost: they share one arc from S (decompose.ts draws its units nearest expiry first).
+    const pooled = new Map<number, number>() // (kind, class, step) → edge
+    const lotArc = (l: PLot, node: number, qty: number, cost: number, locked: boolean, cls: number) => {
+      const k = node * 16 + cost
+      let edge = pooled.get(k)
+      if (edge === undefined) pooled.set(k, (edge = g.addEdge(S, node, qty, cost)))
+      else g.addCap(edge, qty)
+      block.lotArcs.push({ lot: l, edge, locked, cls, qty })
+    }
     blots.forEach((l, pos) => {
       const cls = classAt[pos]!
       block.lotCls[pos] = cls
@@ -219,9 +230,9 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       // units of class 0 (no remote need can use them), can only be used locally
       const lcls = locked > 0 && lchain.length > 0 ? lclassOfPos(pos) : 0
       const toLoc = (lcls === 0 ? locked : 0) + (cls === 0 ? free : 0)
-      if (toLoc > 0 && loc >= 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, loc, toLoc, cost), locked: true, cls: 0 })
-      if (lcls > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, lchain[lcls - 1]!, locked, cost), locked: true, cls: lcls })
-      if (cls > 0 && free > 0) block.lotArcs.push({ lot: l, edge: g.addEdge(S, chain[cls - 1]!, free, cost), locked: false, cls })
+      if (toLoc > 0 && loc >= 0) lotArc(l, loc, toLoc, cost, true, 0)
+      if (lcls > 0) lotArc(l, lchain[lcls - 1]!, locked, cost, true, lcls)
+      if (cls > 0 && free > 0) lotArc(l, chain[cls - 1]!, free, cost, false, cls)
     })
     for (const { n, rank } of local) {
       block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, locked: false, rank, travelH: 0 })

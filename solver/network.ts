@@ -43,6 +43,8 @@ export class FlowGraph {
   }
   from(e: number): number { return this.to[e ^ 1]! }
   flow(e: number): number { return this.origCap[e]! - this.cap[e]! }
+  /** raise the capacity of a flowless arc */
+  addCap(e: number, c: number): void { this.origCap[e] = this.origCap[e]! + c; this.cap[e] = this.cap[e]! + c }
   setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c; this.cap[e ^ 1] = 0 }
   resetFlows(): void { this.cap.set(this.origCap) }
 
@@ -60,6 +62,8 @@ export class FlowGraph {
     level[s] = 0
     while (qh < qt) {
       const u = queue[qh++]!
+      // nodes at t's level or beyond are on no shortest path to t (the queue is in level order)
+      if (level[t] !== -1 && level[u]! >= level[t]!) break
       const lu = level[u]! + 1
       const pu = pi === null ? 0 : pi[u]!
       for (let e = head[u]!; e !== -1; e = next[e]!) {

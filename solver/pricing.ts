@@ -18,7 +18,7 @@
 import type { ComponentModel } from './model'
 
 /** per need and round, how many crossing / negative candidates to bring in */
-const ADD_PER_NEED = 2
+const ADD_PER_NEED = 10
 
 /** Lexicographic maximum flow: emergency, then urgent, then routine, each exact on the full graph. */
 export function lexMaxFlow(m: ComponentModel): number[] {
