@@ -29,7 +29,7 @@ export function main(argv: string[], readStdin: () => string = () => readFileSyn
   }
 }
 
-const isMain = process.argv[1] !== undefined && /cli\.ts$/.test(process.argv[1])
+const isMain = process.argv[1] !== undefined && /cli\.(ts|mjs)$/.test(process.argv[1])
 if (isMain) {
   const r = main(process.argv.slice(2))
   process.stdout.write(r.stdout)
