@@ -4,10 +4,13 @@ import { planRound, type InTransit } from './dispatch'
 import { Metrics } from './metrics'
 import { poisson, prng, split } from './random'
 import { buildRegion, DAY_MS, GROUP_SHARES, GROUPS, insertLot, SHELF_DAYS, sumQty, takeFefo, type Lot, type Region } from './region'
-import { dailyFactors, type DailyFactors } from './scenario'
+import { dailyFactors, YEAR_SCENARIO_YEARS, type DailyFactors } from './scenario'
 import type { Policy, PolicyResult, SimulationInput, SimulationResult } from './types'
 
-export const MAX_DAYS = 60
+/** a season is up to a year (a leap year included) */
+export const MAX_DAYS = 366
+/** policy days (reserve, trigger) stay within two months of supply */
+export const MAX_POLICY_DAYS = 60
 export const MAX_POLICIES = 4
 
 /** Bad simulation input, naming the field at fault (e.g. `policies.1.triggerDays`). */
@@ -32,13 +35,18 @@ function validate(input: SimulationInput): void {
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_DAYS) throw new SimulationError('days', `days must be a whole number from 1 to ${MAX_DAYS}`)
   if (!Number.isInteger(input.seed)) throw new SimulationError('seed', 'seed must be a whole number')
   if (!Number.isFinite(Date.parse(input.start))) throw new SimulationError('start', 'start must be an ISO date-time')
+  if (input.scenario === 'year') {
+    const [y0, y1] = YEAR_SCENARIO_YEARS
+    const first = new Date(Date.parse(input.start)).getUTCFullYear(), last = new Date(Date.parse(input.start) + (input.days - 1) * DAY_MS).getUTCFullYear()
+    if (first < y0 || last > y1) throw new SimulationError('start', `the year scenario knows the Spring Festival dates of ${y0}–${y1}; the run covers ${first}–${last}`)
+  }
   if (input.policies.length < 1 || input.policies.length > MAX_POLICIES) throw new SimulationError('policies', `give 1 to ${MAX_POLICIES} policies`)
   const names = new Set<string>()
   input.policies.forEach((p, i) => {
     if (names.has(p.name)) throw new SimulationError(`policies.${i}.name`, `policy name ${p.name} is used twice`)
     names.add(p.name)
-    if (!(p.triggerDays > 0 && p.triggerDays <= MAX_DAYS)) throw new SimulationError(`policies.${i}.triggerDays`, 'triggerDays must be above 0 and at most 60')
-    if (!(p.reserveDays >= 0 && p.reserveDays <= MAX_DAYS)) throw new SimulationError(`policies.${i}.reserveDays`, 'reserveDays must be from 0 to 60')
+    if (!(p.triggerDays > 0 && p.triggerDays <= MAX_POLICY_DAYS)) throw new SimulationError(`policies.${i}.triggerDays`, 'triggerDays must be above 0 and at most 60')
+    if (!(p.reserveDays >= 0 && p.reserveDays <= MAX_POLICY_DAYS)) throw new SimulationError(`policies.${i}.reserveDays`, 'reserveDays must be from 0 to 60')
     if (p.planEveryDays !== undefined && !(Number.isInteger(p.planEveryDays) && p.planEveryDays >= 1)) throw new SimulationError(`policies.${i}.planEveryDays`, 'planEveryDays must be a whole number ≥ 1')
   })
   const ids = new Set(input.sites.map((s) => s.id))
@@ -57,7 +65,7 @@ function validate(input: SimulationInput): void {
 interface Draws { factors: DailyFactors; collected: Int32Array[]; demand: Int32Array[] }
 
 function draw(region: Region, input: SimulationInput): Draws {
-  const factors = dailyFactors(input.scenario, input.custom, input.sites, input.days, input.seed)
+  const factors = dailyFactors(input.scenario, input.custom, input.sites, input.days, input.seed, region.startMs)
   const rand = prng(input.seed)
   const G = GROUPS.length
   const C = region.comps.length

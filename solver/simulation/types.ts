@@ -1,7 +1,7 @@
 // Input and result types of the seasonal-shortfall simulation (docs/simulation.md).
 import type { Abo, Component, Rhd } from '../types'
 
-export type ScenarioName = 'spring-festival' | 'summer' | 'epidemic' | 'custom'
+export type ScenarioName = 'spring-festival' | 'summer' | 'epidemic' | 'year' | 'custom'
 
 export interface SimSite {
   id: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { simulate, SimulationError, type Policy, type PolicyResult, type SimulationInput, type SimulationResult } from '../../solver/simulation'
+import { dailyFactors, simulate, SimulationError, yearShocksOn, type Policy, type PolicyResult, type SimulationInput, type SimulationResult } from '../../solver/simulation'
 import { planRound } from '../../solver/simulation/dispatch'
 import { buildRegion, sumQty } from '../../solver/simulation/region'
 
@@ -178,10 +178,58 @@ describe('simulate', () => {
       return null
     }
     expect(field({ days: 0 })).toBe('days')
-    expect(field({ days: 61 })).toBe('days')
+    expect(field({ days: 367 })).toBe('days')
+    expect(field({ scenario: 'year', start: '2036-12-01T00:00:00Z', days: 60 })).toBe('start')
     expect(field({ policies: [] })).toBe('policies')
     expect(field({ policies: [NONE, PLANNER, { ...NONE, name: 'a' }, { ...NONE, name: 'b' }, { ...NONE, name: 'c' }] })).toBe('policies')
     expect(field({ policies: [NONE, { ...PLANNER, triggerDays: 0 }] })).toBe('policies.1.triggerDays')
     expect(field({ policies: [NONE, { ...PLANNER, name: 'none' }] })).toBe('policies.1.name')
+  })
+})
+
+describe('the year scenario', () => {
+  const day = (iso: string) => Math.floor(Date.parse(iso) / DAY)
+  it('puts each shock on its calendar dates: Spring Festival by the lunar calendar, summer vacation, flu season', () => {
+    // Spring Festival 2027 is February 6: on from January 27 to February 16
+    expect(yearShocksOn(day('2027-01-26T00:00:00Z')).springFestival).toBe(false)
+    expect(yearShocksOn(day('2027-01-27T00:00:00Z')).springFestival).toBe(true)
+    expect(yearShocksOn(day('2027-02-16T00:00:00Z')).springFestival).toBe(true)
+    expect(yearShocksOn(day('2027-02-17T00:00:00Z')).springFestival).toBe(false)
+    // 2028: January 26, so mid-January is already on
+    expect(yearShocksOn(day('2028-01-17T00:00:00Z')).springFestival).toBe(true)
+    expect(yearShocksOn(day('2027-06-30T00:00:00Z')).summer).toBe(false)
+    expect(yearShocksOn(day('2027-07-01T00:00:00Z')).summer).toBe(true)
+    expect(yearShocksOn(day('2027-08-31T00:00:00Z')).summer).toBe(true)
+    expect(yearShocksOn(day('2027-09-01T00:00:00Z')).summer).toBe(false)
+    expect(yearShocksOn(day('2027-11-30T00:00:00Z')).flu).toBe(false)
+    expect(yearShocksOn(day('2027-12-01T00:00:00Z')).flu).toBe(true)
+    expect(yearShocksOn(day('2028-02-29T00:00:00Z')).flu).toBe(true)
+    expect(yearShocksOn(day('2028-03-01T00:00:00Z')).flu).toBe(false)
+  })
+
+  it('applies the shocks from the start date, multiplying where they overlap, with student cities hit harder in summer', () => {
+    const sites = region().sites
+    const f = dailyFactors('year', undefined, sites, 366, 42, Date.parse('2027-01-01T00:00:00Z'))
+    const at = (iso: string) => (Date.parse(iso) - Date.parse('2027-01-01T00:00:00Z')) / DAY
+    const festival = at('2027-02-06T00:00:00Z') // flu season too
+    expect(f.demand[festival]![0]).toBeCloseTo(0.9 * 1.05)
+    expect(f.collection[festival]![0]).toBeGreaterThanOrEqual(0.6 * 0.85 - 1e-9)
+    expect(f.collection[festival]![0]).toBeLessThanOrEqual(0.75 * 0.95 + 1e-9)
+    const may = at('2027-05-10T00:00:00Z')
+    expect(f.collection[may]).toEqual(sites.map(() => 1))
+    expect(f.demand[may]).toEqual(sites.map(() => 1))
+    const july = at('2027-07-15T00:00:00Z') // CD, CQ student cities; YB, LS not
+    expect(f.collection[july]![0]).toBeLessThanOrEqual(0.5)
+    expect(f.collection[july]![2]).toBeGreaterThanOrEqual(0.75)
+  })
+
+  it('runs a whole year with daily planning, conserving every unit', () => {
+    const res = simulate(region({ scenario: 'year', start: '2027-01-01T00:00:00Z', days: 365 }))
+    expect(res.days).toBe(365)
+    for (const p of res.policies) {
+      expect(p.series).toHaveLength(365)
+      expectConserved(p)
+    }
+    expect(res.policies[1]!.shortageUnits).toBeLessThanOrEqual(res.policies[0]!.shortageUnits)
   })
 })

@@ -2,8 +2,8 @@ import { z } from '@hono/zod-openapi'
 import { ComponentCode, SiteId } from './common'
 
 export const ScenarioName = z
-  .enum(['spring-festival', 'summer', 'epidemic', 'custom'])
-  .openapi({ description: 'spring-festival: collection 60–75 % for 3 weeks from day 3, demand 0.9; summer: collection 0.4–0.5 in student-heavy cities (Chengdu, Chongqing, Mianyang, Nanchong), 0.75–0.85 elsewhere; epidemic: collection 15–30 % from day 3, demand 0.9; custom: the factors in `custom` (default 1, the baseline)', example: 'spring-festival' })
+  .enum(['spring-festival', 'summer', 'epidemic', 'year', 'custom'])
+  .openapi({ description: 'spring-festival: collection 60–75 % for 3 weeks from day 3, demand 0.9; summer: collection 0.4–0.5 in student-heavy cities (Chengdu, Chongqing, Mianyang, Nanchong), 0.75–0.85 elsewhere; epidemic: collection 15–30 % from day 3, demand 0.9; year: each shock on its calendar dates from the start date (Spring Festival ±10 days by the lunar calendar, summer vacation July 1–August 31, flu season December 1–February 28: collection 0.85–0.95, demand 1.05; overlapping factors multiply); custom: the factors in `custom` (default 1, the baseline)', example: 'spring-festival' })
 
 export const SimPolicy = z
   .object({
@@ -20,7 +20,7 @@ export const SimPolicy = z
 export const SimulationCreate = z
   .object({
     scenario: ScenarioName,
-    days: z.number().int().min(1).max(60).openapi({ example: 30 }),
+    days: z.number().int().min(1).max(366).openapi({ description: 'days to simulate, up to a year (366)', example: 30 }),
     seed: z.number().int().min(0).max(2_147_483_647).optional().openapi({ description: 'PRNG seed (default 1); the same seed gives the same result on the same data', example: 7 }),
     policies: z.array(SimPolicy).min(1).max(4),
     sites: z.array(SiteId).min(1).max(200).optional().openapi({ description: 'simulate only these sites (default: all)' }),
