@@ -15,7 +15,7 @@
 import { isCompatible, preferenceRank } from './compat'
 import { FlowGraph, INF_CAP } from './network'
 import { groupKey, type PLot, type PNeed, type Prepared } from './prepare'
-import { expiryThreshold, HOUR_MS, inTime } from './timing'
+import { expiryThreshold, HOUR_MS } from './timing'
 import type { Abo, Component, Rhd } from './types'
 
 /** Preference-tier costs (integers so the network solve is exact). */
@@ -131,6 +131,19 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     }
     return r
   }
+  // per donor group, the needs (in order) it is compatible with and that ask for something
+  const nBy = new Float64Array(needs.length)
+  needs.forEach((n, j) => { nBy[j] = n.byMs ?? Infinity })
+  const compatCache: (Int32Array | undefined)[] = []
+  const compatibleNeeds = (dg: number, abo: Abo, rhd: Rhd): Int32Array => {
+    let list = compatCache[dg]
+    if (!list) {
+      const js: number[] = []
+      for (let j = 0; j < needs.length; j++) if (needs[j]!.need.qty > 0 && rankOf(dg, abo, rhd, j) >= 0) js.push(j)
+      list = compatCache[dg] = Int32Array.from(js)
+    }
+    return list
+  }
   const cand = newCandidates()
   const minRem = p.minRemH[c]
   const localTh = expiryThreshold(p.nowMs, 0, minRem)
@@ -164,14 +177,13 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const local: { n: PNeed; rank: number }[] = []
     remJ.length = remPos.length = remRank.length = remTravel.length = 0
     const travelRow = p.travel[site]!
-    for (let j = 0; j < needs.length; j++) {
-      const n = needs[j]!
-      if (n.need.qty === 0) continue
-      const rank = rankOf(dg, abo, rhd, j)
-      if (rank < 0) continue
+    const compat = compatibleNeeds(dg, abo, rhd)
+    for (let q = 0; q < compat.length; q++) {
+      const j = compat[q]!
       const travelH = travelRow[nSite[j]!]!
-      if (n.byMs !== undefined && !inTime(p.nowMs, travelH, n.byMs)) continue
-      if (n.site === site) { local.push({ n, rank }); continue }
+      if (!(p.nowMs + travelH * HOUR_MS <= nBy[j]!)) continue // inTime
+      const rank = rankCache[dg * 16 + nGroup[j]!]!
+      if (nSite[j] === site) { local.push({ n: needs[j]!, rank }); continue }
       const th = expiryThreshold(p.nowMs, travelH, minRem)
       if (th > lastExp) continue
       remJ.push(j); remPos.push(firstPos(th)); remRank.push(rank); remTravel.push(travelH)
