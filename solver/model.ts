@@ -70,8 +70,8 @@ export interface ComponentModel {
   needs: PNeed[]
   /** every remote (block, need) arc the rules allow, in or out of the graph (pricing.ts) */
   cand: Candidates
-  /** put candidate i into the graph (no-op when it is already there) */
-  activate(i: number): void
+  /** put candidate i into the graph (no-op when it is already there); returns its edge, or -1 */
+  activate(i: number): number
 }
 
 /** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to need node
@@ -93,8 +93,11 @@ export interface Candidates {
   needStart: Int32Array
 }
 
-/** in a sparse model, the cheapest remote arcs of each need that start in the graph */
-export const INITIAL_ARCS_PER_NEED = 8
+/** Sparse models: how many of each need's cheapest remote arcs start in the graph, and how many
+ *  a pricing round may add per need (pricing.ts). Any values give the same, exact answers; these
+ *  take the 450-site bench region to two rounds. (An object so tests can set them to 1, where the
+ *  pricing rounds do all the work.) */
+export const PRICING = { initialArcsPerNeed: 8, addPerNeed: 10 }
 
 /** Which units a binding reserve locks, per block key: lot idx → locked units (summing to the
  *  block's usable stock − outbound cap). Absent for a block: its nearest-expiry usable units. */
@@ -263,14 +266,16 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   }
   finishCandidates(cand, needs.length)
   const activate = (i: number) => {
-    if (cand.active[i]) return
+    if (cand.active[i]) return -1
     cand.active[i] = 1
     const b = blocks[cand.block[i]!]!
-    b.needArcs.push({ need: needs[cand.need[i]!]!, edge: g.addEdge(cand.from[i]!, cand.to[i]!, INF_CAP, cand.cost[i]!), cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: cand.travelH[i]! })
+    const edge = g.addEdge(cand.from[i]!, cand.to[i]!, INF_CAP, cand.cost[i]!)
+    b.needArcs.push({ need: needs[cand.need[i]!]!, edge, cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: cand.travelH[i]! })
+    return edge
   }
   if (sparse) {
     // start with the few cheapest remote arcs of each need
-    const best = new Int32Array(INITIAL_ARCS_PER_NEED)
+    const best = new Int32Array(Math.max(1, PRICING.initialArcsPerNeed))
     for (let j = 0; j < needs.length; j++) {
       let nb = 0
       for (let q = cand.needStart[j]!; q < cand.needStart[j + 1]!; q++) {

@@ -148,13 +148,16 @@ export class FlowGraph {
   }
 
   /**
-   * Min-cost maximum flow from s to t starting from zero flow (all costs must be >= 0).
-   * Returns [flow, cost]. Leaves valid potentials in `pi`.
+   * Min-cost maximum flow from s to t, added to the current flow. Without `pi0` the current flow
+   * must be zero and all costs >= 0; with it, every residual arc must have non-negative reduced
+   * cost under `pi0` (then the current flow is cheapest for its value, and stays so).
+   * Returns [flow added, cost of the whole flow]. Leaves valid potentials in `pi`.
    */
-  minCostFlow(s: number, t: number): [number, number] {
+  minCostFlow(s: number, t: number, pi0?: Float64Array): [number, number] {
     this.ensureScratch()
     const n = this.n
     const pi = new Float64Array(n)
+    if (pi0) pi.set(pi0.subarray(0, n))
     const dist = new Float64Array(n)
     const done = new Uint8Array(n)
     const heap = new MinHeap(n)

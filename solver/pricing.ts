@@ -15,10 +15,9 @@
 //    Otherwise the most negative ones are added and the min-cost flow runs again.
 // Finally every candidate of reduced cost 0 is added: the cheapest plans are exactly the flows on
 // zero-reduced-cost arcs, and the fair-shares stage chooses among them.
-import type { ComponentModel } from './model'
+import { PRICING, type ComponentModel } from './model'
+import { INF_CAP } from './network'
 
-/** per need and round, how many crossing / negative candidates to bring in */
-const ADD_PER_NEED = 10
 
 /** Lexicographic maximum flow: emergency, then urgent, then routine, each exact on the full graph. */
 export function lexMaxFlow(m: ComponentModel): number[] {
@@ -40,40 +39,75 @@ function maxFlowPriced(m: ComponentModel, t: number): number {
 }
 
 /** Min-cost flow S → T (capacities as set by the caller), exact on the full graph; returns
- *  [flow, cost] and leaves the potentials in g.pi, with every zero-reduced-cost candidate added. */
+ *  [flow, cost] and leaves the potentials in g.pi, with every zero-reduced-cost candidate added.
+ *
+ *  Warm start: after a round, the flow is cheapest on the sparse graph and the potentials prove
+ *  it. The candidates added have negative reduced cost; each is saturated at its need's quantity
+ *  (no flow into a need can exceed it, so this bound loses nothing), which makes every residual
+ *  arc non-negative again but leaves an excess at the need and a deficit at the chain node. A
+ *  min-cost flow from a super source on the excesses to a super sink on the deficits (potentials
+ *  kept; it always succeeds, if need be by undoing a saturation) restores conservation at least
+ *  cost, so the flow is cheapest for its value on the larger graph: the next pricing round starts
+ *  from there instead of from zero. */
 export function minCostFlowPriced(m: ComponentModel): [number, number] {
   const { g, cand } = m
+  const [flow] = g.minCostFlow(m.S, m.T)
   for (;;) {
-    const res = g.minCostFlow(m.S, m.T)
     const pi = g.pi
-    let added = 0
+    const added = { cand: [] as number[], edge: [] as number[] }
     for (let j = 0; j < m.needs.length; j++) {
-      added += addBest(m, j, (i) => { const rc = cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]!; return rc < 0 ? rc : Infinity })
+      addBest(m, j, (i) => { const rc = cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]!; return rc < 0 ? rc : Infinity }, added)
     }
-    if (added === 0) {
-      for (let i = 0; i < cand.n; i++) {
-        if (!cand.active[i] && cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]! === 0) m.activate(i)
-      }
-      return res
+    if (added.cand.length === 0) break
+    const excess = new Map<number, number>()
+    const edges = added.edge
+    for (let k = 0; k < edges.length; k++) {
+      const i = added.cand[k]!, e = edges[k]!
+      const q = m.needs[cand.need[i]!]!.need.qty
+      g.setCap(e, q)
+      g.cap[e] = 0; g.cap[e ^ 1] = q
+      excess.set(cand.to[i]!, (excess.get(cand.to[i]!) ?? 0) + q)
+      excess.set(cand.from[i]!, (excess.get(cand.from[i]!) ?? 0) - q)
     }
-    g.resetFlows()
+    const s2 = g.addNode(), t2 = g.addNode()
+    const pi0 = new Float64Array(g.n)
+    pi0.set(pi.subarray(0, Math.min(pi.length, g.n)))
+    let hi = -Infinity, lo = Infinity, total = 0
+    const superArcs: number[] = []
+    for (const [v, x] of excess) {
+      if (x > 0) { superArcs.push(g.addEdge(s2, v, x, 0)); hi = Math.max(hi, pi0[v]!); total += x }
+      else if (x < 0) { superArcs.push(g.addEdge(v, t2, -x, 0)); lo = Math.min(lo, pi0[v]!) }
+    }
+    pi0[s2] = hi; pi0[t2] = lo
+    const [f] = g.minCostFlow(s2, t2, pi0)
+    if (f !== total) throw new Error(`internal: warm start moved ${f} of ${total} units`)
+    for (const e of superArcs) { g.origCap[e] = 0; g.cap[e] = 0; g.cap[e ^ 1] = 0 }
+    for (const e of edges) { const fe = g.flow(e); g.origCap[e] = INF_CAP; g.cap[e] = INF_CAP - fe; g.cap[e ^ 1] = fe }
   }
+  const pi = g.pi
+  for (let i = 0; i < cand.n; i++) {
+    if (!cand.active[i] && cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]! === 0) m.activate(i)
+  }
+  let cost = 0
+  for (let e = 0; e < g.m; e += 2) cost += g.flow(e) * g.cost[e]!
+  return [flow, cost]
 }
 
-/** activate up to ADD_PER_NEED inactive candidates of need j with the lowest finite score */
-function addBest(m: ComponentModel, j: number, score: (i: number) => number): number {
+/** activate up to PRICING.addPerNeed inactive candidates of need j with the lowest finite score */
+function addBest(m: ComponentModel, j: number, score: (i: number) => number, out?: { cand: number[]; edge: number[] }): number {
   const { cand } = m
+  const limit = Math.max(1, PRICING.addPerNeed)
   const best: number[] = [], bestScore: number[] = []
   for (let q = cand.needStart[j]!; q < cand.needStart[j + 1]!; q++) {
     const i = cand.order[q]!
     if (cand.active[i]) continue
     const s = score(i)
     if (s === Infinity) continue
-    if (best.length === ADD_PER_NEED && s >= bestScore[best.length - 1]!) continue
-    let k = best.length < ADD_PER_NEED ? best.length : best.length - 1
+    if (best.length === limit && s >= bestScore[best.length - 1]!) continue
+    let k = best.length < limit ? best.length : best.length - 1
     best[k] = i; bestScore[k] = s
     while (k > 0 && bestScore[k - 1]! > s) { best[k] = best[k - 1]!; bestScore[k] = bestScore[k - 1]!; best[k - 1] = i; bestScore[k - 1] = s; k-- }
   }
-  for (const i of best) m.activate(i)
+  for (const i of best) { const e = m.activate(i); out?.cand.push(i); out?.edge.push(e) }
   return best.length
 }

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseInstance, solve } from '../../solver/index'
 import type { Instance } from '../../solver/types'
 import { checkFeasible, checkReasons, planCost, unmetByUrgency } from './check'
 import { disasterArb, instanceArb } from './arbitraries'
 import { classifyBlocks, exactLocks } from '../../solver/disaster'
-import { buildComponentModel } from '../../solver/model'
+import { buildComponentModel, PRICING } from '../../solver/model'
 import { prepare } from '../../solver/prepare'
 import { generateInstance } from '../../bench/generate'
 import { loadHighs, referencePlan, referenceUnmet } from './reference-highs'
@@ -136,5 +136,49 @@ describe('solver on random instances', () => {
       const inst = parseInstance(raw)
       expect(JSON.stringify(solve(inst))).toBe(JSON.stringify(solve(structuredClone(inst))))
     }), params(50, 5))
+  })
+})
+
+// Routine mode solves a sparse network and prices the other (block, need) arcs in (solver/pricing.ts).
+// With the default of 8 initial arcs per need the small instances above hold every arc from the
+// start; here each need starts with its single cheapest arc and each round adds one per need, so
+// the max-flow cut test, the reduced-cost test and the warm start do all the work.
+describe('sparse pricing doing all the work (one initial arc per need, one added per round)', () => {
+  const saved = { ...PRICING }
+  beforeAll(() => { PRICING.initialArcsPerNeed = 1; PRICING.addPerNeed = 1 })
+  afterAll(() => { Object.assign(PRICING, saved) })
+
+  it('leaves exactly the lexicographically optimal unmet units (vs HiGHS)', async () => {
+    await fc.assert(fc.asyncProperty(instanceArb({ maxSites: 8, maxLots: 60, maxNeeds: 25 }), async (raw) => {
+      const inst = parseInstance(raw)
+      const res = solve(inst)
+      checkFeasible(inst, res)
+      checkReasons(inst, res)
+      expect(unmetByUrgency(inst, res)).toEqual(await referenceUnmet(inst))
+    }), params(120, 11))
+  })
+
+  it('without reserves, also the least preference cost (vs HiGHS)', async () => {
+    await fc.assert(fc.asyncProperty(instanceArb({ maxSites: 6, maxLots: 30, maxNeeds: 14 }), async (raw) => {
+      const inst = parseInstance({ ...raw, reserves: [] })
+      const res = solve(inst)
+      checkFeasible(inst, res)
+      const ref = await referencePlan(inst, true)
+      expect(unmetByUrgency(inst, res)).toEqual(ref.unmet)
+      expect(res.objective).toBe(ref.cost)
+      expect(planCost(inst, res)).toBe(ref.cost)
+    }), params(120, 12))
+  })
+
+  it('a generated 22-site region gives the same unmet units and cost as with the default arcs', () => {
+    const inst = parseInstance(generateInstance({ sites: 22, seed: 7, rhNegShare: 0.05 }))
+    const sparse = solve(inst)
+    Object.assign(PRICING, saved)
+    const usual = solve(inst)
+    PRICING.initialArcsPerNeed = 1; PRICING.addPerNeed = 1
+    checkFeasible(inst, sparse)
+    checkReasons(inst, sparse)
+    expect(sparse.summary.unmetUnits).toEqual(usual.summary.unmetUnits)
+    expect(sparse.objective).toBe(usual.objective)
   })
 })
