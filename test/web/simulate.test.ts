@@ -128,8 +128,8 @@ describe('simulation page', () => {
     await page.context().close()
   })
 
-  it("shows the API's field error beside days for 61 days", async () => {
-    const probe = await apiCall<ErrorBody>(server.url, PLANNER, '/api/simulations', { method: 'POST', body: { ...DEFAULT_BODY, days: 61 } })
+  it("shows the API's field error beside days for 367 days", async () => {
+    const probe = await apiCall<ErrorBody>(server.url, PLANNER, '/api/simulations', { method: 'POST', body: { ...DEFAULT_BODY, days: 367 } })
     expect(probe.status).toBe(400)
     expect(probe.body.error.field).toBe('days')
 
@@ -144,10 +144,10 @@ describe('simulation page', () => {
     await form.locator('tr[data-policy="3"] button.remove-policy').click()
     expect(await form.locator('tbody tr[data-policy]').count()).toBe(3)
     expect(await form.locator('button.add-policy').isDisabled()).toBe(false)
-    await form.locator('input[name=days]').fill('61')
+    await form.locator('input[name=days]').fill('367')
     const posted = page.waitForRequest(isSimPost)
     await form.locator('button.run-sim').click()
-    expect((await posted).postDataJSON()).toEqual({ ...DEFAULT_BODY, days: 61 })
+    expect((await posted).postDataJSON()).toEqual({ ...DEFAULT_BODY, days: 367 })
     const err = form.locator('label:has(input[name=days]) [data-field-error="days"]')
     await err.waitFor()
     expect(await err.textContent()).toBe(probe.body.error.message)

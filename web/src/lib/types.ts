@@ -40,7 +40,7 @@ export type Plan = Omit<Infer<Schemas['plan']['PlanDetail']>, 'instance'> & {
   instance?: { needs?: InstanceNeed[]; reserves?: { site: string; component: string; abo: string; rhd: string; qty: number }[]; antigenRounds?: { antigens: string; instance: { needs?: InstanceNeed[] } }[] }
 }
 
-export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'custom'] as const
+export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'year', 'custom'] as const
 export type Scenario = (typeof SCENARIOS)[number]
 export type SimPolicy = { name: string; dispatch: 'none' | 'planner'; reserveDays: number; triggerDays: number; mode?: 'routine' | 'disaster'; planEveryDays?: number }
 export type SimulationBody = { scenario: Scenario; days: number | undefined; seed?: number; policies: SimPolicy[] }

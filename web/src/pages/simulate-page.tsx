@@ -6,6 +6,10 @@ import { useT } from '../lib/i18n'
 import type { SimulationBody, SimulationResult } from '../lib/types'
 import { useAppState, type Role } from '../state'
 
+/** seconds one planning day of one planner policy takes on the demo region (bench: a 365-day run,
+ *  two policies, about 7 s on the shared 2-core machine); only for the progress estimate */
+const ESTIMATE_S_PER_PLANNING_DAY = 0.02
+
 /** The roles the nav offers the page to; the API stays the judge. */
 export const SIM_ROLES: Role[] = ['planner', 'coordinator', 'admin']
 
@@ -16,10 +20,22 @@ export function SimulatePage() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [result, setResult] = useState<SimulationResult | null>(null)
+  const [started, setStarted] = useState<{ at: number; estimateS: number; days: number } | null>(null)
+  const [now, setNow] = useState(Date.now())
+  // a long run (up to a year) answers in one response: show the time elapsed against an estimate
+  useEffect(() => {
+    if (!busy) return
+    const id = setInterval(() => setNow(Date.now()), 250)
+    return () => clearInterval(id)
+  }, [busy])
 
   const run = async (body: SimulationBody) => {
     setBusy(true)
     setError(null)
+    const days = body.days ?? 0
+    const planners = body.policies.filter((p) => p.dispatch === 'planner').length
+    setStarted({ at: Date.now(), days, estimateS: Math.max(1, days * (0.002 + ESTIMATE_S_PER_PLANNING_DAY * planners)) })
+    setNow(Date.now())
     try {
       setResult(await api<SimulationResult>('/api/simulations', { method: 'POST', body }))
     } catch (e) {
@@ -39,7 +55,12 @@ export function SimulatePage() {
     <section class="simulate-page">
       <h2>{t('sim.title')}</h2>
       <p class="meta">{t('sim.intro')}</p>
-      <SimForm busy={busy} error={error} onRun={run} />
+      <SimForm busy={busy} error={error} onRun={run} progress={busy && started ? (
+        <span class="meta sim-progress" role="status">
+          <progress value={Math.min(now - started.at, started.estimateS * 1000)} max={started.estimateS * 1000} />{' '}
+          {t('sim.progress', { elapsed: Math.floor((now - started.at) / 1000), estimate: Math.ceil(started.estimateS), days: started.days })}
+        </span>
+      ) : undefined} />
       {result && !busy && <SimResults result={result} />}
     </section>
   )

@@ -2,7 +2,10 @@
 export type Series = { name: string; values: number[] }
 
 const COLORS = ['#0b5cad', '#c62828', '#2e7d32', '#ef6c00']
-const W = 640
+const W_SHORT = 640
+const W_LONG = 960
+/** beyond this many points per line the chart draws lines without a marker per point */
+const MAX_MARKED_POINTS = 90
 const H = 240
 const PAD = { left: 48, right: 12, top: 12, bottom: 34 }
 
@@ -19,13 +22,17 @@ function niceMax(max: number): number {
  */
 export function LineChart({ series, x0 = 0, xLabel, yLabel, title }: { series: Series[]; x0?: number; xLabel: string; yLabel: string; title: string }) {
   const n = Math.max(0, ...series.map((s) => s.values.length))
+  // Long runs (up to a year): a wider plot, thinner lines, ticks every 30 days, and no point markers
+  // (365 per line would merge into a band); each line's tooltip then gives its peak.
+  const long = n > MAX_MARKED_POINTS
+  const W = long ? W_LONG : W_SHORT
   const top = niceMax(Math.max(0, ...series.flatMap((s) => s.values)))
   const iw = W - PAD.left - PAD.right
   const ih = H - PAD.top - PAD.bottom
   const x = (i: number) => PAD.left + (n <= 1 ? iw / 2 : (i * iw) / (n - 1))
   const y = (v: number) => PAD.top + ih - (v / top) * ih
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top)
-  const step = Math.max(1, Math.ceil(n / 10))
+  const step = long ? 30 : Math.max(1, Math.ceil(n / 10))
   const xTicks = Array.from({ length: n }, (_, i) => i).filter((i) => i % step === 0 || i === n - 1)
   const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
   return (
@@ -47,8 +54,10 @@ export function LineChart({ series, x0 = 0, xLabel, yLabel, title }: { series: S
         <text class="axis-label" x={12} y={PAD.top + ih / 2} text-anchor="middle" transform={`rotate(-90 12 ${PAD.top + ih / 2})`}>{yLabel}</text>
         {series.map((s, k) => (
           <g key={s.name} class="series" data-series={s.name}>
-            <polyline fill="none" stroke={COLORS[k % COLORS.length]} stroke-width={2} points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
-            {s.values.map((v, i) => (
+            <polyline fill="none" stroke={COLORS[k % COLORS.length]} stroke-width={long ? 1.25 : 2} stroke-linejoin="round" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}>
+              {long && <title>{`${s.name} · max ${fmt(Math.max(0, ...s.values))}`}</title>}
+            </polyline>
+            {!long && s.values.map((v, i) => (
               <circle key={i} cx={x(i)} cy={y(v)} r={2.5} fill={COLORS[k % COLORS.length]}>
                 <title>{`${s.name} · ${xLabel} ${i + x0}: ${fmt(v)}`}</title>
               </circle>

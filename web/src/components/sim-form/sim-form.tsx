@@ -37,7 +37,7 @@ export function toBody(d: SimDraft): SimulationBody {
 }
 
 /** Scenario, days, seed and 1–4 policy rows; the API's 400 field errors show beside their field. */
-export function SimForm({ busy, error, onRun }: { busy: boolean; error: ApiError | null; onRun: (body: SimulationBody) => void }) {
+export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error: ApiError | null; onRun: (body: SimulationBody) => void; progress?: preact.ComponentChildren }) {
   const t = useT()
   const [d, setD] = useState<SimDraft>(() => defaultDraft())
   const val = (e: Event) => (e.target as HTMLInputElement).value
@@ -67,7 +67,7 @@ export function SimForm({ busy, error, onRun }: { busy: boolean; error: ApiError
         </label>
         <label>
           {t('sim.days')}
-          <input name="days" type="number" min={1} max={60} step={1} value={d.days} onInput={(e) => setD({ ...d, days: val(e) })} />
+          <input name="days" type="number" min={1} max={366} step={1} value={d.days} onInput={(e) => setD({ ...d, days: val(e) })} />
           {fieldError('days')}
         </label>
         <label>
@@ -109,7 +109,7 @@ export function SimForm({ busy, error, onRun }: { busy: boolean; error: ApiError
       <div class="toolbar">
         <button type="button" class="add-policy" disabled={d.policies.length >= MAX_POLICIES} onClick={addPolicy}>{t('sim.addPolicy')}</button>
         <button type="submit" class="run-sim" disabled={busy}>{busy ? t('sim.running') : t('sim.run')}</button>
-        {busy && <span class="meta" role="status">{t('sim.runningHint')}</span>}
+        {busy && (progress ?? <span class="meta" role="status">{t('sim.runningHint')}</span>)}
       </div>
       {error && !atField && <ErrorMessage error={error} />}
     </form>
