@@ -74,19 +74,17 @@ export interface ComponentModel {
   activate(i: number): number
 }
 
-/** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to need node
- *  `to[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
+/** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to the node of
+ *  `need[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
  *  (routine mode) start with a few per need and pricing.ts adds the rest as they are needed. */
 export interface Candidates {
   n: number
   from: Int32Array
-  to: Int32Array
   cost: Float64Array
   block: Int32Array
   need: Int32Array // index into ComponentModel.needs
   cls: Int32Array
   rank: Int8Array
-  travelH: Float64Array
   active: Uint8Array
   /** candidate indices grouped by need: those of needs[j] are order[needStart[j] .. needStart[j+1]) */
   order: Int32Array
@@ -255,7 +253,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (let r = 0; r < remJ.length; r++) {
       const j = remJ[r]!, n = needs[j]!, pos = remPos[r]!, rank = remRank[r]!, travelH = remTravel[r]!
       const cls = classAt[pos]! // its attach position's index + 1
-      const i = pushCandidate(cand, chain[cls - 1]!, nNode[j]!, arcCost(rank, travelH), bi, j, cls, rank, travelH)
+      const i = pushCandidate(cand, chain[cls - 1]!, arcCost(rank, travelH), bi, j, cls, rank)
       if (!sparse) cand.active[i] = 1
       if (!sparse) block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
       if (n.tier === 0 && lchain.length > 0) {
@@ -269,8 +267,9 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     if (cand.active[i]) return -1
     cand.active[i] = 1
     const b = blocks[cand.block[i]!]!
-    const edge = g.addEdge(cand.from[i]!, cand.to[i]!, INF_CAP, cand.cost[i]!)
-    b.needArcs.push({ need: needs[cand.need[i]!]!, edge, cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: cand.travelH[i]! })
+    const j = cand.need[i]!
+    const edge = g.addEdge(cand.from[i]!, nNode[j]!, INF_CAP, cand.cost[i]!)
+    b.needArcs.push({ need: needs[j]!, edge, cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: p.travel[b.site]![nSite[j]!]! })
     return edge
   }
   if (sparse) {
@@ -295,20 +294,20 @@ const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
 
 function newCandidates(): Candidates {
   const size = 1024
-  return { n: 0, from: new Int32Array(size), to: new Int32Array(size), cost: new Float64Array(size), block: new Int32Array(size),
-    need: new Int32Array(size), cls: new Int32Array(size), rank: new Int8Array(size), travelH: new Float64Array(size),
+  return { n: 0, from: new Int32Array(size), cost: new Float64Array(size), block: new Int32Array(size),
+    need: new Int32Array(size), cls: new Int32Array(size), rank: new Int8Array(size),
     active: new Uint8Array(size), order: new Int32Array(0), needStart: new Int32Array(0) }
 }
 
-function pushCandidate(cd: Candidates, from: number, to: number, cost: number, block: number, need: number, cls: number, rank: number, travelH: number): number {
+function pushCandidate(cd: Candidates, from: number, cost: number, block: number, need: number, cls: number, rank: number): number {
   if (cd.n === cd.from.length) {
     const size = cd.n * 2
     const grow = <T extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b }
-    cd.from = grow(cd.from); cd.to = grow(cd.to); cd.cost = grow(cd.cost); cd.block = grow(cd.block)
-    cd.need = grow(cd.need); cd.cls = grow(cd.cls); cd.rank = grow(cd.rank); cd.travelH = grow(cd.travelH); cd.active = grow(cd.active)
+    cd.from = grow(cd.from); cd.cost = grow(cd.cost); cd.block = grow(cd.block)
+    cd.need = grow(cd.need); cd.cls = grow(cd.cls); cd.rank = grow(cd.rank); cd.active = grow(cd.active)
   }
   const i = cd.n++
-  cd.from[i] = from; cd.to[i] = to; cd.cost[i] = cost; cd.block[i] = block; cd.need[i] = need; cd.cls[i] = cls; cd.rank[i] = rank; cd.travelH[i] = travelH
+  cd.from[i] = from; cd.cost[i] = cost; cd.block[i] = block; cd.need[i] = need; cd.cls[i] = cls; cd.rank[i] = rank
   return i
 }
 

@@ -56,7 +56,7 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
     const pi = g.pi
     const added = { cand: [] as number[], edge: [] as number[] }
     for (let j = 0; j < m.needs.length; j++) {
-      addBest(m, j, (i) => { const rc = cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]!; return rc < 0 ? rc : Infinity }, added)
+      addBest(m, j, (i) => { const rc = cand.cost[i]! + pi[cand.from[i]!]! - pi[m.needNode[cand.need[i]!]!]!; return rc < 0 ? rc : Infinity }, added)
     }
     if (added.cand.length === 0) break
     const excess = new Map<number, number>()
@@ -66,7 +66,7 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
       const q = m.needs[cand.need[i]!]!.need.qty
       g.setCap(e, q)
       g.cap[e] = 0; g.cap[e ^ 1] = q
-      excess.set(cand.to[i]!, (excess.get(cand.to[i]!) ?? 0) + q)
+      excess.set(m.needNode[cand.need[i]!]!, (excess.get(m.needNode[cand.need[i]!]!) ?? 0) + q)
       excess.set(cand.from[i]!, (excess.get(cand.from[i]!) ?? 0) - q)
     }
     const s2 = g.addNode(), t2 = g.addNode()
@@ -86,7 +86,7 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
   }
   const pi = g.pi
   for (let i = 0; i < cand.n; i++) {
-    if (!cand.active[i] && cand.cost[i]! + pi[cand.from[i]!]! - pi[cand.to[i]!]! === 0) m.activate(i)
+    if (!cand.active[i] && cand.cost[i]! + pi[cand.from[i]!]! - pi[m.needNode[cand.need[i]!]!]! === 0) m.activate(i)
   }
   let cost = 0
   for (let e = 0; e < g.m; e += 2) cost += g.flow(e) * g.cost[e]!
