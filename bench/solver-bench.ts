@@ -17,11 +17,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (u: { emergency: number; urgent: number; routine: number }) => `${u.emergency}/${u.urgent}/${u.routine}`
 const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(0)} s` : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(1)} ms`)
 
-/** The solver before pricing (commit e5d3b09, dense network), in-process warm median on these
- *  very regions, measured on this 2-core machine under load from other work (2026-12-01); 450
- *  sites: one run, 142 s as a whole process in issue 14's measurement. */
+/** The solver before pricing (commit e5d3b09, dense network) on these very regions: in-process
+ *  warm median, measured right after the new one on the shared 2-core machine under load from other
+ *  work (2026-12-01; CPU per solve 14 / 37 / 88 / 207 / 718 ms); 450 sites: 142 s as a whole process
+ *  (issue 14), too long to rerun each time. */
 const PREVIOUS_MS: Record<string, number> = {
-  'routine 10': 14, 'routine 22': 26, 'routine 40': 42, 'routine 80': 300, 'routine 160': 700, 'routine 450': 142_000,
+  'routine 10': 11, 'routine 22': 29, 'routine 40': 103, 'routine 80': 244, 'routine 160': 834, 'routine 450': 142_000,
 }
 /** targets of issue 14 (in process) */
 const TARGET_MS: Record<number, number> = { 80: 40, 160: 150, 450: 3000 }
