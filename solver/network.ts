@@ -77,8 +77,34 @@ export class FlowGraph {
     return level[t] !== -1
   }
 
+  /** The min-cost phases' layers: distance *to* t over residual zero-reduced-cost arcs, searched
+   *  backwards from t (its pair e^1 in v's list is the arc into v). After a Dijkstra nearly every
+   *  node is reachable from s at zero reduced cost, but only the nodes on shortest s–t paths reach
+   *  t, so this labels far fewer nodes than a search from s; it stops at s's level. */
+  private bfsBack(s: number, t: number, pi: Float64Array): boolean {
+    const { level, queue, head, next, to, cap, cost } = this
+    level.fill(-1)
+    let qh = 0, qt = 0
+    queue[qt++] = t
+    level[t] = 0
+    while (qh < qt) {
+      const v = queue[qh++]!
+      if (level[s] !== -1 && level[v]! >= level[s]!) break
+      const lv = level[v]! + 1
+      const pv = pi[v]!
+      for (let e = head[v]!; e !== -1; e = next[e]!) {
+        const u = to[e]!
+        const r = e ^ 1 // the arc u → v
+        if (level[u] !== -1 || cap[r]! <= 0 || cost[r]! + pi[u]! - pv !== 0) continue
+        level[u] = lv
+        queue[qt++] = u
+      }
+    }
+    return level[s] !== -1
+  }
+
   // Iterative DFS (deep chains would overflow recursion on large instances).
-  private blocking(s: number, t: number, pi: Float64Array | null): number {
+  private blocking(s: number, t: number, pi: Float64Array | null, step = 1): number {
     const { level, it, next, to, cap, cost } = this
     const stackE: number[] = []
     let total = 0
@@ -96,7 +122,7 @@ export class FlowGraph {
         continue
       }
       let advanced = false
-      const want = level[u]! + 1
+      const want = level[u]! + step
       const pu = pi === null ? 0 : pi[u]!
       for (let e = it[u]!; e !== -1; e = next[e]!) {
         const v = to[e]!
@@ -129,6 +155,13 @@ export class FlowGraph {
   private dinic(s: number, t: number, pi: Float64Array | null): number {
     this.ensureScratch()
     let total = 0
+    if (pi !== null) { // layers by distance to t (bfsBack); blocking walks them downwards
+      while (this.bfsBack(s, t, pi)) {
+        this.it.set(this.head.subarray(0, this.n))
+        total += this.blocking(s, t, pi, -1)
+      }
+      return total
+    }
     while (this.bfs(s, t, pi)) {
       this.it.set(this.head.subarray(0, this.n))
       total += this.blocking(s, t, pi)
