@@ -6,9 +6,15 @@
 //   BENCH_MODES=routine,disaster     disaster rows run up to BENCH_DISASTER_MAX_SITES (80)
 //   BENCH_HIGHS_MAX_SITES=160        HiGHS is left out beyond this (it takes minutes at 450 sites)
 //   BENCH_RUNS=5                     timed runs per row after one warm-up (median printed)
-//   BENCH_SIMULATION=1               also time a 365-day simulation of the demo region
+//   BENCH_SIMULATION=0               leave out the 365-day simulation of the demo region
+//   BENCH_API=0                      leave out POST /api/plans on a local wrangler dev (bench/api-bench.ts;
+//                                    needs `npm run build`, left out with a note when web/dist is missing)
 // In disaster mode HiGHS solves a MIP (see test/solver/reference-highs.ts), so its times are not
 // comparable with the LP rows.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseInstance, solve } from '../solver/index'
 import { loadHighs, referenceUnmet } from '../test/solver/reference-highs'
 import { generateInstance } from './generate'
@@ -74,10 +80,21 @@ async function main() {
   for (const r of rows) console.log(r.map((c, i) => c.padStart(w[i]!)).join('  '))
   console.log(`peak resident memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
   if (process.env.BENCH_SIMULATION !== '0') await simulationLine()
+  if (process.env.BENCH_API !== '0') apiLine()
   if (mismatch) {
     console.error('unmet units differ between the solver and HiGHS')
     process.exit(1)
   }
+}
+
+/** POST /api/plans against a local D1 (wrangler dev), in a child process: it starts wrangler with
+ *  the UI tests' harness, which runs TypeScript through tsx (outside the timed requests). */
+function apiLine() {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+  if (!existsSync(path.join(root, 'web/dist/index.html'))) { console.log('POST /api/plans: left out (run `npm run build` first)'); return }
+  const bin = path.join(root, 'node_modules/.bin')
+  const r = spawnSync(path.join(bin, 'tsx'), [path.join(root, 'bench/api-bench.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
+  process.stdout.write(r.status === 0 ? r.stdout : `POST /api/plans: failed (${r.status})\n${r.stderr.slice(-2000)}\n`)
 }
 
 async function simulationLine() {
