@@ -119,7 +119,7 @@ describe('simulation page', () => {
     // English on request: the scenario and nav entry are translated, the figures stay.
     await page.locator('button.lang-toggle').click()
     await eventually(() => form.locator('select[name=scenario] option:checked').textContent()).toBe('Spring Festival')
-    expect(await form.locator('select[name=scenario] option').allTextContents()).toEqual(['Spring Festival', 'Summer vacation', 'Epidemic', 'Custom'])
+    expect(await form.locator('select[name=scenario] option').allTextContents()).toEqual(['Spring Festival', 'Summer vacation', 'Epidemic', 'A year (each shock on its dates)', 'Custom'])
     expect(await nav.textContent()).toBe('Simulation')
     expect(await page.locator('.sim-results .meta').textContent()).toMatch(/^Spring Festival from /)
     expect(await page.locator('.sim-table tr[data-metric="shortage"] th').textContent()).toBe('Shortage (units)')

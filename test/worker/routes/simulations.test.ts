@@ -72,11 +72,19 @@ describe('POST /api/simulations', () => {
     expect(res.json.policies[0].series.map((d: any) => d.collectionFactor)).toEqual([1, 1, 1])
   })
 
+  it('simulates a whole year: the year scenario over 366 days', async () => {
+    const res = await call('POST', '/api/simulations', { as: 'planner', body: { ...BODY, scenario: 'year', days: 366 } })
+    expect(res.status, res.text).toBe(200)
+    expect(res.json.scenario).toBe('year')
+    expect(res.json.days).toBe(366)
+    for (const p of res.json.policies) expect(p.series).toHaveLength(366)
+  })
+
   it('400 naming the field for bad input', async () => {
     const five = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ ...POLICIES[0], name }))
     const cases: [unknown, string][] = [
       [{ ...BODY, days: 0 }, 'days'],
-      [{ ...BODY, days: 61 }, 'days'],
+      [{ ...BODY, days: 367 }, 'days'],
       [{ ...BODY, days: 2.5 }, 'days'],
       [{ ...BODY, scenario: 'winter' }, 'scenario'],
       [{ ...BODY, policies: [] }, 'policies'],
