@@ -49,7 +49,8 @@ export async function demoSimulationInput(days: number, start = '2027-01-01T00:0
   }
 }
 
-/** one line: `simulation, 365 days, 23 sites, daily planning: 4.2 s` (median of BENCH_SIM_RUNS, default 3) */
+/** one line: `simulation, 365 days, 23 sites, daily planning: 4.2 s` (median of BENCH_SIM_RUNS, default 3;
+ *  two policies: no dispatch, and the planner with the red floor) */
 export async function simulationBench(): Promise<string> {
   const input = await demoSimulationInput(365)
   const ts: number[] = []
@@ -61,5 +62,7 @@ export async function simulationBench(): Promise<string> {
     solves = res.policies.reduce((a, p) => a + p.plans, 0)
   }
   const med = [...ts].sort((a, b) => a - b)[Math.floor(ts.length / 2)]!
-  return `simulation, 365 days, ${input.sites.length} sites, daily planning: ${(med / 1000).toFixed(1)} s  (two policies, ${solves} solves; target < 10 s ${med < 10_000 ? 'met' : 'MISSED'})`
+  const line = `simulation, 365 days, ${input.sites.length} sites, daily planning: ${(med / 1000).toFixed(1)} s`
+  // exactly that form; a second line only when the 10 s target is missed
+  return med < 10_000 ? line : `${line}\n  (two policies, ${solves} solves: over the 10 s target)`
 }
