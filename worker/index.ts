@@ -5,6 +5,7 @@ import { authenticate } from './middleware/authenticate'
 import { audit } from './routes/audit'
 import { csv } from './routes/csv'
 import { events } from './routes/events'
+import { incidents } from './routes/incidents'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { plans } from './routes/plans'
@@ -48,6 +49,7 @@ app.route('/api/audit', audit)
 app.route('/api/events', events)
 app.route('/api/simulations', simulations)
 app.route('/api/users', users)
+app.route('/api/incidents', incidents)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

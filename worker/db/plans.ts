@@ -49,17 +49,17 @@ export const selectRedDays = (db: D1Database) =>
     .all<{ province: string; component: string; redDays: number }>()
     .then((r) => r.results)
 
-export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: string; mode: string; instance: unknown; result: unknown }, at: string) =>
+export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: string; mode: string; instance: unknown; result: unknown; incidentId?: string | null }, at: string) =>
   db
-    .prepare(`INSERT INTO plan (id, created_by, created_at, mode, status, instance, result) VALUES (?1, ?2, ?3, ?4, 'review', ?5, ?6)`)
-    .bind(p.id, p.createdBy, at, p.mode, JSON.stringify(p.instance), JSON.stringify(p.result))
+    .prepare(`INSERT INTO plan (id, created_by, created_at, mode, status, instance, result, incident_id) VALUES (?1, ?2, ?3, ?4, 'review', ?5, ?6, ?7)`)
+    .bind(p.id, p.createdBy, at, p.mode, JSON.stringify(p.instance), JSON.stringify(p.result), p.incidentId ?? null)
 
 export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
   db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
 
 type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed'; instance: string; result: string; transferCount: number }
 
-const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status,
+const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status, p.incident_id AS incidentId,
   (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id) AS transferCount,
   COALESCE((SELECT SUM(json_extract(u.value, '$.qty')) FROM json_each(p.result, '$.unmet') u), 0) AS unmetUnits`
 

@@ -39,6 +39,13 @@ export const selectTransferRows = (db: D1Database, f: TransferFilter) =>
     .all<TransferRow>()
     .then((r) => r.results)
 
+export const selectTransferRowsByIds = (db: D1Database, ids: string[]) =>
+  db
+    .prepare(`SELECT ${COLUMNS} FROM transfer t WHERE t.id IN (SELECT value FROM json_each(?1)) ORDER BY t.created_at DESC, t.id`)
+    .bind(JSON.stringify(ids))
+    .all<TransferRow>()
+    .then((r) => r.results)
+
 /** Lot lines, request lines (with the request each serves) and transport records of the given transfers. */
 export async function selectLines(db: D1Database, ids: string[]): Promise<{ lots: LotLineRow[]; requests: RequestLineRow[]; transport: TransportRow[] }> {
   if (ids.length === 0) return { lots: [], requests: [], transport: [] }

@@ -45,6 +45,8 @@ export const PlanCreate = z
     mode: z.enum(['routine', 'disaster']).optional().openapi({ description: 'disaster mode is passed to the solver as options.mode' }),
     requestIds: z.array(z.string().min(1).max(64)).min(1).max(500).optional()
       .openapi({ description: 'plan only these aid requests (default: every open request, and planned ones not yet covered)' }),
+    incidentId: z.string().min(1).max(64).optional()
+      .openapi({ description: 'plan an incident (docs/incidents.md): its estimate becomes aid requests, planned with every open request in disaster mode' }),
   })
   .strict()
   .openapi('PlanCreate')
@@ -60,6 +62,7 @@ export const PlanSummary = z
     status: PlanStatus,
     transferCount: z.number().int(),
     unmetUnits: z.number().int(),
+    incidentId: z.string().nullable().optional().openapi({ description: 'the incident this plan responds to' }),
   })
   .openapi('PlanSummary')
 
@@ -79,6 +82,8 @@ export const PlanDetail = PlanSummary.extend({
       message: z.string().optional(),
     }),
   ).openapi({ description: 'needs left (partly) unmet, with the solver\'s explanation' }),
+  greenChannel: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable().optional()
+    .openapi({ description: 'for an incident with its green channel open: the emergency transfers approved and committed at planning' }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

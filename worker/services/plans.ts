@@ -6,6 +6,8 @@ import { newId, nowIso, sha256Hex } from '../lib/crypto'
 import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
+import { splitQuotas, withQuotas } from './incidents/quota'
+import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
@@ -99,8 +101,12 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
  */
 export async function createPlan(db: D1Database, actor: Actor, input: PlanCreateT, key?: string): Promise<PlanDetailT> {
   requireRole(actor, 'coordinator', 'admin')
+  // An incident is planned in disaster mode, with every open request (docs/incidents.md)
+  const mode = input.mode ?? (input.incidentId ? 'disaster' : 'routine')
+  if (input.incidentId && mode !== 'disaster') throw badRequest('mode', 'An incident is planned in disaster mode')
+  if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
   // Optional Idempotency-Key: a sequential retry answers the plan the first call made (looked up via its audit row).
-  const hash = await sha256Hex(JSON.stringify({ mode: input.mode ?? 'routine', requestIds: input.requestIds ?? null }))
+  const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
   if (key) {
     const prior = await db
       .prepare(`SELECT entity_id AS id, json_extract(detail, '$.requestHash') AS hash FROM audit_log
@@ -119,21 +125,31 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     const i = input.requestIds.findIndex((id) => !known.has(id))
     if (i >= 0) throw badRequest(`requestIds.${i}`, `No aid request ${input.requestIds[i]}`)
   }
+  if (input.incidentId) await materialiseIncident(db, actor, input.incidentId)
   const now = nowIso()
-  const { instance, result, rounds } = solveLive(await buildLiveInstance(db, now, input))
+  const live = await buildLiveInstance(db, now, { ...input, ...(input.incidentId ? { mode } : {}) })
+  const quotas = await separateQuotas(db, live) // needs at destinations outside the region: a quota split across stations
+  let { instance, result, rounds } = solveLive(live)
   const planId = newId('plan')
   const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
+  if (quotas) {
+    const q = splitQuotas(live.base, quotas.needs, result, quotas.external)
+    ;({ instance, result } = withQuotas(instance, result, quotas.needs, q))
+    transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
+  }
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
   await db.batch([
-    insertPlanStmt(db, { id: planId, createdBy: actor.id, mode: input.mode ?? 'routine', instance, result }, now),
+    insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
-      mode: input.mode ?? 'routine', needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
+      mode, ...(input.incidentId ? { incidentId: input.incidentId } : {}), needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
       reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,
       ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
   ])
-  return getPlan(db, planId)
+  // with the incident's green channel open, its emergency transfers are approved and committed now
+  const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
+  return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
 }
 
 export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)

@@ -3,7 +3,7 @@ import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/
 import { selectPlanExists, selectPlanFloors, setPlanStatusStmt } from '../../db/plans'
 import {
   closePlanIfDoneStmt, closeUnapprovedStmts, insertCommitStmt, insertCoverageCheckStmt, insertFloorCheckStmt, releaseRequestsStmts, selectCommitted,
-  selectFloorStock, selectLines, selectPointless, selectTransferRow, selectTransferRows, selectUncovered, setStatusStmt,
+  selectFloorStock, selectLines, selectPointless, selectTransferRow, selectTransferRows, selectTransferRowsByIds, selectUncovered, setStatusStmt,
   type LotLineRow, type RequestLineRow, type TransferRow,
 } from '../../db/transfers'
 import { ApiError, conflict, notFound } from '../../errors'
@@ -111,7 +111,7 @@ async function replayCommit(db: D1Database, actor: Actor, key: string, hash: str
  * plan recorded, or a request covered twice by two plans, fails the whole batch), the served requests marked
  * planned, and — for a plan — its unapproved proposals closed.
  */
-async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: string, planId: string | null, rows: TransferRow[]): Promise<CommitResultT> {
+async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: string, planId: string | null, rows: TransferRow[], opts: { keepPlanOpen?: boolean } = {}): Promise<CommitResultT> {
   const ids = rows.map((r) => r.id).sort()
   rows = [...rows].sort((a, b) => a.id.localeCompare(b.id))
   const { lots: lines, requests } = await selectLines(db, ids)
@@ -146,7 +146,7 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   const planIds = planId ? [planId] : [...new Set(rows.map((r) => r.planId).filter((p): p is string => !!p))]
   const closing = planId ? (await selectTransferRows(db, { planId, status: 'proposed' })).map((t) => t.id) : []
   for (const p of planIds) {
-    stmts.push(setPlanStatusStmt(db, p, 'committed'))
+    if (!opts.keepPlanOpen) stmts.push(setPlanStatusStmt(db, p, 'committed'))
     if (planId) {
       stmts.push(...closeUnapprovedStmts(db, p, actor.id, now))
       stmts.push(...releaseRequestsStmts(db, closing, actor.id, now))
@@ -219,6 +219,25 @@ export async function commitOneTransfer(db: D1Database, actor: Actor, id: string
     requireTransition(t, 'committed')
     const result = await commitTransfers(db, actor, key, hash, null, [t])
     return { ...result, planId: t.planId }
+  })
+}
+
+/**
+ * The green channel of an incident (worker/services/incidents): its emergency transfers, already approved, committed
+ * at once with the usual checks in one batch, so the donor stations may dispatch. The plan stays under review for
+ * the rest of its transfers. The key is derived from the transfers, so a retry is applied once.
+ */
+export async function commitGreenChannel(db: D1Database, actor: Actor, incidentId: string, ids: string[]): Promise<CommitResultT> {
+  requireRole(actor, 'coordinator', 'admin')
+  const sorted = [...ids].sort()
+  const hash = await sha256Hex(`green-channel:${incidentId}:${sorted.join(',')}`)
+  const key = `green-${incidentId}-${hash.slice(0, 24)}`
+  const replay = await replayCommit(db, actor, key, hash)
+  if (replay) return replay
+  return orReplay(db, actor, key, hash, async () => {
+    const rows = await selectTransferRowsByIds(db, sorted)
+    for (const t of rows) requireTransition(t, 'committed')
+    return commitTransfers(db, actor, key, hash, null, rows, { keepPlanOpen: true })
   })
 }
 

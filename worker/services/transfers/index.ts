@@ -1,5 +1,5 @@
 /** The transfer workflow: state (what may follow what), review, commit, and transport (dispatch, receipt). */
 export { getTransfer, listTransfers } from './state'
 export { approveMany, approveTransfer, editTransferQty, rejectTransfer } from './review'
-export { cancelTransfer, commitOneTransfer, commitPlanTransfers } from './commit'
+export { cancelTransfer, commitGreenChannel, commitOneTransfer, commitPlanTransfers } from './commit'
 export { dispatchTransfer, receiveTransfer } from './transport'

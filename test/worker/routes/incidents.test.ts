@@ -1,0 +1,263 @@
+// Incidents: the estimate from the stored planning factors (checked by hand), planning in disaster mode with every open
+// request, a quota to another province split across stations above their floors, the green channel, recall, close.
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { call, seedBase } from '../fixtures'
+import { addLot, addRequest, issue, key, lotQty, request, resetWorld } from '../services/plan-fixtures'
+
+beforeAll(() => seedBase())
+
+const post = (path: string, opts: Parameters<typeof call>[2] = {}) => call('POST', path, opts)
+const AT = '2026-11-30T08:00:00.000Z'
+const hoursAfter = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3_600_000).toISOString()
+const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
+
+async function declare(body: Record<string, unknown>) {
+  const res = await post('/api/incidents', { body })
+  expect(res.status, JSON.stringify(res.json)).toBe(201)
+  return res.json
+}
+async function planIncident(incidentId: string) {
+  const res = await post('/api/plans', { body: { mode: 'disaster', incidentId } })
+  expect(res.status, JSON.stringify(res.json)).toBe(201)
+  return res.json
+}
+const shape = (p: any) => p.transfers.map((t: any) => `${t.fromSite}>${t.toSite} ${t.component} ${t.abo}${t.rhd} ${t.qty}`).sort()
+
+describe('declaring an incident: the estimate', () => {
+  it('comes from the stored factors: 4 critical, 10 severe, 20 moderate (checked by hand)', async () => {
+    const inc = await declare({ name: '宜宾 客车事故', lat: 28.76, lng: 104.63, at: AT, casualties: { critical: 4, severe: 10, moderate: 20 } })
+    // the nearest stations by road receive; the estimate goes to the first (YB is 1 km away)
+    expect(inc.points).toHaveLength(2)
+    expect(inc.points[0]).toMatchObject({ siteId: 'YB', rank: 0, external: false })
+    const total = (component: string, urgency: string) => inc.estimate.totals.find((t: any) => t.component === component && t.urgency === urgency)?.qty ?? 0
+    // critical (emergency, 6 h): RBC ceil(4 × 0.75 × 20) = 60, FFP ceil(4 × 0.75 × 25) = 75, PLT ceil(4 × 0.75 × 1.5) = 5, CRYO 60
+    expect([total('RBC', 'emergency'), total('FFP', 'emergency'), total('PLT', 'emergency'), total('CRYO', 'emergency')]).toEqual([60, 75, 5, 60])
+    // severe (urgent, 24 h): RBC ceil(10 × 0.3 × 8) = 24, FFP ceil(10 × 0.3 × 5) = 15, PLT ceil(10 × 0.3 × 0.2) = 1, no cryo
+    expect([total('RBC', 'urgent'), total('FFP', 'urgent'), total('PLT', 'urgent'), total('CRYO', 'urgent')]).toEqual([24, 15, 1, 0])
+    // moderate (routine, 72 h): RBC ceil(20 × 0.05 × 4) = 4 only
+    expect([total('RBC', 'routine'), total('FFP', 'routine')]).toEqual([4, 0])
+    // 60 RBC by group shares (O 34.2 %, A 28.7 %, B 28.2 %, AB 8.9 %; RhD− 0.35 %): 20.45, 17.16, 16.86, 5.32 and
+    // RhD− under 0.1 each → floors 20 + 17 + 16 + 5 = 58, the 2 left go to the largest remainders (B+ 0.86, O+ 0.45)
+    const rbc = inc.estimate.lines.filter((l: any) => l.component === 'RBC' && l.urgency === 'emergency')
+    expect(rbc.map((l: any) => `${l.abo}${l.rhd} ${l.qty}`)).toEqual(['O+ 21', 'A+ 17', 'B+ 17', 'AB+ 5'])
+    expect(rbc.every((l: any) => l.siteId === 'YB' && l.neededBy === hoursAfter(AT, 6) && l.category === 'critical')).toBe(true)
+    // every factor carries its source
+    expect(inc.estimate.factors.length).toBe(12)
+    expect(inc.estimate.factors.every((f: any) => f.source.length > 10)).toBe(true)
+    expect(inc.status).toBe('active')
+    expect(inc.greenChannel).toBe(false)
+  })
+
+  it('follows new casualty numbers (PATCH); the coordinator can edit it; 400s name the field; roles; 404', async () => {
+    const inc = await declare({ name: 'estimate edits', siteId: 'NC', casualties: { critical: 2 } })
+    expect(inc.lat).toBe(30.837)
+    const patched = await call('PATCH', `/api/incidents/${inc.id}`, { body: { casualties: { critical: 4, severe: 0, moderate: 0 } } })
+    expect(patched.status).toBe(200)
+    expect(patched.json.estimate.totals.find((t: any) => t.component === 'RBC' && t.urgency === 'emergency').qty).toBe(60)
+    const edited = await call('PUT', `/api/incidents/${inc.id}/estimate`, {
+      body: { lines: [{ siteId: 'NC', component: 'RBC', abo: 'O', rhd: '-', urgency: 'emergency', qty: 3, neededBy: inHours(6) }] },
+    })
+    expect(edited.status).toBe(200)
+    expect(edited.json.estimateSource).toBe('edited')
+    expect(edited.json.estimate.lines.map((l: any) => `${l.abo}${l.rhd} ${l.qty}`)).toEqual(['O- 3'])
+
+    const bad = await post('/api/incidents', { body: { lat: 30, lng: 104, casualties: { critical: 1 } } })
+    expect([bad.status, bad.json.error.field]).toEqual([400, 'name'])
+    const noPlace = await post('/api/incidents', { body: { name: 'x', casualties: { critical: 1 } } })
+    expect([noPlace.status, noPlace.json.error.field]).toEqual([400, 'lat'])
+    const nothing = await post('/api/incidents', { body: { name: 'x', lat: 30, lng: 104 } })
+    expect([nothing.status, nothing.json.error.field]).toEqual([400, 'casualties'])
+    const negative = await post('/api/incidents', { body: { name: 'x', lat: 30, lng: 104, casualties: { critical: -1 } } })
+    expect([negative.status, negative.json.error.field]).toEqual([400, 'casualties.critical'])
+    const badSite = await post('/api/incidents', { body: { name: 'x', lat: 30, lng: 104, casualties: { critical: 1 }, receivingSites: ['ZZ'] } })
+    expect([badSite.status, badSite.json.error.field]).toEqual([400, 'receivingSites.0'])
+    expect((await post('/api/incidents', { as: 'planner', body: { name: 'x', lat: 30, lng: 104, casualties: { critical: 1 } } })).status).toBe(403)
+    expect((await post('/api/incidents', { as: null, body: { name: 'x' } })).status).toBe(401)
+    expect((await call('GET', '/api/incidents/inc_nope')).status).toBe(404)
+    const badPlan = await post('/api/plans', { body: { incidentId: 'inc_nope' } })
+    expect([badPlan.status, badPlan.json.error.field]).toEqual([400, 'incidentId'])
+    const routine = await post('/api/plans', { body: { mode: 'routine', incidentId: inc.id } })
+    expect([routine.status, routine.json.error.field]).toEqual([400, 'mode'])
+    // a director reads incidents (the region needs to know) but cannot change one
+    expect((await call('GET', `/api/incidents/${inc.id}`, { as: 'director' })).status).toBe(200)
+    expect((await call('PATCH', `/api/incidents/${inc.id}`, { as: 'director', body: { name: 'y' } })).status).toBe(403)
+  })
+})
+
+describe('planning an incident in disaster mode', () => {
+  it('serves its emergency needs before routine requests elsewhere, within the stations\' rules, reproducibly', async () => {
+    await resetWorld()
+    await addLot({ site: 'CD', qty: 30 })
+    const routine = await addRequest({ site: 'NC', qty: 20, urgency: 'routine', neededInHours: 72 })
+    const inc = await declare({ name: 'YB emergency', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 25, urgency: 'emergency' }] })
+    const p = await planIncident(inc.id)
+    expect(p.mode).toBe('disaster')
+    expect(p.incidentId).toBe(inc.id)
+    const after = (await call('GET', `/api/incidents/${inc.id}`)).json
+    expect(after.requests).toHaveLength(1)
+    const need = after.requests[0]
+    expect([need.siteId, need.urgency, need.qty]).toEqual(['YB', 'emergency', 25])
+    // the emergency gets all 25, the routine request elsewhere the 5 left, the rest unmet: taken by more urgent needs
+    const to = (site: string) => p.transfers.filter((t: any) => t.toSite === site).reduce((s: number, t: any) => s + t.qty, 0)
+    expect([to('YB'), to('NC')]).toEqual([25, 5])
+    expect(p.unmet.find((u: any) => u.need === routine)).toMatchObject({ qty: 15, reason: 'used_by_higher_priority' })
+    expect(after.response.unmet.find((u: any) => u.requestId === routine)).toMatchObject({ incident: false, qty: 15 })
+    // CD after the plan: 30 → 0 units; no issue history, so no days of supply and no level change
+    expect(after.response.stations).toEqual([expect.objectContaining({ siteId: 'CD', component: 'RBC', before: 30, sends: 30, after: 0 })])
+    // reproducible: planning again files nothing new and proposes the same transfers
+    const again = await planIncident(inc.id)
+    expect(shape(again)).toEqual(shape(p))
+    expect((await call('GET', `/api/incidents/${inc.id}`)).json.requests).toHaveLength(1)
+  })
+})
+
+describe('the green channel', () => {
+  it('approves and commits the emergency transfers of the plan; the donor director dispatches; recall after dispatch is 409', async () => {
+    await resetWorld()
+    const lot = await addLot({ site: 'CD', qty: 20 })
+    await addLot({ site: 'CQ', abo: 'A', qty: 10 })   // serves the urgent A+ need only: the emergency comes from CD
+    const inc = await declare({ name: 'green', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [
+      { component: 'RBC', abo: 'O', rhd: '+', qty: 6, urgency: 'emergency' },
+      { component: 'RBC', abo: 'A', rhd: '+', qty: 4, urgency: 'urgent', siteId: 'NC' },
+    ] })
+    const p = await planIncident(inc.id)
+    expect(p.transfers.every((t: any) => t.status === 'proposed')).toBe(true)
+    // opened after planning: the latest plan's emergency transfers go at once; the urgent one waits for review
+    const open = await post(`/api/incidents/${inc.id}/green-channel`)
+    expect(open.status, JSON.stringify(open.json)).toBe(200)
+    expect(open.json.greenChannel).toBe(true)
+    const emergency = open.json.transfers.filter((t: any) => t.toSite === 'YB')
+    const urgent = open.json.transfers.filter((t: any) => t.toSite === 'NC')
+    expect(emergency.length).toBeGreaterThan(0)
+    expect(emergency.every((t: any) => t.status === 'committed')).toBe(true)
+    expect(urgent.every((t: any) => t.status === 'proposed')).toBe(true)
+    expect(open.json.greenChannelResult.committed.sort()).toEqual(emergency.map((t: any) => t.id).sort())
+    // stock reserved: what left CD's lot is what the emergency transfers from CD carry
+    const fromCD = emergency.filter((t: any) => t.fromSite === 'CD').reduce((s: number, t: any) => s + t.qty, 0)
+    expect(fromCD).toBe(6)
+    expect(await lotQty(lot)).toBe(20 - 6)
+    // audited as usual, with the incident named
+    const approvals = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'transfer.approve' AND json_extract(detail, '$.greenChannel') = ?1`).bind(inc.id).first<number>('n')
+    expect(approvals).toBe(emergency.length)
+
+    const t = emergency.find((x: any) => x.fromSite === 'CD')
+    expect((await post(`/api/transfers/${t.id}/dispatch`, { as: 'directorYB', body: { temperatureC: 4 } })).status).toBe(403)
+    const sent = await post(`/api/transfers/${t.id}/dispatch`, { as: 'director', body: { temperatureC: 4, carrier: '川A·12345' } })
+    expect(sent.status, JSON.stringify(sent.json)).toBe(200)
+    expect(sent.json.status).toBe('dispatched')
+    const recall = await post(`/api/transfers/${t.id}/cancel`, { body: { reason: 'recall' } })
+    expect([recall.status, recall.json.error.code]).toEqual([409, 'invalid_transition'])
+    const view = (await call('GET', `/api/incidents/${inc.id}`, { as: 'director' })).json
+    // the CD director sees the incident's transfers that concern CD
+    expect(view.transfers.every((x: any) => x.fromSite === 'CD' || x.toSite === 'CD')).toBe(true)
+  })
+
+  it('with the channel open, planning commits at once; a recall before dispatch returns the units', async () => {
+    await resetWorld()
+    const lot = await addLot({ site: 'CD', qty: 12 })
+    const inc = await declare({ name: 'green first', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 5, urgency: 'emergency' }] })
+    expect((await post(`/api/incidents/${inc.id}/green-channel`)).json.greenChannelResult).toBeNull()
+    const p = await planIncident(inc.id)
+    expect(p.greenChannel.committed).toHaveLength(1)
+    const [t] = p.transfers
+    expect([t.status, t.fromSite, t.qty]).toEqual(['committed', 'CD', 5])
+    expect(await lotQty(lot)).toBe(7)
+    const [req] = (await call('GET', `/api/incidents/${inc.id}`)).json.requests
+    expect((await request(req.id))!.status).toBe('planned')
+    const recall = await post(`/api/transfers/${t.id}/cancel`, { body: { reason: 'recalled: road closed' } })
+    expect(recall.status).toBe(200)
+    expect(recall.json.status).toBe('cancelled')
+    expect(await lotQty(lot)).toBe(12)
+    expect((await request(req.id))!.status).toBe('open')
+    // the timeline tells it all, newest first
+    const tl = (await call('GET', `/api/incidents/${inc.id}/timeline`)).json.events.map((e: any) => e.action)
+    expect(tl).toEqual(expect.arrayContaining(['incident.declare', 'incident.green_channel', 'plan.create', 'transfer.approve', 'transfer.commit', 'transfer.cancel']))
+    expect(tl[0]).toBe('transfer.cancel')
+  })
+})
+
+describe('after the incident', () => {
+  it('closing it cancels what nothing covers, freezes it, and reports what was sent, lost and left unmet, also as CSV', async () => {
+    await resetWorld()
+    await addLot({ site: 'CD', qty: 4 })
+    const inc = await declare({ name: 'closing', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 10, urgency: 'emergency' }] })
+    await post(`/api/incidents/${inc.id}/green-channel`)
+    const p = await planIncident(inc.id)
+    const [t] = p.transfers
+    expect([t.status, t.qty]).toEqual(['committed', 4])
+    expect((await post(`/api/transfers/${t.id}/dispatch`, { as: 'director', body: { temperatureC: 5 } })).status).toBe(200)
+    const got = await post(`/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 3, temperatureC: 5 } })
+    expect(got.status, JSON.stringify(got.json)).toBe(200)
+    const closed = await post(`/api/incidents/${inc.id}/close`, { body: { note: 'done' } })
+    expect(closed.status, JSON.stringify(closed.json)).toBe(200)
+    expect(closed.json.totals).toEqual([{ component: 'RBC', requested: 10, sent: 4, received: 3, rejected: 0, lost: 1, onTheWay: 0, unmet: 7 }])
+    expect(closed.json.transfers).toEqual([expect.objectContaining({ id: t.id, status: 'received', receivedQty: 3, lostQty: 1 })])
+    expect((await post(`/api/incidents/${inc.id}/close`)).status).toBe(409)
+    expect((await call('PATCH', `/api/incidents/${inc.id}`, { body: { casualties: { critical: 1 } } })).status).toBe(409)
+    expect((await post('/api/plans', { body: { incidentId: inc.id } })).status).toBe(409)
+    expect((await post(`/api/incidents/${inc.id}/green-channel`)).status).toBe(409)
+    const csv = await call('GET', `/api/incidents/${inc.id}/report.csv`)
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toContain('text/csv')
+    const rows = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    expect(rows[0]).toBe('section,transfer,from_site,to_site,component,group,status,requested,sent,received,rejected,lost,on_the_way,unmet,level_now,worst_level')
+    expect(rows[1]).toBe('total,,,,RBC,,,10,4,3,0,1,0,7,,')
+    expect(rows).toContain(`transfer,${t.id},CD,YB,RBC,O+,received,,4,3,0,1,,,,`)
+  })
+})
+
+describe('a quota to another province', () => {
+  it('is split across the region\'s stations and never takes one below its floor', async () => {
+    await resetWorld()
+    // each donor issued 28 O+ red cells in the last 14 days: 2 a day × red_days 3 = a floor of 6, holding 20
+    for (const site of ['CD', 'CQ', 'NC']) {
+      const used = await addLot({ site, qty: 28 })
+      await issue(used, site, 28, 1)
+      await addLot({ site, qty: 20 })
+    }
+    const inc = await declare({
+      name: '支援武汉', lat: 30.66, lng: 104.07, receivingSites: ['YB'], durationHours: 96,
+      destinations: [{ name: 'Wuhan Blood Center', nameZh: '武汉血液中心', province: 'Hubei', lat: 30.59, lng: 114.31, component: 'RBC', ml: 12000 }],
+    })
+    const dest = inc.points.find((p: any) => p.external)
+    // 12,000 mL of red cells at 200 mL a unit = 60 units, as urgent needs by group at the destination
+    expect(dest.quota).toEqual({ component: 'RBC', units: 60, ml: 12000 })
+    expect(inc.estimate.lines.filter((l: any) => l.siteId === dest.siteId).reduce((s: number, l: any) => s + l.qty, 0)).toBe(60)
+    expect(inc.estimate.lines.every((l: any) => l.urgency === 'urgent')).toBe(true)
+
+    const p = await planIncident(inc.id)
+    const view = (await call('GET', `/api/incidents/${inc.id}`)).json
+    const [split] = view.response.destinations
+    // 3 stations × (20 − 6) = 42 can go; each gives exactly down to its floor, none below; 18 left unmet, held by the floors
+    expect(split.quota).toBe(60)
+    expect(split.planned).toBe(42)
+    expect(split.bySource).toEqual([{ siteId: 'CD', qty: 14 }, { siteId: 'CQ', qty: 14 }, { siteId: 'NC', qty: 14 }])
+    for (const s of view.response.stations) expect([s.siteId, s.before, s.sends, s.after, s.avgDailyIssue, s.daysAfter, s.levelAfter]).toEqual([s.siteId, 20, 14, 6, 2, 3, 'orange'])
+    const unmet = view.response.unmet.filter((u: any) => u.incident).reduce((s: number, u: any) => s + u.qty, 0)
+    expect(unmet).toBe(18)
+    expect(view.response.unmet.filter((u: any) => u.incident).every((u: any) => u.reason === 'held_by_reserves')).toBe(true)
+    // committing all of it holds every floor (the commit's own check)
+    const approved = await post(`/api/plans/${p.id}/approve`, { body: { toSite: dest.siteId } })
+    expect(approved.status).toBe(200)
+    const commit = await post(`/api/plans/${p.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(commit.status, JSON.stringify(commit.json)).toBe(200)
+    expect(commit.json.committed).toHaveLength(p.transfers.length)
+  })
+
+  it('a smaller quota is spread: no station gives while another gives nothing', async () => {
+    const inc = await declare({
+      name: '支援西藏', lat: 30.66, lng: 104.07, receivingSites: ['YB'],
+      destinations: [{ name: 'Tibet Blood Center', province: 'Tibet', lat: 29.65, lng: 91.13, component: 'RBC', units: 9 }],
+    })
+    await resetWorld()
+    for (const site of ['CD', 'CQ', 'NC']) await addLot({ site, qty: 20 })
+    await planIncident(inc.id)
+    const view = (await call('GET', `/api/incidents/${inc.id}`)).json
+    const [split] = view.response.destinations
+    expect(split.planned).toBe(9)
+    // equal spare (20 − floor 6 = 14 each), equal shares: 3 each, though CD is nearest to Lhasa
+    expect(split.bySource).toEqual([{ siteId: 'CD', qty: 3 }, { siteId: 'CQ', qty: 3 }, { siteId: 'NC', qty: 3 }])
+    expect(view.response.stations.map((s: any) => [s.siteId, s.sends, s.share])).toEqual([['CD', 3, 0.15], ['CQ', 3, 0.15], ['NC', 3, 0.15]])
+  })
+})

@@ -1,0 +1,185 @@
+import {
+  insertExternalSiteStmt, insertIncidentStmt, insertPointStmt, replaceEstimateStmts, selectEstimate, selectFactors, selectGroupShares, selectIncident,
+  selectIncidentByKey, selectMlPerUnit, selectPoints, selectSiteBriefs, selectTriage, updateIncidentStmt, type PointRow, type SiteBrief,
+} from '../../db/incidents'
+import { badRequest, conflict, notFound } from '../../errors'
+import { newId, nowIso } from '../../lib/crypto'
+import type { EstimateLineT, IncidentCreateT, IncidentPatchT, IncidentT } from '../../schemas/incident'
+import { auditStmt } from '../audit'
+import { requireRole, type Actor } from '../auth'
+import { CATEGORIES, estimateNeeds, mergeLines, roadHours, splitByGroup, type Casualties, type EstimateLine } from './estimate'
+import { getIncident } from './read'
+
+/** Receiving points by default: the nearest region stations (centres and stations, not storage points) by road. */
+export const DEFAULT_POINTS = 2
+/** A quota to an external destination is due by the end of the incident's expected duration, by default 72 h. */
+export const DEFAULT_QUOTA_HOURS = 72
+
+const canReceive = (s: SiteBrief) => !s.external && (s.kind === 'center' || s.kind === 'station')
+const isClosed = (e: unknown) => String(e).includes('incident is closed')
+
+/** The estimate from casualties, plus the lines that did not come from casualties (direct needs, quotas, edits). */
+async function casualtyLines(db: D1Database, c: Casualties, occurredAt: string, siteId: string): Promise<EstimateLine[]> {
+  const [factors, triage, shares] = await Promise.all([selectFactors(db), selectTriage(db), selectGroupShares(db)])
+  return estimateNeeds(c, factors, triage, shares, occurredAt, siteId)
+}
+
+/**
+ * Declares an incident (coordinator or admin) in ONE batch: any external destination sites, the incident, its
+ * receiving points, its estimate (from casualties × the stored planning factors, plus needs given directly, plus each
+ * quota split by the region's group shares as urgent needs at the destination), and an audit row. An
+ * Idempotency-Key makes a retry answer the incident the first call declared.
+ */
+export async function declareIncident(db: D1Database, actor: Actor, input: IncidentCreateT, key?: string): Promise<{ incident: IncidentT; created: boolean }> {
+  requireRole(actor, 'coordinator', 'admin')
+  const replay = async () => {
+    const prior = key ? await selectIncidentByKey(db, actor.id, key) : null
+    if (!prior) return null
+    if (prior.name !== input.name) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for another incident', 'idempotency-key')
+    return { incident: await getIncident(db, actor, prior.id), created: false }
+  }
+  const earlier = await replay()
+  if (earlier) return earlier
+
+  const sites = await selectSiteBriefs(db)
+  const byId = new Map(sites.map((s) => [s.id, s]))
+  const at = nowIso()
+  const occurredAt = input.at ? new Date(input.at).toISOString() : at
+  const place = input.siteId ? byId.get(input.siteId) : undefined
+  if (input.siteId && !place) throw badRequest('siteId', `No site ${input.siteId}`)
+  const lat = input.lat ?? place!.lat
+  const lng = input.lng ?? place!.lng
+
+  let points: PointRow[]
+  if (input.receivingSites) {
+    points = input.receivingSites.map((id, i) => {
+      const s = byId.get(id)
+      if (!s || s.external) throw badRequest(`receivingSites.${i}`, `No region site ${id}`)
+      return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null }
+    })
+  } else {
+    points = sites.filter(canReceive).map((s) => ({ s, h: roadHours({ lat, lng }, s) })).sort((a, b) => a.h - b.h || a.s.id.localeCompare(b.s.id))
+      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null }))
+  }
+  if (points.length === 0) throw badRequest('receivingSites', 'No station can take delivery')
+  const first = points[0].siteId
+
+  const lines: EstimateLine[] = []
+  const casualties = input.casualties ?? { critical: 0, severe: 0, moderate: 0 }
+  if (casualties.critical + casualties.severe + casualties.moderate > 0) lines.push(...(await casualtyLines(db, casualties, occurredAt, first)))
+  if (input.needs?.length) {
+    const triage = await selectTriage(db)
+    input.needs.forEach((n, i) => {
+      if (n.siteId && (!byId.get(n.siteId) || byId.get(n.siteId)!.external)) throw badRequest(`needs.${i}.siteId`, `No region site ${n.siteId}`)
+      const hours = triage.find((t) => t.urgency === n.urgency)?.deadlineHours ?? 24
+      const neededBy = n.neededBy ? new Date(n.neededBy).toISOString() : new Date(Date.parse(occurredAt) + hours * 3_600_000).toISOString()
+      lines.push({ siteId: n.siteId ?? first, component: n.component, abo: n.abo, rhd: n.rhd, urgency: n.urgency, qty: n.qty, neededBy, category: 'direct' })
+    })
+  }
+  const externals: { id: string; nameZh: string; nameEn: string; province: string; lat: number; lng: number; at: string }[] = []
+  if (input.destinations?.length) {
+    const shares = await selectGroupShares(db)
+    const due = new Date(Date.parse(occurredAt) + (input.durationHours ?? DEFAULT_QUOTA_HOURS) * 3_600_000).toISOString()
+    for (const [i, d] of input.destinations.entries()) {
+      const id = `X${crypto.randomUUID().replaceAll('-', '').slice(0, 9).toUpperCase()}`
+      const mlPer = (await selectMlPerUnit(db, d.component)) ?? 200
+      const units = d.units ?? Math.ceil(d.ml! / mlPer)
+      externals.push({ id, nameZh: d.nameZh ?? d.name, nameEn: d.name, province: d.province, lat: d.lat, lng: d.lng, at })
+      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null })
+      // a quota is never an emergency: every station's floor holds against it (disaster mode lowers floors for emergencies only)
+      for (const g of splitByGroup(units, shares)) lines.push({ siteId: id, component: d.component, abo: g.abo, rhd: g.rhd, urgency: 'urgent', qty: g.qty, neededBy: due, category: 'quota' })
+    }
+  }
+
+  const id = newId('inc')
+  const estimate = mergeLines(lines)
+  try {
+    await db.batch([
+      ...externals.map((s) => insertExternalSiteStmt(db, s)),
+      insertIncidentStmt(db, {
+        id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
+        estimateSource: casualties.critical + casualties.severe + casualties.moderate > 0 ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
+      }),
+      ...points.map((p) => insertPointStmt(db, id, p)),
+      ...replaceEstimateStmts(db, id, estimate),
+      auditStmt(db, actor, 'incident.declare', 'incident', id, {
+        name: input.name, lat, lng, occurredAt, casualties, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
+        estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
+      }, at),
+    ])
+  } catch (e) {
+    if (key && String(e).includes('UNIQUE constraint failed: incident')) {
+      const raced = await replay()
+      if (raced) return raced
+    }
+    throw e
+  }
+  return { incident: await getIncident(db, actor, id), created: true }
+}
+
+async function requireActive(db: D1Database, id: string) {
+  const inc = await selectIncident(db, id)
+  if (!inc) throw notFound('incident', id)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  return inc
+}
+
+/**
+ * Updates an active incident. New casualty numbers recompute the casualty part of the estimate from the stored
+ * factors (lines given directly, quotas and the coordinator's own lines stay). One batch, audited.
+ */
+export async function patchIncident(db: D1Database, actor: Actor, id: string, patch: IncidentPatchT): Promise<IncidentT> {
+  requireRole(actor, 'coordinator', 'admin')
+  const inc = await requireActive(db, id)
+  const at = nowIso()
+  const set: Record<string, string | number | null> = {}
+  if (patch.name !== undefined) set.name = patch.name
+  if (patch.durationHours !== undefined) set.duration_hours = patch.durationHours
+  const stmts: D1PreparedStatement[] = []
+  if (patch.casualties) {
+    const c = patch.casualties
+    Object.assign(set, { ...c, estimate_source: 'casualties' })
+    const current = await selectEstimate(db, id)
+    const site = current.find((l) => (CATEGORIES as readonly string[]).includes(l.category))?.siteId ?? (await firstPoint(db, id))
+    const kept = current.filter((l) => !(CATEGORIES as readonly string[]).includes(l.category))
+    stmts.push(...replaceEstimateStmts(db, id, mergeLines([...(await casualtyLines(db, c, inc.occurredAt, site)), ...kept])))
+  }
+  try {
+    await db.batch([
+      updateIncidentStmt(db, id, set, at),
+      ...stmts,
+      auditStmt(db, actor, 'incident.update', 'incident', id, { ...patch, from: patch.casualties ? { critical: inc.critical, severe: inc.severe, moderate: inc.moderate } : undefined }, at),
+    ])
+  } catch (e) {
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    throw e
+  }
+  return getIncident(db, actor, id)
+}
+
+/** The first receiving point in the region (not an external destination). */
+async function firstPoint(db: D1Database, id: string): Promise<string> {
+  const points = await selectPoints(db, id)
+  return (points.find((p) => p.quotaUnits === null) ?? points[0]).siteId
+}
+
+/** The coordinator's own estimate replaces the computed one (before planning, or between plans). */
+export async function putEstimate(db: D1Database, actor: Actor, id: string, lines: EstimateLineT[]): Promise<IncidentT> {
+  requireRole(actor, 'coordinator', 'admin')
+  await requireActive(db, id)
+  const sites = new Map((await selectSiteBriefs(db)).map((s) => [s.id, s]))
+  lines.forEach((l, i) => { if (!sites.has(l.siteId)) throw badRequest(`lines.${i}.siteId`, `No site ${l.siteId}`) })
+  const estimate = mergeLines(lines.map((l) => ({ ...l, neededBy: new Date(l.neededBy).toISOString(), category: l.category ?? 'direct' })))
+  const at = nowIso()
+  try {
+    await db.batch([
+      updateIncidentStmt(db, id, { estimate_source: 'edited' }, at),
+      ...replaceEstimateStmts(db, id, estimate),
+      auditStmt(db, actor, 'incident.estimate', 'incident', id, { lines: estimate.length, units: estimate.reduce((s, l) => s + l.qty, 0) }, at),
+    ])
+  } catch (e) {
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    throw e
+  }
+  return getIncident(db, actor, id)
+}
