@@ -5,6 +5,8 @@ import { Header } from './components/header/header'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
 import { AdminPage } from './pages/admin-page'
+import { IncidentPage } from './pages/incident-page'
+import { IncidentsPage } from './pages/incidents-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
@@ -38,6 +40,8 @@ export function App() {
             <Route path="/station" component={StationPage} />
             <Route path="/sheet" component={SheetPage} />
             <Route path="/admin" component={AdminPage} />
+            <Route path="/incidents" component={IncidentsPage} />
+            <Route path="/incidents/:id" component={IncidentPage} />
             <Route default component={NotFoundPage} />
           </Router>
         ) : (

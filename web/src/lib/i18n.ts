@@ -1,11 +1,13 @@
 import en from '../locales/en.json'
 import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
+import incidentsEn from '../locales/incidents.en.json'
+import incidentsZh from '../locales/incidents.zh.json'
 import zh from '../locales/zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
-const messages: Record<Lang, Record<string, string>> = { zh: { ...zh, ...handoffZh }, en: { ...en, ...handoffEn } }
+const messages: Record<Lang, Record<string, string>> = { zh: { ...zh, ...handoffZh, ...incidentsZh }, en: { ...en, ...handoffEn, ...incidentsEn } }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
 export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {

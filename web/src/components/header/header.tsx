@@ -9,6 +9,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/', key: 'nav.map' },
   { href: '/requests', key: 'nav.requests' },
   { href: '/plan', key: 'nav.plan' },
+  { href: '/incidents', key: 'nav.incidents' },
   { href: '/station', key: 'nav.station', roles: ['director', 'coordinator', 'admin'] },
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },

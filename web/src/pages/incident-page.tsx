@@ -1,0 +1,265 @@
+import { useEffect, useState } from 'preact/hooks'
+import { Confirm } from '../components/confirm/confirm'
+import { ErrorMessage } from '../components/error-message/error-message'
+import { IncidentMap } from '../components/incident-map/incident-map'
+import { LevelBadge, StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
+import { DispatchForm } from '../components/transport-forms/transport-forms'
+import { api, ApiError, idempotencyKey } from '../lib/api'
+import { dateTime, days, group, siteName } from '../lib/format'
+import { useT } from '../lib/i18n'
+import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
+import type { Site } from '../lib/types'
+import { useApi } from '../lib/use-api'
+import { useAppState } from '../state'
+import '../incidents.css'
+
+const NO_SITES: Site[] = []
+/** What a transfer means for the incident: planned (proposed, approved, committed), on the way, received, or stopped. */
+export const transferState = (status: string) =>
+  status === 'dispatched' ? 'on_the_way' : status === 'received' ? 'received' : status === 'rejected' || status === 'cancelled' ? 'stopped' : 'planned'
+
+/** The same action by the same person in the same minute is one line (a green channel commits dozens of transfers at once). */
+function grouped(events: TimelineEntry[]): { e: TimelineEntry; n: number }[] {
+  const out: { e: TimelineEntry; n: number }[] = []
+  for (const e of events) {
+    const last = out[out.length - 1]
+    if (last && last.e.action === e.action && last.e.actorId === e.actorId && last.e.at.slice(0, 16) === e.at.slice(0, 16)) last.n++
+    else out.push({ e, n: 1 })
+  }
+  return out
+}
+
+/** One incident: where, what it needs, the response plan and its transfers, the stations before and after, the timeline. */
+export function IncidentPage({ id }: { id?: string }) {
+  const t = useT()
+  const { me, lang } = useAppState()
+  const path = id ? `/api/incidents/${encodeURIComponent(id)}` : null
+  const q = useApi<Incident>(path)
+  const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  const timeline = useApi<{ events: TimelineEntry[] }>(path && `${path}/timeline?limit=500`)
+  const report = useApi<IncidentReport>(q.data?.status === 'closed' ? `${path}/report` : null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [closing, setClosing] = useState(false)
+  const inc = q.data?.id === id ? q.data : null
+  const sites = sitesQ.data?.sites ?? NO_SITES
+  const byId = new Map(sites.map((s) => [s.id, s]))
+  const name = (sid: string) => siteName(byId.get(sid) ?? inc?.points.find((p) => p.siteId === sid), lang, sid)
+  const coord = me?.role === 'coordinator' || me?.role === 'admin'
+  const active = inc?.status === 'active'
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await fn()
+      q.reload()
+      timeline.reload()
+    } catch (e) {
+      setError(e as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const plan = () => run(() => api('/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: id }, headers: { 'idempotency-key': idempotencyKey('incident-plan') } }))
+  const green = () => run(() => api(`${path}/green-channel`, { method: 'POST' }))
+  const close = () => run(async () => { setClosing(false); await api(`${path}/close`, { method: 'POST', body: {} }) })
+
+  if (!inc) return <section class="incident-page"><ErrorMessage error={q.error} />{!q.error && <p>{t('common.loading')}</p>}</section>
+  const resp = inc.response
+  const live = inc.transfers.filter((tr) => tr.status !== 'rejected')
+  return (
+    <section class="incident-page" data-incident={inc.id} data-status={inc.status}>
+      <h2>{inc.name} <StatusBadge status={inc.status} />{inc.greenChannel && <span class="badge green-channel" data-green="open">{t('incident.greenOpen')}</span>}</h2>
+      <p class="meta">
+        {dateTime(inc.occurredAt, lang)} · {inc.lat.toFixed(3)}, {inc.lng.toFixed(3)} · {t('incident.casualtiesShort', inc.casualties)}
+        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: p.quota.units, component: t(`component.${p.quota.component}`) })})` : ''}`).join('、')}
+      </p>
+      {coord && active && (
+        <div class="toolbar">
+          <button type="button" class="plan-incident" disabled={busy} onClick={plan}>{t('incident.plan')}</button>
+          {!inc.greenChannel && <button type="button" class="open-green" disabled={busy} onClick={green}>{t('incident.openGreen')}</button>}
+          {!closing && <button type="button" class="close-incident secondary" disabled={busy} onClick={() => setClosing(true)}>{t('incident.close')}</button>}
+        </div>
+      )}
+      {closing && <Confirm message={t('incident.confirmClose')} yes={t('incident.close')} busy={busy} onYes={close} onNo={() => setClosing(false)} />}
+      {inc.greenChannel && <p class="note green-note">{t('incident.greenNote', { at: dateTime(inc.greenChannelAt, lang) })}</p>}
+      <ErrorMessage error={error} />
+      <IncidentMap incident={inc} sites={sites} lang={lang} />
+
+      {report.data && <ReportView report={report.data} name={name} csv={`${path}/report.csv`} />}
+
+      <Estimate inc={inc} name={name} editable={coord && active} onSaved={() => { q.reload(); timeline.reload() }} />
+
+      <h3>{t('incident.transfers')}</h3>
+      {live.length === 0 ? <p class="empty">{t(resp ? 'incident.noTransfers' : 'incident.notPlanned')}</p> : (
+        <table class="cards incident-transfers">
+          <thead><tr><th>{t('incident.from')}</th><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.qty')}</th><th>{t('incident.eta')}</th><th>{t('incident.state')}</th><th /></tr></thead>
+          <tbody>
+            {live.map((tr) => (
+              <tr key={tr.id} data-transfer={tr.id} data-state={transferState(tr.status)} data-status={tr.status}>
+                <td data-label={t('incident.from')}>{name(tr.fromSite)}</td>
+                <td data-label={t('incident.to')}>{name(tr.toSite)}</td>
+                <td data-label={t('incident.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} {tr.requests.some((r) => r.urgency === 'emergency') && <UrgencyBadge urgency="emergency" />}</td>
+                <td data-label={t('incident.qty')}>{tr.qty}</td>
+                <td data-label={t('incident.eta')}>{tr.etaHours} h</td>
+                <td data-label={t('incident.state')}><span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span> <StatusBadge status={tr.status} /></td>
+                <td class="actions">
+                  {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && <DispatchForm tr={tr} onDone={() => { q.reload(); timeline.reload() }} />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {resp && (
+        <>
+          <h3>{t('incident.unmet')}</h3>
+          {resp.unmet.length === 0 ? <p class="empty unmet-none">{t('incident.allMet')}</p> : (
+            <ul class="incident-unmet">
+              {resp.unmet.map((u) => (
+                <li key={u.requestId} data-request={u.requestId} data-reason={u.reason}>
+                  {name(u.siteId)} · {t(`component.${u.component}`)} {group(u.abo, u.rhd)} <UrgencyBadge urgency={u.urgency} /> {u.qty} · {t(`reason.${u.reason ?? 'insufficient_stock'}`)}{!u.incident && ` (${t('incident.otherRequest')})`}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>{t('incident.stations')}</h3>
+          <p class="meta">{t('incident.splitExplain', { share: resp.fairness.length ? Math.round(Math.max(...resp.fairness.map((f) => f.maxShare)) * 100) : 0 })}</p>
+          <table class="cards incident-stations">
+            <thead><tr><th>{t('incident.station')}</th><th>{t('incident.what')}</th><th>{t('incident.before')}</th><th>{t('incident.sends')}</th><th>{t('incident.after')}</th><th>{t('incident.days')}</th><th>{t('incident.level')}</th></tr></thead>
+            <tbody>
+              {resp.stations.map((s) => (
+                <tr key={`${s.siteId}|${s.component}`} data-station={s.siteId} data-component={s.component}>
+                  <td data-label={t('incident.station')}>{name(s.siteId)}</td>
+                  <td data-label={t('incident.what')}>{t(`component.${s.component}`)}</td>
+                  <td data-label={t('incident.before')}>{s.before}</td>
+                  <td data-label={t('incident.sends')}>{s.sends} ({Math.round(s.share * 100)}%)</td>
+                  <td data-label={t('incident.after')}>{s.after}</td>
+                  <td data-label={t('incident.days')}>{days(s.daysBefore, lang)} → {days(s.daysAfter, lang)}</td>
+                  <td data-label={t('incident.level')}><LevelBadge level={s.levelBefore} /> → <span data-level-after={s.levelAfter}><LevelBadge level={s.levelAfter} /></span></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {resp.destinations.map((d) => (
+            <p key={d.siteId} class="destination-split" data-destination={d.siteId}>
+              {t('incident.destSplit', { to: name(d.siteId), planned: d.planned, quota: d.quota })}: {d.bySource.map((b) => `${name(b.siteId)} ${b.qty}`).join('、')}
+            </p>
+          ))}
+        </>
+      )}
+
+      <h3>{t('incident.timeline')}</h3>
+      <ol class="incident-timeline">
+        {grouped(timeline.data?.events ?? []).map(({ e, n }) => (
+          <li key={e.id} data-action={e.action}>{dateTime(e.at, lang)} · {e.actorName ?? e.actorId} · {t(`action.${e.action}`)}{n > 1 ? ` × ${n}` : e.entity === 'transfer' ? ` ${e.entityId}` : ''}</li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+/** The estimate per receiving point, component, group and urgency; a coordinator edits the quantities and saves. */
+function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: string) => string; editable: boolean; onSaved: () => void }) {
+  const t = useT()
+  const { lang } = useAppState()
+  const [qty, setQty] = useState<Record<number, string>>({})
+  const [cas, setCas] = useState({ ...inc.casualties })
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+  useEffect(() => { setQty({}); setCas({ ...inc.casualties }) }, [inc.updatedAt])
+  const save = async (body: () => Promise<unknown>) => {
+    setBusy(true)
+    setError(null)
+    try { await body(); onSaved() } catch (e) { setError(e as ApiError) } finally { setBusy(false) }
+  }
+  const saveLines = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}/estimate`, { method: 'PUT', body: {
+    lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),
+  } }))
+  const saveCasualties = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: { casualties: cas } }))
+  const changed = Object.keys(qty).length > 0
+  return (
+    <div class="incident-estimate">
+      <h3>{t('incident.estimate')} <span class="meta">({t(`incident.source.${inc.estimateSource}`)})</span></h3>
+      {editable && (
+        <div class="row casualty-edit">
+          {(['critical', 'severe', 'moderate'] as const).map((k) => (
+            <label key={k}>{t(`triage.${k}`)}<input name={`cas-${k}`} type="number" min="0" value={cas[k]} onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })} /></label>
+          ))}
+          <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>{t('incident.updateCasualties')}</button>
+        </div>
+      )}
+      <table class="cards estimate-table">
+        <thead><tr><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.urgency')}</th><th>{t('incident.qty')}</th><th>{t('incident.neededBy')}</th></tr></thead>
+        <tbody>
+          {inc.estimate.lines.map((l, i) => (
+            <tr key={`${l.siteId}|${l.component}|${l.abo}${l.rhd}|${l.urgency}`} data-line={`${l.component}|${l.abo}${l.rhd}|${l.urgency}`}>
+              <td data-label={t('incident.to')}>{name(l.siteId)}</td>
+              <td data-label={t('incident.what')}>{t(`component.${l.component}`)} {group(l.abo, l.rhd)}</td>
+              <td data-label={t('incident.urgency')}><UrgencyBadge urgency={l.urgency} /></td>
+              <td data-label={t('incident.qty')}>{editable ? <input class="qty" name={`qty-${i}`} type="number" min="0" value={qty[i] ?? String(l.qty)} onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })} /> : l.qty}</td>
+              <td data-label={t('incident.neededBy')}>{dateTime(l.neededBy, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editable && changed && <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>{t('incident.saveEstimate')}</button>}
+      <ErrorMessage error={error} />
+      <details class="factors"><summary>{t('incident.factors')}</summary>
+        <ul>{inc.estimate.factors.filter((f) => f.unitsPerPatient > 0).map((f) => (
+          <li key={`${f.category}|${f.component}`}>{t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient} — <cite>{f.source}</cite></li>
+        ))}</ul>
+      </details>
+    </div>
+  )
+}
+
+function ReportView({ report, name, csv }: { report: IncidentReport; name: (id: string) => string; csv: string }) {
+  const t = useT()
+  return (
+    <div class="incident-report">
+      <h3>{t('incident.report')}</h3>
+      <table class="cards report-totals">
+        <thead><tr>{['what', 'requested', 'sent', 'received', 'rejected', 'lost', 'onTheWay', 'unmetUnits'].map((k) => <th key={k}>{t(`incident.r.${k}`)}</th>)}</tr></thead>
+        <tbody>
+          {report.totals.map((r) => (
+            <tr key={r.component} data-component={r.component}>
+              <td data-label={t('incident.r.what')}>{t(`component.${r.component}`)}</td>
+              <td data-label={t('incident.r.requested')}>{r.requested}</td>
+              <td data-label={t('incident.r.sent')}>{r.sent}</td>
+              <td data-label={t('incident.r.received')}>{r.received}</td>
+              <td data-label={t('incident.r.rejected')}>{r.rejected}</td>
+              <td data-label={t('incident.r.lost')}>{r.lost}</td>
+              <td data-label={t('incident.r.onTheWay')}>{r.onTheWay}</td>
+              <td data-label={t('incident.r.unmetUnits')}>{r.unmet}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul class="report-levels">
+        {report.levels.filter((l) => l.worst !== 'normal').map((l) => (
+          <li key={`${l.siteId}|${l.component}`}>{name(l.siteId)} · {t(`component.${l.component}`)}: {t('incident.fellTo')} <LevelBadge level={l.worst as 'red'} /></li>
+        ))}
+      </ul>
+      <CsvLink href={csv} />
+    </div>
+  )
+}
+
+/** The CSV needs the bearer token, so it is fetched and handed to the browser as a file. */
+function CsvLink({ href }: { href: string }) {
+  const t = useT()
+  const { token } = useAppState()
+  const get = async () => {
+    const res = await fetch(href, { headers: { authorization: `Bearer ${token}` } })
+    const url = URL.createObjectURL(await res.blob())
+    const a = document.createElement('a')
+    a.href = url
+    a.download = href.split('/').slice(-2).join('-')
+    a.click()
+    URL.revokeObjectURL(url)
+  }
+  return <button type="button" class="report-csv secondary" onClick={get}>{t('incident.csv')}</button>
+}
