@@ -68,10 +68,14 @@ export const selectPlans = (db: D1Database, f: { status?: string; limit: number 
     .prepare(`SELECT ${SUMMARY} FROM plan p WHERE (?1 IS NULL OR p.status = ?1) ORDER BY p.created_at DESC, p.id DESC LIMIT ?2`)
     .bind(f.status ?? null, f.limit)
     .all<PlanSummaryT>()
-    .then((r) => r.results)
+    .then((r) => r.results.map(withIncident))
 
 export const selectPlan = (db: D1Database, id: string) =>
-  db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number }>()
+  db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number; incidentId?: string | null }>()
+    .then((r) => (r ? withIncident(r) : null))
+
+/** incidentId only on a plan that responds to an incident (docs/incidents.md); other plans keep their shape. */
+const withIncident = <T extends { incidentId?: string | null }>({ incidentId, ...rest }: T) => (incidentId ? { ...rest, incidentId } : rest) as T
 
 export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null }
 
