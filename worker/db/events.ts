@@ -1,6 +1,6 @@
 import type { EventT } from '../schemas/event'
 
-/** The events feed is the audit log of requests, transfers and plans, read by cursor (audit_log.id). */
+/** The events feed is the audit log of requests, transfers, plans and incidents, read by cursor (audit_log.id). */
 
 type Row = Omit<EventT, 'sites'> & { sites: string }
 
@@ -17,7 +17,7 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
        FROM audit_log a
        LEFT JOIN aid_request r ON a.entity = 'aid_request' AND r.id = a.entity_id
        LEFT JOIN transfer t ON a.entity = 'transfer' AND t.id = a.entity_id
-       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan')
+       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan', 'incident')
          AND (?2 IS NULL OR r.site_id = ?2 OR t.from_site = ?2 OR t.to_site = ?2)
        ORDER BY a.id LIMIT ?3`,
     )

@@ -7,7 +7,7 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({ description: 'the stations it concerns: the requesting station, or a transfer\'s donor and receiver' }),
     urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),

@@ -90,6 +90,7 @@ describe('planning an incident in disaster mode', () => {
     await resetWorld()
     await addLot({ site: 'CD', qty: 30 })
     const routine = await addRequest({ site: 'NC', qty: 20, urgency: 'routine', neededInHours: 72 })
+    const cursor = (await call('GET', '/api/events')).json.cursor
     const inc = await declare({ name: 'YB emergency', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 25, urgency: 'emergency' }] })
     const p = await planIncident(inc.id)
     expect(p.mode).toBe('disaster')
@@ -105,6 +106,11 @@ describe('planning an incident in disaster mode', () => {
     expect(after.response.unmet.find((u: any) => u.requestId === routine)).toMatchObject({ incident: false, qty: 15 })
     // CD after the plan: 30 → 0 units; no issue history, so no days of supply and no level change
     expect(after.response.stations).toEqual([expect.objectContaining({ siteId: 'CD', component: 'RBC', before: 30, sends: 30, after: 0 })])
+    // the events feed tells every open page: the incident, its request (no "new emergency request" alert: the
+    // coordinator declared it), the plan
+    const feed = (await call('GET', `/api/events?since=${cursor}`)).json.events.map((e: any) => `${e.entity} ${e.action}`)
+    expect(feed).toEqual(expect.arrayContaining(['incident incident.declare', 'aid_request request.incident', 'plan plan.create']))
+    expect(feed).not.toContain('aid_request request.create')
     // reproducible: planning again files nothing new and proposes the same transfers
     const again = await planIncident(inc.id)
     expect(shape(again)).toEqual(shape(p))

@@ -21,7 +21,8 @@ const isClosed = (e: unknown) => String(e).includes('incident is closed')
  * hand-off (review, commit with floor checks, dispatch, receipt, events, station page) works unchanged. Per estimate
  * line (receiving point × component × group × urgency), when the live requests no longer add up to the line: the
  * open ones (nothing committed for them) are cancelled and one request for the rest is filed; lines dropped from the
- * estimate cancel their open requests. Nothing changes when the estimate did not. One batch, audited.
+ * estimate cancel their open requests. Nothing changes when the estimate did not. One batch, audited (as
+ * `request.incident`, not `request.create`: the coordinator who declared the incident gets no alert per request).
  */
 export async function materialiseIncident(db: D1Database, actor: Actor, incidentId: string): Promise<{ created: string[]; cancelled: string[] }> {
   const inc = await requireIncident(db, incidentId).catch(() => { throw badRequest('incidentId', `No incident ${incidentId}`) })
@@ -51,7 +52,7 @@ export async function materialiseIncident(db: D1Database, actor: Actor, incident
         const reason = `${inc.name} · ${line.category}`
         return [
           insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at }),
-          auditStmt(db, actor, 'request.create', 'aid_request', id, { siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, incidentId }, at),
+          auditStmt(db, actor, 'request.incident', 'aid_request', id, { siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, incidentId }, at),
         ]
       }),
       auditStmt(db, actor, 'incident.requests', 'incident', incidentId, { created: created.map((c) => c.id), cancelled }, at),
