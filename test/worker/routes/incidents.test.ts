@@ -89,6 +89,10 @@ describe('planning an incident in disaster mode', () => {
   it('serves its emergency needs before routine requests elsewhere, within the stations\' rules, reproducibly', async () => {
     await resetWorld()
     await addLot({ site: 'CD', qty: 30 })
+    // CQ issued 28 O− red cells in 14 days: 2 a day × Chongqing's red_days 3 = a floor of 6, holding 10
+    const used = await addLot({ site: 'CQ', rhd: '-', qty: 28 })
+    await issue(used, 'CQ', 28, 1)
+    await addLot({ site: 'CQ', rhd: '-', qty: 10 })
     const routine = await addRequest({ site: 'NC', qty: 20, urgency: 'routine', neededInHours: 72 })
     const cursor = (await call('GET', '/api/events')).json.cursor
     const inc = await declare({ name: 'YB emergency', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 25, urgency: 'emergency' }] })
@@ -99,13 +103,20 @@ describe('planning an incident in disaster mode', () => {
     expect(after.requests).toHaveLength(1)
     const need = after.requests[0]
     expect([need.siteId, need.urgency, need.qty]).toEqual(['YB', 'emergency', 25])
-    // the emergency gets all 25, the routine request elsewhere the 5 left, the rest unmet: taken by more urgent needs
-    const to = (site: string) => p.transfers.filter((t: any) => t.toSite === site).reduce((s: number, t: any) => s + t.qty, 0)
-    expect([to('YB'), to('NC')]).toEqual([25, 5])
-    expect(p.unmet.find((u: any) => u.need === routine)).toMatchObject({ qty: 15, reason: 'used_by_higher_priority' })
-    expect(after.response.unmet.find((u: any) => u.requestId === routine)).toMatchObject({ incident: false, qty: 15 })
-    // CD after the plan: 30 → 0 units; no issue history, so no days of supply and no level change
-    expect(after.response.stations).toEqual([expect.objectContaining({ siteId: 'CD', component: 'RBC', before: 30, sends: 30, after: 0 })])
+    // the emergency gets all 25 — taking CQ below its floor, which disaster mode allows for an emergency only — and
+    // the routine request elsewhere the 15 CD has left; CQ's floor holds against it: 5 unmet
+    const sum = (f: (t: any) => boolean) => p.transfers.filter(f).reduce((s: number, t: any) => s + t.qty, 0)
+    expect([sum((t) => t.toSite === 'YB'), sum((t) => t.toSite === 'NC')]).toEqual([25, 15])
+    // CQ gives all 10, but at most the 4 above its floor to the routine need (which 4 go where is a tie)
+    expect(sum((t) => t.fromSite === 'CQ')).toBe(10)
+    expect(sum((t) => t.fromSite === 'CQ' && t.toSite === 'NC')).toBeLessThanOrEqual(4)
+    expect(p.unmet.find((u: any) => u.need === routine)).toMatchObject({ qty: 5 })
+    expect(after.response.unmet.find((u: any) => u.requestId === routine)).toMatchObject({ incident: false, qty: 5 })
+    expect(p.unmet.some((u: any) => u.need === need.id)).toBe(false)
+    // the stations afterwards: CD 30 → 0 (no issue history: no days of supply), CQ 10 → 0, 0 days, red
+    const station = (site: string) => after.response.stations.find((s: any) => s.siteId === site)
+    expect(station('CD')).toMatchObject({ component: 'RBC', before: 30, sends: 30, after: 0, daysAfter: null, levelAfter: 'normal' })
+    expect(station('CQ')).toMatchObject({ component: 'RBC', before: 10, sends: 10, after: 0, avgDailyIssue: 2, daysBefore: 5, daysAfter: 0, levelBefore: 'yellow', levelAfter: 'red' })
     // the events feed tells every open page: the incident, its request (no "new emergency request" alert: the
     // coordinator declared it), the plan
     const feed = (await call('GET', `/api/events?since=${cursor}`)).json.events.map((e: any) => `${e.entity} ${e.action}`)
@@ -239,7 +250,9 @@ describe('a quota to another province', () => {
     expect(split.quota).toBe(60)
     expect(split.planned).toBe(42)
     expect(split.bySource).toEqual([{ siteId: 'CD', qty: 14 }, { siteId: 'CQ', qty: 14 }, { siteId: 'NC', qty: 14 }])
-    for (const s of view.response.stations) expect([s.siteId, s.before, s.sends, s.after, s.avgDailyIssue, s.daysAfter, s.levelAfter]).toEqual([s.siteId, 20, 14, 6, 2, 3, 'orange'])
+    // days of supply count the whole component: CQ also issued 28 O− in the planning test above (4 a day in all)
+    expect(view.response.stations.map((s: any) => [s.siteId, s.before, s.sends, s.after, s.avgDailyIssue, s.daysAfter, s.levelAfter]))
+      .toEqual([['CD', 20, 14, 6, 2, 3, 'orange'], ['CQ', 20, 14, 6, 4, 1.5, 'red'], ['NC', 20, 14, 6, 2, 3, 'orange']])
     const unmet = view.response.unmet.filter((u: any) => u.incident).reduce((s: number, u: any) => s + u.qty, 0)
     expect(unmet).toBe(18)
     expect(view.response.unmet.filter((u: any) => u.incident).every((u: any) => u.reason === 'held_by_reserves')).toBe(true)
