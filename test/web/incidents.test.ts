@@ -83,6 +83,13 @@ describe('an earthquake near Luding', () => {
     await eventually(() => coordPage.locator('table.incident-transfers tr[data-status="committed"]').count()).toBe(committed.length)
     // the timeline says so
     await coordPage.locator('.incident-timeline li[data-action="incident.green_channel"]').waitFor()
+    // the coordinator can still recall a box until it is dispatched (one from elsewhere than Chengdu)
+    const other = committed.find((t) => t.fromSite !== 'CD')!
+    const row = coordPage.locator(`table.incident-transfers tr[data-transfer="${other.id}"]`)
+    await row.locator('button.recall').click()
+    await row.locator('.confirm button.confirm-yes').click()
+    await coordPage.locator(`table.incident-transfers tr[data-transfer="${other.id}"][data-state="stopped"]`).waitFor()
+    expect((await apiGet<Transfer>(server.url, COORD, `/api/transfers/${other.id}`)).status).toBe('cancelled')
   })
 
   it('the donor director (Chengdu) sees the transfers concerning their station and dispatches from a phone; the coordinator sees it on the way', async () => {

@@ -41,6 +41,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [closing, setClosing] = useState(false)
+  const [recalling, setRecalling] = useState<string | null>(null)
   const inc = q.data?.id === id ? q.data : null
   const sites = sitesQ.data?.sites ?? NO_SITES
   const byId = new Map(sites.map((s) => [s.id, s]))
@@ -64,6 +65,8 @@ export function IncidentPage({ id }: { id?: string }) {
   const plan = () => run(() => api('/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: id }, headers: { 'idempotency-key': idempotencyKey('incident-plan') } }))
   const green = () => run(() => api(`${path}/green-channel`, { method: 'POST' }))
   const close = () => run(async () => { setClosing(false); await api(`${path}/close`, { method: 'POST', body: {} }) })
+  // a committed transfer can be recalled until it is dispatched: its units go back to the donor's lots
+  const recall = (trId: string) => run(async () => { setRecalling(null); await api(`/api/transfers/${encodeURIComponent(trId)}/cancel`, { method: 'POST', body: { reason: t('incident.recallReason') } }) })
 
   if (!inc) return <section class="incident-page"><ErrorMessage error={q.error} />{!q.error && <p>{t('common.loading')}</p>}</section>
   const resp = inc.response
@@ -106,6 +109,8 @@ export function IncidentPage({ id }: { id?: string }) {
                 <td data-label={t('incident.state')}><span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span> <StatusBadge status={tr.status} /></td>
                 <td class="actions">
                   {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && <DispatchForm tr={tr} onDone={() => { q.reload(); timeline.reload() }} />}
+                  {coord && tr.status === 'committed' && recalling !== tr.id && <button type="button" class="recall secondary" disabled={busy} onClick={() => setRecalling(tr.id)}>{t('incident.recall')}</button>}
+                  {recalling === tr.id && <Confirm message={t('incident.confirmRecall', { from: name(tr.fromSite), qty: tr.qty })} yes={t('incident.recall')} busy={busy} onYes={() => recall(tr.id)} onNo={() => setRecalling(null)} />}
                 </td>
               </tr>
             ))}
