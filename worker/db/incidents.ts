@@ -210,8 +210,10 @@ export const selectUsableBySite = (db: D1Database, now: string) =>
 export const selectTimeline = (db: D1Database, incidentId: string, limit: number) =>
   db
     .prepare(
-      `SELECT a.id, a.at, a.actor_id AS actorId, u.name AS actorName, a.action, a.entity, a.entity_id AS entityId, a.detail FROM audit_log a
+      `SELECT a.id, a.at, a.actor_id AS actorId, u.name AS actorName, a.action, a.entity, a.entity_id AS entityId, a.detail,
+         t.from_site AS fromSite, t.to_site AS toSite FROM audit_log a
        LEFT JOIN user u ON u.id = a.actor_id
+       LEFT JOIN transfer t ON a.entity = 'transfer' AND t.id = a.entity_id
        WHERE (a.entity = 'incident' AND a.entity_id = ?1)
           OR (a.entity = 'plan' AND a.entity_id IN (SELECT id FROM plan WHERE incident_id = ?1))
           OR (a.entity = 'transfer' AND a.entity_id IN (SELECT tr.transfer_id FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id WHERE r.incident_id = ?1)
@@ -219,7 +221,7 @@ export const selectTimeline = (db: D1Database, incidentId: string, limit: number
        ORDER BY a.id DESC LIMIT ?2`,
     )
     .bind(incidentId, limit)
-    .all<{ id: number; at: string; actorId: string; actorName: string | null; action: string; entity: string; entityId: string; detail: string }>()
+    .all<{ id: number; at: string; actorId: string; actorName: string | null; action: string; entity: string; entityId: string; detail: string; fromSite: string | null; toSite: string | null }>()
     .then((r) => r.results)
 
 /** Warning-level changes (component as a whole) at the given sites since `since`: which stations fell to which level. */

@@ -96,5 +96,5 @@ incidents.openapi(
 incidents.openapi(
   createRoute({ method: 'get', path: '/{id}/timeline', tags, security, request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
     responses: { 200: json(z.object({ events: z.array(TimelineEntry) }), 'What happened, newest first: the incident, its plans and transfers'), 404: found[404], ...errors } }),
-  async (c) => c.json({ events: await incidentTimeline(c.env.DB, c.req.valid('param').id, c.req.valid('query').limit) }, 200),
+  async (c) => c.json({ events: await incidentTimeline(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('query').limit) }, 200),
 )

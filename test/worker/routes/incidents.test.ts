@@ -166,8 +166,10 @@ describe('the green channel', () => {
     const recall = await post(`/api/transfers/${t.id}/cancel`, { body: { reason: 'recall' } })
     expect([recall.status, recall.json.error.code]).toEqual([409, 'invalid_transition'])
     const view = (await call('GET', `/api/incidents/${inc.id}`, { as: 'director' })).json
-    // the CD director sees the incident's transfers that concern CD
-    expect(view.transfers.every((x: any) => x.fromSite === 'CD' || x.toSite === 'CD')).toBe(true)
+    // the CD director sees the incident's transfers that concern CD, in the list and in the timeline
+    expect(view.transfers.map((x: any) => x.id)).toEqual([t.id])
+    const seen = (await call('GET', `/api/incidents/${inc.id}/timeline`, { as: 'director' })).json.events
+    expect([...new Set(seen.filter((e: any) => e.entity === 'transfer').map((e: any) => e.entityId))]).toEqual([t.id])
   })
 
   it('with the channel open, planning commits at once; a recall before dispatch returns the units', async () => {

@@ -147,7 +147,10 @@ export async function planOutlook(db: D1Database, inc: IncidentRow, planId: stri
   }
 }
 
-export async function incidentTimeline(db: D1Database, id: string, limit: number) {
+/** What happened, newest first; a director sees the incident's own rows and those of the transfers concerning their station. */
+export async function incidentTimeline(db: D1Database, actor: Actor, id: string, limit: number) {
   await requireIncident(db, id)
-  return (await selectTimeline(db, id, limit)).map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown }))
+  return (await selectTimeline(db, id, limit))
+    .filter((e) => actor.role !== 'director' || e.entity !== 'transfer' || e.fromSite === actor.siteId || e.toSite === actor.siteId)
+    .map(({ fromSite: _f, toSite: _t, ...e }) => ({ ...e, detail: JSON.parse(e.detail) as unknown }))
 }
