@@ -12,9 +12,9 @@ const ROOT = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.
   .find((r) => existsSync(path.join(r, 'migrations/0030_incidents.sql')))!
 const sql = readFileSync(path.join(ROOT, 'migrations/0030_incidents.sql'), 'utf8')
 // the stored planning factors and triage deadlines, read from the migration that stores them
-const factors: Factor[] = [...sql.matchAll(/\('(critical|severe|moderate)', '(RBC|FFP|PLT|CRYO)',\s+([\d.]+),\s+([\d.]+),/g)]
+const factors: Factor[] = [...sql.matchAll(/\('(critical|severe|moderate)',\s*'(RBC|FFP|PLT|CRYO)',\s*([\d.]+),\s+([\d.]+),/g)]
   .map((m) => ({ category: m[1] as Factor['category'], component: m[2], shareTransfused: Number(m[3]), unitsPerPatient: Number(m[4]) }))
-const triage: Triage[] = [...sql.matchAll(/\('(critical|severe|moderate)', '(emergency|urgent|routine)',\s+([\d.]+),/g)]
+const triage: Triage[] = [...sql.matchAll(/\('(critical|severe|moderate)',\s*'(emergency|urgent|routine)',\s*([\d.]+),/g)]
   .map((m) => ({ category: m[1] as Triage['category'], urgency: m[2] as Triage['urgency'], deadlineHours: Number(m[3]) }))
 const shares = [['O', 0.342], ['A', 0.287], ['B', 0.282], ['AB', 0.089]].flatMap(([abo, s]) => [
   { abo: abo as string, rhd: '+', share: (s as number) * 0.9965 }, { abo: abo as string, rhd: '-', share: (s as number) * 0.0035 }])
