@@ -79,6 +79,16 @@ describe('declaring an incident: the estimate', () => {
     expect([badPlan.status, badPlan.json.error.field]).toEqual([400, 'incidentId'])
     const routine = await post('/api/plans', { body: { mode: 'routine', incidentId: inc.id } })
     expect([routine.status, routine.json.error.field]).toEqual([400, 'mode'])
+    // a retry with the same Idempotency-Key answers the incident the first call declared
+    const body = { name: 'retried', lat: 30, lng: 104, casualties: { critical: 1 } }
+    const k = key()
+    const first = await post('/api/incidents', { body, headers: { 'idempotency-key': k } })
+    const second = await post('/api/incidents', { body, headers: { 'idempotency-key': k } })
+    expect([first.status, second.status, second.json.id]).toEqual([201, 201, first.json.id])
+    expect((await post('/api/incidents', { body: { ...body, name: 'other' }, headers: { 'idempotency-key': k } })).status).toBe(409)
+    // documented in OpenAPI
+    const doc = (await call('GET', '/api/openapi.json', { as: null })).json
+    expect(Object.keys(doc.paths).filter((p: string) => p.startsWith('/api/incidents')).length).toBeGreaterThanOrEqual(6)
     // a director reads incidents (the region needs to know) but cannot change one
     expect((await call('GET', `/api/incidents/${inc.id}`, { as: 'director' })).status).toBe(200)
     expect((await call('PATCH', `/api/incidents/${inc.id}`, { as: 'director', body: { name: 'y' } })).status).toBe(403)
