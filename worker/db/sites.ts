@@ -4,7 +4,8 @@ const COLUMNS = `id, name_zh AS nameZh, name_en AS nameEn, kind, province, city,
 
 export const selectSites = (db: D1Database, f: { province?: string; kind?: string }) =>
   db
-    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id`)
+    // a destination outside the region (an incident's quota, migration 0030) is no station of the region
+    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) AND external = 0 ORDER BY id`)
     .bind(f.province ?? null, f.kind ?? null)
     .all<SiteT>()
     .then((r) => r.results)

@@ -34,7 +34,7 @@ export const selectComponents = (db: D1Database) =>
 
 export type SiteBrief = { id: string; nameZh: string; nameEn: string; province: string }
 export const selectSiteBriefs = (db: D1Database) =>
-  db.prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province FROM site ORDER BY id').all<SiteBrief>().then((r) => r.results)
+  db.prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province FROM site WHERE external = 0 ORDER BY id').all<SiteBrief>().then((r) => r.results)
 
 export const selectLevels = (db: D1Database, siteId?: string) =>
   db

@@ -254,6 +254,9 @@ describe('a quota to another province', () => {
     expect(dest.quota).toEqual({ component: 'RBC', units: 60, ml: 12000 })
     expect(inc.estimate.lines.filter((l: any) => l.siteId === dest.siteId).reduce((s: number, l: any) => s + l.qty, 0)).toBe(60)
     expect(inc.estimate.lines.every((l: any) => l.urgency === 'urgent')).toBe(true)
+    // it receives transfers, but it is no station of the region
+    expect((await call('GET', '/api/sites')).json.sites.some((s: any) => s.id === dest.siteId)).toBe(false)
+    expect((await call('GET', `/api/sites/${dest.siteId}`)).json).toMatchObject({ nameZh: '武汉血液中心', province: 'Hubei' })
 
     const p = await planIncident(inc.id)
     const view = (await call('GET', `/api/incidents/${inc.id}`)).json
