@@ -92,7 +92,7 @@ export function IncidentPage({ id }: { id?: string }) {
 
       {report.data && <ReportView report={report.data} name={name} csv={`${path}/report.csv`} />}
 
-      <Estimate inc={inc} name={name} editable={coord && active} onSaved={() => { q.reload(); timeline.reload() }} />
+      {me?.role !== 'director' && <Estimate inc={inc} name={name} editable={coord && active} onSaved={() => { q.reload(); timeline.reload() }} />}
 
       <h3>{t('incident.transfers')}</h3>
       {live.length === 0 ? <p class="empty">{t(resp ? 'incident.noTransfers' : 'incident.notPlanned')}</p> : (
@@ -117,6 +117,8 @@ export function IncidentPage({ id }: { id?: string }) {
           </tbody>
         </table>
       )}
+
+      {me?.role === 'director' && <Estimate inc={inc} name={name} editable={false} onSaved={() => q.reload()} />}
 
       {resp && (
         <>

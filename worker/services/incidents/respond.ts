@@ -78,10 +78,16 @@ export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId:
   const rows = await selectTransferRowsByIds(db, ids)
   const proposed = rows.filter((t) => t.status === 'proposed')
   if (proposed.length) {
-    await db.batch(proposed.flatMap((t) => [
-      setStatusStmt(db, t.id, 'approved', at, { reviewed_by: actor.id, reviewed_at: at }),
-      auditStmt(db, actor, 'transfer.approve', 'transfer', t.id, { qty: t.qty, greenChannel: incidentId }, at),
-    ]))
+    try {
+      await db.batch(proposed.flatMap((t) => [
+        setStatusStmt(db, t.id, 'approved', at, { reviewed_by: actor.id, reviewed_at: at }),
+        auditStmt(db, actor, 'transfer.approve', 'transfer', t.id, { qty: t.qty, greenChannel: incidentId }, at),
+      ]))
+    } catch (e) {
+      // another reviewer moved one of them meanwhile (the status trigger refused the batch): nothing was approved
+      if (String(e).includes('illegal transfer status change')) return { approved: [], committed: [], note: `A transfer among ${ids.join(', ')} changed meanwhile; plan again` }
+      throw e
+    }
   }
   try {
     const r = await commitGreenChannel(db, actor, incidentId, ids)
