@@ -23,7 +23,9 @@ const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result, c) => {
     if (!result.success) {
       const issue = result.error.issues[0]
-      return reply(c, 400, 'invalid_input', issue.message, issue.path.map(String).join('.') || undefined)
+      // An unknown key is reported at its parent object: name the key itself.
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path
+      return reply(c, 400, 'invalid_input', issue.message, path.map(String).join('.') || undefined)
     }
   },
 })

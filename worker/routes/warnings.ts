@@ -40,7 +40,7 @@ warnings.openapi(
 warnings.openapi(
   createRoute({ method: 'post', path: '/refresh', tags: ['warnings'], security,
     request: { query: z.object({ site: SiteId.optional() }) },
-    description: 'Recomputes levels now (the cron does this hourly). Coordinator or admin.',
-    responses: { 200: json(RefreshResult, 'Recomputed'), ...errors, 403: json(ErrorBody, 'Not a coordinator or admin') } }),
+    description: 'Recomputes levels now (the cron does this hourly), for one site or all. Coordinator or admin.',
+    responses: { 200: json(RefreshResult, 'Recomputed'), ...errors, 404: json(ErrorBody, 'No such site'), 403: json(ErrorBody, 'Not a coordinator or admin') } }),
   async (c) => c.json(await refreshNow(c.env.DB, c.var.actor, c.req.valid('query').site), 200),
 )

@@ -66,13 +66,20 @@ export const Policy = z
   .openapi('WarningPolicy')
 export type PolicyT = z.infer<typeof Policy>
 
+/** A threshold in days of supply: half a day to a year, in half days (a level cannot turn on a fraction of an hour). */
+const Days = z
+  .number()
+  .min(0.5, 'A threshold is at least 0.5 days of supply')
+  .max(365, 'A threshold is at most 365 days of supply')
+  .multipleOf(0.5, 'A threshold is given in half days (e.g. 2 or 2.5)')
+
 export const PolicyPut = z
   .object({
-    province: z.string().trim().min(1).max(50),
+    province: z.string().trim().min(1).max(50).openapi({ description: 'A province that has at least one site', example: 'Sichuan' }),
     component: ComponentCode,
-    yellowDays: z.number().positive().max(365),
-    orangeDays: z.number().positive().max(365),
-    redDays: z.number().positive().max(365),
+    yellowDays: Days,
+    orangeDays: Days,
+    redDays: Days,
     consecutiveDays: z.number().int().min(1).max(14).default(1),
     cutYellowPct: z.number().int().min(0).max(100).default(30),
     cutOrangePct: z.number().int().min(0).max(100).default(50),

@@ -2,7 +2,8 @@ import { selectAvgDailyIssue } from '../db/usage'
 import {
   selectEvents, selectPolicies, selectReadingInputs, selectSiteProvinces, selectStates, upsertPolicyStmt, writeLevelStmts, type LevelKey,
 } from '../db/warnings'
-import { badRequest } from '../errors'
+import { selectSite } from '../db/sites'
+import { badRequest, notFound } from '../errors'
 import { nowIso } from '../lib/crypto'
 import type { PolicyPutT, PolicyT, WarningEventQueryT, WarningQueryT } from '../schemas/warning'
 import { auditStmt } from './audit'
@@ -105,15 +106,18 @@ export async function putPolicy(db: D1Database, actor: Actor, p: PolicyPutT): Pr
   requireRole(actor, 'coordinator', 'admin')
   const bad = validThresholds(p)
   if (bad) throw badRequest(bad, 'Thresholds must satisfy yellowDays > orangeDays > redDays > 0')
+  const sites = await selectSiteProvinces(db)
+  if (!sites.some((s) => s.province === p.province)) throw badRequest('province', `No site is in province ${p.province}`)
   const [before] = await selectPolicies(db, { province: p.province, component: p.component })
   const at = nowIso()
   await db.batch([upsertPolicyStmt(db, p, at), auditStmt(db, actor, 'warning_policy.update', 'warning_policy', `${p.province}/${p.component}`, { before: before ?? null, after: p }, at)])
-  for (const s of await selectSiteProvinces(db)) if (s.province === p.province) await refreshWarnings(db, s.id)
+  for (const s of sites) if (s.province === p.province) await refreshWarnings(db, s.id)
   const [after] = await selectPolicies(db, { province: p.province, component: p.component })
   return after
 }
 
 export async function refreshNow(db: D1Database, actor: Actor, siteId?: string) {
   requireRole(actor, 'coordinator', 'admin')
+  if (siteId && !(await selectSite(db, siteId))) throw notFound('site', siteId)
   return refreshWarnings(db, siteId)
 }

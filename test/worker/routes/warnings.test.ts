@@ -132,6 +132,12 @@ describe('POST /api/warnings/refresh', () => {
     expect(all.status).toBe(200)
     expect(all.json.evaluated).toBeGreaterThan(0)
   })
+
+  it('404 for a site that does not exist (not 200 with nothing evaluated)', async () => {
+    const res = await call('POST', '/api/warnings/refresh?site=NOPE')
+    expect(res.status).toBe(404)
+    expect(res.json.error).toMatchObject({ code: 'not_found', message: 'No site NOPE' })
+  })
 })
 
 describe('/api/warnings/policies', () => {
@@ -170,6 +176,12 @@ describe('/api/warnings/policies', () => {
       [policy('Sichuan', { component: 'XX' }), 'component'],
       [policy('Sichuan', { consecutiveDays: 0 }), 'consecutiveDays'],
       [policy(''), 'province'],
+      [policy('Atlantis'), 'province'], // no site is there
+      [policy('Sichuan', { redDays: 0.00001 }), 'redDays'], // thresholds are in half days, at least 0.5
+      [policy('Sichuan', { redDays: 0.25 }), 'redDays'],
+      [policy('Sichuan', { orangeDays: 4.2 }), 'orangeDays'],
+      [policy('Sichuan', { yellowDays: 400 }), 'yellowDays'],
+      [policy('Sichuan', { colour: 'red' }), 'colour'], // an unknown key is named
     ]
     for (const [body, field] of cases) {
       const res = await call('PUT', '/api/warnings/policies', { body })
@@ -179,6 +191,10 @@ describe('/api/warnings/policies', () => {
     expect((await call('PUT', '/api/warnings/policies', { as: 'director', body: policy('Sichuan') })).status).toBe(403)
     expect((await call('PUT', '/api/warnings/policies', { as: 'planner', body: policy('Sichuan') })).status).toBe(403)
     expect((await call('PUT', '/api/warnings/policies', { as: null, body: policy('Sichuan') })).status).toBe(401)
+    const half = uid('Half')
+    await newSite(half)
+    expect((await call('PUT', '/api/warnings/policies', { body: policy(half, { yellowDays: 9.5, orangeDays: 6.5, redDays: 0.5 }) })).status).toBe(200)
+    expect((await call('GET', '/api/warnings/policies?province=Atlantis')).json.policies).toEqual([])
     const unchanged = await call('GET', '/api/warnings/policies?province=Sichuan&component=RBC')
     expect(unchanged.json.policies[0]).toMatchObject({ yellowDays: 7, orangeDays: 5, redDays: 3 })
   })
