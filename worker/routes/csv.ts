@@ -16,15 +16,15 @@ csv.openapi(
     method: 'post', path: '/stock-count', tags: ['csv'], security,
     description:
       "Imports a station's daily stock count: columns lot_id, component, abo, rhd, qty, collected_at, expires_at[, antigens separated by ;]. " +
-      'Known lots are adjusted to the counted qty, unknown lot ids become receipts. Any bad row: 400 invalid_csv listing every row, nothing applied.',
+      'At most 20,000 data rows and 2,000,000 bytes (413 too_large). Known lots are adjusted to the counted qty, unknown lot ids become receipts. Any bad row: 400 invalid_csv listing every row, nothing applied.',
     request: { query: CountQuery, headers: IdempotencyHeader, body: { required: true, ...csvText('The count as CSV with a header row') } },
     responses: {
       201: json(CountResult, 'Applied (or the stored result of a retry with the same key)'),
       400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[], or invalid_input'),
       401: json(ErrorBody, 'No or bad token'),
       403: json(ErrorBody, 'Not a writer for this site'),
-      409: json(ErrorBody, 'idempotency_conflict'),
-      413: json(ErrorBody, 'File too large'),
+      409: json(ErrorBody, 'idempotency_key_reused'),
+      413: json(ErrorBody, 'too_large: over 2,000,000 bytes or 20,000 data rows'),
     },
   }),
   async (c) => {
@@ -41,14 +41,14 @@ csv.openapi(
 
 csv.openapi(
   createRoute({ method: 'get', path: '/stock', tags: ['csv'], security, request: { query: StockExportQuery },
-    description: 'Lots with stock as CSV, in the stock-count format (plus site_id), so a file can be edited and imported back.',
+    description: "Lots with stock as CSV, in the stock-count format (plus site_id), so a file can be edited and imported back. Text cells starting with = + - @, tab or CR get a leading ' (an import reads such an antigen back without it).",
     responses: { 200: csvText('Lots'), ...errors } }),
   async (c) => c.body(await exportStockCsv(c.env.DB, c.req.valid('query').site), 200, { 'content-type': CSV_TYPE }),
 )
 
 csv.openapi(
   createRoute({ method: 'get', path: '/movements', tags: ['csv'], security, request: { query: MovementExportQuery },
-    description: 'The stock ledger as CSV, oldest first.',
+    description: "The stock ledger as CSV, oldest first. Text cells starting with = + - @, tab or CR get a leading '; numbers (id, delta) are written as numbers.",
     responses: { 200: csvText('Ledger rows'), ...errors } }),
   async (c) => c.body(await exportMovementsCsv(c.env.DB, c.req.valid('query')), 200, { 'content-type': CSV_TYPE }),
 )

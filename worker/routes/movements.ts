@@ -36,7 +36,7 @@ movements.openapi(
       ...errors,
       403: json(ErrorBody, 'Not a writer for this site'),
       404: json(ErrorBody, 'Unknown lot (field names the line)'),
-      409: json(ErrorBody, 'insufficient_stock (field names the line), lot_expired, lot_exists, or idempotency_conflict'),
+      409: json(ErrorBody, 'insufficient_stock (field names the line), lot_expired, lot_exists, or idempotency_key_reused'),
     },
   }),
   async (c) => {

@@ -25,6 +25,8 @@ const ANTIGEN = /^[A-Za-z0-9()+\-:]{1,24}$/
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 const MAX_BYTES = 2_000_000
+/** At most this many data rows per stock count (a station counts a few thousand lots; the whole count is one batch). */
+export const MAX_ROWS = 20_000
 
 /** A date (taken as 00:00 UTC) or a date-time with a zone, as ISO; null when unreadable. */
 function parseWhen(v: string): string | null {
@@ -102,6 +104,8 @@ function parseCount(text: string): Row[] {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false })
   const errors: CsvRowErrorT[] = parsed.errors.map((e) => ({ row: (e.row ?? 0) + 1, field: 'row', message: e.message }))
   const [header = [], ...records] = parsed.data
+  const dataRows = records.filter((cells) => cells.some((x) => x.trim() !== '')).length
+  if (dataRows > MAX_ROWS) throw new ApiError(413, 'too_large', `A stock count may have at most ${MAX_ROWS} data rows; this file has ${dataRows}`, 'body')
   const cols = header.map((h) => h.trim().toLowerCase())
   for (const c of REQUIRED) if (!cols.includes(c)) errors.push({ row: 1, field: c, message: `Missing column ${c}` })
   if (errors.length) throw new CsvError('The file cannot be read as a stock count', errors)
@@ -130,7 +134,8 @@ function parseCount(text: string): Row[] {
     if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
     const expiresAt = parseWhen(get('expires_at'))
     if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
-    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean)
+    // An antigen our own export escaped ('+SUM(1) → '+SUM(1)) reads back without the quote.
+    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map((a) => a.replace(/^'(?=[=+\-@])/, ''))
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
     if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
     rows.push({ row: rowNo, lotId, component, abo, rhd, qty, collectedAt, expiresAt, antigens })
@@ -140,20 +145,27 @@ function parseCount(text: string): Row[] {
   return rows
 }
 
-const unparse = (fields: readonly string[], data: unknown[][]) =>
-  Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: /^[=@\t\r]/ }) + '\r\n'
+/**
+ * Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage return) get a
+ * leading ' (and quotes). Papa applies this to strings only: numeric columns (qty, delta, id) are written as
+ * numbers, so a delta of -2 stays -2. Every column that can hold text a user typed is passed as a string.
+ */
+// A lone + or - (the rhd column) is no formula and stays as it is, so exports import back.
+const FORMULA_START = /^(?:[=@\t\r]|[+\-].)/s
+export const toCsv = (fields: readonly string[], data: unknown[][]) =>
+  Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n'
 
 /** Current lots with stock (expired ones too: they are still on the shelf until discarded), importable back. */
 export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {
   const lots = await selectLots(db, { site: siteId, includeExpired: true, limit: 100_000 }, nowIso())
   lots.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.id.localeCompare(b.id))
-  return unparse(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';')]))
+  return toCsv(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';')]))
 }
 
 /** The ledger, oldest first. */
 export async function exportMovementsCsv(db: D1Database, q: { site?: string; since?: string; until?: string }): Promise<string> {
   const rows = (await selectMovements(db, { ...q, limit: 100_000 })).reverse()
-  return unparse(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
+  return toCsv(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
 }
 
 /**

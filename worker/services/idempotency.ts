@@ -28,7 +28,7 @@ export async function replay(db: D1Database, actor: Actor, key: string, hash: st
   const prior = await selectBatchByKey(db, actor.id, key)
   if (!prior) return null
   if (prior.requestHash !== hash)
-    throw conflict('idempotency_conflict', 'This Idempotency-Key was already used for a different request; use a new key', 'idempotency-key')
+    throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key', 'idempotency-key')
   return batchResult(db, prior, siteId)
 }
 

@@ -111,7 +111,8 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
     await db.batch([
       insertBatchStmt(db, batch),
       ...stmts,
-      auditStmt(db, actor, 'movement.batch', 'movement_batch', batchId, { siteId, source, createdLots, movements: input.movements }, at),
+      // The batch, not its lines (those are the ledger rows with this batch id): a 20,000-line count would not fit in a row.
+      auditStmt(db, actor, 'movement.batch', 'movement_batch', batchId, { siteId, source, lines: input.movements.length, received: createdLots.length, requestHash: hash }, at),
     ])
   } catch (e) {
     if (isUniqueKeyViolation(e)) {

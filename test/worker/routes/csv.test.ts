@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import Papa from 'papaparse'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { toCsv } from '../../../worker/services/csv'
 import { call, receiveLot, seedBase, uid, type Who } from '../fixtures'
 
 beforeAll(() => seedBase())
@@ -119,8 +120,28 @@ describe('POST /api/csv/stock-count', () => {
     expect(await count('SELECT COUNT(*) AS n FROM movement WHERE lot_id = ?1', lot)).toBe(1)
     const other = await upload('YB', `${HEADER}\n${lot},FFP,AB,+,5,${day(-10)},${day(300)},\n`, 'directorYB', key)
     expect(other.status).toBe(409)
-    expect(other.json.error.code).toBe('idempotency_conflict')
+    expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
     expect(await lotQty(lot)).toBe(6)
+  })
+
+  it('413 naming the row limit for a file over 20,000 rows though under 2 MB (it was a 500: the audit row held every line)', async () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `BIG${i},RBC,O,+,1,${day(-1)},${day(20)},`)
+    const text = [HEADER, ...rows, ''].join('\n')
+    expect(text.length).toBeLessThan(2_000_000)
+    const ledgerBefore = await count('SELECT COUNT(*) AS n FROM movement')
+    const res = await upload('CD', text)
+    expect(res.status).toBe(413)
+    expect(res.json.error).toEqual({ code: 'too_large', message: 'A stock count may have at most 20000 data rows; this file has 40000', field: 'body' })
+    expect(await count('SELECT COUNT(*) AS n FROM movement')).toBe(ledgerBefore)
+  })
+
+  it('the audit row records the batch (size, receipts, request digest), not the list of lines', async () => {
+    const lots = [uid('AU'), uid('AU')]
+    const res = await upload('CD', [HEADER, ...lots.map((l) => `${l},RBC,A,-,2,${day(-1)},${day(20)},`)].join('\n'))
+    expect(res.status).toBe(201)
+    const audit = await call('GET', `/api/audit?entity=movement_batch&entityId=${res.json.batchId}`, { as: 'admin' })
+    expect(audit.json.entries).toHaveLength(1)
+    expect(audit.json.entries[0].detail).toEqual({ siteId: 'CD', source: 'csv', lines: 2, received: 2, requestHash: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })
 })
 
@@ -158,6 +179,33 @@ describe('CSV export', () => {
     expect(mine.map((r) => [r.kind, r.delta, r.reason])).toEqual([['receipt', '5', ''], ['discard', '-1', 'bag leak, "seal" broken']])
     expect(res.text).toContain('"bag leak, ""seal"" broken"')
     expect((await call('GET', '/api/csv/movements?since=yesterday')).status).toBe(400)
+    expect((await call('GET', '/api/csv/stock', { as: null })).status).toBe(401)
+  })
+
+  it('escapes every text cell a spreadsheet would run as a formula (= + - @ tab CR); numbers stay numbers', async () => {
+    // Reasons and antigens are what users type; each dangerous first character once.
+    const reasons = ['=HYPERLINK("http://x")', "-2+3+cmd|' /C calc'!A0", '+1', '@SUM(A1)']
+    const lot = await receiveLot('CQ', { qty: 9, antigens: ['+SUM(1)', '-Jk(a)'] })
+    for (const reason of reasons) {
+      const r = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: 'CQ', kind: 'discard', lotId: lot, qty: 1, reason } })
+      expect(r.status).toBe(201)
+    }
+    const ledger = await call('GET', `/api/csv/movements?site=CQ&since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)
+    const rows = Papa.parse<Record<string, string>>(ledger.text, { header: true, skipEmptyLines: true }).data.filter((r) => r.lot_id === lot)
+    expect(rows.map((r) => [r.kind, r.delta, r.reason])).toEqual([
+      ['receipt', '9', ''],
+      ...reasons.map((reason) => ['discard', '-1', `'${reason}`]), // delta is a number: -1, not '-1
+    ])
+    expect(ledger.text).toMatch(/,discard,-1,"'-2\+3\+cmd\|' \/C calc'!A0",/)
+    const stock = await call('GET', '/api/csv/stock?site=CQ')
+    const row = Papa.parse<Record<string, string>>(stock.text, { header: true, skipEmptyLines: true }).data.find((r) => r.lot_id === lot)
+    expect(row).toMatchObject({ rhd: '+', qty: '5', antigens: "'+SUM(1);-Jk(a)" }) // a lone + is no formula
+    // Tab and carriage return cannot start a reason (it is trimmed), so they are checked on the writer itself.
+    expect(toCsv(['a', 'b', 'n'], [['\tcmd', '\r=1', -3]])).toBe(`a,b,n\r\n"'\tcmd","'\r=1",-3\r\n`)
+    // The export reads back: the escaped antigen imports as itself, so the count changes nothing.
+    const reimport = await upload('CQ', stock.text)
+    expect(reimport.status).toBe(201)
+    expect(reimport.json.adjusted).toBe(0)
     expect((await call('GET', '/api/csv/stock', { as: null })).status).toBe(401)
   })
 })
