@@ -64,10 +64,28 @@ export const uid = (prefix = 'x') => `${prefix}${Date.now().toString(36)}${(coun
 export async function receiveLot(siteId: string, lot: { component?: string; abo?: string; rhd?: string; qty: number; antigens?: string[]; collectedAt?: string; expiresAt?: string; lotId?: string }) {
   const collectedAt = lot.collectedAt ?? new Date(Date.now() - 2 * 86_400_000).toISOString()
   const expiresAt = lot.expiresAt ?? new Date(Date.parse(collectedAt) + 30 * 86_400_000).toISOString()
+  if (Date.parse(expiresAt) <= Date.now()) return receivedBeforeExpiry(siteId, { ...lot, collectedAt, expiresAt })
   const res = await call('POST', '/api/movements', {
     headers: { 'idempotency-key': uid('seed-lot-') },
     body: { siteId, kind: 'receipt', lotId: lot.lotId ?? uid('L'), component: lot.component ?? 'RBC', abo: lot.abo ?? 'O', rhd: lot.rhd ?? '+', antigens: lot.antigens ?? [], qty: lot.qty, collectedAt, expiresAt },
   })
   if (res.status !== 201) throw new Error(`receiveLot failed: ${res.status} ${res.text}`)
   return res.json.createdLots[0] as string
+}
+
+/**
+ * A lot that has expired on the shelf: the API refuses to receive an expired lot (except to discard it), so it is
+ * written as it would have been received, an hour after collection, while still fresh. Returns the lot id.
+ */
+async function receivedBeforeExpiry(siteId: string, lot: { component?: string; abo?: string; rhd?: string; qty: number; antigens?: string[]; collectedAt: string; expiresAt: string; lotId?: string }) {
+  const id = lot.lotId ?? uid('L')
+  const batch = uid('mb-')
+  const at = new Date(Date.parse(lot.collectedAt) + 3_600_000).toISOString()
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'fixture', 'seed', ?2)").bind(batch, at),
+    env.DB.prepare('INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)')
+      .bind(id, siteId, lot.component ?? 'RBC', lot.abo ?? 'O', lot.rhd ?? '+', (lot.antigens ?? []).join(','), new Date(lot.collectedAt).toISOString(), new Date(lot.expiresAt).toISOString(), at),
+    env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, '', 'u-coord', ?5)").bind(batch, id, siteId, lot.qty, at),
+  ])
+  return id
 }

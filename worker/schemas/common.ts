@@ -8,7 +8,13 @@ export const ComponentCode = z
 export const Urgency = z.enum(['emergency', 'urgent', 'routine']).openapi({ example: 'urgent' })
 export const Level = z.enum(['normal', 'yellow', 'orange', 'red']).openapi({ description: 'Stock warning level (库存预警)' })
 export const SiteId = z.string().regex(/^[A-Z0-9]{2,12}$/, 'A site id is 2–12 capital letters or digits').openapi({ example: 'CD' })
-export const IsoDateTime = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-23T08:00:00Z' })
+/** The dates this data can hold, UTC: a year 0000 or 9999 is a slip, not a date. */
+export const DATE_RANGE = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' } as const
+export const inDateRange = (v: string) => Date.parse(v) >= Date.parse(DATE_RANGE.from) && Date.parse(v) < Date.parse(DATE_RANGE.to)
+export const IsoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(inDateRange, 'A date from 2000-01-01 up to 2100-01-01')
+  .openapi({ example: '2026-11-23T08:00:00Z' })
 export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) })
 export const SiteParam = z.object({ id: SiteId.openapi({ param: { name: 'id', in: 'path' } }) })
 

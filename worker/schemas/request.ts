@@ -40,6 +40,9 @@ export const AidRequest = z
   })
   .openapi('AidRequest')
 
+/** An aid request is for a need in the coming weeks; further ahead is a slip (e.g. 9999-12-31). */
+export const NEEDED_BY_MAX_DAYS = 90
+
 export const AidRequestCreate = z
   .object({
     siteId: SiteId,
@@ -48,7 +51,9 @@ export const AidRequestCreate = z
     rhd: Rhd,
     qty: z.number().int('qty must be a whole number of units').positive('qty must be at least 1').max(100_000).openapi({ example: 20 }),
     urgency: Urgency,
-    neededBy: IsoDateTime.refine((v) => Date.parse(v) > Date.now(), 'neededBy must be in the future'),
+    neededBy: IsoDateTime.refine((v) => Date.parse(v) > Date.now(), 'neededBy must be in the future')
+      .refine((v) => Date.parse(v) <= Date.now() + NEEDED_BY_MAX_DAYS * 86_400_000, `neededBy is at most ${NEEDED_BY_MAX_DAYS} days ahead`)
+      .openapi({ description: `When the units are needed: in the future, at most ${NEEDED_BY_MAX_DAYS} days ahead` }),
     reason: z.string().trim().min(1, 'Give a reason').max(1000).openapi({ example: '宫外孕大出血，O型红细胞告急' }),
     allowRhPositive: z.boolean().optional().openapi({ description: 'Only for an RhD-negative emergency need, with consent' }),
     antigens: Antigens.optional(),

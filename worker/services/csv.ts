@@ -5,6 +5,7 @@ import { selectSite } from '../db/sites'
 import { selectComponents } from '../db/stock'
 import { ApiError, badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
+import { inDateRange } from '../schemas/common'
 import { MOVEMENT_COLUMNS, STOCK_COLUMNS, TRANSFER_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
 import type { MovementInT } from '../schemas/movement'
 import { requireSiteWriter, type Actor } from './auth'
@@ -32,7 +33,7 @@ export const MAX_ROWS = 20_000
 function parseWhen(v: string): string | null {
   if (!DATE_ONLY.test(v) && !DATE_TIME.test(v)) return null
   const ms = Date.parse(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v.replace(' ', 'T'))
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+  return Number.isNaN(ms) || !inDateRange(new Date(ms).toISOString()) ? null : new Date(ms).toISOString()
 }
 
 type Row = { row: number; lotId: string; component: string; abo: string; rhd: string; qty: number; collectedAt: string | null; expiresAt: string | null; antigens: string[] }
@@ -71,6 +72,7 @@ export async function importStockCount(db: D1Database, actor: Actor, siteId: str
       if (!r.collectedAt || !r.expiresAt) continue // already reported
       const life = lifeByComponent.get(r.component)
       if (r.expiresAt <= r.collectedAt) err('expires_at', 'Expiry must be after collection')
+      else if (r.expiresAt <= nowIso()) err('expires_at', `Lot ${r.lotId} is new here and expired on ${r.expiresAt.slice(0, 10)}: record it as a receipt and a discard, not in a count`)
       else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000) err('expires_at', `${r.component} keeps at most ${life / 24} days`)
       movements.push({
         kind: 'receipt', lotId: r.lotId, component: r.component as 'RBC', abo: r.abo as 'O', rhd: r.rhd as '+', antigens: r.antigens, qty: r.qty,
@@ -131,9 +133,9 @@ function parseCount(text: string): Row[] {
     const qty = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN
     if (Number.isNaN(qty)) err('qty', 'qty is a whole number of units, 0 or more')
     const collectedAt = parseWhen(get('collected_at'))
-    if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
+    if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     const expiresAt = parseWhen(get('expires_at'))
-    if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone')
+    if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     // An antigen our own export escaped ('+SUM(1) → '+SUM(1)) reads back without the quote.
     const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map((a) => a.replace(/^'(?=[=+\-@])/, ''))
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
@@ -175,7 +177,7 @@ export async function exportMovementsCsv(db: D1Database, q: { site?: string; sin
 export async function exportTransfersCsv(db: D1Database, q: { plan?: string; site?: string }): Promise<string> {
   const rows = (await listTransfers(db, { planId: q.plan, site: q.site })).filter((t) => !['proposed', 'rejected'].includes(t.status))
   rows.sort((a, b) => a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id))
-  return unparse(TRANSFER_COLUMNS, rows.map((t) => [
+  return toCsv(TRANSFER_COLUMNS, rows.map((t) => [
     t.id, t.planId ?? '', t.status, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours,
     t.lots.map((l) => `${l.lotId}:${l.qty}:${l.expiresAt ?? ''}`).join(' '),
     t.requests.map((r) => `${r.requestId}:${r.urgency}:${r.siteId}`).join(' '),

@@ -40,6 +40,8 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
   const stmts: D1PreparedStatement[] = []
   const createdLots: string[] = []
   const base = { batchId, siteId, actorId: actor.id, at }
+  // Lots received already expired, by id → the line: allowed only to be discarded whole in the same batch.
+  const expiredReceipts = new Map<string, number>()
 
   movements.forEach((m: MovementInT, i) => {
     const f = (name: string) => `movements.${i}.${name}`
@@ -52,6 +54,10 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
         throw badRequest(f('expiresAt'), `${m.component} keeps at most ${life} hours (${life / 24} days) from collection`)
       if (collected > Date.parse(at) + HOUR) throw badRequest(f('collectedAt'), 'Collection cannot be in the future')
       const lotId = m.lotId ?? newId('lot')
+      if (expires <= Date.parse(at)) {
+        if (!m.lotId) throw badRequest(f('expiresAt'), 'This lot has expired: receive it with a lotId and discard all of it in the same batch')
+        expiredReceipts.set(lotId, i)
+      }
       if (lots.has(lotId) || qty.has(lotId)) throw conflict('lot_exists', `Lot ${lotId} already exists`, f('lotId'))
       qty.set(lotId, m.qty)
       createdLots.push(lotId)
@@ -68,6 +74,7 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     if (!lot && !qty.has(m.lotId)) throw new ApiError(404, 'not_found', `No lot ${m.lotId}`, f('lotId'))
     if (lot && lot.siteId !== siteId) throw badRequest(f('lotId'), `Lot ${m.lotId} is held by ${lot.siteId}, not ${siteId}`, 'wrong_site')
     const have = qty.get(m.lotId)!
+    if (m.kind !== 'discard' && expiredReceipts.has(m.lotId)) throw badRequest(f('kind'), `Lot ${m.lotId} is received expired: it can only be discarded`)
     if (m.kind === 'adjust') {
       if (m.countedQty !== undefined) {
         qty.set(m.lotId, m.countedQty)
@@ -86,6 +93,9 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     qty.set(m.lotId, have - m.qty)
     stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))
   })
+  for (const [lotId, i] of expiredReceipts)
+    if (qty.get(lotId) !== 0)
+      throw badRequest(`movements.${i}.expiresAt`, `Lot ${lotId} has expired: it can be received only to be discarded, all of it, in the same batch`)
   return { stmts, createdLots }
 }
 

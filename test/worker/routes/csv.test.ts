@@ -97,6 +97,24 @@ describe('POST /api/csv/stock-count', () => {
     expect(unknownSite.json.error.field).toBe('site')
   })
 
+  it('refuses dates outside 2000–2100 and a new lot that has already expired, row by row', async () => {
+    const known = await receiveLot('CD', { qty: 2, collectedAt: new Date(Date.now() - 40 * DAY).toISOString(), expiresAt: new Date(Date.now() - 5 * DAY).toISOString() })
+    const text = [
+      HEADER,
+      `${uid('D')},RBC,O,+,1,0000-01-01,0000-01-10,`,
+      `${uid('D')},RBC,O,+,1,${day(-1)},9999-12-31,`,
+      `${uid('D')},RBC,O,+,1,${day(-30)},${day(-1)},`,
+      `${known},RBC,O,+,0,${day(-40)},${day(-5)},`, // an expired lot already here may still be counted
+    ].join('\n')
+    const res = await upload('CD', text)
+    expect(res.status).toBe(400)
+    expect(res.json.rows.map((r: any) => [r.row, r.field])).toEqual([[2, 'collected_at'], [2, 'expires_at'], [3, 'expires_at']])
+    const second = await upload('CD', [HEADER, `${uid('D')},RBC,O,+,1,${day(-30)},${day(-1)},`, `${known},RBC,O,+,0,${day(-40)},${day(-5)},`].join('\n'))
+    expect(second.status).toBe(400)
+    expect(second.json.rows.map((r: any) => [r.row, r.field])).toEqual([[2, 'expires_at']])
+    expect(await lotQty(known)).toBe(2)
+  })
+
   it('401 without a token, 403 for a planner and for the director of another site', async () => {
     const text = `${HEADER}\n${uid('P')},RBC,O,+,1,${day(-1)},${day(9)},\n`
     expect((await call('POST', '/api/csv/stock-count?site=CD', { as: null, raw: text, headers: { 'idempotency-key': uid('csv-') } })).status).toBe(401)

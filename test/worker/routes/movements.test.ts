@@ -126,6 +126,34 @@ describe('POST /api/movements', () => {
     expect(await lotQty(old)).toBe(0)
   })
 
+  it('400 for dates that cannot be: outside 2000–2100, or a receipt already expired unless it is discarded whole in the batch', async () => {
+    const cases: [unknown, string][] = [
+      [{ siteId: 'CD', ...receipt({ collectedAt: '0000-01-01T00:00:00Z', expiresAt: '0000-01-10T00:00:00Z' }) }, 'collectedAt'],
+      [{ siteId: 'CD', ...receipt({ collectedAt: '1999-12-31T00:00:00Z' }) }, 'collectedAt'],
+      [{ siteId: 'CD', ...receipt({ expiresAt: '9999-12-31T00:00:00Z' }) }, 'expiresAt'],
+      [{ siteId: 'CD', ...receipt({ collectedAt: iso(-30 * DAY), expiresAt: iso(-DAY) }) }, 'movements.0.expiresAt'],
+      [{ siteId: 'CD', ...receipt({ lotId: undefined, collectedAt: iso(-30 * DAY), expiresAt: iso(-DAY) }) }, 'movements.0.expiresAt'],
+    ]
+    for (const [body, field] of cases) {
+      const res = await post(body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.json.error).toMatchObject({ code: 'invalid_input', field })
+    }
+    // An expired lot that arrives is received and discarded, all of it, in one batch; anything else is refused.
+    const lotId = uid('EXP')
+    const expired = receipt({ lotId, qty: 4, collectedAt: iso(-30 * DAY), expiresAt: iso(-DAY) })
+    const partly = await post({ siteId: 'CD', movements: [expired, { kind: 'discard', lotId, qty: 3, reason: 'arrived expired' }] })
+    expect(partly.status).toBe(400)
+    expect(partly.json.error.field).toBe('movements.0.expiresAt')
+    const issued = await post({ siteId: 'CD', movements: [expired, { kind: 'issue', lotId, qty: 1 }, { kind: 'discard', lotId, qty: 3, reason: 'arrived expired' }] })
+    expect(issued.status).toBe(400)
+    expect(issued.json.error.field).toBe('movements.1.kind')
+    const whole = await post({ siteId: 'CD', movements: [expired, { kind: 'discard', lotId, qty: 4, reason: 'arrived expired' }] })
+    expect(whole.status).toBe(201)
+    expect(whole.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([['receipt', 4], ['discard', -4]])
+    expect(await lotQty(lotId)).toBe(0)
+  })
+
   it('401 without a token; 403 for a planner and for the director of another site; a director writes for their own site', async () => {
     expect((await call('POST', '/api/movements', { as: null, body: { siteId: 'CD', ...receipt() }, headers: { 'idempotency-key': key() } })).status).toBe(401)
     const planner = await post({ siteId: 'CD', ...receipt() }, 'planner')

@@ -51,13 +51,15 @@ describe('POST /api/requests', () => {
       [valid({ neededBy: inHours(-1) }), 'neededBy'],
       [valid({ neededBy: 'tomorrow' }), 'neededBy'],
       [valid({ neededBy: '2026-13-01T00:00:00Z' }), 'neededBy'],
+      [valid({ neededBy: '9999-12-31T00:00:00Z' }), 'neededBy'], // outside 2000–2100
+      [valid({ neededBy: inHours(91 * 24) }), 'neededBy'], // more than 90 days ahead
       [noReason, 'reason'],
       [valid({ reason: '   ' }), 'reason'],
       [valid({ siteId: 'yb' }), 'siteId'],
       [valid({ allowRhPositive: true }), 'allowRhPositive'],                         // RhD+ need
       [valid({ rhd: '-', allowRhPositive: true, urgency: 'routine' }), 'allowRhPositive'], // not an emergency
       [valid({ antigens: 'Fy(a-);DROP' }), 'antigens'],
-      [valid({ colour: 'red' }), ''],
+      [valid({ colour: 'red' }), 'colour'], // an unknown key is named
     ]
     for (const [body, field] of cases) {
       const res = await call('POST', '/api/requests', { as: 'directorYB', body })
