@@ -6,6 +6,7 @@ import { body, IdempotencyHeader, IdParam, json, OptionalIdempotencyHeader } fro
 import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
 import { BulkApprove, CommitResult, Transfer } from '../schemas/transfer'
 import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
+import { isReplay } from '../services/idempotency'
 import { approveMany, commitPlanTransfers } from '../services/transfers'
 
 export const plans = new OpenAPIHono<AppEnv>()
@@ -41,9 +42,13 @@ plans.openapi(
       'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
       'below its red level), solves it, and stores the plan with one proposed transfer per result transfer. Requests stay open until a commit covers them.',
     request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
-    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
+    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
   }),
-  async (c) => c.json(await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}, c.req.valid('header')['idempotency-key']), 201),
+  async (c) => {
+    const plan = await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}, c.req.valid('header')['idempotency-key'])
+    if (isReplay(plan)) c.header('Idempotent-Replayed', 'true')
+    return c.json(plan, 201)
+  },
 )
 
 plans.openapi(
@@ -71,7 +76,11 @@ plans.openapi(
     request: { params: IdParam, headers: IdempotencyHeader },
     responses: { 200: json(CommitResult, 'Committed'), 404: json(ErrorBody, 'No such plan'), 409: json(ErrorBody, 'Nothing approved, stock changed, or key reused'), ...errors },
   }),
-  async (c) => c.json(await commitPlanTransfers(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key']), 200),
+  async (c) => {
+    const result = await commitPlanTransfers(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'])
+    if (isReplay(result)) c.header('Idempotent-Replayed', 'true')
+    return c.json(result, 200)
+  },
 )
 
 plans.openapi(

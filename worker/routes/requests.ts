@@ -31,11 +31,13 @@ requests.openapi(
     description: 'A station asks for inter-city aid (急需调剂). Directors file for their own site; coordinators and admins for any. ' +
       'With an Idempotency-Key, a retry answers 200 with the request already filed.',
     request: { headers: OptionalIdempotencyHeader, body: body(AidRequestCreate) },
-    responses: { 201: json(AidRequest, 'Filed'), 200: json(AidRequest, 'Already filed under this Idempotency-Key'),
+    responses: { 201: json(AidRequest, 'Filed'), 200: json(AidRequest, 'Already filed under this Idempotency-Key (Idempotent-Replayed: true)'),
       409: json(ErrorBody, 'Idempotency-Key reused with a different body'), ...errors } }),
   async (c) => {
     const { request, created } = await createRequest(c.env.DB, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
-    return created ? c.json(request, 201) : c.json(request, 200)
+    if (created) return c.json(request, 201)
+    c.header('Idempotent-Replayed', 'true')
+    return c.json(request, 200)
   },
 )
 

@@ -6,6 +6,7 @@ import { CommitResult, Transfer, TransferCancel, TransferDispatch, TransferPatch
 import {
   approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
 } from '../services/transfers'
+import { isReplay } from '../services/idempotency'
 
 export const transfers = new OpenAPIHono<AppEnv>()
 const security = [{ bearer: [] }]
@@ -54,7 +55,11 @@ transfers.openapi(
     summary: 'approved → committed: ledger transfer_out from its lots, once (coordinator or admin)',
     request: { params: IdParam, headers: IdempotencyHeader },
     responses: { 200: json(CommitResult, 'Committed'), 409: json(ErrorBody, 'Not approved, insufficient_stock, or key reused'), ...errors } }),
-  async (c) => c.json(await commitOneTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key']), 200),
+  async (c) => {
+    const result = await commitOneTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'])
+    if (isReplay(result)) c.header('Idempotent-Replayed', 'true')
+    return c.json(result, 200)
+  },
 )
 
 transfers.openapi(

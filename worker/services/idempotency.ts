@@ -27,9 +27,39 @@ export async function batchResult(db: D1Database, batch: { id: string; at: strin
 export async function replay(db: D1Database, actor: Actor, key: string, hash: string, siteId: string): Promise<BatchResultT | null> {
   const prior = await selectBatchByKey(db, actor.id, key)
   if (!prior) return null
-  if (prior.requestHash !== hash)
-    throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key', 'idempotency-key')
+  if (prior.requestHash !== hash) throw keyReused()
   return batchResult(db, prior, siteId)
 }
 
 export const isUniqueKeyViolation = (e: unknown) => String(e).includes('UNIQUE constraint failed: movement_batch')
+
+/** The one 409 for a key already used by this actor for another request, on every route. */
+export const keyReused = () =>
+  conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key', 'idempotency-key')
+
+const replays = new WeakSet<object>()
+/**
+ * Marks a result as the stored answer to a retry (same Idempotency-Key, same request), so the route adds
+ * `Idempotent-Replayed: true` (see replayHeader) without every service changing what it returns.
+ */
+export const asReplay = <T extends object>(result: T): T => (replays.add(result), result)
+export const isReplay = (result: object) => replays.has(result)
+
+/** Statement claiming (actor, key) for a write with no movement_batch; first in its batch. */
+export const claimKeyStmt = (db: D1Database, c: { actorId: string; key: string; action: string; hash: string; entityId: string; at: string }) =>
+  db
+    .prepare('INSERT INTO idempotency_claim (actor_id, idempotency_key, action, request_hash, entity_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(c.actorId, c.key, c.action, c.hash, c.entityId, c.at)
+
+/** The entity a claimed key made, when the request is the same; 409 when it differs; null when the key is new. */
+export async function claimedEntity(db: D1Database, actorId: string, key: string, hash: string): Promise<string | null> {
+  const prior = await db
+    .prepare('SELECT request_hash AS hash, entity_id AS entityId FROM idempotency_claim WHERE actor_id = ?1 AND idempotency_key = ?2')
+    .bind(actorId, key)
+    .first<{ hash: string; entityId: string }>()
+  if (!prior) return null
+  if (prior.hash !== hash) throw keyReused()
+  return prior.entityId
+}
+
+export const isClaimViolation = (e: unknown) => String(e).includes('idempotency_claim')

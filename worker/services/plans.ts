@@ -1,13 +1,14 @@
 import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
-import { badRequest, conflict, notFound } from '../errors'
+import { badRequest, notFound } from '../errors'
 import { newId, nowIso, sha256Hex } from '../lib/crypto'
 import type { PlanCreateT, PlanDetailT, PlanSummaryT } from '../schemas/plan'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
+import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
@@ -105,17 +106,14 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const mode = input.mode ?? (input.incidentId ? 'disaster' : 'routine')
   if (input.incidentId && mode !== 'disaster') throw badRequest('mode', 'An incident is planned in disaster mode')
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
-  // Optional Idempotency-Key: a sequential retry answers the plan the first call made (looked up via its audit row).
+  // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
   const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
-  if (key) {
-    const prior = await db
-      .prepare(`SELECT entity_id AS id, json_extract(detail, '$.requestHash') AS hash FROM audit_log
-                WHERE action = 'plan.create' AND actor_id = ?1 AND json_extract(detail, '$.idempotencyKey') = ?2 LIMIT 1`)
-      .bind(actor.id, key)
-      .first<{ id: string; hash: string }>()
-    if (prior && prior.hash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different plan request', 'idempotency-key')
-    if (prior) return getPlan(db, prior.id)
+  const replay = async () => {
+    const prior = key ? await claimedEntity(db, actor.id, key, hash) : null
+    return prior ? asReplay(await getPlan(db, prior)) : null
   }
+  const earlier = await replay()
+  if (earlier) return earlier
   if (input.requestIds) {
     const { results } = await db
       .prepare('SELECT id FROM aid_request WHERE id IN (SELECT value FROM json_each(?1))')
@@ -138,7 +136,8 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
-  await db.batch([
+  const write = () => db.batch([
+    ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'plan.create', hash, entityId: planId, at: now })] : []),
     insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
@@ -147,6 +146,15 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
       ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
   ])
+  try {
+    await write()
+  } catch (e) {
+    if (key && isClaimViolation(e)) {
+      const raced = await replay()
+      if (raced) return raced
+    }
+    throw e
+  }
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)

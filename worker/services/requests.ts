@@ -5,6 +5,7 @@ import { newId, nowIso } from '../lib/crypto'
 import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT } from '../schemas/request'
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
+import { keyReused } from './idempotency'
 
 export const listRequests = (db: D1Database, q: AidRequestQueryT) => selectRequests(db, q)
 
@@ -32,7 +33,7 @@ export async function createRequest(
   const replay = async () => {
     const existing = key ? await selectRequestByKey(db, actor.id, key) : null
     if (!existing) return null
-    if (!sameRequest(existing, input)) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+    if (!sameRequest(existing, input)) throw keyReused()
     return { request: existing, created: false }
   }
   const earlier = await replay()

@@ -189,10 +189,27 @@ describe('POST /api/plans', () => {
     const retry = await call('POST', '/api/plans', { body: { requestIds: [req] }, headers: { 'idempotency-key': k } })
     expect(retry.status).toBe(201)
     expect(retry.json).toEqual(first.json)
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer_request WHERE request_id = ?1').bind(req).first<number>('n')).toBe(1)
     const other = await call('POST', '/api/plans', { body: { mode: 'disaster' }, headers: { 'idempotency-key': k } })
     expect(other.status).toBe(409)
-    expect(other.json.error.code).toBe('idempotency_key_reused')
+    expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
+  })
+
+  it('eight concurrent calls with one Idempotency-Key make one plan and one audit row, and all answer it', async () => {
+    await resetWorld()
+    await addLot({ site: 'CD', qty: 10 })
+    await addRequest({ site: 'YB', qty: 3 })
+    const k = key()
+    const plansBefore = await env.DB.prepare('SELECT COUNT(*) AS n FROM plan').first<number>('n')
+    const all = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/api/plans', { body: {}, headers: { 'idempotency-key': k } })))
+    expect(all.map((r) => r.status)).toEqual(Array(8).fill(201))
+    expect(new Set(all.map((r) => r.json.id)).size).toBe(1)
+    expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(7)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM plan').first<number>('n')).toBe(plansBefore! + 1)
+    expect((await auditOf('plan', all[0].json.id)).map((a) => a.action)).toEqual(['plan.create'])
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'plan.create' AND json_extract(detail, '$.idempotencyKey') = ?1").bind(k).first<number>('n')).toBe(1)
   })
 
   it('400 for an unknown request id or bad mode; 403 for planner and director', async () => {
@@ -246,6 +263,8 @@ describe('POST /api/plans/{id}/commit', () => {
     const retry = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })
     expect(retry.status).toBe(200)
     expect(retry.json).toEqual(res.json)
+    expect(res.headers.get('idempotent-replayed')).toBeNull()
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(await lotQty(lot)).toBe(4)
     expect(await ledgerRows(lot, 'transfer_out')).toHaveLength(1)
     // a new key finds nothing left to commit

@@ -95,6 +95,8 @@ describe('POST /api/requests', () => {
     const again = await call('POST', '/api/requests', { as: 'directorYB', body, headers: { 'idempotency-key': key } })
     expect(again.status).toBe(200)
     expect(again.json).toEqual(first.json)
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
     const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM aid_request WHERE idempotency_key = ?1').bind(key).first<{ n: number }>()
     expect(rows!.n).toBe(1)
     expect(await auditFor(first.json.id)).toHaveLength(1)

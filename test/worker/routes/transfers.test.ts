@@ -177,6 +177,8 @@ describe('dispatch, receipt and cancellation', () => {
     const retry = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(retry.status).toBe(200)
     expect(retry.json).toEqual(r.json)
+    expect(r.headers.get('idempotent-replayed')).toBeNull()
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
     const again = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(again.status).toBe(409)
     expect((await env.DB.prepare(`SELECT COUNT(*) AS n FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('n'))).toBe(1)
@@ -204,6 +206,7 @@ describe('dispatch, receipt and cancellation', () => {
     expect(all.map((r) => r.status)).toEqual([200, 200, 200])
     expect(all[1].json).toEqual(all[0].json)
     expect(all[0].json).toMatchObject({ status: 'received', receivedQty: 5, lostQty: 1 })
+    expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2) // all but the one that applied it
     expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(5)
     const other = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(other.status).toBe(409)

@@ -10,6 +10,7 @@ import { ApiError, conflict, notFound } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
 import type { CommitResultT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
+import { asReplay, keyReused } from '../idempotency'
 import { requireRole, type Actor } from '../auth'
 import { refreshAfterWrite } from '../movements'
 import { setRequestStatus } from '../requests'
@@ -96,10 +97,10 @@ async function overCovered(db: D1Database, requests: RequestLineRow[]): Promise<
 async function replayCommit(db: D1Database, actor: Actor, key: string, hash: string): Promise<CommitResultT | null> {
   const b = await selectBatchByKey(db, actor.id, key)
   if (!b) return null
-  if (b.requestHash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+  if (b.requestHash !== hash) throw keyReused()
   const committed = await selectCommitted(db, actor.id, key)
   const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
-  return { planId, batchId: b.id, committed, closed: [], at: b.at }
+  return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
 }
 
 /**

@@ -7,6 +7,7 @@ import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
 import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
+import { keyReused } from '../idempotency'
 import type { Actor } from '../auth'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
@@ -69,7 +70,7 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   const replay = async (): Promise<ReceiveOutcome | null> => {
     const prior = await selectBatchByKey(db, actor.id, key)
     if (!prior) return null
-    if (prior.requestHash !== hash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request', 'idempotency-key')
+    if (prior.requestHash !== hash) throw keyReused()
     return { transfer: await getTransfer(db, id), replayed: true }
   }
   const earlier = await replay()
