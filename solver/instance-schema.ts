@@ -40,7 +40,7 @@ export const NeedSchema = z.object({
   qty: units,
   urgency: z.enum(URGENCIES),
   neededBy: dateTime.optional().meta({ description: 'latest arrival; absent = any time' }),
-  allowRhPositive: z.boolean().optional().meta({ description: 'RhD+ units may serve this RhD− need (emergency, consent, no anti-D)' }),
+  allowRhPositive: z.boolean().optional().meta({ description: 'RhD+ units may serve this RhD− need: only on an RhD− emergency need (consent, no anti-D)' }),
 }).meta({ description: 'what a site must have' })
 
 export const OptionsSchema = z.object({
@@ -82,6 +82,11 @@ export const PlanInstanceSchema = z.object({
     checkSite(['needs', i, 'site'], n.site)
     if (needIds.has(n.id)) ctx.addIssue({ code: 'custom', path: ['needs', i, 'id'], message: `duplicate need id "${n.id}"` })
     needIds.add(n.id)
+    // The same rule as the API's aid requests: RhD+ units for an RhD− patient only in an emergency.
+    if (n.allowRhPositive && n.rhd !== '-')
+      ctx.addIssue({ code: 'custom', path: ['needs', i, 'allowRhPositive'], message: 'allowRhPositive only applies to an RhD-negative need' })
+    else if (n.allowRhPositive && n.urgency !== 'emergency')
+      ctx.addIssue({ code: 'custom', path: ['needs', i, 'allowRhPositive'], message: 'RhD-positive units for an RhD-negative patient only in an emergency' })
   })
   for (const [from, row] of Object.entries(inst.travelHours ?? {})) {
     checkSite(['travelHours', from], from)

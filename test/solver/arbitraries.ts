@@ -30,7 +30,8 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     }))
     const needs = r.seedNeeds.map((n, j) => ({
       id: `N${j}`, site: site(n.s), component: comp(n.c), abo: n.abo, rhd: (n.neg ? '-' : '+') as '+' | '-', qty: n.qty, urgency: n.urg,
-      ...(n.byH === null ? {} : { neededBy: iso(n.byH) }), ...(n.allowPos ? { allowRhPositive: true } : {}),
+      // allowRhPositive only where the contract allows it: an RhD− emergency need
+      ...(n.byH === null ? {} : { neededBy: iso(n.byH) }), ...(n.allowPos && n.neg && n.urg === 'emergency' ? { allowRhPositive: true } : {}),
     }))
     const reserves = lots.length === 0 ? [] : r.seedRes.map((x) => {
       const l = lots[x.l % lots.length]!

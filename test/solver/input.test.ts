@@ -34,6 +34,9 @@ describe('bad input names the field', () => {
     ['duplicate site id', (x: any) => (x.sites[2].id = 'CD'), 'sites.2.id', /duplicate site/],
     ['missing urgency', (x: any) => delete x.needs[1].urgency, 'needs.1.urgency', /.+/],
     ['missing qty', (x: any) => delete x.lots[0].qty, 'lots.0.qty', /missing/],
+    ['allowRhPositive on a routine RhD− need', (x: any) => Object.assign(x.needs[0], { rhd: '-', urgency: 'routine', allowRhPositive: true }), 'needs.0.allowRhPositive', /only in an emergency/],
+    ['allowRhPositive on an urgent RhD− need', (x: any) => Object.assign(x.needs[1], { rhd: '-', urgency: 'urgent', allowRhPositive: true }), 'needs.1.allowRhPositive', /only in an emergency/],
+    ['allowRhPositive on an RhD+ need', (x: any) => Object.assign(x.needs[0], { rhd: '+', urgency: 'emergency', allowRhPositive: true }), 'needs.0.allowRhPositive', /RhD-negative need/],
     ['unknown component in options', (x: any) => (x.options = { minRemainingHours: { XX: 1 } }), 'options.minRemainingHours', /XX/],
   ])('%s', (_name, f, field, msg) => {
     const e = errorOf(mutate(f))
@@ -90,6 +93,9 @@ describe('CLI', () => {
     const r = main(['-'], () => JSON.stringify(mutate((x) => (x.lots[3].qty = -4))))
     expect(r).toMatchObject({ code: 2, stdout: '' })
     expect(r.stderr).toMatch(/lots\.3\.qty/)
+    const rhPos = main(['-'], () => JSON.stringify(mutate((x) => Object.assign(x.needs[0], { rhd: '-', urgency: 'routine', allowRhPositive: true }))))
+    expect(rhPos).toMatchObject({ code: 2, stdout: '' })
+    expect(rhPos.stderr).toMatch(/needs\.0\.allowRhPositive/)
   })
 
   it('exits 2 on invalid JSON, a missing file or no argument', () => {

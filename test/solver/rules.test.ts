@@ -34,7 +34,7 @@ describe('compatibility', () => {
     const lots = [lot({ site: 'A', component: 'PLT', abo: 'A', rhd: '+', qty: 4, expiresAt: at(48) })]
     const r = plan(region(), lots, [need({ id: 'p', site: 'A', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency' })])
     expect(unmetOf(r, 'p')).toMatchObject({ qty: 2, reason: 'no_compatible_stock' })
-    const r2 = plan(region(), lots, [need({ id: 'p', site: 'A', component: 'PLT', abo: 'O', rhd: '-', qty: 2, allowRhPositive: true })])
+    const r2 = plan(region(), lots, [need({ id: 'p', site: 'A', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency', allowRhPositive: true })])
     expect(groupsServed(r2, 'p')).toEqual({ 'A+': 2 })
     expect(allocsOf(r2, 'p')[0]!.substitution).toBe(true)
   })
@@ -187,7 +187,7 @@ describe('preferences (costs, never a reason to leave a need unmet)', () => {
     lot({ site, id: `${abo}${rhd}`, abo: abo as never, rhd: rhd as never, qty })))
 
   it('RhD− red-cell order A−: A−, O−, A+, O+', () => {
-    const mk = (qty: number) => plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'A', rhd: '-', qty, allowRhPositive: true })])
+    const mk = (qty: number) => plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'A', rhd: '-', qty, urgency: 'emergency', allowRhPositive: true })])
     expect(groupsServed(mk(3), 'n')).toEqual({ 'A-': 3 })
     expect(groupsServed(mk(8), 'n')).toEqual({ 'A-': 5, 'O-': 3 })
     expect(groupsServed(mk(12), 'n')).toEqual({ 'A-': 5, 'O-': 5, 'A+': 2 })
@@ -195,7 +195,7 @@ describe('preferences (costs, never a reason to leave a need unmet)', () => {
   })
 
   it('RhD− order AB−: AB−, then A−/B−, O−, then RhD+', () => {
-    const r = plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'AB', rhd: '-', qty: 18, allowRhPositive: true })])
+    const r = plan(region(), spectrum('A', 5), [need({ id: 'n', site: 'A', abo: 'AB', rhd: '-', qty: 18, urgency: 'emergency', allowRhPositive: true })])
     expect(groupsServed(r, 'n')).toEqual({ 'AB-': 5, 'A-': 5, 'B-': 5, 'O-': 3 })
   })
 

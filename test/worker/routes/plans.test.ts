@@ -36,6 +36,8 @@ describe('POST /api/plans/preview', () => {
       [{ ...example(), needs: [{ ...example().needs[0], site: 'ZZ' }] }, 'needs.0.site'],
       [{ ...example(), lots: [{ ...example().lots[0], component: 'XYZ' }] }, 'lots.0.component'],
       [{ ...example(), now: 'yesterday' }, 'now'],
+      // as for aid requests: RhD+ units for an RhD− patient only in an emergency
+      [{ ...example(), needs: [{ ...example().needs[0], rhd: '-', urgency: 'routine', allowRhPositive: true }] }, 'needs.0.allowRhPositive'],
     ]
     for (const [body, field] of cases) {
       const res = await call('POST', '/api/plans/preview', { as: 'planner', body })
