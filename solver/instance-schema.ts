@@ -113,7 +113,9 @@ export class InstanceError extends Error {
 export function parseInstance(input: unknown): Instance {
   const r = PlanInstanceSchema.safeParse(input)
   if (r.success) return r.data as Instance
-  const issues = r.error.issues.map((iss) => ({ field: iss.path.map(String).join('.'), message: describeIssue(iss) }))
+  // an unknown key is reported at its parent object: name the key itself
+  const path = (iss: z.core.$ZodIssue) => (iss.code === 'unrecognized_keys' ? [...iss.path, iss.keys[0]] : iss.path)
+  const issues = r.error.issues.map((iss) => ({ field: path(iss).map(String).join('.'), message: describeIssue(iss) }))
   throw new InstanceError(issues)
 }
 

@@ -28,6 +28,10 @@ export const notFound = (what: string, id: string) => new ApiError(404, 'not_fou
 export const conflict = (code: string, message: string, field?: string) => new ApiError(409, code, message, field)
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message)
 
+/** The dotted path of a zod issue's field; an unknown key is reported at its parent object, so name the key itself. */
+export const issueField = (issue: { code: string; path: PropertyKey[]; keys?: string[] }) =>
+  (issue.code === 'unrecognized_keys' && issue.keys?.length ? [...issue.path, issue.keys[0]] : issue.path).map(String).join('.') || undefined
+
 export const reply = (c: Context, status: ContentfulStatusCode, code: string, message: string, field?: string) =>
   c.json({ error: { code, message, ...(field ? { field } : {}) } }, status)
 

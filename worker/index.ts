@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env'
-import { renderError, reply } from './errors'
+import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { audit } from './routes/audit'
 import { csv } from './routes/csv'
@@ -23,9 +23,7 @@ const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result, c) => {
     if (!result.success) {
       const issue = result.error.issues[0]
-      // An unknown key is reported at its parent object: name the key itself.
-      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path
-      return reply(c, 400, 'invalid_input', issue.message, path.map(String).join('.') || undefined)
+      return reply(c, 400, 'invalid_input', issue.message, issueField(issue))
     }
   },
 })

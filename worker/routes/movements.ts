@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { ErrorBody, reply } from '../errors'
+import { ErrorBody, issueField, reply } from '../errors'
 import { body, IdempotencyHeader, json } from '../schemas/common'
 import { BatchResult, Movement, MovementBatchIn, MovementQuery, MovementWrite, Reconcile, ReconcileQuery, SingleMovementIn } from '../schemas/movement'
 import { listMovements, reconcile, recordMovements } from '../services/movements'
@@ -19,7 +19,7 @@ async function batchOrSingleHook(result: { success: boolean; target: string; err
     const again = meant.safeParse(input)
     if (!again.success) issue = again.error.issues[0]
   }
-  return reply(c, 400, 'invalid_input', issue.message, issue.path.map(String).join('.') || undefined)
+  return reply(c, 400, 'invalid_input', issue.message, issueField(issue))
 }
 const security = [{ bearer: [] }]
 const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token') }

@@ -76,7 +76,9 @@ describe('POST /api/movements', () => {
       [{ siteId: 'CD', movements: [{ kind: 'discard', lotId: lot, qty: 1 }] }, 'movements.0.reason'],
       [{ siteId: 'CD', movements: [{ kind: 'adjust', lotId: lot, countedQty: 1, delta: 1 }] }, 'movements.0.countedQty'],
       [{ siteId: 'CD', movements: [{ kind: 'adjust', lotId: lot }] }, 'movements.0.countedQty'],
-      [{ siteId: 'CD', movements: [{ kind: 'issue', lotId: lot, qty: 1, extra: 1 }] }, 'movements.0'],
+      [{ siteId: 'CD', movements: [{ kind: 'issue', lotId: lot, qty: 1, extra: 1 }] }, 'movements.0.extra'], // an unknown key is named
+      [{ siteId: 'CD', kind: 'issue', lotId: lot, qty: 1, extra: 1 }, 'extra'],
+      [{ siteId: 'CD', movements: [receipt()], note: 'x' }, 'note'],
       // rules the service checks: expiry after collection and within the component's shelf life
       [{ siteId: 'CD', movements: [receipt({ expiresAt: iso(-3 * DAY) })] }, 'movements.0.expiresAt'],
       [{ siteId: 'CD', movements: [receipt(), receipt({ component: 'PLT', collectedAt: iso(-1 * DAY), expiresAt: iso(5 * DAY) })] }, 'movements.1.expiresAt'],
