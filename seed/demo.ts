@@ -5,6 +5,7 @@
 // Every lot is inserted with qty 0; its stock comes only from ledger rows (receipt, then issues and
 // discards), which the movement_applies trigger sums into lot.qty.
 // mulberry32, shared with the simulator and the bench: a small seeded PRNG, the same on every platform
+import { ABOS, COMPONENTS } from '../solver/domain'
 import { prng } from '../solver/simulation/random'
 import { SEED_SITES, type SeedSite } from './sites'
 
@@ -47,8 +48,6 @@ export const DEMO_SHORT: Readonly<Record<string, { level: 'red' | 'orange'; rbcD
 
 export const HISTORY_DAYS = 60
 export const GROUP_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
-const ABOS: readonly Abo[] = ['O', 'A', 'B', 'AB']
-const COMPONENTS: readonly Component[] = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO']
 export const SHELF_HOURS: Readonly<Record<Component, number>> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
 
 /** Average red-cell issue per day (units) in an ordinary week; other components scale from it. */

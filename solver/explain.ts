@@ -9,9 +9,9 @@ import { isCompatible } from './compat'
 import type { Draw } from './decompose'
 import { expiryThreshold, inTime } from './timing'
 import type { Prepared } from './prepare'
-import type { Unmet, Urgency } from './types'
+import { URGENCIES, type Unmet, type Urgency } from './types'
 
-const URG: Urgency[] = ['emergency', 'urgent', 'routine']
+const URG: readonly Urgency[] = URGENCIES
 
 export function explainUnmet(p: Prepared, draws: Draw[], unmet: Unmet[]): void {
   const usedByLot = new Map<number, number>()

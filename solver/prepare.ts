@@ -2,10 +2,11 @@
 import { HOUR_MS, minRemainingHours, travelMatrix } from './timing'
 import type { Abo, Component, Instance, Lot, Need, Rhd, Urgency } from './types'
 import { COMPONENTS } from './types'
+import { URGENCY_RANK } from './domain'
 
 export interface PLot { idx: number; name: string; site: number; lot: Lot; expMs: number }
 export interface PNeed { idx: number; site: number; need: Need; byMs: number | undefined; tier: number }
-export const TIER: Record<Urgency, number> = { emergency: 0, urgent: 1, routine: 2 }
+export const TIER: Record<Urgency, number> = URGENCY_RANK
 
 export interface Prepared {
   inst: Instance

@@ -1,14 +1,9 @@
 // Plain data types of the planning contract (docs/plan-instance.md).
 // The zod schema in instance-schema.ts validates input into these shapes.
 
-export const COMPONENTS = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO'] as const
-export type Component = (typeof COMPONENTS)[number]
-export const ABOS = ['O', 'A', 'B', 'AB'] as const
-export type Abo = (typeof ABOS)[number]
-export const RHDS = ['+', '-'] as const
-export type Rhd = (typeof RHDS)[number]
-export const URGENCIES = ['emergency', 'urgent', 'routine'] as const
-export type Urgency = (typeof URGENCIES)[number]
+import type { Abo, Component, Rhd, Urgency } from './domain'
+export { ABOS, COMPONENTS, RHDS, URGENCIES } from './domain'
+export type { Abo, Component, Rhd, Urgency } from './domain'
 
 export interface Site { id: string; name: string; lat: number; lng: number }
 export interface Lot {

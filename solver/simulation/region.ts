@@ -1,5 +1,6 @@
 // The simulated region: indexes, baseline rates, lots per site × component × group, FEFO draws.
 import { isCompatible, preferenceRank } from '../index'
+import { COMPONENTS } from '../domain'
 import type { Abo, Component, Rhd } from '../types'
 import type { SimulationInput, Thresholds } from './types'
 
@@ -54,7 +55,7 @@ export function buildRegion(input: SimulationInput): Region {
   const startMs = Date.parse(input.start)
   const siteIdx = new Map(input.sites.map((s, i) => [s.id, i]))
   const withUse = new Set(input.issue.filter((r) => r.perDay > 0).map((r) => r.component))
-  const comps = (input.components ?? (['WB', 'RBC', 'PLT', 'FFP', 'CRYO'] as Component[]).filter((c) => withUse.has(c)))
+  const comps = (input.components ?? COMPONENTS.filter((c) => withUse.has(c)))
   const compIdx = new Map(comps.map((c, i) => [c, i]))
   const C = comps.length
   const G = GROUPS.length

@@ -1,5 +1,5 @@
 import type { PolicyPutT, PolicyT, WarningEventQueryT, WarningQueryT } from '../schemas/warning'
-import type { Level } from '../services/warning-level'
+import { LEVELS, type Level } from '../../solver/domain'
 
 const POLICY = `province, component, yellow_days AS yellowDays, orange_days AS orangeDays, red_days AS redDays, consecutive_days AS consecutiveDays,
   cut_yellow_pct AS cutYellowPct, cut_orange_pct AS cutOrangePct, cut_red_pct AS cutRedPct, updated_at AS updatedAt`
@@ -24,8 +24,8 @@ export const upsertPolicyStmt = (db: D1Database, p: PolicyPutT, at: string) =>
 
 export type StateRow = { siteId: string; province: string; component: string; abo: string; rhd: string; level: Level; daysOfSupply: number | null; since: string }
 
-const SEVERITY = `CASE w.level WHEN 'normal' THEN 0 WHEN 'yellow' THEN 1 WHEN 'orange' THEN 2 ELSE 3 END`
-const sev = (l?: string) => (l ? ['normal', 'yellow', 'orange', 'red'].indexOf(l) : null)
+const SEVERITY = `CASE w.level ${LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`
+const sev = (l?: string) => (l ? LEVELS.indexOf(l as Level) : null)
 
 export const selectStates = (db: D1Database, q: WarningQueryT) =>
   db

@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi'
+import { ABOS, COMPONENTS, LEVELS, RHDS, URGENCIES } from '../../solver/domain'
 
-export const Abo = z.enum(['O', 'A', 'B', 'AB']).openapi({ description: 'ABO group', example: 'O' })
-export const Rhd = z.enum(['+', '-']).openapi({ description: 'RhD: + positive, - negative', example: '+' })
+export const Abo = z.enum(ABOS).openapi({ description: 'ABO group', example: 'O' })
+export const Rhd = z.enum(RHDS).openapi({ description: 'RhD: + positive, - negative', example: '+' })
 export const ComponentCode = z
-  .enum(['WB', 'RBC', 'PLT', 'FFP', 'CRYO'])
+  .enum(COMPONENTS)
   .openapi({ description: 'WB whole blood (U), RBC red cells (U), PLT apheresis platelets (therapeutic doses), FFP plasma (100 mL units), CRYO cryoprecipitate (U)', example: 'RBC' })
-export const Urgency = z.enum(['emergency', 'urgent', 'routine']).openapi({ example: 'urgent' })
-export const Level = z.enum(['normal', 'yellow', 'orange', 'red']).openapi({ description: 'Stock warning level (库存预警)' })
+export const Urgency = z.enum(URGENCIES).openapi({ example: 'urgent' })
+export const Level = z.enum(LEVELS).openapi({ description: 'Stock warning level (库存预警)' })
 export const SiteId = z.string().regex(/^[A-Z0-9]{2,12}$/, 'A site id is 2–12 capital letters or digits').openapi({ example: 'CD' })
 /** The dates this data can hold, UTC: a year 0000 or 9999 is a slip, not a date. */
 export const DATE_RANGE = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' } as const

@@ -1,4 +1,5 @@
 import Papa from 'papaparse'
+import { ABOS, COMPONENTS, RHDS } from '../../solver/domain'
 import { selectLotsByIds, selectLots } from '../db/lots'
 import { selectMovements } from '../db/movements'
 import { selectSite } from '../db/sites'
@@ -124,11 +125,11 @@ function parseCount(text: string): Row[] {
     else if (seen.has(lotId)) err('lot_id', `Lot ${lotId} is already on row ${seen.get(lotId)}`)
     else seen.set(lotId, rowNo)
     const component = get('component').toUpperCase()
-    if (!['WB', 'RBC', 'PLT', 'FFP', 'CRYO'].includes(component)) err('component', 'component is one of WB, RBC, PLT, FFP, CRYO')
+    if (!(COMPONENTS as readonly string[]).includes(component)) err('component', `component is one of ${COMPONENTS.join(', ')}`)
     const abo = get('abo').toUpperCase()
-    if (!['O', 'A', 'B', 'AB'].includes(abo)) err('abo', 'abo is one of O, A, B, AB')
+    if (!(ABOS as readonly string[]).includes(abo)) err('abo', `abo is one of ${ABOS.join(', ')}`)
     const rhd = get('rhd')
-    if (!['+', '-'].includes(rhd)) err('rhd', 'rhd is + or -')
+    if (!(RHDS as readonly string[]).includes(rhd)) err('rhd', 'rhd is + or -')
     const qtyText = get('qty')
     const qty = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN
     if (Number.isNaN(qty)) err('qty', 'qty is a whole number of units, 0 or more')

@@ -1,3 +1,4 @@
+import { ABOS } from '../../solver/domain'
 import { selectLots, type LotFilter } from '../db/lots'
 import { selectComponents, selectInTransit, selectLevels, selectLotAggregates, selectSiteBriefs, type GroupKey } from '../db/stock'
 import { selectAvgDailyIssue } from '../db/usage'
@@ -57,7 +58,7 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
     out.push(row)
   }
   const order = new Map(components.map((c, i) => [c.code, i]))
-  const aboOrder = ['O', 'A', 'B', 'AB']
+  const aboOrder: readonly string[] = ABOS
   return out.sort((a, b) =>
     a.siteId.localeCompare(b.siteId) || order.get(a.component)! - order.get(b.component)! ||
     aboOrder.indexOf(a.abo) - aboOrder.indexOf(b.abo) || (a.rhd === b.rhd ? 0 : a.rhd === '+' ? -1 : 1))

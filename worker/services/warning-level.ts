@@ -4,8 +4,8 @@
  * `consecutiveDays` daily readings were all below its threshold; the most severe such level wins.
  */
 
-export type Level = 'normal' | 'yellow' | 'orange' | 'red'
-export const LEVELS: readonly Level[] = ['normal', 'yellow', 'orange', 'red']
+import { LEVELS, type Level } from '../../solver/domain'
+export { LEVELS, type Level }
 export type Thresholds = { yellowDays: number; orangeDays: number; redDays: number; consecutiveDays: number }
 
 /** Null when there is no use to divide by (no use: no shortage). */

@@ -1,9 +1,8 @@
+import { LEVEL_RANK } from '../../../solver/domain'
 import type { Level, Site } from './types'
 import type { Lang } from '../state'
 
-const SEVERITY: Record<Level, number> = { normal: 0, yellow: 1, orange: 2, red: 3 }
-
-export const severity = (l: Level | null | undefined): number => (l ? SEVERITY[l] : -1)
+export const severity = (l: Level | null | undefined): number => (l ? LEVEL_RANK[l] : -1)
 
 /** The worse of two levels (null means no data). */
 export const worse = (a: Level | null, b: Level | null): Level | null => (severity(b) > severity(a) ? b : a)

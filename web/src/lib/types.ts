@@ -1,14 +1,13 @@
-/** Shapes the UI reads from the API: inferred from worker/schemas below; the domain's lists. */
-export type Level = 'normal' | 'yellow' | 'orange' | 'red'
-export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
-export type Abo = 'O' | 'A' | 'B' | 'AB'
-export type Rhd = '+' | '-'
-export type Urgency = 'emergency' | 'urgent' | 'routine'
+/** Shapes the UI reads from the API: inferred from worker/schemas below; the domain's lists from solver/domain.ts. */
+import * as domain from '../../../solver/domain'
+import type { Abo, Component, Level, Rhd, Urgency } from '../../../solver/domain'
+export type { Abo, Component, Level, Rhd, Urgency } from '../../../solver/domain'
 
-export const COMPONENTS: Component[] = ['RBC', 'WB', 'PLT', 'FFP', 'CRYO']
-export const ABOS: Abo[] = ['O', 'A', 'B', 'AB']
-export const URGENCIES: Urgency[] = ['emergency', 'urgent', 'routine']
-export const LEVELS: Level[] = ['normal', 'yellow', 'orange', 'red']
+/** The domain's lists (solver/domain.ts); pickers show red cells first. */
+export const COMPONENTS: Component[] = ['RBC', ...domain.COMPONENTS.filter((c) => c !== 'RBC')]
+export const ABOS: Abo[] = [...domain.ABOS]
+export const URGENCIES: Urgency[] = [...domain.URGENCIES]
+export const LEVELS: Level[] = [...domain.LEVELS]
 
 // The API's own types, inferred from the zod schemas that validate and document it (type-only imports: nothing of
 // the worker is bundled), so the UI cannot drift from what the API answers.

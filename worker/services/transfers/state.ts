@@ -1,3 +1,4 @@
+import { URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
 import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers'
 import { conflict, notFound } from '../../errors'
 import type { TransferStatusT, TransferT } from '../../schemas/transfer'
@@ -41,7 +42,7 @@ export async function getTransfer(db: D1Database, id: string): Promise<TransferT
 
 export const listTransfers = async (db: D1Database, f: TransferFilter): Promise<TransferT[]> => withLines(db, await selectTransferRows(db, f))
 
-export const URGENCY_RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+export const URGENCY_RANK: Record<string, number> = DOMAIN_URGENCY_RANK
 
 /** Fill `qty` from lines in the given order (each at most its own qty). */
 export function fill<T extends { qty: number }>(lines: T[], qty: number): T[] {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { URGENCY_RANK } from '../../../../solver/domain'
 import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { AidRequest, Site } from '../../lib/types'
@@ -6,7 +7,7 @@ import { useAppState } from '../../state'
 import { Confirm } from '../confirm/confirm'
 import { UrgencyBadge } from '../level-badge/level-badge'
 
-const RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+const RANK: Record<string, number> = URGENCY_RANK
 
 /** What a station can count on: open, partly covered (units on the way), covered, received, cancelled. */
 function Coverage({ r }: { r: AidRequest }) {

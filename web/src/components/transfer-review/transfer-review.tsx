@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { URGENCY_RANK } from '../../../../solver/domain'
 import { dateTime, group, num, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Transfer, TransferRequestLine } from '../../lib/types'
@@ -9,7 +10,7 @@ import { TransportRecord } from '../transport-forms/transport-record'
 
 export type ReviewAction = { approve: number } | { qty: number } | { reject: string } | { approveRequest: string }
 
-const RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+const RANK: Record<string, number> = URGENCY_RANK
 const LIVE = new Set(['proposed', 'approved', 'committed', 'dispatched', 'received'])
 
 type Group = { key: string; toSite: string; request: TransferRequestLine | null; transfers: Transfer[] }
