@@ -16,10 +16,12 @@ describe('UI test browser', () => {
       const page = await browser.newPage()
       await page.setContent('<p>血液调配</p>')
       const drawn = await page.evaluate(() => {
+        // Runs in the page (the test tsconfig has no DOM types).
+        const doc = (globalThis as any).document
         const draw = (text: string) => {
-          const c = document.createElement('canvas')
+          const c = doc.createElement('canvas')
           c.width = c.height = 48
-          const g = c.getContext('2d')!
+          const g = c.getContext('2d')
           g.font = '40px sans-serif'
           g.fillText(text, 4, 40)
           return Array.from(g.getImageData(0, 0, 48, 48).data).join()
