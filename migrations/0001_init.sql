@@ -199,7 +199,7 @@ END;
 
 -- Default policies from docs/domain-facts.md: red cells normal ≥ 7 d, yellow < 7, orange < 5, red < 3;
 -- platelets much lower; frozen plasma and cryo keep a year, so their floors are longer. Chongqing declares
--- a level only after 3 consecutive days below it. Edit through PUT /api/warning-policies.
+-- a level only after 3 consecutive days below it. Edit through PUT /api/warnings/policies.
 INSERT INTO warning_policy (province, component, yellow_days, orange_days, red_days, consecutive_days, updated_at) VALUES
   ('Sichuan',   'RBC',  7, 5, 3, 1, '2026-01-01T00:00:00Z'),
   ('Sichuan',   'WB',   7, 5, 3, 1, '2026-01-01T00:00:00Z'),

@@ -1,4 +1,6 @@
--- Review, dispatch and receipt details of a transfer (plans and transfers engineer).
+-- Review, dispatch and receipt details of a transfer: who reviewed it and when, why it was rejected, and when
+-- it was committed, dispatched and received (despite the file's name, it changes only the transfer tables;
+-- there is no 0003). Comments may be corrected; an applied migration's SQL never changes.
 -- proposed_lots / proposed_requests keep the planner's original lines (JSON [{lotId|requestId, qty}]) so a
 -- quantity lowered in review can be raised again up to proposed_qty and the lines rebuilt from them.
 ALTER TABLE transfer ADD COLUMN proposed_lots TEXT NOT NULL DEFAULT '[]';
