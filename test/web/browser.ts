@@ -147,6 +147,15 @@ function fontConfig(dirs: string[]): string {
   return file
 }
 
+/**
+ * Where a test saves a screenshot: test-results/ in this checkout (git-ignored), not a fixed /tmp path that
+ * another checkout or another user on the same machine may own.
+ */
+export function screenshotPath(name: string): string {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true })
+  return path.join(ROOT, 'test-results', name)
+}
+
 /** Headless Chromium for the UI tests (see chooseBrowser for which one). */
 export async function launchBrowser(): Promise<Browser> {
   const choice = await chooseBrowser()

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -76,7 +76,7 @@ describe('the hand-off, role by role', () => {
     const { requests } = await apiGet<{ requests: (Req & { reason: string; siteId: string })[] }>(server.url, COORD, '/api/requests?site=YB')
     ids.yb = requests.find((r) => r.reason === '车祸多发伤 急需全血')!.id
     expect(await overflow(phone)).toBeLessThanOrEqual(0)
-    await phone.screenshot({ path: '/tmp/ui-handoff-director-phone.png', fullPage: true })
+    await phone.screenshot({ path: screenshotPath('ui-handoff-director-phone.png'), fullPage: true })
 
     // within 15 s, without a reload: the row and an emergency alert on the coordinator's open page
     await coord.locator(`tr[data-request="${ids.yb}"]`).waitFor({ timeout: 15_000 })
@@ -156,7 +156,7 @@ describe('the hand-off, role by role', () => {
       await page.locator(`.review-group[data-request="${id}"] button.approve-request`).click()
       await page.locator(`tr[data-transfer="${wb(id)[0].id}"][data-status="approved"]`).waitFor()
     }
-    await page.screenshot({ path: '/tmp/ui-handoff-review.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-handoff-review.png'), fullPage: true })
 
     // commit asks first and says the rest will be closed; afterwards nothing unreviewed stays live
     const rest = plan.transfers.length - 3
@@ -182,7 +182,7 @@ describe('the hand-off, role by role', () => {
     expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .badge[data-urgency]`).textContent()).toBe('紧急')
     expect(await zh.locator('tr[data-status="rejected"] .close-reason').first().textContent()).toBe(' 计划确认时未批准，已关闭')
     expect(await overflow(zh)).toBeLessThanOrEqual(0)
-    await zh.screenshot({ path: '/tmp/ui-handoff-review-phone.png', fullPage: true })
+    await zh.screenshot({ path: screenshotPath('ui-handoff-review-phone.png'), fullPage: true })
     expect(zhErrors).toEqual([])
     await zh.context().close()
     await page.context().close()
@@ -211,7 +211,7 @@ describe('the hand-off, role by role', () => {
     }
     for (const t of out) expect(await apiGet<Transfer>(server.url, COORD, `/api/transfers/${t.id}`)).toMatchObject({ status: 'dispatched', transport: { dispatch: { temperatureC: 4.5, carrier: '川A·12345 王师傅' } } })
     expect(await overflow(page)).toBeLessThanOrEqual(0)
-    await page.screenshot({ path: '/tmp/ui-handoff-dispatch-phone.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-handoff-dispatch-phone.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.context().close()
   })

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -69,7 +69,7 @@ describe('phones (390 × 844)', () => {
     }
     await page.locator('.region-totals .total').first().waitFor()
     await noOverflow('map')
-    await page.screenshot({ path: '/tmp/ui-phone-map.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-phone-map.png'), fullPage: true })
 
     await page.goto(`${server.url}/sites/YB`)
     await page.locator('.stock-table tbody tr').first().waitFor()
@@ -77,7 +77,7 @@ describe('phones (390 × 844)', () => {
     // A station's name and figures read on one line each, label on the left.
     const cell = page.locator('.stock-table[data-component="RBC"] tbody tr').first().locator('td').nth(1)
     expect(await cell.evaluate((e) => getComputedStyle(e, '::before').content)).toBe('"On hand"')
-    await page.screenshot({ path: '/tmp/ui-phone-stock.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-phone-stock.png'), fullPage: true })
 
     await page.goto(`${server.url}/requests`)
     const cancel = page.locator('.request-list td.actions button').first()
@@ -92,7 +92,7 @@ describe('phones (390 × 844)', () => {
     // The site's name never wraps a character per line: its cell is one or two lines high.
     const site = page.locator('.request-list tbody tr').first().locator('td').nth(1)
     expect((await site.boundingBox())!.height).toBeLessThan(60)
-    await page.screenshot({ path: '/tmp/ui-phone-requests.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-phone-requests.png'), fullPage: true })
 
     await page.goto(`${server.url}/simulate`)
     await page.locator('.sim-policies tbody tr').first().waitFor()

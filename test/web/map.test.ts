@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually, SEVERITY, worstBySite, type Level } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -36,7 +36,7 @@ describe('region map', () => {
       if (level === 'red') expect(fill).toBe(RED_FILL)
       else expect(fill).not.toBe(RED_FILL)
     }
-    await page.screenshot({ path: '/tmp/ui-map.png' })
+    await page.screenshot({ path: screenshotPath('ui-map.png') })
 
     // The side panel lists every site, most severe first, with the level in words.
     const items = await page.locator('.site-list li').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')))
@@ -90,7 +90,7 @@ describe('region map', () => {
     const whole = warnings.find((w) => w.component === 'RBC' && w.abo === '*')!
     expect(whole.level).toBe('red')
     await eventually(() => page.locator('.stock-table[data-component="RBC"] caption .badge').getAttribute('data-level')).toBe('red')
-    await page.screenshot({ path: '/tmp/ui-stock.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-stock.png'), fullPage: true })
     await page.context().close()
   })
 })

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -114,7 +114,7 @@ describe('simulation page', () => {
     // The response's assumptions, as sent.
     expect(res.assumptions.length).toBeGreaterThan(0)
     expect(await page.locator('.sim-assumptions li').allTextContents()).toEqual(res.assumptions)
-    await page.screenshot({ path: '/tmp/ui-sim.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-sim.png'), fullPage: true })
 
     // English on request: the scenario and nav entry are translated, the figures stay.
     await page.locator('button.lang-toggle').click()
@@ -124,7 +124,7 @@ describe('simulation page', () => {
     expect(await page.locator('.sim-results .meta').textContent()).toMatch(/^Spring Festival from /)
     expect(await page.locator('.sim-table tr[data-metric="shortage"] th').textContent()).toBe('Shortage (units)')
     expect((await rowCells(page, 'shortage')).map(figure)).toEqual(res.policies.map((p) => p.shortageUnits))
-    await page.screenshot({ path: '/tmp/ui-sim-en.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-sim-en.png'), fullPage: true })
     await page.context().close()
   })
 

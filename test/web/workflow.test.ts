@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -64,7 +64,7 @@ describe('aid requests', () => {
     const filed = requests.find((r) => r.reason === '术中大出血')
     expect(filed).toMatchObject({ qty: 12, abo: 'A', status: 'open', urgency: 'urgent' })
     await page.locator(`tr[data-request="${filed!.id}"]`).waitFor()
-    await page.screenshot({ path: '/tmp/ui-requests.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-requests.png'), fullPage: true })
 
     // The director cancels it, which asks first: it leaves the open list and the API records it cancelled.
     await page.locator(`tr[data-request="${filed!.id}"] button.cancel-request`).click()
