@@ -229,7 +229,7 @@ describe('the hand-off, role by role', () => {
       if (confirm) await card.locator('.confirm button.confirm-yes').click()
       await page.locator(`.transfer-cards.in li[data-transfer="${t.id}"][data-status="received"]`).waitFor()
       if (opts.phone) expect(await overflow(page)).toBeLessThanOrEqual(0)
-      await page.screenshot({ path: `/tmp/ui-handoff-receive-${site}.png`, fullPage: true })
+      await page.screenshot({ path: screenshotPath(`ui-handoff-receive-${site}.png`), fullPage: true })
       expect(errors).toEqual([])
       await page.context().close()
       return apiGet<Transfer>(server.url, COORD, `/api/transfers/${t.id}`)

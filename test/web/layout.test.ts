@@ -161,11 +161,11 @@ describe('the map offline', () => {
         // The provincial centre and the Chengdu center are 2.4 km apart: spread, both visible.
         const [cd, sc] = await Promise.all([markerCentre(page, 'CD'), markerCentre(page, 'SC')])
         expect(Math.hypot(cd.x - sc.x, cd.y - sc.y)).toBeGreaterThanOrEqual(cd.r + sc.r)
-        await page.screenshot({ path: `/tmp/ui-map-${lang}-${size.width}.png` })
+        await page.screenshot({ path: screenshotPath(`ui-map-${lang}-${size.width}.png`) })
         // After zooming in and out, still no collisions.
         await page.locator('.leaflet-control-zoom-in').click()
         await page.waitForTimeout(500)
-        await page.screenshot({ path: `/tmp/ui-map-${lang}-${size.width}-zoom.png` })
+        await page.screenshot({ path: screenshotPath(`ui-map-${lang}-${size.width}-zoom.png`) })
         await eventually(() => labelCollisions(page)).toEqual([])
         await page.context().close()
       }
@@ -209,7 +209,7 @@ describe('transfers on the map', () => {
       const legend = page.locator('.transfer-legend')
       expect(await legend.locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['committed', 'dispatched'])
       expect(await legend.textContent()).toContain(lang === 'zh' ? '在途' : 'On the way')
-      await page.screenshot({ path: `/tmp/ui-transfers-${lang}.png` })
+      await page.screenshot({ path: screenshotPath(`ui-transfers-${lang}.png`) })
       expect(errors).toEqual([])
       await page.context().close()
     }
