@@ -30,7 +30,8 @@ incidents.openapi(
     responses: { 201: json(Incident, 'Declared (or the incident a retry with the same Idempotency-Key declared)'), 409: json(ErrorBody, 'Idempotency-Key reused'), ...errors },
   }),
   async (c) => {
-    const { incident } = await declareIncident(c.env.DB, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+    const { incident, created } = await declareIncident(c.env.DB, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+    if (!created) c.header('Idempotent-Replayed', 'true')
     return c.json(incident, 201)
   },
 )

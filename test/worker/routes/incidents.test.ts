@@ -85,7 +85,10 @@ describe('declaring an incident: the estimate', () => {
     const first = await post('/api/incidents', { body, headers: { 'idempotency-key': k } })
     const second = await post('/api/incidents', { body, headers: { 'idempotency-key': k } })
     expect([first.status, second.status, second.json.id]).toEqual([201, 201, first.json.id])
-    expect((await post('/api/incidents', { body: { ...body, name: 'other' }, headers: { 'idempotency-key': k } })).status).toBe(409)
+    expect([first.headers.get('idempotent-replayed'), second.headers.get('idempotent-replayed')]).toEqual([null, 'true'])
+    const other = await post('/api/incidents', { body: { ...body, name: 'other' }, headers: { 'idempotency-key': k } })
+    expect(other.status).toBe(409)
+    expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
     // documented in OpenAPI
     const doc = (await call('GET', '/api/openapi.json', { as: null })).json
     expect(Object.keys(doc.paths).filter((p: string) => p.startsWith('/api/incidents')).length).toBeGreaterThanOrEqual(6)
