@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiGet, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, screenshotPath } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -69,7 +69,7 @@ describe('an earthquake near Luding', () => {
     // the donor stations before and after, with their levels
     await coordPage.locator('table.incident-stations tbody tr').first().waitFor()
     expect(await coordPage.locator('table.incident-stations [data-level-after]').count()).toBe(planned.response!.stations.length)
-    await coordPage.screenshot({ path: '/tmp/ui-incident-planned.png', fullPage: true })
+    await coordPage.screenshot({ path: screenshotPath('ui-incident-planned.png'), fullPage: true })
   })
 
   it('opens the green channel: the emergency transfers are approved and committed at once', async () => {
@@ -108,7 +108,7 @@ describe('an earthquake near Luding', () => {
     await row.locator('button.dispatch').click()
     await phone.locator(`table.incident-transfers tr[data-transfer="${tr!.id}"][data-state="on_the_way"]`).waitFor()
     expect(await overflow(phone)).toBeLessThanOrEqual(0)
-    await phone.screenshot({ path: '/tmp/ui-incident-director-phone.png', fullPage: true })
+    await phone.screenshot({ path: screenshotPath('ui-incident-director-phone.png'), fullPage: true })
     expect(errors).toEqual([])
     await phone.context().close()
 
