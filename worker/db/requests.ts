@@ -106,3 +106,11 @@ export function fulfilmentStmts(db: D1Database, o: { actorId: string; id: string
     .bind(o.id, o.addQty, o.at)
   return [audit, update]
 }
+
+/** Which of the given ids are aid requests. */
+export const selectRequestIds = (db: D1Database, ids: string[]) =>
+  db
+    .prepare('SELECT id FROM aid_request WHERE id IN (SELECT value FROM json_each(?1))')
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>()
+    .then((r) => r.results.map((x) => x.id))

@@ -1,3 +1,4 @@
+import { selectClaim } from '../db/idempotency'
 import { selectBatchByKey, selectMovementsOfBatch } from '../db/movements'
 import { conflict } from '../errors'
 import { sha256Hex } from '../lib/crypto'
@@ -46,17 +47,11 @@ export const asReplay = <T extends object>(result: T): T => (replays.add(result)
 export const isReplay = (result: object) => replays.has(result)
 
 /** Statement claiming (actor, key) for a write with no movement_batch; first in its batch. */
-export const claimKeyStmt = (db: D1Database, c: { actorId: string; key: string; action: string; hash: string; entityId: string; at: string }) =>
-  db
-    .prepare('INSERT INTO idempotency_claim (actor_id, idempotency_key, action, request_hash, entity_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
-    .bind(c.actorId, c.key, c.action, c.hash, c.entityId, c.at)
+export { insertClaimStmt as claimKeyStmt } from '../db/idempotency'
 
 /** The entity a claimed key made, when the request is the same; 409 when it differs; null when the key is new. */
 export async function claimedEntity(db: D1Database, actorId: string, key: string, hash: string): Promise<string | null> {
-  const prior = await db
-    .prepare('SELECT request_hash AS hash, entity_id AS entityId FROM idempotency_claim WHERE actor_id = ?1 AND idempotency_key = ?2')
-    .bind(actorId, key)
-    .first<{ hash: string; entityId: string }>()
+  const prior = await selectClaim(db, actorId, key)
   if (!prior) return null
   if (prior.hash !== hash) throw keyReused()
   return prior.entityId

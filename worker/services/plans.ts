@@ -1,5 +1,6 @@
 import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
+import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
 import { badRequest, notFound } from '../errors'
 import { newId, nowIso, sha256Hex } from '../lib/crypto'
@@ -115,11 +116,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const earlier = await replay()
   if (earlier) return earlier
   if (input.requestIds) {
-    const { results } = await db
-      .prepare('SELECT id FROM aid_request WHERE id IN (SELECT value FROM json_each(?1))')
-      .bind(JSON.stringify(input.requestIds))
-      .all<{ id: string }>()
-    const known = new Set(results.map((r) => r.id))
+    const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
     if (i >= 0) throw badRequest(`requestIds.${i}`, `No aid request ${input.requestIds[i]}`)
   }

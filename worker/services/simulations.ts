@@ -2,6 +2,7 @@ import { ABO_SHARES, simulate, SimulationError, type SimIssueRate, type SimLot, 
 import type { Abo, Component, Rhd } from '../../solver'
 import { selectLiveLots } from '../db/plans'
 import { selectSites } from '../db/sites'
+import { selectPolicies } from '../db/warnings'
 import { selectAvgDailyIssue } from '../db/usage'
 import { badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
@@ -40,8 +41,7 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
     selectSites(db, {}),
     selectLiveLots(db, now),
     selectAvgDailyIssue(db, now),
-    db.prepare('SELECT province, component, yellow_days AS yellowDays, orange_days AS orangeDays, red_days AS redDays FROM warning_policy')
-      .all<Thresholds & { province: string; component: Component }>().then((r) => r.results),
+    selectPolicies(db),
   ])
   let sites = allSites
   if (input.sites) {
