@@ -81,7 +81,7 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
   const issue = [...rates.values()]
 
   const thresholdsByProvince: Record<string, Partial<Record<Component, Thresholds>>> = {}
-  for (const p of policies) (thresholdsByProvince[p.province] ??= {})[p.component] = { yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays }
+  for (const p of policies) (thresholdsByProvince[p.province] ??= {})[p.component as Component] = { yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays }
 
   const started = Date.now()
   let result: SimulationResult
