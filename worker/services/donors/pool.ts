@@ -53,7 +53,11 @@ export type Match = { component: Component; abo?: Abo; rhd?: Rhd; antigens?: str
 
 /** Donors whose group suits the patient's for the component (red cells O→all; platelets and plasma the reverse) and who carry every antigen asked. */
 export function matches(r: DonorRow, m: Match): boolean {
-  if (m.antigens && !coversAntigens(r.antigens, m.antigens)) return false
+  // 'RhD-' may be asked like an antigen: it is the donor's RhD
+  const asked = [...antigenSet(m.antigens ?? '')]
+  if (asked.includes('RhD-') && r.rhd !== '-') return false
+  const rest = asked.filter((a) => a !== 'RhD-').join(',')
+  if (rest && !coversAntigens(r.antigens, rest)) return false
   if (m.abo && m.rhd) return isCompatible(m.component, r.abo as Abo, r.rhd as Rhd, { abo: m.abo, rhd: m.rhd, allowRhPositive: m.allowRhPositive })
   if (m.abo && r.abo !== m.abo) return false
   if (m.rhd && r.rhd !== m.rhd) return false
