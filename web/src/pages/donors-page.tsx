@@ -1,3 +1,4 @@
+import '../donors.css'
 import { CallupTable } from '../components/donor-pool/callup-table'
 import { DeferralPanel } from '../components/donor-pool/deferral-panel'
 import { DonorSearch } from '../components/donor-pool/donor-search'

@@ -150,7 +150,8 @@ export async function patchDonor(db: D1Database, actor: Actor, code: string, pat
 export async function poolSummary(db: D1Database) {
   const now = nowIso()
   const [rows, screenings, deferrals] = await Promise.all([selectDonors(db, now), selectScreenings(db, {}), selectDeferrals(db, { activeAt: now })])
-  const views = rows.map((r) => donorView(r, 'RBC', now))
+  // eligible now for either kind of donation (a platelet donor is counted by apheresis, a red-cell donor by whole blood)
+  const views = rows.map((r) => { const wb = donorView(r, 'RBC', now); return { ...wb, eligibleNow: wb.eligibleNow || donorView(r, 'PLT', now).eligibleNow } })
   const byAntigen = new Map<string, { antigen: string; donors: number; eligibleNow: number; Sichuan: number; Chongqing: number }>()
   for (const d of views) {
     const tags = [...antigenSet(d.antigens), ...(d.rhd === '-' ? ['RhD-'] : [])]

@@ -1,3 +1,4 @@
+import '../../donors.css'
 import { num } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { PoolSummary } from '../../lib/donor-types'
