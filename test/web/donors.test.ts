@@ -28,7 +28,11 @@ function watch(page: Page): string[] {
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
   return errors
 }
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')
+/** Elements reaching past the right edge of the screen (tag.class and their right edge). */
+const tooWide = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8)
+  .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)
 
 describe('the rare-donor pool, role by role', () => {
   it('a coordinator finds a Fy(a-) donor for an unmet request and calls them up', async () => {
@@ -90,8 +94,7 @@ describe('the rare-donor pool, role by role', () => {
     await page.locator(`.callup-table tr[data-callup="${ids.callup}"][data-status="released"]`).waitFor()
     ids.lot = (await row.locator('[data-lot]').getAttribute('data-lot'))!
     await page.screenshot({ path: '/tmp/ui-donors-director-phone.png', fullPage: true })
-    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`))
-    expect(wide).toEqual([])
+    expect(await tooWide(page)).toEqual([])
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     // the unit is in Chengdu's stock: 2 U O+ red cells carrying Fy(a-)
     const { lots } = await apiGet<{ lots: Lot[] }>(server.url, DIR_CD, '/api/stock/lots?site=CD&component=RBC&abo=O')
