@@ -3,6 +3,7 @@
 import type { Abo, Component, Rhd } from '../../../solver'
 import { insertDonationStmt, insertCallupStmt, selectCallup, selectCallups, selectDonorReadyHours, selectDonors, selectSiteGeo, setCallupStatusStmt, type CallupRow } from '../../db/donors'
 import { insertLotStmt } from '../../db/lots'
+import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
 import { selectRequest } from '../../db/requests'
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors'
 import { newId, nowIso } from '../../lib/crypto'
@@ -72,7 +73,7 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
   const match = { component: req.component as Component, abo: req.abo as Abo, rhd: req.rhd as Rhd, antigens: req.antigens, allowRhPositive: req.allowRhPositive }
   const ids: string[] = []
   const stmts: D1PreparedStatement[] = []
-  codes.forEach((code, i) => {
+  codes.forEach((code) => {
     const field = `donorCodes.${input.donorCodes.indexOf(code)}`
     const r = rows.get(code)
     if (!r) throw badRequest(field, `No donor ${code} in the pool`)
@@ -83,7 +84,6 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
     if (d.callupId) throw conflict('donor_called', `Donor ${code} already has call-up ${d.callupId}`, field)
     const id = newId('cu')
     ids.push(id)
-    void i
     stmts.push(insertCallupStmt(db, { id, donorCode: code, requestId: req.id, siteId: r.siteId, component: req.component, note: input.note ?? '' }, actor.id, now),
       auditStmt(db, actor, 'callup.create', 'callup', id, { donorCode: code, requestId: req.id, siteId: r.siteId, requestSiteId: req.siteId, component: req.component }, now))
   })
@@ -135,11 +135,10 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
     const batch = `release-${c.id}`
     const collected = c.donatedAt ?? now
     stmts.push(
-      db.prepare(`INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, ?2, ?1, 'callup', 'api', ?3)`).bind(batch, actor.id, now),
+      insertBatchStmt(db, { id: batch, actorId: actor.id, idempotencyKey: batch, requestHash: 'callup', source: 'api', at: now }),
       insertLotStmt(db, { id: lotId, siteId: c.siteId, component: c.component, abo: donor.abo, rhd: donor.rhd, antigens: donor.antigens, collectedAt: collected,
         expiresAt: new Date(Date.parse(collected) + life * HOUR).toISOString(), createdAt: now }),
-      db.prepare(`INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, ?5, ?6, ?7)`)
-        .bind(batch, lotId, c.siteId, qty, `rare-donor call-up ${c.id} for ${c.requestId}`, actor.id, now),
+      insertMovementStmt(db, { batchId: batch, lotId, siteId: c.siteId, kind: 'receipt', delta: qty, reason: `rare-donor call-up ${c.id} for ${c.requestId}`, actorId: actor.id, at: now }),
     )
     detail.lotId = lotId
     detail.qty = qty
