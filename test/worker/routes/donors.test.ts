@@ -185,9 +185,13 @@ describe('from unmet need to call-up', () => {
     expect((await call('POST', '/api/callups', { body: { requestId: 'R-NOPE', donorCodes: [code] } })).status).toBe(404)
     const mismatch = await call('POST', '/api/callups', { body: { requestId: req, donorCodes: [await donor('CD', { antigens: 'Jk(a-b-)' })] } })
     expect([mismatch.status, mismatch.json.error.code, mismatch.json.error.field]).toEqual([409, 'donor_not_matching', 'donorCodes.0'])
+    const cursor = (await call('GET', '/api/events', { as: 'director' })).json.cursor
     const asked = await call('POST', '/api/callups', { as: 'directorYB', body: { requestId: req, donorCodes: [code] } })
     expect(asked.status, asked.text).toBe(201)
     const id = asked.json.callups[0].id
+    // the collecting station hears of it through the events feed
+    const feed = await call('GET', `/api/events?since=${cursor}`, { as: 'director' })
+    expect(feed.json.events).toContainEqual(expect.objectContaining({ entity: 'callup', entityId: id, action: 'callup.create', sites: ['CD', 'YB'], urgency: 'urgent' }))
     expect(asked.json.callups[0]).toMatchObject({ status: 'asked', siteId: 'CD', requestSiteId: 'YB', meetsDeadline: true })
     expect((await call('POST', '/api/callups', { body: { requestId: req, donorCodes: [code] } })).json.error.code).toBe('donor_called')
 
