@@ -3,6 +3,7 @@ import { CallupTable } from '../components/donor-pool/callup-table'
 import { DeferralPanel } from '../components/donor-pool/deferral-panel'
 import { DonorSearch } from '../components/donor-pool/donor-search'
 import { PoolPanel } from '../components/donor-pool/pool-panel'
+import { StationRegister } from '../components/donor-pool/station-register'
 import { ErrorMessage } from '../components/error-message/error-message'
 import type { Callup } from '../lib/donor-types'
 import { useT } from '../lib/i18n'
@@ -34,6 +35,7 @@ export function DonorsPage() {
           <ErrorMessage error={callupsQ.error} />
           <CallupTable callups={callupsQ.data?.callups ?? []} sites={sites} onDone={callupsQ.reload} />
           <DeferralPanel sites={sites} />
+          <StationRegister sites={sites} onChange={callupsQ.reload} />
         </>
       )}
       {planner && <p class="meta">{t('donors.countsOnly')}</p>}
