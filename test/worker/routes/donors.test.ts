@@ -59,6 +59,16 @@ describe('search', () => {
   })
 })
 
+describe('documented', () => {
+  it('every pool endpoint is in the OpenAPI document', async () => {
+    const res = await call('GET', '/api/openapi.json', { as: null })
+    expect(res.status).toBe(200)
+    for (const p of ['/api/donors', '/api/donors/{code}', '/api/donors/pool', '/api/donors/csv', '/api/donors/screenings',
+      '/api/deferrals', '/api/deferrals/csv', '/api/callups', '/api/callups/{id}', '/api/callups/{id}/status']) expect(Object.keys(res.json.paths)).toContain(p)
+    expect(res.json.components.schemas.DonorSuggestion).toBeDefined()
+  })
+})
+
 describe('role limits and audit', () => {
   it('directors edit their own station\'s donors only; planners read no record; 404 and 409', async () => {
     const code = `CD-${uid('D')}`
