@@ -8,6 +8,7 @@
 import { ABOS, COMPONENTS } from '../solver/domain'
 import { prng } from '../solver/simulation/random'
 import { SEED_SITES, type SeedSite } from './sites'
+import { demoPool, demoPoolSql, type DemoPool } from './donors'
 
 export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
 export type Abo = 'O' | 'A' | 'B' | 'AB'
@@ -134,6 +135,8 @@ export type DemoRegion = {
   lots: DemoLot[]
   movements: DemoMovement[]
   requests: DemoRequest[]
+  /** the rare-donor pool (seed/donors.ts) */
+  pool: DemoPool
 }
 
 export type DemoOptions = {
@@ -331,7 +334,7 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   ]
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
-  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests }
+  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,6 +401,7 @@ export function demoRegionSql(r: DemoRegion): string[] {
       'reason', 'status', 'created_by', 'created_at', 'updated_at'],
       r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,
         q.reason, 'open', q.createdBy, q.createdAt, q.createdAt])),
+    ...demoPoolSql(r.pool, setupAt, lit, ADMIN),
     ...inserts('audit_log', ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'], [
       [ADMIN, 'seed.load', 'region', 'demo', JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }), r.now],
       ...r.requests.map((q) => [q.createdBy, 'request.create', 'aid_request', q.id,

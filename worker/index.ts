@@ -3,7 +3,10 @@ import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { audit } from './routes/audit'
+import { callups } from './routes/callups'
 import { csv } from './routes/csv'
+import { deferrals } from './routes/deferrals'
+import { donors } from './routes/donors'
 import { events } from './routes/events'
 import { incidents } from './routes/incidents'
 import { me } from './routes/me'
@@ -50,6 +53,9 @@ app.route('/api/events', events)
 app.route('/api/simulations', simulations)
 app.route('/api/users', users)
 app.route('/api/incidents', incidents)
+app.route('/api/donors', donors)
+app.route('/api/deferrals', deferrals)
+app.route('/api/callups', callups)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -162,7 +162,7 @@ describe('simulation page', () => {
 
     const home = await openApp(browser, server.url, { token: DIRECTOR, path: '/', lang: 'en' })
     await home.locator('.app-header .badge.role[data-role="director"]').waitFor()
-    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['Region map', 'Aid requests', 'Dispatch plan', 'Incidents', 'My station'])
+    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['Region map', 'Aid requests', 'Dispatch plan', 'Incidents', 'My station', 'Rare donors'])
     expect(await home.locator('a[href="/simulate"]').count()).toBe(0)
     await home.context().close()
 

@@ -7,6 +7,7 @@ import { useT } from './lib/i18n'
 import { AdminPage } from './pages/admin-page'
 import { IncidentPage } from './pages/incident-page'
 import { IncidentsPage } from './pages/incidents-page'
+import { DonorsPage } from './pages/donors-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
@@ -42,6 +43,7 @@ export function App() {
             <Route path="/admin" component={AdminPage} />
             <Route path="/incidents" component={IncidentsPage} />
             <Route path="/incidents/:id" component={IncidentPage} />
+            <Route path="/donors" component={DonorsPage} />
             <Route default component={NotFoundPage} />
           </Router>
         ) : (

@@ -7,9 +7,9 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup']),
     entityId: z.string(),
-    sites: z.array(SiteId).openapi({ description: 'the stations it concerns: the requesting station, or a transfer\'s donor and receiver' }),
+    sites: z.array(SiteId).openapi({ description: 'the stations it concerns: the requesting station, a transfer\'s donor and receiver, or a call-up\'s collecting and requesting stations' }),
     urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
   })
   .openapi('Event')

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, Rhd } from './common'
 import { Transfer } from './transfer'
+import { DonorSuggestion } from './donor'
 
 /** The solver's result (docs/plan-instance.md), as documented in OpenAPI. */
 export const PlanResult = z
@@ -80,6 +81,7 @@ export const PlanDetail = PlanSummary.extend({
       qty: z.number().int(),
       reason: z.string().optional(),
       message: z.string().optional(),
+      donors: z.array(DonorSuggestion).optional().openapi({ description: 'for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor\'s unit would be ready and arrive' }),
     }),
   ).openapi({ description: 'needs left (partly) unmet, with the solver\'s explanation' }),
   greenChannel: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable().optional()

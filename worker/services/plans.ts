@@ -11,6 +11,7 @@ import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
 import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
+import { donorSuggestions } from './donors/suggestions'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -165,12 +166,16 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
   const { instance, result, ...summary } = row
   const parsed = JSON.parse(result) as PlanResult
   const transfers = await withLines(db, await selectTransferRows(db, { planId: id }))
+  const inst = JSON.parse(instance)
+  const unmet = parsed.unmet.filter((u) => u.qty > 0)
+  // the rare-donor pool for needs unmet for want of compatible stock, at the time of reading (docs/donors.md)
+  const donors = await donorSuggestions(db, inst, unmet, nowIso())
   return {
     ...summary,
-    instance: JSON.parse(instance),
+    instance: inst,
     result: parsed,
     transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
-    unmet: parsed.unmet.filter((u) => u.qty > 0),
+    unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
   }
 }
 

@@ -1,3 +1,5 @@
+import donorsEn from '../locales/donors.en.json'
+import donorsZh from '../locales/donors.zh.json'
 import en from '../locales/en.json'
 import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
@@ -7,7 +9,7 @@ import zh from '../locales/zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
-const messages: Record<Lang, Record<string, string>> = { zh: { ...zh, ...handoffZh, ...incidentsZh }, en: { ...en, ...handoffEn, ...incidentsEn } }
+const messages: Record<Lang, Record<string, string>> = { zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh }, en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn } }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
 export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {

@@ -11,6 +11,7 @@ import { RegionMap } from '../map/region-map'
 import { SiteLayer, type SiteStatus } from '../map/site-layer'
 import { TransferLayer } from '../map/transfer-layer'
 import { useAppState } from '../state'
+import { PoolPanel } from '../components/donor-pool/pool-panel'
 
 /**
  * Per site: its worst declared warning level for the component (from /api/warnings; the stock rows' own
@@ -116,6 +117,7 @@ export function MapPage() {
           </ol>
         </aside>
       </div>
+      <PoolPanel dashboard />
     </section>
   )
 }

@@ -13,6 +13,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/station', key: 'nav.station', roles: ['director', 'coordinator', 'admin'] },
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
+  { href: '/donors', key: 'nav.donors' },
 ]
 
 export function Header() {

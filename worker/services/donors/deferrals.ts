@@ -1,0 +1,108 @@
+// The joint deferral list (联合屏蔽): a deferral recorded at any station blocks a call-up everywhere.
+import Papa from 'papaparse'
+import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectScreenings, type DeferralRow } from '../../db/donors'
+import { selectSite } from '../../db/sites'
+import { badRequest, conflict, forbidden } from '../../errors'
+import { newId, nowIso } from '../../lib/crypto'
+import { DeferralReason, DonorCode, type DeferralCreateT, type ScreeningCreateT } from '../../schemas/donor'
+import { auditStmt } from '../audit'
+import type { Actor } from '../auth'
+import { CsvError } from '../csv'
+import { requireDonorWriter } from './pool'
+
+const view = (d: DeferralRow, now: string) => ({ ...d, reason: d.reason as DeferralCreateT['reason'], active: d.from <= now && (d.until === null || d.until > now) })
+
+/** The list is joint: coordinators, admins and every director read it; planners do not. */
+function requireReader(actor: Actor) {
+  if (actor.role === 'planner') throw forbidden('Planners see pool counts only')
+}
+
+export async function listDeferrals(db: D1Database, actor: Actor, f: { donor?: string; site?: string; active?: string }) {
+  requireReader(actor)
+  const now = nowIso()
+  return (await selectDeferrals(db, { donor: f.donor, site: f.site, activeAt: f.active === 'true' ? now : null })).map((d) => view(d, now))
+}
+
+/** Records a deferral at the actor's station (a coordinator or admin for any station). One batch with its audit row. */
+export async function createDeferral(db: D1Database, actor: Actor, input: DeferralCreateT) {
+  requireDonorWriter(actor, input.siteId)
+  if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
+  const now = nowIso()
+  const row = { id: newId('def'), donorCode: input.donorCode, siteId: input.siteId, reason: input.reason, from: new Date(input.from).toISOString(),
+    until: input.until ? new Date(input.until).toISOString() : null, note: input.note ?? '', createdBy: actor.id }
+  try {
+    await db.batch([insertDeferralStmt(db, row, now, false), auditStmt(db, actor, 'deferral.create', 'donor', input.donorCode, { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until }, now)])
+  } catch (e) {
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`)
+    throw e
+  }
+  return view({ ...row, createdAt: now }, now)
+}
+
+const COLUMNS = ['donor_code', 'site_id', 'reason', 'from', 'until', 'note'] as const
+const csvWhen = (v: string) => {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v.replace(' ', 'T'))
+  return /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(ms) ? new Date(ms).toISOString() : null
+}
+
+/** The joint list (or one station's part of it) as CSV; until empty = permanent. */
+export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: string) {
+  requireReader(actor)
+  const rows = await selectDeferrals(db, { site })
+  return Papa.unparse({ fields: [...COLUMNS], data: rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]) })
+}
+
+/**
+ * Loads a station's own list (columns donor_code, reason, from, until[, note]; until empty = permanent) as deferrals
+ * recorded at that station. Any bad row: 400 invalid_csv with every row, nothing applied. Rows already on the list are
+ * skipped (a re-import adds nothing). One batch, with one audit row per deferral added.
+ */
+export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: string, text: string) {
+  requireDonorWriter(actor, siteId)
+  if (!(await selectSite(db, siteId))) throw badRequest('site', `No site ${siteId}`)
+  const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim().toLowerCase() })
+  for (const f of ['donor_code', 'reason', 'from']) if (!parsed.meta.fields?.includes(f)) throw badRequest('body', `The CSV needs a column ${f}`)
+  const errors: { row: number; field: string; message: string }[] = []
+  const now = nowIso()
+  const rows = parsed.data.map((r, i) => {
+    const row = i + 2
+    const code = (r.donor_code ?? '').trim()
+    if (!DonorCode.safeParse(code).success) errors.push({ row, field: 'donor_code', message: 'A donor code such as CQ-R0012' })
+    const reason = (r.reason ?? '').trim()
+    if (!DeferralReason.safeParse(reason).success) errors.push({ row, field: 'reason', message: `reason is one of ${DeferralReason.options.join(', ')}` })
+    const from = csvWhen((r.from ?? '').trim())
+    if (!from) errors.push({ row, field: 'from', message: 'from is a date such as 2026-11-01' })
+    const untilText = (r.until ?? '').trim()
+    const until = untilText ? csvWhen(untilText) : null
+    if (untilText && !until) errors.push({ row, field: 'until', message: 'until is a date, or empty for permanent' })
+    else if (until && from && until <= from) errors.push({ row, field: 'until', message: 'until must be after from' })
+    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: (r.note ?? '').trim().slice(0, 500), createdBy: actor.id }
+  })
+  if (errors.length) throw new CsvError(`${errors.length} row error(s); nothing was applied`, errors)
+  if (rows.length === 0) throw badRequest('body', 'The CSV has no rows')
+  if (rows.length > 2000) throw badRequest('body', 'At most 2000 deferrals per import')
+  const stmts = rows.map((r) => insertDeferralStmt(db, r, now))
+  const res = await db.batch(stmts)
+  const added = rows.filter((_, i) => res[i]!.meta.changes > 0)
+  if (added.length) await db.batch(added.map((r) => auditStmt(db, actor, 'deferral.create', 'donor', r.donorCode, { deferralId: r.id, siteId, reason: r.reason, from: r.from, until: r.until, source: 'csv' }, now)))
+  return { added: added.length, skipped: rows.length - added.length }
+}
+
+// ---- screening
+
+export async function createScreening(db: D1Database, actor: Actor, input: ScreeningCreateT) {
+  requireDonorWriter(actor, input.siteId)
+  if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
+  const now = nowIso()
+  const row = { id: newId('scr'), siteId: input.siteId, antigen: input.antigen, screened: input.screened, found: input.found,
+    periodFrom: new Date(input.periodFrom).toISOString(), periodTo: new Date(input.periodTo).toISOString(), createdBy: actor.id }
+  try {
+    await db.batch([insertScreeningStmt(db, row, now), auditStmt(db, actor, 'screening.create', 'donor_screening', row.id, row, now)])
+  } catch (e) {
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`)
+    throw e
+  }
+  return { ...row, createdAt: now }
+}
+
+export const listScreenings = (db: D1Database, f: { site?: string; antigen?: string }) => selectScreenings(db, f)
