@@ -5,14 +5,14 @@ import { ErrorBody } from '../errors'
 import { AuditEntry, AuditQuery } from '../schemas/audit'
 import { json } from '../schemas/common'
 import { requireRole } from '../services/auth'
+import { errors as baseErrors, security } from './responses'
 
 export const audit = new OpenAPIHono<AppEnv>()
 
 audit.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['audit'], security: [{ bearer: [] }], request: { query: AuditQuery },
+  createRoute({ method: 'get', path: '/', tags: ['audit'], security, request: { query: AuditQuery },
     description: 'Who decided what, and when, newest first. Coordinators and admins.',
-    responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'Audit entries'), 400: json(ErrorBody, 'Invalid filter'),
-      401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not a coordinator or admin') } }),
+    responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'Audit entries'), ...baseErrors, 403: json(ErrorBody, 'Not a coordinator or admin') } }),
   async (c) => {
     requireRole(c.var.actor, 'coordinator', 'admin')
     return c.json({ entries: await selectAudit(c.env.DB, c.req.valid('query')) }, 200)

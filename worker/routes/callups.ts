@@ -4,10 +4,10 @@ import { ErrorBody } from '../errors'
 import { body, IdParam, json } from '../schemas/common'
 import { Callup, CallupCreate, CallupMove, CallupQuery } from '../schemas/donor'
 import { createCallups, getCallup, listCallups, moveCallup } from '../services/donors/callups'
+import { errors as baseErrors, security } from './responses'
 
 export const callups = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not allowed for this role or station') }
+const errors = { ...baseErrors, 403: json(ErrorBody, 'Not allowed for this role or station') }
 
 callups.openapi(
   createRoute({ method: 'get', path: '/', tags: ['callups'], security, request: { query: CallupQuery },

@@ -4,10 +4,10 @@ import { ErrorBody } from '../errors'
 import { CountQuery, CountResult, CsvInvalid, MovementExportQuery, StockExportQuery, TransferExportQuery } from '../schemas/csv'
 import { IdempotencyHeader, json } from '../schemas/common'
 import { CsvError, exportMovementsCsv, exportStockCsv, exportTransfersCsv, importStockCount } from '../services/csv'
+import { errors as baseErrors, security } from './responses'
 
 export const csv = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token') }
+const errors = baseErrors
 const csvText = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } })
 const CSV_TYPE = 'text/csv; charset=utf-8'
 
@@ -20,8 +20,7 @@ csv.openapi(
     request: { query: CountQuery, headers: IdempotencyHeader, body: { required: true, ...csvText('The count as CSV with a header row') } },
     responses: {
       201: json(CountResult, 'Applied (or the stored result of a retry with the same key)'),
-      400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[], or invalid_input'),
-      401: json(ErrorBody, 'No or bad token'),
+      ...baseErrors, 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[], or invalid_input'),
       403: json(ErrorBody, 'Not a writer for this site'),
       409: json(ErrorBody, 'idempotency_key_reused'),
       413: json(ErrorBody, 'too_large: over 2,000,000 bytes or 20,000 data rows'),

@@ -6,10 +6,10 @@ import { CsvInvalid } from '../schemas/csv'
 import { Deferral, DeferralCreate, DeferralQuery } from '../schemas/donor'
 import { CsvError } from '../services/csv'
 import { createDeferral, exportDeferralsCsv, importDeferralsCsv, listDeferrals } from '../services/donors/deferrals'
+import { errors as baseErrors, security } from './responses'
 
 export const deferrals = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not allowed for this role or station') }
+const errors = { ...baseErrors, 403: json(ErrorBody, 'Not allowed for this role or station') }
 const csvText = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } })
 
 deferrals.openapi(
@@ -36,8 +36,7 @@ deferrals.openapi(
 deferrals.openapi(
   createRoute({ method: 'post', path: '/csv', tags: ['deferrals'], security, request: { query: z.object({ site: SiteId }), body: { required: true, ...csvText('donor_code, reason, from, until[, note]') } },
     description: 'Loads the list a station already keeps, as deferrals recorded there. Rows already on the list are skipped; any bad row: 400 invalid_csv, nothing applied.',
-    responses: { 200: json(z.object({ added: z.number().int(), skipped: z.number().int() }), 'Loaded'), 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[]'),
-      401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not this station\'s director') } }),
+    responses: { 200: json(z.object({ added: z.number().int(), skipped: z.number().int() }), 'Loaded'), ...baseErrors, 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[]'), 403: json(ErrorBody, 'Not this station\'s director') } }),
   async (c) => {
     try {
       return c.json(await importDeferralsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text()), 200)

@@ -9,10 +9,10 @@ import { CsvError } from '../services/csv'
 import { exportDonorsCsv, importDonorsCsv } from '../services/donors/csv'
 import { createScreening, listScreenings } from '../services/donors/deferrals'
 import { createDonor, getDonor, patchDonor, poolSummary, searchDonors } from '../services/donors/pool'
+import { errors as baseErrors, security } from './responses'
 
 export const donors = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not allowed for this role or station') }
+const errors = { ...baseErrors, 403: json(ErrorBody, 'Not allowed for this role or station') }
 const csvText = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } })
 const SiteQuery = z.object({ site: SiteId })
 
@@ -55,8 +55,7 @@ donors.openapi(
 donors.openapi(
   createRoute({ method: 'post', path: '/csv', tags: ['donors'], security, request: { query: SiteQuery, body: { required: true, ...csvText('The station\'s register as CSV') } },
     description: 'Loads a station\'s register (same columns as the export). Any bad row: 400 invalid_csv with every row, nothing applied.',
-    responses: { 200: json(z.object({ added: z.number().int(), updated: z.number().int() }), 'Loaded'), 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[]'),
-      401: json(ErrorBody, 'No or bad token'), 403: json(ErrorBody, 'Not this station\'s director') } }),
+    responses: { 200: json(z.object({ added: z.number().int(), updated: z.number().int() }), 'Loaded'), ...baseErrors, 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[]'), 403: json(ErrorBody, 'Not this station\'s director') } }),
   async (c) => {
     try {
       return c.json(await importDonorsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text()), 200)

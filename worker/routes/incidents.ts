@@ -6,13 +6,12 @@ import { EstimatePut, Incident, IncidentClose, IncidentCreate, IncidentPatch, In
 import {
   closeIncident, declareIncident, getIncident, incidentReport, incidentTimeline, listIncidents, openGreenChannel, patchIncident, putEstimate, reportCsv,
 } from '../services/incidents'
+import { errors as baseErrors, security } from './responses'
 
 export const incidents = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const tags = ['incidents']
 const errors = {
-  400: json(ErrorBody, 'Invalid input (the field is named)'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role'),
 }
 const found = { 404: json(ErrorBody, 'No such incident'), 409: json(ErrorBody, 'The incident is closed') }

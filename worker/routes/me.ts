@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { json } from '../schemas/common'
+import { errors as baseErrors, security } from './responses'
 
 export const me = new OpenAPIHono<AppEnv>()
 
@@ -15,7 +16,7 @@ const Actor = z
   .openapi('Actor')
 
 me.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['auth'], security: [{ bearer: [] }], description: 'Who the bearer token belongs to.',
-    responses: { 200: json(Actor, 'The signed-in user'), 401: json(ErrorBody, 'No or bad token') } }),
+  createRoute({ method: 'get', path: '/', tags: ['auth'], security, description: 'Who the bearer token belongs to.',
+    responses: { 200: json(Actor, 'The signed-in user'), ...baseErrors } }),
   (c) => c.json(c.var.actor, 200),
 )

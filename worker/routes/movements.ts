@@ -5,6 +5,7 @@ import { ErrorBody, issueField, reply } from '../errors'
 import { body, IdempotencyHeader, json } from '../schemas/common'
 import { BatchResult, Movement, MovementBatchIn, MovementQuery, MovementWrite, Reconcile, ReconcileQuery, SingleMovementIn } from '../schemas/movement'
 import { listMovements, reconcile, recordMovements } from '../services/movements'
+import { errors as baseErrors, security } from './responses'
 
 export const movements = new OpenAPIHono<AppEnv>()
 
@@ -21,8 +22,7 @@ async function batchOrSingleHook(result: { success: boolean; target: string; err
   }
   return reply(c, 400, 'invalid_input', issue.message, issueField(issue))
 }
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token') }
+const errors = {  ...baseErrors }
 
 movements.openapi(
   createRoute({

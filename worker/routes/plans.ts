@@ -8,12 +8,11 @@ import { BulkApprove, CommitResult, Transfer } from '../schemas/transfer'
 import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
 import { isReplay } from '../services/idempotency'
 import { approveMany, commitPlanTransfers } from '../services/transfers'
+import { errors as baseErrors, security } from './responses'
 
 export const plans = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const errors = {
-  400: json(ErrorBody, 'Invalid input'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role'),
 }
 

@@ -4,12 +4,11 @@ import { ErrorBody } from '../errors'
 import { IdParam, json, OptionalIdempotencyHeader, body } from '../schemas/common'
 import { AidRequest, AidRequestCancel, AidRequestCreate, AidRequestQuery } from '../schemas/request'
 import { cancelRequest, createRequest, getRequest, listRequests } from '../services/requests'
+import { errors as baseErrors, security } from './responses'
 
 export const requests = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const errors = {
-  400: json(ErrorBody, 'Invalid input'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role or site'),
 }
 

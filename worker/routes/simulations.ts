@@ -4,12 +4,11 @@ import { ErrorBody } from '../errors'
 import { body, json } from '../schemas/common'
 import { SimulationCreate, SimulationResult } from '../schemas/simulation'
 import { runSimulation } from '../services/simulations'
+import { errors as baseErrors, security } from './responses'
 
 export const simulations = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const errors = {
-  400: json(ErrorBody, 'Invalid input'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role'),
 }
 

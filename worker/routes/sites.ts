@@ -6,12 +6,11 @@ import { body, json, SiteParam } from '../schemas/common'
 import { Site, SiteCreate, SitePatch, SiteQuery } from '../schemas/site'
 import { createSite, editSite, getSite } from '../services/sites'
 import { z } from '@hono/zod-openapi'
+import { errors as baseErrors, security } from './responses'
 
 export const sites = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const errors = {
-  400: json(ErrorBody, 'Invalid input'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role'),
 }
 

@@ -4,10 +4,10 @@ import { ErrorBody } from '../errors'
 import { json } from '../schemas/common'
 import { Lot, LotQuery, RareQuery, StockQuery, StockRow, StockSummary, SummaryQuery } from '../schemas/stock'
 import { findRare, listLots, stockRows, stockSummary } from '../services/stock'
+import { errors as baseErrors, security } from './responses'
 
 export const stock = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid filter'), 401: json(ErrorBody, 'No or bad token') }
+const errors = {  ...baseErrors }
 
 stock.openapi(
   createRoute({ method: 'get', path: '/', tags: ['stock'], security, request: { query: StockQuery },

@@ -7,12 +7,11 @@ import {
   approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
 } from '../services/transfers'
 import { isReplay } from '../services/idempotency'
+import { errors as baseErrors, security } from './responses'
 
 export const transfers = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const errors = {
-  400: json(ErrorBody, 'Invalid input'),
-  401: json(ErrorBody, 'No or bad token'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not allowed for this role or site'),
   404: json(ErrorBody, 'No such transfer'),
 }

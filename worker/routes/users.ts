@@ -4,16 +4,14 @@ import { ErrorBody } from '../errors'
 import { body, IdParam, json } from '../schemas/common'
 import { IssuedToken, TokenCreate, User, UserCreate, UserPatch } from '../schemas/user'
 import { createUser, editUser, issueToken, listUsers, revokeAllTokens } from '../services/users'
+import { errors as baseErrors, security } from './responses'
 
 /** Accounts and access, admins only. A token appears in one answer only; the server keeps its hash. */
 export const users = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
 const tags = ['users']
 const errors = {
-  400: json(ErrorBody, 'Invalid input (field names the culprit)'),
-  401: json(ErrorBody, 'No, unknown, revoked or expired token, or a disabled user'),
+  ...baseErrors,
   403: json(ErrorBody, 'Not an admin'),
-  429: json(ErrorBody, 'Too many failed sign-ins from this client (see Retry-After)'),
 }
 const notFound = { 404: json(ErrorBody, 'No such user') }
 

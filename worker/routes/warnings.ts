@@ -4,10 +4,10 @@ import { ErrorBody } from '../errors'
 import { body, json, SiteId } from '../schemas/common'
 import { Policy, PolicyPut, PolicyQuery, RefreshResult, WarningEvent, WarningEventQuery, WarningQuery, WarningState } from '../schemas/warning'
 import { listPolicies, listWarningEvents, listWarnings, putPolicy, refreshNow } from '../services/warnings'
+import { errors as baseErrors, security } from './responses'
 
 export const warnings = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token') }
+const errors = {  ...baseErrors }
 
 warnings.openapi(
   createRoute({ method: 'get', path: '/', tags: ['warnings'], security, request: { query: WarningQuery },

@@ -1,0 +1,16 @@
+import { ErrorBody } from '../errors'
+import { json } from '../schemas/common'
+
+/** What every route file shares in its OpenAPI description, declared once. */
+
+/** Every /api route but /api/health needs a bearer token (worker/middleware/authenticate.ts). */
+export const security = [{ bearer: [] }]
+
+const error = (description: string) => json(ErrorBody, description)
+
+/** The errors any signed-in route may answer, in the one error shape; a route adds its own 403, 404 and 409. */
+export const errors = {
+  400: error('Invalid input: `field` names what is at fault'),
+  401: error('No, unknown, revoked or expired token, or a disabled user'),
+  429: error('Too many failed sign-ins from this client (see Retry-After)'),
+}
