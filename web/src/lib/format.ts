@@ -44,13 +44,3 @@ export function parseLocal(s: string): string | null {
   const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5])
   return Number.isNaN(d.getTime()) || d.getMonth() !== +m[2] - 1 ? null : d.toISOString()
 }
-
-/** A list from a response that is either the array itself or an object holding it (under `key` or its only array). */
-export function listOf<T>(data: unknown, key: string): T[] {
-  if (!data) return []
-  if (Array.isArray(data)) return data as T[]
-  const obj = data as Record<string, unknown>
-  if (Array.isArray(obj[key])) return obj[key] as T[]
-  const arrays = Object.values(obj).filter(Array.isArray)
-  return arrays.length === 1 ? (arrays[0] as T[]) : []
-}

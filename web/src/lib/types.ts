@@ -17,6 +17,9 @@ type Schemas = {
   request: typeof import('../../../worker/schemas/request')
   transfer: typeof import('../../../worker/schemas/transfer')
   plan: typeof import('../../../worker/schemas/plan')
+  warning: typeof import('../../../worker/schemas/warning')
+  simulation: typeof import('../../../worker/schemas/simulation')
+  user: typeof import('../../../worker/schemas/user')
 }
 type Infer<T> = import('zod').infer<T>
 
@@ -30,7 +33,7 @@ export type TransferRequestLine = Transfer['requests'][number]
 export type PlanSummary = Infer<Schemas['plan']['PlanSummary']>
 export type Unmet = Infer<Schemas['plan']['PlanDetail']>['unmet'][number]
 
-export type WarningRow = { siteId: string; component: Component; abo: Abo | '*'; rhd: Rhd | '*'; level: Level; daysOfSupply: number | null; since?: string }
+export type WarningRow = Omit<Infer<Schemas['warning']['WarningState']>, 'component' | 'abo' | 'rhd'> & { component: Component; abo: Abo | '*'; rhd: Rhd | '*' }
 
 /** A need of the stored plan instance (docs/plan-instance.md), as the solver reads it. */
 export type InstanceNeed = import('../../../solver').Need
@@ -41,36 +44,11 @@ export type Plan = Omit<Infer<Schemas['plan']['PlanDetail']>, 'instance'> & {
 
 export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'year', 'custom'] as const
 export type Scenario = (typeof SCENARIOS)[number]
-export type SimPolicy = { name: string; dispatch: 'none' | 'planner'; reserveDays: number; triggerDays: number; mode?: 'routine' | 'disaster'; planEveryDays?: number }
+export type SimPolicy = Infer<Schemas['simulation']['SimPolicy']>
 export type SimulationBody = { scenario: Scenario; days: number | undefined; seed?: number; policies: SimPolicy[] }
-type ByComponent = Record<string, number>
-export type SimPolicyResult = {
-  policy: SimPolicy
-  demandUnits: number
-  shortageUnits: number
-  shortageByComponent: ByComponent
-  fillRate: number
-  redDays: number
-  redSiteDays: ByComponent
-  transferredUnits: number
-  transferCount: number
-  wastageUnits: number
-  wastageByComponent: ByComponent
-  series: { day: number; date: string; shortageUnits: number; demandUnits: number; transferredUnits: number; stationsRed: number }[]
-}
-/** POST /api/simulations (worker/schemas/simulation.ts), the parts the page shows. */
-export type SimulationResult = {
-  scenario: Scenario
-  start: string
-  days: number
-  seed: number
-  sites: number
-  components: Component[]
-  assumptions: string[]
-  policies: SimPolicyResult[]
-  elapsedMs: number
-}
+export type SimPolicyResult = Infer<Schemas['simulation']['SimulationPolicyResult']>
+export type SimulationResult = Infer<Schemas['simulation']['SimulationResult']>
 
-export type TokenInfo = { id: string; label: string; createdAt: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null; status: 'active' | 'expired' | 'revoked' }
-export type User = { id: string; name: string; role: 'coordinator' | 'director' | 'planner' | 'admin'; siteId: string | null; disabled: boolean; createdAt: string; lastUsedAt: string | null; tokens: TokenInfo[] }
-export type IssuedToken = TokenInfo & { token: string }
+export type TokenInfo = Infer<Schemas['user']['TokenInfo']>
+export type User = Infer<Schemas['user']['User']>
+export type IssuedToken = Infer<Schemas['user']['IssuedToken']>

@@ -3,7 +3,7 @@ import { useCallback, useMemo, useState } from 'preact/hooks'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { LevelBadge } from '../components/level-badge/level-badge'
 import { RegionTotals, type StockSummary } from '../components/region-totals/region-totals'
-import { days, listOf, num, severity, siteName, worse } from '../lib/format'
+import { days, num, severity, siteName, worse } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { COMPONENTS, type Component, type Site, type StockRow, type Transfer, type WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
@@ -52,19 +52,19 @@ export function MapPage() {
   const [component, setComponent] = useState<Component>('RBC')
   const [tiles, setTiles] = useState(() => localStorage.getItem('bd.tiles') === '1')
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
-  const stockQ = useApi<unknown>(`/api/stock?component=${component}`)
-  const warnQ = useApi<unknown>(`/api/warnings?component=${component}`)
-  const committedQ = useApi<unknown>('/api/transfers?status=committed')
-  const dispatchedQ = useApi<unknown>('/api/transfers?status=dispatched')
+  const stockQ = useApi<{ rows: StockRow[] }>(`/api/stock?component=${component}`)
+  const warnQ = useApi<{ warnings: WarningRow[] }>(`/api/warnings?component=${component}`)
+  const committedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=committed')
+  const dispatchedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=dispatched')
   const summaryQ = useApi<StockSummary>('/api/stock/summary')
   const moving = useMemo(
-    () => [...listOf<Transfer>(committedQ.data, 'transfers'), ...listOf<Transfer>(dispatchedQ.data, 'transfers')].filter((tr) => tr.component === component),
+    () => [...(committedQ.data?.transfers ?? []), ...(dispatchedQ.data?.transfers ?? [])].filter((tr) => tr.component === component),
     [committedQ.data, dispatchedQ.data, component],
   )
 
   const sites = sitesQ.data?.sites ?? NO_SITES
   const status = useMemo(
-    () => siteStatus(sites, listOf<StockRow>(stockQ.data, 'stock'), declared(listOf<WarningRow>(warnQ.data, 'warnings'), component), component),
+    () => siteStatus(sites, stockQ.data?.rows ?? [], declared(warnQ.data?.warnings ?? [], component), component),
     [sites, stockQ.data, warnQ.data, component],
   )
   const sorted = useMemo(

@@ -2,7 +2,6 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { RequestForm } from '../components/request-form/request-form'
 import { RequestList } from '../components/request-list/request-list'
 import { api, ApiError } from '../lib/api'
-import { listOf } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { AidRequest, Site } from '../lib/types'
 import { useApi } from '../lib/use-api'
@@ -15,11 +14,11 @@ const OPEN = new Set(['open', 'partly_covered', 'covered'])
 export function RequestsPage() {
   const t = useT()
   const { me } = useAppState()
-  const reqQ = useApi<unknown>('/api/requests')
+  const reqQ = useApi<{ requests: AidRequest[] }>('/api/requests')
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const [actionError, setActionError] = useState<ApiError | null>(null)
   const sites = sitesQ.data?.sites ?? []
-  const open = listOf<AidRequest>(reqQ.data, 'requests').filter((r) => OPEN.has(r.coverage))
+  const open = (reqQ.data?.requests ?? []).filter((r) => OPEN.has(r.coverage))
   const mayWrite = (siteId: string) => me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === siteId)
   const cancel = async (r: AidRequest) => {
     setActionError(null)

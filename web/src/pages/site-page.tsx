@@ -1,7 +1,7 @@
 import { useRoute } from 'preact-iso'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { StockTable } from '../components/stock-table/stock-table'
-import { listOf, siteName } from '../lib/format'
+import { siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Level, Site, StockRow, WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
@@ -13,12 +13,12 @@ export function SitePage() {
   const { params } = useRoute()
   const id = params.id
   const siteQ = useApi<Site>(`/api/sites/${encodeURIComponent(id)}`)
-  const stockQ = useApi<unknown>(`/api/stock?site=${encodeURIComponent(id)}`)
-  const warnQ = useApi<unknown>(`/api/warnings?site=${encodeURIComponent(id)}`)
+  const stockQ = useApi<{ rows: StockRow[] }>(`/api/stock?site=${encodeURIComponent(id)}`)
+  const warnQ = useApi<{ warnings: WarningRow[] }>(`/api/warnings?site=${encodeURIComponent(id)}`)
   // The declared level of each component as a whole ('*' rows).
   const componentLevels: Record<string, Level> = {}
-  for (const w of listOf<WarningRow>(warnQ.data, 'warnings')) if (w.siteId === id && w.abo === '*') componentLevels[w.component] = w.level
-  const rows = listOf<StockRow>(stockQ.data, 'stock').filter((r) => !r.siteId || r.siteId === id)
+  for (const w of (warnQ.data?.warnings ?? [])) if (w.siteId === id && w.abo === '*') componentLevels[w.component] = w.level
+  const rows = (stockQ.data?.rows ?? []).filter((r) => !r.siteId || r.siteId === id)
   return (
     <section class="site-page">
       <p><a href="/">{t('stock.back')}</a></p>
