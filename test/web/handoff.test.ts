@@ -274,6 +274,27 @@ describe('the hand-off, role by role', () => {
     await page.context().close()
   })
 
+  it('moving quickly between the hand-off pages (a plan with its map, requests, station, sheet) logs no error', async () => {
+    const page = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${ids.plan}` })
+    const errors = watch(page)
+    for (let round = 0; round < 2; round++) {
+      for (const href of ['/requests', '/station', '/plan', '/']) {
+        await page.locator('.region-map, .requests-page, .station-page, .plan-page, .sheet-page').first().waitFor()
+        await page.locator(`.app-header nav a[href="${href}"]`).click()
+      }
+      await page.goto(`${server.url}/plan?id=${ids.plan}`)
+      await page.locator('.region-map[data-ready="true"]').waitFor()
+      // leave while the map may still be settling
+      await page.locator('.app-header nav a[href="/requests"]').click()
+      await page.locator('.requests-page').waitFor()
+      await page.goto(`${server.url}/sheet?plan=${ids.plan}`)
+      await page.locator('.sheet-table').waitFor()
+    }
+    await new Promise((r) => setTimeout(r, 600))
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
   it('an unknown address gets a page with a way back', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: '/no/such/page' })
     const errors = watch(page)
