@@ -7,6 +7,7 @@
 // mulberry32, shared with the simulator and the bench: a small seeded PRNG, the same on every platform
 import { ABOS, COMPONENTS } from '../solver/domain'
 import { prng } from '../solver/simulation/random'
+import { roadTable, type SeedRoadTime } from './roads'
 import { SEED_SITES, type SeedSite } from './sites'
 import { demoPool, demoPoolSql, type DemoPool } from './donors'
 
@@ -137,6 +138,8 @@ export type DemoRegion = {
   requests: DemoRequest[]
   /** the rare-donor pool (seed/donors.ts) */
   pool: DemoPool
+  /** Road times for every ordered pair of sites (seed/roads.ts) */
+  roadTimes: SeedRoadTime[]
 }
 
 export type DemoOptions = {
@@ -334,7 +337,7 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   ]
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
-  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs) }
+  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs), roadTimes: roadTable(SEED_SITES.map((s) => s.id)) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +393,8 @@ export function demoRegionSql(r: DemoRegion): string[] {
   return [
     ...inserts('site', ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'created_at', 'updated_at'],
       r.sites.map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, setupAt, setupAt])),
+    ...inserts('road_time', ['from_site', 'to_site', 'hours', 'note', 'updated_by', 'updated_at'],
+      r.roadTimes.map((t) => [t.from, t.to, t.hours, t.note, 'seed', setupAt])),
     ...inserts('user', ['id', 'name', 'role', 'site_id', 'token_hash', 'created_at'],
       r.users.map((u) => [u.id, u.name, u.role, u.siteId, u.tokenHash, setupAt])),
     ...inserts('movement_batch', ['id', 'actor_id', 'idempotency_key', 'request_hash', 'source', 'at'],

@@ -13,6 +13,7 @@ import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { plans } from './routes/plans'
 import { requests } from './routes/requests'
+import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
 import { stock } from './routes/stock'
@@ -56,6 +57,7 @@ app.route('/api/incidents', incidents)
 app.route('/api/donors', donors)
 app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
+app.route('/api/road-times', roadTimes)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -86,6 +86,10 @@ export const PlanDetail = PlanSummary.extend({
   ).openapi({ description: 'needs left (partly) unmet, with the solver\'s explanation' }),
   greenChannel: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable().optional()
     .openapi({ description: 'for an incident with its green channel open: the emergency transfers approved and committed at planning' }),
+  roadTimes: z.object({ pairs: z.number().int(), fromTable: z.number().int(), estimated: z.number().int() })
+    .openapi({ description: 'Ordered pairs of sites in the instance; how many had a road time (road_time table), how many were estimated' }),
+  estimatedRoutes: z.array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
+    .openapi({ description: "The plan's transfer routes with no road time in the table: their ETA is the great-circle estimate (km × 1.3 ÷ 60 km/h)" }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

@@ -1,6 +1,8 @@
 import type { Instance, Lot, Need, Reserve } from '../../solver'
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
+import { selectRoadTimes } from '../db/road-times'
 import { selectAvgDailyIssue } from '../db/usage'
+import { travelHoursOf } from './road-times'
 
 /** A rare antigen profile such as 'Fy(a-),Jk(a-b-)' as a set; '' is the empty set. */
 export const antigenSet = (s: string) => new Set(s.split(',').map((a) => a.trim()).filter(Boolean))
@@ -26,6 +28,8 @@ export type LiveInstance = {
  * Builds plan instances (docs/plan-instance.md) from live D1 data at `now`.
  *
  * - sites: every site (id, English name, lat, lng).
+ * - travelHours: the road table (road_time, migration 0040), so plans use road times by car; a pair absent from it
+ *   falls back to the solver's great-circle estimate, and the plan lists those pairs (estimatedRoutes in getPlan).
  * - lots: lots with units on hand that have not expired; their ids are the D1 lot ids, so the solver's
  *   allocations name real lots.
  * - needs: aid requests still to plan (open, planned-but-uncovered, partly fulfilled), each reduced by the
@@ -44,19 +48,20 @@ export async function buildLiveInstance(
   now: string,
   opts: { mode?: 'routine' | 'disaster'; requestIds?: string[] },
 ): Promise<LiveInstance> {
-  const [sites, lots, needRows, redDays, usage] = await Promise.all([
+  const [sites, lots, needRows, redDays, usage, roads] = await Promise.all([
     selectPlanSites(db),
     selectLiveLots(db, now),
     selectOpenNeeds(db, opts.requestIds ?? null),
     selectRedDays(db),
     selectAvgDailyIssue(db, now),
+    selectRoadTimes(db),
   ])
   const province = new Map(sites.map((s) => [s.id, s.province]))
   const red = new Map(redDays.map((p) => [`${p.province}|${p.component}`, p.redDays]))
 
   const reserves: Reserve[] = []
   for (const u of usage) {
-    const days = red.get(`${province.get(u.siteId)}|${u.component}`)
+    const days = red.get(`${province.get(u.siteId)}|${u.component}`) ?? red.get(`*|${u.component}`) // '*': the national default
     if (days === undefined || !(u.avgDailyIssue > 0)) continue
     // ceil of a float product: trim float noise first so 2.0000000001 stays 2
     const qty = Math.ceil(Math.round(u.avgDailyIssue * days * 1e6) / 1e6)
@@ -90,6 +95,7 @@ export async function buildLiveInstance(
   const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),
+    ...(roads.length ? { travelHours: travelHoursOf(roads) } : {}),
     lots: offered.filter((l) => !profileKey(l.antigens)).map(asLot),
     reserves,
     needs,

@@ -75,7 +75,7 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
       .filter((l) => coversAntigens(l.antigens, group.antigens) && (left.get(l.id) ?? 0) > 0)
       .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
     // rare units are meant to travel: no reserves in these rounds
-    const instance: Instance = { now: live.base.now, sites: live.base.sites, lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
+    const instance: Instance = { now: live.base.now, sites: live.base.sites, ...(live.base.travelHours ? { travelHours: live.base.travelHours } : {}), lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
     const result = solve(instance)
     for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
     rounds.push({ antigens: group.antigens, instance, result })
@@ -160,6 +160,25 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
 
 export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)
 
+/**
+ * Which of the plan's routes were estimated: a transfer whose pair is absent from the road table the plan was
+ * built with (instance.travelHours) travels at the great-circle estimate; the coordinator sees those pairs.
+ */
+export function roadTimesUsed(instance: Instance, transfers: { fromSite: string; toSite: string; etaHours: number }[]) {
+  const table = instance.travelHours ?? {}
+  const n = instance.sites.length
+  const known = instance.sites.reduce((s, a) => s + instance.sites.filter((b) => b.id !== a.id && table[a.id]?.[b.id] !== undefined).length, 0)
+  const seen = new Set<string>()
+  const estimatedRoutes: { from: string; to: string; hours: number }[] = []
+  for (const t of transfers) {
+    const k = `${t.fromSite}|${t.toSite}`
+    if (table[t.fromSite]?.[t.toSite] !== undefined || seen.has(k)) continue
+    seen.add(k)
+    estimatedRoutes.push({ from: t.fromSite, to: t.toSite, hours: t.etaHours })
+  }
+  return { roadTimes: { pairs: n * (n - 1), fromTable: known, estimated: n * (n - 1) - known }, estimatedRoutes }
+}
+
 export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> {
   const row = await selectPlan(db, id)
   if (!row) throw notFound('plan', id)
@@ -176,6 +195,7 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
     result: parsed,
     transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
     unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
+    ...roadTimesUsed(inst as Instance, transfers),
   }
 }
 
