@@ -24,3 +24,9 @@ INSERT INTO warning_policy (province, component, yellow_days, orange_days, red_d
   ('*', 'PLT',  3, 2, 1, 1, '2026-12-01T00:00:00Z'),
   ('*', 'FFP', 14, 10, 7, 1, '2026-12-01T00:00:00Z'),
   ('*', 'CRYO', 14, 10, 7, 1, '2026-12-01T00:00:00Z');
+
+-- Routine-issue cuts at yellow / orange / red (warning_policy.cut_*_pct): an issue says how urgent it is (NULL:
+-- recorded before this migration, counted as routine), and a routine issue beyond the day's cap carries the
+-- reason it was allowed.
+ALTER TABLE movement ADD COLUMN urgency TEXT CHECK (urgency IN ('emergency', 'urgent', 'routine'));
+ALTER TABLE movement ADD COLUMN cap_reason TEXT;

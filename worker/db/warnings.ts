@@ -104,3 +104,15 @@ export async function selectReadingInputs(db: D1Database, oldest: string, siteId
     states: states.results as (LevelKey & { level: Level })[],
   }
 }
+
+/** Level changes of a site, oldest first, for its level history (optionally one component or group). */
+export const selectLevelChanges = (db: D1Database, q: { site: string; component?: string; abo?: string; rhd?: string }) =>
+  db
+    .prepare(
+      `SELECT component, abo, rhd, from_level AS fromLevel, to_level AS toLevel, days_of_supply AS daysOfSupply, at
+       FROM warning_event WHERE site_id = ?1 AND (?2 IS NULL OR component = ?2) AND (?3 IS NULL OR abo = ?3) AND (?4 IS NULL OR rhd = ?4)
+       ORDER BY component, abo, rhd, id`,
+    )
+    .bind(q.site, q.component ?? null, q.abo ?? null, q.rhd ?? null)
+    .all<{ component: string; abo: string; rhd: string; fromLevel: Level | null; toLevel: Level; daysOfSupply: number | null; at: string }>()
+    .then((r) => r.results)

@@ -2,7 +2,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, json, SiteId } from '../schemas/common'
-import { Policy, PolicyPut, PolicyQuery, RefreshResult, WarningEvent, WarningEventQuery, WarningQuery, WarningState } from '../schemas/warning'
+import { CapQuery, HistoryQuery, LevelPeriod, Policy, PolicyPut, PolicyQuery, RefreshResult, RoutineCap, WarningEvent, WarningEventQuery, WarningQuery, WarningState } from '../schemas/warning'
+import { siteCaps } from '../services/issue-caps'
+import { siteLevelHistory } from '../services/level-history'
 import { listPolicies, listWarningEvents, listWarnings, putPolicy, refreshNow } from '../services/warnings'
 import { errors as baseErrors, security } from './responses'
 
@@ -43,4 +45,18 @@ warnings.openapi(
     description: 'Recomputes levels now (the cron does this hourly), for one site or all. Coordinator or admin.',
     responses: { 200: json(RefreshResult, 'Recomputed'), ...errors, 404: json(ErrorBody, 'No such site'), 403: json(ErrorBody, 'Not a coordinator or admin') } }),
   async (c) => c.json(await refreshNow(c.env.DB, c.var.actor, c.req.valid('query').site), 200),
+)
+
+warnings.openapi(
+  createRoute({ method: 'get', path: '/caps', tags: ['warnings'], security, request: { query: CapQuery },
+    description: "The day's routine-issue caps of a station, per component: at yellow / orange / red its routine issues are cut by the policy's percentage; a routine issue beyond the cap needs a capReason.",
+    responses: { 200: json(z.object({ siteId: z.string(), caps: z.array(RoutineCap) }), 'Caps'), ...errors, 404: json(ErrorBody, 'No such site') } }),
+  async (c) => c.json(await siteCaps(c.env.DB, c.req.valid('query').site), 200),
+)
+
+warnings.openapi(
+  createRoute({ method: 'get', path: '/history', tags: ['warnings'], security, request: { query: HistoryQuery },
+    description: "A station's level history: when each level began and ended, per component (default: the component as a whole, abo=* rhd=*), oldest first.",
+    responses: { 200: json(z.object({ siteId: z.string(), periods: z.array(LevelPeriod) }), 'Periods'), ...errors, 404: json(ErrorBody, 'No such site') } }),
+  async (c) => c.json(await siteLevelHistory(c.env.DB, c.req.valid('query')), 200),
 )

@@ -20,7 +20,13 @@ export const ReceiptIn = z
   })
   .strict()
 
-export const IssueIn = z.object({ kind: z.literal('issue'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.default('') }).strict()
+export const IssueIn = z.object({
+  kind: z.literal('issue'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.default(''),
+  urgency: z.enum(['emergency', 'urgent', 'routine']).default('routine')
+    .openapi({ description: 'Routine issues count against the day\'s cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not' }),
+  capReason: z.string().trim().min(1).max(200).optional()
+    .openapi({ description: 'Required for a routine issue beyond the day\'s cap: why it is allowed' }),
+}).strict()
 export const DiscardIn = z
   .object({ kind: z.literal('discard'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.min(1, 'Say why the units were discarded (e.g. expired)') })
   .strict()

@@ -94,3 +94,36 @@ export type PolicyPutT = z.infer<typeof PolicyPut>
 export const PolicyQuery = z.object({ province: z.string().max(50).optional(), component: ComponentCode.optional() })
 
 export const RefreshResult = z.object({ evaluated: z.number().int(), changes: z.number().int(), at: z.string() }).openapi('WarningRefresh')
+
+export const RoutineCap = z
+  .object({
+    component: z.string(),
+    level: Level,
+    cutPct: z.number().int().openapi({ description: "the policy's cut at this level (cut_yellow_pct / cut_orange_pct / cut_red_pct)" }),
+    avgDailyIssue: z.number(),
+    cap: z.number().int().nullable().openapi({ description: 'routine units the station may issue today (floor of avgDailyIssue × (1 − cutPct/100)); null at normal' }),
+    routineIssuedToday: z.number().int().openapi({ description: 'routine units issued since local (UTC+8) midnight' }),
+    remaining: z.number().int().nullable(),
+  })
+  .openapi('RoutineCap')
+
+export const CapQuery = z.object({ site: SiteId })
+
+export const LevelPeriod = z
+  .object({
+    component: z.string(),
+    abo: z.string(),
+    rhd: z.string(),
+    level: Level,
+    from: z.string().nullable().openapi({ description: 'when the level began (null: before the first recorded change)' }),
+    to: z.string().nullable().openapi({ description: 'when it ended (null: it lasts)' }),
+    daysOfSupply: z.number().nullable(),
+  })
+  .openapi('LevelPeriod')
+
+export const HistoryQuery = z.object({
+  site: SiteId,
+  component: ComponentCode.optional(),
+  abo: GroupAbo.optional().openapi({ description: "default '*': the component as a whole" }),
+  rhd: GroupRhd.optional(),
+})

@@ -8,6 +8,8 @@ import type { BatchResultT, MovementBatchInT, MovementInT, MovementQueryT } from
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
 import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
+import { routineCaps } from './issue-caps'
+import { insertIssueStmt } from '../db/issue-caps'
 import { refreshWarnings } from './warnings'
 
 const HOUR = 3_600_000
@@ -42,6 +44,11 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
   const base = { batchId, siteId, actorId: actor.id, at }
   // Lots received already expired, by id → the line: allowed only to be discarded whole in the same batch.
   const expiredReceipts = new Map<string, number>()
+  // the day's routine-issue caps at yellow / orange / red: read only when the batch issues routinely
+  const caps = movements.some((m) => m.kind === 'issue' && m.urgency === 'routine')
+    ? new Map((await routineCaps(db, siteId, at)).map((c) => [c.component, c]))
+    : new Map()
+  const routineInBatch = new Map<string, number>()
 
   movements.forEach((m: MovementInT, i) => {
     const f = (name: string) => `movements.${i}.${name}`
@@ -91,6 +98,18 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     if (m.kind === 'issue' && lot && lot.expiresAt <= at) throw conflict('lot_expired', `Lot ${m.lotId} expired at ${lot.expiresAt}; discard it instead`, f('lotId'))
     if (have < m.qty) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; cannot take ${m.qty}`, f('lotId'))
     qty.set(m.lotId, have - m.qty)
+    if (m.kind === 'issue') {
+      const cap = lot && m.urgency === 'routine' ? caps.get(lot.component) : undefined
+      if (cap && cap.cap !== null && lot) {
+        const before = routineInBatch.get(lot.component) ?? 0
+        routineInBatch.set(lot.component, before + m.qty)
+        if (cap.routineIssuedToday + before + m.qty > cap.cap && !m.capReason)
+          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${lot.component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
+            `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
+      }
+      stmts.push(insertIssueStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null }))
+      return
+    }
     stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))
   })
   for (const [lotId, i] of expiredReceipts)

@@ -1,7 +1,7 @@
 /**
  * Stock warning levels (库存预警), pure: no D1, no clock.
- * Days of supply = usable stock ÷ average daily issue. A level is declared only when the last
- * `consecutiveDays` daily readings were all below its threshold; the most severe such level wins.
+ * Days of supply = usable stock ÷ average daily issue. Red is declared at once; yellow and orange only when the
+ * last `consecutiveDays` daily readings were all below the threshold; the most severe such level wins.
  */
 
 import { LEVELS, type Level } from '../../solver/domain'
@@ -26,15 +26,18 @@ export function instantLevel(days: number | null, t: Thresholds): Level {
 export const severity = (l: Level) => LEVELS.indexOf(l)
 
 /**
- * The declared level from daily readings of days of supply, newest LAST. A level needs the newest
- * `consecutiveDays` readings all below its threshold; with fewer readings than that nothing is declared.
+ * The declared level from daily readings of days of supply, newest LAST. A fall below red is declared at once,
+ * on the newest reading alone: the consecutive-day rule guards only the milder levels (a collapse must not wait
+ * N days). Yellow and orange need the newest `consecutiveDays` readings all below their threshold; with fewer
+ * readings than that they are not declared.
  */
 export function declaredLevel(readings: (number | null)[], t: Thresholds): Level {
+  const newest = readings[readings.length - 1]
+  if (newest !== undefined && newest !== null && newest < t.redDays) return 'red'
   const n = Math.max(1, Math.floor(t.consecutiveDays))
   if (readings.length < n) return 'normal'
   const recent = readings.slice(-n)
   const below = (limit: number) => recent.every((d) => d !== null && d < limit)
-  if (below(t.redDays)) return 'red'
   if (below(t.orangeDays)) return 'orange'
   if (below(t.yellowDays)) return 'yellow'
   return 'normal'

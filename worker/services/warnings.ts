@@ -3,7 +3,7 @@ import {
   selectEvents, selectPolicies, selectReadingInputs, selectSiteProvinces, selectStates, upsertPolicyStmt, writeLevelStmts, type LevelKey,
 } from '../db/warnings'
 import { selectSite } from '../db/sites'
-import { badRequest, notFound } from '../errors'
+import { ApiError, badRequest, notFound } from '../errors'
 import { nowIso } from '../lib/crypto'
 import type { PolicyPutT, PolicyT, WarningEventQueryT, WarningQueryT } from '../schemas/warning'
 import { auditStmt } from './audit'
@@ -11,6 +11,8 @@ import { requireRole, type Actor } from './auth'
 import { daysOfSupply, declaredLevel, validThresholds, type Level, type Thresholds } from './warning-level'
 
 const DAY = 86_400_000
+/** The province of the national default policy. */
+export const NATIONAL = '*'
 const keyOf = (k: LevelKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
 
 export type Reading = LevelKey & { readings: (number | null)[]; stock: number; avgDailyIssue: number }
@@ -66,7 +68,8 @@ const toThresholds = (p: PolicyT): Thresholds => ({ yellowDays: p.yellowDays, or
 
 /**
  * Recomputes warning_state for one site (or all) and appends a warning_event for every level change.
- * Groups in a province × component without a policy stay normal.
+ * A province × component without a policy of its own is judged by the national default (province '*'); with
+ * neither, the refresh is refused (409), never silently normal.
  */
 export async function refreshWarnings(db: D1Database, siteId?: string, now = nowIso()): Promise<{ evaluated: number; changes: number; at: string }> {
   const policies = await selectPolicies(db)
@@ -82,8 +85,10 @@ export async function refreshWarnings(db: D1Database, siteId?: string, now = now
   for (const r of readings) {
     const province = sites.get(r.siteId)
     if (province === undefined) continue
-    const t = policy.get(`${province}|${r.component}`)
-    const level: Level = t ? declaredLevel(r.readings, t) : 'normal'
+    // a province without a policy of its own is judged by the national default ('*', migration 0040)
+    const t = policy.get(`${province}|${r.component}`) ?? policy.get(`${NATIONAL}|${r.component}`)
+    if (!t) throw new ApiError(409, 'no_warning_policy', `No warning policy for ${province} ${r.component} and no national default`)
+    const level: Level = declaredLevel(r.readings, t)
     const days = r.readings[r.readings.length - 1]
     if ((before.get(keyOf(r)) ?? 'normal') !== level) changes++
     stmts.push(...writeLevelStmts(db, r, level, days === null ? null : Math.round(days * 100) / 100, now))
@@ -107,11 +112,12 @@ export async function putPolicy(db: D1Database, actor: Actor, p: PolicyPutT): Pr
   const bad = validThresholds(p)
   if (bad) throw badRequest(bad, 'Thresholds must satisfy yellowDays > orangeDays > redDays > 0')
   const sites = await selectSiteProvinces(db)
-  if (!sites.some((s) => s.province === p.province)) throw badRequest('province', `No site is in province ${p.province}`)
+  if (p.province !== NATIONAL && !sites.some((s) => s.province === p.province)) throw badRequest('province', `No site is in province ${p.province} (the national default is province '*')`)
   const [before] = await selectPolicies(db, { province: p.province, component: p.component })
   const at = nowIso()
   await db.batch([upsertPolicyStmt(db, p, at), auditStmt(db, actor, 'warning_policy.update', 'warning_policy', `${p.province}/${p.component}`, { before: before ?? null, after: p }, at)])
-  for (const s of sites) if (s.province === p.province) await refreshWarnings(db, s.id)
+  if (p.province === NATIONAL) await refreshWarnings(db) // the default may judge any province
+  else for (const s of sites) if (s.province === p.province) await refreshWarnings(db, s.id)
   const [after] = await selectPolicies(db, { province: p.province, component: p.component })
   return after
 }

@@ -61,8 +61,9 @@ describe('warning levels from the ledger', () => {
     expect((await call('POST', `/api/warnings/refresh?site=${site}`)).json.changes).toBe(0)
     expect(await events(site)).toHaveLength(2)
 
-    // Issuing 35 (60 → 25 left, 175 issued in 14 days = 12.5/day → 2 days) drops it to red at once.
-    const issue = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: site, kind: 'issue', lotId: lot, qty: 35 } })
+    // Issuing 35 (60 → 25 left, 175 issued in 14 days = 12.5/day → 2 days) drops it to red at once. At yellow the
+    // day's routine cap is 7 (10/day cut by 30 %), so so large a routine issue needs a reason.
+    const issue = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: site, kind: 'issue', lotId: lot, qty: 35, capReason: 'mass casualty' } })
     expect(issue.status).toBe(201)
     expect(await levels(site)).toEqual({ 'RBC|*|*': ['red', 2], 'RBC|O|+': ['red', 2] })
     const second = await events(site)
@@ -147,7 +148,10 @@ describe('/api/warnings/policies', () => {
     const res = await call('GET', '/api/warnings/policies?province=Chongqing&component=RBC', { as: 'planner' })
     expect(res.status).toBe(200)
     expect(res.json.policies).toEqual([{ province: 'Chongqing', component: 'RBC', yellowDays: 7, orangeDays: 5, redDays: 3, consecutiveDays: 3, cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 70, updatedAt: expect.any(String) }])
-    expect((await call('GET', '/api/warnings/policies')).json.policies).toHaveLength(10)
+    // Sichuan and Chongqing × 5 components, and the national default ('*', migration 0040) × 5
+    const all = (await call('GET', '/api/warnings/policies')).json.policies
+    expect(all).toHaveLength(15)
+    expect(all.filter((p: any) => p.province === '*').map((p: any) => p.component).sort()).toEqual(['CRYO', 'FFP', 'PLT', 'RBC', 'WB'])
   })
 
   it('a coordinator sets a policy: stored, audited, and levels in the province recomputed', async () => {
@@ -155,7 +159,8 @@ describe('/api/warnings/policies', () => {
     const site = await newSite(province)
     await history(site, { qty: 200, receivedDaysAgo: 20, issuePerDay: 10, issueDays: 14 }) // 6 days
     await call('POST', `/api/warnings/refresh?site=${site}`)
-    expect((await levels(site))['RBC|*|*']).toEqual(['normal', 6]) // no policy for this province yet
+    // no policy for this province yet: the national default judges it (7 / 5 / 3 days), never silently normal
+    expect((await levels(site))['RBC|*|*']).toEqual(['yellow', 6])
     const res = await call('PUT', '/api/warnings/policies', { body: policy(province) })
     expect(res.status).toBe(200)
     expect(res.json).toMatchObject({ province, component: 'RBC', yellowDays: 10, orangeDays: 8, redDays: 4, consecutiveDays: 1, cutYellowPct: 30 })

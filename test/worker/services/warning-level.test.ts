@@ -44,13 +44,20 @@ describe('declaredLevel', () => {
     expect(declaredLevel([6, 6, 6], CQ_RBC)).toBe('yellow')
     expect(declaredLevel([9, 6, 6, 6], CQ_RBC)).toBe('yellow')
     expect(declaredLevel([6, 6, 4], CQ_RBC)).toBe('yellow')
-    expect(declaredLevel([4, 4, 2], CQ_RBC)).toBe('orange')
+    expect(declaredLevel([4, 4, 4], CQ_RBC)).toBe('orange')
     expect(declaredLevel([2, 2, 2], CQ_RBC)).toBe('red')
     expect(declaredLevel([2, 2, 7], CQ_RBC)).toBe('normal')
   })
-  it('declares nothing with fewer readings than required, or when a day had no use', () => {
-    expect(declaredLevel([1, 1], CQ_RBC)).toBe('normal')
-    expect(declaredLevel([1, null, 1], CQ_RBC)).toBe('normal')
+  it('declares a fall below red at once, whatever the consecutive-day rule (it guards only yellow and orange)', () => {
+    expect(declaredLevel([8, 8, 2], CQ_RBC)).toBe('red')
+    expect(declaredLevel([4, 4, 2], CQ_RBC)).toBe('red')
+    expect(declaredLevel([2, 2, 4], CQ_RBC)).toBe('orange') // back above red: orange, held 3 days below 5
+  })
+  it('declares no milder level with fewer readings than required, or when a day had no use', () => {
+    expect(declaredLevel([4, 4], CQ_RBC)).toBe('normal')
+    expect(declaredLevel([4, null, 4], CQ_RBC)).toBe('normal')
+    expect(declaredLevel([1, 1], CQ_RBC)).toBe('red')
+    expect(declaredLevel([1, null, 1], CQ_RBC)).toBe('red')
   })
 })
 
