@@ -99,6 +99,10 @@ export function PlanPage() {
           <TransferReview transfers={plan.transfers} needs={needs} sites={sites} canReview={canReview} busy={busy} onAction={act} />
           <h3>{t('plan.unmet')}</h3>
           <UnmetList unmet={plan.unmet ?? []} needs={needs} sites={sites} />
+          {plan.roadTimes && <p class="meta road-times">{t('region.roadTable', { fromTable: plan.roadTimes.fromTable, pairs: plan.roadTimes.pairs })}</p>}
+          {(plan.estimatedRoutes ?? []).length > 0 && (
+            <p class="meta estimated-routes">{t('region.estimatedRoutes', { routes: (plan.estimatedRoutes ?? []).map((r) => `${r.from}→${r.to} ${r.hours} h`).join(', ') })}</p>
+          )}
         </>
       )}
     </section>

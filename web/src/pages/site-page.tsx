@@ -1,5 +1,6 @@
 import { useRoute } from 'preact-iso'
 import { ErrorMessage } from '../components/error-message/error-message'
+import { StationRules } from '../components/station-rules/station-rules'
 import { StockTable } from '../components/stock-table/stock-table'
 import { siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
@@ -27,6 +28,7 @@ export function SitePage() {
       <ErrorMessage error={siteQ.error ?? stockQ.error} />
       {stockQ.loading && <p>{t('common.loading')}</p>}
       {stockQ.data !== null && <StockTable rows={rows} componentLevels={componentLevels} />}
+      {siteQ.data && <StationRules siteId={id} />}
     </section>
   )
 }
