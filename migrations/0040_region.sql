@@ -30,3 +30,40 @@ INSERT INTO warning_policy (province, component, yellow_days, orange_days, red_d
 -- reason it was allowed.
 ALTER TABLE movement ADD COLUMN urgency TEXT CHECK (urgency IN ('emergency', 'urgent', 'routine'));
 ALTER TABLE movement ADD COLUMN cap_reason TEXT;
+
+-- Storage points (储血点) belong to a station: a storage point has a parent (a station or centre, never another
+-- storage point); other sites have none. Moving units between a station and its storage points is a local
+-- transfer (transfer.local = 1): written received at once, no plan, no coordinator.
+ALTER TABLE site ADD COLUMN parent_id TEXT REFERENCES site(id);
+CREATE INDEX site_parent ON site(parent_id);
+
+CREATE TRIGGER site_parent_insert BEFORE INSERT ON site
+WHEN (NEW.kind = 'storage') <> (NEW.parent_id IS NOT NULL)
+  OR (NEW.parent_id IS NOT NULL AND COALESCE((SELECT kind FROM site WHERE id = NEW.parent_id), 'storage') = 'storage')
+BEGIN
+  SELECT RAISE(ABORT, 'site_parent: a storage point belongs to a station or centre; other sites have no parent');
+END;
+
+CREATE TRIGGER site_parent_update BEFORE UPDATE OF kind, parent_id ON site
+WHEN (NEW.kind = 'storage') <> (NEW.parent_id IS NOT NULL)
+  OR (NEW.parent_id IS NOT NULL AND COALESCE((SELECT kind FROM site WHERE id = NEW.parent_id), 'storage') = 'storage')
+  OR (NEW.kind = 'storage' AND EXISTS (SELECT 1 FROM site WHERE parent_id = NEW.id))
+BEGIN
+  SELECT RAISE(ABORT, 'site_parent: a storage point belongs to a station or centre; other sites have no parent');
+END;
+
+ALTER TABLE transfer ADD COLUMN local INTEGER NOT NULL DEFAULT 0 CHECK (local IN (0, 1));
+
+-- The hospitals a station supplies (Yibin's station supplies about 105). An issue names one; demand history by
+-- hospital is the ledger's issues grouped by it.
+CREATE TABLE hospital (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL REFERENCES site(id),
+  name_zh    TEXT NOT NULL,
+  name_en    TEXT NOT NULL DEFAULT '',
+  county     TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE (site_id, name_zh)
+);
+ALTER TABLE movement ADD COLUMN hospital_id TEXT REFERENCES hospital(id);
+CREATE INDEX movement_hospital ON movement(hospital_id, at);

@@ -11,6 +11,7 @@ import { events } from './routes/events'
 import { incidents } from './routes/incidents'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
+import { network } from './routes/network'
 import { plans } from './routes/plans'
 import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
@@ -58,6 +59,7 @@ app.route('/api/donors', donors)
 app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
+app.route('/api/network', network)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -2,13 +2,13 @@
 import type { MovementRowIn } from './movements'
 
 /** An issue with its urgency and, beyond the day's routine cap, the reason it was allowed. */
-export const insertIssueStmt = (db: D1Database, m: Omit<MovementRowIn, 'kind'> & { urgency: string; capReason: string | null }) =>
+export const insertIssueStmt = (db: D1Database, m: Omit<MovementRowIn, 'kind'> & { urgency: string; capReason: string | null; hospitalId: string | null }) =>
   db
     .prepare(
-      `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, transfer_id, actor_id, at, urgency, cap_reason)
-       VALUES (?1, ?2, ?3, 'issue', ?4, ?5, NULL, ?6, ?7, ?8, ?9)`,
+      `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, transfer_id, actor_id, at, urgency, cap_reason, hospital_id)
+       VALUES (?1, ?2, ?3, 'issue', ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10)`,
     )
-    .bind(m.batchId, m.lotId, m.siteId, m.delta, m.reason ?? '', m.actorId, m.at, m.urgency, m.capReason)
+    .bind(m.batchId, m.lotId, m.siteId, m.delta, m.reason ?? '', m.actorId, m.at, m.urgency, m.capReason, m.hospitalId)
 
 export type CapInputRow = {
   component: string

@@ -24,6 +24,8 @@ export const IssueIn = z.object({
   kind: z.literal('issue'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.default(''),
   urgency: z.enum(['emergency', 'urgent', 'routine']).default('routine')
     .openapi({ description: 'Routine issues count against the day\'s cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not' }),
+  hospitalId: z.string().min(1).max(64).optional()
+    .openapi({ description: "the hospital supplied, from the station's register (GET /api/network/{site}/hospitals)" }),
   capReason: z.string().trim().min(1).max(200).optional()
     .openapi({ description: 'Required for a routine issue beyond the day\'s cap: why it is allowed' }),
 }).strict()

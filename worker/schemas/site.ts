@@ -13,6 +13,7 @@ export const Site = z
     city: z.string().openapi({ example: 'Chengdu' }),
     lat: z.number(),
     lng: z.number(),
+    parentId: z.string().nullable().openapi({ description: 'a storage point: the station it belongs to; null for stations and centres' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -28,6 +29,7 @@ export const SiteCreate = z
     city: z.string().trim().min(1).max(50),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
+    parentId: SiteId.optional().openapi({ description: 'required for a storage point (储血点): the station it belongs to' }),
   })
   .strict()
   .openapi('SiteCreate')

@@ -10,6 +10,7 @@ import { requireSiteWriter, type Actor } from './auth'
 import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
 import { routineCaps } from './issue-caps'
 import { insertIssueStmt } from '../db/issue-caps'
+import { hospitalsOf } from './network'
 import { refreshWarnings } from './warnings'
 
 const HOUR = 3_600_000
@@ -49,6 +50,9 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     ? new Map((await routineCaps(db, siteId, at)).map((c) => [c.component, c]))
     : new Map()
   const routineInBatch = new Map<string, number>()
+  // hospitals named by issues: from the register of the site's station (a storage point uses its station's)
+  const named = [...new Set(movements.flatMap((m) => (m.kind === 'issue' && m.hospitalId ? [m.hospitalId] : [])))]
+  const hospitals = named.length ? await hospitalsOf(db, siteId) : new Set<string>()
 
   movements.forEach((m: MovementInT, i) => {
     const f = (name: string) => `movements.${i}.${name}`
@@ -107,7 +111,8 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
           throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${lot.component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
             `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
       }
-      stmts.push(insertIssueStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null }))
+      if (m.hospitalId && !hospitals.has(m.hospitalId)) throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
+      stmts.push(insertIssueStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null, hospitalId: m.hospitalId ?? null }))
       return
     }
     stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))

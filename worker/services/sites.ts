@@ -1,5 +1,5 @@
 import { insertSite, selectSite, updateSite } from '../db/sites'
-import { ApiError, conflict, notFound } from '../errors'
+import { ApiError, badRequest, conflict, notFound } from '../errors'
 import { nowIso } from '../lib/crypto'
 import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 import { auditStmt } from './audit'
@@ -13,11 +13,13 @@ export async function getSite(db: D1Database, id: string): Promise<SiteT> {
 
 export async function createSite(db: D1Database, actor: Actor, input: SiteCreateT): Promise<SiteT> {
   requireRole(actor, 'coordinator', 'admin')
+  await checkParent(db, input.kind, input.parentId)
   const at = nowIso()
   try {
     await db.batch([insertSite(db, input, at), auditStmt(db, actor, 'site.create', 'site', input.id, input, at)])
   } catch (e) {
     if (String(e).includes('UNIQUE constraint failed: site.id')) throw conflict('site_exists', `Site ${input.id} already exists`, 'id')
+    if (String(e).includes('site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent')
     throw e
   }
   return getSite(db, input.id)
@@ -26,8 +28,28 @@ export async function createSite(db: D1Database, actor: Actor, input: SiteCreate
 export async function editSite(db: D1Database, actor: Actor, id: string, patch: SitePatchT): Promise<SiteT> {
   requireRole(actor, 'coordinator', 'admin')
   const before = await getSite(db, id)
+  if (patch.kind !== undefined || patch.parentId !== undefined) await checkParent(db, patch.kind ?? before.kind, patch.parentId ?? before.parentId ?? undefined, id)
   const at = nowIso()
-  const [res] = await db.batch([updateSite(db, id, patch, at), auditStmt(db, actor, 'site.edit', 'site', id, { before, patch }, at)])
+  let res: D1Result
+  try {
+    ;[res] = await db.batch([updateSite(db, id, patch, at), auditStmt(db, actor, 'site.edit', 'site', id, { before, patch }, at)])
+  } catch (e) {
+    if (String(e).includes('site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one')
+    throw e
+  }
   if (res.meta.changes !== 1) throw new ApiError(404, 'not_found', `No site ${id}`)
   return getSite(db, id)
+}
+
+/** A storage point (储血点) needs a parent that is a station or centre; other kinds have none. 400 naming parentId. */
+async function checkParent(db: D1Database, kind: string, parentId: string | undefined, self?: string) {
+  if (kind !== 'storage') {
+    if (parentId) throw badRequest('parentId', 'Only a storage point has a parent station')
+    return
+  }
+  if (!parentId) throw badRequest('parentId', 'A storage point belongs to a station: give parentId')
+  if (parentId === self) throw badRequest('parentId', 'A site cannot be its own parent')
+  const parent = await selectSite(db, parentId)
+  if (!parent) throw badRequest('parentId', `No site ${parentId}`)
+  if (parent.kind === 'storage') throw badRequest('parentId', `${parentId} is itself a storage point; give its station`)
 }
