@@ -8,8 +8,9 @@
 import { ABOS, COMPONENTS } from '../solver/domain'
 import { prng } from '../solver/simulation/random'
 import { roadTable, type SeedRoadTime } from './roads'
-import { SEED_SITES, type SeedSite } from './sites'
+import { SEED_HOSPITALS, SEED_SITES, STORAGE_POINTS, type SeedSite } from './sites'
 import { demoPool, demoPoolSql, type DemoPool } from './donors'
+import { basisRbcPerDay, PLT_PER_RBC, POPULATION_M } from './volumes'
 
 export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
 export type Abo = 'O' | 'A' | 'B' | 'AB'
@@ -52,16 +53,29 @@ export const HISTORY_DAYS = 60
 export const GROUP_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
 export const SHELF_HOURS: Readonly<Record<Component, number>> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
 
-/** Average red-cell issue per day (units) in an ordinary week; other components scale from it. */
-const RBC_PER_DAY: Readonly<Record<string, number>> = {
-  CD: 240, SC: 130, CQ: 280,
-  MY: 42, NC: 40, DZ: 36, LZ: 34, YB: 32, DY: 28, LS: 26, NJ: 22, ZG: 22, SN: 20, GA: 18, MS: 18, ZY: 16,
-  XC: 24, GY: 14, BZ: 14, PZH: 16, YA: 10, AB: 6, GZ: 6,
-}
-const PER_RBC: Readonly<Record<Component, number>> = { RBC: 1, WB: 0.03, PLT: 0.12, FFP: 0.8, CRYO: 0.3 }
+/**
+ * Average red-cell issue per day (U) in an ordinary week: the documented basis of seed/volumes.ts (population ×
+ * donation rate), less the share its storage points issue, which they carry themselves.
+ */
+export const RBC_PER_DAY: Readonly<Record<string, number>> = Object.fromEntries([
+  ...SEED_SITES.map((s) => [s.id, basisRbcPerDay(POPULATION_M[s.id]) * (1 - STORAGE_POINTS.filter((p) => p.parentId === s.id).reduce((a, p) => a + p.demandShare, 0))]),
+  ...STORAGE_POINTS.map((p) => [p.id, basisRbcPerDay(POPULATION_M[p.parentId]) * p.demandShare]),
+])
+/**
+ * Other components per red-cell U issued: apheresis platelet doses from the donation mix (seed/volumes.ts, ≈ 0.035);
+ * plasma (100 mL units), cryoprecipitate and whole blood as clinical estimates (docs/domain-facts.md, "Volumes").
+ */
+const PER_RBC: Readonly<Record<Component, number>> = { RBC: 1, WB: 0.03, PLT: PLT_PER_RBC, FFP: 0.8, CRYO: 0.3 }
+/**
+ * RhD-negative share of ordinary red-cell stock and demand (0.3–0.4 % among Han: 0.35 %). The region is out of
+ * A− red cells at the moment (the demo's shortage: an A− patient gets O−), so ordinary RhD-negative red cells are
+ * O−, B− and AB−; whole blood, platelets and plasma are kept RhD-positive (RhD does not matter for plasma).
+ */
+export const RHD_NEGATIVE_SHARE = 0.0035
+const RHD_NEGATIVE_GROUPS: readonly Abo[] = ['O', 'B', 'AB']
 /** Days of supply each component is stocked to (order-up-to level) at an ordinary site. */
 const LEVEL_DAYS: Readonly<Record<Component, [center: number, station: number]>> = {
-  RBC: [13, 9], WB: [12, 10], PLT: [3.2, 2.8], FFP: [45, 35], CRYO: [45, 35],
+  RBC: [13, 9], WB: [12, 10], PLT: [3.8, 3.6], FFP: [45, 35], CRYO: [45, 35],
 }
 /** How often a new lot of each component arrives (days), at a center / a station. */
 const RECEIPT_EVERY: Readonly<Record<Component, [number, number]>> = {
@@ -123,7 +137,8 @@ export type DemoLot = {
   collectedAt: string; expiresAt: string; createdAt: string
 }
 /** A ledger row; its batch is `seed-<date of at>` and its reason follows from the kind. */
-export type DemoMovement = { batchId: string; lotId: string; siteId: string; kind: 'receipt' | 'issue' | 'discard'; delta: number; at: string }
+export type DemoMovement = { batchId: string; lotId: string; siteId: string; kind: 'receipt' | 'issue' | 'discard'; delta: number; at: string; hospitalId?: string }
+export type DemoHospital = { id: string; siteId: string; nameZh: string; county: string }
 export type DemoRequest = {
   id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string; qty: number
   urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string; allowRhPositive: boolean; reason: string; createdBy: string; createdAt: string
@@ -138,6 +153,8 @@ export type DemoRegion = {
   requests: DemoRequest[]
   /** the rare-donor pool (seed/donors.ts) */
   pool: DemoPool
+  /** Each station's register of hospitals; every issue names one */
+  hospitals: DemoHospital[]
   /** Road times for every ordered pair of sites (seed/roads.ts) */
   roadTimes: SeedRoadTime[]
 }
@@ -172,10 +189,35 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   const batches = new Map<string, { id: string; key: string; at: string }>()
   const lots: DemoLot[] = []
   const movements: DemoMovement[] = []
+  // hospitals: the named ones of each station's register (ids like YB1; YB0 is the rest of its hospitals as one entry, kept
+  // short because every issue row names one), and its storage points' county hospitals (YBXW1)
+  const hospitals: DemoHospital[] = []
+  const supplied = new Map<string, { id: string; weight: number }[]>()
+  for (const site of SEED_SITES) {
+    const named = SEED_HOSPITALS[site.id] ?? []
+    const list = named.map((nameZh, i) => ({ id: `${site.id}${i + 1}`, siteId: site.id, nameZh, county: '', weight: i === 0 ? 0.3 : 0.15 }))
+    list.push({ id: `${site.id}0`, siteId: site.id, nameZh: `${site.nameZh}其他供血医院（合计）`, county: '', weight: 1 - list.reduce((a, h) => a + h.weight, 0) })
+    hospitals.push(...list.map(({ weight: _w, ...h }) => h))
+    supplied.set(site.id, list.map((h) => ({ id: h.id, weight: h.weight })))
+  }
+  for (const p of STORAGE_POINTS) {
+    const id = `${p.id}1`
+    hospitals.push({ id, siteId: p.parentId, nameZh: p.nameZh.replace('储血点', ''), county: p.nameZh.slice(0, 3) })
+    supplied.set(p.id, [{ id, weight: 1 }])
+  }
+  const pickHospital = (() => {
+    const r = prng((opts.seed ?? 20261123) + 1) // its own stream: naming hospitals changes no other draw
+    return (siteId: string) => {
+      const list = supplied.get(siteId)!
+      let x = r()
+      for (const h of list) if ((x -= h.weight) < 0) return h.id
+      return list[list.length - 1].id
+    }
+  })()
   const move = (lot: DemoLot, kind: DemoMovement['kind'], delta: number, atMs: number) => {
     const batchId = batchIdFor(atMs)
     if (!batches.has(batchId)) batches.set(batchId, { id: batchId, key: batchId, at: `${iso(atMs).slice(0, 10)}T00:00:00.000Z` })
-    movements.push({ batchId, lotId: lot.id, siteId: lot.siteId, kind, delta, at: iso(atMs) })
+    movements.push({ batchId, lotId: lot.id, siteId: lot.siteId, kind, delta, at: iso(atMs), ...(kind === 'issue' ? { hospitalId: pickHospital(lot.siteId) } : {}) })
   }
   const seq = new Map<string, number>()
   const newLot = (site: string, c: Component, abo: Abo, rhd: Rhd, collectedMs: number, receivedMs: number, antigens = ''): LiveLot => {
@@ -195,13 +237,16 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     move(lot, 'receipt', qty, atMs)
   }
 
-  // ---- each site × component × RhD-positive group: demand, then an order-up-to stock policy
-  for (const site of SEED_SITES) {
+  // ---- each site × component × group: demand, then an order-up-to stock policy. Storage points keep red cells only;
+  // RhD-negative red cells (O−, B−, AB−) at their share of the population.
+  const streams = (c: Component): [Abo, Rhd][] => [...ABOS.map((abo): [Abo, Rhd] => [abo, '+']), ...(c === 'RBC' ? RHD_NEGATIVE_GROUPS.map((abo): [Abo, Rhd] => [abo, '-']) : [])]
+  for (const site of [...SEED_SITES, ...STORAGE_POINTS]) {
     const isCenter = site.kind === 'center'
     const short = DEMO_SHORT[site.id]
     for (const c of COMPONENTS) {
-      for (const abo of ABOS) {
-        const mean = RBC_PER_DAY[site.id] * PER_RBC[c] * GROUP_SHARES[abo]
+      if (site.kind === 'storage' && c !== 'RBC') continue
+      for (const [abo, rhd] of streams(c)) {
+        const mean = RBC_PER_DAY[site.id] * PER_RBC[c] * GROUP_SHARES[abo] * (rhd === '-' ? RHD_NEGATIVE_SHARE : 1 - (c === 'RBC' ? RHD_NEGATIVE_SHARE : 0))
         // the day's demand and the moment it is issued, slot k covering [start + k days, start + k+1 days)
         const slots = Array.from({ length: HISTORY_DAYS }, (_, k) => {
           const slotMs = startMs + k * DAY
@@ -222,7 +267,8 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
           const w = (ms - declineFrom) / (nowMs - declineFrom)
           return (normalDays * (1 - w) + finalDays * w) * expected
         }
-        const every = RECEIPT_EVERY[c][isCenter ? 0 : 1]
+        // RhD-negative units come in rarely (a weekly lot); storage points are restocked by their station every 3 days
+        const every = rhd === '-' ? 7 : site.kind === 'storage' ? 3 : RECEIPT_EVERY[c][isCenter ? 0 : 1]
         const lag = LAG_HOURS[c]
         const live: LiveLot[] = []
         const stock = () => live.reduce((a, l) => a + l.qty, 0)
@@ -233,7 +279,7 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
         for (let i = 0; i < parts; i++) {
           const receivedMs = startMs + (10 + i) * 60_000
           const ageH = c === 'PLT' ? between(8, 40) : c === 'FFP' || c === 'CRYO' ? between(200, 4000) : between(24 * (2 + 4 * i), 24 * (5 + 4 * i))
-          const lot = newLot(site.id, c, abo, '+', receivedMs - ageH * HOUR, receivedMs)
+          const lot = newLot(site.id, c, abo, rhd, receivedMs - ageH * HOUR, receivedMs)
           const q = i < parts - 1 ? Math.floor(opening / parts) : opening - Math.floor(opening / parts) * (parts - 1)
           if (q > 0) { receive(lot, q, receivedMs); live.push(lot) } else lots.pop()
         }
@@ -248,7 +294,7 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
             const expiring = live.filter((l) => l.expiresMs <= nextMs).reduce((a, l) => a + l.qty, 0)
             const qty = Math.round(level(nextMs) + planned - (stock() - expiring))
             if (qty > 0) {
-              const lot = newLot(site.id, c, abo, '+', receivedMs - between(lag[0], lag[1]) * HOUR, receivedMs)
+              const lot = newLot(site.id, c, abo, rhd, receivedMs - between(lag[0], lag[1]) * HOUR, receivedMs)
               receive(lot, qty, receivedMs)
               live.push(lot)
             }
@@ -289,14 +335,15 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     receive(lot, 3 + Math.floor(between(0, 5)), receivedMs)
   }
 
-  // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool).
-  // The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
+  // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool). Plasma
+  // is not kept by RhD (it does not matter for plasma); Jk(a-b-) units are RhD-positive (both rare together: about one
+  // in a million). The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
   const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
-    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3], ['CD', 'FFP', 'AB', '-', '', 4],
-    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '-', 'Jk(a-b-)', 1],
+    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3],
+    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
     ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1], ['SC', 'RBC', 'O', '+', 'Jk(a-b-)', 2],
     ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
-    ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1], ['CQ', 'FFP', 'O', '-', '', 6],
+    ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
   ]
   for (const [site, c, abo, rhd, antigens, qty] of rare) {
     const ageDays = c === 'PLT' ? 1 : c === 'FFP' ? between(20, 120) : between(4, 20)
@@ -337,7 +384,8 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   ]
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
-  return { now: iso(nowMs), sites: SEED_SITES, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs), roadTimes: roadTable(SEED_SITES.map((s) => s.id)) }
+  const sites = [...SEED_SITES, ...STORAGE_POINTS.map(({ demandShare: _d, hoursToStation: _h, road: _r, ...p }) => p)]
+  return { now: iso(nowMs), sites, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs), hospitals, roadTimes: roadTable(sites.map((s) => s.id)) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,17 +418,41 @@ function inserts(table: string, columns: string[], rows: (string | number | bool
  * derives the site from the lot, the batch from the day, the reason from the kind. ORDER BY seq keeps
  * the ledger order (receipt before issue), which the lot.qty >= 0 check relies on.
  */
-function movementInserts(movements: DemoMovement[]): string[] {
+function movementInserts(movements: DemoMovement[], epochMs: number): string[] {
   const out: string[] = []
   const per = ROWS_PER_INSERT * 2
+  const kind = { receipt: 'r', issue: 'i', discard: 'd' } as const
   for (let i = 0; i < movements.length; i += per) {
-    const values = movements.slice(i, i + per).map((m, j) => `(${lit(m.lotId)},${lit(m.kind)},${m.delta},${lit(m.at)},${i + j})`).join(',\n')
+    const values = movements.slice(i, i + per).map((m, j) =>
+      `(${lit(m.lotId)},'${kind[m.kind]}',${m.delta},${Date.parse(m.at) - epochMs},${i + j},${lit(m.hospitalId ? m.hospitalId.slice(m.siteId.length) : null)})`).join(',\n')
     out.push(
-      `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at)
-SELECT 'seed-' || substr(v.column4, 1, 10), v.column1, l.site_id, v.column2, v.column3,
-  CASE v.column2 WHEN 'discard' THEN 'expired' WHEN 'issue' THEN 'hospital issue' ELSE 'collection' END, ${lit(ADMIN)}, v.column4
-FROM (VALUES\n${values}) AS v JOIN lot l ON l.id = v.column1
+      `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at, hospital_id)
+SELECT 'seed-' || substr(v.at, 1, 10), v.column1, l.site_id, v.kind, v.column3,
+  CASE v.kind WHEN 'discard' THEN 'expired' WHEN 'issue' THEN 'hospital issue' ELSE 'collection' END, ${lit(ADMIN)}, v.at, l.site_id || v.column6
+FROM (SELECT *, ${isoSql(epochMs, 'column4')} AS at, CASE column2 WHEN 'r' THEN 'receipt' WHEN 'i' THEN 'issue' ELSE 'discard' END AS kind
+      FROM (VALUES\n${values})) AS v JOIN lot l ON l.id = v.column1
 ORDER BY v.column5`,
+    )
+  }
+  return out
+}
+
+/**
+ * Compact SQL for the ledger and the lots (every byte counts: tens of thousands of rows): times are written as
+ * milliseconds after `epochMs` and turned back into the ISO form toISOString() gives (…T05:33:00.000Z).
+ */
+const isoSql = (epochMs: number, col: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', (${epochMs} + ${col}) / 1000.0, 'unixepoch')`
+
+function lotInserts(lots: DemoLot[], epochMs: number): string[] {
+  const out: string[] = []
+  const per = ROWS_PER_INSERT * 2
+  for (let i = 0; i < lots.length; i += per) {
+    const values = lots.slice(i, i + per).map((l) =>
+      `(${lit(l.id)},${lit(l.siteId)},'${l.component}','${l.abo}','${l.rhd}',${lit(l.antigens)},${Date.parse(l.collectedAt) - epochMs},${Date.parse(l.expiresAt) - epochMs},${Date.parse(l.createdAt) - epochMs})`).join(',\n')
+    out.push(
+      `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at)
+SELECT column1, column2, column3, column4, column5, column6, ${isoSql(epochMs, 'column7')}, ${isoSql(epochMs, 'column8')}, 0, ${isoSql(epochMs, 'column9')}
+FROM (VALUES\n${values})`,
     )
   }
   return out
@@ -391,17 +463,19 @@ export function demoRegionSql(r: DemoRegion): string[] {
   const nowMs = Date.parse(r.now)
   const setupAt = iso(nowMs - 365 * DAY)
   return [
-    ...inserts('site', ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'created_at', 'updated_at'],
-      r.sites.map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, setupAt, setupAt])),
+    // stations and centres first: a storage point's parent must exist when it is inserted
+    ...inserts('site', ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'parent_id', 'created_at', 'updated_at'],
+      [...r.sites].sort((a, b) => Number(a.kind === 'storage') - Number(b.kind === 'storage'))
+        .map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, s.parentId ?? null, setupAt, setupAt])),
+    ...inserts('hospital', ['id', 'site_id', 'name_zh', 'county', 'created_at'], r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.county, setupAt])),
     ...inserts('road_time', ['from_site', 'to_site', 'hours', 'note', 'updated_by', 'updated_at'],
       r.roadTimes.map((t) => [t.from, t.to, t.hours, t.note, 'seed', setupAt])),
     ...inserts('user', ['id', 'name', 'role', 'site_id', 'token_hash', 'created_at'],
       r.users.map((u) => [u.id, u.name, u.role, u.siteId, u.tokenHash, setupAt])),
     ...inserts('movement_batch', ['id', 'actor_id', 'idempotency_key', 'request_hash', 'source', 'at'],
       r.batches.map((b) => [b.id, ADMIN, b.key, 'seed', 'seed', b.at])),
-    ...inserts('lot', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'collected_at', 'expires_at', 'qty', 'created_at'],
-      r.lots.map((l) => [l.id, l.siteId, l.component, l.abo, l.rhd, l.antigens, l.collectedAt, l.expiresAt, 0, l.createdAt])),
-    ...movementInserts(r.movements),
+    ...lotInserts(r.lots, nowMs),
+    ...movementInserts(r.movements, nowMs),
     ...inserts('aid_request', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'qty', 'urgency', 'needed_by', 'allow_rh_positive',
       'reason', 'status', 'created_by', 'created_at', 'updated_at'],
       r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,

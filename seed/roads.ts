@@ -8,6 +8,7 @@
 // calibrated against the known times: Chengdu–Chongqing about 3.5 h, Chengdu–Yibin about 3 h, Chengdu–Panzhihua
 // 7–8 h, Chengdu–Kangding about 4 h, Chengdu–Ma'erkang 4–5 h (checked in test/worker/seed/demo.test.ts). An admin
 // corrects any pair through PUT /api/road-times or the CSV import.
+import { STORAGE_POINTS } from './sites'
 
 /** [a, b, hours, expressway(s), note]: one leg, usable both ways. */
 export const ROAD_LINKS: readonly [string, string, number, string, string?][] = [
@@ -56,10 +57,13 @@ export const ROAD_LINKS: readonly [string, string, number, string, string?][] = 
   ['CD', 'AB', 4.5, 'G4217 Duwen + Wenma (Wenchuan–Ma\'erkang)', 'long tunnels; landslides in the rainy season, ice in winter'],
 ]
 
+/** A storage point's road to its station (seed/sites.ts). */
+export const STORAGE_LINKS: readonly [string, string, number, string, string?][] = STORAGE_POINTS.map((p) => [p.id, p.parentId, p.hoursToStation, p.road])
+
 export type SeedRoadTime = { from: string; to: string; hours: number; note: string }
 
 /** The fastest chain of links for every ordered pair of `ids`, rounded to 0.1 h, the chain in the note. */
-export function roadTable(ids: readonly string[], links = ROAD_LINKS): SeedRoadTime[] {
+export function roadTable(ids: readonly string[], links: readonly (readonly [string, string, number, string, string?])[] = [...ROAD_LINKS, ...STORAGE_LINKS]): SeedRoadTime[] {
   const idx = new Map(ids.map((id, i) => [id, i]))
   const n = ids.length
   const d = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)))
@@ -67,7 +71,7 @@ export function roadTable(ids: readonly string[], links = ROAD_LINKS): SeedRoadT
   const leg = new Map<string, { road: string; note?: string }>()
   for (const [a, b, h, road, note] of links) {
     const i = idx.get(a), j = idx.get(b)
-    if (i === undefined || j === undefined) throw new Error(`road link ${a}–${b}: unknown site`)
+    if (i === undefined || j === undefined) continue // a link to a site outside `ids`
     for (const [x, y] of [[i, j], [j, i]]) if (h < d[x][y]) { d[x][y] = h; next[x][y] = y }
     leg.set(`${a}|${b}`, { road, note }); leg.set(`${b}|${a}`, { road, note })
   }

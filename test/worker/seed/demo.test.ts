@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { selectAvgDailyIssue } from '../../../worker/db/usage'
 import { sha256Hex } from '../../../worker/lib/crypto'
 import { DEMO_SHORT, DEMO_TOKENS, DEMO_USERS, GROUP_SHARES, HISTORY_DAYS, demoRegion, demoSql, lit } from '../../../seed/demo'
+import { SEED_SITES, STORAGE_POINTS } from '../../../seed/sites'
+import { basisRbcPerDay, POPULATION_M } from '../../../seed/volumes'
 
 const now = new Date()
 const nowIso = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString()
@@ -17,9 +19,11 @@ beforeAll(async () => {
 const all = async <T>(sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).all<T>()).results
 
 describe('the demo region loaded into D1', () => {
-  it('has the 23 sites, names with quotes intact, and stays within size limits', async () => {
+  it('has the 23 stations and centres and 5 storage points, names with quotes intact, and stays within size limits', async () => {
     const sites = await all<{ id: string; city: string; nameEn: string }>('SELECT id, city, name_en AS nameEn FROM site ORDER BY id')
-    expect(sites).toHaveLength(23)
+    expect(sites).toHaveLength(23 + STORAGE_POINTS.length)
+    const storage = await all<{ id: string; parentId: string }>("SELECT id, parent_id AS parentId FROM site WHERE kind = 'storage' ORDER BY id")
+    expect(storage).toEqual(STORAGE_POINTS.map((p) => ({ id: p.id, parentId: p.parentId })).sort((a, b) => a.id.localeCompare(b.id)))
     expect(sites.find((s) => s.id === 'GA')).toEqual({ id: 'GA', city: "Guang'an", nameEn: "Guang'an Central Blood Station" })
     expect(sites.find((s) => s.id === 'GZ')!.city).toBe('Garze')
     expect(statements.length).toBeLessThan(30_000)
@@ -40,6 +44,17 @@ describe('the demo region loaded into D1', () => {
     expect(counts.noReceipt).toBe(0)
     expect(counts.stocked).toBeGreaterThan(500)
     expect(counts.units).toBeGreaterThan(10_000)
+    // times are written compactly (ms after now) and read back exactly as toISOString() gives them
+    const region = await demoRegion({ now })
+    const [times] = await all<{ bad: number; odd: number }>(
+      `SELECT SUM(m.at <> l.created_at) AS bad, SUM(length(m.at) <> 24 OR substr(m.at, 11, 1) <> 'T' OR substr(m.at, 20, 1) <> '.' OR substr(m.at, 24, 1) <> 'Z') AS odd
+       FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.kind = 'receipt' AND m.id = (SELECT MIN(id) FROM movement WHERE lot_id = l.id)`)
+    expect(times).toEqual({ bad: 0, odd: 0 })
+    const sample = region.lots.filter((_, i) => i % 97 === 0)
+    for (const l of sample) {
+      const row = await env.DB.prepare('SELECT collected_at AS collectedAt, expires_at AS expiresAt, created_at AS createdAt FROM lot WHERE id = ?1').bind(l.id).first()
+      expect(row, l.id).toEqual({ collectedAt: l.collectedAt, expiresAt: l.expiresAt, createdAt: l.createdAt })
+    }
     const kinds = await all<{ kind: string; n: number }>('SELECT kind, COUNT(*) AS n FROM movement GROUP BY kind ORDER BY kind')
     expect(kinds.map((k) => k.kind)).toEqual(['discard', 'issue', 'receipt'])
     const [orphans] = await all<{ n: number }>(`SELECT COUNT(*) AS n FROM movement m LEFT JOIN movement_batch b ON b.id = m.batch_id
@@ -72,7 +87,7 @@ describe('the demo region loaded into D1', () => {
       const perDay = issue.filter((i) => i.siteId === s.siteId && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
       return [s.siteId, s.units / perDay]
     }))
-    expect(days.size).toBe(23)
+    expect(days.size).toBe(23 + STORAGE_POINTS.length)
     const red = [...days].filter(([, d]) => d < 3).map(([id]) => id).sort()
     expect(red).toEqual(['GZ', 'YB'])
     expect(days.get('PZH')).toBeGreaterThanOrEqual(3)
@@ -80,6 +95,41 @@ describe('the demo region loaded into D1', () => {
     for (const c of ['CD', 'SC', 'CQ']) expect(days.get(c), c).toBeGreaterThan(10)
     const fine = [...days].filter(([id]) => !(id in DEMO_SHORT))
     for (const [id, d] of fine) expect(d, id).toBeGreaterThanOrEqual(7)
+  })
+
+  it('keeps most stations normal on platelets (≥ 3 days) on an ordinary day', async () => {
+    const issue = await selectAvgDailyIssue(env.DB, nowIso)
+    const stock = await all<{ siteId: string; units: number }>(
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'PLT' AND expires_at > ?1 GROUP BY site_id", nowIso)
+    const low = stock.filter((s) => s.units / issue.filter((i) => i.siteId === s.siteId && i.component === 'PLT').reduce((a, i) => a + i.avgDailyIssue, 0) < 3)
+    expect(stock).toHaveLength(23)
+    expect(low.map((s) => s.siteId)).toEqual([])
+  })
+
+  it('issues red cells within a factor of 1.5 of the documented basis at every station (with its storage points)', async () => {
+    const issue = await selectAvgDailyIssue(env.DB, nowIso)
+    for (const site of SEED_SITES) {
+      const ours = [site.id, ...STORAGE_POINTS.filter((p) => p.parentId === site.id).map((p) => p.id)]
+      const perDay = issue.filter((i) => ours.includes(i.siteId) && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
+      const basis = basisRbcPerDay(POPULATION_M[site.id])
+      expect(perDay / basis, site.id).toBeGreaterThan(1 / 1.5)
+      expect(perDay / basis, site.id).toBeLessThan(1.5)
+    }
+    // Yibin: about 16 t of whole blood a year ≈ 208 U a day (the Yibin article)
+    const yb = issue.filter((i) => ['YB', 'YBXW'].includes(i.siteId) && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
+    expect(yb / 208).toBeGreaterThan(1 / 1.5)
+    expect(yb / 208).toBeLessThan(1.5)
+  })
+
+  it('names a registered hospital on every issue, and has road times for every pair of sites', async () => {
+    const [unnamed] = await all<{ n: number }>("SELECT COUNT(*) AS n FROM movement WHERE kind = 'issue' AND hospital_id IS NULL")
+    expect(unnamed.n).toBe(0)
+    const [foreign] = await all<{ n: number }>(`SELECT COUNT(*) AS n FROM movement m JOIN hospital h ON h.id = m.hospital_id JOIN site s ON s.id = m.site_id
+      WHERE h.site_id <> COALESCE(s.parent_id, s.id)`)
+    expect(foreign.n).toBe(0)
+    const n = 23 + STORAGE_POINTS.length
+    const [roads] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM road_time')
+    expect(roads.n).toBe(n * (n - 1))
   })
 
   it('has lots expiring within 72 hours, and none in stock already expired', async () => {
@@ -90,20 +140,27 @@ describe('the demo region loaded into D1', () => {
     expect(expired.n).toBe(0)
   })
 
-  it('holds no A- red cells but O- ones, and RhD-negative platelets only at SC (none at GZ)', async () => {
+  it('holds RhD-negative red cells in ordinary stock at their share, but no A- (the demo shortage), and RhD-negative platelets only at SC (none at GZ)', async () => {
     const groups = async (component: string) =>
       (await all<{ siteId: string; g: string; units: number }>(
         "SELECT site_id AS siteId, abo || rhd AS g, SUM(qty) AS units FROM lot WHERE component = ?1 AND rhd = '-' AND qty > 0 AND antigens = '' GROUP BY site_id, g ORDER BY site_id, g", component))
     const rbc = await groups('RBC')
     expect(rbc.filter((r) => r.g === 'A-')).toEqual([])
-    expect(rbc.filter((r) => r.g === 'O-').map((r) => r.siteId)).toEqual(['CD', 'CQ', 'SC'])
-    expect(rbc.filter((r) => r.g === 'O-').reduce((a, r) => a + r.units, 0)).toBe(15)
+    // O- in ordinary stock at most stations (and the three centres' rare pool on top)
+    expect(rbc.filter((r) => r.g === 'O-').map((r) => r.siteId)).toEqual(expect.arrayContaining(['CD', 'CQ', 'SC', 'LZ', 'MY', 'NC']))
+    expect(rbc.filter((r) => r.g === 'O-').length).toBeGreaterThanOrEqual(15)
+    const [share] = await all<{ neg: number; all: number }>(
+      "SELECT SUM(CASE WHEN rhd = '-' THEN qty ELSE 0 END) AS neg, SUM(qty) AS 'all' FROM lot WHERE component = 'RBC' AND antigens = '' AND qty > 0")
+    expect(share.neg / share.all).toBeGreaterThan(0.002)
+    expect(share.neg / share.all).toBeLessThan(0.01)
     expect(await groups('PLT')).toEqual([{ siteId: 'SC', g: 'O-', units: 1 }])
   })
 
-  it('holds rare units at CD, CQ and SC', async () => {
-    const rhNeg = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE rhd = '-' AND qty > 0 ORDER BY site_id")
-    expect(rhNeg.map((r) => r.siteId)).toEqual(['CD', 'CQ', 'SC'])
+  it('holds rare antigen units at CD, CQ and SC; no plasma or whole blood kept RhD-negative; Jk(a-b-) RhD-positive', async () => {
+    const negOther = await all<{ component: string }>("SELECT DISTINCT component FROM lot WHERE rhd = '-' AND component IN ('FFP', 'CRYO', 'WB')")
+    expect(negOther).toEqual([])
+    const jk = await all<{ rhd: string }>("SELECT DISTINCT rhd FROM lot WHERE antigens LIKE '%Jk(a-b-)%'")
+    expect(jk).toEqual([{ rhd: '+' }])
     for (const antigen of ['Fy(a-)', 'Jk(a-b-)']) {
       const rows = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1", `%,${antigen},%`)
       expect(rows.length, antigen).toBeGreaterThanOrEqual(2)
@@ -143,7 +200,7 @@ describe('the demo region loaded into D1', () => {
     for (const u of DEMO_USERS) {
       const sites = await exports.default.fetch('http://t/api/sites', { headers: { authorization: `Bearer ${u.token}` } })
       expect(sites.status, u.login).toBe(200)
-      expect(((await sites.json()) as { sites: unknown[] }).sites).toHaveLength(23)
+      expect(((await sites.json()) as { sites: unknown[] }).sites).toHaveLength(23 + STORAGE_POINTS.length)
       const me = await exports.default.fetch('http://t/api/me', { headers: { authorization: `Bearer ${u.token}` } })
       expect(await me.json()).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
       const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
@@ -189,11 +246,11 @@ describe('the generator', () => {
     expect(festival / after).toBeLessThan(0.8)
   })
 
-  it('never holds A- red cells nor RhD-negative platelets outside SC, whatever the date', async () => {
+  it('never holds A- red cells, RhD-negative whole blood, nor RhD-negative platelets outside SC, whatever the date', async () => {
     for (const at of ['2026-01-05T03:00:00Z', '2026-07-18T22:30:00Z', '2027-02-10T12:00:00Z']) {
       const r = await demoRegion({ now: new Date(at) })
       expect(r.lots.filter((l) => l.component === 'RBC' && l.abo === 'A' && l.rhd === '-'), at).toEqual([])
-      expect(r.lots.filter((l) => l.component === 'RBC' && l.abo === 'O' && l.rhd === '-' && !l.antigens).map((l) => l.siteId).sort(), at).toEqual(['CD', 'CQ', 'SC'])
+      expect(r.lots.filter((l) => l.component === 'WB' && l.rhd === '-'), at).toEqual([]) // test/web/handoff.test.ts relies on no WB B- anywhere
       expect(r.lots.filter((l) => l.component === 'PLT' && l.rhd === '-').map((l) => [l.siteId, l.abo, l.expiresAt]), at)
         .toEqual([['SC', 'O', new Date(Date.parse(at) + 4 * 24 * HOUR).toISOString()]])
     }
