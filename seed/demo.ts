@@ -336,8 +336,8 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   }
 
   // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool). Plasma
-  // is not kept by RhD (it does not matter for plasma); Jk(a-b-) units are RhD-positive (both rare together: about one
-  // in a million). The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
+  // is not kept by RhD (it does not matter for plasma); Jk(a-b-) units are RhD-positive (RhD-negative and Jk(a-b-)
+  // together: 0.35 % × about 1 in 20,000, a few in ten million). The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
   const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
     ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3],
     ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
