@@ -46,7 +46,9 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
   useEffect(() => {
     if (!map || fitted.current || sites.length === 0) return
     fitted.current = true
-    map.fitBounds(L.latLngBounds(sites.map((s) => [s.lat, s.lng] as [number, number])), { padding: [30, 30], animate: false })
+    // on the stations and centres: a storage point far out in a county (Shiqu, 98° E) need not shrink the whole region
+    const main = sites.some((s) => s.kind !== 'storage') ? sites.filter((s) => s.kind !== 'storage') : sites
+    map.fitBounds(L.latLngBounds(main.map((s) => [s.lat, s.lng] as [number, number])), { padding: [30, 30], animate: false })
   }, [map, sites])
   useEffect(() => {
     if (!map) return
@@ -66,7 +68,8 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       })
       const name = escape(siteName(s, lang, s.id))
       // No base map offline: a permanent short label says which dot is which.
-      if (!small) marker.bindTooltip(escape(shortName(s, lang)), { permanent: true, direction: 'center', className: 'site-label' })
+      // Storage points (储血点) are drawn smaller and named on hover only: their station's label says whose they are.
+      if (!small) marker.bindTooltip(escape(shortName(s, lang)), s.kind === 'storage' ? { direction: 'top', className: 'site-label storage-label' } : { permanent: true, direction: 'center', className: 'site-label' })
       const popup = document.createElement('div')
       popup.className = 'site-popup'
       popup.innerHTML =
@@ -104,7 +107,7 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       }
       if (small) return
       // Most severe first, so the labels of the sites that matter most get the best places.
-      const order = [...sites].sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || a.id.localeCompare(b.id))
+      const order = sites.filter((s) => s.kind !== 'storage').sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || a.id.localeCompare(b.id))
       const centroid = (s: Site): Pt | undefined => {
         const real = map.latLngToLayerPoint([s.lat, s.lng])
         const at = shown.get(s.id)!
@@ -120,6 +123,7 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
         return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size.w, h: size.h, away: centroid(s) }
       }), { ...map.containerPointToLayerPoint([0, 0]), w: map.getSize().x, h: map.getSize().y })
       for (const s of sites) {
+        if (s.kind === 'storage') continue
         const tip = markers.get(s.id)!.getTooltip()
         const box = boxes.get(s.id)
         const at = shown.get(s.id)!
