@@ -6,6 +6,7 @@ import { useAppState } from '../../state'
 import { LevelBadge } from '../level-badge/level-badge'
 
 type Cap = { component: string; level: Level; cutPct: number; avgDailyIssue: number; cap: number | null; routineIssuedToday: number; remaining: number | null }
+type Network = { stationId: string; storagePoints: { id: string; nameZh: string; nameEn: string }[]; totals: { component: string; station: number; storagePoints: number; total: number }[] }
 type Period = { component: string; abo: string; rhd: string; level: Level; from: string | null; to: string | null; daysOfSupply: number | null }
 
 /** A station's warning rules at work: today's routine-issue caps (GET /api/warnings/caps) and its level history. */
@@ -14,10 +15,36 @@ export function StationRules({ siteId }: { siteId: string }) {
   const { lang } = useAppState()
   const capsQ = useApi<{ caps: Cap[] }>(`/api/warnings/caps?site=${encodeURIComponent(siteId)}`)
   const histQ = useApi<{ periods: Period[] }>(`/api/warnings/history?site=${encodeURIComponent(siteId)}`)
+  const netQ = useApi<Network>(`/api/network/${encodeURIComponent(siteId)}`)
+  const net = netQ.data
+  const byComponent = new Map<string, { station: number; storagePoints: number; total: number }>()
+  for (const r of net?.totals ?? []) {
+    const t = byComponent.get(r.component) ?? { station: 0, storagePoints: 0, total: 0 }
+    byComponent.set(r.component, { station: t.station + r.station, storagePoints: t.storagePoints + r.storagePoints, total: t.total + r.total })
+  }
   const capped = (capsQ.data?.caps ?? []).filter((c) => c.cap !== null)
   const periods = [...(histQ.data?.periods ?? [])].reverse() // newest first
   return (
     <div class="station-rules">
+      {net && net.storagePoints.length > 0 && (
+        <>
+          <h3>{t('region.networkTitle', { station: net.stationId })}</h3>
+          <p class="meta storage-points">{net.storagePoints.map((p) => `${p.id} ${lang === 'en' ? p.nameEn : p.nameZh}`).join(' · ')}</p>
+          <table class="network-totals cards">
+            <thead><tr><th>{t('region.component')}</th><th class="num">{t('region.atStation')}</th><th class="num">{t('region.atStorage')}</th><th class="num">{t('region.total')}</th></tr></thead>
+            <tbody>
+              {[...byComponent].map(([c, v]) => (
+                <tr key={c} data-component={c}>
+                  <td data-label={t('region.component')}>{t(`component.${c}`)}</td>
+                  <td class="num" data-label={t('region.atStation')}>{num(v.station, lang)}</td>
+                  <td class="num" data-label={t('region.atStorage')}>{num(v.storagePoints, lang)}</td>
+                  <td class="num" data-label={t('region.total')}>{num(v.total, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>{t('region.capsTitle')}</h3>
       {capsQ.data && capped.length === 0 && <p class="meta caps-none">{t('region.capsNone')}</p>}
       {capped.length > 0 && (
