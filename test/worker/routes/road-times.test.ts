@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { roadTable } from '../../../seed/roads'
 import { SEED_SITES } from '../../../seed/sites'
+import { roadHoursOf } from '../../../worker/services/donors/road'
 import { call, seedBase } from '../fixtures'
 import { addLot, addRequest, resetWorld } from '../services/plan-fixtures'
 
@@ -83,6 +84,18 @@ describe('live plans', () => {
     const t = plan.json.transfers[0]
     expect(t).toMatchObject({ fromSite: 'NC', toSite: 'YB' })
     expect(plan.json.estimatedRoutes).toEqual([{ from: 'NC', to: 'YB', hours: t.etaHours }])
+  })
+})
+
+describe('donor search and call-ups', () => {
+  it('read road time from the same table, the estimate only where a pair is missing', async () => {
+    await env.DB.prepare('DELETE FROM road_time').run()
+    expect((await call('PUT', '/api/road-times', { as: 'admin', body: { from: 'CD', to: 'YB', hours: 3 } })).status).toBe(200)
+    const sites = (await env.DB.prepare('SELECT id, name_en AS name, lat, lng FROM site').all<{ id: string; name: string; lat: number; lng: number }>()).results
+    const road = await roadHoursOf(env.DB, sites)
+    expect(road('CD', 'YB')).toBe(3)
+    expect(road('YB', 'CD')).toBe(3)
+    expect(road('CD', 'CQ')).toBeCloseTo(5.8, 1) // no road time: the great-circle estimate
   })
 })
 

@@ -12,7 +12,7 @@ import { auditStmt } from '../audit'
 import type { Actor } from '../auth'
 import { donationKind, isEligibleAt } from './eligibility'
 import { donorView, matches } from './pool'
-import { roadHours } from './road'
+import { roadHoursOf } from './road'
 
 const HOUR = 3_600_000
 /** Units a released donation gives: 400 mL of whole blood is 2 U of red cells (or whole blood); one apheresis is one dose. */
@@ -21,7 +21,7 @@ export const UNITS_PER_DONATION: Record<string, number> = { WB: 2, RBC: 2, PLT: 
 async function withTimes(db: D1Database, rows: CallupRow[]): Promise<CallupT[]> {
   if (rows.length === 0) return []
   const [sites, ready] = await Promise.all([selectSiteGeo(db), selectDonorReadyHours(db)])
-  const road = roadHours(sites)
+  const road = await roadHoursOf(db, sites)
   const hours = new Map(ready.map((c) => [c.code, c.readyHours ?? 12]))
   return rows.map((r) => {
     const start = r.status === 'donated' ? r.donatedAt : r.status === 'scheduled' ? r.scheduledAt : r.status === 'asked' ? r.createdAt : null

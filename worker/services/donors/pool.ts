@@ -9,7 +9,7 @@ import { auditStmt } from '../audit'
 import type { Actor } from '../auth'
 import { antigenSet, coversAntigens } from '../plan-instance'
 import { donationKind, eligibleFrom } from './eligibility'
-import { roadHours } from './road'
+import { roadHoursOf } from './road'
 
 /** Reads of donor records: coordinators, admins and directors (directors call donors for their own patients). Planners see counts only. */
 export const seesDonors = (actor: Actor) => actor.role !== 'planner'
@@ -77,7 +77,7 @@ export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQ
   if (q.all === 'true' && actor.role === 'planner') throw forbidden('Planners see counts only')
   const sites = await selectSiteGeo(db)
   if (near && !sites.some((s) => s.id === near)) throw badRequest(q.request ? 'request' : 'near', `No site ${near}`)
-  const road = roadHours(sites)
+  const road = await roadHoursOf(db, sites)
   const province = new Map(sites.map((s) => [s.id, s.province]))
   const rows = (await selectDonors(db, now, { site: q.site })).filter((r) => matches(r, match))
   let donors = rows.map((r) => donorView(r, match.component, now, near ? road(r.siteId, near) : null))

@@ -4,7 +4,7 @@ import { selectDonorReadyHours, selectDonors, selectSiteGeo } from '../../db/don
 import type { DonorSuggestionT } from '../../schemas/donor'
 import { callable, donorView, matches } from './pool'
 import { donationKind } from './eligibility'
-import { roadHours } from './road'
+import { roadHoursOf } from './road'
 
 const HOUR = 3_600_000
 /** Unmet for want of compatible stock: the reasons after which a donor is worth calling. */
@@ -29,7 +29,7 @@ export async function donorSuggestions(db: D1Database, instance: StoredInstance,
   const out = new Map<string, DonorSuggestionT[]>()
   if (wanted.length === 0) return out
   const [rows, sites, ready] = await Promise.all([selectDonors(db, now), selectSiteGeo(db), selectDonorReadyHours(db)])
-  const road = roadHours(sites)
+  const road = await roadHoursOf(db, sites)
   const readyHours = new Map(ready.map((c) => [c.code, c.readyHours ?? 12]))
   const nowMs = Date.parse(now)
   for (const u of wanted) {
