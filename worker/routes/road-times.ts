@@ -2,14 +2,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, json } from '../schemas/common'
+import { errors, security } from './responses'
 import { CsvInvalid } from '../schemas/csv'
 import { RoadTime, RoadTimeImportResult, RoadTimeKey, RoadTimeList, RoadTimePut, RoadTimeQuery } from '../schemas/road-time'
 import { CsvError } from '../services/csv'
 import { deleteRoadTime, exportRoadTimesCsv, importRoadTimesCsv, listRoadTimes, putRoadTime } from '../services/road-times'
 
 export const roadTimes = new OpenAPIHono<AppEnv>()
-const security = [{ bearer: [] }]
-const errors = { 400: json(ErrorBody, 'Invalid input'), 401: json(ErrorBody, 'No or bad token') }
 const forbidden = { 403: json(ErrorBody, 'Not an admin') }
 const csvText = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } })
 
@@ -45,7 +44,7 @@ roadTimes.openapi(
   createRoute({ method: 'post', path: '/csv', tags: ['road-times'], security,
     request: { body: { required: true, ...csvText('from_site, to_site, hours[, note], with a header row; one direction per row') } },
     description: 'Imports road times (upserts each row). Any bad row: 400 invalid_csv listing every row, nothing applied. Admin; audited.',
-    responses: { 200: json(RoadTimeImportResult, 'Applied'), 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[], or invalid_input'), 401: json(ErrorBody, 'No or bad token'), ...forbidden } }),
+    responses: { 200: json(RoadTimeImportResult, 'Applied'), ...errors, 400: json(CsvInvalid.or(ErrorBody), 'invalid_csv with rows[], or invalid_input'), ...forbidden } }),
   async (c) => {
     try {
       return c.json(await importRoadTimesCsv(c.env.DB, c.var.actor, await c.req.text()), 200)
