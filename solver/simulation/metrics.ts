@@ -6,6 +6,8 @@ import type { Balance, ByComponent, DayPoint, Policy, PolicyResult } from './typ
 export class Metrics {
   demand: number[]
   shortage: number[]
+  /** routine demand postponed by a warning level's cut (neither issued nor short) */
+  deferred: number[]
   issued: number[]
   collected: number[]
   expired: number[]
@@ -24,7 +26,7 @@ export class Metrics {
   constructor(private region: Region) {
     const C = region.comps.length
     const zeros = () => new Array<number>(C).fill(0)
-    this.demand = zeros(); this.shortage = zeros(); this.issued = zeros(); this.collected = zeros()
+    this.demand = zeros(); this.shortage = zeros(); this.deferred = zeros(); this.issued = zeros(); this.collected = zeros()
     this.expired = zeros(); this.start = zeros(); this.redSiteDays = zeros()
     this.shortageBySite = region.sites.map(zeros)
   }
@@ -43,6 +45,8 @@ export class Metrics {
       demandUnits,
       shortageUnits,
       shortageByComponent: byComp(this.shortage),
+      deferredUnits: sum(this.deferred),
+      deferredByComponent: byComp(this.deferred),
       shortageBySite: this.region.sites
         .map((s, i) => ({ site: s.id, units: sum(this.shortageBySite[i]!), byComponent: byComp(this.shortageBySite[i]!) }))
         .filter((r) => r.units > 0)

@@ -18,12 +18,21 @@ export const GROUP_SHARES: readonly number[] = GROUPS.map(([abo, rhd]) => ABO_SH
 /** shelf life in days (docs/domain-facts.md, Units) */
 export const SHELF_DAYS: Readonly<Record<Component, number>> = { WB: 35, RBC: 35, PLT: 5, FFP: 365, CRYO: 365 }
 /** domain default warning thresholds in days of supply (migrations/0001_init.sql warning_policy) */
+const CUTS = { cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 70 }
 export const DEFAULT_THRESHOLDS: Readonly<Record<Component, Thresholds>> = {
-  RBC: { yellowDays: 7, orangeDays: 5, redDays: 3 },
-  WB: { yellowDays: 7, orangeDays: 5, redDays: 3 },
-  PLT: { yellowDays: 3, orangeDays: 2, redDays: 1 },
-  FFP: { yellowDays: 14, orangeDays: 10, redDays: 7 },
-  CRYO: { yellowDays: 14, orangeDays: 10, redDays: 7 },
+  RBC: { yellowDays: 7, orangeDays: 5, redDays: 3, ...CUTS },
+  WB: { yellowDays: 7, orangeDays: 5, redDays: 3, ...CUTS },
+  PLT: { yellowDays: 3, orangeDays: 2, redDays: 1, ...CUTS },
+  FFP: { yellowDays: 14, orangeDays: 10, redDays: 7, ...CUTS },
+  CRYO: { yellowDays: 14, orangeDays: 10, redDays: 7, ...CUTS },
+}
+
+/** The % of routine issues a level cuts: none while days of supply ≥ yellow; the policy's cut below each line. */
+export function cutPct(t: Thresholds, days: number): number {
+  if (days < t.redDays) return t.cutRedPct ?? CUTS.cutRedPct
+  if (days < t.orangeDays) return t.cutOrangePct ?? CUTS.cutOrangePct
+  if (days < t.yellowDays) return t.cutYellowPct ?? CUTS.cutYellowPct
+  return 0
 }
 
 export interface Lot { qty: number; exp: number }

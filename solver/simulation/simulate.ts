@@ -3,7 +3,7 @@
 import { planRound, type InTransit } from './dispatch'
 import { Metrics } from './metrics'
 import { poisson, prng, split } from './random'
-import { buildRegion, DAY_MS, GROUP_SHARES, GROUPS, insertLot, SHELF_DAYS, sumQty, takeFefo, type Lot, type Region } from './region'
+import { buildRegion, cutPct, DAY_MS, GROUP_SHARES, GROUPS, insertLot, SHELF_DAYS, sumQty, takeFefo, type Lot, type Region } from './region'
 import { dailyFactors, YEAR_SCENARIO_YEARS, type DailyFactors } from './scenario'
 import type { Policy, PolicyResult, SimulationInput, SimulationResult } from './types'
 
@@ -20,7 +20,11 @@ export class SimulationError extends Error {
   }
 }
 
+/** The share of hospital demand that is routine (elective), an assumption: see docs/simulation.md. */
+export const DEFAULT_ROUTINE_SHARE = 0.3
+
 export const ASSUMPTIONS: readonly string[] = [
+  'At yellow, orange and red a station cuts its routine issues by its policy\'s % (default 30/50/70), judged on the morning\'s days of supply; routine demand is taken as 30 % of hospital demand (an assumption), and the cut part is postponed (deferredUnits), neither issued nor short.',
   'Demand per site × component × group is Poisson around baseline daily issue × the scenario demand factor; unmet demand is lost (counted as shortage), not carried over.',
   'Demand is met first-expiry-first-out from local stock of the identical group, then from compatible groups in the clinical preference order (solver/compat.ts); RhD-positive never serves RhD-negative locally.',
   'Collections arrive the day they are drawn as one fresh lot per group (shares O 34.2 %, A 28.7 %, B 28.2 %, AB 8.9 %, RhD-negative 0.35 %), with the full shelf life.',
@@ -33,6 +37,7 @@ export const ASSUMPTIONS: readonly string[] = [
 
 function validate(input: SimulationInput): void {
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_DAYS) throw new SimulationError('days', `days must be a whole number from 1 to ${MAX_DAYS}`)
+  if (input.routineShare !== undefined && !(input.routineShare >= 0 && input.routineShare <= 1)) throw new SimulationError('routineShare', 'routineShare is a share from 0 to 1')
   if (!Number.isInteger(input.seed)) throw new SimulationError('seed', 'seed must be a whole number')
   if (!Number.isFinite(Date.parse(input.start))) throw new SimulationError('start', 'start must be an ISO date-time')
   if (input.scenario === 'year') {
@@ -98,6 +103,7 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
   let transit: InTransit[] = []
   const every = policy.planEveryDays ?? 1
   const rbc = region.comps.indexOf('RBC')
+  const routineShare = input.routineShare ?? DEFAULT_ROUTINE_SHARE
 
   for (let d = 0; d < input.days; d++) {
     const now = region.startMs + d * DAY_MS
@@ -123,24 +129,43 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
       const ls = lots[k]!
       while (ls.length > 0 && ls[0]!.exp <= now) m.expired[region.compOf(k)]! += ls.shift()!.qty
     }
-    // 4. hospital demand: identical group FEFO, then compatible groups; the rest is shortage
+    // 4. the warning levels act: at yellow, orange and red a station cuts its routine issues by the policy's %,
+    //    judged on its stock of the component this morning (the cut demand is postponed, not short)
+    const cut = new Float64Array(S * C)
+    if (routineShare > 0) {
+      for (let s = 0; s < S; s++) {
+        for (let c = 0; c < C; c++) {
+          let stock = 0, rate = 0
+          for (let g = 0; g < G; g++) {
+            const k = region.key(s, c, g)
+            stock += sumQty(lots[k]!)
+            rate += region.rate[k]!
+          }
+          if (rate > 0) cut[s * C + c] = cutPct(region.thresholds(s, c), stock / rate) / 100
+        }
+      }
+    }
+    // 5. hospital demand: identical group FEFO, then compatible groups; the rest is shortage
     for (let k = 0; k < region.nKeys; k++) {
-      const want = draws.demand[d]![k]!
-      if (want === 0) continue
+      const asked = draws.demand[d]![k]!
+      if (asked === 0) continue
       const s = region.siteOf(k), c = region.compOf(k), g = region.groupOf(k)
+      const deferred = Math.floor(asked * routineShare * cut[s * C + c]!)
+      m.deferred[c]! += deferred
+      m.demand[c]! += asked
+      dayDemand += asked
+      const want = asked - deferred
       let left = want - sumQty(takeFefo(lots[k]!, want))
       for (const donor of region.donors[c]![g]!) {
         if (left === 0) break
         left -= sumQty(takeFefo(lots[region.key(s, c, donor)]!, left))
       }
-      m.demand[c]! += want
       m.issued[c]! += want - left
       m.shortage[c]! += left
       m.shortageBySite[s]![c]! += left
-      dayDemand += want
       dayShort += left
     }
-    // 5. the planner's round
+    // 6. the planner's round
     if (policy.dispatch === 'planner' && d % every === 0) {
       const inTransit = new Float64Array(region.nKeys)
       for (const t of transit) inTransit[t.key]! += t.qty
@@ -153,7 +178,7 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
       dayTransferred = r.transferredUnits
       transit.push(...r.shipments)
     }
-    // 6. end-of-day levels
+    // 7. end-of-day levels
     let stationsRed = 0
     let rbcStock = 0, rbcRate = 0
     for (let s = 0; s < S; s++) {

@@ -31,7 +31,11 @@ export interface Policy {
   planEveryDays?: number
 }
 
-export interface Thresholds { yellowDays: number; orangeDays: number; redDays: number }
+export interface Thresholds {
+  yellowDays: number; orangeDays: number; redDays: number
+  /** the share of routine issues cut at each level, in % (warning_policy cut_*_pct; default 30/50/70) */
+  cutYellowPct?: number; cutOrangePct?: number; cutRedPct?: number
+}
 
 export interface CustomScenario {
   /** collection factor inside the window (default 1) */
@@ -63,6 +67,11 @@ export interface SimulationInput {
   thresholds?: Partial<Record<Component, Thresholds>>
   /** per province overrides of `thresholds` (warning_policy rows) */
   thresholdsByProvince?: Record<string, Partial<Record<Component, Thresholds>>>
+  /**
+   * The share of hospital demand that is routine (elective surgery, planned transfusions) and so falls under a
+   * warning level's cut on routine issues (default 0.3; an assumption, see docs/simulation.md). 0 turns the cut off.
+   */
+  routineShare?: number
 }
 
 export type ByComponent = Partial<Record<Component, number>>
@@ -97,6 +106,9 @@ export interface PolicyResult {
   demandUnits: number
   shortageUnits: number
   shortageByComponent: ByComponent
+  /** routine demand postponed by the warning levels' cuts: demandUnits = issued + shortageUnits + deferredUnits */
+  deferredUnits: number
+  deferredByComponent: ByComponent
   shortageBySite: { site: string; units: number; byComponent: ByComponent }[]
   fillRate: number
   /** days on which at least one station's red cells were below its red threshold */

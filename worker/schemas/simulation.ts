@@ -22,6 +22,9 @@ export const SimulationCreate = z
     scenario: ScenarioName,
     days: z.number().int().min(1).max(366).openapi({ description: 'days to simulate, up to a year (366)', example: 30 }),
     seed: z.number().int().min(0).max(2_147_483_647).optional().openapi({ description: 'PRNG seed (default 1); the same seed gives the same result on the same data', example: 7 }),
+    routineShare: z.number().min(0).max(1).optional().openapi({
+      description: 'share of hospital demand that is routine and so cut at yellow, orange and red by the policy\'s % (default 0.3, an assumption; 0 turns the cut off)',
+    }),
     policies: z.array(SimPolicy).min(1).max(4),
     sites: z.array(SiteId).min(1).max(200).optional().openapi({ description: 'simulate only these sites (default: all)' }),
     components: z.array(ComponentCode).min(1).max(5).optional().openapi({ description: 'simulate only these components (default: every component with stock or use)' }),
@@ -48,6 +51,8 @@ export const SimulationPolicyResult = z
     demandUnits: z.number().int(),
     shortageUnits: z.number().int().openapi({ description: 'demanded units no local stock could meet' }),
     shortageByComponent: ByComponent,
+    deferredUnits: z.number().int().openapi({ description: 'routine demand postponed by the warning levels\' cuts: demandUnits = issued + shortageUnits + deferredUnits' }),
+    deferredByComponent: ByComponent,
     shortageBySite: z.array(z.object({ site: z.string(), units: z.number().int(), byComponent: ByComponent })),
     fillRate: z.number(),
     redDays: z.number().int().openapi({ description: 'days on which at least one station\'s red cells were below its red threshold' }),

@@ -81,7 +81,9 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
   const issue = [...rates.values()]
 
   const thresholdsByProvince: Record<string, Partial<Record<Component, Thresholds>>> = {}
-  for (const p of policies) (thresholdsByProvince[p.province] ??= {})[p.component as Component] = { yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays }
+  for (const p of policies) (thresholdsByProvince[p.province] ??= {})[p.component as Component] = {
+    yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays, cutYellowPct: p.cutYellowPct, cutOrangePct: p.cutOrangePct, cutRedPct: p.cutRedPct,
+  }
 
   const started = Date.now()
   let result: SimulationResult
@@ -96,6 +98,7 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
       days: input.days,
       seed: input.seed ?? 1,
       policies: input.policies,
+      ...(input.routineShare !== undefined ? { routineShare: input.routineShare } : {}),
       ...(input.components ? { components: input.components } : {}),
       thresholdsByProvince,
     })

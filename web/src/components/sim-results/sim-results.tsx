@@ -16,6 +16,7 @@ export function SimResults({ result }: { result: SimulationResult }) {
   const rows: Row[] = [
     { key: 'shortage', label: t('sim.m.shortage'), value: (p) => n(p.shortageUnits) },
     ...perComponent('shortage', (p) => p.shortageByComponent),
+    { key: 'deferred', label: t('sim.m.deferred'), value: (p) => n(p.deferredUnits) },
     { key: 'demand', label: t('sim.m.demand'), value: (p) => n(p.demandUnits) },
     { key: 'fillRate', label: t('sim.m.fillRate'), value: (p) => `${num(p.fillRate * 100, lang, 2)} %` },
     { key: 'redDays', label: t('sim.m.redDays'), value: (p) => n(p.redDays) },
