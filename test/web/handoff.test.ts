@@ -180,6 +180,8 @@ describe('the hand-off, role by role', () => {
     const zhErrors = watch(zh)
     await zh.locator(`tr[data-transfer="${only.id}"]`).waitFor()
     expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .badge[data-urgency]`).textContent()).toBe('紧急')
+    // dates read 2026-12-01 14:30 (no AM/PM, no month/day order to guess)
+    expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .review-head .meta`).first().textContent()).toMatch(/^需于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前$/)
     expect(await zh.locator('tr[data-status="rejected"] .close-reason').first().textContent()).toBe(' 计划确认时未批准，已关闭')
     expect(await overflow(zh)).toBeLessThanOrEqual(0)
     await zh.screenshot({ path: screenshotPath('ui-handoff-review-phone.png'), fullPage: true })
