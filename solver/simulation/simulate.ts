@@ -104,6 +104,16 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
   const every = policy.planEveryDays ?? 1
   const rbc = region.comps.indexOf('RBC')
   const routineShare = input.routineShare ?? DEFAULT_ROUTINE_SHARE
+  /** A site's units on the shelf of a component (all groups) and its baseline daily issue. */
+  const onHand = (s: number, c: number) => {
+    let stock = 0, rate = 0
+    for (let g = 0; g < G; g++) {
+      const k = region.key(s, c, g)
+      stock += sumQty(lots[k]!)
+      rate += region.rate[k]!
+    }
+    return { stock, rate }
+  }
 
   for (let d = 0; d < input.days; d++) {
     const now = region.startMs + d * DAY_MS
@@ -135,12 +145,7 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
     if (routineShare > 0) {
       for (let s = 0; s < S; s++) {
         for (let c = 0; c < C; c++) {
-          let stock = 0, rate = 0
-          for (let g = 0; g < G; g++) {
-            const k = region.key(s, c, g)
-            stock += sumQty(lots[k]!)
-            rate += region.rate[k]!
-          }
+          const { stock, rate } = onHand(s, c)
           if (rate > 0) cut[s * C + c] = cutPct(region.thresholds(s, c), stock / rate) / 100
         }
       }
@@ -183,12 +188,7 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
     let rbcStock = 0, rbcRate = 0
     for (let s = 0; s < S; s++) {
       for (let c = 0; c < C; c++) {
-        let stock = 0, rate = 0
-        for (let g = 0; g < G; g++) {
-          const k = region.key(s, c, g)
-          stock += sumQty(lots[k]!)
-          rate += region.rate[k]!
-        }
+        const { stock, rate } = onHand(s, c)
         if (!(rate > 0)) continue
         const red = stock / rate < region.thresholds(s, c).redDays
         if (red) m.redSiteDays[c]!++

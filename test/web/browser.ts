@@ -180,3 +180,20 @@ export async function openApp(browser: Browser, url: string, opts: { token?: str
   await page.goto(url + (opts.path ?? '/'))
   return page
 }
+
+/**
+ * Console errors and uncaught exceptions a page produces from now on; tests expect none. A resource that failed to
+ * load (a refused map tile) is not an error of the app's own, unless `strict`.
+ */
+export function pageErrors(page: Page, opts: { strict?: boolean } = {}): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && (opts.strict || !/Failed to load resource/.test(m.text()))) errors.push(`console: ${m.text()}`)
+  })
+  return errors
+}
+
+/** How far the page reaches past the right edge of the screen, in px (0 or less: nothing does). */
+export const overflow = (page: Page) =>
+  page.evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp } from './browser'
+import { openApp, overflow, pageErrors, screenshotPath } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -22,13 +22,6 @@ type Plan = { id: string; transfers: { id: string; fromSite: string; toSite: str
   unmet: { need: string; reason?: string; donors?: { siteId: string; roadHours: number; meetsDeadline: boolean }[] }[] }
 const ids: { callup?: string; code?: string; lot?: string } = {}
 
-function watch(page: Page): string[] {
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
-  return errors
-}
-const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')
 /** Elements reaching past the right edge of the screen (tag.class and their right edge). */
 const tooWide = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
   .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8)
@@ -44,7 +37,7 @@ describe('the rare-donor pool, role by role', () => {
       expect(r.status).toBe(201)
     }
     const page = await openApp(browser, server.url, { token: COORD, path: '/plan' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     await page.locator('button.run-planner').click()
     await page.waitForURL(/\/plan\?id=/)
     const plan = await apiGet<Plan>(server.url, COORD, `/api/plans/${new URL(page.url()).searchParams.get('id')}`)
@@ -75,14 +68,14 @@ describe('the rare-donor pool, role by role', () => {
     ids.callup = callups[0]!.id
     // the donor is no longer offered for another call
     expect(await page.locator(`.donor-results tr[data-donor="${ids.code}"] button.call-up`).count()).toBe(0)
-    await page.screenshot({ path: '/tmp/ui-donors-coordinator.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-donors-coordinator.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.context().close()
   })
 
   it("the donor's station director, on a phone, schedules, records the donation and releases the unit into stock", async () => {
     const page = await openApp(browser, server.url, { token: DIR_CD, path: '/donors', phone: true, lang: 'en' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     const row = page.locator(`.callup-table tr[data-callup="${ids.callup}"]`)
     await row.waitFor()
     await row.locator('button.move-scheduled').click()
@@ -93,7 +86,7 @@ describe('the rare-donor pool, role by role', () => {
     await row.locator('button.move-released').click()
     await page.locator(`.callup-table tr[data-callup="${ids.callup}"][data-status="released"]`).waitFor()
     ids.lot = (await row.locator('[data-lot]').getAttribute('data-lot'))!
-    await page.screenshot({ path: '/tmp/ui-donors-director-phone.png', fullPage: true })
+    await page.screenshot({ path: screenshotPath('ui-donors-director-phone.png'), fullPage: true })
     expect(await tooWide(page)).toEqual([])
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     // the unit is in Chengdu's stock: 2 U O+ red cells carrying Fy(a-)
@@ -123,7 +116,7 @@ describe('the rare-donor pool, role by role', () => {
 
   it('the next plan sends the released unit to Garze', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: '/plan', lang: 'en' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     await page.locator('button.run-planner').click()
     await page.waitForURL(/\/plan\?id=/)
     const plan = await apiGet<Plan>(server.url, COORD, `/api/plans/${new URL(page.url()).searchParams.get('id')}`)

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp, screenshotPath } from './browser'
+import { openApp, overflow, pageErrors, screenshotPath } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -34,17 +34,6 @@ const localText = (iso: string) => { const d = new Date(iso); return `${d.getFul
 const ids: { yb?: string; pzh?: string; gz?: string; plan?: string } = {}
 let plan: Plan
 
-/** Console errors and uncaught exceptions a page produced; every test ends by expecting none. */
-function watch(page: Page): string[] {
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
-  return errors
-}
-
-/** Nothing wider than the phone's screen. */
-const overflow = (page: Page) => page.evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })
-
 describe('the hand-off, role by role', () => {
   it('a director files an emergency request on a phone; the coordinator sees it appear, with an alert, without reloading', async () => {
     const receipt = await apiCall<{ createdLots: string[] }>(server.url, DIR.CD, '/api/movements', {
@@ -53,11 +42,11 @@ describe('the hand-off, role by role', () => {
     })
     expect(receipt.status).toBe(201)
     const coord = await openApp(browser, server.url, { token: COORD, path: '/requests' })
-    const coordErrors = watch(coord)
+    const coordErrors = pageErrors(coord)
     await coord.locator('.request-list tbody tr').first().waitFor()
 
     const phone = await openApp(browser, server.url, { token: DIR.YB, path: '/requests', phone: true })
-    const errors = watch(phone)
+    const errors = pageErrors(phone)
     const form = phone.locator('form.request-form')
     await form.locator('select[name=component]').selectOption('WB')
     await form.locator('select[name=abo]').selectOption('B')
@@ -101,7 +90,7 @@ describe('the hand-off, role by role', () => {
 
   it('the coordinator plans and reviews whom each transfer serves; the traps are closed; approves part and commits', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: '/plan', lang: 'en' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     await page.locator('button.run-planner').click()
     await page.waitForURL(/\/plan\?id=/)
     ids.plan = new URL(page.url()).searchParams.get('id')!
@@ -177,7 +166,7 @@ describe('the hand-off, role by role', () => {
 
     // the same review in Chinese at phone width: cards, nothing off screen
     const zh = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${ids.plan}`, phone: true })
-    const zhErrors = watch(zh)
+    const zhErrors = pageErrors(zh)
     await zh.locator(`tr[data-transfer="${only.id}"]`).waitFor()
     expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .badge[data-urgency]`).textContent()).toBe('紧急')
     // dates read 2026-12-01 14:30 (no AM/PM, no month/day order to guess)
@@ -192,7 +181,7 @@ describe('the hand-off, role by role', () => {
 
   it('the donor director dispatches each box from their phone with its temperature; a warm box is refused beside the field', async () => {
     const page = await openApp(browser, server.url, { token: DIR.CD, path: '/station', phone: true })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     const out = (await apiGet<Plan>(server.url, COORD, `/api/plans/${ids.plan}`)).transfers.filter((t) => t.status === 'committed' && t.component === 'WB')
     expect(out).toHaveLength(3)
     await page.locator('.transfer-cards.out .transfer-card').first().waitFor()
@@ -222,7 +211,7 @@ describe('the hand-off, role by role', () => {
     const byTo = new Map((await apiGet<Plan>(server.url, COORD, `/api/plans/${ids.plan}`)).transfers.filter((t) => t.component === 'WB').map((t) => [t.toSite, t]))
     const receive = async (site: 'YB' | 'PZH' | 'GZ', opts: { phone?: boolean; lang?: 'en' }, fill: (card: ReturnType<Page['locator']>) => Promise<void>, confirm: boolean) => {
       const page = await openApp(browser, server.url, { token: DIR[site], path: '/station', ...opts })
-      const errors = watch(page)
+      const errors = pageErrors(page)
       const t = byTo.get(site)!
       const card = page.locator(`.transfer-cards.in li[data-transfer="${t.id}"]`)
       await card.locator('form.receive-form').waitFor()
@@ -278,7 +267,7 @@ describe('the hand-off, role by role', () => {
 
   it('moving quickly between the hand-off pages (a plan with its map, requests, station, sheet) logs no error', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${ids.plan}` })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     for (let round = 0; round < 2; round++) {
       for (const href of ['/requests', '/station', '/plan', '/']) {
         await page.locator('.region-map, .requests-page, .station-page, .plan-page, .sheet-page').first().waitFor()
@@ -299,7 +288,7 @@ describe('the hand-off, role by role', () => {
 
   it('an unknown address gets a page with a way back', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: '/no/such/page' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     await page.locator('.not-found').waitFor()
     expect(await page.locator('.not-found h2').textContent()).toBe('页面不存在')
     await page.locator('.not-found a[href="/"]').click()

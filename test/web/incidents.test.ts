@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiGet, eventually } from './api'
-import { openApp, screenshotPath } from './browser'
+import { openApp, overflow, pageErrors, screenshotPath } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -20,13 +20,6 @@ type Incident = { id: string; status: string; greenChannel: boolean; points: { s
 /** A box temperature inside each component's transport range (docs/domain-facts.md). */
 const BOX: Record<string, string> = { RBC: '4', WB: '4', PLT: '22', FFP: '-20', CRYO: '-20' }
 
-function watch(page: Page): string[] {
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
-  return errors
-}
-const overflow = (page: Page) => page.evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })
 
 let incidentId = ''
 let coordPage: Page
@@ -36,7 +29,7 @@ describe('an earthquake near Luding', () => {
   it('the coordinator declares it with casualties and plans the response, in the UI alone, in under two minutes', async () => {
     const started = Date.now()
     coordPage = await openApp(browser, server.url, { token: COORD, path: '/incidents' })
-    coordErrors = watch(coordPage)
+    coordErrors = pageErrors(coordPage)
     const form = coordPage.locator('form.declare-form')
     await form.locator('input[name=name]').fill('泸定 6.8 级地震')
     // a click on the map puts the point there; then the exact epicentre is typed in
@@ -98,7 +91,7 @@ describe('an earthquake near Luding', () => {
     const tr = mine.find((t) => t.status === 'committed' && t.fromSite === 'CD')
     expect(tr, 'Chengdu sends at least one emergency box').toBeTruthy()
     const phone = await openApp(browser, server.url, { token: CD, path: `/incidents/${incidentId}`, phone: true })
-    const errors = watch(phone)
+    const errors = pageErrors(phone)
     await phone.locator('table.incident-transfers tbody tr').first().waitFor()
     expect(await phone.locator('table.incident-transfers tbody tr').count()).toBe(mine.filter((t) => t.status !== 'rejected').length)
     expect(await phone.locator('button.plan-incident').count()).toBe(0)
@@ -120,7 +113,7 @@ describe('an earthquake near Luding', () => {
 
   it('in English; closing it shows what was sent, received and left unmet, with a CSV export', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: `/incidents/${incidentId}`, lang: 'en' })
-    const errors = watch(page)
+    const errors = pageErrors(page)
     await page.locator('table.incident-transfers tr[data-state="on_the_way"]').first().waitFor()
     expect(await page.locator('table.incident-transfers .state-on_the_way').first().textContent()).toBe('on the way')
     expect(await page.locator('h3', { hasText: 'Donor stations before and after' }).count()).toBe(1)

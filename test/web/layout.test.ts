@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, apiGet, eventually } from './api'
-import { openApp, screenshotPath } from './browser'
+import { openApp, pageErrors, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -31,14 +31,6 @@ async function openOffline(opts: Parameters<typeof openApp>[2]): Promise<{ page:
   await page.context().route((url) => !url.href.startsWith(server.url), (r) => (outside.push(r.request().url()), r.abort()))
   await page.reload()
   return { page, outside }
-}
-
-/** Console errors and uncaught exceptions of a page, from now on. */
-function errorsOf(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)))
-  page.on('pageerror', (e) => void errors.push(`pageerror: ${e.message}`))
-  return errors
 }
 
 /** Pairs of shown labels whose boxes overlap by more than a sliver (antialiasing). */
@@ -105,7 +97,7 @@ describe('the map offline', () => {
   it('draws the bundled province and prefecture outlines with no network and no error', async () => {
     for (const lang of ['zh', 'en'] as const) {
       const { page, outside } = await openOffline({ token: COORD, lang })
-      const errors = errorsOf(page)
+      const errors = pageErrors(page, { strict: true })
       await page.locator('path.site-marker').first().waitFor()
       // Sichuan's 21 prefectures and Chongqing's 40 districts and counties, and the two provinces' outlines.
       expect(await page.locator('.region-map path.outline-prefecture.outline-sichuan').count()).toBe(21)
@@ -190,7 +182,7 @@ describe('transfers on the map', () => {
 
     for (const lang of ['zh', 'en'] as const) {
       const page = await openApp(browser, server.url, { token: COORD, lang })
-      const errors = errorsOf(page)
+      const errors = pageErrors(page, { strict: true })
       if (a.component !== 'RBC') await page.selectOption('select[name=component]', a.component)
       const line = page.locator(`path.transfer-line[data-transfer="${a.id}"]`)
       await line.waitFor()
@@ -224,7 +216,7 @@ describe('moving between pages', () => {
   it('map → site → requests → plan → simulation → map, quickly, logs no error', async () => {
     for (const lang of ['zh', 'en'] as const) {
       const page = await openApp(browser, server.url, { token: COORD, lang })
-      const errors = errorsOf(page)
+      const errors = pageErrors(page, { strict: true })
       const nav = (href: string) => page.locator(`.app-header nav a[href="${href}"]`).click()
       for (let round = 0; round < 2; round++) {
         await page.locator('path.site-marker').first().waitFor()

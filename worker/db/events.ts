@@ -1,3 +1,4 @@
+import { urgencyRank } from './requests'
 import type { EventT } from '../schemas/event'
 
 /** The events feed is the audit log of requests, transfers, plans, incidents and donor call-ups, read by cursor (audit_log.id). */
@@ -14,7 +15,7 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
          CASE a.entity WHEN 'aid_request' THEN r.urgency
                        WHEN 'transfer' THEN (SELECT rr.urgency FROM transfer_request tr JOIN aid_request rr ON rr.id = tr.request_id
                                              WHERE tr.transfer_id = t.id
-                                             ORDER BY CASE rr.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END LIMIT 1)
+                                             ORDER BY ${urgencyRank('rr.urgency')} LIMIT 1)
                        WHEN 'callup' THEN cr.urgency END AS urgency
        FROM audit_log a
        LEFT JOIN aid_request r ON a.entity = 'aid_request' AND r.id = a.entity_id

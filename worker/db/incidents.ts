@@ -1,3 +1,4 @@
+import { urgencyRank } from './requests'
 import type { EstimateLine, Factor, GroupShare, Triage } from '../services/incidents/estimate'
 
 /** Incident SQL: the incident, its receiving points and estimate, the planning factors, its requests and transfers. */
@@ -107,7 +108,7 @@ export const selectPoints = (db: D1Database, incidentId: string) =>
 export const selectEstimate = (db: D1Database, incidentId: string) =>
   db
     .prepare(`SELECT site_id AS siteId, component, abo, rhd, urgency, qty, needed_by AS neededBy, category FROM incident_need WHERE incident_id = ?1
-              ORDER BY CASE urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, site_id, component,
+              ORDER BY ${urgencyRank()}, site_id, component,
                 CASE abo WHEN 'O' THEN 0 WHEN 'A' THEN 1 WHEN 'B' THEN 2 ELSE 3 END, rhd = '-'`)
     .bind(incidentId)
     .all<EstimateLine>()
@@ -143,7 +144,7 @@ export const selectIncidentRequests = (db: D1Database, incidentId: string) =>
          COALESCE((SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
                    WHERE tr.request_id = r.id AND t.status IN ('committed', 'dispatched')), 0) AS onTheWayQty
        FROM aid_request r WHERE r.incident_id = ?1
-       ORDER BY CASE r.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.site_id, r.component, r.abo, r.rhd, r.created_at, r.id`,
+       ORDER BY ${urgencyRank('r.urgency')}, r.site_id, r.component, r.abo, r.rhd, r.created_at, r.id`,
     )
     .bind(incidentId)
     .all<IncidentRequestRow>()

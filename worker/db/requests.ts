@@ -1,3 +1,4 @@
+import { URGENCIES } from '../../solver/domain'
 import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT } from '../schemas/request'
 
 const linked = (statuses: string) => `COALESCE((SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
@@ -21,8 +22,11 @@ export function coverageOf(r: { status: string; qty: number; fulfilledQty: numbe
 
 const toRequest = (r: Row): AidRequestT => ({ ...r, allowRhPositive: r.allowRhPositive === 1, coverage: coverageOf(r) })
 
+/** An urgency column as its rank, most urgent first (solver/domain.ts), for ORDER BY. */
+export const urgencyRank = (column = 'urgency') => `CASE ${column} ${URGENCIES.map((u, i) => `WHEN '${u}' THEN ${i}`).join(' ')} END`
+
 /** Most urgent first: emergency, urgent, routine; then the soonest deadline; then the oldest. */
-export const URGENCY_ORDER = `CASE urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END`
+export const URGENCY_ORDER = urgencyRank()
 
 export const selectRequests = (db: D1Database, q: AidRequestQueryT) =>
   db

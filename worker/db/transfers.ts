@@ -1,3 +1,4 @@
+import { urgencyRank } from './requests'
 import type { TransferT, TransportDispatchT, TransportReceiptT } from '../schemas/transfer'
 
 /** Transfer SQL: the transfer table, its lot and request lines, its transport record and its commit checks. */
@@ -61,7 +62,7 @@ export async function selectLines(db: D1Database, ids: string[]): Promise<{ lots
          r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus
        FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id
        WHERE tr.transfer_id IN (SELECT value FROM json_each(?1))
-       ORDER BY CASE r.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.needed_by IS NULL, r.needed_by, tr.request_id`,
+       ORDER BY ${urgencyRank('r.urgency')}, r.needed_by IS NULL, r.needed_by, tr.request_id`,
     ).bind(json),
     db.prepare(
       `SELECT transfer_id AS transferId, kind, temperature_c AS temperatureC, packed_at AS packedAt, sealed_at AS sealedAt, carrier,
