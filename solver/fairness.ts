@@ -1,145 +1,138 @@
-// Fair-shares stage, solved with javascript-lp-solver on the small contested sub-problem.
+// Fair-shares stage: among the cheapest plans, the smallest largest share of a donor station's
+// stock of the component sent to other sites — exactly, in whole units, on the network.
 //
-// After the min-cost flow, an arc with reduced cost 0 (w.r.t. the final potentials) may carry
-// any flow in [0, cap] without changing the cost; arcs with positive reduced cost must stay
-// empty and negative ones full (complementary slackness). So the cheapest plans are exactly the
-// flows with the same node balances that move only zero-reduced-cost arcs: the unmet totals and
-// the preference cost are both fixed. Among them we minimise the largest share of a donor
-// station's stock of the component that is sent to other sites.
+// The cheapest plans. After the min-cost flow the potentials give every arc a reduced cost; an
+// arc of reduced cost 0 may carry any flow in [0, cap] without changing the cost, positive ones
+// stay empty and negative ones full (complementary slackness, which every optimal flow meets with
+// these potentials). So the cheapest plans are exactly the flows with the same node balances that
+// move only zero-reduced-cost arcs: the unmet totals and the preference cost are both fixed.
 //
-// Only arcs on a cycle of the zero-reduced-cost subgraph can change (a bridge's flow is forced by
-// the balances), and only cycles that touch a remote arc matter, which keeps the integer
-// program small. It is not a network problem any more (the min-max couples arcs of different
-// blocks through one variable z), which is why it goes to the LP library.
-import solver, { type SolveResult } from 'javascript-lp-solver'
+// Why a network. Units a station sends away = units it draws (its lot arcs, all leaving S) −
+// units it uses at home (its local arcs). This stage keeps each need's units from its own
+// station's stock as the min-cost plan has them (which blocks give them may change): then "used
+// at home" is a constant per station, and "sent away ≤ k" is a capacity on one arc S → U_s through
+// which all the station's lot arcs pass. For a share z every station gets the cap
+// floor(z · stock), and the question "is there a cheapest plan within these caps?" is one maximum
+// flow (supplies and demands of the fixed arcs on a super source and sink). Feasibility only
+// grows with z and only changes where z · stock crosses a whole number, so a bisection over those
+// values ends at the least feasible one: the exact optimum, and the max flow's plan is integral.
+import { FlowGraph } from './network'
 import type { ComponentModel } from './model'
 import type { PlanSummary } from './types'
 
-/** jsLPSolver keeps a dense tableau: bound its size (rows × columns) to keep this stage cheap */
-export const MAX_FAIRNESS_TABLEAU = 50_000
-
 type Fairness = PlanSummary['fairness'][number]
+
+/** slack for z · stock landing a hair under a whole number in floating point */
+const EPS = 1e-9
+/** two shares k / stock closer than this are the same value (they differ by ≥ 1 / stock² otherwise) */
+const SAME = 1e-13
 
 export function balanceBurden(m: ComponentModel): Fairness {
   const g = m.g
-  // remote arcs and the donor site of each; stock per donor site
-  const remoteSite = new Map<number, number>()
+  // stock per donor site; the site of every lot arc (from S) and remote arc; local arcs by need
   const stock = new Map<number, number>()
+  const lotSite = new Map<number, number>()
+  const remoteSite = new Map<number, number>()
+  const home = new Map<number, number>() // site → units its own needs take from its stock
   for (const b of m.blocks) {
     stock.set(b.site, (stock.get(b.site) ?? 0) + b.stockAll)
-    for (const a of b.needArcs) if (!a.local) remoteSite.set(a.edge, b.site)
-  }
-  const share = () => {
-    const out = new Map<number, number>()
-    for (const [e, s] of remoteSite) out.set(s, (out.get(s) ?? 0) + g.flow(e))
-    let max = 0
-    for (const [s, q] of out) if (stock.get(s)! > 0) max = Math.max(max, q / stock.get(s)!)
-    return Math.round(max * 1e4) / 1e4
-  }
-  const free: number[] = []
-  for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
-  const cyclic = nonBridges(g.n, free.map((e) => [g.from(e), g.to[e]!] as [number, number]))
-  let vars = free.filter((_, i) => cyclic[i])
-  // keep the connected parts that contain a remote arc
-  const parts = components(g.n, vars.map((e) => [g.from(e), g.to[e]!] as [number, number]))
-  const wanted = new Set<number>()
-  vars.forEach((e, i) => { if (remoteSite.has(e)) wanted.add(parts[i]!) })
-  vars = vars.filter((_, i) => wanted.has(parts[i]!))
-  if (!vars.some((e) => remoteSite.has(e))) return { component: m.component, maxShare: share(), method: 'not-needed' }
-  if (vars.length * vars.length > 4 * MAX_FAIRNESS_TABLEAU) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
-
-  const inVars = new Set(vars)
-  const constraints: Record<string, { equal?: number; max?: number }> = {}
-  const variables: Record<string, Record<string, number>> = {}
-  const balance = new Map<number, number>() // net inflow over the free arcs, to be preserved
-  const fixedRemote = new Map<number, number>()
-  for (const [e, s] of remoteSite) if (!inVars.has(e)) fixedRemote.set(s, (fixedRemote.get(s) ?? 0) + g.flow(e))
-  const sitesInvolved = new Set<number>()
-  for (const e of vars) {
-    const u = g.from(e), v = g.to[e]!, f = g.flow(e)
-    balance.set(u, (balance.get(u) ?? 0) - f)
-    balance.set(v, (balance.get(v) ?? 0) + f)
-    const coef: Record<string, number> = { [`b${u}`]: -1, [`b${v}`]: 1 }
-    if (g.origCap[e]! < 1e14) { coef[`c${e}`] = 1; constraints[`c${e}`] = { max: g.origCap[e]! } }
-    const s = remoteSite.get(e)
-    if (s !== undefined) { coef[`s${s}`] = 1; sitesInvolved.add(s) }
-    variables[`x${e}`] = coef
-  }
-  for (const [v, b] of balance) constraints[`b${v}`] = { equal: b }
-  const z: Record<string, number> = { z: 1 }
-  for (const s of sitesInvolved) {
-    z[`s${s}`] = -stock.get(s)!
-    constraints[`s${s}`] = { max: -(fixedRemote.get(s) ?? 0) }
-  }
-  variables.z = z
-  if (Object.keys(constraints).length * (vars.length + 1) > MAX_FAIRNESS_TABLEAU) return { component: m.component, maxShare: share(), method: 'skipped-too-large' }
-  const before = share()
-  // The LP relaxation is usually integral already (network rows plus one coupling variable). When it
-  // is not, we keep the min-cost plan rather than branch and bound: jsLPSolver's B&B can run for minutes
-  // on ties across a region (seen on 23-site instances), and a time limit would make the plan depend on
-  // the machine's speed. Fairness is the last tie-break, so nothing before it changes.
-  const res = solver.Solve({ optimize: 'z', opType: 'min', constraints, variables }) as SolveResult
-  if (!res.feasible) return { component: m.component, maxShare: before, method: 'javascript-lp-solver' }
-  if (!vars.every((e) => Number.isInteger(Number(res[`x${e}`] ?? 0)))) return { component: m.component, maxShare: before, method: 'fractional-kept-min-cost' }
-  // apply, after checking the integer solution keeps every balance (guards float round-off)
-  const x = vars.map((e) => Math.round(Number(res[`x${e}`] ?? 0)))
-  const check = new Map<number, number>()
-  let ok = true
-  vars.forEach((e, i) => {
-    if (x[i]! < 0 || x[i]! > g.origCap[e]!) ok = false
-    check.set(g.from(e), (check.get(g.from(e)) ?? 0) - x[i]!)
-    check.set(g.to[e]!, (check.get(g.to[e]!) ?? 0) + x[i]!)
-  })
-  for (const [v, b] of balance) if (check.get(v) !== b) ok = false
-  if (ok) {
-    const old = vars.map((e) => g.flow(e))
-    vars.forEach((e, i) => { g.cap[e] = g.origCap[e]! - x[i]!; g.cap[e ^ 1] = x[i]! })
-    // the LP optimum is never worse; keep the original if rounding somehow made it so
-    if (share() > before) vars.forEach((e, i) => { g.cap[e] = g.origCap[e]! - old[i]!; g.cap[e ^ 1] = old[i]! })
-  }
-  return { component: m.component, maxShare: share(), method: 'javascript-lp-solver' }
-}
-
-/** For each edge of an undirected multigraph: is it on a cycle (not a bridge)? */
-function nonBridges(n: number, edges: [number, number][]): boolean[] {
-  const adj: number[][] = []
-  edges.forEach(([u, v], i) => { (adj[u] ??= []).push(i); (adj[v] ??= []).push(i) })
-  const disc = new Int32Array(n).fill(-1), low = new Int32Array(n)
-  const onCycle = new Array<boolean>(edges.length).fill(true)
-  let time = 0
-  for (let root = 0; root < n; root++) {
-    if (disc[root] !== -1 || !adj[root]) continue
-    // iterative DFS: stack of [node, parent edge, next adjacency index]
-    const stack: [number, number, number][] = [[root, -1, 0]]
-    disc[root] = low[root] = time++
-    while (stack.length) {
-      const top = stack[stack.length - 1]!
-      const [u, pe] = top
-      const list = adj[u] ?? []
-      if (top[2] < list.length) {
-        const ei = list[top[2]++]!
-        if (ei === pe) continue
-        const [a, b] = edges[ei]!
-        const w = a === u ? b : a
-        if (disc[w] === -1) { disc[w] = low[w] = time++; stack.push([w, ei, 0]) }
-        else low[u] = Math.min(low[u]!, disc[w]!)
-      } else {
-        stack.pop()
-        if (stack.length) {
-          const p = stack[stack.length - 1]![0]
-          low[p] = Math.min(low[p]!, low[u]!)
-          if (low[u]! > disc[p]!) onCycle[pe] = false
-        }
-      }
+    for (const a of b.lotArcs) lotSite.set(a.edge, b.site)
+    for (const a of b.needArcs) {
+      if (a.local) home.set(b.site, (home.get(b.site) ?? 0) + g.flow(a.edge))
+      else remoteSite.set(a.edge, b.site)
     }
   }
-  return onCycle
-}
+  const localArc = new Set<number>()
+  for (const b of m.blocks) for (const a of b.needArcs) if (a.local) localArc.add(a.edge)
+  const sent = (flowOf: (e: number) => number) => {
+    const out = new Map<number, number>()
+    for (const [e, s] of remoteSite) out.set(s, (out.get(s) ?? 0) + flowOf(e))
+    return out
+  }
+  const maxShare = (out: Map<number, number>) => {
+    let z = 0
+    for (const [s, q] of out) if (stock.get(s)! > 0) z = Math.max(z, q / stock.get(s)!)
+    return z
+  }
+  const rounded = (z: number) => Math.round(z * 1e4) / 1e4
+  const free: number[] = []
+  for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
+  const before = sent((e) => g.flow(e))
+  if (!free.some((e) => remoteSite.has(e))) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
 
-/** connected-component label of each edge */
-function components(n: number, edges: [number, number][]): number[] {
-  const parent = Array.from({ length: n }, (_, i) => i)
-  const find = (x: number): number => { while (parent[x] !== x) x = parent[x] = parent[parent[x]!]!; return x }
-  for (const [u, v] of edges) parent[find(u)] = find(v)
-  return edges.map(([u]) => find(u))
+  // The feasibility network H over the free arcs: lot arcs leave U_s (one per site), local arcs
+  // end in Lin_n, whose total into its need stays as it is (a fixed arc, so not in H).
+  const h = new FlowGraph()
+  const node = new Int32Array(g.n).fill(-1)
+  const at = (v: number) => (node[v] === -1 ? (node[v] = h.addNode()) : node[v]!)
+  const src = h.addNode(), sink = h.addNode(), hS = at(m.S)
+  const U = new Map<number, number>(), lin = new Map<number, number>()
+  const balance: number[] = [] // H node → required net outflow over H's arcs
+  const move = (u: number, v: number, f: number) => { balance[u] = (balance[u] ?? 0) + f; balance[v] = (balance[v] ?? 0) - f }
+  const usedFree = new Map<number, number>() // site → units on its free lot arcs now
+  const usedFixed = new Map<number, number>() // site → units on its other lot arcs
+  for (const [e, s] of lotSite) if (g.reducedCost(e) !== 0 || g.origCap[e]! <= 0) usedFixed.set(s, (usedFixed.get(s) ?? 0) + g.flow(e))
+  const hEdge = new Map<number, number>()
+  for (const e of free) {
+    const f = g.flow(e)
+    let u = at(g.from(e)), v = at(g.to[e]!)
+    const s = lotSite.get(e)
+    if (s !== undefined) {
+      if (!U.has(s)) U.set(s, h.addNode())
+      u = U.get(s)!
+      usedFree.set(s, (usedFree.get(s) ?? 0) + f)
+    } else if (localArc.has(e)) {
+      const n = g.to[e]!
+      if (!lin.has(n)) lin.set(n, h.addNode())
+      v = lin.get(n)!
+    }
+    hEdge.set(e, h.addEdge(u, v, g.origCap[e]!, 0))
+    move(u, v, f)
+  }
+  const capArc = new Map<number, number>() // site → arc S → U_s
+  for (const [s, u] of U) { capArc.set(s, h.addEdge(hS, u, 0, 0)); move(hS, u, usedFree.get(s)!) }
+  let need = 0
+  for (let v = 0; v < h.n; v++) {
+    const b = balance[v] ?? 0
+    if (b > 0) { h.addEdge(src, v, b, 0); need += b } else if (b < 0) h.addEdge(v, sink, -b, 0)
+  }
+  // sent away by s = used(s) − home(s) = usedFixed + flow(S → U_s) − home
+  const fixedPart = (s: number) => (usedFixed.get(s) ?? 0) - (home.get(s) ?? 0)
+  const sentInH = () => {
+    const out = new Map(before)
+    for (const [s, e] of capArc) out.set(s, fixedPart(s) + h.flow(e))
+    return out
+  }
+  /** a cheapest plan with every station's share ≤ z? (leaves that plan's flow in H) */
+  const feasible = (z: number) => {
+    for (const [s, q] of before) if (!capArc.has(s) && q > Math.floor(z * stock.get(s)! + EPS)) return false
+    h.resetFlows()
+    for (const [s, e] of capArc) {
+      const c = Math.floor(z * stock.get(s)! + EPS) - fixedPart(s)
+      if (c < 0) return false
+      h.setCap(e, c)
+    }
+    return h.maxFlow(src, sink) === need
+  }
+  // Bisection on z, keeping hi feasible (a share some cheapest plan has) and lo infeasible.
+  // Feasibility at z is that of the largest k / stock ≤ z, so only those values are tried.
+  const below = (z: number) => { // the largest k / stock < z over the stations
+    let c = -1
+    for (const st of stock.values()) if (st > 0) c = Math.max(c, (Math.ceil(z * st - EPS) - 1) / st)
+    return c
+  }
+  let hi = maxShare(before), lo = -1
+  for (;;) {
+    const top = below(hi)
+    if (top <= lo + SAME) break // no share strictly between lo and hi: hi is the least feasible one
+    const mid = lo < 0 ? top / 2 : (lo + top) / 2
+    const z = below(mid + EPS) > lo + SAME ? mid : top // mid only if some value in (lo, mid] is new
+    if (feasible(z)) hi = maxShare(sentInH())
+    else lo = z
+  }
+  if (hi < maxShare(before)) {
+    if (!feasible(hi)) throw new Error('internal: fair shares lost their plan')
+    for (const [e, he] of hEdge) { const f = h.flow(he); g.cap[e] = g.origCap[e]! - f; g.cap[e ^ 1] = f }
+  }
+  return { component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' }
 }

@@ -90,7 +90,7 @@ export interface PlanSummary {
   transferredUnits: number
   substitutedUnits: number
   /** fairness stage: largest share of a donor station's stock sent out, per component solved */
-  fairness: { component: Component; maxShare: number; method: 'javascript-lp-solver' | 'not-needed' | 'skipped-too-large' | 'fractional-kept-min-cost' }[]
+  fairness: { component: Component; maxShare: number; method: 'parametric-max-flow' | 'not-needed' }[]
   /** true when the unmet units are proven lexicographically optimal; false only in disaster mode
    *  when the contested reserve sub-problem was too large or slow for the exact stage and the
    *  lock search was used instead (see `notes` and solver/README.md) */

@@ -75,3 +75,27 @@ export function disasterArb(opts: { maxLots?: number; maxNeeds?: number } = {}):
     return inst
   })
 }
+
+/** Fair-shares generator: red cells only, routine mode, no reserves, three to six stations whose
+ *  road hours are all 1 or 2 h and lots with 14–16 days left (one expiry step), mostly O and A: so
+ *  many donors are equally placed and the cheapest plans tie; needs of every group and urgency. */
+export function fairArb(): fc.Arbitrary<Instance> {
+  return fc.record({
+    nSites: fc.integer({ min: 3, max: 6 }),
+    hours: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 15, maxLength: 15 }),
+    lots: fc.array(fc.record({ s: fc.nat(), abo: fc.constantFrom('O', 'O', 'A', 'B' as const), qty: fc.integer({ min: 1, max: 20 }), expD: fc.integer({ min: 14, max: 16 }) }), { minLength: 3, maxLength: 16 }),
+    needs: fc.array(fc.record({ s: fc.nat(), abo: fc.constantFrom('O', 'A', 'B', 'AB' as const), qty: fc.integer({ min: 1, max: 12 }), urg: fc.constantFrom('emergency', 'urgent', 'routine' as const) }), { minLength: 1, maxLength: 8 }),
+  }).map((r) => {
+    const sites = Array.from({ length: r.nSites }, (_, i) => ({ id: `S${i}`, name: `Site ${i}`, lat: 30 + i / 10, lng: 104 }))
+    const travelHours: Record<string, Record<string, number>> = {}
+    let k = 0
+    for (let a = 0; a < r.nSites; a++) for (let b = a + 1; b < r.nSites; b++) {
+      const h = r.hours[k++ % r.hours.length]!
+      ;(travelHours[`S${a}`] ??= {})[`S${b}`] = h
+      ;(travelHours[`S${b}`] ??= {})[`S${a}`] = h
+    }
+    const lots = r.lots.map((l, i) => ({ id: `L${i}`, site: `S${l.s % r.nSites}`, component: 'RBC' as const, abo: l.abo, rhd: '+' as const, qty: l.qty, expiresAt: iso(l.expD * 24) }))
+    const needs = r.needs.map((n, j) => ({ id: `N${j}`, site: `S${n.s % r.nSites}`, component: 'RBC' as const, abo: n.abo, rhd: '+' as const, qty: n.qty, urgency: n.urg }))
+    return { now: iso(0), sites, travelHours, lots, reserves: [], needs }
+  })
+}

@@ -4,7 +4,7 @@
 // covers only transfers to urgent and routine needs (emergency needs are limited by stock alone).
 // In disaster mode the variables are declared integer (a MIP), so the reference does not depend
 // on the LP relaxation being integral.
-import type { Instance } from '../../solver/types'
+import type { Instance, PlanResult } from '../../solver/types'
 import { outboundLimits, unitCost, usable } from './rules'
 
 export interface UnmetByUrgency { emergency: number; urgent: number; routine: number }
@@ -92,4 +92,50 @@ export async function referencePlan(inst: Instance, withCost: boolean): Promise<
   if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
   if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
   return { unmet: out, cost: Math.round(res.ObjectiveValue) + 0 }
+}
+
+/** The least largest share of a station's stock sent to other sites, as a MIP on the lot × need
+ *  model: the plan's unmet units per urgency and its preference cost held (so: among the cheapest
+ *  lexicographically optimal plans), each need's units from its own station held at the plan's,
+ *  integer units. One component per instance; stock = all its lots at the station. */
+export async function referenceFairShare(inst: Instance, plan: PlanResult): Promise<number> {
+  const highs = await loadHighs()
+  const rows = buildReferenceLp(inst)
+  const lots = inst.lots, needs = inst.needs
+  const vars: string[] = []
+  const cost: string[] = []
+  const sentBy = new Map<string, string[]>()
+  const ownBy = new Map<number, string[]>()
+  for (let i = 0; i < lots.length; i++) for (let j = 0; j < needs.length; j++) {
+    if (!usable(inst, i, j)) continue
+    const v = `x${i}_${j}`
+    vars.push(v)
+    cost.push(`${unitCost(inst, i, j)} ${v}`)
+    if (lots[i]!.site === needs[j]!.site) (ownBy.get(j) ?? ownBy.set(j, []).get(j)!).push(v)
+    else (sentBy.get(lots[i]!.site) ?? sentBy.set(lots[i]!.site, []).get(lots[i]!.site)!).push(v)
+  }
+  const unmetOf = new Map(plan.unmet.map((u) => [u.need, u.qty]))
+  for (const urg of ['emergency', 'urgent', 'routine'] as const) {
+    const us = needs.map((n, j) => (n.urgency === urg ? `u${j}` : '')).filter(Boolean)
+    if (us.length) rows.push(` tier_${urg}: ${us.join(' + ')} = ${needs.filter((n) => n.urgency === urg).reduce((a, n) => a + unmetOf.get(n.id)!, 0)}`)
+  }
+  const sum = (ts: string[]) => ts.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
+  if (cost.length) rows.push(` cost: ${sum(cost)} <= ${plan.objective}`)
+  needs.forEach((n, j) => {
+    const own = plan.allocations.filter((a) => a.need === n.id && a.fromSite === n.site).reduce((a, x) => a + x.qty, 0)
+    const vs = ownBy.get(j)
+    if (vs) rows.push(` own${j}: ${sum(vs)} = ${own}`)
+  })
+  const stock = new Map<string, number>()
+  for (const l of lots) stock.set(l.site, (stock.get(l.site) ?? 0) + l.qty)
+  let k = 0
+  for (const [s, vs] of sentBy) if (stock.get(s)! > 0) rows.push(` share${k++}: ${sum(vs)} - ${stock.get(s)} z <= 0`)
+  const general = [...vars, ...needs.map((_, j) => `u${j}`)]
+  const lines: string[] = []
+  for (let i = 0; i < general.length; i += 10) lines.push(' ' + general.slice(i, i + 10).join(' '))
+  const lp = `Minimize\n obj: z\nSubject To\n${rows.join('\n')}\nGeneral\n${lines.join('\n')}\nEnd\n`
+  let res = highs.solve(lp, { output_flag: false })
+  if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
+  if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
+  return res.Columns.z?.Primal ?? 0
 }

@@ -228,10 +228,10 @@ describe('preferences (costs, never a reason to leave a need unmet)', () => {
     expect(allocsOf(r, 'n')[0]!.lots).toEqual([{ id: 'old', qty: 10 }, { id: 'mid', qty: 4 }])
   })
 
-  it('spreads the burden between equally placed donor stations (javascript-lp-solver stage)', () => {
+  it('spreads the burden between equally placed donor stations (fair-shares stage)', () => {
     const r = plan(region({ AB: 2, AC: 2, BC: 1 }), [lot({ site: 'B', qty: 20 }), lot({ site: 'C', qty: 20 })], [need({ id: 'n', site: 'A', qty: 10 })])
     expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty])).toEqual([['B', 5], ['C', 5]])
-    expect(r.summary.fairness).toEqual([{ component: 'RBC', maxShare: 0.25, method: 'javascript-lp-solver' }])
+    expect(r.summary.fairness).toEqual([{ component: 'RBC', maxShare: 0.25, method: 'parametric-max-flow' }])
   })
 
   it('burden follows stock size: share of each station, not units', () => {
