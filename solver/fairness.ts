@@ -59,6 +59,20 @@ export function balanceBurden(m: ComponentModel): Fairness {
   for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
   const before = sent((e) => g.flow(e))
   if (!free.some((e) => remoteSite.has(e))) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
+  const done = (): Fairness => ({ component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' })
+  const below = (z: number) => { // the largest k / stock < z over the stations
+    let c = -1
+    for (const st of stock.values()) if (st > 0) c = Math.max(c, (Math.ceil(z * st - EPS) - 1) / st)
+    return c
+  }
+  // A station without a free lot arc keeps its share (it draws and uses at home as it does), so
+  // below the largest such share nothing is feasible; often that share is the largest of all.
+  const movable = new Set<number>()
+  for (const e of free) { const s = lotSite.get(e); if (s !== undefined) movable.add(s) }
+  let fixedMax = -1
+  for (const [s, q] of before) if (!movable.has(s) && stock.get(s)! > 0) fixedMax = Math.max(fixedMax, q / stock.get(s)!)
+  let hi = maxShare(before), lo = fixedMax - 2 * SAME
+  if (below(hi) <= lo + SAME) return done()
 
   // The feasibility network H over the free arcs: lot arcs leave U_s (one per site), local arcs
   // end in Lin_n, whose total into its need stays as it is (a fixed arc, so not in H).
@@ -115,18 +129,16 @@ export function balanceBurden(m: ComponentModel): Fairness {
     return h.maxFlow(src, sink) === need
   }
   // Bisection on z, keeping hi feasible (a share some cheapest plan has) and lo infeasible.
-  // Feasibility at z is that of the largest k / stock ≤ z, so only those values are tried.
-  const below = (z: number) => { // the largest k / stock < z over the stations
-    let c = -1
-    for (const st of stock.values()) if (st > 0) c = Math.max(c, (Math.ceil(z * st - EPS) - 1) / st)
-    return c
-  }
-  let hi = maxShare(before), lo = -1
+  // Feasibility at z is that of the largest k / stock ≤ z, so only those values are tried; the
+  // first is the next one below hi (when the largest share is forced, one max flow proves it).
+  let first = true
   for (;;) {
     const top = below(hi)
     if (top <= lo + SAME) break // no share strictly between lo and hi: hi is the least feasible one
     const mid = lo < 0 ? top / 2 : (lo + top) / 2
-    const z = below(mid + EPS) > lo + SAME ? mid : top // mid only if some value in (lo, mid] is new
+    // mid only if some value in (lo, mid] is new
+    const z = first || below(mid + EPS) <= lo + SAME ? top : mid
+    first = false
     if (feasible(z)) hi = maxShare(sentInH())
     else lo = z
   }
@@ -134,5 +146,5 @@ export function balanceBurden(m: ComponentModel): Fairness {
     if (!feasible(hi)) throw new Error('internal: fair shares lost their plan')
     for (const [e, he] of hEdge) { const f = h.flow(he); g.cap[e] = g.origCap[e]! - f; g.cap[e ^ 1] = f }
   }
-  return { component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' }
+  return done()
 }

@@ -193,13 +193,14 @@ export class FlowGraph {
     if (pi0) pi.set(pi0.subarray(0, n))
     const dist = new Float64Array(n)
     const done = new Uint8Array(n)
-    const heap = new MinHeap(n)
+    const heap = new RadixHeap()
     const { head, next, to, cap, cost } = this
     let flow = 0
     for (;;) {
       dist.fill(Infinity)
       done.fill(0)
       dist[s] = 0
+      heap.reset()
       heap.push(s, 0)
       let D = Infinity
       while (heap.size > 0) {
@@ -215,7 +216,6 @@ export class FlowGraph {
           if (nd < dist[v]!) { dist[v] = nd; heap.push(v, nd) }
         }
       }
-      heap.clear()
       if (D === Infinity) break
       for (let v = 0; v < n; v++) pi[v] = pi[v]! + Math.min(dist[v]!, D)
       // all shortest paths now have zero reduced cost: push a maximum flow along them
@@ -234,43 +234,41 @@ export class FlowGraph {
   }
 }
 
-class MinHeap {
-  private keys: Float64Array
-  private vals: Int32Array
+/** Monotone priority queue for whole-number keys (Dijkstra with non-negative integer reduced
+ *  costs: keys never fall below the last one popped). Bucket i holds keys whose highest bit
+ *  differing from the last popped key is bit i − 1; popping re-buckets only the first non-empty
+ *  bucket, each key at most once per bit, so a pop costs O(1) amortised instead of a binary
+ *  heap's O(log n) comparisons. Stale entries are skipped by the caller (`done`). */
+class RadixHeap {
+  private keys: number[][] = Array.from({ length: 65 }, () => [])
+  private vals: number[][] = Array.from({ length: 65 }, () => [])
+  private last = 0
   size = 0
-  constructor(cap: number) {
-    this.keys = new Float64Array(Math.max(16, cap * 4))
-    this.vals = new Int32Array(Math.max(16, cap * 4))
+  reset() { for (let i = 0; i < 65; i++) { this.keys[i]!.length = 0; this.vals[i]!.length = 0 } this.size = 0; this.last = 0 }
+  private bucket(k: number): number {
+    if (k === this.last) return 0
+    const hi = Math.floor(k / 4294967296) ^ Math.floor(this.last / 4294967296)
+    return hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32((k >>> 0) ^ (this.last >>> 0))
   }
-  clear() { this.size = 0 }
   push(v: number, k: number) {
-    if (this.size === this.keys.length) {
-      const nk = new Float64Array(this.size * 2); nk.set(this.keys); this.keys = nk
-      const nv = new Int32Array(this.size * 2); nv.set(this.vals); this.vals = nv
-    }
-    let i = this.size++
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (this.keys[p]! <= k) break
-      this.keys[i] = this.keys[p]!; this.vals[i] = this.vals[p]!
-      i = p
-    }
-    this.keys[i] = k; this.vals[i] = v
+    const i = this.bucket(k)
+    this.keys[i]!.push(k); this.vals[i]!.push(v)
+    this.size++
   }
   pop(): number {
-    const top = this.vals[0]!
-    const k = this.keys[--this.size]!, v = this.vals[this.size]!
-    let i = 0
-    for (;;) {
-      let c = 2 * i + 1
-      if (c >= this.size) break
-      if (c + 1 < this.size && this.keys[c + 1]! < this.keys[c]!) c++
-      if (this.keys[c]! >= k) break
-      this.keys[i] = this.keys[c]!; this.vals[i] = this.vals[c]!
-      i = c
+    if (this.keys[0]!.length === 0) {
+      let i = 1
+      while (this.keys[i]!.length === 0) i++
+      const ks = this.keys[i]!, vs = this.vals[i]!
+      let min = ks[0]!
+      for (let j = 1; j < ks.length; j++) if (ks[j]! < min) min = ks[j]!
+      this.last = min
+      for (let j = 0; j < ks.length; j++) { const b = this.bucket(ks[j]!); this.keys[b]!.push(ks[j]!); this.vals[b]!.push(vs[j]!) }
+      ks.length = 0; vs.length = 0
     }
-    this.keys[i] = k; this.vals[i] = v
-    return top
+    this.size--
+    this.keys[0]!.pop()
+    return this.vals[0]!.pop()!
   }
 }
 
