@@ -80,10 +80,8 @@ export interface ComponentModel {
 export interface Candidates {
   n: number
   from: Int32Array
-  cost: Float64Array
-  block: Int32Array
+  cost: Int32Array // whole numbers (arcCost)
   need: Int32Array // index into ComponentModel.needs
-  cls: Int32Array
   rank: Int8Array
   active: Uint8Array
   /** candidate indices grouped by need: those of needs[j] are order[needStart[j] .. needStart[j+1]) */
@@ -146,6 +144,8 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     return list
   }
   const cand = newCandidates()
+  // block and class of each chain node C_k (a candidate's tail says both)
+  const chainOf: number[] = [], clsOf: number[] = []
   const minRem = p.minRemH[c]
   const localTh = expiryThreshold(p.nowMs, 0, minRem)
   // group lots into blocks by (site, group), in deterministic order
@@ -198,7 +198,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     let nCls = 0
     for (let pos = 0; pos < blots.length; pos++) { nCls += classAt[pos]!; classAt[pos] = nCls }
     const chain: number[] = [] // chain[k-1] = C_k
-    for (let k = 0; k < nCls; k++) chain.push(g.addNode())
+    for (let k = 0; k < nCls; k++) { const v = g.addNode(); chain.push(v); chainOf[v] = bi; clsOf[v] = k + 1 }
     for (let k = chain.length - 1; k >= 1; k--) g.addEdge(chain[k]!, chain[k - 1]!, INF_CAP, 0)
     const loc = local.length > 0 ? g.addNode() : -1
     if (loc >= 0 && chain.length > 0) g.addEdge(chain[0]!, loc, INF_CAP, 0)
@@ -253,7 +253,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (let r = 0; r < remJ.length; r++) {
       const j = remJ[r]!, n = needs[j]!, pos = remPos[r]!, rank = remRank[r]!, travelH = remTravel[r]!
       const cls = classAt[pos]! // its attach position's index + 1
-      const i = pushCandidate(cand, chain[cls - 1]!, arcCost(rank, travelH), bi, j, cls, rank)
+      const i = pushCandidate(cand, chain[cls - 1]!, arcCost(rank, travelH), j, rank)
       if (!sparse) cand.active[i] = 1
       if (!sparse) block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
       if (n.tier === 0 && lchain.length > 0) {
@@ -266,10 +266,10 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   const activate = (i: number) => {
     if (cand.active[i]) return -1
     cand.active[i] = 1
-    const b = blocks[cand.block[i]!]!
+    const from = cand.from[i]!, b = blocks[chainOf[from]!]!
     const j = cand.need[i]!
-    const edge = g.addEdge(cand.from[i]!, nNode[j]!, INF_CAP, cand.cost[i]!)
-    b.needArcs.push({ need: needs[j]!, edge, cls: cand.cls[i]!, local: false, locked: false, rank: cand.rank[i]!, travelH: p.travel[b.site]![nSite[j]!]! })
+    const edge = g.addEdge(from, nNode[j]!, INF_CAP, cand.cost[i]!)
+    b.needArcs.push({ need: needs[j]!, edge, cls: clsOf[from]!, local: false, locked: false, rank: cand.rank[i]!, travelH: p.travel[b.site]![nSite[j]!]! })
     return edge
   }
   if (sparse) {
@@ -294,20 +294,18 @@ const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
 
 function newCandidates(): Candidates {
   const size = 1024
-  return { n: 0, from: new Int32Array(size), cost: new Float64Array(size), block: new Int32Array(size),
-    need: new Int32Array(size), cls: new Int32Array(size), rank: new Int8Array(size),
+  return { n: 0, from: new Int32Array(size), cost: new Int32Array(size), need: new Int32Array(size), rank: new Int8Array(size),
     active: new Uint8Array(size), order: new Int32Array(0), needStart: new Int32Array(0) }
 }
 
-function pushCandidate(cd: Candidates, from: number, cost: number, block: number, need: number, cls: number, rank: number): number {
+function pushCandidate(cd: Candidates, from: number, cost: number, need: number, rank: number): number {
   if (cd.n === cd.from.length) {
     const size = cd.n * 2
     const grow = <T extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b }
-    cd.from = grow(cd.from); cd.cost = grow(cd.cost); cd.block = grow(cd.block)
-    cd.need = grow(cd.need); cd.cls = grow(cd.cls); cd.rank = grow(cd.rank); cd.active = grow(cd.active)
+    cd.from = grow(cd.from); cd.cost = grow(cd.cost); cd.need = grow(cd.need); cd.rank = grow(cd.rank); cd.active = grow(cd.active)
   }
   const i = cd.n++
-  cd.from[i] = from; cd.cost[i] = cost; cd.block[i] = block; cd.need[i] = need; cd.cls[i] = cls; cd.rank[i] = rank
+  cd.from[i] = from; cd.cost[i] = cost; cd.need[i] = need; cd.rank[i] = rank
   return i
 }
 
