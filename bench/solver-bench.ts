@@ -5,17 +5,19 @@
 //   BENCH_SITES=10,22,40,80,160,450  region sizes (40 lots and 4 needs per site)
 //   BENCH_MODES=routine,disaster     disaster rows run up to BENCH_DISASTER_MAX_SITES (80)
 //   BENCH_HIGHS_MAX_SITES=160        HiGHS is left out beyond this (it takes minutes at 450 sites)
-//   BENCH_RUNS=9                     timed runs per row after the warm-up (median printed)
+//   BENCH_RUNS=15                    timed runs per row after the warm-up (median printed; 3 at 450 sites)
 //   BENCH_SIMULATION=0               leave out the 365-day simulation of the demo region
 //   BENCH_API=0                      leave out POST /api/plans on a local wrangler dev (bench/api-bench.ts;
 //                                    needs `npm run build`, left out with a note when web/dist is missing)
 // In disaster mode HiGHS solves a MIP (see test/solver/reference-highs.ts), so its times are not
 // comparable with the LP rows.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseInstance, solve } from '../solver/index'
+import type { PlanResult } from '../solver/types'
 import { loadHighs, referenceUnmet } from '../test/solver/reference-highs'
 import { generateInstance } from './generate'
 
@@ -33,33 +35,41 @@ const PREVIOUS_MS: Record<string, number> = {
 /** targets of issue 14 (in process) */
 const TARGET_MS: Record<number, number> = { 80: 40, 160: 150, 450: 3000 }
 
+/** one row, in its own process: warm up until the JIT has settled (30 solves or 3 s: at 80 sites
+ *  the first 25 or so run 1.5–3× slower than the rest, and a planner in a long-running worker
+ *  runs warm), then
+ *  time `runs` solves; prints the times and the unmet units as JSON */
+function timeRow(mode: 'routine' | 'disaster', sites: number, runs: number) {
+  const inst = parseInstance({ ...generateInstance({ sites, seed: 1000 + sites }), options: { mode } })
+  let res = solve(inst)
+  for (let i = 1, t0 = performance.now(); i < 30 && performance.now() - t0 < 3000; i++) res = solve(inst)
+  const ts: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    res = solve(inst)
+    ts.push(performance.now() - t0)
+  }
+  console.log(JSON.stringify({ ts, unmet: res.summary.unmetUnits }))
+}
+
 async function main() {
   const sizes = (process.env.BENCH_SITES ?? '10,22,40,80,160,450').split(',').map(Number)
-  const runs = Number(process.env.BENCH_RUNS ?? 9)
+  const runs = Number(process.env.BENCH_RUNS ?? 15)
   const modes = (process.env.BENCH_MODES ?? 'routine,disaster').split(',') as ('routine' | 'disaster')[]
   const highsMax = Number(process.env.BENCH_HIGHS_MAX_SITES ?? 160)
   const disasterMax = Number(process.env.BENCH_DISASTER_MAX_SITES ?? 80)
   if (sizes.some((s) => s <= highsMax)) await loadHighs()
-  const rows: string[][] = [['mode', 'sites', 'lots', 'needs', 'solver', 'best', 'before', 'target', 'heap MB', 'HiGHS', 'HiGHS/solver', 'unmet E/U/R solver', 'unmet E/U/R HiGHS', 'same']]
+  const rows: string[][] = [['mode', 'sites', 'lots', 'needs', 'solver', 'best', 'before', 'target', 'whole process', 'HiGHS', 'HiGHS/solver', 'unmet E/U/R solver', 'unmet E/U/R HiGHS', 'same']]
   let mismatch = false
   for (const mode of modes) for (const sites of sizes) {
     if (mode === 'disaster' && sites > disasterMax) continue
     const inst = parseInstance({ ...generateInstance({ sites, seed: 1000 + sites }), options: { mode } })
-    const big = sites >= 450
-    // Warm up until the JIT has settled: the first ten solves of a region run 2–4× slower than
-    // the rest (tiering up), and a planner in a long-running worker runs warm.
-    let res = solve(inst)
-    for (let i = 1, t0 = performance.now(); i < 10 && performance.now() - t0 < 3000; i++) res = solve(inst)
-    const ts: number[] = []
-    let heap = 0
-    for (let i = 0; i < (big ? Math.min(3, runs) : runs); i++) {
-      const h0 = process.memoryUsage().heapUsed
-      const t0 = performance.now()
-      res = solve(inst)
-      ts.push(performance.now() - t0)
-      heap = Math.max(heap, process.memoryUsage().heapUsed - h0)
-    }
-    const ours = res.summary.unmetUnits
+    // each row times in a process of its own: solving one size leaves the JIT's choices and the
+    // heap shaped for it, which slowed the next size by a third when they shared one process
+    const row = spawnSync(process.execPath, [process.argv[1]!, '--row', mode, String(sites), String(sites >= 450 ? Math.min(3, runs) : runs)], { encoding: 'utf8' })
+    if (row.status !== 0) throw new Error(`row ${mode} ${sites} failed: ${row.stderr}`)
+    const { ts, unmet } = JSON.parse(row.stdout) as { ts: number[]; unmet: PlanResult['summary']['unmetUnits'] }
+    const ours = unmet
     let refCell = 'left out', ratio = '', refUnmet = '—', same = 'not checked'
     if (sites <= highsMax) {
       const hs: number[] = []
@@ -76,7 +86,7 @@ async function main() {
     const prev = PREVIOUS_MS[`${mode} ${sites}`]
     const target = mode === 'routine' ? TARGET_MS[sites] : undefined
     rows.push([mode, String(sites), inst.lots.length.toLocaleString('en'), inst.needs.length.toLocaleString('en'), ms(median(ts)), ms(Math.min(...ts)),
-      prev ? ms(prev) : '', target ? `≤ ${ms(target)} ${median(ts) <= target ? 'met' : 'MISSED'}` : '', (heap / 1e6).toFixed(0),
+      prev ? ms(prev) : '', target ? `≤ ${ms(target)} ${median(ts) <= target ? 'met' : 'MISSED'}` : '', wholeProcess(inst),
       refCell, ratio, fmt(ours), refUnmet, same])
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
@@ -88,6 +98,23 @@ async function main() {
     console.error('unmet units differ between the solver and HiGHS')
     process.exit(1)
   }
+}
+
+/** `plan FILE.json` as its own process (compiled CLI: start-up, parse, solve, print): wall time
+ *  and peak resident memory; the 450-site target is ≤ 3 s and ≤ 200 MB. */
+function wholeProcess(inst: unknown): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+  const cli = path.join(root, 'dist/node/solver/cli.mjs')
+  if (!existsSync(cli)) return 'no CLI build'
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-'))
+  const file = path.join(dir, 'instance.json')
+  writeFileSync(file, JSON.stringify(inst))
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/whole-process.mjs'), cli, file], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  const wall = performance.now() - t0
+  rmSync(dir, { recursive: true })
+  const rss = /maxRSS (\d+)/.exec(r.stderr)?.[1]
+  return r.status === 0 && rss ? `${ms(wall)}, ${(Number(rss) / 1024).toFixed(0)} MB` : 'failed'
 }
 
 /** POST /api/plans against a local D1 (wrangler dev), in a child process: it starts wrangler with
@@ -105,4 +132,5 @@ async function simulationLine() {
   console.log(await simulationBench())
 }
 
-await main()
+if (process.argv[2] === '--row') timeRow(process.argv[3] as 'routine' | 'disaster', Number(process.argv[4]), Number(process.argv[5]))
+else await main()
