@@ -157,7 +157,10 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     arr.push(l)
   }
   const blocks: Block[] = []
-  const remJ: number[] = [], remPos: number[] = [], remRank: number[] = [], remTravel: number[] = []
+  // one block's remote needs (scratch reused across blocks: there are thousands of blocks)
+  const remJ = new Int32Array(needs.length), remPos = new Int32Array(needs.length)
+  const remRank = new Int32Array(needs.length), remTravel = new Float64Array(needs.length)
+  let nRem = 0
   for (const [key, blotsAll] of byKey) {
     const { site, lot: { abo, rhd } } = blotsAll[0]!
     const dg = ABO_INDEX[abo] * 2 + (rhd === '-' ? 1 : 0)
@@ -176,7 +179,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       return lo
     }
     const local: { n: PNeed; rank: number }[] = []
-    remJ.length = remPos.length = remRank.length = remTravel.length = 0
+    nRem = 0
     const travelRow = p.travel[site]!
     const compat = compatibleNeeds(dg, abo, rhd)
     for (let q = 0; q < compat.length; q++) {
@@ -187,14 +190,14 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       if (nSite[j] === site) { local.push({ n: needs[j]!, rank }); continue }
       const th = expiryThreshold(p.nowMs, travelH, minRem)
       if (th > lastExp) continue
-      remJ.push(j); remPos.push(firstPos(th)); remRank.push(rank); remTravel.push(travelH)
+      remJ[nRem] = j; remPos[nRem] = firstPos(th); remRank[nRem] = rank; remTravel[nRem] = travelH; nRem++
     }
-    if (local.length === 0 && remJ.length === 0) continue
+    if (local.length === 0 && nRem === 0) continue
     // A remote need can use the lots from the first one whose expiry meets its threshold:
     // needs sharing that first lot are equivalent, so classes are the distinct first positions.
     // classAt[pos] = number of attach positions <= pos
     const classAt = new Int32Array(blots.length)
-    for (const pos of remPos) classAt[pos] = 1
+    for (let r = 0; r < nRem; r++) classAt[remPos[r]!] = 1
     let nCls = 0
     for (let pos = 0; pos < blots.length; pos++) { nCls += classAt[pos]!; classAt[pos] = nCls }
     const chain: number[] = [] // chain[k-1] = C_k
@@ -210,7 +213,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     block.toLock = toLock
     const lockOf = locks?.get(key)
     const emergencyPos: number[] = []
-    if (p.disaster && toLock > 0) remJ.forEach((j, r) => { if (needs[j]!.tier === 0) emergencyPos.push(remPos[r]!) })
+    if (p.disaster && toLock > 0) for (let r = 0; r < nRem; r++) if (needs[remJ[r]!]!.tier === 0) emergencyPos.push(remPos[r]!)
     const lths = [...new Set(emergencyPos)].sort((a, b) => a - b)
     const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
       let lo = 0, hi = lths.length
@@ -250,7 +253,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (const { n, rank } of local) {
       block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, locked: false, rank, travelH: 0 })
     }
-    for (let r = 0; r < remJ.length; r++) {
+    for (let r = 0; r < nRem; r++) {
       const j = remJ[r]!, n = needs[j]!, pos = remPos[r]!, rank = remRank[r]!, travelH = remTravel[r]!
       const cls = classAt[pos]! // its attach position's index + 1
       const i = pushCandidate(cand, chain[cls - 1]!, arcCost(rank, travelH), j, rank)
