@@ -17,6 +17,7 @@ export function decompose(m: ComponentModel): Draw[] {
 
 export function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
   const g = m.g
+  if (!b.needArcs.some((a) => g.flow(a.edge) > 0)) return // most blocks give nothing
   // Lot arcs of one kind (locked or free), class and expiry-cost step are interchangeable for
   // the network: within such a group, draw the used units from the nearest-expiry lots first.
   // model.ts gives each such group one pooled arc.

@@ -214,14 +214,14 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const lockOf = locks?.get(key)
     const emergencyPos: number[] = []
     if (p.disaster && toLock > 0) for (let r = 0; r < nRem; r++) if (needs[remJ[r]!]!.tier === 0) emergencyPos.push(remPos[r]!)
-    const lths = [...new Set(emergencyPos)].sort((a, b) => a - b)
+    const lths = emergencyPos.length === 0 ? NONE : [...new Set(emergencyPos)].sort((a, b) => a - b)
     const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
       let lo = 0, hi = lths.length
       while (lo < hi) { const mid = (lo + hi) >> 1; if (lths[mid]! <= pos) lo = mid + 1; else hi = mid }
       return lo
     }
     block.emergencyFirstPos = lths.length > 0 ? lths[0]! : -1
-    const lchain = lths.map(() => g.addNode()) // lchain[k-1] = L_k
+    const lchain = lths.length === 0 ? NONE : lths.map(() => g.addNode()) // lchain[k-1] = L_k
     for (let k = lchain.length - 1; k >= 1; k--) g.addEdge(lchain[k]!, lchain[k - 1]!, INF_CAP, 0)
     if (loc >= 0 && lchain.length > 0) g.addEdge(lchain[0]!, loc, INF_CAP, 0)
     // Lots of one block, kind (locked or free), class and expiry step serve the same needs at the
@@ -294,6 +294,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
 }
 
 const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
+const NONE: readonly number[] = []
 
 function newCandidates(): Candidates {
   const size = 1024
