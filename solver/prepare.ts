@@ -1,5 +1,5 @@
 // Index an instance once: numeric times, site indices, travel matrix, lot names, reserve caps.
-import { HOUR_MS, minRemainingHours, travelMatrix } from './timing'
+import { HOUR_MS, isoMs, minRemainingHours, travelMatrix } from './timing'
 import type { Abo, Component, Instance, Lot, Need, Rhd, Urgency } from './types'
 import { COMPONENTS } from './types'
 import { URGENCY_RANK } from './domain'
@@ -27,10 +27,10 @@ export const groupKey = (site: number, c: Component, abo: Abo, rhd: Rhd) => `${s
 
 export function prepare(inst: Instance): Prepared {
   const siteIndex = new Map(inst.sites.map((s, i) => [s.id, i]))
-  const lots = inst.lots.map((lot, idx) => ({ idx, name: lot.id ?? `#${idx}`, site: siteIndex.get(lot.site)!, lot, expMs: Date.parse(lot.expiresAt) }))
+  const lots = inst.lots.map((lot, idx) => ({ idx, name: lot.id ?? `#${idx}`, site: siteIndex.get(lot.site)!, lot, expMs: isoMs(lot.expiresAt) }))
   const needs = inst.needs.map((need, idx) => ({
     idx, site: siteIndex.get(need.site)!, need,
-    byMs: need.neededBy === undefined ? undefined : Date.parse(need.neededBy),
+    byMs: need.neededBy === undefined ? undefined : isoMs(need.neededBy),
     tier: TIER[need.urgency],
   }))
   const minRemH = Object.fromEntries(COMPONENTS.map((c) => [c, minRemainingHours(inst, c)])) as Record<Component, number>
@@ -48,7 +48,7 @@ export function prepare(inst: Instance): Prepared {
   }
   const outboundCap = new Map<string, number>()
   for (const [k, r] of reserve) outboundCap.set(k, Math.max(0, (stock.get(k) ?? 0) - r))
-  return { inst, nowMs: Date.parse(inst.now), siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, outboundCap,
+  return { inst, nowMs: isoMs(inst.now), siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, outboundCap,
     disaster: inst.options?.mode === 'disaster' }
 }
 

@@ -8,6 +8,27 @@ export const ROAD_KMH = 60
 const EARTH_RADIUS_KM = 6371.0088
 export const HOUR_MS = 3_600_000
 
+/** Date.parse for the instance's date-times, with a fast path for the UTC forms the API and the
+ *  generators write (`2026-01-20T08:00:00Z`, `…:00.000Z`): Date.parse costs about 0.5 µs, which is
+ *  a tenth of a 450-site solve's preparation. Anything else (offsets, other precisions) goes to
+ *  Date.parse. */
+export function isoMs(s: string): number {
+  const n = s.length
+  if ((n !== 20 && n !== 24) || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return Date.parse(s)
+  const d = (i: number) => s.charCodeAt(i) - 48
+  let ok = s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58
+  for (const i of n === 24 ? DIGITS_MS : DIGITS) { const x = d(i); if (x < 0 || x > 9) ok = false }
+  if (!ok || (n === 24 && s.charCodeAt(19) !== 46)) return Date.parse(s)
+  const month = d(5) * 10 + d(6), day = d(8) * 10 + d(9), h = d(11) * 10 + d(12), mi = d(14) * 10 + d(15), sec = d(17) * 10 + d(18)
+  if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 59) return Date.parse(s)
+  const ms = n === 24 ? d(20) * 100 + d(21) * 10 + d(22) : 0
+  const t = Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), month - 1, day, h, mi, sec, ms)
+  // a day past the month's end (Feb 30) rolls over in Date.UTC: let Date.parse decide it
+  return new Date(t).getUTCDate() === day ? t : Date.parse(s)
+}
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+const DIGITS_MS = [...DIGITS, 20, 21, 22]
+
 export function greatCircleKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>): number {
   const rad = Math.PI / 180
   const dLat = (b.lat - a.lat) * rad
