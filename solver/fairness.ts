@@ -22,6 +22,8 @@ import type { PlanSummary } from './types'
 
 type Fairness = PlanSummary['fairness'][number]
 
+const LOT = 1, REMOTE = 2, LOCAL = 3
+
 /** slack for z · stock landing a hair under a whole number in floating point */
 const EPS = 1e-9
 /** two shares k / stock closer than this are the same value (they differ by ≥ 1 / stock² otherwise) */
@@ -29,24 +31,23 @@ const SAME = 1e-13
 
 export function balanceBurden(m: ComponentModel): Fairness {
   const g = m.g
-  // stock per donor site; the site of every lot arc (from S) and remote arc; local arcs by need
+  // stock per donor site; the site and kind of every lot arc (from S), remote arc and local arc
   const stock = new Map<number, number>()
-  const lotSite = new Map<number, number>()
-  const remoteSite = new Map<number, number>()
   const home = new Map<number, number>() // site → units its own needs take from its stock
+  const arcSite = new Int32Array(g.m >> 1).fill(-1), arcKind = new Uint8Array(g.m >> 1)
+  const remote: number[] = [] // remote arcs (edge, site, edge, site, …)
   for (const b of m.blocks) {
     stock.set(b.site, (stock.get(b.site) ?? 0) + b.stockAll)
-    for (const a of b.lotArcs) lotSite.set(a.edge, b.site)
+    for (const a of b.lotArcs) { arcSite[a.edge >> 1] = b.site; arcKind[a.edge >> 1] = LOT }
     for (const a of b.needArcs) {
-      if (a.local) home.set(b.site, (home.get(b.site) ?? 0) + g.flow(a.edge))
-      else remoteSite.set(a.edge, b.site)
+      arcSite[a.edge >> 1] = b.site
+      if (a.local) { arcKind[a.edge >> 1] = LOCAL; home.set(b.site, (home.get(b.site) ?? 0) + g.flow(a.edge)) }
+      else { arcKind[a.edge >> 1] = REMOTE; remote.push(a.edge, b.site) }
     }
   }
-  const localArc = new Set<number>()
-  for (const b of m.blocks) for (const a of b.needArcs) if (a.local) localArc.add(a.edge)
   const sent = (flowOf: (e: number) => number) => {
     const out = new Map<number, number>()
-    for (const [e, s] of remoteSite) out.set(s, (out.get(s) ?? 0) + flowOf(e))
+    for (let k = 0; k < remote.length; k += 2) out.set(remote[k + 1]!, (out.get(remote[k + 1]!) ?? 0) + flowOf(remote[k]!))
     return out
   }
   const maxShare = (out: Map<number, number>) => {
@@ -58,7 +59,7 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const free: number[] = []
   for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
   const before = sent((e) => g.flow(e))
-  if (!free.some((e) => remoteSite.has(e))) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
+  if (!free.some((e) => arcKind[e >> 1] === REMOTE)) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
   const done = (): Fairness => ({ component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' })
   const below = (z: number) => { // the largest k / stock < z over the stations
     let c = -1
@@ -68,7 +69,7 @@ export function balanceBurden(m: ComponentModel): Fairness {
   // A station without a free lot arc keeps its share (it draws and uses at home as it does), so
   // below the largest such share nothing is feasible; often that share is the largest of all.
   const movable = new Set<number>()
-  for (const e of free) { const s = lotSite.get(e); if (s !== undefined) movable.add(s) }
+  for (const e of free) if (arcKind[e >> 1] === LOT) movable.add(arcSite[e >> 1]!)
   let fixedMax = -1
   for (const [s, q] of before) if (!movable.has(s) && stock.get(s)! > 0) fixedMax = Math.max(fixedMax, q / stock.get(s)!)
   let hi = maxShare(before), lo = fixedMax - 2 * SAME
@@ -85,17 +86,22 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const move = (u: number, v: number, f: number) => { balance[u] = (balance[u] ?? 0) + f; balance[v] = (balance[v] ?? 0) - f }
   const usedFree = new Map<number, number>() // site → units on its free lot arcs now
   const usedFixed = new Map<number, number>() // site → units on its other lot arcs
-  for (const [e, s] of lotSite) if (g.reducedCost(e) !== 0 || g.origCap[e]! <= 0) usedFixed.set(s, (usedFixed.get(s) ?? 0) + g.flow(e))
+  for (let e = 0; e < g.m; e += 2) {
+    if (arcKind[e >> 1] !== LOT || (g.origCap[e]! > 0 && g.reducedCost(e) === 0)) continue
+    const s = arcSite[e >> 1]!
+    usedFixed.set(s, (usedFixed.get(s) ?? 0) + g.flow(e))
+  }
   const hEdge = new Map<number, number>()
   for (const e of free) {
     const f = g.flow(e)
     let u = at(g.from(e)), v = at(g.to[e]!)
-    const s = lotSite.get(e)
-    if (s !== undefined) {
+    const kind = arcKind[e >> 1]
+    if (kind === LOT) {
+      const s = arcSite[e >> 1]!
       if (!U.has(s)) U.set(s, h.addNode())
       u = U.get(s)!
       usedFree.set(s, (usedFree.get(s) ?? 0) + f)
-    } else if (localArc.has(e)) {
+    } else if (kind === LOCAL) {
       const n = g.to[e]!
       if (!lin.has(n)) lin.set(n, h.addNode())
       v = lin.get(n)!
