@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { apiCall, eventually } from './api'
-import { openApp, screenshotPath } from './browser'
+import { openApp, overflow, screenshotPath } from './browser'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { useApp } from './harness'
 import type { Server } from './server'
@@ -125,6 +125,37 @@ describe('simulation page', () => {
     expect(await page.locator('.sim-table tr[data-metric="shortage"] th').textContent()).toBe('Shortage (units)')
     expect((await rowCells(page, 'shortage')).map(figure)).toEqual(res.policies.map((p) => p.shortageUnits))
     await page.screenshot({ path: screenshotPath('ui-sim-en.png'), fullPage: true })
+    await page.context().close()
+  })
+
+  it('runs a whole year on a phone: progress while it works, then a chart that stays readable', async () => {
+    const page = await openApp(browser, server.url, { token: PLANNER, path: '/simulate', lang: 'en', phone: true })
+    const form = page.locator('form.sim-form')
+    await form.waitFor()
+    await form.locator('select[name=scenario]').selectOption('year')
+    await form.locator('input[name=days]').fill('365')
+    const answered = page.waitForResponse((r) => isSimPost(r.request()))
+    await form.locator('button.run-sim').click()
+    // while the one long request works: the time elapsed against an estimate for 365 days
+    const progress = page.locator('.sim-progress[role=status]')
+    await progress.waitFor()
+    expect(await progress.textContent()).toMatch(/s elapsed, about \d+ s expected for 365 days/)
+    expect(await progress.locator('progress').count()).toBe(1)
+    const res = (await (await answered).json()) as SimResult
+    expect(res.days).toBe(365)
+    await page.locator('.sim-table').waitFor()
+    expect(await progress.count()).toBe(0)
+    // a year of lines: 365 points each, no per-day markers (they would merge into a band), x ticks
+    // every 30 days without the last day crowding 360
+    const chart = page.locator('.line-chart')
+    expect(await chart.locator('polyline').count()).toBe(res.policies.length)
+    expect((await chart.locator('polyline').first().getAttribute('points'))!.split(' ').length).toBe(365)
+    expect(await chart.locator('circle').count()).toBe(0)
+    const ticks = (await chart.locator('svg > text.tick').allTextContents()).map(Number)
+    expect(ticks.slice(0, 3)).toEqual([0, 30, 60])
+    expect(ticks.at(-1)).toBe(360)
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: screenshotPath('ui-sim-year-phone.png'), fullPage: true })
     await page.context().close()
   })
 

@@ -33,7 +33,8 @@ export function LineChart({ series, x0 = 0, xLabel, yLabel, title }: { series: S
   const y = (v: number) => PAD.top + ih - (v / top) * ih
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top)
   const step = long ? 30 : Math.max(1, Math.ceil(n / 10))
-  const xTicks = Array.from({ length: n }, (_, i) => i).filter((i) => i % step === 0 || i === n - 1)
+  // the last day gets a tick of its own unless it would crowd the one before (364 beside 360)
+  const xTicks = Array.from({ length: n }, (_, i) => i).filter((i) => i % step === 0 || (i === n - 1 && i % step >= step / 2))
   const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
   return (
     <figure class="line-chart">
