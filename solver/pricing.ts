@@ -55,9 +55,7 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
   for (;;) {
     const pi = g.pi
     const added = { cand: [] as number[], edge: [] as number[] }
-    for (let j = 0; j < m.needs.length; j++) {
-      addBest(m, j, (i) => { const rc = cand.cost[i]! + pi[cand.from[i]!]! - pi[m.needNode[cand.need[i]!]!]!; return rc < 0 ? rc : Infinity }, added)
-    }
+    for (let j = 0; j < m.needs.length; j++) addNegative(m, j, pi, added)
     if (added.cand.length === 0) break
     const excess = new Map<number, number>()
     const edges = added.edge
@@ -85,12 +83,39 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
     for (const e of edges) { const fe = g.flow(e); g.origCap[e] = INF_CAP; g.cap[e] = INF_CAP - fe; g.cap[e ^ 1] = fe }
   }
   const pi = g.pi
-  for (let i = 0; i < cand.n; i++) {
-    if (!cand.active[i] && cand.cost[i]! + pi[cand.from[i]!]! - pi[m.needNode[cand.need[i]!]!]! === 0) m.activate(i)
+  const { order, active, from } = cand
+  for (let j = 0; j < m.needs.length; j++) {
+    const piNeed = pi[m.needNode[j]!]!
+    for (let q = cand.needStart[j]!, end = cand.needStart[j + 1]!; q < end; q++) {
+      const i = order[q]!
+      if (!active[i] && cand.cost[i]! + pi[from[i]!]! - piNeed === 0) m.activate(i)
+    }
   }
   let cost = 0
   for (let e = 0; e < g.m; e += 2) cost += g.flow(e) * g.cost[e]!
   return [flow, cost]
+}
+
+/** activate up to PRICING.addPerNeed inactive candidates of need j with the most negative reduced
+ *  cost (addBest's rule, unrolled: this scan runs over every candidate each pricing round) */
+function addNegative(m: ComponentModel, j: number, pi: Float64Array, out: { cand: number[]; edge: number[] }): void {
+  const { cand } = m
+  const { order, active, cost, from } = cand
+  const limit = Math.max(1, PRICING.addPerNeed)
+  const piNeed = pi[m.needNode[j]!]!
+  let best: number[] | undefined, bestRc: number[] | undefined
+  for (let q = cand.needStart[j]!, end = cand.needStart[j + 1]!; q < end; q++) {
+    const i = order[q]!
+    if (active[i]) continue
+    const rc = cost[i]! + pi[from[i]!]! - piNeed
+    if (rc >= 0) continue
+    if (!best) { best = [i]; bestRc = [rc]; continue }
+    if (best.length === limit && rc >= bestRc![limit - 1]!) continue
+    let k = best.length < limit ? best.length : limit - 1
+    while (k > 0 && bestRc![k - 1]! > rc) { best[k] = best[k - 1]!; bestRc![k] = bestRc![k - 1]!; k-- }
+    best[k] = i; bestRc![k] = rc
+  }
+  if (best) for (const i of best) { out.cand.push(i); out.edge.push(m.activate(i)) }
 }
 
 /** activate up to PRICING.addPerNeed inactive candidates of need j with the lowest finite score */
