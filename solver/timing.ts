@@ -37,23 +37,29 @@ export function greatCircleKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' 
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
-/** Road hours between every pair of sites, indexed by site index; local use is 0. */
+/** Road hours between every pair of sites, indexed by site index; local use is 0. The great-circle
+ *  estimate is symmetric, so each pair's is computed once (with each site's cosine of latitude
+ *  computed once): at 450 sites that was 200,000 haversines, a tenth of the solve. */
 export function travelMatrix(inst: Instance): number[][] {
   const n = inst.sites.length
-  const m: number[][] = []
+  const rad = Math.PI / 180
+  const cosLat = inst.sites.map((s) => Math.cos(s.lat * rad))
+  const m: number[][] = inst.sites.map(() => new Array<number>(n))
   for (let i = 0; i < n; i++) {
-    const row: number[] = new Array(n)
     const a = inst.sites[i]!
-    const given = inst.travelHours?.[a.id]
-    for (let j = 0; j < n; j++) {
+    m[i]![i] = 0
+    for (let j = i + 1; j < n; j++) {
       const b = inst.sites[j]!
-      if (i === j) row[j] = 0
-      else {
-        const t = given?.[b.id]
-        row[j] = t !== undefined ? t : (greatCircleKm(a, b) * ROAD_FACTOR) / ROAD_KMH
-      }
+      const dLat = (b.lat - a.lat) * rad, dLng = (b.lng - a.lng) * rad
+      const h = Math.sin(dLat / 2) ** 2 + cosLat[i]! * cosLat[j]! * Math.sin(dLng / 2) ** 2
+      const hours = (2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h))) * ROAD_FACTOR) / ROAD_KMH
+      m[i]![j] = m[j]![i] = hours
     }
-    m.push(row)
+  }
+  for (let i = 0; i < n; i++) { // the road table wins where it has a pair
+    const given = inst.travelHours?.[inst.sites[i]!.id]
+    if (!given) continue
+    for (let j = 0; j < n; j++) { const t = given[inst.sites[j]!.id]; if (j !== i && t !== undefined) m[i]![j] = t }
   }
   return m
 }
