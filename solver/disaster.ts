@@ -10,7 +10,7 @@
 //     is feasible for the true problem, so the network solve with those locks is optimal too.
 import solver, { type SolveResult } from 'javascript-lp-solver'
 import { arcCost, expiryCost, type Block, type ComponentModel, type LockSets } from './model'
-import type { Prepared } from './prepare'
+import type { PNeed, Prepared } from './prepare'
 
 /** Bounds of the integer-program stage: largest pooled program handed to javascript-lp-solver
  *  (variables, and rows × variables of its dense tableau), and the wall-clock budget of one
@@ -42,10 +42,22 @@ export interface BlockClasses {
  *      block is built with nothing locked (`unlock`), and every network flow is feasible. */
 export function classifyBlocks(p: Prepared, m: ComponentModel): BlockClasses {
   const out: BlockClasses = { contested: [], unlock: [] }
+  // every remote arc of the C chains is a candidate, in the graph or not (a sparse model holds
+  // only some), so the classification reads the candidates: the same in dense and sparse models
+  const remote = new Map<Block, { need: PNeed; cls: number }[]>()
+  const { cand } = m
+  for (let i = 0; i < cand.n; i++) {
+    const b = m.blocks[m.chainBlock[cand.from[i]!]!]!
+    if (b.toLock === 0) continue
+    let list = remote.get(b)
+    if (!list) remote.set(b, (list = []))
+    list.push({ need: m.needs[cand.need[i]!]!, cls: m.chainCls[cand.from[i]!]! })
+  }
   for (const b of m.blocks) {
     if (b.toLock === 0) continue
-    const remoteE = b.needArcs.filter((a) => !a.local && !a.locked && a.need.tier === 0)
-    const remoteUR = b.needArcs.filter((a) => !a.local && a.need.tier > 0)
+    const arcs = remote.get(b) ?? []
+    const remoteE = arcs.filter((a) => a.need.tier === 0)
+    const remoteUR = arcs.filter((a) => a.need.tier > 0)
     if (remoteE.length === 0 || remoteUR.length === 0) continue // (a), (b)
     const minUR = Math.min(...remoteUR.map((a) => a.cls))
     if (Math.max(...remoteE.map((a) => a.cls)) <= minUR) continue // (c)

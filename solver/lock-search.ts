@@ -4,6 +4,7 @@
 import { decomposeBlock, type Draw } from './decompose'
 import { buildComponentModel, type ComponentModel, type LockSets } from './model'
 import type { PLot, PNeed, Prepared } from './prepare'
+import { lexMaxFlow } from './pricing'
 import type { Component } from './types'
 
 /** Disaster mode fallback when the exact stage is too large or too slow: a search over lock
@@ -12,16 +13,16 @@ export function searchLocks(p: Prepared, c: Component, lots: PLot[], needs: PNee
   // try locking the units remote emergencies can use first
   const alt = emergencyFirstLocks(m)
   if (alt) {
-    const m2 = buildComponentModel(p, c, lots, needs, alt)
-    const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+    const m2 = buildComponentModel(p, c, lots, needs, alt, true)
+    const t2 = lexMaxFlow(m2)
     if (lexBetter(t2, totals)) { m = m2; totals = t2 }
   }
   // re-choose which units a reserve locks while that helps
   for (let round = 0; round < MAX_RELOCK_ROUNDS; round++) {
     const locks = relock(m)
     if (!locks) break
-    const m2 = buildComponentModel(p, c, lots, needs, locks)
-    const t2 = m2.tier.map((t) => m2.g.maxFlow(m2.S, t))
+    const m2 = buildComponentModel(p, c, lots, needs, locks, true)
+    const t2 = lexMaxFlow(m2)
     if (!lexBetter(t2, totals)) break
     m = m2
     totals = t2
@@ -29,7 +30,7 @@ export function searchLocks(p: Prepared, c: Component, lots: PLot[], needs: PNee
   return { m, totals }
 }
 
-/** rounds of re-locking in disaster mode; each is one more network build and three max flows */
+/** rounds of re-locking in disaster mode; each is one more (sparse, priced) network build and three max flows */
 const MAX_RELOCK_ROUNDS = 8
 export const lexBetter = (a: number[], b: number[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!

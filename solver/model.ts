@@ -70,6 +70,9 @@ export interface ComponentModel {
   needs: PNeed[]
   /** every remote (block, need) arc the rules allow, in or out of the graph (pricing.ts) */
   cand: Candidates
+  /** block index and C-class of chain node v (a candidate's tail): chainBlock[v], chainCls[v] */
+  chainBlock: readonly number[]
+  chainCls: readonly number[]
   /** put candidate i into the graph (no-op when it is already there); returns its edge, or -1 */
   activate(i: number): number
 }
@@ -290,7 +293,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       for (let k = 0; k < nb; k++) activate(best[k]!)
     }
   }
-  return { component: c, g, S, T, tier, tierToT, needEdge, needNode: nNode, blocks, needs, cand, activate }
+  return { component: c, g, S, T, tier, tierToT, needEdge, needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
 }
 
 const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }

@@ -27,7 +27,9 @@ export function solve(inst: Instance): PlanResult {
     // (1) fewest unmet emergency units, then urgent, then routine: successive maximum flows
     // to each tier's sink; later augmenting paths may pass through an earlier tier's sink
     // (re-routing which need of that tier is served) but never lower its total.
-    let m = buildComponentModel(p, c, lots, needs)
+    // sparse in both modes: disaster mode falls back to the dense network only where a reserve
+    // is contested (disaster-model.ts)
+    let m = buildComponentModel(p, c, lots, needs, undefined, true)
     let totals = lexMaxFlow(m)
     if (p.disaster) {
       const d = disasterModel(p, c, lots, needs, m, totals)
