@@ -56,8 +56,12 @@ export function balanceBurden(m: ComponentModel): Fairness {
     return z
   }
   const rounded = (z: number) => Math.round(z * 1e4) / 1e4
-  const free: number[] = []
-  for (let e = 0; e < g.m; e += 2) if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
+  const free: number[] = [] // arcs of reduced cost 0: the ones a cheapest plan may move
+  const usedFixed = new Map<number, number>() // site → units on its other lot arcs
+  for (let e = 0; e < g.m; e += 2) {
+    if (g.origCap[e]! > 0 && g.reducedCost(e) === 0) free.push(e)
+    else if (arcKind[e >> 1] === LOT) usedFixed.set(arcSite[e >> 1]!, (usedFixed.get(arcSite[e >> 1]!) ?? 0) + g.flow(e))
+  }
   const before = sent((e) => g.flow(e))
   if (!free.some((e) => arcKind[e >> 1] === REMOTE)) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
   const done = (): Fairness => ({ component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' })
@@ -85,12 +89,6 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const balance: number[] = [] // H node → required net outflow over H's arcs
   const move = (u: number, v: number, f: number) => { balance[u] = (balance[u] ?? 0) + f; balance[v] = (balance[v] ?? 0) - f }
   const usedFree = new Map<number, number>() // site → units on its free lot arcs now
-  const usedFixed = new Map<number, number>() // site → units on its other lot arcs
-  for (let e = 0; e < g.m; e += 2) {
-    if (arcKind[e >> 1] !== LOT || (g.origCap[e]! > 0 && g.reducedCost(e) === 0)) continue
-    const s = arcSite[e >> 1]!
-    usedFixed.set(s, (usedFixed.get(s) ?? 0) + g.flow(e))
-  }
   const hEdge = new Map<number, number>()
   for (const e of free) {
     const f = g.flow(e)

@@ -97,25 +97,21 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
 }
 
 /** activate up to PRICING.addPerNeed inactive candidates of need j with the most negative reduced
- *  cost (addBest's rule, unrolled: this scan runs over every candidate each pricing round) */
+ *  cost (addBest's rule with the score written out: this scan runs over every candidate each
+ *  pricing round, so it reads the need's potential once and calls nothing per candidate) */
 function addNegative(m: ComponentModel, j: number, pi: Float64Array, out: { cand: number[]; edge: number[] }): void {
   const { cand } = m
   const { order, active, cost, from } = cand
   const limit = Math.max(1, PRICING.addPerNeed)
   const piNeed = pi[m.needNode[j]!]!
-  let best: number[] | undefined, bestRc: number[] | undefined
+  const best: number[] = [], bestRc: number[] = []
   for (let q = cand.needStart[j]!, end = cand.needStart[j + 1]!; q < end; q++) {
     const i = order[q]!
     if (active[i]) continue
     const rc = cost[i]! + pi[from[i]!]! - piNeed
-    if (rc >= 0) continue
-    if (!best) { best = [i]; bestRc = [rc]; continue }
-    if (best.length === limit && rc >= bestRc![limit - 1]!) continue
-    let k = best.length < limit ? best.length : limit - 1
-    while (k > 0 && bestRc![k - 1]! > rc) { best[k] = best[k - 1]!; bestRc![k] = bestRc![k - 1]!; k-- }
-    best[k] = i; bestRc![k] = rc
+    if (rc < 0) keepBest(best, bestRc, limit, i, rc)
   }
-  if (best) for (const i of best) { out.cand.push(i); out.edge.push(m.activate(i)) }
+  for (const i of best) { out.cand.push(i); out.edge.push(m.activate(i)) }
 }
 
 /** activate up to PRICING.addPerNeed inactive candidates of need j with the lowest finite score */
@@ -127,12 +123,16 @@ function addBest(m: ComponentModel, j: number, score: (i: number) => number, out
     const i = cand.order[q]!
     if (cand.active[i]) continue
     const s = score(i)
-    if (s === Infinity) continue
-    if (best.length === limit && s >= bestScore[best.length - 1]!) continue
-    let k = best.length < limit ? best.length : best.length - 1
-    best[k] = i; bestScore[k] = s
-    while (k > 0 && bestScore[k - 1]! > s) { best[k] = best[k - 1]!; bestScore[k] = bestScore[k - 1]!; best[k - 1] = i; bestScore[k - 1] = s; k-- }
+    if (s !== Infinity) keepBest(best, bestScore, limit, i, s)
   }
   for (const i of best) { const e = m.activate(i); out?.cand.push(i); out?.edge.push(e) }
   return best.length
+}
+
+/** keep the `limit` lowest scores seen so far in `best` (ties: the earlier candidate first) */
+function keepBest(best: number[], score: number[], limit: number, i: number, s: number): void {
+  if (best.length === limit && s >= score[limit - 1]!) return
+  let k = best.length < limit ? best.length : limit - 1
+  while (k > 0 && score[k - 1]! > s) { best[k] = best[k - 1]!; score[k] = score[k - 1]!; k-- }
+  best[k] = i; score[k] = s
 }

@@ -6,6 +6,7 @@ export const DEFAULT_MIN_REMAINING_HOURS: Record<Component, number> = { WB: 72, 
 export const ROAD_FACTOR = 1.3
 export const ROAD_KMH = 60
 const EARTH_RADIUS_KM = 6371.0088
+const RAD = Math.PI / 180
 export const HOUR_MS = 3_600_000
 
 /** Date.parse for the instance's date-times, with a fast path for the UTC forms the API and the
@@ -30,10 +31,13 @@ const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
 const DIGITS_MS = [...DIGITS, 20, 21, 22]
 
 export function greatCircleKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>): number {
-  const rad = Math.PI / 180
-  const dLat = (b.lat - a.lat) * rad
-  const dLng = (b.lng - a.lng) * rad
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2
+  return haversineKm(a, b, Math.cos(a.lat * RAD), Math.cos(b.lat * RAD))
+}
+/** great-circle km with each end's cosine of latitude given (travelMatrix computes it once per site) */
+function haversineKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>, cosA: number, cosB: number): number {
+  const dLat = (b.lat - a.lat) * RAD
+  const dLng = (b.lng - a.lng) * RAD
+  const h = Math.sin(dLat / 2) ** 2 + cosA * cosB * Math.sin(dLng / 2) ** 2
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
@@ -42,18 +46,13 @@ export function greatCircleKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' 
  *  computed once): at 450 sites that was 200,000 haversines, a tenth of the solve. */
 export function travelMatrix(inst: Instance): number[][] {
   const n = inst.sites.length
-  const rad = Math.PI / 180
-  const cosLat = inst.sites.map((s) => Math.cos(s.lat * rad))
+  const cosLat = inst.sites.map((s) => Math.cos(s.lat * RAD))
   const m: number[][] = inst.sites.map(() => new Array<number>(n))
   for (let i = 0; i < n; i++) {
     const a = inst.sites[i]!
     m[i]![i] = 0
     for (let j = i + 1; j < n; j++) {
-      const b = inst.sites[j]!
-      const dLat = (b.lat - a.lat) * rad, dLng = (b.lng - a.lng) * rad
-      const h = Math.sin(dLat / 2) ** 2 + cosLat[i]! * cosLat[j]! * Math.sin(dLng / 2) ** 2
-      const hours = (2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h))) * ROAD_FACTOR) / ROAD_KMH
-      m[i]![j] = m[j]![i] = hours
+      m[i]![j] = m[j]![i] = (haversineKm(a, inst.sites[j]!, cosLat[i]!, cosLat[j]!) * ROAD_FACTOR) / ROAD_KMH
     }
   }
   for (let i = 0; i < n; i++) { // the road table wins where it has a pair

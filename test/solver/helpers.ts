@@ -38,3 +38,10 @@ export function groupsServed(r: PlanResult, id: string): Record<string, number> 
   for (const a of allocsOf(r, id)) out[a.abo + a.rhd] = (out[a.abo + a.rhd] ?? 0) + a.qty
   return out
 }
+
+// Reproducible by default (CI): a fixed seed, overridable with FC_SEED to explore, and FC_RUNS
+// to scale every numRuns (e.g. FC_RUNS=10 for a long local run). A failure prints its seed.
+const SEED = Number(process.env.FC_SEED ?? 20260301)
+const RUNS = Number(process.env.FC_RUNS ?? 1)
+/** fast-check parameters for a property: `numRuns` scaled by FC_RUNS, seed FC_SEED + its own offset `k` */
+export const fcParams = (numRuns: number, k: number) => ({ numRuns: Math.max(1, Math.round(numRuns * RUNS)), seed: SEED + k })

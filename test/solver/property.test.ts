@@ -8,16 +8,11 @@ import { classifyBlocks, exactLocks } from '../../solver/disaster'
 import { buildComponentModel, PRICING } from '../../solver/model'
 import { prepare } from '../../solver/prepare'
 import { generateInstance } from '../../bench/generate'
+import { fcParams as params } from './helpers'
 import { loadHighs, referencePlan, referenceUnmet } from './reference-highs'
 
 beforeAll(async () => { await loadHighs() })
 
-// Reproducible by default (CI): a fixed seed, overridable with FC_SEED to explore, and FC_RUNS
-// to scale every numRuns (e.g. FC_RUNS=10 for a long local run). A failure prints its seed.
-const SEED = Number(process.env.FC_SEED ?? 20260301)
-const RUNS = Number(process.env.FC_RUNS ?? 1)
-/** fast-check parameters for the k-th property of this file */
-const params = (numRuns: number, k: number) => ({ numRuns: Math.max(1, Math.round(numRuns * RUNS)), seed: SEED + k })
 
 describe('solver on random instances', () => {
   it('is feasible and leaves exactly the lexicographically optimal unmet units (vs HiGHS)', async () => {
