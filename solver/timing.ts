@@ -33,6 +33,10 @@ const DIGITS_MS = [...DIGITS, 20, 21, 22]
 export function greatCircleKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>): number {
   return haversineKm(a, b, Math.cos(a.lat * RAD), Math.cos(b.lat * RAD))
 }
+/** The road hours assumed where a pair has no road time, to 0.01 h, as the API shows them */
+export const estimatedRoadHours = (a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>) =>
+  Math.round(((greatCircleKm(a, b) * ROAD_FACTOR) / ROAD_KMH) * 100) / 100
+
 /** great-circle km with each end's cosine of latitude given (travelMatrix computes it once per site) */
 function haversineKm(a: Pick<Site, 'lat' | 'lng'>, b: Pick<Site, 'lat' | 'lng'>, cosA: number, cosB: number): number {
   const dLat = (b.lat - a.lat) * RAD

@@ -15,7 +15,7 @@ import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
 import { isUniqueKeyViolation, requestHash } from './idempotency'
 import { refreshAfterWrite } from './movements'
-import { estimatedHours } from './road-times'
+import { estimatedRoadHours } from '../../solver/timing'
 import { getSite } from './sites'
 
 const DAY = 86_400_000
@@ -120,7 +120,7 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   const batchId = newId('mb')
   const t = {
     id: newId('tr'), fromSite: from.id, toSite: to.id, component: lot.component, abo: lot.abo, rhd: lot.rhd, qty: input.qty,
-    etaHours: road?.hours ?? estimatedHours(from, to), lotId: lot.id, newLotId: newId('lot'), batchId, at,
+    etaHours: road?.hours ?? estimatedRoadHours(from, to), lotId: lot.id, newLotId: newId('lot'), batchId, at,
   }
   const base = { batchId, actorId: actor.id, at, transferId: t.id, reason: input.note || `local transfer ${from.id}→${to.id}` }
   try {

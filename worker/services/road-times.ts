@@ -1,6 +1,5 @@
 import Papa from 'papaparse'
-import { greatCircleKm } from '../../solver'
-import { ROAD_FACTOR, ROAD_KMH } from '../../solver/timing'
+import { estimatedRoadHours } from '../../solver/timing'
 import { deleteRoadTimeStmt, selectRoadTime, selectRoadTimes, selectSiteIds, upsertRoadTimeStmt, type RoadTimeRow } from '../db/road-times'
 import { selectPlanSites } from '../db/plans'
 import { badRequest, notFound } from '../errors'
@@ -12,10 +11,6 @@ import { requireRole, type Actor } from './auth'
 import { CsvError } from './csv'
 
 const SITE_ID = /^[A-Z0-9]{2,12}$/
-
-/** The great-circle estimate the solver uses where a pair has no road time (solver/timing.ts). */
-export const estimatedHours = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
-  Math.round(((greatCircleKm(a, b) * ROAD_FACTOR) / ROAD_KMH) * 100) / 100
 
 /** The road table as the instance's travelHours: { [from]: { [to]: hours } }. */
 export function travelHoursOf(rows: Pick<RoadTimeRow, 'from' | 'to' | 'hours'>[]): Record<string, Record<string, number>> {
@@ -32,7 +27,7 @@ export async function listRoadTimes(db: D1Database, q: { site?: string }) {
   for (const a of sites)
     for (const b of sites)
       if (a.id !== b.id && (!q.site || a.id === q.site || b.id === q.site) && !have.has(`${a.id}|${b.id}`))
-        missing.push({ from: a.id, to: b.id, estimatedHours: estimatedHours(a, b) })
+        missing.push({ from: a.id, to: b.id, estimatedHours: estimatedRoadHours(a, b) })
   return { roadTimes, missing }
 }
 

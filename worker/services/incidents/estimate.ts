@@ -1,5 +1,4 @@
-import { greatCircleKm } from '../../../solver'
-import { ROAD_FACTOR, ROAD_KMH } from '../../../solver/timing'
+import { estimatedRoadHours } from '../../../solver/timing'
 
 /**
  * The demand estimate of an incident, pure: casualties by triage category × the stored planning factors → units
@@ -76,5 +75,4 @@ export const lineKey = (l: { siteId: string; component: string; abo: string; rhd
   `${l.siteId}|${l.component}|${l.abo}|${l.rhd}|${l.urgency}`
 
 /** Road hours the planner assumes between two points (solver/timing.ts: great circle × 1.3 at 60 km/h). */
-export const roadHours = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
-  Math.round(((greatCircleKm(a, b) * ROAD_FACTOR) / ROAD_KMH) * 100) / 100
+export const roadHours = estimatedRoadHours
