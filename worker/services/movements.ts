@@ -50,6 +50,8 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     ? new Map((await routineCaps(db, siteId, at)).map((c) => [c.component, c]))
     : new Map()
   const routineInBatch = new Map<string, number>()
+  // components of lots received in this batch: a routine issue of one counts against the cap too (issue 21)
+  const receivedComponent = new Map<string, string>()
   // hospitals named by issues: from the register of the site's station (a storage point uses its station's)
   const named = [...new Set(movements.flatMap((m) => (m.kind === 'issue' && m.hospitalId ? [m.hospitalId] : [])))]
   const hospitals = named.length ? await hospitalsOf(db, siteId) : new Set<string>()
@@ -71,6 +73,7 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
       }
       if (lots.has(lotId) || qty.has(lotId)) throw conflict('lot_exists', `Lot ${lotId} already exists`, f('lotId'))
       qty.set(lotId, m.qty)
+      receivedComponent.set(lotId, m.component)
       createdLots.push(lotId)
       stmts.push(
         insertLotStmt(db, {
@@ -103,12 +106,13 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
     if (have < m.qty) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; cannot take ${m.qty}`, f('lotId'))
     qty.set(m.lotId, have - m.qty)
     if (m.kind === 'issue') {
-      const cap = lot && m.urgency === 'routine' ? caps.get(lot.component) : undefined
-      if (cap && cap.cap !== null && lot) {
-        const before = routineInBatch.get(lot.component) ?? 0
-        routineInBatch.set(lot.component, before + m.qty)
+      const component = lot?.component ?? receivedComponent.get(m.lotId)
+      const cap = component && m.urgency === 'routine' ? caps.get(component) : undefined
+      if (cap && cap.cap !== null && component) {
+        const before = routineInBatch.get(component) ?? 0
+        routineInBatch.set(component, before + m.qty)
         if (cap.routineIssuedToday + before + m.qty > cap.cap && !m.capReason)
-          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${lot.component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
+          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
             `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
       }
       if (m.hospitalId && !hospitals.has(m.hospitalId)) throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)

@@ -97,6 +97,25 @@ describe('the routine-issue cap', () => {
     expect((await call('GET', '/api/warnings/caps')).json.error.field).toBe('site')
   })
 
+  it('counts a routine issue of a lot received in the same batch (issue 21: the cap was dodged by a receipt)', async () => {
+    const site = await newSite('Sichuan')
+    await history(site, 150, 10) // 10 left, 10/day: 1 day, red; cap = floor(10 × 0.3) = 3
+    await call('POST', `/api/warnings/refresh?site=${site}`)
+    expect(await level(site)).toBe('red')
+    const before = (await call('GET', `/api/warnings/caps?site=${site}`)).json.caps.find((c: any) => c.component === 'RBC')
+    expect(before).toMatchObject({ level: 'red', cap: 3, routineIssuedToday: 0, remaining: 3 })
+    const lotId = uid('NEW')
+    const receipt = { kind: 'receipt', lotId, component: 'RBC', abo: 'O', rhd: '+', qty: 50, collectedAt: ago(2), expiresAt: ago(-30) }
+    const dodge = await move({ siteId: site, movements: [receipt, { kind: 'issue', lotId, qty: 50, reason: '县人民医院' }] })
+    expect(dodge.status, dodge.text).toBe(400)
+    expect(dodge.json.error).toMatchObject({ code: 'cap_reason_required', field: 'movements.1.capReason' })
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM lot WHERE id = ?1').bind(lotId).first('n')).toBe(0) // whole or nothing
+    const allowed = await move({ siteId: site, movements: [receipt, { kind: 'issue', lotId, qty: 50, reason: '县人民医院', capReason: '批量手术，站长批准' }] })
+    expect(allowed.status, allowed.text).toBe(201)
+    const after = (await call('GET', `/api/warnings/caps?site=${site}`)).json.caps.find((c: any) => c.component === 'RBC')
+    expect(after).toMatchObject({ level: 'red', routineIssuedToday: 50, remaining: 0 })
+  })
+
   it('counts the day from local midnight (UTC+8)', () => {
     expect(dayStartCst('2026-12-01T15:59:00Z')).toBe('2026-11-30T16:00:00.000Z')
     expect(dayStartCst('2026-12-01T16:00:00Z')).toBe('2026-12-01T16:00:00.000Z')
