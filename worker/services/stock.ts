@@ -4,6 +4,7 @@ import { selectComponents, selectInTransit, selectLevels, selectLotAggregates, s
 import { selectAvgDailyIssue } from '../db/usage'
 import { nowIso } from '../lib/crypto'
 import type { LotQueryT, StockQueryT, StockRowT } from '../schemas/stock'
+import { uncappedDemand, warningBaselines } from './issue-caps'
 import { daysOfSupply, type Level } from './warning-level'
 
 const keyOf = (k: GroupKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
@@ -11,14 +12,15 @@ const round2 = (x: number) => Math.round(x * 100) / 100
 
 /**
  * Stock per site × component × ABO/RhD: usable on hand, in transit, expiring within 72 h, average daily
- * issue (14 days), days of supply and the current warning level. Reusable by planning: pass `now` to fix the clock.
+ * issue (14 days; under a warning at least the pre-warning average), days of supply and the current warning level. Reusable by planning: pass `now` to fix the clock.
  * A row appears when the group has a lot, a transfer in transit, or recent use.
  */
 export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, now = nowIso()): Promise<StockRowT[]> {
   const [aggs, transit, usage, components, sites, levels] = await Promise.all([
     selectLotAggregates(db, now, q.site),
     selectInTransit(db, q.site),
-    selectAvgDailyIssue(db, now, q.site),
+    // uncapped: under a warning, days of supply divide by the pre-warning demand, not by the capped issues
+    Promise.all([selectAvgDailyIssue(db, now, q.site), warningBaselines(db, q.site)]).then(([u, wb]) => uncappedDemand(u, wb, now)),
     selectComponents(db),
     selectSiteBriefs(db),
     selectLevels(db, q.site),
