@@ -142,6 +142,8 @@ export type DemoHospital = { id: string; siteId: string; nameZh: string; county:
 export type DemoRequest = {
   id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string; qty: number
   urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string; allowRhPositive: boolean; reason: string; createdBy: string; createdAt: string
+  /** The record behind allowRhPositive (migration 0051): who consented, when, anti-D screen, the patient. */
+  rhPositiveConsent?: { consentBy: string; consentAt: string; antiDScreen: 'negative'; patientNote: string }
 }
 export type DemoRegion = {
   now: string
@@ -369,7 +371,12 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   const requests: DemoRequest[] = [
     req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急 (massive trauma haemorrhage)'),
     req(2, 'YB', 'RBC', 'A', '+', 20, 'urgent', 24, '择期手术备血不足 (surgical cover short)'),
-    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性产妇产后出血 (RhD-negative postpartum haemorrhage)', { allowRhPositive: true }),
+    // RhD-positive red cells for an RhD-negative patient only where a clinician would accept it: an older man (no
+    // child-bearing future), no anti-D on the screen, in shock, with consent recorded (never a woman after childbirth).
+    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性老年男性消化道大出血，失血性休克 (RhD-negative older man, GI haemorrhage, haemorrhagic shock)', {
+      allowRhPositive: true,
+      rhPositiveConsent: { consentBy: '患者之子 (the patient\'s son, his representative)', consentAt: iso(nowMs - 3 * HOUR), antiDScreen: 'negative', patientNote: '男，72岁，消化道大出血，失血性休克 (man, 72, GI haemorrhage, haemorrhagic shock)' },
+    }),
     req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天 (stock below 3 days)'),
     req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血 (county hospital cover)'),
     req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术 (rare-type patient surgery)', { antigens: 'Fy(a-)' }),
@@ -477,9 +484,10 @@ export function demoRegionSql(r: DemoRegion): string[] {
     ...lotInserts(r.lots, nowMs),
     ...movementInserts(r.movements, nowMs),
     ...inserts('aid_request', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'qty', 'urgency', 'needed_by', 'allow_rh_positive',
-      'reason', 'status', 'created_by', 'created_at', 'updated_at'],
+      'reason', 'status', 'created_by', 'created_at', 'updated_at', 'rh_consent_by', 'rh_consent_at', 'rh_anti_d_screen', 'rh_patient_note'],
       r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,
-        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt])),
+        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt, q.rhPositiveConsent?.consentBy ?? null, q.rhPositiveConsent?.consentAt ?? null,
+        q.rhPositiveConsent?.antiDScreen ?? null, q.rhPositiveConsent?.patientNote ?? null])),
     ...demoPoolSql(r.pool, setupAt, lit, ADMIN),
     ...inserts('audit_log', ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'], [
       [ADMIN, 'seed.load', 'region', 'demo', JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }), r.now],

@@ -1,4 +1,4 @@
-import { urgencyRank } from './requests'
+import { consentOf, urgencyRank, type ConsentColumns } from './requests'
 import type { TransferT, TransportDispatchT, TransportReceiptT } from '../schemas/transfer'
 
 /** Transfer SQL: the transfer table, its lot and request lines, its transport record and its commit checks. */
@@ -15,7 +15,7 @@ export type LotLineRow = { transferId: string; lotId: string; qty: number; expir
 export type RequestLineRow = {
   transferId: string; requestId: string; qty: number; siteId: string; urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string | null
   antigens: string; reason: string; requestQty: number; requestStatus: string
-}
+} & ConsentColumns
 type TransportRow = {
   transferId: string; kind: 'dispatch' | 'receipt'; temperatureC: number; packedAt: string | null; sealedAt: string | null; carrier: string | null
   arrivedAt: string | null; sealIntact: number | null; acceptedQty: number | null; rejectedQty: number | null; rejectReason: string | null
@@ -59,7 +59,8 @@ export async function selectLines(db: D1Database, ids: string[]): Promise<{ lots
     ).bind(json),
     db.prepare(
       `SELECT tr.transfer_id AS transferId, tr.request_id AS requestId, tr.qty, r.site_id AS siteId, r.urgency, r.needed_by AS neededBy,
-         r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus
+         r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus, r.rh_consent_by AS rhConsentBy, r.rh_consent_at AS rhConsentAt,
+         r.rh_anti_d_screen AS rhAntiDScreen, r.rh_patient_note AS rhPatientNote
        FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id
        WHERE tr.transfer_id IN (SELECT value FROM json_each(?1))
        ORDER BY ${urgencyRank('r.urgency')}, r.needed_by IS NULL, r.needed_by, tr.request_id`,
@@ -91,7 +92,8 @@ export async function withLines(db: D1Database, rows: TransferRow[]): Promise<Tr
     return {
       ...t,
       lots: lots.filter((l) => l.transferId === t.id).map(({ lotId, qty, expiresAt }) => ({ lotId, qty, expiresAt })),
-      requests: requests.filter((r) => r.transferId === t.id).map(({ transferId: _t, ...r }) => r),
+      requests: requests.filter((r) => r.transferId === t.id).map(({ transferId: _t, rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }) =>
+        ({ ...r, rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }) })),
       transport: { dispatch: dispatch ? toDispatch(dispatch) : null, receipt: receipt ? toReceipt(receipt) : null },
     }
   })

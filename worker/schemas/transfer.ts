@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
+import { RhPositiveConsent } from './request'
 
 export const TransferStatus = z
   .enum(['proposed', 'approved', 'rejected', 'committed', 'dispatched', 'received', 'cancelled'])
@@ -28,6 +29,7 @@ export const TransferRequestLine = z
     reason: z.string().openapi({ description: 'why the station asked (the patient or shortage)' }),
     requestQty: z.number().int().openapi({ description: 'units the request asked for in all' }),
     requestStatus: z.string(),
+    rhPositiveConsent: RhPositiveConsent.nullable().openapi({ description: 'the consent record when the request accepts RhD-positive units for an RhD-negative patient' }),
   })
   .openapi('TransferRequestLine', { description: 'An aid request this transfer serves: whom the units are for' })
 

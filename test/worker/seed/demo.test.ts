@@ -191,6 +191,11 @@ describe('the demo region loaded into D1', () => {
     const gzPlt = requests.find((r) => r.id === 'req_demo_10')!
     expect(gzPlt).toMatchObject({ siteId: 'GZ', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency', allowRhPositive: false })
     expect(hours(gzPlt)).toBe(1)
+    // RhD-positive for an RhD-negative patient: an older man in haemorrhagic shock, with the consent record
+    const rhPos = requests.filter((r) => r.allowRhPositive)
+    expect(rhPos.map((r) => r.id)).toEqual(['req_demo_03'])
+    expect((rhPos[0] as any).rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.stringContaining('患者之子'), patientNote: expect.stringContaining('72') })
+    expect((rhPos[0] as any).reason).toContain('男性')
     const [audited] = await all<{ n: number }>("SELECT COUNT(DISTINCT entity_id) AS n FROM audit_log WHERE action = 'request.create'")
     expect(audited.n).toBe(requests.length)
   })

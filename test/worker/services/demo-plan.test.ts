@@ -48,6 +48,12 @@ describe('planning the demo region', () => {
       for (const l of t.lots) expect(await env.DB.prepare('SELECT antigens FROM lot WHERE id = ?1').bind(l.lotId).first<string>('antigens')).toBe('')
     }
 
+    // the plan review shows the consent record beside the RhD-negative patient it lets RhD-positive units serve
+    const forRhNeg = plan.transfers.flatMap((t: any) => t.requests.filter((r: any) => r.requestId === 'req_demo_03'))
+    expect(forRhNeg.length).toBeGreaterThan(0)
+    for (const r of forRhNeg) expect(r.rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.any(String), consentAt: expect.any(String), patientNote: expect.any(String) })
+    for (const t of plan.transfers) for (const r of t.requests.filter((r: any) => r.requestId !== 'req_demo_03')) expect(r.rhPositiveConsent, r.requestId).toBeNull()
+
     // every request is either served by a transfer or explained as unmet
     const served = new Map<string, number>()
     for (const t of plan.transfers) for (const r of t.requests) served.set(r.requestId, (served.get(r.requestId) ?? 0) + r.qty)

@@ -7,6 +7,7 @@ import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { getState, useAppState } from '../state'
+import { RhConsentLine } from '../components/request-form/rh-consent'
 
 /** The approved plan on paper: a printable dispatch sheet per plan or per station, with a place to sign, and its CSV. */
 export function SheetPage() {
@@ -62,7 +63,7 @@ export function SheetPage() {
                 <td data-label={t('sheet.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} × {tr.qty} {t(`unit.${tr.component}`)}</td>
                 <td data-label={t('sheet.lots')}>{tr.lots.map((l) => <div key={l.lotId}>{l.lotId} × {l.qty} <span class="meta">({dateTime(l.expiresAt, lang)})</span></div>)}</td>
                 <td data-label={t('plan.eta')}>{t('common.hours', { n: tr.etaHours })}</td>
-                <td data-label={t('sheet.serves')}>{tr.requests.map((r) => <div key={r.requestId}>{t(`urgency.${r.urgency}`)} · {r.requestId} · {r.reason}</div>)}</td>
+                <td data-label={t('sheet.serves')}>{tr.requests.map((r) => <div key={r.requestId}>{t(`urgency.${r.urgency}`)} · {r.requestId} · {r.reason} <RhConsentLine consent={r.rhPositiveConsent} /></div>)}</td>
                 <td data-label={t('sheet.signDispatch')} class="sign">{tr.transport.dispatch ? `${tr.transport.dispatch.temperatureC} °C` : ''}</td>
                 <td data-label={t('sheet.signReceipt')} class="sign">{tr.transport.receipt ? `${tr.transport.receipt.temperatureC} °C` : ''}</td>
               </tr>

@@ -7,6 +7,7 @@ import { useAppState } from '../../state'
 import { Confirm } from '../confirm/confirm'
 import { StatusBadge, UrgencyBadge } from '../level-badge/level-badge'
 import { TransportRecord } from '../transport-forms/transport-record'
+import { RhConsentLine } from '../request-form/rh-consent'
 
 export type ReviewAction = { approve: number } | { qty: number } | { reject: string } | { approveRequest: string }
 
@@ -69,6 +70,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
               {r?.neededBy && <span class="meta">{t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
               {r?.antigens && <span class="badge antigens" data-antigens={r.antigens}>{r.antigens}</span>}
               {r && <span class="reason" data-reason>{r.reason}</span>}
+              {r && <RhConsentLine consent={r.rhPositiveConsent} />}
               {r && (
                 <span class="coverage" data-coverage data-proposed={proposed} data-approved={approved}>
                   {t('review.coverage', { approved, proposed, need: need?.qty ?? r.requestQty })}
