@@ -26,3 +26,41 @@ WHEN NEW.allow_rh_positive = 1 AND (NEW.rh_consent_by IS NULL OR NEW.rh_consent_
 BEGIN
   SELECT RAISE(ABORT, 'rh_consent: RhD-positive units need who consented, when, a negative anti-D screen and a patient note');
 END;
+
+-- Frozen red cells (issue 20 §2; GB 18469-2012: 10 years at ≤ −65 °C, 24 h at 2–6 °C once thawed and
+-- deglycerolised). A lot is frozen or liquid; only red cells are banked frozen. A lot of thawed units records when
+-- they were thawed (its expiry is 24 h from then): they are never frozen again.
+ALTER TABLE lot ADD COLUMN frozen INTEGER NOT NULL DEFAULT 0 CHECK (frozen IN (0, 1));
+ALTER TABLE lot ADD COLUMN thawed_at TEXT;
+
+CREATE TRIGGER lot_frozen_insert BEFORE INSERT ON lot
+WHEN (NEW.frozen = 1 AND NEW.component <> 'RBC') OR (NEW.frozen = 1 AND NEW.thawed_at IS NOT NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'lot_frozen: only red cells are kept frozen, and thawed units are never frozen again');
+END;
+CREATE TRIGGER lot_frozen_update BEFORE UPDATE OF frozen, thawed_at, component ON lot
+WHEN NEW.frozen <> OLD.frozen OR NEW.thawed_at IS NOT OLD.thawed_at OR NEW.component <> OLD.component
+BEGIN
+  SELECT RAISE(ABORT, 'lot_frozen: a lot stays frozen or liquid as received');
+END;
+
+-- Thawing is a step of the transfer: who thawed the frozen units it carries, and when (once, while committed).
+-- thaw_hours: the thawing and deglycerolising time the planner counted in eta_hours (null: none, or not planned so).
+ALTER TABLE transfer ADD COLUMN thaw_hours REAL CHECK (thaw_hours IS NULL OR thaw_hours >= 0);
+ALTER TABLE transfer ADD COLUMN thawed_at TEXT;
+ALTER TABLE transfer ADD COLUMN thawed_by TEXT REFERENCES user(id);
+
+CREATE TRIGGER transfer_thaw_once BEFORE UPDATE OF thawed_at, thawed_by ON transfer
+WHEN OLD.thawed_at IS NOT NULL OR NEW.thawed_at IS NULL OR NEW.thawed_by IS NULL OR OLD.status <> 'committed'
+  OR NOT EXISTS (SELECT 1 FROM transfer_lot tl JOIN lot l ON l.id = tl.lot_id WHERE tl.transfer_id = OLD.id AND l.frozen = 1)
+BEGIN
+  SELECT RAISE(ABORT, 'transfer_thaw: only a committed transfer of frozen units is thawed, once');
+END;
+
+-- A transfer carrying frozen units leaves the donor only thawed.
+CREATE TRIGGER transfer_frozen_dispatch BEFORE UPDATE OF status ON transfer
+WHEN NEW.status = 'dispatched' AND NEW.thawed_at IS NULL
+  AND EXISTS (SELECT 1 FROM transfer_lot tl JOIN lot l ON l.id = tl.lot_id WHERE tl.transfer_id = OLD.id AND l.frozen = 1)
+BEGIN
+  SELECT RAISE(ABORT, 'transfer_not_thawed: thaw the frozen units before dispatch');
+END;

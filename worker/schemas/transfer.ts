@@ -15,6 +15,7 @@ export const TransferLotLine = z
     lotId: z.string(),
     qty: z.number().int().openapi({ description: 'units taken from this source lot' }),
     expiresAt: z.string().nullable(),
+    frozen: z.boolean().openapi({ description: 'a frozen red-cell lot: its units are thawed before dispatch' }),
   })
   .openapi('TransferLotLine')
 
@@ -86,6 +87,10 @@ export const Transfer = z
     receivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    frozen: z.boolean().openapi({ description: 'it carries frozen red cells: thawed (POST /api/transfers/{id}/thaw) before dispatch' }),
+    thawHours: z.number().nullable().openapi({ description: 'hours of thawing the planner counted in etaHours (null: none)' }),
+    thawedAt: z.string().nullable().openapi({ description: 'when the frozen units were thawed; they keep 24 h from then' }),
+    thawedBy: z.string().nullable(),
     lots: z.array(TransferLotLine),
     requests: z.array(TransferRequestLine).openapi({ description: 'the aid requests it serves, most urgent first' }),
     transport: z.object({ dispatch: TransportDispatch.nullable(), receipt: TransportReceipt.nullable() }),

@@ -10,6 +10,7 @@ import { requireSiteWriter, type Actor } from './auth'
 import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
 import { routineCaps } from './issue-caps'
 import { insertIssueStmt } from '../db/issue-caps'
+import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
 import { hospitalsOf } from './network'
 import { refreshWarnings } from './warnings'
 
@@ -62,9 +63,13 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
       const collected = Date.parse(m.collectedAt)
       const expires = Date.parse(m.expiresAt)
       if (!(expires > collected)) throw badRequest(f('expiresAt'), 'Expiry must be after collection')
-      const life = lifeByComponent.get(m.component)!
+      if (m.frozen && m.component !== 'RBC') throw badRequest(f('frozen'), `Only red cells are received frozen; ${m.component} is not`)
+      // frozen red cells keep 10 years at ≤ −65 °C; liquid units the catalogue's shelf life
+      const life = m.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeByComponent.get(m.component)!
       if (expires - collected > life * HOUR)
-        throw badRequest(f('expiresAt'), `${m.component} keeps at most ${life} hours (${life / 24} days) from collection`)
+        throw badRequest(f('expiresAt'), m.frozen
+          ? `Frozen red cells keep at most 10 years (${life} hours) from collection`
+          : `${m.component} keeps at most ${life} hours (${life / 24} days) from collection${m.component === 'RBC' ? '; frozen red cells are received with "frozen": true' : ''}`)
       if (collected > Date.parse(at) + HOUR) throw badRequest(f('collectedAt'), 'Collection cannot be in the future')
       const lotId = m.lotId ?? newId('lot')
       if (expires <= Date.parse(at)) {
@@ -78,7 +83,7 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
       stmts.push(
         insertLotStmt(db, {
           id: lotId, siteId, component: m.component, abo: m.abo, rhd: m.rhd, antigens: m.antigens.join(','),
-          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at,
+          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at, frozen: m.frozen,
         }),
         insertMovementStmt(db, { ...base, lotId, kind: 'receipt', delta: m.qty, reason: m.reason }),
       )
