@@ -161,6 +161,13 @@ describe('the demo region loaded into D1', () => {
     expect(negOther).toEqual([])
     const jk = await all<{ rhd: string }>("SELECT DISTINCT rhd FROM lot WHERE antigens LIKE '%Jk(a-b-)%'")
     expect(jk).toEqual([{ rhd: '+' }])
+    // rare antigen red cells are banked frozen (10 years) at Chengdu and Chongqing; RhD-negative units are liquid
+    const frozen = await all<{ siteId: string; antigens: string; years: number }>(
+      "SELECT site_id AS siteId, antigens, (julianday(expires_at) - julianday(collected_at)) / 365 AS years FROM lot WHERE frozen = 1")
+    expect(new Set(frozen.map((l) => l.siteId))).toEqual(new Set(['CD', 'CQ']))
+    for (const l of frozen) expect([l.antigens !== '', Math.round(l.years)]).toEqual([true, 10])
+    expect(await all("SELECT id FROM lot WHERE antigens <> '' AND frozen = 0")).toEqual([])
+    expect(await all("SELECT id FROM lot WHERE rhd = '-' AND frozen = 1")).toEqual([])
     for (const antigen of ['Fy(a-)', 'Jk(a-b-)']) {
       const rows = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1", `%,${antigen},%`)
       expect(rows.length, antigen).toBeGreaterThanOrEqual(2)

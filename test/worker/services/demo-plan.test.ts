@@ -43,6 +43,8 @@ describe('planning the demo region', () => {
         expect(lot).toContain('Fy(a-)')
       }
     }
+    // Garze's Fy(a-) emergency is served from a frozen unit banked in Chengdu, to be thawed before dispatch
+    expect(rare.map((t: any) => [t.fromSite, t.toSite, t.frozen, t.lots.every((l: any) => l.frozen)])).toEqual([['CD', 'GZ', true, true]])
     // no ordinary request gets a rare-antigen unit
     for (const t of plan.transfers.filter((t: any) => !t.requests.some((r: any) => r.requestId === 'req_demo_06'))) {
       for (const l of t.lots) expect(await env.DB.prepare('SELECT antigens FROM lot WHERE id = ?1').bind(l.lotId).first<string>('antigens')).toBe('')
