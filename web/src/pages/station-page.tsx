@@ -3,6 +3,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm, ReceiveForm } from '../components/transport-forms/transport-forms'
 import { TransportRecord } from '../components/transport-forms/transport-record'
+import { ThawStep } from '../components/transport-forms/thaw-step'
 import { dateTime, group, num, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
@@ -88,7 +89,8 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
               ))}
             </ul>
             <TransportRecord tr={tr} />
-            {canAct && side === 'out' && tr.status === 'committed' && <DispatchForm tr={tr} onDone={onDone} />}
+            {tr.status !== 'received' && <ThawStep tr={tr} canAct={canAct && side === 'out'} onDone={onDone} />}
+            {canAct && side === 'out' && tr.status === 'committed' && (!tr.frozen || tr.thawedAt) && <DispatchForm tr={tr} onDone={onDone} />}
             {canAct && side === 'in' && tr.status === 'dispatched' && <ReceiveForm tr={tr} onDone={onDone} />}
             {side === 'in' && tr.status === 'committed' && <p class="meta">{t('station.awaitingDispatch')}</p>}
           </li>
