@@ -84,9 +84,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
     e.preventDefault()
     setError(null)
     setDone(false)
-    // every problem at once, beside its field; nothing is sent until they are all put right
-    setTried(true)
-    if (Object.keys(hints).length) return
+    // every problem at once, beside its field, when the API answers: it names the first it finds (and stays the judge), the form the rest
     setBusy(true)
     try {
       const body = {
@@ -102,7 +100,8 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
         ...(rhPositive ? {
           allowRhPositive: true,
           rhPositiveConsent: {
-            consentBy: d.consentBy.trim(), consentAt: parseLocal(d.consentAt) ?? d.consentAt, antiDScreen: 'negative', patientNote: d.patientNote.trim(),
+            consentBy: d.consentBy.trim(), consentAt: parseLocal(d.consentAt) ?? d.consentAt, patientNote: d.patientNote.trim(),
+            ...(d.antiDNegative ? { antiDScreen: 'negative' } : {}),
           },
         } : {}),
       }
@@ -114,6 +113,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       onFiled(r)
     } catch (err) {
       setError(err as ApiError)
+      setTried(true)
     } finally {
       setBusy(false)
     }
