@@ -57,13 +57,17 @@ describe('receiving frozen red cells', () => {
     expect(stock.json.rows).toHaveLength(1)
     // 6 liquid U ÷ (4 U ÷ 14 days): frozen units are not days of supply
     expect(stock.json.rows[0]).toMatchObject({ onHand: 6, frozenOnHand: 5, daysOfSupply: 21 })
+    // nor do they lift the warning level: 1 liquid U at 4 U a fortnight is 3.5 days, orange (with the 5 frozen it would be 21)
+    expect((await move({ siteId: site, kind: 'discard', lotId: liquid.json.createdLots[0], qty: 5, reason: 'broken bags' })).status).toBe(201)
+    const level = (await call('GET', `/api/warnings?site=${site}&component=RBC&abo=*`)).json.warnings[0]
+    expect(level).toMatchObject({ level: 'orange', daysOfSupply: 3.5 })
     const summary = await call('GET', '/api/stock/summary')
     const rbc = summary.json.components.find((c: any) => c.component === 'RBC')
     expect(rbc.frozenOnHand).toBeGreaterThanOrEqual(5)
     expect(summary.json.groups.find((g: any) => g.component === 'RBC' && g.abo === 'O' && g.rhd === '+').frozenOnHand).toBeGreaterThanOrEqual(5)
 
     const lots = await call('GET', `/api/stock/lots?site=${site}`)
-    expect(lots.json.lots.map((l: any) => [l.qty, l.frozen])).toEqual([[6, false], [5, true]])
+    expect(lots.json.lots.map((l: any) => [l.qty, l.frozen])).toEqual([[1, false], [5, true]])
     expect((await call('GET', `/api/stock/lots?site=${site}&frozen=true`)).json.lots.map((l: any) => l.id)).toEqual([frozen])
     const rare = await call('GET', '/api/stock/rare?antigen=Fy(a-)&frozen=true')
     expect(rare.status).toBe(200)
