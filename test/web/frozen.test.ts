@@ -24,6 +24,28 @@ type Plan = { id: string; status: string; transfers: Transfer[] }
 const ids: { plan?: string; fy?: string } = {}
 
 describe('a frozen rare unit, role by role', () => {
+  it('frozen red cells are shown apart: a column on Chengdu\'s stock page and a line in the map\'s totals', async () => {
+    const rows = (await apiGet<{ rows: { abo: string; rhd: string; onHand: number; frozenOnHand: number }[] }>(server.url, COORD, '/api/stock?site=CD&component=RBC')).rows
+    const op = rows.find((r) => r.abo === 'O' && r.rhd === '+')!
+    expect(op.frozenOnHand).toBe(5) // 2 Fy(a-) + 3 Jk(a-b-), banked frozen
+    const page = await openApp(browser, server.url, { token: COORD, path: '/sites/CD' })
+    const errors = pageErrors(page)
+    const cell = page.locator('table.stock-table[data-component="RBC"] tr[data-group="O+"] td.frozen')
+    await cell.waitFor()
+    expect(await cell.getAttribute('data-frozen')).toBe('5')
+    expect(await page.locator('table.stock-table[data-component="RBC"] th[title]').textContent()).toBe('冰冻')
+    // the liquid column does not count them
+    expect(await page.locator('table.stock-table[data-component="RBC"] tr[data-group="O+"] td').nth(1).textContent()).toBe(op.onHand.toLocaleString('zh-CN'))
+    // platelets have no frozen column
+    expect(await page.locator('table.stock-table[data-component="PLT"] td.frozen').count()).toBe(0)
+    await page.goto(`${server.url}/`)
+    const total = page.locator('.region-totals .total[data-component="RBC"] .total-frozen')
+    await total.waitFor()
+    expect(Number(await total.getAttribute('data-frozen'))).toBeGreaterThanOrEqual(5)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
   it('the coordinator plans: the Fy(a-) emergency is served from a frozen unit in Chengdu; the review shows the RhD consent record; commits', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: '/plan' })
     const errors = pageErrors(page)
