@@ -70,7 +70,8 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
     <ul class={`transfer-cards ${side}`}>
       {[...list].sort((a, b) => order(a) - order(b) || (a.requests[0]?.urgency ?? '').localeCompare(b.requests[0]?.urgency ?? '')).map((tr) => {
         const other = side === 'in' ? tr.fromSite : tr.toSite
-        const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + tr.etaHours * 3_600_000).toISOString() : null
+        // once on the road the thawing is done: a planner's etaHours counts it (thawHours), the road does not
+        const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + (tr.etaHours - (tr.thawHours ?? 0)) * 3_600_000).toISOString() : null
         return (
           <li key={tr.id} class="transfer-card" data-transfer={tr.id} data-status={tr.status}>
             <div class="card-head">
