@@ -1,0 +1,112 @@
+// Issue 19 in Chromium: the dispatch sheet on A4 and its CSV, a director's home, Chinese everywhere in the Chinese
+// UI (and no raw keys in the English one), and the simulation's comparison.
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import Papa from 'papaparse'
+import { describe, expect, it } from 'vitest'
+import { DEMO_TOKENS } from '../../seed/demo'
+import { apiCall, apiGet, eventually } from './api'
+import { openApp, pageErrors, screenshotPath } from './browser'
+import { useApp } from './harness'
+import { pdfLinks } from './pdf-links'
+import type { Server } from './server'
+
+let server: Server
+let browser: Browser
+const COORD = DEMO_TOKENS.coordinator
+useApp((s, b) => { server = s; browser = b })
+
+type Site = { id: string; nameZh: string; nameEn: string }
+type Transfer = { id: string; fromSite: string; toSite: string; status: string; requests: { urgency: string; reason: string; neededBy: string | null }[] }
+const URGENCY_RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
+
+/** A demo plan with every proposal approved and committed: a sheet of a dozen transfers. */
+async function committedPlan(): Promise<{ id: string; transfers: Transfer[] }> {
+  const plan = await apiCall<{ id: string; transfers: Transfer[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+  expect(plan.status).toBe(201)
+  for (const t of plan.body.transfers) expect((await apiCall(server.url, COORD, `/api/transfers/${t.id}/approve`, { method: 'POST' })).status).toBe(200)
+  const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `polish-${plan.body.id}` } })
+  expect(commit.status).toBe(200)
+  return { id: plan.body.id, transfers: (await apiGet<{ transfers: Transfer[] }>(server.url, COORD, `/api/transfers?planId=${plan.body.id}`)).transfers }
+}
+
+/** yyyy-mm-dd hh:mm in the browser's zone, as the page writes it (the test and the browser share the machine's zone). */
+const local = (iso: string) => {
+  const d = new Date(iso)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
+describe('the dispatch sheet', () => {
+  it('prints on A4 with every station name whole on one line, no row split across pages, most urgent first; its CSV has names, local times and reasons', async () => {
+    const plan = await committedPlan()
+    expect(plan.transfers.length, 'enough transfers for two pages').toBeGreaterThanOrEqual(10)
+    const sites = new Map((await apiGet<{ sites: Site[] }>(server.url, COORD, '/api/sites')).sites.map((s) => [s.id, s]))
+    const page = await openApp(browser, server.url, { token: COORD, lang: 'zh', path: `/sheet?plan=${plan.id}` })
+    const errors = pageErrors(page)
+    const rows = page.locator('.sheet-table tbody tr')
+    await eventually(() => rows.count()).toBe(plan.transfers.length)
+    // the names arrive with /api/sites: wait until none reads as a bare code
+    await eventually(() => page.locator('.sheet-table .site-name').evaluateAll((els) => els.filter((e) => /^[A-Z]+$/.test(e.textContent ?? '')).length)).toBe(0)
+
+    // most urgent first (the urgency of the most urgent request each transfer serves)
+    const urgencies = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-urgency') ?? ''))
+    const ranks = urgencies.map((u) => URGENCY_RANK[u])
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+    expect(new Set(urgencies).size, 'the demo plan serves more than one urgency').toBeGreaterThan(1)
+
+    // A4 landscape less 10 mm margins, in CSS px: what the print layout has to work with
+    const printWidth = Math.floor(((297 - 20) / 25.4) * 96)
+    await page.emulateMedia({ media: 'print' })
+    await page.setViewportSize({ width: printWidth, height: 700 })
+    const layout = await rows.evaluateAll((els) => els.map((tr) => {
+      const id = tr.querySelector('a.transfer-id')!
+      const names = [...tr.querySelectorAll('a.site-name')].map((a) => ({ text: a.textContent, lines: a.getClientRects().length, clipped: a.scrollWidth > a.clientWidth + 1 }))
+      return { id: id.textContent!, belowIdTop: tr.getBoundingClientRect().bottom - id.getBoundingClientRect().top, names }
+    }))
+    for (const [i, row] of layout.entries()) {
+      const tr = plan.transfers.find((t) => t.id === row.id)!
+      expect(row.names.map((n) => n.text), row.id).toEqual([sites.get(tr.fromSite)!.nameZh, sites.get(tr.toSite)!.nameZh])
+      for (const n of row.names) expect({ lines: n.lines, clipped: n.clipped }, `${row.id} row ${i}: ${n.text}`).toEqual({ lines: 1, clipped: false })
+    }
+
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })
+    const { pages, links } = pdfLinks(pdf)
+    expect(pages, 'the sheet runs over more than one page').toBeGreaterThanOrEqual(2)
+    const pageHeightPt = (210 / 25.4) * 72
+    const marginPt = (10 / 25.4) * 72
+    for (const row of layout) {
+      const idLinks = links.filter((l) => l.uri.endsWith(`#${row.id}`))
+      expect(idLinks.length, `${row.id} printed once`).toBe(1)
+      const [{ page: p, rect }] = idLinks
+      // the row's bottom, measured down from its first line: still inside this page's printable area
+      const bottom = rect[3] - row.belowIdTop * 0.75
+      expect(bottom, `${row.id} on page ${p} ends above the bottom margin`).toBeGreaterThanOrEqual(marginPt - 1.5)
+      expect(rect[3]).toBeLessThanOrEqual(pageHeightPt - marginPt + 1.5)
+      // both names are on the row's page, each one piece on one line
+      const tr = plan.transfers.find((t) => t.id === row.id)!
+      const onRow = links.filter((l) => l.page === p && Math.abs(l.rect[3] - rect[3]) < 12 && /\/sites\/[A-Z]+$/.test(l.uri))
+      expect(onRow.map((l) => l.uri.split('/sites/')[1]).sort(), row.id).toEqual([tr.fromSite, tr.toSite].sort())
+    }
+    // Some row starts on the second page: the test did cross a page break.
+    expect(new Set(links.filter((l) => l.uri.includes('/station?')).map((l) => l.page)).size).toBeGreaterThanOrEqual(2)
+    await page.emulateMedia({ media: 'screen' })
+
+    // The CSV the button downloads: names, reasons, local times, in the sheet's order.
+    await page.setViewportSize({ width: 1400, height: 900 })
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.csv')])
+    const csv = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, 'utf8').trim(), { header: true }).data
+    expect(csv.map((r) => r.transfer_id)).toEqual(layout.map((r) => r.id))
+    for (const r of csv) {
+      const tr = plan.transfers.find((t) => t.id === r.transfer_id)!
+      expect([r.from_name, r.to_name]).toEqual([sites.get(tr.fromSite)!.nameZh, sites.get(tr.toSite)!.nameZh])
+      expect(r.reason).toBe([...new Set(tr.requests.map((q) => q.reason))].join('; '))
+      expect(r.reason.length).toBeGreaterThan(0)
+      const due = tr.requests.map((q) => q.neededBy).filter((x): x is string => !!x).sort()[0]
+      if (due) expect(r.needed_by).toBe(local(due))
+    }
+    expect(csv.filter((r) => r.needed_by).length, 'some transfer has a deadline').toBeGreaterThan(0)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+})
