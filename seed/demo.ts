@@ -33,13 +33,13 @@ const demoUser = (id: string, name: string, role: Role, siteId: string | null, l
 
 /** One user per role, and directors of CD and of the three short stations. */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
-  demoUser('u-coordinator', '王协调 (Provincial coordinator)', 'coordinator', null, 'coordinator'),
-  demoUser('u-planner', '李规划 (Planner)', 'planner', null, 'planner'),
-  demoUser('u-admin', '系统管理员 (Admin)', 'admin', null, 'admin'),
-  demoUser('u-director-cd', '张站长 (Director, Chengdu)', 'director', 'CD', 'director-cd'),
-  demoUser('u-director-yb', '刘站长 (Director, Yibin)', 'director', 'YB', 'director-yb'),
-  demoUser('u-director-pzh', '陈站长 (Director, Panzhihua)', 'director', 'PZH', 'director-pzh'),
-  demoUser('u-director-gz', '扎西站长 (Director, Garze)', 'director', 'GZ', 'director-gz'),
+  demoUser('u-coordinator', '王协调', 'coordinator', null, 'coordinator'),
+  demoUser('u-planner', '李规划', 'planner', null, 'planner'),
+  demoUser('u-admin', '系统管理员', 'admin', null, 'admin'),
+  demoUser('u-director-cd', '张站长', 'director', 'CD', 'director-cd'),
+  demoUser('u-director-yb', '刘站长', 'director', 'YB', 'director-yb'),
+  demoUser('u-director-pzh', '陈站长', 'director', 'PZH', 'director-pzh'),
+  demoUser('u-director-gz', '扎西站长', 'director', 'GZ', 'director-gz'),
 ]
 
 /** Stations deliberately short of red cells at `now`, with their target days of supply. */

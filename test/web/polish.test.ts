@@ -110,3 +110,59 @@ describe('the dispatch sheet', () => {
     await page.context().close()
   })
 })
+
+describe("a director's home", () => {
+  it('is their station: stock, incoming, outgoing and the hospitals the API lists; the map is one link away (desktop and phone)', async () => {
+    const token = DEMO_TOKENS['director-yb']
+    const net = await apiGet<{ hospitals: { id: string; nameZh: string }[]; storagePoints: { id: string }[] }>(server.url, token, '/api/network/YB')
+    expect(net.hospitals.length).toBeGreaterThan(0)
+    const stock = await apiGet<{ rows: { siteId: string; component: string }[] }>(server.url, token, '/api/stock?site=YB')
+    const components = [...new Set(stock.rows.map((r) => r.component))].sort()
+    expect(components.length).toBeGreaterThan(0)
+    for (const size of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+      const page = await openApp(browser, server.url, { token, lang: 'zh', phone: size.width < 700 })
+      await page.setViewportSize(size)
+      const errors = pageErrors(page)
+      await page.locator('.station-page').waitFor()
+      expect(await page.locator('.region-map').count(), 'no region map at home').toBe(0)
+      await eventually(() => page.locator('.station-page h2').textContent()).toContain('宜宾市中心血站')
+      await eventually(async () => (await page.locator('.station-page .stock-table').evaluateAll((els) => els.map((e) => e.getAttribute('data-component')))).sort()).toEqual(components)
+      expect(await page.locator('.station-page h3').allTextContents()).toEqual(expect.arrayContaining(['本站库存', '调入（已确认 / 在途 / 已接收）', '调出（待发运 / 在途 / 已接收）', `所供医院（${net.hospitals.length} 家）`]))
+      const shown = await page.locator('.hospital-list li').evaluateAll((els) => els.map((e) => e.getAttribute('data-hospital')))
+      expect(shown).toEqual(net.hospitals.map((h) => h.id))
+      expect(await page.locator('.hospital-list li').first().textContent()).toContain(net.hospitals[0].nameZh)
+      expect(await page.locator('.storage-list li').count()).toBe(net.storagePoints.length)
+      expect(await page.locator('.app-header nav a.active').textContent()).toBe('本站')
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width)
+      await page.screenshot({ path: screenshotPath(`ui-director-home-${size.width}.png`), fullPage: true })
+      await page.locator('.app-header nav a[href="/map"]').click()
+      await page.locator('path.site-marker').first().waitFor()
+      expect(errors).toEqual([])
+      await page.context().close()
+    }
+  })
+
+  it('a token rotated by an admin while a form is half-typed: the sign-in box returns, the text stays, and signing in again carries on', async () => {
+    const old = DEMO_TOKENS['director-pzh']
+    const page = await openApp(browser, server.url, { token: old, lang: 'zh', path: '/requests' })
+    const reason = page.locator('form input[name=reason]')
+    await reason.waitFor()
+    await reason.fill('术中大出血，需 O 型红细胞')
+    await page.locator('form input[name=qty]').fill('7')
+    // the admin rotates the director's token (the old one is revoked)
+    const rotated = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users/u-director-pzh/tokens', { method: 'POST', body: { revokeOthers: true } })
+    expect(rotated.status).toBe(201)
+    // the page's next call (the events feed polls) finds the token revoked
+    await page.locator('form.sign-in .signed-out').waitFor({ timeout: 20_000 })
+    expect(await reason.inputValue()).toBe('术中大出血，需 O 型红细胞')
+    await page.locator('form.sign-in input[name=token]').fill(rotated.body.token.token)
+    await page.locator('form.sign-in button[type=submit]').click()
+    await page.locator('.app-header .sign-out').waitFor()
+    expect(await reason.inputValue()).toBe('术中大出血，需 O 型红细胞')
+    expect(await page.locator('form input[name=qty]').inputValue()).toBe('7')
+    // and the form is live again
+    await reason.fill('术中大出血，需 O 型红细胞（已复核）')
+    expect(await reason.inputValue()).toBe('术中大出血，需 O 型红细胞（已复核）')
+    await page.context().close()
+  })
+})
