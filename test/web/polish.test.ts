@@ -9,6 +9,7 @@ import { apiCall, apiGet, eventually } from './api'
 import { openApp, pageErrors, screenshotPath } from './browser'
 import { useApp } from './harness'
 import { pdfLinks } from './pdf-links'
+import { englishWords, rawKeys } from './visible-text'
 import type { Server } from './server'
 
 let server: Server
@@ -163,6 +164,95 @@ describe("a director's home", () => {
     // and the form is live again
     await reason.fill('术中大出血，需 O 型红细胞（已复核）')
     expect(await reason.inputValue()).toBe('术中大出血，需 O 型红细胞（已复核）')
+    await page.context().close()
+  })
+})
+
+describe('one language at a time', () => {
+  /** Each role's nav pages and a few more (a station, the sheet, the map for a director). */
+  const ROLES = [
+    { role: 'coordinator', token: COORD, extra: ['/sites/YB', '/station?site=YB', '/sheet?site=YB'] },
+    { role: 'director', token: DEMO_TOKENS['director-yb'], extra: ['/sites/YB', '/sheet?site=YB'] },
+    { role: 'planner', token: DEMO_TOKENS.planner, extra: ['/sites/GZ'] },
+    { role: 'admin', token: DEMO_TOKENS.admin, extra: ['/station?site=GZ'] },
+  ] as const
+  /** Text a page shows once its data has arrived: what a reader sees (hidden elements are not in innerText). */
+  const shown = async (page: Page) => {
+    await page.waitForLoadState('networkidle')
+    await page.waitForTimeout(300)
+    return page.evaluate(() => (globalThis as any).document.body.innerText as string)
+  }
+  // A token's label is what whoever issued it typed; the first one is labelled by migration 0010 ('initial').
+  const dataWords = (path: string) => (path === '/admin' ? ['initial'] : [])
+
+  it('Chinese pages show no English word and no raw key, as each role, and the English pages no raw key', async () => {
+    // something on every page: a committed plan (the sheet, transfers on the map and at the stations)
+    const committed = await apiGet<{ transfers: Transfer[] }>(server.url, COORD, '/api/transfers?status=committed')
+    if (committed.transfers.length === 0) await committedPlan()
+    const found: string[] = []
+    let pages = 0
+    for (const { role, token, extra } of ROLES)
+      for (const lang of ['zh', 'en'] as const) {
+        const page = await openApp(browser, server.url, { token, lang })
+        await page.locator('.app-header .sign-out').waitFor()
+        const nav = await page.locator('.app-header nav a').evaluateAll((els) => els.map((e) => e.getAttribute('href')!))
+        expect(nav.length).toBeGreaterThanOrEqual(5)
+        for (const path of [...nav, ...extra]) {
+          await page.goto(server.url + path)
+          const text = await shown(page)
+          pages++
+          expect(text.length, `${role} ${path}`).toBeGreaterThan(50)
+          const bad = [...(lang === 'zh' ? englishWords(text).filter((w) => !dataWords(path).includes(w)) : []), ...rawKeys(text)]
+          if (bad.length) found.push(`${role} ${lang} ${path}: ${[...new Set(bad)].join(' ')}`)
+        }
+        await page.context().close()
+      }
+    expect(pages).toBeGreaterThanOrEqual(60)
+    expect(found).toEqual([])
+  }, 400_000)
+
+  it("the API's errors in the page's language: too big, a field's name, never a raw key ('纬度不能大于 90', not 'field.lat输入有误')", async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openApp(browser, server.url, { token: COORD, lang, path: '/incidents' })
+      const form = page.locator('form.declare-form')
+      await form.waitFor()
+      await form.locator('input[name=name]').fill('测试')
+      await form.locator('input[name=lat]').fill('200')
+      await form.locator('input[name=lng]').fill('102.2')
+      await form.locator('input[name=critical]').fill('1')
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST')
+      await form.locator('button.declare').click()
+      const body = (await (await answered).json()) as { error: { field: string; message: string } }
+      expect(body.error.field).toBe('lat')
+      expect(body.error.message, 'the API speaks zod').toMatch(/^Too big/)
+      const err = form.locator('[data-field-error="lat"]')
+      await err.waitFor()
+      expect(await err.textContent()).toBe(lang === 'zh' ? '纬度不能大于 90' : 'The latitude must be at most 90')
+      await page.context().close()
+    }
+    // a field the UI has no label for still reads as words, and a policy's field names the policy
+    const page = await openApp(browser, server.url, { token: DEMO_TOKENS.planner, lang: 'en', path: '/simulate' })
+    const form = page.locator('form.sim-form')
+    await form.waitFor()
+    await form.locator('input[name="policies.1.reserveDays"]').fill('99')
+    await form.locator('button.run-sim').click()
+    const err = form.locator('[data-field-error="policies.1.reserveDays"]')
+    await err.waitFor()
+    expect(await err.textContent()).toBe('Policy 2: the reserve floor (days) must be at most 60')
+    await page.locator('button.lang-toggle').click()
+    await eventually(() => err.textContent()).toBe('策略 2 的保留下限（天）不能大于 60')
+    await page.context().close()
+  })
+
+  it('hours carry their unit in the page\'s language (2.2 小时, not 2.2 h), on the sheet and at the station', async () => {
+    const committed = (await apiGet<{ transfers: (Transfer & { etaHours: number; planId: string })[] }>(server.url, COORD, '/api/transfers?status=committed')).transfers
+    expect(committed.length).toBeGreaterThan(0)
+    const tr = committed[0]
+    const page = await openApp(browser, server.url, { token: COORD, lang: 'zh', path: `/sheet?plan=${tr.planId}` })
+    const eta = page.locator(`.sheet-table tr[data-transfer="${tr.id}"] td`).nth(5)
+    await eventually(() => eta.textContent()).toBe(`${tr.etaHours.toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 小时`)
+    await page.goto(`${server.url}/station?site=${tr.toSite}`)
+    await eventually(() => page.locator(`.transfer-card[data-transfer="${tr.id}"] .card-head .meta`).textContent()).toMatch(/ 小时$/)
     await page.context().close()
   })
 })

@@ -75,7 +75,7 @@ export function LineChart({ series, x0 = 0, labels, tickLabel = (s) => s, xLabel
           </g>
         ))}
         {xTicks.map((i) => (
-          <text key={`x${i}`} class="tick" data-x={i + x0} x={x(i)} y={Hh - pad.bottom + 16} text-anchor="middle">{tickLabel(at(i))}</text>
+          <text key={`x${i}`} class="tick" data-x={i + x0} x={x(i)} y={Hh - pad.bottom + 16} text-anchor={i === n - 1 && n > 1 ? 'end' : 'middle'}>{tickLabel(at(i))}</text>
         ))}
         <line class="axis" x1={pad.left} x2={pad.left} y1={pad.top} y2={pad.top + ih} />
         <line class="axis" x1={pad.left} x2={W - pad.right} y1={pad.top + ih} y2={pad.top + ih} />
