@@ -109,6 +109,16 @@ describe('the dispatch sheet', () => {
     expect(csv.filter((r) => r.needed_by).length, 'some transfer has a deadline').toBeGreaterThan(0)
     expect(errors).toEqual([])
     await page.context().close()
+
+    // On a phone the sheet is a list of cards: each name still whole on one line, nothing wider than the screen.
+    const phone = await openApp(browser, server.url, { token: COORD, lang: 'zh', path: `/sheet?plan=${plan.id}`, phone: true })
+    await eventually(() => phone.locator('.sheet-table .site-name').evaluateAll((els) => els.length > 0 && els.every((e) => !/^[A-Z]+$/.test(e.textContent ?? '')))).toBe(true)
+    const lines = await phone.locator('.sheet-table .site-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent, lines: e.getClientRects().length, right: e.getBoundingClientRect().right })))
+    expect(lines.length).toBe(2 * plan.transfers.length)
+    for (const l of lines) expect({ lines: l.lines, inside: l.right <= 390 }, l.text!).toEqual({ lines: 1, inside: true })
+    expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await phone.screenshot({ path: screenshotPath('ui-sheet-phone.png'), fullPage: true })
+    await phone.context().close()
   })
 })
 
