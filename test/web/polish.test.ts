@@ -178,6 +178,34 @@ describe("a director's home", () => {
   })
 })
 
+describe('a token signed in from another tab', () => {
+  it("the same user's rotated token keeps this tab's half-typed form; someone else's gives fresh pages", async () => {
+    const old = DEMO_TOKENS['director-gz']
+    const page = await openApp(browser, server.url, { token: old, lang: 'zh', path: '/requests' })
+    const reason = page.locator('form input[name=reason]')
+    await reason.waitFor()
+    await reason.fill('高原车祸，需 O 型红细胞')
+    // a new token for the same director (the old one stays valid: this is about the other tab, not a 401)
+    const rotated = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users/u-director-gz/tokens', { method: 'POST', body: {} })
+    expect(rotated.status).toBe(201)
+    const fresh = rotated.body.token.token
+    const other = await page.context().newPage()
+    await other.goto(server.url + '/')
+    await other.evaluate((tok) => (globalThis as any).localStorage.setItem('bd.token', tok), fresh)
+    await eventually(() => page.evaluate(() => (globalThis as any).localStorage.getItem('bd.token'))).toBe(fresh)
+    await page.waitForTimeout(1500)
+    expect(await page.locator('.app-header .who').textContent()).toBe('扎西站长')
+    expect(await reason.inputValue()).toBe('高原车祸，需 O 型红细胞')
+    await reason.fill('高原车祸，需 O 型红细胞（复核）')
+    expect(await reason.inputValue()).toBe('高原车祸，需 O 型红细胞（复核）')
+    // someone else signs in there: this tab follows with its own pages, nothing of the other user's draft
+    await other.evaluate((tok) => (globalThis as any).localStorage.setItem('bd.token', tok), DEMO_TOKENS['director-cd'])
+    await eventually(() => page.locator('.app-header .who').textContent()).toBe('张站长')
+    await eventually(() => page.locator('form input[name=reason]').inputValue()).toBe('')
+    await page.context().close()
+  })
+})
+
 describe('one language at a time', () => {
   /** Each role's nav pages and a few more (a station, the sheet, the map for a director). */
   const ROLES = [

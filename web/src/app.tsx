@@ -1,7 +1,9 @@
 import { LocationProvider, Route, Router } from 'preact-iso'
-import { useEffect } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
+import { whoAmI } from './components/sign-in/sign-in'
+import type { ApiError } from './lib/api'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
 import { AdminPage } from './pages/admin-page'
@@ -16,7 +18,7 @@ import { SimulatePage } from './pages/simulate-page'
 import { SheetPage } from './pages/sheet-page'
 import { SitePage } from './pages/site-page'
 import { StationPage } from './pages/station-page'
-import { useAppState } from './state'
+import { getState, setState, useAppState, type Me } from './state'
 import './app.css'
 
 export function App() {
@@ -27,6 +29,17 @@ export function App() {
   // on where they were (keyed by user), anyone else gets fresh pages. Signing out drops everything.
   const user = me
   const live = !!(token && me)
+  // Another tab signed in anew (a rotated token): the token changes under the same `me` (state.ts keeps it), so
+  // the page stays; whose token it is gets checked, and only someone else's gets fresh pages.
+  const seen = useRef<{ token: string | null; me: Me | null }>({ token, me })
+  useEffect(() => {
+    const before = seen.current
+    seen.current = { token, me }
+    if (!token || !me || me !== before.me || token === before.token) return
+    whoAmI(token)
+      .then((m) => { if (getState().token === token && m.id !== getState().me?.id) setState({ me: m }) })
+      .catch((e: ApiError) => { if (getState().token === token) setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }) })
+  }, [token, me])
   // changes reach every open page through the events feed while someone is signed in
   useEffect(() => {
     if (live) startEvents()
