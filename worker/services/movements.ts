@@ -10,7 +10,7 @@ import { requireSiteWriter, type Actor } from './auth'
 import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
 import { routineCaps } from './issue-caps'
 import { insertIssueStmt } from '../db/issue-caps'
-import { hospitalsOf } from './network'
+import { hospitalsOf } from './hospitals'
 import { refreshWarnings } from './warnings'
 
 const HOUR = 3_600_000
