@@ -43,7 +43,7 @@ export const UnmetSchema = z.object({
   message: z.string().optional(),
 })
 
-export const PlanSummarySchema = z.object({
+export const ResultSummarySchema = z.object({
   demandUnits: urgencyCounts,
   unmetUnits: urgencyCounts,
   unmetByReason: z.partialRecord(unmetReason, units).meta({ description: 'unmet units per reason code' }),
@@ -65,7 +65,7 @@ export const PlanResultSchema = z.object({
   transfers: z.array(ResultTransferSchema),
   unmet: z.array(UnmetSchema),
   objective: z.number().meta({ description: 'preference-tier cost of the plan, after the lexicographic unmet totals' }),
-  summary: PlanSummarySchema,
+  summary: ResultSummarySchema,
 }).meta({ description: "The solver's result (docs/plan-instance.md)" })
 
 // Compile-time: the schema's type is exactly PlanResult (a field added to, removed from or retyped in either fails).
