@@ -4,7 +4,8 @@ import { exports } from 'cloudflare:workers'
 /**
  * Every response a Workers test receives is checked against the app's own /api/openapi.json, so a schema that
  * drifts from what a route really answers fails the test that saw it. @cfworker/json-schema rather than Ajv:
- * Ajv compiles with `new Function`, which workerd refuses.
+ * Ajv compiles with `new Function`, which workerd refuses (EvalError under wrangler dev; the test pool allows it
+ * only for vitest's own module loading, and the check should not lean on that).
  *
  * The check is stricter than the document in one way: an object accepts only the properties it describes
  * (zod's objects are open in OpenAPI), since an undocumented field is exactly the drift to catch.
