@@ -136,7 +136,8 @@ export const Incident = z
     closedAt: z.string().nullable(),
     points: z.array(Point),
     estimate: z.object({
-      lines: z.array(EstimateLine.extend({ category: z.string() })),
+      // not EstimateLine.extend(): EstimateLine is strict, and an allOf of it with `category` matched no line at all
+      lines: z.array(z.object({ ...EstimateLine.shape, category: z.string() })),
       totals: z.array(z.object({ component: ComponentCode, urgency: Urgency, qty: z.number().int() })),
       factors: z.array(z.object({ category: z.string(), component: z.string(), shareTransfused: z.number(), unitsPerPatient: z.number(), source: z.string() })),
       triage: z.array(z.object({ category: z.string(), urgency: z.string(), deadlineHours: z.number(), source: z.string() })),

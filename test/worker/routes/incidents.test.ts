@@ -161,6 +161,7 @@ describe('the green channel', () => {
     const urgent = open.json.transfers.filter((t: any) => t.toSite === 'NC')
     expect(emergency.length).toBeGreaterThan(0)
     expect(emergency.every((t: any) => t.status === 'committed')).toBe(true)
+    expect(urgent.length).toBeGreaterThan(0)
     expect(urgent.every((t: any) => t.status === 'proposed')).toBe(true)
     expect(open.json.greenChannelResult.committed.sort()).toEqual(emergency.map((t: any) => t.id).sort())
     // stock reserved: what left CD's lot is what the emergency transfers from CD carry

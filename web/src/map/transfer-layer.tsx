@@ -5,7 +5,7 @@ import { t } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import type { Lang } from '../state'
 import type { Pt } from './placement'
-import { useMap } from './region-map'
+import { useMap } from './map-context'
 import { displayPoints } from './site-layer'
 
 /** Committed (stock reserved, not yet sent) and dispatched (on the way) differ in colour and dash, not only in one. */

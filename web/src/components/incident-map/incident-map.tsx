@@ -3,7 +3,8 @@ import { useEffect } from 'preact/hooks'
 import { siteName } from '../../lib/format'
 import type { Incident } from '../../lib/incident-types'
 import type { Site } from '../../lib/types'
-import { RegionMap, useMap } from '../../map/region-map'
+import { useMap } from '../../map/map-context'
+import { RegionMap } from '../../map/region-map'
 import type { Lang } from '../../state'
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
