@@ -1,5 +1,5 @@
 import { urgencyRank } from './requests'
-import type { EstimateLine, Factor, GroupShare, Triage } from '../services/incidents/estimate'
+import type { EstimateLine, Factor, GroupShare, IncidentKind, Triage } from '../../solver/incident-demand'
 
 /** Incident SQL: the incident, its receiving points and estimate, the planning factors, its requests and transfers. */
 
@@ -7,11 +7,12 @@ export type IncidentRow = {
   id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
   critical: number; severe: number; moderate: number; estimateSource: 'casualties' | 'needs' | 'edited'; status: 'active' | 'closed'
   greenChannel: number; greenChannelAt: string | null; createdBy: string; createdAt: string; updatedAt: string; closedAt: string | null
+  kind: IncidentKind; injured: number | null; hospitalised: number | null; demandPicks: string
 }
 
 const COLUMNS = `id, name, lat, lng, site_id AS siteId, occurred_at AS occurredAt, duration_hours AS durationHours, critical, severe, moderate,
   estimate_source AS estimateSource, status, green_channel AS greenChannel, green_channel_at AS greenChannelAt, created_by AS createdBy,
-  created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`
+  created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt, kind, injured, hospitalised, demand_picks AS demandPicks`
 
 export const selectIncident = (db: D1Database, id: string) => db.prepare(`SELECT ${COLUMNS} FROM incident WHERE id = ?1`).bind(id).first<IncidentRow>()
 
@@ -28,15 +29,17 @@ export const selectIncidents = (db: D1Database, f: { status?: string; limit: num
 export const insertIncidentStmt = (
   db: D1Database,
   i: { id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
-    critical: number; severe: number; moderate: number; estimateSource: string; createdBy: string; key: string | null; at: string },
+    critical: number; severe: number; moderate: number; estimateSource: string; createdBy: string; key: string | null; at: string
+    kind: IncidentKind; injured: number | null; hospitalised: number | null },
 ) =>
   db
     .prepare(
       `INSERT INTO incident (id, name, lat, lng, site_id, occurred_at, duration_hours, critical, severe, moderate, estimate_source,
-         created_by, idempotency_key, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`,
+         created_by, idempotency_key, created_at, updated_at, kind, injured, hospitalised)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17)`,
     )
-    .bind(i.id, i.name, i.lat, i.lng, i.siteId, i.occurredAt, i.durationHours, i.critical, i.severe, i.moderate, i.estimateSource, i.createdBy, i.key, i.at)
+    .bind(i.id, i.name, i.lat, i.lng, i.siteId, i.occurredAt, i.durationHours, i.critical, i.severe, i.moderate, i.estimateSource, i.createdBy, i.key, i.at,
+      i.kind, i.injured, i.hospitalised)
 
 /** An update of an active incident (trigger incident_closed_frozen refuses any change to a closed one). */
 export const updateIncidentStmt = (db: D1Database, id: string, set: Record<string, string | number | null>, at: string) => {

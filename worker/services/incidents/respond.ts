@@ -10,7 +10,7 @@ import type { IncidentT } from '../../schemas/incident'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { commitGreenChannel } from '../transfers'
-import { lineKey } from './estimate'
+import { lineKey } from '../../../solver/incident-demand'
 import type { LiveInstance } from '../plan-instance'
 import { getIncident, requireIncident } from './read'
 
