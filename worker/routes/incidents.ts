@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
-import { EstimatePut, Incident, IncidentClose, IncidentCreate, IncidentPatch, IncidentQuery, IncidentReport, IncidentSummary, TimelineEntry } from '../schemas/incident'
+import { EstimatePut, GreenChannelOpen, Incident, IncidentClose, IncidentCreate, IncidentPatch, IncidentQuery, IncidentReport, IncidentSummary, TimelineEntry } from '../schemas/incident'
 import {
   closeIncident, declareIncident, getIncident, incidentReport, incidentTimeline, listIncidents, openGreenChannel, patchIncident, putEstimate, reportCsv,
 } from '../services/incidents'
@@ -63,12 +63,14 @@ incidents.openapi(
 )
 
 incidents.openapi(
-  createRoute({ method: 'post', path: '/{id}/green-channel', tags, security, request: { params: IdParam },
+  createRoute({ method: 'post', path: '/{id}/green-channel', tags, security, request: { params: IdParam, body: { ...body(GreenChannelOpen), required: false } },
     description:
       'Opens the green channel of an active incident: its emergency transfers are approved and committed when planned (those of its latest plan at once), ' +
-      'so the donor stations may dispatch. A committed transfer can still be recalled until dispatched (POST /api/transfers/{id}/cancel).',
+      'so the donor stations may dispatch. A committed transfer can still be recalled until dispatched (POST /api/transfers/{id}/cancel). ' +
+      'With `transferIds` (what the confirmation showed) nothing else is committed: if the latest plan\'s emergency transfers are not exactly those, ' +
+      '409 green_channel_changed and nothing happens.',
     responses: { 200: json(Incident.extend({ greenChannelResult: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable() }), 'Open'), ...found, ...errors } }),
-  async (c) => c.json(await openGreenChannel(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+  async (c) => c.json(await openGreenChannel(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')?.transferIds), 200),
 )
 
 incidents.openapi(

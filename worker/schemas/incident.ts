@@ -108,6 +108,13 @@ export const EstimateLine = z
 
 export const EstimatePut = z.object({ lines: z.array(EstimateLine).max(500) }).strict().openapi('EstimatePut')
 
+export const GreenChannelOpen = z
+  .object({
+    transferIds: z.array(z.string().min(1).max(64)).max(1000).optional().openapi({ description: 'the transfers the confirmation showed: exactly these are committed, or 409' }),
+  })
+  .strict()
+  .openapi('GreenChannelOpen')
+
 export const IncidentClose = z.object({ note: z.string().trim().max(500).optional() }).strict()
 
 const Point = z.object({

@@ -139,7 +139,7 @@ describe('demand by kind of incident, as a range', () => {
   it('a place far outside Sichuan–Chongqing (latitude 45) is questioned: 400 naming lat unless the coordinator confirms', async () => {
     const body = { name: 'far away', kind: 'crash', lat: 45, lng: 104, casualties: { critical: 1 } }
     const asked = await post('/api/incidents', { body })
-    expect([asked.status, asked.json.error.field]).toEqual([400, 'lat'])
+    expect([asked.status, asked.json.error.field, asked.json.error.code]).toEqual([400, 'lat', 'outside_region'])
     expect(asked.json.error.message).toContain('confirmOutsideRegion')
     expect((await env.DB.prepare(`SELECT COUNT(*) AS n FROM incident WHERE name = 'far away'`).first<number>('n'))).toBe(0)
     const east = await post('/api/incidents', { body: { ...body, lat: 30, lng: 125 } })
@@ -216,8 +216,14 @@ describe('the green channel', () => {
     ] })
     const p = await planIncident(inc.id)
     expect(p.transfers.every((t: any) => t.status === 'proposed')).toBe(true)
-    // opened after planning: the latest plan's emergency transfers go at once; the urgent one waits for review
-    const open = await post(`/api/incidents/${inc.id}/green-channel`)
+    // a confirmation that named other transfers than the plan's emergency ones commits nothing and says so
+    const stale = await post(`/api/incidents/${inc.id}/green-channel`, { body: { transferIds: ['tr_not_these'] } })
+    expect([stale.status, stale.json.error.code, stale.json.error.field]).toEqual([409, 'green_channel_changed', 'transferIds'])
+    expect((await call('GET', `/api/incidents/${inc.id}`)).json.greenChannel).toBe(false)
+    expect(await lotQty(lot)).toBe(20)
+    // opened after planning with what the confirmation named: the latest plan's emergency transfers go at once; the urgent one waits for review
+    const named = p.transfers.filter((t: any) => t.toSite === 'YB').map((t: any) => t.id)
+    const open = await post(`/api/incidents/${inc.id}/green-channel`, { body: { transferIds: named } })
     expect(open.status, JSON.stringify(open.json)).toBe(200)
     expect(open.json.greenChannel).toBe(true)
     const emergency = open.json.transfers.filter((t: any) => t.toSite === 'YB')

@@ -40,7 +40,7 @@ function checkInRegion(sites: SiteBrief[], lat: number, lng: number, confirmed: 
   const latOut = lat < Math.min(...lats) - m || lat > Math.max(...lats) + m
   const lngOut = lng < Math.min(...lngs) - m || lng > Math.max(...lngs) + m
   if (latOut || lngOut) {
-    throw badRequest(latOut ? 'lat' : 'lng', `${lat}, ${lng} is far outside Sichuan–Chongqing (more than ${m}° from every station); check the coordinates, or send "confirmOutsideRegion": true`)
+    throw badRequest(latOut ? 'lat' : 'lng', `${lat}, ${lng} is far outside Sichuan–Chongqing (more than ${m}° from every station); check the coordinates, or send "confirmOutsideRegion": true`, 'outside_region')
   }
 }
 

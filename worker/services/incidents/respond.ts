@@ -71,8 +71,9 @@ export type GreenResult = { approved: string[]; committed: string[]; note?: stri
  * (one batch, audited with the incident) and committed at once (stock reserved, floor and coverage checks as usual),
  * so the donor stations may dispatch. A commit refused by a check leaves them approved and says why.
  */
-export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId: string, planId: string): Promise<GreenResult> {
-  const ids = await selectGreenCandidates(db, incidentId, planId)
+export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId: string, planId: string, only?: string[]): Promise<GreenResult> {
+  // never more than the coordinator was shown (`only`): a transfer that became a candidate meanwhile waits for review
+  const ids = (await selectGreenCandidates(db, incidentId, planId)).filter((id) => !only || only.includes(id))
   if (ids.length === 0) return { approved: [], committed: [] }
   const at = nowIso()
   const rows = await selectTransferRowsByIds(db, ids)
@@ -110,10 +111,20 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
  * approved and committed when planned; those of its latest plan still under review go at once. The coordinator can
  * still recall a committed transfer until it is dispatched (POST /api/transfers/{id}/cancel). Opening twice is a no-op.
  */
-export async function openGreenChannel(db: D1Database, actor: Actor, id: string): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
+export async function openGreenChannel(db: D1Database, actor: Actor, id: string, expected?: string[]): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
+  if (expected) {
+    // the confirmation named these transfers: if the plan changed since, say so and do nothing
+    const now = latest ? await selectGreenCandidates(db, id, latest.id) : []
+    const added = now.filter((x) => !expected.includes(x))
+    const gone = expected.filter((x) => !now.includes(x))
+    if (added.length || gone.length) {
+      throw conflict('green_channel_changed', `The emergency transfers changed since the confirmation (now ${now.length}${added.length ? `, new: ${added.join(', ')}` : ''}${gone.length ? `, no longer: ${gone.join(', ')}` : ''}); nothing was committed: look again and confirm`, 'transferIds')
+    }
+  }
   if (inc.greenChannel !== 1) {
     const at = nowIso()
     try {
@@ -126,8 +137,7 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string)
       throw e
     }
   }
-  const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
-  const result = latest ? await greenChannelPlan(db, actor, id, latest.id) : null
+  const result = latest ? await greenChannelPlan(db, actor, id, latest.id, expected) : null
   return { ...(await getIncident(db, actor, id)), greenChannelResult: result }
 }
 
