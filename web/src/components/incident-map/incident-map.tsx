@@ -78,11 +78,38 @@ function transferSites(incident: Incident, sites: Site[]): Site[] {
   return [...sites, ...external].filter((s) => used.has(s.id))
 }
 
+type Tr = Incident['transfers'][number]
+/**
+ * One arrow per route and status (a response sends dozens of boxes along the same road): its tooltip lists what the
+ * boxes carry, each quantity with its unit.
+ */
+function routes(incident: Incident, sites: Site[], lang: Lang): { lines: Tr[]; tooltip: (tr: Tr) => string } {
+  const byId = new Map(sites.map((s) => [s.id, s]))
+  const name = (id: string) => siteName(byId.get(id) ?? incident.points.find((p) => p.siteId === id), lang, id)
+  const groups = new Map<string, Tr[]>()
+  for (const tr of incident.transfers) {
+    const k = `${tr.fromSite}>${tr.toSite}|${tr.status}`
+    groups.set(k, [...(groups.get(k) ?? []), tr])
+  }
+  const members = new Map<string, Tr[]>()
+  const lines = [...groups].map(([k, trs]) => {
+    members.set(k, trs)
+    return { ...trs[0], id: k, qty: trs.reduce((s, x) => s + x.qty, 0) }
+  })
+  const tooltip = (line: Tr) => {
+    const trs = members.get(line.id) ?? []
+    const what = trs.map((x) => `${t(`component.${x.component}`, {}, lang)} ${x.abo}${x.rhd} ${x.qty} ${t(`unit.${x.component}`, {}, lang)}`).join('<br>')
+    return `${escape(name(line.fromSite))} → ${escape(name(line.toSite))} (${t(`status.${line.status}`, {}, lang)}, ${t('incident.boxes', { n: trs.length }, lang)})<br>${what}`
+  }
+  return { lines, tooltip }
+}
+
 export function IncidentMap({ incident, sites, lang }: { incident: Incident; sites: Site[]; lang: Lang }) {
   const joined = useMemo(() => transferSites(incident, sites), [incident, sites])
+  const { lines, tooltip } = useMemo(() => routes(incident, sites, lang), [incident, sites, lang])
   return (
     <RegionMap class="incident-map">
-      <TransferLayer transfers={incident.transfers} sites={joined} lang={lang} />
+      <TransferLayer transfers={lines} sites={joined} lang={lang} tooltip={tooltip} />
       <IncidentLayer incident={incident} sites={sites} lang={lang} />
     </RegionMap>
   )
