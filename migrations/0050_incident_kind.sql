@@ -11,4 +11,6 @@ ALTER TABLE incident ADD COLUMN kind TEXT NOT NULL DEFAULT 'crash'
 ALTER TABLE incident ADD COLUMN injured INTEGER CHECK (injured >= 0);
 ALTER TABLE incident ADD COLUMN hospitalised INTEGER CHECK (hospitalised >= 0);
 -- the coordinator's figure per component inside the estimate's range, e.g. {"RBC": 60}; {} = the middle figure
+-- a quota may ask for rare units (the Yibin relief to Wuhan sent Fy(a-) red cells): its antigens, as on aid_request
+ALTER TABLE incident_point ADD COLUMN quota_antigens TEXT NOT NULL DEFAULT '';
 ALTER TABLE incident ADD COLUMN demand_picks TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(demand_picks) AND json_type(demand_picks) = 'object');

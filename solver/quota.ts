@@ -68,9 +68,10 @@ export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: Plan
   const key = (site: string, c: string, abo: string, rhd: string) => `${site}|${c}|${abo}|${rhd}`
   const reserve = new Map<string, number>()
   for (const r of instance.reserves ?? []) reserve.set(key(r.site, r.component, r.abo, r.rhd), (reserve.get(key(r.site, r.component, r.abo, r.rhd)) ?? 0) + r.qty)
-  // units a group may still send: its stock left minus its floor (the floor counts all of the group's lots)
+  // units a group may still send: its ordinary stock left minus its floor. Rare units are not held by floors: as in the
+  // planner's antigen rounds, they are meant to travel to whoever needs their antigens.
   const free = new Map<string, number>()
-  for (const l of lots) free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
+  for (const l of lots.filter((x) => x.antigens.size === 0)) free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
   for (const [k, q] of free) free.set(k, Math.max(0, q - (reserve.get(k) ?? 0)))
   const sites = new Map(instance.sites.map((s) => [s.id, s]))
   const hours = (a: string, b: string) => instance.travelHours?.[a]?.[b] ?? estimatedRoadHours(sites.get(a)!, sites.get(b)!)
@@ -88,7 +89,7 @@ export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: Plan
       const h = hours(l.site, need.site)
       return l.site !== need.site && l.component === need.component && l.qty > 0 && inTime(nowMs, h, deadline)
         && isoMs(l.expiresAt) >= expiryThreshold(nowMs, h, minRem)
-        // rare units are kept for antigen-matched needs, as the planner keeps them (worker/services/plan-instance.ts)
+        // rare units are kept for antigen-matched needs, as the live plan keeps them apart from ordinary ones
         && (need.antigens?.length ? carriesAntigens(l.antigens, need.antigens) : l.antigens.size === 0)
     }
     const groups = new Map<string, { site: string; abo: Abo; rhd: Rhd; rank: number; lots: LotLeft[] }>()
@@ -99,7 +100,9 @@ export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: Plan
       g.lots.push(l)
       groups.set(k, g)
     }
-    const spareOf = (k: string, g: { lots: LotLeft[] }) => Math.min(free.get(k) ?? 0, g.lots.reduce((s, l) => s + l.qty, 0))
+    const rare = (need.antigens?.length ?? 0) > 0
+    const held = (g: { lots: LotLeft[] }) => g.lots.reduce((s, l) => s + l.qty, 0)
+    const spareOf = (k: string, g: { lots: LotLeft[] }) => (rare ? held(g) : Math.min(free.get(k) ?? 0, held(g)))
     for (const [k, g] of groups) {
       const sk = `${g.site}|${need.component}`
       if (!spareBefore.has(`${sk}|${k}`)) spareBefore.set(`${sk}|${k}`, spareOf(k, g))
@@ -111,7 +114,7 @@ export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: Plan
       tier.forEach(([k, g], i) => {
         let take = parts[i]
         if (take <= 0) return
-        free.set(k, (free.get(k) ?? 0) - take)
+        if (!rare) free.set(k, (free.get(k) ?? 0) - take)
         given.set(`${g.site}|${need.component}`, (given.get(`${g.site}|${need.component}`) ?? 0) + take)
         left -= take
         const tk = `${g.site}|${need.site}|${need.component}|${g.abo}${g.rhd}`
@@ -132,8 +135,8 @@ export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: Plan
       })
     }
     if (left > 0) {
-      const held = [...groups.keys()].some((k) => (reserve.get(k) ?? 0) > 0)
-      unmet.push(held
+      const byFloor = !rare && [...groups.keys()].some((k) => (reserve.get(k) ?? 0) > 0)
+      unmet.push(byFloor
         ? { need: need.id, qty: left, reason: 'held_by_reserves', message: `Quota to ${need.site}: every station's spare ${need.component} above its red-level floor is already shared out; a quota never takes a station below its floor` }
         : { need: need.id, qty: left, reason: groups.size ? 'insufficient_stock' : 'no_compatible_stock', message: `Quota to ${need.site}: no more compatible ${need.component} in the region that arrives in time` })
     }

@@ -91,16 +91,21 @@ export const insertExternalSiteStmt = (
               VALUES (?1, ?2, ?3, 'center', ?4, ?3, ?5, ?6, 1, ?7, ?7)`)
     .bind(s.id, s.nameZh, s.nameEn, s.province, s.lat, s.lng, s.at)
 
-export type PointRow = { siteId: string; rank: number; roadHours: number | null; quotaComponent: string | null; quotaUnits: number | null; quotaMl: number | null }
+export type PointRow = {
+  siteId: string; rank: number; roadHours: number | null; quotaComponent: string | null; quotaUnits: number | null; quotaMl: number | null
+  /** a quota's rare antigen profile ('Fy(a-)'; '' = ordinary units) */
+  quotaAntigens: string
+}
 
 export const insertPointStmt = (db: D1Database, incidentId: string, p: PointRow) =>
   db
-    .prepare(`INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`)
-    .bind(incidentId, p.siteId, p.rank, p.roadHours, p.quotaComponent, p.quotaUnits, p.quotaMl)
+    .prepare(`INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml, quota_antigens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
+    .bind(incidentId, p.siteId, p.rank, p.roadHours, p.quotaComponent, p.quotaUnits, p.quotaMl, p.quotaAntigens)
 
 export const selectPoints = (db: D1Database, incidentId: string) =>
   db
-    .prepare(`SELECT site_id AS siteId, rank, road_hours AS roadHours, quota_component AS quotaComponent, quota_units AS quotaUnits, quota_ml AS quotaMl
+    .prepare(`SELECT site_id AS siteId, rank, road_hours AS roadHours, quota_component AS quotaComponent, quota_units AS quotaUnits, quota_ml AS quotaMl,
+                quota_antigens AS quotaAntigens
               FROM incident_point WHERE incident_id = ?1 ORDER BY rank, site_id`)
     .bind(incidentId)
     .all<PointRow>()
@@ -154,15 +159,15 @@ export const selectIncidentRequests = (db: D1Database, incidentId: string) =>
     .then((r) => r.results)
 
 export const insertIncidentRequestStmt = (
-  db: D1Database, r: { id: string; incidentId: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; reason: string; createdBy: string; at: string },
+  db: D1Database, r: { id: string; incidentId: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; reason: string; createdBy: string; at: string; antigens: string },
 ) =>
   db
     .prepare(
       `INSERT INTO aid_request (id, site_id, component, abo, rhd, antigens, qty, urgency, needed_by, allow_rh_positive, reason, status, created_by,
          created_at, updated_at, incident_id)
-       VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, 0, ?9, 'open', ?10, ?11, ?11, ?12)`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?13, ?6, ?7, ?8, 0, ?9, 'open', ?10, ?11, ?11, ?12)`,
     )
-    .bind(r.id, r.siteId, r.component, r.abo, r.rhd, r.qty, r.urgency, r.neededBy, r.reason, r.createdBy, r.at, r.incidentId)
+    .bind(r.id, r.siteId, r.component, r.abo, r.rhd, r.qty, r.urgency, r.neededBy, r.reason, r.createdBy, r.at, r.incidentId, r.antigens)
 
 /** Cancels the incident's requests nothing covers yet (status open), audited one row each. */
 export const cancelOpenRequestsStmts = (db: D1Database, incidentId: string, ids: string[] | null, actorId: string, reason: string, at: string): D1PreparedStatement[] => {

@@ -50,6 +50,8 @@ export const DestinationIn = z
     component: ComponentCode.default('RBC'),
     ml: z.number().int().positive().max(10_000_000).optional().openapi({ description: 'quota in mL (converted to units of the component)', example: 100000 }),
     units: z.number().int().positive().max(100_000).optional().openapi({ description: 'quota in units' }),
+    antigens: z.array(z.string().trim().min(1).max(20).regex(/^[^,]+$/)).max(10).optional()
+      .openapi({ description: 'rare units only: each unit must carry every one of these antigens', example: ['Fy(a-)'] }),
   })
   .strict()
   .refine((d) => (d.ml === undefined) !== (d.units === undefined), { message: 'Give the quota as ml or as units (one of them)', path: ['units'] })
@@ -120,7 +122,7 @@ export const IncidentClose = z.object({ note: z.string().trim().max(500).optiona
 const Point = z.object({
   siteId: z.string(), nameZh: z.string(), nameEn: z.string(), lat: z.number(), lng: z.number(), rank: z.number().int(),
   roadHours: z.number().nullable(), external: z.boolean(),
-  quota: z.object({ component: ComponentCode, units: z.number().int(), ml: z.number().int().nullable() }).nullable(),
+  quota: z.object({ component: ComponentCode, units: z.number().int(), ml: z.number().int().nullable(), antigens: z.string().optional() }).nullable(),
 })
 
 const StationOutlook = z.object({

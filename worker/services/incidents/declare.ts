@@ -76,11 +76,11 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
     points = input.receivingSites.map((id, i) => {
       const s = byId.get(id)
       if (!s || s.external) throw badRequest(`receivingSites.${i}`, `No region site ${id}`)
-      return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null }
+      return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }
     })
   } else {
     points = sites.filter(canReceive).map((s) => ({ s, h: roadHours({ lat, lng }, s) })).sort((a, b) => a.h - b.h || a.s.id.localeCompare(b.s.id))
-      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null }))
+      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }))
   }
   if (points.length === 0) throw badRequest('receivingSites', 'No station can take delivery')
   const first = points[0].siteId
@@ -108,7 +108,7 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
       const mlPer = (await selectMlPerUnit(db, d.component)) ?? 200
       const units = d.units ?? Math.ceil(d.ml! / mlPer)
       externals.push({ id, nameZh: d.nameZh ?? d.name, nameEn: d.name, province: d.province, lat: d.lat, lng: d.lng, at })
-      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null })
+      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null, quotaAntigens: (d.antigens ?? []).join(',') })
       // a quota is never an emergency: every station's floor holds against it (disaster mode lowers floors for emergencies only)
       for (const g of splitByGroup(units, shares)) lines.push({ siteId: id, component: d.component, abo: g.abo, rhd: g.rhd, urgency: 'urgent', qty: g.qty, neededBy: due, category: 'quota' })
     }

@@ -71,7 +71,7 @@ export async function getIncident(db: D1Database, actor: Actor, id: string): Pro
       const s = site.get(p.siteId)!
       return {
         siteId: p.siteId, nameZh: s.nameZh, nameEn: s.nameEn, lat: s.lat, lng: s.lng, rank: p.rank, roadHours: p.roadHours, external: s.external === 1,
-        quota: p.quotaComponent && p.quotaUnits ? { component: p.quotaComponent as 'RBC', units: p.quotaUnits, ml: p.quotaMl } : null,
+        quota: p.quotaComponent && p.quotaUnits ? { component: p.quotaComponent as 'RBC', units: p.quotaUnits, ml: p.quotaMl, ...(p.quotaAntigens ? { antigens: p.quotaAntigens } : {}) } : null,
       }
     }),
     estimate: {

@@ -1,7 +1,7 @@
-import type { Need } from '../../../solver'
+import type { QuotaNeed } from '../../../solver/quota'
 import {
   cancelOpenRequestsStmts, insertIncidentRequestStmt, selectEstimate, selectExternalSiteIds, selectGreenCandidates, selectIncidentPlans, selectIncidentRequests,
-  updateIncidentStmt,
+  selectPoints, updateIncidentStmt,
 } from '../../db/incidents'
 import { selectTransferRowsByIds, setStatusStmt } from '../../db/transfers'
 import { ApiError, badRequest, conflict } from '../../errors'
@@ -11,7 +11,7 @@ import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { commitGreenChannel } from '../transfers'
 import { lineKey } from '../../../solver/incident-demand'
-import type { LiveInstance } from '../plan-instance'
+import { antigenSet, type LiveInstance } from '../plan-instance'
 import { getIncident, requireIncident } from './read'
 
 const isClosed = (e: unknown) => String(e).includes('incident is closed')
@@ -27,7 +27,9 @@ const isClosed = (e: unknown) => String(e).includes('incident is closed')
 export async function materialiseIncident(db: D1Database, actor: Actor, incidentId: string): Promise<{ created: string[]; cancelled: string[] }> {
   const inc = await requireIncident(db, incidentId).catch(() => { throw badRequest('incidentId', `No incident ${incidentId}`) })
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${incidentId} is closed; it cannot be planned`, 'incidentId')
-  const [lines, requests] = await Promise.all([selectEstimate(db, incidentId), selectIncidentRequests(db, incidentId)])
+  const [lines, requests, points] = await Promise.all([selectEstimate(db, incidentId), selectIncidentRequests(db, incidentId), selectPoints(db, incidentId)])
+  // a quota's antigens go on its requests, so the plan sends it only units carrying them
+  const antigensAt = new Map(points.map((p) => [p.siteId, p.quotaAntigens]))
   const live = requests.filter((r) => r.status !== 'cancelled')
   const byKey = new Map<string, typeof live>()
   for (const r of live) byKey.set(lineKey(r), [...(byKey.get(lineKey(r)) ?? []), r])
@@ -51,7 +53,7 @@ export async function materialiseIncident(db: D1Database, actor: Actor, incident
       ...created.flatMap(({ id, line, qty }) => {
         const reason = `${inc.name} · ${line.category}`
         return [
-          insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at }),
+          insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at, antigens: antigensAt.get(line.siteId) ?? '' }),
           auditStmt(db, actor, 'request.incident', 'aid_request', id, { siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, incidentId }, at),
         ]
       }),
@@ -145,12 +147,15 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string,
  * Takes the needs at destinations outside the region out of the solver's instance: they are a quota, split across
  * the stations after the region's own needs are planned (./quota.ts). Null when there are none.
  */
-export async function separateQuotas(db: D1Database, live: LiveInstance): Promise<{ needs: Need[]; external: Set<string> } | null> {
+export async function separateQuotas(db: D1Database, live: LiveInstance): Promise<{ needs: QuotaNeed[]; external: Set<string> } | null> {
   const needs = live.base.needs
-  if (needs.length === 0) return null
+  if (needs.length === 0 && live.rare.length === 0) return null
   const external = new Set(await selectExternalSiteIds(db))
-  const quota = needs.filter((n) => external.has(n.site))
+  // a quota of rare units (antigens) comes out of the antigen rounds too: it is split the same way, from lots carrying them
+  const rare: QuotaNeed[] = live.rare.flatMap((g) => g.needs.filter((n) => external.has(n.site)).map((n) => ({ ...n, antigens: [...antigenSet(g.antigens)] })))
+  const quota: QuotaNeed[] = [...needs.filter((n) => external.has(n.site)), ...rare]
   if (quota.length === 0) return null
   live.base = { ...live.base, needs: needs.filter((n) => !external.has(n.site)) }
+  live.rare = live.rare.map((g) => ({ ...g, needs: g.needs.filter((n) => !external.has(n.site)) })).filter((g) => g.needs.length > 0)
   return { needs: quota, external }
 }
