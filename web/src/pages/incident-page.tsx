@@ -108,7 +108,7 @@ export function IncidentPage({ id }: { id?: string }) {
       <h2>{inc.name} <StatusBadge status={inc.status} />{inc.greenChannel && <span class="badge green-channel" data-green="open">{t('incident.greenOpen')}</span>}</h2>
       <p class="meta">
         {dateTime(inc.occurredAt, lang)} · {inc.lat.toFixed(3)}, {inc.lng.toFixed(3)} · {t('incident.casualtiesShort', inc.casualties)}
-        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: p.quota.units, component: t(`component.${p.quota.component}`) })})` : ''}`).join('、')}
+        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: `${p.quota.units} ${t(`unit.${p.quota.component}`)}`, component: t(`component.${p.quota.component}`) })}${p.quota.antigens ? ` ${p.quota.antigens}` : ''})` : ''}`).join('、')}
       </p>
       {coord && active && (
         <div class="toolbar">

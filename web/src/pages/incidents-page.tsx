@@ -42,7 +42,7 @@ const int = (s: string) => (s.trim() === '' ? 0 : Number(s))
 function DeclareForm() {
   const t = useT()
   const { route } = useLocation()
-  const [f, setF] = useState({ name: '', kind: 'earthquake', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', injured: '', hospitalised: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '' })
+  const [f, setF] = useState({ name: '', kind: 'earthquake', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', injured: '', hospitalised: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '', destAntigens: '' })
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   // the server questions a place far outside the region (400 outside_region); the coordinator confirms or corrects it
@@ -55,6 +55,7 @@ function DeclareForm() {
     setBusy(true)
     setError(null)
     try {
+      const antigens = f.destAntigens.split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean)
       const receiving = f.receiving.split(/[\s,，]+/).map((s) => s.trim().toUpperCase()).filter(Boolean)
       const body = {
         name: f.name,
@@ -67,7 +68,7 @@ function DeclareForm() {
         ...(f.injured.trim() ? { injured: int(f.injured) } : {}),
         ...(f.hospitalised.trim() ? { hospitalised: int(f.hospitalised) } : {}),
         ...(receiving.length ? { receivingSites: receiving } : {}),
-        ...(f.destName.trim() ? { destinations: [{ name: f.destName.trim(), province: f.destProvince.trim(), lat: Number(f.destLat), lng: Number(f.destLng), component: 'RBC', ml: int(f.destMl) }] } : {}),
+        ...(f.destName.trim() ? { destinations: [{ name: f.destName.trim(), province: f.destProvince.trim(), lat: Number(f.destLat), lng: Number(f.destLng), component: 'RBC', ml: int(f.destMl), ...(antigens.length ? { antigens } : {}) }] } : {}),
       }
       const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
       route(`/incidents/${encodeURIComponent(inc.id)}`)
@@ -123,6 +124,7 @@ function DeclareForm() {
             {field('destLat', t('incident.lat'), 'destinations', { inputMode: 'decimal' })}
             {field('destLng', t('incident.lng'), 'destinations', { inputMode: 'decimal' })}
             {field('destMl', t('incident.destMl'), 'destinations', { type: 'number', min: '0', inputMode: 'numeric' })}
+            {field('destAntigens', t('incident.destAntigens'), 'destinations', { placeholder: 'Fy(a-)' })}
           </div>
         </fieldset>
       </details>
