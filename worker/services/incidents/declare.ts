@@ -176,7 +176,7 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
     const demand = await casualtyDemand(db, kind, known, inc.occurredAt, site, picks)
     const wrong = pickOutOfRange(demand, picks)
     if (wrong) throw badRequest(`picks.${wrong.component}`, demand?.components.some((c) => c.component === wrong.component)
-      ? `Pick a figure for ${wrong.component} between ${wrong.low} and ${wrong.high} U (the estimate's range)`
+      ? `Pick a figure for ${wrong.component} between ${wrong.low} and ${wrong.high} units (the estimate's range)`
       : `The estimate from casualties has no ${wrong.component}`)
     if (kind === 'relief' && demand === null && (known.injured || known.hospitalised || CATEGORIES.some((k) => known.casualties[k] > 0))) {
       throw badRequest('kind', 'A relief call is estimated from its destination quota, not from casualties')
