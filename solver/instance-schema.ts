@@ -26,6 +26,7 @@ export const LotSchema = z.object({
   rhd,
   qty: units,
   expiresAt: dateTime,
+  frozen: z.boolean().optional().meta({ description: 'frozen red cells (RBC only; 10 years at ≤ −65 °C): thawed and deglycerolised (options.thawHours, default 2 h) before dispatch, then 24 h of life; used only where no liquid unit serves as well' }),
 }).meta({ description: 'stock on hand' })
 
 export const ReserveSchema = z.object({ site: siteId, component, abo, rhd, qty: units })
