@@ -119,6 +119,13 @@ export const setStatusStmt = (db: D1Database, id: string, status: string, at: st
   return db.prepare(`UPDATE transfer SET status = ?2, updated_at = ?3${sets} WHERE id = ?1`).bind(id, status, at, ...keys.map((k) => extra[k]))
 }
 
+/**
+ * The guard of an approval that carries the quantity the reviewer saw: it sets qty to NULL (NOT NULL fails the batch)
+ * when the stored quantity differs, so what the screen showed is what gets approved, also under a concurrent edit.
+ */
+export const expectQtyStmt = (db: D1Database, id: string, qty: number) =>
+  db.prepare('UPDATE transfer SET qty = CASE WHEN qty = ?2 THEN qty ELSE NULL END WHERE id = ?1').bind(id, qty)
+
 /** Replace a transfer's quantity and its lot and request lines (review only: the qty trigger refuses it after commit). */
 export const setQtyStmts = (db: D1Database, id: string, qty: number, lots: { lotId: string; qty: number }[], requests: { requestId: string; qty: number }[], at: string) => [
   db.prepare('UPDATE transfer SET qty = ?2, updated_at = ?3 WHERE id = ?1').bind(id, qty, at),
@@ -211,7 +218,7 @@ export const closeUnapprovedStmts = (db: D1Database, planId: string, actorId: st
 /** A plan is closed once none of its transfers is still live. */
 export const closePlanIfDoneStmt = (db: D1Database, planId: string) =>
   db.prepare(
-    `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status <> 'closed' AND NOT EXISTS
+    `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status IN ('review', 'committed') AND NOT EXISTS
        (SELECT 1 FROM transfer WHERE plan_id = ?1 AND status NOT IN ('received', 'rejected', 'cancelled'))`,
   ).bind(planId)
 

@@ -52,7 +52,8 @@ export const PlanCreate = z
   .strict()
   .openapi('PlanCreate')
 
-export const PlanStatus = z.enum(['review', 'committed', 'closed'])
+export const PlanStatus = z.enum(['review', 'committed', 'closed', 'superseded'])
+  .openapi({ description: 'superseded: a newer plan covers the same requests (supersededBy); its proposals were closed and it cannot be committed' })
 
 export const PlanSummary = z
   .object({
@@ -64,6 +65,8 @@ export const PlanSummary = z
     transferCount: z.number().int(),
     unmetUnits: z.number().int(),
     incidentId: z.string().nullable().optional().openapi({ description: 'the incident this plan responds to' }),
+    supersededBy: z.string().optional().openapi({ description: 'on a superseded plan: the newer plan that replaced it' }),
+    supersededAt: z.string().optional(),
   })
   .openapi('PlanSummary')
 
