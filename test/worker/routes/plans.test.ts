@@ -400,7 +400,7 @@ describe('a new plan supersedes the open plans over the same requests', () => {
     expect((await call('GET', `/api/plans/${unrelated.id}`)).json.status).toBe('superseded')
     const audit = await auditOf('plan', old.id)
     expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['plan.create', 'plan.supersede']))
-    expect(JSON.parse(audit.find((a: any) => a.action === 'plan.supersede').detail)).toMatchObject({ supersededBy: newer.id, requests: [req] })
+    expect(JSON.parse(audit.find((a: any) => a.action === 'plan.supersede')!.detail)).toMatchObject({ supersededBy: newer.id, requests: [req] })
     expect((await auditOf('transfer', transfer.id)).map((a: any) => a.action)).toContain('transfer.close')
     const commit = await call('POST', `/api/plans/${old.id}/commit`, { headers: { 'idempotency-key': key() } })
     expect(commit.status).toBe(409)

@@ -126,7 +126,7 @@ describe('review: approve, reject, change quantity', () => {
     expect(bulk.status, JSON.stringify(bulk.json)).toBe(200)
     expect((await call('GET', `/api/transfers/${transfer.id}`)).json).toMatchObject({ status: 'approved', qty: 4 })
     const audit = await auditOf('transfer', transfer.id)
-    expect(JSON.parse(audit.find((a: any) => a.action === 'transfer.approve').detail)).toMatchObject({ qty: 4, bulk: { toSite: 'YB' } })
+    expect(JSON.parse(audit.find((a: any) => a.action === 'transfer.approve')!.detail)).toMatchObject({ qty: 4, bulk: { toSite: 'YB' } })
   })
 
   it('the quantity guard fails inside the batch: a qty changed between the read and the write refuses the approval', async () => {
