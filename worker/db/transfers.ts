@@ -9,7 +9,9 @@ const COLUMNS = `t.id, t.plan_id AS planId, t.from_site AS fromSite, t.to_site A
   t.proposed_qty AS proposedQty, t.qty, t.eta_hours AS etaHours, t.status, t.received_qty AS receivedQty, t.lost_qty AS lostQty,
   t.reviewed_by AS reviewedBy, t.reviewed_at AS reviewedAt, t.reject_reason AS rejectReason, t.close_reason AS closeReason,
   t.committed_at AS committedAt, t.dispatched_at AS dispatchedAt, t.received_at AS receivedAt, t.created_at AS createdAt,
-  t.updated_at AS updatedAt, t.proposed_lots AS proposedLots, t.proposed_requests AS proposedRequests`
+  t.updated_at AS updatedAt, t.proposed_lots AS proposedLots, t.proposed_requests AS proposedRequests,
+  (SELECT c.transport_min_c FROM component c WHERE c.code = t.component) AS transportMinC,
+  (SELECT c.transport_max_c FROM component c WHERE c.code = t.component) AS transportMaxC`
 
 export type LotLineRow = { transferId: string; lotId: string; qty: number; expiresAt: string | null }
 export type RequestLineRow = {

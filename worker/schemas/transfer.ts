@@ -84,6 +84,8 @@ export const Transfer = z
     receivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    transportMinC: z.number().nullable().openapi({ description: "the component's transport range in °C (null: no lower bound); a box outside it is discarded on receipt" }),
+    transportMaxC: z.number().nullable(),
     lots: z.array(TransferLotLine),
     requests: z.array(TransferRequestLine).openapi({ description: 'the aid requests it serves, most urgent first' }),
     transport: z.object({ dispatch: TransportDispatch.nullable(), receipt: TransportReceipt.nullable() }),
