@@ -138,7 +138,15 @@ describe('the traps of issue 19', () => {
     const page = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${firstPlan.id}` })
     const errors = pageErrors(page)
     await page.locator('tr[data-transfer]').first().waitFor()
+    // it holds an approval (the test above): a new plan would close it, so running the planner asks first, saying so
     await page.locator('button.run-planner').click()
+    const ask = page.locator('.plan-page > .confirm')
+    await ask.waitFor()
+    const approved = (await planOf(firstPlan.id)).transfers.filter((t) => t.status === 'approved').length
+    expect(approved).toBeGreaterThan(0)
+    expect(await ask.textContent()).toContain(`已批准的 ${approved} 条调拨将关闭`)
+    expect((await planOf(firstPlan.id)).status).toBe('review')
+    await ask.locator('button.confirm-yes').click()
     await page.waitForURL((u) => !!u.searchParams.get('id') && u.searchParams.get('id') !== firstPlan.id)
     const second = new URL(page.url()).searchParams.get('id')!
     const old = await planOf(firstPlan.id)
@@ -232,6 +240,34 @@ describe('the traps of issue 19', () => {
     await page.waitForTimeout(6500)
     expect(await page.locator('.alert[data-event="transfer.receive"]').count()).toBe(0)
     await page.screenshot({ path: screenshotPath('ui-traps-discarded.png'), fullPage: true })
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  it("an alert's 查看 asks first when the new plan would close approvals on a plan under review, saying how many", async () => {
+    const open = await newPlan()
+    const tr = open.transfers.find((t) => t.status === 'proposed')!
+    expect((await apiCall(server.url, COORD, `/api/transfers/${tr.id}/approve`, { method: 'POST' })).status).toBe(200)
+    const page = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${open.id}` })
+    const errors = pageErrors(page)
+    await page.locator('tr[data-transfer]').first().waitFor()
+    await page.waitForTimeout(1500) // the events feed has taken its first cursor
+    const filed = await apiCall<{ id: string }>(server.url, DIR.GZ, '/api/requests', {
+      method: 'POST', headers: { 'idempotency-key': 'alert-ask-gz-1' },
+      body: { siteId: 'GZ', component: 'RBC', abo: 'O', rhd: '+', qty: 2, urgency: 'emergency', neededBy: inHours(5), reason: '产后大出血' },
+    })
+    expect(filed.status).toBe(201)
+    const alert = page.locator('.alert-emergency')
+    await alert.waitFor({ timeout: 15_000 })
+    await alert.locator('a').click()
+    const ask = alert.locator('.confirm')
+    await ask.waitFor()
+    expect(await ask.textContent()).toContain('已批准的 1 条调拨将关闭')
+    expect((await planOf(open.id)).status).toBe('review')
+    await ask.locator('button.confirm-yes').click()
+    await page.waitForURL((u) => !!u.searchParams.get('id') && u.searchParams.get('id') !== open.id)
+    await page.locator(`.review-group[data-request="${filed.body.id}"], .unmet-list tr[data-need="${filed.body.id}"]`).first().waitFor()
+    expect((await planOf(open.id)).status).toBe('superseded')
     expect(errors).toEqual([])
     await page.context().close()
   })

@@ -57,11 +57,12 @@ export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: strin
 export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
   db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
 
-type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed' | 'superseded'; instance: string; result: string; transferCount: number }
+type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed' | 'superseded'; instance: string; result: string; transferCount: number; approvedCount: number }
 
 const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status, p.incident_id AS incidentId,
   p.superseded_by AS supersededBy, p.superseded_at AS supersededAt,
   (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id) AS transferCount,
+  (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id AND t.status = 'approved') AS approvedCount,
   COALESCE((SELECT SUM(json_extract(u.value, '$.qty')) FROM json_each(p.result, '$.unmet') u), 0) AS unmetUnits`
 
 export const selectPlans = (db: D1Database, f: { status?: string; limit: number }) =>

@@ -63,6 +63,7 @@ export const PlanSummary = z
     mode: z.enum(['routine', 'disaster']),
     status: PlanStatus,
     transferCount: z.number().int(),
+    approvedCount: z.number().int().openapi({ description: 'transfers approved and not yet committed: the review work a newer plan would close' }),
     unmetUnits: z.number().int(),
     incidentId: z.string().nullable().optional().openapi({ description: 'the incident this plan responds to' }),
     supersededBy: z.string().optional().openapi({ description: 'on a superseded plan: the newer plan that replaced it' }),

@@ -235,7 +235,7 @@ describe('GET /api/plans', () => {
     const list = await call('GET', '/api/plans', { as: 'planner' })
     expect(list.status).toBe(200)
     expect(list.json.plans.find((p: any) => p.id === plan.id)).toEqual({
-      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, unmetUnits: 0,
+      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, approvedCount: 0, unmetUnits: 0,
     })
     const one = await call('GET', `/api/plans/${plan.id}`, { as: 'director' })
     expect(one.status).toBe(200)
@@ -390,6 +390,10 @@ describe('a new plan supersedes the open plans over the same requests', () => {
     const other = await addRequest({ site: 'NC', qty: 2 })
     const unrelated = (await call('POST', '/api/plans', { body: { requestIds: [other] } })).json
     expect((await call('POST', `/api/transfers/${transfer.id}/approve`)).status).toBe(200)
+    // the plans under review say how many approvals a new plan would close (the UI asks first when there are any)
+    const open = (await call('GET', '/api/plans?status=review')).json.plans
+    expect(open.find((p: any) => p.id === old.id)).toMatchObject({ approvedCount: 1 })
+    expect(open.find((p: any) => p.id === unrelated.id)).toMatchObject({ approvedCount: 0 })
     const res = await call('POST', '/api/plans', { body: {} })
     expect(res.status).toBe(201)
     const newer = res.json

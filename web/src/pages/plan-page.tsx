@@ -9,6 +9,7 @@ import { api, ApiError, idempotencyKey } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { Plan, PlanSummary, Site, Transfer } from '../lib/types'
 import { dateTime, siteName } from '../lib/format'
+import { approvalsAtRisk } from '../lib/supersede'
 import { useApi } from '../lib/use-api'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer } from '../map/site-layer'
@@ -35,6 +36,8 @@ export function PlanPage() {
   // what each quantity box shows while it differs from the stored quantity: approve, approve-all and commit all read it
   const [boxes, setBoxes] = useState<Record<string, string>>({})
   const [blockedAsked, setBlockedAsked] = useState(false)
+  // a new plan would close approvals on plans under review: the coordinator is told which, and chooses
+  const [replanAsk, setReplanAsk] = useState<PlanSummary[] | null>(null)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const plan = planId && planQ.data?.id === planId ? planQ.data : null
   const canReview = me?.role === 'coordinator' || me?.role === 'admin'
@@ -73,8 +76,15 @@ export function PlanPage() {
   }
   const runPlanner = () =>
     run(async () => {
+      setReplanAsk(null)
       const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
       route(`/plan?id=${encodeURIComponent(p.id)}`)
+    })
+  const askPlanner = () =>
+    run(async () => {
+      const risk = await approvalsAtRisk()
+      if (risk.length) setReplanAsk(risk)
+      else await runPlanner()
     })
   const act = (tr: Transfer | null, action: ReviewAction) =>
     run(async () => {
@@ -127,11 +137,15 @@ export function PlanPage() {
       <h2>{t('plan.title')}</h2>
       {!canReview && me && <p class="meta">{t('plan.coordinatorOnly')}</p>}
       <div class="toolbar">
-        {canReview && <button type="button" class="run-planner" disabled={busy} onClick={runPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
+        {canReview && <button type="button" class="run-planner" disabled={busy} onClick={askPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
         {plan && <span class="plan-id">{t('plan.id', { id: plan.id })} <StatusBadge status={plan.status} /></span>}
         {plan && canReview && plan.status === 'review' && !committing && <button type="button" class="commit" disabled={busy || approved === 0} onClick={askCommit}>{t('plan.commit')} ({approved})</button>}
         {plan && <a class="sheet-link" href={`/sheet?plan=${encodeURIComponent(plan.id)}`}>{t('sheet.open')}</a>}
       </div>
+      {replanAsk && (
+        <Confirm message={t('plan.confirmSupersede', { n: replanAsk.reduce((s, p) => s + p.approvedCount, 0), plans: replanAsk.map((p) => dateTime(p.createdAt, lang)).join('、') })}
+          yes={t('plan.run')} busy={busy} onYes={runPlanner} onNo={() => setReplanAsk(null)} />
+      )}
       {plan?.status === 'superseded' && (
         <p class="superseded-note" role="status">
           {t('plan.superseded', { at: plan.supersededAt ? dateTime(plan.supersededAt, lang) : '' })}{' '}
@@ -193,7 +207,7 @@ function CommitFailure({ error, sites, busy, onReplan }: { error: ApiError; site
     : t('plan.failure.lotShort', { site: name(d.lotSite), lot: d.lotId, holds: d.holds, needed: d.needed, unit: t(`unit.${d.component}`) })
   return (
     <div class="commit-failure error" role="alert" data-code={error.code} title={error.message}>
-      <p>{what}{why}</p>
+      <p>{what}{why} {t('plan.failure.replanHint')}</p>
       {error.code === 'plan_superseded' && d.supersededBy && <a href={`/plan?id=${encodeURIComponent(String(d.supersededBy))}`}>{t('plan.openNewer')}</a>}
       <button type="button" class="replan" disabled={busy} onClick={onReplan}>{t('plan.replan')}</button>
     </div>

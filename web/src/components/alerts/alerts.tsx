@@ -2,11 +2,13 @@ import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { api, ApiError, idempotencyKey } from '../../lib/api'
 import { useAlerts, type AppEvent } from '../../lib/events'
-import { group, siteName } from '../../lib/format'
+import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import type { AidRequest, Plan, Site, Transfer } from '../../lib/types'
+import type { AidRequest, Plan, PlanSummary, Site, Transfer } from '../../lib/types'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
+import { approvalsAtRisk } from '../../lib/supersede'
+import { Confirm } from '../confirm/confirm'
 import { ErrorMessage } from '../error-message/error-message'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
@@ -36,6 +38,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const { route } = useLocation()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
+  const [ask, setAsk] = useState<PlanSummary[] | null>(null)
   const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
   const d = q.data
   const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
@@ -47,13 +50,15 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
     : a.entity === 'callup' ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
     : ''
   const canPlan = me?.role === 'coordinator' || me?.role === 'admin'
-  // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group in view
-  const open = async (e: Event) => {
-    if (!emergency || !canPlan) return onDismiss()
-    e.preventDefault()
+  // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
+  // in view; if that would close approvals on a plan under review, it asks first, saying how many
+  const plan = async (check: boolean) => {
     setBusy(true)
     setError(null)
+    setAsk(null)
     try {
+      const risk = check ? await approvalsAtRisk() : []
+      if (risk.length) return setAsk(risk)
       const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
       onDismiss()
       route(`/plan?id=${encodeURIComponent(p.id)}&focus=${encodeURIComponent(a.entityId)}`)
@@ -63,6 +68,11 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
       setBusy(false)
     }
   }
+  const open = (e: Event) => {
+    if (!emergency || !canPlan) return onDismiss()
+    e.preventDefault()
+    void plan(true)
+  }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
   const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : '/station'
@@ -70,6 +80,10 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
     <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
       <span>{text}</span>
       <a href={href} onClick={open} aria-disabled={busy || undefined}>{busy ? t('plan.running') : t('alert.open')}</a>
+      {ask && (
+        <Confirm message={t('plan.confirmSupersede', { n: ask.reduce((s, p) => s + p.approvedCount, 0), plans: ask.map((p) => dateTime(p.createdAt, lang)).join('、') })}
+          yes={t('plan.run')} busy={busy} onYes={() => void plan(false)} onNo={() => setAsk(null)} />
+      )}
       <ErrorMessage error={error} />
       <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>×</button>
     </div>
