@@ -126,7 +126,7 @@ export function PlanPage() {
         planQ.reload()
       }
     })
-  const route2 = (tr: { fromSite: string; toSite: string }) => `${siteName(byId.get(tr.fromSite), lang, tr.fromSite)} → ${siteName(byId.get(tr.toSite), lang, tr.toSite)}`
+  const routeText = (tr: { fromSite: string; toSite: string }) => `${siteName(byId.get(tr.fromSite), lang, tr.fromSite)} → ${siteName(byId.get(tr.toSite), lang, tr.toSite)}`
 
   // the ordinary needs and those of the rare antigen rounds, which are planned on their own
   const needs = plan ? [...(plan.instance?.needs ?? []), ...(plan.instance?.antigenRounds ?? []).flatMap((r) => r.instance.needs ?? [])] : []
@@ -154,7 +154,7 @@ export function PlanPage() {
       )}
       {plan && blockedAsked && unsaved.length > 0 && (
         <div class="commit-blocked" role="alert">
-          <p>{t('plan.unsavedEdits', { list: unsaved.map((x) => t('plan.unsavedEdit', { route: route2(x), shown: boxes[x.id], stored: x.qty, unit: t(`unit.${x.component}`) })).join('；') })}</p>
+          <p>{t('plan.unsavedEdits', { list: unsaved.map((x) => t('plan.unsavedEdit', { route: routeText(x), shown: boxes[x.id], stored: x.qty, unit: t(`unit.${x.component}`) })).join('；') })}</p>
           <button type="button" class="undo-edits" onClick={() => { clearBoxes(unsaved.map((x) => x.id)); setBlockedAsked(false) }}>{t('plan.undoEdits')}</button>
         </div>
       )}
