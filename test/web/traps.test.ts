@@ -41,7 +41,7 @@ const siteZh = async (id: string) => {
 }
 
 /**
- * Visible text the page shows that is not Chinese: raw ids (tr_, cu_, req_) anywhere, and any text node with a Latin
+ * Visible text the page shows that is not Chinese: raw ids (tr_, cu_, req_, plan_) anywhere, and any text node with a Latin
  * word but no Chinese, other than units, blood groups, dates and numbers.
  */
 async function notChinese(page: Page): Promise<string[]> {
@@ -49,15 +49,15 @@ async function notChinese(page: Page): Promise<string[]> {
     const doc = (globalThis as any).document
     const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */)
     const bad: string[] = []
-    // units, groups, antigen names (international notation), the language switch (named in its own language), ids of plans
-    const ok = /^(U|mL|h|°C|km|RhD|ABO|CSV|[ABO]{1,2}[+−-]?|[+−-]|×|Fy|Jk|Kell|Di|English|Leaflet|plan_[a-z0-9_]+)$/
+    // units, groups, antigen names (international notation), the language switch (named in its own language)
+    const ok = /^(U|mL|h|°C|km|RhD|ABO|CSV|[ABO]{1,2}[+−-]?|[+−-]|×|Fy|Jk|Kell|Di|English|Leaflet)$/
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const text = (n.textContent ?? '').trim()
       const el = n.parentElement
       if (!text || !el || el.closest('script,style,[hidden]')) continue
       const box = el.getBoundingClientRect()
       if (box.width === 0 && box.height === 0) continue
-      if (/\b(tr|cu|req)_/.test(text)) { bad.push(text); continue }
+      if (/\b(tr|cu|req|plan)_/.test(text)) { bad.push(text); continue }
       if (/[\u4e00-\u9fff]/.test(text)) continue
       const words = text.split(/[\s·,，:：/()（）|]+/).filter((w: string) => /[A-Za-z]{2,}/.test(w) && !ok.test(w))
       if (words.length) bad.push(text)
@@ -278,6 +278,7 @@ describe('the traps of issue 19', () => {
       const coord = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${reviewPlan.id}`, phone })
       const director = await openApp(browser, server.url, { token: DIR.YB, path: '/requests', phone })
       const errors = [...pageErrors(coord), ...pageErrors(director)]
+      if (!phone) for (const p of [coord, director]) await p.setViewportSize({ width: 1400, height: 900 })
       await coord.locator('tr[data-transfer]').first().waitFor()
       await coord.waitForTimeout(1500) // the events feed has taken its first cursor
       let clicks = 0
@@ -335,7 +336,7 @@ describe('the traps of issue 19', () => {
       expect(await notChinese(coord)).toEqual([])
       expect(await coord.evaluate(() => (globalThis as any).performance.getEntriesByType('navigation').length)).toBe(1) // no reload
       await coord.screenshot({ path: screenshotPath(`ui-traps-emergency-${phone ? 'phone' : 'desktop'}.png`), fullPage: true })
-      console.log(`emergency path (${phone ? 'phone 390×844' : 'desktop 1280×860'}): ${clicks} clicks/inputs, filed in ${((filedAt - started) / 1000).toFixed(1)} s, ` +
+      console.log(`emergency path (${phone ? 'phone 390×844' : 'desktop 1400×900'}): ${clicks} clicks/inputs, filed in ${((filedAt - started) / 1000).toFixed(1)} s, ` +
         `alert after ${((alertedAt - filedAt) / 1000).toFixed(1)} s, alert → committed ${((done - alertedAt) / 1000).toFixed(1)} s, total ${((done - started) / 1000).toFixed(1)} s`)
       expect(errors).toEqual([])
       await coord.context().close()

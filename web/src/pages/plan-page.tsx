@@ -138,7 +138,7 @@ export function PlanPage() {
       {!canReview && me && <p class="meta">{t('plan.coordinatorOnly')}</p>}
       <div class="toolbar">
         {canReview && <button type="button" class="run-planner" disabled={busy} onClick={askPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
-        {plan && <span class="plan-id">{t('plan.id', { id: plan.id })} <StatusBadge status={plan.status} /></span>}
+        {plan && <span class="plan-id" data-plan={plan.id} title={plan.id}>{t('plan.made', { at: dateTime(plan.createdAt, lang) })} <StatusBadge status={plan.status} /></span>}
         {plan && canReview && plan.status === 'review' && !committing && <button type="button" class="commit" disabled={busy || approved === 0} onClick={askCommit}>{t('plan.commit')} ({approved})</button>}
         {plan && <a class="sheet-link" href={`/sheet?plan=${encodeURIComponent(plan.id)}`}>{t('sheet.open')}</a>}
       </div>
@@ -226,7 +226,7 @@ function RecentPlans() {
       <ul>
         {plans.map((p) => (
           <li key={p.id}>
-            <a href={`/plan?id=${encodeURIComponent(p.id)}`}>{p.id}</a> {dateTime(p.createdAt, lang)} <StatusBadge status={p.status} /> · {t('plan.transfers')}: {p.transferCount} · {t('plan.unmet')}: {p.unmetUnits}
+            <a href={`/plan?id=${encodeURIComponent(p.id)}`} title={p.id}>{t('plan.made', { at: dateTime(p.createdAt, lang) })}</a> <StatusBadge status={p.status} /> · {t('plan.transfers')}: {p.transferCount} · {t('plan.unmet')}: {p.unmetUnits}
           </li>
         ))}
       </ul>
