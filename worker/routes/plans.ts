@@ -39,7 +39,9 @@ plans.openapi(
     description:
       'Builds an instance from D1 (unexpired lots with stock, open requests minus units already received or covered by committed transfers, and ' +
       'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
-      'below its red level), solves it, and stores the plan with one proposed transfer per result transfer. Requests stay open until a commit covers them.',
+      'below its red level), solves it, and stores the plan with one proposed transfer per result transfer. Requests stay open until a commit covers them. ' +
+      'Older plans under review that cover any of the same requests become `superseded` (supersededBy this plan; audited plan.supersede), their ' +
+      'proposed and approved transfers closed (closeReason superseded).',
     request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
     responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
   }),
@@ -69,7 +71,9 @@ plans.openapi(
     description:
       'One D1 batch: the ledger transfer_out lines of all approved transfers, or nothing. 409 insufficient_stock names the transfer and lot ' +
       'when stock changed since planning; 409 below_floor names the transfer and station when a donor would go below the reserve the plan ' +
-      'recorded (e.g. another plan took the spare units first); 409 request_covered when another commit already covers a request. ' +
+      'recorded (e.g. another plan took the spare units first); 409 request_covered when another commit already covers a request; each with ' +
+      '`error.detail` naming the transfer, its stations and the lot or request. 409 plan_superseded when a newer plan covers the same requests ' +
+      '(`detail.supersededBy`). ' +
       'The plan\'s proposals nobody approved are closed (status rejected, closeReason not_approved_at_commit) and listed in `closed`. ' +
       'A retry with the same Idempotency-Key answers the same result and is applied once.',
     request: { params: IdParam, headers: IdempotencyHeader },
@@ -86,6 +90,7 @@ plans.openapi(
   createRoute({
     method: 'post', path: '/{id}/approve', tags: ['plans'], security,
     summary: 'Approve every proposed transfer of the plan serving one request, or going to one station (coordinator or admin)',
+    description: 'With `qtys` (transfer id → the quantity the reviewer saw), 409 qty_changed and nothing approved when any stored quantity differs.',
     request: { params: IdParam, body: body(BulkApprove) },
     responses: { 200: json(z.object({ transfers: z.array(Transfer) }), 'The plan\'s transfers after approval'), 404: json(ErrorBody, 'No such plan'), 409: json(ErrorBody, 'Nothing to approve'), ...errors },
   }),

@@ -1,5 +1,5 @@
 import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
-import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
+import { insertPlanStmt, selectOpenPlanRequests, selectPlan, selectPlans, supersedeStmts } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
 import { badRequest, notFound } from '../errors'
@@ -136,15 +136,25 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
+  // Older plans under review for any of the same requests are superseded by this one, in its batch: two live plans
+  // over one request would race for its units, and the older one's commit would fail naming nothing useful.
+  const covers = new Set(rounds.flatMap((r) => r.instance.needs.map((n) => n.id)))
+  const overlap = new Map<string, string[]>()
+  for (const r of await selectOpenPlanRequests(db)) if (covers.has(r.requestId)) overlap.set(r.planId, [...(overlap.get(r.planId) ?? []), r.requestId])
+  const superseded = [...overlap.keys()].sort()
   const write = () => db.batch([
     ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'plan.create', hash, entityId: planId, at: now })] : []),
     insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
       mode, ...(input.incidentId ? { incidentId: input.incidentId } : {}), needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
-      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,
+      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits, ...(superseded.length ? { supersedes: superseded } : {}),
       ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
+    ...superseded.flatMap((old) => [
+      ...supersedeStmts(db, { oldId: old, newId: planId, actorId: actor.id, at: now }),
+      auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
+    ]),
   ])
   try {
     await write()

@@ -1,8 +1,8 @@
 import { useLocation } from 'preact-iso'
 import { ErrorMessage } from '../components/error-message/error-message'
-import { StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
+import { UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm, ReceiveForm } from '../components/transport-forms/transport-forms'
-import { TransportRecord } from '../components/transport-forms/transport-record'
+import { TransferBadge, TransportRecord } from '../components/transport-forms/transport-record'
 import { ThawStep } from '../components/transport-forms/thaw-step'
 import { StockTable } from '../components/stock-table/stock-table'
 import { dateTime, group, hours, num, requestReason, siteName } from '../lib/format'
@@ -93,7 +93,7 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
         return (
           <li key={tr.id} class="transfer-card" data-transfer={tr.id} data-status={tr.status}>
             <div class="card-head">
-              <StatusBadge status={tr.status} />
+              <TransferBadge tr={tr} />
               <strong>{t(side === 'in' ? 'station.from' : 'station.to', { site: siteName(sites.get(other), lang, other) })}</strong>
               <span>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} · {num(tr.qty, lang)} {t(`unit.${tr.component}`)}</span>
               <span class="meta">{eta ? t('station.eta', { at: dateTime(eta, lang) }) : hours(tr.etaHours, lang)}</span>
