@@ -145,8 +145,9 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQ
       run: () => { setConfirm(null); run() },
     })
   }
-  const approve = () => guard(boxQty < tr.qty, t('plan.approve'), () => onAction(tr, { approve: boxQty }))
-  const save = () => guard(boxQty < tr.qty, t('plan.saveQty'), () => onAction(tr, { qty: boxQty }))
+  // approving or saving the full quantity takes nothing from an emergency: only a lower one asks first
+  const approve = () => (boxQty < tr.qty ? guard(true, t('plan.approve'), () => onAction(tr, { approve: boxQty })) : onAction(tr, { approve: boxQty }))
+  const save = () => (boxQty < tr.qty ? guard(true, t('plan.saveQty'), () => onAction(tr, { qty: boxQty })) : onAction(tr, { qty: boxQty }))
   const reject = () => guard(false, t('plan.reject'), () => { setRejecting(false); onAction(tr, { reject: reason.trim() }) })
 
   return (
