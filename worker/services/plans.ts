@@ -10,7 +10,7 @@ import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
 import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
-import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
+import { buildLiveInstance, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
@@ -62,39 +62,14 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
 type Round = { antigens: string; instance: Instance; result: PlanResult }
 
 /**
- * Solves the live instances: first each rare antigen profile (most antigens first) on the lots carrying it,
- * each round taking what earlier rounds left; then the ordinary needs on the ordinary lots. The stored
- * instance is the ordinary one, with the antigen rounds' instances under `antigenRounds`; the stored result
- * merges the rounds (the ordinary round's summary).
+ * Solves the live instance in one solve: rare lots and antigen-matched requests carry their `antigens`, and the
+ * solver matches them (docs/plan-instance.md), so a rare request and an ordinary one never compete for the same
+ * unit in separate rounds. One round, for the callers that read `rounds`; plans stored before this change have
+ * `antigenRounds` in their instance and are still read as they are (getPlan, donor suggestions, incidents).
  */
-export function solveLive(live: LiveInstance): { instance: Instance & { antigenRounds?: { antigens: string; instance: Instance }[] }; result: PlanResult; rounds: Round[] } {
-  const left = new Map(live.rareLots.map((l) => [l.id, l.qty]))
-  const rounds: Round[] = []
-  for (const group of live.rare) {
-    const lots = live.rareLots
-      .filter((l) => coversAntigens(l.antigens, group.antigens) && (left.get(l.id) ?? 0) > 0)
-      .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
-    // rare units are meant to travel: no reserves in these rounds
-    const instance: Instance = { now: live.base.now, sites: live.base.sites, ...(live.base.travelHours ? { travelHours: live.base.travelHours } : {}), lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
-    const result = solve(instance)
-    for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
-    rounds.push({ antigens: group.antigens, instance, result })
-  }
-  const base = solve(live.base)
-  rounds.push({ antigens: '', instance: live.base, result: base })
-  if (rounds.length === 1) return { instance: live.base, result: base, rounds }
-  const rare = rounds.slice(0, -1)
-  return {
-    instance: { ...live.base, antigenRounds: rare.map(({ antigens, instance }) => ({ antigens, instance })) },
-    result: {
-      ...base,
-      allocations: [...rare.flatMap((r) => r.result.allocations), ...base.allocations],
-      transfers: [...rare.flatMap((r) => r.result.transfers), ...base.transfers],
-      unmet: [...rare.flatMap((r) => r.result.unmet), ...base.unmet],
-      objective: rounds.reduce((s, r) => s + r.result.objective, 0),
-    },
-    rounds,
-  }
+export function solveLive(live: LiveInstance): { instance: Instance; result: PlanResult; rounds: Round[] } {
+  const result = solve(live.base)
+  return { instance: live.base, result, rounds: [{ antigens: '', instance: live.base, result }] }
 }
 
 /**
