@@ -73,7 +73,12 @@ export interface ComponentModel {
   T: number
   tier: number[] // sink node per urgency tier
   tierToT: number[] // edge tier sink → T
-  needEdge: Map<number, number> // need idx → edge need → tier sink
+  needEdge: Map<number, number> // need idx → edge need → its deadline class node, or its tier sink
+  /** deadline classes of the tiers whose needs have two or more distinct deadlines, in priority
+   *  order (tier, then earliest deadline first, no deadline last); a tier with one class has none */
+  classes: DeadlineClass[]
+  /** units into each class, set by lexMaxFlow (pricing.ts) and held by the min-cost stage */
+  classTotals: number[]
   needNode: Int32Array // node of needs[j]
   blocks: Block[]
   needs: PNeed[]
@@ -85,6 +90,9 @@ export interface ComponentModel {
   /** put candidate i into the graph (no-op when it is already there); returns its edge, or -1 */
   activate(i: number): number
 }
+
+/** Needs of one urgency tier with the same deadline: need → class node → tier sink. */
+export interface DeadlineClass { tier: number; byMs: number; node: number; edge: number; needs: number[] }
 
 /** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to the node of
  *  `need[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
@@ -123,13 +131,29 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   const nNode = new Int32Array(needs.length)
   const nSite = new Int32Array(needs.length)
   const nGroup = new Int32Array(needs.length) // (abo, rhd, allowRhPositive) of the need, for the rank cache
+  // Earlier deadline first (docs/plan-instance.md): a tier whose needs have several deadlines gets a
+  // node per deadline between its needs and its sink, so lexMaxFlow can order them.
+  const classes: DeadlineClass[] = []
+  const classOf = new Map<string, DeadlineClass>()
+  for (let t = 0; t < 3; t++) {
+    const bys = [...new Set(needs.filter((n) => n.tier === t && n.need.qty > 0).map((n) => n.byMs ?? Infinity))].sort((a, b) => a - b)
+    if (bys.length < 2) continue
+    for (const byMs of bys) {
+      const node = g.addNode()
+      const k: DeadlineClass = { tier: t, byMs, node, edge: g.addEdge(node, tier[t]!, INF_CAP, 0), needs: [] }
+      classes.push(k)
+      classOf.set(`${t}|${byMs}`, k)
+    }
+  }
   needs.forEach((n, j) => {
     const v = g.addNode()
     nNode[j] = v
     nSite[j] = n.site
     nGroup[j] = ABO_INDEX[n.need.abo] * 4 + (n.need.rhd === '-' ? 2 : 0) + (n.need.allowRhPositive ? 1 : 0)
     needNode.set(n.idx, v)
-    needEdge.set(n.idx, g.addEdge(v, tier[n.tier]!, n.need.qty, 0))
+    const k = n.need.qty > 0 ? classOf.get(`${n.tier}|${n.byMs ?? Infinity}`) : undefined
+    k?.needs.push(j)
+    needEdge.set(n.idx, g.addEdge(v, k ? k.node : tier[n.tier]!, n.need.qty, 0))
   })
   // preference rank by (donor group, need group), -1 when incompatible; computed once per pair
   const rankCache = new Int8Array(8 * 16).fill(-2)
@@ -306,7 +330,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       for (let k = 0; k < nb; k++) activate(best[k]!)
     }
   }
-  return { component: c, g, S, T, tier, tierToT, needEdge, needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
+  return { component: c, g, S, T, tier, tierToT, needEdge, classes, classTotals: classes.map(() => 0), needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
 }
 
 const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
