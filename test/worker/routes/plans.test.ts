@@ -155,9 +155,12 @@ describe('POST /api/plans', () => {
     const byReq = (id: string) => res.json.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === id))
     expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [expect.objectContaining({ requestId: rareNeed, qty: 2, antigens: expect.stringContaining('(') })] })])
     expect(byReq(plain)[0].lots.map((l: any) => l.lotId)).toEqual([ordinary])
-    expect(res.json.instance.lots.map((l: any) => l.id)).toEqual([ordinary])
-    expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([plain, plainCQ].sort())
-    expect(res.json.instance.antigenRounds).toEqual([{ antigens: 'Fy(a-)', instance: expect.objectContaining({ needs: [expect.objectContaining({ id: rareNeed, qty: 2 })] }) }])
+    // one instance, one solve: the rare lot and the rare request carry their antigens
+    expect(res.json.instance.lots).toEqual(expect.arrayContaining([expect.objectContaining({ id: ordinary }), expect.objectContaining({ id: rareLot, antigens: 'Jk(a-b-),Fy(a-)' })]))
+    expect(res.json.instance.lots).toHaveLength(2)
+    expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([rareNeed, plain, plainCQ].sort())
+    expect(res.json.instance.needs.find((n: any) => n.id === rareNeed)).toMatchObject({ qty: 2, antigens: 'Fy(a-)' })
+    expect(res.json.instance.antigenRounds).toBeUndefined()
     // 10 ordinary units: 4 urgent to NC, 6 of 12 routine to YB; the spare rare unit is not used for them
     expect(res.json.unmet).toEqual([expect.objectContaining({ need: plainCQ, qty: 6 })])
     // receipt copies the profile into the new lot
