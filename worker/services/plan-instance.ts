@@ -23,10 +23,12 @@ export type LiveInstance = {
  *   allocations name real lots.
  * - needs: aid requests still to plan (open, planned-but-uncovered, partly fulfilled), each reduced by the
  *   units already fulfilled or on their way (see selectOpenNeeds); `requestIds` limits them.
- * - reserves: a station is never stripped below its red-level floor. Per site × component × group,
+ * - reserves: a station's red-level floor (held against every transfer in routine mode; in disaster mode not against
+ *   another site's emergency, docs/plan-instance.md). Per site × component × group,
  *   reserve = ceil(average daily issue over the last 14 days (worker/db/usage.ts) × the province's
- *   red_days for that component). The solver may use a reserve for the station's own needs but never send
- *   it away. Reserves are stored with the instance, so every plan shows the floors it respected.
+ *   red_days for that component). The solver may use a reserve for the station's own needs; it sends it away
+ *   only in disaster mode, for an emergency. A reserve holds the station's ordinary liquid stock, never its rare
+ *   (antigen-typed) or frozen units. Reserves are stored with the instance, so every plan shows the floors it used.
  * - an aid request is the shortfall beyond the station's own stock: while a site asks for a component, its own
  *   lots of that component are left out (they are not counted twice against its request, nor sent away).
  * - rare antigen profiles: lots and requests carry their `antigens` into the instance, and the solver matches them
