@@ -33,7 +33,7 @@ export const PlanResult = z
       z.object({
         need: z.string(),
         qty: z.number().int(),
-        reason: z.string().optional().openapi({ description: 'no_compatible_stock, none_in_time, insufficient_shelf_life, held_by_reserves, used_by_higher_priority, insufficient_stock' }),
+        reason: z.string().optional().openapi({ description: 'no_compatible_stock, route_too_long, none_in_time, insufficient_shelf_life, held_by_reserves, used_by_higher_priority, insufficient_stock' }),
         message: z.string().optional(),
       }),
     ),
