@@ -1,6 +1,6 @@
 // Independent feasibility checker for a plan result (throws with a reason on any violation).
 import type { Instance, PlanResult } from '../../solver/types'
-import { compatible, hours, outboundLimits, reservable, unitCost, usable, antigensOk } from './rules'
+import { compatible, hours, outboundLimits, reservable, routeOk, unitCost, usable, antigensOk } from './rules'
 
 export function checkFeasible(inst: Instance, res: PlanResult): void {
   const fail = (m: string): never => { throw new Error(`infeasible plan: ${m}`) }
@@ -86,6 +86,10 @@ export function checkReasons(inst: Instance, res: PlanResult): void {
     const usableLots = inst.lots.map((_, i) => i).filter((i) => inst.lots[i]!.qty > 0 && usable(inst, i, j))
     if ((row.reason === 'no_compatible_stock') !== !compat) fail(`${n.id}: ${row.reason} but compatible stock ${compat}`)
     if (compat && usableLots.length === 0 && row.reason !== 'none_in_time' && row.reason !== 'insufficient_shelf_life' && row.reason !== 'route_too_long') fail(`${n.id}: nothing usable but ${row.reason}`)
+    // route_too_long exactly when compatible units exist and every one of them is beyond the transit limit
+    const compatLots = inst.lots.map((_, i) => i).filter((i) => { const l = inst.lots[i]!; return l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n) && antigensOk(l.antigens, n.antigens) })
+    const allTooFar = compatLots.length > 0 && compatLots.every((i) => !routeOk(inst, i, j))
+    if ((row.reason === 'route_too_long' && !compatLots.some((i) => !routeOk(inst, i, j))) || (allTooFar && row.reason !== 'route_too_long')) fail(`${n.id}: ${row.reason} but compatible lots beyond the transit limit: ${compatLots.filter((i) => !routeOk(inst, i, j)).length} of ${compatLots.length}`)
     if (row.reason === 'held_by_reserves') {
       if (inst.options?.mode === 'disaster' && n.urgency === 'emergency') fail(`${n.id}: held_by_reserves for an emergency need in disaster mode`)
       const left = usableLots.some((i) => inst.lots[i]!.site !== n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty &&

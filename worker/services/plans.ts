@@ -34,13 +34,14 @@ export function previewPlan(input: unknown): PlanResult {
  */
 export function transfersFromResult(instance: Instance, result: PlanResult, planId: string): NewTransfer[] {
   const needs = new Map(instance.needs.map((n) => [n.id, n]))
-  const key = (from: string, to: string, component: string, abo: string, rhd: string) => `${from}|${to}|${component}|${abo}${rhd}`
+  // frozen units travel in a result transfer of their own (thawed first): group them apart from liquid ones
+  const key = (from: string, to: string, component: string, abo: string, rhd: string, frozen?: boolean) => `${from}|${to}|${component}|${abo}${rhd}|${frozen ? 'F' : ''}`
   const groups = new Map<string, { lots: Map<string, number>; requests: Map<string, number>; qty: number }>()
   for (const a of result.allocations) {
     const need = needs.get(a.need)
     if (!need) throw new Error(`solver allocated to unknown need ${a.need}`)
     if (a.fromSite === need.site) continue // local use: no transfer
-    const k = key(a.fromSite, need.site, need.component, a.abo, a.rhd)
+    const k = key(a.fromSite, need.site, need.component, a.abo, a.rhd, a.frozen)
     const g = groups.get(k) ?? { lots: new Map(), requests: new Map(), qty: 0 }
     for (const l of a.lots) g.lots.set(l.id, (g.lots.get(l.id) ?? 0) + l.qty)
     g.requests.set(a.need, (g.requests.get(a.need) ?? 0) + a.qty)
@@ -48,7 +49,7 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
     groups.set(k, g)
   }
   return result.transfers.map((t) => {
-    const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd))
+    const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd, t.frozen))
     if (!g || g.qty !== t.qty) throw new Error(`solver transfer ${t.from}→${t.to} ${t.component} ${t.abo}${t.rhd} does not match its allocations`)
     return {
       id: newId('tr'), planId, fromSite: t.from, toSite: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty,

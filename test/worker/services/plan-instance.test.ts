@@ -52,6 +52,20 @@ describe('solveLive', () => {
     ])
   })
 
+  it('liquid and frozen units on one route become two transfers, each with its own lots', () => {
+    const base: Instance = {
+      now, sites, reserves: [],
+      lots: [
+        { id: 'L1', site: 'CQ', component: 'RBC', abo: 'O', rhd: '+', qty: 1, expiresAt: exp, antigens: 'Fy(a-)' },
+        { id: 'F1', site: 'CQ', component: 'RBC', abo: 'O', rhd: '+', qty: 2, expiresAt: '2031-01-01T00:00:00Z', antigens: 'Fy(a-)', frozen: true },
+      ],
+      needs: [{ id: 'fy', site: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 3, urgency: 'emergency', antigens: 'Fy(a-)' }],
+    }
+    const { instance, result } = solveLive({ base })
+    expect(result.transfers.map((t) => [t.qty, t.frozen ?? false])).toEqual([[1, false], [2, true]])
+    expect(transfersFromResult(instance, result, 'plan_x').map((t) => [t.qty, t.lots])).toEqual([[1, [{ lotId: 'L1', qty: 1 }]], [2, [{ lotId: 'F1', qty: 2 }]]])
+  })
+
   it('a need without antigens never takes a rare lot, even when it is left unmet', () => {
     const base: Instance = {
       now, sites, reserves: [],
