@@ -6,6 +6,8 @@ import type { PlanResult } from './types'
 export { InstanceError, parseInstance, PlanInstanceSchema } from './instance-schema'
 export { solve } from './solve'
 export { isCompatible, preferenceRank } from './compat'
+export { antigenSet, antigensServe, coversAntigens, profileKey } from './antigens'
+export { MAX_TRANSIT_HOURS, THAW_HOURS, THAWED_LIFE_HOURS } from './domain'
 export { DEFAULT_MIN_REMAINING_HOURS, greatCircleKm, travelMatrix } from './timing'
 export type * from './types'
 

@@ -483,7 +483,7 @@ describe('earlier deadline first (issue 19)', () => {
     }
     const r = plan({ now, sites: inst.sites, travelHours: inst.travelHours }, inst.lots, inst.needs)
     expect(unmetOf(r, 'early').qty).toBe(0)
-    expect(unmetOf(r, 'late')).toMatchObject({ qty: 2, reason: 'insufficient_stock' })
+    expect(unmetOf(r, 'late')).toMatchObject({ qty: 2, reason: 'insufficient_stock', message: expect.stringContaining('2 went to urgent needs due earlier') })
     expect(r.transfers).toEqual([expect.objectContaining({ from: 'CD', to: 'GZ', qty: 2, needs: ['early'] })])
   })
 

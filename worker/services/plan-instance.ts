@@ -1,12 +1,11 @@
-import type { Instance, Lot, Need, Reserve } from '../../solver'
-import { profileKey } from '../../solver/antigens'
+import { profileKey, type Instance, type Lot, type Need, type Reserve } from '../../solver'
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
 import { selectRoadTimes } from '../db/road-times'
 import { selectAvgDailyIssue } from '../db/usage'
 import { travelHoursOf } from './road-times'
 
 // The antigen rule lives with the solver (one rule for the plan and for the rare-donor pool).
-export { antigenSet, coversAntigens } from '../../solver/antigens'
+export { antigenSet, coversAntigens } from '../../solver'
 
 export type LiveInstance = {
   /** The one instance of the live plan: every lot (rare ones with their `antigens`), the stations' reserves, every need. */
