@@ -68,12 +68,12 @@ export function travelMatrix(inst: Instance): number[][] {
   return m
 }
 
-export function minRemainingHours(inst: Instance, c: Component): number {
+export function minRemainingHours(inst: Pick<Instance, 'options'>, c: Component): number {
   return inst.options?.minRemainingHours?.[c] ?? DEFAULT_MIN_REMAINING_HOURS[c]
 }
 
 /** longest road hours a unit of the component may travel (Infinity: no limit) */
-export function maxTransitHours(inst: Instance, c: Component): number {
+export function maxTransitHours(inst: Pick<Instance, 'options'>, c: Component): number {
   return inst.options?.maxTransitHours?.[c] ?? MAX_TRANSIT_HOURS[c] ?? Infinity
 }
 

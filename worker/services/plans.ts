@@ -105,7 +105,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const planId = newId('plan')
   const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
   if (quotas) {
-    const q = splitQuotas(live.base, quotas.needs, result, quotas.external)
+    const q = splitQuotas(live.base, quotas.needs, result, quotas.external) // the instance's rare lots (with `antigens`) serve antigen quotas only
     ;({ instance, result } = withQuotas(instance, result, quotas.needs, q))
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }
