@@ -58,7 +58,7 @@ function refineByDeadline(m: ComponentModel, totals: number[]): void {
       for (let b = a + 1; b < ks.length; b++) later += m.classTotals[ks[b]!.i]!
       if (later === 0) break
       for (let b = 0; b < ks.length; b++) g.setCap(lend[b]!, b > a ? m.classTotals[ks[b]!.i]! : 0)
-      const moved = maxFlowPriced(m, X, k.node)
+      const moved = maxFlowPriced(m, X, k.node, true)
       if (moved === 0) continue
       m.classTotals[i] += moved
       for (let b = a + 1; b < ks.length; b++) m.classTotals[ks[b]!.i]! -= g.flow(lend[b]!)
@@ -67,11 +67,14 @@ function refineByDeadline(m: ComponentModel, totals: number[]): void {
   }
 }
 
-function maxFlowPriced(m: ComponentModel, s: number, t: number): number {
+/** `byTail`: find crossing candidates from the reached chain nodes (deadline steps, where the source
+ *  reaches a small part of the graph) instead of from every unreached need's candidates */
+function maxFlowPriced(m: ComponentModel, s: number, t: number, byTail = false): number {
   const { g, cand } = m
   let total = 0
   for (;;) {
     total += g.maxFlow(s, t)
+    if (byTail) { if (addCrossingByTail(m) === 0) return total; continue }
     let added = 0
     for (let j = 0; j < m.needs.length; j++) {
       if (cand.needStart[j] === cand.needStart[j + 1] || g.reachedAfterMaxFlow(m.needNode[j]!)) continue
@@ -79,6 +82,47 @@ function maxFlowPriced(m: ComponentModel, s: number, t: number): number {
     }
     if (added === 0) return total
   }
+}
+
+/** Candidates grouped by tail (chain node), built once per model for addCrossingByTail. */
+const tailIndex = new WeakMap<ComponentModel, { start: Int32Array; list: Int32Array }>()
+
+/** The max-flow cut test of maxFlowPriced, read from the tails: every inactive candidate from a node
+ *  the last search reached to a need it did not reach crosses the cut; up to PRICING.addPerNeed of
+ *  them per need, cheapest first (ties: the earlier candidate), join the graph. Same rule, same
+ *  certificate; it costs the reached tails' candidates instead of every unreached need's. */
+function addCrossingByTail(m: ComponentModel): number {
+  const { g, cand } = m
+  let idx = tailIndex.get(m)
+  if (!idx) {
+    let maxFrom = -1
+    for (let i = 0; i < cand.n; i++) if (cand.from[i]! > maxFrom) maxFrom = cand.from[i]!
+    const start = new Int32Array(maxFrom + 2)
+    for (let i = 0; i < cand.n; i++) start[cand.from[i]! + 1]!++
+    for (let v = 0; v <= maxFrom; v++) start[v + 1]! += start[v]!
+    const fill = start.slice(0, maxFrom + 1)
+    const list = new Int32Array(cand.n)
+    for (let i = 0; i < cand.n; i++) list[fill[cand.from[i]!]!++] = i
+    tailIndex.set(m, (idx = { start, list }))
+  }
+  const limit = Math.max(1, PRICING.addPerNeed)
+  const best = new Map<number, { best: number[]; score: number[] }>()
+  const { start, list } = idx
+  for (let v = 0; v + 1 < start.length; v++) {
+    if (start[v] === start[v + 1] || !g.reachedAfterMaxFlow(v)) continue
+    for (let q = start[v]!; q < start[v + 1]!; q++) {
+      const i = list[q]!
+      if (cand.active[i]) continue
+      const j = cand.need[i]!
+      if (g.reachedAfterMaxFlow(m.needNode[j]!)) continue
+      let b = best.get(j)
+      if (!b) best.set(j, (b = { best: [], score: [] }))
+      keepBest(b.best, b.score, limit, i, cand.cost[i]!)
+    }
+  }
+  let added = 0
+  for (const { best: is } of best.values()) for (const i of is) { m.activate(i); added++ }
+  return added
 }
 
 /** Min-cost flow S → T (capacities as set by the caller), exact on the full graph; returns
