@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { PlanTimeLimitError } from '../solver'
 
 /** The one error shape every endpoint answers with. */
 export const ErrorBody = z
@@ -14,7 +15,7 @@ export const ErrorBody = z
   })
   .openapi('Error')
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503
 
 /** Thrown by services; rendered by the root app's onError. */
 export class ApiError extends Error {
@@ -38,6 +39,8 @@ export const reply = (c: Context, status: ContentfulStatusCode, code: string, me
 export const renderError = (err: Error, c: Context) => {
   if (err instanceof ApiError) return reply(c, err.status, err.code, err.message, err.field)
   if (err instanceof HTTPException) return reply(c, err.status as ContentfulStatusCode, 'bad_request', err.message)
+  // the planner's work budget (solver/budget.ts): the isolate is free again, the client may retry smaller
+  if (err instanceof PlanTimeLimitError) return reply(c, 503, 'plan_time_limit', err.message)
   console.error(err)
   return reply(c, 500, 'internal', 'Internal error')
 }

@@ -5,7 +5,7 @@ import { ErrorBody } from '../errors'
 import { body, IdempotencyHeader, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
 import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
 import { BulkApprove, CommitResult, Transfer } from '../schemas/transfer'
-import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
+import { createPlan, getPlan, listPlans, planBudget, previewPlan, validateInstance } from '../services/plans'
 import { isReplay } from '../services/idempotency'
 import { approveMany, commitPlanTransfers } from '../services/transfers'
 import { errors as baseErrors, security } from './responses'
@@ -22,9 +22,9 @@ plans.openapi(
     summary: 'Simulate: solve a hand-written plan instance; nothing is stored',
     description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`. Any signed-in role.',
     request: { body: body(PlanInstanceSchema, 'A plan instance') },
-    responses: { 200: json(PlanResult, 'The solver\'s result'), ...errors },
+    responses: { 200: json(PlanResult, 'The solver\'s result'), 503: json(ErrorBody, 'plan_time_limit: the instance needs more work than the planner\'s budget'), ...errors },
   }),
-  (c) => c.json(previewPlan(c.req.valid('json')), 200),
+  (c) => c.json(previewPlan(c.req.valid('json'), planBudget(c.env.PLAN_WORK_LIMIT)), 200),
   // The instance schema's own messages, and the code invalid_instance, for any schema failure.
   // (zod-validator hands the hook the raw body as `data`, also on failure.)
   (result) => {

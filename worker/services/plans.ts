@@ -1,4 +1,4 @@
-import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
+import { DEFAULT_WORK_LIMIT, InstanceError, parseInstance, solve, type Budget, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
@@ -23,9 +23,16 @@ export function validateInstance(input: unknown): Instance {
   }
 }
 
+/**
+ * The planner's budget on a request: a solve that needs more work stops with PlanTimeLimitError (503
+ * plan_time_limit), so one request never holds the isolate for long (README, "Limits"). `ms` only acts
+ * where the clock runs during computation (not on Workers, where the work count does it).
+ */
+export const planBudget = (workLimit?: string): Budget => ({ work: Number(workLimit) > 0 ? Number(workLimit) : DEFAULT_WORK_LIMIT, ms: 10_000 })
+
 /** Simulation: the solver's result for a hand-written instance; nothing is written. Any signed-in role. */
-export function previewPlan(input: unknown): PlanResult {
-  return solve(validateInstance(input))
+export function previewPlan(input: unknown, budget: Budget = planBudget()): PlanResult {
+  return solve(validateInstance(input), budget)
 }
 
 /**
@@ -76,11 +83,11 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
       .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
     // rare units are meant to travel: no reserves in these rounds
     const instance: Instance = { now: live.base.now, sites: live.base.sites, ...(live.base.travelHours ? { travelHours: live.base.travelHours } : {}), lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
-    const result = solve(instance)
+    const result = solve(instance, planBudget())
     for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
     rounds.push({ antigens: group.antigens, instance, result })
   }
-  const base = solve(live.base)
+  const base = solve(live.base, planBudget())
   rounds.push({ antigens: '', instance: live.base, result: base })
   if (rounds.length === 1) return { instance: live.base, result: base, rounds }
   const rare = rounds.slice(0, -1)
