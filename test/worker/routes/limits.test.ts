@@ -1,0 +1,90 @@
+// Issue 21 (bad input, round two), in the Workers runtime against real D1: planning requests bounded and
+// time-limited, strict bodies, a body size limit.
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { generateInstance } from '../../../bench/generate'
+import { MAX_UNITS } from '../../../solver/instance-schema'
+import { app } from '../../../worker/index'
+import { call, seedBase, TOKENS } from '../fixtures'
+
+beforeAll(() => seedBase())
+
+const example = () => ({
+  now: '2026-01-20T08:00:00Z',
+  sites: [
+    { id: 'CD', name: 'Chengdu', lat: 30.657, lng: 104.066 },
+    { id: 'YB', name: 'Yibin', lat: 28.752, lng: 104.643 },
+    { id: 'NC', name: 'Nanchong', lat: 30.837, lng: 106.11 },
+  ],
+  lots: [
+    { id: 'L1', site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 20, expiresAt: '2026-02-15T00:00:00Z' },
+    { id: 'L2', site: 'NC', component: 'RBC', abo: 'O', rhd: '+', qty: 20, expiresAt: '2026-02-15T00:00:00Z' },
+  ],
+  reserves: [{ site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 5 }],
+  needs: [{ id: 'r1', site: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 30, urgency: 'urgent' }],
+})
+
+describe('POST /api/plans/preview: bounded, time-limited', () => {
+  it('answers 400 naming the field at once for 4294967296 and 1e15 units (it used to hold the isolate for minutes)', async () => {
+    for (const q of [4294967296, 1e15, MAX_UNITS + 1]) {
+      const body = example()
+      body.lots[0]!.qty = q
+      const t = Date.now()
+      const res = await call('POST', '/api/plans/preview', { as: 'planner', body })
+      expect(Date.now() - t).toBeLessThan(2000)
+      expect(res.status).toBe(400)
+      expect(res.json.error).toMatchObject({ code: 'invalid_instance', field: 'lots.0.qty' })
+      expect(res.json.error.message).toContain(String(MAX_UNITS))
+    }
+  })
+
+  it('plans a region with every quantity near the bound within 2 s, and /api/health answers right after', async () => {
+    const inst = generateInstance({ sites: 60, lotsPerSite: 40, needsPerSite: 4, seed: 5 })
+    let k = 0
+    for (const l of inst.lots) l.qty = MAX_UNITS - (k++ % 97)
+    for (const n of inst.needs) n.qty = MAX_UNITS - (k++ % 31)
+    for (const r of inst.reserves ?? []) r.qty = Math.min(r.qty * 1000, MAX_UNITS)
+    const t = Date.now()
+    const [res, health] = await Promise.all([
+      call('POST', '/api/plans/preview', { as: 'planner', body: inst }),
+      call('GET', '/api/health', { as: null }),
+    ])
+    expect(Date.now() - t).toBeLessThan(2000)
+    expect(res.status).toBe(200)
+    expect(res.json.allocations.length).toBeGreaterThan(0)
+    expect(res.json.allocations.some((a: { qty: number }) => a.qty > 50_000)).toBe(true)
+    expect(health.status).toBe(200)
+    expect((await call('GET', '/api/stock', { as: 'coordinator' })).status).toBe(200)
+  })
+
+  it('a solve past the work budget answers 503 plan_time_limit with a message, and the API goes on answering', async () => {
+    const res = await app.request('/api/plans/preview', {
+      method: 'POST', headers: { authorization: `Bearer ${TOKENS.planner}`, 'content-type': 'application/json' }, body: JSON.stringify(example()),
+    }, { ...env, PLAN_WORK_LIMIT: '10' })
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('plan_time_limit')
+    expect(body.error.message).toMatch(/10 arc scans/)
+    // the same instance under the default budget plans
+    expect((await call('POST', '/api/plans/preview', { as: 'planner', body: example() })).status).toBe(200)
+    expect((await call('GET', '/api/health', { as: null })).status).toBe(200)
+  })
+
+  it('refuses unknown keys anywhere in an instance, naming the key', async () => {
+    const cases: [(i: any) => void, string][] = [
+      [(i) => (i.needs[0].antigenz = ['K-']), 'needs.0.antigenz'],
+      [(i) => (i.lots[1].x = 1), 'lots.1.x'],
+      [(i) => (i.sites[0].admin = true), 'sites.0.admin'],
+      [(i) => (i.reserves[0].floor = 1), 'reserves.0.floor'],
+      [(i) => (i.options = { fast: true }), 'options.fast'],
+      [(i) => (i.isRoot = true), 'isRoot'],
+    ]
+    for (const [change, field] of cases) {
+      const body = example()
+      change(body)
+      const res = await call('POST', '/api/plans/preview', { as: 'planner', body })
+      expect(res.status).toBe(400)
+      expect(res.json.error.field).toBe(field)
+    }
+  })
+})
