@@ -6,6 +6,7 @@ import { selectSite } from '../db/sites'
 import { selectComponents } from '../db/stock'
 import { ApiError, badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
+import { toCsv, unescapeCell } from '../lib/csv-writer'
 import { inDateRange } from '../schemas/common'
 import { MOVEMENT_COLUMNS, STOCK_COLUMNS, TRANSFER_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
 import type { MovementInT } from '../schemas/movement'
@@ -138,7 +139,7 @@ function parseCount(text: string): Row[] {
     const expiresAt = parseWhen(get('expires_at'))
     if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     // An antigen our own export escaped ('+SUM(1) → '+SUM(1)) reads back without the quote.
-    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map((a) => a.replace(/^'(?=[=+\-@])/, ''))
+    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map(unescapeCell)
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
     if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
     rows.push({ row: rowNo, lotId, component, abo, rhd, qty, collectedAt, expiresAt, antigens })
@@ -148,15 +149,8 @@ function parseCount(text: string): Row[] {
   return rows
 }
 
-/**
- * Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage return) get a
- * leading ' (and quotes). Papa applies this to strings only: numeric columns (qty, delta, id) are written as
- * numbers, so a delta of -2 stays -2. Every column that can hold text a user typed is passed as a string.
- */
-// A lone + or - (the rhd column) is no formula and stays as it is, so exports import back.
-const FORMULA_START = /^(?:[=@\t\r]|[+\-].)/s
-export const toCsv = (fields: readonly string[], data: unknown[][]) =>
-  Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n'
+/** The one CSV writer (worker/lib/csv-writer.ts), re-exported for the exports here. */
+export { toCsv } from '../lib/csv-writer'
 
 /** Current lots with stock (expired ones too: they are still on the shelf until discarded), importable back. */
 export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {

@@ -1,5 +1,6 @@
 // The joint deferral list (联合屏蔽): a deferral recorded at any station blocks a call-up everywhere.
 import Papa from 'papaparse'
+import { toCsv, unescapeCell } from '../../lib/csv-writer'
 import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectScreenings, type DeferralRow } from '../../db/donors'
 import { selectSite } from '../../db/sites'
 import { badRequest, conflict, forbidden } from '../../errors'
@@ -49,7 +50,7 @@ const csvWhen = (v: string) => {
 export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: string) {
   requireReader(actor)
   const rows = await selectDeferrals(db, { site })
-  return Papa.unparse({ fields: [...COLUMNS], data: rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]) })
+  return toCsv(COLUMNS, rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]))
 }
 
 /**
@@ -76,7 +77,7 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
     const until = untilText ? csvWhen(untilText) : null
     if (untilText && !until) errors.push({ row, field: 'until', message: 'until is a date, or empty for permanent' })
     else if (until && from && until <= from) errors.push({ row, field: 'until', message: 'until must be after from' })
-    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: (r.note ?? '').trim().slice(0, 500), createdBy: actor.id }
+    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: unescapeCell((r.note ?? '').trim()).slice(0, 500), createdBy: actor.id }
   })
   if (errors.length) throw new CsvError(`${errors.length} row error(s); nothing was applied`, errors)
   if (rows.length === 0) throw badRequest('body', 'The CSV has no rows')

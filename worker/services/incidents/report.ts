@@ -1,4 +1,4 @@
-import Papa from 'papaparse'
+import { toCsv } from '../../lib/csv-writer'
 import { cancelOpenRequestsStmts, selectCurrentLevels, selectEstimate, selectIncidentTransferIds, selectLevelChanges, selectPoints, updateIncidentStmt } from '../../db/incidents'
 import { selectTransferRowsByIds, withLines } from '../../db/transfers'
 import { conflict } from '../../errors'
@@ -55,7 +55,7 @@ export function reportCsv(r: IncidentReportT): string {
     ...r.levels.map((l) => ({ section: 'level', from_site: l.siteId, component: l.component, level_now: l.now, worst_level: l.worst })),
   ]
   const fields = ['section', 'transfer', 'from_site', 'to_site', 'component', 'group', 'status', 'requested', 'sent', 'received', 'rejected', 'lost', 'on_the_way', 'unmet', 'level_now', 'worst_level']
-  return '\uFEFF' + Papa.unparse({ fields, data: rows.map((row) => fields.map((f) => row[f] ?? '')) })
+  return toCsv(fields, rows.map((row) => fields.map((f) => row[f] ?? '')), { bom: true })
 }
 
 /**
