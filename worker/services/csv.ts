@@ -30,6 +30,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 const MAX_BYTES = 2_000_000
 /** At most this many data rows per stock count (a station counts a few thousand lots; the whole count is one batch). */
 export const MAX_ROWS = 20_000
+/** The largest quantity of a lot, as in the JSON receipts and adjustments (worker/schemas/movement.ts). */
+const MAX_QTY = 100_000
 
 /** A date (taken as 00:00 UTC) or a date-time with a zone, as ISO; null when unreadable. */
 function parseWhen(v: string): string | null {
@@ -134,6 +136,8 @@ function parseCount(text: string): Row[] {
     const qtyText = get('qty')
     const qty = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN
     if (Number.isNaN(qty)) err('qty', 'qty is a whole number of units, 0 or more')
+    // the bound every JSON write keeps (receipts, adjustments)
+    else if (qty > MAX_QTY) err('qty', `qty is at most ${MAX_QTY} units (line ${rowNo})`)
     const collectedAt = parseWhen(get('collected_at'))
     if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     const expiresAt = parseWhen(get('expires_at'))

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { generateInstance } from '../../../bench/generate'
 import { MAX_UNITS } from '../../../solver/instance-schema'
 import { app } from '../../../worker/index'
-import { call, seedBase, TOKENS } from '../fixtures'
+import { call, seedBase, TOKENS, uid } from '../fixtures'
 
 beforeAll(() => seedBase())
 
@@ -86,5 +86,19 @@ describe('POST /api/plans/preview: bounded, time-limited', () => {
       expect(res.status).toBe(400)
       expect(res.json.error.field).toBe(field)
     }
+  })
+})
+
+describe('POST /api/csv/stock-count: the same bound as JSON receipts', () => {
+  it('refuses qty 999999 with 400 naming the line and the field, and applies nothing', async () => {
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
+    const [okLot, bigLot] = [uid('CNT'), uid('CNT')]
+    const text = `lot_id,component,abo,rhd,qty,collected_at,expires_at\n${okLot},RBC,O,+,100000,${day(-2)},${day(20)}\n${bigLot},RBC,O,+,999999,${day(-2)},${day(20)}\n`
+    const res = await call('POST', '/api/csv/stock-count?site=CD', { as: 'director', raw: text, headers: { 'idempotency-key': uid('count-'), 'content-type': 'text/csv' } })
+    expect(res.status, res.text).toBe(400)
+    expect(res.json.error).toMatchObject({ code: 'invalid_csv', field: 'qty' })
+    expect(res.json.rows).toEqual([{ row: 3, field: 'qty', message: expect.stringContaining(`at most ${MAX_UNITS}`) }])
+    const stored = await env.DB.prepare('SELECT COUNT(*) AS n FROM lot WHERE id IN (?1, ?2)').bind(okLot, bigLot).first<number>('n')
+    expect(stored).toBe(0)
   })
 })
