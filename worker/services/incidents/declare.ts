@@ -9,6 +9,7 @@ import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { CATEGORIES, estimateNeeds, mergeLines, roadHours, splitByGroup, type Casualties, type EstimateLine } from './estimate'
 import { getIncident } from './read'
+import { claimKeyStmt, claimLookup, isClaimViolation, keyReused, requestHash, withIdempotency } from '../idempotency'
 
 /** Receiving points by default: the nearest region stations (centres and stations, not storage points) by road. */
 export const DEFAULT_POINTS = 2
@@ -32,14 +33,17 @@ async function casualtyLines(db: D1Database, c: Casualties, occurredAt: string, 
  */
 export async function declareIncident(db: D1Database, actor: Actor, input: IncidentCreateT, key?: string): Promise<{ incident: IncidentT; created: boolean }> {
   requireRole(actor, 'coordinator', 'admin')
-  const replay = async () => {
-    const prior = key ? await selectIncidentByKey(db, actor.id, key) : null
-    if (!prior) return null
-    if (prior.name !== input.name) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for another incident', 'idempotency-key')
-    return { incident: await getIncident(db, actor, prior.id), created: false }
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  // The whole request is the fingerprint (it was the name alone: new casualties under a reused key were dropped silently).
+  const hash = await requestHash({ incident: input })
+  const claimed = claimLookup(db, actor.id, (id) => getIncident(db, actor, id))
+  const lookup = async (k: string) =>
+    (await claimed(k)) ?? ((await selectIncidentByKey(db, actor.id, k)) ? { hash: 'declared before requests were fingerprinted', answer: async () => { throw keyReused() } } : null)
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => declare(db, actor, input, key, hash),
+    (e) => isClaimViolation(e) || String(e).includes('UNIQUE constraint failed: incident'))
+  return { incident: result, created: !replayed }
+}
+
+async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key: string | undefined, hash: string): Promise<IncidentT> {
 
   const sites = await selectSiteBriefs(db)
   const byId = new Map(sites.map((s) => [s.id, s]))
@@ -93,8 +97,8 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
 
   const id = newId('inc')
   const estimate = mergeLines(lines)
-  try {
-    await db.batch([
+  await db.batch([
+      ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'incident.declare', hash, entityId: id, at })] : []),
       ...externals.map((s) => insertExternalSiteStmt(db, s)),
       insertIncidentStmt(db, {
         id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
@@ -107,14 +111,7 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
         estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
       }, at),
     ])
-  } catch (e) {
-    if (key && String(e).includes('UNIQUE constraint failed: incident')) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
-  return { incident: await getIncident(db, actor, id), created: true }
+  return getIncident(db, actor, id)
 }
 
 async function requireActive(db: D1Database, id: string) {
