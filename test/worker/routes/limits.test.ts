@@ -102,3 +102,50 @@ describe('POST /api/csv/stock-count: the same bound as JSON receipts', () => {
     expect(stored).toBe(0)
   })
 })
+
+describe('strict bodies and a body size limit', () => {
+  it('/api/users refuses unknown keys (isRoot, admin) naming the key, on create, patch and token issue', async () => {
+    const base = { name: '周站长', role: 'planner' }
+    for (const [extra, field] of [[{ isRoot: true }, 'isRoot'], [{ admin: true }, 'admin']] as const) {
+      const res = await call('POST', '/api/users', { as: 'admin', body: { ...base, ...extra } })
+      expect(res.status, res.text).toBe(400)
+      expect(res.json.error.field).toBe(field)
+    }
+    const made = await call('POST', '/api/users', { as: 'admin', body: base })
+    expect(made.status, made.text).toBe(201)
+    const id = made.json.user.id
+    const patch = await call('PATCH', `/api/users/${id}`, { as: 'admin', body: { name: 'x', isRoot: true } })
+    expect([patch.status, patch.json.error.field]).toEqual([400, 'isRoot'])
+    const token = await call('POST', `/api/users/${id}/tokens`, { as: 'admin', body: { label: 'phone', scope: 'all' } })
+    expect([token.status, token.json.error.field]).toEqual([400, 'scope'])
+  })
+
+  it('a 5 MB body answers 413 too_large in the one error shape (users, and even the plan preview)', async () => {
+    const pad = 'x'.repeat(5 * 1024 * 1024)
+    for (const path of ['/api/users', '/api/plans/preview']) {
+      const res = await call('POST', path, { as: 'admin', body: { name: 'a', role: 'planner', pad } })
+      expect(res.status, path).toBe(413)
+      expect(res.json.error).toMatchObject({ code: 'too_large', field: 'body' })
+    }
+    // an ordinary body still passes
+    expect((await call('POST', '/api/plans/preview', { as: 'planner', body: example() })).status).toBe(200)
+  })
+
+  it('every JSON request body in the OpenAPI document refuses unknown keys (additionalProperties: false)', async () => {
+    const doc = (await call('GET', '/api/openapi.json', { as: null })).json
+    const resolve = (s: any): any => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s)
+    const bodies: string[] = []
+    const loose: string[] = []
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const s = op.requestBody?.content?.['application/json']?.schema
+        if (!s) continue
+        bodies.push(`${method} ${path}`)
+        const r = resolve(s)
+        for (const o of (r.anyOf ?? r.oneOf ?? [r]).map(resolve)) if (o.type === 'object' && o.additionalProperties !== false) loose.push(`${method} ${path}`)
+      }
+    }
+    expect(bodies.length).toBeGreaterThan(20)
+    expect(loose).toEqual([])
+  })
+})
