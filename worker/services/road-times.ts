@@ -56,7 +56,7 @@ export async function deleteRoadTime(db: D1Database, actor: Actor, k: { from: st
   requireRole(actor, 'admin')
   const pairs = k.bothWays ? [[k.from, k.to], [k.to, k.from]] : [[k.from, k.to]]
   const before = (await Promise.all(pairs.map(([a, b]) => selectRoadTime(db, a, b)))).filter(Boolean)
-  if (before.length === 0) throw notFound('road time', `${k.from}→${k.to}`)
+  if (before.length === 0) throw notFound('road time', `${k.from}→${k.to}`, 'to')
   await db.batch([...pairs.map(([a, b]) => deleteRoadTimeStmt(db, a, b)), auditStmt(db, actor, 'road_time.delete', 'road_time', `${k.from}-${k.to}`, { before })])
   return { deleted: before.length }
 }

@@ -149,3 +149,38 @@ describe('strict bodies and a body size limit', () => {
     expect(loose).toEqual([])
   })
 })
+
+describe('errors name their field', () => {
+  it('a deferral for a donor not in the pool answers 404 naming donorCode, and writes nothing', async () => {
+    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM donor_deferral').first<number>('n')
+    const res = await call('POST', '/api/deferrals', { body: { donorCode: 'ZZ-NOBODY', siteId: 'CQ', reason: 'travel', from: new Date().toISOString(), until: null } })
+    expect(res.status, res.text).toBe(404)
+    expect(res.json.error).toMatchObject({ code: 'not_found', field: 'donorCode' })
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM donor_deferral').first<number>('n')).toBe(before)
+  })
+
+  it('404s name the path parameter, malformed JSON names the body, 403 for another station names siteId, a state 409 names status', async () => {
+    const cases: [Promise<{ status: number; json: any }>, number, string][] = [
+      [call('GET', '/api/transfers/tr_nope'), 404, 'id'],
+      [call('GET', '/api/plans/plan_nope'), 404, 'id'],
+      [call('GET', '/api/requests/req_nope'), 404, 'id'],
+      [call('GET', '/api/incidents/inc_nope'), 404, 'id'],
+      [call('GET', '/api/sites/NOPE'), 404, 'id'],
+      [call('GET', '/api/donors/ZZ-NOBODY'), 404, 'code'],
+      [call('PATCH', '/api/users/u_nope', { as: 'admin', body: { name: 'x' } }), 404, 'id'],
+      [call('POST', '/api/requests', { raw: '{"siteId": ', headers: { 'content-type': 'application/json' } }), 400, 'body'],
+      [call('POST', '/api/users', { as: 'admin', raw: '{not json', headers: { 'content-type': 'application/json' } }), 400, 'body'],
+      [call('POST', '/api/requests', { as: 'directorYB', body: { siteId: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 2, urgency: 'urgent', neededBy: new Date(Date.now() + 86_400_000).toISOString(), reason: 'x' } }), 403, 'siteId'],
+    ]
+    for (const [p, status, field] of cases) {
+      const res = await p
+      expect([res.status, res.json?.error?.field]).toEqual([status, field])
+    }
+    // a closed incident: any change answers 409 incident_closed naming status
+    const inc = await call('POST', '/api/incidents', { body: { name: '演练', lat: 30.6, lng: 104.1, casualties: { critical: 0, severe: 0, moderate: 1 } } })
+    expect(inc.status, inc.text).toBe(201)
+    expect((await call('POST', `/api/incidents/${inc.json.id}/close`, { body: {} })).status).toBe(200)
+    const again = await call('POST', `/api/incidents/${inc.json.id}/close`, { body: {} })
+    expect([again.status, again.json.error.code, again.json.error.field]).toEqual([409, 'incident_closed', 'status'])
+  })
+})

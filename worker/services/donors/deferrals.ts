@@ -1,9 +1,9 @@
 // The joint deferral list (联合屏蔽): a deferral recorded at any station blocks a call-up everywhere.
 import Papa from 'papaparse'
 import { toCsv, unescapeCell } from '../../lib/csv-writer'
-import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectScreenings, type DeferralRow } from '../../db/donors'
+import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectDonor, selectScreenings, type DeferralRow } from '../../db/donors'
 import { selectSite } from '../../db/sites'
-import { badRequest, conflict, forbidden } from '../../errors'
+import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, nowIso } from '../../lib/crypto'
 import { DeferralReason, DonorCode, type DeferralCreateT, type ScreeningCreateT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
@@ -29,12 +29,14 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   requireDonorWriter(actor, input.siteId)
   if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
   const now = nowIso()
+  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201)
+  if (!(await selectDonor(db, now, input.donorCode))) throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
   const row = { id: newId('def'), donorCode: input.donorCode, siteId: input.siteId, reason: input.reason, from: new Date(input.from).toISOString(),
     until: input.until ? new Date(input.until).toISOString() : null, note: input.note ?? '', createdBy: actor.id }
   try {
     await db.batch([insertDeferralStmt(db, row, now, false), auditStmt(db, actor, 'deferral.create', 'donor', input.donorCode, { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until }, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`)
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
     throw e
   }
   return view({ ...row, createdAt: now }, now)
@@ -100,7 +102,7 @@ export async function createScreening(db: D1Database, actor: Actor, input: Scree
   try {
     await db.batch([insertScreeningStmt(db, row, now), auditStmt(db, actor, 'screening.create', 'donor_screening', row.id, row, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`)
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`, 'antigen')
     throw e
   }
   return { ...row, createdAt: now }

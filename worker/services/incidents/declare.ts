@@ -117,7 +117,7 @@ async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key
 async function requireActive(db: D1Database, id: string) {
   const inc = await selectIncident(db, id)
   if (!inc) throw notFound('incident', id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
   return inc
 }
 
@@ -148,7 +148,7 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
       auditStmt(db, actor, 'incident.update', 'incident', id, { ...patch, from: patch.casualties ? { critical: inc.critical, severe: inc.severe, moderate: inc.moderate } : undefined }, at),
     ])
   } catch (e) {
-    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return getIncident(db, actor, id)
@@ -175,7 +175,7 @@ export async function putEstimate(db: D1Database, actor: Actor, id: string, line
       auditStmt(db, actor, 'incident.estimate', 'incident', id, { lines: estimate.length, units: estimate.reduce((s, l) => s + l.qty, 0) }, at),
     ])
   } catch (e) {
-    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return getIncident(db, actor, id)

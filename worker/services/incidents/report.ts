@@ -66,7 +66,7 @@ export function reportCsv(r: IncidentReportT): string {
 export async function closeIncident(db: D1Database, actor: Actor, id: string, note?: string): Promise<IncidentReportT> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is already closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is already closed`, 'status')
   const at = nowIso()
   try {
     await db.batch([
@@ -75,7 +75,7 @@ export async function closeIncident(db: D1Database, actor: Actor, id: string, no
       auditStmt(db, actor, 'incident.close', 'incident', id, { note: note ?? null }, at),
     ])
   } catch (e) {
-    if (String(e).includes('incident is closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (String(e).includes('incident is closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return incidentReport(db, id)

@@ -113,7 +113,7 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
 export async function openGreenChannel(db: D1Database, actor: Actor, id: string): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
   if (inc.greenChannel !== 1) {
     const at = nowIso()
     try {
@@ -122,7 +122,7 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string)
         auditStmt(db, actor, 'incident.green_channel', 'incident', id, { open: true }, at),
       ])
     } catch (e) {
-      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
       throw e
     }
   }

@@ -172,9 +172,9 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
       const why = findShortfall(rows, lines, lotsNow, now)
       throw conflict('insufficient_stock', `${why ?? `Stock of transfer ${ids.join(', ')} was taken meanwhile`}; nothing was committed`)
     }
-    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`)
+    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
     if (msg.includes('transfer_commit.at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
-    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`)
+    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
     throw e
   }
   for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
@@ -205,7 +205,7 @@ export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: 
   if (!(await selectPlanExists(db, planId))) throw notFound('plan', planId)
   return orReplay(db, actor, key, hash, async () => {
     const rows = await selectTransferRows(db, { planId, status: 'approved' })
-    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
+    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`, 'status')
     return commitTransfers(db, actor, key, hash, planId, rows)
   })
 }
@@ -265,7 +265,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`)
+    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`, 'status')
     mapGuardError(e, t, 'cancelled')
   }
   await refreshAfterWrite(db, t.fromSite)

@@ -47,7 +47,7 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
       auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`)
+    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
     mapGuardError(e, t, 'dispatched')
   }
   return getTransfer(db, id)
@@ -129,7 +129,7 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
     if (String(e).includes('UNIQUE constraint failed: movement_batch')) {
       const again = await replay()
       if (again) return again
-      throw conflict('invalid_transition', `Transfer ${id} was already received`)
+      throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
     }
     mapGuardError(e, t, 'received')
   }
