@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { generateInstance } from '../../../bench/generate'
 import { MAX_UNITS } from '../../../solver/instance-schema'
+import { THROTTLE } from '../../../worker/services/throttle'
 import { app } from '../../../worker/index'
 import { call, seedBase, TOKENS, uid } from '../fixtures'
 
@@ -182,5 +183,27 @@ describe('errors name their field', () => {
     expect((await call('POST', `/api/incidents/${inc.json.id}/close`, { body: {} })).status).toBe(200)
     const again = await call('POST', `/api/incidents/${inc.json.id}/close`, { body: {} })
     expect([again.status, again.json.error.code, again.json.error.field]).toEqual([409, 'incident_closed', 'status'])
+  })
+})
+
+describe('the failure throttle and CF-Connecting-IP', () => {
+  const fetchWith = (bindings: Record<string, unknown>, ip: string, token = `bd_${'z'.repeat(43)}`) =>
+    app.request('/api/me', { headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip } }, { ...env, ...bindings })
+
+  it('locally (no edge) a forged CF-Connecting-IP per request does not reset the count: the 11th try is 429', async () => {
+    const local = { ALLOW_DEMO_TOKENS: 'true', TRUST_CF_CONNECTING_IP: undefined }
+    await env.DB.prepare("DELETE FROM auth_failure WHERE client = 'local'").run()
+    for (let i = 0; i < THROTTLE.limit; i++) expect((await fetchWith(local, `203.0.113.${i + 1}`)).status).toBe(401)
+    const res = await fetchWith(local, '198.51.100.77')
+    expect(res.status).toBe(429)
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM auth_failure WHERE client LIKE '203.0.113.%'").first<number>('n')).toBe(0)
+    await env.DB.prepare("DELETE FROM auth_failure WHERE client = 'local'").run()
+  }, 30_000)
+
+  it('deployed (Cloudflare sets the header) each address keeps its own count', async () => {
+    const deployed = { ALLOW_DEMO_TOKENS: undefined, TRUST_CF_CONNECTING_IP: undefined }
+    expect((await fetchWith(deployed, '192.0.2.10')).status).toBe(401)
+    const row = await env.DB.prepare("SELECT failures FROM auth_failure WHERE client = '192.0.2.10'").first<number>('failures')
+    expect(row).toBe(1)
   })
 })
