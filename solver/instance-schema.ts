@@ -29,7 +29,7 @@ export const SiteSchema = z.object({
 }).strict().meta({ description: 'a site that holds stock or has a need' })
 
 export const LotSchema = z.object({
-  id: z.string().min(1).optional().meta({ description: 'lot id; a lot without one is named `#i` (its index in `lots`)' }),
+  id: z.string().min(1).max(128).optional().meta({ description: 'lot id; a lot without one is named `#i` (its index in `lots`)' }),
   site: siteId,
   component,
   abo,
@@ -42,7 +42,7 @@ export const ReserveSchema = z.object({ site: siteId, component, abo, rhd, qty: 
   .meta({ description: 'safety stock: transfers out of the site may not take its stock of this component and group below qty; local needs may use it' })
 
 export const NeedSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(128),
   site: siteId,
   component,
   abo,
