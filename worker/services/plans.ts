@@ -9,7 +9,7 @@ import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
-import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
+import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
 
@@ -117,12 +117,12 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
   // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
   const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
-  const replay = async () => {
-    const prior = key ? await claimedEntity(db, actor.id, key, hash) : null
-    return prior ? asReplay(await getPlan(db, prior)) : null
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  const lookup = claimLookup(db, actor.id, async (planId) => asReplay(await getPlan(db, planId)))
+  const { result } = await withIdempotency(key, hash, lookup, () => planAndStore(db, actor, input, mode, key, hash), isClaimViolation)
+  return result
+}
+
+async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mode: 'routine' | 'disaster', key: string | undefined, hash: string): Promise<PlanDetailT> {
   if (input.requestIds) {
     const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
@@ -151,15 +151,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
       ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
   ])
-  try {
-    await write()
-  } catch (e) {
-    if (key && isClaimViolation(e)) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
+  await write()
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
