@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call, receiveLot, seedBase, uid, type Who } from '../fixtures'
+import { key, planOne } from '../services/plan-fixtures'
 
 beforeAll(() => seedBase())
 
@@ -105,4 +106,28 @@ describe('every keyed route', () => {
       expect(await auditRows()).toBe(before) // nothing written
     })
   }
+})
+
+describe('commits (the path names what is committed)', () => {
+  it('a plan commit and a transfer commit: the same key for another plan or transfer answers 409 idempotency_key_reused', async () => {
+    const first = await planOne()
+    expect((await call('POST', `/api/transfers/${first.transfer.id}/approve`)).status).toBe(200)
+    const k = key()
+    const a = await call('POST', `/api/plans/${first.plan.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect([200, 201]).toContain(a.status)
+    const again = await call('POST', `/api/plans/${first.plan.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect(again.status).toBe(a.status)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(again.json.committed).toEqual(a.json.committed)
+
+    const second = await planOne({ reset: false, from: 'NC', to: 'CQ' })
+    expect((await call('POST', `/api/transfers/${second.transfer.id}/approve`)).status).toBe(200)
+    const other = await call('POST', `/api/plans/${second.plan.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect([other.status, other.json.error.code, other.json.error.field]).toEqual([409, 'idempotency_key_reused', 'idempotency-key'])
+    const one = await call('POST', `/api/transfers/${second.transfer.id}/commit`, { headers: { 'idempotency-key': k } })
+    expect([one.status, one.json.error.code]).toEqual([409, 'idempotency_key_reused'])
+    // under a new key it commits
+    const fresh = await call('POST', `/api/transfers/${second.transfer.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect([200, 201]).toContain(fresh.status)
+  })
 })
