@@ -6,6 +6,7 @@ import Papa from 'papaparse'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { toCsv } from '../../../worker/lib/csv-writer'
 import { call, receiveLot, seedBase, uid } from '../fixtures'
+import { key, planOne } from '../services/plan-fixtures'
 
 beforeAll(() => seedBase())
 
@@ -81,5 +82,33 @@ describe('each export', () => {
     const row = cells(out.text).find((r) => r[1] === lot)!
     expect(row[5]).toBe('7')
     expect(row[8]).toBe("'-1+1")
+  })
+
+  it('dispatch sheet: a carrier =cmd with a bidi override is escaped and cleaned; qty and temperature stay numbers', async () => {
+    const { plan, transfer } = await planOne({ reset: false, from: 'CD', to: 'YB' })
+    expect((await call('POST', `/api/transfers/${transfer.id}/approve`)).status).toBe(200)
+    expect([200, 201]).toContain((await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })).status)
+    const sent = await call('POST', `/api/transfers/${transfer.id}/dispatch`, { body: { temperatureC: 4.5, carrier: '=cmd|\u202E/c calc' } })
+    expect(sent.status, sent.text).toBe(200)
+    const out = await call('GET', `/api/csv/transfers?plan=${plan.id}`)
+    expect(out.status).toBe(200)
+    expect(out.text).not.toMatch(BAD)
+    const [head, ...rows] = cells(out.text)
+    const row = rows.find((r) => r[0] === transfer.id)!
+    expect(row[head!.indexOf('carrier')]).toBe("'=cmd|/c calc")
+    expect(row[head!.indexOf('dispatch_temperature_c')]).toBe('4.5')
+    expect(out.text).toContain(`,${transfer.qty},`)
+  })
+
+  it('incident report: through the same writer (codes and numbers only), CRLF line ends', async () => {
+    const inc = await call('POST', '/api/incidents', { body: { name: '=演练', lat: 30.6, lng: 104.1, casualties: { critical: 1, severe: 0, moderate: 0 } } })
+    expect(inc.status, inc.text).toBe(201)
+    const out = await call('GET', `/api/incidents/${inc.json.id}/report.csv`)
+    expect(out.status).toBe(200)
+    expect(out.text.replace(/^\uFEFF/, '').startsWith('section,')).toBe(true) // (the BOM, if any, is eaten by text())
+    expect(out.text.endsWith('\r\n')).toBe(true)
+    const rows = cells(out.text)
+    expect(rows.length).toBeGreaterThan(1)
+    expect(rows.slice(1).every((r) => !/^[=+@]/.test(r.join('')))).toBe(true)
   })
 })
