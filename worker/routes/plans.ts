@@ -20,7 +20,9 @@ plans.openapi(
   createRoute({
     method: 'post', path: '/preview', tags: ['plans'], security,
     summary: 'Simulate: solve a hand-written plan instance; nothing is stored',
-    description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`. Any signed-in role.',
+    description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`, ' +
+      'or an unknown key, e.g. `needs.0.antigenz`. At most 250 sites, 10,000 lots and reserves, 1,000 needs, 100,000 units per qty, a 4 MiB body (413). ' +
+      'A solve past the planner\'s work budget answers 503 `plan_time_limit`. Any signed-in role.',
     request: { body: body(PlanInstanceSchema, 'A plan instance') },
     responses: { 200: json(PlanResult, 'The solver\'s result'), 503: json(ErrorBody, 'plan_time_limit: the instance needs more work than the planner\'s budget'), ...errors },
   }),
@@ -41,7 +43,8 @@ plans.openapi(
       'reserves = ceil(14-day average daily issue × the province\'s red_days) per site × component × group, so no station is stripped ' +
       'below its red level), solves it, and stores the plan with one proposed transfer per result transfer. Requests stay open until a commit covers them.',
     request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
-    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
+    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'),
+      503: json(ErrorBody, 'plan_time_limit: the region needs more work than the planner\'s budget'), ...errors },
   }),
   async (c) => {
     const plan = await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}, c.req.valid('header')['idempotency-key'])
