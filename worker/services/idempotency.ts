@@ -23,7 +23,8 @@ export async function batchResult(db: D1Database, batch: { id: string; at: strin
 
 /**
  * If this actor already wrote under this key: the stored result when the request is the same, else 409.
- * Null when the key is new.
+ * Null when the key is new. (The CSV count asks before parsing, since the lots it creates would change how the
+ * same file reads; its write then goes through withIdempotency like every other.)
  */
 export async function replay(db: D1Database, actor: Actor, key: string, hash: string, siteId: string): Promise<BatchResultT | null> {
   const prior = await selectBatchByKey(db, actor.id, key)
@@ -49,13 +50,6 @@ export const isReplay = (result: object) => replays.has(result)
 /** Statement claiming (actor, key) for a write with no movement_batch; first in its batch. */
 export { insertClaimStmt as claimKeyStmt } from '../db/idempotency'
 
-/** The entity a claimed key made, when the request is the same; 409 when it differs; null when the key is new. */
-export async function claimedEntity(db: D1Database, actorId: string, key: string, hash: string): Promise<string | null> {
-  const prior = await selectClaim(db, actorId, key)
-  if (!prior) return null
-  if (prior.hash !== hash) throw keyReused()
-  return prior.entityId
-}
 
 export const isClaimViolation = (e: unknown) => String(e).includes('idempotency_claim')
 
