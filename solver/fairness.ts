@@ -23,9 +23,9 @@
 // about 2·log2(stock) steps, whatever the size of the numbers.
 import { FlowGraph } from './network'
 import type { ComponentModel } from './model'
-import type { PlanSummary } from './types'
+import type { ResultSummary } from './types'
 
-type Fairness = PlanSummary['fairness'][number]
+type Fairness = ResultSummary['fairness'][number]
 
 const LOT = 1, REMOTE = 2, LOCAL = 3
 

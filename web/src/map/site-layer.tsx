@@ -5,7 +5,7 @@ import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
 import type { Lang } from '../state'
 import { MIN_GAP, placeLabels, spread, type Pt } from './placement'
-import { useMap } from './region-map'
+import { useMap } from './map-context'
 
 export type SiteStatus = { level: Level | null; daysOfSupply: number | null; onHand: number | null }
 
