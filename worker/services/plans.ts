@@ -1,4 +1,4 @@
-import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
+import { DEFAULT_WORK_LIMIT, InstanceError, parseInstance, solve, type Budget, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectOpenPlanRequests, selectPlan, selectPlans, supersedeStmts } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
@@ -9,7 +9,7 @@ import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
-import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
+import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
 
@@ -23,9 +23,16 @@ export function validateInstance(input: unknown): Instance {
   }
 }
 
+/**
+ * The planner's budget on a request: a solve that needs more work stops with PlanTimeLimitError (503
+ * plan_time_limit), so one request never holds the isolate for long (README, "Limits"). `ms` only acts
+ * where the clock runs during computation (not on Workers, where the work count does it).
+ */
+export const planBudget = (workLimit?: string): Budget => ({ work: Number(workLimit) > 0 ? Number(workLimit) : DEFAULT_WORK_LIMIT, ms: 10_000 })
+
 /** Simulation: the solver's result for a hand-written instance; nothing is written. Any signed-in role. */
-export function previewPlan(input: unknown): PlanResult {
-  return solve(validateInstance(input))
+export function previewPlan(input: unknown, budget: Budget = planBudget()): PlanResult {
+  return solve(validateInstance(input), budget)
 }
 
 /**
@@ -76,11 +83,11 @@ export function solveLive(live: LiveInstance): { instance: Instance & { antigenR
       .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
     // rare units are meant to travel: no reserves in these rounds
     const instance: Instance = { now: live.base.now, sites: live.base.sites, ...(live.base.travelHours ? { travelHours: live.base.travelHours } : {}), lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
-    const result = solve(instance)
+    const result = solve(instance, planBudget())
     for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
     rounds.push({ antigens: group.antigens, instance, result })
   }
-  const base = solve(live.base)
+  const base = solve(live.base, planBudget())
   rounds.push({ antigens: '', instance: live.base, result: base })
   if (rounds.length === 1) return { instance: live.base, result: base, rounds }
   const rare = rounds.slice(0, -1)
@@ -110,12 +117,12 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
   // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
   const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
-  const replay = async () => {
-    const prior = key ? await claimedEntity(db, actor.id, key, hash) : null
-    return prior ? asReplay(await getPlan(db, prior)) : null
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  const lookup = claimLookup(db, actor.id, async (planId) => asReplay(await getPlan(db, planId)))
+  const { result } = await withIdempotency(key, hash, lookup, () => planAndStore(db, actor, input, mode, key, hash), isClaimViolation)
+  return result
+}
+
+async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mode: 'routine' | 'disaster', key: string | undefined, hash: string): Promise<PlanDetailT> {
   if (input.requestIds) {
     const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
@@ -154,15 +161,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
       auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
     ]),
   ])
-  try {
-    await write()
-  } catch (e) {
-    if (key && isClaimViolation(e)) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
+  await write()
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
