@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
+import { limitBody } from './middleware/body-limit'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { csv } from './routes/csv'
@@ -40,6 +41,7 @@ app.doc31('/api/openapi.json', {
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 app.get('/api/health', (c) => c.json({ ok: true }))
 
+app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
 app.route('/api/me', me)
 app.route('/api/sites', sites)

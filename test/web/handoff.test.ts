@@ -127,7 +127,8 @@ describe('the hand-off, role by role', () => {
     await row.locator('button.confirm-reject').click()
     const ask = row.locator('.confirm')
     await ask.waitFor()
-    expect(await ask.textContent()).toContain(ids.yb!)
+    expect(await ask.textContent()).toContain('Yibin')
+    expect(await ask.textContent()).toContain('车祸多发伤 急需全血')
     await ask.locator('button.confirm-no').click()
     expect((await apiGet<Transfer>(server.url, COORD, `/api/transfers/${only.id}`)).status).toBe('proposed')
 
@@ -232,7 +233,8 @@ describe('the hand-off, role by role', () => {
       await c.locator('input[name=temperatureC]').fill('6')
     }, true)
     expect(short).toMatchObject({ receivedQty: 2, lostQty: 1, transport: { receipt: { acceptedQty: 2, rejectedQty: 0 } } })
-    const warm = await receive('GZ', {}, (c) => c.locator('input[name=temperatureC]').fill('14'), false)
+    // a box outside its range asks first, saying every unit will be discarded
+    const warm = await receive('GZ', {}, (c) => c.locator('input[name=temperatureC]').fill('14'), true)
     expect(warm).toMatchObject({ receivedQty: 3, transport: { receipt: { acceptedQty: 0, rejectedQty: 3, inRange: false } } })
 
     // stock: CD sent 9 of its 20 (3 + 3 + 3); YB holds 3 usable, PZH 2, GZ none (3 discarded there)

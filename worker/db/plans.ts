@@ -57,10 +57,12 @@ export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: strin
 export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
   db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
 
-type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed'; instance: string; result: string; transferCount: number }
+type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed' | 'superseded'; instance: string; result: string; transferCount: number; approvedCount: number }
 
 const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status, p.incident_id AS incidentId,
+  p.superseded_by AS supersededBy, p.superseded_at AS supersededAt,
   (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id) AS transferCount,
+  (SELECT COUNT(*) FROM transfer t WHERE t.plan_id = p.id AND t.status = 'approved') AS approvedCount,
   COALESCE((SELECT SUM(json_extract(u.value, '$.qty')) FROM json_each(p.result, '$.unmet') u), 0) AS unmetUnits`
 
 export const selectPlans = (db: D1Database, f: { status?: string; limit: number }) =>
@@ -74,8 +76,43 @@ export const selectPlan = (db: D1Database, id: string) =>
   db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number; incidentId?: string | null }>()
     .then((r) => (r ? withIncident(r) : null))
 
-/** incidentId only on a plan that responds to an incident (docs/incidents.md); other plans keep their shape. */
-const withIncident = <T extends { incidentId?: string | null }>({ incidentId, ...rest }: T) => (incidentId ? { ...rest, incidentId } : rest) as T
+/** incidentId only on a plan that responds to an incident (docs/incidents.md), supersededBy only on a superseded plan; other plans keep their shape. */
+const withIncident = <T extends { incidentId?: string | null; supersededBy?: string | null; supersededAt?: string | null }>({ incidentId, supersededBy, supersededAt, ...rest }: T) =>
+  ({ ...rest, ...(incidentId ? { incidentId } : {}), ...(supersededBy ? { supersededBy, supersededAt } : {}) }) as T
+
+/** The aid requests each plan under review covers: the needs of its instance and of its rare-antigen rounds. */
+export const selectOpenPlanRequests = (db: D1Database) =>
+  db
+    .prepare(
+      `SELECT p.id AS planId, json_extract(n.value, '$.id') AS requestId FROM plan p, json_each(p.instance, '$.needs') n WHERE p.status = 'review'
+       UNION
+       SELECT p.id, json_extract(n.value, '$.id') FROM plan p, json_each(p.instance, '$.antigenRounds') r, json_each(r.value, '$.instance.needs') n
+       WHERE p.status = 'review'`,
+    )
+    .all<{ planId: string; requestId: string }>()
+    .then((r) => r.results)
+
+/**
+ * An older plan under review superseded by a newer one (written after the newer plan, in its batch): the plan names
+ * its successor, and its proposed and approved transfers are closed (audited one row each as transfer.close), so
+ * nothing of it can be committed; the trigger plan_superseded_final keeps it so.
+ */
+export const supersedeStmts = (db: D1Database, p: { oldId: string; newId: string; actorId: string; at: string }): D1PreparedStatement[] => [
+  db.prepare(
+    `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+     SELECT ?2, 'transfer.close', 'transfer', id, json_object('reason', 'superseded', 'planId', ?1, 'supersededBy', ?4, 'from', status, 'qty', qty), ?3
+     FROM transfer WHERE plan_id = ?1 AND status IN ('proposed', 'approved') ORDER BY id`,
+  ).bind(p.oldId, p.actorId, p.at, p.newId),
+  db.prepare(
+    `UPDATE transfer SET status = 'rejected', close_reason = 'superseded', updated_at = ?3,
+       reject_reason = 'Superseded by plan ' || ?4, reviewed_by = ?2, reviewed_at = ?3
+     WHERE plan_id = ?1 AND status IN ('proposed', 'approved')`,
+  ).bind(p.oldId, p.actorId, p.at, p.newId),
+  db.prepare(`UPDATE plan SET status = 'superseded', superseded_by = ?2, superseded_at = ?3 WHERE id = ?1 AND status = 'review'`).bind(p.oldId, p.newId, p.at),
+]
+
+export const selectPlanStatus = (db: D1Database, id: string) =>
+  db.prepare('SELECT id, status, superseded_by AS supersededBy FROM plan WHERE id = ?1').bind(id).first<{ id: string; status: string; supersededBy: string | null }>()
 
 export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null }
 

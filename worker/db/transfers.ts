@@ -9,7 +9,9 @@ const COLUMNS = `t.id, t.plan_id AS planId, t.from_site AS fromSite, t.to_site A
   t.proposed_qty AS proposedQty, t.qty, t.eta_hours AS etaHours, t.status, t.received_qty AS receivedQty, t.lost_qty AS lostQty,
   t.reviewed_by AS reviewedBy, t.reviewed_at AS reviewedAt, t.reject_reason AS rejectReason, t.close_reason AS closeReason,
   t.committed_at AS committedAt, t.dispatched_at AS dispatchedAt, t.received_at AS receivedAt, t.created_at AS createdAt,
-  t.updated_at AS updatedAt, t.proposed_lots AS proposedLots, t.proposed_requests AS proposedRequests`
+  t.updated_at AS updatedAt, t.proposed_lots AS proposedLots, t.proposed_requests AS proposedRequests,
+  (SELECT c.transport_min_c FROM component c WHERE c.code = t.component) AS transportMinC,
+  (SELECT c.transport_max_c FROM component c WHERE c.code = t.component) AS transportMaxC`
 
 export type LotLineRow = { transferId: string; lotId: string; qty: number; expiresAt: string | null }
 export type RequestLineRow = {
@@ -119,6 +121,13 @@ export const setStatusStmt = (db: D1Database, id: string, status: string, at: st
   return db.prepare(`UPDATE transfer SET status = ?2, updated_at = ?3${sets} WHERE id = ?1`).bind(id, status, at, ...keys.map((k) => extra[k]))
 }
 
+/**
+ * The guard of an approval that carries the quantity the reviewer saw: it sets qty to NULL (NOT NULL fails the batch)
+ * when the stored quantity differs, so what the screen showed is what gets approved, also under a concurrent edit.
+ */
+export const expectQtyStmt = (db: D1Database, id: string, qty: number) =>
+  db.prepare('UPDATE transfer SET qty = CASE WHEN qty = ?2 THEN qty ELSE NULL END WHERE id = ?1').bind(id, qty)
+
 /** Replace a transfer's quantity and its lot and request lines (review only: the qty trigger refuses it after commit). */
 export const setQtyStmts = (db: D1Database, id: string, qty: number, lots: { lotId: string; qty: number }[], requests: { requestId: string; qty: number }[], at: string) => [
   db.prepare('UPDATE transfer SET qty = ?2, updated_at = ?3 WHERE id = ?1').bind(id, qty, at),
@@ -211,7 +220,7 @@ export const closeUnapprovedStmts = (db: D1Database, planId: string, actorId: st
 /** A plan is closed once none of its transfers is still live. */
 export const closePlanIfDoneStmt = (db: D1Database, planId: string) =>
   db.prepare(
-    `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status <> 'closed' AND NOT EXISTS
+    `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status IN ('review', 'committed') AND NOT EXISTS
        (SELECT 1 FROM transfer WHERE plan_id = ?1 AND status NOT IN ('received', 'rejected', 'cancelled'))`,
   ).bind(planId)
 

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
-import { CommitResult, Transfer, TransferCancel, TransferDispatch, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
+import { CommitResult, Transfer, TransferApprove, TransferCancel, TransferDispatch, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
 import {
   approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
 } from '../services/transfers'
@@ -31,8 +31,9 @@ transfers.openapi(
 
 transfers.openapi(
   createRoute({ method: 'post', path: '/{id}/approve', tags: ['transfers'], security, summary: 'proposed → approved (coordinator or admin)',
-    request: { params: IdParam }, responses: { 200: one, ...transition, ...errors } }),
-  async (c) => c.json(await approveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+    description: 'With `qty` (the quantity the reviewer saw), 409 qty_changed unless it is the stored quantity: what the screen showed is what is approved.',
+    request: { params: IdParam, body: { ...body(TransferApprove), required: false } }, responses: { 200: one, ...transition, ...errors } }),
+  async (c) => c.json(await approveTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')?.qty), 200),
 )
 
 transfers.openapi(

@@ -27,7 +27,8 @@ export const PlanCreate = z
   .strict()
   .openapi('PlanCreate')
 
-export const PlanStatus = z.enum(['review', 'committed', 'closed'])
+export const PlanStatus = z.enum(['review', 'committed', 'closed', 'superseded'])
+  .openapi({ description: 'superseded: a newer plan covers the same requests (supersededBy); its proposals were closed and it cannot be committed' })
 
 export const PlanSummary = z
   .object({
@@ -37,8 +38,11 @@ export const PlanSummary = z
     mode: z.enum(['routine', 'disaster']),
     status: PlanStatus,
     transferCount: z.number().int(),
+    approvedCount: z.number().int().openapi({ description: 'transfers approved and not yet committed: the review work a newer plan would close' }),
     unmetUnits: z.number().int(),
     incidentId: z.string().nullable().optional().openapi({ description: 'the incident this plan responds to' }),
+    supersededBy: z.string().optional().openapi({ description: 'on a superseded plan: the newer plan that replaced it' }),
+    supersededAt: z.string().optional(),
   })
   .openapi('PlanSummary')
 

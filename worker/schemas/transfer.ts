@@ -77,13 +77,15 @@ export const Transfer = z
     reviewedBy: z.string().nullable(),
     reviewedAt: z.string().nullable(),
     rejectReason: z.string().nullable(),
-    closeReason: z.enum(['rejected', 'not_approved_at_commit', 'cancelled']).nullable()
-      .openapi({ description: 'not_approved_at_commit: closed because its plan was committed without it' }),
+    closeReason: z.enum(['rejected', 'not_approved_at_commit', 'cancelled', 'superseded']).nullable()
+      .openapi({ description: 'not_approved_at_commit: closed because its plan was committed without it; superseded: a newer plan replaced its plan' }),
     committedAt: z.string().nullable(),
     dispatchedAt: z.string().nullable(),
     receivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    transportMinC: z.number().nullable().openapi({ description: "the component's transport range in °C (null: no lower bound); a box outside it is discarded on receipt" }),
+    transportMaxC: z.number().nullable(),
     lots: z.array(TransferLotLine),
     requests: z.array(TransferRequestLine).openapi({ description: 'the aid requests it serves, most urgent first' }),
     transport: z.object({ dispatch: TransportDispatch.nullable(), receipt: TransportReceipt.nullable() }),
@@ -101,6 +103,11 @@ export const TransferPatch = z
   .object({ qty: z.number().int().min(1).openapi({ description: 'new quantity, 1 ≤ qty ≤ proposedQty' }) })
   .strict()
   .openapi('TransferPatch')
+
+export const TransferApprove = z
+  .object({ qty: z.number().int().min(1).optional().openapi({ description: 'the quantity the reviewer saw: if the stored quantity differs, 409 qty_changed and nothing is approved' }) })
+  .strict()
+  .openapi('TransferApprove')
 
 export const TransferReject = z
   .object({ reason: z.string().trim().min(1).max(500) })
@@ -151,6 +158,8 @@ export const BulkApprove = z
   .object({
     requestId: z.string().min(1).max(64).optional().openapi({ description: 'approve every proposed transfer serving this request' }),
     toSite: SiteId.optional().openapi({ description: 'approve every proposed transfer to this site' }),
+    qtys: z.record(z.string().max(64), z.number().int().min(1)).optional()
+      .openapi({ description: 'the quantity the reviewer saw per transfer id: any that differs from the stored quantity refuses the whole approval (409 qty_changed)' }),
   })
   .strict()
   .refine((b) => !!b.requestId !== !!b.toSite, { message: 'Give requestId or toSite', path: ['requestId'] })

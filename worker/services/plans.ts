@@ -1,5 +1,5 @@
-import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
-import { insertPlanStmt, selectPlan, selectPlans } from '../db/plans'
+import { DEFAULT_WORK_LIMIT, InstanceError, parseInstance, solve, type Budget, type Instance, type PlanResult } from '../../solver'
+import { insertPlanStmt, selectOpenPlanRequests, selectPlan, selectPlans, supersedeStmts } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
 import { badRequest, notFound } from '../errors'
@@ -9,7 +9,7 @@ import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
-import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
+import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
 import { buildLiveInstance, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
 
@@ -23,9 +23,16 @@ export function validateInstance(input: unknown): Instance {
   }
 }
 
+/**
+ * The planner's budget on a request: a solve that needs more work stops with PlanTimeLimitError (503
+ * plan_time_limit), so one request never holds the isolate for long (README, "Limits"). `ms` only acts
+ * where the clock runs during computation (not on Workers, where the work count does it).
+ */
+export const planBudget = (workLimit?: string): Budget => ({ work: Number(workLimit) > 0 ? Number(workLimit) : DEFAULT_WORK_LIMIT, ms: 10_000 })
+
 /** Simulation: the solver's result for a hand-written instance; nothing is written. Any signed-in role. */
-export function previewPlan(input: unknown): PlanResult {
-  return solve(validateInstance(input))
+export function previewPlan(input: unknown, budget: Budget = planBudget()): PlanResult {
+  return solve(validateInstance(input), budget)
 }
 
 /**
@@ -69,7 +76,7 @@ type Round = { antigens: string; instance: Instance; result: PlanResult }
  * `antigenRounds` in their instance and are still read as they are (getPlan, donor suggestions, incidents).
  */
 export function solveLive(live: LiveInstance): { instance: Instance; result: PlanResult; rounds: Round[] } {
-  const result = solve(live.base)
+  const result = solve(live.base, planBudget())
   return { instance: live.base, result, rounds: [{ antigens: '', instance: live.base, result }] }
 }
 
@@ -86,12 +93,12 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
   // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
   const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
-  const replay = async () => {
-    const prior = key ? await claimedEntity(db, actor.id, key, hash) : null
-    return prior ? asReplay(await getPlan(db, prior)) : null
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  const lookup = claimLookup(db, actor.id, async (planId) => asReplay(await getPlan(db, planId)))
+  const { result } = await withIdempotency(key, hash, lookup, () => planAndStore(db, actor, input, mode, key, hash), isClaimViolation)
+  return result
+}
+
+async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mode: 'routine' | 'disaster', key: string | undefined, hash: string): Promise<PlanDetailT> {
   if (input.requestIds) {
     const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
@@ -110,25 +117,27 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }
   const unmetUnits = result.unmet.reduce((s, u) => s + u.qty, 0)
+  // Older plans under review for any of the same requests are superseded by this one, in its batch: two live plans
+  // over one request would race for its units, and the older one's commit would fail naming nothing useful.
+  const covers = new Set(rounds.flatMap((r) => r.instance.needs.map((n) => n.id)))
+  const overlap = new Map<string, string[]>()
+  for (const r of await selectOpenPlanRequests(db)) if (covers.has(r.requestId)) overlap.set(r.planId, [...(overlap.get(r.planId) ?? []), r.requestId])
+  const superseded = [...overlap.keys()].sort()
   const write = () => db.batch([
     ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'plan.create', hash, entityId: planId, at: now })] : []),
     insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
     ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
     auditStmt(db, actor, 'plan.create', 'plan', planId, {
       mode, ...(input.incidentId ? { incidentId: input.incidentId } : {}), needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
-      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits,
+      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits, ...(superseded.length ? { supersedes: superseded } : {}),
       ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
     }, now),
+    ...superseded.flatMap((old) => [
+      ...supersedeStmts(db, { oldId: old, newId: planId, actorId: actor.id, at: now }),
+      auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
+    ]),
   ])
-  try {
-    await write()
-  } catch (e) {
-    if (key && isClaimViolation(e)) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
+  await write()
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)

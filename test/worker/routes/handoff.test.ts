@@ -77,19 +77,17 @@ describe('the floor holds at commit', () => {
     expect(await lotQty(lot)).toBe(2)
   })
 
-  it('two plans covering one request: the second commit is 409 request_covered', async () => {
+  it('two plans made at once over one request: whatever each saw, committing both covers it once', async () => {
     await resetWorld()
     await addLot({ site: 'CD', qty: 10 })
     const req = await addRequest({ site: 'YB', qty: 3 })
-    const a = await plan([req])
-    const b = await plan([req])
-    await approveAll(a)
-    await approveAll(b)
-    expect((await commitPlan(a.id)).status).toBe(200)
-    const second = await commitPlan(b.id)
-    expect(second.status).toBe(409)
-    expect(second.json.error.code).toBe('request_covered')
-    expect(second.json.error.message).toContain(req)
+    // made concurrently, neither may see the other (both live), or the later supersedes the earlier
+    const [a, b] = await Promise.all([plan([req]), plan([req])])
+    for (const p of [a, b]) for (const t of p.transfers) await post(`/api/transfers/${t.id}/approve`)
+    const results = [await commitPlan(a.id), await commitPlan(b.id)]
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409])
+    expect(['request_covered', 'plan_superseded', 'nothing_approved']).toContain(results.find((r) => r.status === 409)!.json.error.code)
+    expect((await call('GET', `/api/requests/${req}`)).json).toMatchObject({ coverage: 'covered', onTheWayQty: 3 })
   })
 })
 

@@ -115,13 +115,15 @@ describe('POST /api/plans', () => {
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ action: 'plan.create', actorId: 'u-coord' })
     expect(JSON.parse(audit[0].detail).transfers).toEqual([t.id])
-    // a proposal under review covers nothing: a second plan sees the same needs
+    // a proposal under review covers nothing: a second plan sees the same needs, and supersedes the first
     const again = await call('POST', '/api/plans', { body: {} })
     expect(again.status).toBe(201)
     expect(again.json.instance.needs.map((n: any) => n.id).sort()).toEqual([r1, r2].sort())
-    // once the first plan's transfer is committed, the requests are covered and planned; a third plan has nothing to do
-    expect((await call('POST', `/api/transfers/${t.id}/approve`)).status).toBe(200)
-    expect((await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': `k-${crypto.randomUUID()}` } })).status).toBe(200)
+    expect((await call('GET', `/api/plans/${plan.id}`)).json).toMatchObject({ status: 'superseded', supersededBy: again.json.id })
+    // once the second plan's transfer is committed, the requests are covered and planned; a third plan has nothing to do
+    const t2 = again.json.transfers[0]
+    expect((await call('POST', `/api/transfers/${t2.id}/approve`)).status).toBe(200)
+    expect((await call('POST', `/api/plans/${again.json.id}/commit`, { headers: { 'idempotency-key': `k-${crypto.randomUUID()}` } })).status).toBe(200)
     expect((await request(r1))!.status).toBe('planned')
     expect((await call('GET', `/api/requests/${r2}`)).json).toMatchObject({ status: 'planned', coverage: 'covered', onTheWayQty: 3 })
     const third = await call('POST', '/api/plans', { body: {} })
@@ -255,7 +257,7 @@ describe('GET /api/plans', () => {
     const list = await call('GET', '/api/plans', { as: 'planner' })
     expect(list.status).toBe(200)
     expect(list.json.plans.find((p: any) => p.id === plan.id)).toEqual({
-      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, unmetUnits: 0,
+      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, approvedCount: 0, unmetUnits: 0,
     })
     const one = await call('GET', `/api/plans/${plan.id}`, { as: 'director' })
     expect(one.status).toBe(200)
@@ -313,6 +315,8 @@ describe('POST /api/plans/{id}/commit', () => {
     expect(res.json.error.code).toBe('insufficient_stock')
     expect(res.json.error.message).toContain(transfer.id)
     expect(res.json.error.message).toContain(lot)
+    // the detail names the transfer, its stations and the lot, for the UI to say it in the coordinator's language
+    expect(res.json.error.detail).toMatchObject({ transferId: transfer.id, fromSite: 'CD', toSite: 'YB', lotId: lot, lotSite: 'CD', problem: 'lot_short', holds: 5, needed: 8 })
     expect(await lotQty(lot)).toBe(5)
     expect(await ledgerRows(lot, 'transfer_out')).toEqual(before)
     expect((await call('GET', `/api/transfers/${transfer.id}`)).json.status).toBe('approved')
@@ -325,7 +329,10 @@ describe('POST /api/plans/{id}/commit', () => {
     await env.DB.prepare('UPDATE lot SET expires_at = ?2 WHERE id = ?1').bind(lot, new Date(Date.now() - 60_000).toISOString()).run()
     const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
     expect(res.status).toBe(409)
-    expect(res.json.error).toEqual({ code: 'insufficient_stock', message: expect.stringMatching(new RegExp(`${transfer.id}.*${lot}.*expired`)) })
+    expect(res.json.error).toEqual({
+      code: 'insufficient_stock', message: expect.stringMatching(new RegExp(`${transfer.id}.*${lot}.*expired`)),
+      detail: expect.objectContaining({ transferId: transfer.id, lotId: lot, problem: 'lot_expired', fromSite: transfer.fromSite, toSite: transfer.toSite }),
+    })
     expect(await lotQty(lot)).toBe(10)
   })
 
@@ -396,6 +403,56 @@ describe('POST /api/plans/{id}/commit', () => {
     expect((await call('POST', `/api/plans/${plan.id}/commit`, { as: 'planner', headers: { 'idempotency-key': key() } })).status).toBe(403)
     expect((await call('POST', `/api/plans/${plan.id}/commit`, { as: 'director', headers: { 'idempotency-key': key() } })).status).toBe(403)
     expect((await call('POST', '/api/plans/plan_nope/commit', { headers: { 'idempotency-key': key() } })).status).toBe(404)
+  })
+})
+
+describe('a new plan supersedes the open plans over the same requests', () => {
+  it('marks the older plan superseded (audited), closes its proposed and approved transfers, and its commit is 409 naming the newer plan', async () => {
+    const { plan: old, transfer, req, lot } = await planOne({ lotQty: 10, need: 4 })
+    const other = await addRequest({ site: 'NC', qty: 2 })
+    const unrelated = (await call('POST', '/api/plans', { body: { requestIds: [other] } })).json
+    expect((await call('POST', `/api/transfers/${transfer.id}/approve`)).status).toBe(200)
+    // the plans under review say how many approvals a new plan would close (the UI asks first when there are any)
+    const open = (await call('GET', '/api/plans?status=review')).json.plans
+    expect(open.find((p: any) => p.id === old.id)).toMatchObject({ approvedCount: 1 })
+    expect(open.find((p: any) => p.id === unrelated.id)).toMatchObject({ approvedCount: 0 })
+    const res = await call('POST', '/api/plans', { body: {} })
+    expect(res.status).toBe(201)
+    const newer = res.json
+    const before = (await call('GET', `/api/plans/${old.id}`)).json
+    expect(before).toMatchObject({ status: 'superseded', supersededBy: newer.id, supersededAt: expect.any(String) })
+    expect(before.transfers).toEqual([expect.objectContaining({ id: transfer.id, status: 'rejected', closeReason: 'superseded', rejectReason: `Superseded by plan ${newer.id}` })])
+    // the newer plan covers NC's request too, so the plan made for it alone is superseded as well
+    expect((await call('GET', `/api/plans/${unrelated.id}`)).json.status).toBe('superseded')
+    const audit = await auditOf('plan', old.id)
+    expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['plan.create', 'plan.supersede']))
+    expect(JSON.parse(audit.find((a: any) => a.action === 'plan.supersede')!.detail)).toMatchObject({ supersededBy: newer.id, requests: [req] })
+    expect((await auditOf('transfer', transfer.id)).map((a: any) => a.action)).toContain('transfer.close')
+    const commit = await call('POST', `/api/plans/${old.id}/commit`, { headers: { 'idempotency-key': key() } })
+    expect(commit.status).toBe(409)
+    expect(commit.json.error).toMatchObject({ code: 'plan_superseded', detail: { planId: old.id, supersededBy: newer.id } })
+    expect(commit.json.error.message).toContain(newer.id)
+    expect(await lotQty(lot)).toBe(10)
+    // its transfers cannot come back to life
+    expect((await call('POST', `/api/transfers/${transfer.id}/approve`)).status).toBe(409)
+    // the newer plan commits
+    for (const t of newer.transfers) expect((await call('POST', `/api/transfers/${t.id}/approve`)).status).toBe(200)
+    expect((await call('POST', `/api/plans/${newer.id}/commit`, { headers: { 'idempotency-key': key() } })).status).toBe(200)
+  })
+
+  it('the database keeps a superseded plan superseded: it can never be set committed (trigger), and always names its successor', async () => {
+    const { plan: old } = await planOne()
+    const newer = (await call('POST', '/api/plans', { body: {} })).json
+    await expect(env.DB.prepare("UPDATE plan SET status = 'committed' WHERE id = ?1").bind(old.id).run()).rejects.toThrow(/plan superseded/)
+    await expect(env.DB.prepare("UPDATE plan SET status = 'superseded' WHERE id = ?1").bind(newer.id).run()).rejects.toThrow(/names the plan/)
+    await expect(env.DB.prepare("UPDATE transfer SET close_reason = 'whatever' WHERE plan_id = ?1").bind(old.id).run()).rejects.toThrow(/CHECK/)
+  })
+
+  it('a plan for other requests leaves an open plan alone', async () => {
+    const { plan: first } = await planOne({ to: 'YB' })
+    const other = await addRequest({ site: 'NC', qty: 2 })
+    expect((await call('POST', '/api/plans', { body: { requestIds: [other] } })).status).toBe(201)
+    expect((await call('GET', `/api/plans/${first.id}`)).json.status).toBe('review')
   })
 })
 

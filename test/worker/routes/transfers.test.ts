@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call, seedBase } from '../fixtures'
+import { expectQtyStmt } from '../../../worker/db/transfers'
 import { addLot, addRequest, auditOf, key, ledgerRows, ledgerSum, lotQty, planOne, request, resetWorld } from '../services/plan-fixtures'
 
 beforeAll(() => seedBase())
@@ -107,6 +108,36 @@ describe('review: approve, reject, change quantity', () => {
     expect(c.json.error.code).toBe('requests_closed')
     expect(c.json.error.message).toContain(t2.id)
     expect((await post(`/api/transfers/${t2.id}/reject`, { body: { reason: 'request cancelled' } })).status).toBe(200)
+  })
+
+  it('an approval carrying the quantity shown is refused 409 qty_changed when the stored quantity differs; the same quantity approves', async () => {
+    const { transfer, plan } = await planOne({ lotQty: 10, need: 6 })
+    const wrong = await call('POST', `/api/transfers/${transfer.id}/approve`, { body: { qty: 5 } })
+    expect(wrong.status).toBe(409)
+    expect(wrong.json.error).toMatchObject({ code: 'qty_changed', field: 'qty', detail: { transferId: transfer.id, stored: 6, shown: 5 } })
+    expect((await call('GET', `/api/transfers/${transfer.id}`)).json.status).toBe('proposed')
+    // bulk: one differing quantity refuses the whole group
+    const bulkWrong = await call('POST', `/api/plans/${plan.id}/approve`, { body: { toSite: 'YB', qtys: { [transfer.id]: 4 } } })
+    expect(bulkWrong.status).toBe(409)
+    expect(bulkWrong.json.error.code).toBe('qty_changed')
+    expect((await call('GET', `/api/transfers/${transfer.id}`)).json.status).toBe('proposed')
+    expect((await call('PATCH', `/api/transfers/${transfer.id}`, { body: { qty: 4 } })).status).toBe(200)
+    const bulk = await call('POST', `/api/plans/${plan.id}/approve`, { body: { toSite: 'YB', qtys: { [transfer.id]: 4 } } })
+    expect(bulk.status, JSON.stringify(bulk.json)).toBe(200)
+    expect((await call('GET', `/api/transfers/${transfer.id}`)).json).toMatchObject({ status: 'approved', qty: 4 })
+    const audit = await auditOf('transfer', transfer.id)
+    expect(JSON.parse(audit.find((a: any) => a.action === 'transfer.approve')!.detail)).toMatchObject({ qty: 4, bulk: { toSite: 'YB' } })
+  })
+
+  it('the quantity guard fails inside the batch: a qty changed between the read and the write refuses the approval', async () => {
+    const { transfer } = await planOne({ lotQty: 10, need: 6 })
+    // the approval's batch (guard first) after another edit changed the quantity
+    await env.DB.prepare('UPDATE transfer SET qty = 5 WHERE id = ?1').bind(transfer.id).run()
+    await expect(env.DB.batch([
+      expectQtyStmt(env.DB, transfer.id, 6),
+      env.DB.prepare("UPDATE transfer SET status = 'approved' WHERE id = ?1").bind(transfer.id),
+    ])).rejects.toThrow(/NOT NULL constraint failed: transfer\.qty/)
+    expect((await call('GET', `/api/transfers/${transfer.id}`)).json).toMatchObject({ status: 'proposed', qty: 5 })
   })
 
   it('403 for planner and director, 404 for an unknown transfer', async () => {

@@ -116,7 +116,7 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
 export async function openGreenChannel(db: D1Database, actor: Actor, id: string, expected?: string[]): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
   const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
   if (expected) {
     // the confirmation named these transfers: if the plan changed since, say so and do nothing
@@ -135,7 +135,7 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string,
         auditStmt(db, actor, 'incident.green_channel', 'incident', id, { open: true }, at),
       ])
     } catch (e) {
-      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
       throw e
     }
   }

@@ -1,6 +1,6 @@
 import { selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
-import { selectPlanExists, selectPlanFloors, setPlanStatusStmt } from '../../db/plans'
+import { selectPlanFloors, selectPlanStatus, setPlanStatusStmt } from '../../db/plans'
 import {
   closePlanIfDoneStmt, closeUnapprovedStmts, insertCommitStmt, insertCoverageCheckStmt, insertFloorCheckStmt, releaseRequestsStmts, selectCommitted,
   selectFloorStock, selectLines, selectPointless, selectTransferRow, selectTransferRows, selectTransferRowsByIds, selectUncovered, setStatusStmt,
@@ -10,7 +10,7 @@ import { ApiError, conflict, notFound } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
 import type { CommitResultT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
-import { asReplay, keyReused } from '../idempotency'
+import { asReplay, withIdempotency, type Stored } from '../idempotency'
 import { requireRole, type Actor } from '../auth'
 import { refreshAfterWrite } from '../movements'
 import { setRequestStatus } from '../requests'
@@ -24,18 +24,26 @@ import { rejectTransfer } from './review'
 
 type Lots = Map<string, LotRow>
 
+/** Why a commit failed, in words and as the detail the UI names it by (the transfer, its stations, the lot or request). */
+type Failure = { message: string; detail: Record<string, string | number> }
+const about = (t: TransferRow) => ({ transferId: t.id, fromSite: t.fromSite, toSite: t.toSite, component: t.component, group: `${t.abo}${t.rhd}`, qty: t.qty })
+
 /** The first transfer whose lot lines the current stock cannot cover (taking the transfers in order), or whose lot has expired. */
-function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now: string): string | null {
+function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now: string): Failure | null {
   const used = new Map<string, number>()
   for (const t of rows) {
     for (const line of lines.filter((l) => l.transferId === t.id)) {
       const lot = lots.get(line.lotId)
       const need = (used.get(line.lotId) ?? 0) + line.qty
-      if (!lot) return `Transfer ${t.id}: lot ${line.lotId} no longer exists`
-      if (lot.expiresAt <= now) return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`
+      const detail = { ...about(t), lotId: line.lotId, lotSite: lot?.siteId ?? t.fromSite, needed: need }
+      if (!lot) return { message: `Transfer ${t.id}: lot ${line.lotId} no longer exists`, detail: { ...detail, problem: 'lot_gone' } }
+      if (lot.expiresAt <= now) return { message: `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`, detail: { ...detail, problem: 'lot_expired', expiresAt: lot.expiresAt } }
       if (lot.qty < need) {
         const other = need - line.qty
-        return `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} holds ${lot.qty} units, ${line.qty} needed${other ? ` (after ${other} for other transfers in this commit)` : ''}`
+        return {
+          message: `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} holds ${lot.qty} units, ${line.qty} needed${other ? ` (after ${other} for other transfers in this commit)` : ''}`,
+          detail: { ...detail, problem: 'lot_short', holds: lot.qty },
+        }
       }
       used.set(line.lotId, need)
     }
@@ -70,37 +78,54 @@ async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[]
   return [...floors.values()]
 }
 
-/** The first floor this commit would break, as a message naming the transfer and the station; null when all hold. */
-async function brokenFloor(db: D1Database, floors: Floor[], now: string): Promise<string | null> {
+/** The first floor this commit would break, naming the transfer and the station; null when all hold. */
+async function brokenFloor(db: D1Database, rows: TransferRow[], floors: Floor[], now: string): Promise<Failure | null> {
   for (const f of floors) {
     const have = (await selectFloorStock(db, f, now)) ?? 0
     const after = have - f.takes
     if (after < f.floor) {
-      return `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
-        `recorded in plan ${f.planId} (the station's red-level floor)`
+      const t = rows.find((r) => r.id === f.transferId)!
+      return {
+        message: `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
+          `recorded in plan ${f.planId} (the station's red-level floor)`,
+        detail: { ...about(t), site: f.site, after, floor: f.floor },
+      }
     }
   }
   return null
 }
 
 /** The first request this commit would cover beyond what it asked (another plan's transfers were committed first). */
-async function overCovered(db: D1Database, requests: RequestLineRow[]): Promise<string | null> {
+async function overCovered(db: D1Database, rows: TransferRow[], requests: RequestLineRow[]): Promise<Failure | null> {
   const left = new Map((await selectUncovered(db, [...new Set(requests.map((r) => r.requestId))])).map((r) => [r.id, r.uncovered]))
   for (const r of requests) {
     const now = (left.get(r.requestId) ?? 0) - r.qty
     left.set(r.requestId, now)
-    if (now < 0) return `Transfer ${r.transferId} would cover request ${r.requestId} (${r.siteId}) beyond the ${r.requestQty} units it asked: other committed transfers already cover it; reject this one`
+    if (now < 0) {
+      const t = rows.find((x) => x.id === r.transferId)!
+      return {
+        message: `Transfer ${r.transferId} would cover request ${r.requestId} (${r.siteId}) beyond the ${r.requestQty} units it asked: other committed transfers already cover it; reject this one`,
+        detail: { ...about(t), requestId: r.requestId, requestSite: r.siteId },
+      }
+    }
   }
   return null
 }
 
-async function replayCommit(db: D1Database, actor: Actor, key: string, hash: string): Promise<CommitResultT | null> {
+const failed = (code: string, f: Failure) => conflict(code, `${f.message}; nothing was committed`, undefined, f.detail)
+
+/** What a commit stored under a key (its movement_batch), for withIdempotency. */
+const commitLookup = (db: D1Database, actor: Actor) => async (key: string): Promise<Stored<CommitResultT> | null> => {
   const b = await selectBatchByKey(db, actor.id, key)
   if (!b) return null
-  if (b.requestHash !== hash) throw keyReused()
-  const committed = await selectCommitted(db, actor.id, key)
-  const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
-  return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
+  return {
+    hash: b.requestHash,
+    answer: async () => {
+      const committed = await selectCommitted(db, actor.id, key)
+      const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
+      return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
+    },
+  }
 }
 
 /**
@@ -119,14 +144,14 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   const lots: Lots = new Map((await selectLotsByIds(db, [...new Set(lines.map((l) => l.lotId))])).map((l) => [l.id, l]))
   const now = nowIso()
   const short = findShortfall(rows, lines, lots, now)
-  if (short) throw conflict('insufficient_stock', `${short}; nothing was committed`)
+  if (short) throw failed('insufficient_stock', short)
   const closed = await selectPointless(db, ids)
   if (closed.length) throw conflict('requests_closed', `Every request transfer ${closed.join(', ')} serves is cancelled or fulfilled; reject it; nothing was committed`)
   const floors = await floorsOf(db, rows, lines, requests, lots)
-  const below = await brokenFloor(db, floors, now)
-  if (below) throw conflict('below_floor', `${below}; nothing was committed`)
-  const over = await overCovered(db, requests)
-  if (over) throw conflict('request_covered', `${over}; nothing was committed`)
+  const below = await brokenFloor(db, rows, floors, now)
+  if (below) throw failed('below_floor', below)
+  const over = await overCovered(db, rows, requests)
+  if (over) throw failed('request_covered', over)
 
   const batchId = newId('mb')
   const stmts: D1PreparedStatement[] = [insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at: now })]
@@ -158,23 +183,23 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
     await db.batch(stmts)
   } catch (e) {
     const msg = String(e)
-    if (msg.includes('movement_batch.actor_id')) {
-      const replay = await replayCommit(db, actor, key, hash)
-      if (replay) return replay
-    }
+    if (msg.includes('movement_batch.actor_id')) throw e // the same key won meanwhile: withIdempotency answers it
     if (msg.includes('commit_check_holds')) {
       // another commit took the spare units (or covered the request) between our reads and our batch
-      const why = (await brokenFloor(db, floors, now)) ?? (await overCovered(db, requests))
-      throw conflict(why?.includes('reserve') ? 'below_floor' : 'request_covered', `${why ?? `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request`}; nothing was committed`)
+      const floor = await brokenFloor(db, rows, floors, now)
+      if (floor) throw failed('below_floor', floor)
+      const over = await overCovered(db, rows, requests)
+      throw over ? failed('request_covered', over) : conflict('request_covered', `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request; nothing was committed`)
     }
+    if (msg.includes('plan superseded')) throw await supersededError(db, planIds[0])
     if (msg.includes('CHECK constraint failed')) {
       const lotsNow = new Map((await selectLotsByIds(db, [...lots.keys()])).map((l) => [l.id, l]))
       const why = findShortfall(rows, lines, lotsNow, now)
-      throw conflict('insufficient_stock', `${why ?? `Stock of transfer ${ids.join(', ')} was taken meanwhile`}; nothing was committed`)
+      throw why ? failed('insufficient_stock', why) : conflict('insufficient_stock', `Stock of transfer ${ids.join(', ')} was taken meanwhile; nothing was committed`)
     }
-    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`)
+    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
     if (msg.includes('transfer_commit.at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
-    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`)
+    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
     throw e
   }
   for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
@@ -182,30 +207,31 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
 }
 
 /**
- * A 409 may come from a concurrent call with the same key that has just committed (it took the stock or the
- * approved status first): answer with what that call stored instead.
+ * A commit under a key (withIdempotency). Besides the key's own guard, a 409 may come from a concurrent call with
+ * the same key that has just committed (it took the stock or the approved status first): that call's stored
+ * result answers it.
  */
-async function orReplay(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
-  try {
-    return await run()
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused') {
-      const replay = await replayCommit(db, actor, key, hash)
-      if (replay) return replay
-    }
-    throw e
-  }
+async function keyed(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
+  const race = (e: unknown) => String(e).includes('movement_batch.actor_id') || (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused')
+  return (await withIdempotency(key, hash, commitLookup(db, actor), run, race)).result
+}
+
+/** A superseded plan cannot be committed: the 409 names the plan that replaced it. */
+async function supersededError(db: D1Database, planId: string): Promise<ApiError> {
+  const p = await selectPlanStatus(db, planId)
+  const newer = p?.supersededBy ?? ''
+  return conflict('plan_superseded', `Plan ${planId} was superseded by plan ${newer}, which covers the same requests; review and commit that one, or plan again`, undefined, { planId, supersededBy: newer })
 }
 
 export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: string, key: string): Promise<CommitResultT> {
   requireRole(actor, 'coordinator', 'admin')
   const hash = await sha256Hex(`commit-plan:${planId}`)
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  if (!(await selectPlanExists(db, planId))) throw notFound('plan', planId)
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
+    const plan = await selectPlanStatus(db, planId)
+    if (!plan) throw notFound('plan', planId)
+    if (plan.status === 'superseded') throw await supersededError(db, planId)
     const rows = await selectTransferRows(db, { planId, status: 'approved' })
-    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
+    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`, 'status')
     return commitTransfers(db, actor, key, hash, planId, rows)
   })
 }
@@ -213,10 +239,8 @@ export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: 
 export async function commitOneTransfer(db: D1Database, actor: Actor, id: string, key: string): Promise<CommitResultT> {
   requireRole(actor, 'coordinator', 'admin')
   const hash = await sha256Hex(`commit-transfer:${id}`)
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  const t = await loadRow(db, id)
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
+    const t = await loadRow(db, id)
     requireTransition(t, 'committed')
     const result = await commitTransfers(db, actor, key, hash, null, [t])
     return { ...result, planId: t.planId }
@@ -233,9 +257,7 @@ export async function commitGreenChannel(db: D1Database, actor: Actor, incidentI
   const sorted = [...ids].sort()
   const hash = await sha256Hex(`green-channel:${incidentId}:${sorted.join(',')}`)
   const key = `green-${incidentId}-${hash.slice(0, 24)}`
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
     const rows = await selectTransferRowsByIds(db, sorted)
     for (const t of rows) requireTransition(t, 'committed')
     return commitTransfers(db, actor, key, hash, null, rows, { keepPlanOpen: true })
@@ -265,7 +287,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`)
+    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`, 'status')
     mapGuardError(e, t, 'cancelled')
   }
   await refreshAfterWrite(db, t.fromSite)

@@ -1,31 +1,91 @@
-import { useAlerts } from '../../lib/events'
-import { siteName } from '../../lib/format'
+import { useLocation } from 'preact-iso'
+import { useState } from 'preact/hooks'
+import { api, ApiError, idempotencyKey } from '../../lib/api'
+import { useAlerts, type AppEvent } from '../../lib/events'
+import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import type { Site } from '../../lib/types'
+import type { AidRequest, Plan, PlanSummary, Site, Transfer } from '../../lib/types'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
+import { approvalsAtRisk } from '../../lib/supersede'
+import { Confirm } from '../confirm/confirm'
+import { ErrorMessage } from '../error-message/error-message'
 
-/** New emergency requests (for coordinators) and my station's transfer changes (for directors), as they arrive. */
+type Callup = { donorCode: string; requestSiteId: string; component: string }
+
+/**
+ * New emergency requests (for coordinators) and my station's transfer changes (for directors), as they arrive, each
+ * named by station, component, group and quantity (never by id). An emergency's "open" plans for it at once.
+ */
 export function Alerts() {
-  const t = useT()
-  const { lang } = useAppState()
   const [alerts, dismiss] = useAlerts()
   const sitesQ = useApi<{ sites: Site[] }>(alerts.length ? '/api/sites' : null)
   const byId = new Map((sitesQ.data?.sites ?? []).map((s) => [s.id, s]))
-  if (alerts.length === 0) return null
+  // named by station: wait for the stations (a failure to load them still shows the alerts, with codes)
+  if (alerts.length === 0 || (!sitesQ.data && !sitesQ.error)) return null
   return (
     <div class="alerts" aria-live="assertive">
-      {alerts.map((a) => {
-        const emergency = a.action === 'request.create'
-        const site = siteName(byId.get(a.sites[0]), lang, a.sites[0])
-        return (
-          <div key={a.id} class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action} data-entity={a.entityId}>
-            <span>{emergency ? t('alert.emergency', { site }) : t(`alert.${a.action}`, { id: a.entityId })}</span>
-            <a href={emergency ? '/requests' : '/station'} onClick={() => dismiss(a.id)}>{t('alert.open')}</a>
-            <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={() => dismiss(a.id)}>×</button>
-          </div>
-        )
-      })}
+      {alerts.map((a) => <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />)}
+    </div>
+  )
+}
+
+const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups' }
+
+function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
+  const t = useT()
+  const { lang, me } = useAppState()
+  const { route } = useLocation()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [ask, setAsk] = useState<PlanSummary[] | null>(null)
+  const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
+  const d = q.data
+  const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
+  const emergency = a.action === 'request.create'
+  const what = d ? `${t(`component.${d.component}`)} ${group(d.abo, d.rhd)} ${d.qty} ${t(`unit.${d.component}`)}` : ''
+  const text = !d ? t(emergency ? 'alert.emergency' : `alert.${a.action}`, { site: site(a.sites[0]), id: '' })
+    : emergency ? t('alert.emergencyNamed', { site: site(d.siteId), what })
+    : a.entity === 'transfer' ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
+    : a.entity === 'callup' ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
+    : ''
+  const canPlan = me?.role === 'coordinator' || me?.role === 'admin'
+  // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
+  // in view; if that would close approvals on a plan under review, it asks first, saying how many
+  const plan = async (check: boolean) => {
+    setBusy(true)
+    setError(null)
+    setAsk(null)
+    try {
+      const risk = check ? await approvalsAtRisk() : []
+      if (risk.length) return setAsk(risk)
+      const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
+      onDismiss()
+      route(`/plan?id=${encodeURIComponent(p.id)}&focus=${encodeURIComponent(a.entityId)}`)
+    } catch (err) {
+      setError(err as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const open = (e: Event) => {
+    if (!emergency || !canPlan) return onDismiss()
+    e.preventDefault()
+    void plan(true)
+  }
+  // shown once it can be named (or once naming it failed: then the event's own words)
+  if (!d && !q.error) return null
+  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : '/station'
+  return (
+    <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
+      <span>{text}</span>
+      <a href={href} onClick={open} aria-disabled={busy || undefined}>{busy ? t('plan.running') : t('alert.open')}</a>
+      {ask && (
+        <Confirm message={t('plan.confirmSupersede', { n: ask.reduce((s, p) => s + p.approvedCount, 0), plans: ask.map((p) => dateTime(p.createdAt, lang)).join('、') })}
+          yes={t('plan.run')} busy={busy} onYes={() => void plan(false)} onNo={() => setAsk(null)} />
+      )}
+      <ErrorMessage error={error} />
+      <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>×</button>
     </div>
   )
 }

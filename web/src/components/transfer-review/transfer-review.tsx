@@ -5,8 +5,8 @@ import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Transfer, TransferRequestLine } from '../../lib/types'
 import { useAppState } from '../../state'
 import { Confirm } from '../confirm/confirm'
-import { StatusBadge, UrgencyBadge } from '../level-badge/level-badge'
-import { TransportRecord } from '../transport-forms/transport-record'
+import { UrgencyBadge } from '../level-badge/level-badge'
+import { TransferBadge, TransportRecord } from '../transport-forms/transport-record'
 
 export type ReviewAction = { approve: number } | { qty: number } | { reject: string } | { approveRequest: string }
 
@@ -38,13 +38,18 @@ function lastFor(tr: Transfer, all: Transfer[]): TransferRequestLine[] {
  * The plan review: for each request (grouped by destination), whom it serves — station, urgency, deadline,
  * antigens, reason — how much of it the plan covers, and its transfers with the actions their status allows.
  */
-export function TransferReview({ transfers, needs, sites, canReview, busy, onAction }: {
+export function TransferReview({ transfers, needs, sites, canReview, busy, onAction, boxes, onBox, focus }: {
   transfers: Transfer[]
   needs: InstanceNeed[]
   sites: Site[]
   canReview: boolean
   busy: boolean
   onAction: (tr: Transfer | null, action: ReviewAction) => void
+  /** What each quantity box shows, by transfer id, while it differs from what is stored (kept by the page, so approve-all and commit see it). */
+  boxes: Record<string, string>
+  onBox: (id: string, value: string) => void
+  /** The request to bring into view (from an alert). */
+  focus?: string | null
 }) {
   const t = useT()
   const { lang } = useAppState()
@@ -61,7 +66,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
         const proposed = units(['proposed'])
         const approved = units(['approved', 'committed', 'dispatched', 'received'])
         return (
-          <section key={g.key} class={`review-group group-${r?.urgency ?? 'none'}`} data-group-urgency={r?.urgency ?? 'none'} data-request={r?.requestId} data-to={g.toSite}>
+          <section key={g.key} class={`review-group group-${r?.urgency ?? 'none'}${focus && r?.requestId === focus ? ' focused' : ''}`} data-group-urgency={r?.urgency ?? 'none'} data-request={r?.requestId} data-to={g.toSite}>
             <header class="review-head">
               {r && <UrgencyBadge urgency={r.urgency} />}
               <strong>{siteName(byId.get(g.toSite), lang, g.toSite)}</strong>
@@ -91,7 +96,8 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
               </thead>
               <tbody>
                 {g.transfers.map((tr) => (
-                  <ReviewRow key={tr.id} tr={tr} all={transfers} needs={needById} sites={byId} canReview={canReview} busy={busy} onAction={onAction} />
+                  <ReviewRow key={tr.id} tr={tr} all={transfers} needs={needById} sites={byId} canReview={canReview} busy={busy} onAction={onAction}
+                    qty={boxes[tr.id] ?? String(tr.qty)} setQty={(v) => onBox(tr.id, v)} />
                 ))}
               </tbody>
             </table>
@@ -102,7 +108,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
   )
 }
 
-function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction }: {
+function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQty }: {
   tr: Transfer
   all: Transfer[]
   needs: Map<string, InstanceNeed>
@@ -110,10 +116,11 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction }: {
   canReview: boolean
   busy: boolean
   onAction: (tr: Transfer, action: ReviewAction) => void
+  qty: string
+  setQty: (value: string) => void
 }) {
   const t = useT()
   const { lang } = useAppState()
-  const [qty, setQty] = useState(String(tr.qty))
   const [rejecting, setRejecting] = useState(false)
   const [reason, setReason] = useState('')
   const [confirm, setConfirm] = useState<{ message: string; yes: string; run: () => void } | null>(null)
@@ -130,7 +137,7 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction }: {
     const r = last[0]
     setConfirm({
       message: t(lowering ? 'review.confirmLower' : 'review.confirmReject', {
-        request: r.requestId, site: siteName(sites.get(r.siteId), lang, r.siteId), reason: r.reason, qty: boxQty, from: tr.qty,
+        site: siteName(sites.get(r.siteId), lang, r.siteId), reason: r.reason, qty: boxQty, from: tr.qty,
       }),
       yes,
       run: () => { setConfirm(null); run() },
@@ -163,9 +170,9 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction }: {
       </td>
       <td class="num" data-label={t('plan.eta')}>{t('common.hours', { n: num(tr.etaHours, lang, 1) })}</td>
       <td data-label={t('req.status')}>
-        <StatusBadge status={tr.status} />
-        {tr.closeReason === 'not_approved_at_commit'
-          ? <span class="meta close-reason"> {t('review.closedAtCommit')}</span>
+        <TransferBadge tr={tr} />
+        {tr.closeReason === 'not_approved_at_commit' || tr.closeReason === 'superseded'
+          ? <span class="meta close-reason"> {t(tr.closeReason === 'superseded' ? 'review.closedSuperseded' : 'review.closedAtCommit')}</span>
           : tr.rejectReason ? <span class="meta"> {tr.rejectReason}</span> : null}
         <TransportRecord tr={tr} />
       </td>

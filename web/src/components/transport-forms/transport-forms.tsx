@@ -5,6 +5,7 @@ import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
+import { rangeText } from './transport-record'
 
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s))
 /** An optional local date-time field: undefined when empty, the raw text when unreadable (the API names the field). */
@@ -43,9 +44,16 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
   )
 }
 
+/** Whether a box temperature lies outside the component's transport range (null: not typed yet). */
+function outOfRange(tr: Transfer, temp: number | undefined): boolean {
+  if (temp === undefined || Number.isNaN(temp)) return false
+  return (tr.transportMinC !== null && temp < tr.transportMinC) || (tr.transportMaxC !== null && temp > tr.transportMaxC)
+}
+
 /**
- * The receiving station takes the box in: units that arrived, the box temperature, the seal, and any units refused
- * with a reason. A short or refused receipt asks first, saying what will be recorded.
+ * The receiving station takes the box in: units that arrived, the box temperature (its allowed range beside it), the
+ * seal, and any units refused with a reason. A short or refused receipt asks first, saying what will be recorded; a box
+ * outside its range asks first too, saying every unit will be discarded.
  */
 export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
@@ -56,6 +64,8 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
   const received = num(f.receivedQty) ?? 0
   const rejected = num(f.rejectedQty) ?? 0
+  const warm = outOfRange(tr, num(f.temperatureC))
+  const range = rangeText(tr)
   const send = async () => {
     setConfirming(false)
     setBusy(true)
@@ -75,19 +85,26 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
   }
   const submit = (e: Event) => {
     e.preventDefault()
-    if (received < tr.qty || rejected > 0) setConfirming(true)
+    if (received < tr.qty || rejected > 0 || warm) setConfirming(true)
     else void send()
   }
   return (
     <form class="transport-form receive-form" onSubmit={submit} noValidate data-transfer={tr.id}>
       <label>{t('transport.receivedQty', { qty: tr.qty })}<input name="receivedQty" type="number" inputMode="numeric" min={0} max={tr.qty} value={f.receivedQty} onInput={set('receivedQty')} /><FieldError error={error} field="receivedQty" /></label>
-      <label>{t('transport.temperature')}<input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} /><FieldError error={error} field="temperatureC" /></label>
+      <label>
+        {t('transport.temperature')}
+        <input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} aria-invalid={warm || undefined} />
+        {range && <span class={`meta range${warm ? ' out-of-range' : ''}`} data-range>{t(warm ? 'transport.rangeOut' : 'transport.range', { range })}</span>}
+        <FieldError error={error} field="temperatureC" />
+      </label>
       <label class="check"><input name="sealIntact" type="checkbox" checked={f.sealIntact} onChange={(e) => setF({ ...f, sealIntact: (e.target as HTMLInputElement).checked })} />{t('transport.sealIntact')}</label>
       <label>{t('transport.rejectedQty')}<input name="rejectedQty" type="number" inputMode="numeric" min={0} value={f.rejectedQty} onInput={set('rejectedQty')} /><FieldError error={error} field="rejectedQty" /></label>
       <label>{t('transport.rejectReason')}<input name="rejectReason" value={f.rejectReason} onInput={set('rejectReason')} /><FieldError error={error} field="rejectReason" /></label>
       <label>{t('transport.arrivedAt')}<input name="arrivedAt" value={f.arrivedAt} placeholder="2026-12-01 14:30" onInput={set('arrivedAt')} /><FieldError error={error} field="arrivedAt" /></label>
       {confirming
-        ? <Confirm message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })} yes={t('plan.receive')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
+        ? warm
+          ? <Confirm message={t('transport.confirmDiscard', { temp: f.temperatureC, range: range ?? '', n: received, unit: t(`unit.${tr.component}`), lost: Math.max(tr.qty - received, 0) })} yes={t('transport.discardYes')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
+          : <Confirm message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })} yes={t('plan.receive')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
         : <button type="submit" class="receive" disabled={busy}>{t('plan.receive')}</button>}
       {error && !error.field && <ErrorMessage error={error} />}
     </form>

@@ -1,17 +1,25 @@
+import { URGENCY_RANK } from '../../../../solver/domain'
 import { dateTime, group, num, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Unmet } from '../../lib/types'
 import { useAppState } from '../../state'
 import { UrgencyBadge } from '../level-badge/level-badge'
 
-/** Needs the plan leaves unmet, with the translated reason code (the solver's own message as a tooltip). */
+const RANK: Record<string, number> = URGENCY_RANK
+
+/**
+ * Needs the plan leaves unmet, most urgent first and then the soonest deadline (as the review groups are), each named
+ * by its urgency and deadline rather than its id, with the translated reason code (the solver's own message as a tooltip).
+ */
 export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: InstanceNeed[]; sites: Site[] }) {
   const t = useT()
   const { lang } = useAppState()
-  const rows = unmet.filter((u) => u.qty > 0)
-  if (rows.length === 0) return <p class="empty">{t('plan.noUnmet')}</p>
   const siteById = new Map(sites.map((s) => [s.id, s]))
   const needById = new Map(needs.map((n) => [n.id, n]))
+  const rank = (u: Unmet) => RANK[needById.get(u.need)?.urgency ?? 'routine'] ?? 2
+  const deadline = (u: Unmet) => needById.get(u.need)?.neededBy ?? '~'
+  const rows = unmet.filter((u) => u.qty > 0).sort((a, b) => rank(a) - rank(b) || deadline(a).localeCompare(deadline(b)) || a.need.localeCompare(b.need))
+  if (rows.length === 0) return <p class="empty">{t('plan.noUnmet')}</p>
   return (
     <table class="unmet-list cards">
       <thead>
@@ -30,7 +38,10 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
           const n = needById.get(u.need)
           return (
             <tr key={u.need} data-need={u.need} data-reason={u.reason ?? ''}>
-              <td data-label={t('plan.need')}>{u.need}{n?.urgency ? <> <UrgencyBadge urgency={n.urgency} /></> : null}</td>
+              <td data-label={t('plan.need')}>
+                {n?.urgency ? <UrgencyBadge urgency={n.urgency} /> : null}
+                {n?.neededBy ? <span class="meta"> {t('review.deadline', { at: dateTime(n.neededBy, lang) })}</span> : null}
+              </td>
               <td data-label={t('req.site')}>{n ? siteName(siteById.get(n.site), lang, n.site) : ''}</td>
               <td data-label={t('req.component')}>{n ? t(`component.${n.component}`) : ''}</td>
               <td data-label={t('req.group')}>{n ? group(n.abo, n.rhd) : ''}</td>
