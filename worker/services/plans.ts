@@ -12,6 +12,7 @@ import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incide
 import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
 import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
+import { oldestStockReport } from './site-contact'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -155,7 +156,8 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   }
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
-  return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
+  const stockAge = { oldestStockReport: await oldestStockReport(db, now) } // issue 25: the plan says how old the stock it read may be
+  return greenChannel ? { ...(await getPlan(db, planId)), greenChannel, ...stockAge } : { ...(await getPlan(db, planId)), ...stockAge }
 }
 
 export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)
