@@ -27,7 +27,9 @@ export async function siteContact(db: D1Database, now = nowIso()): Promise<{ at:
   return { at: now, limits, sites }
 }
 
-export async function setSilenceLimit(db: D1Database, actor: Actor, kind: string, hours: number): Promise<{ kind: string; hours: number }> {
+export type SiteKind = 'center' | 'station' | 'storage'
+
+export async function setSilenceLimit(db: D1Database, actor: Actor, kind: SiteKind, hours: number): Promise<{ kind: SiteKind; hours: number }> {
   requireRole(actor, 'coordinator', 'admin')
   const at = nowIso()
   await db.batch([upsertSilenceLimit(db, kind, hours, at), auditStmt(db, actor, 'silence_limit.set', 'silence_limit', kind, { hours }, at)])
