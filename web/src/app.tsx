@@ -2,6 +2,7 @@ import { LocationProvider, Route, Router } from 'preact-iso'
 import { useEffect } from 'preact/hooks'
 import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
+import { OfflineBar } from './offline/offline-bar'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
 import { AdminPage } from './pages/admin-page'
@@ -29,6 +30,7 @@ export function App() {
   return (
     <LocationProvider>
       <Header />
+      <OfflineBar />
       {token && me && <Alerts />}
       <main>
         {token && me ? (

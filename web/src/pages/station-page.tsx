@@ -7,6 +7,7 @@ import { dateTime, group, num, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import { useApi } from '../lib/use-api'
+import { StockEntry } from '../offline/stock-entry'
 import { useAppState } from '../state'
 
 const NO_SITES: Site[] = []
@@ -46,6 +47,7 @@ export function StationPage() {
       )}
       {siteId && <a class="sheet-link" href={`/sheet?site=${siteId}`}>{t('sheet.open')}</a>}
       <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error} />
+      {siteId && canDispatch && <StockEntry siteId={siteId} />}
       {siteId && (
         <>
           <h3>{t('station.incoming')}</h3>
