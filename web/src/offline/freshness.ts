@@ -5,22 +5,34 @@ import { useEffect, useState } from 'preact/hooks'
  * (web/vite.config.ts); an answer straight from the network has no stamp and is fresh. lib/api.ts reports every
  * GET here, tagged with the page it was read for, so the offline bar can say "data as of …" for this page.
  */
-type Seen = { page: string; fetchedAt: string; cached: boolean }
+type Seen = { page: string; fetchedAt: string }
+/** The answers that came from the cache, by path; an answer from the network removes its path. */
 const seen = new Map<string, Seen>()
 const listeners = new Set<() => void>()
+const reachable = new Set<() => void>()
 const pageKey = () => location.pathname + location.search
 const notify = () => { for (const l of listeners) l() }
 
 export function noteFetched(path: string, stamped: string | null): void {
-  seen.set(path, { page: pageKey(), fetchedAt: stamped ?? new Date().toISOString(), cached: stamped !== null })
+  if (stamped) seen.set(path, { page: pageKey(), fetchedAt: stamped })
+  else {
+    seen.delete(path)
+    // the server answered: the surest sign the network is back (navigator.onLine can stay true without one)
+    for (const l of reachable) l()
+  }
   notify()
 }
 
-/** The oldest cached answer read for the current page (null: everything on it came from the server just now). */
+/** Calls `fn` whenever an API answer comes from the server itself. */
+export function onServerAnswer(fn: () => void): void {
+  reachable.add(fn)
+}
+
+/** The oldest cached answer read for the current page (null: everything on it came from the server). */
 export function oldestOnPage(): string | null {
   const here = pageKey()
   let oldest: string | null = null
-  for (const s of seen.values()) if (s.page === here && s.cached && (oldest === null || s.fetchedAt < oldest)) oldest = s.fetchedAt
+  for (const s of seen.values()) if (s.page === here && (oldest === null || s.fetchedAt < oldest)) oldest = s.fetchedAt
   return oldest
 }
 

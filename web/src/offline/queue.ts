@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { getState, setState } from '../state'
+import { onServerAnswer } from './freshness'
 import { addOutgoing, deleteOutgoing, listOutgoing, putOutgoing, type Outgoing } from './store'
 
 /**
@@ -49,13 +50,18 @@ async function movedSince(o: Outgoing): Promise<number | null> {
 }
 
 let running: Promise<void> | null = null
+let again = false
 
 /**
  * Sends this user's waiting writes in order. A refusal (400, 403, 404, 409…) is kept with the server's reason and
  * the next write goes on; a network failure, a 401 or a server fault stops here and the rest wait for the next try.
  */
 export function sync(): Promise<void> {
-  running ??= (async () => {
+  if (running) {
+    again = true // a write became ready while a pass was under way: one more pass after it
+    return running
+  }
+  running = (async () => {
     let applied = 0
     try {
       for (const o of await mine()) {
@@ -82,7 +88,11 @@ export function sync(): Promise<void> {
       if (applied) setState({ dataVersion: getState().dataVersion + 1 }) // every open page refetches
     }
   })()
-  return running
+  return running.then(() => {
+    if (!again) return
+    again = false
+    return sync()
+  })
 }
 
 /** The person's choice on a conflicting count: record their count against the lot as it is now, or drop it. */
@@ -99,9 +109,10 @@ export async function dismiss(o: Outgoing): Promise<void> {
   changed()
 }
 
-/** Tries to send when the network comes back, every 15 s while anything waits, and once at start. */
+/** Tries to send when the network comes back (the browser says so, or the server answers a read) and every 15 s. */
 export function startSync(): void {
   addEventListener('online', () => void sync())
+  onServerAnswer(() => void sync())
   setInterval(() => { if (navigator.onLine) void sync() }, 15_000)
 }
 
