@@ -259,6 +259,14 @@ describe('a station without a network', () => {
     // the station list says it too, with the limit
     const item = page.locator(`.site-list li[data-site="${silent[0]}"] .contact-meta[data-silent=yes]`)
     expect(await item.textContent()).toMatch(/失联 .*(无联系（上限 [\d.]+ 小时）|从未联系)/)
+    // and the planner says how old the stock it planned on was
+    const plan = await apiCall<{ id: string; oldestStockReport: { siteId: string; hours: number } }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+    expect(plan.status).toBe(201)
+    await page.goto(`${server.url}/plan?id=${plan.body.id}`)
+    const age = page.locator('.plan-stock-age')
+    await age.waitFor()
+    expect(await age.getAttribute('data-hours')).toBe(String(plan.body.oldestStockReport.hours))
+    expect(await age.textContent()).toContain(`${plan.body.oldestStockReport.hours} 小时前`)
     expect(errors).toEqual([])
     await context.close()
     await apiCall(server.url, COORD, '/api/site-contact/limits/station', { method: 'PUT', body: { hours: 24 } })

@@ -23,8 +23,8 @@ export const upsertSilenceLimit = (db: D1Database, kind: string, hours: number, 
   db.prepare(`INSERT INTO silence_limit (kind, hours, updated_at) VALUES (?1, ?2, ?3)
               ON CONFLICT (kind) DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`).bind(kind, hours, at)
 
-/** The site whose last stock report is the oldest (among sites with any ledger): how old the stock a live plan reads can be. */
-export const selectOldestStockReport = (db: D1Database) =>
+/** At `asOf`, the site whose last stock report was the oldest (among sites with any ledger): how old the stock a plan read could be. */
+export const selectOldestStockReport = (db: D1Database, asOf: string) =>
   db.prepare(
-    `SELECT site_id AS siteId, MAX(at) AS at FROM movement GROUP BY site_id ORDER BY MAX(at) LIMIT 1`,
-  ).first<{ siteId: string; at: string }>()
+    `SELECT site_id AS siteId, MAX(at) AS at FROM movement WHERE at <= ?1 GROUP BY site_id ORDER BY MAX(at) LIMIT 1`,
+  ).bind(asOf).first<{ siteId: string; at: string }>()

@@ -156,8 +156,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   }
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
-  const stockAge = { oldestStockReport: await oldestStockReport(db, now) } // issue 25: the plan says how old the stock it read may be
-  return greenChannel ? { ...(await getPlan(db, planId)), greenChannel, ...stockAge } : { ...(await getPlan(db, planId)), ...stockAge }
+  return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
 }
 
 export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)
@@ -197,6 +196,7 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
     result: parsed,
     transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
     unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
+    oldestStockReport: await oldestStockReport(db, summary.createdAt), // issue 25: how old the stock it planned on was
     ...roadTimesUsed(inst as Instance, transfers),
   }
 }

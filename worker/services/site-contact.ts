@@ -36,8 +36,8 @@ export async function setSilenceLimit(db: D1Database, actor: Actor, kind: SiteKi
   return { kind, hours }
 }
 
-/** The site whose last stock report is oldest, when, and how many hours ago (null: no ledger): the age of the stock a live plan reads. */
-export async function oldestStockReport(db: D1Database, now = nowIso()): Promise<{ siteId: string; at: string; hours: number } | null> {
-  const oldest = await selectOldestStockReport(db)
-  return oldest ? { ...oldest, hours: Math.round(((Date.parse(now) - Date.parse(oldest.at)) / HOUR) * 10) / 10 } : null
+/** At `asOf` (a plan's time), the site whose last stock report was oldest, when, and how many hours old it was (null: no ledger). */
+export async function oldestStockReport(db: D1Database, asOf = nowIso()): Promise<{ siteId: string; at: string; hours: number } | null> {
+  const oldest = await selectOldestStockReport(db, asOf)
+  return oldest ? { ...oldest, hours: Math.round(((Date.parse(asOf) - Date.parse(oldest.at)) / HOUR) * 10) / 10 } : null
 }

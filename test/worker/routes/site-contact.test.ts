@@ -53,8 +53,8 @@ describe('GET /api/site-contact', () => {
   })
 })
 
-describe('POST /api/plans says how old the stock it read may be', () => {
-  it('names the site with the oldest stock report and its age in hours', async () => {
+describe('a plan says how old the stock it planned on was', () => {
+  it('names the site with the oldest stock report at planning time and its age in hours, in POST and GET', async () => {
     await receiveLot('CD', { qty: 3 })
     const res = await call('POST', '/api/plans', { body: {} })
     expect(res.status).toBe(201)
@@ -63,6 +63,9 @@ describe('POST /api/plans says how old the stock it read may be', () => {
     expect(reported.length).toBeGreaterThan(1)
     const oldest = reported.reduce((a, b) => (a.lastStockReportAt! < b.lastStockReportAt! ? a : b))
     expect(res.json.oldestStockReport).toMatchObject({ siteId: oldest.siteId, at: oldest.lastStockReportAt })
-    expect(res.json.oldestStockReport.hours).toBeGreaterThanOrEqual(0)
+    const hours = (Date.parse(res.json.createdAt) - Date.parse(oldest.lastStockReportAt!)) / 3_600_000
+    expect(res.json.oldestStockReport.hours).toBeCloseTo(hours, 1)
+    const again = await call('GET', `/api/plans/${res.json.id}`)
+    expect(again.json.oldestStockReport).toEqual(res.json.oldestStockReport)
   })
 })

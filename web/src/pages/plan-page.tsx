@@ -8,7 +8,7 @@ import { UnmetList } from '../components/unmet-list/unmet-list'
 import { api, ApiError, idempotencyKey } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { Plan, PlanSummary, Site, Transfer } from '../lib/types'
-import { dateTime } from '../lib/format'
+import { dateTime, siteName } from '../lib/format'
 import { useApi } from '../lib/use-api'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer } from '../map/site-layer'
@@ -103,6 +103,7 @@ export function PlanPage() {
           {(plan.estimatedRoutes ?? []).length > 0 && (
             <p class="meta estimated-routes">{t('region.estimatedRoutes', { routes: (plan.estimatedRoutes ?? []).map((r) => `${r.from}→${r.to} ${r.hours} h`).join(', ') })}</p>
           )}
+          {plan.oldestStockReport && <p class="meta plan-stock-age" data-hours={plan.oldestStockReport.hours}>{t('offline.planStockAge', { site: siteName(sites.find((s) => s.id === plan.oldestStockReport!.siteId), lang, plan.oldestStockReport.siteId), age: t('offline.ageHours', { n: plan.oldestStockReport.hours }), at: dateTime(plan.oldestStockReport.at) })}</p>}
         </>
       )}
     </section>
