@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiCall, apiGet, eventually } from './api'
-import { pageErrors } from './browser'
+import { overflow, pageErrors } from './browser'
 import { useApp } from './harness'
 import type { Server } from './server'
 
@@ -92,6 +92,7 @@ describe('a station without a network', () => {
     await page.goto(`${server.url}/station`)
     await page.locator(`form.dispatch-form[data-transfer="${tr.id}"]`).waitFor()
     await eventually(() => page.locator('form.stock-entry select[name=kind] option').count()).toBe(4)
+    expect(await overflow(page)).toBeLessThanOrEqual(0) // the entry form fits a phone
 
     await goOffline(context)
     await page.goto(`${server.url}/sites/GZ`) // a reload, offline: the app and the data it last saw
