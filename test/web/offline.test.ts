@@ -227,6 +227,9 @@ describe('a station without a network', () => {
     await page.goto(server.url + manifest.start_url)
     await page.locator('.site-list li[data-site=GZ]').waitFor() // the region as last seen, and how old it is
     await page.locator('.offline-bar .data-age').waitFor()
+    await page.goto(`${server.url}/?lang=en`) // and in English
+    await page.locator('.site-list li[data-site=GZ]').waitFor()
+    await expect.poll(() => page.locator('.offline-bar .offline-status').textContent()).toMatch(/^(Offline|Server unreachable) this page shows data from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ min ago\)$/)
     await context.close()
   })
 

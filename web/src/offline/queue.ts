@@ -61,7 +61,9 @@ export function sync(): Promise<void> {
     again = true // a write became ready while a pass was under way: one more pass after it
     return running
   }
-  running = (async () => {
+  // one pass at a time across the app's tabs too (Web Locks), so two tabs never send the same write at once
+  const exclusive = (fn: () => Promise<void>) => (navigator.locks ? navigator.locks.request('bd-outbox', fn) : fn())
+  running = exclusive(async () => {
     let applied = 0
     try {
       for (const o of await mine()) {
@@ -87,7 +89,7 @@ export function sync(): Promise<void> {
       running = null
       if (applied) setState({ dataVersion: getState().dataVersion + 1 }) // every open page refetches
     }
-  })()
+  })
   return running.then(() => {
     if (!again) return
     again = false
