@@ -144,6 +144,26 @@ describe('a station without a network', () => {
     })
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(await received()).toHaveLength(1)
+    // the dispatch's answer lost on the way: the device sends it again, the server says 409 (dispatched once), and
+    // the outbox recognises its own dispatch instead of reporting a refusal
+    const { id: _id, ...resend } = kept[1]
+    await page.evaluate((o) => {
+      const g = globalThis as any
+      return new Promise<void>((resolve, reject) => {
+        g.__req = g.indexedDB.open('bd-offline')
+        g.__req.onerror = () => reject(g.__req.error)
+        g.__req.onsuccess = () => {
+          const tx = g.__req.result.transaction('outbox', 'readwrite')
+          tx.objectStore('outbox').add({ ...o, state: 'waiting' })
+          tx.oncomplete = () => { g.__req.result.close(); resolve() }
+          tx.onerror = () => reject(tx.error)
+        }
+      })
+    }, resend)
+    await page.reload()
+    await expect.poll(() => page.locator('.outbox-item').count(), { timeout: 30_000 }).toBe(0)
+    expect(await outbox(page)).toEqual([])
+    expect((await apiGet<{ entries: { action: string }[] }>(server.url, COORD, `/api/audit?entity=transfer&entityId=${tr.id}`)).entries.filter((e) => e.action === 'transfer.dispatch')).toHaveLength(1)
     await context.close()
   })
 

@@ -49,6 +49,18 @@ async function movedSince(o: Outgoing): Promise<number | null> {
   return lot && lot.qty !== o.seenQty ? lot.qty : null
 }
 
+/**
+ * The dispatch route takes no Idempotency-Key: its state machine lets a transfer be dispatched once. A resend after
+ * a lost answer gets 409; when the transfer's dispatch record is this user's with this temperature, it was this write.
+ */
+async function dispatchedByThis(o: Outgoing): Promise<boolean> {
+  if (o.kind !== 'dispatch') return false
+  const id = o.path.split('/')[3]
+  const tr = await api<{ transport: { dispatch: { by: string; temperatureC: number } | null } }>(`/api/transfers/${id}`)
+  const d = tr.transport.dispatch
+  return !!d && d.by === o.userId && d.temperatureC === (o.body as { temperatureC?: number }).temperatureC
+}
+
 let running: Promise<void> | null = null
 let again = false
 
@@ -81,6 +93,12 @@ export function sync(): Promise<void> {
         } catch (e) {
           const err = e instanceof ApiError ? e : new ApiError(0, 'network', String(e))
           if (err.status === 0 || err.status === 401 || err.status >= 500) break
+          if (err.status === 409 && await dispatchedByThis(o).catch(() => false)) {
+            await deleteOutgoing(o.id!)
+            applied++
+            changed()
+            continue
+          }
           await putOutgoing({ ...o, state: 'refused', refusal: { status: err.status, code: err.code, message: err.message, field: err.field } })
         }
         changed()
