@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseInstance, solve, type Instance, type Lot, type Need, type Reserve } from '../solver/index'
 import { demoRegion } from '../seed/demo'
-import { estimateNeeds, roadHours, type Factor, type Triage } from '../worker/services/incidents/estimate'
+import { estimateNeeds, type Factor, type Triage } from '../solver/incident-demand'
+import { estimatedRoadHours as roadHours } from '../solver/timing'
 
 // the project root, whether this runs from bench/ (tsx) or from its bundle in dist/node/bench/ (scripts/built.mjs)
 const ROOT = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../../..'), process.cwd()]

@@ -18,9 +18,9 @@
 // values ends at the least feasible one: the exact optimum, and the max flow's plan is integral.
 import { FlowGraph } from './network'
 import type { ComponentModel } from './model'
-import type { PlanSummary } from './types'
+import type { ResultSummary } from './types'
 
-type Fairness = PlanSummary['fairness'][number]
+type Fairness = ResultSummary['fairness'][number]
 
 const LOT = 1, REMOTE = 2, LOCAL = 3
 

@@ -3,11 +3,11 @@
 import type { Draw } from './decompose'
 import { explainUnmet } from './explain'
 import type { Prepared } from './prepare'
-import type { Allocation, PlanResult, PlanSummary, Transfer, Unmet } from './types'
+import type { Allocation, PlanResult, ResultSummary, Transfer, Unmet } from './types'
 
 const round2 = (x: number) => Math.round(x * 100) / 100
 
-export function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: PlanSummary['fairness'], exact: boolean, notes: string[]): PlanResult {
+export function buildResult(p: Prepared, draws: Draw[], objective: number, fairness: ResultSummary['fairness'], exact: boolean, notes: string[]): PlanResult {
   const siteId = (i: number) => p.inst.sites[i]!.id
   // allocations: one per (need, fromSite, group), lots merged, in need order then site order
   const allocMap = new Map<string, Allocation & { _n: number; _s: number }>()
@@ -52,7 +52,7 @@ export function buildResult(p: Prepared, draws: Draw[], objective: number, fairn
   const unmet: Unmet[] = p.needs.map((n) => ({ need: n.need.id, qty: n.need.qty - (served.get(n.idx) ?? 0) }))
   explainUnmet(p, draws, unmet)
   const zero = () => ({ emergency: 0, urgent: 0, routine: 0 })
-  const summary: PlanSummary = {
+  const summary: ResultSummary = {
     demandUnits: zero(), unmetUnits: zero(), unmetByReason: {},
     allocatedUnits: draws.reduce((a, d) => a + d.qty, 0),
     transferredUnits: transfers.reduce((a, t) => a + t.qty, 0),

@@ -8,7 +8,7 @@ import { buildComponentModel } from './model'
 import { prepare } from './prepare'
 import { lexMaxFlow, minCostFlowPriced } from './pricing'
 import { buildResult } from './result'
-import type { Instance, PlanResult, PlanSummary } from './types'
+import type { Instance, PlanResult, ResultSummary } from './types'
 import { COMPONENTS } from './types'
 
 export type { Draw } from './decompose'
@@ -16,7 +16,7 @@ export type { Draw } from './decompose'
 export function solve(inst: Instance): PlanResult {
   const p = prepare(inst)
   const draws: Draw[] = []
-  const fairness: PlanSummary['fairness'] = []
+  const fairness: ResultSummary['fairness'] = []
   let objective = 0
   let exact = true
   const notes: string[] = []

@@ -81,7 +81,7 @@ export interface Unmet {
   message?: string
 }
 export interface UrgencyCounts { emergency: number; urgent: number; routine: number }
-export interface PlanSummary {
+export interface ResultSummary {
   demandUnits: UrgencyCounts
   unmetUnits: UrgencyCounts
   /** unmet units per reason code */
@@ -105,5 +105,5 @@ export interface PlanResult {
   unmet: Unmet[]
   /** preference-tier cost of the plan (after the lexicographic unmet totals); see solver/README.md */
   objective: number
-  summary: PlanSummary
+  summary: ResultSummary
 }

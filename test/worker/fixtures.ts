@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers'
 import { sha256Hex } from '../../worker/lib/crypto'
+import { checkResponse } from './contract'
 
 /** Bearer tokens for one user per role (and a director for CD), seeded by seedBase(). */
 export const TOKENS = {
@@ -40,7 +41,7 @@ export async function seedBase(db: D1Database = env.DB): Promise<void> {
 
 type CallOptions = { as?: Who | null; body?: unknown; headers?: Record<string, string>; raw?: BodyInit }
 
-/** Calls the worker the way a client would, through its default export's fetch. */
+/** Calls the worker the way a client would, through its default export's fetch; the answer must be what /api/openapi.json says. */
 export async function call(method: string, path: string, opts: CallOptions = {}) {
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.as !== null) headers.authorization = `Bearer ${TOKENS[opts.as ?? 'coordinator']}`
@@ -53,6 +54,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   const text = await res.text()
   let json: any = undefined
   try { json = text ? JSON.parse(text) : undefined } catch { /* not JSON, e.g. CSV */ }
+  await checkResponse(method, path, res.status, res.headers.get('content-type'), json)
   return { status: res.status, json, text, headers: res.headers }
 }
 

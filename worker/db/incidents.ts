@@ -1,5 +1,5 @@
 import { urgencyRank } from './requests'
-import type { EstimateLine, Factor, GroupShare, Triage } from '../services/incidents/estimate'
+import type { EstimateLine, Factor, GroupShare, IncidentKind, Triage } from '../../solver/incident-demand'
 
 /** Incident SQL: the incident, its receiving points and estimate, the planning factors, its requests and transfers. */
 
@@ -7,11 +7,12 @@ export type IncidentRow = {
   id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
   critical: number; severe: number; moderate: number; estimateSource: 'casualties' | 'needs' | 'edited'; status: 'active' | 'closed'
   greenChannel: number; greenChannelAt: string | null; createdBy: string; createdAt: string; updatedAt: string; closedAt: string | null
+  kind: IncidentKind; injured: number | null; hospitalised: number | null; demandPicks: string
 }
 
 const COLUMNS = `id, name, lat, lng, site_id AS siteId, occurred_at AS occurredAt, duration_hours AS durationHours, critical, severe, moderate,
   estimate_source AS estimateSource, status, green_channel AS greenChannel, green_channel_at AS greenChannelAt, created_by AS createdBy,
-  created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`
+  created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt, kind, injured, hospitalised, demand_picks AS demandPicks`
 
 export const selectIncident = (db: D1Database, id: string) => db.prepare(`SELECT ${COLUMNS} FROM incident WHERE id = ?1`).bind(id).first<IncidentRow>()
 
@@ -28,15 +29,17 @@ export const selectIncidents = (db: D1Database, f: { status?: string; limit: num
 export const insertIncidentStmt = (
   db: D1Database,
   i: { id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
-    critical: number; severe: number; moderate: number; estimateSource: string; createdBy: string; key: string | null; at: string },
+    critical: number; severe: number; moderate: number; estimateSource: string; createdBy: string; key: string | null; at: string
+    kind: IncidentKind; injured: number | null; hospitalised: number | null },
 ) =>
   db
     .prepare(
       `INSERT INTO incident (id, name, lat, lng, site_id, occurred_at, duration_hours, critical, severe, moderate, estimate_source,
-         created_by, idempotency_key, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`,
+         created_by, idempotency_key, created_at, updated_at, kind, injured, hospitalised)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17)`,
     )
-    .bind(i.id, i.name, i.lat, i.lng, i.siteId, i.occurredAt, i.durationHours, i.critical, i.severe, i.moderate, i.estimateSource, i.createdBy, i.key, i.at)
+    .bind(i.id, i.name, i.lat, i.lng, i.siteId, i.occurredAt, i.durationHours, i.critical, i.severe, i.moderate, i.estimateSource, i.createdBy, i.key, i.at,
+      i.kind, i.injured, i.hospitalised)
 
 /** An update of an active incident (trigger incident_closed_frozen refuses any change to a closed one). */
 export const updateIncidentStmt = (db: D1Database, id: string, set: Record<string, string | number | null>, at: string) => {
@@ -88,16 +91,21 @@ export const insertExternalSiteStmt = (
               VALUES (?1, ?2, ?3, 'center', ?4, ?3, ?5, ?6, 1, ?7, ?7)`)
     .bind(s.id, s.nameZh, s.nameEn, s.province, s.lat, s.lng, s.at)
 
-export type PointRow = { siteId: string; rank: number; roadHours: number | null; quotaComponent: string | null; quotaUnits: number | null; quotaMl: number | null }
+export type PointRow = {
+  siteId: string; rank: number; roadHours: number | null; quotaComponent: string | null; quotaUnits: number | null; quotaMl: number | null
+  /** a quota's rare antigen profile ('Fy(a-)'; '' = ordinary units) */
+  quotaAntigens: string
+}
 
 export const insertPointStmt = (db: D1Database, incidentId: string, p: PointRow) =>
   db
-    .prepare(`INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`)
-    .bind(incidentId, p.siteId, p.rank, p.roadHours, p.quotaComponent, p.quotaUnits, p.quotaMl)
+    .prepare(`INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml, quota_antigens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
+    .bind(incidentId, p.siteId, p.rank, p.roadHours, p.quotaComponent, p.quotaUnits, p.quotaMl, p.quotaAntigens)
 
 export const selectPoints = (db: D1Database, incidentId: string) =>
   db
-    .prepare(`SELECT site_id AS siteId, rank, road_hours AS roadHours, quota_component AS quotaComponent, quota_units AS quotaUnits, quota_ml AS quotaMl
+    .prepare(`SELECT site_id AS siteId, rank, road_hours AS roadHours, quota_component AS quotaComponent, quota_units AS quotaUnits, quota_ml AS quotaMl,
+                quota_antigens AS quotaAntigens
               FROM incident_point WHERE incident_id = ?1 ORDER BY rank, site_id`)
     .bind(incidentId)
     .all<PointRow>()
@@ -151,15 +159,15 @@ export const selectIncidentRequests = (db: D1Database, incidentId: string) =>
     .then((r) => r.results)
 
 export const insertIncidentRequestStmt = (
-  db: D1Database, r: { id: string; incidentId: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; reason: string; createdBy: string; at: string },
+  db: D1Database, r: { id: string; incidentId: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; reason: string; createdBy: string; at: string; antigens: string },
 ) =>
   db
     .prepare(
       `INSERT INTO aid_request (id, site_id, component, abo, rhd, antigens, qty, urgency, needed_by, allow_rh_positive, reason, status, created_by,
          created_at, updated_at, incident_id)
-       VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, 0, ?9, 'open', ?10, ?11, ?11, ?12)`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?13, ?6, ?7, ?8, 0, ?9, 'open', ?10, ?11, ?11, ?12)`,
     )
-    .bind(r.id, r.siteId, r.component, r.abo, r.rhd, r.qty, r.urgency, r.neededBy, r.reason, r.createdBy, r.at, r.incidentId)
+    .bind(r.id, r.siteId, r.component, r.abo, r.rhd, r.qty, r.urgency, r.neededBy, r.reason, r.createdBy, r.at, r.incidentId, r.antigens)
 
 /** Cancels the incident's requests nothing covers yet (status open), audited one row each. */
 export const cancelOpenRequestsStmts = (db: D1Database, incidentId: string, ids: string[] | null, actorId: string, reason: string, at: string): D1PreparedStatement[] => {

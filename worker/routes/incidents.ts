@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
-import { EstimatePut, Incident, IncidentClose, IncidentCreate, IncidentPatch, IncidentQuery, IncidentReport, IncidentSummary, TimelineEntry } from '../schemas/incident'
+import { EstimatePut, GreenChannelOpen, Incident, IncidentClose, IncidentCreate, IncidentPatch, IncidentQuery, IncidentReport, IncidentSummary, TimelineEntry } from '../schemas/incident'
 import {
   closeIncident, declareIncident, getIncident, incidentReport, incidentTimeline, listIncidents, openGreenChannel, patchIncident, putEstimate, reportCsv,
 } from '../services/incidents'
@@ -19,12 +19,14 @@ const found = { 404: json(ErrorBody, 'No such incident'), 409: json(ErrorBody, '
 incidents.openapi(
   createRoute({
     method: 'post', path: '/', tags, security,
-    summary: 'Declare an incident (coordinator or admin): place, time, casualties by triage category or needs, receiving points, external destinations with a quota',
+    summary: 'Declare an incident (coordinator or admin): kind, place, time, what is known (triaged, hospitalised or injured counts) or needs, receiving points, external destinations with a quota',
     description:
-      'Answers 201 with the incident and its demand estimate: per triage category, ceil(casualties × share transfused × units per transfused casualty) ' +
-      'for each component (the stored planning factors, each with its source), split by the region\'s ABO/RhD shares (largest remainder), with the ' +
-      'category\'s urgency and deadline. Receiving points default to the 2 nearest stations by road; the estimate goes to the first. A destination ' +
-      'outside the region gets a quota (mL or units) as urgent needs, so every station\'s floor holds against it.',
+      'Answers 201 with the incident and its demand estimate by kind of incident (docs/incidents.md): the triaged counts (else hospitalised, else ' +
+      'injured × the kind\'s admission share, at a 10/30/60 mix) × the stored per-category factors scaled to the kind\'s red cells per admitted casualty, ' +
+      'as a range (low, mid, high; the plan uses mid), split by the region\'s ABO/RhD shares (largest remainder), with the category\'s urgency and ' +
+      'deadline. A place more than 3° from every station answers 400 outside_region (field lat or lng) unless confirmOutsideRegion. Receiving points ' +
+      'default to the 2 nearest stations by road; the estimate goes to the first. A destination outside the region gets a quota (mL or units) as ' +
+      'urgent needs, so every station\'s floor holds against it.',
     request: { body: body(IncidentCreate), headers: OptionalIdempotencyHeader },
     responses: { 201: json(Incident, 'Declared (or the incident a retry with the same Idempotency-Key declared)'), 409: json(ErrorBody, 'Idempotency-Key reused'), ...errors },
   }),
@@ -50,7 +52,8 @@ incidents.openapi(
 
 incidents.openapi(
   createRoute({ method: 'patch', path: '/{id}', tags, security, request: { params: IdParam, body: body(IncidentPatch) },
-    description: 'Update an active incident as numbers come in: new casualties recompute the casualty part of the estimate (needs given directly and quotas stay).',
+    description: 'Update an active incident as numbers come in: new counts or kind recompute the casualty part of the estimate at the middle of its range ' +
+      '(needs given directly and quotas stay); picks set the figure the plan uses per component inside the range (400 naming picks.<component> outside it).',
     responses: { 200: json(Incident, 'Updated'), ...found, ...errors } }),
   async (c) => c.json(await patchIncident(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
 )
@@ -63,12 +66,14 @@ incidents.openapi(
 )
 
 incidents.openapi(
-  createRoute({ method: 'post', path: '/{id}/green-channel', tags, security, request: { params: IdParam },
+  createRoute({ method: 'post', path: '/{id}/green-channel', tags, security, request: { params: IdParam, body: { ...body(GreenChannelOpen), required: false } },
     description:
       'Opens the green channel of an active incident: its emergency transfers are approved and committed when planned (those of its latest plan at once), ' +
-      'so the donor stations may dispatch. A committed transfer can still be recalled until dispatched (POST /api/transfers/{id}/cancel).',
+      'so the donor stations may dispatch. A committed transfer can still be recalled until dispatched (POST /api/transfers/{id}/cancel). ' +
+      'With `transferIds` (what the confirmation showed) nothing else is committed: if the latest plan\'s emergency transfers are not exactly those, ' +
+      '409 green_channel_changed and nothing happens.',
     responses: { 200: json(Incident.extend({ greenChannelResult: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable() }), 'Open'), ...found, ...errors } }),
-  async (c) => c.json(await openGreenChannel(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
+  async (c) => c.json(await openGreenChannel(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')?.transferIds), 200),
 )
 
 incidents.openapi(

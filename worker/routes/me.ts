@@ -1,19 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { json } from '../schemas/common'
+import { Actor } from '../schemas/user'
 import { errors as baseErrors, security } from './responses'
 
 export const me = new OpenAPIHono<AppEnv>()
-
-const Actor = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(['coordinator', 'director', 'planner', 'admin']),
-    siteId: z.string().nullable().openapi({ description: 'The site a director runs; null for province-wide roles' }),
-  })
-  .openapi('Actor')
 
 me.openapi(
   createRoute({ method: 'get', path: '/', tags: ['auth'], security, description: 'Who the bearer token belongs to.',

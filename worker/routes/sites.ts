@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { selectSites } from '../db/sites'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
 import { body, json, SiteParam } from '../schemas/common'
 import { Site, SiteCreate, SitePatch, SiteQuery } from '../schemas/site'
-import { createSite, editSite, getSite } from '../services/sites'
+import { createSite, editSite, getSite, listSites } from '../services/sites'
 import { z } from '@hono/zod-openapi'
 import { errors as baseErrors, security } from './responses'
 
@@ -17,7 +16,7 @@ const errors = {
 sites.openapi(
   createRoute({ method: 'get', path: '/', tags: ['sites'], security, request: { query: SiteQuery },
     responses: { 200: json(z.object({ sites: z.array(Site) }), 'Sites'), ...errors } }),
-  async (c) => c.json({ sites: await selectSites(c.env.DB, c.req.valid('query')) }, 200),
+  async (c) => c.json({ sites: await listSites(c.env.DB, c.req.valid('query')) }, 200),
 )
 
 sites.openapi(

@@ -19,3 +19,5 @@ export const AuditQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 })
+
+export type AuditQueryT = z.infer<typeof AuditQuery>

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Level, Rhd, SiteId, Urgency } from './common'
 import { Transfer } from './transfer'
+import { INCIDENT_KINDS } from '../../solver/incident-demand'
 
 const Count = z.number().int().min(0).max(100_000)
 export const Casualties = z
@@ -11,6 +12,18 @@ export const Casualties = z
   })
   .strict()
   .openapi('Casualties')
+
+export const IncidentKind = z.enum(INCIDENT_KINDS).openapi({
+  description: 'earthquake (and building collapse), crash (road or rail), explosion (and burns), flood (and landslides), relief (a call from another province)',
+  example: 'earthquake',
+})
+const Known = {
+  injured: Count.optional().openapi({ description: 'the injured, as reported (the estimate uses the kind\'s hospital admission rate)', example: 420 }),
+  hospitalised: Count.optional().openapi({ description: 'those admitted to hospital', example: 120 }),
+}
+const Picks = z.object(Object.fromEntries(['RBC', 'WB', 'PLT', 'FFP', 'CRYO'].map((c) => [c, z.number().int().min(0).max(1_000_000).optional()])))
+  .strict()
+  .openapi({ description: 'the figure the plan uses per component (total units), inside the estimate\'s range; leave a component out for the middle figure', example: { RBC: 60 } })
 
 const Lat = z.number().min(-90).max(90).openapi({ example: 29.914 })
 const Lng = z.number().min(-180).max(180).openapi({ example: 102.235 })
@@ -37,6 +50,8 @@ export const DestinationIn = z
     component: ComponentCode.default('RBC'),
     ml: z.number().int().positive().max(10_000_000).optional().openapi({ description: 'quota in mL (converted to units of the component)', example: 100000 }),
     units: z.number().int().positive().max(100_000).optional().openapi({ description: 'quota in units' }),
+    antigens: z.array(z.string().trim().min(1).max(20).regex(/^[^,]+$/)).max(10).optional()
+      .openapi({ description: 'rare units only: each unit must carry every one of these antigens', example: ['Fy(a-)'] }),
   })
   .strict()
   .refine((d) => (d.ml === undefined) !== (d.units === undefined), { message: 'Give the quota as ml or as units (one of them)', path: ['units'] })
@@ -44,11 +59,14 @@ export const DestinationIn = z
 export const IncidentCreate = z
   .object({
     name: z.string().trim().min(1).max(200).openapi({ example: '泸定地震' }),
+    kind: IncidentKind.default('crash').openapi({ description: 'the kind of incident, which sets the demand factors (default crash: the 0030 trauma factors)' }),
     lat: Lat.optional(),
     lng: Lng.optional(),
     siteId: SiteId.optional().openapi({ description: 'a site as the place (instead of lat/lng)' }),
     at: IsoDateTime.optional().openapi({ description: 'when it happened; default now' }),
     casualties: Casualties.optional(),
+    ...Known,
+    confirmOutsideRegion: z.boolean().optional().openapi({ description: 'true to declare a place far outside the region (else 400 naming lat)' }),
     needs: z.array(NeedIn).max(200).optional().openapi({ description: 'needs given directly (added to any estimate from casualties)' }),
     receivingSites: z.array(SiteId).min(1).max(10).optional().openapi({ description: 'receiving stations, first = where the estimate goes; default the nearest by road' }),
     destinations: z.array(DestinationIn).max(5).optional().openapi({ description: 'destinations outside the region with a quota shared among the region\'s stations' }),
@@ -57,8 +75,9 @@ export const IncidentCreate = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.siteId === undefined && (d.lat === undefined || d.lng === undefined)) ctx.addIssue({ code: 'custom', message: 'Give lat and lng, or a siteId', path: [d.lat === undefined ? 'lat' : 'lng'] })
-    const any = d.casualties && d.casualties.critical + d.casualties.severe + d.casualties.moderate > 0
-    if (!any && !d.needs?.length && !d.destinations?.length) ctx.addIssue({ code: 'custom', message: 'Give casualties, needs or a destination with a quota', path: ['casualties'] })
+    const any = (d.casualties && d.casualties.critical + d.casualties.severe + d.casualties.moderate > 0) || (d.injured ?? 0) > 0 || (d.hospitalised ?? 0) > 0
+    if (!any && !d.needs?.length && !d.destinations?.length) ctx.addIssue({ code: 'custom', message: 'Give casualties (triaged, hospitalised or injured), needs or a destination with a quota', path: ['casualties'] })
+    if (any && d.kind === 'relief') ctx.addIssue({ code: 'custom', message: 'A relief call is estimated from its destination quota, not from casualties: give destinations, or another kind', path: ['kind'] })
   })
   .openapi('IncidentCreate')
 
@@ -66,6 +85,9 @@ export const IncidentPatch = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     casualties: Casualties.optional().openapi({ description: 'the numbers as they come in; the estimate is recomputed from them' }),
+    ...Known,
+    kind: IncidentKind.optional(),
+    picks: Picks.optional(),
     durationHours: z.number().positive().max(24 * 90).optional(),
   })
   .strict()
@@ -88,12 +110,19 @@ export const EstimateLine = z
 
 export const EstimatePut = z.object({ lines: z.array(EstimateLine).max(500) }).strict().openapi('EstimatePut')
 
+export const GreenChannelOpen = z
+  .object({
+    transferIds: z.array(z.string().min(1).max(64)).max(1000).optional().openapi({ description: 'the transfers the confirmation showed: exactly these are committed, or 409' }),
+  })
+  .strict()
+  .openapi('GreenChannelOpen')
+
 export const IncidentClose = z.object({ note: z.string().trim().max(500).optional() }).strict()
 
 const Point = z.object({
   siteId: z.string(), nameZh: z.string(), nameEn: z.string(), lat: z.number(), lng: z.number(), rank: z.number().int(),
   roadHours: z.number().nullable(), external: z.boolean(),
-  quota: z.object({ component: ComponentCode, units: z.number().int(), ml: z.number().int().nullable() }).nullable(),
+  quota: z.object({ component: ComponentCode, units: z.number().int(), ml: z.number().int().nullable(), antigens: z.string().optional() }).nullable(),
 })
 
 const StationOutlook = z.object({
@@ -126,6 +155,9 @@ export const Incident = z
     occurredAt: z.string(),
     durationHours: z.number().nullable(),
     casualties: z.object({ critical: z.number().int(), severe: z.number().int(), moderate: z.number().int() }),
+    kind: IncidentKind,
+    injured: z.number().int().nullable(),
+    hospitalised: z.number().int().nullable(),
     estimateSource: z.enum(['casualties', 'needs', 'edited']),
     status: z.enum(['active', 'closed']),
     greenChannel: z.boolean(),
@@ -136,8 +168,14 @@ export const Incident = z
     closedAt: z.string().nullable(),
     points: z.array(Point),
     estimate: z.object({
-      lines: z.array(EstimateLine.extend({ category: z.string() })),
-      totals: z.array(z.object({ component: ComponentCode, urgency: Urgency, qty: z.number().int() })),
+      // not EstimateLine.extend(): EstimateLine is strict, and an allOf of it with `category` matched no line at all
+      lines: z.array(z.object({ ...EstimateLine.shape, category: z.string() })),
+      basis: z.enum(['triaged', 'hospitalised', 'injured']).nullable().openapi({ description: 'which count the estimate used: triaged counts, else hospitalised, else injured' }),
+      totals: z.array(z.object({ component: ComponentCode, urgency: Urgency, qty: z.number().int(), low: z.number().int(), high: z.number().int() }))
+        .openapi({ description: 'per component and urgency: the units the plan uses (qty) and the range (low, high)' }),
+      components: z.array(z.object({ component: ComponentCode, qty: z.number().int(), low: z.number().int(), mid: z.number().int(), high: z.number().int(), picked: z.boolean() }))
+        .openapi({ description: 'the estimate from casualties per component: its range, and the figure the plan uses (mid unless picked)' }),
+      kindFactors: z.object({ kind: IncidentKind, admission: z.object({ low: z.number(), mid: z.number(), high: z.number() }), rbcPerAdmitted: z.object({ low: z.number(), mid: z.number(), high: z.number() }), sources: z.array(z.string()) }).nullable(),
       factors: z.array(z.object({ category: z.string(), component: z.string(), shareTransfused: z.number(), unitsPerPatient: z.number(), source: z.string() })),
       triage: z.array(z.object({ category: z.string(), urgency: z.string(), deadlineHours: z.number(), source: z.string() })),
     }),
@@ -151,7 +189,7 @@ export const Incident = z
   })
   .openapi('Incident')
 
-export const IncidentSummary = Incident.pick({ id: true, name: true, lat: true, lng: true, siteId: true, occurredAt: true, casualties: true, status: true, greenChannel: true, createdAt: true }).openapi('IncidentSummary')
+export const IncidentSummary = Incident.pick({ id: true, name: true, kind: true, lat: true, lng: true, siteId: true, occurredAt: true, casualties: true, status: true, greenChannel: true, createdAt: true }).openapi('IncidentSummary')
 
 export const IncidentQuery = z.object({ status: z.enum(['active', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
 

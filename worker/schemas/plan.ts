@@ -1,45 +1,20 @@
 import { z } from '@hono/zod-openapi'
-import { Abo, ComponentCode, Rhd } from './common'
+import { PlanInstanceSchema } from '../../solver/instance-schema'
+import { PlanResultSchema, UnmetSchema } from '../../solver/result-schema'
+import { ComponentCode } from './common'
 import { Transfer } from './transfer'
 import { DonorSuggestion } from './donor'
 
-/** The solver's result (docs/plan-instance.md), as documented in OpenAPI. */
-export const PlanResult = z
-  .object({
-    status: z.string().openapi({ example: 'optimal' }),
-    allocations: z.array(
-      z.object({
-        need: z.string(),
-        fromSite: z.string().openapi({ description: "equal to the need's site for local use" }),
-        abo: Abo,
-        rhd: Rhd,
-        qty: z.number().int(),
-        lots: z.array(z.object({ id: z.string(), qty: z.number().int() })),
-      }),
-    ),
-    transfers: z.array(
-      z.object({
-        from: z.string(),
-        to: z.string(),
-        component: ComponentCode,
-        abo: Abo,
-        rhd: Rhd,
-        qty: z.number().int(),
-        etaHours: z.number(),
-        needs: z.array(z.string()).optional(),
-      }),
-    ),
-    unmet: z.array(
-      z.object({
-        need: z.string(),
-        qty: z.number().int(),
-        reason: z.string().optional().openapi({ description: 'no_compatible_stock, none_in_time, insufficient_shelf_life, held_by_reserves, used_by_higher_priority, insufficient_stock' }),
-        message: z.string().optional(),
-      }),
-    ),
-    objective: z.number(),
-  })
-  .openapi('PlanResult')
+/** The solver's result (docs/plan-instance.md): solver/result-schema.ts, the one schema of it, named for OpenAPI. */
+export const PlanResult = PlanResultSchema.openapi('PlanResult')
+
+/** A stored plan's instance: the instance solved, with the rare-antigen rounds' instances and an incident's quota split. */
+export const StoredInstance = PlanInstanceSchema.safeExtend({
+  antigenRounds: z.array(z.object({ antigens: z.string(), instance: PlanInstanceSchema })).optional()
+    .openapi({ description: 'the rare-antigen rounds, solved first on the lots carrying each profile' }),
+  quotaSplit: z.array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() })).optional()
+    .openapi({ description: "an incident's quota to a destination outside the region: each station's spare units (before) and what it sends" }),
+}).openapi('StoredInstance')
 
 export const PlanCreate = z
   .object({
@@ -68,7 +43,7 @@ export const PlanSummary = z
   .openapi('PlanSummary')
 
 export const PlanDetail = PlanSummary.extend({
-  instance: z.unknown().openapi({
+  instance: StoredInstance.openapi({
     description:
       'The plan instance built from live data (docs/plan-instance.md). `reserves` hold each station\'s red-level floor: ' +
       'ceil(average daily issue over 14 days × the province\'s red_days) per site × component × group; transfers never take a station below it.',
@@ -76,11 +51,8 @@ export const PlanDetail = PlanSummary.extend({
   result: PlanResult,
   transfers: z.array(Transfer),
   unmet: z.array(
-    z.object({
+    UnmetSchema.extend({
       need: z.string().openapi({ description: 'the aid request id' }),
-      qty: z.number().int(),
-      reason: z.string().optional(),
-      message: z.string().optional(),
       donors: z.array(DonorSuggestion).optional().openapi({ description: 'for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor\'s unit would be ready and arrive' }),
     }),
   ).openapi({ description: 'needs left (partly) unmet, with the solver\'s explanation' }),

@@ -4,6 +4,16 @@ import { SiteId } from './common'
 
 export const Role = z.enum(['coordinator', 'director', 'planner', 'admin']).openapi({ example: 'director' })
 
+/** Who a bearer token belongs to (GET /api/me). */
+export const Actor = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: Role,
+    siteId: z.string().nullable().openapi({ description: 'The site a director runs; null for province-wide roles' }),
+  })
+  .openapi('Actor')
+
 const expiresInDays = z.number().int().min(1).max(MAX_TOKEN_DAYS)
   .openapi({ description: `Days until the token expires (default ${DEFAULT_TOKEN_DAYS})`, example: DEFAULT_TOKEN_DAYS })
 const label = z.string().trim().max(80).openapi({ description: 'What the token is for, e.g. "laptop" or "import script"', example: 'laptop' })
@@ -67,6 +77,8 @@ export const TokenCreate = z
   })
   .openapi('TokenCreate')
 
+export type RoleT = z.infer<typeof Role>
+export type ActorT = z.infer<typeof Actor>
 export type UserT = z.infer<typeof User>
 export type TokenInfoT = z.infer<typeof TokenInfo>
 export type UserCreateT = z.infer<typeof UserCreate>

@@ -2,9 +2,11 @@ import { selectCredential, touchToken } from '../db/users'
 import { ApiError, forbidden } from '../errors'
 import { nowIso, sha256Hex } from '../lib/crypto'
 import { ISSUED_TOKEN } from '../lib/token'
+import type { ActorT, RoleT } from '../schemas/user'
 
-export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
-export type Actor = { id: string; name: string; role: Role; siteId: string | null }
+// the signed-in user's shape is the API's (worker/schemas/user.ts, GET /api/me)
+export type Role = RoleT
+export type Actor = ActorT
 
 const unauthorized = (code: string, message: string) => new ApiError(401, code, message)
 

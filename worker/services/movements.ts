@@ -9,8 +9,8 @@ import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
 import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
 import { routineCaps } from './issue-caps'
-import { insertIssueStmt } from '../db/issue-caps'
-import { hospitalsOf } from './network'
+import { insertIssueMovementStmt } from '../db/issue-caps'
+import { hospitalsOf } from './hospitals'
 import { refreshWarnings } from './warnings'
 
 const HOUR = 3_600_000
@@ -28,13 +28,13 @@ async function shelfLives(db: D1Database): Promise<Map<string, number>> {
   return new Map((await selectComponents(db)).map((c) => [c.code, c.shelfLifeHours]))
 }
 
-type Plan = { stmts: D1PreparedStatement[]; createdLots: string[] }
+type LedgerStatements = { stmts: D1PreparedStatement[]; createdLots: string[] }
 
 /**
  * Checks every line against the stock as read now and composes the statements. The checks give good
  * messages; correctness under concurrency rests on the CHECK (qty >= 0) when the batch runs.
  */
-async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batchId: string, at: string): Promise<Plan> {
+async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBatchInT, batchId: string, at: string): Promise<LedgerStatements> {
   const { siteId, movements } = input
   const lifeByComponent = await shelfLives(db)
   const referenced = [...new Set(movements.map((m) => m.lotId).filter((x): x is string => !!x))]
@@ -112,7 +112,7 @@ async function plan(db: D1Database, actor: Actor, input: MovementBatchInT, batch
             `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
       }
       if (m.hospitalId && !hospitals.has(m.hospitalId)) throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
-      stmts.push(insertIssueStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null, hospitalId: m.hospitalId ?? null }))
+      stmts.push(insertIssueMovementStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null, hospitalId: m.hospitalId ?? null }))
       return
     }
     stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))
@@ -139,7 +139,7 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
 
   const batchId = newId('mb')
   const at = nowIso()
-  const { stmts, createdLots } = await plan(db, actor, input, batchId, at)
+  const { stmts, createdLots } = await ledgerStatements(db, actor, input, batchId, at)
   const batch = { id: batchId, actorId: actor.id, idempotencyKey: opts.idempotencyKey, requestHash: hash, source, at }
   try {
     await db.batch([
@@ -155,7 +155,7 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
     }
     if (String(e).includes('CHECK constraint failed') && String(e).includes('qty')) {
       // Someone else took the stock between our read and our write: name the line that no longer fits.
-      await plan(db, actor, input, batchId, at) // throws insufficient_stock naming the lot when it can
+      await ledgerStatements(db, actor, input, batchId, at) // throws insufficient_stock naming the lot when it can
       throw conflict('insufficient_stock', 'Stock changed while writing; a lot would go below zero', 'movements')
     }
     if (String(e).includes('UNIQUE constraint failed: lot.id')) throw conflict('lot_exists', 'A lot with this id already exists', 'movements')

@@ -144,12 +144,3 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
 
 const canWrite = (actor: Actor, siteId: string) =>
   actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)
-
-
-
-/** Ids of the hospitals in the register of a site's station (used to check the hospital an issue names). */
-export async function hospitalsOf(db: D1Database, siteId: string): Promise<Set<string>> {
-  const site = await selectSite(db, siteId)
-  const stationId = site?.kind === 'storage' && site.parentId ? site.parentId : siteId
-  return new Set((await selectHospitals(db, stationId)).map((h) => h.id))
-}

@@ -130,7 +130,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const planId = newId('plan')
   const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
   if (quotas) {
-    const q = splitQuotas(live.base, quotas.needs, result, quotas.external)
+    const q = splitQuotas({ ...live.base, lots: [...live.base.lots, ...live.rareLots] }, quotas.needs, result, quotas.external) // rare lots serve antigen quotas only
     ;({ instance, result } = withQuotas(instance, result, quotas.needs, q))
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }

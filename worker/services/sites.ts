@@ -1,9 +1,11 @@
-import { insertSite, selectSite, updateSite } from '../db/sites'
+import { insertSite, selectSite, selectSites, updateSite } from '../db/sites'
 import { ApiError, badRequest, conflict, notFound } from '../errors'
 import { nowIso } from '../lib/crypto'
 import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
+
+export const listSites = (db: D1Database, f: { province?: string; kind?: string }) => selectSites(db, f)
 
 export async function getSite(db: D1Database, id: string): Promise<SiteT> {
   const site = await selectSite(db, id)

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../../seed/demo'
 import { app } from '../../../worker/index'
 import { THROTTLE } from '../../../worker/services/throttle'
+import { checkResponse } from '../contract'
 import { call, seedBase, uid } from '../fixtures'
 
 beforeAll(() => seedBase())
@@ -202,7 +203,9 @@ describe('the deployed configuration (no ALLOW_DEMO_TOKENS)', () => {
   const deployed = async (token: string) => {
     const bindings = { ...env, ALLOW_DEMO_TOKENS: undefined } as unknown as Env
     const res = await app.fetch(new Request('http://t/api/me', { headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': freshIp() } }), bindings, createExecutionContext())
-    return { status: res.status, json: (await res.json()) as { error?: { code: string } } }
+    const json = (await res.json()) as { error?: { code: string } }
+    await checkResponse('GET', '/api/me', res.status, res.headers.get('content-type'), json)
+    return { status: res.status, json }
   }
 
   it('refuses every demo token and every token it did not issue, even when the user exists', async () => {

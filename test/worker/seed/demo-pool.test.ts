@@ -31,6 +31,15 @@ describe('the demo pool', () => {
     const cd = res.json.donors.filter((d: { siteId: string }) => d.siteId === 'CD')
     expect(cd.some((d: { abo: string; eligibleNow: boolean }) => d.abo === 'O' && d.eligibleNow)).toBe(true)
     const offered = await call('GET', '/api/donors?request=req_demo_06')
+    expect(offered.json.donors.length).toBeGreaterThan(0)
     expect(offered.json.donors.every((d: { deferred: boolean }) => !d.deferred)).toBe(true)
+    // the second Chengdu Fy(a-) donor (group B) is deferred on the joint list, recorded in Chongqing: the station's list shows them, a search never offers them
+    const fy = `antigens=${encodeURIComponent('Fy(a-)')}&site=CD`
+    const listed = await call('GET', `/api/donors?${fy}&all=true`)
+    const deferred = listed.json.donors.filter((d: { deferred: boolean }) => d.deferred).map((d: { code: string }) => d.code)
+    expect(deferred.length).toBeGreaterThan(0)
+    const searched = await call('GET', `/api/donors?${fy}`)
+    expect(searched.json.donors.length).toBeGreaterThan(0)
+    for (const code of deferred) expect(searched.json.donors.map((d: { code: string }) => d.code)).not.toContain(code)
   })
 })

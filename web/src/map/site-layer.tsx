@@ -7,7 +7,7 @@ import type { Lang } from '../state'
 import { MIN_GAP, placeLabels, spread, type Pt } from './placement'
 import { ageText } from '../offline/freshness'
 import type { SiteContact } from '../offline/site-contact'
-import { useMap } from './region-map'
+import { useMap } from './map-context'
 
 export type SiteStatus = { level: Level | null; daysOfSupply: number | null; onHand: number | null }
 

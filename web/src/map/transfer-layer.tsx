@@ -5,7 +5,7 @@ import { t } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import type { Lang } from '../state'
 import type { Pt } from './placement'
-import { useMap } from './region-map'
+import { useMap } from './map-context'
 import { displayPoints } from './site-layer'
 
 /** Committed (stock reserved, not yet sent) and dispatched (on the way) differ in colour and dash, not only in one. */
@@ -82,7 +82,7 @@ function legendControl(statuses: string[], lang: Lang): L.Control {
  * A line per live transfer with an arrowhead at the receiver, styled by status, and a legend;
  * rejected and cancelled ones are not drawn. Ends follow the markers as they are spread at each zoom.
  */
-export function TransferLayer({ transfers, sites, lang }: { transfers: Transfer[]; sites: Site[]; lang: Lang }) {
+export function TransferLayer({ transfers, sites, lang, tooltip }: { transfers: Transfer[]; sites: Site[]; lang: Lang; tooltip?: (tr: Transfer) => string }) {
   const map = useMap()
   useEffect(() => {
     if (!map) return
@@ -99,7 +99,7 @@ export function TransferLayer({ transfers, sites, lang }: { transfers: Transfer[
       lanes.set(key, lane + 1)
       const line = L.polyline([[from.lat, from.lng], [to.lat, to.lng]], { ...STATUS_STYLE[tr.status], opacity: 0.9, className: `transfer-line status-${tr.status}` })
       line.bindTooltip(
-        `${siteName(from, lang, from.id)} → ${siteName(to, lang, to.id)}: ${t(`component.${tr.component}`, {}, lang)} ${group(tr.abo, tr.rhd)} × ${tr.qty} (${t(`status.${tr.status}`, {}, lang)})`,
+        tooltip?.(tr) ?? `${siteName(from, lang, from.id)} → ${siteName(to, lang, to.id)}: ${t(`component.${tr.component}`, {}, lang)} ${group(tr.abo, tr.rhd)} × ${tr.qty} (${t(`status.${tr.status}`, {}, lang)})`,
         { sticky: true },
       )
       line.addTo(layer)
@@ -126,6 +126,6 @@ export function TransferLayer({ transfers, sites, lang }: { transfers: Transfer[
       legend?.remove()
       layer.remove()
     }
-  }, [map, transfers, sites, lang])
+  }, [map, transfers, sites, lang, tooltip])
   return null
 }

@@ -8,7 +8,7 @@ import { api, ApiError, idempotencyKey } from '../lib/api'
 import { dateTime, days, group, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
-import type { Site } from '../lib/types'
+import { URGENCIES, type Site } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import '../incidents.css'
@@ -17,6 +17,24 @@ const NO_SITES: Site[] = []
 /** What a transfer means for the incident: planned (proposed, approved, committed), on the way, received, or stopped. */
 export const transferState = (status: string) =>
   status === 'dispatched' ? 'on_the_way' : status === 'received' ? 'received' : status === 'rejected' || status === 'cancelled' ? 'stopped' : 'planned'
+
+type Tr = Incident['transfers'][number]
+/** A transfer's place in the list: its most urgent request first, then the earliest deadline, then the shortest trip. */
+const urgencyOf = (tr: Tr) => Math.min(3, ...tr.requests.map((r) => URGENCIES.indexOf(r.urgency)))
+const deadlineOf = (tr: Tr) => tr.requests.map((r) => r.neededBy ?? '9999').sort()[0] ?? '9999'
+export const byUrgency = (a: Tr, b: Tr) => urgencyOf(a) - urgencyOf(b) || deadlineOf(a).localeCompare(deadlineOf(b)) || a.etaHours - b.etaHours || a.id.localeCompare(b.id)
+
+/**
+ * What opening the green channel commits now: the latest plan's transfers under review that serve an emergency request
+ * of the incident still open (the server's selectGreenCandidates); the click sends their ids, and commits nothing else.
+ */
+export function greenCandidates(inc: Incident): Tr[] {
+  const latest = inc.plans.find((p) => p.status !== 'closed')
+  if (!latest) return []
+  const open = new Set(inc.requests.filter((r) => r.status !== 'cancelled' && r.status !== 'fulfilled').map((r) => r.id))
+  return inc.transfers.filter((tr) => tr.planId === latest.id && (tr.status === 'proposed' || tr.status === 'approved')
+    && tr.requests.some((r) => r.urgency === 'emergency' && open.has(r.requestId)))
+}
 
 /** The same action by the same person in the same minute is one line (a green channel commits dozens of transfers at once). */
 function grouped(events: TimelineEntry[]): { e: TimelineEntry; n: number }[] {
@@ -42,6 +60,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const [error, setError] = useState<ApiError | null>(null)
   const [closing, setClosing] = useState(false)
   const [recalling, setRecalling] = useState<string | null>(null)
+  const [greenAsk, setGreenAsk] = useState(false)
   const inc = q.data?.id === id ? q.data : null
   const sites = sitesQ.data?.sites ?? NO_SITES
   const byId = new Map(sites.map((s) => [s.id, s]))
@@ -63,26 +82,49 @@ export function IncidentPage({ id }: { id?: string }) {
     }
   }
   const plan = () => run(() => api('/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: id }, headers: { 'idempotency-key': idempotencyKey('incident-plan') } }))
-  const green = () => run(() => api(`${path}/green-channel`, { method: 'POST' }))
+  const units = (qty: number, component: string) => `${qty} ${t(`unit.${component}`)}`
+  const candidates = inc ? greenCandidates(inc) : []
+  // the click commits exactly what the confirmation names (the server refuses with 409 if the plan changed meanwhile)
+  const green = () => run(async () => { setGreenAsk(false); await api(`${path}/green-channel`, { method: 'POST', body: { transferIds: candidates.map((c) => c.id) } }) })
+  const greenMessage = () => {
+    if (candidates.length === 0) return t('incident.confirmGreenNone')
+    const byComp = new Map<string, number>()
+    for (const c of candidates) byComp.set(c.component, (byComp.get(c.component) ?? 0) + c.qty)
+    return t('incident.confirmGreen', {
+      n: candidates.length,
+      stations: [...new Set(candidates.map((c) => c.fromSite))].map(name).join('、'),
+      units: [...byComp].map(([c, q]) => `${t(`component.${c}`)} ${units(q, c)}`).join('、'),
+    })
+  }
   const close = () => run(async () => { setClosing(false); await api(`${path}/close`, { method: 'POST', body: {} }) })
   // a committed transfer can be recalled until it is dispatched: its units go back to the donor's lots
   const recall = (trId: string) => run(async () => { setRecalling(null); await api(`/api/transfers/${encodeURIComponent(trId)}/cancel`, { method: 'POST', body: { reason: t('incident.recallReason') } }) })
 
   if (!inc) return <section class="incident-page"><ErrorMessage error={q.error} />{!q.error && <p>{t('common.loading')}</p>}</section>
   const resp = inc.response
-  const live = inc.transfers.filter((tr) => tr.status !== 'rejected')
+  const live = inc.transfers.filter((tr) => tr.status !== 'rejected').sort(byUrgency)
   return (
     <section class="incident-page" data-incident={inc.id} data-status={inc.status}>
       <h2>{inc.name} <StatusBadge status={inc.status} />{inc.greenChannel && <span class="badge green-channel" data-green="open">{t('incident.greenOpen')}</span>}</h2>
       <p class="meta">
         {dateTime(inc.occurredAt, lang)} · {inc.lat.toFixed(3)}, {inc.lng.toFixed(3)} · {t('incident.casualtiesShort', inc.casualties)}
-        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: p.quota.units, component: t(`component.${p.quota.component}`) })})` : ''}`).join('、')}
+        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: `${p.quota.units} ${t(`unit.${p.quota.component}`)}`, component: t(`component.${p.quota.component}`) })}${p.quota.antigens ? ` ${p.quota.antigens}` : ''})` : ''}`).join('、')}
       </p>
       {coord && active && (
         <div class="toolbar">
           <button type="button" class="plan-incident" disabled={busy} onClick={plan}>{t('incident.plan')}</button>
-          {!inc.greenChannel && <button type="button" class="open-green" disabled={busy} onClick={green}>{t('incident.openGreen')}</button>}
+          {!inc.greenChannel && !greenAsk && <button type="button" class="open-green" disabled={busy} onClick={() => setGreenAsk(true)}>{t('incident.openGreen')}</button>}
           {!closing && <button type="button" class="close-incident secondary" disabled={busy} onClick={() => setClosing(true)}>{t('incident.close')}</button>}
+        </div>
+      )}
+      {greenAsk && (
+        <div class="green-confirm" data-count={candidates.length}>
+          <Confirm message={greenMessage()} yes={t('incident.openGreen')} busy={busy} onYes={green} onNo={() => setGreenAsk(false)} />
+          {candidates.length > 0 && (
+            <ul class="green-list">
+              {[...candidates].sort(byUrgency).map((c) => <li key={c.id} data-transfer={c.id}>{name(c.fromSite)} → {name(c.toSite)} · {t(`component.${c.component}`)} {group(c.abo, c.rhd)} · {units(c.qty, c.component)}</li>)}
+            </ul>
+          )}
         </div>
       )}
       {closing && <Confirm message={t('incident.confirmClose')} yes={t('incident.close')} busy={busy} onYes={close} onNo={() => setClosing(false)} />}
@@ -100,17 +142,17 @@ export function IncidentPage({ id }: { id?: string }) {
           <thead><tr><th>{t('incident.from')}</th><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.qty')}</th><th>{t('incident.eta')}</th><th>{t('incident.state')}</th><th /></tr></thead>
           <tbody>
             {live.map((tr) => (
-              <tr key={tr.id} data-transfer={tr.id} data-state={transferState(tr.status)} data-status={tr.status}>
+              <tr key={tr.id} data-transfer={tr.id} data-state={transferState(tr.status)} data-status={tr.status} data-urgency={tr.requests[0]?.urgency}>
                 <td data-label={t('incident.from')}>{name(tr.fromSite)}</td>
                 <td data-label={t('incident.to')}>{name(tr.toSite)}</td>
                 <td data-label={t('incident.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} {tr.requests.some((r) => r.urgency === 'emergency') && <UrgencyBadge urgency="emergency" />}</td>
-                <td data-label={t('incident.qty')}>{tr.qty}</td>
+                <td data-label={t('incident.qty')}>{units(tr.qty, tr.component)}</td>
                 <td data-label={t('incident.eta')}>{tr.etaHours} h</td>
                 <td data-label={t('incident.state')}><span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span> <StatusBadge status={tr.status} /></td>
                 <td class="actions">
                   {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && <DispatchForm tr={tr} onDone={() => { q.reload(); timeline.reload() }} />}
                   {coord && tr.status === 'committed' && recalling !== tr.id && <button type="button" class="recall secondary" disabled={busy} onClick={() => setRecalling(tr.id)}>{t('incident.recall')}</button>}
-                  {recalling === tr.id && <Confirm message={t('incident.confirmRecall', { from: name(tr.fromSite), qty: tr.qty })} yes={t('incident.recall')} busy={busy} onYes={() => recall(tr.id)} onNo={() => setRecalling(null)} />}
+                  {recalling === tr.id && <Confirm message={t('incident.confirmRecall', { from: name(tr.fromSite), qty: units(tr.qty, tr.component) })} yes={t('incident.recall')} busy={busy} onYes={() => recall(tr.id)} onNo={() => setRecalling(null)} />}
                 </td>
               </tr>
             ))}
@@ -127,7 +169,7 @@ export function IncidentPage({ id }: { id?: string }) {
             <ul class="incident-unmet">
               {resp.unmet.map((u) => (
                 <li key={u.requestId} data-request={u.requestId} data-reason={u.reason}>
-                  {name(u.siteId)} · {t(`component.${u.component}`)} {group(u.abo, u.rhd)} <UrgencyBadge urgency={u.urgency} /> {u.qty} · {t(`reason.${u.reason ?? 'insufficient_stock'}`)}{!u.incident && ` (${t('incident.otherRequest')})`}
+                  {name(u.siteId)} · {t(`component.${u.component}`)} {group(u.abo, u.rhd)} <UrgencyBadge urgency={u.urgency} /> {units(u.qty, u.component)} · {t(`reason.${u.reason ?? 'insufficient_stock'}`)}{!u.incident && ` (${t('incident.otherRequest')})`}
                 </li>
               ))}
             </ul>
@@ -141,9 +183,9 @@ export function IncidentPage({ id }: { id?: string }) {
                 <tr key={`${s.siteId}|${s.component}`} data-station={s.siteId} data-component={s.component}>
                   <td data-label={t('incident.station')}>{name(s.siteId)}</td>
                   <td data-label={t('incident.what')}>{t(`component.${s.component}`)}</td>
-                  <td data-label={t('incident.before')}>{s.before}</td>
-                  <td data-label={t('incident.sends')}>{s.sends} ({Math.round(s.share * 100)}%)</td>
-                  <td data-label={t('incident.after')}>{s.after}</td>
+                  <td data-label={t('incident.before')}>{units(s.before, s.component)}</td>
+                  <td data-label={t('incident.sends')}>{units(s.sends, s.component)} ({Math.round(s.share * 100)}%)</td>
+                  <td data-label={t('incident.after')}>{units(s.after, s.component)}</td>
                   <td data-label={t('incident.days')}>{days(s.daysBefore, lang)} → {days(s.daysAfter, lang)}</td>
                   <td data-label={t('incident.level')}><LevelBadge level={s.levelBefore} /> → <span data-level-after={s.levelAfter}><LevelBadge level={s.levelAfter} /></span></td>
                 </tr>
@@ -152,7 +194,7 @@ export function IncidentPage({ id }: { id?: string }) {
           </table>
           {resp.destinations.map((d) => (
             <p key={d.siteId} class="destination-split" data-destination={d.siteId}>
-              {t('incident.destSplit', { to: name(d.siteId), planned: d.planned, quota: d.quota })}: {d.bySource.map((b) => `${name(b.siteId)} ${b.qty}`).join('、')}
+              {t('incident.destSplit', { to: name(d.siteId), planned: units(d.planned, d.component), quota: units(d.quota, d.component) })}: {d.bySource.map((b) => `${name(b.siteId)} ${units(b.qty, d.component)}`).join('、')}
             </p>
           ))}
         </>
@@ -168,15 +210,23 @@ export function IncidentPage({ id }: { id?: string }) {
   )
 }
 
-/** The estimate per receiving point, component, group and urgency; a coordinator edits the quantities and saves. */
+/** Wide screens show the estimate's lines; on a phone they fold, so the transfers below stay within reach. */
+const isPhone = () => typeof window !== 'undefined' && window.matchMedia('(max-width: 699.98px)').matches
+
+/**
+ * The estimate: its kind and what it was computed from, each component's range with the figure the plan uses (a
+ * coordinator picks another inside the range), then the lines per receiving point, component, group and urgency
+ * (editable) and the factors with their sources.
+ */
 function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: string) => string; editable: boolean; onSaved: () => void }) {
   const t = useT()
   const { lang } = useAppState()
   const [qty, setQty] = useState<Record<number, string>>({})
   const [cas, setCas] = useState({ ...inc.casualties })
+  const [picks, setPicks] = useState<Record<string, string>>({})
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
-  useEffect(() => { setQty({}); setCas({ ...inc.casualties }) }, [inc.updatedAt])
+  useEffect(() => { setQty({}); setPicks({}); setCas({ ...inc.casualties }) }, [inc.updatedAt])
   const save = async (body: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
@@ -186,38 +236,78 @@ function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: 
     lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),
   } }))
   const saveCasualties = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: { casualties: cas } }))
+  // every picked figure goes together; components left alone keep what they had
+  const savePicks = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: {
+    picks: Object.fromEntries(inc.estimate.components.filter((c) => c.picked || picks[c.component] !== undefined).map((c) => [c.component, Number(picks[c.component] ?? c.qty)])),
+  } }))
   const changed = Object.keys(qty).length > 0
+  const u = (n: number, c: string) => `${n} ${t(`unit.${c}`)}`
   return (
     <div class="incident-estimate">
       <h3>{t('incident.estimate')} <span class="meta">({t(`incident.source.${inc.estimateSource}`)})</span></h3>
-      {editable && (
-        <div class="row casualty-edit">
-          {(['critical', 'severe', 'moderate'] as const).map((k) => (
-            <label key={k}>{t(`triage.${k}`)}<input name={`cas-${k}`} type="number" min="0" value={cas[k]} onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })} /></label>
-          ))}
-          <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>{t('incident.updateCasualties')}</button>
-        </div>
+      <p class="meta estimate-basis" data-kind={inc.kind} data-basis={inc.estimate.basis ?? ''}>
+        {t(`incident.kind.${inc.kind}`)}
+        {inc.estimate.basis && <> · {t(`incident.basis.${inc.estimate.basis}`, { injured: inc.injured ?? 0, hospitalised: inc.hospitalised ?? 0, ...inc.casualties })}</>}
+      </p>
+      {inc.estimate.components.length > 0 && (
+        <table class="cards estimate-range">
+          <thead><tr><th>{t('incident.what')}</th><th>{t('incident.range')}</th><th>{t('incident.planUses')}</th></tr></thead>
+          <tbody>
+            {inc.estimate.components.map((c) => (
+              <tr key={c.component} data-component={c.component} data-low={c.low} data-high={c.high} data-qty={c.qty}>
+                <td data-label={t('incident.what')}>{t(`component.${c.component}`)}</td>
+                <td data-label={t('incident.range')} class="range">{t('incident.rangeText', { low: u(c.low, c.component), high: u(c.high, c.component), mid: u(c.mid, c.component) })}</td>
+                <td data-label={t('incident.planUses')}>
+                  {editable && c.high > c.low
+                    ? <><input class="pick" name={`pick-${c.component}`} type="number" min={c.low} max={c.high} value={picks[c.component] ?? String(c.qty)}
+                        aria-label={`${t(`component.${c.component}`)} ${t('incident.planUses')}`}
+                        onInput={(e) => setPicks({ ...picks, [c.component]: (e.target as HTMLInputElement).value })} /> {t(`unit.${c.component}`)}</>
+                    : u(c.qty, c.component)}
+                  {c.picked && <span class="badge picked"> {t('incident.picked')}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
-      <table class="cards estimate-table">
-        <thead><tr><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.urgency')}</th><th>{t('incident.qty')}</th><th>{t('incident.neededBy')}</th></tr></thead>
-        <tbody>
-          {inc.estimate.lines.map((l, i) => (
-            <tr key={`${l.siteId}|${l.component}|${l.abo}${l.rhd}|${l.urgency}`} data-line={`${l.component}|${l.abo}${l.rhd}|${l.urgency}`}>
-              <td data-label={t('incident.to')}>{name(l.siteId)}</td>
-              <td data-label={t('incident.what')}>{t(`component.${l.component}`)} {group(l.abo, l.rhd)}</td>
-              <td data-label={t('incident.urgency')}><UrgencyBadge urgency={l.urgency} /></td>
-              <td data-label={t('incident.qty')}>{editable ? <input class="qty" name={`qty-${i}`} type="number" min="0" value={qty[i] ?? String(l.qty)} onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })} /> : l.qty}</td>
-              <td data-label={t('incident.neededBy')}>{dateTime(l.neededBy, lang)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {editable && changed && <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>{t('incident.saveEstimate')}</button>}
+      {editable && Object.keys(picks).length > 0 && <button type="button" class="save-picks" disabled={busy} onClick={savePicks}>{t('incident.savePicks')}</button>}
       <ErrorMessage error={error} />
-      <details class="factors"><summary>{t('incident.factors')}</summary>
-        <ul>{inc.estimate.factors.filter((f) => f.unitsPerPatient > 0).map((f) => (
-          <li key={`${f.category}|${f.component}`}>{t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient} — <cite>{f.source}</cite></li>
-        ))}</ul>
+      <details class="estimate-lines" open={!isPhone()}>
+        <summary>{t('incident.estimateLines', { n: inc.estimate.lines.length })}</summary>
+        {editable && (
+          <div class="row casualty-edit">
+            {(['critical', 'severe', 'moderate'] as const).map((k) => (
+              <label key={k}>{t(`triage.${k}`)}<input name={`cas-${k}`} type="number" min="0" value={cas[k]} onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })} /></label>
+            ))}
+            <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>{t('incident.updateCasualties')}</button>
+          </div>
+        )}
+        <table class="cards estimate-table">
+          <thead><tr><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.urgency')}</th><th>{t('incident.qty')}</th><th>{t('incident.neededBy')}</th></tr></thead>
+          <tbody>
+            {inc.estimate.lines.map((l, i) => (
+              <tr key={`${l.siteId}|${l.component}|${l.abo}${l.rhd}|${l.urgency}`} data-line={`${l.component}|${l.abo}${l.rhd}|${l.urgency}`}>
+                <td data-label={t('incident.to')}>{name(l.siteId)}</td>
+                <td data-label={t('incident.what')}>{t(`component.${l.component}`)} {group(l.abo, l.rhd)}</td>
+                <td data-label={t('incident.urgency')}><UrgencyBadge urgency={l.urgency} /></td>
+                <td data-label={t('incident.qty')}>{editable ? <><input class="qty" name={`qty-${i}`} type="number" min="0" value={qty[i] ?? String(l.qty)} onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })} /> {t(`unit.${l.component}`)}</> : u(l.qty, l.component)}</td>
+                <td data-label={t('incident.neededBy')}>{dateTime(l.neededBy, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {editable && changed && <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>{t('incident.saveEstimate')}</button>}
+        <details class="factors"><summary>{t('incident.factors')}</summary>
+          {inc.estimate.kindFactors && (
+            <p class="kind-factors">{t(`incident.kind.${inc.kind}`)}: {t('incident.kindFactors', {
+              admLow: Math.round(inc.estimate.kindFactors.admission.low * 100), admHigh: Math.round(inc.estimate.kindFactors.admission.high * 100),
+              rbcLow: inc.estimate.kindFactors.rbcPerAdmitted.low, rbcMid: inc.estimate.kindFactors.rbcPerAdmitted.mid, rbcHigh: inc.estimate.kindFactors.rbcPerAdmitted.high,
+            })} — {inc.estimate.kindFactors.sources.map((src) => <cite key={src}>{src}; </cite>)}</p>
+          )}
+          <ul>{inc.estimate.factors.filter((f) => f.unitsPerPatient > 0).map((f) => (
+            <li key={`${f.category}|${f.component}`}>{t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient} {t(`unit.${f.component}`)} — <cite>{f.source}</cite></li>
+          ))}</ul>
+        </details>
       </details>
     </div>
   )
@@ -234,13 +324,13 @@ function ReportView({ report, name, csv }: { report: IncidentReport; name: (id: 
           {report.totals.map((r) => (
             <tr key={r.component} data-component={r.component}>
               <td data-label={t('incident.r.what')}>{t(`component.${r.component}`)}</td>
-              <td data-label={t('incident.r.requested')}>{r.requested}</td>
-              <td data-label={t('incident.r.sent')}>{r.sent}</td>
-              <td data-label={t('incident.r.received')}>{r.received}</td>
-              <td data-label={t('incident.r.rejected')}>{r.rejected}</td>
-              <td data-label={t('incident.r.lost')}>{r.lost}</td>
-              <td data-label={t('incident.r.onTheWay')}>{r.onTheWay}</td>
-              <td data-label={t('incident.r.unmetUnits')}>{r.unmet}</td>
+              <td data-label={t('incident.r.requested')}>{r.requested} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.sent')}>{r.sent} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.received')}>{r.received} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.rejected')}>{r.rejected} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.lost')}>{r.lost} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.onTheWay')}>{r.onTheWay} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.unmetUnits')}>{r.unmet} {t(`unit.${r.component}`)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useCallback, useState } from 'preact/hooks'
+import { Confirm } from '../components/confirm/confirm'
 import { ErrorMessage, FieldError } from '../components/error-message/error-message'
 import { PickMap } from '../components/incident-map/incident-map'
 import { StatusBadge } from '../components/level-badge/level-badge'
@@ -9,6 +10,7 @@ import { useT } from '../lib/i18n'
 import type { Incident, IncidentSummary } from '../lib/incident-types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
+import { INCIDENT_KINDS } from '../lib/incident-types'
 import '../incidents.css'
 
 /** Incidents (突发事件): the list, and for a coordinator the form that declares one. */
@@ -25,7 +27,7 @@ export function IncidentsPage() {
       <ul class="incident-list">
         {(q.data?.incidents ?? []).map((i) => (
           <li key={i.id} data-incident={i.id}>
-            <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.name}</a> <StatusBadge status={i.status} /> {dateTime(i.occurredAt, lang)}
+            <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.name}</a> <StatusBadge status={i.status} /> {t(`incident.kind.${i.kind}`)} · {dateTime(i.occurredAt, lang)}
             {' · '}{t('incident.casualtiesShort', i.casualties)}{i.greenChannel && <span class="badge green-channel"> {t('incident.greenOpen')}</span>}
           </li>
         ))}
@@ -40,31 +42,40 @@ const int = (s: string) => (s.trim() === '' ? 0 : Number(s))
 function DeclareForm() {
   const t = useT()
   const { route } = useLocation()
-  const [f, setF] = useState({ name: '', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '' })
+  const [f, setF] = useState({ name: '', kind: 'earthquake', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', injured: '', hospitalised: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '', destAntigens: '' })
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
+  // the server questions a place far outside the region (400 outside_region); the coordinator confirms or corrects it
+  const [outside, setOutside] = useState<string | null>(null)
+  const set = (k: keyof typeof f) => (e: Event) => { setOutside(null); setF({ ...f, [k]: (e.target as HTMLInputElement).value }) }
   const pick = useCallback((p: { lat: number; lng: number }) => setF((x) => ({ ...x, lat: String(p.lat), lng: String(p.lng) })), [])
   const point = f.lat && f.lng && !Number.isNaN(Number(f.lat)) && !Number.isNaN(Number(f.lng)) ? { lat: Number(f.lat), lng: Number(f.lng) } : null
-  const submit = async (e: Event) => {
-    e.preventDefault()
+  const submit = async (e: Event | null, confirmOutsideRegion = false) => {
+    e?.preventDefault()
     setBusy(true)
     setError(null)
     try {
+      const antigens = f.destAntigens.split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean)
       const receiving = f.receiving.split(/[\s,，]+/).map((s) => s.trim().toUpperCase()).filter(Boolean)
       const body = {
         name: f.name,
+        kind: f.kind,
+        ...(confirmOutsideRegion ? { confirmOutsideRegion } : {}),
         lat: f.lat.trim() === '' ? undefined : Number(f.lat),
         lng: f.lng.trim() === '' ? undefined : Number(f.lng),
         at: f.at.trim() === '' ? undefined : (parseLocal(f.at) ?? f.at),
         casualties: { critical: int(f.critical), severe: int(f.severe), moderate: int(f.moderate) },
+        ...(f.injured.trim() ? { injured: int(f.injured) } : {}),
+        ...(f.hospitalised.trim() ? { hospitalised: int(f.hospitalised) } : {}),
         ...(receiving.length ? { receivingSites: receiving } : {}),
-        ...(f.destName.trim() ? { destinations: [{ name: f.destName.trim(), province: f.destProvince.trim(), lat: Number(f.destLat), lng: Number(f.destLng), component: 'RBC', ml: int(f.destMl) }] } : {}),
+        ...(f.destName.trim() ? { destinations: [{ name: f.destName.trim(), province: f.destProvince.trim(), lat: Number(f.destLat), lng: Number(f.destLng), component: 'RBC', ml: int(f.destMl), ...(antigens.length ? { antigens } : {}) }] } : {}),
       }
       const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
       route(`/incidents/${encodeURIComponent(inc.id)}`)
     } catch (err) {
-      setError(err as ApiError)
+      const ae = err as ApiError
+      if (ae.code === 'outside_region') setOutside(ae.field ?? 'lat')
+      else setError(ae)
     } finally {
       setBusy(false)
     }
@@ -83,12 +94,23 @@ function DeclareForm() {
         {field('lng', t('incident.lng'), 'lng', { inputMode: 'decimal', placeholder: '102.235' })}
         {field('at', t('incident.at'), 'at', { placeholder: '2026-12-01 14:30' })}
       </div>
+      <label>{t('incident.kindLabel')}
+        <select name="kind" value={f.kind} onChange={set('kind')}>
+          {INCIDENT_KINDS.map((k) => <option key={k} value={k}>{t(`incident.kind.${k}`)}</option>)}
+        </select>
+        <FieldError error={error} field="kind" />
+      </label>
       <fieldset>
         <legend>{t('incident.casualties')}</legend>
+        <p class="meta">{t('incident.knownHint')}</p>
         <div class="row">
           {field('critical', t('triage.critical'), 'casualties', { type: 'number', min: '0', inputMode: 'numeric' })}
           {field('severe', t('triage.severe'), 'casualties', { type: 'number', min: '0', inputMode: 'numeric' })}
           {field('moderate', t('triage.moderate'), 'casualties', { type: 'number', min: '0', inputMode: 'numeric' })}
+        </div>
+        <div class="row">
+          {field('hospitalised', t('incident.hospitalised'), 'hospitalised', { type: 'number', min: '0', inputMode: 'numeric' })}
+          {field('injured', t('incident.injured'), 'injured', { type: 'number', min: '0', inputMode: 'numeric' })}
         </div>
       </fieldset>
       <details>
@@ -102,10 +124,17 @@ function DeclareForm() {
             {field('destLat', t('incident.lat'), 'destinations', { inputMode: 'decimal' })}
             {field('destLng', t('incident.lng'), 'destinations', { inputMode: 'decimal' })}
             {field('destMl', t('incident.destMl'), 'destinations', { type: 'number', min: '0', inputMode: 'numeric' })}
+            {field('destAntigens', t('incident.destAntigens'), 'destinations', { placeholder: 'Fy(a-)' })}
           </div>
         </fieldset>
       </details>
-      <button type="submit" class="declare" disabled={busy}>{t('incident.declareButton')}</button>
+      {outside && (
+        <div class="outside-region" data-field={outside}>
+          <Confirm message={t('incident.confirmOutside', { lat: f.lat, lng: f.lng })} yes={t('incident.declareAnyway')} busy={busy}
+            onYes={() => { setOutside(null); void submit(null, true) }} onNo={() => setOutside(null)} />
+        </div>
+      )}
+      {!outside && <button type="submit" class="declare" disabled={busy}>{t('incident.declareButton')}</button>}
       {error && <ErrorMessage error={error} />}
     </form>
   )

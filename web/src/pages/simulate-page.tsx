@@ -3,16 +3,15 @@ import { SimForm, defaultDraft, toBody } from '../components/sim-form/sim-form'
 import { SimResults } from '../components/sim-results/sim-results'
 import { api, ApiError } from '../lib/api'
 import { useT } from '../lib/i18n'
+import { SIM_ROLES } from '../lib/roles'
 import type { SimulationBody, SimulationResult } from '../lib/types'
-import { useAppState, type Role } from '../state'
+import { useAppState } from '../state'
 
 /** seconds one planning day of one planner policy takes on the demo region, rounded up (a 365-day
  *  `year` run with two planner policies and one without answered in 2.8 s through wrangler dev on
  *  the shared 2-core machine, 2026-12-01); only for the progress estimate */
 const ESTIMATE_S_PER_PLANNING_DAY = 0.005
 
-/** The roles the nav offers the page to; the API stays the judge. */
-export const SIM_ROLES: Role[] = ['planner', 'coordinator', 'admin']
 
 /** What-if: a seasonal shortfall played forward once per dispatch policy (POST /api/simulations), nothing stored. */
 export function SimulatePage() {

@@ -7,7 +7,10 @@ import { newId, nowIso } from '../../lib/crypto'
 import type { EstimateLineT, IncidentCreateT, IncidentPatchT, IncidentT } from '../../schemas/incident'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
-import { CATEGORIES, estimateNeeds, mergeLines, roadHours, splitByGroup, type Casualties, type EstimateLine } from './estimate'
+import {
+  CATEGORIES, estimateDemand, mergeLines, pickOutOfRange, splitByGroup, type Counts, type Demand, type EstimateLine, type IncidentKind, type Picks,
+} from '../../../solver/incident-demand'
+import { estimatedRoadHours as roadHours } from '../../../solver/timing'
 import { getIncident } from './read'
 
 /** Receiving points by default: the nearest region stations (centres and stations, not storage points) by road. */
@@ -18,10 +21,27 @@ export const DEFAULT_QUOTA_HOURS = 72
 const canReceive = (s: SiteBrief) => !s.external && (s.kind === 'center' || s.kind === 'station')
 const isClosed = (e: unknown) => String(e).includes('incident is closed')
 
-/** The estimate from casualties, plus the lines that did not come from casualties (direct needs, quotas, edits). */
-async function casualtyLines(db: D1Database, c: Casualties, occurredAt: string, siteId: string): Promise<EstimateLine[]> {
+/** How far around the region's stations (in degrees) a place still counts as in Sichuan–Chongqing without asking. */
+export const REGION_MARGIN_DEG = 3
+
+/** The estimate from what is known, by the kind's factors (solver/incident-demand.ts), as a range; null when nothing is known. */
+export async function casualtyDemand(db: D1Database, kind: IncidentKind, c: Counts, occurredAt: string, siteId: string, picks: Picks = {}): Promise<Demand | null> {
   const [factors, triage, shares] = await Promise.all([selectFactors(db), selectTriage(db), selectGroupShares(db)])
-  return estimateNeeds(c, factors, triage, shares, occurredAt, siteId)
+  return estimateDemand(kind, c, factors, triage, shares, occurredAt, siteId, picks)
+}
+
+/** A place far outside the region is questioned: 400 naming lat (or lng) unless the coordinator confirmed it. */
+function checkInRegion(sites: SiteBrief[], lat: number, lng: number, confirmed: boolean | undefined) {
+  const region = sites.filter((s) => !s.external)
+  if (confirmed || region.length === 0) return
+  const lats = region.map((s) => s.lat)
+  const lngs = region.map((s) => s.lng)
+  const m = REGION_MARGIN_DEG
+  const latOut = lat < Math.min(...lats) - m || lat > Math.max(...lats) + m
+  const lngOut = lng < Math.min(...lngs) - m || lng > Math.max(...lngs) + m
+  if (latOut || lngOut) {
+    throw badRequest(latOut ? 'lat' : 'lng', `${lat}, ${lng} is far outside Sichuan–Chongqing (more than ${m}° from every station); check the coordinates, or send "confirmOutsideRegion": true`, 'outside_region')
+  }
 }
 
 /**
@@ -49,24 +69,27 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
   if (input.siteId && !place) throw badRequest('siteId', `No site ${input.siteId}`)
   const lat = input.lat ?? place!.lat
   const lng = input.lng ?? place!.lng
+  checkInRegion(sites, lat, lng, input.confirmOutsideRegion)
 
   let points: PointRow[]
   if (input.receivingSites) {
     points = input.receivingSites.map((id, i) => {
       const s = byId.get(id)
       if (!s || s.external) throw badRequest(`receivingSites.${i}`, `No region site ${id}`)
-      return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null }
+      return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }
     })
   } else {
     points = sites.filter(canReceive).map((s) => ({ s, h: roadHours({ lat, lng }, s) })).sort((a, b) => a.h - b.h || a.s.id.localeCompare(b.s.id))
-      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null }))
+      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }))
   }
   if (points.length === 0) throw badRequest('receivingSites', 'No station can take delivery')
   const first = points[0].siteId
 
   const lines: EstimateLine[] = []
   const casualties = input.casualties ?? { critical: 0, severe: 0, moderate: 0 }
-  if (casualties.critical + casualties.severe + casualties.moderate > 0) lines.push(...(await casualtyLines(db, casualties, occurredAt, first)))
+  const known = { casualties, injured: input.injured ?? null, hospitalised: input.hospitalised ?? null }
+  const demand = await casualtyDemand(db, input.kind, known, occurredAt, first)
+  if (demand) lines.push(...demand.lines)
   if (input.needs?.length) {
     const triage = await selectTriage(db)
     input.needs.forEach((n, i) => {
@@ -85,7 +108,7 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
       const mlPer = (await selectMlPerUnit(db, d.component)) ?? 200
       const units = d.units ?? Math.ceil(d.ml! / mlPer)
       externals.push({ id, nameZh: d.nameZh ?? d.name, nameEn: d.name, province: d.province, lat: d.lat, lng: d.lng, at })
-      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null })
+      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null, quotaAntigens: (d.antigens ?? []).join(',') })
       // a quota is never an emergency: every station's floor holds against it (disaster mode lowers floors for emergencies only)
       for (const g of splitByGroup(units, shares)) lines.push({ siteId: id, component: d.component, abo: g.abo, rhd: g.rhd, urgency: 'urgent', qty: g.qty, neededBy: due, category: 'quota' })
     }
@@ -98,12 +121,14 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
       ...externals.map((s) => insertExternalSiteStmt(db, s)),
       insertIncidentStmt(db, {
         id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
-        estimateSource: casualties.critical + casualties.severe + casualties.moderate > 0 ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
+        estimateSource: demand ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
+        kind: input.kind, injured: known.injured, hospitalised: known.hospitalised,
       }),
       ...points.map((p) => insertPointStmt(db, id, p)),
       ...replaceEstimateStmts(db, id, estimate),
       auditStmt(db, actor, 'incident.declare', 'incident', id, {
-        name: input.name, lat, lng, occurredAt, casualties, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
+        name: input.name, kind: input.kind, lat, lng, occurredAt, casualties, injured: known.injured, hospitalised: known.hospitalised,
+        basis: demand?.basis ?? null, outsideRegionConfirmed: input.confirmOutsideRegion ?? false, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
         estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
       }, at),
     ])
@@ -136,19 +161,37 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
   if (patch.name !== undefined) set.name = patch.name
   if (patch.durationHours !== undefined) set.duration_hours = patch.durationHours
   const stmts: D1PreparedStatement[] = []
-  if (patch.casualties) {
-    const c = patch.casualties
-    Object.assign(set, { ...c, estimate_source: 'casualties' })
+  const recount = patch.casualties !== undefined || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind !== undefined || patch.picks !== undefined
+  if (recount) {
+    const kind = patch.kind ?? inc.kind
+    const known = {
+      casualties: patch.casualties ?? { critical: inc.critical, severe: inc.severe, moderate: inc.moderate },
+      injured: patch.injured !== undefined ? patch.injured : inc.injured,
+      hospitalised: patch.hospitalised !== undefined ? patch.hospitalised : inc.hospitalised,
+    }
+    // new counts or another kind make a new range: earlier picks no longer apply unless given again
+    const picks: Picks = patch.picks ?? (patch.casualties || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind ? {} : JSON.parse(inc.demandPicks))
     const current = await selectEstimate(db, id)
     const site = current.find((l) => (CATEGORIES as readonly string[]).includes(l.category))?.siteId ?? (await firstPoint(db, id))
+    const demand = await casualtyDemand(db, kind, known, inc.occurredAt, site, picks)
+    const wrong = pickOutOfRange(demand, picks)
+    if (wrong) throw badRequest(`picks.${wrong.component}`, demand?.components.some((c) => c.component === wrong.component)
+      ? `Pick a figure for ${wrong.component} between ${wrong.low} and ${wrong.high} units (the estimate's range)`
+      : `The estimate from casualties has no ${wrong.component}`)
+    if (kind === 'relief' && demand === null && (known.injured || known.hospitalised || CATEGORIES.some((k) => known.casualties[k] > 0))) {
+      throw badRequest('kind', 'A relief call is estimated from its destination quota, not from casualties')
+    }
+    Object.assign(set, { ...known.casualties, injured: known.injured, hospitalised: known.hospitalised, kind, demand_picks: JSON.stringify(picks), estimate_source: 'casualties' })
     const kept = current.filter((l) => !(CATEGORIES as readonly string[]).includes(l.category))
-    stmts.push(...replaceEstimateStmts(db, id, mergeLines([...(await casualtyLines(db, c, inc.occurredAt, site)), ...kept])))
+    stmts.push(...replaceEstimateStmts(db, id, mergeLines([...(demand?.lines ?? []), ...kept])))
   }
   try {
     await db.batch([
       updateIncidentStmt(db, id, set, at),
       ...stmts,
-      auditStmt(db, actor, 'incident.update', 'incident', id, { ...patch, from: patch.casualties ? { critical: inc.critical, severe: inc.severe, moderate: inc.moderate } : undefined }, at),
+      auditStmt(db, actor, 'incident.update', 'incident', id, {
+        ...patch, from: recount ? { kind: inc.kind, critical: inc.critical, severe: inc.severe, moderate: inc.moderate, injured: inc.injured, hospitalised: inc.hospitalised, picks: JSON.parse(inc.demandPicks) } : undefined,
+      }, at),
     ])
   } catch (e) {
     if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)

@@ -1,7 +1,8 @@
 import type { PlanResult } from '../../../solver'
+import { CATEGORIES, estimateDemand, KIND_FACTORS } from '../../../solver/incident-demand'
 import {
   selectEstimate, selectFactors, selectIncident, selectIncidentPlans, selectIncidentRequests, selectIncidents, selectIncidentTransferIds, selectPoints,
-  selectSiteBriefs, selectTimeline, selectTriage, selectUsableBySite, type IncidentRow,
+  selectGroupShares, selectSiteBriefs, selectTimeline, selectTriage, selectUsableBySite, type IncidentRow,
 } from '../../db/incidents'
 import { selectPlan } from '../../db/plans'
 import { selectTransferRows, selectTransferRowsByIds, withLines } from '../../db/transfers'
@@ -16,7 +17,7 @@ import { daysOfSupply, instantLevel } from '../warning-level'
 const casualtiesOf = (r: IncidentRow) => ({ critical: r.critical, severe: r.severe, moderate: r.moderate })
 
 export const summaryOf = (r: IncidentRow): IncidentSummaryT => ({
-  id: r.id, name: r.name, lat: r.lat, lng: r.lng, siteId: r.siteId, occurredAt: r.occurredAt, casualties: casualtiesOf(r), status: r.status,
+  id: r.id, name: r.name, kind: r.kind, lat: r.lat, lng: r.lng, siteId: r.siteId, occurredAt: r.occurredAt, casualties: casualtiesOf(r), status: r.status,
   greenChannel: r.greenChannel === 1, createdAt: r.createdAt,
 })
 
@@ -37,30 +38,48 @@ export async function requireIncident(db: D1Database, id: string): Promise<Incid
  */
 export async function getIncident(db: D1Database, actor: Actor, id: string): Promise<IncidentT> {
   const r = await requireIncident(db, id)
-  const [points, sites, lines, factors, triage, requests, plans, transferIds] = await Promise.all([
-    selectPoints(db, id), selectSiteBriefs(db), selectEstimate(db, id), selectFactors(db), selectTriage(db), selectIncidentRequests(db, id),
+  const [points, sites, lines, factors, triage, shares, requests, plans, transferIds] = await Promise.all([
+    selectPoints(db, id), selectSiteBriefs(db), selectEstimate(db, id), selectFactors(db), selectTriage(db), selectGroupShares(db), selectIncidentRequests(db, id),
     selectIncidentPlans(db, id), selectIncidentTransferIds(db, id),
   ])
   const site = new Map(sites.map((s) => [s.id, s]))
   let transfers = await withLines(db, await selectTransferRowsByIds(db, transferIds))
   if (actor.role === 'director') transfers = transfers.filter((t) => t.fromSite === actor.siteId || t.toSite === actor.siteId)
-  const totals = new Map<string, { component: string; urgency: string; qty: number }>()
+  // the range comes from what is known; lines given directly or quotas are certain (low = high = their units)
+  const firstSite = lines.find((l) => (CATEGORIES as readonly string[]).includes(l.category))?.siteId ?? points[0]?.siteId ?? ''
+  const demand = estimateDemand(r.kind, { casualties: casualtiesOf(r), injured: r.injured, hospitalised: r.hospitalised }, factors, triage, shares, r.occurredAt, firstSite, JSON.parse(r.demandPicks))
+  const totals = new Map<string, { component: string; urgency: string; qty: number; low: number; high: number }>()
   for (const l of lines) {
     const k = `${l.component}|${l.urgency}`
-    totals.set(k, { component: l.component, urgency: l.urgency, qty: (totals.get(k)?.qty ?? 0) + l.qty })
+    const t = totals.get(k) ?? { component: l.component, urgency: l.urgency, qty: 0, low: 0, high: 0 }
+    t.qty += l.qty
+    if (!(CATEGORIES as readonly string[]).includes(l.category)) { t.low += l.qty; t.high += l.qty }
+    totals.set(k, t)
+  }
+  for (const d of demand?.totals ?? []) {
+    const k = `${d.component}|${d.urgency}`
+    const t = totals.get(k) ?? { component: d.component, urgency: d.urgency, qty: 0, low: 0, high: 0 }
+    t.low += d.low
+    t.high += d.high
+    totals.set(k, t)
   }
   return {
     id: r.id, name: r.name, lat: r.lat, lng: r.lng, siteId: r.siteId, occurredAt: r.occurredAt, durationHours: r.durationHours,
-    casualties: casualtiesOf(r), estimateSource: r.estimateSource, status: r.status, greenChannel: r.greenChannel === 1, greenChannelAt: r.greenChannelAt,
+    casualties: casualtiesOf(r), kind: r.kind, injured: r.injured, hospitalised: r.hospitalised, estimateSource: r.estimateSource, status: r.status, greenChannel: r.greenChannel === 1, greenChannelAt: r.greenChannelAt,
     createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt, closedAt: r.closedAt,
     points: points.map((p) => {
       const s = site.get(p.siteId)!
       return {
         siteId: p.siteId, nameZh: s.nameZh, nameEn: s.nameEn, lat: s.lat, lng: s.lng, rank: p.rank, roadHours: p.roadHours, external: s.external === 1,
-        quota: p.quotaComponent && p.quotaUnits ? { component: p.quotaComponent as 'RBC', units: p.quotaUnits, ml: p.quotaMl } : null,
+        quota: p.quotaComponent && p.quotaUnits ? { component: p.quotaComponent as 'RBC', units: p.quotaUnits, ml: p.quotaMl, ...(p.quotaAntigens ? { antigens: p.quotaAntigens } : {}) } : null,
       }
     }),
-    estimate: { lines: lines as IncidentT['estimate']['lines'], totals: [...totals.values()] as IncidentT['estimate']['totals'], factors, triage },
+    estimate: {
+      lines: lines as IncidentT['estimate']['lines'], basis: demand?.basis ?? null, totals: [...totals.values()] as IncidentT['estimate']['totals'],
+      components: (demand?.components ?? []) as IncidentT['estimate']['components'],
+      kindFactors: r.kind === 'relief' ? null : { kind: r.kind, ...KIND_FACTORS[r.kind] },
+      factors, triage,
+    },
     requests,
     plans: plans.map(({ id, status, createdAt }) => ({ id, status, createdAt })),
     transfers,

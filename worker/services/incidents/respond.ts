@@ -1,7 +1,7 @@
-import type { Need } from '../../../solver'
+import type { QuotaNeed } from '../../../solver/quota'
 import {
   cancelOpenRequestsStmts, insertIncidentRequestStmt, selectEstimate, selectExternalSiteIds, selectGreenCandidates, selectIncidentPlans, selectIncidentRequests,
-  updateIncidentStmt,
+  selectPoints, updateIncidentStmt,
 } from '../../db/incidents'
 import { selectTransferRowsByIds, setStatusStmt } from '../../db/transfers'
 import { ApiError, badRequest, conflict } from '../../errors'
@@ -10,8 +10,8 @@ import type { IncidentT } from '../../schemas/incident'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { commitGreenChannel } from '../transfers'
-import { lineKey } from './estimate'
-import type { LiveInstance } from '../plan-instance'
+import { lineKey } from '../../../solver/incident-demand'
+import { antigenSet, type LiveInstance } from '../plan-instance'
 import { getIncident, requireIncident } from './read'
 
 const isClosed = (e: unknown) => String(e).includes('incident is closed')
@@ -27,7 +27,9 @@ const isClosed = (e: unknown) => String(e).includes('incident is closed')
 export async function materialiseIncident(db: D1Database, actor: Actor, incidentId: string): Promise<{ created: string[]; cancelled: string[] }> {
   const inc = await requireIncident(db, incidentId).catch(() => { throw badRequest('incidentId', `No incident ${incidentId}`) })
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${incidentId} is closed; it cannot be planned`, 'incidentId')
-  const [lines, requests] = await Promise.all([selectEstimate(db, incidentId), selectIncidentRequests(db, incidentId)])
+  const [lines, requests, points] = await Promise.all([selectEstimate(db, incidentId), selectIncidentRequests(db, incidentId), selectPoints(db, incidentId)])
+  // a quota's antigens go on its requests, so the plan sends it only units carrying them
+  const antigensAt = new Map(points.map((p) => [p.siteId, p.quotaAntigens]))
   const live = requests.filter((r) => r.status !== 'cancelled')
   const byKey = new Map<string, typeof live>()
   for (const r of live) byKey.set(lineKey(r), [...(byKey.get(lineKey(r)) ?? []), r])
@@ -51,7 +53,7 @@ export async function materialiseIncident(db: D1Database, actor: Actor, incident
       ...created.flatMap(({ id, line, qty }) => {
         const reason = `${inc.name} · ${line.category}`
         return [
-          insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at }),
+          insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at, antigens: antigensAt.get(line.siteId) ?? '' }),
           auditStmt(db, actor, 'request.incident', 'aid_request', id, { siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, incidentId }, at),
         ]
       }),
@@ -71,8 +73,9 @@ export type GreenResult = { approved: string[]; committed: string[]; note?: stri
  * (one batch, audited with the incident) and committed at once (stock reserved, floor and coverage checks as usual),
  * so the donor stations may dispatch. A commit refused by a check leaves them approved and says why.
  */
-export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId: string, planId: string): Promise<GreenResult> {
-  const ids = await selectGreenCandidates(db, incidentId, planId)
+export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId: string, planId: string, only?: string[]): Promise<GreenResult> {
+  // never more than the coordinator was shown (`only`): a transfer that became a candidate meanwhile waits for review
+  const ids = (await selectGreenCandidates(db, incidentId, planId)).filter((id) => !only || only.includes(id))
   if (ids.length === 0) return { approved: [], committed: [] }
   const at = nowIso()
   const rows = await selectTransferRowsByIds(db, ids)
@@ -110,10 +113,20 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
  * approved and committed when planned; those of its latest plan still under review go at once. The coordinator can
  * still recall a committed transfer until it is dispatched (POST /api/transfers/{id}/cancel). Opening twice is a no-op.
  */
-export async function openGreenChannel(db: D1Database, actor: Actor, id: string): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
+export async function openGreenChannel(db: D1Database, actor: Actor, id: string, expected?: string[]): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
+  if (expected) {
+    // the confirmation named these transfers: if the plan changed since, say so and do nothing
+    const now = latest ? await selectGreenCandidates(db, id, latest.id) : []
+    const added = now.filter((x) => !expected.includes(x))
+    const gone = expected.filter((x) => !now.includes(x))
+    if (added.length || gone.length) {
+      throw conflict('green_channel_changed', `The emergency transfers changed since the confirmation (now ${now.length}${added.length ? `, new: ${added.join(', ')}` : ''}${gone.length ? `, no longer: ${gone.join(', ')}` : ''}); nothing was committed: look again and confirm`, 'transferIds')
+    }
+  }
   if (inc.greenChannel !== 1) {
     const at = nowIso()
     try {
@@ -126,8 +139,7 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string)
       throw e
     }
   }
-  const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
-  const result = latest ? await greenChannelPlan(db, actor, id, latest.id) : null
+  const result = latest ? await greenChannelPlan(db, actor, id, latest.id, expected) : null
   return { ...(await getIncident(db, actor, id)), greenChannelResult: result }
 }
 
@@ -135,12 +147,15 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string)
  * Takes the needs at destinations outside the region out of the solver's instance: they are a quota, split across
  * the stations after the region's own needs are planned (./quota.ts). Null when there are none.
  */
-export async function separateQuotas(db: D1Database, live: LiveInstance): Promise<{ needs: Need[]; external: Set<string> } | null> {
+export async function separateQuotas(db: D1Database, live: LiveInstance): Promise<{ needs: QuotaNeed[]; external: Set<string> } | null> {
   const needs = live.base.needs
-  if (needs.length === 0) return null
+  if (needs.length === 0 && live.rare.length === 0) return null
   const external = new Set(await selectExternalSiteIds(db))
-  const quota = needs.filter((n) => external.has(n.site))
+  // a quota of rare units (antigens) comes out of the antigen rounds too: it is split the same way, from lots carrying them
+  const rare: QuotaNeed[] = live.rare.flatMap((g) => g.needs.filter((n) => external.has(n.site)).map((n) => ({ ...n, antigens: [...antigenSet(g.antigens)] })))
+  const quota: QuotaNeed[] = [...needs.filter((n) => external.has(n.site)), ...rare]
   if (quota.length === 0) return null
   live.base = { ...live.base, needs: needs.filter((n) => !external.has(n.site)) }
+  live.rare = live.rare.map((g) => ({ ...g, needs: g.needs.filter((n) => !external.has(n.site)) })).filter((g) => g.needs.length > 0)
   return { needs: quota, external }
 }

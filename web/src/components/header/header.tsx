@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useT } from '../../lib/i18n'
-import { SIM_ROLES } from '../../pages/simulate-page'
+import { SIM_ROLES } from '../../lib/roles'
 import { setState, useAppState, type Role } from '../../state'
 import { SignIn } from '../sign-in/sign-in'
 
