@@ -1,6 +1,6 @@
 /** SQL for issue 25's "who is silent": each site's last stock report and last contact, and the silence limits. */
 
-export type SiteContactRow = { siteId: string; kind: string; lastStockReportAt: string | null; lastSignInAt: string | null; limitHours: number }
+export type SiteContactRow = { siteId: string; kind: 'center' | 'station' | 'storage'; lastStockReportAt: string | null; lastSignInAt: string | null; limitHours: number }
 
 /**
  * Per site: its last ledger line written by the station itself (receipt, issue, discard, count or transfer
@@ -17,7 +17,7 @@ export const selectSiteContact = (db: D1Database) =>
   ).all<SiteContactRow>().then((r) => r.results)
 
 export const selectSilenceLimits = (db: D1Database) =>
-  db.prepare('SELECT kind, hours FROM silence_limit ORDER BY kind').all<{ kind: string; hours: number }>().then((r) => r.results)
+  db.prepare('SELECT kind, hours FROM silence_limit ORDER BY kind').all<{ kind: 'center' | 'station' | 'storage'; hours: number }>().then((r) => r.results)
 
 export const upsertSilenceLimit = (db: D1Database, kind: string, hours: number, at: string) =>
   db.prepare(`INSERT INTO silence_limit (kind, hours, updated_at) VALUES (?1, ?2, ?3)

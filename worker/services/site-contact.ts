@@ -6,8 +6,10 @@ import { requireRole, type Actor } from './auth'
 const HOUR = 3_600_000
 const later = (a: string | null, b: string | null) => (a && b ? (a > b ? a : b) : (a ?? b))
 
+export type SiteKind = 'center' | 'station' | 'storage'
+
 export type SiteContact = {
-  siteId: string; kind: string; lastStockReportAt: string | null; lastContactAt: string | null
+  siteId: string; kind: SiteKind; lastStockReportAt: string | null; lastContactAt: string | null
   silentHours: number | null; limitHours: number; silent: boolean
 }
 
@@ -15,7 +17,7 @@ export type SiteContact = {
  * Each site's last stock report (its ledger) and last contact (that report or any sign-in of its users), how
  * many hours it has been silent, and whether that is beyond its kind's limit. A site never heard from is silent.
  */
-export async function siteContact(db: D1Database, now = nowIso()): Promise<{ at: string; limits: { kind: string; hours: number }[]; sites: SiteContact[] }> {
+export async function siteContact(db: D1Database, now = nowIso()): Promise<{ at: string; limits: { kind: SiteKind; hours: number }[]; sites: SiteContact[] }> {
   const [rows, limits] = await Promise.all([selectSiteContact(db), selectSilenceLimits(db)])
   const t = Date.parse(now)
   const sites = rows.map((r) => {
@@ -26,8 +28,6 @@ export async function siteContact(db: D1Database, now = nowIso()): Promise<{ at:
   })
   return { at: now, limits, sites }
 }
-
-export type SiteKind = 'center' | 'station' | 'storage'
 
 export async function setSilenceLimit(db: D1Database, actor: Actor, kind: SiteKind, hours: number): Promise<{ kind: SiteKind; hours: number }> {
   requireRole(actor, 'coordinator', 'admin')
