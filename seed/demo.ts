@@ -33,13 +33,13 @@ const demoUser = (id: string, name: string, role: Role, siteId: string | null, l
 
 /** One user per role, and directors of CD and of the three short stations. */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
-  demoUser('u-coordinator', '王协调 (Provincial coordinator)', 'coordinator', null, 'coordinator'),
-  demoUser('u-planner', '李规划 (Planner)', 'planner', null, 'planner'),
-  demoUser('u-admin', '系统管理员 (Admin)', 'admin', null, 'admin'),
-  demoUser('u-director-cd', '张站长 (Director, Chengdu)', 'director', 'CD', 'director-cd'),
-  demoUser('u-director-yb', '刘站长 (Director, Yibin)', 'director', 'YB', 'director-yb'),
-  demoUser('u-director-pzh', '陈站长 (Director, Panzhihua)', 'director', 'PZH', 'director-pzh'),
-  demoUser('u-director-gz', '扎西站长 (Director, Garze)', 'director', 'GZ', 'director-gz'),
+  demoUser('u-coordinator', '王协调', 'coordinator', null, 'coordinator'),
+  demoUser('u-planner', '李规划', 'planner', null, 'planner'),
+  demoUser('u-admin', '系统管理员', 'admin', null, 'admin'),
+  demoUser('u-director-cd', '张站长', 'director', 'CD', 'director-cd'),
+  demoUser('u-director-yb', '刘站长', 'director', 'YB', 'director-yb'),
+  demoUser('u-director-pzh', '陈站长', 'director', 'PZH', 'director-pzh'),
+  demoUser('u-director-gz', '扎西站长', 'director', 'GZ', 'director-gz'),
 ]
 
 /** Stations deliberately short of red cells at `now`, with their target days of supply. */
@@ -367,20 +367,20 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     createdAt: iso(nowMs - (n + 1) * 47 * 60_000), ...extra,
   })
   const requests: DemoRequest[] = [
-    req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急 (massive trauma haemorrhage)'),
-    req(2, 'YB', 'RBC', 'A', '+', 20, 'urgent', 24, '择期手术备血不足 (surgical cover short)'),
-    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性产妇产后出血 (RhD-negative postpartum haemorrhage)', { allowRhPositive: true }),
-    req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天 (stock below 3 days)'),
-    req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血 (county hospital cover)'),
-    req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术 (rare-type patient surgery)', { antigens: 'Fy(a-)' }),
-    req(7, 'GZ', 'PLT', 'A', '+', 3, 'emergency', 10, '白血病患者血小板减少 (leukaemia thrombocytopenia)'),
-    req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降 (winter collection down)'),
+    req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急'),
+    req(2, 'YB', 'RBC', 'A', '+', 20, 'urgent', 24, '择期手术备血不足'),
+    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性产妇产后出血', { allowRhPositive: true }),
+    req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天'),
+    req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血'),
+    req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术', { antigens: 'Fy(a-)' }),
+    req(7, 'GZ', 'PLT', 'A', '+', 3, 'emergency', 10, '白血病患者血小板减少'),
+    req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降'),
     // The region holds no A- red cells (see the rare pool): the planner sends O-, a substitution.
-    req(9, 'PZH', 'RBC', 'A', '-', 2, 'urgent', 30, 'RhD阴性A型患者手术备血 (RhD-negative A patient, surgery)'),
+    req(9, 'PZH', 'RBC', 'A', '-', 2, 'urgent', 30, 'RhD阴性A型患者手术备血'),
     // RhD-negative platelets needed within the hour at Kangding. GZ holds none (the region's only RhD-negative
     // platelets are at SC, in Chengdu; GZ's own platelets are left out of the plan anyway while it asks for
     // platelets), and every other site is over 2 h away by road: unmet, none_in_time.
-    req(10, 'GZ', 'PLT', 'O', '-', 2, 'emergency', 1, 'RhD阴性产妇产后大出血，1小时内需血小板 (RhD-negative postpartum haemorrhage, platelets within the hour)'),
+    req(10, 'GZ', 'PLT', 'O', '-', 2, 'emergency', 1, 'RhD阴性产妇产后大出血，1小时内需血小板'),
   ]
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))

@@ -235,8 +235,8 @@ describe('a station without a network', () => {
 
   it('is installable, and on a phone it opens offline', async () => {
     const { context, page } = await phone(GZ)
-    await openControlled(page, '/')
-    await page.locator('.site-list li[data-site=GZ]').waitFor()
+    await openControlled(page, '/') // a director's home: their station
+    await page.locator('.station-stock .stock-table').first().waitFor()
     const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json() as { display: string; start_url: string; icons: { sizes: string }[] }
     expect(manifest.display).toBe('standalone')
     expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']))
@@ -245,10 +245,11 @@ describe('a station without a network', () => {
     expect(installabilityErrors).toEqual([])
     await goOffline(context)
     await page.goto(server.url + manifest.start_url)
-    await page.locator('.site-list li[data-site=GZ]').waitFor() // the region as last seen, and how old it is
+    await page.locator('.station-stock .stock-table').first().waitFor() // the stock as last seen, and how old it is
+    await page.locator('form.stock-entry').waitFor()
     await page.locator('.offline-bar .data-age').waitFor()
     await page.goto(`${server.url}/?lang=en`) // and in English
-    await page.locator('.site-list li[data-site=GZ]').waitFor()
+    await page.locator('.station-stock .stock-table').first().waitFor()
     await expect.poll(() => page.locator('.offline-bar .offline-status').textContent()).toMatch(/^(Offline|Server unreachable) this page shows data from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ min ago\)$/)
     await context.close()
   })

@@ -37,7 +37,11 @@ const DEFAULT_BODY = {
 const figure = (text: string | null) => Number((text ?? '').replace(/[,\s%]/g, ''))
 
 /** The cells of one metric row, one per policy column. */
-const rowCells = (page: Page, metric: string) => page.locator(`.sim-table tr[data-metric="${metric}"] td`).allTextContents()
+const rowCells = (page: Page, metric: string) => page.locator(`.sim-table tr[data-metric="${metric}"] td:not(.diff)`).allTextContents()
+/** A difference cell's figure: − is the minus sign, ± zero. */
+const diffCell = async (page: Page, metric: string) => figure((await page.locator(`.sim-table tr[data-metric="${metric}"] td.diff`).textContent())!.replace('−', '-').replace('±', '').replace(/[^\d.+-]/g, ''))
+/** Latin words a Chinese page may show: blood groups, RhD and units. */
+const latinWords = (text: string) => (text.match(/[A-Za-z][A-Za-z()]*/g) ?? []).filter((w) => !['O', 'A', 'B', 'AB', 'RhD', 'U', 'mL'].includes(w))
 
 const isSimPost = (r: { url(): string; method(): string }) => r.url().endsWith('/api/simulations') && r.method() === 'POST'
 
@@ -111,9 +115,31 @@ describe('simulation page', () => {
       expect(values).toEqual(p.series.map((d) => d.shortageUnits))
     }
 
-    // The response's assumptions, as sent.
+    // Which policy did better, by how much: the one short of the fewest units against the first (no dispatch).
+    const sorted = [...res.policies].sort((a, b) => a.shortageUnits - b.shortageUnits)
+    const better = sorted[0]
+    const other = better === res.policies[0] ? sorted[1] : res.policies[0]
+    expect(better.shortageUnits, 'the planner helps: a comparison worth making').toBeLessThan(other.shortageUnits)
+    const verdict = page.locator('.sim-verdict')
+    expect(await verdict.getAttribute('data-units')).toBe(String(other.shortageUnits - better.shortageUnits))
+    expect(await verdict.textContent()).toBe(`「${better.policy.name}」优于「${other.policy.name}」：缺口少 ${(other.shortageUnits - better.shortageUnits).toLocaleString('zh-CN')} 单位（少 ${((other.shortageUnits - better.shortageUnits) / other.shortageUnits * 100).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} %），满足率高 ${((better.fillRate - other.fillRate) * 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 个百分点。`)
+    expect(await page.locator('.sim-table thead th.diff').textContent()).toBe(`差值（${better.policy.name} − ${other.policy.name}）`)
+    expect(await diffCell(page, 'shortage')).toBe(better.shortageUnits - other.shortageUnits)
+    expect(await diffCell(page, 'transfers')).toBe(better.transferCount - other.transferCount)
+    expect(await diffCell(page, 'wastage')).toBe(better.wastageUnits - other.wastageUnits)
+    expect(await page.locator('.sim-table tr[data-metric="fillRate"] td.diff').textContent()).toMatch(/^[+−±][\d.]+ 个百分点$/)
+
+    // The axis is dated: its first tick is the first day's date (month-day), each point's tooltip the whole date.
+    const dates = res.policies[0].series.map((d) => (d as { date?: string }).date!)
+    expect(await chart.locator('svg > text.tick').first().textContent()).toBe(dates[0].slice(5))
+    expect(await chart.locator('g.series').first().locator('circle title').first().textContent()).toBe(`${res.policies[0].policy.name} · ${dates[0]}: ${res.policies[0].series[0].shortageUnits}`)
+    expect(await chart.locator('text.axis-label').first().textContent()).toBe('日期')
+
+    // The response's assumptions, each in Chinese (no English words left).
     expect(res.assumptions.length).toBeGreaterThan(0)
-    expect(await page.locator('.sim-assumptions li').allTextContents()).toEqual(res.assumptions)
+    const assumptions = await page.locator('.sim-assumptions li').allTextContents()
+    expect(assumptions.length).toBe(res.assumptions.length)
+    for (const a of assumptions) expect(latinWords(a), a).toEqual([])
     await page.screenshot({ path: screenshotPath('ui-sim.png'), fullPage: true })
 
     // English on request: the scenario and nav entry are translated, the figures stay.
@@ -124,6 +150,8 @@ describe('simulation page', () => {
     expect(await page.locator('.sim-results .meta').textContent()).toMatch(/^Spring Festival from /)
     expect(await page.locator('.sim-table tr[data-metric="shortage"] th').textContent()).toBe('Shortage (units)')
     expect((await rowCells(page, 'shortage')).map(figure)).toEqual(res.policies.map((p) => p.shortageUnits))
+    expect(await page.locator('.sim-assumptions li').allTextContents()).toEqual(res.assumptions)
+    expect(await verdict.textContent()).toMatch(new RegExp(`^“${better.policy.name}” did better than “${other.policy.name}”: [\\d,]+ fewer units short`))
     await page.screenshot({ path: screenshotPath('ui-sim-en.png'), fullPage: true })
     await page.context().close()
   })
@@ -151,9 +179,25 @@ describe('simulation page', () => {
     expect(await chart.locator('polyline').count()).toBe(res.policies.length)
     expect((await chart.locator('polyline').first().getAttribute('points'))!.split(' ').length).toBe(365)
     expect(await chart.locator('circle').count()).toBe(0)
-    const ticks = (await chart.locator('svg > text.tick').allTextContents()).map(Number)
-    expect(ticks.slice(0, 3)).toEqual([0, 30, 60])
-    expect(ticks.at(-1)).toBe(360)
+    // on a phone: a handful of dated ticks (month-day), the first day's among them, none overlapping, text
+    // that stays at least 9 px high on screen, and the chart within the screen
+    const dates = res.policies[0].series.map((d) => (d as { date?: string }).date!)
+    const ticks = chart.locator('svg > text.tick')
+    const labels = await ticks.allTextContents()
+    expect(labels[0]).toBe(dates[0].slice(5))
+    expect(labels.length).toBeGreaterThanOrEqual(4)
+    expect(labels.length).toBeLessThanOrEqual(6)
+    for (const l of labels) expect(l).toMatch(/^\d{2}-\d{2}$/)
+    const boxes = await ticks.evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, height: r.height } }))
+    for (const [i, b] of boxes.entries()) {
+      expect(b.height, `tick ${labels[i]} readable`).toBeGreaterThanOrEqual(9)
+      if (i > 0) expect(b.left, `tick ${labels[i]} clear of ${labels[i - 1]}`).toBeGreaterThan(boxes[i - 1].right)
+    }
+    const box = (await chart.boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(390)
+    // the difference column is there on a phone too, as a labelled line of each card
+    expect(await page.locator('.sim-table tr[data-metric="shortage"] td.diff').getAttribute('data-label')).toMatch(/^Difference \(/)
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: screenshotPath('ui-sim-year-phone.png'), fullPage: true })
     await page.context().close()
@@ -181,7 +225,9 @@ describe('simulation page', () => {
     expect((await posted).postDataJSON()).toEqual({ ...DEFAULT_BODY, days: 367 })
     const err = form.locator('label:has(input[name=days]) [data-field-error="days"]')
     await err.waitFor()
-    expect(await err.textContent()).toBe(probe.body.error.message)
+    // the API's English (Too big: expected number to be <=366) in Chinese, with the field's name
+    expect(probe.body.error.message).toMatch(/^Too big/)
+    expect(await err.textContent()).toBe('天数不能大于 366')
     expect(await page.locator('[data-field-error]').count()).toBe(1)
     expect(await page.locator('.sim-table').count()).toBe(0)
     await page.context().close()
@@ -193,7 +239,7 @@ describe('simulation page', () => {
 
     const home = await openApp(browser, server.url, { token: DIRECTOR, path: '/', lang: 'en' })
     await home.locator('.app-header .badge.role[data-role="director"]').waitFor()
-    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['Region map', 'Aid requests', 'Dispatch plan', 'Incidents', 'My station', 'Rare donors'])
+    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['My station', 'Region map', 'Aid requests', 'Dispatch plan', 'Incidents', 'Rare donors'])
     expect(await home.locator('a[href="/simulate"]').count()).toBe(0)
     await home.context().close()
 

@@ -40,9 +40,10 @@ export function setState(patch: Partial<State>): void {
   for (const l of listeners) l()
 }
 
-// Signed out (or in as someone else) in another tab: follow it here.
+// Signed out (or in anew) in another tab: follow it here. A new token keeps who was signed in until app.tsx has
+// checked whose it is, so a rotated token signed in elsewhere does not wipe this tab's half-typed forms.
 window.addEventListener('storage', (e) => {
-  if (e.key === TOKEN_KEY && e.newValue !== state.token) setState({ token: e.newValue, me: null })
+  if (e.key === TOKEN_KEY && e.newValue !== state.token) setState(e.newValue ? { token: e.newValue } : { token: null, me: null })
 })
 
 /** Re-renders the caller whenever the app state changes. */

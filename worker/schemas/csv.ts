@@ -26,11 +26,26 @@ export const CountQuery = z.object({ site: SiteId })
 export const StockExportQuery = z.object({ site: SiteId.optional() })
 export const MovementExportQuery = z.object({ site: SiteId.optional(), since: IsoDateTime.optional(), until: IsoDateTime.optional() })
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
 export const TransferExportQuery = z
-  .object({ plan: z.string().min(1).max(64).optional(), site: SiteId.optional() })
+  .object({
+    plan: z.string().min(1).max(64).optional(), site: SiteId.optional(),
+    tz: z.string().max(64).refine(isTimeZone, { message: 'Unknown IANA time zone' }).optional()
+      .openapi({ description: 'the time zone the sheet\'s times are written in (default Asia/Shanghai, the region\'s)', example: 'Asia/Shanghai' }),
+  })
   .refine((q) => !!q.plan !== !!q.site, { message: 'Give plan or site', path: ['plan'] })
+/** Times are local (yyyy-mm-dd hh:mm in `tz`), station names in full, and each transfer's most urgent request first. */
 export const TRANSFER_COLUMNS = [
-  'transfer_id', 'plan_id', 'status', 'from_site', 'to_site', 'component', 'abo', 'rhd', 'qty', 'eta_hours', 'lots', 'requests',
+  'transfer_id', 'plan_id', 'status', 'urgency', 'needed_by', 'from_site', 'from_name', 'to_site', 'to_name', 'component', 'abo', 'rhd', 'qty', 'eta_hours',
+  'lots', 'requests', 'reason',
   'dispatched_at', 'dispatch_temperature_c', 'carrier', 'received_at', 'receipt_temperature_c', 'accepted_qty', 'rejected_qty',
   'dispatch_signature', 'receipt_signature',
 ] as const

@@ -1,18 +1,22 @@
 import Papa from 'papaparse'
-import { ABOS, COMPONENTS, RHDS } from '../../solver/domain'
+import { ABOS, COMPONENTS, RHDS, URGENCY_RANK } from '../../solver/domain'
 import { selectLotsByIds, selectLots } from '../db/lots'
 import { selectMovements } from '../db/movements'
-import { selectSite } from '../db/sites'
+import { selectSite, selectSites } from '../db/sites'
 import { selectComponents } from '../db/stock'
 import { ApiError, badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
 import { inDateRange } from '../schemas/common'
 import { MOVEMENT_COLUMNS, STOCK_COLUMNS, TRANSFER_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
 import type { MovementInT } from '../schemas/movement'
+import type { TransferT } from '../schemas/transfer'
 import { requireSiteWriter, type Actor } from './auth'
 import { replay, requestHash } from './idempotency'
 import { recordMovements } from './movements'
 import { listTransfers } from './transfers'
+
+/** The demo region's clock (Sichuan and Chongqing keep China Standard Time, UTC+8, no daylight saving). */
+export const REGION_TIME_ZONE = 'Asia/Shanghai'
 
 /** 400 invalid_csv with every row error; nothing was applied. */
 export class CsvError extends ApiError {
@@ -171,18 +175,42 @@ export async function exportMovementsCsv(db: D1Database, q: { site?: string; sin
   return toCsv(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
 }
 
+/** An ISO instant as 2026-12-01 14:30 in a time zone (the sheet's reader reads local time, not UTC). */
+export function localTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(d).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
+}
+
+/** The dispatch sheet's order: the most urgent request served first, then the earliest deadline, then the route. */
+export function bySheetOrder(a: TransferT, b: TransferT): number {
+  const rank = (t: TransferT) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
+  const due = (t: TransferT) => t.requests.map((r) => r.neededBy).filter((x): x is string => !!x).sort()[0] ?? '9999'
+  return rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+}
+
 /**
  * A dispatch sheet as CSV: the transfers of a plan, or those to or from a station, that are live or done (not
- * rejected), with their lots (id:qty:expiry), the requests they serve (id:urgency:site) and empty signature columns.
+ * rejected), most urgent first, with the stations' names, their lots (id:qty:expiry), the requests they serve
+ * (id:urgency:site) and why, times in the reader's zone (default the region's), and empty signature columns.
  */
-export async function exportTransfersCsv(db: D1Database, q: { plan?: string; site?: string }): Promise<string> {
+export async function exportTransfersCsv(db: D1Database, q: { plan?: string; site?: string; tz?: string }): Promise<string> {
+  const tz = q.tz ?? REGION_TIME_ZONE
   const rows = (await listTransfers(db, { planId: q.plan, site: q.site })).filter((t) => !['proposed', 'rejected'].includes(t.status))
-  rows.sort((a, b) => a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id))
+  rows.sort(bySheetOrder)
+  const names = new Map((await selectSites(db, {})).map((s) => [s.id, s.nameZh]))
+  // a destination outside the region (an incident's quota) is not among the region's sites
+  for (const id of new Set(rows.flatMap((t) => [t.fromSite, t.toSite]))) if (!names.has(id)) names.set(id, (await selectSite(db, id))?.nameZh ?? '')
   return toCsv(TRANSFER_COLUMNS, rows.map((t) => [
-    t.id, t.planId ?? '', t.status, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours,
-    t.lots.map((l) => `${l.lotId}:${l.qty}:${l.expiresAt ?? ''}`).join(' '),
+    t.id, t.planId ?? '', t.status, t.requests[0]?.urgency ?? '', localTime(t.requests.map((r) => r.neededBy).filter(Boolean).sort()[0], tz),
+    t.fromSite, names.get(t.fromSite) ?? '', t.toSite, names.get(t.toSite) ?? '', t.component, t.abo, t.rhd, t.qty, t.etaHours,
+    t.lots.map((l) => `${l.lotId}:${l.qty}:${localTime(l.expiresAt, tz)}`).join(' '),
     t.requests.map((r) => `${r.requestId}:${r.urgency}:${r.siteId}`).join(' '),
-    t.dispatchedAt ?? '', t.transport.dispatch?.temperatureC ?? '', t.transport.dispatch?.carrier ?? '',
-    t.receivedAt ?? '', t.transport.receipt?.temperatureC ?? '', t.transport.receipt?.acceptedQty ?? '', t.transport.receipt?.rejectedQty ?? '', '', '',
+    [...new Set(t.requests.map((r) => r.reason).filter(Boolean))].join('; '),
+    localTime(t.dispatchedAt, tz), t.transport.dispatch?.temperatureC ?? '', t.transport.dispatch?.carrier ?? '',
+    localTime(t.receivedAt, tz), t.transport.receipt?.temperatureC ?? '', t.transport.receipt?.acceptedQty ?? '', t.transport.receipt?.rejectedQty ?? '', '', '',
   ]))
 }

@@ -33,8 +33,10 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error
     const e = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status} ${res.statusText}`, err?.field)
-    // A token the server no longer accepts is dropped, so the sign-in form shows again, with the reason.
-    if (res.status === 401 && !opts.token && getState().token) setState({ token: null, me: null, signedOut: { code: e.code, message: e.message } })
+    // A token the server no longer accepts is dropped, so the sign-in form shows again, with the reason; who was
+    // signed in is kept, so the page (and anything half-typed) waits for them to sign in again (app.tsx). A late
+    // answer to a token already replaced changes nothing.
+    if (res.status === 401 && !opts.token && token && getState().token === token) setState({ token: null, signedOut: { code: e.code, message: e.message } })
     throw e
   }
   return data as T

@@ -1,6 +1,7 @@
 import { LEVEL_RANK } from '../../../solver/domain'
 import type { Level, Site } from './types'
 import type { Lang } from '../state'
+import { t as translate } from './i18n'
 
 export const severity = (l: Level | null | undefined): number => (l ? LEVEL_RANK[l] : -1)
 
@@ -43,4 +44,18 @@ export function parseLocal(s: string): string | null {
   if (!m) return null
   const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5])
   return Number.isNaN(d.getTime()) || d.getMonth() !== +m[2] - 1 ? null : d.toISOString()
+}
+
+/** A duration in hours with one decimal and its unit in the page's language: 2.2 小时 / 2.2 h. */
+export const hours = (n: number | null | undefined, lang: Lang): string =>
+  translate('common.hours', { n: num(n, lang, 1) }, lang)
+
+/**
+ * A request's reason as the reader's language has it: an incident's requests are filed as "<incident> · <category>"
+ * (critical, severe, moderate casualties, a direct request, a quota), the category in English; other reasons are
+ * the words a person typed and stay as they are.
+ */
+export function requestReason(reason: string, lang: Lang): string {
+  const m = reason.match(/^(.*) · (critical|severe|moderate|direct|quota)$/)
+  return m ? `${m[1]} · ${translate(`reqReason.${m[2]}`, {}, lang)}` : reason
 }

@@ -1,12 +1,21 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
+import { URGENCY_RANK } from '../../../solver/domain'
 import { ErrorMessage } from '../components/error-message/error-message'
-import { api, ApiError } from '../lib/api'
-import { dateTime, group, siteName } from '../lib/format'
+import { ApiError } from '../lib/api'
+import { dateTime, group, hours, requestReason, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { getState, useAppState } from '../state'
+import './sheet-page.css'
+
+/** The most urgent request a transfer serves, then its earliest deadline, then the route: the order the CSV has too. */
+export function bySheetOrder(a: Transfer, b: Transfer): number {
+  const rank = (t: Transfer) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
+  const due = (t: Transfer) => t.requests.map((r) => r.neededBy).filter((x): x is string => !!x).sort()[0] ?? '9999'
+  return rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+}
 
 /** The approved plan on paper: a printable dispatch sheet per plan or per station, with a place to sign, and its CSV. */
 export function SheetPage() {
@@ -19,13 +28,18 @@ export function SheetPage() {
   const [error, setError] = useState<ApiError | null>(null)
   const byId = new Map((sitesQ.data?.sites ?? []).map((s) => [s.id, s]))
   const rows = (q.data?.transfers ?? []).filter((tr) => !['proposed', 'rejected'].includes(tr.status))
-    .sort((a, b) => a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite))
+    .sort(bySheetOrder)
   const csv = async () => {
     setError(null)
     try {
-      const path = query.plan ? `plan=${encodeURIComponent(query.plan)}` : `site=${encodeURIComponent(query.site!)}`
+      // the CSV's times in this browser's zone, as the printed sheet shows them
+      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+      const path = `${query.plan ? `plan=${encodeURIComponent(query.plan)}` : `site=${encodeURIComponent(query.site!)}`}&tz=${encodeURIComponent(tz)}`
       const res = await fetch(`/api/csv/transfers?${path}`, { headers: { authorization: `Bearer ${getState().token}` } })
-      if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, await res.text())
+      if (!res.ok) {
+        const err = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error
+        throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, err?.field)
+      }
       const a = document.createElement('a')
       a.href = URL.createObjectURL(new Blob([await res.text()], { type: 'text/csv' }))
       a.download = `dispatch-${query.plan ?? query.site}.csv`
@@ -55,14 +69,19 @@ export function SheetPage() {
           </thead>
           <tbody>
             {rows.map((tr) => (
-              <tr key={tr.id} data-transfer={tr.id}>
-                <td data-label={t('sheet.transfer')}>{tr.id}<br /><span class="meta">{t(`status.${tr.status}`)}</span></td>
-                <td data-label={t('plan.from')}>{siteName(byId.get(tr.fromSite), lang, tr.fromSite)}</td>
-                <td data-label={t('plan.to')}>{siteName(byId.get(tr.toSite), lang, tr.toSite)}</td>
+              <tr key={tr.id} data-transfer={tr.id} data-urgency={tr.requests[0]?.urgency ?? ''}>
+                <td data-label={t('sheet.transfer')}><a class="transfer-id" href={`/station?site=${tr.toSite}#${tr.id}`}>{tr.id}</a><br /><span class="meta">{t(`status.${tr.status}`)}</span></td>
+                <td data-label={t('plan.from')}><a class="site-name" href={`/sites/${tr.fromSite}`}>{siteName(byId.get(tr.fromSite), lang, tr.fromSite)}</a></td>
+                <td data-label={t('plan.to')}><a class="site-name" href={`/sites/${tr.toSite}`}>{siteName(byId.get(tr.toSite), lang, tr.toSite)}</a></td>
                 <td data-label={t('sheet.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} × {tr.qty} {t(`unit.${tr.component}`)}</td>
                 <td data-label={t('sheet.lots')}>{tr.lots.map((l) => <div key={l.lotId}>{l.lotId} × {l.qty} <span class="meta">({dateTime(l.expiresAt, lang)})</span></div>)}</td>
-                <td data-label={t('plan.eta')}>{t('common.hours', { n: tr.etaHours })}</td>
-                <td data-label={t('sheet.serves')}>{tr.requests.map((r) => <div key={r.requestId}>{t(`urgency.${r.urgency}`)} · {r.requestId} · {r.reason}</div>)}</td>
+                <td data-label={t('plan.eta')}>{hours(tr.etaHours, lang)}</td>
+                <td data-label={t('sheet.serves')}>{tr.requests.map((r) => (
+                  <div key={r.requestId} class="serves-line">
+                    <a class="request-id" href={`/requests#${r.requestId}`}>{t(`urgency.${r.urgency}`)} · {r.requestId}</a> · {requestReason(r.reason, lang)}
+                    {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
+                  </div>
+                ))}</td>
                 <td data-label={t('sheet.signDispatch')} class="sign">{tr.transport.dispatch ? `${tr.transport.dispatch.temperatureC} °C` : ''}</td>
                 <td data-label={t('sheet.signReceipt')} class="sign">{tr.transport.receipt ? `${tr.transport.receipt.temperatureC} °C` : ''}</td>
               </tr>

@@ -24,11 +24,17 @@ export function SitePage() {
     <section class="site-page">
       <p><a href="/">{t('stock.back')}</a></p>
       <h2>{t('stock.title', { site: siteName(siteQ.data ?? undefined, lang, id) })}</h2>
-      {siteQ.data && <p class="meta">{t(`kind.${siteQ.data.kind}`)} · {siteQ.data.city}, {siteQ.data.province}</p>}
+      {siteQ.data && <p class="meta">{t(`kind.${siteQ.data.kind}`)} · {place(siteQ.data, t)}</p>}
       <ErrorMessage error={siteQ.error ?? stockQ.error} />
       {stockQ.loading && <p>{t('common.loading')}</p>}
       {stockQ.data !== null && <StockTable rows={rows} componentLevels={componentLevels} />}
       {siteQ.data && <StationRules siteId={id} />}
     </section>
   )
+}
+
+/** "宜宾市，四川省" / "Yibin, Sichuan": the city and province are stored in English; a name not listed shows as stored. */
+export function place(s: Pick<Site, 'city' | 'province'>, t: ReturnType<typeof useT>): string {
+  const known = (key: string, fallback: string) => (t(key) === key ? fallback : t(key))
+  return t('region.place', { city: known(`city.${s.city}`, s.city), province: known(`province.${s.province}`, s.province) })
 }

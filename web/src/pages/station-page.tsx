@@ -3,20 +3,25 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm, ReceiveForm } from '../components/transport-forms/transport-forms'
 import { TransportRecord } from '../components/transport-forms/transport-record'
-import { dateTime, group, num, siteName } from '../lib/format'
+import { StockTable } from '../components/stock-table/stock-table'
+import { dateTime, group, hours, num, requestReason, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
-import type { Site, Transfer } from '../lib/types'
+import type { Level, Site, StockRow, Transfer, WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { StockEntry } from '../offline/stock-entry'
 import { useAppState } from '../state'
 
 const NO_SITES: Site[] = []
+
+/** GET /api/network/{site}: the station's storage points and the hospitals it supplies. */
+type Hospital = { id: string; siteId: string; nameZh: string; nameEn: string; county: string }
+type Network = { stationId: string; storagePoints: { id: string; nameZh: string; nameEn: string; city: string }[]; hospitals: Hospital[] }
 const ACTIVE = new Set(['committed', 'dispatched'])
 
 /**
- * A station's own transfers: what is coming (committed at the donor, or on the way, with its ETA and whom it
- * serves; received here, in full or short) and what is leaving (to pack and dispatch). A director sees their own
- * station; a coordinator or admin picks one.
+ * A station at a glance, and a director's home: its stock, what is coming (committed at the donor, or on the way,
+ * with its ETA and whom it serves; received here, in full or short), what is leaving (to pack and dispatch), and
+ * the hospitals and storage points it supplies. A director sees their own station; a coordinator or admin picks one.
  */
 export function StationPage() {
   const t = useT()
@@ -26,6 +31,12 @@ export function StationPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const inQ = useApi<{ transfers: Transfer[] }>(siteId ? `/api/transfers?site=${siteId}&direction=in` : null)
   const outQ = useApi<{ transfers: Transfer[] }>(siteId ? `/api/transfers?site=${siteId}&direction=out` : null)
+  const stockQ = useApi<{ rows: StockRow[] }>(siteId ? `/api/stock?site=${encodeURIComponent(siteId)}` : null)
+  const warnQ = useApi<{ warnings: WarningRow[] }>(siteId ? `/api/warnings?site=${encodeURIComponent(siteId)}` : null)
+  const netQ = useApi<Network>(siteId ? `/api/network/${encodeURIComponent(siteId)}` : null)
+  const componentLevels: Record<string, Level> = {}
+  for (const w of warnQ.data?.warnings ?? []) if (w.siteId === siteId && w.abo === '*') componentLevels[w.component] = w.level
+  const stockRows = (stockQ.data?.rows ?? []).filter((r) => !r.siteId || r.siteId === siteId)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const byId = new Map(sites.map((s) => [s.id, s]))
   const reload = () => { inQ.reload(); outQ.reload() }
@@ -46,7 +57,7 @@ export function StationPage() {
         </label>
       )}
       {siteId && <a class="sheet-link" href={`/sheet?site=${siteId}`}>{t('sheet.open')}</a>}
-      <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error} />
+      <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error ?? stockQ.error ?? netQ.error} />
       {siteId && canDispatch && <StockEntry siteId={siteId} />}
       {siteId && (
         <>
@@ -54,6 +65,13 @@ export function StationPage() {
           <TransferCards list={incoming} side="in" sites={byId} canAct={canDispatch} onDone={reload} empty={t('station.noIncoming')} />
           <h3>{t('station.outgoing')}</h3>
           <TransferCards list={outgoing} side="out" sites={byId} canAct={canDispatch} onDone={reload} empty={t('station.noOutgoing')} />
+          {/* after the transfers, which ask for action: on a phone the stock is a long list of cards */}
+          <h3>{t('home.stock')}</h3>
+          <div class="station-stock">
+            {stockQ.data !== null && <StockTable rows={stockRows} componentLevels={componentLevels} />}
+            {stockQ.loading && !stockQ.data && <p>{t('common.loading')}</p>}
+          </div>
+          {netQ.data && <Hospitals net={netQ.data} />}
         </>
       )}
     </section>
@@ -78,12 +96,12 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
               <StatusBadge status={tr.status} />
               <strong>{t(side === 'in' ? 'station.from' : 'station.to', { site: siteName(sites.get(other), lang, other) })}</strong>
               <span>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} · {num(tr.qty, lang)} {t(`unit.${tr.component}`)}</span>
-              <span class="meta">{eta ? t('station.eta', { at: dateTime(eta, lang) }) : t('common.hours', { n: num(tr.etaHours, lang, 1) })}</span>
+              <span class="meta">{eta ? t('station.eta', { at: dateTime(eta, lang) }) : hours(tr.etaHours, lang)}</span>
             </div>
             <ul class="serves">
               {tr.requests.map((r) => (
                 <li key={r.requestId} data-request={r.requestId}>
-                  <UrgencyBadge urgency={r.urgency} /> {siteName(sites.get(r.siteId), lang, r.siteId)} · {r.qty}/{r.requestQty} · {r.reason}
+                  <UrgencyBadge urgency={r.urgency} /> {siteName(sites.get(r.siteId), lang, r.siteId)} · {r.qty}/{r.requestQty} · {requestReason(r.reason, lang)}
                   {r.antigens && <span class="badge antigens"> {r.antigens}</span>}
                   {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
                 </li>
@@ -97,5 +115,31 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
         )
       })}
     </ul>
+  )
+}
+
+/** The hospitals the station supplies (the API's register) and its county storage points (储血点). */
+function Hospitals({ net }: { net: Network }) {
+  const t = useT()
+  const { lang } = useAppState()
+  // a hospital without an English name keeps its Chinese one: it is a proper name
+  const name = (h: { nameZh: string; nameEn: string }) => (lang === 'en' && h.nameEn) || h.nameZh
+  return (
+    <div class="station-network">
+      <h3>{t('home.hospitals', { n: net.hospitals.length })}</h3>
+      {net.hospitals.length === 0 ? <p class="empty">{t('home.noHospitals')}</p> : (
+        <ul class="hospital-list">
+          {net.hospitals.map((h) => <li key={h.id} data-hospital={h.id}>{name(h)}{h.county && <span class="meta"> · {h.county}</span>}</li>)}
+        </ul>
+      )}
+      {net.storagePoints.length > 0 && (
+        <>
+          <h3>{t('home.storagePoints')}</h3>
+          <ul class="storage-list">
+            {net.storagePoints.map((p) => <li key={p.id} data-site={p.id}><a href={`/sites/${p.id}`}>{name(p)}</a></li>)}
+          </ul>
+        </>
+      )}
+    </div>
   )
 }

@@ -6,11 +6,14 @@ import { SignIn } from '../sign-in/sign-in'
 
 /** Nav entries; `roles` limits an entry to those roles (the API still decides). */
 const LINKS: { href: string; key: string; roles?: Role[] }[] = [
-  { href: '/', key: 'nav.map' },
+  // a director's home ('/') is their own station (app.tsx), the same page as /station; the map is at /map
+  { href: '/station', key: 'nav.home', roles: ['director'] },
+  { href: '/', key: 'nav.map', roles: ['coordinator', 'planner', 'admin'] },
+  { href: '/map', key: 'nav.map', roles: ['director'] },
   { href: '/requests', key: 'nav.requests' },
   { href: '/plan', key: 'nav.plan' },
   { href: '/incidents', key: 'nav.incidents' },
-  { href: '/station', key: 'nav.station', roles: ['director', 'coordinator', 'admin'] },
+  { href: '/station', key: 'nav.station', roles: ['coordinator', 'admin'] },
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/donors', key: 'nav.donors' },
@@ -20,12 +23,13 @@ export function Header() {
   const t = useT()
   const { lang, me } = useAppState()
   const { path } = useLocation()
+  const here = me?.role === 'director' && path === '/' ? '/station' : path
   return (
     <header class="app-header">
       <h1>{t('app.title')}</h1>
       <nav>
         {LINKS.filter((l) => !l.roles || (me && l.roles.includes(me.role))).map(({ href, key }) => (
-          <a key={href} href={href} class={path === href ? 'active' : ''}>{t(key)}</a>
+          <a key={href} href={href} class={here === href ? 'active' : ''}>{t(key)}</a>
         ))}
       </nav>
       <button type="button" class="lang-toggle" onClick={() => setState({ lang: lang === 'zh' ? 'en' : 'zh' })}>{t('lang.toggle')}</button>

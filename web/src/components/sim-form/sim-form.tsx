@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { ApiError } from '../../lib/api'
+import { errorText } from '../../lib/errors'
 import { t as translate, useT } from '../../lib/i18n'
 import { SCENARIOS, type Scenario, type SimulationBody } from '../../lib/types'
 import { getState } from '../../state'
@@ -47,7 +48,7 @@ export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error
     setD({ ...d, policies: [...d.policies, { name: t('sim.policy.new', { n: d.policies.length + 1 }), dispatch: 'planner', reserveDays: '3', triggerDays: '5' }] })
   const removePolicy = (i: number) => setD({ ...d, policies: d.policies.filter((_, j) => j !== i) })
   const fieldError = (k: string) =>
-    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <span class="field-error" data-field-error={k} role="alert">{error.message}</span> : null
+    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <span class="field-error" data-field-error={k} role="alert" title={error.message}>{errorText(error, t)}</span> : null
   // a field this form has no input for (or none at all): the error shows under the form
   const atField = !!error?.field && /^((scenario|days|seed|policies\.\d+\.(name|dispatch|reserveDays|triggerDays))(\.|$)|policies$)/.test(error.field)
   const submit = (e: Event) => {
@@ -105,7 +106,7 @@ export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error
           ))}
         </tbody>
       </table>
-      {error?.field === 'policies' && <span class="field-error" data-field-error="policies" role="alert">{error.message}</span>}
+      {error?.field === 'policies' && <span class="field-error" data-field-error="policies" role="alert" title={error.message}>{errorText(error, t)}</span>}
       <div class="toolbar">
         <button type="button" class="add-policy" disabled={d.policies.length >= MAX_POLICIES} onClick={addPolicy}>{t('sim.addPolicy')}</button>
         <button type="submit" class="run-sim" disabled={busy}>{busy ? t('sim.running') : t('sim.run')}</button>
