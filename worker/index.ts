@@ -18,6 +18,7 @@ import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
+import { siteContactRoutes } from './routes/site-contact'
 import { stock } from './routes/stock'
 import { transfers } from './routes/transfers'
 import { users } from './routes/users'
@@ -62,6 +63,7 @@ app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
+app.route('/api/site-contact', siteContactRoutes)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -66,6 +66,8 @@ export const PlanDetail = PlanSummary.extend({
     .openapi({ description: 'Ordered pairs of sites in the instance; how many had a road time (road_time table), how many were estimated' }),
   estimatedRoutes: z.array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
     .openapi({ description: "The plan's transfer routes with no road time in the table: their ETA is the great-circle estimate (km × 1.3 ÷ 60 km/h)" }),
+  oldestStockReport: z.object({ siteId: z.string(), at: z.string(), hours: z.number() }).nullable().optional()
+    .openapi({ description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old' }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

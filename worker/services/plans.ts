@@ -12,6 +12,7 @@ import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incide
 import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
 import { buildLiveInstance, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
+import { oldestStockReport } from './site-contact'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -180,6 +181,7 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
     result: parsed,
     transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
     unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
+    oldestStockReport: await oldestStockReport(db, summary.createdAt), // issue 25: how old the stock it planned on was
     ...roadTimesUsed(inst as Instance, transfers),
   }
 }
