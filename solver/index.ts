@@ -8,6 +8,8 @@ export { InstanceError, parseInstance, PlanInstanceSchema } from './instance-sch
 export { solve } from './solve'
 export { DEFAULT_WORK_LIMIT, PlanTimeLimitError, workSpent, type Budget } from './budget'
 export { isCompatible, preferenceRank } from './compat'
+export { antigenSet, antigensServe, coversAntigens, profileKey } from './antigens'
+export { MAX_TRANSIT_HOURS, THAW_HOURS, THAWED_LIFE_HOURS } from './domain'
 export { DEFAULT_MIN_REMAINING_HOURS, greatCircleKm, travelMatrix } from './timing'
 export type * from './types'
 

@@ -36,6 +36,8 @@ export const LotSchema = z.object({
   rhd,
   qty: units,
   expiresAt: dateTime,
+  antigens: z.string().max(200).optional().meta({ description: "rare antigen profile the units carry, comma-separated, e.g. 'Fy(a-),Jk(a-b-)'; a lot with one serves only needs asking for antigens it covers (the rare pool is kept for them), and no reserve holds it" }),
+  frozen: z.boolean().optional().meta({ description: 'frozen red cells (RBC only; 10 years at ≤ −65 °C): thawed and deglycerolised (options.thawHours, default 2 h) before dispatch, then 24 h of life; used only where no liquid unit serves as well' }),
 }).strict().meta({ description: 'stock on hand' })
 
 export const ReserveSchema = z.object({ site: siteId, component, abo, rhd, qty: units }).strict()
@@ -51,12 +53,17 @@ export const NeedSchema = z.object({
   urgency: z.enum(URGENCIES),
   neededBy: dateTime.optional().meta({ description: 'latest arrival; absent = any time' }),
   allowRhPositive: z.boolean().optional().meta({ description: 'RhD+ units may serve this RhD− need: only on an RhD− emergency need (consent, no anti-D)' }),
+  antigens: z.string().max(200).optional().meta({ description: "rare antigen profile the patient needs, e.g. 'Fy(a-)': only lots carrying every antigen listed serve it" }),
 }).strict().meta({ description: 'what a site must have' })
 
 export const OptionsSchema = z.object({
   minRemainingHours: z.object(Object.fromEntries(COMPONENTS.map((c) => [c, hours.optional()])) as Record<(typeof COMPONENTS)[number], z.ZodOptional<z.ZodNumber>>)
     .strict().optional().meta({ description: 'hours of shelf life a unit must still have on arrival, per component (defaults WB 72, RBC 72, PLT 12, FFP 168, CRYO 168)' }),
   mode: z.enum(['routine', 'disaster']).optional(),
+  maxTransitHours: z.object(Object.fromEntries(COMPONENTS.map((c) => [c, hours.optional()])) as Record<(typeof COMPONENTS)[number], z.ZodOptional<z.ZodNumber>>)
+    .strict().optional().meta({ description: 'longest road hours a unit may travel, per component; a longer route is never planned (defaults WB 24, RBC 24: 2–10 °C for at most 24 h; none for PLT, FFP, CRYO)' }),
+  thawHours: hours.optional().meta({ description: 'hours to thaw and deglycerolise a frozen red-cell unit before dispatch (default 2)' }),
+  thawedMinRemainingHours: hours.optional().meta({ description: 'hours of its 24 h after thawing a frozen unit must still have on arrival (default 6)' }),
 }).strict()
 
 export const PlanInstanceSchema = z.object({
@@ -84,6 +91,7 @@ export const PlanInstanceSchema = z.object({
     const name = l.id ?? `#${i}`
     if (lotNames.has(name)) ctx.addIssue({ code: 'custom', path: ['lots', i, 'id'], message: `duplicate lot id "${name}"` })
     lotNames.add(name)
+    if (l.frozen && l.component !== 'RBC') ctx.addIssue({ code: 'custom', path: ['lots', i, 'frozen'], message: 'only red cells (RBC) are banked frozen' })
   })
   // a given id may collide with the implicit name of an earlier id-less lot
   inst.reserves?.forEach((r, i) => checkSite(['reserves', i, 'site'], r.site))

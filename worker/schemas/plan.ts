@@ -11,7 +11,7 @@ export const PlanResult = PlanResultSchema.openapi('PlanResult')
 /** A stored plan's instance: the instance solved, with the rare-antigen rounds' instances and an incident's quota split. */
 export const StoredInstance = PlanInstanceSchema.safeExtend({
   antigenRounds: z.array(z.object({ antigens: z.string(), instance: PlanInstanceSchema })).optional()
-    .openapi({ description: 'the rare-antigen rounds, solved first on the lots carrying each profile' }),
+    .openapi({ description: 'plans made before antigens were in the contract: the rare-antigen rounds, solved first on the lots carrying each profile (now one instance, its lots and needs carrying `antigens`)' }),
   quotaSplit: z.array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() })).optional()
     .openapi({ description: "an incident's quota to a destination outside the region: each station's spare units (before) and what it sends" }),
 }).openapi('StoredInstance')
