@@ -20,7 +20,8 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               // ALLOW_DEMO_TOKENS: what `npm start` sets locally (test/worker/routes/users.test.ts checks the deployed config without it)
-              bindings: { ALLOW_DEMO_TOKENS: 'true', TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+              // TRUST_CF_CONNECTING_IP: the tests play Cloudflare's edge, one address per client (worker/services/throttle.ts)
+              bindings: { ALLOW_DEMO_TOKENS: 'true', TRUST_CF_CONNECTING_IP: 'true', TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
             },
           }),
         ],

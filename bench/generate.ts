@@ -18,7 +18,12 @@ const GROUPS: [Abo, number][] = [['O', 0.342], ['A', 0.287], ['B', 0.282], ['AB'
 const COMP_SHARE: [Component, number][] = [['RBC', 0.45], ['WB', 0.1], ['FFP', 0.25], ['PLT', 0.1], ['CRYO', 0.1]]
 const LIFE_H: Record<Component, number> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
 
-export interface GenOptions { sites: number; lotsPerSite?: number; needsPerSite?: number; seed?: number; rhNegShare?: number }
+export interface GenOptions {
+  sites: number; lotsPerSite?: number; needsPerSite?: number; seed?: number; rhNegShare?: number
+  /** a few rare red-cell lots (antigen profiles, half of them frozen) and antigen-matched needs (default true) */
+  rare?: boolean
+}
+const PROFILES = ['Fy(a-)', 'Jk(a-b-)', 'Fy(a-),Jk(a-b-)']
 
 export function generateInstance(o: GenOptions): Instance {
   const r = rng(o.seed ?? 1)
@@ -58,6 +63,22 @@ export function generateInstance(o: GenOptions): Instance {
       const byH = urgency === 'emergency' ? 2 + r() * 6 : urgency === 'urgent' ? 6 + r() * 18 : 24 + r() * 48
       const qty = component === 'PLT' ? int(1, 8) : int(10, 80)
       needs.push({ id: `${s.id}-N${k}`, site: s.id, component, abo, rhd, qty, urgency, neededBy: iso(byH), ...(rhd === '-' && urgency === 'emergency' ? { allowRhPositive: true } : {}) })
+    }
+  }
+  if (o.rare ?? true) {
+    // drawn from a stream of their own, so the rest of the region is the same with or without them
+    const r2 = rng((o.seed ?? 1) + 7919)
+    for (const s of sites) {
+      if (r2() < 0.15) {
+        const frozen = r2() < 0.5
+        const abo = (['O', 'A', 'B'] as const)[Math.floor(r2() * 3)]!
+        lots.push({ id: `${s.id}-R`, site: s.id, component: 'RBC', abo, rhd: '+', qty: 1 + Math.floor(r2() * 4),
+          expiresAt: frozen ? iso(24 * 365 * 5) : iso(72 + r2() * (LIFE_H.RBC - 72)), antigens: PROFILES[Math.floor(r2() * 3)]!, ...(frozen ? { frozen: true } : {}) })
+      }
+      if (r2() < 0.05) {
+        needs.push({ id: `${s.id}-NR`, site: s.id, component: 'RBC', abo: 'O', rhd: '+', qty: 1 + Math.floor(r2() * 3), urgency: 'urgent',
+          neededBy: iso(6 + r2() * 18), antigens: PROFILES[Math.floor(r2() * 2)]! })
+      }
     }
   }
   return { now: iso(0), sites, lots, reserves, needs }

@@ -9,7 +9,7 @@
 //     optimal plan into lock sets under which the network contains that plan. Every network flow
 //     is feasible for the true problem, so the network solve with those locks is optimal too.
 import solver, { type SolveResult } from 'javascript-lp-solver'
-import { arcCost, expiryCost, type Block, type ComponentModel, type LockSets } from './model'
+import { arcCost, lotCost, type Block, type ComponentModel, type LockSets } from './model'
 import type { PNeed, Prepared } from './prepare'
 
 /** Bounds of the integer-program stage: largest pooled program handed to javascript-lp-solver
@@ -98,7 +98,7 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     if (b.needArcs.length === 0) return
     const byKey = new Map<string, number>()
     b.lots.forEach((l, pos) => {
-      const k = `${b.lotCls[pos]}|${expiryCost(p, l, c)}`
+      const k = `${b.lotCls[pos]}|${lotCost(p, l, c)}`
       let pi = byKey.get(k)
       if (pi === undefined) { byKey.set(k, (pi = pools.length)); pools.push({ block: bi, cls: b.lotCls[pos]!, supply: 0, lotPos: [] }) }
       pools[pi]!.supply += l.lot.qty
@@ -116,7 +116,7 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     for (const a of b.needArcs) {
       if (a.locked || (!a.local && a.cls > pool.cls)) continue
       vs.push({ pool: pi, block: pool.block, need: a.need.idx, tier: a.need.tier, capped: !a.local && a.need.tier > 0 && b.toLock > 0 })
-      costOf.push(arcCost(a.rank, a.travelH) + expiryCost(p, lot, c))
+      costOf.push(arcCost(a.rank, a.travelH) + lotCost(p, lot, c))
     }
   }
   const capRows = m.blocks.filter((b) => b.toLock > 0).length

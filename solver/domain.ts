@@ -22,3 +22,20 @@ export const URGENCY_RANK = Object.fromEntries(URGENCIES.map((u, i) => [u, i])) 
 export const LEVELS = ['normal', 'yellow', 'orange', 'red'] as const
 export type Level = (typeof LEVELS)[number]
 export const LEVEL_RANK = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>
+
+/** Longest road time a unit of the component may spend in its transport box, in hours; a route
+ *  over it is never planned. Whole blood and red cells travel at 2–10 °C for at most 24 h
+ *  (docs/domain-facts.md, "Units": blood-transport practice, WS/T 400). Platelets (20–24 °C) and
+ *  plasma and cryoprecipitate (frozen) have no limit in the domain facts: none here. */
+export const MAX_TRANSIT_HOURS: Partial<Record<Component, number>> = { WB: 24, RBC: 24 }
+
+/** Frozen red cells (冰冻红细胞, GB 18469-2012: 10 years at ≤ −65 °C; once thawed and
+ *  deglycerolised, 24 h at 2–6 °C). Before dispatch a frozen unit is thawed in a 37 °C bath and
+ *  washed free of glycerol: about 1.5–2 h per batch on a closed deglycerolising system (docs/domain-facts.md);
+ *  the planner counts the cautious 2 h. */
+export const THAW_HOURS = 2
+/** life of a thawed, deglycerolised red-cell unit at 2–6 °C (GB 18469-2012) */
+export const THAWED_LIFE_HOURS = 24
+/** hours a thawed unit must still have when it arrives (crossmatch and transfusion): a planning
+ *  choice, not a standard — the 72 h of liquid red cells cannot apply to a unit that lives 24 h */
+export const THAWED_MIN_REMAINING_HOURS = 6

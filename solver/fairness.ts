@@ -16,6 +16,11 @@
 // flow (supplies and demands of the fixed arcs on a super source and sink). Feasibility only
 // grows with z and only changes where z · stock crosses a whole number, so a bisection over those
 // values ends at the least feasible one: the exact optimum, and the max flow's plan is integral.
+//
+// Shares are exact fractions (BigInt numerator and denominator): two shares k / a and k' / b differ
+// by at least 1 / (a·b), which floating point cannot tell apart once stocks reach millions of units
+// (a stock of 2^32 once made this bisection run for minutes). With exact values the bisection takes
+// about 2·log2(stock) steps, whatever the size of the numbers.
 import { FlowGraph } from './network'
 import type { ComponentModel } from './model'
 import type { ResultSummary } from './types'
@@ -24,10 +29,18 @@ type Fairness = ResultSummary['fairness'][number]
 
 const LOT = 1, REMOTE = 2, LOCAL = 3
 
-/** slack for z · stock landing a hair under a whole number in floating point */
-const EPS = 1e-9
-/** two shares k / stock closer than this are the same value (they differ by ≥ 1 / stock² otherwise) */
-const SAME = 1e-13
+/** an exact non-negative share n / d (d > 0), or the sentinel −1 / 1 for "below every share" */
+interface Share { n: bigint; d: bigint }
+const share = (k: number, st: number): Share => ({ n: BigInt(k), d: BigInt(st) })
+const NONE: Share = { n: -1n, d: 1n }
+const cmp = (a: Share, b: Share) => { const x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : x > y ? 1 : 0 }
+const maxOf = (a: Share, b: Share) => (cmp(a, b) >= 0 ? a : b)
+/** floor(z · st) for z ≥ 0 */
+const floorTimes = (z: Share, st: number) => Number((z.n * BigInt(st)) / z.d)
+/** ceil(z · st) for z ≥ 0 */
+const ceilTimes = (z: Share, st: number) => Number((z.n * BigInt(st) + z.d - 1n) / z.d)
+const mean = (a: Share, b: Share): Share => ({ n: a.n * b.d + b.n * a.d, d: 2n * a.d * b.d })
+const toNumber = (z: Share) => Number(z.n) / Number(z.d)
 
 export function balanceBurden(m: ComponentModel): Fairness {
   const g = m.g
@@ -51,11 +64,11 @@ export function balanceBurden(m: ComponentModel): Fairness {
     return out
   }
   const maxShare = (out: Map<number, number>) => {
-    let z = 0
-    for (const [s, q] of out) if (stock.get(s)! > 0) z = Math.max(z, q / stock.get(s)!)
+    let z = share(0, 1)
+    for (const [s, q] of out) if (stock.get(s)! > 0) z = maxOf(z, share(q, stock.get(s)!))
     return z
   }
-  const rounded = (z: number) => Math.round(z * 1e4) / 1e4
+  const rounded = (z: Share) => Math.round(toNumber(z) * 1e4) / 1e4
   const free: number[] = [] // arcs of reduced cost 0: the ones a cheapest plan may move
   const usedFixed = new Map<number, number>() // site → units on its other lot arcs
   for (let e = 0; e < g.m; e += 2) {
@@ -65,19 +78,25 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const before = sent((e) => g.flow(e))
   if (!free.some((e) => arcKind[e >> 1] === REMOTE)) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
   const done = (): Fairness => ({ component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' })
-  const below = (z: number) => { // the largest k / stock < z over the stations
-    let c = -1
-    for (const st of stock.values()) if (st > 0) c = Math.max(c, (Math.ceil(z * st - EPS) - 1) / st)
+  const below = (z: Share) => { // the largest k / stock < z over the stations
+    let c = NONE
+    for (const st of stock.values()) if (st > 0 && ceilTimes(z, st) > 0) c = maxOf(c, share(ceilTimes(z, st) - 1, st))
+    return c
+  }
+  const atMost = (z: Share) => { // the largest k / stock <= z over the stations
+    let c = NONE
+    for (const st of stock.values()) if (st > 0) c = maxOf(c, share(floorTimes(z, st), st))
     return c
   }
   // A station without a free lot arc keeps its share (it draws and uses at home as it does), so
   // below the largest such share nothing is feasible; often that share is the largest of all.
   const movable = new Set<number>()
   for (const e of free) if (arcKind[e >> 1] === LOT) movable.add(arcSite[e >> 1]!)
-  let fixedMax = -1
-  for (const [s, q] of before) if (!movable.has(s) && stock.get(s)! > 0) fixedMax = Math.max(fixedMax, q / stock.get(s)!)
-  let hi = maxShare(before), lo = fixedMax - 2 * SAME
-  if (below(hi) <= lo + SAME) return done()
+  let fixedMax = NONE
+  for (const [s, q] of before) if (!movable.has(s) && stock.get(s)! > 0) fixedMax = maxOf(fixedMax, share(q, stock.get(s)!))
+  // lo: every share ≤ lo is infeasible (NONE: none known)
+  let hi = maxShare(before), lo = fixedMax === NONE ? NONE : below(fixedMax)
+  if (cmp(below(hi), lo) <= 0) return done()
 
   // The feasibility network H over the free arcs: lot arcs leave U_s (one per site), local arcs
   // end in Lin_n, whose total into its need stays as it is (a fixed arc, so not in H).
@@ -122,11 +141,11 @@ export function balanceBurden(m: ComponentModel): Fairness {
     return out
   }
   /** a cheapest plan with every station's share ≤ z? (leaves that plan's flow in H) */
-  const feasible = (z: number) => {
-    for (const [s, q] of before) if (!capArc.has(s) && q > Math.floor(z * stock.get(s)! + EPS)) return false
+  const feasible = (z: Share) => {
+    for (const [s, q] of before) if (!capArc.has(s) && q > floorTimes(z, stock.get(s)!)) return false
     h.resetFlows()
     for (const [s, e] of capArc) {
-      const c = Math.floor(z * stock.get(s)! + EPS) - fixedPart(s)
+      const c = floorTimes(z, stock.get(s)!) - fixedPart(s)
       if (c < 0) return false
       h.setCap(e, c)
     }
@@ -138,15 +157,15 @@ export function balanceBurden(m: ComponentModel): Fairness {
   let first = true
   for (;;) {
     const top = below(hi)
-    if (top <= lo + SAME) break // no share strictly between lo and hi: hi is the least feasible one
-    const mid = lo < 0 ? top / 2 : (lo + top) / 2
+    if (cmp(top, lo) <= 0) break // no share strictly between lo and hi: hi is the least feasible one
+    const mid = lo.n < 0n ? { n: top.n, d: 2n * top.d } : mean(lo, top)
     // mid only if some value in (lo, mid] is new
-    const z = first || below(mid + EPS) <= lo + SAME ? top : mid
+    const z = first || cmp(atMost(mid), lo) <= 0 ? top : mid
     first = false
     if (feasible(z)) hi = maxShare(sentInH())
-    else lo = z
+    else lo = atMost(z) // the same feasibility as z, and a share k / stock: fractions stay small
   }
-  if (hi < maxShare(before)) {
+  if (cmp(hi, maxShare(before)) < 0) {
     if (!feasible(hi)) throw new Error('internal: fair shares lost their plan')
     for (const [e, he] of hEdge) { const f = h.flow(he); g.cap[e] = g.origCap[e]! - f; g.cap[e ^ 1] = f }
   }

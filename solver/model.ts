@@ -12,15 +12,19 @@
 // need gets a single arc from its block instead of one per lot. Reserves: remote use of a block
 // is capped at stock − reserve by sending its nearest-expiry usable units (beyond the cap) only to
 // Loc — any feasible plan can swap units so that this holds, so no unmet unit is lost.
+import { antigensServe } from './antigens'
 import { isCompatible, preferenceRank } from './compat'
 import { FlowGraph, INF_CAP } from './network'
-import { groupKey, type PLot, type PNeed, type Prepared } from './prepare'
-import { expiryThreshold, HOUR_MS } from './timing'
+import { blockKey, type PLot, type PNeed, type Prepared } from './prepare'
+import { HOUR_MS } from './timing'
 import type { Abo, Component, Rhd } from './types'
 
 /** Preference-tier costs (integers so the network solve is exact). */
 export const RANK_COST = 1000 // one step in the clinical order outweighs 100 h of road
 export const HOUR_COST = 10 // per unit per whole road hour
+/** per frozen unit used: liquid units first. More than any red-cell route costs (24 h × 10), less than
+ *  a step in the clinical order: a preference, never a reason to leave a need unmet. */
+export const FROZEN_COST = 500
 const SHELF_LIFE_H: Record<Component, number> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
 /** 0..9, lower for nearer expiry, so near-expiry units are used first (a tie-break below travel) */
 export function expiryCost(p: Prepared, l: PLot, c: Component): number {
@@ -28,6 +32,8 @@ export function expiryCost(p: Prepared, l: PLot, c: Component): number {
   return Math.max(0, Math.min(9, Math.floor((10 * rem) / SHELF_LIFE_H[c])))
 }
 export const arcCost = (rank: number, travelH: number) => rank * RANK_COST + Math.round(travelH) * HOUR_COST
+/** cost of drawing one unit of a lot: its expiry step, plus FROZEN_COST for a frozen unit */
+export const lotCost = (p: Prepared, l: PLot, c: Component) => expiryCost(p, l, c) + (l.frozen ? FROZEN_COST : 0)
 
 /** locked: reserve-locked units (or class-0 ones), to Loc (cls 0) or, in disaster mode, to L_cls */
 /** `qty` units of `lot` on arc `edge` from S; lots of one (kind, class, expiry step) share the arc */
@@ -43,6 +49,9 @@ export interface Block {
   abo: Abo
   rhd: Rhd
   key: string
+  /** antigen profile ('' for none) and state of the block's lots */
+  profile: string
+  frozen: boolean
   lots: PLot[]
   lotArcs: LotArc[]
   needArcs: NeedArc[]
@@ -64,7 +73,12 @@ export interface ComponentModel {
   T: number
   tier: number[] // sink node per urgency tier
   tierToT: number[] // edge tier sink → T
-  needEdge: Map<number, number> // need idx → edge need → tier sink
+  needEdge: Map<number, number> // need idx → edge need → its deadline class node, or its tier sink
+  /** deadline classes of the tiers whose needs have two or more distinct deadlines, in priority
+   *  order (tier, then earliest deadline first, no deadline last); a tier with one class has none */
+  classes: DeadlineClass[]
+  /** units into each class, set by lexMaxFlow (pricing.ts) and held by the min-cost stage */
+  classTotals: number[]
   needNode: Int32Array // node of needs[j]
   blocks: Block[]
   needs: PNeed[]
@@ -76,6 +90,9 @@ export interface ComponentModel {
   /** put candidate i into the graph (no-op when it is already there); returns its edge, or -1 */
   activate(i: number): number
 }
+
+/** Needs of one urgency tier with the same deadline: need → class node → tier sink. */
+export interface DeadlineClass { tier: number; byMs: number; node: number; edge: number; needs: number[] }
 
 /** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to the node of
  *  `need[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
@@ -114,13 +131,29 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   const nNode = new Int32Array(needs.length)
   const nSite = new Int32Array(needs.length)
   const nGroup = new Int32Array(needs.length) // (abo, rhd, allowRhPositive) of the need, for the rank cache
+  // Earlier deadline first (docs/plan-instance.md): a tier whose needs have several deadlines gets a
+  // node per deadline between its needs and its sink, so lexMaxFlow can order them.
+  const classes: DeadlineClass[] = []
+  const classOf = new Map<string, DeadlineClass>()
+  for (let t = 0; t < 3; t++) {
+    const bys = [...new Set(needs.filter((n) => n.tier === t && n.need.qty > 0).map((n) => n.byMs ?? Infinity))].sort((a, b) => a - b)
+    if (bys.length < 2) continue
+    for (const byMs of bys) {
+      const node = g.addNode()
+      const k: DeadlineClass = { tier: t, byMs, node, edge: g.addEdge(node, tier[t]!, INF_CAP, 0), needs: [] }
+      classes.push(k)
+      classOf.set(`${t}|${byMs}`, k)
+    }
+  }
   needs.forEach((n, j) => {
     const v = g.addNode()
     nNode[j] = v
     nSite[j] = n.site
     nGroup[j] = ABO_INDEX[n.need.abo] * 4 + (n.need.rhd === '-' ? 2 : 0) + (n.need.allowRhPositive ? 1 : 0)
     needNode.set(n.idx, v)
-    needEdge.set(n.idx, g.addEdge(v, tier[n.tier]!, n.need.qty, 0))
+    const k = n.need.qty > 0 ? classOf.get(`${n.tier}|${n.byMs ?? Infinity}`) : undefined
+    k?.needs.push(j)
+    needEdge.set(n.idx, g.addEdge(v, k ? k.node : tier[n.tier]!, n.need.qty, 0))
   })
   // preference rank by (donor group, need group), -1 when incompatible; computed once per pair
   const rankCache = new Int8Array(8 * 16).fill(-2)
@@ -136,25 +169,26 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   // per donor group, the needs (in order) it is compatible with and that ask for something
   const nBy = new Float64Array(needs.length)
   needs.forEach((n, j) => { nBy[j] = n.byMs ?? Infinity })
-  const compatCache: (Int32Array | undefined)[] = []
-  const compatibleNeeds = (dg: number, abo: Abo, rhd: Rhd): Int32Array => {
-    let list = compatCache[dg]
+  // per (donor group, antigen profile): the needs it may serve
+  const compatCache = new Map<string, Int32Array>()
+  const compatibleNeeds = (dg: number, abo: Abo, rhd: Rhd, profile: string): Int32Array => {
+    const ck = `${dg}|${profile}`
+    let list = compatCache.get(ck)
     if (!list) {
       const js: number[] = []
-      for (let j = 0; j < needs.length; j++) if (needs[j]!.need.qty > 0 && rankOf(dg, abo, rhd, j) >= 0) js.push(j)
-      list = compatCache[dg] = Int32Array.from(js)
+      for (let j = 0; j < needs.length; j++) if (needs[j]!.need.qty > 0 && rankOf(dg, abo, rhd, j) >= 0 && antigensServe(profile, needs[j]!.profile)) js.push(j)
+      compatCache.set(ck, (list = Int32Array.from(js)))
     }
     return list
   }
   const cand = newCandidates()
   // block and class of each chain node C_k (a candidate's tail says both)
   const chainOf: number[] = [], clsOf: number[] = []
-  const minRem = p.minRemH[c]
-  const localTh = expiryThreshold(p.nowMs, 0, minRem)
-  // group lots into blocks by (site, group), in deterministic order
+  const maxTransit = p.maxTransitH[c]
+  // group lots into blocks by (site, group, antigen profile, liquid or frozen), in deterministic order
   const byKey = new Map<string, PLot[]>()
   for (const l of lots) {
-    const k = groupKey(l.site, c, l.lot.abo, l.lot.rhd)
+    const k = blockKey(l.site, c, l.lot.abo, l.lot.rhd, l.profile, l.frozen)
     let arr = byKey.get(k)
     if (!arr) byKey.set(k, (arr = []))
     arr.push(l)
@@ -165,14 +199,16 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   const remRank = new Int32Array(needs.length), remTravel = new Float64Array(needs.length)
   let nRem = 0
   for (const [key, blotsAll] of byKey) {
-    const { site, lot: { abo, rhd } } = blotsAll[0]!
+    const { site, lot: { abo, rhd }, profile, frozen, readyMs, minRemH: minRem } = blotsAll[0]!
     const dg = ABO_INDEX[abo] * 2 + (rhd === '-' ? 1 : 0)
     const stockAll = blotsAll.reduce((a, l) => a + l.lot.qty, 0)
-    // only units that still have minRemaining life now can serve anyone (local travel is 0)
+    // only units that still have minRemaining life when ready can serve anyone (local travel is 0);
+    // a frozen block is ready after thawing, with the thawed life and minimum (prepare.ts)
+    const localTh = readyMs + minRem * HOUR_MS
     const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
       .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
     const bi = blocks.length
-    const block: Block = { site, abo, rhd, key, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1, lotCls: [] }
+    const block: Block = { site, abo, rhd, key, profile, frozen, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1, lotCls: [] }
     blocks.push(block)
     if (blots.length === 0) continue
     const lastExp = blots[blots.length - 1]!.expMs
@@ -184,14 +220,15 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const local: { n: PNeed; rank: number }[] = []
     nRem = 0
     const travelRow = p.travel[site]!
-    const compat = compatibleNeeds(dg, abo, rhd)
+    const compat = compatibleNeeds(dg, abo, rhd, profile)
     for (let q = 0; q < compat.length; q++) {
       const j = compat[q]!
       const travelH = travelRow[nSite[j]!]!
-      if (!(p.nowMs + travelH * HOUR_MS <= nBy[j]!)) continue // inTime
+      if (!(readyMs + travelH * HOUR_MS <= nBy[j]!)) continue // inTime (after thawing, for frozen units)
       const rank = rankCache[dg * 16 + nGroup[j]!]!
       if (nSite[j] === site) { local.push({ n: needs[j]!, rank }); continue }
-      const th = expiryThreshold(p.nowMs, travelH, minRem)
+      if (travelH > maxTransit) continue // a route longer than the component may travel
+      const th = readyMs + (travelH + minRem) * HOUR_MS
       if (th > lastExp) continue
       remJ[nRem] = j; remPos[nRem] = firstPos(th); remRank[nRem] = rank; remTravel[nRem] = travelH; nRem++
     }
@@ -231,7 +268,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     // same cost: they share one arc from S (decompose.ts draws its units nearest expiry first).
     const pooled = new Map<number, number>() // (kind, class, step) → edge
     const lotArc = (l: PLot, node: number, qty: number, cost: number, locked: boolean, cls: number) => {
-      const k = node * 16 + cost
+      const k = node * 1024 + cost // cost < 1024: expiry step + FROZEN_COST
       let edge = pooled.get(k)
       if (edge === undefined) pooled.set(k, (edge = g.addEdge(S, node, qty, cost)))
       else g.addCap(edge, qty)
@@ -240,7 +277,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     blots.forEach((l, pos) => {
       const cls = classAt[pos]!
       block.lotCls[pos] = cls
-      const cost = expiryCost(p, l, c)
+      const cost = lotCost(p, l, c)
       const locked = lockOf ? Math.min(lockOf.get(l.idx) ?? 0, l.lot.qty) : Math.min(toLock, l.lot.qty)
       toLock -= locked
       if (locked > 0) block.lock.set(l.idx, locked)
@@ -293,7 +330,7 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       for (let k = 0; k < nb; k++) activate(best[k]!)
     }
   }
-  return { component: c, g, S, T, tier, tierToT, needEdge, needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
+  return { component: c, g, S, T, tier, tierToT, needEdge, classes, classTotals: classes.map(() => 0), needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
 }
 
 const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }

@@ -3,6 +3,7 @@
 //  - primal-dual min-cost flow (Dijkstra with potentials, then a Dinic blocking flow on the
 //    zero-reduced-cost arcs), exact for integer capacities and integer costs.
 // Edge e and e^1 are a forward arc and its residual reverse.
+import { charge } from './budget'
 
 export const INF_CAP = 1e15
 
@@ -157,12 +158,14 @@ export class FlowGraph {
     let total = 0
     if (pi !== null) { // layers by distance to t (bfsBack); blocking walks them downwards
       while (this.bfsBack(s, t, pi)) {
+        charge(this.m + this.n) // one phase scans each arc a bounded number of times
         this.it.set(this.head.subarray(0, this.n))
         total += this.blocking(s, t, pi, -1)
       }
       return total
     }
     while (this.bfs(s, t, pi)) {
+      charge(this.m + this.n)
       this.it.set(this.head.subarray(0, this.n))
       total += this.blocking(s, t, pi)
     }
@@ -197,6 +200,7 @@ export class FlowGraph {
     const { head, next, to, cap, cost } = this
     let flow = 0
     for (;;) {
+      charge(this.m + this.n) // one Dijkstra
       dist.fill(Infinity)
       done.fill(0)
       dist[s] = 0

@@ -1,11 +1,26 @@
 // Index an instance once: numeric times, site indices, travel matrix, lot names, reserve caps.
-import { HOUR_MS, isoMs, minRemainingHours, travelMatrix } from './timing'
+import { HOUR_MS, isoMs, maxTransitHours, minRemainingHours, travelMatrix } from './timing'
+import { profileKey } from './antigens'
+import { THAW_HOURS, THAWED_LIFE_HOURS, THAWED_MIN_REMAINING_HOURS } from './domain'
 import type { Abo, Component, Instance, Lot, Need, Rhd, Urgency } from './types'
 import { COMPONENTS } from './types'
 import { URGENCY_RANK } from './domain'
 
-export interface PLot { idx: number; name: string; site: number; lot: Lot; expMs: number }
-export interface PNeed { idx: number; site: number; need: Need; byMs: number | undefined; tier: number }
+/** A lot as the planner sees it. A frozen unit is ready to leave at now + thaw hours and then
+ *  lives THAWED_LIFE_HOURS: `expMs` is that thawed expiry (or −∞ when its frozen expiry falls
+ *  before thawing ends), `minRemH` the thawed minimum; a liquid unit is ready now, with its own
+ *  expiry and the component's minimum. */
+export interface PLot {
+  idx: number; name: string; site: number; lot: Lot; expMs: number
+  /** antigen profile in profileKey form ('' for none) */
+  profile: string
+  frozen: boolean
+  /** when the unit can leave: now, or now + thaw hours for a frozen unit */
+  readyMs: number
+  /** hours of life it must have on arrival */
+  minRemH: number
+}
+export interface PNeed { idx: number; site: number; need: Need; byMs: number | undefined; tier: number; profile: string }
 export const TIER: Record<Urgency, number> = URGENCY_RANK
 
 export interface Prepared {
@@ -16,6 +31,10 @@ export interface Prepared {
   lots: PLot[]
   needs: PNeed[]
   minRemH: Record<Component, number>
+  /** longest road hours per component (Infinity: no limit) */
+  maxTransitH: Record<Component, number>
+  /** thaw-and-deglycerolise hours of a frozen unit */
+  thawH: number
   /** max units a site may send out of (component, group): stock − reserve, absent = unlimited.
    *  Routine mode: caps every remote use; disaster mode: only remote urgent and routine use. */
   outboundCap: Map<string, number>
@@ -24,31 +43,49 @@ export interface Prepared {
 }
 
 export const groupKey = (site: number, c: Component, abo: Abo, rhd: Rhd) => `${site}|${c}|${abo}${rhd}`
+/** A block of the network: one site's lots of one group, antigen profile and state (liquid or frozen).
+ *  Reserves hold only the ordinary block (no profile, liquid): `blockKey(…, '', false)`. */
+export const blockKey = (site: number, c: Component, abo: Abo, rhd: Rhd, profile: string, frozen: boolean) =>
+  `${groupKey(site, c, abo, rhd)}|${profile}|${frozen ? 'F' : 'L'}`
+const ordinaryKey = (site: number, c: Component, abo: Abo, rhd: Rhd) => blockKey(site, c, abo, rhd, '', false)
 
 export function prepare(inst: Instance): Prepared {
   const siteIndex = new Map(inst.sites.map((s, i) => [s.id, i]))
-  const lots = inst.lots.map((lot, idx) => ({ idx, name: lot.id ?? `#${idx}`, site: siteIndex.get(lot.site)!, lot, expMs: isoMs(lot.expiresAt) }))
+  const nowMs = isoMs(inst.now)
+  const minRemH = Object.fromEntries(COMPONENTS.map((c) => [c, minRemainingHours(inst, c)])) as Record<Component, number>
+  const thawH = inst.options?.thawHours ?? THAW_HOURS
+  const thawedMinH = inst.options?.thawedMinRemainingHours ?? THAWED_MIN_REMAINING_HOURS
+  const lots: PLot[] = inst.lots.map((lot, idx) => {
+    const name = lot.id ?? `#${idx}`, site = siteIndex.get(lot.site)!, profile = profileKey(lot.antigens)
+    const expMs = isoMs(lot.expiresAt)
+    if (!lot.frozen) return { idx, name, site, lot, expMs, profile, frozen: false, readyMs: nowMs, minRemH: minRemH[lot.component] }
+    const readyMs = nowMs + thawH * HOUR_MS
+    // thawed once thawing ends; a unit whose frozen expiry comes first cannot be used at all
+    return { idx, name, site, lot, expMs: expMs >= readyMs ? readyMs + THAWED_LIFE_HOURS * HOUR_MS : -Infinity, profile, frozen: true, readyMs, minRemH: thawedMinH }
+  })
   const needs = inst.needs.map((need, idx) => ({
     idx, site: siteIndex.get(need.site)!, need,
     byMs: need.neededBy === undefined ? undefined : isoMs(need.neededBy),
     tier: TIER[need.urgency],
+    profile: profileKey(need.antigens),
   }))
-  const minRemH = Object.fromEntries(COMPONENTS.map((c) => [c, minRemainingHours(inst, c)])) as Record<Component, number>
   // Reserve = floor on the site's whole stock of that component and group (all its lots,
   // as held); several rows for one key add up.
   const reserve = new Map<string, number>()
   for (const r of inst.reserves ?? []) {
-    const k = groupKey(siteIndex.get(r.site)!, r.component, r.abo, r.rhd)
+    const k = ordinaryKey(siteIndex.get(r.site)!, r.component, r.abo, r.rhd)
     reserve.set(k, (reserve.get(k) ?? 0) + r.qty)
   }
   const stock = new Map<string, number>()
   for (const l of lots) {
-    const k = groupKey(l.site, l.lot.component, l.lot.abo, l.lot.rhd)
+    // rare (antigen-typed) and frozen units are the region's, meant to travel: no reserve counts or holds them
+    const k = blockKey(l.site, l.lot.component, l.lot.abo, l.lot.rhd, l.profile, l.frozen)
     stock.set(k, (stock.get(k) ?? 0) + l.lot.qty)
   }
   const outboundCap = new Map<string, number>()
   for (const [k, r] of reserve) outboundCap.set(k, Math.max(0, (stock.get(k) ?? 0) - r))
-  return { inst, nowMs: isoMs(inst.now), siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, outboundCap,
+  const maxTransitH = Object.fromEntries(COMPONENTS.map((c) => [c, maxTransitHours(inst, c)])) as Record<Component, number>
+  return { inst, nowMs, siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, maxTransitH, thawH, outboundCap,
     disaster: inst.options?.mode === 'disaster' }
 }
 

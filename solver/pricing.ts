@@ -19,16 +19,62 @@ import { PRICING, type ComponentModel } from './model'
 import { INF_CAP } from './network'
 
 
-/** Lexicographic maximum flow: emergency, then urgent, then routine, each exact on the full graph. */
+/** Lexicographic maximum flow: emergency, then urgent, then routine, each exact on the full graph;
+ *  then, within each tier, the earlier deadline first (refineByDeadline). Returns the tier totals
+ *  and leaves each deadline class's units in m.classTotals. */
 export function lexMaxFlow(m: ComponentModel): number[] {
-  return m.tier.map((t) => maxFlowPriced(m, t))
+  const totals = m.tier.map((t) => maxFlowPriced(m, m.S, t))
+  refineByDeadline(m, totals)
+  return totals
 }
 
-function maxFlowPriced(m: ComponentModel, t: number): number {
+/**
+ * Earlier deadline first, exactly: with every tier total fixed, maximise the units of each tier's
+ * earliest deadline class, then the next, … (README.md, "Earlier deadline first"). A tier that is
+ * fully served has nothing to order. For a short tier its class arcs are cut, so its classes become
+ * terminals holding their units; then for class k in order a super source X lends each later class
+ * its units (X → c_j, j > k) and a max flow X → c_k moves as many as it can: a path takes a unit
+ * from a later-deadline need and gives it to one of class k, re-routing stock on the way (through S,
+ * blocks, and the classes and sinks of later tiers, whose totals it cannot change). Earlier
+ * classes, and earlier tiers' classes, are terminals a path can only cross inside one class, so
+ * their units never fall. Each step is priced like the tier flows, so it is exact on the full graph.
+ */
+function refineByDeadline(m: ComponentModel, totals: number[]): void {
+  const { g, classes } = m
+  if (classes.length === 0) return
+  for (let t = 0; t < 3; t++) {
+    const ks = classes.map((k, i) => ({ k, i })).filter(({ k }) => k.tier === t)
+    if (ks.length === 0) continue
+    const demand = ks.reduce((a, { k }) => a + k.needs.reduce((b, j) => b + m.needs[j]!.need.qty, 0), 0)
+    for (const { k, i } of ks) m.classTotals[i] = g.flow(k.edge)
+    if (totals[t]! >= demand) continue // every need of the tier is served: nothing to order
+    for (const { k } of ks) g.setCap(k.edge, 0) // the classes keep their units as terminals
+    const X = g.addNode()
+    const lend = ks.map(({ k }) => g.addEdge(X, k.node, 0, 0))
+    for (let a = 0; a < ks.length - 1; a++) {
+      const { k, i } = ks[a]!
+      if (k.needs.every((j) => g.cap[m.needEdge.get(m.needs[j]!.idx)!]! === 0)) continue // all served
+      let later = 0
+      for (let b = a + 1; b < ks.length; b++) later += m.classTotals[ks[b]!.i]!
+      if (later === 0) break
+      for (let b = 0; b < ks.length; b++) g.setCap(lend[b]!, b > a ? m.classTotals[ks[b]!.i]! : 0)
+      const moved = maxFlowPriced(m, X, k.node, true)
+      if (moved === 0) continue
+      m.classTotals[i] += moved
+      for (let b = a + 1; b < ks.length; b++) m.classTotals[ks[b]!.i]! -= g.flow(lend[b]!)
+    }
+    for (const e of lend) g.setCap(e, 0)
+  }
+}
+
+/** `byTail`: find crossing candidates from the reached chain nodes (deadline steps, where the source
+ *  reaches a small part of the graph) instead of from every unreached need's candidates */
+function maxFlowPriced(m: ComponentModel, s: number, t: number, byTail = false): number {
   const { g, cand } = m
   let total = 0
   for (;;) {
-    total += g.maxFlow(m.S, t)
+    total += g.maxFlow(s, t)
+    if (byTail) { if (addCrossingByTail(m) === 0) return total; continue }
     let added = 0
     for (let j = 0; j < m.needs.length; j++) {
       if (cand.needStart[j] === cand.needStart[j + 1] || g.reachedAfterMaxFlow(m.needNode[j]!)) continue
@@ -36,6 +82,47 @@ function maxFlowPriced(m: ComponentModel, t: number): number {
     }
     if (added === 0) return total
   }
+}
+
+/** Candidates grouped by tail (chain node), built once per model for addCrossingByTail. */
+const tailIndex = new WeakMap<ComponentModel, { start: Int32Array; list: Int32Array }>()
+
+/** The max-flow cut test of maxFlowPriced, read from the tails: every inactive candidate from a node
+ *  the last search reached to a need it did not reach crosses the cut; up to PRICING.addPerNeed of
+ *  them per need, cheapest first (ties: the earlier candidate), join the graph. Same rule, same
+ *  certificate; it costs the reached tails' candidates instead of every unreached need's. */
+function addCrossingByTail(m: ComponentModel): number {
+  const { g, cand } = m
+  let idx = tailIndex.get(m)
+  if (!idx) {
+    let maxFrom = -1
+    for (let i = 0; i < cand.n; i++) if (cand.from[i]! > maxFrom) maxFrom = cand.from[i]!
+    const start = new Int32Array(maxFrom + 2)
+    for (let i = 0; i < cand.n; i++) start[cand.from[i]! + 1]!++
+    for (let v = 0; v <= maxFrom; v++) start[v + 1]! += start[v]!
+    const fill = start.slice(0, maxFrom + 1)
+    const list = new Int32Array(cand.n)
+    for (let i = 0; i < cand.n; i++) list[fill[cand.from[i]!]!++] = i
+    tailIndex.set(m, (idx = { start, list }))
+  }
+  const limit = Math.max(1, PRICING.addPerNeed)
+  const best = new Map<number, { best: number[]; score: number[] }>()
+  const { start, list } = idx
+  for (let v = 0; v + 1 < start.length; v++) {
+    if (start[v] === start[v + 1] || !g.reachedAfterMaxFlow(v)) continue
+    for (let q = start[v]!; q < start[v + 1]!; q++) {
+      const i = list[q]!
+      if (cand.active[i]) continue
+      const j = cand.need[i]!
+      if (g.reachedAfterMaxFlow(m.needNode[j]!)) continue
+      let b = best.get(j)
+      if (!b) best.set(j, (b = { best: [], score: [] }))
+      keepBest(b.best, b.score, limit, i, cand.cost[i]!)
+    }
+  }
+  let added = 0
+  for (const { best: is } of best.values()) for (const i of is) { m.activate(i); added++ }
+  return added
 }
 
 /** Min-cost flow S → T (capacities as set by the caller), exact on the full graph; returns

@@ -25,9 +25,9 @@ export type QuotaPlan = { transfers: QuotaTransfer[]; unmet: Unmet[]; spare: { s
 type LotLeft = { id: string; site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; expiresAt: string; antigens: Set<string> }
 
 /** A quota need; `antigens` (e.g. ['Fy(a-)']) asks for lots carrying each of them. */
-export type QuotaNeed = Need & { antigens?: string[] }
+export type QuotaNeed = Omit<Need, 'antigens'> & { antigens?: string[] }
 /** A lot as the quota sees it: `antigens` is its rare profile ('Fy(a-),Jk(b-)' or a list; none = an ordinary lot). */
-export type QuotaLot = Lot & { antigens?: string | string[] }
+export type QuotaLot = Omit<Lot, 'antigens'> & { antigens?: string | string[] }
 
 // A small local antigen helper until the solver's instance carries antigens (solver-model); the lead unifies them.
 const antigenSet = (a: string | string[] | undefined) =>
@@ -56,7 +56,7 @@ export function proportional(amount: number, weights: number[], given: number[] 
 }
 
 /** Splits the quota needs over the stations' spare stock left by `result` (the plan of everything else). */
-export function splitQuotas(instance: Instance, quota: QuotaNeed[], result: PlanResult, external: Set<string>): QuotaPlan {
+export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[] }, quota: QuotaNeed[], result: PlanResult, external: Set<string>): QuotaPlan {
   const nowMs = isoMs(instance.now)
   const used = new Map<string, number>()
   for (const a of result.allocations) for (const l of a.lots) used.set(l.id, (used.get(l.id) ?? 0) + l.qty)
@@ -169,7 +169,8 @@ export function withQuotas<I extends Instance>(instance: I, result: PlanResult, 
     transferredUnits: result.summary.transferredUnits + sent,
   }
   return {
-    instance: { ...instance, needs: [...instance.needs, ...quota], quotaSplit: q.spare },
+    // stored in the contract's form: a need's antigens as the profile string (solver/antigens.ts)
+    instance: { ...instance, needs: [...instance.needs, ...quota.map(({ antigens, ...n }) => (antigens?.length ? { ...n, antigens: antigens.join(',') } : n))], quotaSplit: q.spare },
     result: {
       ...result,
       ...(summary ? { summary } : {}),

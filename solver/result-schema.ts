@@ -9,7 +9,7 @@ const component = z.enum(COMPONENTS)
 const abo = z.enum(ABOS)
 const rhd = z.enum(RHDS)
 const units = z.number().int().nonnegative()
-const UNMET_REASONS = ['no_compatible_stock', 'none_in_time', 'insufficient_shelf_life', 'held_by_reserves', 'used_by_higher_priority', 'insufficient_stock'] as const
+const UNMET_REASONS = ['no_compatible_stock', 'route_too_long', 'none_in_time', 'insufficient_shelf_life', 'held_by_reserves', 'used_by_higher_priority', 'insufficient_stock'] as const
 const unmetReason = z.enum(UNMET_REASONS)
 const urgencyCounts = z.object({ emergency: units, urgent: units, routine: units }).meta({ description: 'units per urgency' })
 
@@ -23,6 +23,7 @@ export const AllocationSchema = z.object({
   substitution: z.boolean().meta({ description: "true when the donor group differs from the need's group" }),
   preferenceRank: z.number().int().nonnegative().meta({ description: '0 = identical group; higher = later in the clinical preference order' }),
   travelHours: z.number().nonnegative().meta({ description: "road hours from fromSite to the need's site (0 for local use)" }),
+  frozen: z.literal(true).optional().meta({ description: 'the units are frozen red cells, thawed before dispatch' }),
 })
 
 export const ResultTransferSchema = z.object({
@@ -32,8 +33,10 @@ export const ResultTransferSchema = z.object({
   abo,
   rhd,
   qty: units,
-  etaHours: z.number().nonnegative().meta({ description: 'road hours' }),
+  etaHours: z.number().nonnegative().meta({ description: 'hours to arrival: road hours, plus thawHours for frozen units' }),
   needs: z.array(z.string()).meta({ description: 'ids of the needs this transfer serves' }),
+  frozen: z.literal(true).optional().meta({ description: 'frozen red cells, thawed and deglycerolised before dispatch (a transfer apart from liquid units of the route)' }),
+  thawHours: z.number().nonnegative().optional().meta({ description: 'hours of thawing included in etaHours (frozen transfers only)' }),
 })
 
 export const UnmetSchema = z.object({

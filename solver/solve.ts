@@ -1,6 +1,7 @@
 // Orchestrates the solve: per component, (1) lexicographic maximum coverage by tier with Dinic,
 // (2) min-cost flow with those tier totals fixed, (3) fair-shares stage on the optimal face,
 // then decomposes the flow into lot-level allocations and transfers.
+import { withBudget, type Budget } from './budget'
 import { decompose, type Draw } from './decompose'
 import { disasterModel } from './disaster-model'
 import { balanceBurden } from './fairness'
@@ -13,7 +14,12 @@ import { COMPONENTS } from './types'
 
 export type { Draw } from './decompose'
 
-export function solve(inst: Instance): PlanResult {
+/** Solves an instance; with a budget, throws PlanTimeLimitError once its work passes the budget (budget.ts). */
+export function solve(inst: Instance, budget?: Budget): PlanResult {
+  return withBudget(budget, () => solveWithin(inst))
+}
+
+function solveWithin(inst: Instance): PlanResult {
   const p = prepare(inst)
   const draws: Draw[] = []
   const fairness: ResultSummary['fairness'] = []
@@ -39,6 +45,7 @@ export function solve(inst: Instance): PlanResult {
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
     m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
+    m.classes.forEach((k, i) => m.g.setCap(k.edge, m.classTotals[i]!)) // and each deadline class's units
     const [flow, cost] = minCostFlowPriced(m)
     if (flow !== totals[0]! + totals[1]! + totals[2]!) throw new Error(`internal: ${c} flow ${flow} != ${totals.join('+')}`)
     objective += cost

@@ -1,5 +1,6 @@
 // Travel time, arrival and shelf-life rules of the contract.
 import type { Component, Instance, Site } from './types'
+import { MAX_TRANSIT_HOURS } from './domain'
 
 export const DEFAULT_MIN_REMAINING_HOURS: Record<Component, number> = { WB: 72, RBC: 72, PLT: 12, FFP: 168, CRYO: 168 }
 /** road km per great-circle km and average road speed used where travelHours lacks a pair */
@@ -67,8 +68,13 @@ export function travelMatrix(inst: Instance): number[][] {
   return m
 }
 
-export function minRemainingHours(inst: Instance, c: Component): number {
+export function minRemainingHours(inst: Pick<Instance, 'options'>, c: Component): number {
   return inst.options?.minRemainingHours?.[c] ?? DEFAULT_MIN_REMAINING_HOURS[c]
+}
+
+/** longest road hours a unit of the component may travel (Infinity: no limit) */
+export function maxTransitHours(inst: Pick<Instance, 'options'>, c: Component): number {
+  return inst.options?.maxTransitHours?.[c] ?? MAX_TRANSIT_HOURS[c] ?? Infinity
 }
 
 /** A unit arrives in time when now + travel <= neededBy (no deadline: always). Times in ms. */

@@ -14,6 +14,10 @@ export interface Lot {
   rhd: Rhd
   qty: number
   expiresAt: string
+  /** rare antigen profile the units carry, e.g. 'Fy(a-),Jk(a-b-)'; such lots serve only needs asking for antigens they cover */
+  antigens?: string
+  /** frozen red cells (RBC only): thawed and deglycerolised before dispatch, then 24 h of life */
+  frozen?: boolean
 }
 export interface Reserve { site: string; component: Component; abo: Abo; rhd: Rhd; qty: number }
 export interface Need {
@@ -26,10 +30,18 @@ export interface Need {
   urgency: Urgency
   neededBy?: string
   allowRhPositive?: boolean
+  /** rare antigen profile the patient needs, e.g. 'Fy(a-)': only lots carrying every antigen serve it */
+  antigens?: string
 }
 export interface Options {
   minRemainingHours?: Partial<Record<Component, number>>
   mode?: 'routine' | 'disaster'
+  /** longest road hours per component (defaults: solver/domain.ts MAX_TRANSIT_HOURS, WB and RBC 24) */
+  maxTransitHours?: Partial<Record<Component, number>>
+  /** hours to thaw and deglycerolise a frozen unit before dispatch (default 2) */
+  thawHours?: number
+  /** hours a thawed unit must still have on arrival (default 6; it lives 24 h after thawing) */
+  thawedMinRemainingHours?: number
 }
 export interface Instance {
   now: string
@@ -55,6 +67,8 @@ export interface Allocation {
   preferenceRank: number
   /** road hours from fromSite to the need's site (0 for local use) */
   travelHours: number
+  /** the units are frozen red cells, thawed before dispatch */
+  frozen?: true
 }
 export interface Transfer {
   from: string
@@ -63,12 +77,18 @@ export interface Transfer {
   abo: Abo
   rhd: Rhd
   qty: number
+  /** hours from now to arrival: thawing (frozen units) plus road hours */
   etaHours: number
   /** ids of the needs this transfer serves */
   needs: string[]
+  /** frozen red cells: thawed and deglycerolised before dispatch (grouped apart from liquid units) */
+  frozen?: true
+  /** hours of thawing included in etaHours (frozen transfers only) */
+  thawHours?: number
 }
 export type UnmetReason =
   | 'no_compatible_stock'
+  | 'route_too_long'
   | 'none_in_time'
   | 'insufficient_shelf_life'
   | 'held_by_reserves'

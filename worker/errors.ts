@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { PlanTimeLimitError } from '../solver'
 
 /** The one error shape every endpoint answers with. */
 export const ErrorBody = z
@@ -16,7 +17,7 @@ export const ErrorBody = z
   })
   .openapi('Error')
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503
 
 /** Thrown by services; rendered by the root app's onError. */
 export class ApiError extends Error {
@@ -26,9 +27,10 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (field: string, message: string, code = 'invalid_input') => new ApiError(400, code, message, field)
-export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `No ${what} ${id}`)
+/** 404 naming the field that named the missing thing: the path parameter `id` unless said otherwise. */
+export const notFound = (what: string, id: string, field = 'id') => new ApiError(404, 'not_found', `No ${what} ${id}`, field)
+export const forbidden = (message: string, field?: string) => new ApiError(403, 'forbidden', message, field)
 export const conflict = (code: string, message: string, field?: string, detail?: Record<string, string | number>) => new ApiError(409, code, message, field, detail)
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message)
 
 /** The dotted path of a zod issue's field; an unknown key is reported at its parent object, so name the key itself. */
 export const issueField = (issue: { code: string; path: PropertyKey[]; keys?: string[] }) =>
@@ -39,7 +41,10 @@ export const reply = (c: Context, status: ContentfulStatusCode, code: string, me
 
 export const renderError = (err: Error, c: Context) => {
   if (err instanceof ApiError) return reply(c, err.status, err.code, err.message, err.field, err.detail)
-  if (err instanceof HTTPException) return reply(c, err.status as ContentfulStatusCode, 'bad_request', err.message)
+  // hono's own 400s are about the body it could not read (malformed JSON, a wrong content type)
+  if (err instanceof HTTPException) return reply(c, err.status as ContentfulStatusCode, 'bad_request', err.message, err.status === 400 ? 'body' : undefined)
+  // the planner's work budget (solver/budget.ts): the isolate is free again, the client may retry smaller
+  if (err instanceof PlanTimeLimitError) return reply(c, 503, 'plan_time_limit', err.message)
   console.error(err)
   return reply(c, 500, 'internal', 'Internal error')
 }

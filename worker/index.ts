@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
+import { limitBody } from './middleware/body-limit'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { csv } from './routes/csv'
@@ -17,6 +18,7 @@ import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
+import { siteContactRoutes } from './routes/site-contact'
 import { stock } from './routes/stock'
 import { transfers } from './routes/transfers'
 import { users } from './routes/users'
@@ -40,6 +42,7 @@ app.doc31('/api/openapi.json', {
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 app.get('/api/health', (c) => c.json({ ok: true }))
 
+app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
@@ -60,6 +63,7 @@ app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
+app.route('/api/site-contact', siteContactRoutes)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -1,5 +1,6 @@
 // fast-check generator of small random instances that exercise every rule: mixed groups with
-// many RhD− units, deadlines that exclude far stations, short expiries, reserves, travelHours.
+// many RhD− units, deadlines that exclude far stations, short expiries, reserves, travelHours,
+// rare antigen profiles on lots and needs, frozen red cells, transit limits.
 import fc from 'fast-check'
 import type { Instance } from '../../solver/types'
 
@@ -7,19 +8,23 @@ const NOW = Date.parse('2026-03-01T06:00:00Z')
 const iso = (h: number) => new Date(NOW + h * 3_600_000).toISOString()
 const COMPONENTS = ['WB', 'RBC', 'PLT', 'FFP', 'CRYO'] as const
 const ABOS = ['O', 'A', 'B', 'AB'] as const
+/** antigen profiles: none (most), one antigen, two (covers the one), another */
+const PROFILES = ['', '', '', 'Fy(a-)', 'Jk(a-b-),Fy(a-)', 'Jk(a-b-)'] as const
 
 export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeeds?: number } = {}): fc.Arbitrary<Instance> {
   const maxSites = opts.maxSites ?? 5, maxLots = opts.maxLots ?? 14, maxNeeds = opts.maxNeeds ?? 8
   return fc.record({
     nSites: fc.integer({ min: 1, max: maxSites }),
     comps: fc.subarray([...COMPONENTS], { minLength: 1, maxLength: 3 }),
-    seedLots: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 20 }), expH: fc.integer({ min: -10, max: 400 }), id: fc.boolean() }), { maxLength: maxLots }),
-    seedNeeds: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 15 }), urg: fc.constantFrom('emergency', 'urgent', 'routine' as const), byH: fc.option(fc.integer({ min: -1, max: 12 })), allowPos: fc.boolean() }), { maxLength: maxNeeds }),
+    seedLots: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 20 }), expH: fc.integer({ min: -10, max: 400 }), id: fc.boolean(), ag: fc.nat({ max: PROFILES.length - 1 }), frozen: fc.integer({ min: 0, max: 2 }) }), { maxLength: maxLots }),
+    seedNeeds: fc.array(fc.record({ s: fc.nat(), c: fc.nat(), abo: fc.constantFrom(...ABOS), neg: fc.boolean(), qty: fc.integer({ min: 0, max: 15 }), urg: fc.constantFrom('emergency', 'urgent', 'routine' as const), byH: fc.option(fc.integer({ min: -1, max: 12 })), allowPos: fc.boolean(), ag: fc.nat({ max: PROFILES.length - 1 }) }), { maxLength: maxNeeds }),
     seedRes: fc.array(fc.record({ l: fc.nat(), qty: fc.integer({ min: 0, max: 25 }) }), { maxLength: 3 }),
     coords: fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 })), { minLength: maxSites, maxLength: maxSites }),
     travel: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 6 }),
     mode: fc.constantFrom('routine', 'disaster', undefined),
     minRem: fc.option(fc.record({ PLT: fc.integer({ min: 0, max: 48 }), RBC: fc.integer({ min: 0, max: 200 }) })),
+    transit: fc.option(fc.record({ RBC: fc.integer({ min: 1, max: 8 }), WB: fc.integer({ min: 1, max: 8 }), PLT: fc.integer({ min: 1, max: 8 }) })),
+    thaw: fc.option(fc.record({ thawHours: fc.integer({ min: 0, max: 4 }), thawedMinRemainingHours: fc.integer({ min: 0, max: 20 }) })),
   }).map((r) => {
     const sites = Array.from({ length: r.nSites }, (_, i) => ({ id: `S${i}`, name: `Site ${i}`, lat: 28.5 + r.coords[i]![0] / 100, lng: 103 + r.coords[i]![1] / 100 }))
     const site = (k: number) => sites[k % sites.length]!.id
@@ -27,11 +32,14 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     const lots = r.seedLots.map((l, i) => ({
       ...(l.id ? { id: `L${i}` } : {}), site: site(l.s), component: comp(l.c), abo: l.abo, rhd: (l.neg ? '-' : '+') as '+' | '-', qty: l.qty,
       expiresAt: iso(comp(l.c) === 'PLT' ? l.expH / 8 : comp(l.c) === 'FFP' || comp(l.c) === 'CRYO' ? 100 + l.expH : l.expH),
+      ...(PROFILES[l.ag] ? { antigens: PROFILES[l.ag] } : {}),
+      ...(comp(l.c) === 'RBC' && l.frozen === 0 ? { frozen: true } : {}), // a frozen lot's expiry is its frozen one (here it may fall before thawing ends)
     }))
     const needs = r.seedNeeds.map((n, j) => ({
       id: `N${j}`, site: site(n.s), component: comp(n.c), abo: n.abo, rhd: (n.neg ? '-' : '+') as '+' | '-', qty: n.qty, urgency: n.urg,
       // allowRhPositive only where the contract allows it: an RhD− emergency need
       ...(n.byH === null ? {} : { neededBy: iso(n.byH) }), ...(n.allowPos && n.neg && n.urg === 'emergency' ? { allowRhPositive: true } : {}),
+      ...(PROFILES[n.ag] ? { antigens: PROFILES[n.ag] } : {}),
     }))
     const reserves = lots.length === 0 ? [] : r.seedRes.map((x) => {
       const l = lots[x.l % lots.length]!
@@ -41,6 +49,8 @@ export function instanceArb(opts: { maxSites?: number; maxLots?: number; maxNeed
     for (const [a, b, h] of r.travel) (travelHours[site(a)] ??= {})[site(b)] = h / 2
     const inst: Instance = { now: iso(0), sites, travelHours, lots, reserves, needs }
     if (r.minRem) inst.options = { minRemainingHours: r.minRem }
+    if (r.transit) inst.options = { ...inst.options, maxTransitHours: r.transit }
+    if (r.thaw) inst.options = { ...inst.options, ...r.thaw }
     if (r.mode) inst.options = { ...inst.options, mode: r.mode as 'routine' | 'disaster' }
     return inst
   })

@@ -37,6 +37,8 @@ describe('bad input names the field', () => {
     ['allowRhPositive on a routine RhD− need', (x: any) => Object.assign(x.needs[0], { rhd: '-', urgency: 'routine', allowRhPositive: true }), 'needs.0.allowRhPositive', /only in an emergency/],
     ['allowRhPositive on an urgent RhD− need', (x: any) => Object.assign(x.needs[1], { rhd: '-', urgency: 'urgent', allowRhPositive: true }), 'needs.1.allowRhPositive', /only in an emergency/],
     ['allowRhPositive on an RhD+ need', (x: any) => Object.assign(x.needs[0], { rhd: '+', urgency: 'emergency', allowRhPositive: true }), 'needs.0.allowRhPositive', /RhD-negative need/],
+    ['frozen on a lot that is not red cells', (x: any) => Object.assign(x.lots[0], { component: 'FFP', frozen: true }), 'lots.0.frozen', /only red cells/],
+    ['maxTransitHours below zero', (x: any) => Object.assign(x, { options: { maxTransitHours: { RBC: -1 } } }), 'options.maxTransitHours.RBC', /.+/],
     ['unknown component in options', (x: any) => (x.options = { minRemainingHours: { XX: 1 } }), 'options.minRemainingHours.XX', /XX/],
   ])('%s', (_name, f, field, msg) => {
     const e = errorOf(mutate(f))

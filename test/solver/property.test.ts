@@ -9,28 +9,40 @@ import { buildComponentModel, PRICING } from '../../solver/model'
 import { prepare } from '../../solver/prepare'
 import { generateInstance } from '../../bench/generate'
 import { fcParams as params } from './helpers'
-import { loadHighs, referencePlan, referenceUnmet } from './reference-highs'
+import { loadHighs, referencePlan, referenceUnmet, unmetByClass } from './reference-highs'
 
 beforeAll(async () => { await loadHighs() })
 
 
 describe('solver on random instances', () => {
   it('is feasible and leaves exactly the lexicographically optimal unmet units (vs HiGHS)', async () => {
-    let withUnmet = 0
+    let withUnmet = 0, deadlines = 0, frozenUsed = 0, antigenServed = 0, tooLong = 0
     await fc.assert(fc.asyncProperty(instanceArb(), async (raw) => {
       const inst = parseInstance(raw)
       const res = solve(inst)
       checkFeasible(inst, res)
       checkReasons(inst, res)
-      const ref = await referenceUnmet(inst)
+      const full = await referencePlan(inst, false)
+      const ref = full.unmet
       const got = unmetByUrgency(inst, res)
       expect(got).toEqual(ref)
       expect(res.summary.unmetUnits).toEqual(ref)
       expect(res.summary.exact).toBe(true)
+      // earlier deadline first, per urgency (routine mode: disaster mode's integer program orders tiers only)
+      if (inst.options?.mode !== 'disaster') expect(unmetByClass(inst, res)).toEqual(full.byClass)
+      if (Object.keys(full.byClass).length > new Set(inst.needs.filter((n) => n.qty > 0).map((n) => n.urgency)).size) deadlines++
       if (ref.emergency + ref.urgent + ref.routine > 0) withUnmet++
+      if (res.allocations.some((a) => a.frozen)) frozenUsed++
+      if (res.allocations.some((a) => inst.needs.find((n) => n.id === a.need)!.antigens)) antigenServed++
+      if (res.unmet.some((u) => u.reason === 'route_too_long')) tooLong++
     }), params(250, 1))
-    // the generator must actually produce contested instances, or the property says little
+    // the generator must actually produce contested instances, frozen units used, antigen-matched
+    // needs served and routes over the limit, or the property says little about them
     expect(withUnmet).toBeGreaterThan(25)
+    expect(deadlines).toBeGreaterThan(50)
+    expect(frozenUsed).toBeGreaterThan(5)
+    expect(antigenServed).toBeGreaterThan(5)
+    expect(tooLong).toBeGreaterThan(2)
   })
 
   it('medium instances (8 sites, 60 lots, 25 needs) agree with HiGHS', async () => {
@@ -53,6 +65,7 @@ describe('solver on random instances', () => {
       checkFeasible(inst, res)
       const ref = await referencePlan(inst, true)
       expect(unmetByUrgency(inst, res)).toEqual(ref.unmet)
+      if (inst.options?.mode !== 'disaster') expect(unmetByClass(inst, res)).toEqual(ref.byClass)
       expect(planCost(inst, res)).toBe(ref.cost)
       expect(res.objective).toBe(ref.cost)
     }), params(120, 3))
@@ -149,7 +162,9 @@ describe('sparse pricing doing all the work (one initial arc per need, one added
       const res = solve(inst)
       checkFeasible(inst, res)
       checkReasons(inst, res)
-      expect(unmetByUrgency(inst, res)).toEqual(await referenceUnmet(inst))
+      const ref = await referencePlan(inst, false)
+      expect(unmetByUrgency(inst, res)).toEqual(ref.unmet)
+      if (inst.options?.mode !== 'disaster') expect(unmetByClass(inst, res)).toEqual(ref.byClass)
     }), params(120, 11))
   })
 
@@ -160,6 +175,7 @@ describe('sparse pricing doing all the work (one initial arc per need, one added
       checkFeasible(inst, res)
       const ref = await referencePlan(inst, true)
       expect(unmetByUrgency(inst, res)).toEqual(ref.unmet)
+      if (inst.options?.mode !== 'disaster') expect(unmetByClass(inst, res)).toEqual(ref.byClass)
       expect(res.objective).toBe(ref.cost)
       expect(planCost(inst, res)).toBe(ref.cost)
     }), params(120, 12))

@@ -16,7 +16,7 @@ const lot = (id: string, site: string, qty: number, extra: Partial<QuotaLot> = {
   ({ id, site, component: 'RBC', abo: 'O', rhd: '+', qty, expiresAt: inH(24 * 30), ...extra })
 const need = (id: string, qty: number, extra: Partial<QuotaNeed> = {}): QuotaNeed =>
   ({ id, site: 'WH', component: 'RBC', abo: 'O', rhd: '+', qty, urgency: 'urgent', neededBy: inH(72), ...extra })
-const instance = (lots: QuotaLot[], reserves: Instance['reserves'] = []): Instance => ({ now: NOW, sites: SITES, lots, reserves, needs: [] })
+const instance = (lots: QuotaLot[], reserves: Instance['reserves'] = []): Parameters<typeof splitQuotas>[0] => ({ now: NOW, sites: SITES, lots, reserves, needs: [] })
 const bySource = (q: ReturnType<typeof splitQuotas>) => Object.fromEntries(q.transfers.map((t) => [t.from, t.qty]))
 
 describe('splitting a quota across stations', () => {

@@ -1,11 +1,13 @@
 // Independent reference: the plain lot × need LP solved lexicographically by HiGHS (WASM).
-// Three solves: min unmet emergency; fix it; min unmet urgent; fix it; min unmet routine.
+// Three solves: min unmet emergency; fix it; min unmet urgent; fix it; min unmet routine. Then,
+// per urgency with several deadlines, earliest deadline first (no deadline last): min the unmet
+// units of that deadline's needs, fix it, next deadline. Then (optionally) the least cost.
 // Reserves: transfers out of (site, component, group) ≤ stock − reserve; in disaster mode the row
 // covers only transfers to urgent and routine needs (emergency needs are limited by stock alone).
 // In disaster mode the variables are declared integer (a MIP), so the reference does not depend
 // on the LP relaxation being integral.
 import type { Instance, PlanResult } from '../../solver/types'
-import { outboundLimits, unitCost, usable } from './rules'
+import { outboundLimits, reservable, unitCost, usable } from './rules'
 
 export interface UnmetByUrgency { emergency: number; urgent: number; routine: number }
 type Highs = { solve: (lp: string, opts?: Record<string, unknown>) => { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> } }
@@ -33,7 +35,7 @@ export function buildReferenceLp(inst: Instance) {
       const n = inst.needs[j]!
       const k = `${l.site}|${l.component}|${l.abo}|${l.rhd}`
       const capped = n.site !== l.site && !(inst.options?.mode === 'disaster' && n.urgency === 'emergency')
-      if (capped && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
+      if (capped && reservable(l) && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
     }
   }
   const sum = (vs: string[]) => vs.map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`)).join('').slice(3)
@@ -56,11 +58,21 @@ function footer(inst: Instance): string {
 }
 
 export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
-  return (await referencePlan(inst, false)).unmet
+  return (await referencePlan(inst, false, false)).unmet
 }
 
-/** Lexicographic unmet, then (optionally) the least preference cost with those unmet fixed. */
-export async function referencePlan(inst: Instance, withCost: boolean): Promise<{ unmet: UnmetByUrgency; cost: number }> {
+/** a plan's unmet units per (urgency, deadline) class, keyed as referencePlan's byClass */
+export function unmetByClass(inst: Instance, res: PlanResult): Record<string, number> {
+  const out: Record<string, number> = {}
+  inst.needs.forEach((n, j) => { if (n.qty > 0) out[classKey(n)] = (out[classKey(n)] ?? 0) + res.unmet[j]!.qty })
+  return out
+}
+
+/** unmet units per (urgency, deadline) class: key `urgency|deadline ms` ('' ms: no deadline) */
+export const classKey = (n: { urgency: string; neededBy?: string }) => `${n.urgency}|${n.neededBy === undefined ? '' : Date.parse(n.neededBy)}`
+
+/** Lexicographic unmet, then per deadline class, then (optionally) the least preference cost with those unmet fixed. */
+export async function referencePlan(inst: Instance, withCost: boolean, byDeadline = true): Promise<{ unmet: UnmetByUrgency; cost: number; byClass: Record<string, number> }> {
   const highs = await loadHighs()
   const rows = buildReferenceLp(inst)
   const fixed: string[] = []
@@ -80,18 +92,39 @@ export async function referencePlan(inst: Instance, withCost: boolean): Promise<
     out[urg] = k
     fixed.push(` fix_${urg}: ${obj} <= ${k}`) // LP optimum is integral (network structure)
   }
-  if (!withCost) return { unmet: out, cost: 0 }
+  const byClass: Record<string, number> = {}
+  for (const urg of byDeadline ? (['emergency', 'urgent', 'routine'] as const) : []) {
+    const js = inst.needs.map((n, j) => j).filter((j) => inst.needs[j]!.urgency === urg && inst.needs[j]!.qty > 0)
+    const bys = [...new Set(js.map((j) => (inst.needs[j]!.neededBy === undefined ? Infinity : Date.parse(inst.needs[j]!.neededBy!))))].sort((a, b) => a - b)
+    for (const by of bys) {
+      const us = js.filter((j) => (inst.needs[j]!.neededBy === undefined ? Infinity : Date.parse(inst.needs[j]!.neededBy!)) === by).map((j) => `u${j}`)
+      const key = classKey(inst.needs[Number(us[0]!.slice(1))]!)
+      if (bys.length < 2) { byClass[key] = 0; continue } // filled from the plan below: one class, nothing to order
+      const obj = us.join(' + ')
+      const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
+      let res = highs.solve(lp, { output_flag: false })
+      if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
+      if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
+      const k = Math.round(res.ObjectiveValue) + 0
+      if (Math.abs(res.ObjectiveValue - k) > 1e-6) throw new Error(`reference LP optimum not integral: ${res.ObjectiveValue}`)
+      byClass[key] = k
+      fixed.push(` fixc${Object.keys(byClass).length}: ${obj} <= ${k}`)
+    }
+    // a tier with one deadline class: its unmet units are the tier's
+    for (const j of js) if (bys.length < 2) byClass[classKey(inst.needs[j]!)] = out[urg]
+  }
+  if (!withCost) return { unmet: out, cost: 0, byClass }
   const terms: string[] = []
   for (let i = 0; i < inst.lots.length; i++) for (let j = 0; j < inst.needs.length; j++) {
     if (usable(inst, i, j)) terms.push(`${unitCost(inst, i, j)} x${i}_${j}`)
   }
-  if (terms.length === 0) return { unmet: out, cost: 0 }
+  if (terms.length === 0) return { unmet: out, cost: 0, byClass }
   const obj = terms.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
   const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
   let res = highs.solve(lp, { output_flag: false })
   if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
   if (res.Status !== 'Optimal') throw new Error(`HiGHS: ${res.Status}`)
-  return { unmet: out, cost: Math.round(res.ObjectiveValue) + 0 }
+  return { unmet: out, cost: Math.round(res.ObjectiveValue) + 0, byClass }
 }
 
 /** The least largest share of a station's stock sent to other sites, as a MIP on the lot × need

@@ -436,3 +436,130 @@ describe('disaster mode: reserves do not hold against remote emergency needs', (
     expect(r.summary.exact).toBe(true)
   })
 })
+
+describe('rare antigen profiles (one solve)', () => {
+  const base = region({ AB: 2, AC: 3, BC: 1 })
+  it('a need asking for antigens takes only lots carrying every one of them', () => {
+    const r = plan(base, [
+      lot({ id: 'plain', site: 'B', qty: 10 }),
+      lot({ id: 'fy', site: 'B', qty: 3, antigens: 'Fy(a-)' }),
+      lot({ id: 'both', site: 'C', qty: 2, antigens: 'Jk(a-b-), Fy(a-)' }),
+    ], [need({ id: 'n', site: 'A', qty: 6, urgency: 'emergency', antigens: 'Fy(a-),Jk(a-b-)' })])
+    expect(allocsOf(r, 'n').flatMap((a) => a.lots)).toEqual([{ id: 'both', qty: 2 }])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 4, reason: 'insufficient_stock' })
+  })
+
+  it('rare lots are kept for antigen-matched needs: an ordinary need is told no_compatible_stock', () => {
+    const r = plan(base, [lot({ id: 'fy', site: 'B', qty: 3, antigens: 'Fy(a-)' })],
+      [need({ id: 'n', site: 'A', qty: 2, urgency: 'emergency' }), need({ id: 'fy', site: 'C', qty: 1, antigens: 'Fy(a-)' })])
+    expect(allocsOf(r, 'n')).toEqual([])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 2, reason: 'no_compatible_stock' })
+    expect(unmetOf(r, 'fy').qty).toBe(0)
+    const none = plan(base, [lot({ site: 'B', qty: 3 })], [need({ id: 'fy', site: 'A', qty: 1, antigens: 'Fy(a-)' })])
+    expect(unmetOf(none, 'fy')).toMatchObject({ qty: 1, reason: 'no_compatible_stock', message: expect.stringContaining('Fy(a-)') })
+  })
+
+  it('reserves hold only ordinary liquid stock: rare units are meant to travel', () => {
+    const r = plan(base, [lot({ site: 'B', qty: 4, antigens: 'Fy(a-)' }), lot({ site: 'B', qty: 4 })],
+      [need({ id: 'fy', site: 'A', qty: 4, antigens: 'Fy(a-)' }), need({ id: 'n', site: 'A', qty: 4 })],
+      [{ site: 'B', component: 'RBC', abo: 'O', rhd: '+', qty: 3 }])
+    expect(unmetOf(r, 'fy').qty).toBe(0)
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 3, reason: 'held_by_reserves' })
+  })
+})
+
+describe('earlier deadline first (issue 19)', () => {
+  it('two urgent Fy(a-) requests compete for Chengdu\'s 2 units: the one due 12-07 05:04 gets both', () => {
+    const now = '2026-12-06T10:00:00Z'
+    const inst = {
+      now, sites: [{ id: 'CD', name: 'Chengdu', lat: 30.657, lng: 104.066 }, { id: 'YB', name: 'Yibin', lat: 28.752, lng: 104.643 }, { id: 'GZ', name: 'Garze', lat: 30.049, lng: 101.964 }],
+      travelHours: { CD: { YB: 3, GZ: 4 } },
+      lots: [{ id: 'cd-fy', site: 'CD', component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 2, expiresAt: '2026-12-30T00:00:00Z', antigens: 'Fy(a-)' }],
+      // the later one is listed first and is nearer, so neither order nor travel can be what decides
+      needs: [
+        { id: 'late', site: 'YB', component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 2, urgency: 'urgent' as const, neededBy: '2026-12-08T00:00:00Z', antigens: 'Fy(a-)' },
+        { id: 'early', site: 'GZ', component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 2, urgency: 'urgent' as const, neededBy: '2026-12-07T05:04:00Z', antigens: 'Fy(a-)' },
+      ],
+    }
+    const r = plan({ now, sites: inst.sites, travelHours: inst.travelHours }, inst.lots, inst.needs)
+    expect(unmetOf(r, 'early').qty).toBe(0)
+    expect(unmetOf(r, 'late')).toMatchObject({ qty: 2, reason: 'insufficient_stock', message: expect.stringContaining('2 went to urgent needs due earlier') })
+    expect(r.transfers).toEqual([expect.objectContaining({ from: 'CD', to: 'GZ', qty: 2, needs: ['early'] })])
+  })
+
+  it('a need without a deadline comes after every dated need of its urgency, and urgency still comes first', () => {
+    const r = plan(region({ AB: 1, AC: 1 }), [lot({ site: 'A', qty: 5 })], [
+      need({ id: 'open', site: 'B', qty: 5, urgency: 'routine' }),
+      need({ id: 'dated', site: 'C', qty: 3, urgency: 'routine', neededBy: at(48) }),
+      need({ id: 'urgentLate', site: 'B', qty: 1, urgency: 'urgent', neededBy: at(60) }),
+    ])
+    expect(unmetOf(r, 'urgentLate').qty).toBe(0)
+    expect(unmetOf(r, 'dated').qty).toBe(0)
+    expect(unmetOf(r, 'open').qty).toBe(4)
+  })
+})
+
+describe('transit limits: red cells and whole blood at most 24 h on the road', () => {
+  it('a 30 h route is never planned; the need says route_too_long', () => {
+    const r = plan(region({ AB: 30, AC: 20 }), [lot({ site: 'B', qty: 10 })], [need({ id: 'n', site: 'A', qty: 4, urgency: 'emergency' })])
+    expect(r.transfers).toEqual([])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 4, reason: 'route_too_long', message: expect.stringContaining('24 h') })
+    const wb = plan(region({ AB: 25 }), [lot({ site: 'B', component: 'WB', qty: 10 })], [need({ id: 'w', site: 'A', component: 'WB', qty: 1 })])
+    expect(unmetOf(wb, 'w').reason).toBe('route_too_long')
+  })
+
+  it('exactly 24 h is allowed; the nearer of a too-long and a valid route serves, and the limit is an option', () => {
+    const ok = plan(region({ AB: 24 }), [lot({ site: 'B', qty: 10 })], [need({ id: 'n', site: 'A', qty: 4 })])
+    expect(unmetOf(ok, 'n').qty).toBe(0)
+    const mixed = plan(region({ AB: 30, AC: 20 }), [lot({ site: 'B', qty: 10 }), lot({ site: 'C', qty: 2 })], [need({ id: 'n', site: 'A', qty: 4 })])
+    expect(groupsServed(mixed, 'n')).toEqual({ 'O+': 2 })
+    expect(unmetOf(mixed, 'n')).toMatchObject({ qty: 2, reason: 'route_too_long' })
+    const tight = plan(region({ AB: 20 }), [lot({ site: 'B', qty: 10 })], [need({ id: 'n', site: 'A', qty: 4 })], [], { options: { maxTransitHours: { RBC: 12 } } })
+    expect(unmetOf(tight, 'n').reason).toBe('route_too_long')
+  })
+
+  it('platelets and plasma have no transit limit in the domain facts', () => {
+    const r = plan(region({ AB: 30 }), [lot({ site: 'B', component: 'FFP', qty: 10, expiresAt: at(24 * 200) })], [need({ id: 'f', site: 'A', component: 'FFP', qty: 4 })])
+    expect(unmetOf(r, 'f').qty).toBe(0)
+  })
+})
+
+describe('frozen red cells', () => {
+  const far = at(24 * 365 * 5) // frozen expiry, years away
+  it('a frozen unit is thawed (2 h) before dispatch: the transfer says so and its eta includes the thaw', () => {
+    const r = plan(region({ AB: 3 }), [lot({ id: 'F1', site: 'B', qty: 4, frozen: true, expiresAt: far, antigens: 'Fy(a-)' })],
+      [need({ id: 'n', site: 'A', qty: 2, urgency: 'emergency', antigens: 'Fy(a-)' })])
+    expect(allocsOf(r, 'n')).toEqual([expect.objectContaining({ frozen: true, qty: 2, travelHours: 3 })])
+    expect(r.transfers).toEqual([expect.objectContaining({ from: 'B', to: 'A', qty: 2, frozen: true, thawHours: 2, etaHours: 5 })])
+  })
+
+  it('liquid units first; frozen ones only for what liquid stock cannot cover, in a transfer of their own', () => {
+    const r = plan(region({ AB: 3, AC: 10 }), [lot({ id: 'F', site: 'B', qty: 5, frozen: true, expiresAt: far }), lot({ id: 'L', site: 'C', qty: 3 })],
+      [need({ id: 'n', site: 'A', qty: 4 })])
+    expect(allocsOf(r, 'n').map((a) => [a.fromSite, a.qty, a.frozen ?? false])).toEqual([['B', 1, true], ['C', 3, false]])
+    expect(r.transfers.map((t) => [t.from, t.qty, t.frozen ?? false, t.etaHours])).toEqual([['B', 1, true, 5], ['C', 3, false, 10]])
+  })
+
+  it('a thawed unit lives 24 h and must arrive with 6 h left: an 18 h route is the longest (not the 24 h of liquid red cells)', () => {
+    const F = (site: string) => lot({ site, qty: 2, frozen: true, expiresAt: far })
+    // its 24 h start when thawing ends: arrival after 18 h of road leaves exactly 6 h
+    expect(unmetOf(plan(region({ AB: 18 }), [F('B')], [need({ id: 'n', site: 'A', qty: 2 })]), 'n').qty).toBe(0)
+    const r = plan(region({ AB: 19 }), [F('B')], [need({ id: 'n', site: 'A', qty: 2 })])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 2, reason: 'insufficient_shelf_life' })
+    // options: a smaller minimum lets it go further
+    const opt = plan(region({ AB: 19 }), [F('B')], [need({ id: 'n', site: 'A', qty: 2 })], [], { options: { thawedMinRemainingHours: 4 } })
+    expect(unmetOf(opt, 'n').qty).toBe(0)
+  })
+
+  it('the thaw counts against the deadline, also for local use', () => {
+    const r = plan(region({ AB: 2 }), [lot({ site: 'A', qty: 2, frozen: true, expiresAt: far })], [need({ id: 'n', site: 'A', qty: 2, urgency: 'emergency', neededBy: at(1.5) })])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 2, reason: 'none_in_time' })
+    const ok = plan(region({ AB: 2 }), [lot({ site: 'A', qty: 2, frozen: true, expiresAt: far })], [need({ id: 'n', site: 'A', qty: 2, urgency: 'emergency', neededBy: at(2) })])
+    expect(unmetOf(ok, 'n').qty).toBe(0)
+  })
+
+  it('a frozen lot whose frozen expiry falls before thawing ends is not used', () => {
+    const r = plan(region(), [lot({ site: 'A', qty: 2, frozen: true, expiresAt: at(1) })], [need({ id: 'n', site: 'A', qty: 2 })])
+    expect(unmetOf(r, 'n')).toMatchObject({ qty: 2, reason: 'insufficient_shelf_life' })
+  })
+})

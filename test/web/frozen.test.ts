@@ -93,6 +93,10 @@ describe('a frozen rare unit, role by role', () => {
     await card.waitFor()
     // not thawed: the card says so and offers 解冻, and no dispatch form yet
     expect(await card.locator('.thaw-step .meta').textContent()).toContain('冰冻红细胞')
+    // the thaw time is in the ETA, and the card says so
+    const planned = await apiGet<Transfer & { thawHours: number | null; etaHours: number }>(server.url, COORD, `/api/transfers/${ids.fy}`)
+    expect(planned.thawHours).toBeGreaterThan(0)
+    expect(await card.locator('.thaw-step .meta').textContent()).toContain(`预计到达时间已含解冻 ${planned.thawHours} 小时`)
     expect(await card.locator('button.thaw').textContent()).toBe('解冻')
     expect(await card.locator('button.dispatch').count()).toBe(0)
     await card.locator('button.thaw').click()

@@ -4,6 +4,7 @@ import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
 import { whoAmI } from './components/sign-in/sign-in'
 import type { ApiError } from './lib/api'
+import { OfflineBar } from './offline/offline-bar'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
 import { AdminPage } from './pages/admin-page'
@@ -48,6 +49,7 @@ export function App() {
   return (
     <LocationProvider>
       <Header />
+      <OfflineBar />
       {live && <Alerts />}
       <main>
         {!live && <p class="signin-hint">{token ? t('signin.checking') : t('signin.hint')}</p>}

@@ -1,6 +1,7 @@
 import { render } from 'preact'
 import { App } from './app'
 import { getState } from './state'
+import './offline/register'
 import './styles.css'
 import './handoff.css'
 

@@ -10,7 +10,7 @@ const PUBLIC = new Set(['/api/openapi.json', '/api/health'])
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (PUBLIC.has(c.req.path)) return next()
   const header = c.req.header('authorization')
-  const client = clientOf((n) => c.req.header(n))
+  const client = clientOf((n) => c.req.header(n), c.env)
   // Only clients that have failed before have a row; a first request costs one indexed read.
   const wait = header ? await blockedFor(c.env.DB, client) : 0
   if (wait > 0) {

@@ -32,7 +32,7 @@ csv.openapi(
       if (replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(result, 201)
     } catch (e) {
-      if (e instanceof CsvError) return c.json({ error: { code: 'invalid_csv' as const, message: e.message }, rows: e.rows }, 400)
+      if (e instanceof CsvError) return c.json({ error: { code: 'invalid_csv' as const, message: e.message, ...(e.rows[0] ? { field: e.rows[0].field } : {}) }, rows: e.rows }, 400)
       throw e
     }
   },

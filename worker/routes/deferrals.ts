@@ -22,7 +22,7 @@ deferrals.openapi(
 deferrals.openapi(
   createRoute({ method: 'post', path: '/', tags: ['deferrals'], security, request: { body: body(DeferralCreate) },
     description: 'Records a deferral at a station (its own director, or a coordinator): reason category, from, until or null for permanent. Audited.',
-    responses: { 201: json(Deferral, 'Recorded'), 409: json(ErrorBody, 'Already on the list'), ...errors } }),
+    responses: { 201: json(Deferral, 'Recorded'), 404: json(ErrorBody, 'No such donor in the pool (field donorCode)'), 409: json(ErrorBody, 'Already on the list'), ...errors } }),
   async (c) => c.json(await createDeferral(c.env.DB, c.var.actor, c.req.valid('json')), 201),
 )
 

@@ -44,7 +44,7 @@ network.openapi(
     responses: {
       201: json(LocalTransfer, 'Moved (or the stored result of a retry)'), ...errors, 400: json(ErrorBody, 'Invalid input, or not a station and its storage point (not_local)'),
       403: json(ErrorBody, 'Not a writer for either end'), 404: json(ErrorBody, 'No such lot'),
-      409: json(ErrorBody, 'insufficient_stock, lot_expired, idempotency_conflict'),
+      409: json(ErrorBody, 'insufficient_stock, lot_expired, idempotency_key_reused'),
     } }),
   async (c) => {
     const { transfer, replayed } = await localTransfer(c.env.DB, c.var.actor, c.req.valid('json'), c.req.valid('header')['idempotency-key'])

@@ -5,7 +5,7 @@ import { ErrorBody } from '../errors'
 import { body, IdempotencyHeader, IdParam, json, OptionalIdempotencyHeader } from '../schemas/common'
 import { PlanCreate, PlanDetail, PlanQuery, PlanResult, PlanSummary } from '../schemas/plan'
 import { BulkApprove, CommitResult, Transfer } from '../schemas/transfer'
-import { createPlan, getPlan, listPlans, previewPlan, validateInstance } from '../services/plans'
+import { createPlan, getPlan, listPlans, planBudget, previewPlan, validateInstance } from '../services/plans'
 import { isReplay } from '../services/idempotency'
 import { approveMany, commitPlanTransfers } from '../services/transfers'
 import { errors as baseErrors, security } from './responses'
@@ -20,11 +20,13 @@ plans.openapi(
   createRoute({
     method: 'post', path: '/preview', tags: ['plans'], security,
     summary: 'Simulate: solve a hand-written plan instance; nothing is stored',
-    description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`. Any signed-in role.',
+    description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`, ' +
+      'or an unknown key, e.g. `needs.0.antigenz`. At most 250 sites, 10,000 lots and reserves, 1,000 needs, 100,000 units per qty, a 4 MiB body (413). ' +
+      'A solve past the planner\'s work budget answers 503 `plan_time_limit`. Any signed-in role.',
     request: { body: body(PlanInstanceSchema, 'A plan instance') },
-    responses: { 200: json(PlanResult, 'The solver\'s result'), ...errors },
+    responses: { 200: json(PlanResult, 'The solver\'s result'), 503: json(ErrorBody, 'plan_time_limit: the instance needs more work than the planner\'s budget'), ...errors },
   }),
-  (c) => c.json(previewPlan(c.req.valid('json')), 200),
+  (c) => c.json(previewPlan(c.req.valid('json'), planBudget(c.env.PLAN_WORK_LIMIT)), 200),
   // The instance schema's own messages, and the code invalid_instance, for any schema failure.
   // (zod-validator hands the hook the raw body as `data`, also on failure.)
   (result) => {
@@ -43,7 +45,8 @@ plans.openapi(
       'Older plans under review that cover any of the same requests become `superseded` (supersededBy this plan; audited plan.supersede), their ' +
       'proposed and approved transfers closed (closeReason superseded).',
     request: { body: { ...body(PlanCreate, 'Options'), required: false }, headers: OptionalIdempotencyHeader },
-    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'), ...errors },
+    responses: { 201: json(PlanDetail, 'The stored plan (a retry with the same Idempotency-Key answers the same plan, with Idempotent-Replayed: true)'), 409: json(ErrorBody, 'Idempotency-Key reused for a different request'),
+      503: json(ErrorBody, 'plan_time_limit: the region needs more work than the planner\'s budget'), ...errors },
   }),
   async (c) => {
     const plan = await createPlan(c.env.DB, c.var.actor, c.req.valid('json') ?? {}, c.req.valid('header')['idempotency-key'])

@@ -11,7 +11,7 @@ export const PlanResult = PlanResultSchema.openapi('PlanResult')
 /** A stored plan's instance: the instance solved, with the rare-antigen rounds' instances and an incident's quota split. */
 export const StoredInstance = PlanInstanceSchema.safeExtend({
   antigenRounds: z.array(z.object({ antigens: z.string(), instance: PlanInstanceSchema })).optional()
-    .openapi({ description: 'the rare-antigen rounds, solved first on the lots carrying each profile' }),
+    .openapi({ description: 'plans made before antigens were in the contract: the rare-antigen rounds, solved first on the lots carrying each profile (now one instance, its lots and needs carrying `antigens`)' }),
   quotaSplit: z.array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() })).optional()
     .openapi({ description: "an incident's quota to a destination outside the region: each station's spare units (before) and what it sends" }),
 }).openapi('StoredInstance')
@@ -66,6 +66,8 @@ export const PlanDetail = PlanSummary.extend({
     .openapi({ description: 'Ordered pairs of sites in the instance; how many had a road time (road_time table), how many were estimated' }),
   estimatedRoutes: z.array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
     .openapi({ description: "The plan's transfer routes with no road time in the table: their ETA is the great-circle estimate (km × 1.3 ÷ 60 km/h)" }),
+  oldestStockReport: z.object({ siteId: z.string(), at: z.string(), hours: z.number() }).nullable().optional()
+    .openapi({ description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old' }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

@@ -56,6 +56,7 @@ export const UserCreate = z
     tokenLabel: label.optional(),
     expiresInDays: expiresInDays.optional(),
   })
+  .strict()
   .openapi('UserCreate')
 
 export const UserPatch = z
@@ -65,6 +66,7 @@ export const UserPatch = z
     siteId: SiteId.nullable().optional().openapi({ description: 'A director’s site; moving roles away from director clears it' }),
     disabled: z.boolean().optional().openapi({ description: 'true: every token of the user answers 401 at once' }),
   })
+  .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'Nothing to change' })
   .openapi('UserPatch')
 
@@ -75,6 +77,7 @@ export const TokenCreate = z
     revokeOthers: z.boolean().default(false)
       .openapi({ description: 'false (default): the user’s other tokens stay valid until revoked or expired; true: revoke them in the same step' }),
   })
+  .strict()
   .openapi('TokenCreate')
 
 export type RoleT = z.infer<typeof Role>

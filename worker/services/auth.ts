@@ -39,5 +39,5 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
 export function requireSiteWriter(actor: Actor, siteId: string): void {
   if (actor.role === 'coordinator' || actor.role === 'admin') return
   if (actor.role === 'director' && actor.siteId === siteId) return
-  throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}, not ${siteId}` : `A ${actor.role} may not write stock or requests`)
+  throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}, not ${siteId}` : `A ${actor.role} may not write stock or requests`, 'siteId')
 }

@@ -6,6 +6,7 @@ import { selectSite, selectSites } from '../db/sites'
 import { selectComponents } from '../db/stock'
 import { ApiError, badRequest } from '../errors'
 import { nowIso } from '../lib/crypto'
+import { toCsv, unescapeCell } from '../lib/csv-writer'
 import { inDateRange } from '../schemas/common'
 import { MOVEMENT_COLUMNS, STOCK_COLUMNS, TRANSFER_COLUMNS, type CsvRowErrorT } from '../schemas/csv'
 import type { MovementInT } from '../schemas/movement'
@@ -34,6 +35,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 const MAX_BYTES = 2_000_000
 /** At most this many data rows per stock count (a station counts a few thousand lots; the whole count is one batch). */
 export const MAX_ROWS = 20_000
+/** The largest quantity of a lot, as in the JSON receipts and adjustments (worker/schemas/movement.ts). */
+const MAX_QTY = 100_000
 
 /** A date (taken as 00:00 UTC) or a date-time with a zone, as ISO; null when unreadable. */
 function parseWhen(v: string): string | null {
@@ -140,12 +143,14 @@ function parseCount(text: string): Row[] {
     const qtyText = get('qty')
     const qty = /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : NaN
     if (Number.isNaN(qty)) err('qty', 'qty is a whole number of units, 0 or more')
+    // the bound every JSON write keeps (receipts, adjustments)
+    else if (qty > MAX_QTY) err('qty', `qty is at most ${MAX_QTY} units (line ${rowNo})`)
     const collectedAt = parseWhen(get('collected_at'))
     if (!collectedAt) err('collected_at', 'collected_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     const expiresAt = parseWhen(get('expires_at'))
     if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     // An antigen our own export escaped ('+SUM(1) → '+SUM(1)) reads back without the quote.
-    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map((a) => a.replace(/^'(?=[=+\-@])/, ''))
+    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map(unescapeCell)
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
     if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
     // frozen red cells: yes / true / 1 (our export writes yes); empty, no, false or 0 is liquid
@@ -159,15 +164,8 @@ function parseCount(text: string): Row[] {
   return rows
 }
 
-/**
- * Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage return) get a
- * leading ' (and quotes). Papa applies this to strings only: numeric columns (qty, delta, id) are written as
- * numbers, so a delta of -2 stays -2. Every column that can hold text a user typed is passed as a string.
- */
-// A lone + or - (the rhd column) is no formula and stays as it is, so exports import back.
-const FORMULA_START = /^(?:[=@\t\r]|[+\-].)/s
-export const toCsv = (fields: readonly string[], data: unknown[][]) =>
-  Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n'
+/** The one CSV writer (worker/lib/csv-writer.ts), re-exported for the exports here. */
+export { toCsv } from '../lib/csv-writer'
 
 /** Current lots with stock (expired ones too: they are still on the shelf until discarded), importable back. */
 export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {

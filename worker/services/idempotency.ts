@@ -23,7 +23,8 @@ export async function batchResult(db: D1Database, batch: { id: string; at: strin
 
 /**
  * If this actor already wrote under this key: the stored result when the request is the same, else 409.
- * Null when the key is new.
+ * Null when the key is new. (The CSV count asks before parsing, since the lots it creates would change how the
+ * same file reads; its write then goes through withIdempotency like every other.)
  */
 export async function replay(db: D1Database, actor: Actor, key: string, hash: string, siteId: string): Promise<BatchResultT | null> {
   const prior = await selectBatchByKey(db, actor.id, key)
@@ -49,12 +50,48 @@ export const isReplay = (result: object) => replays.has(result)
 /** Statement claiming (actor, key) for a write with no movement_batch; first in its batch. */
 export { insertClaimStmt as claimKeyStmt } from '../db/idempotency'
 
-/** The entity a claimed key made, when the request is the same; 409 when it differs; null when the key is new. */
-export async function claimedEntity(db: D1Database, actorId: string, key: string, hash: string): Promise<string | null> {
-  const prior = await selectClaim(db, actorId, key)
-  if (!prior) return null
-  if (prior.hash !== hash) throw keyReused()
-  return prior.entityId
-}
 
 export const isClaimViolation = (e: unknown) => String(e).includes('idempotency_claim')
+
+/** What a keyed write stored under a key: the hash of the whole request it answered, and how to answer it again. */
+export interface Stored<T> { hash: string; answer: () => Promise<T> }
+
+/**
+ * The one idempotent write, for every keyed route. A key this actor already used answers the stored result when the
+ * WHOLE request hashes the same (Idempotent-Replayed: true), else 409 idempotency_key_reused; a new key runs `write`,
+ * whose batch claims the key in its first statement, so a concurrent retry fails whole (`isRace`) and answers the
+ * winner's result. Without a key the write simply runs.
+ */
+export async function withIdempotency<T>(
+  key: string | undefined, hash: string, lookup: (key: string) => Promise<Stored<T> | null>, write: () => Promise<T>, isRace: (e: unknown) => boolean,
+): Promise<{ result: T; replayed: boolean }> {
+  const stored = async (): Promise<{ result: T; replayed: true } | null> => {
+    const s = key ? await lookup(key) : null
+    if (!s) return null
+    if (s.hash !== hash) throw keyReused()
+    return { result: await s.answer(), replayed: true }
+  }
+  const earlier = await stored()
+  if (earlier) return earlier
+  try {
+    return { result: await write(), replayed: false }
+  } catch (e) {
+    const raced = key && isRace(e) ? await stored() : null
+    if (raced) return raced
+    throw e
+  }
+}
+
+/** Lookup for writes guarded by a movement_batch row (movements, CSV counts, local transfers, receipts). */
+export const batchLookup = <T>(db: D1Database, actorId: string, answer: (batch: { id: string; at: string; source: string }) => Promise<T>) =>
+  async (key: string): Promise<Stored<T> | null> => {
+    const prior = await selectBatchByKey(db, actorId, key)
+    return prior ? { hash: prior.requestHash, answer: () => answer(prior) } : null
+  }
+
+/** Lookup for writes guarded by an idempotency_claim row (plans, incidents). */
+export const claimLookup = <T>(db: D1Database, actorId: string, answer: (entityId: string) => Promise<T>) =>
+  async (key: string): Promise<Stored<T> | null> => {
+    const prior = await selectClaim(db, actorId, key)
+    return prior ? { hash: prior.hash, answer: () => answer(prior.entityId) } : null
+  }

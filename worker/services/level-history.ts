@@ -32,6 +32,6 @@ export async function levelHistory(db: D1Database, q: { site: string; component?
 
 /** GET /api/warnings/history: 404 for an unknown site; the component as a whole unless a group is asked for. */
 export async function siteLevelHistory(db: D1Database, q: { site: string; component?: string; abo?: string; rhd?: string }) {
-  await getSite(db, q.site)
+  await getSite(db, q.site, 'site')
   return { siteId: q.site, periods: await levelHistory(db, { ...q, abo: q.abo ?? '*', rhd: q.rhd ?? '*' }) }
 }

@@ -7,7 +7,7 @@ import { newId, nowIso } from '../lib/crypto'
 import type { BatchResultT, MovementBatchInT, MovementInT, MovementQueryT } from '../schemas/movement'
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
-import { batchResult, isUniqueKeyViolation, replay, requestHash } from './idempotency'
+import { batchLookup, batchResult, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { routineCaps } from './issue-caps'
 import { insertIssueMovementStmt } from '../db/issue-caps'
 import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
@@ -143,13 +143,16 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
   if (!(await selectSite(db, siteId))) throw badRequest('siteId', `No site ${siteId}`)
   const source = opts.source ?? 'api'
   const hash = opts.hash ?? (await requestHash({ source, input }))
-  const prior = await replay(db, actor, opts.idempotencyKey, hash, siteId)
-  if (prior) return { result: prior, replayed: true }
+  const lookup = batchLookup(db, actor.id, (b) => batchResult(db, b, siteId))
+  return withIdempotency(opts.idempotencyKey, hash, lookup, () => write(db, actor, input, source, opts.idempotencyKey, hash), isUniqueKeyViolation)
+}
 
+async function write(db: D1Database, actor: Actor, input: MovementBatchInT, source: BatchSource, idempotencyKey: string, hash: string): Promise<BatchResultT> {
+  const { siteId } = input
   const batchId = newId('mb')
   const at = nowIso()
   const { stmts, createdLots } = await ledgerStatements(db, actor, input, batchId, at)
-  const batch = { id: batchId, actorId: actor.id, idempotencyKey: opts.idempotencyKey, requestHash: hash, source, at }
+  const batch = { id: batchId, actorId: actor.id, idempotencyKey, requestHash: hash, source, at }
   try {
     await db.batch([
       insertBatchStmt(db, batch),
@@ -158,10 +161,7 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
       auditStmt(db, actor, 'movement.batch', 'movement_batch', batchId, { siteId, source, lines: input.movements.length, received: createdLots.length, requestHash: hash }, at),
     ])
   } catch (e) {
-    if (isUniqueKeyViolation(e)) {
-      const again = await replay(db, actor, opts.idempotencyKey, hash, siteId)
-      if (again) return { result: again, replayed: true }
-    }
+    if (isUniqueKeyViolation(e)) throw e // withIdempotency answers the retry that won
     if (String(e).includes('CHECK constraint failed') && String(e).includes('qty')) {
       // Someone else took the stock between our read and our write: name the line that no longer fits.
       await ledgerStatements(db, actor, input, batchId, at) // throws insufficient_stock naming the lot when it can
@@ -171,7 +171,7 @@ export async function recordMovements(db: D1Database, actor: Actor, input: Movem
     throw e
   }
   await refreshAfterWrite(db, siteId)
-  return { result: await batchResult(db, batch, siteId), replayed: false }
+  return batchResult(db, batch, siteId)
 }
 
 /** Warning levels follow every stock change; a failure here must not undo or hide a committed write. */

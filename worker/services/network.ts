@@ -1,7 +1,7 @@
 // A station's network (the Weinan model): storage points (储血点) in county hospitals that share the station's
 // stock and demand, the hospitals it supplies, and local transfers between the station and its storage points.
 import { insertLotStmt, selectLotsByIds } from '../db/lots'
-import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../db/movements'
+import { insertBatchStmt, insertMovementStmt } from '../db/movements'
 import {
   insertHospitalStmt, insertLocalTransferStmts, selectChildren, selectHospitalDemand, selectHospitals, selectLocalTransferOfBatch, selectStockOf,
 } from '../db/network'
@@ -13,7 +13,7 @@ import { newId, nowIso } from '../lib/crypto'
 import type { HospitalT } from '../schemas/network'
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
-import { isUniqueKeyViolation, requestHash } from './idempotency'
+import { batchLookup, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { refreshAfterWrite } from './movements'
 import { estimatedRoadHours } from '../../solver/timing'
 import { getSite } from './sites'
@@ -104,11 +104,12 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   if (!(canWrite(actor, from.id) || canWrite(actor, to.id))) requireSiteWriter(actor, from.id)
 
   const hash = await requestHash({ localTransfer: input })
-  const prior = await selectBatchByKey(db, actor.id, key)
-  if (prior) {
-    if (prior.requestHash !== hash) throw conflict('idempotency_conflict', 'This Idempotency-Key was already used for a different request; use a new key', 'idempotency-key')
-    return { transfer: (await selectLocalTransferOfBatch(db, prior.id))!, replayed: true }
-  }
+  const lookup = batchLookup(db, actor.id, async (b) => (await selectLocalTransferOfBatch(db, b.id))!)
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => moveLocally(db, actor, input, key, hash, from, to), isUniqueKeyViolation)
+  return { transfer: result, replayed }
+}
+
+async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: string, hash: string, from: { id: string; lat: number; lng: number }, to: { id: string; lat: number; lng: number }) {
   const [lot] = await selectLotsByIds(db, [input.lotId])
   if (!lot) throw new ApiError(404, 'not_found', `No lot ${input.lotId}`, 'lotId')
   if (lot.siteId !== from.id) throw badRequest('lotId', `Lot ${lot.id} is held by ${lot.siteId}, not ${from.id}`, 'wrong_site')
@@ -133,13 +134,12 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
       auditStmt(db, actor, 'transfer.local', 'transfer', t.id, { ...input, newLotId: t.newLotId, idempotencyKey: key }, at),
     ])
   } catch (e) {
-    if (isUniqueKeyViolation(e)) return localTransfer(db, actor, input, key) // a concurrent retry won: answer its transfer
     if (String(e).includes('CHECK constraint failed')) throw conflict('insufficient_stock', `Lot ${lot.id} changed while moving; it holds fewer than ${input.qty}`, 'lotId')
     throw e
   }
   await Promise.all([refreshAfterWrite(db, from.id), refreshAfterWrite(db, to.id)])
   const { batchId: _b, ...out } = t
-  return { transfer: out, replayed: false }
+  return out
 }
 
 const canWrite = (actor: Actor, siteId: string) =>

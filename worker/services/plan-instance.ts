@@ -1,27 +1,15 @@
-import type { Instance, Lot, Need, Reserve } from '../../solver'
+import { profileKey, type Instance, type Lot, type Need, type Reserve } from '../../solver'
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
 import { selectRoadTimes } from '../db/road-times'
 import { selectAvgDailyIssue } from '../db/usage'
 import { travelHoursOf } from './road-times'
 
-/** A rare antigen profile such as 'Fy(a-),Jk(a-b-)' as a set; '' is the empty set. */
-export const antigenSet = (s: string) => new Set(s.split(',').map((a) => a.trim()).filter(Boolean))
-const profileKey = (s: string) => [...antigenSet(s)].sort().join(',')
+// The antigen rule lives with the solver (one rule for the plan and for the rare-donor pool).
+export { antigenSet, coversAntigens } from '../../solver'
 
-/** A lot may serve an antigen-matched need when it carries every antigen the need asks for. */
-export const coversAntigens = (lot: string, need: string) => {
-  const have = antigenSet(lot)
-  return [...antigenSet(need)].every((a) => have.has(a))
-}
-
-export type RareLot = Lot & { id: string; antigens: string }
 export type LiveInstance = {
-  /** The instance for ordinary needs: lots without a rare antigen profile, with the stations' reserves. */
+  /** The one instance of the live plan: every lot (rare ones with their `antigens`), the stations' reserves, every need. */
   base: Instance
-  /** Needs that ask for a rare antigen profile, grouped by profile (most antigens first). */
-  rare: { antigens: string; needs: Need[] }[]
-  /** Lots with a rare antigen profile: kept for antigen-matched needs (the regional rare-donor pool). */
-  rareLots: RareLot[]
 }
 
 /**
@@ -34,14 +22,17 @@ export type LiveInstance = {
  *   allocations name real lots.
  * - needs: aid requests still to plan (open, planned-but-uncovered, partly fulfilled), each reduced by the
  *   units already fulfilled or on their way (see selectOpenNeeds); `requestIds` limits them.
- * - reserves: a station is never stripped below its red-level floor. Per site × component × group,
+ * - reserves: a station's red-level floor (held against every transfer in routine mode; in disaster mode not against
+ *   another site's emergency, docs/plan-instance.md). Per site × component × group,
  *   reserve = ceil(average daily issue over the last 14 days (worker/db/usage.ts) × the province's
- *   red_days for that component). The solver may use a reserve for the station's own needs but never send
- *   it away. Reserves are stored with the instance, so every plan shows the floors it respected.
+ *   red_days for that component). The solver may use a reserve for the station's own needs; it sends it away
+ *   only in disaster mode, for an emergency. A reserve holds the station's ordinary liquid stock, never its rare
+ *   (antigen-typed) or frozen units. Reserves are stored with the instance, so every plan shows the floors it used.
  * - an aid request is the shortfall beyond the station's own stock: while a site asks for a component, its own
  *   lots of that component are left out (they are not counted twice against its request, nor sent away).
- * - rare antigen profiles (the instance has no antigens): lots with a profile are left out of the ordinary
- *   instance and kept for requests asking for that profile, which are planned in their own rounds.
+ * - rare antigen profiles: lots and requests carry their `antigens` into the instance, and the solver matches them
+ *   in the same solve (docs/plan-instance.md): a request asking for antigens takes only lots carrying all of them,
+ *   and lots with a profile are kept for such requests. Reserves hold only a station's ordinary liquid stock.
  */
 export async function buildLiveInstance(
   db: D1Database,
@@ -69,7 +60,6 @@ export async function buildLiveInstance(
   }
 
   const needs: Need[] = []
-  const rare = new Map<string, Need[]>()
   for (const r of needRows) {
     if (r.remaining <= 0) continue
     const need: Need = {
@@ -82,28 +72,24 @@ export async function buildLiveInstance(
       urgency: r.urgency as Need['urgency'],
       ...(r.neededBy ? { neededBy: r.neededBy } : {}),
       ...(r.allowRhPositive ? { allowRhPositive: true } : {}),
+      ...(profileKey(r.antigens) ? { antigens: r.antigens } : {}),
     }
-    const profile = profileKey(r.antigens)
-    if (profile) rare.set(profile, [...(rare.get(profile) ?? []), need])
-    else needs.push(need)
+    needs.push(need)
   }
 
   const asking = new Set(needRows.filter((r) => r.remaining > 0).map((r) => `${r.site}|${r.component}`))
   const offered = lots.filter((l) => !asking.has(`${l.site}|${l.component}`))
   const asLot = (l: (typeof lots)[number]) =>
-    ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt, ...(l.frozen ? { frozen: true } : {}) })
+    ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt,
+      ...(profileKey(l.antigens) ? { antigens: l.antigens } : {}), ...(l.frozen ? { frozen: true } : {}) })
   const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),
     ...(roads.length ? { travelHours: travelHoursOf(roads) } : {}),
-    lots: offered.filter((l) => !profileKey(l.antigens)).map(asLot),
+    lots: offered.map(asLot),
     reserves,
     needs,
     ...(opts.mode ? { options: { mode: opts.mode } } : {}),
   }
-  return {
-    base,
-    rare: [...rare].map(([antigens, n]) => ({ antigens, needs: n })).sort((a, b) => antigenSet(b.antigens).size - antigenSet(a.antigens).size || a.antigens.localeCompare(b.antigens)),
-    rareLots: offered.filter((l) => profileKey(l.antigens)).map((l) => ({ ...asLot(l), antigens: l.antigens })),
-  }
+  return { base }
 }

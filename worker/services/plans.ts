@@ -1,4 +1,4 @@
-import { InstanceError, parseInstance, solve, type Instance, type PlanResult } from '../../solver'
+import { DEFAULT_WORK_LIMIT, InstanceError, parseInstance, solve, type Budget, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectOpenPlanRequests, selectPlan, selectPlans, supersedeStmts } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
 import { insertTransferStmts, selectTransferRows, withLines, type NewTransfer } from '../db/transfers'
@@ -9,9 +9,10 @@ import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
-import { asReplay, claimedEntity, claimKeyStmt, isClaimViolation } from './idempotency'
-import { buildLiveInstance, coversAntigens, type LiveInstance } from './plan-instance'
+import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
+import { buildLiveInstance, type LiveInstance } from './plan-instance'
 import { donorSuggestions } from './donors/suggestions'
+import { oldestStockReport } from './site-contact'
 
 /** Validates an instance with the solver's own schema: bad input is a 400 naming the field, never a plan. */
 export function validateInstance(input: unknown): Instance {
@@ -23,9 +24,16 @@ export function validateInstance(input: unknown): Instance {
   }
 }
 
+/**
+ * The planner's budget on a request: a solve that needs more work stops with PlanTimeLimitError (503
+ * plan_time_limit), so one request never holds the isolate for long (README, "Limits"). `ms` only acts
+ * where the clock runs during computation (not on Workers, where the work count does it).
+ */
+export const planBudget = (workLimit?: string): Budget => ({ work: Number(workLimit) > 0 ? Number(workLimit) : DEFAULT_WORK_LIMIT, ms: 10_000 })
+
 /** Simulation: the solver's result for a hand-written instance; nothing is written. Any signed-in role. */
-export function previewPlan(input: unknown): PlanResult {
-  return solve(validateInstance(input))
+export function previewPlan(input: unknown, budget: Budget = planBudget()): PlanResult {
+  return solve(validateInstance(input), budget)
 }
 
 /**
@@ -34,13 +42,14 @@ export function previewPlan(input: unknown): PlanResult {
  */
 export function transfersFromResult(instance: Instance, result: PlanResult, planId: string): NewTransfer[] {
   const needs = new Map(instance.needs.map((n) => [n.id, n]))
-  const key = (from: string, to: string, component: string, abo: string, rhd: string) => `${from}|${to}|${component}|${abo}${rhd}`
+  // frozen units travel in a result transfer of their own (thawed first): group them apart from liquid ones
+  const key = (from: string, to: string, component: string, abo: string, rhd: string, frozen?: boolean) => `${from}|${to}|${component}|${abo}${rhd}|${frozen ? 'F' : ''}`
   const groups = new Map<string, { lots: Map<string, number>; requests: Map<string, number>; qty: number }>()
   for (const a of result.allocations) {
     const need = needs.get(a.need)
     if (!need) throw new Error(`solver allocated to unknown need ${a.need}`)
     if (a.fromSite === need.site) continue // local use: no transfer
-    const k = key(a.fromSite, need.site, need.component, a.abo, a.rhd)
+    const k = key(a.fromSite, need.site, need.component, a.abo, a.rhd, a.frozen)
     const g = groups.get(k) ?? { lots: new Map(), requests: new Map(), qty: 0 }
     for (const l of a.lots) g.lots.set(l.id, (g.lots.get(l.id) ?? 0) + l.qty)
     g.requests.set(a.need, (g.requests.get(a.need) ?? 0) + a.qty)
@@ -48,13 +57,13 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
     groups.set(k, g)
   }
   return result.transfers.map((t) => {
-    const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd))
+    const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd, t.frozen))
     if (!g || g.qty !== t.qty) throw new Error(`solver transfer ${t.from}→${t.to} ${t.component} ${t.abo}${t.rhd} does not match its allocations`)
     return {
       id: newId('tr'), planId, fromSite: t.from, toSite: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty,
       etaHours: Math.round(t.etaHours * 100) / 100,
       // a planner that sends frozen units counts their thawing in etaHours and says how long (solver-model)
-      ...(typeof (t as { thawHours?: unknown }).thawHours === 'number' ? { thawHours: (t as { thawHours?: number }).thawHours } : {}),
+      ...(t.thawHours !== undefined ? { thawHours: t.thawHours } : {}),
       lots: [...g.lots].filter(([, q]) => q > 0).map(([lotId, qty]) => ({ lotId, qty })),
       requests: [...g.requests].filter(([, q]) => q > 0).map(([requestId, qty]) => ({ requestId, qty })),
     }
@@ -64,39 +73,14 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
 type Round = { antigens: string; instance: Instance; result: PlanResult }
 
 /**
- * Solves the live instances: first each rare antigen profile (most antigens first) on the lots carrying it,
- * each round taking what earlier rounds left; then the ordinary needs on the ordinary lots. The stored
- * instance is the ordinary one, with the antigen rounds' instances under `antigenRounds`; the stored result
- * merges the rounds (the ordinary round's summary).
+ * Solves the live instance in one solve: rare lots and antigen-matched requests carry their `antigens`, and the
+ * solver matches them (docs/plan-instance.md), so a rare request and an ordinary one never compete for the same
+ * unit in separate rounds. One round, for the callers that read `rounds`; plans stored before this change have
+ * `antigenRounds` in their instance and are still read as they are (getPlan, donor suggestions, incidents).
  */
-export function solveLive(live: LiveInstance): { instance: Instance & { antigenRounds?: { antigens: string; instance: Instance }[] }; result: PlanResult; rounds: Round[] } {
-  const left = new Map(live.rareLots.map((l) => [l.id, l.qty]))
-  const rounds: Round[] = []
-  for (const group of live.rare) {
-    const lots = live.rareLots
-      .filter((l) => coversAntigens(l.antigens, group.antigens) && (left.get(l.id) ?? 0) > 0)
-      .map(({ antigens: _a, ...l }) => ({ ...l, qty: left.get(l.id)! }))
-    // rare units are meant to travel: no reserves in these rounds
-    const instance: Instance = { now: live.base.now, sites: live.base.sites, ...(live.base.travelHours ? { travelHours: live.base.travelHours } : {}), lots, needs: group.needs, ...(live.base.options ? { options: live.base.options } : {}) }
-    const result = solve(instance)
-    for (const a of result.allocations) for (const l of a.lots) left.set(l.id, (left.get(l.id) ?? 0) - l.qty)
-    rounds.push({ antigens: group.antigens, instance, result })
-  }
-  const base = solve(live.base)
-  rounds.push({ antigens: '', instance: live.base, result: base })
-  if (rounds.length === 1) return { instance: live.base, result: base, rounds }
-  const rare = rounds.slice(0, -1)
-  return {
-    instance: { ...live.base, antigenRounds: rare.map(({ antigens, instance }) => ({ antigens, instance })) },
-    result: {
-      ...base,
-      allocations: [...rare.flatMap((r) => r.result.allocations), ...base.allocations],
-      transfers: [...rare.flatMap((r) => r.result.transfers), ...base.transfers],
-      unmet: [...rare.flatMap((r) => r.result.unmet), ...base.unmet],
-      objective: rounds.reduce((s, r) => s + r.result.objective, 0),
-    },
-    rounds,
-  }
+export function solveLive(live: LiveInstance): { instance: Instance; result: PlanResult; rounds: Round[] } {
+  const result = solve(live.base, planBudget())
+  return { instance: live.base, result, rounds: [{ antigens: '', instance: live.base, result }] }
 }
 
 /**
@@ -112,12 +96,12 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
   // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
   const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
-  const replay = async () => {
-    const prior = key ? await claimedEntity(db, actor.id, key, hash) : null
-    return prior ? asReplay(await getPlan(db, prior)) : null
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  const lookup = claimLookup(db, actor.id, async (planId) => asReplay(await getPlan(db, planId)))
+  const { result } = await withIdempotency(key, hash, lookup, () => planAndStore(db, actor, input, mode, key, hash), isClaimViolation)
+  return result
+}
+
+async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mode: 'routine' | 'disaster', key: string | undefined, hash: string): Promise<PlanDetailT> {
   if (input.requestIds) {
     const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
@@ -131,7 +115,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const planId = newId('plan')
   const transfers = rounds.flatMap((r) => transfersFromResult(r.instance, r.result, planId))
   if (quotas) {
-    const q = splitQuotas({ ...live.base, lots: [...live.base.lots, ...live.rareLots] }, quotas.needs, result, quotas.external) // rare lots serve antigen quotas only
+    const q = splitQuotas(live.base, quotas.needs, result, quotas.external) // the instance's rare lots (with `antigens`) serve antigen quotas only
     ;({ instance, result } = withQuotas(instance, result, quotas.needs, q))
     transfers.push(...q.transfers.map((t) => ({ ...t, id: newId('tr'), planId, fromSite: t.from, toSite: t.to })))
   }
@@ -156,15 +140,7 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
       auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
     ]),
   ])
-  try {
-    await write()
-  } catch (e) {
-    if (key && isClaimViolation(e)) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
+  await write()
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
@@ -207,6 +183,7 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
     result: parsed,
     transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
     unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
+    oldestStockReport: await oldestStockReport(db, summary.createdAt), // issue 25: how old the stock it planned on was
     ...roadTimesUsed(inst as Instance, transfers),
   }
 }

@@ -5,7 +5,7 @@ import { newId, nowIso } from '../lib/crypto'
 import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT } from '../schemas/request'
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
-import { keyReused } from './idempotency'
+import { withIdempotency } from './idempotency'
 
 export const listRequests = (db: D1Database, q: AidRequestQueryT) => selectRequests(db, q)
 
@@ -32,30 +32,22 @@ export async function createRequest(
   db: D1Database, actor: Actor, input: AidRequestCreateT, key?: string,
 ): Promise<{ request: AidRequestT; created: boolean }> {
   requireSiteWriter(actor, input.siteId)
-  const replay = async () => {
-    const existing = key ? await selectRequestByKey(db, actor.id, key) : null
-    if (!existing) return null
-    if (!sameRequest(existing, input)) throw keyReused()
-    return { request: existing, created: false }
+  // The request row is the stored request: every field of the body is compared (sameRequest).
+  const lookup = async (k: string) => {
+    const existing = await selectRequestByKey(db, actor.id, k)
+    return existing ? { hash: sameRequest(existing, input) ? 'same' : 'other', answer: async () => existing } : null
   }
-  const earlier = await replay()
-  if (earlier) return earlier
-  if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
-  const id = newId('req')
-  const at = nowIso()
-  try {
+  const { result, replayed } = await withIdempotency(key, 'same', lookup, async () => {
+    if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
+    const id = newId('req')
+    const at = nowIso()
     await db.batch([
       insertRequest(db, id, input, actor.id, key ?? null, at),
       auditStmt(db, actor, 'request.create', 'aid_request', id, { ...input, idempotencyKey: key ?? null }, at),
     ])
-  } catch (e) {
-    if (key && String(e).includes('UNIQUE constraint failed')) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
-  return { request: await getRequest(db, id), created: true }
+    return getRequest(db, id)
+  }, (e) => String(e).includes('UNIQUE constraint failed'))
+  return { request: result, created: !replayed }
 }
 
 /** Cancels an open or planned request: its own director, or a coordinator/admin. 409 from any other status. */

@@ -1,4 +1,5 @@
 import Papa from 'papaparse'
+import { toCsv, unescapeCell } from '../lib/csv-writer'
 import { estimatedRoadHours } from '../../solver/timing'
 import { deleteRoadTimeStmt, selectRoadTime, selectRoadTimes, selectSiteIds, upsertRoadTimeStmt, type RoadTimeRow } from '../db/road-times'
 import { selectPlanSites } from '../db/plans'
@@ -55,7 +56,7 @@ export async function deleteRoadTime(db: D1Database, actor: Actor, k: { from: st
   requireRole(actor, 'admin')
   const pairs = k.bothWays ? [[k.from, k.to], [k.to, k.from]] : [[k.from, k.to]]
   const before = (await Promise.all(pairs.map(([a, b]) => selectRoadTime(db, a, b)))).filter(Boolean)
-  if (before.length === 0) throw notFound('road time', `${k.from}→${k.to}`)
+  if (before.length === 0) throw notFound('road time', `${k.from}→${k.to}`, 'to')
   await db.batch([...pairs.map(([a, b]) => deleteRoadTimeStmt(db, a, b)), auditStmt(db, actor, 'road_time.delete', 'road_time', `${k.from}-${k.to}`, { before })])
   return { deleted: before.length }
 }
@@ -63,7 +64,7 @@ export async function deleteRoadTime(db: D1Database, actor: Actor, k: { from: st
 /** The table as CSV (from_site, to_site, hours, note), importable back. */
 export async function exportRoadTimesCsv(db: D1Database): Promise<string> {
   const rows = await selectRoadTimes(db)
-  return Papa.unparse({ fields: [...ROAD_TIME_COLUMNS], data: rows.map((r) => [r.from, r.to, r.hours, r.note]) }, { newline: '\r\n', escapeFormulae: /^[=@\t\r]/ }) + '\r\n'
+  return toCsv(ROAD_TIME_COLUMNS, rows.map((r) => [r.from, r.to, r.hours, r.note]))
 }
 
 /**
@@ -94,7 +95,7 @@ export async function importRoadTimesCsv(db: D1Database, actor: Actor, text: str
     if (from && from === to) err('to_site', 'from_site and to_site must differ')
     const hours = Number(get('hours'))
     if (!/^\d+(\.\d+)?$/.test(get('hours')) || !(hours > 0 && hours <= 72)) err('hours', 'hours is a number above 0, at most 72')
-    const note = get('note')
+    const note = unescapeCell(get('note'))
     if (note.length > 300) err('note', 'note is at most 300 characters')
     const k = `${from}|${to}`
     if (seen.has(k)) err('to_site', `${from}→${to} is already on row ${seen.get(k)}`)

@@ -7,9 +7,10 @@ import { requireRole, type Actor } from './auth'
 
 export const listSites = (db: D1Database, f: { province?: string; kind?: string }) => selectSites(db, f)
 
-export async function getSite(db: D1Database, id: string): Promise<SiteT> {
+/** The site, or 404 naming `field` (the path parameter id, or the query's site). */
+export async function getSite(db: D1Database, id: string, field = 'id'): Promise<SiteT> {
   const site = await selectSite(db, id)
-  if (!site) throw notFound('site', id)
+  if (!site) throw notFound('site', id, field)
   return site
 }
 
@@ -39,7 +40,7 @@ export async function editSite(db: D1Database, actor: Actor, id: string, patch: 
     if (String(e).includes('site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one')
     throw e
   }
-  if (res.meta.changes !== 1) throw new ApiError(404, 'not_found', `No site ${id}`)
+  if (res.meta.changes !== 1) throw new ApiError(404, 'not_found', `No site ${id}`, 'id')
   return getSite(db, id)
 }
 

@@ -8,7 +8,16 @@ import { nowIso } from '../lib/crypto'
 
 export const THROTTLE = { windowMs: 15 * 60_000, slowAfter: 3, limit: 10, stepMs: 250, maxDelayMs: 2_000 } as const
 
-export const clientOf = (header: (name: string) => string | undefined) => header('cf-connecting-ip') ?? 'unknown'
+/**
+ * The key failures are counted under. On Cloudflare the edge sets CF-Connecting-IP (a client cannot), so a deployed
+ * worker trusts it. A local run (wrangler dev with ALLOW_DEMO_TOKENS, npm start) has no edge: a client could send any
+ * CF-Connecting-IP and start a fresh count with each, so there every client shares one key ('local'), unless
+ * TRUST_CF_CONNECTING_IP=true says a proxy in front sets the header (the Workers tests do, to tell clients apart).
+ */
+export function clientOf(header: (name: string) => string | undefined, env: { ALLOW_DEMO_TOKENS?: string; TRUST_CF_CONNECTING_IP?: string }): string {
+  const trusted = env.TRUST_CF_CONNECTING_IP === 'true' || (env.TRUST_CF_CONNECTING_IP !== 'false' && env.ALLOW_DEMO_TOKENS !== 'true')
+  return trusted ? (header('cf-connecting-ip') ?? 'unknown') : 'local'
+}
 
 /** Seconds the client must wait before trying again, or 0 if it may try now. */
 export async function blockedFor(db: D1Database, client: string, now = Date.now()): Promise<number> {

@@ -41,7 +41,7 @@ function guardError(e: unknown, siteId: string | null | undefined): never {
   if (s.includes('CHECK constraint failed'))
     throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
   if (s.includes('FOREIGN KEY constraint failed')) throw badRequest('siteId', `No site ${siteId}`)
-  if (s.includes('last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more')
+  if (s.includes('last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
   throw e
 }
 

@@ -126,6 +126,6 @@ export async function putPolicy(db: D1Database, actor: Actor, p: PolicyPutT): Pr
 
 export async function refreshNow(db: D1Database, actor: Actor, siteId?: string) {
   requireRole(actor, 'coordinator', 'admin')
-  if (siteId && !(await selectSite(db, siteId))) throw notFound('site', siteId)
+  if (siteId && !(await selectSite(db, siteId))) throw notFound('site', siteId, 'site')
   return refreshWarnings(db, siteId)
 }

@@ -60,7 +60,7 @@ describe('POST /api/csv/stock-count', () => {
     ].join('\n')
     const res = await upload('CD', text)
     expect(res.status).toBe(400)
-    expect(res.json.error).toEqual({ code: 'invalid_csv', message: expect.any(String) })
+    expect(res.json.error).toEqual({ code: 'invalid_csv', message: expect.any(String), field: 'abo' }) // the first row's field; rows[] has them all
     expect(res.json.rows.map((r: any) => [r.row, r.field])).toEqual([
       [4, 'abo'], [5, 'qty'], [7, 'collected_at'], [9, 'lot_id'],
     ])

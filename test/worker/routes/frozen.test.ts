@@ -108,6 +108,9 @@ async function committedFrozenTransfer() {
   expect(plan.json.transfers).toHaveLength(1)
   const t = plan.json.transfers[0]
   expect(t).toMatchObject({ fromSite: 'CD', toSite: 'YB', frozen: true, thawedAt: null, lots: [{ lotId: lot, qty: 1, frozen: true, expiresAt: expect.any(String) }] })
+  // the planner counts the thaw in the ETA and says how long; the transfer keeps it
+  expect(t.thawHours).toBeGreaterThan(0)
+  expect(t.etaHours).toBeGreaterThan(t.thawHours)
   // the live instance tells the planner which lots are frozen (rare lots: in the instance, or its antigen rounds)
   const planned = [...plan.json.instance.lots, ...(plan.json.instance.antigenRounds ?? []).flatMap((r: any) => r.instance.lots)]
   expect(planned.filter((l: any) => l.id === lot)).toEqual([expect.objectContaining({ id: lot, frozen: true })])

@@ -38,6 +38,8 @@ describe('POST /api/plans/preview', () => {
       [{ ...example(), now: 'yesterday' }, 'now'],
       // as for aid requests: RhD+ units for an RhD− patient only in an emergency
       [{ ...example(), needs: [{ ...example().needs[0], rhd: '-', urgency: 'routine', allowRhPositive: true }] }, 'needs.0.allowRhPositive'],
+      // only red cells are banked frozen
+      [{ ...example(), lots: [{ ...example().lots[0], component: 'FFP', frozen: true }] }, 'lots.0.frozen'],
     ]
     for (const [body, field] of cases) {
       const res = await call('POST', '/api/plans/preview', { as: 'planner', body })
@@ -50,6 +52,23 @@ describe('POST /api/plans/preview', () => {
     const missing = await call('POST', '/api/plans/preview', { body: noNow })
     expect(missing.status).toBe(400)
     expect(missing.json.error).toMatchObject({ code: 'invalid_instance', field: 'now' })
+  })
+
+  it('honours antigens, the 24 h red-cell transit limit and frozen units (issue 20)', async () => {
+    // a need asking for Fy(a-) is not served with ordinary O+ units (it was, before antigens were in the contract)
+    const rare = await call('POST', '/api/plans/preview', { as: 'planner', body: { ...example(), reserves: [], needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }] } })
+    expect(rare.status).toBe(200)
+    expect(rare.json.allocations).toEqual([])
+    expect(rare.json.unmet).toEqual([expect.objectContaining({ need: 'r1', qty: 2, reason: 'no_compatible_stock' })])
+    // a frozen Fy(a-) lot serves it after thawing; a 30 h road is never planned for red cells
+    const body = { ...example(), reserves: [], travelHours: { CD: { YB: 3 } },
+      lots: [...example().lots, { id: 'F1', site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 2, expiresAt: '2031-01-01T00:00:00Z', antigens: 'Fy(a-)', frozen: true }],
+      needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }] }
+    const frozen = await call('POST', '/api/plans/preview', { as: 'planner', body })
+    expect(frozen.json.transfers).toEqual([expect.objectContaining({ from: 'CD', to: 'YB', qty: 2, frozen: true, thawHours: 2, etaHours: 5 })])
+    const far = await call('POST', '/api/plans/preview', { as: 'planner', body: { ...example(), reserves: [], travelHours: { CD: { YB: 30 } } } })
+    expect(far.json.transfers).toEqual([])
+    expect(far.json.unmet).toEqual([expect.objectContaining({ need: 'r1', qty: 30, reason: 'route_too_long' })])
   })
 
   it('401 without a token', async () => {
@@ -157,9 +176,12 @@ describe('POST /api/plans', () => {
     const byReq = (id: string) => res.json.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === id))
     expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [expect.objectContaining({ requestId: rareNeed, qty: 2, antigens: expect.stringContaining('(') })] })])
     expect(byReq(plain)[0].lots.map((l: any) => l.lotId)).toEqual([ordinary])
-    expect(res.json.instance.lots.map((l: any) => l.id)).toEqual([ordinary])
-    expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([plain, plainCQ].sort())
-    expect(res.json.instance.antigenRounds).toEqual([{ antigens: 'Fy(a-)', instance: expect.objectContaining({ needs: [expect.objectContaining({ id: rareNeed, qty: 2 })] }) }])
+    // one instance, one solve: the rare lot and the rare request carry their antigens
+    expect(res.json.instance.lots).toEqual(expect.arrayContaining([expect.objectContaining({ id: ordinary }), expect.objectContaining({ id: rareLot, antigens: 'Jk(a-b-),Fy(a-)' })]))
+    expect(res.json.instance.lots).toHaveLength(2)
+    expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([rareNeed, plain, plainCQ].sort())
+    expect(res.json.instance.needs.find((n: any) => n.id === rareNeed)).toMatchObject({ qty: 2, antigens: 'Fy(a-)' })
+    expect(res.json.instance.antigenRounds).toBeUndefined()
     // 10 ordinary units: 4 urgent to NC, 6 of 12 routine to YB; the spare rare unit is not used for them
     expect(res.json.unmet).toEqual([expect.objectContaining({ need: plainCQ, qty: 6 })])
     // receipt copies the profile into the new lot

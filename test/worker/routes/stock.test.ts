@@ -179,7 +179,7 @@ describe('OpenAPI', () => {
     for (const p of ['/api/stock', '/api/stock/summary', '/api/stock/lots', '/api/stock/rare', '/api/movements', '/api/movements/reconcile',
       '/api/csv/stock-count', '/api/csv/stock', '/api/csv/movements', '/api/warnings', '/api/warnings/events', '/api/warnings/policies', '/api/warnings/refresh'])
       expect(Object.keys(paths), p).toContain(p)
-    expect(Object.keys(paths['/api/movements'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '429'])  // 429: failed sign-ins are throttled on every route
+    expect(Object.keys(paths['/api/movements'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '429'])  // 413: the body limit, 429: failed sign-ins are throttled, on every route
     expect(paths['/api/movements'].post.parameters.map((p: any) => p.name)).toContain('idempotency-key')
     expect(Object.keys(paths['/api/csv/stock-count'].post.requestBody.content)).toEqual(['text/csv'])
     expect(Object.keys(paths['/api/warnings/policies'])).toEqual(['get', 'put'])

@@ -1,3 +1,4 @@
+import { noteFetched } from '../offline/freshness'
 import { getState, setState } from '../state'
 
 /** An API failure in the one error shape `{error: {code, message, field?, detail?}}`, or a network failure. */
@@ -21,6 +22,7 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   } catch (e) {
     throw new ApiError(0, 'network', `Network error: ${(e as Error).message}`)
   }
+  if (res.ok && (opts.method ?? 'GET') === 'GET') noteFetched(path, res.headers.get('x-fetched-at')) // offline: how old the page's data is
   const text = await res.text()
   let data: unknown = null
   try {

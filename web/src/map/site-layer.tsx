@@ -1,10 +1,12 @@
 import L from 'leaflet'
 import { useEffect, useRef } from 'preact/hooks'
-import { days, num, severity, siteName } from '../lib/format'
+import { dateTime, days, num, severity, siteName } from '../lib/format'
 import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
 import type { Lang } from '../state'
 import { MIN_GAP, placeLabels, spread, type Pt } from './placement'
+import { ageText } from '../offline/freshness'
+import type { SiteContact } from '../offline/site-contact'
 import { useMap } from './map-context'
 
 export type SiteStatus = { level: Level | null; daysOfSupply: number | null; onHand: number | null }
@@ -17,7 +19,9 @@ export const LEVEL_COLOURS: Record<Level | 'none', string> = {
   none: '#78909c',
 }
 
-type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean }
+type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean; contact?: Record<string, SiteContact> }
+
+const NO_CONTACT: Record<string, SiteContact> = {}
 
 /** 宜宾市中心血站 → 宜宾, Yibin Central Blood Station → Yibin; 四川省血液中心 → 四川省, Sichuan Provincial (not a second "Chengdu"). */
 const shortName = (s: Site, lang: Lang) =>
@@ -26,6 +30,15 @@ const shortName = (s: Site, lang: Lang) =>
     : s.nameEn.replace(/( Prefecture)?( Central)? Blood (Station|Center|Bank).*$/, '') || s.city
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** The popup's contact lines: silent and for how long, last contact and last stock report. */
+function contactLines(c: SiteContact, lang: Lang): string {
+  const tr = (k: string, v: Record<string, string | number> = {}) => t(k, v, lang)
+  const head = c.silent
+    ? `<strong class="silent-badge">${escape(tr('offline.silent'))}</strong> ${escape(c.lastContactAt ? tr('offline.silentFor', { age: ageText(c.lastContactAt, tr), limit: c.limitHours }) : tr('offline.neverHeard'))}<br>`
+    : ''
+  return head + `${escape(tr('offline.lastContact'))}: ${dateTime(c.lastContactAt)}<br>${escape(tr('offline.lastReport'))}: ${dateTime(c.lastStockReportAt)}<br>`
+}
 
 const radiusOf = (s: Site, small: boolean) => (small ? 5 : s.kind === 'storage' ? 7 : 10)
 
@@ -39,7 +52,7 @@ export function displayPoints(map: L.Map, sites: Site[]): Map<string, Pt> {
  * that would overlap (a province centre and its city's station) are spread apart with a thin leader to
  * where they really are, and the labels are placed so that none covers another label or a marker.
  */
-export function SiteLayer({ sites, status, component, lang, onOpen, small = false }: Props) {
+export function SiteLayer({ sites, status, component, lang, onOpen, small = false, contact = NO_CONTACT }: Props) {
   const map = useMap()
   const fitted = useRef(false)
   // Zoom to the sites once, when they first arrive; later the user's view is kept.
@@ -58,13 +71,16 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
     for (const s of sites) {
       const st = status[s.id] ?? { level: null, daysOfSupply: null, onHand: null }
       const level = st.level ?? 'none'
+      // silent past its limit (issue 25): a thick dashed ring, and the popup says since when
+      const heard = contact[s.id]
+      const silent = heard?.silent === true
       const marker = L.circleMarker([s.lat, s.lng], {
         radius: radiusOf(s, small),
         color: '#263238',
         weight: 1.5,
         fillColor: LEVEL_COLOURS[level],
         fillOpacity: 0.9,
-        className: `site-marker level-${level}`,
+        className: `site-marker level-${level}${silent ? ' silent' : ''}`,
       })
       const name = escape(siteName(s, lang, s.id))
       // No base map offline: a permanent short label says which dot is which.
@@ -75,7 +91,8 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       popup.innerHTML =
         `<strong>${name}</strong><br>${escape(t(`component.${component}`, {}, lang))}: ${escape(t(`level.${level}`, {}, lang))}` +
         `<br>${escape(t('map.days', {}, lang))}: ${days(st.daysOfSupply, lang)}` +
-        `<br>${escape(t('map.onHand', {}, lang))}: ${num(st.onHand, lang)} ${escape(t(`unit.${component}`, {}, lang))}<br>`
+        `<br>${escape(t('map.onHand', {}, lang))}: ${num(st.onHand, lang)} ${escape(t(`unit.${component}`, {}, lang))}<br>` +
+        (heard ? contactLines(heard, lang) : '')
       const link = document.createElement('a')
       link.href = `/sites/${s.id}`
       link.textContent = t('map.openStock', {}, lang)
@@ -89,6 +106,7 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       const path = marker.getElement()
       path?.setAttribute('data-site', s.id)
       path?.setAttribute('data-level', level)
+      if (heard) path?.setAttribute('data-silent', silent ? 'yes' : 'no')
       marker.getTooltip()?.getElement()?.setAttribute('data-site', s.id)
       markers.set(s.id, marker)
     }
@@ -143,6 +161,6 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       map.off('moveend', layout)
       group.remove()
     }
-  }, [map, sites, status, component, lang, onOpen, small])
+  }, [map, sites, status, component, lang, onOpen, small, contact])
   return null
 }

@@ -5,7 +5,7 @@ import { IncidentMap } from '../components/incident-map/incident-map'
 import { LevelBadge, StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm } from '../components/transport-forms/transport-forms'
 import { api, ApiError, idempotencyKey } from '../lib/api'
-import { dateTime, days, group, siteName } from '../lib/format'
+import { dateTime, days, group, hours, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
 import { URGENCIES, type Site } from '../lib/types'
@@ -147,7 +147,7 @@ export function IncidentPage({ id }: { id?: string }) {
                 <td data-label={t('incident.to')}>{name(tr.toSite)}</td>
                 <td data-label={t('incident.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} {tr.requests.some((r) => r.urgency === 'emergency') && <UrgencyBadge urgency="emergency" />}</td>
                 <td data-label={t('incident.qty')}>{units(tr.qty, tr.component)}</td>
-                <td data-label={t('incident.eta')}>{tr.etaHours} h</td>
+                <td data-label={t('incident.eta')}>{hours(tr.etaHours, lang)}</td>
                 <td data-label={t('incident.state')}><span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span> <StatusBadge status={tr.status} /></td>
                 <td class="actions">
                   {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && <DispatchForm tr={tr} onDone={() => { q.reload(); timeline.reload() }} />}

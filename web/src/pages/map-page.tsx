@@ -10,6 +10,7 @@ import { useApi } from '../lib/use-api'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer, type SiteStatus } from '../map/site-layer'
 import { TransferLayer } from '../map/transfer-layer'
+import { SilentNote, useSiteContact } from '../offline/site-contact'
 import { useAppState } from '../state'
 import { PoolPanel } from '../components/donor-pool/pool-panel'
 
@@ -57,6 +58,7 @@ export function MapPage() {
   const committedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=committed')
   const dispatchedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=dispatched')
   const summaryQ = useApi<StockSummary>('/api/stock/summary')
+  const contact = useSiteContact()
   const moving = useMemo(
     () => [...(committedQ.data?.transfers ?? []), ...(dispatchedQ.data?.transfers ?? [])].filter((tr) => tr.component === component),
     [committedQ.data, dispatchedQ.data, component],
@@ -96,7 +98,7 @@ export function MapPage() {
       <div class="map-layout">
         <RegionMap tiles={tiles}>
           <TransferLayer transfers={moving} sites={sites} lang={lang} />
-          <SiteLayer sites={sites} status={status} component={component} lang={lang} onOpen={open} />
+          <SiteLayer sites={sites} status={status} component={component} lang={lang} onOpen={open} contact={contact} />
         </RegionMap>
         <aside class="site-list">
           <h2>{t('map.sites')}</h2>
@@ -111,6 +113,7 @@ export function MapPage() {
                   <span class="meta">
                     {t('map.days')}: {days(st?.daysOfSupply, lang)} · {t('map.onHand')}: {num(st?.onHand, lang)} {t(`unit.${component}`)}
                   </span>
+                  <SilentNote c={contact[s.id]} />
                 </li>
               )
             })}

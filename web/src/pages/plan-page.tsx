@@ -180,6 +180,7 @@ export function PlanPage() {
           {(plan.estimatedRoutes ?? []).length > 0 && (
             <p class="meta estimated-routes">{t('region.estimatedRoutes', { routes: (plan.estimatedRoutes ?? []).map((r) => `${r.from}→${r.to} ${r.hours} h`).join(', ') })}</p>
           )}
+          {plan.oldestStockReport && <p class="meta plan-stock-age" data-hours={plan.oldestStockReport.hours}>{t('offline.planStockAge', { site: siteName(sites.find((s) => s.id === plan.oldestStockReport!.siteId), lang, plan.oldestStockReport.siteId), age: t('offline.ageHours', { n: plan.oldestStockReport.hours }), at: dateTime(plan.oldestStockReport.at) })}</p>}
         </>
       )}
     </section>

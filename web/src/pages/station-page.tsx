@@ -9,6 +9,7 @@ import { dateTime, group, hours, num, requestReason, siteName } from '../lib/for
 import { useT } from '../lib/i18n'
 import type { Level, Site, StockRow, Transfer, WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
+import { StockEntry } from '../offline/stock-entry'
 import { useAppState } from '../state'
 
 const NO_SITES: Site[] = []
@@ -58,6 +59,7 @@ export function StationPage() {
       )}
       {siteId && <a class="sheet-link" href={`/sheet?site=${siteId}`}>{t('sheet.open')}</a>}
       <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error ?? stockQ.error ?? netQ.error} />
+      {siteId && canDispatch && <StockEntry siteId={siteId} />}
       {siteId && (
         <>
           <h3>{t('station.incoming')}</h3>

@@ -63,7 +63,7 @@ export async function getCallup(db: D1Database, actor: Actor, id: string): Promi
  */
 export async function createCallups(db: D1Database, actor: Actor, input: CallupCreateT): Promise<CallupT[]> {
   const req = await selectRequest(db, input.requestId)
-  if (!req) throw notFound('aid request', input.requestId)
+  if (!req) throw notFound('aid request', input.requestId, 'requestId')
   if (!(actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === req.siteId)))
     throw forbidden(actor.role === 'director' ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator calls donors for this request` : `A ${actor.role} may not call donors`)
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
@@ -152,7 +152,7 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
     const s = String(e)
     if (s.includes('illegal callup status change')) throw new ApiError(409, 'invalid_transition', `A call-up cannot go from ${c.status} to ${input.status}`, 'status')
     if (s.includes('donor_deferred')) throw conflict('donor_deferred', `Donor ${c.donorCode} is on the joint deferral list: record the call-up as deferred`, 'status')
-    if (s.includes('UNIQUE constraint failed: movement_batch') || s.includes('UNIQUE constraint failed: lot')) throw conflict('already_released', `Call-up ${id} was already released`)
+    if (s.includes('UNIQUE constraint failed: movement_batch') || s.includes('UNIQUE constraint failed: lot')) throw conflict('already_released', `Call-up ${id} was already released`, 'status')
     throw e
   }
   return getCallup(db, actor, id)

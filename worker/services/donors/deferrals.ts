@@ -1,8 +1,9 @@
 // The joint deferral list (联合屏蔽): a deferral recorded at any station blocks a call-up everywhere.
 import Papa from 'papaparse'
-import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectScreenings, type DeferralRow } from '../../db/donors'
+import { toCsv, unescapeCell } from '../../lib/csv-writer'
+import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectDonor, selectScreenings, type DeferralRow } from '../../db/donors'
 import { selectSite } from '../../db/sites'
-import { badRequest, conflict, forbidden } from '../../errors'
+import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, nowIso } from '../../lib/crypto'
 import { DeferralReason, DonorCode, type DeferralCreateT, type ScreeningCreateT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
@@ -28,12 +29,14 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   requireDonorWriter(actor, input.siteId)
   if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
   const now = nowIso()
+  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201)
+  if (!(await selectDonor(db, now, input.donorCode))) throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
   const row = { id: newId('def'), donorCode: input.donorCode, siteId: input.siteId, reason: input.reason, from: new Date(input.from).toISOString(),
     until: input.until ? new Date(input.until).toISOString() : null, note: input.note ?? '', createdBy: actor.id }
   try {
     await db.batch([insertDeferralStmt(db, row, now, false), auditStmt(db, actor, 'deferral.create', 'donor', input.donorCode, { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until }, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`)
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
     throw e
   }
   return view({ ...row, createdAt: now }, now)
@@ -49,7 +52,7 @@ const csvWhen = (v: string) => {
 export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: string) {
   requireReader(actor)
   const rows = await selectDeferrals(db, { site })
-  return Papa.unparse({ fields: [...COLUMNS], data: rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]) })
+  return toCsv(COLUMNS, rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]))
 }
 
 /**
@@ -76,7 +79,7 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
     const until = untilText ? csvWhen(untilText) : null
     if (untilText && !until) errors.push({ row, field: 'until', message: 'until is a date, or empty for permanent' })
     else if (until && from && until <= from) errors.push({ row, field: 'until', message: 'until must be after from' })
-    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: (r.note ?? '').trim().slice(0, 500), createdBy: actor.id }
+    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: unescapeCell((r.note ?? '').trim()).slice(0, 500), createdBy: actor.id }
   })
   if (errors.length) throw new CsvError(`${errors.length} row error(s); nothing was applied`, errors)
   if (rows.length === 0) throw badRequest('body', 'The CSV has no rows')
@@ -99,7 +102,7 @@ export async function createScreening(db: D1Database, actor: Actor, input: Scree
   try {
     await db.batch([insertScreeningStmt(db, row, now), auditStmt(db, actor, 'screening.create', 'donor_screening', row.id, row, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`)
+    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`, 'antigen')
     throw e
   }
   return { ...row, createdAt: now }

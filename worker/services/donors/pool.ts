@@ -99,7 +99,7 @@ export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQ
 export async function getDonor(db: D1Database, actor: Actor, code: string): Promise<DonorT> {
   if (!seesDonors(actor)) throw forbidden('Planners see counts only')
   const r = await selectDonor(db, nowIso(), code)
-  if (!r) throw notFound('donor', code)
+  if (!r) throw notFound('donor', code, 'code')
   await auditReads(db, actor, [r], 'record')
   return donorView(r, 'RBC', nowIso())
 }
@@ -135,7 +135,7 @@ export async function createDonor(db: D1Database, actor: Actor, input: DonorCrea
 export async function patchDonor(db: D1Database, actor: Actor, code: string, patch: DonorPatchT): Promise<DonorT> {
   const now = nowIso()
   const r = await selectDonor(db, now, code)
-  if (!r) throw notFound('donor', code)
+  if (!r) throw notFound('donor', code, 'code')
   requireDonorWriter(actor, r.siteId)
   noFutureDonation(patch, now)
   await db.batch([

@@ -23,7 +23,7 @@ type StoredInstance = Instance & { antigenRounds?: { antigens: string; instance:
  */
 export async function donorSuggestions(db: D1Database, instance: StoredInstance, unmet: PlanResult['unmet'], now: string): Promise<Map<string, DonorSuggestionT[]>> {
   const needs = new Map<string, { need: Need; antigens: string }>()
-  for (const n of instance.needs ?? []) needs.set(n.id, { need: n, antigens: '' })
+  for (const n of instance.needs ?? []) needs.set(n.id, { need: n, antigens: n.antigens ?? '' }) // one solve: needs carry their antigens
   for (const r of instance.antigenRounds ?? []) for (const n of r.instance.needs ?? []) needs.set(n.id, { need: n, antigens: r.antigens })
   const wanted = unmet.filter((u) => u.qty > 0 && u.reason && DONOR_REASONS.has(u.reason) && needs.has(u.need) && poolNeed(needs.get(u.need)!.need, needs.get(u.need)!.antigens))
   const out = new Map<string, DonorSuggestionT[]>()

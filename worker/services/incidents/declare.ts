@@ -12,6 +12,7 @@ import {
 } from '../../../solver/incident-demand'
 import { estimatedRoadHours as roadHours } from '../../../solver/timing'
 import { getIncident } from './read'
+import { claimKeyStmt, claimLookup, isClaimViolation, keyReused, requestHash, withIdempotency } from '../idempotency'
 
 /** Receiving points by default: the nearest region stations (centres and stations, not storage points) by road. */
 export const DEFAULT_POINTS = 2
@@ -52,15 +53,17 @@ function checkInRegion(sites: SiteBrief[], lat: number, lng: number, confirmed: 
  */
 export async function declareIncident(db: D1Database, actor: Actor, input: IncidentCreateT, key?: string): Promise<{ incident: IncidentT; created: boolean }> {
   requireRole(actor, 'coordinator', 'admin')
-  const replay = async () => {
-    const prior = key ? await selectIncidentByKey(db, actor.id, key) : null
-    if (!prior) return null
-    if (prior.name !== input.name) throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for another incident', 'idempotency-key')
-    return { incident: await getIncident(db, actor, prior.id), created: false }
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  // The whole request is the fingerprint (it was the name alone: new casualties under a reused key were dropped silently).
+  const hash = await requestHash({ incident: input })
+  const claimed = claimLookup(db, actor.id, (id) => getIncident(db, actor, id))
+  const lookup = async (k: string) =>
+    (await claimed(k)) ?? ((await selectIncidentByKey(db, actor.id, k)) ? { hash: 'declared before requests were fingerprinted', answer: async () => { throw keyReused() } } : null)
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => declare(db, actor, input, key, hash),
+    (e) => isClaimViolation(e) || String(e).includes('UNIQUE constraint failed: incident'))
+  return { incident: result, created: !replayed }
+}
 
+async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key: string | undefined, hash: string): Promise<IncidentT> {
   const sites = await selectSiteBriefs(db)
   const byId = new Map(sites.map((s) => [s.id, s]))
   const at = nowIso()
@@ -116,36 +119,29 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
 
   const id = newId('inc')
   const estimate = mergeLines(lines)
-  try {
-    await db.batch([
-      ...externals.map((s) => insertExternalSiteStmt(db, s)),
-      insertIncidentStmt(db, {
-        id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
-        estimateSource: demand ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
-        kind: input.kind, injured: known.injured, hospitalised: known.hospitalised,
-      }),
-      ...points.map((p) => insertPointStmt(db, id, p)),
-      ...replaceEstimateStmts(db, id, estimate),
-      auditStmt(db, actor, 'incident.declare', 'incident', id, {
-        name: input.name, kind: input.kind, lat, lng, occurredAt, casualties, injured: known.injured, hospitalised: known.hospitalised,
-        basis: demand?.basis ?? null, outsideRegionConfirmed: input.confirmOutsideRegion ?? false, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
-        estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
-      }, at),
-    ])
-  } catch (e) {
-    if (key && String(e).includes('UNIQUE constraint failed: incident')) {
-      const raced = await replay()
-      if (raced) return raced
-    }
-    throw e
-  }
-  return { incident: await getIncident(db, actor, id), created: true }
+  await db.batch([
+    ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'incident.declare', hash, entityId: id, at })] : []),
+    ...externals.map((s) => insertExternalSiteStmt(db, s)),
+    insertIncidentStmt(db, {
+      id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
+      estimateSource: demand ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
+      kind: input.kind, injured: known.injured, hospitalised: known.hospitalised,
+    }),
+    ...points.map((p) => insertPointStmt(db, id, p)),
+    ...replaceEstimateStmts(db, id, estimate),
+    auditStmt(db, actor, 'incident.declare', 'incident', id, {
+      name: input.name, kind: input.kind, lat, lng, occurredAt, casualties, injured: known.injured, hospitalised: known.hospitalised,
+      basis: demand?.basis ?? null, outsideRegionConfirmed: input.confirmOutsideRegion ?? false, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
+      estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
+    }, at),
+  ])
+  return getIncident(db, actor, id)
 }
 
 async function requireActive(db: D1Database, id: string) {
   const inc = await selectIncident(db, id)
   if (!inc) throw notFound('incident', id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
   return inc
 }
 
@@ -194,7 +190,7 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
       }, at),
     ])
   } catch (e) {
-    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return getIncident(db, actor, id)
@@ -221,7 +217,7 @@ export async function putEstimate(db: D1Database, actor: Actor, id: string, line
       auditStmt(db, actor, 'incident.estimate', 'incident', id, { lines: estimate.length, units: estimate.reduce((s, l) => s + l.qty, 0) }, at),
     ])
   } catch (e) {
-    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return getIncident(db, actor, id)

@@ -1,4 +1,4 @@
-import Papa from 'papaparse'
+import { toCsv } from '../../lib/csv-writer'
 import { cancelOpenRequestsStmts, selectCurrentLevels, selectEstimate, selectIncidentTransferIds, selectLevelChanges, selectPoints, updateIncidentStmt } from '../../db/incidents'
 import { selectTransferRowsByIds, withLines } from '../../db/transfers'
 import { conflict } from '../../errors'
@@ -55,7 +55,7 @@ export function reportCsv(r: IncidentReportT): string {
     ...r.levels.map((l) => ({ section: 'level', from_site: l.siteId, component: l.component, level_now: l.now, worst_level: l.worst })),
   ]
   const fields = ['section', 'transfer', 'from_site', 'to_site', 'component', 'group', 'status', 'requested', 'sent', 'received', 'rejected', 'lost', 'on_the_way', 'unmet', 'level_now', 'worst_level']
-  return '\uFEFF' + Papa.unparse({ fields, data: rows.map((row) => fields.map((f) => row[f] ?? '')) })
+  return toCsv(fields, rows.map((row) => fields.map((f) => row[f] ?? '')), { bom: true })
 }
 
 /**
@@ -66,7 +66,7 @@ export function reportCsv(r: IncidentReportT): string {
 export async function closeIncident(db: D1Database, actor: Actor, id: string, note?: string): Promise<IncidentReportT> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is already closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is already closed`, 'status')
   const at = nowIso()
   try {
     await db.batch([
@@ -75,7 +75,7 @@ export async function closeIncident(db: D1Database, actor: Actor, id: string, no
       auditStmt(db, actor, 'incident.close', 'incident', id, { note: note ?? null }, at),
     ])
   } catch (e) {
-    if (String(e).includes('incident is closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+    if (String(e).includes('incident is closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return incidentReport(db, id)

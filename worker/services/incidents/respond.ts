@@ -116,7 +116,7 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
 export async function openGreenChannel(db: D1Database, actor: Actor, id: string, expected?: string[]): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
-  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`)
+  if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
   const latest = (await selectIncidentPlans(db, id)).find((p) => p.status !== 'closed')
   if (expected) {
     // the confirmation named these transfers: if the plan changed since, say so and do nothing
@@ -135,7 +135,7 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string,
         auditStmt(db, actor, 'incident.green_channel', 'incident', id, { open: true }, at),
       ])
     } catch (e) {
-      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`)
+      if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
       throw e
     }
   }
@@ -149,13 +149,12 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string,
  */
 export async function separateQuotas(db: D1Database, live: LiveInstance): Promise<{ needs: QuotaNeed[]; external: Set<string> } | null> {
   const needs = live.base.needs
-  if (needs.length === 0 && live.rare.length === 0) return null
+  if (needs.length === 0) return null
   const external = new Set(await selectExternalSiteIds(db))
-  // a quota of rare units (antigens) comes out of the antigen rounds too: it is split the same way, from lots carrying them
-  const rare: QuotaNeed[] = live.rare.flatMap((g) => g.needs.filter((n) => external.has(n.site)).map((n) => ({ ...n, antigens: [...antigenSet(g.antigens)] })))
-  const quota: QuotaNeed[] = [...needs.filter((n) => external.has(n.site)), ...rare]
+  // a quota of rare units (antigens: the need carries them) is split the same way, from lots carrying them
+  const quota: QuotaNeed[] = needs.filter((n) => external.has(n.site))
+    .map(({ antigens, ...n }) => (antigens ? { ...n, antigens: [...antigenSet(antigens)] } : n))
   if (quota.length === 0) return null
   live.base = { ...live.base, needs: needs.filter((n) => !external.has(n.site)) }
-  live.rare = live.rare.map((g) => ({ ...g, needs: g.needs.filter((n) => !external.has(n.site)) })).filter((g) => g.needs.length > 0)
   return { needs: quota, external }
 }

@@ -10,7 +10,7 @@ import { ApiError, conflict, notFound } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
 import type { CommitResultT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
-import { asReplay, keyReused } from '../idempotency'
+import { asReplay, withIdempotency, type Stored } from '../idempotency'
 import { requireRole, type Actor } from '../auth'
 import { refreshAfterWrite } from '../movements'
 import { setRequestStatus } from '../requests'
@@ -115,13 +115,18 @@ async function overCovered(db: D1Database, rows: TransferRow[], requests: Reques
 
 const failed = (code: string, f: Failure) => conflict(code, `${f.message}; nothing was committed`, undefined, f.detail)
 
-async function replayCommit(db: D1Database, actor: Actor, key: string, hash: string): Promise<CommitResultT | null> {
+/** What a commit stored under a key (its movement_batch), for withIdempotency. */
+const commitLookup = (db: D1Database, actor: Actor) => async (key: string): Promise<Stored<CommitResultT> | null> => {
   const b = await selectBatchByKey(db, actor.id, key)
   if (!b) return null
-  if (b.requestHash !== hash) throw keyReused()
-  const committed = await selectCommitted(db, actor.id, key)
-  const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
-  return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
+  return {
+    hash: b.requestHash,
+    answer: async () => {
+      const committed = await selectCommitted(db, actor.id, key)
+      const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
+      return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
+    },
+  }
 }
 
 /**
@@ -179,10 +184,7 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
     await db.batch(stmts)
   } catch (e) {
     const msg = String(e)
-    if (msg.includes('movement_batch.actor_id')) {
-      const replay = await replayCommit(db, actor, key, hash)
-      if (replay) return replay
-    }
+    if (msg.includes('movement_batch.actor_id')) throw e // the same key won meanwhile: withIdempotency answers it
     if (msg.includes('commit_check_holds')) {
       // another commit took the spare units (or covered the request) between our reads and our batch
       const floor = await brokenFloor(db, rows, floors, now)
@@ -196,9 +198,9 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
       const why = findShortfall(rows, lines, lotsNow, now)
       throw why ? failed('insufficient_stock', why) : conflict('insufficient_stock', `Stock of transfer ${ids.join(', ')} was taken meanwhile; nothing was committed`)
     }
-    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`)
+    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
     if (msg.includes('transfer_commit.at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
-    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`)
+    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
     throw e
   }
   for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
@@ -206,19 +208,13 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
 }
 
 /**
- * A 409 may come from a concurrent call with the same key that has just committed (it took the stock or the
- * approved status first): answer with what that call stored instead.
+ * A commit under a key (withIdempotency). Besides the key's own guard, a 409 may come from a concurrent call with
+ * the same key that has just committed (it took the stock or the approved status first): that call's stored
+ * result answers it.
  */
-async function orReplay(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
-  try {
-    return await run()
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused') {
-      const replay = await replayCommit(db, actor, key, hash)
-      if (replay) return replay
-    }
-    throw e
-  }
+async function keyed(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
+  const race = (e: unknown) => String(e).includes('movement_batch.actor_id') || (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused')
+  return (await withIdempotency(key, hash, commitLookup(db, actor), run, race)).result
 }
 
 /** A superseded plan cannot be committed: the 409 names the plan that replaced it. */
@@ -231,14 +227,12 @@ async function supersededError(db: D1Database, planId: string): Promise<ApiError
 export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: string, key: string): Promise<CommitResultT> {
   requireRole(actor, 'coordinator', 'admin')
   const hash = await sha256Hex(`commit-plan:${planId}`)
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  const plan = await selectPlanStatus(db, planId)
-  if (!plan) throw notFound('plan', planId)
-  if (plan.status === 'superseded') throw await supersededError(db, planId)
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
+    const plan = await selectPlanStatus(db, planId)
+    if (!plan) throw notFound('plan', planId)
+    if (plan.status === 'superseded') throw await supersededError(db, planId)
     const rows = await selectTransferRows(db, { planId, status: 'approved' })
-    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`)
+    if (rows.length === 0) throw conflict('nothing_approved', `Plan ${planId} has no approved transfer to commit`, 'status')
     return commitTransfers(db, actor, key, hash, planId, rows)
   })
 }
@@ -246,10 +240,8 @@ export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: 
 export async function commitOneTransfer(db: D1Database, actor: Actor, id: string, key: string): Promise<CommitResultT> {
   requireRole(actor, 'coordinator', 'admin')
   const hash = await sha256Hex(`commit-transfer:${id}`)
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  const t = await loadRow(db, id)
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
+    const t = await loadRow(db, id)
     requireTransition(t, 'committed')
     const result = await commitTransfers(db, actor, key, hash, null, [t])
     return { ...result, planId: t.planId }
@@ -266,9 +258,7 @@ export async function commitGreenChannel(db: D1Database, actor: Actor, incidentI
   const sorted = [...ids].sort()
   const hash = await sha256Hex(`green-channel:${incidentId}:${sorted.join(',')}`)
   const key = `green-${incidentId}-${hash.slice(0, 24)}`
-  const replay = await replayCommit(db, actor, key, hash)
-  if (replay) return replay
-  return orReplay(db, actor, key, hash, async () => {
+  return keyed(db, actor, key, hash, async () => {
     const rows = await selectTransferRowsByIds(db, sorted)
     for (const t of rows) requireTransition(t, 'committed')
     return commitTransfers(db, actor, key, hash, null, rows, { keepPlanOpen: true })
@@ -302,7 +292,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`)
+    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`, 'status')
     mapGuardError(e, t, 'cancelled')
   }
   await refreshAfterWrite(db, t.fromSite)

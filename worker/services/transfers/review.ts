@@ -108,7 +108,7 @@ export async function rejectTransfer(db: D1Database, actor: Actor, id: string, r
 export async function editTransferQty(db: D1Database, actor: Actor, id: string, qty: number): Promise<TransferT> {
   requireRole(actor, 'coordinator', 'admin')
   const t = await loadRow(db, id)
-  if (t.status !== 'proposed' && t.status !== 'approved') throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; only a proposed or approved transfer's quantity may change`)
+  if (t.status !== 'proposed' && t.status !== 'approved') throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; only a proposed or approved transfer's quantity may change`, 'status')
   if (qty > t.proposedQty) throw badRequest('qty', `qty may be at most the proposed ${t.proposedQty}`)
   if (qty === t.qty) return getTransfer(db, id)
 

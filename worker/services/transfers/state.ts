@@ -15,7 +15,7 @@ const NEXT: Record<TransferStatusT, TransferStatusT[]> = {
 }
 
 export const invalidTransition = (t: { id: string; status: string }, to: string) =>
-  conflict('invalid_transition', `Transfer ${t.id} is ${t.status}; it cannot become ${to}`)
+  conflict('invalid_transition', `Transfer ${t.id} is ${t.status}; it cannot become ${to}`, 'status')
 
 export function requireTransition(t: { id: string; status: TransferStatusT }, to: TransferStatusT): void {
   if (!NEXT[t.status].includes(to)) throw invalidTransition(t, to)
@@ -25,7 +25,7 @@ export function requireTransition(t: { id: string; status: TransferStatusT }, to
 export function mapGuardError(e: unknown, t: { id: string; status: string }, to: string): never {
   const msg = String(e)
   if (msg.includes('illegal transfer status change')) throw invalidTransition({ id: t.id, status: 'no longer ' + t.status }, to)
-  if (msg.includes('transfer quantity is fixed')) throw conflict('invalid_transition', `Transfer ${t.id} is committed; its quantity is fixed`)
+  if (msg.includes('transfer quantity is fixed')) throw conflict('invalid_transition', `Transfer ${t.id} is committed; its quantity is fixed`, 'qty')
   throw e
 }
 

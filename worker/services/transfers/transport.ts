@@ -1,5 +1,5 @@
 import { insertLotStmt, selectLotsByIds, type LotRow } from '../../db/lots'
-import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
+import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
 import {
   closePlanIfDoneStmt, insertDispatchRecordStmt, releaseRequestsStmts, insertReceiptRecordStmt, selectLines, selectTransportRange, setStatusStmt,
   setThawedStmt, type LotLineRow, type TransferRow,
@@ -8,7 +8,7 @@ import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
 import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
-import { keyReused } from '../idempotency'
+import { batchLookup, withIdempotency } from '../idempotency'
 import type { Actor } from '../auth'
 import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
@@ -102,7 +102,7 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
       auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`)
+    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
     if (String(e).includes('transfer_not_thawed')) throw notThawed(id)
     mapGuardError(e, t, 'dispatched')
   }
@@ -123,14 +123,13 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.toSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
   const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
-  const replay = async (): Promise<ReceiveOutcome | null> => {
-    const prior = await selectBatchByKey(db, actor.id, key)
-    if (!prior) return null
-    if (prior.requestHash !== hash) throw keyReused()
-    return { transfer: await getTransfer(db, id), replayed: true }
-  }
-  const earlier = await replay()
-  if (earlier) return earlier
+  const lookup = batchLookup(db, actor.id, () => getTransfer(db, id))
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => String(e).includes('UNIQUE constraint failed: movement_batch.actor_id'))
+  return { transfer: result, replayed }
+}
+
+async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeof loadRow>>, key: string, hash: string, body: TransferReceiveT) {
+  const id = t.id
   requireTransition(t, 'received')
   if (body.receivedQty > t.qty) throw badRequest('receivedQty', `receivedQty may be at most the transfer's qty ${t.qty}`)
 
@@ -186,13 +185,11 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: movement_batch')) {
-      const again = await replay()
-      if (again) return again
-      throw conflict('invalid_transition', `Transfer ${id} was already received`)
-    }
+    // the actor's key raced (withIdempotency answers it); the batch id fixed per transfer: received by someone else
+    if (String(e).includes('UNIQUE constraint failed: movement_batch.actor_id')) throw e
+    if (String(e).includes('UNIQUE constraint failed: movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
     mapGuardError(e, t, 'received')
   }
   await refreshAfterWrite(db, t.toSite)
-  return { transfer: await getTransfer(db, id), replayed: false }
+  return getTransfer(db, id)
 }

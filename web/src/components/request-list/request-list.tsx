@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { URGENCY_RANK } from '../../../../solver/domain'
-import { dateTime, group, siteName } from '../../lib/format'
+import { dateTime, group, requestReason, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { AidRequest, Site } from '../../lib/types'
 import { useAppState } from '../../state'
@@ -56,11 +56,11 @@ export function RequestList({ requests, sites, canCancel, onCancel }: {
             <td data-label={t('req.group')}>{group(r.abo, r.rhd)}{r.antigens ? <span class="badge antigens"> {r.antigens}</span> : null}</td>
             <td class="num" data-label={t('req.qty')}>{r.qty} {t(`unit.${r.component}`)}</td>
             <td data-label={t('req.neededBy')}>{dateTime(r.neededBy, lang)}</td>
-            <td data-label={t('req.reason')}>{r.reason}</td>
+            <td data-label={t('req.reason')}>{requestReason(r.reason, lang)}</td>
             <td data-label={t('req.status')}><Coverage r={r} />{r.inReviewQty > 0 && <span class="meta"> {t('coverage.inReview', { n: r.inReviewQty })}</span>}</td>
             <td class="actions" data-label={t('plan.actions')}>
               {canCancel(r) && (asking === r.id
-                ? <Confirm message={t('req.confirmCancel', { qty: r.qty, site: siteName(byId.get(r.siteId), lang, r.siteId), reason: r.reason })} yes={t('req.cancel')} onYes={() => { setAsking(null); onCancel(r) }} onNo={() => setAsking(null)} />
+                ? <Confirm message={t('req.confirmCancel', { qty: r.qty, site: siteName(byId.get(r.siteId), lang, r.siteId), reason: requestReason(r.reason, lang) })} yes={t('req.cancel')} onYes={() => { setAsking(null); onCancel(r) }} onNo={() => setAsking(null)} />
                 : <button type="button" class="cancel-request" onClick={() => setAsking(r.id)}>{t('req.cancel')}</button>)}
             </td>
           </tr>

@@ -33,7 +33,7 @@ export function SignIn() {
 
   // A stored token is re-checked on load.
   useEffect(() => {
-    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiError) => setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }))
+    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiError) => e.status === 0 || setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null })) // offline: keep the token
   }, [token])
 
   if (token && me)

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { URGENCY_RANK } from '../../../../solver/domain'
-import { dateTime, group, num, siteName } from '../../lib/format'
+import { dateTime, group, num, requestReason, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Transfer, TransferRequestLine } from '../../lib/types'
 import { useAppState } from '../../state'
@@ -74,7 +74,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
               {r && need && <span>{t(`component.${need.component}`)} {group(need.abo, need.rhd)} · {t('review.asked', { n: r.requestQty, unit: t(`unit.${need.component}`) })}</span>}
               {r?.neededBy && <span class="meta">{t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
               {r?.antigens && <span class="badge antigens" data-antigens={r.antigens}>{r.antigens}</span>}
-              {r && <span class="reason" data-reason>{r.reason}</span>}
+              {r && <span class="reason" data-reason>{requestReason(r.reason, lang)}</span>}
               {r && <RhConsentLine consent={r.rhPositiveConsent} />}
               {r && (
                 <span class="coverage" data-coverage data-proposed={proposed} data-approved={approved}>
@@ -139,7 +139,7 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQ
     const r = last[0]
     setConfirm({
       message: t(lowering ? 'review.confirmLower' : 'review.confirmReject', {
-        site: siteName(sites.get(r.siteId), lang, r.siteId), reason: r.reason, qty: boxQty, from: tr.qty,
+        site: siteName(sites.get(r.siteId), lang, r.siteId), reason: requestReason(r.reason, lang), qty: boxQty, from: tr.qty,
       }),
       yes,
       run: () => { setConfirm(null); run() },

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError, idempotencyKey } from '../../lib/api'
+import { ApiError, idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
+import { queuedWrite } from '../../offline/queue'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
 import { rangeText } from './transport-record'
@@ -10,22 +11,27 @@ import { rangeText } from './transport-record'
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s))
 /** An optional local date-time field: undefined when empty, the raw text when unreadable (the API names the field). */
 const when = (s: string) => (s.trim() === '' ? undefined : (parseLocal(s) ?? s))
+/** A time left blank is the moment the form is sent (not when the page loaded), kept with a write that waits offline. */
+const whenOrNow = (s: string) => when(s) ?? parseLocal(localInput())
 
 /** The donor station packs, seals and sends the box: its temperature is required, the rest optional. */
 export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
-  const [f, setF] = useState({ temperatureC: '', carrier: '', packedAt: localInput(), sealedAt: '' })
+  const [f, setF] = useState({ temperatureC: '', carrier: '', packedAt: '', sealedAt: '' })
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
+  const [queued, setQueued] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
   const submit = async (e: Event) => {
     e.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      const body = { temperatureC: num(f.temperatureC), carrier: f.carrier.trim() || undefined, packedAt: when(f.packedAt), sealedAt: when(f.sealedAt) }
-      await api(`/api/transfers/${encodeURIComponent(tr.id)}/dispatch`, { method: 'POST', body })
-      onDone()
+      const body = { temperatureC: num(f.temperatureC), carrier: f.carrier.trim() || undefined, packedAt: whenOrNow(f.packedAt), sealedAt: when(f.sealedAt) }
+      // offline it waits on the device (offline/queue.ts), keyed now, and is sent when the network returns
+      const r = await queuedWrite({ kind: 'dispatch', siteId: tr.fromSite, summary: `${tr.fromSite} → ${tr.toSite} · ${tr.qty} ${t(`unit.${tr.component}`)}`, path: `/api/transfers/${encodeURIComponent(tr.id)}/dispatch`, body, idempotencyKey: idempotencyKey('dispatch') })
+      if (r.queued) setQueued(true)
+      else onDone()
     } catch (err) {
       setError(err as ApiError)
     } finally {
@@ -36,9 +42,9 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
     <form class="transport-form dispatch-form" onSubmit={submit} noValidate data-transfer={tr.id}>
       <label>{t('transport.temperature')}<input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} /><FieldError error={error} field="temperatureC" /></label>
       <label>{t('transport.carrier')}<input name="carrier" value={f.carrier} placeholder={t('transport.carrierHint')} onInput={set('carrier')} /><FieldError error={error} field="carrier" /></label>
-      <label>{t('transport.packedAt')}<input name="packedAt" value={f.packedAt} placeholder="2026-12-01 14:30" onInput={set('packedAt')} /><FieldError error={error} field="packedAt" /></label>
+      <label>{t('transport.packedAt')}<input name="packedAt" value={f.packedAt} placeholder={t('transport.nowHint')} onInput={set('packedAt')} /><FieldError error={error} field="packedAt" /></label>
       <label>{t('transport.sealedAtField')}<input name="sealedAt" value={f.sealedAt} placeholder="2026-12-01 14:35" onInput={set('sealedAt')} /><FieldError error={error} field="sealedAt" /></label>
-      <button type="submit" class="dispatch" disabled={busy}>{t('plan.dispatch')}</button>
+      {queued ? <p class="entry-done queued" role="status">{t('offline.dispatchQueued')}</p> : <button type="submit" class="dispatch" disabled={busy}>{t('plan.dispatch')}</button>}
       {error && !error.field && <ErrorMessage error={error} />}
     </form>
   )
@@ -57,10 +63,11 @@ function outOfRange(tr: Transfer, temp: number | undefined): boolean {
  */
 export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
-  const [f, setF] = useState({ receivedQty: String(tr.qty), temperatureC: '', sealIntact: true, rejectedQty: '0', rejectReason: '', arrivedAt: localInput() })
+  const [f, setF] = useState({ receivedQty: String(tr.qty), temperatureC: '', sealIntact: true, rejectedQty: '0', rejectReason: '', arrivedAt: '' })
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   const [confirming, setConfirming] = useState(false)
+  const [queued, setQueued] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
   const received = num(f.receivedQty) ?? 0
   const rejected = num(f.rejectedQty) ?? 0
@@ -72,11 +79,12 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
     setError(null)
     try {
       const body = {
-        receivedQty: num(f.receivedQty), temperatureC: num(f.temperatureC), sealIntact: f.sealIntact, arrivedAt: when(f.arrivedAt),
+        receivedQty: num(f.receivedQty), temperatureC: num(f.temperatureC), sealIntact: f.sealIntact, arrivedAt: whenOrNow(f.arrivedAt),
         ...(rejected ? { rejectedQty: rejected, rejectReason: f.rejectReason.trim() || undefined } : {}),
       }
-      await api(`/api/transfers/${encodeURIComponent(tr.id)}/receive`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('receive') } })
-      onDone()
+      const r = await queuedWrite({ kind: 'receive', siteId: tr.toSite, summary: `${tr.toSite} ← ${tr.fromSite} · ${received} ${t(`unit.${tr.component}`)}`, path: `/api/transfers/${encodeURIComponent(tr.id)}/receive`, body, idempotencyKey: idempotencyKey('receive') })
+      if (r.queued) setQueued(true)
+      else onDone()
     } catch (err) {
       setError(err as ApiError)
     } finally {
@@ -100,8 +108,9 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
       <label class="check"><input name="sealIntact" type="checkbox" checked={f.sealIntact} onChange={(e) => setF({ ...f, sealIntact: (e.target as HTMLInputElement).checked })} />{t('transport.sealIntact')}</label>
       <label>{t('transport.rejectedQty')}<input name="rejectedQty" type="number" inputMode="numeric" min={0} value={f.rejectedQty} onInput={set('rejectedQty')} /><FieldError error={error} field="rejectedQty" /></label>
       <label>{t('transport.rejectReason')}<input name="rejectReason" value={f.rejectReason} onInput={set('rejectReason')} /><FieldError error={error} field="rejectReason" /></label>
-      <label>{t('transport.arrivedAt')}<input name="arrivedAt" value={f.arrivedAt} placeholder="2026-12-01 14:30" onInput={set('arrivedAt')} /><FieldError error={error} field="arrivedAt" /></label>
-      {confirming
+      <label>{t('transport.arrivedAt')}<input name="arrivedAt" value={f.arrivedAt} placeholder={t('transport.nowHint')} onInput={set('arrivedAt')} /><FieldError error={error} field="arrivedAt" /></label>
+      {queued && <p class="entry-done queued" role="status">{t('offline.queued')}</p>}
+      {queued ? null : confirming
         ? warm
           ? <Confirm message={t('transport.confirmDiscard', { temp: f.temperatureC, range: range ?? '', n: received, unit: t(`unit.${tr.component}`), lost: Math.max(tr.qty - received, 0) })} yes={t('transport.discardYes')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
           : <Confirm message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })} yes={t('plan.receive')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
