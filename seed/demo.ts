@@ -52,6 +52,8 @@ export const DEMO_SHORT: Readonly<Record<string, { level: 'red' | 'orange'; rbcD
 export const HISTORY_DAYS = 60
 export const GROUP_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
 export const SHELF_HOURS: Readonly<Record<Component, number>> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
+/** Frozen red cells keep 10 years at ≤ −65 °C (GB 18469-2012); the demo dates them 365-day years from collection. */
+const FROZEN_RBC_YEARS = 10
 
 /**
  * Average red-cell issue per day (U) in an ordinary week: the documented basis of seed/volumes.ts (population ×
@@ -135,6 +137,8 @@ export function demandFactor(at: Date): number {
 export type DemoLot = {
   id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string
   collectedAt: string; expiresAt: string; createdAt: string
+  /** frozen red cells (≤ −65 °C, 10 years; migration 0051) */
+  frozen?: boolean
 }
 /** A ledger row; its batch is `seed-<date of at>` and its reason follows from the kind. */
 export type DemoMovement = { batchId: string; lotId: string; siteId: string; kind: 'receipt' | 'issue' | 'discard'; delta: number; at: string; hospitalId?: string }
@@ -142,6 +146,8 @@ export type DemoHospital = { id: string; siteId: string; nameZh: string; county:
 export type DemoRequest = {
   id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string; qty: number
   urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string; allowRhPositive: boolean; reason: string; createdBy: string; createdAt: string
+  /** The record behind allowRhPositive (migration 0051): who consented, when, anti-D screen, the patient. */
+  rhPositiveConsent?: { consentBy: string; consentAt: string; antiDScreen: 'negative'; patientNote: string }
 }
 export type DemoRegion = {
   now: string
@@ -338,18 +344,26 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   // ---- rare units: RhD-negative and rare antigen profiles at the three centers (the regional rare-donor pool). Plasma
   // is not kept by RhD (it does not matter for plasma); Jk(a-b-) units are RhD-positive (RhD-negative and Jk(a-b-)
   // together: 0.35 % × about 1 in 20,000, a few in ten million). The pool holds no A- red cells (only O-, B-, AB-): the open A- request below gets O-, a substitution.
+  // Rare antigen red cells are banked frozen (GB 18469-2012: 10 years at ≤ −65 °C) at the centres that would bank
+  // them, Chengdu and Chongqing; RhD-negative units are ordinary liquid stock.
   const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
     ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3],
-    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
-    ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1], ['SC', 'RBC', 'O', '+', 'Jk(a-b-)', 2],
+    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 3],
+    ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1],
     ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
     ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
   ]
   for (const [site, c, abo, rhd, antigens, qty] of rare) {
-    const ageDays = c === 'PLT' ? 1 : c === 'FFP' ? between(20, 120) : between(4, 20)
+    const frozen = c === 'RBC' && antigens !== ''
+    const ageDays = c === 'PLT' ? 1 : c === 'FFP' ? between(20, 120) : frozen ? between(200, 1500) : between(4, 20)
     const collectedMs = nowMs - ageDays * DAY
     const receivedMs = collectedMs + (c === 'PLT' ? 8 : 30) * HOUR
     const lot = newLot(site, c, abo, rhd, collectedMs, receivedMs, antigens)
+    if (frozen) {
+      lot.frozen = true
+      lot.expiresMs = collectedMs + FROZEN_RBC_YEARS * 365 * DAY
+      lot.expiresAt = iso(lot.expiresMs)
+    }
     const issued = c === 'RBC' && rhd === '-' && ageDays > 8 ? 1 + Math.floor(between(0, 2)) : 0
     receive(lot, qty + issued, receivedMs)
     if (issued) move(lot, 'issue', -issued, receivedMs + Math.floor(between(2, 4 * 24)) * HOUR)
@@ -369,10 +383,16 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   const requests: DemoRequest[] = [
     req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急'),
     req(2, 'YB', 'RBC', 'A', '+', 20, 'urgent', 24, '择期手术备血不足'),
-    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性产妇产后出血', { allowRhPositive: true }),
+    // RhD-positive red cells for an RhD-negative patient only where a clinician would accept it: an older man (no
+    // child-bearing future), no anti-D on the screen, in shock, with consent recorded (never a woman after childbirth).
+    req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性老年男性消化道大出血，失血性休克', {
+      allowRhPositive: true,
+      rhPositiveConsent: { consentBy: '患者之子（代理人）', consentAt: iso(nowMs - 3 * HOUR), antiDScreen: 'negative', patientNote: '男，72岁，消化道大出血，失血性休克' },
+    }),
     req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天'),
     req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血'),
-    req(6, 'GZ', 'RBC', 'O', '+', 2, 'urgent', 20, '稀有血型患者 Fy(a-) 手术', { antigens: 'Fy(a-)' }),
+    // served from a frozen Fy(a-) unit banked in Chengdu: thawed, then on the road (issue 20 §2)
+    req(6, 'GZ', 'RBC', 'O', '+', 2, 'emergency', 20, '稀有血型 Fy(a-) 患者急诊手术出血', { antigens: 'Fy(a-)' }),
     req(7, 'GZ', 'PLT', 'A', '+', 3, 'emergency', 10, '白血病患者血小板减少'),
     req(8, 'PZH', 'RBC', 'O', '+', 15, 'routine', 48, '冬季采血量下降'),
     // The region holds no A- red cells (see the rare pool): the planner sends O-, a substitution.
@@ -448,10 +468,10 @@ function lotInserts(lots: DemoLot[], epochMs: number): string[] {
   const per = ROWS_PER_INSERT * 2
   for (let i = 0; i < lots.length; i += per) {
     const values = lots.slice(i, i + per).map((l) =>
-      `(${lit(l.id)},${lit(l.siteId)},'${l.component}','${l.abo}','${l.rhd}',${lit(l.antigens)},${Date.parse(l.collectedAt) - epochMs},${Date.parse(l.expiresAt) - epochMs},${Date.parse(l.createdAt) - epochMs})`).join(',\n')
+      `(${lit(l.id)},${lit(l.siteId)},'${l.component}','${l.abo}','${l.rhd}',${lit(l.antigens)},${Date.parse(l.collectedAt) - epochMs},${Date.parse(l.expiresAt) - epochMs},${Date.parse(l.createdAt) - epochMs},${l.frozen ? 1 : 0})`).join(',\n')
     out.push(
-      `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at)
-SELECT column1, column2, column3, column4, column5, column6, ${isoSql(epochMs, 'column7')}, ${isoSql(epochMs, 'column8')}, 0, ${isoSql(epochMs, 'column9')}
+      `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at, frozen)
+SELECT column1, column2, column3, column4, column5, column6, ${isoSql(epochMs, 'column7')}, ${isoSql(epochMs, 'column8')}, 0, ${isoSql(epochMs, 'column9')}, column10
 FROM (VALUES\n${values})`,
     )
   }
@@ -477,9 +497,10 @@ export function demoRegionSql(r: DemoRegion): string[] {
     ...lotInserts(r.lots, nowMs),
     ...movementInserts(r.movements, nowMs),
     ...inserts('aid_request', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'qty', 'urgency', 'needed_by', 'allow_rh_positive',
-      'reason', 'status', 'created_by', 'created_at', 'updated_at'],
+      'reason', 'status', 'created_by', 'created_at', 'updated_at', 'rh_consent_by', 'rh_consent_at', 'rh_anti_d_screen', 'rh_patient_note'],
       r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,
-        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt])),
+        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt, q.rhPositiveConsent?.consentBy ?? null, q.rhPositiveConsent?.consentAt ?? null,
+        q.rhPositiveConsent?.antiDScreen ?? null, q.rhPositiveConsent?.patientNote ?? null])),
     ...demoPoolSql(r.pool, setupAt, lit, ADMIN),
     ...inserts('audit_log', ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'], [
       [ADMIN, 'seed.load', 'region', 'demo', JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }), r.now],

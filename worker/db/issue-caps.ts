@@ -46,3 +46,37 @@ export const selectCapInputs = (db: D1Database, siteId: string, now: string, sin
     .bind(siteId, now, since14, dayStart)
     .all<CapInputRow>()
     .then((r) => r.results)
+
+/**
+ * When the current warning of each site × component (as a whole) began: the last change from normal (or from no
+ * level) to a warning level; a level recorded before any event counts from its `since`. Components at normal have
+ * no row.
+ */
+const WARNING_STARTS = `SELECT w.site_id AS siteId, w.component,
+    COALESCE((SELECT MAX(e.at) FROM warning_event e WHERE e.site_id = w.site_id AND e.component = w.component AND e.abo = '*' AND e.rhd = '*'
+              AND COALESCE(e.from_level, 'normal') = 'normal' AND e.to_level <> 'normal'), w.since) AS began
+  FROM warning_state w WHERE w.abo = '*' AND w.rhd = '*' AND w.level <> 'normal' AND (?1 IS NULL OR w.site_id = ?1)`
+
+export type WarningStart = { siteId: string; component: string; began: string }
+export type BaselineRow = { siteId: string; component: string; abo: string; rhd: string; avgDailyIssue: number }
+
+/**
+ * Per site × component under a warning: when it began, and per group the average daily issue over the `days`
+ * days before that (the baseline that capped issues cannot wear down; a group with no issues then has no row).
+ */
+export async function selectWarningBaselines(db: D1Database, days: number, siteId?: string) {
+  const [starts, baselines] = await db.batch<any>([
+    db.prepare(WARNING_STARTS).bind(siteId ?? null),
+    db
+      .prepare(
+        `WITH start AS (${WARNING_STARTS})
+         SELECT s.siteId, s.component, l.abo, l.rhd, -SUM(m.delta) * 1.0 / ?2 AS avgDailyIssue
+         FROM start s JOIN lot l ON l.site_id = s.siteId AND l.component = s.component
+         JOIN movement m ON m.lot_id = l.id AND m.kind = 'issue'
+           AND m.at >= strftime('%Y-%m-%dT%H:%M:%fZ', s.began, '-' || ?2 || ' days') AND m.at < s.began
+         GROUP BY s.siteId, s.component, l.abo, l.rhd`,
+      )
+      .bind(siteId ?? null, days),
+  ])
+  return { starts: starts.results as WarningStart[], baselines: baselines.results as BaselineRow[] }
+}

@@ -11,15 +11,23 @@ export type LotRow = {
   expiresAt: string
   qty: number
   createdAt: string
+  /** 1: frozen red cells (10 years at ≤ −65 °C), counted apart from liquid stock. */
+  frozen: number
+  /** When the units of a thawed lot were thawed (their expiry is 24 h from then); null otherwise. */
+  thawedAt: string | null
 }
 
-const COLUMNS = `l.id, l.site_id AS siteId, l.component, l.abo, l.rhd, l.antigens, l.collected_at AS collectedAt, l.expires_at AS expiresAt, l.qty, l.created_at AS createdAt`
+const COLUMNS = `l.id, l.site_id AS siteId, l.component, l.abo, l.rhd, l.antigens, l.collected_at AS collectedAt, l.expires_at AS expiresAt, l.qty, l.created_at AS createdAt,
+  l.frozen, l.thawed_at AS thawedAt`
 
-/** A new lot starts at 0; its receipt movement (same batch) brings it to stock through the trigger. */
-export const insertLotStmt = (db: D1Database, l: Omit<LotRow, 'qty'>) =>
+/** A new lot starts at 0; its receipt movement (same batch) brings it to stock through the trigger. Liquid unless `frozen`. */
+export const insertLotStmt = (db: D1Database, l: Omit<LotRow, 'qty' | 'frozen' | 'thawedAt'> & { frozen?: boolean; thawedAt?: string | null }) =>
   db
-    .prepare('INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)')
-    .bind(l.id, l.siteId, l.component, l.abo, l.rhd, l.antigens, l.collectedAt, l.expiresAt, l.createdAt)
+    .prepare(
+      `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at, frozen, thawed_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11)`,
+    )
+    .bind(l.id, l.siteId, l.component, l.abo, l.rhd, l.antigens, l.collectedAt, l.expiresAt, l.createdAt, l.frozen ? 1 : 0, l.thawedAt ?? null)
 
 export async function selectLotsByIds(db: D1Database, ids: string[]): Promise<LotRow[]> {
   const out: LotRow[] = []
@@ -43,6 +51,8 @@ export type LotFilter = {
   includeEmpty?: boolean
   includeExpired?: boolean
   antigen?: string
+  /** true: frozen lots only; false: liquid only; absent: both. */
+  frozen?: boolean
   limit?: number
 }
 
@@ -59,11 +69,12 @@ export const selectLots = (db: D1Database, f: LotFilter, now: string) => {
          AND (?6 = 1 OR l.qty > 0)
          AND (?7 = 1 OR l.expires_at > ?8)
          AND (?9 IS NULL OR (',' || l.antigens || ',') LIKE ('%,' || ?9 || ',%'))
+         AND (?11 IS NULL OR l.frozen = ?11)
        ORDER BY l.expires_at, l.id LIMIT ?10`,
     )
     .bind(
       f.site ?? null, f.component ?? null, f.abo ?? null, f.rhd ?? null, until,
-      f.includeEmpty ? 1 : 0, f.includeExpired ? 1 : 0, now, f.antigen ?? null, f.limit ?? 1000,
+      f.includeEmpty ? 1 : 0, f.includeExpired ? 1 : 0, now, f.antigen ?? null, f.limit ?? 1000, f.frozen === undefined ? null : f.frozen ? 1 : 0,
     )
     .all<LotWithSite>()
     .then((r) => r.results)

@@ -11,11 +11,11 @@ export const selectPlanSites = (db: D1Database) =>
 export const selectLiveLots = (db: D1Database, now: string) =>
   db
     .prepare(
-      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt, antigens FROM lot
+      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt, antigens, frozen FROM lot
        WHERE qty > 0 AND expires_at > ?1 ORDER BY site_id, component, expires_at, id`,
     )
     .bind(now)
-    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string; antigens: string }>()
+    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string; antigens: string; frozen: number }>()
     .then((r) => r.results)
 
 export type OpenNeedRow = {

@@ -1,15 +1,23 @@
 import { URGENCIES } from '../../solver/domain'
-import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT } from '../schemas/request'
+import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT, RhPositiveConsentT } from '../schemas/request'
 
 const linked = (statuses: string) => `COALESCE((SELECT SUM(tr.qty) FROM transfer_request tr JOIN transfer t ON t.id = tr.transfer_id
   WHERE tr.request_id = aid_request.id AND t.status IN (${statuses})), 0)`
 
 const COLUMNS = `id, site_id AS siteId, component, abo, rhd, antigens, qty, fulfilled_qty AS fulfilledQty, urgency,
-  needed_by AS neededBy, allow_rh_positive AS allowRhPositive, reason, status, created_by AS createdBy,
+  needed_by AS neededBy, allow_rh_positive AS allowRhPositive, rh_consent_by AS rhConsentBy, rh_consent_at AS rhConsentAt,
+  rh_anti_d_screen AS rhAntiDScreen, rh_patient_note AS rhPatientNote, reason, status, created_by AS createdBy,
   created_at AS createdAt, updated_at AS updatedAt,
   ${linked("'committed', 'dispatched'")} AS onTheWayQty, ${linked("'proposed', 'approved'")} AS inReviewQty`
 
-type Row = Omit<AidRequestT, 'allowRhPositive' | 'coverage'> & { allowRhPositive: number }
+type Row = Omit<AidRequestT, 'allowRhPositive' | 'coverage' | 'rhPositiveConsent'> & { allowRhPositive: number } & ConsentColumns
+export type ConsentColumns = { rhConsentBy: string | null; rhConsentAt: string | null; rhAntiDScreen: string | null; rhPatientNote: string | null }
+
+/** The consent record from its columns; null when none was recorded. */
+export const consentOf = (r: ConsentColumns): RhPositiveConsentT | null =>
+  r.rhConsentBy && r.rhConsentAt && r.rhAntiDScreen === 'negative'
+    ? { consentBy: r.rhConsentBy, consentAt: r.rhConsentAt, antiDScreen: 'negative', patientNote: r.rhPatientNote ?? '' }
+    : null
 
 /** What a director needs to know: open, partly covered (units on the way), covered, received or cancelled. */
 export function coverageOf(r: { status: string; qty: number; fulfilledQty: number; onTheWayQty: number }): AidRequestT['coverage'] {
@@ -20,7 +28,9 @@ export function coverageOf(r: { status: string; qty: number; fulfilledQty: numbe
   return 'open'
 }
 
-const toRequest = (r: Row): AidRequestT => ({ ...r, allowRhPositive: r.allowRhPositive === 1, coverage: coverageOf(r) })
+const toRequest = ({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }: Row): AidRequestT => ({
+  ...r, allowRhPositive: r.allowRhPositive === 1, rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }), coverage: coverageOf(r),
+})
 
 /** An urgency column as its rank, most urgent first (solver/domain.ts), for ORDER BY. */
 export const urgencyRank = (column = 'urgency') => `CASE ${column} ${URGENCIES.map((u, i) => `WHEN '${u}' THEN ${i}`).join(' ')} END`
@@ -54,11 +64,13 @@ export const insertRequest = (db: D1Database, id: string, r: AidRequestCreateT, 
   db
     .prepare(
       `INSERT INTO aid_request (id, site_id, component, abo, rhd, antigens, qty, urgency, needed_by, allow_rh_positive, reason,
-         status, created_by, idempotency_key, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12, ?13, ?14, ?14)`,
+         status, created_by, idempotency_key, created_at, updated_at, rh_consent_by, rh_consent_at, rh_anti_d_screen, rh_patient_note)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18)`,
     )
     .bind(id, r.siteId, r.component, r.abo, r.rhd, r.antigens ?? '', r.qty, r.urgency, new Date(r.neededBy).toISOString(),
-      r.allowRhPositive ? 1 : 0, r.reason, createdBy, key, at)
+      r.allowRhPositive ? 1 : 0, r.reason, createdBy, key, at, r.rhPositiveConsent?.consentBy ?? null,
+      r.rhPositiveConsent ? new Date(r.rhPositiveConsent.consentAt).toISOString() : null, r.rhPositiveConsent?.antiDScreen ?? null,
+      r.rhPositiveConsent?.patientNote ?? null)
 
 /**
  * A guarded status change as two statements for one db.batch(): first the audit row, written only if the

@@ -1,4 +1,4 @@
-/** Aggregate stock SQL: usable units, expiring units, units in transit, catalogue. */
+/** Aggregate stock SQL: usable units, expiring units, units in transit, catalogue. Frozen red cells are counted apart. */
 
 export type GroupKey = { siteId: string; component: string; abo: string; rhd: string }
 
@@ -6,12 +6,13 @@ export const selectLotAggregates = (db: D1Database, now: string, siteId?: string
   db
     .prepare(
       `SELECT site_id AS siteId, component, abo, rhd,
-         COALESCE(SUM(CASE WHEN expires_at > ?1 THEN qty END), 0) AS onHand,
-         COALESCE(SUM(CASE WHEN expires_at > ?1 AND expires_at <= ?2 THEN qty END), 0) AS expiring72h
+         COALESCE(SUM(CASE WHEN frozen = 0 AND expires_at > ?1 THEN qty END), 0) AS onHand,
+         COALESCE(SUM(CASE WHEN frozen = 0 AND expires_at > ?1 AND expires_at <= ?2 THEN qty END), 0) AS expiring72h,
+         COALESCE(SUM(CASE WHEN frozen = 1 AND expires_at > ?1 THEN qty END), 0) AS frozenOnHand
        FROM lot WHERE (?3 IS NULL OR site_id = ?3) GROUP BY site_id, component, abo, rhd`,
     )
     .bind(now, new Date(Date.parse(now) + 72 * 3_600_000).toISOString(), siteId ?? null)
-    .all<GroupKey & { onHand: number; expiring72h: number }>()
+    .all<GroupKey & { onHand: number; expiring72h: number; frozenOnHand: number }>()
     .then((r) => r.results)
 
 /** Units on transfers to a site that are committed (stock left the source) or dispatched, not yet received. */

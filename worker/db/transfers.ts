@@ -1,23 +1,25 @@
-import { urgencyRank } from './requests'
+import { consentOf, urgencyRank, type ConsentColumns } from './requests'
 import type { TransferT, TransportDispatchT, TransportReceiptT } from '../schemas/transfer'
 
 /** Transfer SQL: the transfer table, its lot and request lines, its transport record and its commit checks. */
 
-export type TransferRow = Omit<TransferT, 'lots' | 'requests' | 'transport'> & { proposedLots: string; proposedRequests: string }
+export type TransferRow = Omit<TransferT, 'lots' | 'requests' | 'transport' | 'frozen'> & { proposedLots: string; proposedRequests: string; frozen: number }
 
 const COLUMNS = `t.id, t.plan_id AS planId, t.from_site AS fromSite, t.to_site AS toSite, t.component, t.abo, t.rhd,
   t.proposed_qty AS proposedQty, t.qty, t.eta_hours AS etaHours, t.status, t.received_qty AS receivedQty, t.lost_qty AS lostQty,
   t.reviewed_by AS reviewedBy, t.reviewed_at AS reviewedAt, t.reject_reason AS rejectReason, t.close_reason AS closeReason,
   t.committed_at AS committedAt, t.dispatched_at AS dispatchedAt, t.received_at AS receivedAt, t.created_at AS createdAt,
   t.updated_at AS updatedAt, t.proposed_lots AS proposedLots, t.proposed_requests AS proposedRequests,
+  EXISTS (SELECT 1 FROM transfer_lot ftl JOIN lot fl ON fl.id = ftl.lot_id WHERE ftl.transfer_id = t.id AND fl.frozen = 1) AS frozen,
+  t.thaw_hours AS thawHours, t.thawed_at AS thawedAt, t.thawed_by AS thawedBy,
   (SELECT c.transport_min_c FROM component c WHERE c.code = t.component) AS transportMinC,
   (SELECT c.transport_max_c FROM component c WHERE c.code = t.component) AS transportMaxC`
 
-export type LotLineRow = { transferId: string; lotId: string; qty: number; expiresAt: string | null }
+export type LotLineRow = { transferId: string; lotId: string; qty: number; expiresAt: string | null; frozen: number | null }
 export type RequestLineRow = {
   transferId: string; requestId: string; qty: number; siteId: string; urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string | null
   antigens: string; reason: string; requestQty: number; requestStatus: string
-}
+} & ConsentColumns
 type TransportRow = {
   transferId: string; kind: 'dispatch' | 'receipt'; temperatureC: number; packedAt: string | null; sealedAt: string | null; carrier: string | null
   arrivedAt: string | null; sealIntact: number | null; acceptedQty: number | null; rejectedQty: number | null; rejectReason: string | null
@@ -55,13 +57,14 @@ export async function selectLines(db: D1Database, ids: string[]): Promise<{ lots
   const json = JSON.stringify(ids)
   const [lots, requests, transport] = await db.batch([
     db.prepare(
-      `SELECT tl.transfer_id AS transferId, tl.lot_id AS lotId, tl.qty, l.expires_at AS expiresAt
+      `SELECT tl.transfer_id AS transferId, tl.lot_id AS lotId, tl.qty, l.expires_at AS expiresAt, l.frozen
        FROM transfer_lot tl LEFT JOIN lot l ON l.id = tl.lot_id
        WHERE tl.transfer_id IN (SELECT value FROM json_each(?1)) ORDER BY l.expires_at, tl.lot_id`,
     ).bind(json),
     db.prepare(
       `SELECT tr.transfer_id AS transferId, tr.request_id AS requestId, tr.qty, r.site_id AS siteId, r.urgency, r.needed_by AS neededBy,
-         r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus
+         r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus, r.rh_consent_by AS rhConsentBy, r.rh_consent_at AS rhConsentAt,
+         r.rh_anti_d_screen AS rhAntiDScreen, r.rh_patient_note AS rhPatientNote
        FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id
        WHERE tr.transfer_id IN (SELECT value FROM json_each(?1))
        ORDER BY ${urgencyRank('r.urgency')}, r.needed_by IS NULL, r.needed_by, tr.request_id`,
@@ -87,13 +90,15 @@ const toReceipt = (r: TransportRow): TransportReceiptT => ({
 /** Rows plus their lines, in the API shape. */
 export async function withLines(db: D1Database, rows: TransferRow[]): Promise<TransferT[]> {
   const { lots, requests, transport } = await selectLines(db, rows.map((r) => r.id))
-  return rows.map(({ proposedLots: _l, proposedRequests: _r, ...t }) => {
+  return rows.map(({ proposedLots: _l, proposedRequests: _r, frozen, ...t }) => {
     const dispatch = transport.find((x) => x.transferId === t.id && x.kind === 'dispatch')
     const receipt = transport.find((x) => x.transferId === t.id && x.kind === 'receipt')
     return {
       ...t,
-      lots: lots.filter((l) => l.transferId === t.id).map(({ lotId, qty, expiresAt }) => ({ lotId, qty, expiresAt })),
-      requests: requests.filter((r) => r.transferId === t.id).map(({ transferId: _t, ...r }) => r),
+      frozen: frozen === 1,
+      lots: lots.filter((l) => l.transferId === t.id).map(({ lotId, qty, expiresAt, frozen }) => ({ lotId, qty, expiresAt, frozen: frozen === 1 })),
+      requests: requests.filter((r) => r.transferId === t.id).map(({ transferId: _t, rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }) =>
+        ({ ...r, rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }) })),
       transport: { dispatch: dispatch ? toDispatch(dispatch) : null, receipt: receipt ? toReceipt(receipt) : null },
     }
   })
@@ -102,14 +107,16 @@ export async function withLines(db: D1Database, rows: TransferRow[]): Promise<Tr
 export type NewTransfer = {
   id: string; planId: string; fromSite: string; toSite: string; component: string; abo: string; rhd: string
   qty: number; etaHours: number; lots: { lotId: string; qty: number }[]; requests: { requestId: string; qty: number }[]
+  /** hours of thawing counted in etaHours when the planner sends frozen units */
+  thawHours?: number
 }
 
 export const insertTransferStmts = (db: D1Database, t: NewTransfer, at: string): D1PreparedStatement[] => [
   db.prepare(
     `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
-       proposed_lots, proposed_requests, created_at, updated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 'proposed', ?10, ?11, ?12, ?12)`,
-  ).bind(t.id, t.planId, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify(t.lots), JSON.stringify(t.requests), at),
+       proposed_lots, proposed_requests, created_at, updated_at, thaw_hours)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 'proposed', ?10, ?11, ?12, ?12, ?13)`,
+  ).bind(t.id, t.planId, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify(t.lots), JSON.stringify(t.requests), at, t.thawHours ?? null),
   ...t.lots.map((l) => db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, l.lotId, l.qty)),
   ...t.requests.map((r) => db.prepare('INSERT INTO transfer_request (transfer_id, request_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, r.requestId, r.qty)),
 ]
@@ -120,6 +127,10 @@ export const setStatusStmt = (db: D1Database, id: string, status: string, at: st
   const sets = keys.map((k, i) => `, ${k} = ?${i + 4}`).join('')
   return db.prepare(`UPDATE transfer SET status = ?2, updated_at = ?3${sets} WHERE id = ?1`).bind(id, status, at, ...keys.map((k) => extra[k]))
 }
+
+/** The thaw step of a transfer of frozen units (trigger transfer_thaw_once: committed, frozen, once). */
+export const setThawedStmt = (db: D1Database, id: string, actorId: string, at: string) =>
+  db.prepare('UPDATE transfer SET thawed_at = ?2, thawed_by = ?3, updated_at = ?2 WHERE id = ?1').bind(id, at, actorId)
 
 /**
  * The guard of an approval that carries the quantity the reviewer saw: it sets qty to NULL (NOT NULL fails the batch)

@@ -84,13 +84,13 @@ export const selectSiteProvinces = (db: D1Database, siteId?: string) =>
 
 export type ReadingLot = { id: string; siteId: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string }
 
-/** Lots that could be usable at some time after `oldest`, with ledger deltas written after it. */
+/** Liquid lots that could be usable at some time after `oldest` (frozen ones are counted apart), with ledger deltas written after it. */
 export async function selectReadingInputs(db: D1Database, oldest: string, siteId?: string) {
   const [lots, deltas, states] = await db.batch<any>([
     db
       .prepare(
         `SELECT id, site_id AS siteId, component, abo, rhd, qty, expires_at AS expiresAt FROM lot
-         WHERE expires_at > ?1 AND (?2 IS NULL OR site_id = ?2)`,
+         WHERE expires_at > ?1 AND (?2 IS NULL OR site_id = ?2) AND frozen = 0`, // frozen red cells are not days of supply
       )
       .bind(oldest, siteId ?? null),
     db

@@ -5,6 +5,7 @@ import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
 import { CommitResult, Transfer, TransferApprove, TransferCancel, TransferDispatch, TransferPatch, TransferQuery, TransferReceive, TransferReject } from '../schemas/transfer'
 import {
   approveTransfer, cancelTransfer, commitOneTransfer, dispatchTransfer, editTransferQty, getTransfer, listTransfers, receiveTransfer, rejectTransfer,
+  thawTransfer,
 } from '../services/transfers'
 import { isReplay } from '../services/idempotency'
 import { errors as baseErrors, security } from './responses'
@@ -60,6 +61,15 @@ transfers.openapi(
     if (isReplay(result)) c.header('Idempotent-Replayed', 'true')
     return c.json(result, 200)
   },
+)
+
+transfers.openapi(
+  createRoute({ method: 'post', path: '/{id}/thaw', tags: ['transfers'], security,
+    summary: 'Thaw the frozen red cells of a committed transfer before dispatch (the donor station\'s director, a coordinator or admin); audited',
+    description: 'Once. The thawed units keep 24 h: they arrive as a lot expiring 24 h after the thaw; if the transfer is cancelled they are discarded (reason "thawed, unused"), never refrozen. Dispatch refuses a frozen transfer not yet thawed (409 not_thawed).',
+    request: { params: IdParam },
+    responses: { 200: one, 409: json(ErrorBody, 'not_frozen, already_thawed, or not committed (invalid_transition)'), ...errors } }),
+  async (c) => c.json(await thawTransfer(c.env.DB, c.var.actor, c.req.valid('param').id), 200),
 )
 
 transfers.openapi(

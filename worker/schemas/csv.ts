@@ -50,5 +50,5 @@ export const TRANSFER_COLUMNS = [
   'dispatch_signature', 'receipt_signature',
 ] as const
 
-export const STOCK_COLUMNS = ['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens'] as const
+export const STOCK_COLUMNS = ['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens', 'frozen'] as const
 export const MOVEMENT_COLUMNS = ['id', 'at', 'site_id', 'lot_id', 'kind', 'delta', 'reason', 'transfer_id', 'batch_id', 'actor_id'] as const

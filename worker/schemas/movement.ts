@@ -16,6 +16,8 @@ export const ReceiptIn = z
     qty: z.number().int().min(1).max(100_000),
     collectedAt: IsoDateTime,
     expiresAt: IsoDateTime,
+    frozen: z.boolean().default(false)
+      .openapi({ description: 'Frozen red cells (≤ −65 °C): expiry up to 10 years from collection (GB 18469-2012); counted apart from liquid stock. Red cells only' }),
     reason: Reason.default(''),
   })
   .strict()

@@ -16,7 +16,8 @@ const AtSiteGroup = {
 export const StockRow = z
   .object({
     ...AtSiteGroup,
-    onHand: z.number().int().openapi({ description: 'Usable units: lots not expired now' }),
+    onHand: z.number().int().openapi({ description: 'Usable liquid units: lots not expired now (frozen red cells apart, in frozenOnHand)' }),
+    frozenOnHand: z.number().int().openapi({ description: 'Frozen red cells (≤ −65 °C, kept up to 10 years): not in onHand nor in days of supply; thawed for use, then 24 h' }),
     inTransit: z.number().int().openapi({ description: 'Units on committed or dispatched transfers to this site' }),
     expiring72h: z.number().int().openapi({ description: 'Usable units expiring within 72 hours' }),
     avgDailyIssue: z.number().openapi({ description: 'Units issued to hospitals per day over the last 14 days' }),
@@ -46,13 +47,13 @@ export const StockSummary = z
     components: z.array(
       z.object({
         component: z.string(), unitEn: z.string(), unitZh: z.string(),
-        onHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
+        onHand: z.number().int(), frozenOnHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
       }),
-    ).openapi({ description: 'Per component, every group together; daysOfSupply = onHand / avgDailyIssue (null: no recent issue)' }),
+    ).openapi({ description: 'Per component, every group together; daysOfSupply = onHand / avgDailyIssue (null: no recent issue); frozen red cells apart (frozenOnHand)' }),
     groups: z.array(
       z.object({
         component: z.string(), abo: z.string(), rhd: z.string(), unitEn: z.string(), unitZh: z.string(),
-        onHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
+        onHand: z.number().int(), frozenOnHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
       }),
     ),
     levels: z.array(z.object({ component: z.string(), normal: z.number().int(), yellow: z.number().int(), orange: z.number().int(), red: z.number().int() }))
@@ -71,6 +72,8 @@ export const Lot = z
     expiresAt: z.string(),
     qty: z.number().int(),
     hoursToExpiry: z.number(),
+    frozen: z.boolean().openapi({ description: 'frozen red cells (≤ −65 °C): thawed before use, then 24 h' }),
+    thawedAt: z.string().nullable().openapi({ description: 'units of a thawed lot: when they were thawed (expiry 24 h later)' }),
   })
   .openapi('Lot')
 
@@ -84,6 +87,7 @@ export const LotQuery = z.object({
   expiringWithinHours: z.coerce.number().int().min(1).max(24 * 400).optional(),
   includeEmpty: flag.optional().openapi({ type: 'boolean', description: 'Include lots with qty 0' }),
   includeExpired: flag.optional().openapi({ type: 'boolean', description: 'Include expired lots' }),
+  frozen: flag.optional().openapi({ type: 'boolean', description: 'true: frozen red cells only; false: liquid only; absent: both' }),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 })
 export type LotQueryT = z.infer<typeof LotQuery>
@@ -94,5 +98,6 @@ export const RareQuery = z
     rhd: Rhd.optional(),
     component: ComponentCode.optional(),
     abo: Abo.optional(),
+    frozen: flag.optional().openapi({ type: 'boolean', description: 'true: frozen units only; false: liquid only; absent: both' }),
   })
   .refine((q) => q.antigen !== undefined || q.rhd !== undefined, { message: 'Search by antigen or rhd (or both)', path: ['antigen'] })

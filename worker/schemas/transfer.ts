@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
+import { RhPositiveConsent } from './request'
 
 export const TransferStatus = z
   .enum(['proposed', 'approved', 'rejected', 'committed', 'dispatched', 'received', 'cancelled'])
@@ -14,6 +15,7 @@ export const TransferLotLine = z
     lotId: z.string(),
     qty: z.number().int().openapi({ description: 'units taken from this source lot' }),
     expiresAt: z.string().nullable(),
+    frozen: z.boolean().openapi({ description: 'a frozen red-cell lot: its units are thawed before dispatch' }),
   })
   .openapi('TransferLotLine')
 
@@ -28,6 +30,7 @@ export const TransferRequestLine = z
     reason: z.string().openapi({ description: 'why the station asked (the patient or shortage)' }),
     requestQty: z.number().int().openapi({ description: 'units the request asked for in all' }),
     requestStatus: z.string(),
+    rhPositiveConsent: RhPositiveConsent.nullable().openapi({ description: 'the consent record when the request accepts RhD-positive units for an RhD-negative patient' }),
   })
   .openapi('TransferRequestLine', { description: 'An aid request this transfer serves: whom the units are for' })
 
@@ -84,6 +87,10 @@ export const Transfer = z
     receivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    frozen: z.boolean().openapi({ description: 'it carries frozen red cells: thawed (POST /api/transfers/{id}/thaw) before dispatch' }),
+    thawHours: z.number().nullable().openapi({ description: 'hours of thawing the planner counted in etaHours (null: none)' }),
+    thawedAt: z.string().nullable().openapi({ description: 'when the frozen units were thawed; they keep 24 h from then' }),
+    thawedBy: z.string().nullable(),
     transportMinC: z.number().nullable().openapi({ description: "the component's transport range in °C (null: no lower bound); a box outside it is discarded on receipt" }),
     transportMaxC: z.number().nullable(),
     lots: z.array(TransferLotLine),

@@ -13,6 +13,7 @@ import type { MovementInT } from '../schemas/movement'
 import type { TransferT } from '../schemas/transfer'
 import { requireSiteWriter, type Actor } from './auth'
 import { replay, requestHash } from './idempotency'
+import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
 import { recordMovements } from './movements'
 import { listTransfers } from './transfers'
 
@@ -44,10 +45,10 @@ function parseWhen(v: string): string | null {
   return Number.isNaN(ms) || !inDateRange(new Date(ms).toISOString()) ? null : new Date(ms).toISOString()
 }
 
-type Row = { row: number; lotId: string; component: string; abo: string; rhd: string; qty: number; collectedAt: string | null; expiresAt: string | null; antigens: string[] }
+type Row = { row: number; lotId: string; component: string; abo: string; rhd: string; qty: number; collectedAt: string | null; expiresAt: string | null; antigens: string[]; frozen: boolean }
 
 /**
- * A station's daily stock count as CSV (lot_id, component, abo, rhd, qty, collected_at, expires_at[, antigens]).
+ * A station's daily stock count as CSV (lot_id, component, abo, rhd, qty, collected_at, expires_at[, antigens][, frozen]).
  * Known lots get an adjustment to the counted qty; unknown lot ids become receipts. Any bad row → 400 with every
  * row error and nothing applied; otherwise one movement batch (source 'csv') under the Idempotency-Key.
  */
@@ -74,17 +75,19 @@ export async function importStockCount(db: D1Database, actor: Actor, siteId: str
       if (lot.component !== r.component) err('component', `Lot ${r.lotId} is ${lot.component}, not ${r.component}`)
       if (lot.abo !== r.abo) err('abo', `Lot ${r.lotId} is group ${lot.abo}, not ${r.abo}`)
       if (lot.rhd !== r.rhd) err('rhd', `Lot ${r.lotId} is RhD ${lot.rhd}, not ${r.rhd}`)
+      if (!!lot.frozen !== r.frozen) err('frozen', `Lot ${r.lotId} is ${lot.frozen ? 'frozen' : 'liquid'}, not ${r.frozen ? 'frozen' : 'liquid'}`)
       movements.push({ kind: 'adjust', lotId: r.lotId, countedQty: r.qty, reason: 'stock count (csv)' })
     } else {
       if (r.qty === 0) { err('qty', `Lot ${r.lotId} is new here; a new lot needs qty above 0`); continue }
       if (!r.collectedAt || !r.expiresAt) continue // already reported
-      const life = lifeByComponent.get(r.component)
+      if (r.frozen && r.component !== 'RBC') err('frozen', 'Only red cells are kept frozen')
+      const life = r.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeByComponent.get(r.component)
       if (r.expiresAt <= r.collectedAt) err('expires_at', 'Expiry must be after collection')
       else if (r.expiresAt <= nowIso()) err('expires_at', `Lot ${r.lotId} is new here and expired on ${r.expiresAt.slice(0, 10)}: record it as a receipt and a discard, not in a count`)
-      else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000) err('expires_at', `${r.component} keeps at most ${life / 24} days`)
+      else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000) err('expires_at', r.frozen ? 'Frozen red cells keep at most 10 years' : `${r.component} keeps at most ${life / 24} days`)
       movements.push({
         kind: 'receipt', lotId: r.lotId, component: r.component as 'RBC', abo: r.abo as 'O', rhd: r.rhd as '+', antigens: r.antigens, qty: r.qty,
-        collectedAt: r.collectedAt, expiresAt: r.expiresAt, reason: 'stock count (csv): new lot',
+        collectedAt: r.collectedAt, expiresAt: r.expiresAt, frozen: r.frozen, reason: 'stock count (csv): new lot',
       })
     }
     rowOf[movements.length - 1] = r.row
@@ -150,7 +153,11 @@ function parseCount(text: string): Row[] {
     const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map(unescapeCell)
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
     if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
-    rows.push({ row: rowNo, lotId, component, abo, rhd, qty, collectedAt, expiresAt, antigens })
+    // frozen red cells: yes / true / 1 (our export writes yes); empty, no, false or 0 is liquid
+    const frozenText = get('frozen').toLowerCase()
+    const frozen = ['yes', 'true', '1', '是'].includes(frozenText)
+    if (!frozen && !['', 'no', 'false', '0', '否'].includes(frozenText)) err('frozen', 'frozen is yes or no (empty: no)')
+    rows.push({ row: rowNo, lotId, component, abo, rhd, qty, collectedAt, expiresAt, antigens, frozen })
   })
   if (errors.length) throw new CsvError(`${errors.length} problem(s) in the file; nothing was applied`, errors)
   if (rows.length === 0) throw new CsvError('The file has no data rows', [{ row: 2, field: 'row', message: 'No data rows' }])
@@ -164,7 +171,7 @@ export { toCsv } from '../lib/csv-writer'
 export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {
   const lots = await selectLots(db, { site: siteId, includeExpired: true, limit: 100_000 }, nowIso())
   lots.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.id.localeCompare(b.id))
-  return toCsv(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';')]))
+  return toCsv(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';'), l.frozen ? 'yes' : '']))
 }
 
 /** The ledger, oldest first. */

@@ -10,6 +10,7 @@ import { requireSiteWriter, type Actor } from './auth'
 import { batchLookup, batchResult, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { routineCaps } from './issue-caps'
 import { insertIssueMovementStmt } from '../db/issue-caps'
+import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
 import { hospitalsOf } from './hospitals'
 import { refreshWarnings } from './warnings'
 
@@ -50,6 +51,8 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
     ? new Map((await routineCaps(db, siteId, at)).map((c) => [c.component, c]))
     : new Map()
   const routineInBatch = new Map<string, number>()
+  // components of lots received in this batch: a routine issue of one counts against the cap too (issue 21)
+  const receivedComponent = new Map<string, string>()
   // hospitals named by issues: from the register of the site's station (a storage point uses its station's)
   const named = [...new Set(movements.flatMap((m) => (m.kind === 'issue' && m.hospitalId ? [m.hospitalId] : [])))]
   const hospitals = named.length ? await hospitalsOf(db, siteId) : new Set<string>()
@@ -60,9 +63,13 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
       const collected = Date.parse(m.collectedAt)
       const expires = Date.parse(m.expiresAt)
       if (!(expires > collected)) throw badRequest(f('expiresAt'), 'Expiry must be after collection')
-      const life = lifeByComponent.get(m.component)!
+      if (m.frozen && m.component !== 'RBC') throw badRequest(f('frozen'), `Only red cells are received frozen; ${m.component} is not`)
+      // frozen red cells keep 10 years at ≤ −65 °C; liquid units the catalogue's shelf life
+      const life = m.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeByComponent.get(m.component)!
       if (expires - collected > life * HOUR)
-        throw badRequest(f('expiresAt'), `${m.component} keeps at most ${life} hours (${life / 24} days) from collection`)
+        throw badRequest(f('expiresAt'), m.frozen
+          ? `Frozen red cells keep at most 10 years (${life} hours) from collection`
+          : `${m.component} keeps at most ${life} hours (${life / 24} days) from collection${m.component === 'RBC' ? '; frozen red cells are received with "frozen": true' : ''}`)
       if (collected > Date.parse(at) + HOUR) throw badRequest(f('collectedAt'), 'Collection cannot be in the future')
       const lotId = m.lotId ?? newId('lot')
       if (expires <= Date.parse(at)) {
@@ -71,11 +78,12 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
       }
       if (lots.has(lotId) || qty.has(lotId)) throw conflict('lot_exists', `Lot ${lotId} already exists`, f('lotId'))
       qty.set(lotId, m.qty)
+      receivedComponent.set(lotId, m.component)
       createdLots.push(lotId)
       stmts.push(
         insertLotStmt(db, {
           id: lotId, siteId, component: m.component, abo: m.abo, rhd: m.rhd, antigens: m.antigens.join(','),
-          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at,
+          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at, frozen: m.frozen,
         }),
         insertMovementStmt(db, { ...base, lotId, kind: 'receipt', delta: m.qty, reason: m.reason }),
       )
@@ -103,12 +111,13 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
     if (have < m.qty) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; cannot take ${m.qty}`, f('lotId'))
     qty.set(m.lotId, have - m.qty)
     if (m.kind === 'issue') {
-      const cap = lot && m.urgency === 'routine' ? caps.get(lot.component) : undefined
-      if (cap && cap.cap !== null && lot) {
-        const before = routineInBatch.get(lot.component) ?? 0
-        routineInBatch.set(lot.component, before + m.qty)
+      const component = lot?.component ?? receivedComponent.get(m.lotId)
+      const cap = component && m.urgency === 'routine' ? caps.get(component) : undefined
+      if (cap && cap.cap !== null && component) {
+        const before = routineInBatch.get(component) ?? 0
+        routineInBatch.set(component, before + m.qty)
         if (cap.routineIssuedToday + before + m.qty > cap.cap && !m.capReason)
-          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${lot.component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
+          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
             `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
       }
       if (m.hospitalId && !hospitals.has(m.hospitalId)) throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)

@@ -129,7 +129,7 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
       insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at }),
       ...insertLocalTransferStmts(db, t),
       insertMovementStmt(db, { ...base, lotId: lot.id, siteId: from.id, kind: 'transfer_out', delta: -input.qty }),
-      insertLotStmt(db, { id: t.newLotId, siteId: to.id, component: lot.component, abo: lot.abo, rhd: lot.rhd, antigens: lot.antigens, collectedAt: lot.collectedAt, expiresAt: lot.expiresAt, createdAt: at }),
+      insertLotStmt(db, { id: t.newLotId, siteId: to.id, component: lot.component, abo: lot.abo, rhd: lot.rhd, antigens: lot.antigens, collectedAt: lot.collectedAt, expiresAt: lot.expiresAt, createdAt: at, frozen: lot.frozen === 1, thawedAt: lot.thawedAt }),
       insertMovementStmt(db, { ...base, lotId: t.newLotId, siteId: to.id, kind: 'transfer_in', delta: input.qty }),
       auditStmt(db, actor, 'transfer.local', 'transfer', t.id, { ...input, newLotId: t.newLotId, idempotencyKey: key }, at),
     ])

@@ -81,7 +81,7 @@ export async function buildLiveInstance(
   const offered = lots.filter((l) => !asking.has(`${l.site}|${l.component}`))
   const asLot = (l: (typeof lots)[number]) =>
     ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt,
-      ...(profileKey(l.antigens) ? { antigens: l.antigens } : {}) })
+      ...(profileKey(l.antigens) ? { antigens: l.antigens } : {}), ...(l.frozen ? { frozen: true } : {}) })
   const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),

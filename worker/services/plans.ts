@@ -62,6 +62,8 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
     return {
       id: newId('tr'), planId, fromSite: t.from, toSite: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty,
       etaHours: Math.round(t.etaHours * 100) / 100,
+      // a planner that sends frozen units counts their thawing in etaHours and says how long (solver-model)
+      ...(t.thawHours !== undefined ? { thawHours: t.thawHours } : {}),
       lots: [...g.lots].filter(([, q]) => q > 0).map(([lotId, qty]) => ({ lotId, qty })),
       requests: [...g.requests].filter(([, q]) => q > 0).map(([requestId, qty]) => ({ requestId, qty })),
     }

@@ -19,7 +19,9 @@ export async function getRequest(db: D1Database, id: string): Promise<AidRequest
 const sameRequest = (r: AidRequestT, input: AidRequestCreateT) =>
   r.siteId === input.siteId && r.component === input.component && r.abo === input.abo && r.rhd === input.rhd &&
   r.qty === input.qty && r.urgency === input.urgency && r.reason === input.reason && r.antigens === (input.antigens ?? '') &&
-  r.allowRhPositive === !!input.allowRhPositive && r.neededBy === new Date(input.neededBy).toISOString()
+  r.allowRhPositive === !!input.allowRhPositive && r.neededBy === new Date(input.neededBy).toISOString() &&
+  JSON.stringify(r.rhPositiveConsent) === JSON.stringify(input.rhPositiveConsent
+    ? { ...input.rhPositiveConsent, consentAt: new Date(input.rhPositiveConsent.consentAt).toISOString() } : null)
 
 /**
  * Files an aid request for a site: its own director, or a coordinator/admin for any site.

@@ -4,6 +4,7 @@ import { selectComponents, selectInTransit, selectLevels, selectLotAggregates, s
 import { selectAvgDailyIssue } from '../db/usage'
 import { nowIso } from '../lib/crypto'
 import type { LotQueryT, StockQueryT, StockRowT } from '../schemas/stock'
+import { uncappedDemand, warningBaselines } from './issue-caps'
 import { daysOfSupply, type Level } from './warning-level'
 
 const keyOf = (k: GroupKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
@@ -11,14 +12,15 @@ const round2 = (x: number) => Math.round(x * 100) / 100
 
 /**
  * Stock per site × component × ABO/RhD: usable on hand, in transit, expiring within 72 h, average daily
- * issue (14 days), days of supply and the current warning level. Reusable by planning: pass `now` to fix the clock.
+ * issue (14 days; under a warning at least the pre-warning average), days of supply and the current warning level. Reusable by planning: pass `now` to fix the clock.
  * A row appears when the group has a lot, a transfer in transit, or recent use.
  */
 export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, now = nowIso()): Promise<StockRowT[]> {
   const [aggs, transit, usage, components, sites, levels] = await Promise.all([
     selectLotAggregates(db, now, q.site),
     selectInTransit(db, q.site),
-    selectAvgDailyIssue(db, now, q.site),
+    // uncapped: under a warning, days of supply divide by the pre-warning demand, not by the capped issues
+    Promise.all([selectAvgDailyIssue(db, now, q.site), warningBaselines(db, q.site)]).then(([u, wb]) => uncappedDemand(u, wb, now)),
     selectComponents(db),
     selectSiteBriefs(db),
     selectLevels(db, q.site),
@@ -26,13 +28,13 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   const comp = new Map(components.map((c) => [c.code, c]))
   const site = new Map(sites.map((s) => [s.id, s]))
   const level = new Map(levels.map((l) => [keyOf(l), l.level]))
-  const rows = new Map<string, GroupKey & { onHand: number; expiring72h: number; inTransit: number; avgDailyIssue: number }>()
+  const rows = new Map<string, GroupKey & { onHand: number; frozenOnHand: number; expiring72h: number; inTransit: number; avgDailyIssue: number }>()
   const slot = (k: GroupKey) => {
     let r = rows.get(keyOf(k))
-    if (!r) rows.set(keyOf(k), (r = { siteId: k.siteId, component: k.component, abo: k.abo, rhd: k.rhd, onHand: 0, expiring72h: 0, inTransit: 0, avgDailyIssue: 0 }))
+    if (!r) rows.set(keyOf(k), (r = { siteId: k.siteId, component: k.component, abo: k.abo, rhd: k.rhd, onHand: 0, frozenOnHand: 0, expiring72h: 0, inTransit: 0, avgDailyIssue: 0 }))
     return r
   }
-  for (const a of aggs) Object.assign(slot(a), { onHand: a.onHand, expiring72h: a.expiring72h })
+  for (const a of aggs) Object.assign(slot(a), { onHand: a.onHand, frozenOnHand: a.frozenOnHand, expiring72h: a.expiring72h })
   for (const t of transit) slot(t).inTransit = t.inTransit
   for (const u of usage) slot(u).avgDailyIssue = u.avgDailyIssue
 
@@ -44,7 +46,7 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
     const row: StockRowT = {
       siteId: r.siteId, siteNameZh: s.nameZh, siteNameEn: s.nameEn, province: s.province,
       component: r.component, abo: r.abo, rhd: r.rhd,
-      onHand: r.onHand, inTransit: r.inTransit, expiring72h: r.expiring72h,
+      onHand: r.onHand, frozenOnHand: r.frozenOnHand, inTransit: r.inTransit, expiring72h: r.expiring72h,
       avgDailyIssue: round2(r.avgDailyIssue),
       daysOfSupply: (() => { const d = daysOfSupply(r.onHand, r.avgDailyIssue); return d === null ? null : round2(d) })(),
       level: level.get(keyOf(r)) ?? 'normal',
@@ -67,11 +69,12 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
 /** Region-wide totals per component and per component × group, and per component how many sites stand at each level. */
 export async function stockSummary(db: D1Database, province?: string, now = nowIso()) {
   const rows = await stockRows(db, { province }, now)
-  const groups = new Map<string, { component: string; abo: string; rhd: string; unitEn: string; unitZh: string; onHand: number; inTransit: number; expiring72h: number; avgDailyIssue: number; daysOfSupply: number | null }>()
+  const groups = new Map<string, { component: string; abo: string; rhd: string; unitEn: string; unitZh: string; onHand: number; frozenOnHand: number; inTransit: number; expiring72h: number; avgDailyIssue: number; daysOfSupply: number | null }>()
   for (const r of rows) {
     const k = `${r.component}|${r.abo}|${r.rhd}`
-    const g = groups.get(k) ?? { component: r.component, abo: r.abo, rhd: r.rhd, unitEn: r.unitEn, unitZh: r.unitZh, onHand: 0, inTransit: 0, expiring72h: 0, avgDailyIssue: 0, daysOfSupply: null }
+    const g = groups.get(k) ?? { component: r.component, abo: r.abo, rhd: r.rhd, unitEn: r.unitEn, unitZh: r.unitZh, onHand: 0, frozenOnHand: 0, inTransit: 0, expiring72h: 0, avgDailyIssue: 0, daysOfSupply: null }
     g.onHand += r.onHand
+    g.frozenOnHand += r.frozenOnHand
     g.inTransit += r.inTransit
     g.expiring72h += r.expiring72h
     g.avgDailyIssue = round2(g.avgDailyIssue + r.avgDailyIssue)
@@ -85,9 +88,9 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
   // Per component, all groups together: what the map's totals strip shows.
   const totals = components.map((c) => {
     const mine = [...groups.values()].filter((g) => g.component === c.code)
-    const sum = (k: 'onHand' | 'inTransit' | 'expiring72h' | 'avgDailyIssue') => mine.reduce((s, g) => s + g[k], 0)
+    const sum = (k: 'onHand' | 'frozenOnHand' | 'inTransit' | 'expiring72h' | 'avgDailyIssue') => mine.reduce((s, g) => s + g[k], 0)
     const d = daysOfSupply(sum('onHand'), sum('avgDailyIssue'))
-    return { component: c.code, unitEn: c.unitEn, unitZh: c.unitZh, onHand: sum('onHand'), inTransit: sum('inTransit'), expiring72h: sum('expiring72h'),
+    return { component: c.code, unitEn: c.unitEn, unitZh: c.unitZh, onHand: sum('onHand'), frozenOnHand: sum('frozenOnHand'), inTransit: sum('inTransit'), expiring72h: sum('expiring72h'),
       avgDailyIssue: round2(sum('avgDailyIssue')), daysOfSupply: d === null ? null : round2(d) }
   })
   const inScope = sites.filter((s) => !province || s.province === province)
@@ -102,13 +105,14 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
 
 export type LotOut = {
   id: string; siteId: string; siteNameZh: string; siteNameEn: string; province: string; component: string; abo: string; rhd: string
-  antigens: string[]; collectedAt: string; expiresAt: string; qty: number; hoursToExpiry: number
+  antigens: string[]; collectedAt: string; expiresAt: string; qty: number; hoursToExpiry: number; frozen: boolean; thawedAt: string | null
 }
 
 async function lots(db: D1Database, f: LotFilter, now: string): Promise<LotOut[]> {
   const rows = await selectLots(db, f, now)
-  return rows.map(({ createdAt: _c, antigens, ...l }) => ({
+  return rows.map(({ createdAt: _c, antigens, frozen, ...l }) => ({
     ...l,
+    frozen: frozen === 1,
     antigens: antigens ? antigens.split(',') : [],
     hoursToExpiry: Math.round(((Date.parse(l.expiresAt) - Date.parse(now)) / 3_600_000) * 10) / 10,
   }))
@@ -116,6 +120,6 @@ async function lots(db: D1Database, f: LotFilter, now: string): Promise<LotOut[]
 
 export const listLots = (db: D1Database, q: LotQueryT, now = nowIso()) => lots(db, q, now)
 
-/** Rare units region-wide: in-date lots with stock carrying the antigen profile and/or RhD. */
-export const findRare = (db: D1Database, q: { antigen?: string; rhd?: string; component?: string; abo?: string }, now = nowIso()) =>
-  lots(db, { antigen: q.antigen, rhd: q.rhd, component: q.component, abo: q.abo }, now)
+/** Rare units region-wide: in-date lots with stock carrying the antigen profile and/or RhD, frozen or liquid (each says which). */
+export const findRare = (db: D1Database, q: { antigen?: string; rhd?: string; component?: string; abo?: string; frozen?: boolean }, now = nowIso()) =>
+  lots(db, { antigen: q.antigen, rhd: q.rhd, component: q.component, abo: q.abo, frozen: q.frozen }, now)

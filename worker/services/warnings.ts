@@ -8,6 +8,7 @@ import { nowIso } from '../lib/crypto'
 import type { PolicyPutT, PolicyT, WarningEventQueryT, WarningQueryT } from '../schemas/warning'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
+import { uncappedDemand, warningBaselines } from './issue-caps'
 import { daysOfSupply, declaredLevel, validThresholds, type Level, type Thresholds } from './warning-level'
 
 const DAY = 86_400_000
@@ -20,13 +21,14 @@ export type Reading = LevelKey & { readings: (number | null)[]; stock: number; a
 /**
  * Daily readings of days of supply per site × component × group and per site × component ('*','*'),
  * newest last, at now, now − 1 d, … (n readings). Stock at a past time t = lot qty minus the ledger
- * deltas after t, counting only lots not expired at t; average issue = the 14 days before t.
+ * deltas after t, counting only lots not expired at t; average issue = the 14 days before t, uncapped (issue-caps.ts).
  */
 export async function dailyReadings(db: D1Database, now: string, n: number, siteId?: string): Promise<Reading[]> {
   const times = Array.from({ length: n }, (_, k) => new Date(Date.parse(now) - k * DAY).toISOString()) // newest first
   const oldest = times[n - 1]
   const { lots, deltas, states } = await selectReadingInputs(db, oldest, siteId)
-  const usage = await Promise.all(times.map((t) => selectAvgDailyIssue(db, t, siteId)))
+  const wb = await warningBaselines(db, siteId)
+  const usage = await Promise.all(times.map(async (t) => uncappedDemand(await selectAvgDailyIssue(db, t, siteId), wb, t)))
 
   const acc = new Map<string, Reading & { stocks: number[]; avgs: number[] }>()
   const slot = (k: LevelKey) => {

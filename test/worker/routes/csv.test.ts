@@ -171,7 +171,7 @@ describe('CSV export', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     const parsed = Papa.parse<Record<string, string>>(res.text, { header: true, skipEmptyLines: true })
     expect(parsed.errors).toEqual([])
-    expect(parsed.meta.fields).toEqual(['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens'])
+    expect(parsed.meta.fields).toEqual(['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens', 'frozen'])
     const row = parsed.data.find((r) => r.lot_id === lot)
     expect(row).toMatchObject({ site_id: 'NC', component: 'RBC', abo: 'AB', rhd: '-', qty: '9', antigens: 'Fy(a-);Jk(a-b-)' })
     expect(parsed.data.every((r) => r.site_id === 'NC')).toBe(true)

@@ -104,8 +104,8 @@ describe('POST /api/plans', () => {
     expect(t.lots.find((l: any) => l.lotId === near)?.qty).toBe(4) // near-expiry units go first
     // whom it serves: most urgent first, with the request's station, urgency, deadline, antigens and reason
     expect(t.requests).toEqual([
-      { requestId: r1, qty: 6, siteId: 'YB', urgency: 'emergency', neededBy: null, antigens: '', reason: 'test', requestQty: 6, requestStatus: 'open' },
-      { requestId: r2, qty: 3, siteId: 'YB', urgency: 'routine', neededBy: null, antigens: '', reason: 'test', requestQty: 3, requestStatus: 'open' },
+      { requestId: r1, qty: 6, siteId: 'YB', urgency: 'emergency', neededBy: null, antigens: '', reason: 'test', requestQty: 6, requestStatus: 'open', rhPositiveConsent: null },
+      { requestId: r2, qty: 3, siteId: 'YB', urgency: 'routine', neededBy: null, antigens: '', reason: 'test', requestQty: 3, requestStatus: 'open', rhPositiveConsent: null },
     ])
     expect(plan.unmet).toEqual([])
     expect(plan.result.unmet).toEqual(expect.arrayContaining([expect.objectContaining({ need: r1, qty: 0 })]))

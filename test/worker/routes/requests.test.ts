@@ -10,6 +10,10 @@ const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString(
 const valid = (over: Record<string, unknown> = {}) => ({
   siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 12, urgency: 'urgent', neededBy: inHours(24), reason: '车祸伤员，O型红细胞不足', ...over,
 })
+const consent = (over: Record<string, unknown> = {}) => ({
+  consentBy: '患者之子 王某（代理人）', consentAt: inHours(-1), antiDScreen: 'negative', patientNote: '男，70岁，消化道大出血，失血性休克', ...over,
+})
+const rhNeg = (over: Record<string, unknown> = {}) => valid({ rhd: '-', urgency: 'emergency', allowRhPositive: true, rhPositiveConsent: consent(), ...over })
 const auditFor = async (id: string) =>
   (await env.DB.prepare('SELECT actor_id AS actorId, action, detail FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id').bind('aid_request', id).all<{ actorId: string; action: string; detail: string }>())
     .results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }))
@@ -29,12 +33,30 @@ describe('POST /api/requests', () => {
     expect(got.json).toEqual(res.json)
   })
 
-  it('lets a coordinator or admin file for any site, and accepts an RhD-negative emergency with consent', async () => {
-    const coord = await call('POST', '/api/requests', { body: valid({ siteId: 'NC', rhd: '-', urgency: 'emergency', allowRhPositive: true }) })
-    expect(coord.status).toBe(201)
-    expect(coord.json).toMatchObject({ siteId: 'NC', rhd: '-', allowRhPositive: true, createdBy: 'u-coord' })
+  it('lets a coordinator or admin file for any site, and accepts an RhD-negative emergency with the consent record', async () => {
+    const record = consent()
+    const coord = await call('POST', '/api/requests', { body: valid({ siteId: 'NC', rhd: '-', urgency: 'emergency', allowRhPositive: true, rhPositiveConsent: record }) })
+    expect(coord.status, coord.text).toBe(201)
+    expect(coord.json).toMatchObject({ siteId: 'NC', rhd: '-', allowRhPositive: true, createdBy: 'u-coord', rhPositiveConsent: record })
+    const audit = await auditFor(coord.json.id)
+    expect(audit[0].detail.rhPositiveConsent).toMatchObject({ consentBy: consent().consentBy, antiDScreen: 'negative' })
+    expect((await call('GET', `/api/requests/${coord.json.id}`)).json.rhPositiveConsent.patientNote).toBe(consent().patientNote)
     const admin = await call('POST', '/api/requests', { as: 'admin', body: valid({ siteId: 'CQ', component: 'PLT' }) })
     expect(admin.status).toBe(201)
+  })
+
+  it('the database refuses RhD-positive without the record, whoever writes (trigger)', async () => {
+    const insert = (consentBy: string | null, screen: string | null) => env.DB.prepare(
+      `INSERT INTO aid_request (id, site_id, component, abo, rhd, qty, urgency, allow_rh_positive, reason, created_by, created_at, updated_at,
+         rh_consent_by, rh_consent_at, rh_anti_d_screen, rh_patient_note)
+       VALUES (?1, 'YB', 'RBC', 'O', '-', 2, 'emergency', 1, 'x', 'u-coord', ?2, ?2, ?3, ?2, ?4, 'man, 70')`).bind(uid('req'), inHours(0), consentBy, screen).run()
+    await expect(insert(null, 'negative')).rejects.toThrow(/rh_consent/)
+    await expect(insert('son', null)).rejects.toThrow(/rh_consent/)
+    await expect(insert('son', 'positive')).rejects.toThrow(/rh_consent|CHECK constraint failed/)
+    await expect(insert('son', 'negative')).resolves.toBeTruthy()
+    const filed = await call('POST', '/api/requests', { as: 'directorYB', body: rhNeg() })
+    expect(filed.status, filed.text).toBe(201)
+    await expect(env.DB.prepare('UPDATE aid_request SET rh_consent_by = NULL WHERE id = ?1').bind(filed.json.id).run()).rejects.toThrow(/rh_consent/)
   })
 
   it('400 naming the field for each kind of bad input', async () => {
@@ -59,6 +81,15 @@ describe('POST /api/requests', () => {
       [valid({ allowRhPositive: true }), 'allowRhPositive'],                         // RhD+ need
       [valid({ rhd: '-', allowRhPositive: true, urgency: 'routine' }), 'allowRhPositive'], // not an emergency
       [valid({ antigens: 'Fy(a-);DROP' }), 'antigens'],
+      // RhD-positive for an RhD-negative patient: the whole consent record, or 400 naming what is missing
+      [rhNeg({ rhPositiveConsent: undefined }), 'rhPositiveConsent'],
+      [rhNeg({ allowRhPositive: false }), 'rhPositiveConsent'],
+      [rhNeg({ rhPositiveConsent: consent({ consentBy: ' ' }) }), 'rhPositiveConsent.consentBy'],
+      [rhNeg({ rhPositiveConsent: consent({ consentAt: inHours(2) }) }), 'rhPositiveConsent.consentAt'],
+      [rhNeg({ rhPositiveConsent: consent({ consentAt: 'yesterday' }) }), 'rhPositiveConsent.consentAt'],
+      [rhNeg({ rhPositiveConsent: consent({ antiDScreen: 'positive' }) }), 'rhPositiveConsent.antiDScreen'],
+      [rhNeg({ rhPositiveConsent: consent({ antiDScreen: undefined }) }), 'rhPositiveConsent.antiDScreen'],
+      [rhNeg({ rhPositiveConsent: consent({ patientNote: '' }) }), 'rhPositiveConsent.patientNote'],
       [valid({ colour: 'red' }), 'colour'], // an unknown key is named
     ]
     for (const [body, field] of cases) {

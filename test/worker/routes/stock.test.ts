@@ -44,12 +44,12 @@ describe('GET /api/stock', () => {
     expect(res.json.rows).toEqual([
       {
         siteId: site, siteNameZh: '测试血站', siteNameEn: 'Test', province: 'Sichuan', component: 'RBC', abo: 'O', rhd: '+',
-        onHand: 8, inTransit: 8, expiring72h: 5, avgDailyIssue: 0.5, daysOfSupply: 16, level: 'normal',
+        onHand: 8, frozenOnHand: 0, inTransit: 8, expiring72h: 5, avgDailyIssue: 0.5, daysOfSupply: 16, level: 'normal',
         unitZh: 'U', unitEn: 'U', componentNameZh: '悬浮红细胞', componentNameEn: 'Red blood cells',
       },
       {
         siteId: site, siteNameZh: '测试血站', siteNameEn: 'Test', province: 'Sichuan', component: 'PLT', abo: 'A', rhd: '+',
-        onHand: 4, inTransit: 0, expiring72h: 4, avgDailyIssue: 0, daysOfSupply: null, level: 'normal',
+        onHand: 4, frozenOnHand: 0, inTransit: 0, expiring72h: 4, avgDailyIssue: 0, daysOfSupply: null, level: 'normal',
         unitZh: '治疗量', unitEn: 'therapeutic dose', componentNameZh: '单采血小板', componentNameEn: 'Apheresis platelets',
       },
     ])

@@ -162,6 +162,13 @@ describe('the demo region loaded into D1', () => {
     expect(negOther).toEqual([])
     const jk = await all<{ rhd: string }>("SELECT DISTINCT rhd FROM lot WHERE antigens LIKE '%Jk(a-b-)%'")
     expect(jk).toEqual([{ rhd: '+' }])
+    // rare antigen red cells are banked frozen (10 years) at Chengdu and Chongqing; RhD-negative units are liquid
+    const frozen = await all<{ siteId: string; antigens: string; years: number }>(
+      "SELECT site_id AS siteId, antigens, (julianday(expires_at) - julianday(collected_at)) / 365 AS years FROM lot WHERE frozen = 1")
+    expect(new Set(frozen.map((l) => l.siteId))).toEqual(new Set(['CD', 'CQ']))
+    for (const l of frozen) expect([l.antigens !== '', Math.round(l.years)]).toEqual([true, 10])
+    expect(await all("SELECT id FROM lot WHERE antigens <> '' AND frozen = 0")).toEqual([])
+    expect(await all("SELECT id FROM lot WHERE rhd = '-' AND frozen = 1")).toEqual([])
     for (const antigen of ['Fy(a-)', 'Jk(a-b-)']) {
       const rows = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1", `%,${antigen},%`)
       expect(rows.length, antigen).toBeGreaterThanOrEqual(2)
@@ -192,6 +199,11 @@ describe('the demo region loaded into D1', () => {
     const gzPlt = requests.find((r) => r.id === 'req_demo_10')!
     expect(gzPlt).toMatchObject({ siteId: 'GZ', component: 'PLT', abo: 'O', rhd: '-', qty: 2, urgency: 'emergency', allowRhPositive: false })
     expect(hours(gzPlt)).toBe(1)
+    // RhD-positive for an RhD-negative patient: an older man in haemorrhagic shock, with the consent record
+    const rhPos = requests.filter((r) => r.allowRhPositive)
+    expect(rhPos.map((r) => r.id)).toEqual(['req_demo_03'])
+    expect((rhPos[0] as any).rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.stringContaining('患者之子'), patientNote: expect.stringContaining('72') })
+    expect((rhPos[0] as any).reason).toContain('男性')
     const [audited] = await all<{ n: number }>("SELECT COUNT(DISTINCT entity_id) AS n FROM audit_log WHERE action = 'request.create'")
     expect(audited.n).toBe(requests.length)
   })

@@ -43,10 +43,18 @@ describe('planning the demo region', () => {
         expect(lot).toContain('Fy(a-)')
       }
     }
+    // Garze's Fy(a-) emergency is served from a frozen unit banked in Chengdu, to be thawed before dispatch
+    expect(rare.map((t: any) => [t.fromSite, t.toSite, t.frozen, t.lots.every((l: any) => l.frozen)])).toEqual([['CD', 'GZ', true, true]])
     // no ordinary request gets a rare-antigen unit
     for (const t of plan.transfers.filter((t: any) => !t.requests.some((r: any) => r.requestId === 'req_demo_06'))) {
       for (const l of t.lots) expect(await env.DB.prepare('SELECT antigens FROM lot WHERE id = ?1').bind(l.lotId).first<string>('antigens')).toBe('')
     }
+
+    // the plan review shows the consent record beside the RhD-negative patient it lets RhD-positive units serve
+    const forRhNeg = plan.transfers.flatMap((t: any) => t.requests.filter((r: any) => r.requestId === 'req_demo_03'))
+    expect(forRhNeg.length).toBeGreaterThan(0)
+    for (const r of forRhNeg) expect(r.rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.any(String), consentAt: expect.any(String), patientNote: expect.any(String) })
+    for (const t of plan.transfers) for (const r of t.requests.filter((r: any) => r.requestId !== 'req_demo_03')) expect(r.rhPositiveConsent, r.requestId).toBeNull()
 
     // every request is either served by a transfer or explained as unmet
     const served = new Map<string, number>()

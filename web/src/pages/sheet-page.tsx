@@ -8,6 +8,7 @@ import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { getState, useAppState } from '../state'
+import { RhConsentLine } from '../components/request-form/rh-consent'
 import './sheet-page.css'
 
 /** The most urgent request a transfer serves, then its earliest deadline, then the route: the order the CSV has too. */
@@ -80,6 +81,7 @@ export function SheetPage() {
                   <div key={r.requestId} class="serves-line">
                     <a class="request-id" href={`/requests#${r.requestId}`}>{t(`urgency.${r.urgency}`)} · {r.requestId}</a> · {requestReason(r.reason, lang)}
                     {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
+                    <RhConsentLine consent={r.rhPositiveConsent} />
                   </div>
                 ))}</td>
                 <td data-label={t('sheet.signDispatch')} class="sign">{tr.transport.dispatch ? `${tr.transport.dispatch.temperatureC} °C` : ''}</td>

@@ -3,6 +3,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm, ReceiveForm } from '../components/transport-forms/transport-forms'
 import { TransferBadge, TransportRecord } from '../components/transport-forms/transport-record'
+import { ThawStep } from '../components/transport-forms/thaw-step'
 import { StockTable } from '../components/stock-table/stock-table'
 import { dateTime, group, hours, num, requestReason, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
@@ -89,7 +90,8 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
     <ul class={`transfer-cards ${side}`}>
       {[...list].sort((a, b) => order(a) - order(b) || (a.requests[0]?.urgency ?? '').localeCompare(b.requests[0]?.urgency ?? '')).map((tr) => {
         const other = side === 'in' ? tr.fromSite : tr.toSite
-        const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + tr.etaHours * 3_600_000).toISOString() : null
+        // once on the road the thawing is done: a planner's etaHours counts it (thawHours), the road does not
+        const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + (tr.etaHours - (tr.thawHours ?? 0)) * 3_600_000).toISOString() : null
         return (
           <li key={tr.id} class="transfer-card" data-transfer={tr.id} data-status={tr.status}>
             <div class="card-head">
@@ -108,7 +110,8 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
               ))}
             </ul>
             <TransportRecord tr={tr} />
-            {canAct && side === 'out' && tr.status === 'committed' && <DispatchForm tr={tr} onDone={onDone} />}
+            {tr.status !== 'received' && <ThawStep tr={tr} canAct={canAct && side === 'out'} onDone={onDone} />}
+            {canAct && side === 'out' && tr.status === 'committed' && (!tr.frozen || tr.thawedAt) && <DispatchForm tr={tr} onDone={onDone} />}
             {canAct && side === 'in' && tr.status === 'dispatched' && <ReceiveForm tr={tr} onDone={onDone} />}
             {side === 'in' && tr.status === 'committed' && <p class="meta">{t('station.awaitingDispatch')}</p>}
           </li>

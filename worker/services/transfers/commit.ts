@@ -16,6 +16,7 @@ import { refreshAfterWrite } from '../movements'
 import { setRequestStatus } from '../requests'
 import { getTransfer, loadRow, mapGuardError, requireTransition } from './state'
 import { rejectTransfer } from './review'
+import { returnStmts } from './transport'
 
 /**
  * Commit: stock leaves the donor lots (ledger transfer_out) so it is reserved for the transfer. One db.batch per
@@ -276,11 +277,15 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   const at = nowIso()
   const batchId = `mb_cancel_${id}`
   const { lots: lines } = await selectLines(db, [id])
+  const source = new Map((await selectLotsByIds(db, lines.map((l) => l.lotId))).map((l) => [l.id, l]))
   const stmts: D1PreparedStatement[] = [
     insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: `cancel:${id}`, requestHash: await sha256Hex(`cancel:${id}`), source: 'transfer', at }),
     setStatusStmt(db, id, 'cancelled', at, { reject_reason: reason ?? 'cancelled', close_reason: 'cancelled' }),
-    ...lines.map((l) => insertMovementStmt(db, { batchId, lotId: l.lotId, siteId: t.fromSite, kind: 'transfer_in', delta: l.qty, reason: `transfer ${id} cancelled`, transferId: id, actorId: actor.id, at })),
-    auditStmt(db, actor, 'transfer.cancel', 'transfer', id, { reason: reason ?? 'cancelled', returned: lines.map(({ lotId, qty }) => ({ lotId, qty })) }, at),
+    // units go back to their lots; thawed ones are discarded, never refrozen (transport.ts)
+    ...returnStmts(db, actor, t, lines, source, batchId, at),
+    auditStmt(db, actor, 'transfer.cancel', 'transfer', id, {
+      reason: reason ?? 'cancelled', returned: lines.map(({ lotId, qty }) => ({ lotId, qty })), ...(t.thawedAt ? { thawedAt: t.thawedAt, discarded: 'thawed, unused' } : {}),
+    }, at),
     ...releaseRequestsStmts(db, [id], actor.id, at),
     ...(t.planId ? [closePlanIfDoneStmt(db, t.planId)] : []),
   ]

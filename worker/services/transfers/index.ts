@@ -2,4 +2,4 @@
 export { getTransfer, listTransfers } from './state'
 export { approveMany, approveTransfer, editTransferQty, rejectTransfer } from './review'
 export { cancelTransfer, commitGreenChannel, commitOneTransfer, commitPlanTransfers } from './commit'
-export { dispatchTransfer, receiveTransfer } from './transport'
+export { dispatchTransfer, receiveTransfer, thawTransfer } from './transport'

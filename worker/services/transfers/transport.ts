@@ -1,7 +1,8 @@
-import { insertLotStmt, selectLotsByIds } from '../../db/lots'
+import { insertLotStmt, selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
 import {
   closePlanIfDoneStmt, insertDispatchRecordStmt, releaseRequestsStmts, insertReceiptRecordStmt, selectLines, selectTransportRange, setStatusStmt,
+  setThawedStmt, type LotLineRow, type TransferRow,
 } from '../../db/transfers'
 import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, nowIso, sha256Hex } from '../../lib/crypto'
@@ -9,6 +10,7 @@ import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schem
 import { auditStmt } from '../audit'
 import { batchLookup, withIdempotency } from '../idempotency'
 import type { Actor } from '../auth'
+import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
 import { fill, getTransfer, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
@@ -28,12 +30,65 @@ async function rangeOf(db: D1Database, component: string): Promise<Range> {
   return (await selectTransportRange(db, component)) ?? { min: null, max: null }
 }
 
+const notThawed = (id: string) =>
+  conflict('not_thawed', `Transfer ${id} carries frozen red cells: thaw them first (POST /api/transfers/${id}/thaw), then dispatch`)
+
+/**
+ * The thaw step of a committed transfer that carries frozen red cells, by the donor station's director (or a
+ * coordinator/admin), audited with who and when. From then the units keep 24 h (GB 18469-2012): they arrive as a
+ * thawed lot expiring 24 h after the thaw, and if the transfer is cancelled they are discarded, never refrozen.
+ * Once only; the trigger transfer_thaw_once is the guard.
+ */
+export async function thawTransfer(db: D1Database, actor: Actor, id: string): Promise<TransferT> {
+  const t = await loadRow(db, id)
+  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may thaw this transfer's units` : `A ${actor.role} may not thaw units`)
+  if (!t.frozen) throw conflict('not_frozen', `Transfer ${id} carries no frozen units; there is nothing to thaw`)
+  if (t.thawedAt) throw conflict('already_thawed', `Transfer ${id} was thawed at ${t.thawedAt} by ${t.thawedBy}`)
+  if (t.status !== 'committed') throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; units are thawed after commit and before dispatch`)
+  const at = nowIso()
+  const { lots } = await selectLines(db, [id])
+  const frozen = lots.filter((l) => l.frozen === 1)
+  try {
+    await db.batch([
+      setThawedStmt(db, id, actor.id, at),
+      auditStmt(db, actor, 'transfer.thaw', 'transfer', id, {
+        thawedAt: at, lots: frozen.map((l) => ({ lotId: l.lotId, qty: l.qty, expiresAt: thawedExpiry(at, l.expiresAt ?? at) })),
+      }, at),
+    ])
+  } catch (e) {
+    if (String(e).includes('transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
+    throw e
+  }
+  return getTransfer(db, id)
+}
+
+/**
+ * Thawed units that will not be used (the transfer cancelled after the thaw): back at the donor as a lot of thawed
+ * units (liquid, expiring 24 h after the thaw) and discarded in the same batch, reason 'thawed, unused'. The frozen
+ * lot they came from never gets them back. Liquid lines of the same transfer return to their lots as usual.
+ */
+export function returnStmts(db: D1Database, actor: Actor, t: TransferRow, lines: LotLineRow[], source: Map<string, LotRow>, batchId: string, at: string): D1PreparedStatement[] {
+  const base = { batchId, siteId: t.fromSite, transferId: t.id, actorId: actor.id, at }
+  return lines.flatMap((l) => {
+    const src = source.get(l.lotId)
+    if (!t.thawedAt || !src?.frozen) return [insertMovementStmt(db, { ...base, lotId: l.lotId, kind: 'transfer_in', delta: l.qty, reason: `transfer ${t.id} cancelled` })]
+    const lotId = newId('lot')
+    return [
+      insertLotStmt(db, { ...src, id: lotId, expiresAt: thawedExpiry(t.thawedAt, src.expiresAt), createdAt: at, frozen: false, thawedAt: t.thawedAt }),
+      insertMovementStmt(db, { ...base, lotId, kind: 'transfer_in', delta: l.qty, reason: `transfer ${t.id} cancelled after thawing (lot ${src.id})` }),
+      insertMovementStmt(db, { ...base, lotId, kind: 'discard', delta: -l.qty, reason: THAWED_UNUSED }),
+    ]
+  })
+}
+
 /** committed → dispatched by the donor station's director (or a coordinator/admin), with the box's record. */
 export async function dispatchTransfer(db: D1Database, actor: Actor, id: string, record: TransferDispatchT): Promise<TransferT> {
   const t = await loadRow(db, id)
   const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer` : `A ${actor.role} may not dispatch transfers`)
   requireTransition(t, 'dispatched')
+  if (t.frozen && !t.thawedAt) throw notThawed(id)
   const range = await rangeOf(db, t.component)
   // a box that leaves out of range would only be discarded on arrival: repack it first
   if (!inRange(range, record.temperatureC)) {
@@ -48,6 +103,7 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
     ])
   } catch (e) {
     if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
+    if (String(e).includes('transfer_not_thawed')) throw notThawed(id)
     mapGuardError(e, t, 'dispatched')
   }
   return getTransfer(db, id)
@@ -106,7 +162,11 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
     const discard = Math.min(toDiscard, line.qty)
     toDiscard -= discard
     newLots.push({ lotId, from: src.id, qty: line.qty, discarded: discard })
-    stmts.push(insertLotStmt(db, { ...src, id: lotId, siteId: t.toSite, createdAt: at }))
+    // thawed units arrive as a liquid lot expiring 24 h after the thaw; other units keep their lot's expiry
+    const thawed = src.frozen === 1 && t.thawedAt
+      ? { frozen: false, thawedAt: t.thawedAt, expiresAt: thawedExpiry(t.thawedAt, src.expiresAt) }
+      : { frozen: false, thawedAt: src.thawedAt }
+    stmts.push(insertLotStmt(db, { ...src, id: lotId, siteId: t.toSite, createdAt: at, ...thawed }))
     stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'transfer_in', delta: line.qty, reason: `transfer ${id} from ${t.fromSite} (lot ${src.id})`, transferId: id, actorId: actor.id, at }))
     if (discard > 0) {
       stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'discard', delta: -discard, reason: `rejected on receipt of transfer ${id}: ${rejectReason}`, transferId: id, actorId: actor.id, at }))

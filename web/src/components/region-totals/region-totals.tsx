@@ -4,7 +4,7 @@ import { ABOS, COMPONENTS, type Component } from '../../lib/types'
 import { useAppState } from '../../state'
 
 /** GET /api/stock/summary, the parts the strip shows (worker/schemas/stock.ts StockSummary). */
-export type Totals = { onHand: number; inTransit: number; daysOfSupply: number | null }
+export type Totals = { onHand: number; inTransit: number; daysOfSupply: number | null; frozenOnHand?: number }
 export type StockSummary = {
   at: string
   components: (Totals & { component: Component })[]
@@ -30,6 +30,7 @@ export function RegionTotals({ summary, component, onPick }: { summary: StockSum
               <span class="total-name">{t(`component.${c}`)}</span>
               <span class="total-value" data-on-hand={tot?.onHand ?? 0}>{num(tot?.onHand ?? 0, lang)} {t(`unit.${c}`)}</span>
               <span class="total-days" data-days={tot?.daysOfSupply ?? ''}>{t('totals.days', { n: days(tot?.daysOfSupply, lang) })}</span>
+              {!!tot?.frozenOnHand && <span class="total-frozen meta" data-frozen={tot.frozenOnHand} title={t('stock.frozenHint')}>{t('stock.frozen')} {num(tot.frozenOnHand, lang)} {t(`unit.${c}`)}</span>}
             </button>
           )
         })}

@@ -7,6 +7,7 @@ import { useAppState } from '../../state'
 import { Confirm } from '../confirm/confirm'
 import { UrgencyBadge } from '../level-badge/level-badge'
 import { TransferBadge, TransportRecord } from '../transport-forms/transport-record'
+import { RhConsentLine } from '../request-form/rh-consent'
 
 export type ReviewAction = { approve: number } | { qty: number } | { reject: string } | { approveRequest: string }
 
@@ -74,6 +75,7 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
               {r?.neededBy && <span class="meta">{t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
               {r?.antigens && <span class="badge antigens" data-antigens={r.antigens}>{r.antigens}</span>}
               {r && <span class="reason" data-reason>{requestReason(r.reason, lang)}</span>}
+              {r && <RhConsentLine consent={r.rhPositiveConsent} />}
               {r && (
                 <span class="coverage" data-coverage data-proposed={proposed} data-approved={approved}>
                   {t('review.coverage', { approved, proposed, need: need?.qty ?? r.requestQty })}
@@ -143,8 +145,9 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQ
       run: () => { setConfirm(null); run() },
     })
   }
-  const approve = () => guard(boxQty < tr.qty, t('plan.approve'), () => onAction(tr, { approve: boxQty }))
-  const save = () => guard(boxQty < tr.qty, t('plan.saveQty'), () => onAction(tr, { qty: boxQty }))
+  // approving or saving the full quantity takes nothing from an emergency: only a lower one asks first
+  const approve = () => (boxQty < tr.qty ? guard(true, t('plan.approve'), () => onAction(tr, { approve: boxQty })) : onAction(tr, { approve: boxQty }))
+  const save = () => (boxQty < tr.qty ? guard(true, t('plan.saveQty'), () => onAction(tr, { qty: boxQty })) : onAction(tr, { qty: boxQty }))
   const reject = () => guard(false, t('plan.reject'), () => { setRejecting(false); onAction(tr, { reject: reason.trim() }) })
 
   return (
