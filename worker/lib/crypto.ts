@@ -5,5 +5,3 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
-
-export const nowIso = () => new Date().toISOString()

@@ -1,5 +1,5 @@
 import { insertAuditStmt, selectAudit } from '../db/audit'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import type { AuditQueryT } from '../schemas/audit'
 import { requireRole, type Actor } from './auth'
 

@@ -1,6 +1,7 @@
 import { selectCredential, touchToken } from '../db/users'
 import { ApiError, forbidden } from '../errors'
-import { nowIso, sha256Hex } from '../lib/crypto'
+import { sha256Hex } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import { ISSUED_TOKEN } from '../lib/token'
 import type { ActorT, RoleT } from '../schemas/user'
 

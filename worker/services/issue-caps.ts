@@ -1,7 +1,7 @@
 // Warning rules that act: at yellow, orange and red a station's routine issues are cut by its policy's percentage.
 import { selectCapInputs, selectWarningBaselines, type BaselineRow, type WarningStart } from '../db/issue-caps'
 import { ISSUE_WINDOW_DAYS, type DailyIssueRow } from '../db/usage'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import { getSite } from './sites'
 import type { Level } from './warning-level'
 

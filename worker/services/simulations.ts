@@ -5,7 +5,7 @@ import { selectSites } from '../db/sites'
 import { selectPolicies } from '../db/warnings'
 import { selectAvgDailyIssue } from '../db/usage'
 import { badRequest } from '../errors'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import type { SimulationCreateT } from '../schemas/simulation'
 import { requireRole, type Actor } from './auth'
 

@@ -1,5 +1,5 @@
 import { selectOldestStockReport, selectSilenceLimits, selectSiteContact, upsertSilenceLimit } from '../db/site-contact'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 

@@ -1,6 +1,6 @@
 import { insertSite, selectSite, selectSites, updateSite } from '../db/sites'
 import { ApiError, badRequest, conflict, notFound } from '../errors'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'

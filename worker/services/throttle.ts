@@ -4,7 +4,7 @@
 // until the window (started by its first failure) ends, whatever token it sends, so a blocked client
 // learns nothing about the tokens it tries. Requests with a good token never add to the count.
 import { recordFailure, selectFailures } from '../db/auth-failures'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 
 export const THROTTLE = { windowMs: 15 * 60_000, slowAfter: 3, limit: 10, stepMs: 250, maxDelayMs: 2_000 } as const
 

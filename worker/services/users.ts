@@ -4,7 +4,8 @@
 // token hash's UNIQUE and the trigger that keeps one enabled admin (migrations/0010_accounts.sql).
 import { insertToken, insertUser, revokeTokens, selectTokens, selectUser, selectUsers, updateUser, type TokenRow, type UserRow, type UserUpdate } from '../db/users'
 import { badRequest, conflict, notFound } from '../errors'
-import { newId, nowIso, sha256Hex } from '../lib/crypto'
+import { newId, sha256Hex } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import { DEFAULT_TOKEN_DAYS, newToken } from '../lib/token'
 import type { TokenCreateT, TokenInfoT, UserCreateT, UserPatchT, UserT } from '../schemas/user'
 import { auditStmt } from './audit'

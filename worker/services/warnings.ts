@@ -4,7 +4,7 @@ import {
 } from '../db/warnings'
 import { selectSite } from '../db/sites'
 import { ApiError, badRequest, notFound } from '../errors'
-import { nowIso } from '../lib/crypto'
+import { nowIso } from '../lib/time'
 import type { PolicyPutT, PolicyT, WarningEventQueryT, WarningQueryT } from '../schemas/warning'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'

@@ -3,7 +3,7 @@ import { isCompatible, type Abo, type Component, type Rhd } from '../../../solve
 import { insertDonationStmt, insertDonorStmt, selectDeferrals, selectDonor, selectDonors, selectScreenings, selectSiteGeo, updateDonorStmt, type DonorRow } from '../../db/donors'
 import { selectRequest } from '../../db/requests'
 import { badRequest, conflict, forbidden, notFound } from '../../errors'
-import { nowIso } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { DonorCreateT, DonorPatchT, DonorSearchQueryT, DonorT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
 import type { Actor } from '../auth'

@@ -3,7 +3,8 @@ import {
   selectIncidentByKey, selectMlPerUnit, selectPoints, selectSiteBriefs, selectTriage, updateIncidentStmt, type PointRow, type SiteBrief,
 } from '../../db/incidents'
 import { badRequest, conflict, notFound } from '../../errors'
-import { newId, nowIso } from '../../lib/crypto'
+import { newId } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { EstimateLineT, IncidentCreateT, IncidentPatchT, IncidentT } from '../../schemas/incident'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'

@@ -9,7 +9,7 @@ import { selectTransferRows, selectTransferRowsByIds, withLines } from '../../db
 import { selectAvgDailyIssue } from '../../db/usage'
 import { selectPolicies } from '../../db/warnings'
 import { notFound } from '../../errors'
-import { nowIso } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { IncidentResponseT, IncidentSummaryT, IncidentT } from '../../schemas/incident'
 import type { Actor } from '../auth'
 import { daysOfSupply, instantLevel } from '../warning-level'

@@ -7,7 +7,8 @@ import {
   type LotLineRow, type RequestLineRow, type TransferRow,
 } from '../../db/transfers'
 import { ApiError, conflict, notFound } from '../../errors'
-import { newId, nowIso, sha256Hex } from '../../lib/crypto'
+import { newId, sha256Hex } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { CommitResultT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { asReplay, withIdempotency, type Stored } from '../idempotency'

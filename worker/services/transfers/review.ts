@@ -4,7 +4,7 @@ import {
 import { selectLotsByIds } from '../../db/lots'
 import { selectPlanExists } from '../../db/plans'
 import { badRequest, conflict, notFound } from '../../errors'
-import { nowIso } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'

@@ -5,7 +5,8 @@ import {
   setThawedStmt, type LotLineRow, type TransferRow,
 } from '../../db/transfers'
 import { ApiError, badRequest, conflict, forbidden } from '../../errors'
-import { newId, nowIso, sha256Hex } from '../../lib/crypto'
+import { newId, sha256Hex } from '../../lib/crypto'
+import { nowIso } from '../../lib/time'
 import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { batchLookup, withIdempotency } from '../idempotency'
