@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import { Alerts } from './components/alerts/alerts'
 import { Header } from './components/header/header'
 import { whoAmI } from './components/sign-in/sign-in'
-import type { ApiError } from './lib/api'
+import type { ApiCallError } from './lib/api'
 import { OfflineBar } from './offline/offline-bar'
 import { startEvents, stopEvents } from './lib/events'
 import { useT } from './lib/i18n'
@@ -39,7 +39,7 @@ export function App() {
     if (!token || !me || me !== before.me || token === before.token) return
     whoAmI(token)
       .then((m) => { if (getState().token === token && m.id !== getState().me?.id) setState({ me: m }) })
-      .catch((e: ApiError) => { if (getState().token === token) setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }) })
+      .catch((e: ApiCallError) => { if (getState().token === token) setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }) })
   }, [token, me])
   // changes reach every open page through the events feed while someone is signed in
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { ApiError } from './api'
+import type { ApiCallError } from './api'
 import { t as translate } from './i18n'
 
 type T = typeof translate
@@ -47,15 +47,15 @@ export function issueKind(message: string): { key: string; limit?: string } | nu
  * `err.<code>`, then `err.field.<field>`; so a Chinese page never shows the server's English, and an English page
  * never a raw key. The server's own message stays available as the element's title for support.
  */
-export function errorText(e: ApiError | Error, t: T = translate): string {
+export function errorText(e: ApiCallError | Error, t: T = translate): string {
   const text = lookup(e, t)
   // a sentence that starts with a field's label ("the number of days must be…") starts with a capital
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function lookup(e: ApiError | Error, t: T): string {
-  const code = 'code' in e ? (e as ApiError).code : 'network'
-  const field = 'field' in e ? (e as ApiError).field : undefined
+function lookup(e: ApiCallError | Error, t: T): string {
+  const code = 'code' in e ? (e as ApiCallError).code : 'network'
+  const field = 'field' in e ? (e as ApiCallError).field : undefined
   const f = field?.split('.')[0]
   const label = fieldLabel(field, t)
   const specific = field && [`err.${code}.${field}`, !field.includes('.') ? null : `err.${code}.${field.split('.').pop()}`].find((k) => k && t(k) !== k)

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from './api'
+import { api, ApiCallError } from './api'
 import { useAppState } from '../state'
 
-export type Loaded<T> = { data: T | null; error: ApiError | null; loading: boolean; reload: () => void }
+export type Loaded<T> = { data: T | null; error: ApiCallError | null; loading: boolean; reload: () => void }
 
 /** GETs a path (null: nothing yet) and refetches when the path or the token changes, or the events feed reports a change. */
 export function useApi<T>(path: string | null): Loaded<T> {
   const { token, dataVersion } = useAppState()
   const [data, setData] = useState<T | null>(null)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [loading, setLoading] = useState(false)
   const [tick, setTick] = useState(0)
   useEffect(() => {
@@ -18,7 +18,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
     api<T>(path)
       .then((d) => live && (setData(d), setError(null)))
       // a failed background refresh keeps what is on screen
-      .catch((e: ApiError) => live && (setError(e), dataVersion === 0 && setData(null)))
+      .catch((e: ApiCallError) => live && (setError(e), dataVersion === 0 && setData(null)))
       .finally(() => live && setLoading(false))
     return () => void (live = false)
   }, [path, token, tick, dataVersion])

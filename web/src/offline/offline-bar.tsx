@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { Confirm } from '../components/confirm/confirm'
-import { ApiError } from '../lib/api'
+import { ApiCallError } from '../lib/api'
 import { errorText } from '../lib/errors'
 import { dateTime } from '../lib/format'
 import { useT } from '../lib/i18n'
@@ -50,7 +50,7 @@ export function OfflineBar() {
 function OutboxItem({ o }: { o: Outgoing }) {
   const t = useT()
   const [asking, setAsking] = useState(false)
-  const refusal = o.refusal && new ApiError(o.refusal.status, o.refusal.code, o.refusal.message, o.refusal.field)
+  const refusal = o.refusal && new ApiCallError(o.refusal.status, o.refusal.code, o.refusal.message, o.refusal.field)
   return (
     <li class={`outbox-item ${o.state}`} data-state={o.state} data-kind={o.kind} data-key={o.idempotencyKey}>
       <span class="badge">{t(`offline.state.${o.state}`)}</span> <span>{t(`offline.kind.${o.kind}`)} · {o.summary}</span>{' '}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from '../lib/api'
+import { api, ApiCallError } from '../lib/api'
 import { getState, setState } from '../state'
 import { onServerAnswer } from './freshness'
 import { addOutgoing, deleteOutgoing, listOutgoing, putOutgoing, type Outgoing } from './store'
@@ -23,13 +23,13 @@ const mine = async (): Promise<Outgoing[]> => {
 
 export async function queuedWrite<T>(w: NewWrite): Promise<WriteResult<T>> {
   const me = getState().me
-  if (!me) throw new ApiError(401, 'unauthenticated', 'Not signed in')
+  if (!me) throw new ApiCallError(401, 'unauthenticated', 'Not signed in')
   const waiting = (await mine()).some((o) => o.state === 'waiting')
   if (navigator.onLine && !waiting) {
     try {
       return { queued: false, data: await send<T>(w) }
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 0) throw e // the server answered: the form shows why
+      if (!(e instanceof ApiCallError) || e.status !== 0) throw e // the server answered: the form shows why
     }
   }
   await addOutgoing({ ...w, userId: me.id, createdAt: new Date().toISOString(), state: 'waiting' })
@@ -91,7 +91,7 @@ export function sync(): Promise<void> {
           await deleteOutgoing(o.id!)
           applied++
         } catch (e) {
-          const err = e instanceof ApiError ? e : new ApiError(0, 'network', String(e))
+          const err = e instanceof ApiCallError ? e : new ApiCallError(0, 'network', String(e))
           if (err.status === 0 || err.status === 401 || err.status >= 500) break
           if (err.status === 409 && await dispatchedByThis(o).catch(() => false)) {
             await deleteOutgoing(o.id!)

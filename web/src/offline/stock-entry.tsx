@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { ErrorMessage, FieldError } from '../components/error-message/error-message'
-import { ApiError, idempotencyKey } from '../lib/api'
+import { ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, group, localInput, parseLocal } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { ABOS, COMPONENTS, type Component } from '../lib/types'
@@ -25,7 +25,7 @@ export function StockEntry({ siteId }: { siteId: string }) {
   const lots = lotsQ.data?.lots ?? []
   const [kind, setKind] = useState<Kind>('receipt')
   const [f, setF] = useState({ component: 'RBC' as Component, abo: 'O', rhd: '+', qty: '', lotId: '', expiresAt: expiryFor('RBC'), urgency: 'routine', reason: '' })
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState<'queued' | 'sent' | null>(null)
   const [busy, setBusy] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
@@ -36,7 +36,7 @@ export function StockEntry({ siteId }: { siteId: string }) {
     e.preventDefault()
     setError(null)
     setDone(null)
-    if (kind !== 'receipt' && !lot) return setError(new ApiError(400, 'invalid_input', 'Pick a lot', 'lotId'))
+    if (kind !== 'receipt' && !lot) return setError(new ApiCallError(400, 'invalid_input', 'Pick a lot', 'lotId'))
     const unit = t(`unit.${kind === 'receipt' ? f.component : lot!.component}`)
     const what = kind === 'receipt'
       ? `${t(`component.${f.component}`)} ${group(f.abo, f.rhd)} ${qty ?? '—'} ${unit}`
@@ -55,7 +55,7 @@ export function StockEntry({ siteId }: { siteId: string }) {
       setF({ ...f, qty: '', reason: '' })
       if (!r.queued) lotsQ.reload()
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }

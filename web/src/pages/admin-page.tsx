@@ -3,7 +3,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { NewToken } from '../components/new-token/new-token'
 import { UserForm } from '../components/user-form/user-form'
 import { UserTable } from '../components/user-table/user-table'
-import { api, ApiError } from '../lib/api'
+import { api, ApiCallError } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { IssuedToken, Site, User } from '../lib/types'
 import { useApi } from '../lib/use-api'
@@ -17,7 +17,7 @@ export function AdminPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const [issued, setIssued] = useState<{ name: string; token: IssuedToken } | null>(null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   if (me?.role !== 'admin') return <section class="admin-page"><h2>{t('admin.title')}</h2><p class="meta">{t('admin.only')}</p></section>
 
   const act = async (fn: () => Promise<void>) => {
@@ -27,7 +27,7 @@ export function AdminPage() {
       await fn()
       usersQ.reload()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     } finally {
       setBusy(false)
     }

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { IncidentMap } from '../components/incident-map/incident-map'
 import { LevelBadge, StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm } from '../components/transport-forms/transport-forms'
-import { api, ApiError, idempotencyKey } from '../lib/api'
+import { api, ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, days, group, hours, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
@@ -57,7 +57,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const timeline = useApi<{ events: TimelineEntry[] }>(path && `${path}/timeline?limit=500`)
   const report = useApi<IncidentReport>(q.data?.status === 'closed' ? `${path}/report` : null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [closing, setClosing] = useState(false)
   const [recalling, setRecalling] = useState<string | null>(null)
   const [greenAsk, setGreenAsk] = useState(false)
@@ -76,7 +76,7 @@ export function IncidentPage({ id }: { id?: string }) {
       q.reload()
       timeline.reload()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     } finally {
       setBusy(false)
     }
@@ -224,13 +224,13 @@ function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: 
   const [qty, setQty] = useState<Record<number, string>>({})
   const [cas, setCas] = useState({ ...inc.casualties })
   const [picks, setPicks] = useState<Record<string, string>>({})
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
   useEffect(() => { setQty({}); setPicks({}); setCas({ ...inc.casualties }) }, [inc.updatedAt])
   const save = async (body: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
-    try { await body(); onSaved() } catch (e) { setError(e as ApiError) } finally { setBusy(false) }
+    try { await body(); onSaved() } catch (e) { setError(e as ApiCallError) } finally { setBusy(false) }
   }
   const saveLines = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}/estimate`, { method: 'PUT', body: {
     lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),

@@ -4,7 +4,7 @@ import { Confirm } from '../components/confirm/confirm'
 import { ErrorMessage, FieldError } from '../components/error-message/error-message'
 import { PickMap } from '../components/incident-map/incident-map'
 import { StatusBadge } from '../components/level-badge/level-badge'
-import { api, ApiError, idempotencyKey } from '../lib/api'
+import { api, ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, localInput, parseLocal } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentSummary } from '../lib/incident-types'
@@ -43,7 +43,7 @@ function DeclareForm() {
   const t = useT()
   const { route } = useLocation()
   const [f, setF] = useState({ name: '', kind: 'earthquake', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', injured: '', hospitalised: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '', destAntigens: '' })
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
   // the server questions a place far outside the region (400 outside_region); the coordinator confirms or corrects it
   const [outside, setOutside] = useState<string | null>(null)
@@ -73,7 +73,7 @@ function DeclareForm() {
       const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
       route(`/incidents/${encodeURIComponent(inc.id)}`)
     } catch (err) {
-      const ae = err as ApiError
+      const ae = err as ApiCallError
       if (ae.code === 'outside_region') setOutside(ae.field ?? 'lat')
       else setError(ae)
     } finally {

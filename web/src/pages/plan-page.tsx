@@ -5,7 +5,7 @@ import { StatusBadge } from '../components/level-badge/level-badge'
 import { Confirm } from '../components/confirm/confirm'
 import { TransferReview, type ReviewAction } from '../components/transfer-review/transfer-review'
 import { UnmetList } from '../components/unmet-list/unmet-list'
-import { api, ApiError, idempotencyKey } from '../lib/api'
+import { api, ApiCallError, idempotencyKey } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { Plan, PlanSummary, Site, Transfer } from '../lib/types'
 import { dateTime, siteName } from '../lib/format'
@@ -31,7 +31,7 @@ export function PlanPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const planQ = useApi<Plan>(planId ? `/api/plans/${encodeURIComponent(planId)}` : null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [committing, setCommitting] = useState(false)
   // what each quantity box shows while it differs from the stored quantity: approve, approve-all and commit all read it
   const [boxes, setBoxes] = useState<Record<string, string>>({})
@@ -69,7 +69,7 @@ export function PlanPage() {
     try {
       await fn()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     } finally {
       setBusy(false)
     }
@@ -95,7 +95,7 @@ export function PlanPage() {
           const group = plan!.transfers.filter((x) => x.status === 'proposed' && x.requests.some((l) => l.requestId === action.approveRequest))
           const shown = Object.fromEntries(group.map((x) => [x.id, boxes[x.id] === undefined ? x.qty : Number(boxes[x.id])]))
           const bad = group.find((x) => !Number.isInteger(shown[x.id]) || shown[x.id] < 1 || shown[x.id] > x.proposedQty)
-          if (bad) throw new ApiError(400, 'invalid_input', `qty of ${bad.id}`, 'qty')
+          if (bad) throw new ApiCallError(400, 'invalid_input', `qty of ${bad.id}`, 'qty')
           for (const x of group) if (shown[x.id] !== x.qty) await api(`/api/transfers/${encodeURIComponent(x.id)}`, { method: 'PATCH', body: { qty: shown[x.id] } })
           await api(`/api/plans/${encodeURIComponent(plan!.id)}/approve`, { method: 'POST', body: { requestId: action.approveRequest, qtys: shown } })
           clearBoxes(group.map((x) => x.id))
@@ -191,7 +191,7 @@ export function PlanPage() {
  * A commit that failed, said in the page's language with what it is about: the transfer (its stations, component,
  * group and quantity), the lot or request, and what to do — with a button that plans again from the stock as it is now.
  */
-function CommitFailure({ error, sites, busy, onReplan }: { error: ApiError; sites: Map<string, Site>; busy: boolean; onReplan: () => void }) {
+function CommitFailure({ error, sites, busy, onReplan }: { error: ApiCallError; sites: Map<string, Site>; busy: boolean; onReplan: () => void }) {
   const t = useT()
   const { lang } = useAppState()
   const d = error.detail ?? {}

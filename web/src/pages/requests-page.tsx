@@ -1,7 +1,7 @@
 import { ErrorMessage } from '../components/error-message/error-message'
 import { RequestForm } from '../components/request-form/request-form'
 import { RequestList } from '../components/request-list/request-list'
-import { api, ApiError } from '../lib/api'
+import { api, ApiCallError } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { AidRequest, Site } from '../lib/types'
 import { useApi } from '../lib/use-api'
@@ -16,7 +16,7 @@ export function RequestsPage() {
   const { me } = useAppState()
   const reqQ = useApi<{ requests: AidRequest[] }>('/api/requests')
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
-  const [actionError, setActionError] = useState<ApiError | null>(null)
+  const [actionError, setActionError] = useState<ApiCallError | null>(null)
   const sites = sitesQ.data?.sites ?? []
   const open = (reqQ.data?.requests ?? []).filter((r) => OPEN.has(r.coverage))
   const mayWrite = (siteId: string) => me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === siteId)
@@ -26,7 +26,7 @@ export function RequestsPage() {
       await api(`/api/requests/${encodeURIComponent(r.id)}/cancel`, { method: 'POST' })
       reqQ.reload()
     } catch (e) {
-      setActionError(e as ApiError)
+      setActionError(e as ApiCallError)
     }
   }
   return (

@@ -2,7 +2,7 @@ import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { URGENCY_RANK } from '../../../solver/domain'
 import { ErrorMessage } from '../components/error-message/error-message'
-import { ApiError } from '../lib/api'
+import { ApiCallError } from '../lib/api'
 import { dateTime, group, hours, requestReason, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Site, Transfer } from '../lib/types'
@@ -26,7 +26,7 @@ export function SheetPage() {
   const scope = query.plan ? `planId=${encodeURIComponent(query.plan)}` : query.site ? `site=${encodeURIComponent(query.site)}` : null
   const q = useApi<{ transfers: Transfer[] }>(scope ? `/api/transfers?${scope}` : null)
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const byId = new Map((sitesQ.data?.sites ?? []).map((s) => [s.id, s]))
   const rows = (q.data?.transfers ?? []).filter((tr) => !['proposed', 'rejected'].includes(tr.status))
     .sort(bySheetOrder)
@@ -39,14 +39,14 @@ export function SheetPage() {
       const res = await fetch(`/api/csv/transfers?${path}`, { headers: { authorization: `Bearer ${getState().token}` } })
       if (!res.ok) {
         const err = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error
-        throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, err?.field)
+        throw new ApiCallError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, err?.field)
       }
       const a = document.createElement('a')
       a.href = URL.createObjectURL(new Blob([await res.text()], { type: 'text/csv' }))
       a.download = `dispatch-${query.plan ?? query.site}.csv`
       a.click()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     }
   }
   const title = query.plan ? t('sheet.titlePlan', { id: query.plan }) : t('sheet.titleSite', { site: siteName(byId.get(query.site ?? ''), lang, query.site ?? '') })

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { SimForm, defaultDraft, toBody } from '../components/sim-form/sim-form'
 import { SimResults } from '../components/sim-results/sim-results'
-import { api, ApiError } from '../lib/api'
+import { api, ApiCallError } from '../lib/api'
 import { useT } from '../lib/i18n'
 import { SIM_ROLES } from '../lib/roles'
 import type { SimulationBody, SimulationResult } from '../lib/types'
@@ -18,7 +18,7 @@ export function SimulatePage() {
   const t = useT()
   const { me } = useAppState()
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [result, setResult] = useState<SimulationResult | null>(null)
   const [started, setStarted] = useState<{ at: number; estimateS: number; days: number } | null>(null)
   const [now, setNow] = useState(Date.now())
@@ -39,7 +39,7 @@ export function SimulatePage() {
     try {
       setResult(await api<SimulationResult>('/api/simulations', { method: 'POST', body }))
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
       setResult(null)
     } finally {
       setBusy(false)

@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
-import { api, ApiError, idempotencyKey } from '../../lib/api'
+import { api, ApiCallError, idempotencyKey } from '../../lib/api'
 import { useAlerts, type AppEvent } from '../../lib/events'
 import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -37,7 +37,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const { lang, me } = useAppState()
   const { route } = useLocation()
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [ask, setAsk] = useState<PlanSummary[] | null>(null)
   const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
   const d = q.data
@@ -63,7 +63,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
       onDismiss()
       route(`/plan?id=${encodeURIComponent(p.id)}&focus=${encodeURIComponent(a.entityId)}`)
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { NEXT, type Callup, type CallupStatus } from '../../lib/donor-types'
 import { dateTime, localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -37,7 +37,7 @@ function CallupActions({ callup, onDone }: { callup: Callup; onDone: () => void 
   const t = useT()
   const [when, setWhen] = useState(localInput(2))
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const move = async (status: CallupStatus) => {
     setBusy(true)
     setError(null)
@@ -45,13 +45,13 @@ function CallupActions({ callup, onDone }: { callup: Callup; onDone: () => void 
       const body: Record<string, unknown> = { status }
       if (status === 'scheduled') {
         const at = parseLocal(when)
-        if (!at) throw new ApiError(400, 'invalid_input', 'scheduledAt', 'scheduledAt')
+        if (!at) throw new ApiCallError(400, 'invalid_input', 'scheduledAt', 'scheduledAt')
         body.scheduledAt = at
       }
       await api(`/api/callups/${encodeURIComponent(callup.id)}/status`, { method: 'POST', body })
       onDone()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     } finally {
       setBusy(false)
     }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { DEFERRAL_REASONS, type Deferral } from '../../lib/donor-types'
 import { dateTime, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -14,7 +14,7 @@ export function DeferralPanel({ sites }: { sites: Map<string, Site> }) {
   const { me, lang } = useAppState()
   const q = useApi<{ deferrals: Deferral[] }>('/api/deferrals?active=true')
   const [form, setForm] = useState({ donorCode: '', siteId: me?.siteId ?? '', reason: 'medical', from: dateTime(new Date().toISOString()), until: '' })
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState(false)
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value })
   const submit = async (e: Event) => {
@@ -23,14 +23,14 @@ export function DeferralPanel({ sites }: { sites: Map<string, Site> }) {
     setDone(false)
     try {
       const from = parseLocal(form.from)
-      if (!from) throw new ApiError(400, 'invalid_input', 'from', 'from')
+      if (!from) throw new ApiCallError(400, 'invalid_input', 'from', 'from')
       const until = form.until.trim() ? parseLocal(form.until) : null
-      if (form.until.trim() && !until) throw new ApiError(400, 'invalid_input', 'until', 'until')
+      if (form.until.trim() && !until) throw new ApiCallError(400, 'invalid_input', 'until', 'until')
       await api('/api/deferrals', { method: 'POST', body: { donorCode: form.donorCode.trim(), siteId: form.siteId, reason: form.reason, from, until } })
       setDone(true)
       q.reload()
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     }
   }
   const list = q.data?.deferrals ?? []

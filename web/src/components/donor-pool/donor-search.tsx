@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import type { DonorSearchResult } from '../../lib/donor-types'
 import { dateTime, group, num, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -21,7 +21,7 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
   const [form, setForm] = useState({ antigens: query.antigens ?? 'Fy(a-)', abo: '', rhd: '', component: 'RBC', near: '', eligible: false })
   const [path, setPath] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const reqQ = useApi<AidRequest>(requestId ? `/api/requests/${encodeURIComponent(requestId)}` : null)
   const searchPath = requestId ? `/api/donors?request=${encodeURIComponent(requestId)}` : path
   const q = useApi<DonorSearchResult>(searchPath)
@@ -46,7 +46,7 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
       q.reload()
       onCalled()
     } catch (e) {
-      setError(e as ApiError)
+      setError(e as ApiCallError)
     } finally {
       setBusy(false)
     }

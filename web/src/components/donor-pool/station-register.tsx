@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Site } from '../../lib/types'
@@ -13,7 +13,7 @@ async function csvFetch(path: string, body?: string): Promise<string> {
   if (!res.ok) {
     let err: { code?: string; message?: string; field?: string } = {}
     try { err = (JSON.parse(text) as { error: typeof err }).error } catch { /* not JSON */ }
-    throw new ApiError(res.status, err.code ?? `http_${res.status}`, err.message ?? text, err.field)
+    throw new ApiCallError(res.status, err.code ?? `http_${res.status}`, err.message ?? text, err.field)
   }
   return text
 }
@@ -31,12 +31,12 @@ export function StationRegister({ sites, onChange }: { sites: Map<string, Site>;
   const [kind, setKind] = useState<'donors' | 'deferrals'>('donors')
   const [text, setText] = useState('')
   const [msg, setMsg] = useState<string | null>(null)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [scr, setScr] = useState({ antigen: 'Fy(a-)', screened: '', found: '', periodFrom: today(), periodTo: today() })
   const run = async (fn: () => Promise<string>) => {
     setError(null)
     setMsg(null)
-    try { setMsg(await fn()); onChange() } catch (e) { setError(e as ApiError) }
+    try { setMsg(await fn()); onChange() } catch (e) { setError(e as ApiCallError) }
   }
   const base = kind === 'donors' ? '/api/donors/csv' : '/api/deferrals/csv'
   const exportCsv = () => run(async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError, idempotencyKey } from '../../lib/api'
+import { api, ApiCallError, idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import { ABOS, COMPONENTS, URGENCIES, type AidRequest, type Site } from '../../lib/types'
@@ -31,7 +31,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
     allowRhPositive: false, consentBy: '', consentAt: '', antiDNegative: false, patientNote: '',
   })
   const [d, setD] = useState<Draft>(blank)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState(false)
   const [busy, setBusy] = useState(false)
   const [touched, setTouched] = useState<Set<Key>>(new Set())
@@ -112,7 +112,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       setTried(false)
       onFiled(r)
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
       setTried(true)
     } finally {
       setBusy(false)

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { useT } from '../../lib/i18n'
 import { setState, useAppState, type Me } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
@@ -9,7 +9,7 @@ export async function whoAmI(token: string): Promise<Me> {
   try {
     return await api<Me>('/api/me', { token })
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) {
+    if (e instanceof ApiCallError && e.status === 404) {
       await api('/api/sites', { token })
       return { id: '?', name: token, role: 'coordinator', siteId: null }
     }
@@ -28,12 +28,12 @@ export function SignIn() {
   const t = useT()
   const { token, me, signedOut } = useAppState()
   const [draft, setDraft] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
 
   // A stored token is re-checked on load.
   useEffect(() => {
-    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiError) => e.status === 0 || setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null })) // offline: keep the token
+    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiCallError) => e.status === 0 || setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null })) // offline: keep the token
   }, [token])
 
   if (token && me)
@@ -56,7 +56,7 @@ export function SignIn() {
       setState({ token: tok, me: m, signedOut: null })
       setDraft('')
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }

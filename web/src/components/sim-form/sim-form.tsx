@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import type { ApiError } from '../../lib/api'
+import type { ApiCallError } from '../../lib/api'
 import { errorText } from '../../lib/errors'
 import { t as translate, useT } from '../../lib/i18n'
 import { SCENARIOS, type Scenario, type SimulationBody } from '../../lib/types'
@@ -38,7 +38,7 @@ export function toBody(d: SimDraft): SimulationBody {
 }
 
 /** Scenario, days, seed and 1–4 policy rows; the API's 400 field errors show beside their field. */
-export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error: ApiError | null; onRun: (body: SimulationBody) => void; progress?: preact.ComponentChildren }) {
+export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error: ApiCallError | null; onRun: (body: SimulationBody) => void; progress?: preact.ComponentChildren }) {
   const t = useT()
   const [d, setD] = useState<SimDraft>(() => defaultDraft())
   const val = (e: Event) => (e.target as HTMLInputElement).value

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { dateTime, num } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
@@ -18,7 +18,7 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
   const { lang } = useAppState()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   if (!tr.frozen) return null
   const frozenQty = tr.lots.filter((l) => l.frozen).reduce((s, l) => s + l.qty, 0)
   const unit = t(`unit.${tr.component}`)
@@ -34,7 +34,7 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
       setConfirming(false)
       onDone()
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }

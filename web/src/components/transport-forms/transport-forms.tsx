@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { ApiError, idempotencyKey } from '../../lib/api'
+import { ApiCallError, idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
@@ -18,7 +18,7 @@ const whenOrNow = (s: string) => when(s) ?? parseLocal(localInput())
 export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
   const [f, setF] = useState({ temperatureC: '', carrier: '', packedAt: '', sealedAt: '' })
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
   const [queued, setQueued] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
@@ -33,7 +33,7 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
       if (r.queued) setQueued(true)
       else onDone()
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }
@@ -64,7 +64,7 @@ function outOfRange(tr: Transfer, temp: number | undefined): boolean {
 export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
   const [f, setF] = useState({ receivedQty: String(tr.qty), temperatureC: '', sealIntact: true, rejectedQty: '0', rejectReason: '', arrivedAt: '' })
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const [queued, setQueued] = useState(false)
@@ -86,7 +86,7 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
       if (r.queued) setQueued(true)
       else onDone()
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, ApiError } from '../../lib/api'
+import { api, ApiCallError } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { IssuedToken, Site, User } from '../../lib/types'
@@ -18,7 +18,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
   const [days, setDays] = useState('90')
   const [label, setLabel] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [error, setError] = useState<ApiCallError | null>(null)
   const submit = async (e: Event) => {
     e.preventDefault()
     setBusy(true)
@@ -30,7 +30,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
       setLabel('')
       onAdded(res.user, res.token)
     } catch (err) {
-      setError(err as ApiError)
+      setError(err as ApiCallError)
     } finally {
       setBusy(false)
     }
