@@ -166,10 +166,11 @@ describe('the map offline', () => {
 
 describe('transfers on the map', () => {
   it('draws committed and dispatched transfers with arrowheads at the receiver and a legend', async () => {
-    const plan = await apiCall<{ id: string; transfers: { id: string; component: string; fromSite: string; toSite: string }[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+    const plan = await apiCall<{ id: string; transfers: { id: string; component: string; fromSite: string; toSite: string; frozen: boolean }[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
     expect(plan.status).toBe(201)
-    // Two transfers of one component (the map shows one component at a time), red cells if it can.
-    const of = (c: string) => plan.body.transfers.filter((t) => t.component === c)
+    // Two transfers of one component (the map shows one component at a time), red cells if it can; liquid units,
+    // which dispatch at once (frozen ones are thawed first: test/web/frozen.test.ts).
+    const of = (c: string) => plan.body.transfers.filter((t) => t.component === c && !t.frozen)
     const component = ['RBC', 'WB', 'PLT', 'FFP', 'CRYO'].find((c) => of(c).length >= 2)
     expect(component, 'the demo plan proposes two transfers of one component').toBeDefined()
     const [a, b] = of(component!)
