@@ -1,7 +1,7 @@
 // Index an instance once: numeric times, site indices, travel matrix, lot names, reserve caps.
-import { HOUR_MS, isoMs, maxTransitHours, minRemainingHours, travelMatrix } from './timing'
+import { HOUR_MS, isoMs, maxTransitHours, minRemainingHours, thawedMinRemainingHours, thawHours, travelMatrix } from './timing'
 import { profileKey } from './antigens'
-import { THAW_HOURS, THAWED_LIFE_HOURS, THAWED_MIN_REMAINING_HOURS } from './domain'
+import { THAWED_LIFE_HOURS } from './domain'
 import type { Abo, Component, Instance, Lot, Need, Rhd, Urgency } from './types'
 import { COMPONENTS } from './types'
 import { URGENCY_RANK } from './domain'
@@ -53,8 +53,8 @@ export function prepare(inst: Instance): Prepared {
   const siteIndex = new Map(inst.sites.map((s, i) => [s.id, i]))
   const nowMs = isoMs(inst.now)
   const minRemH = Object.fromEntries(COMPONENTS.map((c) => [c, minRemainingHours(inst, c)])) as Record<Component, number>
-  const thawH = inst.options?.thawHours ?? THAW_HOURS
-  const thawedMinH = inst.options?.thawedMinRemainingHours ?? THAWED_MIN_REMAINING_HOURS
+  const thawH = thawHours(inst)
+  const thawedMinH = thawedMinRemainingHours(inst)
   const lots: PLot[] = inst.lots.map((lot, idx) => {
     const name = lot.id ?? `#${idx}`, site = siteIndex.get(lot.site)!, profile = profileKey(lot.antigens)
     const expMs = isoMs(lot.expiresAt)

@@ -1,5 +1,7 @@
+import { antigenSet as profileSet } from './antigens'
 import { isCompatible, preferenceRank } from './compat'
-import { estimatedRoadHours, expiryThreshold, inTime, isoMs, minRemainingHours } from './timing'
+import { THAWED_LIFE_HOURS } from './domain'
+import { estimatedRoadHours, expiryThreshold, HOUR_MS, inTime, isoMs, maxTransitHours, minRemainingHours, thawedMinRemainingHours, thawHours } from './timing'
 import type { Abo, Component, Instance, Lot, Need, PlanResult, Rhd, Unmet } from './types'
 
 /**
@@ -12,26 +14,29 @@ import type { Abo, Component, Instance, Lot, Need, PlanResult, Rhd, Unmet } from
  * so the floor always holds) and beyond what this plan already takes. Every station gives the same share of its
  * spare (largest remainder for whole units), so none gives more than its fair share while another gives nothing.
  * Identical groups first, then compatible substitutes in the clinical order (solver/compat.ts); in time and with
- * enough shelf life on arrival by the planner's own rules (solver/timing.ts). A quota need may ask for antigens
- * (the Yibin relief to Wuhan sent rare units): then only lots carrying every one of them count. Pure: no I/O.
+ * enough shelf life on arrival, and no longer on the road than the component may travel (red cells and whole
+ * blood 24 h), by the planner's own rules (solver/timing.ts). A frozen red-cell unit is thawed first (thawHours) and
+ * then keeps 24 h, as in the planner; liquid units go before frozen ones of the same group. A quota need may ask for
+ * antigens (the Yibin relief to Wuhan sent rare units): then only lots carrying every one of them count. Pure: no I/O.
  */
 
 export type QuotaTransfer = {
   from: string; to: string; component: Component; abo: Abo; rhd: Rhd; qty: number; etaHours: number
+  /** hours of thawing counted in etaHours: the transfer carries frozen units (never mixed with liquid ones) */
+  thawHours?: number
   lots: { lotId: string; qty: number }[]; requests: { requestId: string; qty: number }[]
 }
 export type QuotaPlan = { transfers: QuotaTransfer[]; unmet: Unmet[]; spare: { site: string; component: Component; before: number; sends: number }[] }
 
-type LotLeft = { id: string; site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; expiresAt: string; antigens: Set<string> }
+type LotLeft = { id: string; site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; expiresAt: string; frozen: boolean; antigens: Set<string> }
 
 /** A quota need; `antigens` (e.g. ['Fy(a-)']) asks for lots carrying each of them. */
 export type QuotaNeed = Omit<Need, 'antigens'> & { antigens?: string[] }
 /** A lot as the quota sees it: `antigens` is its rare profile ('Fy(a-),Jk(b-)' or a list; none = an ordinary lot). */
 export type QuotaLot = Omit<Lot, 'antigens'> & { antigens?: string | string[] }
 
-// A small local antigen helper until the solver's instance carries antigens (solver-model); the lead unifies them.
-const antigenSet = (a: string | string[] | undefined) =>
-  new Set((Array.isArray(a) ? a : (a ?? '').split(',')).map((x) => x.trim()).filter(Boolean))
+// the contract's profile string (solver/antigens.ts), or a list of antigens
+const antigenSet = (a: string | string[] | undefined) => profileSet(Array.isArray(a) ? a.join(',') : a)
 /** A lot serves an antigen-matched need when it carries every antigen the need asks for. */
 export const carriesAntigens = (lot: Set<string>, wanted: string[] | undefined) => (wanted ?? []).every((a) => lot.has(a.trim()))
 
@@ -62,16 +67,16 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
   for (const a of result.allocations) for (const l of a.lots) used.set(l.id, (used.get(l.id) ?? 0) + l.qty)
   const lots: LotLeft[] = (instance.lots as QuotaLot[])
     .filter((l) => l.id && !external.has(l.site))
-    .map((l) => ({ id: l.id!, site: l.site, component: l.component, abo: l.abo, rhd: l.rhd, qty: l.qty - (used.get(l.id!) ?? 0), expiresAt: l.expiresAt, antigens: antigenSet(l.antigens) }))
+    .map((l) => ({ id: l.id!, site: l.site, component: l.component, abo: l.abo, rhd: l.rhd, qty: l.qty - (used.get(l.id!) ?? 0), expiresAt: l.expiresAt, frozen: l.frozen === true, antigens: antigenSet(l.antigens) }))
     .filter((l) => l.qty > 0)
-    .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.id.localeCompare(b.id))
+    .sort((a, b) => Number(a.frozen) - Number(b.frozen) || a.expiresAt.localeCompare(b.expiresAt) || a.id.localeCompare(b.id))
   const key = (site: string, c: string, abo: string, rhd: string) => `${site}|${c}|${abo}|${rhd}`
   const reserve = new Map<string, number>()
   for (const r of instance.reserves ?? []) reserve.set(key(r.site, r.component, r.abo, r.rhd), (reserve.get(key(r.site, r.component, r.abo, r.rhd)) ?? 0) + r.qty)
   // units a group may still send: its ordinary stock left minus its floor. Rare units are not held by floors: as in the
   // planner's antigen rounds, they are meant to travel to whoever needs their antigens.
   const free = new Map<string, number>()
-  for (const l of lots.filter((x) => x.antigens.size === 0)) free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
+  for (const l of lots.filter((x) => x.antigens.size === 0 && !x.frozen)) free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
   for (const [k, q] of free) free.set(k, Math.max(0, q - (reserve.get(k) ?? 0)))
   const sites = new Map(instance.sites.map((s) => [s.id, s]))
   const hours = (a: string, b: string) => instance.travelHours?.[a]?.[b] ?? estimatedRoadHours(sites.get(a)!, sites.get(b)!)
@@ -85,24 +90,33 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
     // usable lots per donor group: the planner's tests (in time, enough life left on arrival), and the antigens asked for
     const deadline = need.neededBy === undefined ? undefined : isoMs(need.neededBy)
     const minRem = minRemainingHours(instance, need.component)
+    const maxRoad = maxTransitHours(instance, need.component)
+    const thawH = thawHours(instance)
+    let tooFar = 0
     const usable = (l: LotLeft) => {
       const h = hours(l.site, need.site)
-      return l.site !== need.site && l.component === need.component && l.qty > 0 && inTime(nowMs, h, deadline)
-        && isoMs(l.expiresAt) >= expiryThreshold(nowMs, h, minRem)
+      if (l.site === need.site || l.component !== need.component || l.qty <= 0) return false
+      // a thawed unit leaves after thawing and keeps 24 h from then (the planner's rule, solver/prepare.ts)
+      const lead = l.frozen ? thawH : 0
+      const expires = l.frozen ? Math.min(isoMs(l.expiresAt), nowMs + (thawH + THAWED_LIFE_HOURS) * HOUR_MS) : isoMs(l.expiresAt)
+      if (h > maxRoad) { tooFar += l.qty; return false }
+      return inTime(nowMs, lead + h, deadline)
+        && expires >= expiryThreshold(nowMs, lead + h, l.frozen ? thawedMinRemainingHours(instance) : minRem)
         // rare units are kept for antigen-matched needs, as the live plan keeps them apart from ordinary ones
         && (need.antigens?.length ? carriesAntigens(l.antigens, need.antigens) : l.antigens.size === 0)
     }
-    const groups = new Map<string, { site: string; abo: Abo; rhd: Rhd; rank: number; lots: LotLeft[] }>()
-    for (const l of lots.filter(usable)) {
-      if (!isCompatible(need.component, l.abo, l.rhd, need)) continue
-      const k = key(l.site, l.component, l.abo, l.rhd)
-      const g = groups.get(k) ?? { site: l.site, abo: l.abo, rhd: l.rhd, rank: preferenceRank(need.component, l.abo, l.rhd, need), lots: [] }
+    const groups = new Map<string, { site: string; abo: Abo; rhd: Rhd; frozen: boolean; rank: number; lots: LotLeft[] }>()
+    for (const l of lots.filter((x) => isCompatible(need.component, x.abo, x.rhd, need) && usable(x))) {
+      // frozen units form groups of their own, after the liquid ones of the same preference
+      const k = key(l.site, l.component, l.abo, l.rhd) + (l.frozen ? '|frozen' : '')
+      const g = groups.get(k) ?? { site: l.site, abo: l.abo, rhd: l.rhd, frozen: l.frozen, rank: 2 * preferenceRank(need.component, l.abo, l.rhd, need) + Number(l.frozen), lots: [] }
       g.lots.push(l)
       groups.set(k, g)
     }
     const rare = (need.antigens?.length ?? 0) > 0
     const held = (g: { lots: LotLeft[] }) => g.lots.reduce((s, l) => s + l.qty, 0)
-    const spareOf = (k: string, g: { lots: LotLeft[] }) => (rare ? held(g) : Math.min(free.get(k) ?? 0, held(g)))
+    // rare and frozen units are not held by floors (a reserve counts ordinary liquid stock, as in the planner)
+    const spareOf = (k: string, g: { frozen: boolean; lots: LotLeft[] }) => (rare || g.frozen ? held(g) : Math.min(free.get(k) ?? 0, held(g)))
     for (const [k, g] of groups) {
       const sk = `${g.site}|${need.component}`
       if (!spareBefore.has(`${sk}|${k}`)) spareBefore.set(`${sk}|${k}`, spareOf(k, g))
@@ -114,11 +128,12 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
       tier.forEach(([k, g], i) => {
         let take = parts[i]
         if (take <= 0) return
-        if (!rare) free.set(k, (free.get(k) ?? 0) - take)
+        if (!rare && !g.frozen) free.set(k, (free.get(k) ?? 0) - take)
         given.set(`${g.site}|${need.component}`, (given.get(`${g.site}|${need.component}`) ?? 0) + take)
         left -= take
-        const tk = `${g.site}|${need.site}|${need.component}|${g.abo}${g.rhd}`
-        const t = out.get(tk) ?? { from: g.site, to: need.site, component: need.component, abo: g.abo, rhd: g.rhd, qty: 0, etaHours: Math.round(hours(g.site, need.site) * 100) / 100, lots: [], requests: [] }
+        const tk = `${g.site}|${need.site}|${need.component}|${g.abo}${g.rhd}|${g.frozen}`
+        const lead = g.frozen ? thawH : 0
+        const t = out.get(tk) ?? { from: g.site, to: need.site, component: need.component, abo: g.abo, rhd: g.rhd, qty: 0, etaHours: Math.round((lead + hours(g.site, need.site)) * 100) / 100, ...(g.frozen ? { thawHours: thawH } : {}), lots: [], requests: [] }
         t.qty += take
         t.requests.push({ requestId: need.id, qty: take })
         for (const l of g.lots) {
@@ -138,7 +153,9 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
       const byFloor = !rare && [...groups.keys()].some((k) => (reserve.get(k) ?? 0) > 0)
       unmet.push(byFloor
         ? { need: need.id, qty: left, reason: 'held_by_reserves', message: `Quota to ${need.site}: every station's spare ${need.component} above its red-level floor is already shared out; a quota never takes a station below its floor` }
-        : { need: need.id, qty: left, reason: groups.size ? 'insufficient_stock' : 'no_compatible_stock', message: `Quota to ${need.site}: no more compatible ${need.component} in the region that arrives in time` })
+        : !groups.size && tooFar > 0
+          ? { need: need.id, qty: left, reason: 'route_too_long', message: `Quota to ${need.site}: the compatible ${need.component} in the region is more than ${maxRoad} h of road away, longer than it may travel` }
+          : { need: need.id, qty: left, reason: groups.size ? 'insufficient_stock' : 'no_compatible_stock', message: `Quota to ${need.site}: no more compatible ${need.component} in the region that arrives in time` })
     }
   }
   const transfers = [...out.values()].sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from) || `${a.abo}${a.rhd}`.localeCompare(`${b.abo}${b.rhd}`))
@@ -174,7 +191,7 @@ export function withQuotas<I extends Instance>(instance: I, result: PlanResult, 
     result: {
       ...result,
       ...(summary ? { summary } : {}),
-      transfers: [...result.transfers, ...q.transfers.map((t) => ({ from: t.from, to: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty, etaHours: t.etaHours, needs: t.requests.map((r) => r.requestId) }))],
+      transfers: [...result.transfers, ...q.transfers.map((t) => ({ from: t.from, to: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty, etaHours: t.etaHours, ...(t.thawHours !== undefined ? { frozen: true as const, thawHours: t.thawHours } : {}), needs: t.requests.map((r) => r.requestId) }))],
       unmet: [...result.unmet, ...q.unmet],
     },
   }

@@ -1,6 +1,6 @@
 // Travel time, arrival and shelf-life rules of the contract.
 import type { Component, Instance, Site } from './types'
-import { MAX_TRANSIT_HOURS } from './domain'
+import { MAX_TRANSIT_HOURS, THAW_HOURS, THAWED_MIN_REMAINING_HOURS } from './domain'
 
 export const DEFAULT_MIN_REMAINING_HOURS: Record<Component, number> = { WB: 72, RBC: 72, PLT: 12, FFP: 168, CRYO: 168 }
 /** road km per great-circle km and average road speed used where travelHours lacks a pair */
@@ -70,6 +70,16 @@ export function travelMatrix(inst: Instance): number[][] {
 
 export function minRemainingHours(inst: Pick<Instance, 'options'>, c: Component): number {
   return inst.options?.minRemainingHours?.[c] ?? DEFAULT_MIN_REMAINING_HOURS[c]
+}
+
+/** hours to thaw and deglycerolise a frozen red-cell unit before it can leave (options.thawHours, default THAW_HOURS) */
+export function thawHours(inst: Pick<Instance, 'options'>): number {
+  return inst.options?.thawHours ?? THAW_HOURS
+}
+
+/** hours of its 24 h after thawing a thawed unit must still have on arrival (replaces minRemainingHours for it) */
+export function thawedMinRemainingHours(inst: Pick<Instance, 'options'>): number {
+  return inst.options?.thawedMinRemainingHours ?? THAWED_MIN_REMAINING_HOURS
 }
 
 /** longest road hours a unit of the component may travel (Infinity: no limit) */

@@ -76,3 +76,33 @@ describe('proportional (largest remainder)', () => {
     expect(proportional(7, [0, 0])).toEqual([0, 0])
   })
 })
+
+describe('a quota by the planner own road and thawing rules', () => {
+  it('never sends red cells on a road longer than 24 h, and says so', () => {
+    // Urumqi → Wuhan is about 58 h by the road estimate: over the 24 h red cells may travel (solver/domain.ts)
+    const far = { id: 'XJ', name: 'Urumqi', lat: 43.83, lng: 87.62 }
+    const inst = { ...instance([lot('far', 'XJ', 10)]), sites: [...SITES, far] }
+    const q = splitQuotas(inst, [need('q', 5, { neededBy: inH(96) })], EMPTY, EXTERNAL)
+    expect(q.transfers).toEqual([])
+    expect(q.unmet).toEqual([expect.objectContaining({ need: 'q', qty: 5, reason: 'route_too_long' })])
+  })
+
+  it('thaws frozen units first (their ETA counts it), sends them only where 24 h after thawing covers the road, liquid first', () => {
+    const inst = instance([
+      lot('fy-liquid', 'NC', 2, { antigens: 'Fy(a-)' }),
+      lot('fy-frozen', 'CQ', 4, { antigens: 'Fy(a-)', frozen: true, expiresAt: inH(24 * 365 * 9) }),
+      // Chengdu → Wuhan is about 21 h: thawed 2 h + 21 h leaves less than the 6 h a thawed unit must keep on arrival
+      lot('fy-frozen-far', 'CD', 4, { antigens: 'Fy(a-)', frozen: true, expiresAt: inH(24 * 365 * 9) }),
+    ])
+    const q = splitQuotas(inst, [need('r', 3, { antigens: ['Fy(a-)'] })], EMPTY, EXTERNAL)
+    expect(q.unmet).toEqual([])
+    const liquid = q.transfers.find((t) => t.from === 'NC')!
+    const frozen = q.transfers.find((t) => t.from === 'CQ')!
+    expect(liquid).toMatchObject({ qty: 2, lots: [{ lotId: 'fy-liquid', qty: 2 }] })
+    expect(liquid.thawHours).toBeUndefined()
+    expect(frozen).toMatchObject({ qty: 1, thawHours: 2, lots: [{ lotId: 'fy-frozen', qty: 1 }] })
+    const road = splitQuotas(instance([lot('plain', 'CQ', 5)]), [need('p', 1)], EMPTY, EXTERNAL).transfers[0].etaHours
+    expect(frozen.etaHours).toBeCloseTo(road + 2, 1)
+    expect(q.transfers.some((t) => t.from === 'CD')).toBe(false)
+  })
+})
