@@ -18,6 +18,7 @@ import { batchLookup, isUniqueKeyViolation, requestHash, withIdempotency } from 
 import { refreshAfterWrite } from './movements'
 import { estimatedRoadHours } from '../../solver/timing'
 import { getSite } from './sites'
+import { isCheck, isUnique } from '../db/constraints'
 
 const DAY = 86_400_000
 
@@ -80,7 +81,7 @@ export async function addHospital(db: D1Database, actor: Actor, siteId: string, 
   try {
     await db.batch([insertHospitalStmt(db, row), auditStmt(db, actor, 'hospital.create', 'hospital', row.id, row, row.createdAt)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: hospital')) throw conflict('hospital_exists', `${siteId} already has a hospital named ${h.nameZh}`, 'nameZh')
+    if (isUnique(e, 'hospital')) throw conflict('hospital_exists', `${siteId} already has a hospital named ${h.nameZh}`, 'nameZh')
     throw e
   }
   return row
@@ -135,7 +136,7 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
       auditStmt(db, actor, 'transfer.local', 'transfer', t.id, { ...input, newLotId: t.newLotId, idempotencyKey: key }, at),
     ])
   } catch (e) {
-    if (String(e).includes('CHECK constraint failed')) throw conflict('insufficient_stock', `Lot ${lot.id} changed while moving; it holds fewer than ${input.qty}`, 'lotId')
+    if (isCheck(e)) throw conflict('insufficient_stock', `Lot ${lot.id} changed while moving; it holds fewer than ${input.qty}`, 'lotId')
     throw e
   }
   await Promise.all([refreshAfterWrite(db, from.id), refreshAfterWrite(db, to.id)])

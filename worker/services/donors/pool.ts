@@ -10,6 +10,7 @@ import type { Actor } from '../auth'
 import { antigenSet, coversAntigens } from '../plan-instance'
 import { donationKind, eligibleFrom } from './eligibility'
 import { roadHoursOf } from './road'
+import { isForeignKey, isUnique } from '../../db/constraints'
 
 /** Reads of donor records: coordinators, admins and directors (directors call donors for their own patients). Planners see counts only. */
 export const seesDonors = (actor: Actor) => actor.role !== 'planner'
@@ -125,8 +126,8 @@ export async function createDonor(db: D1Database, actor: Actor, input: DonorCrea
       auditStmt(db, actor, 'donor.create', 'donor', input.code, { siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent }, now),
     ])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: donor.code')) throw conflict('donor_exists', `Donor ${input.code} is already in the pool`, 'code')
-    if (String(e).includes('FOREIGN KEY')) throw badRequest('siteId', `No site ${input.siteId}`)
+    if (isUnique(e, 'donor', 'code')) throw conflict('donor_exists', `Donor ${input.code} is already in the pool`, 'code')
+    if (isForeignKey(e)) throw badRequest('siteId', `No site ${input.siteId}`)
     throw e
   }
   return donorView((await selectDonor(db, nowIso(), input.code))!, 'RBC', nowIso())

@@ -15,6 +15,7 @@ import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
 import { fill, getTransfer, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
+import { isRaised, isUnique } from '../../db/constraints'
 
 /**
  * Dispatch and receipt: the donor station packs and sends the box, the receiving station takes it in. Both are
@@ -58,7 +59,7 @@ export async function thawTransfer(db: D1Database, actor: Actor, id: string): Pr
       }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
+    if (isRaised(e, 'transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
     throw e
   }
   return getTransfer(db, id)
@@ -103,8 +104,8 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
       auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
-    if (String(e).includes('transfer_not_thawed')) throw notThawed(id)
+    if (isUnique(e, 'transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
+    if (isRaised(e, 'transfer_not_thawed')) throw notThawed(id)
     mapGuardError(e, t, 'dispatched')
   }
   return getTransfer(db, id)
@@ -125,7 +126,7 @@ export async function receiveTransfer(db: D1Database, actor: Actor, id: string, 
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
   const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
   const lookup = batchLookup(db, actor.id, () => getTransfer(db, id))
-  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => String(e).includes('UNIQUE constraint failed: movement_batch.actor_id'))
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => isUnique(e, 'movement_batch', 'actor_id'))
   return { transfer: result, replayed }
 }
 
@@ -187,8 +188,8 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
     await db.batch(stmts)
   } catch (e) {
     // the actor's key raced (withIdempotency answers it); the batch id fixed per transfer: received by someone else
-    if (String(e).includes('UNIQUE constraint failed: movement_batch.actor_id')) throw e
-    if (String(e).includes('UNIQUE constraint failed: movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
+    if (isUnique(e, 'movement_batch', 'actor_id')) throw e
+    if (isUnique(e, 'movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
     mapGuardError(e, t, 'received')
   }
   await refreshAfterWrite(db, t.toSite)
