@@ -13,7 +13,7 @@ import { newId } from '../lib/crypto'
 import { nowIso } from '../lib/time'
 import type { HospitalT } from '../schemas/network'
 import { auditStmt } from './audit'
-import { requireSiteWriter, type Actor } from './auth'
+import { canWriteSite, requireSiteWriter, type Actor } from './auth'
 import { batchLookup, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { refreshAfterWrite } from './movements'
 import { estimatedRoadHours } from '../../solver/timing'
@@ -103,7 +103,7 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   if (from.id === to.id) throw badRequest('toSite', 'fromSite and toSite must differ')
   if (!(from.parentId === to.id || to.parentId === from.id))
     throw badRequest('toSite', `${from.id} and ${to.id} are not a station and one of its storage points: plan an inter-city transfer instead`, 'not_local')
-  if (!(canWrite(actor, from.id) || canWrite(actor, to.id))) requireSiteWriter(actor, from.id)
+  if (!(canWriteSite(actor, from.id) || canWriteSite(actor, to.id))) requireSiteWriter(actor, from.id)
 
   const hash = await requestHash({ localTransfer: input })
   const lookup = batchLookup(db, actor.id, async (b) => (await selectLocalTransferOfBatch(db, b.id))!)
@@ -143,6 +143,3 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
   const { batchId: _b, ...out } = t
   return out
 }
-
-const canWrite = (actor: Actor, siteId: string) =>
-  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)

@@ -10,7 +10,7 @@ import { newId } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'
 import type { CallupCreateT, CallupMoveT, CallupT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { donationKind, isEligibleAt } from './eligibility'
 import { donorView, matches } from './pool'
 import { roadHoursOf } from './road'
@@ -66,7 +66,7 @@ export async function getCallup(db: D1Database, actor: Actor, id: string): Promi
 export async function createCallups(db: D1Database, actor: Actor, input: CallupCreateT): Promise<CallupT[]> {
   const req = await selectRequest(db, input.requestId)
   if (!req) throw notFound('aid request', input.requestId, 'requestId')
-  if (!(actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === req.siteId)))
+  if (!canWriteSite(actor, req.siteId))
     throw forbidden(actor.role === 'director' ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator calls donors for this request` : `A ${actor.role} may not call donors`)
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
   const now = nowIso()
@@ -108,7 +108,7 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
 export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT): Promise<CallupT> {
   const c = await selectCallup(db, id)
   if (!c) throw notFound('call-up', id)
-  if (!(actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === c.siteId)))
+  if (!canWriteSite(actor, c.siteId))
     throw forbidden(actor.role === 'director' ? `Only the collecting station (${c.siteId}) or a coordinator moves this call-up` : `A ${actor.role} may not move call-ups`)
   if (c.status === input.status) throw new ApiError(409, 'invalid_transition', `Call-up ${id} is already ${c.status}`, 'status')
   const now = nowIso()

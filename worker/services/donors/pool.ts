@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors'
 import { nowIso } from '../../lib/time'
 import type { DonorCreateT, DonorPatchT, DonorSearchQueryT, DonorT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { antigenSet, coversAntigens } from '../plan-instance'
 import { donationKind, eligibleFrom } from './eligibility'
 import { roadHoursOf } from './road'
@@ -17,8 +17,7 @@ export const seesDonors = (actor: Actor) => actor.role !== 'planner'
 
 /** Writes to a donor: the home station's director, or a coordinator or admin. */
 export function requireDonorWriter(actor: Actor, siteId: string): void {
-  if (actor.role === 'coordinator' || actor.role === 'admin') return
-  if (actor.role === 'director' && actor.siteId === siteId) return
+  if (canWriteSite(actor, siteId)) return
   throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}; donors of ${siteId} are edited by their own station` : `A ${actor.role} may not edit donors`)
 }
 

@@ -10,7 +10,7 @@ import { nowIso } from '../../lib/time'
 import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { batchLookup, withIdempotency } from '../idempotency'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
@@ -43,7 +43,7 @@ const notThawed = (id: string) =>
  */
 export async function thawTransfer(db: D1Database, actor: Actor, id: string): Promise<TransferT> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  const allowed = canWriteSite(actor, t.fromSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may thaw this transfer's units` : `A ${actor.role} may not thaw units`)
   if (!t.frozen) throw conflict('not_frozen', `Transfer ${id} carries no frozen units; there is nothing to thaw`)
   if (t.thawedAt) throw conflict('already_thawed', `Transfer ${id} was thawed at ${t.thawedAt} by ${t.thawedBy}`)
@@ -87,7 +87,7 @@ export function returnStmts(db: D1Database, actor: Actor, t: TransferRow, lines:
 /** committed → dispatched by the donor station's director (or a coordinator/admin), with the box's record. */
 export async function dispatchTransfer(db: D1Database, actor: Actor, id: string, record: TransferDispatchT): Promise<TransferT> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  const allowed = canWriteSite(actor, t.fromSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer` : `A ${actor.role} may not dispatch transfers`)
   requireTransition(t, 'dispatched')
   if (t.frozen && !t.thawedAt) throw notThawed(id)
@@ -122,7 +122,7 @@ export type ReceiveOutcome = { transfer: TransferT; replayed: boolean }
  */
 export async function receiveTransfer(db: D1Database, actor: Actor, id: string, key: string, body: TransferReceiveT): Promise<ReceiveOutcome> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.toSite)
+  const allowed = canWriteSite(actor, t.toSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
   const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
   const lookup = batchLookup(db, actor.id, () => getTransfer(db, id))
