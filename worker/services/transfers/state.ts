@@ -1,19 +1,11 @@
-import { URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
+import { TRANSFER_NEXT, URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
 import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers'
 import { conflict, notFound } from '../../errors'
 import type { TransferStatusT, TransferT } from '../../schemas/transfer'
 import { isRaised } from '../../db/constraints'
 
-/** The moves the transfer_status_guard trigger allows; checked first only to answer with a clear message. */
-const NEXT: Record<TransferStatusT, TransferStatusT[]> = {
-  proposed: ['approved', 'rejected'],
-  approved: ['proposed', 'rejected', 'committed'],
-  committed: ['dispatched', 'cancelled'],
-  dispatched: ['received'],
-  rejected: [],
-  received: [],
-  cancelled: [],
-}
+/** The moves the transfer_status_guard trigger allows (solver/domain.ts); checked first only to answer with a clear message. */
+const NEXT = TRANSFER_NEXT
 
 export const invalidTransition = (t: { id: string; status: string }, to: string) =>
   conflict('invalid_transition', `Transfer ${t.id} is ${t.status}; it cannot become ${to}`, 'status')
