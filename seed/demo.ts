@@ -5,7 +5,7 @@
 // Every lot is inserted with qty 0; its stock comes only from ledger rows (receipt, then issues and
 // discards), which the movement_applies trigger sums into lot.qty.
 // mulberry32, shared with the simulator and the bench: a small seeded PRNG, the same on every platform
-import { ABOS, COMPONENTS } from '../solver/domain'
+import { ABOS, COMPONENTS, SHELF_DAYS } from '../solver/domain'
 import { prng } from '../solver/simulation/random'
 import { roadTable, type SeedRoadTime } from './roads'
 import { SEED_HOSPITALS, SEED_SITES, STORAGE_POINTS, type SeedSite } from './sites'
@@ -51,7 +51,7 @@ export const DEMO_SHORT: Readonly<Record<string, { level: 'red' | 'orange'; rbcD
 
 export const HISTORY_DAYS = 60
 export const GROUP_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
-export const SHELF_HOURS: Readonly<Record<Component, number>> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
+export const SHELF_HOURS = Object.fromEntries(Object.entries(SHELF_DAYS).map(([c, d]) => [c, d * 24])) as Readonly<Record<Component, number>>
 /** Frozen red cells keep 10 years at ≤ −65 °C (GB 18469-2012); the demo dates them 365-day years from collection. */
 const FROZEN_RBC_YEARS = 10
 

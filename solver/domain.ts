@@ -39,3 +39,41 @@ export const THAWED_LIFE_HOURS = 24
 /** hours a thawed unit must still have when it arrives (crossmatch and transfusion): a planning
  *  choice, not a standard — the 72 h of liquid red cells cannot apply to a unit that lives 24 h */
 export const THAWED_MIN_REMAINING_HOURS = 6
+
+/** Shelf life of a liquid unit from collection, in days (docs/domain-facts.md, "Units"). */
+export const SHELF_DAYS: Readonly<Record<Component, number>> = { WB: 35, RBC: 35, PLT: 5, FFP: 365, CRYO: 365 }
+
+/** Who signs in: the API's roles (worker/schemas/user.ts) and the UI's pickers read this list. */
+export const ROLES = ['coordinator', 'director', 'planner', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+/** The seasonal-shortfall simulation's scenarios (docs/simulation.md). */
+export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'year', 'custom'] as const
+export type Scenario = (typeof SCENARIOS)[number]
+
+/** Why a donor is on the joint deferral list (a category; the station keeps the details). */
+export const DEFERRAL_REASONS = ['medical', 'lab_result', 'medication', 'travel', 'behaviour', 'adverse_reaction', 'other'] as const
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number]
+
+/** A transfer's statuses and the moves the transfer_status_guard trigger allows (migrations/0002). */
+export const TRANSFER_STATUSES = ['proposed', 'approved', 'rejected', 'committed', 'dispatched', 'received', 'cancelled'] as const
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number]
+export const TRANSFER_NEXT: Readonly<Record<TransferStatus, readonly TransferStatus[]>> = {
+  proposed: ['approved', 'rejected'],
+  approved: ['proposed', 'rejected', 'committed'],
+  committed: ['dispatched', 'cancelled'],
+  dispatched: ['received'],
+  rejected: [],
+  received: [],
+  cancelled: [],
+}
+
+/** A donor call-up's statuses and the moves its trigger allows. */
+export const CALLUP_STATUSES = ['asked', 'scheduled', 'donated', 'released', 'declined', 'deferred'] as const
+export type CallupStatus = (typeof CALLUP_STATUSES)[number]
+export const CALLUP_NEXT: Readonly<Record<CallupStatus, readonly CallupStatus[]>> = {
+  asked: ['scheduled', 'declined', 'deferred'],
+  scheduled: ['donated', 'declined', 'deferred'],
+  donated: ['released', 'deferred'],
+  released: [], declined: [], deferred: [],
+}

@@ -17,6 +17,7 @@ import { isCompatible, preferenceRank } from './compat'
 import { FlowGraph, INF_CAP } from './network'
 import { blockKey, type PLot, type PNeed, type Prepared } from './prepare'
 import { HOUR_MS } from './timing'
+import { SHELF_DAYS } from './domain'
 import type { Abo, Component, Rhd } from './types'
 
 /** Preference-tier costs (integers so the network solve is exact). */
@@ -25,7 +26,7 @@ export const HOUR_COST = 10 // per unit per whole road hour
 /** per frozen unit used: liquid units first. More than any red-cell route costs (24 h × 10), less than
  *  a step in the clinical order: a preference, never a reason to leave a need unmet. */
 export const FROZEN_COST = 500
-const SHELF_LIFE_H: Record<Component, number> = { WB: 35 * 24, RBC: 35 * 24, PLT: 5 * 24, FFP: 365 * 24, CRYO: 365 * 24 }
+const SHELF_LIFE_H = Object.fromEntries(Object.entries(SHELF_DAYS).map(([c, d]) => [c, d * 24])) as Record<Component, number>
 /** 0..9, lower for nearer expiry, so near-expiry units are used first (a tie-break below travel) */
 export function expiryCost(p: Prepared, l: PLot, c: Component): number {
   const rem = (l.expMs - p.nowMs) / HOUR_MS

@@ -16,7 +16,7 @@ export const ABO_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B
 export const RHD_NEGATIVE_SHARE = 0.0035
 export const GROUP_SHARES: readonly number[] = GROUPS.map(([abo, rhd]) => ABO_SHARES[abo] * (rhd === '-' ? RHD_NEGATIVE_SHARE : 1 - RHD_NEGATIVE_SHARE))
 /** shelf life in days (docs/domain-facts.md, Units) */
-export const SHELF_DAYS: Readonly<Record<Component, number>> = { WB: 35, RBC: 35, PLT: 5, FFP: 365, CRYO: 365 }
+export { SHELF_DAYS } from '../domain'
 /** domain default warning thresholds in days of supply (migrations/0001_init.sql warning_policy) */
 const CUTS = { cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 70 }
 export const DEFAULT_THRESHOLDS: Readonly<Record<Component, Thresholds>> = {

@@ -1,7 +1,8 @@
 // Input and result types of the seasonal-shortfall simulation (docs/simulation.md).
 import type { Abo, Component, Rhd } from '../types'
 
-export type ScenarioName = 'spring-festival' | 'summer' | 'epidemic' | 'year' | 'custom'
+/** the scenarios (solver/domain.ts SCENARIOS) */
+export type ScenarioName = import('../domain').Scenario
 
 export interface SimSite {
   id: string

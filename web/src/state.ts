@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks'
 
 /** App-wide state that outlives a page: the bearer token, the language, and who the token belongs to. */
 export type Lang = 'zh' | 'en'
-export type Role = 'coordinator' | 'director' | 'planner' | 'admin'
-export type Me = { id: string; name: string; role: Role; siteId: string | null }
+// who the token belongs to is the API's shape (worker/schemas/user.ts, GET /api/me): type-only, nothing of the worker is bundled
+export type Role = import('../../worker/schemas/user').RoleT
+export type Me = import('../../worker/schemas/user').ActorT
 
 /** Why the session ended without the user signing out (a revoked or expired token, a disabled account). */
 export type SignedOut = { code: string; message: string }

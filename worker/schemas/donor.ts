@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId } from './common'
 import { Antigens } from './request'
+import { CALLUP_STATUSES, DEFERRAL_REASONS } from '../../solver/domain'
 
 export const DonorCode = z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/, 'A donor code is the station code, a dash and capital letters or digits, e.g. CQ-R0012')
   .min(4).max(32).openapi({ description: "The station's own code for the donor; the app stores no name or phone", example: 'CQ-R0012' })
@@ -65,7 +66,7 @@ export const DonorPatch = z.object({
   abo: Abo.optional(), rhd: Rhd.optional(), antigens: DonorAntigens.optional(), consent: z.boolean().optional(), ...DonationDates.shape,
 }).strict().openapi('DonorPatch')
 
-export const DeferralReason = z.enum(['medical', 'lab_result', 'medication', 'travel', 'behaviour', 'adverse_reaction', 'other'])
+export const DeferralReason = z.enum(DEFERRAL_REASONS)
   .openapi({ description: 'reason category (the station keeps the details)' })
 export const Deferral = z.object({
   id: z.string(), donorCode: z.string(), siteId: SiteId, reason: DeferralReason, from: z.string(), until: z.string().nullable(),
@@ -83,7 +84,7 @@ export const DeferralCreate = z.object({
 }).openapi('DeferralCreate')
 export const DeferralQuery = z.object({ donor: DonorCode.optional(), site: SiteId.optional(), active: z.enum(['true', 'false']).optional() })
 
-export const CallupStatus = z.enum(['asked', 'scheduled', 'donated', 'released', 'declined', 'deferred'])
+export const CallupStatus = z.enum(CALLUP_STATUSES)
 export const Callup = z.object({
   id: z.string(), donorCode: z.string(), requestId: z.string(), siteId: SiteId.openapi({ description: 'the collecting station' }),
   requestSiteId: SiteId, component: ComponentCode, status: CallupStatus, scheduledAt: z.string().nullable(), donatedAt: z.string().nullable(),

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi'
+import { SCENARIOS } from '../../solver/domain'
 import { ComponentCode, SiteId } from './common'
 
 export const ScenarioName = z
-  .enum(['spring-festival', 'summer', 'epidemic', 'year', 'custom'])
+  .enum(SCENARIOS)
   .openapi({ description: 'spring-festival: collection 60–75 % for 3 weeks from day 3, demand 0.9; summer: collection 0.4–0.5 in student-heavy cities (Chengdu, Chongqing, Mianyang, Nanchong), 0.75–0.85 elsewhere; epidemic: collection 15–30 % from day 3, demand 0.9; year: each shock on its calendar dates from the start date (Spring Festival ±10 days by the lunar calendar, summer vacation July 1–August 31, flu season December 1–February 28: collection 0.85–0.95, demand 1.05; overlapping factors multiply); custom: the factors in `custom` (default 1, the baseline)', example: 'spring-festival' })
 
 export const SimPolicy = z

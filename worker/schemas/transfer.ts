@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
 import { RhPositiveConsent } from './request'
+import { TRANSFER_STATUSES } from '../../solver/domain'
 
 export const TransferStatus = z
-  .enum(['proposed', 'approved', 'rejected', 'committed', 'dispatched', 'received', 'cancelled'])
+  .enum(TRANSFER_STATUSES)
   .openapi({
     description:
       'proposed → approved | rejected; approved → proposed | rejected | committed; committed → dispatched | cancelled; dispatched → received. ' +

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../lib/token'
+import { ROLES } from '../../solver/domain'
 import { SiteId } from './common'
 
-export const Role = z.enum(['coordinator', 'director', 'planner', 'admin']).openapi({ example: 'director' })
+export const Role = z.enum(ROLES).openapi({ example: 'director' })
 
 /** Who a bearer token belongs to (GET /api/me). */
 export const Actor = z

@@ -36,9 +36,12 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`This needs the role ${roles.join(' or ')}; you are ${actor.role}`)
 }
 
+/** The one rule for acting for a site: a coordinator or admin for any site, or this site's own director. */
+export const canWriteSite = (actor: Actor, siteId: string): boolean =>
+  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)
+
 /** Writes to a site's stock or requests: its own director, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {
-  if (actor.role === 'coordinator' || actor.role === 'admin') return
-  if (actor.role === 'director' && actor.siteId === siteId) return
+  if (canWriteSite(actor, siteId)) return
   throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}, not ${siteId}` : `A ${actor.role} may not write stock or requests`, 'siteId')
 }

@@ -4,6 +4,7 @@ import { conflict } from '../errors'
 import { sha256Hex } from '../lib/crypto'
 import type { BatchResultT } from '../schemas/movement'
 import type { Actor } from './auth'
+import { isUnique } from '../db/constraints'
 
 /** Fingerprint of a write's meaning: what, where, from which channel. Same key + other fingerprint = conflict. */
 export const requestHash = (parts: unknown) => sha256Hex(JSON.stringify(parts))
@@ -33,7 +34,7 @@ export async function replay(db: D1Database, actor: Actor, key: string, hash: st
   return batchResult(db, prior, siteId)
 }
 
-export const isUniqueKeyViolation = (e: unknown) => String(e).includes('UNIQUE constraint failed: movement_batch')
+export const isUniqueKeyViolation = (e: unknown) => isUnique(e, 'movement_batch')
 
 /** The one 409 for a key already used by this actor for another request, on every route. */
 export const keyReused = () =>
@@ -51,7 +52,7 @@ export const isReplay = (result: object) => replays.has(result)
 export { insertClaimStmt as claimKeyStmt } from '../db/idempotency'
 
 
-export const isClaimViolation = (e: unknown) => String(e).includes('idempotency_claim')
+export const isClaimViolation = (e: unknown) => isUnique(e, 'idempotency_claim')
 
 /** What a keyed write stored under a key: the hash of the whole request it answered, and how to answer it again. */
 export interface Stored<T> { hash: string; answer: () => Promise<T> }

@@ -14,6 +14,7 @@ import { insertIssueMovementStmt } from '../db/issue-caps'
 import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
 import { hospitalsOf } from './hospitals'
 import { refreshWarnings } from './warnings'
+import { isCheck, isUnique } from '../db/constraints'
 
 const HOUR = 3_600_000
 
@@ -163,12 +164,12 @@ async function write(db: D1Database, actor: Actor, input: MovementBatchInT, sour
     ])
   } catch (e) {
     if (isUniqueKeyViolation(e)) throw e // withIdempotency answers the retry that won
-    if (String(e).includes('CHECK constraint failed') && String(e).includes('qty')) {
+    if (isCheck(e, 'qty')) {
       // Someone else took the stock between our read and our write: name the line that no longer fits.
       await ledgerStatements(db, actor, input, batchId, at) // throws insufficient_stock naming the lot when it can
       throw conflict('insufficient_stock', 'Stock changed while writing; a lot would go below zero', 'movements')
     }
-    if (String(e).includes('UNIQUE constraint failed: lot.id')) throw conflict('lot_exists', 'A lot with this id already exists', 'movements')
+    if (isUnique(e, 'lot', 'id')) throw conflict('lot_exists', 'A lot with this id already exists', 'movements')
     throw e
   }
   await refreshAfterWrite(db, siteId)

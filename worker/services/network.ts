@@ -13,11 +13,12 @@ import { newId } from '../lib/crypto'
 import { nowIso } from '../lib/time'
 import type { HospitalT } from '../schemas/network'
 import { auditStmt } from './audit'
-import { requireSiteWriter, type Actor } from './auth'
+import { canWriteSite, requireSiteWriter, type Actor } from './auth'
 import { batchLookup, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { refreshAfterWrite } from './movements'
 import { estimatedRoadHours } from '../../solver/timing'
 import { getSite } from './sites'
+import { isCheck, isUnique } from '../db/constraints'
 
 const DAY = 86_400_000
 
@@ -80,7 +81,7 @@ export async function addHospital(db: D1Database, actor: Actor, siteId: string, 
   try {
     await db.batch([insertHospitalStmt(db, row), auditStmt(db, actor, 'hospital.create', 'hospital', row.id, row, row.createdAt)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: hospital')) throw conflict('hospital_exists', `${siteId} already has a hospital named ${h.nameZh}`, 'nameZh')
+    if (isUnique(e, 'hospital')) throw conflict('hospital_exists', `${siteId} already has a hospital named ${h.nameZh}`, 'nameZh')
     throw e
   }
   return row
@@ -102,7 +103,7 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   if (from.id === to.id) throw badRequest('toSite', 'fromSite and toSite must differ')
   if (!(from.parentId === to.id || to.parentId === from.id))
     throw badRequest('toSite', `${from.id} and ${to.id} are not a station and one of its storage points: plan an inter-city transfer instead`, 'not_local')
-  if (!(canWrite(actor, from.id) || canWrite(actor, to.id))) requireSiteWriter(actor, from.id)
+  if (!(canWriteSite(actor, from.id) || canWriteSite(actor, to.id))) requireSiteWriter(actor, from.id)
 
   const hash = await requestHash({ localTransfer: input })
   const lookup = batchLookup(db, actor.id, async (b) => (await selectLocalTransferOfBatch(db, b.id))!)
@@ -135,13 +136,10 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
       auditStmt(db, actor, 'transfer.local', 'transfer', t.id, { ...input, newLotId: t.newLotId, idempotencyKey: key }, at),
     ])
   } catch (e) {
-    if (String(e).includes('CHECK constraint failed')) throw conflict('insufficient_stock', `Lot ${lot.id} changed while moving; it holds fewer than ${input.qty}`, 'lotId')
+    if (isCheck(e)) throw conflict('insufficient_stock', `Lot ${lot.id} changed while moving; it holds fewer than ${input.qty}`, 'lotId')
     throw e
   }
   await Promise.all([refreshAfterWrite(db, from.id), refreshAfterWrite(db, to.id)])
   const { batchId: _b, ...out } = t
   return out
 }
-
-const canWrite = (actor: Actor, siteId: string) =>
-  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)

@@ -7,6 +7,7 @@ import type { AidRequestCreateT, AidRequestQueryT, AidRequestT, RequestStatusT }
 import { auditStmt } from './audit'
 import { requireSiteWriter, type Actor } from './auth'
 import { withIdempotency } from './idempotency'
+import { isUnique } from '../db/constraints'
 
 export const listRequests = (db: D1Database, q: AidRequestQueryT) => selectRequests(db, q)
 
@@ -47,7 +48,7 @@ export async function createRequest(
       auditStmt(db, actor, 'request.create', 'aid_request', id, { ...input, idempotencyKey: key ?? null }, at),
     ])
     return getRequest(db, id)
-  }, (e) => String(e).includes('UNIQUE constraint failed'))
+  }, (e) => isUnique(e))
   return { request: result, created: !replayed }
 }
 

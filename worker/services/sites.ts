@@ -4,6 +4,7 @@ import { nowIso } from '../lib/time'
 import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
+import { isRaised, isUnique } from '../db/constraints'
 
 export const listSites = (db: D1Database, f: { province?: string; kind?: string }) => selectSites(db, f)
 
@@ -21,8 +22,8 @@ export async function createSite(db: D1Database, actor: Actor, input: SiteCreate
   try {
     await db.batch([insertSite(db, input, at), auditStmt(db, actor, 'site.create', 'site', input.id, input, at)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: site.id')) throw conflict('site_exists', `Site ${input.id} already exists`, 'id')
-    if (String(e).includes('site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent')
+    if (isUnique(e, 'site', 'id')) throw conflict('site_exists', `Site ${input.id} already exists`, 'id')
+    if (isRaised(e, 'site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent')
     throw e
   }
   return getSite(db, input.id)
@@ -37,7 +38,7 @@ export async function editSite(db: D1Database, actor: Actor, id: string, patch: 
   try {
     ;[res] = await db.batch([updateSite(db, id, patch, at), auditStmt(db, actor, 'site.edit', 'site', id, { before, patch }, at)])
   } catch (e) {
-    if (String(e).includes('site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one')
+    if (isRaised(e, 'site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one')
     throw e
   }
   if (res.meta.changes !== 1) throw new ApiError(404, 'not_found', `No site ${id}`, 'id')

@@ -10,6 +10,7 @@ import { DEFAULT_TOKEN_DAYS, newToken } from '../lib/token'
 import type { TokenCreateT, TokenInfoT, UserCreateT, UserPatchT, UserT } from '../schemas/user'
 import { auditStmt } from './audit'
 import { requireRole, type Actor, type Role } from './auth'
+import { isCheck, isForeignKey, isRaised } from '../db/constraints'
 
 const DAY = 86_400_000
 
@@ -38,11 +39,10 @@ export async function getUser(db: D1Database, id: string): Promise<UserT> {
 
 /** Turns a failed guard into the answer it stands for; anything else is rethrown. */
 function guardError(e: unknown, siteId: string | null | undefined): never {
-  const s = String(e)
-  if (s.includes('CHECK constraint failed'))
+  if (isCheck(e))
     throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
-  if (s.includes('FOREIGN KEY constraint failed')) throw badRequest('siteId', `No site ${siteId}`)
-  if (s.includes('last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
+  if (isForeignKey(e)) throw badRequest('siteId', `No site ${siteId}`)
+  if (isRaised(e, 'last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
   throw e
 }
 

@@ -10,11 +10,5 @@ export type Deferral = Infer<Schemas['Deferral']>
 export type PoolSummary = Infer<Schemas['PoolSummary']>
 export type DonorSuggestion = Infer<Schemas['DonorSuggestion']>
 
-export const DEFERRAL_REASONS = ['medical', 'lab_result', 'medication', 'travel', 'behaviour', 'adverse_reaction', 'other'] as const
-/** The moves a call-up may make from each status (the API's trigger refuses any other). */
-export const NEXT: Record<CallupStatus, CallupStatus[]> = {
-  asked: ['scheduled', 'declined', 'deferred'],
-  scheduled: ['donated', 'declined', 'deferred'],
-  donated: ['released', 'deferred'],
-  released: [], declined: [], deferred: [],
-}
+/** The domain's lists (solver/domain.ts): deferral reasons, and the moves a call-up may make (the API's trigger refuses any other). */
+export { DEFERRAL_REASONS, CALLUP_NEXT as NEXT } from '../../../solver/domain'

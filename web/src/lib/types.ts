@@ -40,8 +40,8 @@ export type InstanceNeed = import('../../../solver').Need
 /** GET /api/plans/{id}, with the instance it solved (worker/schemas/plan.ts StoredInstance). */
 export type Plan = Infer<Schemas['plan']['PlanDetail']>
 
-export const SCENARIOS = ['spring-festival', 'summer', 'epidemic', 'year', 'custom'] as const
-export type Scenario = (typeof SCENARIOS)[number]
+export { SCENARIOS, type Scenario } from '../../../solver/domain'
+import type { Scenario } from '../../../solver/domain'
 export type SimPolicy = Infer<Schemas['simulation']['SimPolicy']>
 export type SimulationBody = { scenario: Scenario; days: number | undefined; seed?: number; policies: SimPolicy[] }
 export type SimPolicyResult = Infer<Schemas['simulation']['SimulationPolicyResult']>

@@ -3,6 +3,7 @@ import { ErrorMessage, FieldError } from '../components/error-message/error-mess
 import { ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, group, localInput, parseLocal } from '../lib/format'
 import { useT } from '../lib/i18n'
+import { SHELF_DAYS } from '../../../solver/domain'
 import { ABOS, COMPONENTS, type Component } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { queuedWrite } from './queue'
@@ -11,7 +12,6 @@ type Lot = { id: string; component: Component; abo: string; rhd: string; qty: nu
 type Kind = 'receipt' | 'issue' | 'discard' | 'count'
 
 /** Shelf life by component (docs/domain-facts.md), to prefill a receipt's expiry; the person can change it. */
-const SHELF_DAYS: Record<Component, number> = { RBC: 35, WB: 35, PLT: 5, FFP: 365, CRYO: 365 }
 const expiryFor = (c: Component) => localInput(SHELF_DAYS[c] * 24)
 
 /**

@@ -12,6 +12,7 @@ import { URGENCIES, type Site } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import '../incidents.css'
+import { isCoordinator } from '../lib/roles'
 
 const NO_SITES: Site[] = []
 /** What a transfer means for the incident: planned (proposed, approved, committed), on the way, received, or stopped. */
@@ -65,7 +66,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const sites = sitesQ.data?.sites ?? NO_SITES
   const byId = new Map(sites.map((s) => [s.id, s]))
   const name = (sid: string) => siteName(byId.get(sid) ?? inc?.points.find((p) => p.siteId === sid), lang, sid)
-  const coord = me?.role === 'coordinator' || me?.role === 'admin'
+  const coord = isCoordinator(me)
   const active = inc?.status === 'active'
 
   const run = async (fn: () => Promise<unknown>) => {

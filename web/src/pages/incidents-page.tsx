@@ -12,13 +12,14 @@ import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import { INCIDENT_KINDS } from '../lib/incident-types'
 import '../incidents.css'
+import { isCoordinator } from '../lib/roles'
 
 /** Incidents (突发事件): the list, and for a coordinator the form that declares one. */
 export function IncidentsPage() {
   const t = useT()
   const { me, lang } = useAppState()
   const q = useApi<{ incidents: IncidentSummary[] }>('/api/incidents')
-  const canDeclare = me?.role === 'coordinator' || me?.role === 'admin'
+  const canDeclare = isCoordinator(me)
   return (
     <section class="incidents-page">
       <h2>{t('incident.title')}</h2>

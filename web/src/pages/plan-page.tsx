@@ -15,6 +15,7 @@ import { RegionMap } from '../map/region-map'
 import { SiteLayer } from '../map/site-layer'
 import { TransferLayer } from '../map/transfer-layer'
 import { useAppState } from '../state'
+import { isCoordinator } from '../lib/roles'
 
 const NO_SITES: Site[] = []
 const NO_STATUS = {}
@@ -40,7 +41,7 @@ export function PlanPage() {
   const [replanAsk, setReplanAsk] = useState<PlanSummary[] | null>(null)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const plan = planId && planQ.data?.id === planId ? planQ.data : null
-  const canReview = me?.role === 'coordinator' || me?.role === 'admin'
+  const canReview = isCoordinator(me)
   const byId = new Map(sites.map((s) => [s.id, s]))
 
   // a new plan starts with clean boxes

@@ -7,6 +7,7 @@ import type { AidRequest, Site } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import { useState } from 'preact/hooks'
+import { canWriteSite } from '../lib/roles'
 
 /** Requests still in play: not yet received in full, nor cancelled. */
 const OPEN = new Set(['open', 'partly_covered', 'covered'])
@@ -19,7 +20,7 @@ export function RequestsPage() {
   const [actionError, setActionError] = useState<ApiCallError | null>(null)
   const sites = sitesQ.data?.sites ?? []
   const open = (reqQ.data?.requests ?? []).filter((r) => OPEN.has(r.coverage))
-  const mayWrite = (siteId: string) => me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === siteId)
+  const mayWrite = (siteId: string) => canWriteSite(me, siteId)
   const cancel = async (r: AidRequest) => {
     setActionError(null)
     try {

@@ -11,6 +11,7 @@ import type { Level, Site, StockRow, Transfer, WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { StockEntry } from '../offline/stock-entry'
 import { useAppState } from '../state'
+import { canWriteSite } from '../lib/roles'
 
 const NO_SITES: Site[] = []
 
@@ -44,7 +45,7 @@ export function StationPage() {
   const visible = (list: Transfer[] | undefined) => (list ?? []).filter((tr) => ACTIVE.has(tr.status) || tr.status === 'received')
   const incoming = visible(inQ.data?.transfers)
   const outgoing = visible(outQ.data?.transfers)
-  const canDispatch = me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === siteId)
+  const canDispatch = canWriteSite(me, siteId)
   return (
     <section class="station-page">
       <h2>{t('station.title', { site: siteName(byId.get(siteId ?? ''), lang, siteId ?? '') })}</h2>

@@ -10,10 +10,11 @@ import { newId } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'
 import type { CallupCreateT, CallupMoveT, CallupT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { donationKind, isEligibleAt } from './eligibility'
 import { donorView, matches } from './pool'
 import { roadHoursOf } from './road'
+import { isRaised, isUnique } from '../../db/constraints'
 
 const HOUR = 3_600_000
 /** Units a released donation gives: 400 mL of whole blood is 2 U of red cells (or whole blood); one apheresis is one dose. */
@@ -65,7 +66,7 @@ export async function getCallup(db: D1Database, actor: Actor, id: string): Promi
 export async function createCallups(db: D1Database, actor: Actor, input: CallupCreateT): Promise<CallupT[]> {
   const req = await selectRequest(db, input.requestId)
   if (!req) throw notFound('aid request', input.requestId, 'requestId')
-  if (!(actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === req.siteId)))
+  if (!canWriteSite(actor, req.siteId))
     throw forbidden(actor.role === 'director' ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator calls donors for this request` : `A ${actor.role} may not call donors`)
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
   const now = nowIso()
@@ -91,10 +92,9 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
   try {
     await db.batch(stmts)
   } catch (e) {
-    const s = String(e)
-    if (s.includes('donor_deferred')) throw conflict('donor_deferred', 'A donor was put on the joint deferral list meanwhile', 'donorCodes')
-    if (s.includes('donor_no_consent')) throw conflict('donor_no_consent', 'A donor withdrew consent meanwhile', 'donorCodes')
-    if (s.includes('UNIQUE constraint failed')) throw conflict('donor_called', 'A donor was called meanwhile', 'donorCodes')
+    if (isRaised(e, 'donor_deferred')) throw conflict('donor_deferred', 'A donor was put on the joint deferral list meanwhile', 'donorCodes')
+    if (isRaised(e, 'donor_no_consent')) throw conflict('donor_no_consent', 'A donor withdrew consent meanwhile', 'donorCodes')
+    if (isUnique(e)) throw conflict('donor_called', 'A donor was called meanwhile', 'donorCodes')
     throw e
   }
   return withTimes(db, (await selectCallups(db, { request: req.id })).filter((c) => ids.includes(c.id)))
@@ -108,7 +108,7 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
 export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT): Promise<CallupT> {
   const c = await selectCallup(db, id)
   if (!c) throw notFound('call-up', id)
-  if (!(actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === c.siteId)))
+  if (!canWriteSite(actor, c.siteId))
     throw forbidden(actor.role === 'director' ? `Only the collecting station (${c.siteId}) or a coordinator moves this call-up` : `A ${actor.role} may not move call-ups`)
   if (c.status === input.status) throw new ApiError(409, 'invalid_transition', `Call-up ${id} is already ${c.status}`, 'status')
   const now = nowIso()
@@ -150,10 +150,9 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
   try {
     await db.batch(stmts)
   } catch (e) {
-    const s = String(e)
-    if (s.includes('illegal callup status change')) throw new ApiError(409, 'invalid_transition', `A call-up cannot go from ${c.status} to ${input.status}`, 'status')
-    if (s.includes('donor_deferred')) throw conflict('donor_deferred', `Donor ${c.donorCode} is on the joint deferral list: record the call-up as deferred`, 'status')
-    if (s.includes('UNIQUE constraint failed: movement_batch') || s.includes('UNIQUE constraint failed: lot')) throw conflict('already_released', `Call-up ${id} was already released`, 'status')
+    if (isRaised(e, 'callup_status')) throw new ApiError(409, 'invalid_transition', `A call-up cannot go from ${c.status} to ${input.status}`, 'status')
+    if (isRaised(e, 'donor_deferred')) throw conflict('donor_deferred', `Donor ${c.donorCode} is on the joint deferral list: record the call-up as deferred`, 'status')
+    if (isUnique(e, 'movement_batch') || isUnique(e, 'lot')) throw conflict('already_released', `Call-up ${id} was already released`, 'status')
     throw e
   }
   return getCallup(db, actor, id)

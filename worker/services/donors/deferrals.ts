@@ -11,6 +11,7 @@ import { auditStmt } from '../audit'
 import type { Actor } from '../auth'
 import { CsvError } from '../csv'
 import { requireDonorWriter } from './pool'
+import { isUnique } from '../../db/constraints'
 
 const view = (d: DeferralRow, now: string) => ({ ...d, reason: d.reason as DeferralCreateT['reason'], active: d.from <= now && (d.until === null || d.until > now) })
 
@@ -37,7 +38,7 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   try {
     await db.batch([insertDeferralStmt(db, row, now, false), auditStmt(db, actor, 'deferral.create', 'donor', input.donorCode, { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until }, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
+    if (isUnique(e)) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
     throw e
   }
   return view({ ...row, createdAt: now }, now)
@@ -103,7 +104,7 @@ export async function createScreening(db: D1Database, actor: Actor, input: Scree
   try {
     await db.batch([insertScreeningStmt(db, row, now), auditStmt(db, actor, 'screening.create', 'donor_screening', row.id, row, now)])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed')) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`, 'antigen')
+    if (isUnique(e)) throw conflict('screening_exists', `${input.siteId} already recorded ${input.antigen} screening for this period`, 'antigen')
     throw e
   }
   return { ...row, createdAt: now }

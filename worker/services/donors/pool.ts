@@ -6,18 +6,18 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors'
 import { nowIso } from '../../lib/time'
 import type { DonorCreateT, DonorPatchT, DonorSearchQueryT, DonorT } from '../../schemas/donor'
 import { auditStmt } from '../audit'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { antigenSet, coversAntigens } from '../plan-instance'
 import { donationKind, eligibleFrom } from './eligibility'
 import { roadHoursOf } from './road'
+import { isForeignKey, isUnique } from '../../db/constraints'
 
 /** Reads of donor records: coordinators, admins and directors (directors call donors for their own patients). Planners see counts only. */
 export const seesDonors = (actor: Actor) => actor.role !== 'planner'
 
 /** Writes to a donor: the home station's director, or a coordinator or admin. */
 export function requireDonorWriter(actor: Actor, siteId: string): void {
-  if (actor.role === 'coordinator' || actor.role === 'admin') return
-  if (actor.role === 'director' && actor.siteId === siteId) return
+  if (canWriteSite(actor, siteId)) return
   throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}; donors of ${siteId} are edited by their own station` : `A ${actor.role} may not edit donors`)
 }
 
@@ -125,8 +125,8 @@ export async function createDonor(db: D1Database, actor: Actor, input: DonorCrea
       auditStmt(db, actor, 'donor.create', 'donor', input.code, { siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent }, now),
     ])
   } catch (e) {
-    if (String(e).includes('UNIQUE constraint failed: donor.code')) throw conflict('donor_exists', `Donor ${input.code} is already in the pool`, 'code')
-    if (String(e).includes('FOREIGN KEY')) throw badRequest('siteId', `No site ${input.siteId}`)
+    if (isUnique(e, 'donor', 'code')) throw conflict('donor_exists', `Donor ${input.code} is already in the pool`, 'code')
+    if (isForeignKey(e)) throw badRequest('siteId', `No site ${input.siteId}`)
     throw e
   }
   return donorView((await selectDonor(db, nowIso(), input.code))!, 'RBC', nowIso())

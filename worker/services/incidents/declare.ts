@@ -14,6 +14,7 @@ import {
 import { estimatedRoadHours as roadHours } from '../../../solver/timing'
 import { getIncident } from './read'
 import { claimKeyStmt, claimLookup, isClaimViolation, keyReused, requestHash, withIdempotency } from '../idempotency'
+import { isRaised, isUnique } from '../../db/constraints'
 
 /** Receiving points by default: the nearest region stations (centres and stations, not storage points) by road. */
 export const DEFAULT_POINTS = 2
@@ -21,7 +22,7 @@ export const DEFAULT_POINTS = 2
 export const DEFAULT_QUOTA_HOURS = 72
 
 const canReceive = (s: SiteBrief) => !s.external && (s.kind === 'center' || s.kind === 'station')
-const isClosed = (e: unknown) => String(e).includes('incident is closed')
+const isClosed = (e: unknown) => isRaised(e, 'incident_closed')
 
 /** How far around the region's stations (in degrees) a place still counts as in Sichuan–Chongqing without asking. */
 export const REGION_MARGIN_DEG = 3
@@ -60,7 +61,7 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
   const lookup = async (k: string) =>
     (await claimed(k)) ?? ((await selectIncidentByKey(db, actor.id, k)) ? { hash: 'declared before requests were fingerprinted', answer: async () => { throw keyReused() } } : null)
   const { result, replayed } = await withIdempotency(key, hash, lookup, () => declare(db, actor, input, key, hash),
-    (e) => isClaimViolation(e) || String(e).includes('UNIQUE constraint failed: incident'))
+    (e) => isClaimViolation(e) || isUnique(e, 'incident'))
   return { incident: result, created: !replayed }
 }
 

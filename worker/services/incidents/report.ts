@@ -8,6 +8,7 @@ import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { severity, type Level } from '../warning-level'
 import { requireIncident } from './read'
+import { isRaised } from '../../db/constraints'
 
 /**
  * After the incident: per component what was asked (the estimate), sent (dispatched or received), received (accepted
@@ -75,7 +76,7 @@ export async function closeIncident(db: D1Database, actor: Actor, id: string, no
       auditStmt(db, actor, 'incident.close', 'incident', id, { note: note ?? null }, at),
     ])
   } catch (e) {
-    if (String(e).includes('incident is closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
+    if (isRaised(e, 'incident_closed')) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
     throw e
   }
   return incidentReport(db, id)

@@ -14,8 +14,9 @@ import { commitGreenChannel } from '../transfers'
 import { lineKey } from '../../../solver/incident-demand'
 import { antigenSet, type LiveInstance } from '../plan-instance'
 import { getIncident, requireIncident } from './read'
+import { isRaised } from '../../db/constraints'
 
-const isClosed = (e: unknown) => String(e).includes('incident is closed')
+const isClosed = (e: unknown) => isRaised(e, 'incident_closed')
 
 /**
  * Before an incident is planned (POST /api/plans {incidentId}): its estimate becomes aid requests linked to it, so the
@@ -89,7 +90,7 @@ export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId:
       ]))
     } catch (e) {
       // another reviewer moved one of them meanwhile (the status trigger refused the batch): nothing was approved
-      if (String(e).includes('illegal transfer status change')) return { approved: [], committed: [], note: `A transfer among ${ids.join(', ')} changed meanwhile; plan again` }
+      if (isRaised(e, 'transfer_status')) return { approved: [], committed: [], note: `A transfer among ${ids.join(', ')} changed meanwhile; plan again` }
       throw e
     }
   }

@@ -18,6 +18,7 @@ import { setRequestStatus } from '../requests'
 import { getTransfer, loadRow, mapGuardError, requireTransition } from './state'
 import { rejectTransfer } from './review'
 import { returnStmts } from './transport'
+import { isCheck, isNotNull, isRaised, isUnique } from '../../db/constraints'
 
 /**
  * Commit: stock leaves the donor lots (ledger transfer_out) so it is reserved for the transfer. One db.batch per
@@ -184,24 +185,23 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   try {
     await db.batch(stmts)
   } catch (e) {
-    const msg = String(e)
-    if (msg.includes('movement_batch.actor_id')) throw e // the same key won meanwhile: withIdempotency answers it
-    if (msg.includes('commit_check_holds')) {
+    if (isUnique(e, 'movement_batch', 'actor_id')) throw e // the same key won meanwhile: withIdempotency answers it
+    if (isCheck(e, 'commit_check_holds')) {
       // another commit took the spare units (or covered the request) between our reads and our batch
       const floor = await brokenFloor(db, rows, floors, now)
       if (floor) throw failed('below_floor', floor)
       const over = await overCovered(db, rows, requests)
       throw over ? failed('request_covered', over) : conflict('request_covered', `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request; nothing was committed`)
     }
-    if (msg.includes('plan superseded')) throw await supersededError(db, planIds[0])
-    if (msg.includes('CHECK constraint failed')) {
+    if (isRaised(e, 'plan_superseded')) throw await supersededError(db, planIds[0])
+    if (isCheck(e)) {
       const lotsNow = new Map((await selectLotsByIds(db, [...lots.keys()])).map((l) => [l.id, l]))
       const why = findShortfall(rows, lines, lotsNow, now)
       throw why ? failed('insufficient_stock', why) : conflict('insufficient_stock', `Stock of transfer ${ids.join(', ')} was taken meanwhile; nothing was committed`)
     }
-    if (msg.includes('transfer_commit.transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
-    if (msg.includes('transfer_commit.at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
-    if (msg.includes('illegal transfer status change')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
+    if (isUnique(e, 'transfer_commit', 'transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
+    if (isNotNull(e, 'transfer_commit', 'at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
+    if (isRaised(e, 'transfer_status')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
     throw e
   }
   for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
@@ -214,7 +214,7 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
  * result answers it.
  */
 async function keyed(db: D1Database, actor: Actor, key: string, hash: string, run: () => Promise<CommitResultT>): Promise<CommitResultT> {
-  const race = (e: unknown) => String(e).includes('movement_batch.actor_id') || (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused')
+  const race = (e: unknown) => isUnique(e, 'movement_batch', 'actor_id') || (e instanceof ApiError && e.status === 409 && e.code !== 'idempotency_key_reused')
   return (await withIdempotency(key, hash, commitLookup(db, actor), run, race)).result
 }
 
@@ -293,7 +293,7 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (String(e).includes('movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`, 'status')
+    if (isUnique(e, 'movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already cancelled`, 'status')
     mapGuardError(e, t, 'cancelled')
   }
   await refreshAfterWrite(db, t.fromSite)

@@ -9,6 +9,7 @@ import type { TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import { fill, getTransfer, listTransfers, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
+import { isNotNull } from '../../db/constraints'
 
 /** Review: the coordinator approves, rejects or lowers each proposed transfer before the plan is committed. */
 
@@ -19,7 +20,7 @@ const qtyChanged = (t: { id: string; qty: number }, seen: number) =>
 
 /** Maps the qty guard's failure (expectQtyStmt) to 409 qty_changed, re-reading what is stored now. */
 async function mapQtyGuard(db: D1Database, e: unknown, expected: Map<string, number>): Promise<void> {
-  if (!String(e).includes('transfer.qty')) return
+  if (!isNotNull(e, 'transfer', 'qty')) return
   for (const [id, seen] of expected) {
     const now = await loadRow(db, id)
     if (now.qty !== seen) throw qtyChanged(now, seen)

@@ -1,18 +1,11 @@
-import { URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
+import { TRANSFER_NEXT, URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
 import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers'
 import { conflict, notFound } from '../../errors'
 import type { TransferStatusT, TransferT } from '../../schemas/transfer'
+import { isRaised } from '../../db/constraints'
 
-/** The moves the transfer_status_guard trigger allows; checked first only to answer with a clear message. */
-const NEXT: Record<TransferStatusT, TransferStatusT[]> = {
-  proposed: ['approved', 'rejected'],
-  approved: ['proposed', 'rejected', 'committed'],
-  committed: ['dispatched', 'cancelled'],
-  dispatched: ['received'],
-  rejected: [],
-  received: [],
-  cancelled: [],
-}
+/** The moves the transfer_status_guard trigger allows (solver/domain.ts); checked first only to answer with a clear message. */
+const NEXT = TRANSFER_NEXT
 
 export const invalidTransition = (t: { id: string; status: string }, to: string) =>
   conflict('invalid_transition', `Transfer ${t.id} is ${t.status}; it cannot become ${to}`, 'status')
@@ -23,9 +16,8 @@ export function requireTransition(t: { id: string; status: TransferStatusT }, to
 
 /** Maps the guards' failures (triggers, keys, CHECKs) to 409s; anything else is rethrown. */
 export function mapGuardError(e: unknown, t: { id: string; status: string }, to: string): never {
-  const msg = String(e)
-  if (msg.includes('illegal transfer status change')) throw invalidTransition({ id: t.id, status: 'no longer ' + t.status }, to)
-  if (msg.includes('transfer quantity is fixed')) throw conflict('invalid_transition', `Transfer ${t.id} is committed; its quantity is fixed`, 'qty')
+  if (isRaised(e, 'transfer_status')) throw invalidTransition({ id: t.id, status: 'no longer ' + t.status }, to)
+  if (isRaised(e, 'transfer_qty_fixed')) throw conflict('invalid_transition', `Transfer ${t.id} is committed; its quantity is fixed`, 'qty')
   throw e
 }
 

@@ -10,11 +10,12 @@ import { nowIso } from '../../lib/time'
 import type { TransferDispatchT, TransferReceiveT, TransferT } from '../../schemas/transfer'
 import { auditStmt } from '../audit'
 import { batchLookup, withIdempotency } from '../idempotency'
-import type { Actor } from '../auth'
+import { canWriteSite, type Actor } from '../auth'
 import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
 import { fill, getTransfer, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
+import { isRaised, isUnique } from '../../db/constraints'
 
 /**
  * Dispatch and receipt: the donor station packs and sends the box, the receiving station takes it in. Both are
@@ -42,7 +43,7 @@ const notThawed = (id: string) =>
  */
 export async function thawTransfer(db: D1Database, actor: Actor, id: string): Promise<TransferT> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  const allowed = canWriteSite(actor, t.fromSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may thaw this transfer's units` : `A ${actor.role} may not thaw units`)
   if (!t.frozen) throw conflict('not_frozen', `Transfer ${id} carries no frozen units; there is nothing to thaw`)
   if (t.thawedAt) throw conflict('already_thawed', `Transfer ${id} was thawed at ${t.thawedAt} by ${t.thawedBy}`)
@@ -58,7 +59,7 @@ export async function thawTransfer(db: D1Database, actor: Actor, id: string): Pr
       }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
+    if (isRaised(e, 'transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
     throw e
   }
   return getTransfer(db, id)
@@ -86,7 +87,7 @@ export function returnStmts(db: D1Database, actor: Actor, t: TransferRow, lines:
 /** committed → dispatched by the donor station's director (or a coordinator/admin), with the box's record. */
 export async function dispatchTransfer(db: D1Database, actor: Actor, id: string, record: TransferDispatchT): Promise<TransferT> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.fromSite)
+  const allowed = canWriteSite(actor, t.fromSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer` : `A ${actor.role} may not dispatch transfers`)
   requireTransition(t, 'dispatched')
   if (t.frozen && !t.thawedAt) throw notThawed(id)
@@ -103,8 +104,8 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
       auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
     ])
   } catch (e) {
-    if (String(e).includes('transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
-    if (String(e).includes('transfer_not_thawed')) throw notThawed(id)
+    if (isUnique(e, 'transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
+    if (isRaised(e, 'transfer_not_thawed')) throw notThawed(id)
     mapGuardError(e, t, 'dispatched')
   }
   return getTransfer(db, id)
@@ -121,11 +122,11 @@ export type ReceiveOutcome = { transfer: TransferT; replayed: boolean }
  */
 export async function receiveTransfer(db: D1Database, actor: Actor, id: string, key: string, body: TransferReceiveT): Promise<ReceiveOutcome> {
   const t = await loadRow(db, id)
-  const allowed = actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === t.toSite)
+  const allowed = canWriteSite(actor, t.toSite)
   if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
   const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
   const lookup = batchLookup(db, actor.id, () => getTransfer(db, id))
-  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => String(e).includes('UNIQUE constraint failed: movement_batch.actor_id'))
+  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => isUnique(e, 'movement_batch', 'actor_id'))
   return { transfer: result, replayed }
 }
 
@@ -187,8 +188,8 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
     await db.batch(stmts)
   } catch (e) {
     // the actor's key raced (withIdempotency answers it); the batch id fixed per transfer: received by someone else
-    if (String(e).includes('UNIQUE constraint failed: movement_batch.actor_id')) throw e
-    if (String(e).includes('UNIQUE constraint failed: movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
+    if (isUnique(e, 'movement_batch', 'actor_id')) throw e
+    if (isUnique(e, 'movement_batch')) throw conflict('invalid_transition', `Transfer ${id} was already received`, 'status')
     mapGuardError(e, t, 'received')
   }
   await refreshAfterWrite(db, t.toSite)

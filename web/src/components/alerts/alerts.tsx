@@ -10,6 +10,7 @@ import { useAppState } from '../../state'
 import { approvalsAtRisk } from '../../lib/supersede'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage } from '../error-message/error-message'
+import { isCoordinator } from '../../lib/roles'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
 
@@ -49,7 +50,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
     : a.entity === 'transfer' ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
     : a.entity === 'callup' ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
     : ''
-  const canPlan = me?.role === 'coordinator' || me?.role === 'admin'
+  const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
   const plan = async (check: boolean) => {

@@ -6,13 +6,14 @@ import { useT } from '../../lib/i18n'
 import type { Site } from '../../lib/types'
 import { useAppState } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
+import { canWriteSite } from '../../lib/roles'
 
 /** Call-ups with their next moves; only the collecting station's director (or a coordinator) moves one on. */
 export function CallupTable({ callups, sites, onDone }: { callups: Callup[]; sites: Map<string, Site>; onDone: () => void }) {
   const t = useT()
   const { me, lang } = useAppState()
   if (callups.length === 0) return <p class="empty">{t('donors.callups.none')}</p>
-  const canMove = (c: Callup) => me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === c.siteId)
+  const canMove = (c: Callup) => canWriteSite(me, c.siteId)
   return (
     <table class="cards callup-table">
       <thead><tr><th>{t('donors.code')}</th><th>{t('donors.callups.request')}</th><th>{t('donors.callups.collecting')}</th><th>{t('req.status')}</th><th>{t('donors.callups.ready')}</th><th /></tr></thead>

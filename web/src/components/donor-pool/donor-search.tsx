@@ -8,6 +8,7 @@ import { ABOS, COMPONENTS, type AidRequest, type Site } from '../../lib/types'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
+import { canWriteSite } from '../../lib/roles'
 
 /**
  * Search the pool across the region, nearest by road first. With `?request=ID` (from an unmet need of a plan) the
@@ -26,7 +27,7 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
   const searchPath = requestId ? `/api/donors?request=${encodeURIComponent(requestId)}` : path
   const q = useApi<DonorSearchResult>(searchPath)
   const req = reqQ.data
-  const canCall = !!req && (me?.role === 'coordinator' || me?.role === 'admin' || (me?.role === 'director' && me.siteId === req.siteId))
+  const canCall = !!req && canWriteSite(me, req.siteId)
 
   const search = (e: Event) => {
     e.preventDefault()

@@ -4,13 +4,14 @@ import { useT } from '../../lib/i18n'
 import type { PoolSummary } from '../../lib/donor-types'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
+import { isCoordinator } from '../../lib/roles'
 
 /** The region's pool size by antigen and province (the coordinator's dashboard, and the donors page); counts only. */
 export function PoolPanel({ screening = false, dashboard = false }: { screening?: boolean; dashboard?: boolean }) {
   const t = useT()
   const { lang, me } = useAppState()
   // on the map (the coordinator's dashboard) only for coordinators and admins
-  const show = !dashboard || me?.role === 'coordinator' || me?.role === 'admin'
+  const show = !dashboard || isCoordinator(me)
   const q = useApi<PoolSummary>(show ? '/api/donors/pool' : null)
   const p = q.data
   if (!p || !show) return null

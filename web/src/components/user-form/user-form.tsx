@@ -3,10 +3,12 @@ import { api, ApiCallError } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { IssuedToken, Site, User } from '../../lib/types'
+import { ROLES as DOMAIN_ROLES } from '../../../../solver/domain'
 import { useAppState, type Role } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
 
-const ROLES: Role[] = ['director', 'coordinator', 'planner', 'admin']
+/** The roles offered, the station's director first (the most common account). */
+const ROLES: Role[] = ['director', ...DOMAIN_ROLES.filter((r) => r !== 'director')]
 
 /** Adds a user (POST /api/users); a director needs a site. Hands the first token to the page. */
 export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: User, token: IssuedToken) => void }) {
