@@ -12,10 +12,10 @@ const dateTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 
 /** The API's own bound on a quantity (a receipt, an aid request): larger numbers are typing errors, and an
  *  instance within these bounds plans in well under 2 s (README, "Limits"). */
 export const MAX_UNITS = 100_000
-export const MAX_SITES = 250
-export const MAX_LOTS = 10_000
-export const MAX_NEEDS = 1_000
-export const MAX_RESERVES = 10_000
+export const MAX_SITES = 500
+export const MAX_LOTS = 25_000
+export const MAX_NEEDS = 2_500
+export const MAX_RESERVES = 25_000
 export const MAX_HOURS = 8_760
 const units = z.number().int().nonnegative().max(MAX_UNITS).meta({ description: `whole units, 0 to ${MAX_UNITS}` })
 const hours = z.number().nonnegative().max(MAX_HOURS)

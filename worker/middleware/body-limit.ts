@@ -4,8 +4,8 @@ import { reply } from '../errors'
 
 /** An ordinary JSON body is small; a 5 MB `pad` in a user was accepted before this limit. */
 export const MAX_BODY_BYTES = 256 * 1024
-/** Plan instances (up to 10,000 lots) and CSV imports (a stock count is at most 2,000,000 bytes). */
-export const MAX_LARGE_BODY_BYTES = 4 * 1024 * 1024
+/** Plan instances (up to 25,000 lots, about 130 bytes each) and CSV imports (a stock count is at most 2,000,000 bytes). */
+export const MAX_LARGE_BODY_BYTES = 8 * 1024 * 1024
 
 const isLarge = (path: string) => path === '/api/plans/preview' || path.startsWith('/api/csv/') || path.endsWith('/csv')
 const limiter = (maxSize: number) =>

@@ -21,7 +21,7 @@ plans.openapi(
     method: 'post', path: '/preview', tags: ['plans'], security,
     summary: 'Simulate: solve a hand-written plan instance; nothing is stored',
     description: 'The body is a plan instance (docs/plan-instance.md). Bad input answers 400 `invalid_instance` naming the field, e.g. `lots.3.qty`, ' +
-      'or an unknown key, e.g. `needs.0.antigenz`. At most 250 sites, 10,000 lots and reserves, 1,000 needs, 100,000 units per qty, a 4 MiB body (413). ' +
+      'or an unknown key, e.g. `needs.0.antigenz`. At most 500 sites, 25,000 lots and reserves, 2,500 needs, 100,000 units per qty, an 8 MiB body (413). ' +
       'A solve past the planner\'s work budget answers 503 `plan_time_limit`. Any signed-in role.',
     request: { body: body(PlanInstanceSchema, 'A plan instance') },
     responses: { 200: json(PlanResult, 'The solver\'s result'), 503: json(ErrorBody, 'plan_time_limit: the instance needs more work than the planner\'s budget'), ...errors },

@@ -380,8 +380,9 @@ describe('a quota to another province', () => {
 
   it('a smaller quota is spread: no station gives while another gives nothing', async () => {
     const inc = await declare({
-      name: '支援西藏', lat: 30.66, lng: 104.07, receivingSites: ['YB'],
-      destinations: [{ name: 'Tibet Blood Center', province: 'Tibet', lat: 29.65, lng: 91.13, component: 'RBC', units: 9 }],
+      // Xi'an, within the 24 h red cells may travel by road from each station (Lhasa, 27 h from Chengdu, is not)
+      name: '支援陕西', lat: 30.66, lng: 104.07, receivingSites: ['YB'],
+      destinations: [{ name: 'Shaanxi Blood Center', province: 'Shaanxi', lat: 34.34, lng: 108.94, component: 'RBC', units: 9 }],
     })
     await resetWorld()
     for (const site of ['CD', 'CQ', 'NC']) await addLot({ site, qty: 20 })
@@ -389,7 +390,7 @@ describe('a quota to another province', () => {
     const view = (await call('GET', `/api/incidents/${inc.id}`)).json
     const [split] = view.response.destinations
     expect(split.planned).toBe(9)
-    // equal spare (20 − floor 6 = 14 each), equal shares: 3 each, though CD is nearest to Lhasa
+    // equal spare (20 − floor 6 = 14 each), equal shares: 3 each, though NC is nearest to Xi'an
     expect(split.bySource).toEqual([{ siteId: 'CD', qty: 3 }, { siteId: 'CQ', qty: 3 }, { siteId: 'NC', qty: 3 }])
     expect(view.response.stations.map((s: any) => [s.siteId, s.sends, s.share])).toEqual([['CD', 3, 0.15], ['CQ', 3, 0.15], ['NC', 3, 0.15]])
   })

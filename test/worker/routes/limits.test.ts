@@ -121,8 +121,8 @@ describe('strict bodies and a body size limit', () => {
     expect([token.status, token.json.error.field]).toEqual([400, 'scope'])
   })
 
-  it('a 5 MB body answers 413 too_large in the one error shape (users, and even the plan preview)', async () => {
-    const pad = 'x'.repeat(5 * 1024 * 1024)
+  it('a 9 MB body answers 413 too_large in the one error shape (users, and even the plan preview)', async () => {
+    const pad = 'x'.repeat(9 * 1024 * 1024)
     for (const path of ['/api/users', '/api/plans/preview']) {
       const res = await call('POST', path, { as: 'admin', body: { name: 'a', role: 'planner', pad } })
       expect(res.status, path).toBe(413)
