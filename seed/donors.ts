@@ -54,9 +54,10 @@ export function demoPool(nowMs: number, seed = 20261201): DemoPool {
     const start = nowMs - Math.floor(rand() * 20) * DAY
     donors.push({ code: code(site), siteId: site, abo: abo(), rhd: '+', antigens, consent: true, lastWb: null, lastPlt: Array.from({ length: count }, (_, k) => iso(start - k * every * DAY)) })
   }
-  RED_RARE.forEach(([site, g, rhd, antigens], i) =>
+  RED_RARE.forEach(([site, g, rhd, antigens], i) => {
     // the first Fy(a-) donor in Chengdu last gave 8 months ago: eligible now, for the walkthrough
-    donors.push({ code: code(site), siteId: site, abo: g, rhd, antigens, consent: true, lastWb: i === 0 ? iso(nowMs - 240 * DAY) : lastWb(), lastPlt: [] }))
+    donors.push({ code: code(site), siteId: site, abo: g, rhd, antigens, consent: true, lastWb: i === 0 ? iso(nowMs - 240 * DAY) : lastWb(), lastPlt: [] })
+  })
 
   const byAntigen = (a: string, site: string) => donors.find((d) => d.siteId === site && d.antigens.includes(a))!.code
   const deferrals: DemoDeferral[] = [

@@ -94,7 +94,9 @@ export const PlanInstanceSchema = z.object({
     if (l.frozen && l.component !== 'RBC') ctx.addIssue({ code: 'custom', path: ['lots', i, 'frozen'], message: 'only red cells (RBC) are banked frozen' })
   })
   // a given id may collide with the implicit name of an earlier id-less lot
-  inst.reserves?.forEach((r, i) => checkSite(['reserves', i, 'site'], r.site))
+  inst.reserves?.forEach((r, i) => {
+    checkSite(['reserves', i, 'site'], r.site)
+  })
   const needIds = new Set<string>()
   inst.needs.forEach((n, i) => {
     checkSite(['needs', i, 'site'], n.site)

@@ -44,8 +44,10 @@ function solveWithin(inst: Instance): PlanResult {
     }
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
-    m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
-    m.classes.forEach((k, i) => m.g.setCap(k.edge, m.classTotals[i]!)) // and each deadline class's units
+    for (let i = 0; i < m.tier.length; i++) m.g.setCap(m.tierToT[i]!, totals[i]!)
+    m.classes.forEach((k, i) => {
+      m.g.setCap(k.edge, m.classTotals[i]!) // and each deadline class's units
+    })
     const [flow, cost] = minCostFlowPriced(m)
     if (flow !== totals[0]! + totals[1]! + totals[2]!) throw new Error(`internal: ${c} flow ${flow} != ${totals.join('+')}`)
     objective += cost

@@ -62,7 +62,9 @@ export function checkFeasible(inst: Instance, res: PlanResult): void {
 
 export function unmetByUrgency(inst: Instance, res: PlanResult) {
   const out = { emergency: 0, urgent: 0, routine: 0 }
-  inst.needs.forEach((n, j) => (out[n.urgency] += res.unmet[j]!.qty))
+  inst.needs.forEach((n, j) => {
+    out[n.urgency] += res.unmet[j]!.qty
+  })
   return out
 }
 

@@ -30,7 +30,7 @@ function minCostShare(inst: Instance): number {
   const m = buildComponentModel(p, 'RBC', p.lots, p.needs)
   const totals = lexMaxFlow(m)
   m.g.resetFlows()
-  m.tier.forEach((_, i) => m.g.setCap(m.tierToT[i]!, totals[i]!))
+  for (let i = 0; i < m.tier.length; i++) m.g.setCap(m.tierToT[i]!, totals[i]!)
   minCostFlowPriced(m)
   const stock = new Map<number, number>(), sent = new Map<number, number>()
   for (const b of m.blocks) {

@@ -40,7 +40,9 @@ export function buildReferenceLp(inst: Instance) {
   }
   const sum = (vs: string[]) => vs.map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`)).join('').slice(3)
   for (const [i, vs] of xByLot) rows.push(` lot${i}: ${sum(vs)} <= ${inst.lots[i]!.qty}`)
-  inst.needs.forEach((n, j) => rows.push(` need${j}: ${sum([...(xByNeed.get(j) ?? []), `u${j}`])} = ${n.qty}`))
+  inst.needs.forEach((n, j) => {
+    rows.push(` need${j}: ${sum([...(xByNeed.get(j) ?? []), `u${j}`])} = ${n.qty}`)
+  })
   let r = 0
   for (const [k, vs] of outbound) rows.push(` res${r++}: ${sum(vs)} <= ${limits.get(k)}`)
   return rows
@@ -51,7 +53,9 @@ function footer(inst: Instance): string {
   if (inst.options?.mode !== 'disaster') return 'End\n'
   const vs: string[] = []
   for (let i = 0; i < inst.lots.length; i++) for (let j = 0; j < inst.needs.length; j++) if (usable(inst, i, j)) vs.push(`x${i}_${j}`)
-  inst.needs.forEach((_, j) => vs.push(`u${j}`))
+  inst.needs.forEach((_, j) => {
+    vs.push(`u${j}`)
+  })
   const lines: string[] = []
   for (let i = 0; i < vs.length; i += 10) lines.push(' ' + vs.slice(i, i + 10).join(' '))
   return `General\n${lines.join('\n')}\nEnd\n`

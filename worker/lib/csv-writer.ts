@@ -7,7 +7,7 @@
 //    so exports import back; importers drop the ' again (unescapeCell).
 import Papa from 'papaparse'
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters the writer strips
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 const FORMULA_START = /^(?:[=@\t\r]|[+\-].)/s

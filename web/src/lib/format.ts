@@ -59,3 +59,6 @@ export function requestReason(reason: string, lang: Lang): string {
   const m = reason.match(/^(.*) · (critical|severe|moderate|direct|quota)$/)
   return m ? `${m[1]} · ${translate(`reqReason.${m[2]}`, {}, lang)}` : reason
 }
+
+/** Text for Leaflet's HTML tooltips and popups: &, <, > and " as character references. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)

@@ -1,6 +1,6 @@
 import L from 'leaflet'
 import { useEffect, useRef } from 'preact/hooks'
-import { dateTime, days, num, severity, siteName } from '../lib/format'
+import { dateTime, days, escapeHtml, num, severity, siteName } from '../lib/format'
 import { t } from '../lib/i18n'
 import type { Component, Level, Site } from '../lib/types'
 import type { Lang } from '../state'
@@ -29,15 +29,14 @@ const shortName = (s: Site, lang: Lang) =>
     ? s.nameZh.replace(/(市|州|地区)?(中心血站|血液中心|中心血库|储血点).*$/, '') || s.nameZh
     : s.nameEn.replace(/( Prefecture)?( Central)? Blood (Station|Center|Bank).*$/, '') || s.city
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The popup's contact lines: silent and for how long, last contact and last stock report. */
 function contactLines(c: SiteContact, lang: Lang): string {
   const tr = (k: string, v: Record<string, string | number> = {}) => t(k, v, lang)
   const head = c.silent
-    ? `<strong class="silent-badge">${escape(tr('offline.silent'))}</strong> ${escape(c.lastContactAt ? tr('offline.silentFor', { age: ageText(c.lastContactAt, tr), limit: c.limitHours }) : tr('offline.neverHeard'))}<br>`
+    ? `<strong class="silent-badge">${escapeHtml(tr('offline.silent'))}</strong> ${escapeHtml(c.lastContactAt ? tr('offline.silentFor', { age: ageText(c.lastContactAt, tr), limit: c.limitHours }) : tr('offline.neverHeard'))}<br>`
     : ''
-  return head + `${escape(tr('offline.lastContact'))}: ${dateTime(c.lastContactAt)}<br>${escape(tr('offline.lastReport'))}: ${dateTime(c.lastStockReportAt)}<br>`
+  return head + `${escapeHtml(tr('offline.lastContact'))}: ${dateTime(c.lastContactAt)}<br>${escapeHtml(tr('offline.lastReport'))}: ${dateTime(c.lastStockReportAt)}<br>`
 }
 
 const radiusOf = (s: Site, small: boolean) => (small ? 5 : s.kind === 'storage' ? 7 : 10)
@@ -82,16 +81,16 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
         fillOpacity: 0.9,
         className: `site-marker level-${level}${silent ? ' silent' : ''}`,
       })
-      const name = escape(siteName(s, lang, s.id))
+      const name = escapeHtml(siteName(s, lang, s.id))
       // No base map offline: a permanent short label says which dot is which.
       // Storage points (储血点) are drawn smaller and named on hover only: their station's label says whose they are.
-      if (!small) marker.bindTooltip(escape(shortName(s, lang)), s.kind === 'storage' ? { direction: 'top', className: 'site-label storage-label' } : { permanent: true, direction: 'center', className: 'site-label' })
+      if (!small) marker.bindTooltip(escapeHtml(shortName(s, lang)), s.kind === 'storage' ? { direction: 'top', className: 'site-label storage-label' } : { permanent: true, direction: 'center', className: 'site-label' })
       const popup = document.createElement('div')
       popup.className = 'site-popup'
       popup.innerHTML =
-        `<strong>${name}</strong><br>${escape(t(`component.${component}`, {}, lang))}: ${escape(t(`level.${level}`, {}, lang))}` +
-        `<br>${escape(t('map.days', {}, lang))}: ${days(st.daysOfSupply, lang)}` +
-        `<br>${escape(t('map.onHand', {}, lang))}: ${num(st.onHand, lang)} ${escape(t(`unit.${component}`, {}, lang))}<br>` +
+        `<strong>${name}</strong><br>${escapeHtml(t(`component.${component}`, {}, lang))}: ${escapeHtml(t(`level.${level}`, {}, lang))}` +
+        `<br>${escapeHtml(t('map.days', {}, lang))}: ${days(st.daysOfSupply, lang)}` +
+        `<br>${escapeHtml(t('map.onHand', {}, lang))}: ${num(st.onHand, lang)} ${escapeHtml(t(`unit.${component}`, {}, lang))}<br>` +
         (heard ? contactLines(heard, lang) : '')
       const link = document.createElement('a')
       link.href = `/sites/${s.id}`

@@ -1,6 +1,6 @@
 import L from 'leaflet'
 import { useEffect, useMemo } from 'preact/hooks'
-import { siteName } from '../../lib/format'
+import { escapeHtml, siteName } from '../../lib/format'
 import { t } from '../../lib/i18n'
 import type { Incident } from '../../lib/incident-types'
 import type { Site } from '../../lib/types'
@@ -9,7 +9,6 @@ import { RegionMap } from '../../map/region-map'
 import { TransferLayer } from '../../map/transfer-layer'
 import type { Lang } from '../../state'
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 const DONOR = { color: '#37474f', fillColor: '#cfd8dc' }
 const POINT = { color: '#1565c0', fillColor: '#fff' }
 const INCIDENT = { color: '#b71c1c', fillColor: '#e53935' }
@@ -49,18 +48,18 @@ function IncidentLayer({ incident, sites, lang }: { incident: Incident; sites: S
       .filter((id) => !receiving.has(id)).map((id) => byId.get(id)).filter((s): s is Site => !!s)
     for (const s of donors) {
       L.circleMarker([s.lat, s.lng], { radius: 7, weight: 3, fillOpacity: 1, ...DONOR, className: 'incident-donor' })
-        .bindTooltip(escape(siteName(s, lang)), { direction: 'left', className: 'incident-donor-label' })
+        .bindTooltip(escapeHtml(siteName(s, lang)), { direction: 'left', className: 'incident-donor-label' })
         .addTo(group)
       bounds.extend([s.lat, s.lng])
     }
     for (const p of incident.points) {
       L.circleMarker([p.lat, p.lng], { radius: 9, weight: 3, fillOpacity: 1, ...POINT, className: 'incident-point' })
-        .bindTooltip(escape(siteName(p, lang)), { permanent: !p.external, direction: 'right', className: 'incident-point-label' })
+        .bindTooltip(escapeHtml(siteName(p, lang)), { permanent: !p.external, direction: 'right', className: 'incident-point-label' })
         .addTo(group)
       bounds.extend([p.lat, p.lng])
     }
     L.circleMarker(at, { radius: 11, weight: 3, fillOpacity: 0.9, ...INCIDENT, className: 'incident-marker' })
-      .bindTooltip(escape(incident.name), { permanent: true, direction: 'top', className: 'incident-label' })
+      .bindTooltip(escapeHtml(incident.name), { permanent: true, direction: 'top', className: 'incident-label' })
       .addTo(group)
     map.fitBounds(bounds.pad(0.15), { maxZoom: 9 })
     const legend = markerLegend(lang).addTo(map)
@@ -100,7 +99,7 @@ function routes(incident: Incident, sites: Site[], lang: Lang): { lines: Tr[]; t
   const tooltip = (line: Tr) => {
     const trs = members.get(line.id) ?? []
     const what = trs.map((x) => `${t(`component.${x.component}`, {}, lang)} ${x.abo}${x.rhd} ${x.qty} ${t(`unit.${x.component}`, {}, lang)}`).join('<br>')
-    return `${escape(name(line.fromSite))} → ${escape(name(line.toSite))} (${t(`status.${line.status}`, {}, lang)}, ${t('incident.boxes', { n: trs.length }, lang)})<br>${what}`
+    return `${escapeHtml(name(line.fromSite))} → ${escapeHtml(name(line.toSite))} (${t(`status.${line.status}`, {}, lang)}, ${t('incident.boxes', { n: trs.length }, lang)})<br>${what}`
   }
   return { lines, tooltip }
 }

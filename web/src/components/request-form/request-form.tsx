@@ -122,6 +122,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   return (
     <form class="request-form" onSubmit={submit} noValidate>
       <h3>{t('req.new')}</h3>
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the label holds an input or a select, whichever the role gets */}
       <label>
         {t('req.site')}
         {me.role === 'director' ? (
