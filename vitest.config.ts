@@ -21,7 +21,11 @@ export default defineConfig({
             miniflare: {
               // ALLOW_DEMO_TOKENS: what `npm start` sets locally (test/worker/routes/users.test.ts checks the deployed config without it)
               // TRUST_CF_CONNECTING_IP: the tests play Cloudflare's edge, one address per client (worker/services/throttle.ts)
-              bindings: { ALLOW_DEMO_TOKENS: 'true', TRUST_CF_CONNECTING_IP: 'true', TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+              bindings: {
+                ALLOW_DEMO_TOKENS: 'true',
+                TRUST_CF_CONNECTING_IP: 'true',
+                TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
+              },
             },
           }),
         ],

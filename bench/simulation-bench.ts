@@ -24,7 +24,8 @@ export async function demoSimulationInput(days: number, start = '2027-01-01T00:0
       issued.set(k, (issued.get(k) ?? 0) - m.delta)
     }
   }
-  const lots: SimLot[] = r.lots.filter((l) => !l.antigens && (qty.get(l.id) ?? 0) > 0 && Date.parse(l.expiresAt) > nowMs)
+  const lots: SimLot[] = r.lots
+    .filter((l) => !l.antigens && (qty.get(l.id) ?? 0) > 0 && Date.parse(l.expiresAt) > nowMs)
     .map((l) => ({ site: l.siteId, component: l.component, abo: l.abo, rhd: l.rhd, qty: qty.get(l.id)!, expiresAt: l.expiresAt }))
   const rates = new Map<string, SimIssueRate>()
   for (const [k, q] of issued) {
@@ -40,8 +41,13 @@ export async function demoSimulationInput(days: number, start = '2027-01-01T00:0
     }
   }
   return {
-    start: r.now, sites: r.sites.map((s) => ({ id: s.id, name: s.nameEn, lat: s.lat, lng: s.lng, province: s.province, city: s.city })),
-    lots, issue: [...rates.values()], scenario: 'year', days, seed: 1,
+    start: r.now,
+    sites: r.sites.map((s) => ({ id: s.id, name: s.nameEn, lat: s.lat, lng: s.lng, province: s.province, city: s.city })),
+    lots,
+    issue: [...rates.values()],
+    scenario: 'year',
+    days,
+    seed: 1,
     policies: [
       { name: 'no dispatch', dispatch: 'none', reserveDays: 3, triggerDays: 5 },
       { name: 'planner, red floor', dispatch: 'planner', reserveDays: 3, triggerDays: 5 },

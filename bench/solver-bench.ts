@@ -30,7 +30,12 @@ const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(0)} s` : x >= 100
  *  work (2026-12-01; CPU per solve 14 / 37 / 88 / 207 / 718 ms); 450 sites: 142 s as a whole process
  *  (issue 14), too long to rerun each time. */
 const PREVIOUS_MS: Record<string, number> = {
-  'routine 10': 11, 'routine 22': 29, 'routine 40': 103, 'routine 80': 244, 'routine 160': 834, 'routine 450': 142_000,
+  'routine 10': 11,
+  'routine 22': 29,
+  'routine 40': 103,
+  'routine 80': 244,
+  'routine 160': 834,
+  'routine 450': 142_000,
 }
 /** targets of issue 14 (in process) */
 const TARGET_MS: Record<number, number> = { 80: 40, 160: 150, 450: 3000 }
@@ -59,36 +64,75 @@ async function main() {
   const highsMax = Number(process.env.BENCH_HIGHS_MAX_SITES ?? 160)
   const disasterMax = Number(process.env.BENCH_DISASTER_MAX_SITES ?? 450)
   if (sizes.some((s) => s <= highsMax)) await loadHighs()
-  const rows: string[][] = [['mode', 'sites', 'lots', 'needs', 'solver', 'best', 'before', 'target', 'whole process', 'HiGHS', 'HiGHS/solver', 'unmet E/U/R solver', 'unmet E/U/R HiGHS', 'same']]
+  const rows: string[][] = [
+    [
+      'mode',
+      'sites',
+      'lots',
+      'needs',
+      'solver',
+      'best',
+      'before',
+      'target',
+      'whole process',
+      'HiGHS',
+      'HiGHS/solver',
+      'unmet E/U/R solver',
+      'unmet E/U/R HiGHS',
+      'same',
+    ],
+  ]
   let mismatch = false
-  for (const mode of modes) for (const sites of sizes) {
-    if (mode === 'disaster' && sites > disasterMax) continue
-    const inst = parseInstance({ ...generateInstance({ sites, seed: 1000 + sites }), options: { mode } })
-    // each row times in a process of its own: solving one size leaves the JIT's choices and the
-    // heap shaped for it, which slowed the next size by a third when they shared one process
-    const row = spawnSync(process.execPath, [process.argv[1]!, '--row', mode, String(sites), String(sites >= 450 ? Math.min(3, runs) : runs)], { encoding: 'utf8' })
-    if (row.status !== 0) throw new Error(`row ${mode} ${sites} failed: ${row.stderr}`)
-    const { ts, unmet } = JSON.parse(row.stdout) as { ts: number[]; unmet: PlanResult['summary']['unmetUnits'] }
-    const ours = unmet
-    let refCell = 'left out', ratio = '', refUnmet = '—', same = 'not checked'
-    if (sites <= (mode === 'disaster' ? Math.min(highsMax, 80) : highsMax)) {
-      const hs: number[] = []
-      let ref = { emergency: 0, urgent: 0, routine: 0 }
-      for (let i = 0; i < (sites >= 40 ? 1 : Math.min(3, runs)); i++) {
-        const t0 = performance.now()
-        ref = await referenceUnmet(inst)
-        hs.push(performance.now() - t0)
-      }
-      const ok = ours.emergency === ref.emergency && ours.urgent === ref.urgent && ours.routine === ref.routine
-      mismatch ||= !ok
-      refCell = ms(median(hs)); ratio = (median(hs) / median(ts)).toFixed(0) + '×'; refUnmet = fmt(ref); same = ok ? 'yes' : 'NO'
-    } else refCell = 'left out (minutes)'
-    const prev = PREVIOUS_MS[`${mode} ${sites}`]
-    const target = mode === 'routine' ? TARGET_MS[sites] : undefined
-    rows.push([mode, String(sites), inst.lots.length.toLocaleString('en'), inst.needs.length.toLocaleString('en'), ms(median(ts)), ms(Math.min(...ts)),
-      prev ? ms(prev) : '', target ? `≤ ${ms(target)} ${median(ts) <= target ? 'met' : 'MISSED'}` : '', wholeProcess(inst),
-      refCell, ratio, fmt(ours), refUnmet, same])
-  }
+  for (const mode of modes)
+    for (const sites of sizes) {
+      if (mode === 'disaster' && sites > disasterMax) continue
+      const inst = parseInstance({ ...generateInstance({ sites, seed: 1000 + sites }), options: { mode } })
+      // each row times in a process of its own: solving one size leaves the JIT's choices and the
+      // heap shaped for it, which slowed the next size by a third when they shared one process
+      const row = spawnSync(process.execPath, [process.argv[1]!, '--row', mode, String(sites), String(sites >= 450 ? Math.min(3, runs) : runs)], {
+        encoding: 'utf8',
+      })
+      if (row.status !== 0) throw new Error(`row ${mode} ${sites} failed: ${row.stderr}`)
+      const { ts, unmet } = JSON.parse(row.stdout) as { ts: number[]; unmet: PlanResult['summary']['unmetUnits'] }
+      const ours = unmet
+      let refCell = 'left out',
+        ratio = '',
+        refUnmet = '—',
+        same = 'not checked'
+      if (sites <= (mode === 'disaster' ? Math.min(highsMax, 80) : highsMax)) {
+        const hs: number[] = []
+        let ref = { emergency: 0, urgent: 0, routine: 0 }
+        for (let i = 0; i < (sites >= 40 ? 1 : Math.min(3, runs)); i++) {
+          const t0 = performance.now()
+          ref = await referenceUnmet(inst)
+          hs.push(performance.now() - t0)
+        }
+        const ok = ours.emergency === ref.emergency && ours.urgent === ref.urgent && ours.routine === ref.routine
+        mismatch ||= !ok
+        refCell = ms(median(hs))
+        ratio = (median(hs) / median(ts)).toFixed(0) + '×'
+        refUnmet = fmt(ref)
+        same = ok ? 'yes' : 'NO'
+      } else refCell = 'left out (minutes)'
+      const prev = PREVIOUS_MS[`${mode} ${sites}`]
+      const target = mode === 'routine' ? TARGET_MS[sites] : undefined
+      rows.push([
+        mode,
+        String(sites),
+        inst.lots.length.toLocaleString('en'),
+        inst.needs.length.toLocaleString('en'),
+        ms(median(ts)),
+        ms(Math.min(...ts)),
+        prev ? ms(prev) : '',
+        target ? `≤ ${ms(target)} ${median(ts) <= target ? 'met' : 'MISSED'}` : '',
+        wholeProcess(inst),
+        refCell,
+        ratio,
+        fmt(ours),
+        refUnmet,
+        same,
+      ])
+    }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   for (const r of rows) console.log(r.map((c, i) => c.padStart(w[i]!)).join('  '))
   console.log(`peak resident memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
@@ -121,9 +165,16 @@ function wholeProcess(inst: unknown): string {
  *  the UI tests' harness, which runs TypeScript through tsx (outside the timed requests). */
 function apiLine() {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-  if (!existsSync(path.join(root, 'web/dist/index.html'))) { console.log('POST /api/plans: left out (run `npm run build` first)'); return }
+  if (!existsSync(path.join(root, 'web/dist/index.html'))) {
+    console.log('POST /api/plans: left out (run `npm run build` first)')
+    return
+  }
   const bin = path.join(root, 'node_modules/.bin')
-  const r = spawnSync(path.join(bin, 'tsx'), [path.join(root, 'bench/api-bench.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
+  const r = spawnSync(path.join(bin, 'tsx'), [path.join(root, 'bench/api-bench.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  })
   process.stdout.write(r.status === 0 ? r.stdout : `POST /api/plans: failed (${r.status})\n${r.stderr.slice(-2000)}\n`)
 }
 

@@ -11,7 +11,11 @@ const [node, , script, ...args] = process.argv
 process.argv = [node, path.resolve(script), ...args]
 process.on('exit', () => {
   let kb = process.resourceUsage().maxRSS
-  try { kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? kb) } catch { /* not Linux */ }
+  try {
+    kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? kb)
+  } catch {
+    /* not Linux */
+  }
   process.stderr.write(`\nmaxRSS ${kb}\n`)
 })
 await import(pathToFileURL(path.resolve(script)).href)

@@ -9,7 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const entry = process.argv[2]
-if (!entry) { console.error('usage: node scripts/built.mjs ENTRY.ts [args…]'); process.exit(2) }
+if (!entry) {
+  console.error('usage: node scripts/built.mjs ENTRY.ts [args…]')
+  process.exit(2)
+}
 const out = path.join(root, 'dist/node', entry.replace(/\.ts$/, '.mjs'))
 
 // The bundle's own inputs (esbuild's metafile, kept beside it) say what it was built from.
@@ -25,8 +28,19 @@ function stale() {
 }
 if (stale()) {
   const { build } = await import('esbuild')
-  const r = await build({ entryPoints: [path.join(root, entry)], outfile: out, bundle: true, platform: 'node', format: 'esm',
-    target: 'node22', external: ['highs'], sourcemap: 'linked', logLevel: 'warning', metafile: true, absWorkingDir: root })
+  const r = await build({
+    entryPoints: [path.join(root, entry)],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    external: ['highs'],
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+    absWorkingDir: root,
+  })
   const inputs = Object.keys(r.metafile.inputs).filter((f) => !f.includes('node_modules/'))
   writeFileSync(inputsFile, JSON.stringify(inputs))
 }

@@ -45,7 +45,11 @@ if (existing === 0) {
 const { DEMO_USERS, DEMO_TOKENS } = await import('../seed/demo')
 const demoUsers = count(`SELECT COUNT(*) AS n FROM user WHERE id IN (${DEMO_USERS.map((u) => `'${u.id}'`).join(',')})`)
 // ALLOW_DEMO_TOKENS: this local run accepts the demo's well-known tokens; a deployed worker never does (worker/lib/token.ts).
-const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', 'ALLOW_DEMO_TOKENS:true'], { cwd: root, env, stdio: 'inherit' })
+const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', 'ALLOW_DEMO_TOKENS:true'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+})
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))
 dev.on('exit', (code) => process.exit(code ?? 0))
 

@@ -22,9 +22,15 @@ const root = path.resolve(import.meta.dirname, '..')
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    role: { type: 'string' }, name: { type: 'string' }, site: { type: 'string' }, label: { type: 'string', default: '' },
-    days: { type: 'string', default: '90' }, 'revoke-others': { type: 'boolean', default: false },
-    remote: { type: 'boolean', default: false }, local: { type: 'boolean', default: false }, 'persist-to': { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    site: { type: 'string' },
+    label: { type: 'string', default: '' },
+    days: { type: 'string', default: '90' },
+    'revoke-others': { type: 'boolean', default: false },
+    remote: { type: 'boolean', default: false },
+    local: { type: 'boolean', default: false },
+    'persist-to': { type: 'string' },
   },
 })
 const [command, userId] = positionals
@@ -44,7 +50,9 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`
 function d1(sql: string): { results: Record<string, unknown>[] }[] {
   const target = opt.remote ? ['--remote'] : ['--local', ...(opt['persist-to'] ? ['--persist-to', opt['persist-to']] : [])]
   const r = spawnSync(path.join(root, 'node_modules/.bin/wrangler'), ['d1', 'execute', 'DB', ...target, '--json', '--yes', '--command', sql], {
-    cwd: root, encoding: 'utf8', maxBuffer: 64 << 20,
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
     env: { ...process.env, PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH}`, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
   })
   if (r.status !== 0) {
@@ -101,11 +109,13 @@ switch (command) {
     const uid = newId('u')
     const t = tokenFor(uid)
     // user.token_hash is legacy: a placeholder that is never a hash (migrations/0010_accounts.sql).
-    d1([
-      `INSERT INTO user (id, name, role, site_id, token_hash, created_at) VALUES (${[uid, name, role, site, `none:${uid}`, at].map(lit).join(', ')})`,
-      t.sql,
-      audit('user.create', uid, { name, role, siteId: site, tokenId: t.id, label: opt.label, expiresAt: t.expiresAt }),
-    ].join(';\n'))
+    d1(
+      [
+        `INSERT INTO user (id, name, role, site_id, token_hash, created_at) VALUES (${[uid, name, role, site, `none:${uid}`, at].map(lit).join(', ')})`,
+        t.sql,
+        audit('user.create', uid, { name, role, siteId: site, tokenId: t.id, label: opt.label, expiresAt: t.expiresAt }),
+      ].join(';\n'),
+    )
     console.log(`✓ ${role} ${name}${site ? ` (${site})` : ''} created: ${uid}`)
     printToken(t)
     break
@@ -116,9 +126,23 @@ switch (command) {
     const rows = users.results.map((u) => {
       const mine = tokens.results.filter((t) => t.userId === u.id)
       const live = mine.filter((t) => !t.revokedAt && String(t.expiresAt) > at)
-      const last = mine.map((t) => t.lastUsedAt as string | null).filter(Boolean).sort().at(-1) ?? '-'
+      const last =
+        mine
+          .map((t) => t.lastUsedAt as string | null)
+          .filter(Boolean)
+          .sort()
+          .at(-1) ?? '-'
       const next = live.map((t) => String(t.expiresAt)).sort()[0] ?? '-'
-      return [u.id, u.name, u.role, u.siteId ?? '-', u.disabledAt ? 'disabled' : 'enabled', `${live.length} live`, next.slice(0, 10), String(last).slice(0, 16)].map(String)
+      return [
+        u.id,
+        u.name,
+        u.role,
+        u.siteId ?? '-',
+        u.disabledAt ? 'disabled' : 'enabled',
+        `${live.length} live`,
+        next.slice(0, 10),
+        String(last).slice(0, 16),
+      ].map(String)
     })
     const head = ['id', 'name', 'role', 'site', 'state', 'tokens', 'expires', 'last use']
     const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
@@ -129,12 +153,16 @@ switch (command) {
     const uid = requireUser()
     const t = tokenFor(uid)
     const others = opt['revoke-others']
-    d1([
-      t.sql,
-      ...(others ? [`UPDATE user_token SET revoked_at = ${lit(at)} WHERE user_id = ${lit(uid)} AND revoked_at IS NULL AND id <> ${lit(t.id)}`] : []),
-      audit('token.issue', uid, { tokenId: t.id, label: opt.label, expiresAt: t.expiresAt, revokeOthers: others }),
-    ].join(';\n'))
-    console.log(`✓ new token for ${uid}; ${others ? 'its other tokens are revoked' : 'its other tokens stay valid until revoked (npm run user -- revoke) or expired'}`)
+    d1(
+      [
+        t.sql,
+        ...(others ? [`UPDATE user_token SET revoked_at = ${lit(at)} WHERE user_id = ${lit(uid)} AND revoked_at IS NULL AND id <> ${lit(t.id)}`] : []),
+        audit('token.issue', uid, { tokenId: t.id, label: opt.label, expiresAt: t.expiresAt, revokeOthers: others }),
+      ].join(';\n'),
+    )
+    console.log(
+      `✓ new token for ${uid}; ${others ? 'its other tokens are revoked' : 'its other tokens stay valid until revoked (npm run user -- revoke) or expired'}`,
+    )
     printToken(t)
     break
   }

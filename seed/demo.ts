@@ -29,7 +29,14 @@ export const DEMO_TOKENS = {
 } as const
 export type DemoLogin = keyof typeof DEMO_TOKENS
 
-const demoUser = (id: string, name: string, role: Role, siteId: string | null, login: DemoLogin) => ({ id, name, role, siteId, login, token: DEMO_TOKENS[login] })
+const demoUser = (id: string, name: string, role: Role, siteId: string | null, login: DemoLogin) => ({
+  id,
+  name,
+  role,
+  siteId,
+  login,
+  token: DEMO_TOKENS[login],
+})
 
 /** One user per role, and directors of CD and of the three short stations. */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
@@ -60,7 +67,10 @@ const FROZEN_RBC_YEARS = 10
  * donation rate), less the share its storage points issue, which they carry themselves.
  */
 export const RBC_PER_DAY: Readonly<Record<string, number>> = Object.fromEntries([
-  ...SEED_SITES.map((s) => [s.id, basisRbcPerDay(POPULATION_M[s.id]) * (1 - STORAGE_POINTS.filter((p) => p.parentId === s.id).reduce((a, p) => a + p.demandShare, 0))]),
+  ...SEED_SITES.map((s) => [
+    s.id,
+    basisRbcPerDay(POPULATION_M[s.id]) * (1 - STORAGE_POINTS.filter((p) => p.parentId === s.id).reduce((a, p) => a + p.demandShare, 0)),
+  ]),
   ...STORAGE_POINTS.map((p) => [p.id, basisRbcPerDay(POPULATION_M[p.parentId]) * p.demandShare]),
 ])
 /**
@@ -77,20 +87,31 @@ export const RHD_NEGATIVE_SHARE = 0.0035
 const RHD_NEGATIVE_GROUPS: readonly Abo[] = ['O', 'B', 'AB']
 /** Days of supply each component is stocked to (order-up-to level) at an ordinary site. */
 const LEVEL_DAYS: Readonly<Record<Component, [center: number, station: number]>> = {
-  RBC: [13, 9], WB: [12, 10], PLT: [3.8, 3.6], FFP: [45, 35], CRYO: [45, 35],
+  RBC: [13, 9],
+  WB: [12, 10],
+  PLT: [3.8, 3.6],
+  FFP: [45, 35],
+  CRYO: [45, 35],
 }
 /** How often a new lot of each component arrives (days), at a center / a station. */
 const RECEIPT_EVERY: Readonly<Record<Component, [number, number]>> = {
-  RBC: [1, 2], WB: [10, 15], PLT: [1, 2], FFP: [7, 10], CRYO: [10, 15],
+  RBC: [1, 2],
+  WB: [10, 15],
+  PLT: [1, 2],
+  FFP: [7, 10],
+  CRYO: [10, 15],
 }
 /** Hours from collection to receipt into stock. */
 const LAG_HOURS: Readonly<Record<Component, [number, number]>> = {
-  RBC: [12, 48], WB: [6, 24], PLT: [6, 20], FFP: [24, 480], CRYO: [24, 480],
+  RBC: [12, 48],
+  WB: [6, 24],
+  PLT: [6, 20],
+  FFP: [24, 480],
+  CRYO: [24, 480],
 }
 
 // ---------------------------------------------------------------------------------------------
 // Randomness and seasons
-
 
 function poisson(rand: () => number, mean: number): number {
   if (mean <= 0) return 0
@@ -102,7 +123,10 @@ function poisson(rand: () => number, mean: number): number {
   const l = Math.exp(-mean)
   let k = 0
   let p = 1
-  do { k++; p *= rand() } while (p > l)
+  do {
+    k++
+    p *= rand()
+  } while (p > l)
   return k - 1
 }
 
@@ -135,17 +159,43 @@ export function demandFactor(at: Date): number {
 // The region as data
 
 export type DemoLot = {
-  id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string
-  collectedAt: string; expiresAt: string; createdAt: string
+  id: string
+  siteId: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  antigens: string
+  collectedAt: string
+  expiresAt: string
+  createdAt: string
   /** frozen red cells (≤ −65 °C, 10 years; migration 0051) */
   frozen?: boolean
 }
 /** A ledger row; its batch is `seed-<date of at>` and its reason follows from the kind. */
-export type DemoMovement = { batchId: string; lotId: string; siteId: string; kind: 'receipt' | 'issue' | 'discard'; delta: number; at: string; hospitalId?: string }
+export type DemoMovement = {
+  batchId: string
+  lotId: string
+  siteId: string
+  kind: 'receipt' | 'issue' | 'discard'
+  delta: number
+  at: string
+  hospitalId?: string
+}
 export type DemoHospital = { id: string; siteId: string; nameZh: string; county: string }
 export type DemoRequest = {
-  id: string; siteId: string; component: Component; abo: Abo; rhd: Rhd; antigens: string; qty: number
-  urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string; allowRhPositive: boolean; reason: string; createdBy: string; createdAt: string
+  id: string
+  siteId: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  antigens: string
+  qty: number
+  urgency: 'emergency' | 'urgent' | 'routine'
+  neededBy: string
+  allowRhPositive: boolean
+  reason: string
+  createdBy: string
+  createdAt: string
   /** The record behind allowRhPositive (migration 0051): who consented, when, anti-D screen, the patient. */
   rhPositiveConsent?: { consentBy: string; consentAt: string; antiDScreen: 'negative'; patientNote: string }
 }
@@ -202,9 +252,18 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   for (const site of SEED_SITES) {
     const named = SEED_HOSPITALS[site.id] ?? []
     const list = named.map((nameZh, i) => ({ id: `${site.id}${i + 1}`, siteId: site.id, nameZh, county: '', weight: i === 0 ? 0.3 : 0.15 }))
-    list.push({ id: `${site.id}0`, siteId: site.id, nameZh: `${site.nameZh}其他供血医院（合计）`, county: '', weight: 1 - list.reduce((a, h) => a + h.weight, 0) })
+    list.push({
+      id: `${site.id}0`,
+      siteId: site.id,
+      nameZh: `${site.nameZh}其他供血医院（合计）`,
+      county: '',
+      weight: 1 - list.reduce((a, h) => a + h.weight, 0),
+    })
     hospitals.push(...list.map(({ weight: _w, ...h }) => h))
-    supplied.set(site.id, list.map((h) => ({ id: h.id, weight: h.weight })))
+    supplied.set(
+      site.id,
+      list.map((h) => ({ id: h.id, weight: h.weight })),
+    )
   }
   for (const p of STORAGE_POINTS) {
     const id = `${p.id}1`
@@ -223,7 +282,15 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   const move = (lot: DemoLot, kind: DemoMovement['kind'], delta: number, atMs: number) => {
     const batchId = batchIdFor(atMs)
     if (!batches.has(batchId)) batches.set(batchId, { id: batchId, key: batchId, at: `${iso(atMs).slice(0, 10)}T00:00:00.000Z` })
-    movements.push({ batchId, lotId: lot.id, siteId: lot.siteId, kind, delta, at: iso(atMs), ...(kind === 'issue' ? { hospitalId: pickHospital(lot.siteId) } : {}) })
+    movements.push({
+      batchId,
+      lotId: lot.id,
+      siteId: lot.siteId,
+      kind,
+      delta,
+      at: iso(atMs),
+      ...(kind === 'issue' ? { hospitalId: pickHospital(lot.siteId) } : {}),
+    })
   }
   const seq = new Map<string, number>()
   const newLot = (site: string, c: Component, abo: Abo, rhd: Rhd, collectedMs: number, receivedMs: number, antigens = ''): LiveLot => {
@@ -232,8 +299,17 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     seq.set(stream, n)
     const expiresMs = collectedMs + SHELF_HOURS[c] * HOUR
     const lot: LiveLot = {
-      id: `${stream}-${String(n).padStart(3, '0')}`, siteId: site, component: c, abo, rhd, antigens,
-      collectedAt: iso(collectedMs), expiresAt: iso(expiresMs), createdAt: iso(receivedMs), qty: 0, expiresMs,
+      id: `${stream}-${String(n).padStart(3, '0')}`,
+      siteId: site,
+      component: c,
+      abo,
+      rhd,
+      antigens,
+      collectedAt: iso(collectedMs),
+      expiresAt: iso(expiresMs),
+      createdAt: iso(receivedMs),
+      qty: 0,
+      expiresMs,
     }
     lots.push(lot)
     return lot
@@ -245,7 +321,10 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
 
   // ---- each site × component × group: demand, then an order-up-to stock policy. Storage points keep red cells only;
   // RhD-negative red cells (O−, B−, AB−) at their share of the population.
-  const streams = (c: Component): [Abo, Rhd][] => [...ABOS.map((abo): [Abo, Rhd] => [abo, '+']), ...(c === 'RBC' ? RHD_NEGATIVE_GROUPS.map((abo): [Abo, Rhd] => [abo, '-']) : [])]
+  const streams = (c: Component): [Abo, Rhd][] => [
+    ...ABOS.map((abo): [Abo, Rhd] => [abo, '+']),
+    ...(c === 'RBC' ? RHD_NEGATIVE_GROUPS.map((abo): [Abo, Rhd] => [abo, '-']) : []),
+  ]
   for (const site of [...SEED_SITES, ...STORAGE_POINTS]) {
     const isCenter = site.kind === 'center'
     const short = DEMO_SHORT[site.id]
@@ -287,7 +366,10 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
           const ageH = c === 'PLT' ? between(8, 40) : c === 'FFP' || c === 'CRYO' ? between(200, 4000) : between(24 * (2 + 4 * i), 24 * (5 + 4 * i))
           const lot = newLot(site.id, c, abo, rhd, receivedMs - ageH * HOUR, receivedMs)
           const q = i < parts - 1 ? Math.floor(opening / parts) : opening - Math.floor(opening / parts) * (parts - 1)
-          if (q > 0) { receive(lot, q, receivedMs); live.push(lot) } else lots.pop()
+          if (q > 0) {
+            receive(lot, q, receivedMs)
+            live.push(lot)
+          } else lots.pop()
         }
 
         for (let k = 0; k < HISTORY_DAYS; k++) {
@@ -347,11 +429,18 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   // Rare antigen red cells are banked frozen (GB 18469-2012: 10 years at ≤ −65 °C) at the centres that would bank
   // them, Chengdu and Chongqing; RhD-negative units are ordinary liquid stock.
   const rare: [site: string, c: Component, abo: Abo, rhd: Rhd, antigens: string, qty: number][] = [
-    ['CD', 'RBC', 'O', '-', '', 6], ['CD', 'RBC', 'B', '-', '', 3],
-    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2], ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 3],
-    ['SC', 'RBC', 'O', '-', '', 4], ['SC', 'RBC', 'AB', '-', '', 2], ['SC', 'PLT', 'O', '-', '', 1],
-    ['CQ', 'RBC', 'O', '-', '', 5], ['CQ', 'RBC', 'B', '-', '', 3], ['CQ', 'RBC', 'AB', '-', '', 2],
-    ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2], ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
+    ['CD', 'RBC', 'O', '-', '', 6],
+    ['CD', 'RBC', 'B', '-', '', 3],
+    ['CD', 'RBC', 'O', '+', 'Fy(a-)', 2],
+    ['CD', 'RBC', 'O', '+', 'Jk(a-b-)', 3],
+    ['SC', 'RBC', 'O', '-', '', 4],
+    ['SC', 'RBC', 'AB', '-', '', 2],
+    ['SC', 'PLT', 'O', '-', '', 1],
+    ['CQ', 'RBC', 'O', '-', '', 5],
+    ['CQ', 'RBC', 'B', '-', '', 3],
+    ['CQ', 'RBC', 'AB', '-', '', 2],
+    ['CQ', 'RBC', 'A', '+', 'Fy(a-)', 2],
+    ['CQ', 'RBC', 'O', '+', 'Jk(a-b-)', 1],
   ]
   for (const [site, c, abo, rhd, antigens, qty] of rare) {
     const frozen = c === 'RBC' && antigens !== ''
@@ -374,11 +463,32 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   movements.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : order[a.kind] - order[b.kind]))
 
   // ---- open aid requests at the short stations
-  const req = (n: number, siteId: string, component: Component, abo: Abo, rhd: Rhd, qty: number, urgency: DemoRequest['urgency'],
-    inHours: number, reason: string, extra: Partial<DemoRequest> = {}): DemoRequest => ({
-    id: `req_demo_${String(n).padStart(2, '0')}`, siteId, component, abo, rhd, antigens: '', qty, urgency,
-    neededBy: iso(nowMs + inHours * HOUR), allowRhPositive: false, reason, createdBy: `u-director-${siteId.toLowerCase()}`,
-    createdAt: iso(nowMs - (n + 1) * 47 * 60_000), ...extra,
+  const req = (
+    n: number,
+    siteId: string,
+    component: Component,
+    abo: Abo,
+    rhd: Rhd,
+    qty: number,
+    urgency: DemoRequest['urgency'],
+    inHours: number,
+    reason: string,
+    extra: Partial<DemoRequest> = {},
+  ): DemoRequest => ({
+    id: `req_demo_${String(n).padStart(2, '0')}`,
+    siteId,
+    component,
+    abo,
+    rhd,
+    antigens: '',
+    qty,
+    urgency,
+    neededBy: iso(nowMs + inHours * HOUR),
+    allowRhPositive: false,
+    reason,
+    createdBy: `u-director-${siteId.toLowerCase()}`,
+    createdAt: iso(nowMs - (n + 1) * 47 * 60_000),
+    ...extra,
   })
   const requests: DemoRequest[] = [
     req(1, 'YB', 'RBC', 'O', '+', 30, 'emergency', 6, '多发伤大出血，O型红细胞库存告急'),
@@ -387,7 +497,12 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     // child-bearing future), no anti-D on the screen, in shock, with consent recorded (never a woman after childbirth).
     req(3, 'YB', 'RBC', 'O', '-', 4, 'emergency', 8, 'RhD阴性老年男性消化道大出血，失血性休克', {
       allowRhPositive: true,
-      rhPositiveConsent: { consentBy: '患者之子（代理人）', consentAt: iso(nowMs - 3 * HOUR), antiDScreen: 'negative', patientNote: '男，72岁，消化道大出血，失血性休克' },
+      rhPositiveConsent: {
+        consentBy: '患者之子（代理人）',
+        consentAt: iso(nowMs - 3 * HOUR),
+        antiDScreen: 'negative',
+        patientNote: '男，72岁，消化道大出血，失血性休克',
+      },
     }),
     req(4, 'GZ', 'RBC', 'O', '+', 16, 'urgent', 12, '高原地区库存低于3天'),
     req(5, 'GZ', 'RBC', 'B', '+', 10, 'urgent', 30, '县医院备血'),
@@ -405,7 +520,18 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
   const sites = [...SEED_SITES, ...STORAGE_POINTS.map(({ demandShare: _d, hoursToStation: _h, road: _r, ...p }) => p)]
-  return { now: iso(nowMs), sites, users, batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), lots, movements, requests, pool: demoPool(nowMs), hospitals, roadTimes: roadTable(sites.map((s) => s.id)) }
+  return {
+    now: iso(nowMs),
+    sites,
+    users,
+    batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    lots,
+    movements,
+    requests,
+    pool: demoPool(nowMs),
+    hospitals,
+    roadTimes: roadTable(sites.map((s) => s.id)),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +553,10 @@ const ROWS_PER_INSERT = 100
 function inserts(table: string, columns: string[], rows: (string | number | boolean | null)[][]): string[] {
   const out: string[] = []
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const values = rows.slice(i, i + ROWS_PER_INSERT).map((r) => `(${r.map(lit).join(',')})`).join(',\n')
+    const values = rows
+      .slice(i, i + ROWS_PER_INSERT)
+      .map((r) => `(${r.map(lit).join(',')})`)
+      .join(',\n')
     out.push(`INSERT INTO ${table} (${columns.join(', ')}) VALUES\n${values}`)
   }
   return out
@@ -443,8 +572,13 @@ function movementInserts(movements: DemoMovement[], epochMs: number): string[] {
   const per = ROWS_PER_INSERT * 2
   const kind = { receipt: 'r', issue: 'i', discard: 'd' } as const
   for (let i = 0; i < movements.length; i += per) {
-    const values = movements.slice(i, i + per).map((m, j) =>
-      `(${lit(m.lotId)},'${kind[m.kind]}',${m.delta},${Date.parse(m.at) - epochMs},${i + j},${lit(m.hospitalId ? m.hospitalId.slice(m.siteId.length) : null)})`).join(',\n')
+    const values = movements
+      .slice(i, i + per)
+      .map(
+        (m, j) =>
+          `(${lit(m.lotId)},'${kind[m.kind]}',${m.delta},${Date.parse(m.at) - epochMs},${i + j},${lit(m.hospitalId ? m.hospitalId.slice(m.siteId.length) : null)})`,
+      )
+      .join(',\n')
     out.push(
       `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at, hospital_id)
 SELECT 'seed-' || substr(v.at, 1, 10), v.column1, l.site_id, v.kind, v.column3,
@@ -467,8 +601,13 @@ function lotInserts(lots: DemoLot[], epochMs: number): string[] {
   const out: string[] = []
   const per = ROWS_PER_INSERT * 2
   for (let i = 0; i < lots.length; i += per) {
-    const values = lots.slice(i, i + per).map((l) =>
-      `(${lit(l.id)},${lit(l.siteId)},'${l.component}','${l.abo}','${l.rhd}',${lit(l.antigens)},${Date.parse(l.collectedAt) - epochMs},${Date.parse(l.expiresAt) - epochMs},${Date.parse(l.createdAt) - epochMs},${l.frozen ? 1 : 0})`).join(',\n')
+    const values = lots
+      .slice(i, i + per)
+      .map(
+        (l) =>
+          `(${lit(l.id)},${lit(l.siteId)},'${l.component}','${l.abo}','${l.rhd}',${lit(l.antigens)},${Date.parse(l.collectedAt) - epochMs},${Date.parse(l.expiresAt) - epochMs},${Date.parse(l.createdAt) - epochMs},${l.frozen ? 1 : 0})`,
+      )
+      .join(',\n')
     out.push(
       `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at, frozen)
 SELECT column1, column2, column3, column4, column5, column6, ${isoSql(epochMs, 'column7')}, ${isoSql(epochMs, 'column8')}, 0, ${isoSql(epochMs, 'column9')}, column10
@@ -484,29 +623,103 @@ export function demoRegionSql(r: DemoRegion): string[] {
   const setupAt = iso(nowMs - 365 * DAY)
   return [
     // stations and centres first: a storage point's parent must exist when it is inserted
-    ...inserts('site', ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'parent_id', 'created_at', 'updated_at'],
-      [...r.sites].sort((a, b) => Number(a.kind === 'storage') - Number(b.kind === 'storage'))
-        .map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, s.parentId ?? null, setupAt, setupAt])),
-    ...inserts('hospital', ['id', 'site_id', 'name_zh', 'county', 'created_at'], r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.county, setupAt])),
-    ...inserts('road_time', ['from_site', 'to_site', 'hours', 'note', 'updated_by', 'updated_at'],
-      r.roadTimes.map((t) => [t.from, t.to, t.hours, t.note, 'seed', setupAt])),
-    ...inserts('user', ['id', 'name', 'role', 'site_id', 'token_hash', 'created_at'],
-      r.users.map((u) => [u.id, u.name, u.role, u.siteId, u.tokenHash, setupAt])),
-    ...inserts('movement_batch', ['id', 'actor_id', 'idempotency_key', 'request_hash', 'source', 'at'],
-      r.batches.map((b) => [b.id, ADMIN, b.key, 'seed', 'seed', b.at])),
+    ...inserts(
+      'site',
+      ['id', 'name_zh', 'name_en', 'kind', 'province', 'city', 'lat', 'lng', 'parent_id', 'created_at', 'updated_at'],
+      [...r.sites]
+        .sort((a, b) => Number(a.kind === 'storage') - Number(b.kind === 'storage'))
+        .map((s) => [s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, s.parentId ?? null, setupAt, setupAt]),
+    ),
+    ...inserts(
+      'hospital',
+      ['id', 'site_id', 'name_zh', 'county', 'created_at'],
+      r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.county, setupAt]),
+    ),
+    ...inserts(
+      'road_time',
+      ['from_site', 'to_site', 'hours', 'note', 'updated_by', 'updated_at'],
+      r.roadTimes.map((t) => [t.from, t.to, t.hours, t.note, 'seed', setupAt]),
+    ),
+    ...inserts(
+      'user',
+      ['id', 'name', 'role', 'site_id', 'token_hash', 'created_at'],
+      r.users.map((u) => [u.id, u.name, u.role, u.siteId, u.tokenHash, setupAt]),
+    ),
+    ...inserts(
+      'movement_batch',
+      ['id', 'actor_id', 'idempotency_key', 'request_hash', 'source', 'at'],
+      r.batches.map((b) => [b.id, ADMIN, b.key, 'seed', 'seed', b.at]),
+    ),
     ...lotInserts(r.lots, nowMs),
     ...movementInserts(r.movements, nowMs),
-    ...inserts('aid_request', ['id', 'site_id', 'component', 'abo', 'rhd', 'antigens', 'qty', 'urgency', 'needed_by', 'allow_rh_positive',
-      'reason', 'status', 'created_by', 'created_at', 'updated_at', 'rh_consent_by', 'rh_consent_at', 'rh_anti_d_screen', 'rh_patient_note'],
-      r.requests.map((q) => [q.id, q.siteId, q.component, q.abo, q.rhd, q.antigens, q.qty, q.urgency, q.neededBy, q.allowRhPositive,
-        q.reason, 'open', q.createdBy, q.createdAt, q.createdAt, q.rhPositiveConsent?.consentBy ?? null, q.rhPositiveConsent?.consentAt ?? null,
-        q.rhPositiveConsent?.antiDScreen ?? null, q.rhPositiveConsent?.patientNote ?? null])),
+    ...inserts(
+      'aid_request',
+      [
+        'id',
+        'site_id',
+        'component',
+        'abo',
+        'rhd',
+        'antigens',
+        'qty',
+        'urgency',
+        'needed_by',
+        'allow_rh_positive',
+        'reason',
+        'status',
+        'created_by',
+        'created_at',
+        'updated_at',
+        'rh_consent_by',
+        'rh_consent_at',
+        'rh_anti_d_screen',
+        'rh_patient_note',
+      ],
+      r.requests.map((q) => [
+        q.id,
+        q.siteId,
+        q.component,
+        q.abo,
+        q.rhd,
+        q.antigens,
+        q.qty,
+        q.urgency,
+        q.neededBy,
+        q.allowRhPositive,
+        q.reason,
+        'open',
+        q.createdBy,
+        q.createdAt,
+        q.createdAt,
+        q.rhPositiveConsent?.consentBy ?? null,
+        q.rhPositiveConsent?.consentAt ?? null,
+        q.rhPositiveConsent?.antiDScreen ?? null,
+        q.rhPositiveConsent?.patientNote ?? null,
+      ]),
+    ),
     ...demoPoolSql(r.pool, setupAt, lit, ADMIN),
-    ...inserts('audit_log', ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'], [
-      [ADMIN, 'seed.load', 'region', 'demo', JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }), r.now],
-      ...r.requests.map((q) => [q.createdBy, 'request.create', 'aid_request', q.id,
-        JSON.stringify({ siteId: q.siteId, component: q.component, abo: q.abo, rhd: q.rhd, qty: q.qty, urgency: q.urgency, source: 'seed' }), q.createdAt]),
-    ]),
+    ...inserts(
+      'audit_log',
+      ['actor_id', 'action', 'entity', 'entity_id', 'detail', 'at'],
+      [
+        [
+          ADMIN,
+          'seed.load',
+          'region',
+          'demo',
+          JSON.stringify({ sites: r.sites.length, lots: r.lots.length, movements: r.movements.length, requests: r.requests.length }),
+          r.now,
+        ],
+        ...r.requests.map((q) => [
+          q.createdBy,
+          'request.create',
+          'aid_request',
+          q.id,
+          JSON.stringify({ siteId: q.siteId, component: q.component, abo: q.abo, rhd: q.rhd, qty: q.qty, urgency: q.urgency, source: 'seed' }),
+          q.createdAt,
+        ]),
+      ],
+    ),
   ]
 }
 

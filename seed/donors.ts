@@ -14,20 +14,53 @@ export type DemoPool = { donors: DemoDonor[]; deferrals: DemoDeferral[]; screeni
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
-const SHARES: [string, number][] = [['O', 0.342], ['A', 0.287], ['B', 0.282], ['AB', 0.089]]
+const SHARES: [string, number][] = [
+  ['O', 0.342],
+  ['A', 0.287],
+  ['B', 0.282],
+  ['AB', 0.089],
+]
 
 /** [site, count] per type; centers hold most of the pool, both provinces have every type. */
-const RHD_NEG: [string, number][] = [['CD', 5], ['SC', 4], ['CQ', 6], ['MY', 1], ['NC', 1], ['LZ', 1], ['YB', 1], ['DZ', 1], ['XC', 1], ['ZG', 1]]
+const RHD_NEG: [string, number][] = [
+  ['CD', 5],
+  ['SC', 4],
+  ['CQ', 6],
+  ['MY', 1],
+  ['NC', 1],
+  ['LZ', 1],
+  ['YB', 1],
+  ['DZ', 1],
+  ['XC', 1],
+  ['ZG', 1],
+]
 const PLATELET: [string, string][] = [
-  ['CD', 'HLA-A2,HLA-B46'], ['CD', 'HLA-A11,HLA-A24'], ['SC', 'HLA-A2,HLA-A11'], ['SC', 'HLA-A24,HLA-B13'], ['SC', 'HPA-1a-'],
-  ['CQ', 'HLA-A2,HLA-B58'], ['CQ', 'HLA-A11,HLA-B46'], ['CQ', 'HLA-A33,HLA-B58'], ['CQ', 'HPA-3a-'], ['MY', 'HLA-A2,HLA-A24'],
-  ['NC', 'HLA-A11,HLA-A2'], ['CQ', 'HLA-A24,HLA-B60'],
+  ['CD', 'HLA-A2,HLA-B46'],
+  ['CD', 'HLA-A11,HLA-A24'],
+  ['SC', 'HLA-A2,HLA-A11'],
+  ['SC', 'HLA-A24,HLA-B13'],
+  ['SC', 'HPA-1a-'],
+  ['CQ', 'HLA-A2,HLA-B58'],
+  ['CQ', 'HLA-A11,HLA-B46'],
+  ['CQ', 'HLA-A33,HLA-B58'],
+  ['CQ', 'HPA-3a-'],
+  ['MY', 'HLA-A2,HLA-A24'],
+  ['NC', 'HLA-A11,HLA-A2'],
+  ['CQ', 'HLA-A24,HLA-B60'],
 ]
 /** Fy(a-) and Jk(a-b-) donors, with their groups fixed so the demo's walkthrough always finds an O Fy(a-) donor in Chengdu. */
 const RED_RARE: [site: string, abo: string, rhd: string, antigens: string][] = [
-  ['CD', 'O', '+', 'Fy(a-)'], ['CD', 'B', '+', 'Fy(a-)'], ['SC', 'O', '+', 'Fy(a-)'], ['YA', 'A', '+', 'Fy(a-)'],
-  ['CQ', 'O', '+', 'Fy(a-)'], ['CQ', 'A', '+', 'Fy(a-)'], ['CQ', 'O', '+', 'Fy(a-)'], ['LZ', 'B', '+', 'Fy(a-)'],
-  ['CD', 'O', '+', 'Jk(a-b-)'], ['CQ', 'A', '+', 'Jk(a-b-)'], ['SC', 'O', '-', 'Jk(a-b-)'],
+  ['CD', 'O', '+', 'Fy(a-)'],
+  ['CD', 'B', '+', 'Fy(a-)'],
+  ['SC', 'O', '+', 'Fy(a-)'],
+  ['YA', 'A', '+', 'Fy(a-)'],
+  ['CQ', 'O', '+', 'Fy(a-)'],
+  ['CQ', 'A', '+', 'Fy(a-)'],
+  ['CQ', 'O', '+', 'Fy(a-)'],
+  ['LZ', 'B', '+', 'Fy(a-)'],
+  ['CD', 'O', '+', 'Jk(a-b-)'],
+  ['CQ', 'A', '+', 'Jk(a-b-)'],
+  ['SC', 'O', '-', 'Jk(a-b-)'],
 ]
 
 export function demoPool(nowMs: number, seed = 20261201): DemoPool {
@@ -46,13 +79,24 @@ export function demoPool(nowMs: number, seed = 20261201): DemoPool {
   const donors: DemoDonor[] = []
   /** Most donors gave whole blood 1–14 months ago (some of them less than 6 months ago: not yet eligible). */
   const lastWb = () => (rand() < 0.8 ? iso(nowMs - Math.floor((30 + rand() * 390) * DAY)) : null)
-  for (const [site, n] of RHD_NEG) for (let i = 0; i < n; i++) donors.push({ code: code(site), siteId: site, abo: abo(), rhd: '-', antigens: '', consent: rand() > 0.08, lastWb: lastWb(), lastPlt: [] })
+  for (const [site, n] of RHD_NEG)
+    for (let i = 0; i < n; i++)
+      donors.push({ code: code(site), siteId: site, abo: abo(), rhd: '-', antigens: '', consent: rand() > 0.08, lastWb: lastWb(), lastPlt: [] })
   for (const [site, antigens] of PLATELET) {
     // apheresis every 2–8 weeks over the last months
     const every = 14 + Math.floor(rand() * 42)
     const count = 1 + Math.floor(rand() * 8)
     const start = nowMs - Math.floor(rand() * 20) * DAY
-    donors.push({ code: code(site), siteId: site, abo: abo(), rhd: '+', antigens, consent: true, lastWb: null, lastPlt: Array.from({ length: count }, (_, k) => iso(start - k * every * DAY)) })
+    donors.push({
+      code: code(site),
+      siteId: site,
+      abo: abo(),
+      rhd: '+',
+      antigens,
+      consent: true,
+      lastWb: null,
+      lastPlt: Array.from({ length: count }, (_, k) => iso(start - k * every * DAY)),
+    })
   }
   RED_RARE.forEach(([site, g, rhd, antigens], i) => {
     // the first Fy(a-) donor in Chengdu last gave 8 months ago: eligible now, for the walkthrough
@@ -62,19 +106,56 @@ export function demoPool(nowMs: number, seed = 20261201): DemoPool {
   const byAntigen = (a: string, site: string) => donors.find((d) => d.siteId === site && d.antigens.includes(a))!.code
   const deferrals: DemoDeferral[] = [
     // recorded in Chongqing, for a Chengdu donor: the joint list holds across the provinces
-    { id: 'def_demo_01', donorCode: donors.filter((d) => d.siteId === 'CD' && d.antigens === 'Fy(a-)')[1]!.code, siteId: 'CQ', reason: 'lab_result', from: iso(nowMs - 40 * DAY), until: null, note: 'ALT 复检 (retest)' },
-    { id: 'def_demo_02', donorCode: byAntigen('HLA-A11', 'CQ'), siteId: 'CQ', reason: 'travel', from: iso(nowMs - 10 * DAY), until: iso(nowMs + 50 * DAY), note: '' },
-    { id: 'def_demo_03', donorCode: byAntigen('Jk(a-b-)', 'CQ'), siteId: 'CD', reason: 'medication', from: iso(nowMs - 90 * DAY), until: iso(nowMs - 60 * DAY), note: '' },
+    {
+      id: 'def_demo_01',
+      donorCode: donors.filter((d) => d.siteId === 'CD' && d.antigens === 'Fy(a-)')[1]!.code,
+      siteId: 'CQ',
+      reason: 'lab_result',
+      from: iso(nowMs - 40 * DAY),
+      until: null,
+      note: 'ALT 复检 (retest)',
+    },
+    {
+      id: 'def_demo_02',
+      donorCode: byAntigen('HLA-A11', 'CQ'),
+      siteId: 'CQ',
+      reason: 'travel',
+      from: iso(nowMs - 10 * DAY),
+      until: iso(nowMs + 50 * DAY),
+      note: '',
+    },
+    {
+      id: 'def_demo_03',
+      donorCode: byAntigen('Jk(a-b-)', 'CQ'),
+      siteId: 'CD',
+      reason: 'medication',
+      from: iso(nowMs - 90 * DAY),
+      until: iso(nowMs - 60 * DAY),
+      note: '',
+    },
     // a station's own list: a code not (yet) in the pool
     { id: 'def_demo_04', donorCode: 'DZ-X0931', siteId: 'DZ', reason: 'behaviour', from: iso(nowMs - 200 * DAY), until: null, note: '' },
   ]
   const quarter = (q: number) => [iso(nowMs - (q + 1) * 91 * DAY), iso(nowMs - q * 91 * DAY)] as const
   const screenings: DemoScreening[] = [
-    ['SC', 'RhD-', 41_000, 147, 1], ['CQ', 'RhD-', 38_000, 129, 1], ['CD', 'Jk(a-b-)', 22_500, 1, 1], ['CQ', 'Fy(a-)', 6_200, 9, 1],
-    ['CD', 'Fy(a-)', 5_400, 7, 2], ['SC', 'HPA-1a-', 3_100, 1, 2], ['CQ', 'Jk(a-b-)', 18_000, 1, 2],
+    ['SC', 'RhD-', 41_000, 147, 1],
+    ['CQ', 'RhD-', 38_000, 129, 1],
+    ['CD', 'Jk(a-b-)', 22_500, 1, 1],
+    ['CQ', 'Fy(a-)', 6_200, 9, 1],
+    ['CD', 'Fy(a-)', 5_400, 7, 2],
+    ['SC', 'HPA-1a-', 3_100, 1, 2],
+    ['CQ', 'Jk(a-b-)', 18_000, 1, 2],
   ].map(([siteId, antigen, screened, found, q], i) => {
     const [from, to] = quarter(q as number)
-    return { id: `scr_demo_${String(i + 1).padStart(2, '0')}`, siteId: siteId as string, antigen: antigen as string, screened: screened as number, found: found as number, periodFrom: from, periodTo: to }
+    return {
+      id: `scr_demo_${String(i + 1).padStart(2, '0')}`,
+      siteId: siteId as string,
+      antigen: antigen as string,
+      screened: screened as number,
+      found: found as number,
+      periodFrom: from,
+      periodTo: to,
+    }
   })
   return { donors, deferrals, screenings }
 }

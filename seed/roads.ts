@@ -25,7 +25,7 @@ export const ROAD_LINKS: readonly [string, string, number, string, string?][] = 
   ['GY', 'BZ', 2.0, 'G5012 Guangba'],
   ['GY', 'NC', 2.6, 'G75 Lanhai (Guangnan)'],
   ['BZ', 'DZ', 1.8, 'G5012 Bada'],
-  ['DZ', 'GA', 1.9, 'G65 Baomao / Dazhou–Guang\'an'],
+  ['DZ', 'GA', 1.9, "G65 Baomao / Dazhou–Guang'an"],
   ['DZ', 'CQ', 3.0, 'G65 Baomao (Yuda)'],
   ['GA', 'CQ', 1.8, 'G65 Baomao (Yulin)'],
   ['MY', 'SN', 1.9, 'G0511 Mianshui'],
@@ -50,11 +50,11 @@ export const ROAD_LINKS: readonly [string, string, number, string, string?][] = 
   ['LS', 'ZG', 1.7, 'G93 Lezi'],
   ['LS', 'YA', 1.6, 'G93 Leya'],
   ['CD', 'YA', 1.8, 'G5 / G318 Chengya'],
-  ['YA', 'GZ', 2.2, 'G4218 Yakang (Ya\'an–Kangding)', 'Erlangshan tunnel; snow and rockfall can close it'],
+  ['YA', 'GZ', 2.2, "G4218 Yakang (Ya'an–Kangding)", 'Erlangshan tunnel; snow and rockfall can close it'],
   ['YA', 'XC', 3.5, 'G5 Yaxi', 'Nibashan tunnels and the double-spiral: snow, ice and fog in winter'],
   ['XC', 'PZH', 2.3, 'G5 Xipan'],
   ['GZ', 'AB', 6.5, 'G350 / G248 via Danba (national roads, no expressway)', 'mountain roads: passes can close in snow'],
-  ['CD', 'AB', 4.5, 'G4217 Duwen + Wenma (Wenchuan–Ma\'erkang)', 'long tunnels; landslides in the rainy season, ice in winter'],
+  ['CD', 'AB', 4.5, "G4217 Duwen + Wenma (Wenchuan–Ma'erkang)", 'long tunnels; landslides in the rainy season, ice in winter'],
 ]
 
 /** A storage point's road to its station (seed/sites.ts). */
@@ -63,22 +63,37 @@ export const STORAGE_LINKS: readonly [string, string, number, string, string?][]
 export type SeedRoadTime = { from: string; to: string; hours: number; note: string }
 
 /** The fastest chain of links for every ordered pair of `ids`, rounded to 0.1 h, the chain in the note. */
-export function roadTable(ids: readonly string[], links: readonly (readonly [string, string, number, string, string?])[] = [...ROAD_LINKS, ...STORAGE_LINKS]): SeedRoadTime[] {
+export function roadTable(
+  ids: readonly string[],
+  links: readonly (readonly [string, string, number, string, string?])[] = [...ROAD_LINKS, ...STORAGE_LINKS],
+): SeedRoadTime[] {
   const idx = new Map(ids.map((id, i) => [id, i]))
   const n = ids.length
   const d = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)))
   const next = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? j : -1)))
   const leg = new Map<string, { road: string; note?: string }>()
   for (const [a, b, h, road, note] of links) {
-    const i = idx.get(a), j = idx.get(b)
+    const i = idx.get(a),
+      j = idx.get(b)
     if (i === undefined || j === undefined) continue // a link to a site outside `ids`
-    for (const [x, y] of [[i, j], [j, i]]) if (h < d[x][y]) { d[x][y] = h; next[x][y] = y }
-    leg.set(`${a}|${b}`, { road, note }); leg.set(`${b}|${a}`, { road, note })
+    for (const [x, y] of [
+      [i, j],
+      [j, i],
+    ])
+      if (h < d[x][y]) {
+        d[x][y] = h
+        next[x][y] = y
+      }
+    leg.set(`${a}|${b}`, { road, note })
+    leg.set(`${b}|${a}`, { road, note })
   }
   for (let k = 0; k < n; k++)
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++)
-        if (d[i][k] + d[k][j] < d[i][j] - 1e-9) { d[i][j] = d[i][k] + d[k][j]; next[i][j] = next[i][k] }
+        if (d[i][k] + d[k][j] < d[i][j] - 1e-9) {
+          d[i][j] = d[i][k] + d[k][j]
+          next[i][j] = next[i][k]
+        }
   const out: SeedRoadTime[] = []
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {

@@ -19,14 +19,33 @@ export const DOSES_PER_APHERESIS = 1.5
 /** Resident population (millions, 2020 census) served by each blood center or station. */
 export const POPULATION_M: Readonly<Record<string, number>> = {
   // Chengdu (20.94 M) is served by the city's center and the provincial center: 60 / 40 here (an assumption)
-  CD: 20.94 * 0.6, SC: 20.94 * 0.4, CQ: 32.05,
-  ZG: 2.49, PZH: 1.21, LZ: 4.25, DY: 3.46, MY: 4.87, GY: 2.31, SN: 2.81, NJ: 3.14, LS: 3.16, NC: 5.61, MS: 2.96,
-  YB: 4.59, GA: 3.25, DZ: 5.39, YA: 1.43, BZ: 2.71, ZY: 2.31, AB: 0.82, GZ: 1.11, XC: 4.86,
+  CD: 20.94 * 0.6,
+  SC: 20.94 * 0.4,
+  CQ: 32.05,
+  ZG: 2.49,
+  PZH: 1.21,
+  LZ: 4.25,
+  DY: 3.46,
+  MY: 4.87,
+  GY: 2.31,
+  SN: 2.81,
+  NJ: 3.14,
+  LS: 3.16,
+  NC: 5.61,
+  MS: 2.96,
+  YB: 4.59,
+  GA: 3.25,
+  DZ: 5.39,
+  YA: 1.43,
+  BZ: 2.71,
+  ZY: 2.31,
+  AB: 0.82,
+  GZ: 1.11,
+  XC: 4.86,
 }
 
 /** The documented basis: red-cell U a day for a station's population. */
-export const basisRbcPerDay = (populationM: number) =>
-  (populationM * 1e6 * DONATIONS_PER_1000 / 1000 * WHOLE_BLOOD_SHARE * U_PER_DONATION) / 365
+export const basisRbcPerDay = (populationM: number) => (((populationM * 1e6 * DONATIONS_PER_1000) / 1000) * WHOLE_BLOOD_SHARE * U_PER_DONATION) / 365
 
 /** Apheresis platelet doses per red-cell U, from the donation mix: (4 % × 1.5) ÷ (96 % × 1.8) ≈ 0.035. */
 export const PLT_PER_RBC = (APHERESIS_SHARE * DOSES_PER_APHERESIS) / (WHOLE_BLOOD_SHARE * U_PER_DONATION)

@@ -2,7 +2,13 @@
 // One place for the matching rule, for the solver's network and the worker's rare-donor pool.
 
 /** A rare antigen profile such as 'Fy(a-),Jk(a-b-)' as a set; '' (or absent) is the empty set. */
-export const antigenSet = (s: string | undefined) => new Set((s ?? '').split(',').map((a) => a.trim()).filter(Boolean))
+export const antigenSet = (s: string | undefined) =>
+  new Set(
+    (s ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  )
 
 /** The profile written one way (sorted, no spaces), so equal sets give equal keys; '' for none. */
 export const profileKey = (s: string | undefined) => [...antigenSet(s)].sort().join(',')

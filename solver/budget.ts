@@ -20,7 +20,10 @@ export interface Budget {
 }
 
 export class PlanTimeLimitError extends Error {
-  constructor(readonly limit: Budget, readonly spent: number) {
+  constructor(
+    readonly limit: Budget,
+    readonly spent: number,
+  ) {
     super(`The planner stopped: this instance needs more than ${describe(limit)}. Plan a smaller region or fewer lots and needs.`)
     this.name = 'PlanTimeLimitError'
   }

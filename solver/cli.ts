@@ -22,7 +22,10 @@ export function main(argv: string[], readStdin: () => string = () => readFileSyn
     return { code: 0, stdout: JSON.stringify(planFromJson(json), null, 2) + '\n', stderr: '' }
   } catch (e) {
     if (e instanceof InstanceError) {
-      const rest = e.issues.slice(1).map((i) => `\n  ${i.field}: ${i.message}`).join('')
+      const rest = e.issues
+        .slice(1)
+        .map((i) => `\n  ${i.field}: ${i.message}`)
+        .join('')
       return { code: 2, stdout: '', stderr: `invalid instance: ${e.field}: ${e.issues[0]?.message}${rest}\n` }
     }
     throw e

@@ -14,7 +14,11 @@ export const ignoresRhd = (c: Component) => c === 'FFP' || c === 'CRYO'
 /** the ABO group that serves everyone under the component's rule */
 const universalAbo = (c: Component): Abo => (usesPlasmaRule(c) ? 'AB' : 'O')
 
-export interface NeedGroup { abo: Abo; rhd: Rhd; allowRhPositive?: boolean }
+export interface NeedGroup {
+  abo: Abo
+  rhd: Rhd
+  allowRhPositive?: boolean
+}
 
 export function isCompatible(c: Component, donorAbo: Abo, donorRhd: Rhd, need: NeedGroup): boolean {
   const aboOk = c === 'WB' ? donorAbo === need.abo : usesPlasmaRule(c) ? plasmaAbo(donorAbo, need.abo) : redCellAbo(donorAbo, need.abo)

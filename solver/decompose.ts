@@ -5,7 +5,13 @@ import type { Block, ComponentModel } from './model'
 import type { PLot, PNeed } from './prepare'
 
 /** units of lot `lot` given to need `need` */
-export interface Draw { lot: PLot; need: PNeed; qty: number; rank: number; travelH: number }
+export interface Draw {
+  lot: PLot
+  need: PNeed
+  qty: number
+  rank: number
+  travelH: number
+}
 
 /** Turn block flows into lot → need draws: remote needs (most demanding class first) take the
  *  nearest-expiry free units that qualify, local needs take the rest of the units used. */
@@ -22,7 +28,8 @@ export function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
   // the network: within such a group, draw the used units from the nearest-expiry lots first.
   // model.ts gives each such group one pooled arc.
   const groups = new Map<number, { arcs: typeof b.lotArcs; used: number }>()
-  for (const a of b.lotArcs) { // lotArcs follow b.lots, sorted by expiry
+  for (const a of b.lotArcs) {
+    // lotArcs follow b.lots, sorted by expiry
     let grp = groups.get(a.edge)
     if (!grp) groups.set(a.edge, (grp = { arcs: [], used: g.flow(a.edge) }))
     grp.arcs.push(a)
@@ -42,13 +49,15 @@ export function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
   const lclsOfLot = new Map<number, number>()
   for (const a of b.lotArcs) (a.locked ? lclsOfLot : clsOfLot).set(a.lot.idx, a.cls)
   // per pool, the most demanding class first, each from the nearest-expiry units that qualify
-  const remote = b.needArcs.filter((a) => !a.local && g.flow(a.edge) > 0)
+  const remote = b.needArcs
+    .filter((a) => !a.local && g.flow(a.edge) > 0)
     .sort((x, y) => Number(x.locked) - Number(y.locked) || y.cls - x.cls || x.need.idx - y.need.idx)
   for (const a of remote) {
     let want = g.flow(a.edge)
     const pool = a.locked ? locked : free
     const clsOf = a.locked ? lclsOfLot : clsOfLot
-    for (const l of b.lots) { // b.lots is sorted by expiry
+    for (const l of b.lots) {
+      // b.lots is sorted by expiry
       if (want === 0) break
       const have = pool.get(l.idx) ?? 0
       if (have === 0 || (clsOf.get(l.idx) ?? 0) < a.cls) continue
@@ -76,4 +85,3 @@ export function decomposeBlock(m: ComponentModel, b: Block, out: Draw[]): void {
     if (want !== 0) throw new Error('internal: local decomposition failed')
   }
 }
-

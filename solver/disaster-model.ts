@@ -10,7 +10,14 @@ import { lexMaxFlow } from './pricing'
 import type { PLot, PNeed, Prepared } from './prepare'
 import type { Component } from './types'
 
-export function disasterModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], m: ComponentModel, totals: number[]): { m: ComponentModel; totals: number[]; note?: string } {
+export function disasterModel(
+  p: Prepared,
+  c: Component,
+  lots: PLot[],
+  needs: PNeed[],
+  m: ComponentModel,
+  totals: number[],
+): { m: ComponentModel; totals: number[]; note?: string } {
   let note: string | undefined
   const cls = classifyBlocks(p, m)
   let locks: LockSets | undefined
@@ -29,9 +36,10 @@ export function disasterModel(p: Prepared, c: Component, lots: PLot[], needs: PN
       // (ii) otherwise the integer program on the pooled component decides
       // the integer program's variables are every (pool, need) arc: it reads the dense network,
       // which is built only when the program can fit (each remote candidate is one variable at least)
-      const ex: ExactOutcome = m.cand.n > EXACT_LIMITS.maxVars
-        ? { ok: false, why: `integer program too large (at least ${m.cand.n} variables; limit ${EXACT_LIMITS.maxVars})` }
-        : exactLocks(p, buildComponentModel(p, c, lots, needs, undefined, false), searched.totals)
+      const ex: ExactOutcome =
+        m.cand.n > EXACT_LIMITS.maxVars
+          ? { ok: false, why: `integer program too large (at least ${m.cand.n} variables; limit ${EXACT_LIMITS.maxVars})` }
+          : exactLocks(p, buildComponentModel(p, c, lots, needs, undefined, false), searched.totals)
       why = ex.ok ? '' : ex.why
       if (ex.ok) {
         // the network with these locks contains the integer plan, and every network flow is
@@ -39,14 +47,18 @@ export function disasterModel(p: Prepared, c: Component, lots: PLot[], needs: PN
         const m2 = buildComponentModel(p, c, lots, needs, ex.locks, true)
         const t2 = lexMaxFlow(m2)
         if (t2.some((x, i) => x !== ex.totals[i])) why = `internal: network totals ${t2.join('/')} differ from the integer program's ${ex.totals.join('/')}`
-        if (!why || lexBetter(t2, searched.totals)) { m = m2; totals = t2 } else ({ m, totals } = searched)
+        if (!why || lexBetter(t2, searched.totals)) {
+          m = m2
+          totals = t2
+        } else ({ m, totals } = searched)
       } else ({ m, totals } = searched)
     }
     if (why) {
-      note = (`${c}: disaster-mode reserve cap contested at ${cls.contested.length} block(s); ${why}, so the lock search's plan was kept: it serves ${totals.join('/')} units (emergency/urgent/routine), a relaxation bounds the optimum by ${upper.join('/')}`)
+      note = `${c}: disaster-mode reserve cap contested at ${cls.contested.length} block(s); ${why}, so the lock search's plan was kept: it serves ${totals.join('/')} units (emergency/urgent/routine), a relaxation bounds the optimum by ${upper.join('/')}`
     }
   }
-  if (locks) { // uncontested: the sparse network with these locks, priced as in routine mode
+  if (locks) {
+    // uncontested: the sparse network with these locks, priced as in routine mode
     m = buildComponentModel(p, c, lots, needs, locks, true)
     totals = lexMaxFlow(m)
   }

@@ -63,7 +63,10 @@ export function classifyBlocks(p: Prepared, m: ComponentModel): BlockClasses {
     if (Math.max(...remoteE.map((a) => a.cls)) <= minUR) continue // (c)
     const demand = [...new Set(remoteUR.map((a) => a.need))].reduce((s, n) => s + n.need.qty, 0)
     const units = b.lots.reduce((s, l, i) => s + (b.lotCls[i]! >= minUR ? l.lot.qty : 0), 0)
-    if (Math.min(demand, units) <= p.outboundCap.get(b.key)!) { out.unlock.push(b); continue } // (d)
+    if (Math.min(demand, units) <= p.outboundCap.get(b.key)!) {
+      out.unlock.push(b)
+      continue
+    } // (d)
     out.contested.push(b)
   }
   return out
@@ -72,11 +75,14 @@ export function classifyBlocks(p: Prepared, m: ComponentModel): BlockClasses {
 /** lock sets that lock nothing in the given blocks (others: the default nearest-expiry lock) */
 export const unlockSets = (blocks: Block[]): LockSets => new Map(blocks.map((b) => [b.key, new Map<number, number>()]))
 
-export type ExactOutcome =
-  | { ok: true; locks: LockSets; totals: number[]; vars: number; ms: number }
-  | { ok: false; why: string }
+export type ExactOutcome = { ok: true; locks: LockSets; totals: number[]; vars: number; ms: number } | { ok: false; why: string }
 
-interface Pool { block: number; cls: number; supply: number; lotPos: number[] }
+interface Pool {
+  block: number
+  cls: number
+  supply: number
+  lotPos: number[]
+}
 
 /** Disaster mode, exact: lexicographic tier totals and least preference cost by integer
  *  programming on the pooled allocation of one component, returned as lock sets for the network.
@@ -100,7 +106,10 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     b.lots.forEach((l, pos) => {
       const k = `${b.lotCls[pos]}|${lotCost(p, l, c)}`
       let pi = byKey.get(k)
-      if (pi === undefined) { byKey.set(k, (pi = pools.length)); pools.push({ block: bi, cls: b.lotCls[pos]!, supply: 0, lotPos: [] }) }
+      if (pi === undefined) {
+        byKey.set(k, (pi = pools.length))
+        pools.push({ block: bi, cls: b.lotCls[pos]!, supply: 0, lotPos: [] })
+      }
       pools[pi]!.supply += l.lot.qty
       pools[pi]!.lotPos.push(pos)
       poolOfLot[bi]![pos] = pi
@@ -111,7 +120,8 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
   const vs: V[] = []
   const costOf: number[] = []
   for (let pi = 0; pi < pools.length; pi++) {
-    const pool = pools[pi]!, b = m.blocks[pool.block]!
+    const pool = pools[pi]!,
+      b = m.blocks[pool.block]!
     const lot = b.lots[pool.lotPos[0]!]!
     for (const a of b.needArcs) {
       if (a.locked || (!a.local && a.cls > pool.cls)) continue
@@ -122,12 +132,19 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
   const capRows = m.blocks.filter((b) => b.toLock > 0).length
   const rows = pools.length + m.needs.length + capRows + 3
   if (vs.length > EXACT_LIMITS.maxVars || vs.length * rows > EXACT_LIMITS.maxCells) {
-    return { ok: false, why: `integer program too large (${vs.length} variables × ${rows} rows; limits ${EXACT_LIMITS.maxVars} variables, ${EXACT_LIMITS.maxCells} cells)` }
+    return {
+      ok: false,
+      why: `integer program too large (${vs.length} variables × ${rows} rows; limits ${EXACT_LIMITS.maxVars} variables, ${EXACT_LIMITS.maxCells} cells)`,
+    }
   }
   const constraints: Record<string, { max?: number; min?: number; equal?: number }> = {}
-  pools.forEach((pl, pi) => { constraints[`p${pi}`] = { max: pl.supply } })
+  pools.forEach((pl, pi) => {
+    constraints[`p${pi}`] = { max: pl.supply }
+  })
   for (const n of m.needs) constraints[`n${n.idx}`] = { max: n.need.qty }
-  m.blocks.forEach((b, bi) => { if (b.toLock > 0) constraints[`c${bi}`] = { max: p.outboundCap.get(b.key)! } })
+  m.blocks.forEach((b, bi) => {
+    if (b.toLock > 0) constraints[`c${bi}`] = { max: p.outboundCap.get(b.key)! }
+  })
   const variables: Record<string, Record<string, number>> = {}
   const ints: Record<string, 1> = {}
   const tierHasVars = [false, false, false]
@@ -173,7 +190,9 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
   const add = (k: string, q: number) => used.set(k, (used.get(k) ?? 0) + q)
   vs.forEach((v, k) => {
     if (y[k]! < 0) used.set('neg', 1)
-    add(`p${v.pool}`, y[k]!); add(`n${v.need}`, y[k]!); add(`t${v.tier}`, y[k]!)
+    add(`p${v.pool}`, y[k]!)
+    add(`n${v.need}`, y[k]!)
+    add(`t${v.tier}`, y[k]!)
     if (v.capped) add(`c${v.block}`, y[k]!)
   })
   if (used.has('neg')) return { ok: false, why: 'integer program returned a negative amount (internal)' }
@@ -185,7 +204,9 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
   // its remote urgent/routine units on the free ones; its other units may use locked or free
   // units alike (locked units reach local needs and, through L, every remote emergency).
   const sentUR = new Array<number>(pools.length).fill(0)
-  vs.forEach((v, k) => { if (v.capped) sentUR[v.pool]! += y[k]! })
+  vs.forEach((v, k) => {
+    if (v.capped) sentUR[v.pool]! += y[k]!
+  })
   const lockable = pools.map((pl, pi) => pl.supply - sentUR[pi]!)
   const locks: LockSets = new Map()
   m.blocks.forEach((b, bi) => {
@@ -195,7 +216,11 @@ export function exactLocks(p: Prepared, m: ComponentModel, incumbent: number[]):
     b.lots.forEach((l, pos) => {
       const pi = poolOfLot[bi]![pos]!
       const q = Math.min(left, l.lot.qty, lockable[pi]!)
-      if (q > 0) { lock.set(l.idx, q); lockable[pi]! -= q; left -= q }
+      if (q > 0) {
+        lock.set(l.idx, q)
+        lockable[pi]! -= q
+        left -= q
+      }
     })
     if (left !== 0) throw new Error('internal: exact disaster locks exceed the cap')
     locks.set(b.key, lock)

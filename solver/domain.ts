@@ -75,5 +75,7 @@ export const CALLUP_NEXT: Readonly<Record<CallupStatus, readonly CallupStatus[]>
   asked: ['scheduled', 'declined', 'deferred'],
   scheduled: ['donated', 'declined', 'deferred'],
   donated: ['released', 'deferred'],
-  released: [], declined: [], deferred: [],
+  released: [],
+  declined: [],
+  deferred: [],
 }

@@ -27,13 +27,22 @@ import type { ResultSummary } from './types'
 
 type Fairness = ResultSummary['fairness'][number]
 
-const LOT = 1, REMOTE = 2, LOCAL = 3
+const LOT = 1,
+  REMOTE = 2,
+  LOCAL = 3
 
 /** an exact non-negative share n / d (d > 0), or the sentinel −1 / 1 for "below every share" */
-interface Share { n: bigint; d: bigint }
+interface Share {
+  n: bigint
+  d: bigint
+}
 const share = (k: number, st: number): Share => ({ n: BigInt(k), d: BigInt(st) })
 const NONE: Share = { n: -1n, d: 1n }
-const cmp = (a: Share, b: Share) => { const x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : x > y ? 1 : 0 }
+const cmp = (a: Share, b: Share) => {
+  const x = a.n * b.d,
+    y = b.n * a.d
+  return x < y ? -1 : x > y ? 1 : 0
+}
 const maxOf = (a: Share, b: Share) => (cmp(a, b) >= 0 ? a : b)
 /** floor(z · st) for z ≥ 0 */
 const floorTimes = (z: Share, st: number) => Number((z.n * BigInt(st)) / z.d)
@@ -47,15 +56,24 @@ export function balanceBurden(m: ComponentModel): Fairness {
   // stock per donor site; the site and kind of every lot arc (from S), remote arc and local arc
   const stock = new Map<number, number>()
   const home = new Map<number, number>() // site → units its own needs take from its stock
-  const arcSite = new Int32Array(g.m >> 1).fill(-1), arcKind = new Uint8Array(g.m >> 1)
+  const arcSite = new Int32Array(g.m >> 1).fill(-1),
+    arcKind = new Uint8Array(g.m >> 1)
   const remote: number[] = [] // remote arcs (edge, site, edge, site, …)
   for (const b of m.blocks) {
     stock.set(b.site, (stock.get(b.site) ?? 0) + b.stockAll)
-    for (const a of b.lotArcs) { arcSite[a.edge >> 1] = b.site; arcKind[a.edge >> 1] = LOT }
+    for (const a of b.lotArcs) {
+      arcSite[a.edge >> 1] = b.site
+      arcKind[a.edge >> 1] = LOT
+    }
     for (const a of b.needArcs) {
       arcSite[a.edge >> 1] = b.site
-      if (a.local) { arcKind[a.edge >> 1] = LOCAL; home.set(b.site, (home.get(b.site) ?? 0) + g.flow(a.edge)) }
-      else { arcKind[a.edge >> 1] = REMOTE; remote.push(a.edge, b.site) }
+      if (a.local) {
+        arcKind[a.edge >> 1] = LOCAL
+        home.set(b.site, (home.get(b.site) ?? 0) + g.flow(a.edge))
+      } else {
+        arcKind[a.edge >> 1] = REMOTE
+        remote.push(a.edge, b.site)
+      }
     }
   }
   const sent = (flowOf: (e: number) => number) => {
@@ -78,12 +96,14 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const before = sent((e) => g.flow(e))
   if (!free.some((e) => arcKind[e >> 1] === REMOTE)) return { component: m.component, maxShare: rounded(maxShare(before)), method: 'not-needed' }
   const done = (): Fairness => ({ component: m.component, maxShare: rounded(maxShare(sent((e) => g.flow(e)))), method: 'parametric-max-flow' })
-  const below = (z: Share) => { // the largest k / stock < z over the stations
+  const below = (z: Share) => {
+    // the largest k / stock < z over the stations
     let c = NONE
     for (const st of stock.values()) if (st > 0 && ceilTimes(z, st) > 0) c = maxOf(c, share(ceilTimes(z, st) - 1, st))
     return c
   }
-  const atMost = (z: Share) => { // the largest k / stock <= z over the stations
+  const atMost = (z: Share) => {
+    // the largest k / stock <= z over the stations
     let c = NONE
     for (const st of stock.values()) if (st > 0) c = maxOf(c, share(floorTimes(z, st), st))
     return c
@@ -95,7 +115,8 @@ export function balanceBurden(m: ComponentModel): Fairness {
   let fixedMax = NONE
   for (const [s, q] of before) if (!movable.has(s) && stock.get(s)! > 0) fixedMax = maxOf(fixedMax, share(q, stock.get(s)!))
   // lo: every share ≤ lo is infeasible (NONE: none known)
-  let hi = maxShare(before), lo = fixedMax === NONE ? NONE : below(fixedMax)
+  let hi = maxShare(before),
+    lo = fixedMax === NONE ? NONE : below(fixedMax)
   if (cmp(below(hi), lo) <= 0) return done()
 
   // The feasibility network H over the free arcs: lot arcs leave U_s (one per site), local arcs
@@ -103,15 +124,22 @@ export function balanceBurden(m: ComponentModel): Fairness {
   const h = new FlowGraph()
   const node = new Int32Array(g.n).fill(-1)
   const at = (v: number) => (node[v] === -1 ? (node[v] = h.addNode()) : node[v]!)
-  const src = h.addNode(), sink = h.addNode(), hS = at(m.S)
-  const U = new Map<number, number>(), lin = new Map<number, number>()
+  const src = h.addNode(),
+    sink = h.addNode(),
+    hS = at(m.S)
+  const U = new Map<number, number>(),
+    lin = new Map<number, number>()
   const balance: number[] = [] // H node → required net outflow over H's arcs
-  const move = (u: number, v: number, f: number) => { balance[u] = (balance[u] ?? 0) + f; balance[v] = (balance[v] ?? 0) - f }
+  const move = (u: number, v: number, f: number) => {
+    balance[u] = (balance[u] ?? 0) + f
+    balance[v] = (balance[v] ?? 0) - f
+  }
   const usedFree = new Map<number, number>() // site → units on its free lot arcs now
   const hEdge = new Map<number, number>()
   for (const e of free) {
     const f = g.flow(e)
-    let u = at(g.from(e)), v = at(g.to[e]!)
+    let u = at(g.from(e)),
+      v = at(g.to[e]!)
     const kind = arcKind[e >> 1]
     if (kind === LOT) {
       const s = arcSite[e >> 1]!
@@ -127,11 +155,17 @@ export function balanceBurden(m: ComponentModel): Fairness {
     move(u, v, f)
   }
   const capArc = new Map<number, number>() // site → arc S → U_s
-  for (const [s, u] of U) { capArc.set(s, h.addEdge(hS, u, 0, 0)); move(hS, u, usedFree.get(s)!) }
+  for (const [s, u] of U) {
+    capArc.set(s, h.addEdge(hS, u, 0, 0))
+    move(hS, u, usedFree.get(s)!)
+  }
   let need = 0
   for (let v = 0; v < h.n; v++) {
     const b = balance[v] ?? 0
-    if (b > 0) { h.addEdge(src, v, b, 0); need += b } else if (b < 0) h.addEdge(v, sink, -b, 0)
+    if (b > 0) {
+      h.addEdge(src, v, b, 0)
+      need += b
+    } else if (b < 0) h.addEdge(v, sink, -b, 0)
   }
   // sent away by s = used(s) − home(s) = usedFixed + flow(S → U_s) − home
   const fixedPart = (s: number) => (usedFixed.get(s) ?? 0) - (home.get(s) ?? 0)
@@ -167,7 +201,11 @@ export function balanceBurden(m: ComponentModel): Fairness {
   }
   if (cmp(hi, maxShare(before)) < 0) {
     if (!feasible(hi)) throw new Error('internal: fair shares lost their plan')
-    for (const [e, he] of hEdge) { const f = h.flow(he); g.cap[e] = g.origCap[e]! - f; g.cap[e ^ 1] = f }
+    for (const [e, he] of hEdge) {
+      const f = h.flow(he)
+      g.cap[e] = g.origCap[e]! - f
+      g.cap[e ^ 1] = f
+    }
   }
   return done()
 }

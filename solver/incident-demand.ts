@@ -13,8 +13,14 @@ export type Factor = { category: Category; component: string; shareTransfused: n
 export type Triage = { category: Category; urgency: 'emergency' | 'urgent' | 'routine'; deadlineHours: number }
 export type GroupShare = { abo: string; rhd: string; share: number }
 export type EstimateLine = {
-  siteId: string; component: string; abo: string; rhd: string; urgency: 'emergency' | 'urgent' | 'routine'
-  qty: number; neededBy: string; category: Category | 'direct' | 'quota'
+  siteId: string
+  component: string
+  abo: string
+  rhd: string
+  urgency: 'emergency' | 'urgent' | 'routine'
+  qty: number
+  neededBy: string
+  category: Category | 'direct' | 'quota'
 }
 
 // ---------- kinds of incident and their factors (data, with sources) ----------
@@ -39,9 +45,12 @@ export type KindFactors = {
 export const STANDARD_MIX: Casualties = { critical: 0.1, severe: 0.3, moderate: 0.6 }
 export const TRIAGE_RBC_PER_CASUALTY = 2.34
 
-const TEHRAN = 'Tabatabaie et al., Prehospital and Disaster Medicine (Tehran earthquake planning, AABB formula): admission 0.25–0.35 of the injured, transfusion 0.05–0.10 of those admitted'
-const PER_TRANSFUSED = 'units per transfused patient: 8 U (200 mL), the severe-category factor of migration 0030 (Beekley, J Trauma 2009;66:S129; Ramsey, Vox Sang 2023;118:358)'
-const SOFFER = 'Soffer et al., Arch Surg 2008;143:983: 0.7–1.5 US red-cell U (1.4–3 U of 200 mL) per evacuated casualty; "1 unit per victim in a small event, 2 in a large one"'
+const TEHRAN =
+  'Tabatabaie et al., Prehospital and Disaster Medicine (Tehran earthquake planning, AABB formula): admission 0.25–0.35 of the injured, transfusion 0.05–0.10 of those admitted'
+const PER_TRANSFUSED =
+  'units per transfused patient: 8 U (200 mL), the severe-category factor of migration 0030 (Beekley, J Trauma 2009;66:S129; Ramsey, Vox Sang 2023;118:358)'
+const SOFFER =
+  'Soffer et al., Arch Surg 2008;143:983: 0.7–1.5 US red-cell U (1.4–3 U of 200 mL) per evacuated casualty; "1 unit per victim in a small event, 2 in a large one"'
 const RAMSEY = 'Ramsey, Vox Sang 2023;118:358: event-wide median 1.8 US red-cell U (3.6 U of 200 mL) per admission, 32 mass-casualty events'
 const ALL_ADMITTED = 'the counts of crash and explosion series are evacuated or admitted casualties: the injured are taken as admitted'
 
@@ -54,7 +63,11 @@ export const KIND_FACTORS: Record<Exclude<IncidentKind, 'relief'>, KindFactors> 
   // explosions and burns: the terror-attack series themselves
   explosion: { admission: { low: 1, mid: 1, high: 1 }, rbcPerAdmitted: { low: 1.4, mid: 2.34, high: 4 }, sources: [SOFFER, ALL_ADMITTED] },
   // floods and landslides: no published blood-use series found; landslide crush injuries are taken as an earthquake's
-  flood: { admission: { low: 0.25, mid: 0.3, high: 0.35 }, rbcPerAdmitted: { low: 0.4, mid: 0.6, high: 0.8 }, sources: ['no published blood-use series found: the earthquake factors (landslide crush injuries)', TEHRAN] },
+  flood: {
+    admission: { low: 0.25, mid: 0.3, high: 0.35 },
+    rbcPerAdmitted: { low: 0.4, mid: 0.6, high: 0.8 },
+    sources: ['no published blood-use series found: the earthquake factors (landslide crush injuries)', TEHRAN],
+  },
 }
 
 // ---------- what the coordinator knows ----------
@@ -79,9 +92,13 @@ export function casualtiesAt(kind: IncidentKind, c: Counts, level: Level): { cas
   const basis = demandBasis(c)
   if (!basis) return null
   const scale = f.rbcPerAdmitted[level] / TRIAGE_RBC_PER_CASUALTY
-  if (basis === 'triaged') return { casualties: { critical: c.casualties?.critical ?? 0, severe: c.casualties?.severe ?? 0, moderate: c.casualties?.moderate ?? 0 }, scale }
+  if (basis === 'triaged')
+    return { casualties: { critical: c.casualties?.critical ?? 0, severe: c.casualties?.severe ?? 0, moderate: c.casualties?.moderate ?? 0 }, scale }
   const admitted = basis === 'hospitalised' ? c.hospitalised! : c.injured! * f.admission[level]
-  return { casualties: { critical: admitted * STANDARD_MIX.critical, severe: admitted * STANDARD_MIX.severe, moderate: admitted * STANDARD_MIX.moderate }, scale }
+  return {
+    casualties: { critical: admitted * STANDARD_MIX.critical, severe: admitted * STANDARD_MIX.severe, moderate: admitted * STANDARD_MIX.moderate },
+    scale,
+  }
 }
 
 // ---------- the estimate ----------
@@ -109,7 +126,10 @@ export function largestRemainder(total: number, weights: number[]): number[] {
 
 /** Splits `total` units over the groups by their shares (O first in the order given); groups that get 0 are left out. */
 export function splitByGroup(total: number, shares: GroupShare[]): { abo: string; rhd: string; qty: number }[] {
-  const parts = largestRemainder(total, shares.map((g) => g.share))
+  const parts = largestRemainder(
+    total,
+    shares.map((g) => g.share),
+  )
   return shares.map((g, i) => ({ abo: g.abo, rhd: g.rhd, qty: parts[i] })).filter((p) => p.qty > 0)
 }
 
@@ -119,7 +139,13 @@ export function splitByGroup(total: number, shares: GroupShare[]): { abo: string
  * Every line goes to `siteId` (the nearest receiving point); the coordinator may move or edit lines afterwards.
  */
 export function estimateNeeds(
-  casualties: Casualties, factors: Factor[], triage: Triage[], shares: GroupShare[], occurredAt: string, siteId: string, scale = 1,
+  casualties: Casualties,
+  factors: Factor[],
+  triage: Triage[],
+  shares: GroupShare[],
+  occurredAt: string,
+  siteId: string,
+  scale = 1,
 ): EstimateLine[] {
   const lines: EstimateLine[] = []
   for (const category of CATEGORIES) {
@@ -129,7 +155,8 @@ export function estimateNeeds(
     const neededBy = new Date(Date.parse(occurredAt) + tri.deadlineHours * 3_600_000).toISOString()
     for (const f of factors.filter((x) => x.category === category).sort((a, b) => a.component.localeCompare(b.component))) {
       const total = ceilUnits(n * f.shareTransfused * f.unitsPerPatient * scale)
-      for (const g of splitByGroup(total, shares)) lines.push({ siteId, component: f.component, abo: g.abo, rhd: g.rhd, urgency: tri.urgency, qty: g.qty, neededBy, category })
+      for (const g of splitByGroup(total, shares))
+        lines.push({ siteId, component: f.component, abo: g.abo, rhd: g.rhd, urgency: tri.urgency, qty: g.qty, neededBy, category })
     }
   }
   return mergeLines(lines)
@@ -160,7 +187,14 @@ const sumBy = (lines: EstimateLine[], key: (l: EstimateLine) => string) => {
  * (see `pickOutOfRange`); here a pick replaces the component's mid total, spread over its lines in proportion.
  */
 export function estimateDemand(
-  kind: IncidentKind, counts: Counts, factors: Factor[], triage: Triage[], shares: GroupShare[], occurredAt: string, siteId: string, picks: Picks = {},
+  kind: IncidentKind,
+  counts: Counts,
+  factors: Factor[],
+  triage: Triage[],
+  shares: GroupShare[],
+  occurredAt: string,
+  siteId: string,
+  picks: Picks = {},
 ): Demand | null {
   const basis = demandBasis(counts)
   const at = (level: Level) => {
@@ -184,8 +218,16 @@ export function estimateDemand(
     const mine = mid.filter((l) => l.component === component)
     const pick = picks[component as Component]
     const qty = pick ?? miC.get(component)!
-    const parts = pick === undefined ? mine.map((l) => l.qty) : largestRemainder(pick, mine.map((l) => l.qty))
-    mine.forEach((l, i) => { if (parts[i] > 0) lines.push({ ...l, qty: parts[i] }) })
+    const parts =
+      pick === undefined
+        ? mine.map((l) => l.qty)
+        : largestRemainder(
+            pick,
+            mine.map((l) => l.qty),
+          )
+    mine.forEach((l, i) => {
+      if (parts[i] > 0) lines.push({ ...l, qty: parts[i] })
+    })
     components.push({ component, low: loC.get(component) ?? 0, mid: miC.get(component)!, high: hiC.get(component) ?? 0, qty, picked: pick !== undefined })
   }
   return { basis, lines, totals, components }

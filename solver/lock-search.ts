@@ -9,13 +9,23 @@ import type { Component } from './types'
 
 /** Disaster mode fallback when the exact stage is too large or too slow: a search over lock
  *  sets, keeping only what raises the lexicographic totals (feasible, not proven optimal). */
-export function searchLocks(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], m: ComponentModel, totals: number[]): { m: ComponentModel; totals: number[] } {
+export function searchLocks(
+  p: Prepared,
+  c: Component,
+  lots: PLot[],
+  needs: PNeed[],
+  m: ComponentModel,
+  totals: number[],
+): { m: ComponentModel; totals: number[] } {
   // try locking the units remote emergencies can use first
   const alt = emergencyFirstLocks(m)
   if (alt) {
     const m2 = buildComponentModel(p, c, lots, needs, alt, true)
     const t2 = lexMaxFlow(m2)
-    if (lexBetter(t2, totals)) { m = m2; totals = t2 }
+    if (lexBetter(t2, totals)) {
+      m = m2
+      totals = t2
+    }
   }
   // re-choose which units a reserve locks while that helps
   for (let round = 0; round < MAX_RELOCK_ROUNDS; round++) {
@@ -46,13 +56,19 @@ function emergencyFirstLocks(m: ComponentModel): LockSets | undefined {
   let changed = false
   for (const b of m.blocks) {
     if (b.toLock === 0) continue
-    if (b.emergencyFirstPos < 0) { out.set(b.key, b.lock); continue }
+    if (b.emergencyFirstPos < 0) {
+      out.set(b.key, b.lock)
+      continue
+    }
     const lock = new Map<number, number>()
     let left = b.toLock
     const order = [...b.lots.slice(b.emergencyFirstPos), ...b.lots.slice(0, b.emergencyFirstPos)]
     for (const l of order) {
       const q = Math.min(left, l.lot.qty)
-      if (q > 0) { lock.set(l.idx, q); left -= q }
+      if (q > 0) {
+        lock.set(l.idx, q)
+        left -= q
+      }
       if ((b.lock.get(l.idx) ?? 0) !== q) changed = true
     }
     out.set(b.key, lock)
@@ -73,10 +89,14 @@ function relock(m: ComponentModel): LockSets | undefined {
   const draws: Draw[] = []
   for (const b of m.blocks) {
     if (b.toLock === 0) continue
-    if (!b.needArcs.some((a) => !a.local && a.need.tier === 0 && m.g.flow(a.edge) > 0)) { out.set(b.key, b.lock); continue }
+    if (!b.needArcs.some((a) => !a.local && a.need.tier === 0 && m.g.flow(a.edge) > 0)) {
+      out.set(b.key, b.lock)
+      continue
+    }
     draws.length = 0
     decomposeBlock(m, b, draws)
-    const emerg = new Map<number, number>(), capped = new Map<number, number>()
+    const emerg = new Map<number, number>(),
+      capped = new Map<number, number>()
     for (const d of draws) {
       if (d.need.site === d.lot.site) continue
       const map = d.need.tier === 0 ? emerg : capped
@@ -89,7 +109,10 @@ function relock(m: ComponentModel): LockSets | undefined {
         if (left === 0) break
         const e = emerg.get(l.idx) ?? 0
         const q = Math.min(left, pass === 0 ? e : l.lot.qty - e - (capped.get(l.idx) ?? 0))
-        if (q > 0) { lock.set(l.idx, (lock.get(l.idx) ?? 0) + q); left -= q }
+        if (q > 0) {
+          lock.set(l.idx, (lock.get(l.idx) ?? 0) + q)
+          left -= q
+        }
       }
     }
     if (left !== 0) throw new Error('internal: reserve cap exceeded')
@@ -99,4 +122,3 @@ function relock(m: ComponentModel): LockSets | undefined {
   }
   return changed ? out : undefined
 }
-

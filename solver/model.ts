@@ -38,12 +38,22 @@ export const lotCost = (p: Prepared, l: PLot, c: Component) => expiryCost(p, l, 
 
 /** locked: reserve-locked units (or class-0 ones), to Loc (cls 0) or, in disaster mode, to L_cls */
 /** `qty` units of `lot` on arc `edge` from S; lots of one (kind, class, expiry step) share the arc */
-export interface LotArc { lot: PLot; edge: number; locked: boolean; cls: number; qty: number }
+export interface LotArc {
+  lot: PLot
+  edge: number
+  locked: boolean
+  cls: number
+  qty: number
+}
 export interface NeedArc {
-  need: PNeed; edge: number; cls: number; local: boolean
+  need: PNeed
+  edge: number
+  cls: number
+  local: boolean
   /** drawn from the chain of reserve-locked units (disaster mode, remote emergency needs only) */
   locked: boolean
-  rank: number; travelH: number
+  rank: number
+  travelH: number
 }
 export interface Block {
   site: number
@@ -93,7 +103,13 @@ export interface ComponentModel {
 }
 
 /** Needs of one urgency tier with the same deadline: need → class node → tier sink. */
-export interface DeadlineClass { tier: number; byMs: number; node: number; edge: number; needs: number[] }
+export interface DeadlineClass {
+  tier: number
+  byMs: number
+  node: number
+  edge: number
+  needs: number[]
+}
 
 /** Remote (block, need) arcs as columns: candidate i goes from chain node `from[i]` to the node of
  *  `need[i]` at `cost[i]`. Dense models (disaster mode) hold all of them in the graph; sparse ones
@@ -124,7 +140,8 @@ export type LockSets = Map<string, Map<number, number>>
  *  solve.ts then prices the others in (pricing.ts), which is exact for the full network. */
 export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], needs: PNeed[], locks?: LockSets, sparse = !p.disaster): ComponentModel {
   const g = new FlowGraph()
-  const S = g.addNode(), T = g.addNode()
+  const S = g.addNode(),
+    T = g.addNode()
   const tier = [g.addNode(), g.addNode(), g.addNode()]
   const tierToT = tier.map((t) => g.addEdge(t, T, 0, 0))
   const needNode = new Map<number, number>()
@@ -169,7 +186,9 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   }
   // per donor group, the needs (in order) it is compatible with and that ask for something
   const nBy = new Float64Array(needs.length)
-  needs.forEach((n, j) => { nBy[j] = n.byMs ?? Infinity })
+  needs.forEach((n, j) => {
+    nBy[j] = n.byMs ?? Infinity
+  })
   // per (donor group, antigen profile): the needs it may serve
   const compatCache = new Map<string, Int32Array>()
   const compatibleNeeds = (dg: number, abo: Abo, rhd: Rhd, profile: string): Int32Array => {
@@ -184,7 +203,8 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   }
   const cand = newCandidates()
   // block and class of each chain node C_k (a candidate's tail says both)
-  const chainOf: number[] = [], clsOf: number[] = []
+  const chainOf: number[] = [],
+    clsOf: number[] = []
   const maxTransit = p.maxTransitH[c]
   // group lots into blocks by (site, group, antigen profile, liquid or frozen), in deterministic order
   const byKey = new Map<string, PLot[]>()
@@ -196,26 +216,55 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   }
   const blocks: Block[] = []
   // one block's remote needs (scratch reused across blocks: there are thousands of blocks)
-  const remJ = new Int32Array(needs.length), remPos = new Int32Array(needs.length)
-  const remRank = new Int32Array(needs.length), remTravel = new Float64Array(needs.length)
+  const remJ = new Int32Array(needs.length),
+    remPos = new Int32Array(needs.length)
+  const remRank = new Int32Array(needs.length),
+    remTravel = new Float64Array(needs.length)
   let nRem = 0
   for (const [key, blotsAll] of byKey) {
-    const { site, lot: { abo, rhd }, profile, frozen, readyMs, minRemH: minRem } = blotsAll[0]!
+    const {
+      site,
+      lot: { abo, rhd },
+      profile,
+      frozen,
+      readyMs,
+      minRemH: minRem,
+    } = blotsAll[0]!
     const dg = ABO_INDEX[abo] * 2 + (rhd === '-' ? 1 : 0)
     const stockAll = blotsAll.reduce((a, l) => a + l.lot.qty, 0)
     // only units that still have minRemaining life when ready can serve anyone (local travel is 0);
     // a frozen block is ready after thawing, with the thawed life and minimum (prepare.ts)
     const localTh = readyMs + minRem * HOUR_MS
-    const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0)
-      .sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
+    const blots = blotsAll.filter((l) => l.expMs >= localTh && l.lot.qty > 0).sort((a, b) => a.expMs - b.expMs || a.idx - b.idx)
     const bi = blocks.length
-    const block: Block = { site, abo, rhd, key, profile, frozen, lots: blots, lotArcs: [], needArcs: [], stockAll, toLock: 0, lock: new Map(), emergencyFirstPos: -1, lotCls: [] }
+    const block: Block = {
+      site,
+      abo,
+      rhd,
+      key,
+      profile,
+      frozen,
+      lots: blots,
+      lotArcs: [],
+      needArcs: [],
+      stockAll,
+      toLock: 0,
+      lock: new Map(),
+      emergencyFirstPos: -1,
+      lotCls: [],
+    }
     blocks.push(block)
     if (blots.length === 0) continue
     const lastExp = blots[blots.length - 1]!.expMs
-    const firstPos = (th: number) => { // first index in blots with expMs >= th
-      let lo = 0, hi = blots.length
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (blots[mid]!.expMs >= th) hi = mid; else lo = mid + 1 }
+    const firstPos = (th: number) => {
+      // first index in blots with expMs >= th
+      let lo = 0,
+        hi = blots.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (blots[mid]!.expMs >= th) hi = mid
+        else lo = mid + 1
+      }
       return lo
     }
     const local: { n: PNeed; rank: number }[] = []
@@ -227,11 +276,18 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       const travelH = travelRow[nSite[j]!]!
       if (!(readyMs + travelH * HOUR_MS <= nBy[j]!)) continue // inTime (after thawing, for frozen units)
       const rank = rankCache[dg * 16 + nGroup[j]!]!
-      if (nSite[j] === site) { local.push({ n: needs[j]!, rank }); continue }
+      if (nSite[j] === site) {
+        local.push({ n: needs[j]!, rank })
+        continue
+      }
       if (travelH > maxTransit) continue // a route longer than the component may travel
       const th = readyMs + (travelH + minRem) * HOUR_MS
       if (th > lastExp) continue
-      remJ[nRem] = j; remPos[nRem] = firstPos(th); remRank[nRem] = rank; remTravel[nRem] = travelH; nRem++
+      remJ[nRem] = j
+      remPos[nRem] = firstPos(th)
+      remRank[nRem] = rank
+      remTravel[nRem] = travelH
+      nRem++
     }
     if (local.length === 0 && nRem === 0) continue
     // A remote need can use the lots from the first one whose expiry meets its threshold:
@@ -240,9 +296,17 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const classAt = new Int32Array(blots.length)
     for (let r = 0; r < nRem; r++) classAt[remPos[r]!] = 1
     let nCls = 0
-    for (let pos = 0; pos < blots.length; pos++) { nCls += classAt[pos]!; classAt[pos] = nCls }
+    for (let pos = 0; pos < blots.length; pos++) {
+      nCls += classAt[pos]!
+      classAt[pos] = nCls
+    }
     const chain: number[] = [] // chain[k-1] = C_k
-    for (let k = 0; k < nCls; k++) { const v = g.addNode(); chain.push(v); chainOf[v] = bi; clsOf[v] = k + 1 }
+    for (let k = 0; k < nCls; k++) {
+      const v = g.addNode()
+      chain.push(v)
+      chainOf[v] = bi
+      clsOf[v] = k + 1
+    }
     for (let k = chain.length - 1; k >= 1; k--) g.addEdge(chain[k]!, chain[k - 1]!, INF_CAP, 0)
     const loc = local.length > 0 ? g.addNode() : -1
     if (loc >= 0 && chain.length > 0) g.addEdge(chain[0]!, loc, INF_CAP, 0)
@@ -256,9 +320,15 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     const emergencyPos: number[] = []
     if (p.disaster && toLock > 0) for (let r = 0; r < nRem; r++) if (needs[remJ[r]!]!.tier === 0) emergencyPos.push(remPos[r]!)
     const lths = emergencyPos.length === 0 ? NONE : [...new Set(emergencyPos)].sort((a, b) => a - b)
-    const lclassOfPos = (pos: number) => { // number of emergency attach positions <= pos
-      let lo = 0, hi = lths.length
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (lths[mid]! <= pos) lo = mid + 1; else hi = mid }
+    const lclassOfPos = (pos: number) => {
+      // number of emergency attach positions <= pos
+      let lo = 0,
+        hi = lths.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (lths[mid]! <= pos) lo = mid + 1
+        else hi = mid
+      }
       return lo
     }
     block.emergencyFirstPos = lths.length > 0 ? lths[0]! : -1
@@ -292,17 +362,46 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
       if (cls > 0 && free > 0) lotArc(l, chain[cls - 1]!, free, cost, false, cls)
     })
     for (const { n, rank } of local) {
-      block.needArcs.push({ need: n, edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)), cls: 0, local: true, locked: false, rank, travelH: 0 })
+      block.needArcs.push({
+        need: n,
+        edge: g.addEdge(loc, needNode.get(n.idx)!, INF_CAP, arcCost(rank, 0)),
+        cls: 0,
+        local: true,
+        locked: false,
+        rank,
+        travelH: 0,
+      })
     }
     for (let r = 0; r < nRem; r++) {
-      const j = remJ[r]!, n = needs[j]!, pos = remPos[r]!, rank = remRank[r]!, travelH = remTravel[r]!
+      const j = remJ[r]!,
+        n = needs[j]!,
+        pos = remPos[r]!,
+        rank = remRank[r]!,
+        travelH = remTravel[r]!
       const cls = classAt[pos]! // its attach position's index + 1
       const i = pushCandidate(cand, chain[cls - 1]!, arcCost(rank, travelH), j, rank)
       if (!sparse) cand.active[i] = 1
-      if (!sparse) block.needArcs.push({ need: n, edge: g.addEdge(chain[cls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls, local: false, locked: false, rank, travelH })
+      if (!sparse)
+        block.needArcs.push({
+          need: n,
+          edge: g.addEdge(chain[cls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)),
+          cls,
+          local: false,
+          locked: false,
+          rank,
+          travelH,
+        })
       if (n.tier === 0 && lchain.length > 0) {
         const lcls = lclassOfPos(pos)
-        block.needArcs.push({ need: n, edge: g.addEdge(lchain[lcls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)), cls: lcls, local: false, locked: true, rank, travelH })
+        block.needArcs.push({
+          need: n,
+          edge: g.addEdge(lchain[lcls - 1]!, nNode[j]!, INF_CAP, arcCost(rank, travelH)),
+          cls: lcls,
+          local: false,
+          locked: true,
+          rank,
+          travelH,
+        })
       }
     }
   }
@@ -310,7 +409,8 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
   const activate = (i: number) => {
     if (cand.active[i]) return -1
     cand.active[i] = 1
-    const from = cand.from[i]!, b = blocks[chainOf[from]!]!
+    const from = cand.from[i]!,
+      b = blocks[chainOf[from]!]!
     const j = cand.need[i]!
     const edge = g.addEdge(from, nNode[j]!, INF_CAP, cand.cost[i]!)
     b.needArcs.push({ need: needs[j]!, edge, cls: clsOf[from]!, local: false, locked: false, rank: cand.rank[i]!, travelH: p.travel[b.site]![nSite[j]!]! })
@@ -322,16 +422,37 @@ export function buildComponentModel(p: Prepared, c: Component, lots: PLot[], nee
     for (let j = 0; j < needs.length; j++) {
       let nb = 0
       for (let q = cand.needStart[j]!; q < cand.needStart[j + 1]!; q++) {
-        const i = cand.order[q]!, ci = cand.cost[i]!
+        const i = cand.order[q]!,
+          ci = cand.cost[i]!
         if (nb === best.length && ci >= cand.cost[best[nb - 1]!]!) continue
         let k = nb < best.length ? nb++ : nb - 1
-        while (k > 0 && cand.cost[best[k - 1]!]! > ci) { best[k] = best[k - 1]!; k-- }
+        while (k > 0 && cand.cost[best[k - 1]!]! > ci) {
+          best[k] = best[k - 1]!
+          k--
+        }
         best[k] = i
       }
       for (let k = 0; k < nb; k++) activate(best[k]!)
     }
   }
-  return { component: c, g, S, T, tier, tierToT, needEdge, classes, classTotals: classes.map(() => 0), needNode: nNode, blocks, needs, cand, chainBlock: chainOf, chainCls: clsOf, activate }
+  return {
+    component: c,
+    g,
+    S,
+    T,
+    tier,
+    tierToT,
+    needEdge,
+    classes,
+    classTotals: classes.map(() => 0),
+    needNode: nNode,
+    blocks,
+    needs,
+    cand,
+    chainBlock: chainOf,
+    chainCls: clsOf,
+    activate,
+  }
 }
 
 const ABO_INDEX: Record<Abo, number> = { O: 0, A: 1, B: 2, AB: 3 }
@@ -339,18 +460,37 @@ const NONE: readonly number[] = []
 
 function newCandidates(): Candidates {
   const size = 1024
-  return { n: 0, from: new Int32Array(size), cost: new Int32Array(size), need: new Int32Array(size), rank: new Int8Array(size),
-    active: new Uint8Array(size), order: new Int32Array(0), needStart: new Int32Array(0) }
+  return {
+    n: 0,
+    from: new Int32Array(size),
+    cost: new Int32Array(size),
+    need: new Int32Array(size),
+    rank: new Int8Array(size),
+    active: new Uint8Array(size),
+    order: new Int32Array(0),
+    needStart: new Int32Array(0),
+  }
 }
 
 function pushCandidate(cd: Candidates, from: number, cost: number, need: number, rank: number): number {
   if (cd.n === cd.from.length) {
     const size = cd.n * 2
-    const grow = <T extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b }
-    cd.from = grow(cd.from); cd.cost = grow(cd.cost); cd.need = grow(cd.need); cd.rank = grow(cd.rank); cd.active = grow(cd.active)
+    const grow = <T extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size)
+      b.set(a)
+      return b
+    }
+    cd.from = grow(cd.from)
+    cd.cost = grow(cd.cost)
+    cd.need = grow(cd.need)
+    cd.rank = grow(cd.rank)
+    cd.active = grow(cd.active)
   }
   const i = cd.n++
-  cd.from[i] = from; cd.cost[i] = cost; cd.need[i] = need; cd.rank[i] = rank
+  cd.from[i] = from
+  cd.cost[i] = cost
+  cd.need[i] = need
+  cd.rank[i] = rank
   return i
 }
 

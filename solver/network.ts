@@ -29,25 +29,46 @@ export class FlowGraph {
     const e = this.m
     if (e + 2 > this.to.length) {
       const size = this.to.length * 2
-      this.to = grow(this.to, size); this.next = grow(this.next, size)
-      this.cap = grow(this.cap, size); this.cost = grow(this.cost, size); this.origCap = grow(this.origCap, size)
+      this.to = grow(this.to, size)
+      this.next = grow(this.next, size)
+      this.cap = grow(this.cap, size)
+      this.cost = grow(this.cost, size)
+      this.origCap = grow(this.origCap, size)
     }
-    this.to[e] = v; this.to[e + 1] = u
-    this.cap[e] = cap; this.cap[e + 1] = 0
-    this.origCap[e] = cap; this.origCap[e + 1] = 0
-    this.cost[e] = cost; this.cost[e + 1] = -cost
-    this.next[e] = this.head[u]!; this.next[e + 1] = this.head[v]!
+    this.to[e] = v
+    this.to[e + 1] = u
+    this.cap[e] = cap
+    this.cap[e + 1] = 0
+    this.origCap[e] = cap
+    this.origCap[e + 1] = 0
+    this.cost[e] = cost
+    this.cost[e + 1] = -cost
+    this.next[e] = this.head[u]!
+    this.next[e + 1] = this.head[v]!
     this.head[u] = e
     this.head[v] = e + 1
     this.m += 2
     return e
   }
-  from(e: number): number { return this.to[e ^ 1]! }
-  flow(e: number): number { return this.origCap[e]! - this.cap[e]! }
+  from(e: number): number {
+    return this.to[e ^ 1]!
+  }
+  flow(e: number): number {
+    return this.origCap[e]! - this.cap[e]!
+  }
   /** raise the capacity of a flowless arc */
-  addCap(e: number, c: number): void { this.origCap[e] = this.origCap[e]! + c; this.cap[e] = this.cap[e]! + c }
-  setCap(e: number, c: number): void { this.origCap[e] = c; this.cap[e] = c; this.cap[e ^ 1] = 0 }
-  resetFlows(): void { this.cap.set(this.origCap) }
+  addCap(e: number, c: number): void {
+    this.origCap[e] = this.origCap[e]! + c
+    this.cap[e] = this.cap[e]! + c
+  }
+  setCap(e: number, c: number): void {
+    this.origCap[e] = c
+    this.cap[e] = c
+    this.cap[e ^ 1] = 0
+  }
+  resetFlows(): void {
+    this.cap.set(this.origCap)
+  }
 
   // --- Dinic on the residual arcs, or (with `pi`) only on the zero-reduced-cost ones ---
   private level: Int32Array = new Int32Array(0)
@@ -58,7 +79,8 @@ export class FlowGraph {
   private bfs(s: number, t: number, pi: Float64Array | null): boolean {
     const { level, queue, head, next, to, cap, cost } = this
     level.fill(-1)
-    let qh = 0, qt = 0
+    let qh = 0,
+      qt = 0
     queue[qt++] = s
     level[s] = 0
     while (qh < qt) {
@@ -85,7 +107,8 @@ export class FlowGraph {
   private bfsBack(s: number, t: number, pi: Float64Array): boolean {
     const { level, queue, head, next, to, cap, cost } = this
     level.fill(-1)
-    let qh = 0, qt = 0
+    let qh = 0,
+      qt = 0
     queue[qt++] = t
     level[t] = 0
     while (qh < qt) {
@@ -114,7 +137,10 @@ export class FlowGraph {
       if (u === t) {
         let f = INF_CAP
         for (const e of stackE) f = Math.min(f, cap[e]!)
-        for (const e of stackE) { cap[e] = cap[e]! - f; cap[e ^ 1] = cap[e ^ 1]! + f }
+        for (const e of stackE) {
+          cap[e] = cap[e]! - f
+          cap[e ^ 1] = cap[e ^ 1]! + f
+        }
         total += f
         // restart from the first saturated arc
         let k = 0
@@ -156,7 +182,8 @@ export class FlowGraph {
   private dinic(s: number, t: number, pi: Float64Array | null): number {
     this.ensureScratch()
     let total = 0
-    if (pi !== null) { // layers by distance to t (bfsBack); blocking walks them downwards
+    if (pi !== null) {
+      // layers by distance to t (bfsBack); blocking walks them downwards
       while (this.bfsBack(s, t, pi)) {
         charge(this.m + this.n) // one phase scans each arc a bounded number of times
         this.it.set(this.head.subarray(0, this.n))
@@ -211,13 +238,19 @@ export class FlowGraph {
         const u = heap.pop()
         if (done[u]) continue
         done[u] = 1
-        if (u === t) { D = dist[u]!; break }
+        if (u === t) {
+          D = dist[u]!
+          break
+        }
         const du = dist[u]! + pi[u]!
         for (let e = head[u]!; e !== -1; e = next[e]!) {
           if (cap[e]! <= 0) continue
           const v = to[e]!
           const nd = du + cost[e]! - pi[v]!
-          if (nd < dist[v]!) { dist[v] = nd; heap.push(v, nd) }
+          if (nd < dist[v]!) {
+            dist[v] = nd
+            heap.push(v, nd)
+          }
         }
       }
       if (D === Infinity) break
@@ -253,7 +286,13 @@ class RadixHeap {
   private free = -1 // slots given back by pop
   private last = 0
   size = 0
-  reset() { this.head.fill(-1); this.used = 0; this.free = -1; this.size = 0; this.last = 0 }
+  reset() {
+    this.head.fill(-1)
+    this.used = 0
+    this.free = -1
+    this.size = 0
+    this.last = 0
+  }
   private bucket(k: number): number {
     if (k === this.last) return 0
     const hi = Math.floor(k / 4294967296) ^ Math.floor(this.last / 4294967296)
@@ -265,13 +304,17 @@ class RadixHeap {
     else {
       if (this.used === this.key.length) {
         const size = this.used * 2
-        this.key = grow(this.key, size); this.val = grow(this.val, size); this.nxt = grow(this.nxt, size)
+        this.key = grow(this.key, size)
+        this.val = grow(this.val, size)
+        this.nxt = grow(this.nxt, size)
       }
       x = this.used++
     }
-    this.key[x] = k; this.val[x] = v
+    this.key[x] = k
+    this.val[x] = v
     const b = this.bucket(k)
-    this.nxt[x] = this.head[b]!; this.head[b] = x
+    this.nxt[x] = this.head[b]!
+    this.head[b] = x
     this.size++
   }
   pop(): number {
@@ -284,11 +327,18 @@ class RadixHeap {
       this.last = min
       let x = head[i]!
       head[i] = -1
-      while (x !== -1) { const nx = nxt[x]!, b = this.bucket(key[x]!); nxt[x] = head[b]!; head[b] = x; x = nx }
+      while (x !== -1) {
+        const nx = nxt[x]!,
+          b = this.bucket(key[x]!)
+        nxt[x] = head[b]!
+        head[b] = x
+        x = nx
+      }
     }
     const x = head[0]!
     head[0] = nxt[x]!
-    nxt[x] = this.free; this.free = x
+    nxt[x] = this.free
+    this.free = x
     this.size--
     return this.val[x]!
   }

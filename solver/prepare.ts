@@ -11,7 +11,11 @@ import { URGENCY_RANK } from './domain'
  *  before thawing ends), `minRemH` the thawed minimum; a liquid unit is ready now, with its own
  *  expiry and the component's minimum. */
 export interface PLot {
-  idx: number; name: string; site: number; lot: Lot; expMs: number
+  idx: number
+  name: string
+  site: number
+  lot: Lot
+  expMs: number
   /** antigen profile in profileKey form ('' for none) */
   profile: string
   frozen: boolean
@@ -20,7 +24,14 @@ export interface PLot {
   /** hours of life it must have on arrival */
   minRemH: number
 }
-export interface PNeed { idx: number; site: number; need: Need; byMs: number | undefined; tier: number; profile: string }
+export interface PNeed {
+  idx: number
+  site: number
+  need: Need
+  byMs: number | undefined
+  tier: number
+  profile: string
+}
 export const TIER: Record<Urgency, number> = URGENCY_RANK
 
 export interface Prepared {
@@ -56,15 +67,29 @@ export function prepare(inst: Instance): Prepared {
   const thawH = thawHours(inst)
   const thawedMinH = thawedMinRemainingHours(inst)
   const lots: PLot[] = inst.lots.map((lot, idx) => {
-    const name = lot.id ?? `#${idx}`, site = siteIndex.get(lot.site)!, profile = profileKey(lot.antigens)
+    const name = lot.id ?? `#${idx}`,
+      site = siteIndex.get(lot.site)!,
+      profile = profileKey(lot.antigens)
     const expMs = isoMs(lot.expiresAt)
     if (!lot.frozen) return { idx, name, site, lot, expMs, profile, frozen: false, readyMs: nowMs, minRemH: minRemH[lot.component] }
     const readyMs = nowMs + thawH * HOUR_MS
     // thawed once thawing ends; a unit whose frozen expiry comes first cannot be used at all
-    return { idx, name, site, lot, expMs: expMs >= readyMs ? readyMs + THAWED_LIFE_HOURS * HOUR_MS : -Infinity, profile, frozen: true, readyMs, minRemH: thawedMinH }
+    return {
+      idx,
+      name,
+      site,
+      lot,
+      expMs: expMs >= readyMs ? readyMs + THAWED_LIFE_HOURS * HOUR_MS : -Infinity,
+      profile,
+      frozen: true,
+      readyMs,
+      minRemH: thawedMinH,
+    }
   })
   const needs = inst.needs.map((need, idx) => ({
-    idx, site: siteIndex.get(need.site)!, need,
+    idx,
+    site: siteIndex.get(need.site)!,
+    need,
     byMs: need.neededBy === undefined ? undefined : isoMs(need.neededBy),
     tier: TIER[need.urgency],
     profile: profileKey(need.antigens),
@@ -85,8 +110,19 @@ export function prepare(inst: Instance): Prepared {
   const outboundCap = new Map<string, number>()
   for (const [k, r] of reserve) outboundCap.set(k, Math.max(0, (stock.get(k) ?? 0) - r))
   const maxTransitH = Object.fromEntries(COMPONENTS.map((c) => [c, maxTransitHours(inst, c)])) as Record<Component, number>
-  return { inst, nowMs, siteIndex, travel: travelMatrix(inst), lots, needs, minRemH, maxTransitH, thawH, outboundCap,
-    disaster: inst.options?.mode === 'disaster' }
+  return {
+    inst,
+    nowMs,
+    siteIndex,
+    travel: travelMatrix(inst),
+    lots,
+    needs,
+    minRemH,
+    maxTransitH,
+    thawH,
+    outboundCap,
+    disaster: inst.options?.mode === 'disaster',
+  }
 }
 
 /** hours a lot has left at `now` */

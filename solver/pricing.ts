@@ -18,7 +18,6 @@
 import { PRICING, type ComponentModel } from './model'
 import { INF_CAP } from './network'
 
-
 /** Lexicographic maximum flow: emergency, then urgent, then routine, each exact on the full graph;
  *  then, within each tier, the earlier deadline first (refineByDeadline). Returns the tier totals
  *  and leaves each deadline class's units in m.classTotals. */
@@ -74,7 +73,10 @@ function maxFlowPriced(m: ComponentModel, s: number, t: number, byTail = false):
   let total = 0
   for (;;) {
     total += g.maxFlow(s, t)
-    if (byTail) { if (addCrossingByTail(m) === 0) return total; continue }
+    if (byTail) {
+      if (addCrossingByTail(m) === 0) return total
+      continue
+    }
     let added = 0
     for (let j = 0; j < m.needs.length; j++) {
       if (cand.needStart[j] === cand.needStart[j + 1] || g.reachedAfterMaxFlow(m.needNode[j]!)) continue
@@ -121,7 +123,11 @@ function addCrossingByTail(m: ComponentModel): number {
     }
   }
   let added = 0
-  for (const { best: is } of best.values()) for (const i of is) { m.activate(i); added++ }
+  for (const { best: is } of best.values())
+    for (const i of is) {
+      m.activate(i)
+      added++
+    }
   return added
 }
 
@@ -147,27 +153,48 @@ export function minCostFlowPriced(m: ComponentModel): [number, number] {
     const excess = new Map<number, number>()
     const edges = added.edge
     for (let k = 0; k < edges.length; k++) {
-      const i = added.cand[k]!, e = edges[k]!
+      const i = added.cand[k]!,
+        e = edges[k]!
       const q = m.needs[cand.need[i]!]!.need.qty
       g.setCap(e, q)
-      g.cap[e] = 0; g.cap[e ^ 1] = q
+      g.cap[e] = 0
+      g.cap[e ^ 1] = q
       excess.set(m.needNode[cand.need[i]!]!, (excess.get(m.needNode[cand.need[i]!]!) ?? 0) + q)
       excess.set(cand.from[i]!, (excess.get(cand.from[i]!) ?? 0) - q)
     }
-    const s2 = g.addNode(), t2 = g.addNode()
+    const s2 = g.addNode(),
+      t2 = g.addNode()
     const pi0 = new Float64Array(g.n)
     pi0.set(pi.subarray(0, Math.min(pi.length, g.n)))
-    let hi = -Infinity, lo = Infinity, total = 0
+    let hi = -Infinity,
+      lo = Infinity,
+      total = 0
     const superArcs: number[] = []
     for (const [v, x] of excess) {
-      if (x > 0) { superArcs.push(g.addEdge(s2, v, x, 0)); hi = Math.max(hi, pi0[v]!); total += x }
-      else if (x < 0) { superArcs.push(g.addEdge(v, t2, -x, 0)); lo = Math.min(lo, pi0[v]!) }
+      if (x > 0) {
+        superArcs.push(g.addEdge(s2, v, x, 0))
+        hi = Math.max(hi, pi0[v]!)
+        total += x
+      } else if (x < 0) {
+        superArcs.push(g.addEdge(v, t2, -x, 0))
+        lo = Math.min(lo, pi0[v]!)
+      }
     }
-    pi0[s2] = hi; pi0[t2] = lo
+    pi0[s2] = hi
+    pi0[t2] = lo
     const [f] = g.minCostFlow(s2, t2, pi0)
     if (f !== total) throw new Error(`internal: warm start moved ${f} of ${total} units`)
-    for (const e of superArcs) { g.origCap[e] = 0; g.cap[e] = 0; g.cap[e ^ 1] = 0 }
-    for (const e of edges) { const fe = g.flow(e); g.origCap[e] = INF_CAP; g.cap[e] = INF_CAP - fe; g.cap[e ^ 1] = fe }
+    for (const e of superArcs) {
+      g.origCap[e] = 0
+      g.cap[e] = 0
+      g.cap[e ^ 1] = 0
+    }
+    for (const e of edges) {
+      const fe = g.flow(e)
+      g.origCap[e] = INF_CAP
+      g.cap[e] = INF_CAP - fe
+      g.cap[e ^ 1] = fe
+    }
   }
   const pi = g.pi
   const { order, active, from } = cand
@@ -191,28 +218,37 @@ function addNegative(m: ComponentModel, j: number, pi: Float64Array, out: { cand
   const { order, active, cost, from } = cand
   const limit = Math.max(1, PRICING.addPerNeed)
   const piNeed = pi[m.needNode[j]!]!
-  const best: number[] = [], bestRc: number[] = []
+  const best: number[] = [],
+    bestRc: number[] = []
   for (let q = cand.needStart[j]!, end = cand.needStart[j + 1]!; q < end; q++) {
     const i = order[q]!
     if (active[i]) continue
     const rc = cost[i]! + pi[from[i]!]! - piNeed
     if (rc < 0) keepBest(best, bestRc, limit, i, rc)
   }
-  for (const i of best) { out.cand.push(i); out.edge.push(m.activate(i)) }
+  for (const i of best) {
+    out.cand.push(i)
+    out.edge.push(m.activate(i))
+  }
 }
 
 /** activate up to PRICING.addPerNeed inactive candidates of need j with the lowest finite score */
 function addBest(m: ComponentModel, j: number, score: (i: number) => number, out?: { cand: number[]; edge: number[] }): number {
   const { cand } = m
   const limit = Math.max(1, PRICING.addPerNeed)
-  const best: number[] = [], bestScore: number[] = []
+  const best: number[] = [],
+    bestScore: number[] = []
   for (let q = cand.needStart[j]!; q < cand.needStart[j + 1]!; q++) {
     const i = cand.order[q]!
     if (cand.active[i]) continue
     const s = score(i)
     if (s !== Infinity) keepBest(best, bestScore, limit, i, s)
   }
-  for (const i of best) { const e = m.activate(i); out?.cand.push(i); out?.edge.push(e) }
+  for (const i of best) {
+    const e = m.activate(i)
+    out?.cand.push(i)
+    out?.edge.push(e)
+  }
   return best.length
 }
 
@@ -220,6 +256,11 @@ function addBest(m: ComponentModel, j: number, score: (i: number) => number, out
 function keepBest(best: number[], score: number[], limit: number, i: number, s: number): void {
   if (best.length === limit && s >= score[limit - 1]!) return
   let k = best.length < limit ? best.length : limit - 1
-  while (k > 0 && score[k - 1]! > s) { best[k] = best[k - 1]!; score[k] = score[k - 1]!; k-- }
-  best[k] = i; score[k] = s
+  while (k > 0 && score[k - 1]! > s) {
+    best[k] = best[k - 1]!
+    score[k] = score[k - 1]!
+    k--
+  }
+  best[k] = i
+  score[k] = s
 }

@@ -21,10 +21,17 @@ import type { Abo, Component, Instance, Lot, Need, PlanResult, Rhd, Unmet } from
  */
 
 export type QuotaTransfer = {
-  from: string; to: string; component: Component; abo: Abo; rhd: Rhd; qty: number; etaHours: number
+  from: string
+  to: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  etaHours: number
   /** hours of thawing counted in etaHours: the transfer carries frozen units (never mixed with liquid ones) */
   thawHours?: number
-  lots: { lotId: string; qty: number }[]; requests: { requestId: string; qty: number }[]
+  lots: { lotId: string; qty: number }[]
+  requests: { requestId: string; qty: number }[]
 }
 export type QuotaPlan = { transfers: QuotaTransfer[]; unmet: Unmet[]; spare: { site: string; component: Component; before: number; sends: number }[] }
 
@@ -52,10 +59,15 @@ export function proportional(amount: number, weights: number[], given: number[] 
   const parts = exact.map((x) => Math.floor(x + 1e-9))
   let left = take - parts.reduce((s, n) => s + n, 0)
   const ratio = (i: number) => (weights[i] > 0 ? given[i] / weights[i] : Infinity)
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x + 1e-9) })).sort((a, b) => (Math.abs(b.r - a.r) > 1e-9 ? b.r - a.r : ratio(a.i) - ratio(b.i) || a.i - b.i))
+  const order = exact
+    .map((x, i) => ({ i, r: x - Math.floor(x + 1e-9) }))
+    .sort((a, b) => (Math.abs(b.r - a.r) > 1e-9 ? b.r - a.r : ratio(a.i) - ratio(b.i) || a.i - b.i))
   for (const { i } of order) {
     if (left <= 0) break
-    if (parts[i] < weights[i]) { parts[i]++; left-- }
+    if (parts[i] < weights[i]) {
+      parts[i]++
+      left--
+    }
   }
   return parts
 }
@@ -67,16 +79,28 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
   for (const a of result.allocations) for (const l of a.lots) used.set(l.id, (used.get(l.id) ?? 0) + l.qty)
   const lots: LotLeft[] = (instance.lots as QuotaLot[])
     .filter((l) => l.id && !external.has(l.site))
-    .map((l) => ({ id: l.id!, site: l.site, component: l.component, abo: l.abo, rhd: l.rhd, qty: l.qty - (used.get(l.id!) ?? 0), expiresAt: l.expiresAt, frozen: l.frozen === true, antigens: antigenSet(l.antigens) }))
+    .map((l) => ({
+      id: l.id!,
+      site: l.site,
+      component: l.component,
+      abo: l.abo,
+      rhd: l.rhd,
+      qty: l.qty - (used.get(l.id!) ?? 0),
+      expiresAt: l.expiresAt,
+      frozen: l.frozen === true,
+      antigens: antigenSet(l.antigens),
+    }))
     .filter((l) => l.qty > 0)
     .sort((a, b) => Number(a.frozen) - Number(b.frozen) || a.expiresAt.localeCompare(b.expiresAt) || a.id.localeCompare(b.id))
   const key = (site: string, c: string, abo: string, rhd: string) => `${site}|${c}|${abo}|${rhd}`
   const reserve = new Map<string, number>()
-  for (const r of instance.reserves ?? []) reserve.set(key(r.site, r.component, r.abo, r.rhd), (reserve.get(key(r.site, r.component, r.abo, r.rhd)) ?? 0) + r.qty)
+  for (const r of instance.reserves ?? [])
+    reserve.set(key(r.site, r.component, r.abo, r.rhd), (reserve.get(key(r.site, r.component, r.abo, r.rhd)) ?? 0) + r.qty)
   // units a group may still send: its ordinary stock left minus its floor. Rare units are not held by floors: as in the
   // planner's antigen rounds, they are meant to travel to whoever needs their antigens.
   const free = new Map<string, number>()
-  for (const l of lots.filter((x) => x.antigens.size === 0 && !x.frozen)) free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
+  for (const l of lots.filter((x) => x.antigens.size === 0 && !x.frozen))
+    free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
   for (const [k, q] of free) free.set(k, Math.max(0, q - (reserve.get(k) ?? 0)))
   const sites = new Map(instance.sites.map((s) => [s.id, s]))
   const hours = (a: string, b: string) => instance.travelHours?.[a]?.[b] ?? estimatedRoadHours(sites.get(a)!, sites.get(b)!)
@@ -99,17 +123,29 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
       // a thawed unit leaves after thawing and keeps 24 h from then (the planner's rule, solver/prepare.ts)
       const lead = l.frozen ? thawH : 0
       const expires = l.frozen ? Math.min(isoMs(l.expiresAt), nowMs + (thawH + THAWED_LIFE_HOURS) * HOUR_MS) : isoMs(l.expiresAt)
-      if (h > maxRoad) { tooFar += l.qty; return false }
-      return inTime(nowMs, lead + h, deadline)
-        && expires >= expiryThreshold(nowMs, lead + h, l.frozen ? thawedMinRemainingHours(instance) : minRem)
+      if (h > maxRoad) {
+        tooFar += l.qty
+        return false
+      }
+      return (
+        inTime(nowMs, lead + h, deadline) &&
+        expires >= expiryThreshold(nowMs, lead + h, l.frozen ? thawedMinRemainingHours(instance) : minRem) &&
         // rare units are kept for antigen-matched needs, as the live plan keeps them apart from ordinary ones
-        && (need.antigens?.length ? carriesAntigens(l.antigens, need.antigens) : l.antigens.size === 0)
+        (need.antigens?.length ? carriesAntigens(l.antigens, need.antigens) : l.antigens.size === 0)
+      )
     }
     const groups = new Map<string, { site: string; abo: Abo; rhd: Rhd; frozen: boolean; rank: number; lots: LotLeft[] }>()
     for (const l of lots.filter((x) => isCompatible(need.component, x.abo, x.rhd, need) && usable(x))) {
       // frozen units form groups of their own, after the liquid ones of the same preference
       const k = key(l.site, l.component, l.abo, l.rhd) + (l.frozen ? '|frozen' : '')
-      const g = groups.get(k) ?? { site: l.site, abo: l.abo, rhd: l.rhd, frozen: l.frozen, rank: 2 * preferenceRank(need.component, l.abo, l.rhd, need) + Number(l.frozen), lots: [] }
+      const g = groups.get(k) ?? {
+        site: l.site,
+        abo: l.abo,
+        rhd: l.rhd,
+        frozen: l.frozen,
+        rank: 2 * preferenceRank(need.component, l.abo, l.rhd, need) + Number(l.frozen),
+        lots: [],
+      }
       g.lots.push(l)
       groups.set(k, g)
     }
@@ -124,7 +160,11 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
     for (const rank of [...new Set([...groups.values()].map((g) => g.rank))].sort((a, b) => a - b)) {
       if (left <= 0) break
       const tier = [...groups].filter(([, g]) => g.rank === rank).sort(([a], [b]) => a.localeCompare(b))
-      const parts = proportional(left, tier.map(([k, g]) => spareOf(k, g)), tier.map(([, g]) => given.get(`${g.site}|${need.component}`) ?? 0))
+      const parts = proportional(
+        left,
+        tier.map(([k, g]) => spareOf(k, g)),
+        tier.map(([, g]) => given.get(`${g.site}|${need.component}`) ?? 0),
+      )
       tier.forEach(([k, g], i) => {
         let take = parts[i]
         if (take <= 0) return
@@ -133,7 +173,18 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
         left -= take
         const tk = `${g.site}|${need.site}|${need.component}|${g.abo}${g.rhd}|${g.frozen}`
         const lead = g.frozen ? thawH : 0
-        const t = out.get(tk) ?? { from: g.site, to: need.site, component: need.component, abo: g.abo, rhd: g.rhd, qty: 0, etaHours: Math.round((lead + hours(g.site, need.site)) * 100) / 100, ...(g.frozen ? { thawHours: thawH } : {}), lots: [], requests: [] }
+        const t = out.get(tk) ?? {
+          from: g.site,
+          to: need.site,
+          component: need.component,
+          abo: g.abo,
+          rhd: g.rhd,
+          qty: 0,
+          etaHours: Math.round((lead + hours(g.site, need.site)) * 100) / 100,
+          ...(g.frozen ? { thawHours: thawH } : {}),
+          lots: [],
+          requests: [],
+        }
         t.qty += take
         t.requests.push({ requestId: need.id, qty: take })
         for (const l of g.lots) {
@@ -151,14 +202,33 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
     }
     if (left > 0) {
       const byFloor = !rare && [...groups.keys()].some((k) => (reserve.get(k) ?? 0) > 0)
-      unmet.push(byFloor
-        ? { need: need.id, qty: left, reason: 'held_by_reserves', message: `Quota to ${need.site}: every station's spare ${need.component} above its red-level floor is already shared out; a quota never takes a station below its floor` }
-        : !groups.size && tooFar > 0
-          ? { need: need.id, qty: left, reason: 'route_too_long', message: `Quota to ${need.site}: the compatible ${need.component} in the region is more than ${maxRoad} h of road away, longer than it may travel` }
-          : { need: need.id, qty: left, reason: groups.size ? 'insufficient_stock' : 'no_compatible_stock', message: `Quota to ${need.site}: no more compatible ${need.component} in the region that arrives in time` })
+      unmet.push(
+        byFloor
+          ? {
+              need: need.id,
+              qty: left,
+              reason: 'held_by_reserves',
+              message: `Quota to ${need.site}: every station's spare ${need.component} above its red-level floor is already shared out; a quota never takes a station below its floor`,
+            }
+          : !groups.size && tooFar > 0
+            ? {
+                need: need.id,
+                qty: left,
+                reason: 'route_too_long',
+                message: `Quota to ${need.site}: the compatible ${need.component} in the region is more than ${maxRoad} h of road away, longer than it may travel`,
+              }
+            : {
+                need: need.id,
+                qty: left,
+                reason: groups.size ? 'insufficient_stock' : 'no_compatible_stock',
+                message: `Quota to ${need.site}: no more compatible ${need.component} in the region that arrives in time`,
+              },
+      )
     }
   }
-  const transfers = [...out.values()].sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from) || `${a.abo}${a.rhd}`.localeCompare(`${b.abo}${b.rhd}`))
+  const transfers = [...out.values()].sort(
+    (a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from) || `${a.abo}${a.rhd}`.localeCompare(`${b.abo}${b.rhd}`),
+  )
   const spare = new Map<string, { site: string; component: Component; before: number; sends: number }>()
   for (const [k, v] of spareBefore) {
     const [site, component] = k.split('|') as [string, Component]
@@ -174,7 +244,12 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
 }
 
 /** The plan with the quota in it: its needs in the instance, its transfers and unmet units in the result (and the split, for the record). */
-export function withQuotas<I extends Instance>(instance: I, result: PlanResult, quota: QuotaNeed[], q: QuotaPlan): { instance: I & { quotaSplit: QuotaPlan['spare'] }; result: PlanResult } {
+export function withQuotas<I extends Instance>(
+  instance: I,
+  result: PlanResult,
+  quota: QuotaNeed[],
+  q: QuotaPlan,
+): { instance: I & { quotaSplit: QuotaPlan['spare'] }; result: PlanResult } {
   const unmetQty = q.unmet.reduce((s, u) => s + u.qty, 0)
   const sent = q.transfers.reduce((s, t) => s + t.qty, 0)
   const summary = result.summary && {
@@ -187,11 +262,28 @@ export function withQuotas<I extends Instance>(instance: I, result: PlanResult, 
   }
   return {
     // stored in the contract's form: a need's antigens as the profile string (solver/antigens.ts)
-    instance: { ...instance, needs: [...instance.needs, ...quota.map(({ antigens, ...n }) => (antigens?.length ? { ...n, antigens: antigens.join(',') } : n))], quotaSplit: q.spare },
+    instance: {
+      ...instance,
+      needs: [...instance.needs, ...quota.map(({ antigens, ...n }) => (antigens?.length ? { ...n, antigens: antigens.join(',') } : n))],
+      quotaSplit: q.spare,
+    },
     result: {
       ...result,
       ...(summary ? { summary } : {}),
-      transfers: [...result.transfers, ...q.transfers.map((t) => ({ from: t.from, to: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty, etaHours: t.etaHours, ...(t.thawHours !== undefined ? { frozen: true as const, thawHours: t.thawHours } : {}), needs: t.requests.map((r) => r.requestId) }))],
+      transfers: [
+        ...result.transfers,
+        ...q.transfers.map((t) => ({
+          from: t.from,
+          to: t.to,
+          component: t.component,
+          abo: t.abo,
+          rhd: t.rhd,
+          qty: t.qty,
+          etaHours: t.etaHours,
+          ...(t.thawHours !== undefined ? { frozen: true as const, thawHours: t.thawHours } : {}),
+          needs: t.requests.map((r) => r.requestId),
+        })),
+      ],
       unmet: [...result.unmet, ...q.unmet],
     },
   }

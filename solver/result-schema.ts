@@ -9,7 +9,15 @@ const component = z.enum(COMPONENTS)
 const abo = z.enum(ABOS)
 const rhd = z.enum(RHDS)
 const units = z.number().int().nonnegative()
-const UNMET_REASONS = ['no_compatible_stock', 'route_too_long', 'none_in_time', 'insufficient_shelf_life', 'held_by_reserves', 'used_by_higher_priority', 'insufficient_stock'] as const
+const UNMET_REASONS = [
+  'no_compatible_stock',
+  'route_too_long',
+  'none_in_time',
+  'insufficient_shelf_life',
+  'held_by_reserves',
+  'used_by_higher_priority',
+  'insufficient_stock',
+] as const
 const unmetReason = z.enum(UNMET_REASONS)
 const urgencyCounts = z.object({ emergency: units, urgent: units, routine: units }).meta({ description: 'units per urgency' })
 
@@ -35,7 +43,10 @@ export const ResultTransferSchema = z.object({
   qty: units,
   etaHours: z.number().nonnegative().meta({ description: 'hours to arrival: road hours, plus thawHours for frozen units' }),
   needs: z.array(z.string()).meta({ description: 'ids of the needs this transfer serves' }),
-  frozen: z.literal(true).optional().meta({ description: 'frozen red cells, thawed and deglycerolised before dispatch (a transfer apart from liquid units of the route)' }),
+  frozen: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'frozen red cells, thawed and deglycerolised before dispatch (a transfer apart from liquid units of the route)' }),
   thawHours: z.number().nonnegative().optional().meta({ description: 'hours of thawing included in etaHours (frozen transfers only)' }),
 })
 
@@ -53,25 +64,36 @@ export const ResultSummarySchema = z.object({
   allocatedUnits: units,
   transferredUnits: units,
   substitutedUnits: units,
-  fairness: z.array(z.object({
-    component,
-    maxShare: z.number().meta({ description: "largest share (0–1) of a donor station's stock sent out" }),
-    method: z.enum(['parametric-max-flow', 'not-needed']),
-  })).meta({ description: 'fairness stage, per component solved' }),
-  exact: z.boolean().meta({ description: 'true when the unmet units are proven lexicographically optimal; false only in disaster mode when the lock search stood in for the exact stage (see `notes`)' }),
+  fairness: z
+    .array(
+      z.object({
+        component,
+        maxShare: z.number().meta({ description: "largest share (0–1) of a donor station's stock sent out" }),
+        method: z.enum(['parametric-max-flow', 'not-needed']),
+      }),
+    )
+    .meta({ description: 'fairness stage, per component solved' }),
+  exact: z
+    .boolean()
+    .meta({
+      description:
+        'true when the unmet units are proven lexicographically optimal; false only in disaster mode when the lock search stood in for the exact stage (see `notes`)',
+    }),
   notes: z.array(z.string()).optional().meta({ description: 'why `exact` is false, per component' }),
 })
 
-export const PlanResultSchema = z.object({
-  status: z.literal('optimal'),
-  allocations: z.array(AllocationSchema),
-  transfers: z.array(ResultTransferSchema),
-  unmet: z.array(UnmetSchema),
-  objective: z.number().meta({ description: 'preference-tier cost of the plan, after the lexicographic unmet totals' }),
-  summary: ResultSummarySchema,
-}).meta({ description: "The solver's result (docs/plan-instance.md)" })
+export const PlanResultSchema = z
+  .object({
+    status: z.literal('optimal'),
+    allocations: z.array(AllocationSchema),
+    transfers: z.array(ResultTransferSchema),
+    unmet: z.array(UnmetSchema),
+    objective: z.number().meta({ description: 'preference-tier cost of the plan, after the lexicographic unmet totals' }),
+    summary: ResultSummarySchema,
+  })
+  .meta({ description: "The solver's result (docs/plan-instance.md)" })
 
 // Compile-time: the schema's type is exactly PlanResult (a field added to, removed from or retyped in either fails).
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 const sameAsTypes: Equal<z.infer<typeof PlanResultSchema>, PlanResult> = true
 void sameAsTypes

@@ -18,9 +18,20 @@ export function buildResult(p: Prepared, draws: Draw[], objective: number, fairn
     const k = `${d.need.idx}|${d.lot.site}|${l.abo}${l.rhd}|${d.lot.frozen ? 'F' : ''}`
     let a = allocMap.get(k)
     if (!a) {
-      a = { need: d.need.need.id, fromSite: siteId(d.lot.site), abo: l.abo, rhd: l.rhd, qty: 0, lots: [],
-        substitution: l.abo !== d.need.need.abo || l.rhd !== d.need.need.rhd, preferenceRank: d.rank,
-        travelHours: round2(d.travelH), ...(d.lot.frozen ? { frozen: true as const } : {}), _n: d.need.idx, _s: d.lot.site }
+      a = {
+        need: d.need.need.id,
+        fromSite: siteId(d.lot.site),
+        abo: l.abo,
+        rhd: l.rhd,
+        qty: 0,
+        lots: [],
+        substitution: l.abo !== d.need.need.abo || l.rhd !== d.need.need.rhd,
+        preferenceRank: d.rank,
+        travelHours: round2(d.travelH),
+        ...(d.lot.frozen ? { frozen: true as const } : {}),
+        _n: d.need.idx,
+        _s: d.lot.site,
+      }
       allocMap.set(k, a)
     }
     a.qty += d.qty
@@ -29,7 +40,14 @@ export function buildResult(p: Prepared, draws: Draw[], objective: number, fairn
     else a.lots.push({ id: d.lot.name, qty: d.qty })
   }
   const allocations = [...allocMap.values()]
-    .sort((x, y) => x._n - y._n || x._s - y._s || x.preferenceRank - y.preferenceRank || (x.abo + x.rhd).localeCompare(y.abo + y.rhd) || Number(!!x.frozen) - Number(!!y.frozen))
+    .sort(
+      (x, y) =>
+        x._n - y._n ||
+        x._s - y._s ||
+        x.preferenceRank - y.preferenceRank ||
+        (x.abo + x.rhd).localeCompare(y.abo + y.rhd) ||
+        Number(!!x.frozen) - Number(!!y.frozen),
+    )
     .map(({ _n, _s, ...a }) => a)
   // transfers: allocations between different sites, summed per from, to, component, group and
   // liquid or frozen (a frozen box leaves after thawing: its eta includes the thaw hours)
@@ -40,22 +58,41 @@ export function buildResult(p: Prepared, draws: Draw[], objective: number, fairn
     const k = `${d.lot.site}|${d.need.site}|${l.component}|${l.abo}${l.rhd}|${d.lot.frozen ? 'F' : ''}`
     let t = trMap.get(k)
     if (!t) {
-      t = { from: siteId(d.lot.site), to: siteId(d.need.site), component: l.component, abo: l.abo, rhd: l.rhd, qty: 0,
-        etaHours: round2(d.travelH + (d.lot.frozen ? p.thawH : 0)), needs: [],
-        ...(d.lot.frozen ? { frozen: true as const, thawHours: p.thawH } : {}), _f: d.lot.site, _t: d.need.site }
+      t = {
+        from: siteId(d.lot.site),
+        to: siteId(d.need.site),
+        component: l.component,
+        abo: l.abo,
+        rhd: l.rhd,
+        qty: 0,
+        etaHours: round2(d.travelH + (d.lot.frozen ? p.thawH : 0)),
+        needs: [],
+        ...(d.lot.frozen ? { frozen: true as const, thawHours: p.thawH } : {}),
+        _f: d.lot.site,
+        _t: d.need.site,
+      }
       trMap.set(k, t)
     }
     t.qty += d.qty
     if (!t.needs.includes(d.need.need.id)) t.needs.push(d.need.need.id)
   }
   const transfers = [...trMap.values()]
-    .sort((x, y) => x._f - y._f || x._t - y._t || x.component.localeCompare(y.component) || (x.abo + x.rhd).localeCompare(y.abo + y.rhd) || Number(!!x.frozen) - Number(!!y.frozen))
+    .sort(
+      (x, y) =>
+        x._f - y._f ||
+        x._t - y._t ||
+        x.component.localeCompare(y.component) ||
+        (x.abo + x.rhd).localeCompare(y.abo + y.rhd) ||
+        Number(!!x.frozen) - Number(!!y.frozen),
+    )
     .map(({ _f, _t, ...t }) => t)
   const unmet: Unmet[] = p.needs.map((n) => ({ need: n.need.id, qty: n.need.qty - (served.get(n.idx) ?? 0) }))
   explainUnmet(p, draws, unmet)
   const zero = () => ({ emergency: 0, urgent: 0, routine: 0 })
   const summary: ResultSummary = {
-    demandUnits: zero(), unmetUnits: zero(), unmetByReason: {},
+    demandUnits: zero(),
+    unmetUnits: zero(),
+    unmetByReason: {},
     allocatedUnits: draws.reduce((a, d) => a + d.qty, 0),
     transferredUnits: transfers.reduce((a, t) => a + t.qty, 0),
     substitutedUnits: allocations.reduce((a, x) => a + (x.substitution ? x.qty : 0), 0),

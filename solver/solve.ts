@@ -40,7 +40,10 @@ function solveWithin(inst: Instance): PlanResult {
     if (p.disaster) {
       const d = disasterModel(p, c, lots, needs, m, totals)
       ;({ m, totals } = d)
-      if (d.note) { exact = false; notes.push(d.note) }
+      if (d.note) {
+        exact = false
+        notes.push(d.note)
+      }
     }
     // (2) cheapest plan among those with exactly these totals.
     m.g.resetFlows()
@@ -57,4 +60,3 @@ function solveWithin(inst: Instance): PlanResult {
   }
   return buildResult(p, draws, objective, fairness, exact, notes)
 }
-

@@ -19,9 +19,16 @@ export function isoMs(s: string): number {
   if ((n !== 20 && n !== 24) || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return Date.parse(s)
   const d = (i: number) => s.charCodeAt(i) - 48
   let ok = s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58
-  for (const i of n === 24 ? DIGITS_MS : DIGITS) { const x = d(i); if (x < 0 || x > 9) ok = false }
+  for (const i of n === 24 ? DIGITS_MS : DIGITS) {
+    const x = d(i)
+    if (x < 0 || x > 9) ok = false
+  }
   if (!ok || (n === 24 && s.charCodeAt(19) !== 46)) return Date.parse(s)
-  const month = d(5) * 10 + d(6), day = d(8) * 10 + d(9), h = d(11) * 10 + d(12), mi = d(14) * 10 + d(15), sec = d(17) * 10 + d(18)
+  const month = d(5) * 10 + d(6),
+    day = d(8) * 10 + d(9),
+    h = d(11) * 10 + d(12),
+    mi = d(14) * 10 + d(15),
+    sec = d(17) * 10 + d(18)
   if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 59) return Date.parse(s)
   const ms = n === 24 ? d(20) * 100 + d(21) * 10 + d(22) : 0
   const t = Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), month - 1, day, h, mi, sec, ms)
@@ -60,10 +67,14 @@ export function travelMatrix(inst: Instance): number[][] {
       m[i]![j] = m[j]![i] = (haversineKm(a, inst.sites[j]!, cosLat[i]!, cosLat[j]!) * ROAD_FACTOR) / ROAD_KMH
     }
   }
-  for (let i = 0; i < n; i++) { // the road table wins where it has a pair
+  for (let i = 0; i < n; i++) {
+    // the road table wins where it has a pair
     const given = inst.travelHours?.[inst.sites[i]!.id]
     if (!given) continue
-    for (let j = 0; j < n; j++) { const t = given[inst.sites[j]!.id]; if (j !== i && t !== undefined) m[i]![j] = t }
+    for (let j = 0; j < n; j++) {
+      const t = given[inst.sites[j]!.id]
+      if (j !== i && t !== undefined) m[i]![j] = t
+    }
   }
   return m
 }

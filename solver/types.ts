@@ -5,7 +5,12 @@ import type { Abo, Component, Rhd, Urgency } from './domain'
 export { ABOS, COMPONENTS, RHDS, URGENCIES } from './domain'
 export type { Abo, Component, Rhd, Urgency } from './domain'
 
-export interface Site { id: string; name: string; lat: number; lng: number }
+export interface Site {
+  id: string
+  name: string
+  lat: number
+  lng: number
+}
 export interface Lot {
   id?: string
   site: string
@@ -19,7 +24,13 @@ export interface Lot {
   /** frozen red cells (RBC only): thawed and deglycerolised before dispatch, then 24 h of life */
   frozen?: boolean
 }
-export interface Reserve { site: string; component: Component; abo: Abo; rhd: Rhd; qty: number }
+export interface Reserve {
+  site: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+}
 export interface Need {
   id: string
   site: string
@@ -53,7 +64,10 @@ export interface Instance {
   options?: Options
 }
 
-export interface AllocationLot { id: string; qty: number }
+export interface AllocationLot {
+  id: string
+  qty: number
+}
 export interface Allocation {
   need: string
   fromSite: string
@@ -100,7 +114,11 @@ export interface Unmet {
   reason?: UnmetReason
   message?: string
 }
-export interface UrgencyCounts { emergency: number; urgent: number; routine: number }
+export interface UrgencyCounts {
+  emergency: number
+  urgent: number
+  routine: number
+}
 export interface ResultSummary {
   demandUnits: UrgencyCounts
   unmetUnits: UrgencyCounts

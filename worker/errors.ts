@@ -11,7 +11,9 @@ export const ErrorBody = z
       code: z.string().openapi({ example: 'invalid_input' }),
       message: z.string(),
       field: z.string().optional().openapi({ description: 'The request field at fault, as a dotted path', example: 'qty' }),
-      detail: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+      detail: z
+        .record(z.string(), z.union([z.string(), z.number()]))
+        .optional()
         .openapi({ description: 'What a conflict is about, for the UI to name it (e.g. transferId, fromSite, toSite, lotId)' }),
     }),
   })
@@ -21,7 +23,13 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503
 
 /** Thrown by services; rendered by the root app's onError. */
 export class ApiError extends Error {
-  constructor(readonly status: ErrorStatus, readonly code: string, message: string, readonly field?: string, readonly detail?: Record<string, string | number>) {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly detail?: Record<string, string | number>,
+  ) {
     super(message)
   }
 }
@@ -30,7 +38,8 @@ export const badRequest = (field: string, message: string, code = 'invalid_input
 /** 404 naming the field that named the missing thing: the path parameter `id` unless said otherwise. */
 export const notFound = (what: string, id: string, field = 'id') => new ApiError(404, 'not_found', `No ${what} ${id}`, field)
 export const forbidden = (message: string, field?: string) => new ApiError(403, 'forbidden', message, field)
-export const conflict = (code: string, message: string, field?: string, detail?: Record<string, string | number>) => new ApiError(409, code, message, field, detail)
+export const conflict = (code: string, message: string, field?: string, detail?: Record<string, string | number>) =>
+  new ApiError(409, code, message, field, detail)
 
 /** The dotted path of a zod issue's field; an unknown key is reported at its parent object, so name the key itself. */
 export const issueField = (issue: { code: string; path: PropertyKey[]; keys?: string[] }) =>

@@ -37,7 +37,11 @@ const app = new OpenAPIHono<AppEnv>({
 
 app.doc31('/api/openapi.json', {
   openapi: '3.1.0',
-  info: { title: 'Blood dispatch API', version: '0.1.0', description: 'Regional blood stock, warnings, aid requests and transfer planning for Sichuan–Chongqing.' },
+  info: {
+    title: 'Blood dispatch API',
+    version: '0.1.0',
+    description: 'Regional blood stock, warnings, aid requests and transfer planning for Sichuan–Chongqing.',
+  },
 })
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 app.get('/api/health', (c) => c.json({ ok: true }))

@@ -6,7 +6,12 @@ import { DAY_MS, GROUPS, HOUR_MS, sumQty, takeFefo, type Lot, type Region } from
 import type { Policy } from './types'
 
 /** Units on their way: they join the destination's shelf at the start of day `arrive`. */
-export interface InTransit { arrive: number; key: number; qty: number; exp: number }
+export interface InTransit {
+  arrive: number
+  key: number
+  qty: number
+  exp: number
+}
 
 export interface RoundResult {
   shipments: InTransit[]
@@ -44,7 +49,9 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
   for (let k = 0; k < region.nKeys; k++) {
     const rate = region.rate[k]!
     if (!(rate > 0)) continue
-    const s = region.siteOf(k), c = region.compOf(k), g = region.groupOf(k)
+    const s = region.siteOf(k),
+      c = region.compOf(k),
+      g = region.groupOf(k)
     const trigger = scaledDays(region, policy.triggerDays, s, c)
     const supply = onHand[k]! + inTransit[k]!
     const days = supply / rate
@@ -64,7 +71,9 @@ export function planRound(region: Region, policy: Policy, day: number, lots: Lot
   const reserves: Reserve[] = []
   for (let k = 0; k < region.nKeys; k++) {
     const sc = Math.floor(k / G)
-    const s = region.siteOf(k), c = region.compOf(k), g = region.groupOf(k)
+    const s = region.siteOf(k),
+      c = region.compOf(k),
+      g = region.groupOf(k)
     const comp = region.comps[c]!
     if (!wanted.has(comp) || asking.has(sc) || onHand[k]! === 0) continue
     // an asking station's own lots are left out, as in the live instance (worker/services/plan-instance.ts)

@@ -26,8 +26,14 @@ export class Metrics {
   constructor(private region: Region) {
     const C = region.comps.length
     const zeros = () => new Array<number>(C).fill(0)
-    this.demand = zeros(); this.shortage = zeros(); this.deferred = zeros(); this.issued = zeros(); this.collected = zeros()
-    this.expired = zeros(); this.start = zeros(); this.redSiteDays = zeros()
+    this.demand = zeros()
+    this.shortage = zeros()
+    this.deferred = zeros()
+    this.issued = zeros()
+    this.collected = zeros()
+    this.expired = zeros()
+    this.start = zeros()
+    this.redSiteDays = zeros()
     this.shortageBySite = region.sites.map(zeros)
   }
 
@@ -38,7 +44,13 @@ export class Metrics {
     const demandUnits = sum(this.demand)
     const shortageUnits = sum(this.shortage)
     const balance: Balance[] = comps.map((component: Component, i) => ({
-      component, start: this.start[i]!, collected: this.collected[i]!, issued: this.issued[i]!, expired: this.expired[i]!, end: end[i]!, inTransit: inTransit[i]!,
+      component,
+      start: this.start[i]!,
+      collected: this.collected[i]!,
+      issued: this.issued[i]!,
+      expired: this.expired[i]!,
+      end: end[i]!,
+      inTransit: inTransit[i]!,
     }))
     return {
       policy,

@@ -8,7 +8,14 @@ export const DAY_MS = 86_400_000
 export const HOUR_MS = 3_600_000
 /** the eight ABO × RhD groups; a key's group index g is the position here */
 export const GROUPS: readonly (readonly [Abo, Rhd])[] = [
-  ['O', '+'], ['O', '-'], ['A', '+'], ['A', '-'], ['B', '+'], ['B', '-'], ['AB', '+'], ['AB', '-'],
+  ['O', '+'],
+  ['O', '-'],
+  ['A', '+'],
+  ['A', '-'],
+  ['B', '+'],
+  ['B', '-'],
+  ['AB', '+'],
+  ['AB', '-'],
 ]
 /** ABO shares in China (docs/domain-facts.md, 23 million records) */
 export const ABO_SHARES: Readonly<Record<Abo, number>> = { O: 0.342, A: 0.287, B: 0.282, AB: 0.089 }
@@ -35,7 +42,10 @@ export function cutPct(t: Thresholds, days: number): number {
   return 0
 }
 
-export interface Lot { qty: number; exp: number }
+export interface Lot {
+  qty: number
+  exp: number
+}
 
 /** Static part of the region shared by every policy run. */
 export interface Region {
@@ -64,7 +74,7 @@ export function buildRegion(input: SimulationInput): Region {
   const startMs = Date.parse(input.start)
   const siteIdx = new Map(input.sites.map((s, i) => [s.id, i]))
   const withUse = new Set(input.issue.filter((r) => r.perDay > 0).map((r) => r.component))
-  const comps = (input.components ?? COMPONENTS.filter((c) => withUse.has(c)))
+  const comps = input.components ?? COMPONENTS.filter((c) => withUse.has(c))
   const compIdx = new Map(comps.map((c, i) => [c, i]))
   const C = comps.length
   const G = GROUPS.length
@@ -101,16 +111,31 @@ export function buildRegion(input: SimulationInput): Region {
     GROUPS.map(([abo, rhd], g) =>
       GROUPS.map((_, i) => i)
         .filter((i) => i !== g && isCompatible(comp, GROUPS[i]![0], GROUPS[i]![1], { abo, rhd }))
-        .sort((a, b) => preferenceRank(comp, GROUPS[a]![0], GROUPS[a]![1], { abo, rhd }) - preferenceRank(comp, GROUPS[b]![0], GROUPS[b]![1], { abo, rhd }) || a - b)))
+        .sort(
+          (a, b) =>
+            preferenceRank(comp, GROUPS[a]![0], GROUPS[a]![1], { abo, rhd }) - preferenceRank(comp, GROUPS[b]![0], GROUPS[b]![1], { abo, rhd }) || a - b,
+        ),
+    ),
+  )
   const thresholds = (s: number, c: number): Thresholds => {
     const comp = comps[c]!
     const province = input.sites[s]!.province
     return (province !== undefined ? input.thresholdsByProvince?.[province]?.[comp] : undefined) ?? input.thresholds?.[comp] ?? DEFAULT_THRESHOLDS[comp]
   }
   return {
-    startMs, sites: input.sites, comps, nKeys, key,
-    siteOf: (k) => Math.floor(k / (C * G)), compOf: (k) => Math.floor(k / G) % C, groupOf: (k) => k % G,
-    rate, collectRate, thresholds, donors, initial,
+    startMs,
+    sites: input.sites,
+    comps,
+    nKeys,
+    key,
+    siteOf: (k) => Math.floor(k / (C * G)),
+    compOf: (k) => Math.floor(k / G) % C,
+    groupOf: (k) => k % G,
+    rate,
+    collectRate,
+    thresholds,
+    donors,
+    initial,
   }
 }
 
@@ -126,7 +151,10 @@ export function takeFefo(lots: Lot[], qty: number, lo = -Infinity, hi = Infinity
   const taken: Lot[] = []
   for (let i = 0; i < lots.length && qty > 0; ) {
     const l = lots[i]!
-    if (l.exp < lo) { i++; continue }
+    if (l.exp < lo) {
+      i++
+      continue
+    }
     if (l.exp >= hi) break
     const q = Math.min(qty, l.qty)
     taken.push({ qty: q, exp: l.exp })

@@ -15,7 +15,10 @@ export const MAX_POLICIES = 4
 
 /** Bad simulation input, naming the field at fault (e.g. `policies.1.triggerDays`). */
 export class SimulationError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -24,35 +27,41 @@ export class SimulationError extends Error {
 export const DEFAULT_ROUTINE_SHARE = 0.3
 
 export const ASSUMPTIONS: readonly string[] = [
-  'At yellow, orange and red a station cuts its routine issues by its policy\'s % (default 30/50/70), judged on the morning\'s days of supply; routine demand is taken as 30 % of hospital demand (an assumption), and the cut part is postponed (deferredUnits), neither issued nor short.',
+  "At yellow, orange and red a station cuts its routine issues by its policy's % (default 30/50/70), judged on the morning's days of supply; routine demand is taken as 30 % of hospital demand (an assumption), and the cut part is postponed (deferredUnits), neither issued nor short.",
   'Demand per site × component × group is Poisson around baseline daily issue × the scenario demand factor; unmet demand is lost (counted as shortage), not carried over.',
   'Demand is met first-expiry-first-out from local stock of the identical group, then from compatible groups in the clinical preference order (solver/compat.ts); RhD-positive never serves RhD-negative locally.',
   'Collections arrive the day they are drawn as one fresh lot per group (shares O 34.2 %, A 28.7 %, B 28.2 %, AB 8.9 %, RhD-negative 0.35 %), with the full shelf life.',
   'Days of supply divide by the baseline daily issue (the 14-day average at the start), not by the simulated demand.',
   'Planned transfers leave the donor at once and arrive at the start of the next day (or after ceil(road hours / 24) days).',
   'Policy days (reserve, trigger) are red-cell days; other components scale them by their red threshold relative to red cells (platelets 1/3, plasma and cryo 7/3).',
-  'Each planning day is one region-wide solve() of every asking station\'s needs; an asking station\'s own stock of that component is not offered, as in live planning.',
+  "Each planning day is one region-wide solve() of every asking station's needs; an asking station's own stock of that component is not offered, as in live planning.",
   'Lots offered to the solver are pooled into one lot per site × component × group (units with the minimum remaining life for transport), expiring with its earliest unit; the units sent are taken first-expiry-first-out.',
 ]
 
 function validate(input: SimulationInput): void {
-  if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_DAYS) throw new SimulationError('days', `days must be a whole number from 1 to ${MAX_DAYS}`)
-  if (input.routineShare !== undefined && !(input.routineShare >= 0 && input.routineShare <= 1)) throw new SimulationError('routineShare', 'routineShare is a share from 0 to 1')
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_DAYS)
+    throw new SimulationError('days', `days must be a whole number from 1 to ${MAX_DAYS}`)
+  if (input.routineShare !== undefined && !(input.routineShare >= 0 && input.routineShare <= 1))
+    throw new SimulationError('routineShare', 'routineShare is a share from 0 to 1')
   if (!Number.isInteger(input.seed)) throw new SimulationError('seed', 'seed must be a whole number')
   if (!Number.isFinite(Date.parse(input.start))) throw new SimulationError('start', 'start must be an ISO date-time')
   if (input.scenario === 'year') {
     const [y0, y1] = YEAR_SCENARIO_YEARS
-    const first = new Date(Date.parse(input.start)).getUTCFullYear(), last = new Date(Date.parse(input.start) + (input.days - 1) * DAY_MS).getUTCFullYear()
-    if (first < y0 || last > y1) throw new SimulationError('start', `the year scenario knows the Spring Festival dates of ${y0}–${y1}; the run covers ${first}–${last}`)
+    const first = new Date(Date.parse(input.start)).getUTCFullYear(),
+      last = new Date(Date.parse(input.start) + (input.days - 1) * DAY_MS).getUTCFullYear()
+    if (first < y0 || last > y1)
+      throw new SimulationError('start', `the year scenario knows the Spring Festival dates of ${y0}–${y1}; the run covers ${first}–${last}`)
   }
   if (input.policies.length < 1 || input.policies.length > MAX_POLICIES) throw new SimulationError('policies', `give 1 to ${MAX_POLICIES} policies`)
   const names = new Set<string>()
   input.policies.forEach((p, i) => {
     if (names.has(p.name)) throw new SimulationError(`policies.${i}.name`, `policy name ${p.name} is used twice`)
     names.add(p.name)
-    if (!(p.triggerDays > 0 && p.triggerDays <= MAX_POLICY_DAYS)) throw new SimulationError(`policies.${i}.triggerDays`, 'triggerDays must be above 0 and at most 60')
+    if (!(p.triggerDays > 0 && p.triggerDays <= MAX_POLICY_DAYS))
+      throw new SimulationError(`policies.${i}.triggerDays`, 'triggerDays must be above 0 and at most 60')
     if (!(p.reserveDays >= 0 && p.reserveDays <= MAX_POLICY_DAYS)) throw new SimulationError(`policies.${i}.reserveDays`, 'reserveDays must be from 0 to 60')
-    if (p.planEveryDays !== undefined && !(Number.isInteger(p.planEveryDays) && p.planEveryDays >= 1)) throw new SimulationError(`policies.${i}.planEveryDays`, 'planEveryDays must be a whole number ≥ 1')
+    if (p.planEveryDays !== undefined && !(Number.isInteger(p.planEveryDays) && p.planEveryDays >= 1))
+      throw new SimulationError(`policies.${i}.planEveryDays`, 'planEveryDays must be a whole number ≥ 1')
   })
   const ids = new Set(input.sites.map((s) => s.id))
   if (ids.size !== input.sites.length) throw new SimulationError('sites', 'site ids must be unique')
@@ -67,7 +76,11 @@ function validate(input: SimulationInput): void {
 }
 
 /** The random draws of a run, shared by every policy: collected and demanded units per day × key. */
-interface Draws { factors: DailyFactors; collected: Int32Array[]; demand: Int32Array[] }
+interface Draws {
+  factors: DailyFactors
+  collected: Int32Array[]
+  demand: Int32Array[]
+}
 
 function draw(region: Region, input: SimulationInput): Draws {
   const factors = dailyFactors(input.scenario, input.custom, input.sites, input.days, input.seed, region.startMs)
@@ -106,7 +119,8 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
   const routineShare = input.routineShare ?? DEFAULT_ROUTINE_SHARE
   /** A site's units on the shelf of a component (all groups) and its baseline daily issue. */
   const onHand = (s: number, c: number) => {
-    let stock = 0, rate = 0
+    let stock = 0,
+      rate = 0
     for (let g = 0; g < G; g++) {
       const k = region.key(s, c, g)
       stock += sumQty(lots[k]!)
@@ -117,7 +131,10 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
 
   for (let d = 0; d < input.days; d++) {
     const now = region.startMs + d * DAY_MS
-    let dayDemand = 0, dayShort = 0, dayCollected = 0, dayTransferred = 0
+    let dayDemand = 0,
+      dayShort = 0,
+      dayCollected = 0,
+      dayTransferred = 0
     // 1. transfers due today join the destination's shelf
     const staying: InTransit[] = []
     for (const t of transit) {
@@ -154,7 +171,9 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
     for (let k = 0; k < region.nKeys; k++) {
       const asked = draws.demand[d]![k]!
       if (asked === 0) continue
-      const s = region.siteOf(k), c = region.compOf(k), g = region.groupOf(k)
+      const s = region.siteOf(k),
+        c = region.compOf(k),
+        g = region.groupOf(k)
       const deferred = Math.floor(asked * routineShare * cut[s * C + c]!)
       m.deferred[c]! += deferred
       m.demand[c]! += asked
@@ -185,7 +204,8 @@ function run(region: Region, input: SimulationInput, draws: Draws, policy: Polic
     }
     // 7. end-of-day levels
     let stationsRed = 0
-    let rbcStock = 0, rbcRate = 0
+    let rbcStock = 0,
+      rbcRate = 0
     for (let s = 0; s < S; s++) {
       for (let c = 0; c < C; c++) {
         const { stock, rate } = onHand(s, c)

@@ -13,11 +13,28 @@ export interface SimSite {
   /** city or prefecture; the summer scenario hits student-heavy cities harder */
   city?: string
 }
-export interface SimLot { site: string; component: Component; abo: Abo; rhd: Rhd; qty: number; expiresAt: string }
+export interface SimLot {
+  site: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  qty: number
+  expiresAt: string
+}
 /** baseline average daily issue of one site × component × group (units per day) */
-export interface SimIssueRate { site: string; component: Component; abo: Abo; rhd: Rhd; perDay: number }
+export interface SimIssueRate {
+  site: string
+  component: Component
+  abo: Abo
+  rhd: Rhd
+  perDay: number
+}
 /** baseline daily collection of one site × component (units per day); split by blood-group shares */
-export interface SimCollectionRate { site: string; component: Component; perDay: number }
+export interface SimCollectionRate {
+  site: string
+  component: Component
+  perDay: number
+}
 
 export interface Policy {
   name: string
@@ -33,9 +50,13 @@ export interface Policy {
 }
 
 export interface Thresholds {
-  yellowDays: number; orangeDays: number; redDays: number
+  yellowDays: number
+  orangeDays: number
+  redDays: number
   /** the share of routine issues cut at each level, in % (warning_policy cut_*_pct; default 30/50/70) */
-  cutYellowPct?: number; cutOrangePct?: number; cutRedPct?: number
+  cutYellowPct?: number
+  cutOrangePct?: number
+  cutRedPct?: number
 }
 
 export interface CustomScenario {

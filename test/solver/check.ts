@@ -3,7 +3,9 @@ import type { Instance, PlanResult } from '../../solver/types'
 import { compatible, hours, outboundLimits, reservable, routeOk, unitCost, usable, antigensOk } from './rules'
 
 export function checkFeasible(inst: Instance, res: PlanResult): void {
-  const fail = (m: string): never => { throw new Error(`infeasible plan: ${m}`) }
+  const fail = (m: string): never => {
+    throw new Error(`infeasible plan: ${m}`)
+  }
   if (res.status !== 'optimal') fail('status')
   const lotIndex = new Map(inst.lots.map((l, i) => [l.id ?? `#${i}`, i]))
   const needIndex = new Map(inst.needs.map((n, j) => [n.id, j]))
@@ -20,7 +22,8 @@ export function checkFeasible(inst: Instance, res: PlanResult): void {
       const i = lotIndex.get(lr.id) ?? fail(`unknown lot ${lr.id}`)
       const l = inst.lots[i]!
       if (!Number.isInteger(lr.qty) || lr.qty <= 0) fail(`lot qty ${lr.qty}`)
-      if (l.site !== a.fromSite || l.abo !== a.abo || l.rhd !== a.rhd || !!l.frozen !== !!a.frozen) fail(`lot ${lr.id} does not match allocation ${a.fromSite} ${a.abo}${a.rhd}${a.frozen ? ' frozen' : ''}`)
+      if (l.site !== a.fromSite || l.abo !== a.abo || l.rhd !== a.rhd || !!l.frozen !== !!a.frozen)
+        fail(`lot ${lr.id} does not match allocation ${a.fromSite} ${a.abo}${a.rhd}${a.frozen ? ' frozen' : ''}`)
       if (!usable(inst, i, j)) fail(`lot ${lr.id} cannot serve need ${a.need} (compatibility, time or date)`)
       usedByLot.set(i, (usedByLot.get(i) ?? 0) + lr.qty)
       sum += lr.qty
@@ -53,7 +56,7 @@ export function checkFeasible(inst: Instance, res: PlanResult): void {
     if (seen.has(tk)) fail(`duplicate transfer ${tk}`)
     seen.add(tk)
     if (transfers.get(tk) !== t.qty) fail(`transfer ${tk} qty ${t.qty} != ${transfers.get(tk)}`)
-    const thaw = t.frozen ? inst.options?.thawHours ?? 2 : 0
+    const thaw = t.frozen ? (inst.options?.thawHours ?? 2) : 0
     if (t.frozen && t.thawHours !== thaw) fail(`transfer ${tk} thawHours ${t.thawHours}`)
     if (Math.abs(t.etaHours - hours(inst, t.from, t.to) - thaw) > 0.011) fail(`transfer ${tk} eta ${t.etaHours}`)
   }
@@ -72,30 +75,54 @@ const RANK: Record<string, number> = { emergency: 0, urgent: 1, routine: 2 }
 
 /** Reason codes must agree with an independent look at the stock. */
 export function checkReasons(inst: Instance, res: PlanResult): void {
-  const fail = (m: string): never => { throw new Error(`wrong reason: ${m}`) }
+  const fail = (m: string): never => {
+    throw new Error(`wrong reason: ${m}`)
+  }
   const lotIndex = new Map(inst.lots.map((l, i) => [l.id ?? `#${i}`, i]))
   const used = new Map<number, number>()
   const takers = new Map<number, string[]>()
-  for (const a of res.allocations) for (const lr of a.lots) {
-    const i = lotIndex.get(lr.id)!
-    used.set(i, (used.get(i) ?? 0) + lr.qty)
-    ;(takers.get(i) ?? takers.set(i, []).get(i)!).push(a.need)
-  }
+  for (const a of res.allocations)
+    for (const lr of a.lots) {
+      const i = lotIndex.get(lr.id)!
+      used.set(i, (used.get(i) ?? 0) + lr.qty)
+      ;(takers.get(i) ?? takers.set(i, []).get(i)!).push(a.need)
+    }
   inst.needs.forEach((n, j) => {
     const row = res.unmet[j]!
-    if (row.qty === 0) { if (row.reason) fail(`${n.id} met but has reason`); return }
-    const compat = inst.lots.some((l) => l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n) && antigensOk(l.antigens, n.antigens))
+    if (row.qty === 0) {
+      if (row.reason) fail(`${n.id} met but has reason`)
+      return
+    }
+    const compat = inst.lots.some(
+      (l) => l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n) && antigensOk(l.antigens, n.antigens),
+    )
     const usableLots = inst.lots.map((_, i) => i).filter((i) => inst.lots[i]!.qty > 0 && usable(inst, i, j))
     if ((row.reason === 'no_compatible_stock') !== !compat) fail(`${n.id}: ${row.reason} but compatible stock ${compat}`)
-    if (compat && usableLots.length === 0 && row.reason !== 'none_in_time' && row.reason !== 'insufficient_shelf_life' && row.reason !== 'route_too_long') fail(`${n.id}: nothing usable but ${row.reason}`)
+    if (compat && usableLots.length === 0 && row.reason !== 'none_in_time' && row.reason !== 'insufficient_shelf_life' && row.reason !== 'route_too_long')
+      fail(`${n.id}: nothing usable but ${row.reason}`)
     // route_too_long exactly when compatible units exist and every one of them is beyond the transit limit
-    const compatLots = inst.lots.map((_, i) => i).filter((i) => { const l = inst.lots[i]!; return l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n) && antigensOk(l.antigens, n.antigens) })
+    const compatLots = inst.lots
+      .map((_, i) => i)
+      .filter((i) => {
+        const l = inst.lots[i]!
+        return l.qty > 0 && l.component === n.component && compatible(l.component, l.abo, l.rhd, n) && antigensOk(l.antigens, n.antigens)
+      })
     const allTooFar = compatLots.length > 0 && compatLots.every((i) => !routeOk(inst, i, j))
-    if ((row.reason === 'route_too_long' && !compatLots.some((i) => !routeOk(inst, i, j))) || (allTooFar && row.reason !== 'route_too_long')) fail(`${n.id}: ${row.reason} but compatible lots beyond the transit limit: ${compatLots.filter((i) => !routeOk(inst, i, j)).length} of ${compatLots.length}`)
+    if ((row.reason === 'route_too_long' && !compatLots.some((i) => !routeOk(inst, i, j))) || (allTooFar && row.reason !== 'route_too_long'))
+      fail(
+        `${n.id}: ${row.reason} but compatible lots beyond the transit limit: ${compatLots.filter((i) => !routeOk(inst, i, j)).length} of ${compatLots.length}`,
+      )
     if (row.reason === 'held_by_reserves') {
       if (inst.options?.mode === 'disaster' && n.urgency === 'emergency') fail(`${n.id}: held_by_reserves for an emergency need in disaster mode`)
-      const left = usableLots.some((i) => inst.lots[i]!.site !== n.site && (used.get(i) ?? 0) < inst.lots[i]!.qty &&
-        reservable(inst.lots[i]!) && (inst.reserves ?? []).some((r) => r.site === inst.lots[i]!.site && r.component === n.component && r.abo === inst.lots[i]!.abo && r.rhd === inst.lots[i]!.rhd))
+      const left = usableLots.some(
+        (i) =>
+          inst.lots[i]!.site !== n.site &&
+          (used.get(i) ?? 0) < inst.lots[i]!.qty &&
+          reservable(inst.lots[i]!) &&
+          (inst.reserves ?? []).some(
+            (r) => r.site === inst.lots[i]!.site && r.component === n.component && r.abo === inst.lots[i]!.abo && r.rhd === inst.lots[i]!.rhd,
+          ),
+      )
       if (!left) fail(`${n.id}: held_by_reserves without reserved leftover stock`)
     }
     if (row.reason === 'used_by_higher_priority') {

@@ -12,11 +12,14 @@ import { prepare } from '../../solver/prepare'
 import { lexMaxFlow, minCostFlowPriced } from '../../solver/pricing'
 import { loadHighs, referenceFairShare, referencePlan, referenceUnmet } from './reference-highs'
 
-beforeAll(async () => { await loadHighs() })
+beforeAll(async () => {
+  await loadHighs()
+})
 
 /** the largest share of a station's stock of the component sent to other sites, from the plan */
 function sentShare(inst: Instance, res: PlanResult): number {
-  const stock = new Map<string, number>(), sent = new Map<string, number>()
+  const stock = new Map<string, number>(),
+    sent = new Map<string, number>()
   for (const l of inst.lots) stock.set(l.site, (stock.get(l.site) ?? 0) + l.qty)
   for (const t of res.transfers) sent.set(t.from, (sent.get(t.from) ?? 0) + t.qty)
   return largestShare(stock, sent)
@@ -32,7 +35,8 @@ function minCostShare(inst: Instance): number {
   m.g.resetFlows()
   for (let i = 0; i < m.tier.length; i++) m.g.setCap(m.tierToT[i]!, totals[i]!)
   minCostFlowPriced(m)
-  const stock = new Map<number, number>(), sent = new Map<number, number>()
+  const stock = new Map<number, number>(),
+    sent = new Map<number, number>()
   for (const b of m.blocks) {
     stock.set(b.site, (stock.get(b.site) ?? 0) + b.stockAll)
     for (const a of b.needArcs) if (!a.local) sent.set(b.site, (sent.get(b.site) ?? 0) + m.g.flow(a.edge))
@@ -43,21 +47,24 @@ function minCostShare(inst: Instance): number {
 describe('fairness stage (parametric max flow)', () => {
   it('finds the least largest share among the cheapest plans, exactly as the HiGHS MIP does', async () => {
     let lowered = 0
-    await fc.assert(fc.asyncProperty(fairArb(), async (raw) => {
-      const inst = parseInstance(raw)
-      const res = solve(inst)
-      checkFeasible(inst, res)
-      const ref = await referencePlan(inst, true)
-      expect(res.summary.unmetUnits).toEqual(ref.unmet)
-      expect(planCost(inst, res)).toBe(ref.cost) // the stage never costs anything
-      const ours = sentShare(inst, res)
-      expect(ours).toBeCloseTo(await referenceFairShare(inst, res), 9)
-      const f = res.summary.fairness.find((x) => x.component === 'RBC')
-      if (f) expect(f.maxShare).toBe(Math.round(ours * 1e4) / 1e4)
-      const before = minCostShare(inst)
-      expect(ours).toBeLessThanOrEqual(before + 1e-12)
-      if (ours < before) lowered++
-    }), fcParams(200, 40))
+    await fc.assert(
+      fc.asyncProperty(fairArb(), async (raw) => {
+        const inst = parseInstance(raw)
+        const res = solve(inst)
+        checkFeasible(inst, res)
+        const ref = await referencePlan(inst, true)
+        expect(res.summary.unmetUnits).toEqual(ref.unmet)
+        expect(planCost(inst, res)).toBe(ref.cost) // the stage never costs anything
+        const ours = sentShare(inst, res)
+        expect(ours).toBeCloseTo(await referenceFairShare(inst, res), 9)
+        const f = res.summary.fairness.find((x) => x.component === 'RBC')
+        if (f) expect(f.maxShare).toBe(Math.round(ours * 1e4) / 1e4)
+        const before = minCostShare(inst)
+        expect(ours).toBeLessThanOrEqual(before + 1e-12)
+        if (ours < before) lowered++
+      }),
+      fcParams(200, 40),
+    )
     // the generator must give the stage ties that matter, or the property says little
     expect(lowered).toBeGreaterThan(20)
   })

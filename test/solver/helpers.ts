@@ -17,10 +17,8 @@ export function region(travel: Record<string, number> = {}, names = ['A', 'B', '
   return { now: NOW, sites: names.map((id, i) => ({ id, name: `Site ${id}`, lat: 30 + i * 0.01, lng: 104 })), travelHours }
 }
 
-export const lot = (o: Partial<Lot> & Pick<Lot, 'site'>): Lot =>
-  ({ component: 'RBC', abo: 'O', rhd: '+', qty: 10, expiresAt: at(24 * 20), ...o })
-export const need = (o: Partial<Need> & Pick<Need, 'id' | 'site'>): Need =>
-  ({ component: 'RBC', abo: 'O', rhd: '+', qty: 5, urgency: 'urgent', ...o })
+export const lot = (o: Partial<Lot> & Pick<Lot, 'site'>): Lot => ({ component: 'RBC', abo: 'O', rhd: '+', qty: 10, expiresAt: at(24 * 20), ...o })
+export const need = (o: Partial<Need> & Pick<Need, 'id' | 'site'>): Need => ({ component: 'RBC', abo: 'O', rhd: '+', qty: 5, urgency: 'urgent', ...o })
 
 /** parse, solve and check feasibility independently */
 export function plan(base: ReturnType<typeof region>, lots: Lot[], needs: Need[], reserves: Reserve[] = [], extra: Partial<Instance> = {}): PlanResult {

@@ -5,10 +5,14 @@ import { parseInstance, solve } from '../../solver/index'
 import { disasterArb } from './arbitraries'
 import { loadHighs, referenceUnmet } from './reference-highs'
 
-const N = Number(process.argv[2] ?? 1000), SEED = Number(process.argv[3] ?? 1)
-const maxLots = Number(process.argv[4] ?? 12), maxNeeds = Number(process.argv[5] ?? 12)
+const N = Number(process.argv[2] ?? 1000),
+  SEED = Number(process.argv[3] ?? 1)
+const maxLots = Number(process.argv[4] ?? 12),
+  maxNeeds = Number(process.argv[5] ?? 12)
 await loadHighs()
-let bad = 0, inexact = 0, maxMs = 0
+let bad = 0,
+  inexact = 0,
+  maxMs = 0
 const samples = fc.sample(disasterArb({ maxLots, maxNeeds }), { numRuns: N, seed: SEED })
 for (const raw of samples) {
   const inst = parseInstance(raw)

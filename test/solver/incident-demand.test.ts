@@ -2,17 +2,37 @@
 // events they were checked against (docs/incidents.md, "Back-test"), a range on every total, and the coordinator's pick.
 import { describe, expect, it } from 'vitest'
 import {
-  casualtiesAt, demandBasis, estimateDemand, KIND_FACTORS, pickOutOfRange, TRIAGE_RBC_PER_CASUALTY, type Factor, type GroupShare, type Triage,
+  casualtiesAt,
+  demandBasis,
+  estimateDemand,
+  KIND_FACTORS,
+  pickOutOfRange,
+  TRIAGE_RBC_PER_CASUALTY,
+  type Factor,
+  type GroupShare,
+  type Triage,
 } from '../../solver/incident-demand'
 
 // migration 0030's planning_factor, triage_category and a one-group share (so totals read as units)
-const FACTORS: Factor[] = ([
-  ['critical', 'RBC', 0.75, 20], ['critical', 'FFP', 0.75, 25], ['critical', 'PLT', 0.75, 1.5], ['critical', 'CRYO', 0.75, 20],
-  ['severe', 'RBC', 0.3, 8], ['severe', 'FFP', 0.3, 5], ['severe', 'PLT', 0.3, 0.2], ['severe', 'CRYO', 0.3, 0],
-  ['moderate', 'RBC', 0.05, 4], ['moderate', 'FFP', 0.05, 0], ['moderate', 'PLT', 0.05, 0], ['moderate', 'CRYO', 0.05, 0],
-] as const).map(([category, component, shareTransfused, unitsPerPatient]) => ({ category, component, shareTransfused, unitsPerPatient }))
+const FACTORS: Factor[] = (
+  [
+    ['critical', 'RBC', 0.75, 20],
+    ['critical', 'FFP', 0.75, 25],
+    ['critical', 'PLT', 0.75, 1.5],
+    ['critical', 'CRYO', 0.75, 20],
+    ['severe', 'RBC', 0.3, 8],
+    ['severe', 'FFP', 0.3, 5],
+    ['severe', 'PLT', 0.3, 0.2],
+    ['severe', 'CRYO', 0.3, 0],
+    ['moderate', 'RBC', 0.05, 4],
+    ['moderate', 'FFP', 0.05, 0],
+    ['moderate', 'PLT', 0.05, 0],
+    ['moderate', 'CRYO', 0.05, 0],
+  ] as const
+).map(([category, component, shareTransfused, unitsPerPatient]) => ({ category, component, shareTransfused, unitsPerPatient }))
 const TRIAGE: Triage[] = [
-  { category: 'critical', urgency: 'emergency', deadlineHours: 6 }, { category: 'severe', urgency: 'urgent', deadlineHours: 24 },
+  { category: 'critical', urgency: 'emergency', deadlineHours: 6 },
+  { category: 'severe', urgency: 'urgent', deadlineHours: 24 },
   { category: 'moderate', urgency: 'routine', deadlineHours: 72 },
 ]
 const ONE_GROUP: GroupShare[] = [{ abo: 'O', rhd: '+', share: 1 }]
@@ -87,7 +107,12 @@ describe('what the coordinator knows', () => {
   })
 
   it('every component total carries low ≤ mid ≤ high, and the lines add up to the figure the plan uses', () => {
-    for (const [kind, counts] of [['earthquake', { injured: 4321 }], ['crash', { hospitalised: 57 }], ['explosion', { casualties: { critical: 3, severe: 7, moderate: 11 } }], ['flood', { injured: 90 }]] as const) {
+    for (const [kind, counts] of [
+      ['earthquake', { injured: 4321 }],
+      ['crash', { hospitalised: 57 }],
+      ['explosion', { casualties: { critical: 3, severe: 7, moderate: 11 } }],
+      ['flood', { injured: 90 }],
+    ] as const) {
       const d = estimateDemand(kind, counts, FACTORS, TRIAGE, ONE_GROUP, AT, 'GZ')!
       expect(d.components.length).toBeGreaterThan(0)
       for (const c of d.components) {
@@ -100,8 +125,13 @@ describe('what the coordinator knows', () => {
 })
 
 describe('picking another figure inside the range', () => {
-  it('spreads the pick over the component\'s lines in proportion, exactly; a pick outside the range is named', () => {
-    const shares: GroupShare[] = [{ abo: 'O', rhd: '+', share: 0.342 }, { abo: 'A', rhd: '+', share: 0.287 }, { abo: 'B', rhd: '+', share: 0.282 }, { abo: 'AB', rhd: '+', share: 0.089 }]
+  it("spreads the pick over the component's lines in proportion, exactly; a pick outside the range is named", () => {
+    const shares: GroupShare[] = [
+      { abo: 'O', rhd: '+', share: 0.342 },
+      { abo: 'A', rhd: '+', share: 0.287 },
+      { abo: 'B', rhd: '+', share: 0.282 },
+      { abo: 'AB', rhd: '+', share: 0.089 },
+    ]
     const counts = { casualties: { critical: 8, severe: 20, moderate: 40 } }
     const d = estimateDemand('earthquake', counts, FACTORS, TRIAGE, shares, AT, 'GZ', { RBC: 60 })!
     expect(d.components.find((c) => c.component === 'RBC')).toMatchObject({ qty: 60, low: 32, mid: 47, high: 62, picked: true })

@@ -7,9 +7,18 @@ import { InstanceError, parseInstance, planFromJson, PlanInstanceSchema } from '
 import { checkFeasible } from './check'
 
 const example = JSON.parse(readFileSync('solver/example-instance.json', 'utf8'))
-const mutate = (f: (x: any) => void) => { const x = structuredClone(example); f(x); return x }
+const mutate = (f: (x: any) => void) => {
+  const x = structuredClone(example)
+  f(x)
+  return x
+}
 function errorOf(input: unknown): InstanceError {
-  try { parseInstance(input) } catch (e) { if (e instanceof InstanceError) return e; throw e }
+  try {
+    parseInstance(input)
+  } catch (e) {
+    if (e instanceof InstanceError) return e
+    throw e
+  }
   throw new Error('expected an InstanceError')
 }
 
@@ -30,13 +39,36 @@ describe('bad input names the field', () => {
     ['malformed deadline', (x: any) => (x.needs[0].neededBy = 12), 'needs.0.neededBy', /expected string, received number/],
     ['duplicate need id', (x: any) => (x.needs[2].id = 'r1'), 'needs.2.id', /duplicate need id "r1"/],
     ['duplicate lot id', (x: any) => (x.lots[1].id = 'L1'), 'lots.1.id', /duplicate lot id/],
-    ['lot id colliding with an implicit #i name', (x: any) => { delete x.lots[0].id; x.lots[1].id = '#0' }, 'lots.1.id', /duplicate lot id "#0"/],
+    [
+      'lot id colliding with an implicit #i name',
+      (x: any) => {
+        delete x.lots[0].id
+        x.lots[1].id = '#0'
+      },
+      'lots.1.id',
+      /duplicate lot id "#0"/,
+    ],
     ['duplicate site id', (x: any) => (x.sites[2].id = 'CD'), 'sites.2.id', /duplicate site/],
     ['missing urgency', (x: any) => delete x.needs[1].urgency, 'needs.1.urgency', /expected one of "emergency"\|"urgent"\|"routine"/],
     ['missing qty', (x: any) => delete x.lots[0].qty, 'lots.0.qty', /missing/],
-    ['allowRhPositive on a routine RhD− need', (x: any) => Object.assign(x.needs[0], { rhd: '-', urgency: 'routine', allowRhPositive: true }), 'needs.0.allowRhPositive', /only in an emergency/],
-    ['allowRhPositive on an urgent RhD− need', (x: any) => Object.assign(x.needs[1], { rhd: '-', urgency: 'urgent', allowRhPositive: true }), 'needs.1.allowRhPositive', /only in an emergency/],
-    ['allowRhPositive on an RhD+ need', (x: any) => Object.assign(x.needs[0], { rhd: '+', urgency: 'emergency', allowRhPositive: true }), 'needs.0.allowRhPositive', /RhD-negative need/],
+    [
+      'allowRhPositive on a routine RhD− need',
+      (x: any) => Object.assign(x.needs[0], { rhd: '-', urgency: 'routine', allowRhPositive: true }),
+      'needs.0.allowRhPositive',
+      /only in an emergency/,
+    ],
+    [
+      'allowRhPositive on an urgent RhD− need',
+      (x: any) => Object.assign(x.needs[1], { rhd: '-', urgency: 'urgent', allowRhPositive: true }),
+      'needs.1.allowRhPositive',
+      /only in an emergency/,
+    ],
+    [
+      'allowRhPositive on an RhD+ need',
+      (x: any) => Object.assign(x.needs[0], { rhd: '+', urgency: 'emergency', allowRhPositive: true }),
+      'needs.0.allowRhPositive',
+      /RhD-negative need/,
+    ],
     ['frozen on a lot that is not red cells', (x: any) => Object.assign(x.lots[0], { component: 'FFP', frozen: true }), 'lots.0.frozen', /only red cells/],
     ['maxTransitHours below zero', (x: any) => Object.assign(x, { options: { maxTransitHours: { RBC: -1 } } }), 'options.maxTransitHours.RBC', /.+/],
     ['unknown component in options', (x: any) => (x.options = { minRemainingHours: { XX: 1 } }), 'options.minRemainingHours.XX', /XX/],
@@ -68,12 +100,19 @@ describe('example instance', () => {
     const inst = parseInstance(example)
     const r = planFromJson(example)
     checkFeasible(inst, r)
-    expect(r.unmet).toEqual([{ need: 'r1', qty: 0 }, { need: 'r2', qty: 0 }, { need: 'r3', qty: 0 }])
+    expect(r.unmet).toEqual([
+      { need: 'r1', qty: 0 },
+      { need: 'r2', qty: 0 },
+      { need: 'r3', qty: 0 },
+    ])
     // r2 (O− emergency, 8 h) can only be served by NC's O−; r3 by NC's B+ platelets
     expect(r.allocations.find((a) => a.need === 'r2')).toMatchObject({ fromSite: 'NC', abo: 'O', rhd: '-', qty: 4, lots: [{ id: 'L3', qty: 4 }] })
     expect(r.allocations.find((a) => a.need === 'r3')).toMatchObject({ fromSite: 'NC', abo: 'B', rhd: '+', qty: 3, lots: [{ id: 'L4', qty: 3 }] })
     // r1 (A+): local A+ first, then Chengdu's A+ (identical before O+)
-    expect(r.allocations.filter((a) => a.need === 'r1').map((a) => [a.fromSite, a.abo + a.rhd, a.qty])).toEqual([['CD', 'A+', 30], ['YB', 'A+', 10]])
+    expect(r.allocations.filter((a) => a.need === 'r1').map((a) => [a.fromSite, a.abo + a.rhd, a.qty])).toEqual([
+      ['CD', 'A+', 30],
+      ['YB', 'A+', 10],
+    ])
   })
 })
 
@@ -111,7 +150,10 @@ describe('CLI', () => {
     const run = promisify(execFile)
     const ok = await run('node_modules/.bin/tsx', ['solver/cli.ts', 'solver/example-instance.json'])
     expect(JSON.parse(ok.stdout).unmet).toHaveLength(3)
-    const bad = await run('node_modules/.bin/tsx', ['solver/cli.ts', 'package.json']).then(() => null, (e: { code: number; stderr: string; stdout: string }) => e)
+    const bad = await run('node_modules/.bin/tsx', ['solver/cli.ts', 'package.json']).then(
+      () => null,
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    )
     expect(bad).not.toBeNull()
     expect(bad!.code).toBe(2)
     expect(bad!.stdout).toBe('')

@@ -26,7 +26,12 @@ function fieldOf(input: unknown): string {
 
 describe('instance bounds', () => {
   it('refuses a quantity above the API bound, naming the field, in every list', () => {
-    for (const [list, q] of [['lots', 4294967296], ['lots', 1e15], ['needs', MAX_UNITS + 1], ['reserves', 2 ** 31]] as const) {
+    for (const [list, q] of [
+      ['lots', 4294967296],
+      ['lots', 1e15],
+      ['needs', MAX_UNITS + 1],
+      ['reserves', 2 ** 31],
+    ] as const) {
       const inst = example()
       inst[list][0].qty = q
       expect(fieldOf(inst)).toBe(`${list}.0.qty`)

@@ -7,21 +7,49 @@ import type { Instance, PlanResult } from '../../solver/types'
 const NOW = '2026-12-01T08:00:00Z'
 const inH = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString()
 const SITES = [
-  { id: 'CD', name: 'Chengdu', lat: 30.66, lng: 104.07 }, { id: 'CQ', name: 'Chongqing', lat: 29.56, lng: 106.55 },
-  { id: 'NC', name: 'Nanchong', lat: 30.84, lng: 106.11 }, { id: 'WH', name: 'Wuhan', lat: 30.59, lng: 114.31 },
+  { id: 'CD', name: 'Chengdu', lat: 30.66, lng: 104.07 },
+  { id: 'CQ', name: 'Chongqing', lat: 29.56, lng: 106.55 },
+  { id: 'NC', name: 'Nanchong', lat: 30.84, lng: 106.11 },
+  { id: 'WH', name: 'Wuhan', lat: 30.59, lng: 114.31 },
 ]
 const EXTERNAL = new Set(['WH'])
 const EMPTY: PlanResult = { allocations: [], transfers: [], unmet: [] } as unknown as PlanResult
-const lot = (id: string, site: string, qty: number, extra: Partial<QuotaLot> = {}): QuotaLot =>
-  ({ id, site, component: 'RBC', abo: 'O', rhd: '+', qty, expiresAt: inH(24 * 30), ...extra })
-const need = (id: string, qty: number, extra: Partial<QuotaNeed> = {}): QuotaNeed =>
-  ({ id, site: 'WH', component: 'RBC', abo: 'O', rhd: '+', qty, urgency: 'urgent', neededBy: inH(72), ...extra })
-const instance = (lots: QuotaLot[], reserves: Instance['reserves'] = []): Parameters<typeof splitQuotas>[0] => ({ now: NOW, sites: SITES, lots, reserves, needs: [] })
+const lot = (id: string, site: string, qty: number, extra: Partial<QuotaLot> = {}): QuotaLot => ({
+  id,
+  site,
+  component: 'RBC',
+  abo: 'O',
+  rhd: '+',
+  qty,
+  expiresAt: inH(24 * 30),
+  ...extra,
+})
+const need = (id: string, qty: number, extra: Partial<QuotaNeed> = {}): QuotaNeed => ({
+  id,
+  site: 'WH',
+  component: 'RBC',
+  abo: 'O',
+  rhd: '+',
+  qty,
+  urgency: 'urgent',
+  neededBy: inH(72),
+  ...extra,
+})
+const instance = (lots: QuotaLot[], reserves: Instance['reserves'] = []): Parameters<typeof splitQuotas>[0] => ({
+  now: NOW,
+  sites: SITES,
+  lots,
+  reserves,
+  needs: [],
+})
 const bySource = (q: ReturnType<typeof splitQuotas>) => Object.fromEntries(q.transfers.map((t) => [t.from, t.qty]))
 
 describe('splitting a quota across stations', () => {
   it('every station gives the same share of its spare above its floor; none goes below it', () => {
-    const inst = instance([lot('a', 'CD', 20), lot('b', 'CQ', 20), lot('c', 'NC', 20)], ['CD', 'CQ', 'NC'].map((site) => ({ site, component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 6 })))
+    const inst = instance(
+      [lot('a', 'CD', 20), lot('b', 'CQ', 20), lot('c', 'NC', 20)],
+      ['CD', 'CQ', 'NC'].map((site) => ({ site, component: 'RBC' as const, abo: 'O' as const, rhd: '+' as const, qty: 6 })),
+    )
     expect(bySource(splitQuotas(inst, [need('q', 9)], EMPTY, EXTERNAL))).toEqual({ CD: 3, CQ: 3, NC: 3 })
     const all = splitQuotas(inst, [need('q', 60)], EMPTY, EXTERNAL)
     expect(bySource(all)).toEqual({ CD: 14, CQ: 14, NC: 14 })
@@ -42,7 +70,12 @@ describe('splitting a quota across stations', () => {
 
   it('leaves what the plan of the region already took', () => {
     const inst = instance([lot('a', 'CD', 10), lot('b', 'CQ', 10)])
-    const taken = { ...EMPTY, allocations: [{ need: 'n', fromSite: 'CD', abo: 'O', rhd: '+', qty: 10, lots: [{ id: 'a', qty: 10 }], substitution: false, preferenceRank: 0, travelHours: 0 }] } as PlanResult
+    const taken = {
+      ...EMPTY,
+      allocations: [
+        { need: 'n', fromSite: 'CD', abo: 'O', rhd: '+', qty: 10, lots: [{ id: 'a', qty: 10 }], substitution: false, preferenceRank: 0, travelHours: 0 },
+      ],
+    } as PlanResult
     expect(bySource(splitQuotas(inst, [need('q', 6)], taken, EXTERNAL))).toEqual({ CQ: 6 })
   })
 })
@@ -50,7 +83,10 @@ describe('splitting a quota across stations', () => {
 describe('a quota with antigens (the Yibin relief to Wuhan sent rare units)', () => {
   it('takes only lots carrying every antigen asked for; an ordinary quota leaves rare lots alone', () => {
     const inst = instance([
-      lot('plain', 'CD', 20), lot('fy', 'CQ', 4, { antigens: 'Fy(a-)' }), lot('fy-jk', 'NC', 3, { antigens: ['Fy(a-)', 'Jk(b-)'] }), lot('jk', 'CD', 5, { antigens: 'Jk(b-)' }),
+      lot('plain', 'CD', 20),
+      lot('fy', 'CQ', 4, { antigens: 'Fy(a-)' }),
+      lot('fy-jk', 'NC', 3, { antigens: ['Fy(a-)', 'Jk(b-)'] }),
+      lot('jk', 'CD', 5, { antigens: 'Jk(b-)' }),
     ])
     const rare = splitQuotas(inst, [need('r', 10, { antigens: ['Fy(a-)'] })], EMPTY, EXTERNAL)
     expect(rare.transfers.flatMap((t) => t.lots.map((l) => l.lotId)).sort()).toEqual(['fy', 'fy-jk'])
@@ -61,7 +97,10 @@ describe('a quota with antigens (the Yibin relief to Wuhan sent rare units)', ()
     const ordinary = splitQuotas(inst, [need('o', 10)], EMPTY, EXTERNAL)
     expect(ordinary.transfers.flatMap((t) => t.lots.map((l) => l.lotId))).toEqual(['plain'])
     // floors hold ordinary units, counted on ordinary stock alone; rare units travel (as in the planner's antigen rounds)
-    const floors = instance(inst.lots as QuotaLot[], [{ site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 16 }, { site: 'CQ', component: 'RBC', abo: 'O', rhd: '+', qty: 6 }])
+    const floors = instance(inst.lots as QuotaLot[], [
+      { site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 16 },
+      { site: 'CQ', component: 'RBC', abo: 'O', rhd: '+', qty: 6 },
+    ])
     expect(bySource(splitQuotas(floors, [need('o', 10)], EMPTY, EXTERNAL))).toEqual({ CD: 4 })
     expect(bySource(splitQuotas(floors, [need('r', 10, { antigens: ['Fy(a-)'] })], EMPTY, EXTERNAL))).toEqual({ CQ: 4, NC: 3 })
   })

@@ -9,12 +9,16 @@
 import type { Instance, PlanResult } from '../../solver/types'
 import { outboundLimits, reservable, unitCost, usable } from './rules'
 
-export interface UnmetByUrgency { emergency: number; urgent: number; routine: number }
+export interface UnmetByUrgency {
+  emergency: number
+  urgent: number
+  routine: number
+}
 type Highs = { solve: (lp: string, opts?: Record<string, unknown>) => { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> } }
 
 let highsPromise: Promise<Highs> | undefined
 export function loadHighs(): Promise<Highs> {
-  highsPromise ??= import('highs').then(async (m) => (await (m.default as unknown as () => Promise<Highs>)()))
+  highsPromise ??= import('highs').then(async (m) => await (m.default as unknown as () => Promise<Highs>)())
   return highsPromise
 }
 
@@ -38,7 +42,11 @@ export function buildReferenceLp(inst: Instance) {
       if (capped && reservable(l) && limits.has(k)) (outbound.get(k) ?? outbound.set(k, []).get(k)!).push(v)
     }
   }
-  const sum = (vs: string[]) => vs.map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`)).join('').slice(3)
+  const sum = (vs: string[]) =>
+    vs
+      .map((v, i) => (i > 0 && i % 8 === 0 ? `\n + ${v}` : ` + ${v}`))
+      .join('')
+      .slice(3)
   for (const [i, vs] of xByLot) rows.push(` lot${i}: ${sum(vs)} <= ${inst.lots[i]!.qty}`)
   inst.needs.forEach((n, j) => {
     rows.push(` need${j}: ${sum([...(xByNeed.get(j) ?? []), `u${j}`])} = ${n.qty}`)
@@ -68,7 +76,9 @@ export async function referenceUnmet(inst: Instance): Promise<UnmetByUrgency> {
 /** a plan's unmet units per (urgency, deadline) class, keyed as referencePlan's byClass */
 export function unmetByClass(inst: Instance, res: PlanResult): Record<string, number> {
   const out: Record<string, number> = {}
-  inst.needs.forEach((n, j) => { if (n.qty > 0) out[classKey(n)] = (out[classKey(n)] ?? 0) + res.unmet[j]!.qty })
+  inst.needs.forEach((n, j) => {
+    if (n.qty > 0) out[classKey(n)] = (out[classKey(n)] ?? 0) + res.unmet[j]!.qty
+  })
   return out
 }
 
@@ -76,7 +86,11 @@ export function unmetByClass(inst: Instance, res: PlanResult): Record<string, nu
 export const classKey = (n: { urgency: string; neededBy?: string }) => `${n.urgency}|${n.neededBy === undefined ? '' : Date.parse(n.neededBy)}`
 
 /** Lexicographic unmet, then per deadline class, then (optionally) the least preference cost with those unmet fixed. */
-export async function referencePlan(inst: Instance, withCost: boolean, byDeadline = true): Promise<{ unmet: UnmetByUrgency; cost: number; byClass: Record<string, number> }> {
+export async function referencePlan(
+  inst: Instance,
+  withCost: boolean,
+  byDeadline = true,
+): Promise<{ unmet: UnmetByUrgency; cost: number; byClass: Record<string, number> }> {
   const highs = await loadHighs()
   const rows = buildReferenceLp(inst)
   const fixed: string[] = []
@@ -103,7 +117,10 @@ export async function referencePlan(inst: Instance, withCost: boolean, byDeadlin
     for (const by of bys) {
       const us = js.filter((j) => (inst.needs[j]!.neededBy === undefined ? Infinity : Date.parse(inst.needs[j]!.neededBy!)) === by).map((j) => `u${j}`)
       const key = classKey(inst.needs[Number(us[0]!.slice(1))]!)
-      if (bys.length < 2) { byClass[key] = 0; continue } // filled from the plan below: one class, nothing to order
+      if (bys.length < 2) {
+        byClass[key] = 0
+        continue
+      } // filled from the plan below: one class, nothing to order
       const obj = us.join(' + ')
       const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
       let res = highs.solve(lp, { output_flag: false })
@@ -119,11 +136,15 @@ export async function referencePlan(inst: Instance, withCost: boolean, byDeadlin
   }
   if (!withCost) return { unmet: out, cost: 0, byClass }
   const terms: string[] = []
-  for (let i = 0; i < inst.lots.length; i++) for (let j = 0; j < inst.needs.length; j++) {
-    if (usable(inst, i, j)) terms.push(`${unitCost(inst, i, j)} x${i}_${j}`)
-  }
+  for (let i = 0; i < inst.lots.length; i++)
+    for (let j = 0; j < inst.needs.length; j++) {
+      if (usable(inst, i, j)) terms.push(`${unitCost(inst, i, j)} x${i}_${j}`)
+    }
   if (terms.length === 0) return { unmet: out, cost: 0, byClass }
-  const obj = terms.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
+  const obj = terms
+    .map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`))
+    .join('')
+    .slice(3)
   const lp = `Minimize\n obj: ${obj}\nSubject To\n${rows.join('\n')}\n${fixed.join('\n')}\n${footer(inst)}`
   let res = highs.solve(lp, { output_flag: false })
   if (res.Status !== 'Optimal') res = highs.solve(lp, { output_flag: false, presolve: 'off' })
@@ -138,25 +159,31 @@ export async function referencePlan(inst: Instance, withCost: boolean, byDeadlin
 export async function referenceFairShare(inst: Instance, plan: PlanResult): Promise<number> {
   const highs = await loadHighs()
   const rows = buildReferenceLp(inst)
-  const lots = inst.lots, needs = inst.needs
+  const lots = inst.lots,
+    needs = inst.needs
   const vars: string[] = []
   const cost: string[] = []
   const sentBy = new Map<string, string[]>()
   const ownBy = new Map<number, string[]>()
-  for (let i = 0; i < lots.length; i++) for (let j = 0; j < needs.length; j++) {
-    if (!usable(inst, i, j)) continue
-    const v = `x${i}_${j}`
-    vars.push(v)
-    cost.push(`${unitCost(inst, i, j)} ${v}`)
-    if (lots[i]!.site === needs[j]!.site) (ownBy.get(j) ?? ownBy.set(j, []).get(j)!).push(v)
-    else (sentBy.get(lots[i]!.site) ?? sentBy.set(lots[i]!.site, []).get(lots[i]!.site)!).push(v)
-  }
+  for (let i = 0; i < lots.length; i++)
+    for (let j = 0; j < needs.length; j++) {
+      if (!usable(inst, i, j)) continue
+      const v = `x${i}_${j}`
+      vars.push(v)
+      cost.push(`${unitCost(inst, i, j)} ${v}`)
+      if (lots[i]!.site === needs[j]!.site) (ownBy.get(j) ?? ownBy.set(j, []).get(j)!).push(v)
+      else (sentBy.get(lots[i]!.site) ?? sentBy.set(lots[i]!.site, []).get(lots[i]!.site)!).push(v)
+    }
   const unmetOf = new Map(plan.unmet.map((u) => [u.need, u.qty]))
   for (const urg of ['emergency', 'urgent', 'routine'] as const) {
     const us = needs.map((n, j) => (n.urgency === urg ? `u${j}` : '')).filter(Boolean)
     if (us.length) rows.push(` tier_${urg}: ${us.join(' + ')} = ${needs.filter((n) => n.urgency === urg).reduce((a, n) => a + unmetOf.get(n.id)!, 0)}`)
   }
-  const sum = (ts: string[]) => ts.map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`)).join('').slice(3)
+  const sum = (ts: string[]) =>
+    ts
+      .map((t, i) => (i > 0 && i % 8 === 0 ? `\n + ${t}` : ` + ${t}`))
+      .join('')
+      .slice(3)
   if (cost.length) rows.push(` cost: ${sum(cost)} <= ${plan.objective}`)
   needs.forEach((n, j) => {
     const own = plan.allocations.filter((a) => a.need === n.id && a.fromSite === n.site).reduce((a, x) => a + x.qty, 0)

@@ -22,7 +22,8 @@ export function hours(inst: Instance, from: string, to: string): number {
   if (from === to) return 0
   const t = inst.travelHours?.[from]?.[to]
   if (t !== undefined) return t
-  const a = inst.sites.find((s) => s.id === from)!, b = inst.sites.find((s) => s.id === to)!
+  const a = inst.sites.find((s) => s.id === from)!,
+    b = inst.sites.find((s) => s.id === to)!
   const r = Math.PI / 180
   const h = Math.sin(((b.lat - a.lat) * r) / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(((b.lng - a.lng) * r) / 2) ** 2
   const km = 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)))
@@ -30,20 +31,26 @@ export function hours(inst: Instance, from: string, to: string): number {
 }
 
 const MAX_TRANSIT: Record<string, number> = { WB: 24, RBC: 24 }
-const antigens = (s: string | undefined) => (s ?? '').split(',').map((a) => a.trim()).filter(Boolean)
+const antigens = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
 
 /** antigen rule: a need asking for antigens takes lots carrying all of them; an ordinary need takes no lot with a profile */
 export function antigensOk(lotAntigens: string | undefined, needAntigens: string | undefined): boolean {
-  const have = antigens(lotAntigens), want = antigens(needAntigens)
+  const have = antigens(lotAntigens),
+    want = antigens(needAntigens)
   return want.length === 0 ? have.length === 0 : want.every((a) => have.includes(a))
 }
 
 /** hours before a unit of lot i can leave (thawing a frozen unit) */
-export const thawHours = (inst: Instance, i: number) => (inst.lots[i]!.frozen ? inst.options?.thawHours ?? 2 : 0)
+export const thawHours = (inst: Instance, i: number) => (inst.lots[i]!.frozen ? (inst.options?.thawHours ?? 2) : 0)
 
 /** is the route from lot i's site to need j's site within the component's transit limit? */
 export function routeOk(inst: Instance, i: number, j: number): boolean {
-  const l = inst.lots[i]!, n = inst.needs[j]!
+  const l = inst.lots[i]!,
+    n = inst.needs[j]!
   const max = inst.options?.maxTransitHours?.[l.component] ?? MAX_TRANSIT[l.component] ?? Infinity
   return l.site === n.site || hours(inst, l.site, n.site) <= max
 }
@@ -58,13 +65,14 @@ export function expiryMs(inst: Instance, i: number): number {
 
 /** can one unit of lot i serve need j (compatible incl. antigens, route within the limit, in time, in date)? */
 export function usable(inst: Instance, i: number, j: number): boolean {
-  const l = inst.lots[i]!, n = inst.needs[j]!
+  const l = inst.lots[i]!,
+    n = inst.needs[j]!
   if (l.component !== n.component || !compatible(l.component, l.abo, l.rhd, n) || !antigensOk(l.antigens, n.antigens)) return false
   if (!routeOk(inst, i, j)) return false
   const ready = Date.parse(inst.now) + thawHours(inst, i) * 3_600_000
   const t = hours(inst, l.site, n.site)
   if (n.neededBy !== undefined && ready + t * 3_600_000 > Date.parse(n.neededBy)) return false
-  const minRem = l.frozen ? inst.options?.thawedMinRemainingHours ?? 6 : inst.options?.minRemainingHours?.[l.component] ?? DEFAULT_MIN[l.component]!
+  const minRem = l.frozen ? (inst.options?.thawedMinRemainingHours ?? 6) : (inst.options?.minRemainingHours?.[l.component] ?? DEFAULT_MIN[l.component]!)
   return expiryMs(inst, i) >= ready + (t + minRem) * 3_600_000
 }
 
@@ -88,7 +96,8 @@ const SHELF_H: Record<string, number> = { WB: 840, RBC: 840, PLT: 120, FFP: 8760
 
 /** The documented preference cost of one unit of lot i serving need j (solver/README.md). */
 export function unitCost(inst: Instance, i: number, j: number): number {
-  const l = inst.lots[i]!, n = inst.needs[j]!
+  const l = inst.lots[i]!,
+    n = inst.needs[j]!
   const plasma = l.component !== 'WB' && l.component !== 'RBC'
   const universal = plasma ? 'AB' : 'O'
   const aboTier = l.abo === n.abo ? 0 : l.abo === universal ? 2 : 1

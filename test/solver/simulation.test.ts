@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { dailyFactors, simulate, SimulationError, yearShocksOn, type Policy, type PolicyResult, type SimulationInput, type SimulationResult } from '../../solver/simulation'
+import {
+  dailyFactors,
+  simulate,
+  SimulationError,
+  yearShocksOn,
+  type Policy,
+  type PolicyResult,
+  type SimulationInput,
+  type SimulationResult,
+} from '../../solver/simulation'
 import { planRound } from '../../solver/simulation/dispatch'
 import { buildRegion, sumQty } from '../../solver/simulation/region'
 
@@ -22,10 +31,16 @@ function region(over: Partial<SimulationInput> = {}): SimulationInput {
   const lots: SimulationInput['lots'] = []
   const issue: SimulationInput['issue'] = []
   for (const s of sites) {
-    for (const [abo, share] of [['O', 0.342], ['A', 0.287], ['B', 0.282], ['AB', 0.089]] as const) {
+    for (const [abo, share] of [
+      ['O', 0.342],
+      ['A', 0.287],
+      ['B', 0.282],
+      ['AB', 0.089],
+    ] as const) {
       issue.push({ site: s.id, component: 'RBC', abo, rhd: '+', perDay: perDay[s.id]! * share })
       issue.push({ site: s.id, component: 'PLT', abo, rhd: '+', perDay: perDay[s.id]! * share * 0.12 })
-      for (const age of [5, 15, 25]) lots.push({ site: s.id, component: 'RBC', abo, rhd: '+', qty: Math.round(perDay[s.id]! * share * 3), expiresAt: inDays(35 - age) })
+      for (const age of [5, 15, 25])
+        lots.push({ site: s.id, component: 'RBC', abo, rhd: '+', qty: Math.round(perDay[s.id]! * share * 3), expiresAt: inDays(35 - age) })
       lots.push({ site: s.id, component: 'PLT', abo, rhd: '+', qty: Math.round(perDay[s.id]! * share * 0.36), expiresAt: inDays(3) })
     }
   }
@@ -50,10 +65,16 @@ describe('simulate', () => {
   it('the warning levels act: a station below red cuts routine issues by the red %, one in the normal band cuts none', () => {
     // one day at YB with 1 day of red cells (below red 3 d) and plenty at CD: only YB's routine share is postponed
     const base = region({ days: 1, scenario: 'custom', policies: [NONE], lots: [], routineShare: 0.5 })
-    const rbc = (site: string, qty: number) => ['O', 'A', 'B', 'AB'].map((abo) => ({ site, component: 'RBC' as const, abo: abo as 'O', rhd: '+' as const, qty, expiresAt: inDays(20) }))
-    const input = { ...base, components: ['RBC' as const], lots: [...rbc('YB', 3), ...rbc('CD', 200)], sites: base.sites.filter((s) => s.id === 'YB' || s.id === 'CD'),
+    const rbc = (site: string, qty: number) =>
+      ['O', 'A', 'B', 'AB'].map((abo) => ({ site, component: 'RBC' as const, abo: abo as 'O', rhd: '+' as const, qty, expiresAt: inDays(20) }))
+    const input = {
+      ...base,
+      components: ['RBC' as const],
+      lots: [...rbc('YB', 3), ...rbc('CD', 200)],
+      sites: base.sites.filter((s) => s.id === 'YB' || s.id === 'CD'),
       issue: base.issue.filter((r) => r.component === 'RBC' && (r.site === 'YB' || r.site === 'CD')),
-      thresholds: { RBC: { yellowDays: 7, orangeDays: 5, redDays: 3, cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 80 } } }
+      thresholds: { RBC: { yellowDays: 7, orangeDays: 5, redDays: 3, cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 80 } },
+    }
     const p = simulate(input).policies[0]!
     expectConserved(p)
     expect(p.deferredUnits).toBeGreaterThan(0)
@@ -61,7 +82,12 @@ describe('simulate', () => {
     const off = simulate({ ...input, routineShare: 0 }).policies[0]!
     expect(off.deferredUnits).toBe(0)
     expect(off.demandUnits).toBe(p.demandUnits)
-    const cdOnly = simulate({ ...input, lots: rbc('CD', 200), sites: input.sites.filter((s) => s.id === 'CD'), issue: input.issue.filter((r) => r.site === 'CD') }).policies[0]!
+    const cdOnly = simulate({
+      ...input,
+      lots: rbc('CD', 200),
+      sites: input.sites.filter((s) => s.id === 'CD'),
+      issue: input.issue.filter((r) => r.site === 'CD'),
+    }).policies[0]!
     expect(cdOnly.deferredUnits).toBe(0)
     expect(() => simulate({ ...input, routineShare: 1.5 })).toThrow(SimulationError)
   })
@@ -104,7 +130,12 @@ describe('simulate', () => {
       { id: 'YB', lat: 28.752, lng: 104.643, province: 'Sichuan', city: 'Yibin' },
     ]
     const input: SimulationInput = {
-      start: START, sites, scenario: 'custom', days: 20, seed: 7, policies: [NONE, PLANNER],
+      start: START,
+      sites,
+      scenario: 'custom',
+      days: 20,
+      seed: 7,
+      policies: [NONE, PLANNER],
       lots: [
         { site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 600, expiresAt: inDays(30) },
         { site: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 10, expiresAt: inDays(30) },
@@ -126,13 +157,17 @@ describe('simulate', () => {
     expect(held.shortageUnits).toBe(none!.shortageUnits)
   })
 
-  it('one region-wide solve per planning day serves the more urgent station first when two compete for a donor\'s spare stock', () => {
+  it("one region-wide solve per planning day serves the more urgent station first when two compete for a donor's spare stock", () => {
     // DN holds 72 A+ red cells with a 3-day reserve of 30: 42 to spare. AA is the lowest station overall
     // (O+ at 0.5 days, which DN cannot serve) and asks 10 A+ at routine urgency (4 days); BB asks 42 A+ as an
     // emergency (0.8 days). Solving station by station, lowest days first, gave AA its 10 routine units
     // first and BB only 32; the region-wide solve fills the emergency first.
     const input: SimulationInput = {
-      start: START, scenario: 'custom', days: 1, seed: 1, policies: [PLANNER],
+      start: START,
+      scenario: 'custom',
+      days: 1,
+      seed: 1,
+      policies: [PLANNER],
       sites: [
         { id: 'DN', lat: 30.657, lng: 104.066, province: 'Sichuan' },
         { id: 'AA', lat: 30.13, lng: 104.63, province: 'Sichuan' },

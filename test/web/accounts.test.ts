@@ -10,7 +10,10 @@ let server: Server
 let browser: Browser
 const ADMIN = DEMO_TOKENS.admin
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Created = { user: { id: string; name: string; role: string; siteId: string | null }; token: { token: string; expiresAt: string } }
 
@@ -58,7 +61,9 @@ describe('accounts page', () => {
     await admin.locator('.new-token button.copy-token').click()
     await eventually(() => admin.locator('.new-token button.copy-token').textContent()).toBe('已复制')
     // the root tsconfig has no DOM types: the page function is typed loosely
-    expect(await admin.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(made.token.token)
+    expect(
+      await admin.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
+    ).toBe(made.token.token)
     // who has access: the new row, with role, station and a live token
     const row = admin.locator(`tr[data-user="${made.user.id}"]`)
     await row.waitFor()

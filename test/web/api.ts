@@ -1,7 +1,12 @@
 import { expect } from 'vitest'
 
 /** Direct API calls, to compare what the UI shows with what the API says. */
-export async function apiCall<T>(base: string, token: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+export async function apiCall<T>(
+  base: string,
+  token: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
   const r = await fetch(base + path, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },

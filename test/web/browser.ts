@@ -57,7 +57,8 @@ function once(dir: string, make: (tmp: string) => void | Promise<void>): Promise
 /** Unpacks the Chromium shipped inside @sparticuz/chromium (brotli files in the package) and returns its binary. */
 async function bundledChromium(): Promise<{ executablePath: string; fontDirs: string[] }> {
   const pkg = path.join(ROOT, 'node_modules/@sparticuz/chromium')
-  if (!existsSync(pkg)) throw new Error('No browser for the UI tests: no CHROMIUM_PATH, no system Chromium, and @sparticuz/chromium is not installed (run npm install)')
+  if (!existsSync(pkg))
+    throw new Error('No browser for the UI tests: no CHROMIUM_PATH, no system Chromium, and @sparticuz/chromium is not installed (run npm install)')
   const version = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).version as string
   const dir = await once(path.join(CACHE, `sparticuz-chromium-${version}`), async (tmp) => {
     // The package unpacks into os.tmpdir(); point that at our own folder for the call.
@@ -138,9 +139,9 @@ function cjkFontDir(): string {
 function fontConfig(dirs: string[]): string {
   const text =
     `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n` +
-      `  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n` +
-      dirs.map((d) => `  <dir>${d}</dir>\n`).join('') +
-      `  <cachedir>${path.join(CACHE, 'fontconfig')}</cachedir>\n</fontconfig>\n`
+    `  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n` +
+    dirs.map((d) => `  <dir>${d}</dir>\n`).join('') +
+    `  <cachedir>${path.join(CACHE, 'fontconfig')}</cachedir>\n</fontconfig>\n`
   const file = path.join(CACHE, `fonts-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.conf`)
   mkdirSync(CACHE, { recursive: true })
   writeFileSync(file, text)
@@ -162,20 +163,36 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: choice.executablePath,
     env: { ...process.env, FONTCONFIG_FILE: fontConfig([cjkFontDir(), ...choice.fontDirs]) },
-    args: ['--headless', '--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--no-zygote',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
 /** A fresh page (own storage) at the app, optionally signed in with a token and a language. */
 export async function openApp(browser: Browser, url: string, opts: { token?: string; lang?: 'zh' | 'en'; path?: string; phone?: boolean } = {}): Promise<Page> {
   // phone: an iPhone-sized viewport (390 × 844), where tables become cards
-  const context = await browser.newContext({ viewport: opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 }, ...(opts.phone ? { isMobile: true, hasTouch: true } : {}) })
+  const context = await browser.newContext({
+    viewport: opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 },
+    ...(opts.phone ? { isMobile: true, hasTouch: true } : {}),
+  })
   // Tiles stay off (no network); a tile request would only fail quietly anyway.
   await context.route(/tile\.openstreetmap\.org/, (r) => r.abort())
-  await context.addInitScript(([token, lang]) => {
-    if (token) localStorage.setItem('bd.token', token)
-    if (lang) localStorage.setItem('bd.lang', lang)
-  }, [opts.token ?? '', opts.lang ?? ''] as const)
+  await context.addInitScript(
+    ([token, lang]) => {
+      if (token) localStorage.setItem('bd.token', token)
+      if (lang) localStorage.setItem('bd.lang', lang)
+    },
+    [opts.token ?? '', opts.lang ?? ''] as const,
+  )
   const page = await context.newPage()
   await page.goto(url + (opts.path ?? '/'))
   return page
@@ -196,4 +213,7 @@ export function pageErrors(page: Page, opts: { strict?: boolean } = {}): string[
 
 /** How far the page reaches past the right edge of the screen, in px (0 or less: nothing does). */
 export const overflow = (page: Page) =>
-  page.evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })
+  page.evaluate(() => {
+    const el = (globalThis as any).document.documentElement
+    return (el.scrollWidth - el.clientWidth) as number
+  })

@@ -11,19 +11,26 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
 const DIR_CD = DEMO_TOKENS['director-cd']
-const REQ = 'req_demo_06'   // Garze: 2 U O+ Fy(a-) red cells, urgent
+const REQ = 'req_demo_06' // Garze: 2 U O+ Fy(a-) red cells, urgent
 type Lot = { id: string; siteId: string; component: string; abo: string; rhd: string; qty: number; antigens: unknown }
 type Callup = { id: string; donorCode: string; status: string; siteId: string; requestId: string; lotId: string | null; createdBy: string }
-type Plan = { id: string; transfers: { id: string; fromSite: string; toSite: string; qty: number; lots: { lotId: string; qty: number }[]; requests: { requestId: string }[] }[];
-  unmet: { need: string; reason?: string; donors?: { siteId: string; roadHours: number; meetsDeadline: boolean }[] }[] }
+type Plan = {
+  id: string
+  transfers: { id: string; fromSite: string; toSite: string; qty: number; lots: { lotId: string; qty: number }[]; requests: { requestId: string }[] }[]
+  unmet: { need: string; reason?: string; donors?: { siteId: string; roadHours: number; meetsDeadline: boolean }[] }[]
+}
 const ids: { callup?: string; code?: string; lot?: string } = {}
 
 /** Elements reaching past the right edge of the screen (tag.class and their right edge). */
-const tooWide = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+const tooWide = (page: Page) =>
+  page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
   .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8)
   .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)
 
@@ -32,8 +39,11 @@ describe('the rare-donor pool, role by role', () => {
     // the region's O Fy(a-) red cells go to local patients first: Garze's Fy(a-) patient has no compatible stock left
     const { lots } = await apiGet<{ lots: Lot[] }>(server.url, COORD, `/api/stock/rare?antigen=${encodeURIComponent('Fy(a-)')}&component=RBC`)
     for (const l of lots.filter((x) => x.abo === 'O')) {
-      const r = await apiCall(server.url, COORD, '/api/movements', { method: 'POST', headers: { 'idempotency-key': `ui-issue-${l.id}` },
-        body: { siteId: l.siteId, kind: 'issue', lotId: l.id, qty: l.qty, reason: '本院 Fy(a-) 患者 (local patient)' } })
+      const r = await apiCall(server.url, COORD, '/api/movements', {
+        method: 'POST',
+        headers: { 'idempotency-key': `ui-issue-${l.id}` },
+        body: { siteId: l.siteId, kind: 'issue', lotId: l.id, qty: l.qty, reason: '本院 Fy(a-) 患者 (local patient)' },
+      })
       expect(r.status).toBe(201)
     }
     const page = await openApp(browser, server.url, { token: COORD, path: '/plan' })
@@ -47,8 +57,9 @@ describe('the rare-donor pool, role by role', () => {
     // the unmet row lists the donors' stations nearest first, with whether a called donor's unit arrives in time
     const row = page.locator(`.unmet-list tr[data-need="${REQ}"]`)
     await row.locator('[data-donor-site]').first().waitFor()
-    expect(await row.locator('[data-donor-site]').evaluateAll((els) => els.map((e) => e.getAttribute('data-donor-site'))))
-      .toEqual(unmet.donors!.slice(0, 3).map((d) => d.siteId))
+    expect(await row.locator('[data-donor-site]').evaluateAll((els) => els.map((e) => e.getAttribute('data-donor-site')))).toEqual(
+      unmet.donors!.slice(0, 3).map((d) => d.siteId),
+    )
     expect(await row.locator('td.reason').textContent()).toBe('区域内无相容库存')
     // (a full load: leaving the plan page while its map still animates throws inside Leaflet, a map-page matter)
     const href = await row.locator('a.find-donors').getAttribute('href')
@@ -57,7 +68,9 @@ describe('the rare-donor pool, role by role', () => {
     await page.locator('.donor-results tr[data-donor]').first().waitFor()
     // nearest by road to Kangding first, as the API answers
     const api = await apiGet<{ donors: { code: string; roadHours: number }[] }>(server.url, COORD, `/api/donors?request=${REQ}`)
-    expect(await page.locator('.donor-results tr[data-donor]').evaluateAll((els) => els.map((e) => e.getAttribute('data-donor')))).toEqual(api.donors.map((d) => d.code))
+    expect(await page.locator('.donor-results tr[data-donor]').evaluateAll((els) => els.map((e) => e.getAttribute('data-donor')))).toEqual(
+      api.donors.map((d) => d.code),
+    )
     const pick = page.locator('.donor-results tr[data-site="CD"][data-eligible="true"]').first()
     ids.code = (await pick.getAttribute('data-donor'))!
     expect(await pick.locator('button.call-up').textContent()).toBe('招募献血')

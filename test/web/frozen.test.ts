@@ -11,21 +11,34 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
-const FY = 'req_demo_06'   // Garze: 2 U O+ Fy(a-) red cells, emergency
-const RH = 'req_demo_03'   // Yibin: O− patient accepting RhD-positive units, with the consent record
+const FY = 'req_demo_06' // Garze: 2 U O+ Fy(a-) red cells, emergency
+const RH = 'req_demo_03' // Yibin: O− patient accepting RhD-positive units, with the consent record
 type Transfer = {
-  id: string; status: string; qty: number; fromSite: string; toSite: string; frozen: boolean; thawedAt: string | null; thawedBy: string | null
-  lots: { lotId: string; qty: number; frozen: boolean }[]; requests: { requestId: string; rhPositiveConsent: unknown }[]
+  id: string
+  status: string
+  qty: number
+  fromSite: string
+  toSite: string
+  frozen: boolean
+  thawedAt: string | null
+  thawedBy: string | null
+  lots: { lotId: string; qty: number; frozen: boolean }[]
+  requests: { requestId: string; rhPositiveConsent: unknown }[]
 }
 type Plan = { id: string; status: string; transfers: Transfer[] }
 const ids: { plan?: string; fy?: string } = {}
 
 describe('a frozen rare unit, role by role', () => {
-  it('frozen red cells are shown apart: a column on Chengdu\'s stock page and a line in the map\'s totals', async () => {
-    const rows = (await apiGet<{ rows: { abo: string; rhd: string; onHand: number; frozenOnHand: number }[] }>(server.url, COORD, '/api/stock?site=CD&component=RBC')).rows
+  it("frozen red cells are shown apart: a column on Chengdu's stock page and a line in the map's totals", async () => {
+    const rows = (
+      await apiGet<{ rows: { abo: string; rhd: string; onHand: number; frozenOnHand: number }[] }>(server.url, COORD, '/api/stock?site=CD&component=RBC')
+    ).rows
     const op = rows.find((r) => r.abo === 'O' && r.rhd === '+')!
     expect(op.frozenOnHand).toBe(5) // 2 Fy(a-) + 3 Jk(a-b-), banked frozen
     const page = await openApp(browser, server.url, { token: COORD, path: '/sites/CD' })
@@ -86,7 +99,7 @@ describe('a frozen rare unit, role by role', () => {
     await page.context().close()
   })
 
-  it('Chengdu\'s director thaws the frozen unit (asked first) before dispatch, then dispatches; on a phone', async () => {
+  it("Chengdu's director thaws the frozen unit (asked first) before dispatch, then dispatches; on a phone", async () => {
     const page = await openApp(browser, server.url, { token: DEMO_TOKENS['director-cd'], path: '/station', phone: true })
     const errors = pageErrors(page)
     const card = page.locator(`.transfer-cards.out li[data-transfer="${ids.fy}"]`)
@@ -113,7 +126,9 @@ describe('a frozen rare unit, role by role', () => {
     const thawed = await apiGet<Transfer>(server.url, COORD, `/api/transfers/${ids.fy}`)
     expect(thawed).toMatchObject({ status: 'committed', thawedBy: 'u-director-cd' })
     expect(Date.now() - Date.parse(thawed.thawedAt!)).toBeLessThan(120_000)
-    expect(await card.locator('.thaw-step.thawed').textContent()).toMatch(/^已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 由 u-director-cd 解冻，\d{4}-\d{2}-\d{2} \d{2}:\d{2} 前有效$/)
+    expect(await card.locator('.thaw-step.thawed').textContent()).toMatch(
+      /^已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 由 u-director-cd 解冻，\d{4}-\d{2}-\d{2} \d{2}:\d{2} 前有效$/,
+    )
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: screenshotPath('ui-frozen-thawed-phone.png'), fullPage: true })
 
@@ -124,7 +139,7 @@ describe('a frozen rare unit, role by role', () => {
     await page.context().close()
   })
 
-  it('Garze\'s director receives the thawed unit: a liquid lot that keeps 24 h from the thaw; the emergency is fulfilled', async () => {
+  it("Garze's director receives the thawed unit: a liquid lot that keeps 24 h from the thaw; the emergency is fulfilled", async () => {
     const page = await openApp(browser, server.url, { token: DEMO_TOKENS['director-gz'], path: '/station', lang: 'en' })
     const errors = pageErrors(page)
     const card = page.locator(`.transfer-cards.in li[data-transfer="${ids.fy}"]`)
@@ -135,10 +150,14 @@ describe('a frozen rare unit, role by role', () => {
     await page.locator(`.transfer-cards.in li[data-transfer="${ids.fy}"][data-status="received"]`).waitFor()
     const t = await apiGet<Transfer>(server.url, COORD, `/api/transfers/${ids.fy}`)
     const { lots } = await apiGet<{ lots: { id: string; frozen: boolean; thawedAt: string | null; expiresAt: string; antigens: string[]; qty: number }[] }>(
-      server.url, COORD, '/api/stock/lots?site=GZ&component=RBC&abo=O')
+      server.url,
+      COORD,
+      '/api/stock/lots?site=GZ&component=RBC&abo=O',
+    )
     const arrived = lots.filter((l) => l.thawedAt)
-    expect(arrived.map((l) => [l.frozen, l.thawedAt, l.expiresAt, l.antigens, l.qty]))
-      .toEqual([[false, t.thawedAt, new Date(Date.parse(t.thawedAt!) + 24 * 3_600_000).toISOString(), ['Fy(a-)'], t.qty]])
+    expect(arrived.map((l) => [l.frozen, l.thawedAt, l.expiresAt, l.antigens, l.qty])).toEqual([
+      [false, t.thawedAt, new Date(Date.parse(t.thawedAt!) + 24 * 3_600_000).toISOString(), ['Fy(a-)'], t.qty],
+    ])
     const req = await apiGet<{ fulfilledQty: number; qty: number }>(server.url, COORD, `/api/requests/${FY}`)
     expect(req.fulfilledQty).toBe(t.qty)
     expect(errors).toEqual([])

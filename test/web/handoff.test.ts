@@ -12,15 +12,32 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
 const DIR = { CD: DEMO_TOKENS['director-cd'], YB: DEMO_TOKENS['director-yb'], PZH: DEMO_TOKENS['director-pzh'], GZ: DEMO_TOKENS['director-gz'] }
 type Line = { requestId: string; qty: number; siteId: string; urgency: string; reason: string; antigens: string }
 type Transfer = {
-  id: string; status: string; qty: number; proposedQty: number; fromSite: string; toSite: string; component: string; abo: string; rhd: string
-  requests: Line[]; closeReason: string | null; receivedQty: number | null; lostQty: number | null
-  transport: { dispatch: { temperatureC: number; carrier: string | null } | null; receipt: { acceptedQty: number; rejectedQty: number; inRange: boolean } | null }
+  id: string
+  status: string
+  qty: number
+  proposedQty: number
+  fromSite: string
+  toSite: string
+  component: string
+  abo: string
+  rhd: string
+  requests: Line[]
+  closeReason: string | null
+  receivedQty: number | null
+  lostQty: number | null
+  transport: {
+    dispatch: { temperatureC: number; carrier: string | null } | null
+    receipt: { acceptedQty: number; rejectedQty: number; inRange: boolean } | null
+  }
 }
 type Plan = { id: string; status: string; transfers: Transfer[]; unmet: { need: string; qty: number; reason?: string; message?: string }[] }
 type Req = { id: string; status: string; coverage: string; fulfilledQty: number; onTheWayQty: number; qty: number }
@@ -29,7 +46,10 @@ type Req = { id: string; status: string; coverage: string; fulfilledQty: number;
 const WB = { component: 'WB', abo: 'B', rhd: '-' }
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
 const pad = (n: number) => String(n).padStart(2, '0')
-const localText = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}` }
+const localText = (iso: string) => {
+  const d = new Date(iso)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
 
 const ids: { yb?: string; pzh?: string; gz?: string; plan?: string } = {}
 let plan: Plan
@@ -37,7 +57,8 @@ let plan: Plan
 describe('the hand-off, role by role', () => {
   it('a director files an emergency request on a phone; the coordinator sees it appear, with an alert, without reloading', async () => {
     const receipt = await apiCall<{ createdLots: string[] }>(server.url, DIR.CD, '/api/movements', {
-      method: 'POST', headers: { 'idempotency-key': 'ui-cd-wb-b-neg' },
+      method: 'POST',
+      headers: { 'idempotency-key': 'ui-cd-wb-b-neg' },
       body: { siteId: 'CD', kind: 'receipt', lotId: 'CD-WB-BNEG-1', ...WB, antigens: [], qty: 20, collectedAt: inHours(-48), expiresAt: inHours(24 * 30) },
     })
     expect(receipt.status).toBe(201)
@@ -73,9 +94,13 @@ describe('the hand-off, role by role', () => {
     expect(await coord.locator('.alert-emergency').textContent()).toContain('宜宾市中心血站')
     expect(await coord.locator(`tr[data-request="${ids.yb}"] [data-coverage]`).first().getAttribute('data-coverage')).toBe('open')
 
-    for (const [site, token, urgency] of [['PZH', DIR.PZH, 'urgent'], ['GZ', DIR.GZ, 'urgent']] as const) {
+    for (const [site, token, urgency] of [
+      ['PZH', DIR.PZH, 'urgent'],
+      ['GZ', DIR.GZ, 'urgent'],
+    ] as const) {
       const r = await apiCall<{ id: string }>(server.url, token, '/api/requests', {
-        method: 'POST', headers: { 'idempotency-key': `ui-wb-${site}` },
+        method: 'POST',
+        headers: { 'idempotency-key': `ui-wb-${site}` },
         body: { siteId: site, ...WB, qty: 3, urgency, neededBy: inHours(48), reason: `${site} 手术备血 WB B-` },
       })
       expect(r.status).toBe(201)
@@ -112,7 +137,8 @@ describe('the hand-off, role by role', () => {
     expect(urgencies.lastIndexOf('emergency')).toBeLessThan(urgencies.findIndex((u) => u !== 'emergency'))
     // a rare-antigen request shows its antigens
     const rare = plan.transfers.find((t) => t.requests[0]?.antigens)
-    if (rare) expect(await page.locator(`.review-group[data-request="${rare.requests[0].requestId}"] [data-antigens]`).textContent()).toBe(rare.requests[0].antigens)
+    if (rare)
+      expect(await page.locator(`.review-group[data-request="${rare.requests[0].requestId}"] [data-antigens]`).textContent()).toBe(rare.requests[0].antigens)
     // the demo's substitution (O− for PZH's A− patient) is marked on its row
     for (const t of wb('req_demo_09')) expect(await page.locator(`tr[data-transfer="${t.id}"]`).getAttribute('data-substitution')).toBe('A-')
     // the one unmet need, with its reason in words
@@ -162,7 +188,7 @@ describe('the hand-off, role by role', () => {
     await eventually(() => page.locator('tr[data-status="proposed"]').count()).toBe(0)
     expect(await page.locator('tr[data-status="rejected"] .close-reason').count()).toBe(rest)
     expect(await page.locator('tr[data-status="rejected"] button').count()).toBe(0)
-    expect((await apiGet<Req>(server.url, COORD, `/api/requests/${ids.yb}`))).toMatchObject({ coverage: 'partly_covered', onTheWayQty: 3 })
+    expect(await apiGet<Req>(server.url, COORD, `/api/requests/${ids.yb}`)).toMatchObject({ coverage: 'partly_covered', onTheWayQty: 3 })
     expect(errors).toEqual([])
 
     // the same review in Chinese at phone width: cards, nothing off screen
@@ -171,7 +197,9 @@ describe('the hand-off, role by role', () => {
     await zh.locator(`tr[data-transfer="${only.id}"]`).waitFor()
     expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .badge[data-urgency]`).textContent()).toBe('紧急')
     // dates read 2026-12-01 14:30 (no AM/PM, no month/day order to guess)
-    expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .review-head .meta`).first().textContent()).toMatch(/^需于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前$/)
+    expect(await zh.locator(`.review-group[data-request="${ids.yb}"] .review-head .meta`).first().textContent()).toMatch(
+      /^需于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前$/,
+    )
     expect(await zh.locator('tr[data-status="rejected"] .close-reason').first().textContent()).toBe(' 计划确认时未批准，已关闭')
     expect(await overflow(zh)).toBeLessThanOrEqual(0)
     await zh.screenshot({ path: screenshotPath('ui-handoff-review-phone.png'), fullPage: true })
@@ -201,7 +229,11 @@ describe('the hand-off, role by role', () => {
       await card.locator('button.dispatch').click()
       await page.locator(`.transfer-cards.out li[data-transfer="${t.id}"][data-status="dispatched"]`).waitFor()
     }
-    for (const t of out) expect(await apiGet<Transfer>(server.url, COORD, `/api/transfers/${t.id}`)).toMatchObject({ status: 'dispatched', transport: { dispatch: { temperatureC: 4.5, carrier: '川A·12345 王师傅' } } })
+    for (const t of out)
+      expect(await apiGet<Transfer>(server.url, COORD, `/api/transfers/${t.id}`)).toMatchObject({
+        status: 'dispatched',
+        transport: { dispatch: { temperatureC: 4.5, carrier: '川A·12345 王师傅' } },
+      })
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: screenshotPath('ui-handoff-dispatch-phone.png'), fullPage: true })
     expect(errors).toEqual([])
@@ -209,8 +241,15 @@ describe('the hand-off, role by role', () => {
   })
 
   it('the receiving directors receive: YB in full (English, desktop), PZH short (phone), GZ a box at 14 °C (rejected)', async () => {
-    const byTo = new Map((await apiGet<Plan>(server.url, COORD, `/api/plans/${ids.plan}`)).transfers.filter((t) => t.component === 'WB').map((t) => [t.toSite, t]))
-    const receive = async (site: 'YB' | 'PZH' | 'GZ', opts: { phone?: boolean; lang?: 'en' }, fill: (card: ReturnType<Page['locator']>) => Promise<void>, confirm: boolean) => {
+    const byTo = new Map(
+      (await apiGet<Plan>(server.url, COORD, `/api/plans/${ids.plan}`)).transfers.filter((t) => t.component === 'WB').map((t) => [t.toSite, t]),
+    )
+    const receive = async (
+      site: 'YB' | 'PZH' | 'GZ',
+      opts: { phone?: boolean; lang?: 'en' },
+      fill: (card: ReturnType<Page['locator']>) => Promise<void>,
+      confirm: boolean,
+    ) => {
       const page = await openApp(browser, server.url, { token: DIR[site], path: '/station', ...opts })
       const errors = pageErrors(page)
       const t = byTo.get(site)!
@@ -228,29 +267,49 @@ describe('the hand-off, role by role', () => {
     }
     const full = await receive('YB', { lang: 'en' }, (c) => c.locator('input[name=temperatureC]').fill('5'), false)
     expect(full).toMatchObject({ receivedQty: 3, lostQty: 0, transport: { receipt: { acceptedQty: 3, rejectedQty: 0, inRange: true } } })
-    const short = await receive('PZH', { phone: true }, async (c) => {
-      await c.locator('input[name=receivedQty]').fill('2')
-      await c.locator('input[name=temperatureC]').fill('6')
-    }, true)
+    const short = await receive(
+      'PZH',
+      { phone: true },
+      async (c) => {
+        await c.locator('input[name=receivedQty]').fill('2')
+        await c.locator('input[name=temperatureC]').fill('6')
+      },
+      true,
+    )
     expect(short).toMatchObject({ receivedQty: 2, lostQty: 1, transport: { receipt: { acceptedQty: 2, rejectedQty: 0 } } })
     // a box outside its range asks first, saying every unit will be discarded
     const warm = await receive('GZ', {}, (c) => c.locator('input[name=temperatureC]').fill('14'), true)
     expect(warm).toMatchObject({ receivedQty: 3, transport: { receipt: { acceptedQty: 0, rejectedQty: 3, inRange: false } } })
 
     // stock: CD sent 9 of its 20 (3 + 3 + 3); YB holds 3 usable, PZH 2, GZ none (3 discarded there)
-    const onHand = async (site: string) => (await apiGet<{ rows: { component: string; abo: string; rhd: string; onHand: number }[] }>(server.url, COORD, `/api/stock?site=${site}&component=WB`))
-      .rows.filter((r) => r.abo === 'B' && r.rhd === '-').reduce((s, r) => s + r.onHand, 0)
+    const onHand = async (site: string) =>
+      (
+        await apiGet<{ rows: { component: string; abo: string; rhd: string; onHand: number }[] }>(server.url, COORD, `/api/stock?site=${site}&component=WB`)
+      ).rows
+        .filter((r) => r.abo === 'B' && r.rhd === '-')
+        .reduce((s, r) => s + r.onHand, 0)
     expect([await onHand('CD'), await onHand('YB'), await onHand('PZH'), await onHand('GZ')]).toEqual([11, 3, 2, 0])
-    const { movements } = await apiGet<{ movements: { kind: string; delta: number; transferId: string | null }[] }>(server.url, COORD, '/api/movements?site=GZ&kind=discard')
+    const { movements } = await apiGet<{ movements: { kind: string; delta: number; transferId: string | null }[] }>(
+      server.url,
+      COORD,
+      '/api/movements?site=GZ&kind=discard',
+    )
     expect(movements.filter((m) => m.transferId === warm.id).reduce((s, m) => s + m.delta, 0)).toBe(-3)
     // request statuses tell the truth: YB got 3 of 4 (1 open for the next plan), PZH 2 of 3, GZ nothing yet
-    expect(await apiGet<Req>(server.url, COORD, `/api/requests/${ids.yb}`)).toMatchObject({ status: 'partly_fulfilled', fulfilledQty: 3, coverage: 'partly_covered' })
+    expect(await apiGet<Req>(server.url, COORD, `/api/requests/${ids.yb}`)).toMatchObject({
+      status: 'partly_fulfilled',
+      fulfilledQty: 3,
+      coverage: 'partly_covered',
+    })
     expect(await apiGet<Req>(server.url, COORD, `/api/requests/${ids.pzh}`)).toMatchObject({ status: 'partly_fulfilled', fulfilledQty: 2 })
     expect(await apiGet<Req>(server.url, COORD, `/api/requests/${ids.gz}`)).toMatchObject({ status: 'open', fulfilledQty: 0, coverage: 'open' })
     // the audit log: who did each step
     const { entries } = await apiGet<{ entries: { action: string; actorId: string }[] }>(server.url, COORD, `/api/audit?entity=transfer&entityId=${warm.id}`)
     expect(entries.map((e) => [e.action, e.actorId]).reverse()).toEqual([
-      ['transfer.approve', 'u-coordinator'], ['transfer.commit', 'u-coordinator'], ['transfer.dispatch', 'u-director-cd'], ['transfer.receive', 'u-director-gz'],
+      ['transfer.approve', 'u-coordinator'],
+      ['transfer.commit', 'u-coordinator'],
+      ['transfer.dispatch', 'u-director-cd'],
+      ['transfer.receive', 'u-director-gz'],
     ])
 
     // the coordinator sees every transport record with the transfer

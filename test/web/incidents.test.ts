@@ -12,18 +12,40 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
-type Transfer = { id: string; status: string; fromSite: string; toSite: string; component: string; qty: number; planId: string | null; requests: { urgency: string }[] }
+type Transfer = {
+  id: string
+  status: string
+  fromSite: string
+  toSite: string
+  component: string
+  qty: number
+  planId: string | null
+  requests: { urgency: string }[]
+}
 type Incident = {
-  id: string; status: string; kind: string; greenChannel: boolean; points: { siteId: string }[]; transfers: Transfer[]; response: { stations: unknown[] } | null
-  estimate: { basis: string; totals: { component: string; urgency: string; qty: number }[]; components: { component: string; low: number; mid: number; high: number; qty: number }[]; lines: { component: string; qty: number }[] }
+  id: string
+  status: string
+  kind: string
+  greenChannel: boolean
+  points: { siteId: string }[]
+  transfers: Transfer[]
+  response: { stations: unknown[] } | null
+  estimate: {
+    basis: string
+    totals: { component: string; urgency: string; qty: number }[]
+    components: { component: string; low: number; mid: number; high: number; qty: number }[]
+    lines: { component: string; qty: number }[]
+  }
 }
 const URGENCY = ['emergency', 'urgent', 'routine']
 /** A box temperature inside each component's transport range (docs/domain-facts.md). */
 const BOX: Record<string, string> = { RBC: '4', WB: '4', PLT: '22', FFP: '-20', CRYO: '-20' }
-
 
 let incidentId = ''
 let coordPage: Page
@@ -93,7 +115,9 @@ describe('an earthquake near Luding', () => {
     const firstId = await coordPage.locator('table.incident-transfers tbody tr').first().getAttribute('data-transfer')
     const first = planned.transfers.find((t) => t.id === firstId)!
     const unit: Record<string, string> = { RBC: 'U', WB: 'U', CRYO: 'U', FFP: '×100 mL', PLT: '治疗量' }
-    expect(await coordPage.locator('table.incident-transfers tbody tr').first().locator('td').nth(3).textContent()).toBe(`${first.qty} ${unit[first.component]}`)
+    expect(await coordPage.locator('table.incident-transfers tbody tr').first().locator('td').nth(3).textContent()).toBe(
+      `${first.qty} ${unit[first.component]}`,
+    )
     // the map fits the donor stations and the receiving points, with an arrow per transfer and both legends
     const map = coordPage.locator('.incident-map')
     const donors = new Set(planned.transfers.map((t) => t.fromSite).filter((s) => s !== 'GZ' && s !== 'YA'))
@@ -147,7 +171,9 @@ describe('an earthquake near Luding', () => {
     for (const site of new Set(expected.map((t) => t.fromSite))) expect(text).toContain(names.get(site)!)
     const rbc = expected.filter((t) => t.component === 'RBC').reduce((s, t) => s + t.qty, 0)
     if (rbc > 0) expect(text).toContain(`红细胞 ${rbc} U`)
-    expect((await ask.locator('.green-list li').evaluateAll((li) => li.map((x) => x.getAttribute('data-transfer')))).sort()).toEqual(expected.map((t) => t.id).sort())
+    expect((await ask.locator('.green-list li').evaluateAll((li) => li.map((x) => x.getAttribute('data-transfer')))).sort()).toEqual(
+      expected.map((t) => t.id).sort(),
+    )
     await ask.locator('button.confirm-yes').click()
     await coordPage.locator('.badge.green-channel[data-green=open]').waitFor()
     const inc = await apiGet<Incident>(server.url, COORD, `/api/incidents/${incidentId}`)
@@ -176,7 +202,10 @@ describe('an earthquake near Luding', () => {
     const tr = committed.find((t) => t.fromSite === 'CD') ?? committed[0]
     expect(tr, 'some station sends an emergency box').toBeTruthy()
     const donor = tr!.fromSite
-    const made = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users', { method: 'POST', body: { name: `Director ${donor}`, role: 'director', siteId: donor } })
+    const made = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users', {
+      method: 'POST',
+      body: { name: `Director ${donor}`, role: 'director', siteId: donor },
+    })
     expect(made.status).toBe(201)
     const mine = inc.transfers.filter((t) => t.fromSite === donor || t.toSite === donor)
     const phone = await openApp(browser, server.url, { token: made.body.token.token, path: `/incidents/${incidentId}`, phone: true })
@@ -210,7 +239,7 @@ describe('an earthquake near Luding', () => {
     await page.locator('.confirm button.confirm-yes').click()
     await page.locator('.incident-report table.report-totals tbody tr').first().waitFor()
     const rbc = page.locator('.incident-report tr[data-component="RBC"]')
-    expect(await rbc.locator('td').nth(1).textContent()).toBe('55 U')   // the figure the coordinator picked
+    expect(await rbc.locator('td').nth(1).textContent()).toBe('55 U') // the figure the coordinator picked
     expect(await page.locator('.estimate-range tr[data-component="RBC"] td.range').textContent()).toBe('32 U – 62 U (middle 47 U)')
     expect(await page.locator('.incident-page[data-status="closed"]').count()).toBe(1)
     expect(await page.locator('button.plan-incident').count()).toBe(0)

@@ -7,16 +7,26 @@ import { useApp } from './harness'
 import type { Server } from './server'
 
 // These run inside the page (page.evaluate); the root tsconfig has no DOM library, so declare what they use.
-declare const document: { documentElement: { scrollWidth: number }; querySelectorAll: (s: string) => Iterable<{ getBoundingClientRect: () => { right: number } }> }
+declare const document: {
+  documentElement: { scrollWidth: number }
+  querySelectorAll: (s: string) => Iterable<{ getBoundingClientRect: () => { right: number } }>
+}
 declare const getComputedStyle: (e: unknown, pseudo?: string) => { visibility: string; content: string }
-type SvgPath = { getTotalLength: () => number; getPointAtLength: (n: number) => { x: number; y: number }; getScreenCTM: () => { a: number; d: number; e: number; f: number } | null }
+type SvgPath = {
+  getTotalLength: () => number
+  getPointAtLength: (n: number) => { x: number; y: number }
+  getScreenCTM: () => { a: number; d: number; e: number; f: number } | null
+}
 
 let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 const PHONE = { width: 390, height: 844 }
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Summary = {
   components: { component: string; onHand: number; daysOfSupply: number | null }[]
@@ -28,7 +38,10 @@ type Box = { x: number; y: number; width: number; height: number }
 async function openOffline(opts: Parameters<typeof openApp>[2]): Promise<{ page: Page; outside: string[] }> {
   const page = await openApp(browser, server.url, opts)
   const outside: string[] = []
-  await page.context().route((url) => !url.href.startsWith(server.url), (r) => (outside.push(r.request().url()), r.abort()))
+  await page.context().route(
+    (url) => !url.href.startsWith(server.url),
+    (r) => (outside.push(r.request().url()), r.abort()),
+  )
   await page.reload()
   return { page, outside }
 }
@@ -36,16 +49,27 @@ async function openOffline(opts: Parameters<typeof openApp>[2]): Promise<{ page:
 /** Pairs of shown labels whose boxes overlap by more than a sliver (antialiasing). */
 async function labelCollisions(page: Page): Promise<string[]> {
   const boxes = await page.locator('.leaflet-tooltip.site-label').evaluateAll((els) =>
-    els.filter((e) => getComputedStyle(e).visibility !== 'hidden')
-      .map((e) => { const r = e.getBoundingClientRect(); return { id: e.getAttribute('data-site') ?? e.textContent!, x: r.x, y: r.y, width: r.width, height: r.height } }))
+    els
+      .filter((e) => getComputedStyle(e).visibility !== 'hidden')
+      .map((e) => {
+        const r = e.getBoundingClientRect()
+        return { id: e.getAttribute('data-site') ?? e.textContent!, x: r.x, y: r.y, width: r.width, height: r.height }
+      }),
+  )
   const hits: string[] = []
-  const over = (a: Box, b: Box) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y))
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (over(boxes[i], boxes[j]) > 4) hits.push(`${boxes[i].id}/${boxes[j].id} ${JSON.stringify([boxes[i], boxes[j]])}`)
+  const over = (a: Box, b: Box) =>
+    Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y))
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++)
+      if (over(boxes[i], boxes[j]) > 4) hits.push(`${boxes[i].id}/${boxes[j].id} ${JSON.stringify([boxes[i], boxes[j]])}`)
   return hits
 }
 
 const markerCentre = (page: Page, id: string) =>
-  page.locator(`path.site-marker[data-site="${id}"]`).evaluate((e) => { const r = e.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 } })
+  page.locator(`path.site-marker[data-site="${id}"]`).evaluate((e) => {
+    const r = e.getBoundingClientRect()
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 }
+  })
 
 describe('phones (390 × 844)', () => {
   it('tables become cards: nothing wider than the screen, action buttons on screen', async () => {
@@ -110,7 +134,7 @@ describe('the map offline', () => {
     }
   })
 
-  it('the totals strip shows the API\'s region totals, days of supply and RhD-negative stock', async () => {
+  it("the totals strip shows the API's region totals, days of supply and RhD-negative stock", async () => {
     const summary = await apiGet<Summary>(server.url, COORD, '/api/stock/summary')
     const page = await openApp(browser, server.url, { token: COORD, lang: 'en' })
     await page.locator('.region-totals .total').first().waitFor()
@@ -166,7 +190,12 @@ describe('the map offline', () => {
 
 describe('transfers on the map', () => {
   it('draws committed and dispatched transfers with arrowheads at the receiver and a legend', async () => {
-    const plan = await apiCall<{ id: string; transfers: { id: string; component: string; fromSite: string; toSite: string; frozen: boolean }[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+    const plan = await apiCall<{ id: string; transfers: { id: string; component: string; fromSite: string; toSite: string; frozen: boolean }[] }>(
+      server.url,
+      COORD,
+      '/api/plans',
+      { method: 'POST', body: {} },
+    )
     expect(plan.status).toBe(201)
     // Two transfers of one component (the map shows one component at a time), red cells if it can; liquid units,
     // which dispatch at once (frozen ones are thawed first: test/web/frozen.test.ts).
@@ -175,7 +204,10 @@ describe('transfers on the map', () => {
     expect(component, 'the demo plan proposes two transfers of one component').toBeDefined()
     const [a, b] = of(component!)
     for (const t of [a, b]) expect((await apiCall(server.url, COORD, `/api/transfers/${t.id}/approve`, { method: 'POST' })).status).toBe(200)
-    const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `layout-${plan.body.id}` } })
+    const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, {
+      method: 'POST',
+      headers: { 'idempotency-key': `layout-${plan.body.id}` },
+    })
     expect(commit.status).toBe(200)
     // The box must read within the component's transport range (migrations/0005_handoff.sql).
     const temperatureC = { RBC: 4.5, WB: 4.5, PLT: 22, FFP: -25, CRYO: -25 }[component!]
@@ -189,13 +221,21 @@ describe('transfers on the map', () => {
       await line.waitFor()
       expect(await line.getAttribute('class')).toContain('status-committed')
       expect(await page.locator(`path.transfer-line[data-transfer="${b.id}"]`).getAttribute('class')).toContain('status-dispatched')
-      for (const [t, status] of [[a, 'committed'], [b, 'dispatched']] as const) {
+      for (const [t, status] of [
+        [a, 'committed'],
+        [b, 'dispatched'],
+      ] as const) {
         const path = page.locator(`path.transfer-line[data-transfer="${t.id}"]`)
         expect(await path.getAttribute('marker-end')).toBe(`url(#bd-arrow-${status})`)
         // The arrow's tip (the line's end) is at the receiver, not at the donor. Measured once the map has
         // settled (its first view and the label placement may still move it just after loading).
         const tip = async () => {
-          const end = await path.evaluate((e) => { const p = e as unknown as SvgPath; const q = p.getPointAtLength(p.getTotalLength()); const m = p.getScreenCTM()!; return { x: q.x * m.a + m.e, y: q.y * m.d + m.f } })
+          const end = await path.evaluate((e) => {
+            const p = e as unknown as SvgPath
+            const q = p.getPointAtLength(p.getTotalLength())
+            const m = p.getScreenCTM()!
+            return { x: q.x * m.a + m.e, y: q.y * m.d + m.f }
+          })
           const [from, to] = await Promise.all([markerCentre(page, t.fromSite), markerCentre(page, t.toSite)])
           const toD = Math.hypot(end.x - to.x, end.y - to.y)
           return { atReceiver: toD < Math.hypot(end.x - from.x, end.y - from.y), withinMarker: toD < to.r + 10 }

@@ -10,7 +10,10 @@ let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Site = { id: string; nameZh: string; nameEn: string }
 const RED_FILL = '#c62828'
@@ -30,7 +33,9 @@ describe('region map', () => {
     expect(await page.locator('path.transfer-line').count(), 'nothing committed yet').toBe(0)
     // Wait for the levels to arrive, then compare every marker with the API.
     await page.locator(`path.site-marker[data-site="${red[0]}"][data-level="red"]`).waitFor()
-    const shown = await page.locator('path.site-marker').evaluateAll((els) => els.map((e) => [e.getAttribute('data-site'), e.getAttribute('data-level'), e.getAttribute('fill')]))
+    const shown = await page
+      .locator('path.site-marker')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-site'), e.getAttribute('data-level'), e.getAttribute('fill')]))
     for (const [id, level, fill] of shown) {
       expect(level, `marker ${id}`).toBe(worst.get(id!) ?? 'none')
       if (level === 'red') expect(fill).toBe(RED_FILL)
@@ -55,14 +60,16 @@ describe('region map', () => {
     await page.context().close()
   })
 
-  it('switching the component recolours markers from that component\'s warnings', async () => {
+  it("switching the component recolours markers from that component's warnings", async () => {
     const { warnings } = await apiGet<{ warnings: { siteId: string; component: string; level: Level }[] }>(server.url, COORD, '/api/warnings?component=PLT')
     const worst = worstBySite(warnings, 'PLT')
     const page = await openApp(browser, server.url, { token: COORD })
     await page.locator('path.site-marker').first().waitFor()
     await page.selectOption('select[name=component]', 'PLT')
     await eventually(async () => {
-      const shown = await page.locator('path.site-marker').evaluateAll((els) => els.map((e) => [e.getAttribute('data-site')!, e.getAttribute('data-level')!] as const))
+      const shown = await page
+        .locator('path.site-marker')
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-site')!, e.getAttribute('data-level')!] as const))
       return shown.every(([id, level]) => level === (worst.get(id) ?? 'none'))
     }).toBe(true)
     await page.context().close()
@@ -76,7 +83,11 @@ describe('region map', () => {
     const id = (await first.getAttribute('data-site'))!
     await first.locator('a').click()
     await page.waitForURL(`**/sites/${id}`)
-    const { rows: stock } = await apiGet<{ rows: { component: string; abo: string; rhd: string; level: Level; onHand: number }[] }>(server.url, COORD, `/api/stock?site=${id}`)
+    const { rows: stock } = await apiGet<{ rows: { component: string; abo: string; rhd: string; level: Level; onHand: number }[] }>(
+      server.url,
+      COORD,
+      `/api/stock?site=${id}`,
+    )
     expect(stock.length).toBeGreaterThan(0)
     await eventually(() => page.locator('.stock-table tbody tr').count()).toBe(stock.length)
     expect(await page.locator('h2').textContent()).toBe(`Stock at ${sites.find((s) => s.id === id)!.nameEn}`)
@@ -115,7 +126,7 @@ describe('language and sign-in', () => {
     await en.context().close()
   })
 
-  it('a bad token shows the API\'s error; a good one shows the role; sign-out returns to the form', async () => {
+  it("a bad token shows the API's error; a good one shows the role; sign-out returns to the form", async () => {
     const bad = await apiCall<{ error: { message: string } }>(server.url, 'not-a-real-token', '/api/me')
     expect(bad.status).toBe(401)
     const page = await openApp(browser, server.url, { lang: 'en' })

@@ -13,7 +13,10 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
 const GZ = DEMO_TOKENS['director-gz']
@@ -34,7 +37,9 @@ async function phone(token: string): Promise<{ context: BrowserContext; page: Pa
 /** Opens `path` once the service worker controls the page, so the API answers the page reads are cached. */
 async function openControlled(page: Page, path: string): Promise<void> {
   await page.goto(server.url + path)
-  await page.evaluate(async () => { await (navigator as any).serviceWorker.ready })
+  await page.evaluate(async () => {
+    await (navigator as any).serviceWorker.ready
+  })
   await page.waitForFunction(() => (navigator as any).serviceWorker.controller !== null)
   await page.reload()
 }
@@ -55,26 +60,43 @@ async function goOnline(context: BrowserContext): Promise<void> {
 const lotsOf = (site: string, q = '') => apiGet<{ lots: Lot[] }>(server.url, COORD, `/api/stock/lots?site=${site}${q}`).then((r) => r.lots)
 
 /** What is in the device's outbox (IndexedDB), read in the page. */
-const outbox = (page: Page) => page.evaluate(() => new Promise<any[]>((resolve, reject) => {
-  const req = (globalThis as any).indexedDB.open('bd-offline')
-  req.onerror = () => reject(req.error)
-  req.onsuccess = () => {
-    const all = req.result.transaction('outbox').objectStore('outbox').getAll()
-    all.onsuccess = () => resolve(all.result)
-  }
-}))
+const outbox = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<any[]>((resolve, reject) => {
+        const req = (globalThis as any).indexedDB.open('bd-offline')
+        req.onerror = () => reject(req.error)
+        req.onsuccess = () => {
+          const all = req.result.transaction('outbox').objectStore('outbox').getAll()
+          all.onsuccess = () => resolve(all.result)
+        }
+      }),
+  )
 
 describe('a station without a network', () => {
   it('Garze offline: reload shows the stock and its age; a receipt and a dispatch wait and are applied once when back online', async () => {
     // A committed transfer out of Garze to dispatch: whole blood B− exists nowhere else, Yibin asks for 4.
     const lotId = `GZ-WB-BNEG-${Date.now().toString(36).toUpperCase()}`
     const rec = await apiCall(server.url, GZ, '/api/movements', {
-      method: 'POST', headers: { 'idempotency-key': `gz-wb-${lotId}` },
-      body: { siteId: 'GZ', kind: 'receipt', lotId, component: 'WB', abo: 'B', rhd: '-', antigens: [], qty: 12, collectedAt: inHours(-24), expiresAt: inHours(24 * 30) },
+      method: 'POST',
+      headers: { 'idempotency-key': `gz-wb-${lotId}` },
+      body: {
+        siteId: 'GZ',
+        kind: 'receipt',
+        lotId,
+        component: 'WB',
+        abo: 'B',
+        rhd: '-',
+        antigens: [],
+        qty: 12,
+        collectedAt: inHours(-24),
+        expiresAt: inHours(24 * 30),
+      },
     })
     expect(rec.status).toBe(201)
     const req = await apiCall<{ id: string }>(server.url, DEMO_TOKENS['director-yb'], '/api/requests', {
-      method: 'POST', headers: { 'idempotency-key': `yb-wb-${lotId}` },
+      method: 'POST',
+      headers: { 'idempotency-key': `yb-wb-${lotId}` },
       body: { siteId: 'YB', component: 'WB', abo: 'B', rhd: '-', qty: 4, urgency: 'emergency', neededBy: inHours(48), reason: '车祸 急需全血' },
     })
     expect(req.status).toBe(201)
@@ -83,7 +105,11 @@ describe('a station without a network', () => {
     const tr = plan.body.transfers.find((t) => t.fromSite === 'GZ' && t.toSite === 'YB')!
     expect(tr).toBeDefined()
     expect((await apiCall(server.url, COORD, `/api/transfers/${tr.id}/approve`, { method: 'POST' })).status).toBe(200)
-    const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', body: {}, headers: { 'idempotency-key': `commit-${plan.body.id}` } })
+    const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, {
+      method: 'POST',
+      body: {},
+      headers: { 'idempotency-key': `commit-${plan.body.id}` },
+    })
     expect(commit.status).toBe(200)
 
     const { context, page } = await phone(GZ)
@@ -127,7 +153,8 @@ describe('a station without a network', () => {
     expect(kept.every((o) => typeof o.idempotencyKey === 'string' && o.idempotencyKey.length > 8)).toBe(true)
 
     // nothing reached the server yet
-    const received = async () => (await lotsOf('GZ', '&component=RBC&abo=B&rhd=%2B')).filter((l) => l.qty === 6 && Date.parse(l.collectedAt) > Date.now() - 10 * 60_000)
+    const received = async () =>
+      (await lotsOf('GZ', '&component=RBC&abo=B&rhd=%2B')).filter((l) => l.qty === 6 && Date.parse(l.collectedAt) > Date.now() - 10 * 60_000)
     expect(await received()).toHaveLength(0)
     expect((await apiGet<Transfer>(server.url, COORD, `/api/transfers/${tr.id}`)).status).toBe('committed')
 
@@ -139,7 +166,8 @@ describe('a station without a network', () => {
     expect(audit.entries.filter((e) => e.action === 'transfer.dispatch')).toHaveLength(1)
     // the receipt's key is the one it was given offline: sent again, the server answers what it did, once
     const again = await fetch(`${server.url}/api/movements`, {
-      method: 'POST', body: JSON.stringify(kept[0].body),
+      method: 'POST',
+      body: JSON.stringify(kept[0].body),
       headers: { authorization: `Bearer ${GZ}`, 'content-type': 'application/json', 'idempotency-key': kept[0].idempotencyKey },
     })
     expect(again.headers.get('idempotent-replayed')).toBe('true')
@@ -155,7 +183,10 @@ describe('a station without a network', () => {
         g.__req.onsuccess = () => {
           const tx = g.__req.result.transaction('outbox', 'readwrite')
           tx.objectStore('outbox').add({ ...o, state: 'waiting' })
-          tx.oncomplete = () => { g.__req.result.close(); resolve() }
+          tx.oncomplete = () => {
+            g.__req.result.close()
+            resolve()
+          }
           tx.onerror = () => reject(tx.error)
         }
       })
@@ -163,11 +194,15 @@ describe('a station without a network', () => {
     await page.reload()
     await expect.poll(() => outbox(page), { timeout: 30_000 }).toEqual([]) // sent, and recognised (never marked refused)
     await expect.poll(() => page.locator('.outbox-item').count()).toBe(0)
-    expect((await apiGet<{ entries: { action: string }[] }>(server.url, COORD, `/api/audit?entity=transfer&entityId=${tr.id}`)).entries.filter((e) => e.action === 'transfer.dispatch')).toHaveLength(1)
+    expect(
+      (await apiGet<{ entries: { action: string }[] }>(server.url, COORD, `/api/audit?entity=transfer&entityId=${tr.id}`)).entries.filter(
+        (e) => e.action === 'transfer.dispatch',
+      ),
+    ).toHaveLength(1)
     await context.close()
   })
 
-  it('a write the server refuses is shown with its reason, the others are applied, and a changed count is the director\'s choice', async () => {
+  it("a write the server refuses is shown with its reason, the others are applied, and a changed count is the director's choice", async () => {
     const lots = (await lotsOf('GZ', '&component=RBC')).filter((l) => l.qty >= 6 && Date.parse(l.expiresAt) > Date.now() + 7 * 86_400_000)
     expect(lots.length).toBeGreaterThanOrEqual(3)
     const [toIssue, toDiscard, toCount] = lots
@@ -187,15 +222,19 @@ describe('a station without a network', () => {
       await entry.locator('button.record').click()
       await entry.locator('.entry-done.queued').waitFor()
     }
-    await record('issue', toIssue, toIssue.qty, '急诊输血')          // the whole lot, which someone else takes meanwhile
+    await record('issue', toIssue, toIssue.qty, '急诊输血') // the whole lot, which someone else takes meanwhile
     await record('discard', toDiscard, 1, '袋体破损 bag damaged')
-    await record('count', toCount, toCount.qty - 1, '月末盘点')      // one fewer than it held when typed
+    await record('count', toCount, toCount.qty - 1, '月末盘点') // one fewer than it held when typed
     await expect.poll(() => page.locator('.outbox-item[data-state=waiting]').count()).toBe(3)
 
     // meanwhile, online elsewhere: the coordinator issues from the first lot and from the counted one
-    for (const [lot, qty, key] of [[toIssue, 2, 'a'], [toCount, 2, 'b']] as const) {
+    for (const [lot, qty, key] of [
+      [toIssue, 2, 'a'],
+      [toCount, 2, 'b'],
+    ] as const) {
       const r = await apiCall(server.url, COORD, '/api/movements', {
-        method: 'POST', headers: { 'idempotency-key': `coord-meanwhile-${key}-${lot.id}` },
+        method: 'POST',
+        headers: { 'idempotency-key': `coord-meanwhile-${key}-${lot.id}` },
         body: { siteId: 'GZ', kind: 'issue', lotId: lot.id, qty, urgency: 'emergency', reason: 'meanwhile' },
       })
       expect(r.status).toBe(201)
@@ -207,7 +246,7 @@ describe('a station without a network', () => {
     expect(await refused.getAttribute('data-kind')).toBe('issue')
     expect(await refused.locator('.refusal').getAttribute('data-code')).toBe('insufficient_stock')
     expect(await refused.locator('.refusal').textContent()).toContain('409')
-    expect(await refused.locator('.server-reason').textContent()).toContain(toIssue.id)   // the server's own reason
+    expect(await refused.locator('.server-reason').textContent()).toContain(toIssue.id) // the server's own reason
     const conflict = page.locator('.outbox-item[data-state=conflict]')
     await conflict.waitFor()
     expect(await conflict.textContent()).toContain(`您录入时该批次为 ${toCount.qty}，现在系统为 ${toCount.qty - 2}`)
@@ -215,14 +254,14 @@ describe('a station without a network', () => {
 
     const byId = async () => new Map((await lotsOf('GZ', '&component=RBC&includeEmpty=true')).map((l) => [l.id, l.qty]))
     let now = await byId()
-    expect(now.get(toIssue.id)).toBe(toIssue.qty - 2)      // the refused issue took nothing
-    expect(now.get(toDiscard.id)).toBe(toDiscard.qty - 1)  // the discard after it was applied
-    expect(now.get(toCount.id)).toBe(toCount.qty - 2)      // the count waits for the director
+    expect(now.get(toIssue.id)).toBe(toIssue.qty - 2) // the refused issue took nothing
+    expect(now.get(toDiscard.id)).toBe(toDiscard.qty - 1) // the discard after it was applied
+    expect(now.get(toCount.id)).toBe(toCount.qty - 2) // the count waits for the director
 
     await conflict.locator('button.keep-mine').click()
     await expect.poll(() => page.locator('.outbox-item[data-kind=count]').count(), { timeout: 20_000 }).toBe(0)
     now = await byId()
-    expect(now.get(toCount.id)).toBe(toCount.qty - 1)      // what the director counted
+    expect(now.get(toCount.id)).toBe(toCount.qty - 1) // what the director counted
 
     // the refusal stays until read; removing it asks first, naming it
     await refused.locator('button.dismiss').click()
@@ -237,11 +276,11 @@ describe('a station without a network', () => {
     const { context, page } = await phone(GZ)
     await openControlled(page, '/') // a director's home: their station
     await page.locator('.station-stock .stock-table').first().waitFor()
-    const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json() as { display: string; start_url: string; icons: { sizes: string }[] }
+    const manifest = (await (await fetch(`${server.url}/manifest.webmanifest`)).json()) as { display: string; start_url: string; icons: { sizes: string }[] }
     expect(manifest.display).toBe('standalone')
     expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']))
     const cdp = await context.newCDPSession(page)
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors') as { installabilityErrors: unknown[] }
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }
     expect(installabilityErrors).toEqual([])
     await goOffline(context)
     await page.goto(server.url + manifest.start_url)
@@ -250,24 +289,35 @@ describe('a station without a network', () => {
     await page.locator('.offline-bar .data-age').waitFor()
     await page.goto(`${server.url}/?lang=en`) // and in English
     await page.locator('.station-stock .stock-table').first().waitFor()
-    await expect.poll(() => page.locator('.offline-bar .offline-status').textContent()).toMatch(/^(Offline|Server unreachable) this page shows data from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ min ago\)$/)
+    await expect
+      .poll(() => page.locator('.offline-bar .offline-status').textContent())
+      .toMatch(/^(Offline|Server unreachable) this page shows data from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ min ago\)$/)
     await context.close()
   })
 
-  it('the coordinator\'s map marks the stations silent for longer than the limit', async () => {
+  it("the coordinator's map marks the stations silent for longer than the limit", async () => {
     type C = { siteId: string; kind: string; silent: boolean; silentHours: number | null }
     const read = () => apiGet<{ sites: C[] }>(server.url, COORD, '/api/site-contact').then((r) => r.sites)
     // Garze and the other demo stations have just been heard from; a limit below Garze's silence marks it
     const gz = (await read()).find((s) => s.siteId === 'GZ')!
     expect(gz.silent).toBe(false)
     let sites = await read()
-    const stations = sites.filter((s) => s.kind === 'station' && s.silentHours !== null).map((s) => s.silentHours!).sort((a, b) => a - b)
+    const stations = sites
+      .filter((s) => s.kind === 'station' && s.silentHours !== null)
+      .map((s) => s.silentHours!)
+      .sort((a, b) => a - b)
     expect(stations.length).toBeGreaterThan(2)
     const limit = Math.max(0.05, stations[Math.floor(stations.length / 2)])
     expect((await apiCall(server.url, COORD, '/api/site-contact/limits/station', { method: 'PUT', body: { hours: limit } })).status).toBe(200)
     sites = await read()
-    const silent = sites.filter((s) => s.silent).map((s) => s.siteId).sort()
-    const heard = sites.filter((s) => !s.silent).map((s) => s.siteId).sort()
+    const silent = sites
+      .filter((s) => s.silent)
+      .map((s) => s.siteId)
+      .sort()
+    const heard = sites
+      .filter((s) => !s.silent)
+      .map((s) => s.siteId)
+      .sort()
     expect(silent.length).toBeGreaterThan(0)
     expect(heard.length).toBeGreaterThan(0)
 
@@ -277,7 +327,8 @@ describe('a station without a network', () => {
     const errors = pageErrors(page)
     await page.goto(server.url + '/')
     await eventually(() => page.locator('path.site-marker[data-silent]').count()).toBe(sites.length)
-    const marked = async (v: string) => (await page.locator(`path.site-marker[data-silent=${v}]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-site')!))).sort()
+    const marked = async (v: string) =>
+      (await page.locator(`path.site-marker[data-silent=${v}]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-site')!))).sort()
     expect(await marked('yes')).toEqual(silent)
     expect(await marked('no')).toEqual(heard)
     expect(await page.locator('path.site-marker.silent').count()).toBe(silent.length)
@@ -285,7 +336,10 @@ describe('a station without a network', () => {
     const item = page.locator(`.site-list li[data-site="${silent[0]}"] .contact-meta[data-silent=yes]`)
     expect(await item.textContent()).toMatch(/失联 .*(无联系（上限 [\d.]+ 小时）|从未联系)/)
     // and the planner says how old the stock it planned on was
-    const plan = await apiCall<{ id: string; oldestStockReport: { siteId: string; hours: number } }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+    const plan = await apiCall<{ id: string; oldestStockReport: { siteId: string; hours: number } }>(server.url, COORD, '/api/plans', {
+      method: 'POST',
+      body: {},
+    })
     expect(plan.status).toBe(201)
     await page.goto(`${server.url}/plan?id=${plan.body.id}`)
     const age = page.locator('.plan-stock-age')

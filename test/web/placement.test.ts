@@ -8,7 +8,11 @@ const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.
 
 describe('spread', () => {
   it('leaves distant sites where they are and sets close ones at least the gap apart, around their centroid', () => {
-    const points = new Map([['CD', { x: 100, y: 100 }], ['SC', { x: 99, y: 101 }], ['CQ', { x: 300, y: 200 }]])
+    const points = new Map([
+      ['CD', { x: 100, y: 100 }],
+      ['SC', { x: 99, y: 101 }],
+      ['CQ', { x: 300, y: 200 }],
+    ])
     const out = spread(points)
     expect(out.get('CQ')).toEqual({ x: 300, y: 200 })
     expect(dist(out.get('CD')!, out.get('SC')!)).toBeGreaterThanOrEqual(MIN_GAP - 1e-9)
@@ -19,7 +23,12 @@ describe('spread', () => {
 
   it('spreads three sites at one spot on a circle, each pair at least the gap apart', () => {
     const out = spread(new Map(['A', 'B', 'C'].map((id) => [id, { x: 50, y: 50 }])))
-    for (const [a, b] of [['A', 'B'], ['B', 'C'], ['A', 'C']]) expect(dist(out.get(a)!, out.get(b)!)).toBeGreaterThanOrEqual(MIN_GAP - 1e-9)
+    for (const [a, b] of [
+      ['A', 'B'],
+      ['B', 'C'],
+      ['A', 'C'],
+    ])
+      expect(dist(out.get(a)!, out.get(b)!)).toBeGreaterThanOrEqual(MIN_GAP - 1e-9)
   })
 })
 
@@ -34,7 +43,9 @@ describe('placeLabels', () => {
     expect(shown.length).toBeGreaterThanOrEqual(3)
     for (let i = 0; i < shown.length; i++) {
       for (let j = i + 1; j < shown.length; j++) expect(overlap(shown[i][1], shown[j][1]), `${shown[i][0]}/${shown[j][0]}`).toBe(0)
-      for (const l of labels) if (l.id !== shown[i][0]) expect(overlap(shown[i][1], { x: l.at.x - l.r, y: l.at.y - l.r, w: 2 * l.r, h: 2 * l.r }), `${shown[i][0]} over ${l.id}`).toBe(0)
+      for (const l of labels)
+        if (l.id !== shown[i][0])
+          expect(overlap(shown[i][1], { x: l.at.x - l.r, y: l.at.y - l.r, w: 2 * l.r, h: 2 * l.r }), `${shown[i][0]} over ${l.id}`).toBe(0)
     }
     // The first (most severe) takes its first free place: B's marker is on its right, so to its left.
     expect(boxes.get('A')).toEqual({ x: 57, y: 92, w: 30, h: 16 })

@@ -15,7 +15,10 @@ import type { Server } from './server'
 let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Site = { id: string; nameZh: string; nameEn: string }
 type Transfer = { id: string; fromSite: string; toSite: string; status: string; requests: { urgency: string; reason: string; neededBy: string | null }[] }
@@ -26,7 +29,10 @@ async function committedPlan(): Promise<{ id: string; transfers: Transfer[] }> {
   const plan = await apiCall<{ id: string; transfers: Transfer[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
   expect(plan.status).toBe(201)
   for (const t of plan.body.transfers) expect((await apiCall(server.url, COORD, `/api/transfers/${t.id}/approve`, { method: 'POST' })).status).toBe(200)
-  const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `polish-${plan.body.id}` } })
+  const commit = await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, {
+    method: 'POST',
+    headers: { 'idempotency-key': `polish-${plan.body.id}` },
+  })
   expect(commit.status).toBe(200)
   return { id: plan.body.id, transfers: (await apiGet<{ transfers: Transfer[] }>(server.url, COORD, `/api/transfers?planId=${plan.body.id}`)).transfers }
 }
@@ -60,14 +66,23 @@ describe('the dispatch sheet', () => {
     const printWidth = Math.floor(((297 - 20) / 25.4) * 96)
     await page.emulateMedia({ media: 'print' })
     await page.setViewportSize({ width: printWidth, height: 700 })
-    const layout = await rows.evaluateAll((els) => els.map((tr) => {
-      const id = tr.querySelector('a.transfer-id')!
-      const names = [...tr.querySelectorAll('a.site-name')].map((a) => ({ text: a.textContent, lines: a.getClientRects().length, clipped: a.scrollWidth > a.clientWidth + 1 }))
-      return { id: id.textContent!, belowIdTop: tr.getBoundingClientRect().bottom - id.getBoundingClientRect().top, names }
-    }))
+    const layout = await rows.evaluateAll((els) =>
+      els.map((tr) => {
+        const id = tr.querySelector('a.transfer-id')!
+        const names = [...tr.querySelectorAll('a.site-name')].map((a) => ({
+          text: a.textContent,
+          lines: a.getClientRects().length,
+          clipped: a.scrollWidth > a.clientWidth + 1,
+        }))
+        return { id: id.textContent!, belowIdTop: tr.getBoundingClientRect().bottom - id.getBoundingClientRect().top, names }
+      }),
+    )
     for (const [i, row] of layout.entries()) {
       const tr = plan.transfers.find((t) => t.id === row.id)!
-      expect(row.names.map((n) => n.text), row.id).toEqual([sites.get(tr.fromSite)!.nameZh, sites.get(tr.toSite)!.nameZh])
+      expect(
+        row.names.map((n) => n.text),
+        row.id,
+      ).toEqual([sites.get(tr.fromSite)!.nameZh, sites.get(tr.toSite)!.nameZh])
       for (const n of row.names) expect({ lines: n.lines, clipped: n.clipped }, `${row.id} row ${i}: ${n.text}`).toEqual({ lines: 1, clipped: false })
     }
 
@@ -103,7 +118,10 @@ describe('the dispatch sheet', () => {
       expect([r.from_name, r.to_name]).toEqual([sites.get(tr.fromSite)!.nameZh, sites.get(tr.toSite)!.nameZh])
       expect(r.reason).toBe([...new Set(tr.requests.map((q) => q.reason))].join('; '))
       expect(r.reason.length).toBeGreaterThan(0)
-      const due = tr.requests.map((q) => q.neededBy).filter((x): x is string => !!x).sort()[0]
+      const due = tr.requests
+        .map((q) => q.neededBy)
+        .filter((x): x is string => !!x)
+        .sort()[0]
       if (due) expect(r.needed_by).toBe(local(due))
     }
     expect(csv.filter((r) => r.needed_by).length, 'some transfer has a deadline').toBeGreaterThan(0)
@@ -112,8 +130,12 @@ describe('the dispatch sheet', () => {
 
     // On a phone the sheet is a list of cards: each name still whole on one line, nothing wider than the screen.
     const phone = await openApp(browser, server.url, { token: COORD, lang: 'zh', path: `/sheet?plan=${plan.id}`, phone: true })
-    await eventually(() => phone.locator('.sheet-table .site-name').evaluateAll((els) => els.length > 0 && els.every((e) => !/^[A-Z]+$/.test(e.textContent ?? '')))).toBe(true)
-    const lines = await phone.locator('.sheet-table .site-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent, lines: e.getClientRects().length, right: e.getBoundingClientRect().right })))
+    await eventually(() =>
+      phone.locator('.sheet-table .site-name').evaluateAll((els) => els.length > 0 && els.every((e) => !/^[A-Z]+$/.test(e.textContent ?? ''))),
+    ).toBe(true)
+    const lines = await phone
+      .locator('.sheet-table .site-name')
+      .evaluateAll((els) => els.map((e) => ({ text: e.textContent, lines: e.getClientRects().length, right: e.getBoundingClientRect().right })))
     expect(lines.length).toBe(2 * plan.transfers.length)
     for (const l of lines) expect({ lines: l.lines, inside: l.right <= 390 }, l.text!).toEqual({ lines: 1, inside: true })
     expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
@@ -130,15 +152,22 @@ describe("a director's home", () => {
     const stock = await apiGet<{ rows: { siteId: string; component: string }[] }>(server.url, token, '/api/stock?site=YB')
     const components = [...new Set(stock.rows.map((r) => r.component))].sort()
     expect(components.length).toBeGreaterThan(0)
-    for (const size of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+    for (const size of [
+      { width: 1400, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
       const page = await openApp(browser, server.url, { token, lang: 'zh', phone: size.width < 700 })
       await page.setViewportSize(size)
       const errors = pageErrors(page)
       await page.locator('.station-page').waitFor()
       expect(await page.locator('.region-map').count(), 'no region map at home').toBe(0)
       await eventually(() => page.locator('.station-page h2').textContent()).toContain('宜宾市中心血站')
-      await eventually(async () => (await page.locator('.station-page .stock-table').evaluateAll((els) => els.map((e) => e.getAttribute('data-component')))).sort()).toEqual(components)
-      expect(await page.locator('.station-page h3').allTextContents()).toEqual(expect.arrayContaining(['本站库存', '调入（已确认 / 在途 / 已接收）', '调出（待发运 / 在途 / 已接收）', `所供医院（${net.hospitals.length} 家）`]))
+      await eventually(async () =>
+        (await page.locator('.station-page .stock-table').evaluateAll((els) => els.map((e) => e.getAttribute('data-component')))).sort(),
+      ).toEqual(components)
+      expect(await page.locator('.station-page h3').allTextContents()).toEqual(
+        expect.arrayContaining(['本站库存', '调入（已确认 / 在途 / 已接收）', '调出（待发运 / 在途 / 已接收）', `所供医院（${net.hospitals.length} 家）`]),
+      )
       const shown = await page.locator('.hospital-list li').evaluateAll((els) => els.map((e) => e.getAttribute('data-hospital')))
       expect(shown).toEqual(net.hospitals.map((h) => h.id))
       expect(await page.locator('.hospital-list li').first().textContent()).toContain(net.hospitals[0].nameZh)
@@ -161,7 +190,10 @@ describe("a director's home", () => {
     await reason.fill('术中大出血，需 O 型红细胞')
     await page.locator('form input[name=qty]').fill('7')
     // the admin rotates the director's token (the old one is revoked)
-    const rotated = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users/u-director-pzh/tokens', { method: 'POST', body: { revokeOthers: true } })
+    const rotated = await apiCall<{ token: { token: string } }>(server.url, DEMO_TOKENS.admin, '/api/users/u-director-pzh/tokens', {
+      method: 'POST',
+      body: { revokeOthers: true },
+    })
     expect(rotated.status).toBe(201)
     // the page's next call (the events feed polls) finds the token revoked
     await page.locator('form.sign-in .signed-out').waitFor({ timeout: 20_000 })
@@ -282,8 +314,9 @@ describe('one language at a time', () => {
     await page.context().close()
   })
 
-  it('hours carry their unit in the page\'s language (2.2 小时, not 2.2 h), on the sheet and at the station', async () => {
-    const committed = (await apiGet<{ transfers: (Transfer & { etaHours: number; planId: string })[] }>(server.url, COORD, '/api/transfers?status=committed')).transfers
+  it("hours carry their unit in the page's language (2.2 小时, not 2.2 h), on the sheet and at the station", async () => {
+    const committed = (await apiGet<{ transfers: (Transfer & { etaHours: number; planId: string })[] }>(server.url, COORD, '/api/transfers?status=committed'))
+      .transfers
     expect(committed.length).toBeGreaterThan(0)
     const tr = committed[0]
     const page = await openApp(browser, server.url, { token: COORD, lang: 'zh', path: `/sheet?plan=${tr.planId}` })
@@ -298,16 +331,28 @@ describe('one language at a time', () => {
 describe("an incident's requests", () => {
   // After the walk above: the request list and plan review (not this file's) still show the category as stored.
   it("read their casualty category in the page's language on the sheet and at the receiving station", async () => {
-    const inc = await apiCall<{ id: string }>(server.url, COORD, '/api/incidents', { method: 'POST', body: { name: '泸定地震', lat: 29.914, lng: 102.235, casualties: { critical: 8, severe: 20, moderate: 40 } } })
+    const inc = await apiCall<{ id: string }>(server.url, COORD, '/api/incidents', {
+      method: 'POST',
+      body: { name: '泸定地震', lat: 29.914, lng: 102.235, casualties: { critical: 8, severe: 20, moderate: 40 } },
+    })
     expect(inc.status).toBe(201)
-    const plan = await apiCall<{ id: string; transfers: Transfer[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: inc.body.id } })
+    const plan = await apiCall<{ id: string; transfers: Transfer[] }>(server.url, COORD, '/api/plans', {
+      method: 'POST',
+      body: { mode: 'disaster', incidentId: inc.body.id },
+    })
     expect(plan.status).toBe(201)
     const tr = plan.body.transfers.find((t) => t.requests.some((r) => /^泸定地震 · (critical|severe|moderate)$/.test(r.reason)))
     expect(tr, 'the disaster plan sends something for a casualty category').toBeDefined()
     expect((await apiCall(server.url, COORD, `/api/transfers/${tr!.id}/approve`, { method: 'POST' })).status).toBe(200)
-    expect((await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `polish-inc-${plan.body.id}` } })).status).toBe(200)
+    expect(
+      (await apiCall(server.url, COORD, `/api/plans/${plan.body.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `polish-inc-${plan.body.id}` } }))
+        .status,
+    ).toBe(200)
     const category = tr!.requests.find((r) => r.reason.startsWith('泸定地震 · '))!.reason.split(' · ')[1]
-    const words = { zh: { critical: '危重伤员', severe: '重伤伤员', moderate: '轻伤伤员' }, en: { critical: 'critical casualties', severe: 'severe casualties', moderate: 'moderate casualties' } } as const
+    const words = {
+      zh: { critical: '危重伤员', severe: '重伤伤员', moderate: '轻伤伤员' },
+      en: { critical: 'critical casualties', severe: 'severe casualties', moderate: 'moderate casualties' },
+    } as const
     for (const lang of ['zh', 'en'] as const) {
       const want = `泸定地震 · ${words[lang][category as 'critical']}`
       const page = await openApp(browser, server.url, { token: COORD, lang, path: `/sheet?plan=${plan.body.id}` })

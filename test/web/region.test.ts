@@ -12,7 +12,10 @@ let server: Server
 let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 describe('a station and its rules', () => {
   it("Yibin's page: its storage point's stock in the totals, the red-level cap on routine issues, its level history", async () => {
@@ -35,13 +38,18 @@ describe('a station and its rules', () => {
   })
 
   it('a plan says how many pairs came from the road table (all of them in the demo) and estimates none', async () => {
-    const plan = await apiCall<{ id: string; roadTimes: { pairs: number; fromTable: number }; estimatedRoutes: unknown[] }>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
+    const plan = await apiCall<{ id: string; roadTimes: { pairs: number; fromTable: number }; estimatedRoutes: unknown[] }>(server.url, COORD, '/api/plans', {
+      method: 'POST',
+      body: {},
+    })
     expect(plan.status).toBe(201)
     expect(plan.body.roadTimes.fromTable).toBe(plan.body.roadTimes.pairs)
     expect(plan.body.estimatedRoutes).toEqual([])
     const page = await openApp(browser, server.url, { token: COORD, lang: 'en', path: `/plan?id=${plan.body.id}` })
     await page.locator('p.road-times').waitFor()
-    expect(await page.locator('p.road-times').textContent()).toBe(`Road times: ${plan.body.roadTimes.pairs} of ${plan.body.roadTimes.pairs} pairs from the road table`)
+    expect(await page.locator('p.road-times').textContent()).toBe(
+      `Road times: ${plan.body.roadTimes.pairs} of ${plan.body.roadTimes.pairs} pairs from the road table`,
+    )
     expect(await page.locator('p.estimated-routes').count()).toBe(0)
     await page.context().close()
   })

@@ -11,12 +11,22 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
 const YB = DEMO_TOKENS['director-yb']
 type Req = {
-  id: string; siteId: string; rhd: string; urgency: string; antigens: string; neededBy: string; reason: string; allowRhPositive: boolean
+  id: string
+  siteId: string
+  rhd: string
+  urgency: string
+  antigens: string
+  neededBy: string
+  reason: string
+  allowRhPositive: boolean
   rhPositiveConsent: { consentBy: string; consentAt: string; antiDScreen: string; patientNote: string } | null
 }
 /** The form's local date-time text (2026-12-01 14:30) as epoch ms. */
@@ -92,8 +102,13 @@ describe('the aid-request form', () => {
 
     const { requests } = await apiGet<{ requests: Req[] }>(server.url, COORD, '/api/requests?site=YB')
     const filed = requests.find((r) => r.reason === 'GI haemorrhage, shock')!
-    expect(filed).toMatchObject({ rhd: '-', urgency: 'emergency', antigens: 'Fy(a-)', allowRhPositive: true,
-      rhPositiveConsent: { consentBy: "the patient's son (representative)", antiDScreen: 'negative', patientNote: 'man, 74, haemorrhagic shock' } })
+    expect(filed).toMatchObject({
+      rhd: '-',
+      urgency: 'emergency',
+      antigens: 'Fy(a-)',
+      allowRhPositive: true,
+      rhPositiveConsent: { consentBy: "the patient's son (representative)", antiDScreen: 'negative', patientNote: 'man, 74, haemorrhagic shock' },
+    })
     expect(Math.abs(Date.parse(filed.neededBy) - (Date.now() + 6 * HOUR))).toBeLessThan(3 * 60_000)
     expect(Date.now() - Date.parse(filed.rhPositiveConsent!.consentAt)).toBeLessThan(3 * 60_000)
     expect(errors).toEqual([])

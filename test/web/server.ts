@@ -12,7 +12,14 @@ import { DEMO_TOKENS } from '../../seed/demo'
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler')
 // node_modules/.bin first: wrangler needs the project's Node 22, not the system's.
-const ENV = { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
+const ENV = {
+  ...process.env,
+  PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+  CI: 'true',
+  WRANGLER_SEND_METRICS: 'false',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+}
 
 export type Server = { url: string; stop: () => Promise<void> }
 
@@ -60,12 +67,29 @@ export async function startServer(): Promise<Server> {
   const url = `http://127.0.0.1:${port}`
   let output = ''
   // Detached: its own process group, so stop() ends wrangler and workerd together.
-  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', 'ALLOW_DEMO_TOKENS:true', '--show-interactive-dev-session=false', '--log-level', 'warn'], {
-    cwd: ROOT,
-    env: ENV,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    WRANGLER,
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      state,
+      '--var',
+      'ALLOW_DEMO_TOKENS:true',
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      env: ENV,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
   let stopping = false

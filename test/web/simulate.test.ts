@@ -11,12 +11,24 @@ let browser: Browser
 const PLANNER = DEMO_TOKENS.planner
 const DIRECTOR = DEMO_TOKENS['director-yb']
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Policy = { name: string; dispatch: string; reserveDays: number; triggerDays: number }
 type PolicyResult = {
-  policy: Policy; shortageUnits: number; demandUnits: number; shortageByComponent: Record<string, number>; fillRate: number; redDays: number
-  redSiteDays: Record<string, number>; transferredUnits: number; transferCount: number; wastageUnits: number; series: { day: number; shortageUnits: number }[]
+  policy: Policy
+  shortageUnits: number
+  demandUnits: number
+  shortageByComponent: Record<string, number>
+  fillRate: number
+  redDays: number
+  redSiteDays: Record<string, number>
+  transferredUnits: number
+  transferCount: number
+  wastageUnits: number
+  series: { day: number; shortageUnits: number }[]
 }
 type SimResult = { scenario: string; days: number; components: string[]; assumptions: string[]; policies: PolicyResult[] }
 type ErrorBody = { error: { code: string; message: string; field?: string } }
@@ -39,7 +51,13 @@ const figure = (text: string | null) => Number((text ?? '').replace(/[,\s%]/g, '
 /** The cells of one metric row, one per policy column. */
 const rowCells = (page: Page, metric: string) => page.locator(`.sim-table tr[data-metric="${metric}"] td:not(.diff)`).allTextContents()
 /** A difference cell's figure: − is the minus sign, ± zero. */
-const diffCell = async (page: Page, metric: string) => figure((await page.locator(`.sim-table tr[data-metric="${metric}"] td.diff`).textContent())!.replace('−', '-').replace('±', '').replace(/[^\d.+-]/g, ''))
+const diffCell = async (page: Page, metric: string) =>
+  figure(
+    (await page.locator(`.sim-table tr[data-metric="${metric}"] td.diff`).textContent())!
+      .replace('−', '-')
+      .replace('±', '')
+      .replace(/[^\d.+-]/g, ''),
+  )
 /** Latin words a Chinese page may show: blood groups, RhD and units. */
 const latinWords = (text: string) => (text.match(/[A-Za-z][A-Za-z()]*/g) ?? []).filter((w) => !['O', 'A', 'B', 'AB', 'RhD', 'U', 'mL'].includes(w))
 
@@ -83,7 +101,10 @@ describe('simulation page', () => {
     const res = api.body
     // What the page got is what the API answers (if not, the server changed between the calls: the
     // worker reloads when its source changes).
-    expect(shown.policies.map((p) => p.shortageUnits), 'the API gave the page and the test different answers').toEqual(res.policies.map((p) => p.shortageUnits))
+    expect(
+      shown.policies.map((p) => p.shortageUnits),
+      'the API gave the page and the test different answers',
+    ).toEqual(res.policies.map((p) => p.shortageUnits))
     expect(res.policies.map((p) => p.policy.name)).toEqual(DEFAULT_BODY.policies.map((p) => p.name))
     expect(await page.locator('.sim-table thead th[data-policy]').allTextContents()).toEqual(DEFAULT_BODY.policies.map((p) => p.name))
 
@@ -122,7 +143,9 @@ describe('simulation page', () => {
     expect(better.shortageUnits, 'the planner helps: a comparison worth making').toBeLessThan(other.shortageUnits)
     const verdict = page.locator('.sim-verdict')
     expect(await verdict.getAttribute('data-units')).toBe(String(other.shortageUnits - better.shortageUnits))
-    expect(await verdict.textContent()).toBe(`「${better.policy.name}」优于「${other.policy.name}」：缺口少 ${(other.shortageUnits - better.shortageUnits).toLocaleString('zh-CN')} 单位（少 ${((other.shortageUnits - better.shortageUnits) / other.shortageUnits * 100).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} %），满足率高 ${((better.fillRate - other.fillRate) * 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 个百分点。`)
+    expect(await verdict.textContent()).toBe(
+      `「${better.policy.name}」优于「${other.policy.name}」：缺口少 ${(other.shortageUnits - better.shortageUnits).toLocaleString('zh-CN')} 单位（少 ${(((other.shortageUnits - better.shortageUnits) / other.shortageUnits) * 100).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} %），满足率高 ${((better.fillRate - other.fillRate) * 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 个百分点。`,
+    )
     expect(await page.locator('.sim-table thead th.diff').textContent()).toBe(`差值（${better.policy.name} − ${other.policy.name}）`)
     expect(await diffCell(page, 'shortage')).toBe(better.shortageUnits - other.shortageUnits)
     expect(await diffCell(page, 'transfers')).toBe(better.transferCount - other.transferCount)
@@ -132,7 +155,9 @@ describe('simulation page', () => {
     // The axis is dated: its first tick is the first day's date (month-day), each point's tooltip the whole date.
     const dates = res.policies[0].series.map((d) => (d as { date?: string }).date!)
     expect(await chart.locator('svg > text.tick').first().textContent()).toBe(dates[0].slice(5))
-    expect(await chart.locator('g.series').first().locator('circle title').first().textContent()).toBe(`${res.policies[0].policy.name} · ${dates[0]}: ${res.policies[0].series[0].shortageUnits}`)
+    expect(await chart.locator('g.series').first().locator('circle title').first().textContent()).toBe(
+      `${res.policies[0].policy.name} · ${dates[0]}: ${res.policies[0].series[0].shortageUnits}`,
+    )
     expect(await chart.locator('text.axis-label').first().textContent()).toBe('日期')
 
     // The response's assumptions, each in Chinese (no English words left).
@@ -145,7 +170,13 @@ describe('simulation page', () => {
     // English on request: the scenario and nav entry are translated, the figures stay.
     await page.locator('button.lang-toggle').click()
     await eventually(() => form.locator('select[name=scenario] option:checked').textContent()).toBe('Spring Festival')
-    expect(await form.locator('select[name=scenario] option').allTextContents()).toEqual(['Spring Festival', 'Summer vacation', 'Epidemic', 'A year (each shock on its dates)', 'Custom'])
+    expect(await form.locator('select[name=scenario] option').allTextContents()).toEqual([
+      'Spring Festival',
+      'Summer vacation',
+      'Epidemic',
+      'A year (each shock on its dates)',
+      'Custom',
+    ])
     expect(await nav.textContent()).toBe('Simulation')
     expect(await page.locator('.sim-results .meta').textContent()).toMatch(/^Spring Festival from /)
     expect(await page.locator('.sim-table tr[data-metric="shortage"] th').textContent()).toBe('Shortage (units)')
@@ -188,7 +219,12 @@ describe('simulation page', () => {
     expect(labels.length).toBeGreaterThanOrEqual(4)
     expect(labels.length).toBeLessThanOrEqual(6)
     for (const l of labels) expect(l).toMatch(/^\d{2}-\d{2}$/)
-    const boxes = await ticks.evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, height: r.height } }))
+    const boxes = await ticks.evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect()
+        return { left: r.left, right: r.right, height: r.height }
+      }),
+    )
     for (const [i, b] of boxes.entries()) {
       expect(b.height, `tick ${labels[i]} readable`).toBeGreaterThanOrEqual(9)
       if (i > 0) expect(b.left, `tick ${labels[i]} clear of ${labels[i - 1]}`).toBeGreaterThan(boxes[i - 1].right)
@@ -239,7 +275,14 @@ describe('simulation page', () => {
 
     const home = await openApp(browser, server.url, { token: DIRECTOR, path: '/', lang: 'en' })
     await home.locator('.app-header .badge.role[data-role="director"]').waitFor()
-    expect(await home.locator('.app-header nav a').allTextContents()).toEqual(['My station', 'Region map', 'Aid requests', 'Dispatch plan', 'Incidents', 'Rare donors'])
+    expect(await home.locator('.app-header nav a').allTextContents()).toEqual([
+      'My station',
+      'Region map',
+      'Aid requests',
+      'Dispatch plan',
+      'Incidents',
+      'Rare donors',
+    ])
     expect(await home.locator('a[href="/simulate"]').count()).toBe(0)
     await home.context().close()
 

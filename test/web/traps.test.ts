@@ -12,22 +12,50 @@ import type { Server } from './server'
 
 let server: Server
 let browser: Browser
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 const COORD = DEMO_TOKENS.coordinator
-const DIR: Record<string, string> = { CD: DEMO_TOKENS['director-cd'], YB: DEMO_TOKENS['director-yb'], PZH: DEMO_TOKENS['director-pzh'], GZ: DEMO_TOKENS['director-gz'] }
+const DIR: Record<string, string> = {
+  CD: DEMO_TOKENS['director-cd'],
+  YB: DEMO_TOKENS['director-yb'],
+  PZH: DEMO_TOKENS['director-pzh'],
+  GZ: DEMO_TOKENS['director-gz'],
+}
 type Line = { requestId: string; qty: number; siteId: string; urgency: string }
 type Transfer = {
-  id: string; status: string; qty: number; proposedQty: number; fromSite: string; toSite: string; component: string; abo: string; rhd: string
-  requests: Line[]; closeReason: string | null; lots: { lotId: string; qty: number }[]
+  id: string
+  status: string
+  qty: number
+  proposedQty: number
+  fromSite: string
+  toSite: string
+  component: string
+  abo: string
+  rhd: string
+  requests: Line[]
+  closeReason: string | null
+  lots: { lotId: string; qty: number }[]
 }
 type Need = { id: string; urgency: string; neededBy?: string }
-type Plan = { id: string; status: string; supersededBy?: string; transfers: Transfer[]; unmet: { need: string; qty: number }[]; instance: { needs: Need[]; antigenRounds?: { instance: { needs: Need[] } }[] } }
+type Plan = {
+  id: string
+  status: string
+  supersededBy?: string
+  transfers: Transfer[]
+  unmet: { need: string; qty: number }[]
+  instance: { needs: Need[]; antigenRounds?: { instance: { needs: Need[] } }[] }
+}
 type Site = { id: string; nameZh: string }
 
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
 const pad = (n: number) => String(n).padStart(2, '0')
-const localText = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}` }
+const localText = (iso: string) => {
+  const d = new Date(iso)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
 const planOf = (id: string) => apiGet<Plan>(server.url, COORD, `/api/plans/${id}`)
 const newPlan = async () => {
   const r = await apiCall<Plan>(server.url, COORD, '/api/plans', { method: 'POST', body: {} })
@@ -57,7 +85,10 @@ async function notChinese(page: Page): Promise<string[]> {
       if (!text || !el || el.closest('script,style,[hidden]')) continue
       const box = el.getBoundingClientRect()
       if (box.width === 0 && box.height === 0) continue
-      if (/\b(tr|cu|req|plan)_/.test(text)) { bad.push(text); continue }
+      if (/\b(tr|cu|req|plan)_/.test(text)) {
+        bad.push(text)
+        continue
+      }
       if (/[\u4e00-\u9fff]/.test(text)) continue
       const words = text.split(/[\s·,，:：/()（）|]+/).filter((w: string) => /[A-Za-z]{2,}/.test(w) && !ok.test(w))
       if (words.length) bad.push(text)
@@ -71,10 +102,16 @@ let firstPlan: Plan
 describe('the traps of issue 19', () => {
   it('the unmet list is most urgent first, then soonest deadline, and names no raw id', async () => {
     // whole blood B− exists nowhere in the demo region: these stay unmet, filed least urgent first
-    const asks = [['YB', 'routine', 40], ['PZH', 'emergency', 30], ['YB', 'urgent', 20], ['GZ', 'emergency', 10]] as const
+    const asks = [
+      ['YB', 'routine', 40],
+      ['PZH', 'emergency', 30],
+      ['YB', 'urgent', 20],
+      ['GZ', 'emergency', 10],
+    ] as const
     for (const [i, [site, urgency, h]] of asks.entries()) {
       const r = await apiCall(server.url, DIR[site], '/api/requests', {
-        method: 'POST', headers: { 'idempotency-key': `unmet-request-${i}` },
+        method: 'POST',
+        headers: { 'idempotency-key': `unmet-request-${i}` },
         body: { siteId: site, component: 'WB', abo: 'B', rhd: '-', qty: 2, urgency, neededBy: inHours(h), reason: `${site} 全血 B- 备血 ${i}` },
       })
       expect(r.status, JSON.stringify(r.body)).toBe(201)
@@ -97,7 +134,7 @@ describe('the traps of issue 19', () => {
     await page.context().close()
   })
 
-  it("approve-all applies the quantity shown in an edited box; commit refuses while a box is edited and unsaved, naming it", async () => {
+  it('approve-all applies the quantity shown in an edited box; commit refuses while a box is edited and unsaved, naming it', async () => {
     const page = await openApp(browser, server.url, { token: COORD, path: `/plan?id=${firstPlan.id}` })
     const errors = pageErrors(page)
     // a request whose group has a transfer of 3 units or more, still proposed
@@ -113,7 +150,10 @@ describe('the traps of issue 19', () => {
 
     // the API agrees: an approval carrying a quantity the server does not hold is refused
     const other = firstPlan.transfers.find((t) => t.status === 'proposed' && t.id !== tr.id && t.requests[0]?.requestId !== tr.requests[0].requestId)!
-    const refused = await apiCall<{ error: { code: string; field: string } }>(server.url, COORD, `/api/transfers/${other.id}/approve`, { method: 'POST', body: { qty: other.qty + 1 } })
+    const refused = await apiCall<{ error: { code: string; field: string } }>(server.url, COORD, `/api/transfers/${other.id}/approve`, {
+      method: 'POST',
+      body: { qty: other.qty + 1 },
+    })
     expect(refused.status).toBe(409)
     expect(refused.body.error.code).toBe('qty_changed')
 
@@ -154,7 +194,10 @@ describe('the traps of issue 19', () => {
     const live = old.transfers.filter((t) => ['proposed', 'approved'].includes(t.status))
     expect(live).toEqual([])
     expect(old.transfers.filter((t) => t.closeReason === 'superseded').length).toBeGreaterThan(0)
-    const commitOld = await apiCall<{ error: { code: string; message: string } }>(server.url, COORD, `/api/plans/${firstPlan.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `old-${firstPlan.id}` } })
+    const commitOld = await apiCall<{ error: { code: string; message: string } }>(server.url, COORD, `/api/plans/${firstPlan.id}/commit`, {
+      method: 'POST',
+      headers: { 'idempotency-key': `old-${firstPlan.id}` },
+    })
     expect(commitOld.status).toBe(409)
     expect(commitOld.body.error.code).toBe('plan_superseded')
     expect(commitOld.body.error.message).toContain(second)
@@ -180,7 +223,11 @@ describe('the traps of issue 19', () => {
     const lotId = tr.lots[0].lotId
     const { lots } = await apiGet<{ lots: { id: string; qty: number }[] }>(server.url, COORD, `/api/stock/lots?site=CD&component=${tr.component}`)
     const lot = lots.find((l) => l.id === lotId)!
-    const discard = await apiCall(server.url, DIR.CD, '/api/movements', { method: 'POST', headers: { 'idempotency-key': `discard-${lotId}` }, body: { siteId: 'CD', kind: 'discard', lotId, qty: lot.qty, reason: '冷库故障' } })
+    const discard = await apiCall(server.url, DIR.CD, '/api/movements', {
+      method: 'POST',
+      headers: { 'idempotency-key': `discard-${lotId}` },
+      body: { siteId: 'CD', kind: 'discard', lotId, qty: lot.qty, reason: '冷库故障' },
+    })
     expect(discard.status).toBe(201)
     await page.locator('button.commit').click()
     await page.locator('.plan-page > .confirm button.confirm-yes').click()
@@ -210,7 +257,9 @@ describe('the traps of issue 19', () => {
     await page.locator('.station-page').waitFor()
     await page.waitForTimeout(1500) // the events feed has taken its first cursor
     expect((await apiCall(server.url, COORD, `/api/transfers/${tr.id}/approve`, { method: 'POST' })).status).toBe(200)
-    expect((await apiCall(server.url, COORD, `/api/plans/${plan.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `c-${plan.id}` } })).status).toBe(200)
+    expect((await apiCall(server.url, COORD, `/api/plans/${plan.id}/commit`, { method: 'POST', headers: { 'idempotency-key': `c-${plan.id}` } })).status).toBe(
+      200,
+    )
     expect((await apiCall(server.url, COORD, `/api/transfers/${tr.id}/dispatch`, { method: 'POST', body: { temperatureC: 4.5 } })).status).toBe(200)
     // the alert names the stations, component, group and quantity, never the transfer's id
     const alert = page.locator('.alert[data-event="transfer.dispatch"]')
@@ -253,7 +302,8 @@ describe('the traps of issue 19', () => {
     await page.locator('tr[data-transfer]').first().waitFor()
     await page.waitForTimeout(1500) // the events feed has taken its first cursor
     const filed = await apiCall<{ id: string }>(server.url, DIR.GZ, '/api/requests', {
-      method: 'POST', headers: { 'idempotency-key': 'alert-ask-gz-1' },
+      method: 'POST',
+      headers: { 'idempotency-key': 'alert-ask-gz-1' },
       body: { siteId: 'GZ', component: 'RBC', abo: 'O', rhd: '+', qty: 2, urgency: 'emergency', neededBy: inHours(5), reason: '产后大出血' },
     })
     expect(filed.status).toBe(201)
@@ -282,19 +332,29 @@ describe('the traps of issue 19', () => {
       await coord.locator('tr[data-transfer]').first().waitFor()
       await coord.waitForTimeout(1500) // the events feed has taken its first cursor
       let clicks = 0
-      const click = async (l: ReturnType<Page['locator']>) => { await l.click(); clicks++ }
+      const click = async (l: ReturnType<Page['locator']>) => {
+        await l.click()
+        clicks++
+      }
       const started = Date.now()
 
       // the director files the emergency
       const form = director.locator('form.request-form')
-      await form.locator('select[name=component]').selectOption('RBC'); clicks++
-      await form.locator('select[name=abo]').selectOption('A'); clicks++
-      await form.locator('select[name=rhd]').selectOption('+'); clicks++
-      await form.locator('select[name=urgency]').selectOption('emergency'); clicks++
-      await form.locator('input[name=qty]').fill('2'); clicks++
-      await form.locator('input[name=neededBy]').fill(localText(inHours(4))); clicks++
+      await form.locator('select[name=component]').selectOption('RBC')
+      clicks++
+      await form.locator('select[name=abo]').selectOption('A')
+      clicks++
+      await form.locator('select[name=rhd]').selectOption('+')
+      clicks++
+      await form.locator('select[name=urgency]').selectOption('emergency')
+      clicks++
+      await form.locator('input[name=qty]').fill('2')
+      clicks++
+      await form.locator('input[name=neededBy]').fill(localText(inHours(4)))
+      clicks++
       const reason = `术中大出血 ${phone ? '手机' : '桌面'}`
-      await form.locator('input[name=reason]').fill(reason); clicks++
+      await form.locator('input[name=reason]').fill(reason)
+      clicks++
       await click(form.locator('button[type=submit]'))
       await form.locator('[role=status]').waitFor()
       const filedAt = Date.now()
@@ -323,7 +383,12 @@ describe('the traps of issue 19', () => {
       await coord.waitForURL((u) => !!u.searchParams.get('id') && u.searchParams.get('id') !== reviewPlan.id)
       const group = coord.locator(`.review-group[data-request="${reqId}"]`)
       await group.waitFor()
-      await eventually(() => group.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < (globalThis as any).window.innerHeight })).toBe(true)
+      await eventually(() =>
+        group.evaluate((e) => {
+          const r = e.getBoundingClientRect()
+          return r.top >= 0 && r.top < (globalThis as any).window.innerHeight
+        }),
+      ).toBe(true)
       expect(await notChinese(coord)).toEqual([])
       await click(group.locator('button.approve-request'))
       await eventually(() => group.locator('tr[data-status="approved"]').count()).toBeGreaterThan(0)
@@ -336,8 +401,10 @@ describe('the traps of issue 19', () => {
       expect(await notChinese(coord)).toEqual([])
       expect(await coord.evaluate(() => (globalThis as any).performance.getEntriesByType('navigation').length)).toBe(1) // no reload
       await coord.screenshot({ path: screenshotPath(`ui-traps-emergency-${phone ? 'phone' : 'desktop'}.png`), fullPage: true })
-      console.log(`emergency path (${phone ? 'phone 390×844' : 'desktop 1400×900'}): ${clicks} clicks/inputs, filed in ${((filedAt - started) / 1000).toFixed(1)} s, ` +
-        `alert after ${((alertedAt - filedAt) / 1000).toFixed(1)} s, alert → committed ${((done - alertedAt) / 1000).toFixed(1)} s, total ${((done - started) / 1000).toFixed(1)} s`)
+      console.log(
+        `emergency path (${phone ? 'phone 390×844' : 'desktop 1400×900'}): ${clicks} clicks/inputs, filed in ${((filedAt - started) / 1000).toFixed(1)} s, ` +
+          `alert after ${((alertedAt - filedAt) / 1000).toFixed(1)} s, alert → committed ${((done - alertedAt) / 1000).toFixed(1)} s, total ${((done - started) / 1000).toFixed(1)} s`,
+      )
       expect(errors).toEqual([])
       await coord.context().close()
       await director.context().close()

@@ -8,7 +8,11 @@ import path from 'node:path'
  * (GB 18467-2011), and the few proper names listed. In either language: raw i18n keys (field.name, sim.m.shortage).
  */
 const LOCALES = path.resolve(import.meta.dirname, '../../web/src/locales')
-const KEYS = new Set(readdirSync(LOCALES).filter((f) => f.endsWith('.json')).flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(LOCALES, f), 'utf8')))))
+const KEYS = new Set(
+  readdirSync(LOCALES)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(LOCALES, f), 'utf8')))),
+)
 const PREFIXES = new Set([...KEYS].map((k) => k.split('.')[0]))
 /** Latin words the Chinese UI may show: blood groups, RhD, units (U, mL, km), the language toggle, the map's credit line. */
 const ALLOWED = new Set(['O', 'A', 'B', 'AB', 'RhD', 'U', 'mL', 'km', 'English', 'Leaflet', 'OpenStreetMap', 'CSV', 'ABO'])

@@ -11,7 +11,10 @@ let browser: Browser
 const COORD = DEMO_TOKENS.coordinator
 const DIRECTOR = DEMO_TOKENS['director-yb']
 
-useApp((s, b) => { server = s; browser = b })
+useApp((s, b) => {
+  server = s
+  browser = b
+})
 
 type Req = { id: string; siteId: string; urgency: string; status: string; coverage: string; qty: number }
 /** What the requests page lists: not yet received in full, nor cancelled. */
@@ -35,7 +38,16 @@ describe('aid requests', () => {
     // What the API says about a zero quantity.
     const probe = await apiCall<{ error: { field: string; message: string } }>(server.url, DIRECTOR, '/api/requests', {
       method: 'POST',
-      body: { siteId: 'YB', component: 'RBC', abo: 'A', rhd: '+', qty: 0, urgency: 'urgent', neededBy: new Date(Date.now() + 86400_000).toISOString(), reason: 'probe' },
+      body: {
+        siteId: 'YB',
+        component: 'RBC',
+        abo: 'A',
+        rhd: '+',
+        qty: 0,
+        urgency: 'urgent',
+        neededBy: new Date(Date.now() + 86400_000).toISOString(),
+        reason: 'probe',
+      },
     })
     expect(probe.status).toBe(400)
     expect(probe.body.error.field).toBe('qty')

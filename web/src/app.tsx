@@ -38,8 +38,12 @@ export function App() {
     seen.current = { token, me }
     if (!token || !me || me !== before.me || token === before.token) return
     whoAmI(token)
-      .then((m) => { if (getState().token === token && m.id !== getState().me?.id) setState({ me: m }) })
-      .catch((e: ApiCallError) => { if (getState().token === token) setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }) })
+      .then((m) => {
+        if (getState().token === token && m.id !== getState().me?.id) setState({ me: m })
+      })
+      .catch((e: ApiCallError) => {
+        if (getState().token === token) setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null })
+      })
   }, [token, me])
   // changes reach every open page through the events feed while someone is signed in
   useEffect(() => {

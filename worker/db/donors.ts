@@ -1,10 +1,23 @@
 /** Rare-donor pool SQL: donors with their donation history and deferrals, call-ups, screening. */
 
 export type DonorRow = {
-  code: string; siteId: string; province: string; abo: string; rhd: string; antigens: string; consent: number
-  lastWb: string | null; lastPlt: string | null; pltInYear: number; plt24th: string | null
-  deferredNow: number; deferredUntil: string | null; deferredPermanent: number; liveCallup: string | null
-  createdAt: string; updatedAt: string
+  code: string
+  siteId: string
+  province: string
+  abo: string
+  rhd: string
+  antigens: string
+  consent: number
+  lastWb: string | null
+  lastPlt: string | null
+  pltInYear: number
+  plt24th: string | null
+  deferredNow: number
+  deferredUntil: string | null
+  deferredPermanent: number
+  liveCallup: string | null
+  createdAt: string
+  updatedAt: string
 }
 
 /**
@@ -34,16 +47,25 @@ export const selectDonors = (db: D1Database, now: string, f: DonorFilter = {}) =
     .all<DonorRow>()
     .then((r) => r.results)
 
-export const selectDonor = (db: D1Database, now: string, code: string) =>
-  db.prepare(`${DONOR_SELECT} WHERE d.code = ?2`).bind(now, code).first<DonorRow>()
+export const selectDonor = (db: D1Database, now: string, code: string) => db.prepare(`${DONOR_SELECT} WHERE d.code = ?2`).bind(now, code).first<DonorRow>()
 
-export const insertDonorStmt = (db: D1Database, d: { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean }, actorId: string, at: string) =>
+export const insertDonorStmt = (
+  db: D1Database,
+  d: { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean },
+  actorId: string,
+  at: string,
+) =>
   db
     .prepare('INSERT INTO donor (code, site_id, abo, rhd, antigens, consent, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)')
     .bind(d.code, d.siteId, d.abo, d.rhd, d.antigens, d.consent ? 1 : 0, actorId, at)
 
 /** Upsert for CSV imports: a code held by another station is refused by the WHERE (0 changes), the caller checks first. */
-export const upsertDonorStmt = (db: D1Database, d: { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean }, actorId: string, at: string) =>
+export const upsertDonorStmt = (
+  db: D1Database,
+  d: { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean },
+  actorId: string,
+  at: string,
+) =>
   db
     .prepare(`INSERT INTO donor (code, site_id, abo, rhd, antigens, consent, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
       ON CONFLICT (code) DO UPDATE SET abo = excluded.abo, rhd = excluded.rhd, antigens = excluded.antigens, consent = excluded.consent,
@@ -62,7 +84,17 @@ export const insertDonationStmt = (db: D1Database, code: string, kind: 'WB' | 'P
 
 // ---- deferrals
 
-export type DeferralRow = { id: string; donorCode: string; siteId: string; reason: string; from: string; until: string | null; note: string; createdBy: string; createdAt: string }
+export type DeferralRow = {
+  id: string
+  donorCode: string
+  siteId: string
+  reason: string
+  from: string
+  until: string | null
+  note: string
+  createdBy: string
+  createdAt: string
+}
 const DEFERRAL_COLUMNS = `id, donor_code AS donorCode, site_id AS siteId, reason, from_at AS "from", until_at AS until, note, created_by AS createdBy, created_at AS createdAt`
 
 export const selectDeferrals = (db: D1Database, f: { donor?: string | null; site?: string | null; activeAt?: string | null }) =>
@@ -83,9 +115,25 @@ export const insertDeferralStmt = (db: D1Database, d: Omit<DeferralRow, 'created
 // ---- call-ups
 
 export type CallupRow = {
-  id: string; donorCode: string; requestId: string; siteId: string; component: string; status: string
-  scheduledAt: string | null; donatedAt: string | null; lotId: string | null; note: string; createdBy: string; createdAt: string; updatedAt: string
-  requestSiteId: string; requestAntigens: string; requestAbo: string; requestRhd: string; urgency: string; neededBy: string | null
+  id: string
+  donorCode: string
+  requestId: string
+  siteId: string
+  component: string
+  status: string
+  scheduledAt: string | null
+  donatedAt: string | null
+  lotId: string | null
+  note: string
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+  requestSiteId: string
+  requestAntigens: string
+  requestAbo: string
+  requestRhd: string
+  urgency: string
+  neededBy: string | null
 }
 const CALLUP_SELECT = `SELECT c.id, c.donor_code AS donorCode, c.request_id AS requestId, c.site_id AS siteId, c.component, c.status,
   c.scheduled_at AS scheduledAt, c.donated_at AS donatedAt, c.lot_id AS lotId, c.note, c.created_by AS createdBy, c.created_at AS createdAt,
@@ -103,26 +151,48 @@ export const selectCallups = (db: D1Database, f: { request?: string | null; site
 
 export const selectCallup = (db: D1Database, id: string) => db.prepare(`${CALLUP_SELECT} WHERE c.id = ?1`).bind(id).first<CallupRow>()
 
-export const insertCallupStmt = (db: D1Database, c: { id: string; donorCode: string; requestId: string; siteId: string; component: string; note: string }, actorId: string, at: string) =>
+export const insertCallupStmt = (
+  db: D1Database,
+  c: { id: string; donorCode: string; requestId: string; siteId: string; component: string; note: string },
+  actorId: string,
+  at: string,
+) =>
   db
     .prepare(`INSERT INTO callup (id, donor_code, request_id, site_id, component, status, note, created_by, created_at, updated_at)
       VALUES (?1, ?2, ?3, ?4, ?5, 'asked', ?6, ?7, ?8, ?8)`)
     .bind(c.id, c.donorCode, c.requestId, c.siteId, c.component, c.note, actorId, at)
 
 /** The status trigger refuses an illegal move, the deferral trigger a deferred donor: both fail the batch. */
-export const setCallupStatusStmt = (db: D1Database, id: string, p: { status: string; scheduledAt?: string | null; donatedAt?: string | null; lotId?: string | null; note?: string | null }, at: string) =>
+export const setCallupStatusStmt = (
+  db: D1Database,
+  id: string,
+  p: { status: string; scheduledAt?: string | null; donatedAt?: string | null; lotId?: string | null; note?: string | null },
+  at: string,
+) =>
   db
     .prepare(`UPDATE callup SET status = ?2, scheduled_at = COALESCE(?3, scheduled_at), donated_at = COALESCE(?4, donated_at),
       lot_id = COALESCE(?5, lot_id), note = COALESCE(?6, note), updated_at = ?7 WHERE id = ?1`)
     .bind(id, p.status, p.scheduledAt ?? null, p.donatedAt ?? null, p.lotId ?? null, p.note ?? null, at)
 
 export const selectDonorReadyHours = (db: D1Database) =>
-  db.prepare('SELECT code, donor_ready_hours AS readyHours, shelf_life_hours AS shelfLifeHours FROM component')
-    .all<{ code: string; readyHours: number; shelfLifeHours: number }>().then((r) => r.results)
+  db
+    .prepare('SELECT code, donor_ready_hours AS readyHours, shelf_life_hours AS shelfLifeHours FROM component')
+    .all<{ code: string; readyHours: number; shelfLifeHours: number }>()
+    .then((r) => r.results)
 
 // ---- screening and pool
 
-export type ScreeningRow = { id: string; siteId: string; antigen: string; screened: number; found: number; periodFrom: string; periodTo: string; createdBy: string; createdAt: string }
+export type ScreeningRow = {
+  id: string
+  siteId: string
+  antigen: string
+  screened: number
+  found: number
+  periodFrom: string
+  periodTo: string
+  createdBy: string
+  createdAt: string
+}
 export const insertScreeningStmt = (db: D1Database, s: Omit<ScreeningRow, 'createdAt'>, at: string) =>
   db
     .prepare(`INSERT INTO donor_screening (id, site_id, antigen, screened, found, period_from, period_to, created_by, created_at)
@@ -138,5 +208,7 @@ export const selectScreenings = (db: D1Database, f: { site?: string | null; anti
     .then((r) => r.results)
 
 export const selectSiteGeo = (db: D1Database) =>
-  db.prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
-    .all<{ id: string; name: string; lat: number; lng: number; province: string }>().then((r) => r.results)
+  db
+    .prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
+    .all<{ id: string; name: string; lat: number; lng: number; province: string }>()
+    .then((r) => r.results)

@@ -31,4 +31,7 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
     .then((r) => r.results.map((e): EventT => ({ ...e, sites: JSON.parse(e.sites) as string[] })))
 
 export const selectLastEventId = (db: D1Database) =>
-  db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit_log').first<number>('id').then((n) => n ?? 0)
+  db
+    .prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit_log')
+    .first<number>('id')
+    .then((n) => n ?? 0)

@@ -4,10 +4,28 @@ import type { EstimateLine, Factor, GroupShare, IncidentKind, Triage } from '../
 /** Incident SQL: the incident, its receiving points and estimate, the planning factors, its requests and transfers. */
 
 export type IncidentRow = {
-  id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
-  critical: number; severe: number; moderate: number; estimateSource: 'casualties' | 'needs' | 'edited'; status: 'active' | 'closed'
-  greenChannel: number; greenChannelAt: string | null; createdBy: string; createdAt: string; updatedAt: string; closedAt: string | null
-  kind: IncidentKind; injured: number | null; hospitalised: number | null; demandPicks: string
+  id: string
+  name: string
+  lat: number
+  lng: number
+  siteId: string | null
+  occurredAt: string
+  durationHours: number | null
+  critical: number
+  severe: number
+  moderate: number
+  estimateSource: 'casualties' | 'needs' | 'edited'
+  status: 'active' | 'closed'
+  greenChannel: number
+  greenChannelAt: string | null
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+  kind: IncidentKind
+  injured: number | null
+  hospitalised: number | null
+  demandPicks: string
 }
 
 const COLUMNS = `id, name, lat, lng, site_id AS siteId, occurred_at AS occurredAt, duration_hours AS durationHours, critical, severe, moderate,
@@ -28,9 +46,25 @@ export const selectIncidents = (db: D1Database, f: { status?: string; limit: num
 
 export const insertIncidentStmt = (
   db: D1Database,
-  i: { id: string; name: string; lat: number; lng: number; siteId: string | null; occurredAt: string; durationHours: number | null
-    critical: number; severe: number; moderate: number; estimateSource: string; createdBy: string; key: string | null; at: string
-    kind: IncidentKind; injured: number | null; hospitalised: number | null },
+  i: {
+    id: string
+    name: string
+    lat: number
+    lng: number
+    siteId: string | null
+    occurredAt: string
+    durationHours: number | null
+    critical: number
+    severe: number
+    moderate: number
+    estimateSource: string
+    createdBy: string
+    key: string | null
+    at: string
+    kind: IncidentKind
+    injured: number | null
+    hospitalised: number | null
+  },
 ) =>
   db
     .prepare(
@@ -38,21 +72,42 @@ export const insertIncidentStmt = (
          created_by, idempotency_key, created_at, updated_at, kind, injured, hospitalised)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17)`,
     )
-    .bind(i.id, i.name, i.lat, i.lng, i.siteId, i.occurredAt, i.durationHours, i.critical, i.severe, i.moderate, i.estimateSource, i.createdBy, i.key, i.at,
-      i.kind, i.injured, i.hospitalised)
+    .bind(
+      i.id,
+      i.name,
+      i.lat,
+      i.lng,
+      i.siteId,
+      i.occurredAt,
+      i.durationHours,
+      i.critical,
+      i.severe,
+      i.moderate,
+      i.estimateSource,
+      i.createdBy,
+      i.key,
+      i.at,
+      i.kind,
+      i.injured,
+      i.hospitalised,
+    )
 
 /** An update of an active incident (trigger incident_closed_frozen refuses any change to a closed one). */
 export const updateIncidentStmt = (db: D1Database, id: string, set: Record<string, string | number | null>, at: string) => {
   const keys = Object.keys(set)
   const sets = keys.map((k, i) => `${k} = ?${i + 3}`).join(', ')
-  return db.prepare(`UPDATE incident SET updated_at = ?2${sets ? ', ' + sets : ''} WHERE id = ?1 AND status = 'active'`).bind(id, at, ...keys.map((k) => set[k]))
+  return db
+    .prepare(`UPDATE incident SET updated_at = ?2${sets ? ', ' + sets : ''} WHERE id = ?1 AND status = 'active'`)
+    .bind(id, at, ...keys.map((k) => set[k]))
 }
 
 // ---------- reference data: planning factors, triage, group shares ----------
 
 export const selectFactors = (db: D1Database) =>
   db
-    .prepare('SELECT category, component, share_transfused AS shareTransfused, units_per_patient AS unitsPerPatient, source FROM planning_factor ORDER BY category, component')
+    .prepare(
+      'SELECT category, component, share_transfused AS shareTransfused, units_per_patient AS unitsPerPatient, source FROM planning_factor ORDER BY category, component',
+    )
     .all<Factor & { source: string }>()
     .then((r) => r.results)
 
@@ -84,7 +139,8 @@ export const selectSiteBriefs = (db: D1Database) =>
     .then((r) => r.results)
 
 export const insertExternalSiteStmt = (
-  db: D1Database, s: { id: string; nameZh: string; nameEn: string; province: string; lat: number; lng: number; at: string },
+  db: D1Database,
+  s: { id: string; nameZh: string; nameEn: string; province: string; lat: number; lng: number; at: string },
 ) =>
   db
     .prepare(`INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, external, created_at, updated_at)
@@ -92,14 +148,21 @@ export const insertExternalSiteStmt = (
     .bind(s.id, s.nameZh, s.nameEn, s.province, s.lat, s.lng, s.at)
 
 export type PointRow = {
-  siteId: string; rank: number; roadHours: number | null; quotaComponent: string | null; quotaUnits: number | null; quotaMl: number | null
+  siteId: string
+  rank: number
+  roadHours: number | null
+  quotaComponent: string | null
+  quotaUnits: number | null
+  quotaMl: number | null
   /** a quota's rare antigen profile ('Fy(a-)'; '' = ordinary units) */
   quotaAntigens: string
 }
 
 export const insertPointStmt = (db: D1Database, incidentId: string, p: PointRow) =>
   db
-    .prepare(`INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml, quota_antigens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`)
+    .prepare(
+      `INSERT INTO incident_point (incident_id, site_id, rank, road_hours, quota_component, quota_units, quota_ml, quota_antigens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+    )
     .bind(incidentId, p.siteId, p.rank, p.roadHours, p.quotaComponent, p.quotaUnits, p.quotaMl, p.quotaAntigens)
 
 export const selectPoints = (db: D1Database, incidentId: string) =>
@@ -130,7 +193,8 @@ export function replaceEstimateStmts(db: D1Database, incidentId: string, lines: 
     const chunk = lines.slice(i, i + per)
     const values = chunk.map((_, j) => `(${Array.from({ length: 9 }, (_, k) => `?${j * 9 + k + 1}`).join(', ')})`).join(', ')
     stmts.push(
-      db.prepare(`INSERT INTO incident_need (incident_id, site_id, component, abo, rhd, urgency, qty, needed_by, category) VALUES ${values}`)
+      db
+        .prepare(`INSERT INTO incident_need (incident_id, site_id, component, abo, rhd, urgency, qty, needed_by, category) VALUES ${values}`)
         .bind(...chunk.flatMap((l) => [incidentId, l.siteId, l.component, l.abo, l.rhd, l.urgency, l.qty, l.neededBy, l.category])),
     )
   }
@@ -140,8 +204,17 @@ export function replaceEstimateStmts(db: D1Database, incidentId: string, lines: 
 // ---------- the incident's aid requests, plans and transfers ----------
 
 export type IncidentRequestRow = {
-  id: string; siteId: string; component: string; abo: string; rhd: string; urgency: 'emergency' | 'urgent' | 'routine'; qty: number
-  fulfilledQty: number; status: string; neededBy: string | null; onTheWayQty: number
+  id: string
+  siteId: string
+  component: string
+  abo: string
+  rhd: string
+  urgency: 'emergency' | 'urgent' | 'routine'
+  qty: number
+  fulfilledQty: number
+  status: string
+  neededBy: string | null
+  onTheWayQty: number
 }
 
 export const selectIncidentRequests = (db: D1Database, incidentId: string) =>
@@ -159,7 +232,22 @@ export const selectIncidentRequests = (db: D1Database, incidentId: string) =>
     .then((r) => r.results)
 
 export const insertIncidentRequestStmt = (
-  db: D1Database, r: { id: string; incidentId: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; reason: string; createdBy: string; at: string; antigens: string },
+  db: D1Database,
+  r: {
+    id: string
+    incidentId: string
+    siteId: string
+    component: string
+    abo: string
+    rhd: string
+    qty: number
+    urgency: string
+    neededBy: string
+    reason: string
+    createdBy: string
+    at: string
+    antigens: string
+  },
 ) =>
   db
     .prepare(
@@ -170,14 +258,25 @@ export const insertIncidentRequestStmt = (
     .bind(r.id, r.siteId, r.component, r.abo, r.rhd, r.qty, r.urgency, r.neededBy, r.reason, r.createdBy, r.at, r.incidentId, r.antigens)
 
 /** Cancels the incident's requests nothing covers yet (status open), audited one row each. */
-export const cancelOpenRequestsStmts = (db: D1Database, incidentId: string, ids: string[] | null, actorId: string, reason: string, at: string): D1PreparedStatement[] => {
+export const cancelOpenRequestsStmts = (
+  db: D1Database,
+  incidentId: string,
+  ids: string[] | null,
+  actorId: string,
+  reason: string,
+  at: string,
+): D1PreparedStatement[] => {
   const where = `incident_id = ?1 AND status = 'open' AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))`
   const json = ids ? JSON.stringify(ids) : null
   return [
-    db.prepare(`INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+    db
+      .prepare(`INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
                 SELECT ?3, 'request.cancel', 'aid_request', id, json_object('from', status, 'to', 'cancelled', 'reason', ?4, 'incidentId', ?1), ?5
-                FROM aid_request WHERE ${where}`).bind(incidentId, json, actorId, reason, at),
-    db.prepare(`UPDATE aid_request SET status = 'cancelled', updated_at = ?5 WHERE ${where} AND ?3 IS NOT NULL AND ?4 IS NOT NULL`).bind(incidentId, json, actorId, reason, at),
+                FROM aid_request WHERE ${where}`)
+      .bind(incidentId, json, actorId, reason, at),
+    db
+      .prepare(`UPDATE aid_request SET status = 'cancelled', updated_at = ?5 WHERE ${where} AND ?3 IS NOT NULL AND ?4 IS NOT NULL`)
+      .bind(incidentId, json, actorId, reason, at),
   ]
 }
 
@@ -230,7 +329,18 @@ export const selectTimeline = (db: D1Database, incidentId: string, limit: number
        ORDER BY a.id DESC LIMIT ?2`,
     )
     .bind(incidentId, limit)
-    .all<{ id: number; at: string; actorId: string; actorName: string | null; action: string; entity: string; entityId: string; detail: string; fromSite: string | null; toSite: string | null }>()
+    .all<{
+      id: number
+      at: string
+      actorId: string
+      actorName: string | null
+      action: string
+      entity: string
+      entityId: string
+      detail: string
+      fromSite: string | null
+      toSite: string | null
+    }>()
     .then((r) => r.results)
 
 /** Warning-level changes (component as a whole) at the given sites since `since`: which stations fell to which level. */
@@ -251,4 +361,7 @@ export const selectCurrentLevels = (db: D1Database, sites: string[]) =>
     .then((r) => r.results)
 
 export const selectExternalSiteIds = (db: D1Database) =>
-  db.prepare('SELECT id FROM site WHERE external = 1').all<{ id: string }>().then((r) => r.results.map((x) => x.id))
+  db
+    .prepare('SELECT id FROM site WHERE external = 1')
+    .all<{ id: string }>()
+    .then((r) => r.results.map((x) => x.id))

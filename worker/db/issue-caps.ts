@@ -2,7 +2,10 @@
 import type { MovementRowIn } from './movements'
 
 /** A movement row for an issue, with its urgency and, beyond the day's routine cap, the reason it was allowed. */
-export const insertIssueMovementStmt = (db: D1Database, m: Omit<MovementRowIn, 'kind'> & { urgency: string; capReason: string | null; hospitalId: string | null }) =>
+export const insertIssueMovementStmt = (
+  db: D1Database,
+  m: Omit<MovementRowIn, 'kind'> & { urgency: string; capReason: string | null; hospitalId: string | null },
+) =>
   db
     .prepare(
       `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, transfer_id, actor_id, at, urgency, cap_reason, hospital_id)

@@ -73,8 +73,17 @@ export const selectLots = (db: D1Database, f: LotFilter, now: string) => {
        ORDER BY l.expires_at, l.id LIMIT ?10`,
     )
     .bind(
-      f.site ?? null, f.component ?? null, f.abo ?? null, f.rhd ?? null, until,
-      f.includeEmpty ? 1 : 0, f.includeExpired ? 1 : 0, now, f.antigen ?? null, f.limit ?? 1000, f.frozen === undefined ? null : f.frozen ? 1 : 0,
+      f.site ?? null,
+      f.component ?? null,
+      f.abo ?? null,
+      f.rhd ?? null,
+      until,
+      f.includeEmpty ? 1 : 0,
+      f.includeExpired ? 1 : 0,
+      now,
+      f.antigen ?? null,
+      f.limit ?? 1000,
+      f.frozen === undefined ? null : f.frozen ? 1 : 0,
     )
     .all<LotWithSite>()
     .then((r) => r.results)

@@ -14,7 +14,9 @@ export const insertBatchStmt = (db: D1Database, b: BatchRow) =>
 
 export const selectBatchByKey = (db: D1Database, actorId: string, key: string) =>
   db
-    .prepare('SELECT id, actor_id AS actorId, idempotency_key AS idempotencyKey, request_hash AS requestHash, source, at FROM movement_batch WHERE actor_id = ?1 AND idempotency_key = ?2')
+    .prepare(
+      'SELECT id, actor_id AS actorId, idempotency_key AS idempotencyKey, request_hash AS requestHash, source, at FROM movement_batch WHERE actor_id = ?1 AND idempotency_key = ?2',
+    )
     .bind(actorId, key)
     .first<BatchRow>()
 
@@ -51,7 +53,11 @@ export const insertCountStmt = (db: D1Database, m: Omit<MovementRowIn, 'kind' | 
 const COLUMNS = `id, batch_id AS batchId, lot_id AS lotId, site_id AS siteId, kind, delta, reason, transfer_id AS transferId, actor_id AS actorId, at`
 
 export const selectMovementsOfBatch = (db: D1Database, batchId: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM movement WHERE batch_id = ?1 ORDER BY id`).bind(batchId).all<MovementT>().then((r) => r.results)
+  db
+    .prepare(`SELECT ${COLUMNS} FROM movement WHERE batch_id = ?1 ORDER BY id`)
+    .bind(batchId)
+    .all<MovementT>()
+    .then((r) => r.results)
 
 export const selectMovements = (db: D1Database, q: MovementQueryT) =>
   db

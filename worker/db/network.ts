@@ -2,8 +2,11 @@
 import type { HospitalT } from '../schemas/network'
 
 export const selectChildren = (db: D1Database, parentId: string) =>
-  db.prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, city, lat, lng FROM site WHERE parent_id = ?1 ORDER BY id').bind(parentId)
-    .all<{ id: string; nameZh: string; nameEn: string; city: string; lat: number; lng: number }>().then((r) => r.results)
+  db
+    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, city, lat, lng FROM site WHERE parent_id = ?1 ORDER BY id')
+    .bind(parentId)
+    .all<{ id: string; nameZh: string; nameEn: string; city: string; lat: number; lng: number }>()
+    .then((r) => r.results)
 
 /** Usable stock (unexpired, on hand) per site × component × group for the given sites. */
 export const selectStockOf = (db: D1Database, siteIds: string[], now: string) =>
@@ -20,12 +23,17 @@ export const selectStockOf = (db: D1Database, siteIds: string[], now: string) =>
 const HOSPITAL = 'id, site_id AS siteId, name_zh AS nameZh, name_en AS nameEn, county, created_at AS createdAt'
 
 export const selectHospitals = (db: D1Database, siteId: string) =>
-  db.prepare(`SELECT ${HOSPITAL} FROM hospital WHERE site_id = ?1 ORDER BY name_zh`).bind(siteId).all<HospitalT>().then((r) => r.results)
+  db
+    .prepare(`SELECT ${HOSPITAL} FROM hospital WHERE site_id = ?1 ORDER BY name_zh`)
+    .bind(siteId)
+    .all<HospitalT>()
+    .then((r) => r.results)
 
 export const selectHospital = (db: D1Database, id: string) => db.prepare(`SELECT ${HOSPITAL} FROM hospital WHERE id = ?1`).bind(id).first<HospitalT>()
 
 export const insertHospitalStmt = (db: D1Database, h: HospitalT) =>
-  db.prepare('INSERT INTO hospital (id, site_id, name_zh, name_en, county, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+  db
+    .prepare('INSERT INTO hospital (id, site_id, name_zh, name_en, county, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
     .bind(h.id, h.siteId, h.nameZh, h.nameEn, h.county, h.createdAt)
 
 /** Units issued per hospital × component over [since, until) at the given sites (hospital NULL: issues naming none). */
@@ -41,24 +49,39 @@ export const selectHospitalDemand = (db: D1Database, siteIds: string[], since: s
     .then((r) => r.results)
 
 export type LocalTransferRow = {
-  id: string; fromSite: string; toSite: string; component: string; abo: string; rhd: string; qty: number; etaHours: number
-  lotId: string; newLotId: string; batchId: string; at: string
+  id: string
+  fromSite: string
+  toSite: string
+  component: string
+  abo: string
+  rhd: string
+  qty: number
+  etaHours: number
+  lotId: string
+  newLotId: string
+  batchId: string
+  at: string
 }
 
 /** A local transfer is received at once: status 'received', local = 1, no plan. */
 export const insertLocalTransferStmts = (db: D1Database, t: LocalTransferRow) => [
-  db.prepare(
-    `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status, received_qty, lost_qty,
+  db
+    .prepare(
+      `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status, received_qty, lost_qty,
        proposed_lots, committed_at, dispatched_at, received_at, created_at, updated_at, local)
      VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 'received', ?7, 0, ?9, ?10, ?10, ?10, ?10, ?10, 1)`,
-  ).bind(t.id, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify([{ lotId: t.lotId, qty: t.qty }]), t.at),
+    )
+    .bind(t.id, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify([{ lotId: t.lotId, qty: t.qty }]), t.at),
   db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, t.lotId, t.qty),
 ]
 
 export const selectLocalTransferOfBatch = (db: D1Database, batchId: string) =>
-  db.prepare(
-    `SELECT t.id, t.from_site AS fromSite, t.to_site AS toSite, t.component, t.abo, t.rhd, t.qty, t.eta_hours AS etaHours, t.received_at AS at,
+  db
+    .prepare(
+      `SELECT t.id, t.from_site AS fromSite, t.to_site AS toSite, t.component, t.abo, t.rhd, t.qty, t.eta_hours AS etaHours, t.received_at AS at,
        (SELECT lot_id FROM movement WHERE batch_id = ?1 AND kind = 'transfer_out' LIMIT 1) AS lotId,
        (SELECT lot_id FROM movement WHERE batch_id = ?1 AND kind = 'transfer_in' LIMIT 1) AS newLotId
      FROM transfer t WHERE t.id = (SELECT transfer_id FROM movement WHERE batch_id = ?1 AND transfer_id IS NOT NULL LIMIT 1)`,
-  ).bind(batchId).first<Omit<LocalTransferRow, 'batchId'>>()
+    )
+    .bind(batchId)
+    .first<Omit<LocalTransferRow, 'batchId'>>()

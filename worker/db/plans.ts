@@ -19,8 +19,18 @@ export const selectLiveLots = (db: D1Database, now: string) =>
     .then((r) => r.results)
 
 export type OpenNeedRow = {
-  id: string; site: string; component: string; abo: string; rhd: string; qty: number; remaining: number
-  urgency: string; neededBy: string | null; allowRhPositive: number; status: string; antigens: string
+  id: string
+  site: string
+  component: string
+  abo: string
+  rhd: string
+  qty: number
+  remaining: number
+  urgency: string
+  neededBy: string | null
+  allowRhPositive: number
+  status: string
+  antigens: string
 }
 
 /**
@@ -49,15 +59,28 @@ export const selectRedDays = (db: D1Database) =>
     .all<{ province: string; component: string; redDays: number }>()
     .then((r) => r.results)
 
-export const insertPlanStmt = (db: D1Database, p: { id: string; createdBy: string; mode: string; instance: unknown; result: unknown; incidentId?: string | null }, at: string) =>
+export const insertPlanStmt = (
+  db: D1Database,
+  p: { id: string; createdBy: string; mode: string; instance: unknown; result: unknown; incidentId?: string | null },
+  at: string,
+) =>
   db
     .prepare(`INSERT INTO plan (id, created_by, created_at, mode, status, instance, result, incident_id) VALUES (?1, ?2, ?3, ?4, 'review', ?5, ?6, ?7)`)
     .bind(p.id, p.createdBy, at, p.mode, JSON.stringify(p.instance), JSON.stringify(p.result), p.incidentId ?? null)
 
-export const setPlanStatusStmt = (db: D1Database, id: string, status: string) =>
-  db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
+export const setPlanStatusStmt = (db: D1Database, id: string, status: string) => db.prepare('UPDATE plan SET status = ?2 WHERE id = ?1').bind(id, status)
 
-type PlanRow = { id: string; createdBy: string; createdAt: string; mode: 'routine' | 'disaster'; status: 'review' | 'committed' | 'closed' | 'superseded'; instance: string; result: string; transferCount: number; approvedCount: number }
+type PlanRow = {
+  id: string
+  createdBy: string
+  createdAt: string
+  mode: 'routine' | 'disaster'
+  status: 'review' | 'committed' | 'closed' | 'superseded'
+  instance: string
+  result: string
+  transferCount: number
+  approvedCount: number
+}
 
 const SUMMARY = `p.id, p.created_by AS createdBy, p.created_at AS createdAt, p.mode, p.status, p.incident_id AS incidentId,
   p.superseded_by AS supersededBy, p.superseded_at AS supersededAt,
@@ -73,12 +96,19 @@ export const selectPlans = (db: D1Database, f: { status?: string; limit: number 
     .then((r) => r.results.map(withIncident))
 
 export const selectPlan = (db: D1Database, id: string) =>
-  db.prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`).bind(id).first<PlanRow & { unmetUnits: number; incidentId?: string | null }>()
+  db
+    .prepare(`SELECT ${SUMMARY}, p.instance, p.result FROM plan p WHERE p.id = ?1`)
+    .bind(id)
+    .first<PlanRow & { unmetUnits: number; incidentId?: string | null }>()
     .then((r) => (r ? withIncident(r) : null))
 
 /** incidentId only on a plan that responds to an incident (docs/incidents.md), supersededBy only on a superseded plan; other plans keep their shape. */
-const withIncident = <T extends { incidentId?: string | null; supersededBy?: string | null; supersededAt?: string | null }>({ incidentId, supersededBy, supersededAt, ...rest }: T) =>
-  ({ ...rest, ...(incidentId ? { incidentId } : {}), ...(supersededBy ? { supersededBy, supersededAt } : {}) }) as T
+const withIncident = <T extends { incidentId?: string | null; supersededBy?: string | null; supersededAt?: string | null }>({
+  incidentId,
+  supersededBy,
+  supersededAt,
+  ...rest
+}: T) => ({ ...rest, ...(incidentId ? { incidentId } : {}), ...(supersededBy ? { supersededBy, supersededAt } : {}) }) as T
 
 /** The aid requests each plan under review covers: the needs of its instance and of its rare-antigen rounds. */
 export const selectOpenPlanRequests = (db: D1Database) =>
@@ -98,21 +128,28 @@ export const selectOpenPlanRequests = (db: D1Database) =>
  * nothing of it can be committed; the trigger plan_superseded_final keeps it so.
  */
 export const supersedeStmts = (db: D1Database, p: { oldId: string; newId: string; actorId: string; at: string }): D1PreparedStatement[] => [
-  db.prepare(
-    `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+  db
+    .prepare(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
      SELECT ?2, 'transfer.close', 'transfer', id, json_object('reason', 'superseded', 'planId', ?1, 'supersededBy', ?4, 'from', status, 'qty', qty), ?3
      FROM transfer WHERE plan_id = ?1 AND status IN ('proposed', 'approved') ORDER BY id`,
-  ).bind(p.oldId, p.actorId, p.at, p.newId),
-  db.prepare(
-    `UPDATE transfer SET status = 'rejected', close_reason = 'superseded', updated_at = ?3,
+    )
+    .bind(p.oldId, p.actorId, p.at, p.newId),
+  db
+    .prepare(
+      `UPDATE transfer SET status = 'rejected', close_reason = 'superseded', updated_at = ?3,
        reject_reason = 'Superseded by plan ' || ?4, reviewed_by = ?2, reviewed_at = ?3
      WHERE plan_id = ?1 AND status IN ('proposed', 'approved')`,
-  ).bind(p.oldId, p.actorId, p.at, p.newId),
+    )
+    .bind(p.oldId, p.actorId, p.at, p.newId),
   db.prepare(`UPDATE plan SET status = 'superseded', superseded_by = ?2, superseded_at = ?3 WHERE id = ?1 AND status = 'review'`).bind(p.oldId, p.newId, p.at),
 ]
 
 export const selectPlanStatus = (db: D1Database, id: string) =>
-  db.prepare('SELECT id, status, superseded_by AS supersededBy FROM plan WHERE id = ?1').bind(id).first<{ id: string; status: string; supersededBy: string | null }>()
+  db
+    .prepare('SELECT id, status, superseded_by AS supersededBy FROM plan WHERE id = ?1')
+    .bind(id)
+    .first<{ id: string; status: string; supersededBy: string | null }>()
 
 export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null }
 
@@ -124,5 +161,4 @@ export const selectPlanFloors = (db: D1Database, ids: string[]) =>
     .all<PlanFloorsRow>()
     .then((r) => r.results)
 
-export const selectPlanExists = (db: D1Database, id: string) =>
-  db.prepare('SELECT id FROM plan WHERE id = ?1').bind(id).first<{ id: string }>()
+export const selectPlanExists = (db: D1Database, id: string) => db.prepare('SELECT id FROM plan WHERE id = ?1').bind(id).first<{ id: string }>()

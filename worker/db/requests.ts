@@ -29,7 +29,10 @@ export function coverageOf(r: { status: string; qty: number; fulfilledQty: numbe
 }
 
 const toRequest = ({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }: Row): AidRequestT => ({
-  ...r, allowRhPositive: r.allowRhPositive === 1, rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }), coverage: coverageOf(r),
+  ...r,
+  allowRhPositive: r.allowRhPositive === 1,
+  rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }),
+  coverage: coverageOf(r),
 })
 
 /** An urgency column as its rank, most urgent first (solver/domain.ts), for ORDER BY. */
@@ -51,7 +54,11 @@ export const selectRequests = (db: D1Database, q: AidRequestQueryT) =>
     .then((r) => r.results.map(toRequest))
 
 export const selectRequest = (db: D1Database, id: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM aid_request WHERE id = ?1`).bind(id).first<Row>().then((r) => (r ? toRequest(r) : null))
+  db
+    .prepare(`SELECT ${COLUMNS} FROM aid_request WHERE id = ?1`)
+    .bind(id)
+    .first<Row>()
+    .then((r) => (r ? toRequest(r) : null))
 
 export const selectRequestByKey = (db: D1Database, createdBy: string, key: string) =>
   db
@@ -67,10 +74,26 @@ export const insertRequest = (db: D1Database, id: string, r: AidRequestCreateT, 
          status, created_by, idempotency_key, created_at, updated_at, rh_consent_by, rh_consent_at, rh_anti_d_screen, rh_patient_note)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18)`,
     )
-    .bind(id, r.siteId, r.component, r.abo, r.rhd, r.antigens ?? '', r.qty, r.urgency, new Date(r.neededBy).toISOString(),
-      r.allowRhPositive ? 1 : 0, r.reason, createdBy, key, at, r.rhPositiveConsent?.consentBy ?? null,
-      r.rhPositiveConsent ? new Date(r.rhPositiveConsent.consentAt).toISOString() : null, r.rhPositiveConsent?.antiDScreen ?? null,
-      r.rhPositiveConsent?.patientNote ?? null)
+    .bind(
+      id,
+      r.siteId,
+      r.component,
+      r.abo,
+      r.rhd,
+      r.antigens ?? '',
+      r.qty,
+      r.urgency,
+      new Date(r.neededBy).toISOString(),
+      r.allowRhPositive ? 1 : 0,
+      r.reason,
+      createdBy,
+      key,
+      at,
+      r.rhPositiveConsent?.consentBy ?? null,
+      r.rhPositiveConsent ? new Date(r.rhPositiveConsent.consentAt).toISOString() : null,
+      r.rhPositiveConsent?.antiDScreen ?? null,
+      r.rhPositiveConsent?.patientNote ?? null,
+    )
 
 /**
  * A guarded status change as two statements for one db.batch(): first the audit row, written only if the
@@ -80,7 +103,16 @@ export const insertRequest = (db: D1Database, id: string, r: AidRequestCreateT, 
  */
 export function statusChangeStmts(
   db: D1Database,
-  o: { actorId: string; action: string; id: string; to: RequestStatusT; from: readonly RequestStatusT[]; fulfilledQty?: number; detail?: Record<string, unknown>; at: string },
+  o: {
+    actorId: string
+    action: string
+    id: string
+    to: RequestStatusT
+    from: readonly RequestStatusT[]
+    fulfilledQty?: number
+    detail?: Record<string, unknown>
+    at: string
+  },
 ): [D1PreparedStatement, D1PreparedStatement] {
   const fromList = o.from.map((s) => `'${s}'`).join(', ')
   const fq = o.fulfilledQty ?? null
@@ -105,7 +137,10 @@ export function statusChangeStmts(
  * Adds delivered units to a request: fulfilled_qty grows (capped at qty) and the status becomes
  * partly_fulfilled or fulfilled. Audit row first, then the UPDATE, both guarded on an active status.
  */
-export function fulfilmentStmts(db: D1Database, o: { actorId: string; id: string; addQty: number; detail?: Record<string, unknown>; at: string }): [D1PreparedStatement, D1PreparedStatement] {
+export function fulfilmentStmts(
+  db: D1Database,
+  o: { actorId: string; id: string; addQty: number; detail?: Record<string, unknown>; at: string },
+): [D1PreparedStatement, D1PreparedStatement] {
   const active = `status IN ('open', 'planned', 'partly_fulfilled')`
   const newQty = `MIN(qty, fulfilled_qty + ?2)`
   const newStatus = `CASE WHEN fulfilled_qty + ?2 >= qty THEN 'fulfilled' ELSE 'partly_fulfilled' END`

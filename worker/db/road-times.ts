@@ -27,4 +27,7 @@ export const deleteRoadTimeStmt = (db: D1Database, from: string, to: string) =>
   db.prepare('DELETE FROM road_time WHERE from_site = ?1 AND to_site = ?2').bind(from, to)
 
 export const selectSiteIds = (db: D1Database) =>
-  db.prepare('SELECT id FROM site').all<{ id: string }>().then((r) => new Set(r.results.map((s) => s.id)))
+  db
+    .prepare('SELECT id FROM site')
+    .all<{ id: string }>()
+    .then((r) => new Set(r.results.map((s) => s.id)))

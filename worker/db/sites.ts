@@ -14,11 +14,20 @@ export const selectSite = (db: D1Database, id: string) => db.prepare(`SELECT ${C
 
 export const insertSite = (db: D1Database, s: SiteCreateT, at: string) =>
   db
-    .prepare('INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, parent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9)')
+    .prepare(
+      'INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, parent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9)',
+    )
     .bind(s.id, s.nameZh, s.nameEn, s.kind, s.province, s.city, s.lat, s.lng, at, s.parentId ?? null)
 
 const PATCHABLE: Record<keyof SitePatchT, string> = {
-  nameZh: 'name_zh', nameEn: 'name_en', kind: 'kind', province: 'province', city: 'city', lat: 'lat', lng: 'lng', parentId: 'parent_id',
+  nameZh: 'name_zh',
+  nameEn: 'name_en',
+  kind: 'kind',
+  province: 'province',
+  city: 'city',
+  lat: 'lat',
+  lng: 'lng',
+  parentId: 'parent_id',
 }
 
 export const updateSite = (db: D1Database, id: string, patch: SitePatchT, at: string) => {

@@ -29,13 +29,18 @@ export const selectInTransit = (db: D1Database, siteId?: string) =>
 export type ComponentRow = { code: string; nameZh: string; nameEn: string; unitZh: string; unitEn: string; shelfLifeHours: number }
 export const selectComponents = (db: D1Database) =>
   db
-    .prepare('SELECT code, name_zh AS nameZh, name_en AS nameEn, unit_zh AS unitZh, unit_en AS unitEn, shelf_life_hours AS shelfLifeHours FROM component ORDER BY rowid')
+    .prepare(
+      'SELECT code, name_zh AS nameZh, name_en AS nameEn, unit_zh AS unitZh, unit_en AS unitEn, shelf_life_hours AS shelfLifeHours FROM component ORDER BY rowid',
+    )
     .all<ComponentRow>()
     .then((r) => r.results)
 
 export type SiteBrief = { id: string; nameZh: string; nameEn: string; province: string }
 export const selectSiteBriefs = (db: D1Database) =>
-  db.prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province FROM site WHERE external = 0 ORDER BY id').all<SiteBrief>().then((r) => r.results)
+  db
+    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province FROM site WHERE external = 0 ORDER BY id')
+    .all<SiteBrief>()
+    .then((r) => r.results)
 
 export const selectLevels = (db: D1Database, siteId?: string) =>
   db

@@ -17,17 +17,36 @@ const COLUMNS = `t.id, t.plan_id AS planId, t.from_site AS fromSite, t.to_site A
 
 export type LotLineRow = { transferId: string; lotId: string; qty: number; expiresAt: string | null; frozen: number | null }
 export type RequestLineRow = {
-  transferId: string; requestId: string; qty: number; siteId: string; urgency: 'emergency' | 'urgent' | 'routine'; neededBy: string | null
-  antigens: string; reason: string; requestQty: number; requestStatus: string
+  transferId: string
+  requestId: string
+  qty: number
+  siteId: string
+  urgency: 'emergency' | 'urgent' | 'routine'
+  neededBy: string | null
+  antigens: string
+  reason: string
+  requestQty: number
+  requestStatus: string
 } & ConsentColumns
 type TransportRow = {
-  transferId: string; kind: 'dispatch' | 'receipt'; temperatureC: number; packedAt: string | null; sealedAt: string | null; carrier: string | null
-  arrivedAt: string | null; sealIntact: number | null; acceptedQty: number | null; rejectedQty: number | null; rejectReason: string | null
-  inRange: number; note: string | null; actorId: string; at: string
+  transferId: string
+  kind: 'dispatch' | 'receipt'
+  temperatureC: number
+  packedAt: string | null
+  sealedAt: string | null
+  carrier: string | null
+  arrivedAt: string | null
+  sealIntact: number | null
+  acceptedQty: number | null
+  rejectedQty: number | null
+  rejectReason: string | null
+  inRange: number
+  note: string | null
+  actorId: string
+  at: string
 }
 
-export const selectTransferRow = (db: D1Database, id: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM transfer t WHERE t.id = ?1`).bind(id).first<TransferRow>()
+export const selectTransferRow = (db: D1Database, id: string) => db.prepare(`SELECT ${COLUMNS} FROM transfer t WHERE t.id = ?1`).bind(id).first<TransferRow>()
 
 export type TransferFilter = { status?: string; site?: string; planId?: string; direction?: 'in' | 'out' }
 
@@ -56,40 +75,64 @@ export async function selectLines(db: D1Database, ids: string[]): Promise<{ lots
   if (ids.length === 0) return { lots: [], requests: [], transport: [] }
   const json = JSON.stringify(ids)
   const [lots, requests, transport] = await db.batch([
-    db.prepare(
-      `SELECT tl.transfer_id AS transferId, tl.lot_id AS lotId, tl.qty, l.expires_at AS expiresAt, l.frozen
+    db
+      .prepare(
+        `SELECT tl.transfer_id AS transferId, tl.lot_id AS lotId, tl.qty, l.expires_at AS expiresAt, l.frozen
        FROM transfer_lot tl LEFT JOIN lot l ON l.id = tl.lot_id
        WHERE tl.transfer_id IN (SELECT value FROM json_each(?1)) ORDER BY l.expires_at, tl.lot_id`,
-    ).bind(json),
-    db.prepare(
-      `SELECT tr.transfer_id AS transferId, tr.request_id AS requestId, tr.qty, r.site_id AS siteId, r.urgency, r.needed_by AS neededBy,
+      )
+      .bind(json),
+    db
+      .prepare(
+        `SELECT tr.transfer_id AS transferId, tr.request_id AS requestId, tr.qty, r.site_id AS siteId, r.urgency, r.needed_by AS neededBy,
          r.antigens, r.reason, r.qty AS requestQty, r.status AS requestStatus, r.rh_consent_by AS rhConsentBy, r.rh_consent_at AS rhConsentAt,
          r.rh_anti_d_screen AS rhAntiDScreen, r.rh_patient_note AS rhPatientNote
        FROM transfer_request tr JOIN aid_request r ON r.id = tr.request_id
        WHERE tr.transfer_id IN (SELECT value FROM json_each(?1))
        ORDER BY ${urgencyRank('r.urgency')}, r.needed_by IS NULL, r.needed_by, tr.request_id`,
-    ).bind(json),
-    db.prepare(
-      `SELECT transfer_id AS transferId, kind, temperature_c AS temperatureC, packed_at AS packedAt, sealed_at AS sealedAt, carrier,
+      )
+      .bind(json),
+    db
+      .prepare(
+        `SELECT transfer_id AS transferId, kind, temperature_c AS temperatureC, packed_at AS packedAt, sealed_at AS sealedAt, carrier,
          arrived_at AS arrivedAt, seal_intact AS sealIntact, accepted_qty AS acceptedQty, rejected_qty AS rejectedQty,
          reject_reason AS rejectReason, in_range AS inRange, note, actor_id AS actorId, at
        FROM transport_record WHERE transfer_id IN (SELECT value FROM json_each(?1))`,
-    ).bind(json),
+      )
+      .bind(json),
   ])
   return { lots: lots.results as LotLineRow[], requests: requests.results as RequestLineRow[], transport: transport.results as TransportRow[] }
 }
 
 const toDispatch = (r: TransportRow): TransportDispatchT => ({
-  temperatureC: r.temperatureC, packedAt: r.packedAt, sealedAt: r.sealedAt, carrier: r.carrier, inRange: r.inRange === 1, note: r.note, by: r.actorId, at: r.at,
+  temperatureC: r.temperatureC,
+  packedAt: r.packedAt,
+  sealedAt: r.sealedAt,
+  carrier: r.carrier,
+  inRange: r.inRange === 1,
+  note: r.note,
+  by: r.actorId,
+  at: r.at,
 })
 const toReceipt = (r: TransportRow): TransportReceiptT => ({
-  temperatureC: r.temperatureC, arrivedAt: r.arrivedAt, sealIntact: r.sealIntact === null ? null : r.sealIntact === 1, acceptedQty: r.acceptedQty ?? 0,
-  rejectedQty: r.rejectedQty ?? 0, rejectReason: r.rejectReason, inRange: r.inRange === 1, note: r.note, by: r.actorId, at: r.at,
+  temperatureC: r.temperatureC,
+  arrivedAt: r.arrivedAt,
+  sealIntact: r.sealIntact === null ? null : r.sealIntact === 1,
+  acceptedQty: r.acceptedQty ?? 0,
+  rejectedQty: r.rejectedQty ?? 0,
+  rejectReason: r.rejectReason,
+  inRange: r.inRange === 1,
+  note: r.note,
+  by: r.actorId,
+  at: r.at,
 })
 
 /** Rows plus their lines, in the API shape. */
 export async function withLines(db: D1Database, rows: TransferRow[]): Promise<TransferT[]> {
-  const { lots, requests, transport } = await selectLines(db, rows.map((r) => r.id))
+  const { lots, requests, transport } = await selectLines(
+    db,
+    rows.map((r) => r.id),
+  )
   return rows.map(({ proposedLots: _l, proposedRequests: _r, frozen, ...t }) => {
     const dispatch = transport.find((x) => x.transferId === t.id && x.kind === 'dispatch')
     const receipt = transport.find((x) => x.transferId === t.id && x.kind === 'receipt')
@@ -97,26 +140,55 @@ export async function withLines(db: D1Database, rows: TransferRow[]): Promise<Tr
       ...t,
       frozen: frozen === 1,
       lots: lots.filter((l) => l.transferId === t.id).map(({ lotId, qty, expiresAt, frozen }) => ({ lotId, qty, expiresAt, frozen: frozen === 1 })),
-      requests: requests.filter((r) => r.transferId === t.id).map(({ transferId: _t, rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }) =>
-        ({ ...r, rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }) })),
+      requests: requests
+        .filter((r) => r.transferId === t.id)
+        .map(({ transferId: _t, rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote, ...r }) => ({
+          ...r,
+          rhPositiveConsent: consentOf({ rhConsentBy, rhConsentAt, rhAntiDScreen, rhPatientNote }),
+        })),
       transport: { dispatch: dispatch ? toDispatch(dispatch) : null, receipt: receipt ? toReceipt(receipt) : null },
     }
   })
 }
 
 export type NewTransfer = {
-  id: string; planId: string; fromSite: string; toSite: string; component: string; abo: string; rhd: string
-  qty: number; etaHours: number; lots: { lotId: string; qty: number }[]; requests: { requestId: string; qty: number }[]
+  id: string
+  planId: string
+  fromSite: string
+  toSite: string
+  component: string
+  abo: string
+  rhd: string
+  qty: number
+  etaHours: number
+  lots: { lotId: string; qty: number }[]
+  requests: { requestId: string; qty: number }[]
   /** hours of thawing counted in etaHours when the planner sends frozen units */
   thawHours?: number
 }
 
 export const insertTransferStmts = (db: D1Database, t: NewTransfer, at: string): D1PreparedStatement[] => [
-  db.prepare(
-    `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
+  db
+    .prepare(
+      `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
        proposed_lots, proposed_requests, created_at, updated_at, thaw_hours)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 'proposed', ?10, ?11, ?12, ?12, ?13)`,
-  ).bind(t.id, t.planId, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify(t.lots), JSON.stringify(t.requests), at, t.thawHours ?? null),
+    )
+    .bind(
+      t.id,
+      t.planId,
+      t.fromSite,
+      t.toSite,
+      t.component,
+      t.abo,
+      t.rhd,
+      t.qty,
+      t.etaHours,
+      JSON.stringify(t.lots),
+      JSON.stringify(t.requests),
+      at,
+      t.thawHours ?? null,
+    ),
   ...t.lots.map((l) => db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, l.lotId, l.qty)),
   ...t.requests.map((r) => db.prepare('INSERT INTO transfer_request (transfer_id, request_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, r.requestId, r.qty)),
 ]
@@ -140,7 +212,14 @@ export const expectQtyStmt = (db: D1Database, id: string, qty: number) =>
   db.prepare('UPDATE transfer SET qty = CASE WHEN qty = ?2 THEN qty ELSE NULL END WHERE id = ?1').bind(id, qty)
 
 /** Replace a transfer's quantity and its lot and request lines (review only: the qty trigger refuses it after commit). */
-export const setQtyStmts = (db: D1Database, id: string, qty: number, lots: { lotId: string; qty: number }[], requests: { requestId: string; qty: number }[], at: string) => [
+export const setQtyStmts = (
+  db: D1Database,
+  id: string,
+  qty: number,
+  lots: { lotId: string; qty: number }[],
+  requests: { requestId: string; qty: number }[],
+  at: string,
+) => [
   db.prepare('UPDATE transfer SET qty = ?2, updated_at = ?3 WHERE id = ?1').bind(id, qty, at),
   db.prepare('DELETE FROM transfer_lot WHERE transfer_id = ?1').bind(id),
   db.prepare('DELETE FROM transfer_request WHERE transfer_id = ?1').bind(id),
@@ -174,14 +253,18 @@ const floorStock = (p: number) =>
      AND antigens = '' AND expires_at > ?${p + 4}), 0)`
 
 export const selectFloorStock = (db: D1Database, g: { site: string; component: string; abo: string; rhd: string }, now: string) =>
-  db.prepare(`SELECT ${floorStock(1)} AS have`).bind(g.site, g.component, g.abo, g.rhd, now).first<number>('have')
+  db
+    .prepare(`SELECT ${floorStock(1)} AS have`)
+    .bind(g.site, g.component, g.abo, g.rhd, now)
+    .first<number>('have')
 
 /**
  * The floor check of a commit, placed after its ledger lines: the donor's stock of that group as the statement
  * runs must still be ≥ the reserve the plan recorded, or CHECK commit_check_holds fails the whole batch.
  */
 export const insertFloorCheckStmt = (
-  db: D1Database, c: { batchId: string; transferId: string; site: string; component: string; abo: string; rhd: string; floor: number; now: string },
+  db: D1Database,
+  c: { batchId: string; transferId: string; site: string; component: string; abo: string; rhd: string; floor: number; now: string },
 ) =>
   db
     .prepare(
@@ -216,24 +299,30 @@ export const selectUncovered = (db: D1Database, ids: string[]) =>
  * to rejected with close_reason not_approved_at_commit, so nothing of the plan stays live.
  */
 export const closeUnapprovedStmts = (db: D1Database, planId: string, actorId: string, at: string): D1PreparedStatement[] => [
-  db.prepare(
-    `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+  db
+    .prepare(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
      SELECT ?2, 'transfer.close', 'transfer', id, json_object('reason', 'not_approved_at_commit', 'planId', ?1, 'qty', qty), ?3
      FROM transfer WHERE plan_id = ?1 AND status = 'proposed' ORDER BY id`,
-  ).bind(planId, actorId, at),
-  db.prepare(
-    `UPDATE transfer SET status = 'rejected', close_reason = 'not_approved_at_commit', updated_at = ?3,
+    )
+    .bind(planId, actorId, at),
+  db
+    .prepare(
+      `UPDATE transfer SET status = 'rejected', close_reason = 'not_approved_at_commit', updated_at = ?3,
        reject_reason = 'Not approved when plan ' || ?1 || ' was committed', reviewed_by = ?2, reviewed_at = ?3
      WHERE plan_id = ?1 AND status = 'proposed'`,
-  ).bind(planId, actorId, at),
+    )
+    .bind(planId, actorId, at),
 ]
 
 /** A plan is closed once none of its transfers is still live. */
 export const closePlanIfDoneStmt = (db: D1Database, planId: string) =>
-  db.prepare(
-    `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status IN ('review', 'committed') AND NOT EXISTS
+  db
+    .prepare(
+      `UPDATE plan SET status = 'closed' WHERE id = ?1 AND status IN ('review', 'committed') AND NOT EXISTS
        (SELECT 1 FROM transfer WHERE plan_id = ?1 AND status NOT IN ('received', 'rejected', 'cancelled'))`,
-  ).bind(planId)
+    )
+    .bind(planId)
 
 /** Transfers (of those given) all of whose requests are cancelled or already fulfilled: nothing left to serve. */
 export const selectPointless = (db: D1Database, ids: string[]) =>
@@ -259,11 +348,13 @@ export function releaseRequestsStmts(db: D1Database, transferIds: string[], acto
                     WHERE tr.request_id = r.id AND t.status IN ('committed', 'dispatched'))`
   const ids = JSON.stringify(transferIds)
   return [
-    db.prepare(
-      `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
+    db
+      .prepare(
+        `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at)
        SELECT ?2, 'request.status', 'aid_request', r.id, json_object('from', r.status, 'to', ${target}, 'transfers', json(?1)), ?3
        FROM aid_request r WHERE ${uncovered}`,
-    ).bind(ids, actorId, at),
+      )
+      .bind(ids, actorId, at),
     db.prepare(`UPDATE aid_request AS r SET status = ${target}, updated_at = ?3 WHERE ${uncovered} AND ?2 IS NOT NULL`).bind(ids, actorId, at),
   ]
 }
@@ -282,7 +373,18 @@ export const selectTransportRange = (db: D1Database, component: string) =>
     .first<{ min: number | null; max: number | null }>()
 
 export const insertDispatchRecordStmt = (
-  db: D1Database, r: { transferId: string; temperatureC: number; packedAt?: string; sealedAt?: string; carrier?: string; note?: string; inRange: boolean; actorId: string; at: string },
+  db: D1Database,
+  r: {
+    transferId: string
+    temperatureC: number
+    packedAt?: string
+    sealedAt?: string
+    carrier?: string
+    note?: string
+    inRange: boolean
+    actorId: string
+    at: string
+  },
 ) =>
   db
     .prepare(
@@ -293,12 +395,35 @@ export const insertDispatchRecordStmt = (
 
 export const insertReceiptRecordStmt = (
   db: D1Database,
-  r: { transferId: string; temperatureC: number; arrivedAt?: string; sealIntact?: boolean; acceptedQty: number; rejectedQty: number; rejectReason: string | null; inRange: boolean; note?: string; actorId: string; at: string },
+  r: {
+    transferId: string
+    temperatureC: number
+    arrivedAt?: string
+    sealIntact?: boolean
+    acceptedQty: number
+    rejectedQty: number
+    rejectReason: string | null
+    inRange: boolean
+    note?: string
+    actorId: string
+    at: string
+  },
 ) =>
   db
     .prepare(
       `INSERT INTO transport_record (transfer_id, kind, temperature_c, arrived_at, seal_intact, accepted_qty, rejected_qty, reject_reason, in_range, note, actor_id, at)
        VALUES (?1, 'receipt', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
     )
-    .bind(r.transferId, r.temperatureC, r.arrivedAt ?? null, r.sealIntact === undefined ? null : r.sealIntact ? 1 : 0, r.acceptedQty, r.rejectedQty,
-      r.rejectReason, r.inRange ? 1 : 0, r.note ?? null, r.actorId, r.at)
+    .bind(
+      r.transferId,
+      r.temperatureC,
+      r.arrivedAt ?? null,
+      r.sealIntact === undefined ? null : r.sealIntact ? 1 : 0,
+      r.acceptedQty,
+      r.rejectedQty,
+      r.rejectReason,
+      r.inRange ? 1 : 0,
+      r.note ?? null,
+      r.actorId,
+      r.at,
+    )

@@ -22,7 +22,16 @@ export const upsertPolicyStmt = (db: D1Database, p: PolicyPutT, at: string) =>
     )
     .bind(p.province, p.component, p.yellowDays, p.orangeDays, p.redDays, p.consecutiveDays, p.cutYellowPct, p.cutOrangePct, p.cutRedPct, at)
 
-export type StateRow = { siteId: string; province: string; component: string; abo: string; rhd: string; level: Level; daysOfSupply: number | null; since: string }
+export type StateRow = {
+  siteId: string
+  province: string
+  component: string
+  abo: string
+  rhd: string
+  level: Level
+  daysOfSupply: number | null
+  since: string
+}
 
 const SEVERITY = `CASE w.level ${LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`
 const sev = (l?: string) => (l ? LEVELS.indexOf(l as Level) : null)
@@ -48,7 +57,17 @@ export const selectEvents = (db: D1Database, q: WarningEventQueryT) =>
        ORDER BY id DESC LIMIT ?4`,
     )
     .bind(q.site ?? null, q.component ?? null, q.since ?? null, q.limit)
-    .all<{ id: number; siteId: string; component: string; abo: string; rhd: string; fromLevel: Level | null; toLevel: Level; daysOfSupply: number | null; at: string }>()
+    .all<{
+      id: number
+      siteId: string
+      component: string
+      abo: string
+      rhd: string
+      fromLevel: Level | null
+      toLevel: Level
+      daysOfSupply: number | null
+      at: string
+    }>()
     .then((r) => r.results)
 
 export type LevelKey = { siteId: string; component: string; abo: string; rhd: string }

@@ -9,8 +9,14 @@ import { errors as baseErrors, security } from './responses'
 export const audit = new OpenAPIHono<AppEnv>()
 
 audit.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['audit'], security, request: { query: AuditQuery },
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['audit'],
+    security,
+    request: { query: AuditQuery },
     description: 'Who decided what, and when, newest first. Coordinators and admins.',
-    responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'Audit entries'), ...baseErrors, 403: json(ErrorBody, 'Not a coordinator or admin') } }),
+    responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'Audit entries'), ...baseErrors, 403: json(ErrorBody, 'Not a coordinator or admin') },
+  }),
   async (c) => c.json({ entries: await listAudit(c.env.DB, c.var.actor, c.req.valid('query')) }, 200),
 )

@@ -8,7 +8,13 @@ import { errors as baseErrors, security } from './responses'
 export const me = new OpenAPIHono<AppEnv>()
 
 me.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['auth'], security, description: 'Who the bearer token belongs to.',
-    responses: { 200: json(Actor, 'The signed-in user'), ...baseErrors } }),
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['auth'],
+    security,
+    description: 'Who the bearer token belongs to.',
+    responses: { 200: json(Actor, 'The signed-in user'), ...baseErrors },
+  }),
   (c) => c.json(c.var.actor, 200),
 )

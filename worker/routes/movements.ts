@@ -22,11 +22,14 @@ async function batchOrSingleHook(result: { success: boolean; target: string; err
   }
   return reply(c, 400, 'invalid_input', issue.message, issueField(issue))
 }
-const errors = {  ...baseErrors }
+const errors = { ...baseErrors }
 
 movements.openapi(
   createRoute({
-    method: 'post', path: '/', tags: ['movements'], security,
+    method: 'post',
+    path: '/',
+    tags: ['movements'],
+    security,
     description:
       'Records one movement or a batch for a site: receipt (new lot), issue, discard, adjust (stock count). ' +
       "Whole or nothing. The site's director, or a coordinator/admin. A retry with the same Idempotency-Key answers the same result.",
@@ -41,7 +44,13 @@ movements.openapi(
   }),
   async (c) => {
     const raw = c.req.valid('json')
-    const input = 'movements' in raw ? raw : (() => { const { siteId, ...m } = raw; return { siteId, movements: [m] } })()
+    const input =
+      'movements' in raw
+        ? raw
+        : (() => {
+            const { siteId, ...m } = raw
+            return { siteId, movements: [m] }
+          })()
     const { result, replayed } = await recordMovements(c.env.DB, c.var.actor, input as z.infer<typeof MovementBatchIn>, {
       idempotencyKey: c.req.valid('header')['idempotency-key'],
     })
@@ -52,15 +61,27 @@ movements.openapi(
 )
 
 movements.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['movements'], security, request: { query: MovementQuery },
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['movements'],
+    security,
+    request: { query: MovementQuery },
     description: 'The stock ledger, newest first. Any role.',
-    responses: { 200: json(z.object({ movements: z.array(Movement) }), 'Ledger rows'), ...errors } }),
+    responses: { 200: json(z.object({ movements: z.array(Movement) }), 'Ledger rows'), ...errors },
+  }),
   async (c) => c.json({ movements: await listMovements(c.env.DB, c.req.valid('query')) }, 200),
 )
 
 movements.openapi(
-  createRoute({ method: 'get', path: '/reconcile', tags: ['movements'], security, request: { query: ReconcileQuery },
+  createRoute({
+    method: 'get',
+    path: '/reconcile',
+    tags: ['movements'],
+    security,
+    request: { query: ReconcileQuery },
     description: 'Per lot, the cached qty against the sum of its ledger rows; lists any mismatch (there should be none).',
-    responses: { 200: json(Reconcile, 'Reconciliation'), ...errors } }),
+    responses: { 200: json(Reconcile, 'Reconciliation'), ...errors },
+  }),
   async (c) => c.json(await reconcile(c.env.DB, c.req.valid('query').site), 200),
 )

@@ -14,10 +14,13 @@ const errors = {
 
 simulations.openapi(
   createRoute({
-    method: 'post', path: '/', tags: ['simulations'], security,
+    method: 'post',
+    path: '/',
+    tags: ['simulations'],
+    security,
     summary: 'What-if: simulate a seasonal shortfall on the live region and compare dispatch policies (planner, coordinator or admin)',
     description:
-      'Starts from the live region (unexpired lots, 14-day average daily issue per site × component × group with a small floor, the provinces\' ' +
+      "Starts from the live region (unexpired lots, 14-day average daily issue per site × component × group with a small floor, the provinces' " +
       'warning thresholds) and simulates `days` days of the scenario once per policy with the same random draws. Nothing is stored. ' +
       'See docs/simulation.md for the scenarios and assumptions.',
     request: { body: body(SimulationCreate, 'Scenario, days, seed and 1–4 policies') },

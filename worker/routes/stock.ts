@@ -7,32 +7,56 @@ import { findRare, listLots, stockRows, stockSummary } from '../services/stock'
 import { errors as baseErrors, security } from './responses'
 
 export const stock = new OpenAPIHono<AppEnv>()
-const errors = {  ...baseErrors }
+const errors = { ...baseErrors }
 
 stock.openapi(
-  createRoute({ method: 'get', path: '/', tags: ['stock'], security, request: { query: StockQuery },
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['stock'],
+    security,
+    request: { query: StockQuery },
     description: 'Stock per site × component × ABO/RhD with days of supply and warning level. Any role.',
-    responses: { 200: json(z.object({ rows: z.array(StockRow) }), 'Stock rows'), ...errors } }),
+    responses: { 200: json(z.object({ rows: z.array(StockRow) }), 'Stock rows'), ...errors },
+  }),
   async (c) => c.json({ rows: await stockRows(c.env.DB, c.req.valid('query')) }, 200),
 )
 
 stock.openapi(
-  createRoute({ method: 'get', path: '/summary', tags: ['stock'], security, request: { query: SummaryQuery },
+  createRoute({
+    method: 'get',
+    path: '/summary',
+    tags: ['stock'],
+    security,
+    request: { query: SummaryQuery },
     description: 'Region-wide totals per component × group and site counts per warning level.',
-    responses: { 200: json(StockSummary, 'Summary'), ...errors } }),
+    responses: { 200: json(StockSummary, 'Summary'), ...errors },
+  }),
   async (c) => c.json(await stockSummary(c.env.DB, c.req.valid('query').province), 200),
 )
 
 stock.openapi(
-  createRoute({ method: 'get', path: '/lots', tags: ['stock'], security, request: { query: LotQuery },
+  createRoute({
+    method: 'get',
+    path: '/lots',
+    tags: ['stock'],
+    security,
+    request: { query: LotQuery },
     description: 'Lots, soonest expiry first. By default only in-date lots with stock.',
-    responses: { 200: json(z.object({ lots: z.array(Lot) }), 'Lots'), ...errors } }),
+    responses: { 200: json(z.object({ lots: z.array(Lot) }), 'Lots'), ...errors },
+  }),
   async (c) => c.json({ lots: await listLots(c.env.DB, c.req.valid('query')) }, 200),
 )
 
 stock.openapi(
-  createRoute({ method: 'get', path: '/rare', tags: ['stock'], security, request: { query: RareQuery },
+  createRoute({
+    method: 'get',
+    path: '/rare',
+    tags: ['stock'],
+    security,
+    request: { query: RareQuery },
     description: 'Rare units region-wide by antigen (e.g. Fy(a-)) and/or RhD: in-date lots with stock, with their site.',
-    responses: { 200: json(z.object({ lots: z.array(Lot) }), 'Matching lots'), ...errors } }),
+    responses: { 200: json(z.object({ lots: z.array(Lot) }), 'Matching lots'), ...errors },
+  }),
   async (c) => c.json({ lots: await findRare(c.env.DB, c.req.valid('query')) }, 200),
 )

@@ -37,17 +37,44 @@ function isTimeZone(tz: string): boolean {
 
 export const TransferExportQuery = z
   .object({
-    plan: z.string().min(1).max(64).optional(), site: SiteId.optional(),
-    tz: z.string().max(64).refine(isTimeZone, { message: 'Unknown IANA time zone' }).optional()
-      .openapi({ description: 'the time zone the sheet\'s times are written in (default Asia/Shanghai, the region\'s)', example: 'Asia/Shanghai' }),
+    plan: z.string().min(1).max(64).optional(),
+    site: SiteId.optional(),
+    tz: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { message: 'Unknown IANA time zone' })
+      .optional()
+      .openapi({ description: "the time zone the sheet's times are written in (default Asia/Shanghai, the region's)", example: 'Asia/Shanghai' }),
   })
   .refine((q) => !!q.plan !== !!q.site, { message: 'Give plan or site', path: ['plan'] })
 /** Times are local (yyyy-mm-dd hh:mm in `tz`), station names in full, and each transfer's most urgent request first. */
 export const TRANSFER_COLUMNS = [
-  'transfer_id', 'plan_id', 'status', 'urgency', 'needed_by', 'from_site', 'from_name', 'to_site', 'to_name', 'component', 'abo', 'rhd', 'qty', 'eta_hours',
-  'lots', 'requests', 'reason',
-  'dispatched_at', 'dispatch_temperature_c', 'carrier', 'received_at', 'receipt_temperature_c', 'accepted_qty', 'rejected_qty',
-  'dispatch_signature', 'receipt_signature',
+  'transfer_id',
+  'plan_id',
+  'status',
+  'urgency',
+  'needed_by',
+  'from_site',
+  'from_name',
+  'to_site',
+  'to_name',
+  'component',
+  'abo',
+  'rhd',
+  'qty',
+  'eta_hours',
+  'lots',
+  'requests',
+  'reason',
+  'dispatched_at',
+  'dispatch_temperature_c',
+  'carrier',
+  'received_at',
+  'receipt_temperature_c',
+  'accepted_qty',
+  'rejected_qty',
+  'dispatch_signature',
+  'receipt_signature',
 ] as const
 
 export const STOCK_COLUMNS = ['site_id', 'lot_id', 'component', 'abo', 'rhd', 'qty', 'collected_at', 'expires_at', 'antigens', 'frozen'] as const

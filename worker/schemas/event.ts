@@ -9,13 +9,22 @@ export const Event = z
     action: z.string().openapi({ example: 'request.create' }),
     entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup']),
     entityId: z.string(),
-    sites: z.array(SiteId).openapi({ description: 'the stations it concerns: the requesting station, a transfer\'s donor and receiver, or a call-up\'s collecting and requesting stations' }),
+    sites: z
+      .array(SiteId)
+      .openapi({
+        description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",
+      }),
     urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
   })
   .openapi('Event')
 
 export const EventQuery = z.object({
-  since: z.coerce.number().int().min(0).optional().openapi({ description: 'events after this cursor; without it, none (just the current cursor to poll from)' }),
+  since: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'events after this cursor; without it, none (just the current cursor to poll from)' }),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 })
 

@@ -1,8 +1,14 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId } from './common'
 
-export const LotId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$/, 'A lot id is 1–64 letters, digits, _ . -').openapi({ example: 'CD-RBC-20261120-001' })
-export const Antigen = z.string().regex(/^[A-Za-z0-9()+\-:]{1,24}$/, 'An antigen is like Fy(a-) or Jk(a-b-)').openapi({ example: 'Fy(a-)' })
+export const LotId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$/, 'A lot id is 1–64 letters, digits, _ . -')
+  .openapi({ example: 'CD-RBC-20261120-001' })
+export const Antigen = z
+  .string()
+  .regex(/^[A-Za-z0-9()+\-:]{1,24}$/, 'An antigen is like Fy(a-) or Jk(a-b-)')
+  .openapi({ example: 'Fy(a-)' })
 const Reason = z.string().trim().max(200)
 
 export const ReceiptIn = z
@@ -12,27 +18,52 @@ export const ReceiptIn = z
     component: ComponentCode,
     abo: Abo,
     rhd: Rhd,
-    antigens: z.array(Antigen).max(12).default([]).openapi({ description: 'Rare antigen profile', example: ['Fy(a-)', 'Jk(a-b-)'] }),
+    antigens: z
+      .array(Antigen)
+      .max(12)
+      .default([])
+      .openapi({ description: 'Rare antigen profile', example: ['Fy(a-)', 'Jk(a-b-)'] }),
     qty: z.number().int().min(1).max(100_000),
     collectedAt: IsoDateTime,
     expiresAt: IsoDateTime,
-    frozen: z.boolean().default(false)
-      .openapi({ description: 'Frozen red cells (≤ −65 °C): expiry up to 10 years from collection (GB 18469-2012); counted apart from liquid stock. Red cells only' }),
+    frozen: z
+      .boolean()
+      .default(false)
+      .openapi({
+        description: 'Frozen red cells (≤ −65 °C): expiry up to 10 years from collection (GB 18469-2012); counted apart from liquid stock. Red cells only',
+      }),
     reason: Reason.default(''),
   })
   .strict()
 
-export const IssueIn = z.object({
-  kind: z.literal('issue'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.default(''),
-  urgency: z.enum(['emergency', 'urgent', 'routine']).default('routine')
-    .openapi({ description: 'Routine issues count against the day\'s cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not' }),
-  hospitalId: z.string().min(1).max(64).optional()
-    .openapi({ description: "the hospital supplied, from the station's register (GET /api/network/{site}/hospitals)" }),
-  capReason: z.string().trim().min(1).max(200).optional()
-    .openapi({ description: 'Required for a routine issue beyond the day\'s cap: why it is allowed' }),
-}).strict()
+export const IssueIn = z
+  .object({
+    kind: z.literal('issue'),
+    lotId: LotId,
+    qty: z.number().int().min(1).max(100_000),
+    reason: Reason.default(''),
+    urgency: z
+      .enum(['emergency', 'urgent', 'routine'])
+      .default('routine')
+      .openapi({
+        description: "Routine issues count against the day's cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not",
+      }),
+    hospitalId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "the hospital supplied, from the station's register (GET /api/network/{site}/hospitals)" }),
+    capReason: z.string().trim().min(1).max(200).optional().openapi({ description: "Required for a routine issue beyond the day's cap: why it is allowed" }),
+  })
+  .strict()
 export const DiscardIn = z
-  .object({ kind: z.literal('discard'), lotId: LotId, qty: z.number().int().min(1).max(100_000), reason: Reason.min(1, 'Say why the units were discarded (e.g. expired)') })
+  .object({
+    kind: z.literal('discard'),
+    lotId: LotId,
+    qty: z.number().int().min(1).max(100_000),
+    reason: Reason.min(1, 'Say why the units were discarded (e.g. expired)'),
+  })
   .strict()
 export const AdjustIn = z
   .object({
@@ -54,7 +85,12 @@ export const MovementBatchIn = z
   .openapi('MovementBatchIn', { description: 'Several movements for one site, applied whole or not at all' })
 
 export const SingleMovementIn = z
-  .discriminatedUnion('kind', [ReceiptIn.extend({ siteId: SiteId }), IssueIn.extend({ siteId: SiteId }), DiscardIn.extend({ siteId: SiteId }), AdjustIn.safeExtend({ siteId: SiteId })])
+  .discriminatedUnion('kind', [
+    ReceiptIn.extend({ siteId: SiteId }),
+    IssueIn.extend({ siteId: SiteId }),
+    DiscardIn.extend({ siteId: SiteId }),
+    AdjustIn.safeExtend({ siteId: SiteId }),
+  ])
   .openapi('SingleMovementIn', { description: 'One movement for one site' })
 
 export const MovementWrite = z.union([MovementBatchIn, SingleMovementIn])

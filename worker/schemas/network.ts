@@ -17,8 +17,12 @@ export const HospitalCreate = z
   .openapi('HospitalCreate')
 
 export const NetworkStock = z.object({
-  component: z.string(), abo: z.string(), rhd: z.string(),
-  station: z.number().int(), storagePoints: z.number().int(), total: z.number().int(),
+  component: z.string(),
+  abo: z.string(),
+  rhd: z.string(),
+  station: z.number().int(),
+  storagePoints: z.number().int(),
+  total: z.number().int(),
 })
 
 export const Network = z
@@ -34,14 +38,16 @@ export const HospitalDemand = z
   .object({
     stationId: z.string(),
     days: z.number().int(),
-    demand: z.array(z.object({
-      hospitalId: z.string().nullable().openapi({ description: 'null: issues that named no hospital' }),
-      hospitalName: z.string().nullable(),
-      component: z.string(),
-      units: z.number().int(),
-      avgDailyIssue: z.number(),
-      share: z.number().openapi({ description: "this hospital's share of the component's issue at the station and its storage points" }),
-    })),
+    demand: z.array(
+      z.object({
+        hospitalId: z.string().nullable().openapi({ description: 'null: issues that named no hospital' }),
+        hospitalName: z.string().nullable(),
+        component: z.string(),
+        units: z.number().int(),
+        avgDailyIssue: z.number(),
+        share: z.number().openapi({ description: "this hospital's share of the component's issue at the station and its storage points" }),
+      }),
+    ),
   })
   .openapi('HospitalDemand')
 
@@ -58,7 +64,16 @@ export const LocalTransferIn = z
 
 export const LocalTransfer = z
   .object({
-    id: z.string(), fromSite: z.string(), toSite: z.string(), component: z.string(), abo: z.string(), rhd: z.string(),
-    qty: z.number().int(), etaHours: z.number(), lotId: z.string(), newLotId: z.string().openapi({ description: 'the lot the units now make at the destination' }), at: z.string(),
+    id: z.string(),
+    fromSite: z.string(),
+    toSite: z.string(),
+    component: z.string(),
+    abo: z.string(),
+    rhd: z.string(),
+    qty: z.number().int(),
+    etaHours: z.number(),
+    lotId: z.string(),
+    newLotId: z.string().openapi({ description: 'the lot the units now make at the destination' }),
+    at: z.string(),
   })
   .openapi('LocalTransfer')

@@ -10,24 +10,40 @@ export const PlanResult = PlanResultSchema.openapi('PlanResult')
 
 /** A stored plan's instance: the instance solved, with the rare-antigen rounds' instances and an incident's quota split. */
 export const StoredInstance = PlanInstanceSchema.safeExtend({
-  antigenRounds: z.array(z.object({ antigens: z.string(), instance: PlanInstanceSchema })).optional()
-    .openapi({ description: 'plans made before antigens were in the contract: the rare-antigen rounds, solved first on the lots carrying each profile (now one instance, its lots and needs carrying `antigens`)' }),
-  quotaSplit: z.array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() })).optional()
+  antigenRounds: z
+    .array(z.object({ antigens: z.string(), instance: PlanInstanceSchema }))
+    .optional()
+    .openapi({
+      description:
+        'plans made before antigens were in the contract: the rare-antigen rounds, solved first on the lots carrying each profile (now one instance, its lots and needs carrying `antigens`)',
+    }),
+  quotaSplit: z
+    .array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() }))
+    .optional()
     .openapi({ description: "an incident's quota to a destination outside the region: each station's spare units (before) and what it sends" }),
 }).openapi('StoredInstance')
 
 export const PlanCreate = z
   .object({
     mode: z.enum(['routine', 'disaster']).optional().openapi({ description: 'disaster mode is passed to the solver as options.mode' }),
-    requestIds: z.array(z.string().min(1).max(64)).min(1).max(500).optional()
+    requestIds: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(500)
+      .optional()
       .openapi({ description: 'plan only these aid requests (default: every open request, and planned ones not yet covered)' }),
-    incidentId: z.string().min(1).max(64).optional()
+    incidentId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
       .openapi({ description: 'plan an incident (docs/incidents.md): its estimate becomes aid requests, planned with every open request in disaster mode' }),
   })
   .strict()
   .openapi('PlanCreate')
 
-export const PlanStatus = z.enum(['review', 'committed', 'closed', 'superseded'])
+export const PlanStatus = z
+  .enum(['review', 'committed', 'closed', 'superseded'])
   .openapi({ description: 'superseded: a newer plan covers the same requests (supersededBy); its proposals were closed and it cannot be committed' })
 
 export const PlanSummary = z
@@ -49,25 +65,43 @@ export const PlanSummary = z
 export const PlanDetail = PlanSummary.extend({
   instance: StoredInstance.openapi({
     description:
-      'The plan instance built from live data (docs/plan-instance.md). `reserves` hold each station\'s red-level floor: ' +
-      'ceil(average daily issue over 14 days × the province\'s red_days) per site × component × group; transfers never take a station below it.',
+      "The plan instance built from live data (docs/plan-instance.md). `reserves` hold each station's red-level floor: " +
+      "ceil(average daily issue over 14 days × the province's red_days) per site × component × group; transfers never take a station below it.",
   }),
   result: PlanResult,
   transfers: z.array(Transfer),
-  unmet: z.array(
-    UnmetSchema.extend({
-      need: z.string().openapi({ description: 'the aid request id' }),
-      donors: z.array(DonorSuggestion).optional().openapi({ description: 'for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor\'s unit would be ready and arrive' }),
-    }),
-  ).openapi({ description: 'needs left (partly) unmet, with the solver\'s explanation' }),
-  greenChannel: z.object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() }).nullable().optional()
+  unmet: z
+    .array(
+      UnmetSchema.extend({
+        need: z.string().openapi({ description: 'the aid request id' }),
+        donors: z
+          .array(DonorSuggestion)
+          .optional()
+          .openapi({
+            description:
+              "for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor's unit would be ready and arrive",
+          }),
+      }),
+    )
+    .openapi({ description: "needs left (partly) unmet, with the solver's explanation" }),
+  greenChannel: z
+    .object({ approved: z.array(z.string()), committed: z.array(z.string()), note: z.string().optional() })
+    .nullable()
+    .optional()
     .openapi({ description: 'for an incident with its green channel open: the emergency transfers approved and committed at planning' }),
-  roadTimes: z.object({ pairs: z.number().int(), fromTable: z.number().int(), estimated: z.number().int() })
+  roadTimes: z
+    .object({ pairs: z.number().int(), fromTable: z.number().int(), estimated: z.number().int() })
     .openapi({ description: 'Ordered pairs of sites in the instance; how many had a road time (road_time table), how many were estimated' }),
-  estimatedRoutes: z.array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
+  estimatedRoutes: z
+    .array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
     .openapi({ description: "The plan's transfer routes with no road time in the table: their ETA is the great-circle estimate (km × 1.3 ÷ 60 km/h)" }),
-  oldestStockReport: z.object({ siteId: z.string(), at: z.string(), hours: z.number() }).nullable().optional()
-    .openapi({ description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old' }),
+  oldestStockReport: z
+    .object({ siteId: z.string(), at: z.string(), hours: z.number() })
+    .nullable()
+    .optional()
+    .openapi({
+      description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old',
+    }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

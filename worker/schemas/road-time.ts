@@ -29,13 +29,23 @@ export const RoadTimePut = z
 export type RoadTimePutT = z.infer<typeof RoadTimePut>
 
 export const RoadTimeQuery = z.object({ site: SiteId.optional().openapi({ description: 'Only pairs from or to this site' }) })
-export const RoadTimeKey = z.object({ from: SiteId, to: SiteId, bothWays: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') })
+export const RoadTimeKey = z.object({
+  from: SiteId,
+  to: SiteId,
+  bothWays: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+})
 
-export const RoadTimeList = z.object({
-  roadTimes: z.array(RoadTime),
-  missing: z.array(z.object({ from: z.string(), to: z.string(), estimatedHours: z.number() }))
-    .openapi({ description: 'Pairs of sites with no road time: plans use the great-circle estimate (km × 1.3 ÷ 60 km/h) for them' }),
-}).openapi('RoadTimeList')
+export const RoadTimeList = z
+  .object({
+    roadTimes: z.array(RoadTime),
+    missing: z
+      .array(z.object({ from: z.string(), to: z.string(), estimatedHours: z.number() }))
+      .openapi({ description: 'Pairs of sites with no road time: plans use the great-circle estimate (km × 1.3 ÷ 60 km/h) for them' }),
+  })
+  .openapi('RoadTimeList')
 
 export const RoadTimeImportResult = z.object({ rows: z.number().int(), upserted: z.number().int() }).openapi('RoadTimeImportResult')
 

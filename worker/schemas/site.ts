@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { SiteId } from './common'
 
-export const SiteKind = z.enum(['center', 'station', 'storage']).openapi({ description: 'blood center, central blood station, or county storage point (储血点)' })
+export const SiteKind = z
+  .enum(['center', 'station', 'storage'])
+  .openapi({ description: 'blood center, central blood station, or county storage point (储血点)' })
 
 export const Site = z
   .object({

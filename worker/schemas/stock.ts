@@ -17,7 +17,10 @@ export const StockRow = z
   .object({
     ...AtSiteGroup,
     onHand: z.number().int().openapi({ description: 'Usable liquid units: lots not expired now (frozen red cells apart, in frozenOnHand)' }),
-    frozenOnHand: z.number().int().openapi({ description: 'Frozen red cells (≤ −65 °C, kept up to 10 years): not in onHand nor in days of supply; thawed for use, then 24 h' }),
+    frozenOnHand: z
+      .number()
+      .int()
+      .openapi({ description: 'Frozen red cells (≤ −65 °C, kept up to 10 years): not in onHand nor in days of supply; thawed for use, then 24 h' }),
     inTransit: z.number().int().openapi({ description: 'Units on committed or dispatched transfers to this site' }),
     expiring72h: z.number().int().openapi({ description: 'Usable units expiring within 72 hours' }),
     avgDailyIssue: z.number().openapi({ description: 'Units issued to hospitals per day over the last 14 days' }),
@@ -44,19 +47,41 @@ export type StockQueryT = z.infer<typeof StockQuery>
 export const StockSummary = z
   .object({
     at: z.string(),
-    components: z.array(
-      z.object({
-        component: z.string(), unitEn: z.string(), unitZh: z.string(),
-        onHand: z.number().int(), frozenOnHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
+    components: z
+      .array(
+        z.object({
+          component: z.string(),
+          unitEn: z.string(),
+          unitZh: z.string(),
+          onHand: z.number().int(),
+          frozenOnHand: z.number().int(),
+          inTransit: z.number().int(),
+          expiring72h: z.number().int(),
+          avgDailyIssue: z.number(),
+          daysOfSupply: z.number().nullable(),
+        }),
+      )
+      .openapi({
+        description:
+          'Per component, every group together; daysOfSupply = onHand / avgDailyIssue (null: no recent issue); frozen red cells apart (frozenOnHand)',
       }),
-    ).openapi({ description: 'Per component, every group together; daysOfSupply = onHand / avgDailyIssue (null: no recent issue); frozen red cells apart (frozenOnHand)' }),
     groups: z.array(
       z.object({
-        component: z.string(), abo: z.string(), rhd: z.string(), unitEn: z.string(), unitZh: z.string(),
-        onHand: z.number().int(), frozenOnHand: z.number().int(), inTransit: z.number().int(), expiring72h: z.number().int(), avgDailyIssue: z.number(), daysOfSupply: z.number().nullable(),
+        component: z.string(),
+        abo: z.string(),
+        rhd: z.string(),
+        unitEn: z.string(),
+        unitZh: z.string(),
+        onHand: z.number().int(),
+        frozenOnHand: z.number().int(),
+        inTransit: z.number().int(),
+        expiring72h: z.number().int(),
+        avgDailyIssue: z.number(),
+        daysOfSupply: z.number().nullable(),
       }),
     ),
-    levels: z.array(z.object({ component: z.string(), normal: z.number().int(), yellow: z.number().int(), orange: z.number().int(), red: z.number().int() }))
+    levels: z
+      .array(z.object({ component: z.string(), normal: z.number().int(), yellow: z.number().int(), orange: z.number().int(), red: z.number().int() }))
       .openapi({ description: 'Per component, how many sites stand at each level (component as a whole)' }),
   })
   .openapi('StockSummary')
@@ -84,7 +109,12 @@ export const LotQuery = z.object({
   component: ComponentCode.optional(),
   abo: Abo.optional(),
   rhd: Rhd.optional(),
-  expiringWithinHours: z.coerce.number().int().min(1).max(24 * 400).optional(),
+  expiringWithinHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 400)
+    .optional(),
   includeEmpty: flag.optional().openapi({ type: 'boolean', description: 'Include lots with qty 0' }),
   includeExpired: flag.optional().openapi({ type: 'boolean', description: 'Include expired lots' }),
   frozen: flag.optional().openapi({ type: 'boolean', description: 'true: frozen red cells only; false: liquid only; absent: both' }),

@@ -3,13 +3,11 @@ import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
 import { RhPositiveConsent } from './request'
 import { TRANSFER_STATUSES } from '../../solver/domain'
 
-export const TransferStatus = z
-  .enum(TRANSFER_STATUSES)
-  .openapi({
-    description:
-      'proposed → approved | rejected; approved → proposed | rejected | committed; committed → dispatched | cancelled; dispatched → received. ' +
-      'Stock leaves the source lots at commit (ledger transfer_out) and arrives at receipt (transfer_in into new lots).',
-  })
+export const TransferStatus = z.enum(TRANSFER_STATUSES).openapi({
+  description:
+    'proposed → approved | rejected; approved → proposed | rejected | committed; committed → dispatched | cancelled; dispatched → received. ' +
+    'Stock leaves the source lots at commit (ledger transfer_out) and arrives at receipt (transfer_in into new lots).',
+})
 
 export const TransferLotLine = z
   .object({
@@ -31,7 +29,9 @@ export const TransferRequestLine = z
     reason: z.string().openapi({ description: 'why the station asked (the patient or shortage)' }),
     requestQty: z.number().int().openapi({ description: 'units the request asked for in all' }),
     requestStatus: z.string(),
-    rhPositiveConsent: RhPositiveConsent.nullable().openapi({ description: 'the consent record when the request accepts RhD-positive units for an RhD-negative patient' }),
+    rhPositiveConsent: RhPositiveConsent.nullable().openapi({
+      description: 'the consent record when the request accepts RhD-positive units for an RhD-negative patient',
+    }),
   })
   .openapi('TransferRequestLine', { description: 'An aid request this transfer serves: whom the units are for' })
 
@@ -81,7 +81,9 @@ export const Transfer = z
     reviewedBy: z.string().nullable(),
     reviewedAt: z.string().nullable(),
     rejectReason: z.string().nullable(),
-    closeReason: z.enum(['rejected', 'not_approved_at_commit', 'cancelled', 'superseded']).nullable()
+    closeReason: z
+      .enum(['rejected', 'not_approved_at_commit', 'cancelled', 'superseded'])
+      .nullable()
       .openapi({ description: 'not_approved_at_commit: closed because its plan was committed without it; superseded: a newer plan replaced its plan' }),
     committedAt: z.string().nullable(),
     dispatchedAt: z.string().nullable(),
@@ -92,7 +94,10 @@ export const Transfer = z
     thawHours: z.number().nullable().openapi({ description: 'hours of thawing the planner counted in etaHours (null: none)' }),
     thawedAt: z.string().nullable().openapi({ description: 'when the frozen units were thawed; they keep 24 h from then' }),
     thawedBy: z.string().nullable(),
-    transportMinC: z.number().nullable().openapi({ description: "the component's transport range in °C (null: no lower bound); a box outside it is discarded on receipt" }),
+    transportMinC: z
+      .number()
+      .nullable()
+      .openapi({ description: "the component's transport range in °C (null: no lower bound); a box outside it is discarded on receipt" }),
     transportMaxC: z.number().nullable(),
     lots: z.array(TransferLotLine),
     requests: z.array(TransferRequestLine).openapi({ description: 'the aid requests it serves, most urgent first' }),
@@ -113,7 +118,14 @@ export const TransferPatch = z
   .openapi('TransferPatch')
 
 export const TransferApprove = z
-  .object({ qty: z.number().int().min(1).optional().openapi({ description: 'the quantity the reviewer saw: if the stored quantity differs, 409 qty_changed and nothing is approved' }) })
+  .object({
+    qty: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'the quantity the reviewer saw: if the stored quantity differs, 409 qty_changed and nothing is approved' }),
+  })
   .strict()
   .openapi('TransferApprove')
 
@@ -148,7 +160,11 @@ export const TransferReceive = z
     temperatureC: TemperatureC,
     arrivedAt: IsoDateTime.optional(),
     sealIntact: z.boolean().optional(),
-    rejectedQty: z.number().int().min(0).optional()
+    rejectedQty: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
       .openapi({ description: 'of the units that arrived, those refused (discarded at the receiving station); needs rejectReason' }),
     rejectReason: z.string().trim().min(1).max(500).optional(),
     note: Note.optional(),
@@ -159,15 +175,19 @@ export const TransferReceive = z
     else if ((r.rejectedQty ?? 0) > 0 && !r.rejectReason) ctx.addIssue({ code: 'custom', path: ['rejectReason'], message: 'Say why the units were rejected' })
   })
   .openapi('TransferReceive', {
-    description: 'Units received outside the component\'s transport range are all rejected: discarded at the receiving station, never put into usable stock.',
+    description: "Units received outside the component's transport range are all rejected: discarded at the receiving station, never put into usable stock.",
   })
 
 export const BulkApprove = z
   .object({
     requestId: z.string().min(1).max(64).optional().openapi({ description: 'approve every proposed transfer serving this request' }),
     toSite: SiteId.optional().openapi({ description: 'approve every proposed transfer to this site' }),
-    qtys: z.record(z.string().max(64), z.number().int().min(1)).optional()
-      .openapi({ description: 'the quantity the reviewer saw per transfer id: any that differs from the stored quantity refuses the whole approval (409 qty_changed)' }),
+    qtys: z
+      .record(z.string().max(64), z.number().int().min(1))
+      .optional()
+      .openapi({
+        description: 'the quantity the reviewer saw per transfer id: any that differs from the stored quantity refuses the whole approval (409 qty_changed)',
+      }),
   })
   .strict()
   .refine((b) => !!b.requestId !== !!b.toSite, { message: 'Give requestId or toSite', path: ['requestId'] })
@@ -178,7 +198,9 @@ export const CommitResult = z
     planId: z.string().nullable(),
     batchId: z.string().openapi({ description: 'the movement_batch holding the transfer_out ledger lines' }),
     committed: z.array(z.string()).openapi({ description: 'ids of the transfers committed by this call' }),
-    closed: z.array(z.string()).openapi({ description: "ids of the plan's proposals nobody approved, closed by this commit (closeReason not_approved_at_commit)" }),
+    closed: z
+      .array(z.string())
+      .openapi({ description: "ids of the plan's proposals nobody approved, closed by this commit (closeReason not_approved_at_commit)" }),
     at: z.string(),
   })
   .openapi('CommitResult')

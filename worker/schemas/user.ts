@@ -15,7 +15,11 @@ export const Actor = z
   })
   .openapi('Actor')
 
-const expiresInDays = z.number().int().min(1).max(MAX_TOKEN_DAYS)
+const expiresInDays = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_TOKEN_DAYS)
   .openapi({ description: `Days until the token expires (default ${DEFAULT_TOKEN_DAYS})`, example: DEFAULT_TOKEN_DAYS })
 const label = z.string().trim().max(80).openapi({ description: 'What the token is for, e.g. "laptop" or "import script"', example: 'laptop' })
 
@@ -75,7 +79,9 @@ export const TokenCreate = z
   .object({
     label: label.optional(),
     expiresInDays: expiresInDays.optional(),
-    revokeOthers: z.boolean().default(false)
+    revokeOthers: z
+      .boolean()
+      .default(false)
       .openapi({ description: 'false (default): the user’s other tokens stay valid until revoked or expired; true: revoke them in the same step' }),
   })
   .strict()

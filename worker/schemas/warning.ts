@@ -100,9 +100,15 @@ export const RoutineCap = z
     component: z.string(),
     level: Level,
     cutPct: z.number().int().openapi({ description: "the policy's cut at this level (cut_yellow_pct / cut_orange_pct / cut_red_pct)" }),
-    avgDailyIssue: z.number().openapi({ description: 'U/day: under a warning, the 14-day average before the warning began (capped issues do not lower it); else the last 14 days' }),
+    avgDailyIssue: z
+      .number()
+      .openapi({ description: 'U/day: under a warning, the 14-day average before the warning began (capped issues do not lower it); else the last 14 days' }),
     warningSince: z.string().nullable().openapi({ description: 'when the current warning began (the baseline is the 14 days before it); null at normal' }),
-    cap: z.number().int().nullable().openapi({ description: 'routine units the station may issue today (floor of avgDailyIssue × (1 − cutPct/100)); null at normal' }),
+    cap: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'routine units the station may issue today (floor of avgDailyIssue × (1 − cutPct/100)); null at normal' }),
     routineIssuedToday: z.number().int().openapi({ description: 'routine units issued since local (UTC+8) midnight' }),
     remaining: z.number().int().nullable(),
   })

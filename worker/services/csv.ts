@@ -22,7 +22,10 @@ export const REGION_TIME_ZONE = 'Asia/Shanghai'
 
 /** 400 invalid_csv with every row error; nothing was applied. */
 export class CsvError extends ApiError {
-  constructor(message: string, readonly rows: CsvRowErrorT[]) {
+  constructor(
+    message: string,
+    readonly rows: CsvRowErrorT[],
+  ) {
     super(400, 'invalid_csv', message)
   }
 }
@@ -45,7 +48,18 @@ function parseWhen(v: string): string | null {
   return Number.isNaN(ms) || !inDateRange(new Date(ms).toISOString()) ? null : new Date(ms).toISOString()
 }
 
-type Row = { row: number; lotId: string; component: string; abo: string; rhd: string; qty: number; collectedAt: string | null; expiresAt: string | null; antigens: string[]; frozen: boolean }
+type Row = {
+  row: number
+  lotId: string
+  component: string
+  abo: string
+  rhd: string
+  qty: number
+  collectedAt: string | null
+  expiresAt: string | null
+  antigens: string[]
+  frozen: boolean
+}
 
 /**
  * A station's daily stock count as CSV (lot_id, component, abo, rhd, qty, collected_at, expires_at[, antigens][, frozen]).
@@ -62,7 +76,14 @@ export async function importStockCount(db: D1Database, actor: Actor, siteId: str
   if (prior) return { result: { ...prior, ...tally(prior.movements, null) }, replayed: true }
 
   const rows = parseCount(text)
-  const lots = new Map((await selectLotsByIds(db, rows.map((r) => r.lotId))).map((l) => [l.id, l]))
+  const lots = new Map(
+    (
+      await selectLotsByIds(
+        db,
+        rows.map((r) => r.lotId),
+      )
+    ).map((l) => [l.id, l]),
+  )
   const errors: CsvRowErrorT[] = []
   const lifeByComponent = new Map((await selectComponents(db)).map((c) => [c.code, c.shelfLifeHours]))
   const movements: MovementInT[] = []
@@ -71,23 +92,40 @@ export async function importStockCount(db: D1Database, actor: Actor, siteId: str
     const err = (field: string, message: string) => errors.push({ row: r.row, field, message })
     const lot = lots.get(r.lotId)
     if (lot) {
-      if (lot.siteId !== siteId) { err('lot_id', `Lot ${r.lotId} is held by ${lot.siteId}, not ${siteId}`); continue }
+      if (lot.siteId !== siteId) {
+        err('lot_id', `Lot ${r.lotId} is held by ${lot.siteId}, not ${siteId}`)
+        continue
+      }
       if (lot.component !== r.component) err('component', `Lot ${r.lotId} is ${lot.component}, not ${r.component}`)
       if (lot.abo !== r.abo) err('abo', `Lot ${r.lotId} is group ${lot.abo}, not ${r.abo}`)
       if (lot.rhd !== r.rhd) err('rhd', `Lot ${r.lotId} is RhD ${lot.rhd}, not ${r.rhd}`)
       if (!!lot.frozen !== r.frozen) err('frozen', `Lot ${r.lotId} is ${lot.frozen ? 'frozen' : 'liquid'}, not ${r.frozen ? 'frozen' : 'liquid'}`)
       movements.push({ kind: 'adjust', lotId: r.lotId, countedQty: r.qty, reason: 'stock count (csv)' })
     } else {
-      if (r.qty === 0) { err('qty', `Lot ${r.lotId} is new here; a new lot needs qty above 0`); continue }
+      if (r.qty === 0) {
+        err('qty', `Lot ${r.lotId} is new here; a new lot needs qty above 0`)
+        continue
+      }
       if (!r.collectedAt || !r.expiresAt) continue // already reported
       if (r.frozen && r.component !== 'RBC') err('frozen', 'Only red cells are kept frozen')
       const life = r.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeByComponent.get(r.component)
       if (r.expiresAt <= r.collectedAt) err('expires_at', 'Expiry must be after collection')
-      else if (r.expiresAt <= nowIso()) err('expires_at', `Lot ${r.lotId} is new here and expired on ${r.expiresAt.slice(0, 10)}: record it as a receipt and a discard, not in a count`)
-      else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000) err('expires_at', r.frozen ? 'Frozen red cells keep at most 10 years' : `${r.component} keeps at most ${life / 24} days`)
+      else if (r.expiresAt <= nowIso())
+        err('expires_at', `Lot ${r.lotId} is new here and expired on ${r.expiresAt.slice(0, 10)}: record it as a receipt and a discard, not in a count`)
+      else if (life && Date.parse(r.expiresAt) - Date.parse(r.collectedAt) > life * 3_600_000)
+        err('expires_at', r.frozen ? 'Frozen red cells keep at most 10 years' : `${r.component} keeps at most ${life / 24} days`)
       movements.push({
-        kind: 'receipt', lotId: r.lotId, component: r.component as 'RBC', abo: r.abo as 'O', rhd: r.rhd as '+', antigens: r.antigens, qty: r.qty,
-        collectedAt: r.collectedAt, expiresAt: r.expiresAt, frozen: r.frozen, reason: 'stock count (csv): new lot',
+        kind: 'receipt',
+        lotId: r.lotId,
+        component: r.component as 'RBC',
+        abo: r.abo as 'O',
+        rhd: r.rhd as '+',
+        antigens: r.antigens,
+        qty: r.qty,
+        collectedAt: r.collectedAt,
+        expiresAt: r.expiresAt,
+        frozen: r.frozen,
+        reason: 'stock count (csv): new lot',
       })
     }
     rowOf[movements.length - 1] = r.row
@@ -150,7 +188,10 @@ function parseCount(text: string): Row[] {
     const expiresAt = parseWhen(get('expires_at'))
     if (!expiresAt) err('expires_at', 'expires_at is a date (YYYY-MM-DD) or an ISO date-time with a zone, from 2000 up to 2100')
     // An antigen our own export escaped ('+SUM(1) → '+SUM(1)) reads back without the quote.
-    const antigens = get('antigens').split(/[;|\s]+/).filter(Boolean).map(unescapeCell)
+    const antigens = get('antigens')
+      .split(/[;|\s]+/)
+      .filter(Boolean)
+      .map(unescapeCell)
     const badAntigen = antigens.find((a) => !ANTIGEN.test(a))
     if (badAntigen) err('antigens', `Unreadable antigen ${badAntigen}; separate antigens with ;`)
     // frozen red cells: yes / true / 1 (our export writes yes); empty, no, false or 0 is liquid
@@ -171,13 +212,30 @@ export { toCsv } from '../lib/csv-writer'
 export async function exportStockCsv(db: D1Database, siteId?: string): Promise<string> {
   const lots = await selectLots(db, { site: siteId, includeExpired: true, limit: 100_000 }, nowIso())
   lots.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.id.localeCompare(b.id))
-  return toCsv(STOCK_COLUMNS, lots.map((l) => [l.siteId, l.id, l.component, l.abo, l.rhd, l.qty, l.collectedAt, l.expiresAt, l.antigens.split(',').filter(Boolean).join(';'), l.frozen ? 'yes' : '']))
+  return toCsv(
+    STOCK_COLUMNS,
+    lots.map((l) => [
+      l.siteId,
+      l.id,
+      l.component,
+      l.abo,
+      l.rhd,
+      l.qty,
+      l.collectedAt,
+      l.expiresAt,
+      l.antigens.split(',').filter(Boolean).join(';'),
+      l.frozen ? 'yes' : '',
+    ]),
+  )
 }
 
 /** The ledger, oldest first. */
 export async function exportMovementsCsv(db: D1Database, q: { site?: string; since?: string; until?: string }): Promise<string> {
   const rows = (await selectMovements(db, { ...q, limit: 100_000 })).reverse()
-  return toCsv(MOVEMENT_COLUMNS, rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]))
+  return toCsv(
+    MOVEMENT_COLUMNS,
+    rows.map((m) => [m.id, m.at, m.siteId, m.lotId, m.kind, m.delta, m.reason, m.transferId ?? '', m.batchId, m.actorId]),
+  )
 }
 
 /** An ISO instant as 2026-12-01 14:30 in a time zone (the sheet's reader reads local time, not UTC). */
@@ -185,16 +243,25 @@ export function localTime(iso: string | null | undefined, timeZone: string): str
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .formatToParts(d).map((x) => [x.type, x.value]))
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  )
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
 }
 
 /** The dispatch sheet's order: the most urgent request served first, then the earliest deadline, then the route. */
 export function bySheetOrder(a: TransferT, b: TransferT): number {
   const rank = (t: TransferT) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
-  const due = (t: TransferT) => t.requests.map((r) => r.neededBy).filter((x): x is string => !!x).sort()[0] ?? '9999'
-  return rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+  const due = (t: TransferT) =>
+    t.requests
+      .map((r) => r.neededBy)
+      .filter((x): x is string => !!x)
+      .sort()[0] ?? '9999'
+  return (
+    rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+  )
 }
 
 /**
@@ -209,13 +276,41 @@ export async function exportTransfersCsv(db: D1Database, q: { plan?: string; sit
   const names = new Map((await selectSites(db, {})).map((s) => [s.id, s.nameZh]))
   // a destination outside the region (an incident's quota) is not among the region's sites
   for (const id of new Set(rows.flatMap((t) => [t.fromSite, t.toSite]))) if (!names.has(id)) names.set(id, (await selectSite(db, id))?.nameZh ?? '')
-  return toCsv(TRANSFER_COLUMNS, rows.map((t) => [
-    t.id, t.planId ?? '', t.status, t.requests[0]?.urgency ?? '', localTime(t.requests.map((r) => r.neededBy).filter(Boolean).sort()[0], tz),
-    t.fromSite, names.get(t.fromSite) ?? '', t.toSite, names.get(t.toSite) ?? '', t.component, t.abo, t.rhd, t.qty, t.etaHours,
-    t.lots.map((l) => `${l.lotId}:${l.qty}:${localTime(l.expiresAt, tz)}`).join(' '),
-    t.requests.map((r) => `${r.requestId}:${r.urgency}:${r.siteId}`).join(' '),
-    [...new Set(t.requests.map((r) => r.reason).filter(Boolean))].join('; '),
-    localTime(t.dispatchedAt, tz), t.transport.dispatch?.temperatureC ?? '', t.transport.dispatch?.carrier ?? '',
-    localTime(t.receivedAt, tz), t.transport.receipt?.temperatureC ?? '', t.transport.receipt?.acceptedQty ?? '', t.transport.receipt?.rejectedQty ?? '', '', '',
-  ]))
+  return toCsv(
+    TRANSFER_COLUMNS,
+    rows.map((t) => [
+      t.id,
+      t.planId ?? '',
+      t.status,
+      t.requests[0]?.urgency ?? '',
+      localTime(
+        t.requests
+          .map((r) => r.neededBy)
+          .filter(Boolean)
+          .sort()[0],
+        tz,
+      ),
+      t.fromSite,
+      names.get(t.fromSite) ?? '',
+      t.toSite,
+      names.get(t.toSite) ?? '',
+      t.component,
+      t.abo,
+      t.rhd,
+      t.qty,
+      t.etaHours,
+      t.lots.map((l) => `${l.lotId}:${l.qty}:${localTime(l.expiresAt, tz)}`).join(' '),
+      t.requests.map((r) => `${r.requestId}:${r.urgency}:${r.siteId}`).join(' '),
+      [...new Set(t.requests.map((r) => r.reason).filter(Boolean))].join('; '),
+      localTime(t.dispatchedAt, tz),
+      t.transport.dispatch?.temperatureC ?? '',
+      t.transport.dispatch?.carrier ?? '',
+      localTime(t.receivedAt, tz),
+      t.transport.receipt?.temperatureC ?? '',
+      t.transport.receipt?.acceptedQty ?? '',
+      t.transport.receipt?.rejectedQty ?? '',
+      '',
+      '',
+    ]),
+  )
 }

@@ -51,11 +51,13 @@ export const isReplay = (result: object) => replays.has(result)
 /** Statement claiming (actor, key) for a write with no movement_batch; first in its batch. */
 export { insertClaimStmt as claimKeyStmt } from '../db/idempotency'
 
-
 export const isClaimViolation = (e: unknown) => isUnique(e, 'idempotency_claim')
 
 /** What a keyed write stored under a key: the hash of the whole request it answered, and how to answer it again. */
-export interface Stored<T> { hash: string; answer: () => Promise<T> }
+export interface Stored<T> {
+  hash: string
+  answer: () => Promise<T>
+}
 
 /**
  * The one idempotent write, for every keyed route. A key this actor already used answers the stored result when the
@@ -64,7 +66,11 @@ export interface Stored<T> { hash: string; answer: () => Promise<T> }
  * winner's result. Without a key the write simply runs.
  */
 export async function withIdempotency<T>(
-  key: string | undefined, hash: string, lookup: (key: string) => Promise<Stored<T> | null>, write: () => Promise<T>, isRace: (e: unknown) => boolean,
+  key: string | undefined,
+  hash: string,
+  lookup: (key: string) => Promise<Stored<T> | null>,
+  write: () => Promise<T>,
+  isRace: (e: unknown) => boolean,
 ): Promise<{ result: T; replayed: boolean }> {
   const stored = async (): Promise<{ result: T; replayed: true } | null> => {
     const s = key ? await lookup(key) : null
@@ -84,14 +90,16 @@ export async function withIdempotency<T>(
 }
 
 /** Lookup for writes guarded by a movement_batch row (movements, CSV counts, local transfers, receipts). */
-export const batchLookup = <T>(db: D1Database, actorId: string, answer: (batch: { id: string; at: string; source: string }) => Promise<T>) =>
+export const batchLookup =
+  <T>(db: D1Database, actorId: string, answer: (batch: { id: string; at: string; source: string }) => Promise<T>) =>
   async (key: string): Promise<Stored<T> | null> => {
     const prior = await selectBatchByKey(db, actorId, key)
     return prior ? { hash: prior.requestHash, answer: () => answer(prior) } : null
   }
 
 /** Lookup for writes guarded by an idempotency_claim row (plans, incidents). */
-export const claimLookup = <T>(db: D1Database, actorId: string, answer: (entityId: string) => Promise<T>) =>
+export const claimLookup =
+  <T>(db: D1Database, actorId: string, answer: (entityId: string) => Promise<T>) =>
   async (key: string): Promise<Stored<T> | null> => {
     const prior = await selectClaim(db, actorId, key)
     return prior ? { hash: prior.hash, answer: () => answer(prior.entityId) } : null

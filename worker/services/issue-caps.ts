@@ -40,15 +40,19 @@ export async function routineCaps(db: D1Database, siteId: string, now = nowIso()
   const [rows, wb] = await Promise.all([selectCapInputs(db, siteId, now, since14, dayStartCst(now)), selectWarningBaselines(db, ISSUE_WINDOW_DAYS, siteId)])
   return rows.map((r) => {
     const level = (r.level ?? 'normal') as Level
-    const cutPct = level === 'yellow' ? r.cutYellowPct ?? 0 : level === 'orange' ? r.cutOrangePct ?? 0 : level === 'red' ? r.cutRedPct ?? 0 : 0
+    const cutPct = level === 'yellow' ? (r.cutYellowPct ?? 0) : level === 'orange' ? (r.cutOrangePct ?? 0) : level === 'red' ? (r.cutRedPct ?? 0) : 0
     const began = level === 'normal' ? undefined : wb.starts.find((s) => s.component === r.component)?.began
-    const avg = began
-      ? wb.baselines.filter((b) => b.component === r.component).reduce((s, b) => s + b.avgDailyIssue, 0)
-      : r.issued14 / ISSUE_WINDOW_DAYS
+    const avg = began ? wb.baselines.filter((b) => b.component === r.component).reduce((s, b) => s + b.avgDailyIssue, 0) : r.issued14 / ISSUE_WINDOW_DAYS
     const cap = level === 'normal' ? null : Math.floor(Math.round(avg * (1 - cutPct / 100) * 1e6) / 1e6)
     return {
-      component: r.component, level, cutPct, avgDailyIssue: Math.round(avg * 100) / 100, warningSince: began ?? null, cap,
-      routineIssuedToday: r.routineToday, remaining: cap === null ? null : Math.max(0, cap - r.routineToday),
+      component: r.component,
+      level,
+      cutPct,
+      avgDailyIssue: Math.round(avg * 100) / 100,
+      warningSince: began ?? null,
+      cap,
+      routineIssuedToday: r.routineToday,
+      remaining: cap === null ? null : Math.max(0, cap - r.routineToday),
     }
   })
 }

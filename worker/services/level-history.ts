@@ -4,7 +4,10 @@ import { getSite } from './sites'
 import type { Level } from './warning-level'
 
 export type LevelPeriod = {
-  component: string; abo: string; rhd: string; level: Level
+  component: string
+  abo: string
+  rhd: string
+  level: Level
   /** When the level began; null when it began before the first recorded change. */
   from: string | null
   /** When it ended; null while it lasts. */

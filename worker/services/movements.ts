@@ -69,9 +69,12 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
       // frozen red cells keep 10 years at ≤ −65 °C; liquid units the catalogue's shelf life
       const life = m.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeByComponent.get(m.component)!
       if (expires - collected > life * HOUR)
-        throw badRequest(f('expiresAt'), m.frozen
-          ? `Frozen red cells keep at most 10 years (${life} hours) from collection`
-          : `${m.component} keeps at most ${life} hours (${life / 24} days) from collection${m.component === 'RBC' ? '; frozen red cells are received with "frozen": true' : ''}`)
+        throw badRequest(
+          f('expiresAt'),
+          m.frozen
+            ? `Frozen red cells keep at most 10 years (${life} hours) from collection`
+            : `${m.component} keeps at most ${life} hours (${life / 24} days) from collection${m.component === 'RBC' ? '; frozen red cells are received with "frozen": true' : ''}`,
+        )
       if (collected > Date.parse(at) + HOUR) throw badRequest(f('collectedAt'), 'Collection cannot be in the future')
       const lotId = m.lotId ?? newId('lot')
       if (expires <= Date.parse(at)) {
@@ -84,8 +87,16 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
       createdLots.push(lotId)
       stmts.push(
         insertLotStmt(db, {
-          id: lotId, siteId, component: m.component, abo: m.abo, rhd: m.rhd, antigens: m.antigens.join(','),
-          collectedAt: new Date(collected).toISOString(), expiresAt: new Date(expires).toISOString(), createdAt: at, frozen: m.frozen,
+          id: lotId,
+          siteId,
+          component: m.component,
+          abo: m.abo,
+          rhd: m.rhd,
+          antigens: m.antigens.join(','),
+          collectedAt: new Date(collected).toISOString(),
+          expiresAt: new Date(expires).toISOString(),
+          createdAt: at,
+          frozen: m.frozen,
         }),
         insertMovementStmt(db, { ...base, lotId, kind: 'receipt', delta: m.qty, reason: m.reason }),
       )
@@ -109,7 +120,8 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
       stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: 'adjust', delta, reason: m.reason }))
       return
     }
-    if (m.kind === 'issue' && lot && lot.expiresAt <= at) throw conflict('lot_expired', `Lot ${m.lotId} expired at ${lot.expiresAt}; discard it instead`, f('lotId'))
+    if (m.kind === 'issue' && lot && lot.expiresAt <= at)
+      throw conflict('lot_expired', `Lot ${m.lotId} expired at ${lot.expiresAt}; discard it instead`, f('lotId'))
     if (have < m.qty) throw conflict('insufficient_stock', `Lot ${m.lotId} holds ${have}; cannot take ${m.qty}`, f('lotId'))
     qty.set(m.lotId, have - m.qty)
     if (m.kind === 'issue') {
@@ -119,11 +131,26 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
         const before = routineInBatch.get(component) ?? 0
         routineInBatch.set(component, before + m.qty)
         if (cap.routineIssuedToday + before + m.qty > cap.cap && !m.capReason)
-          throw badRequest(f('capReason'), `${siteId} is at ${cap.level} for ${component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
-            `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`, 'cap_reason_required')
+          throw badRequest(
+            f('capReason'),
+            `${siteId} is at ${cap.level} for ${component}: routine issues are cut by ${cap.cutPct} % to ${cap.cap} today ` +
+              `(${cap.routineIssuedToday + before} issued); say why this issue goes beyond the cap`,
+            'cap_reason_required',
+          )
       }
-      if (m.hospitalId && !hospitals.has(m.hospitalId)) throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
-      stmts.push(insertIssueMovementStmt(db, { ...base, lotId: m.lotId, delta: -m.qty, reason: m.reason, urgency: m.urgency, capReason: m.capReason ?? null, hospitalId: m.hospitalId ?? null }))
+      if (m.hospitalId && !hospitals.has(m.hospitalId))
+        throw badRequest(f('hospitalId'), `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
+      stmts.push(
+        insertIssueMovementStmt(db, {
+          ...base,
+          lotId: m.lotId,
+          delta: -m.qty,
+          reason: m.reason,
+          urgency: m.urgency,
+          capReason: m.capReason ?? null,
+          hospitalId: m.hospitalId ?? null,
+        }),
+      )
       return
     }
     stmts.push(insertMovementStmt(db, { ...base, lotId: m.lotId, kind: m.kind, delta: -m.qty, reason: m.reason }))
@@ -160,7 +187,15 @@ async function write(db: D1Database, actor: Actor, input: MovementBatchInT, sour
       insertBatchStmt(db, batch),
       ...stmts,
       // The batch, not its lines (those are the ledger rows with this batch id): a 20,000-line count would not fit in a row.
-      auditStmt(db, actor, 'movement.batch', 'movement_batch', batchId, { siteId, source, lines: input.movements.length, received: createdLots.length, requestHash: hash }, at),
+      auditStmt(
+        db,
+        actor,
+        'movement.batch',
+        'movement_batch',
+        batchId,
+        { siteId, source, lines: input.movements.length, received: createdLots.length, requestHash: hash },
+        at,
+      ),
     ])
   } catch (e) {
     if (isUniqueKeyViolation(e)) throw e // withIdempotency answers the retry that won

@@ -3,7 +3,13 @@
 import { insertLotStmt, selectLotsByIds } from '../db/lots'
 import { insertBatchStmt, insertMovementStmt } from '../db/movements'
 import {
-  insertHospitalStmt, insertLocalTransferStmts, selectChildren, selectHospitalDemand, selectHospitals, selectLocalTransferOfBatch, selectStockOf,
+  insertHospitalStmt,
+  insertLocalTransferStmts,
+  selectChildren,
+  selectHospitalDemand,
+  selectHospitals,
+  selectLocalTransferOfBatch,
+  selectStockOf,
 } from '../db/network'
 import { selectRoadTime } from '../db/road-times'
 import { selectSite } from '../db/sites'
@@ -60,8 +66,12 @@ export async function hospitalDemand(db: D1Database, siteId: string, now = nowIs
     stationId,
     days: ISSUE_WINDOW_DAYS,
     demand: rows.map((r) => ({
-      hospitalId: r.hospitalId, hospitalName: r.hospitalId ? names.get(r.hospitalId) ?? null : null, component: r.component, units: r.units,
-      avgDailyIssue: Math.round((r.units / ISSUE_WINDOW_DAYS) * 100) / 100, share: Math.round((r.units / byComponent.get(r.component)!) * 1000) / 1000,
+      hospitalId: r.hospitalId,
+      hospitalName: r.hospitalId ? (names.get(r.hospitalId) ?? null) : null,
+      component: r.component,
+      units: r.units,
+      avgDailyIssue: Math.round((r.units / ISSUE_WINDOW_DAYS) * 100) / 100,
+      share: Math.round((r.units / byComponent.get(r.component)!) * 1000) / 1000,
     })),
   }
 }
@@ -111,7 +121,15 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   return { transfer: result, replayed }
 }
 
-async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: string, hash: string, from: { id: string; lat: number; lng: number }, to: { id: string; lat: number; lng: number }) {
+async function moveLocally(
+  db: D1Database,
+  actor: Actor,
+  input: LocalIn,
+  key: string,
+  hash: string,
+  from: { id: string; lat: number; lng: number },
+  to: { id: string; lat: number; lng: number },
+) {
   const [lot] = await selectLotsByIds(db, [input.lotId])
   if (!lot) throw new ApiError(404, 'not_found', `No lot ${input.lotId}`, 'lotId')
   if (lot.siteId !== from.id) throw badRequest('lotId', `Lot ${lot.id} is held by ${lot.siteId}, not ${from.id}`, 'wrong_site')
@@ -122,8 +140,18 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
   const road = await selectRoadTime(db, from.id, to.id)
   const batchId = newId('mb')
   const t = {
-    id: newId('tr'), fromSite: from.id, toSite: to.id, component: lot.component, abo: lot.abo, rhd: lot.rhd, qty: input.qty,
-    etaHours: road?.hours ?? estimatedRoadHours(from, to), lotId: lot.id, newLotId: newId('lot'), batchId, at,
+    id: newId('tr'),
+    fromSite: from.id,
+    toSite: to.id,
+    component: lot.component,
+    abo: lot.abo,
+    rhd: lot.rhd,
+    qty: input.qty,
+    etaHours: road?.hours ?? estimatedRoadHours(from, to),
+    lotId: lot.id,
+    newLotId: newId('lot'),
+    batchId,
+    at,
   }
   const base = { batchId, actorId: actor.id, at, transferId: t.id, reason: input.note || `local transfer ${from.id}→${to.id}` }
   try {
@@ -131,7 +159,19 @@ async function moveLocally(db: D1Database, actor: Actor, input: LocalIn, key: st
       insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at }),
       ...insertLocalTransferStmts(db, t),
       insertMovementStmt(db, { ...base, lotId: lot.id, siteId: from.id, kind: 'transfer_out', delta: -input.qty }),
-      insertLotStmt(db, { id: t.newLotId, siteId: to.id, component: lot.component, abo: lot.abo, rhd: lot.rhd, antigens: lot.antigens, collectedAt: lot.collectedAt, expiresAt: lot.expiresAt, createdAt: at, frozen: lot.frozen === 1, thawedAt: lot.thawedAt }),
+      insertLotStmt(db, {
+        id: t.newLotId,
+        siteId: to.id,
+        component: lot.component,
+        abo: lot.abo,
+        rhd: lot.rhd,
+        antigens: lot.antigens,
+        collectedAt: lot.collectedAt,
+        expiresAt: lot.expiresAt,
+        createdAt: at,
+        frozen: lot.frozen === 1,
+        thawedAt: lot.thawedAt,
+      }),
       insertMovementStmt(db, { ...base, lotId: t.newLotId, siteId: to.id, kind: 'transfer_in', delta: input.qty }),
       auditStmt(db, actor, 'transfer.local', 'transfer', t.id, { ...input, newLotId: t.newLotId, idempotencyKey: key }, at),
     ])

@@ -34,11 +34,7 @@ export type LiveInstance = {
  *   in the same solve (docs/plan-instance.md): a request asking for antigens takes only lots carrying all of them,
  *   and lots with a profile are kept for such requests. Reserves hold only a station's ordinary liquid stock.
  */
-export async function buildLiveInstance(
-  db: D1Database,
-  now: string,
-  opts: { mode?: 'routine' | 'disaster'; requestIds?: string[] },
-): Promise<LiveInstance> {
+export async function buildLiveInstance(db: D1Database, now: string, opts: { mode?: 'routine' | 'disaster'; requestIds?: string[] }): Promise<LiveInstance> {
   const [sites, lots, needRows, redDays, usage, roads] = await Promise.all([
     selectPlanSites(db),
     selectLiveLots(db, now),
@@ -56,7 +52,8 @@ export async function buildLiveInstance(
     if (days === undefined || !(u.avgDailyIssue > 0)) continue
     // ceil of a float product: trim float noise first so 2.0000000001 stays 2
     const qty = Math.ceil(Math.round(u.avgDailyIssue * days * 1e6) / 1e6)
-    if (qty > 0) reserves.push({ site: u.siteId, component: u.component as Reserve['component'], abo: u.abo as Reserve['abo'], rhd: u.rhd as Reserve['rhd'], qty })
+    if (qty > 0)
+      reserves.push({ site: u.siteId, component: u.component as Reserve['component'], abo: u.abo as Reserve['abo'], rhd: u.rhd as Reserve['rhd'], qty })
   }
 
   const needs: Need[] = []
@@ -79,9 +76,17 @@ export async function buildLiveInstance(
 
   const asking = new Set(needRows.filter((r) => r.remaining > 0).map((r) => `${r.site}|${r.component}`))
   const offered = lots.filter((l) => !asking.has(`${l.site}|${l.component}`))
-  const asLot = (l: (typeof lots)[number]) =>
-    ({ id: l.id, site: l.site, component: l.component as Lot['component'], abo: l.abo as Lot['abo'], rhd: l.rhd as Lot['rhd'], qty: l.qty, expiresAt: l.expiresAt,
-      ...(profileKey(l.antigens) ? { antigens: l.antigens } : {}), ...(l.frozen ? { frozen: true } : {}) })
+  const asLot = (l: (typeof lots)[number]) => ({
+    id: l.id,
+    site: l.site,
+    component: l.component as Lot['component'],
+    abo: l.abo as Lot['abo'],
+    rhd: l.rhd as Lot['rhd'],
+    qty: l.qty,
+    expiresAt: l.expiresAt,
+    ...(profileKey(l.antigens) ? { antigens: l.antigens } : {}),
+    ...(l.frozen ? { frozen: true } : {}),
+  })
   const base: Instance = {
     now,
     sites: sites.map(({ id, name, lat, lng }) => ({ id, name, lat, lng })),

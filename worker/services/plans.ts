@@ -44,7 +44,8 @@ export function previewPlan(input: unknown, budget: Budget = planBudget()): Plan
 export function transfersFromResult(instance: Instance, result: PlanResult, planId: string): NewTransfer[] {
   const needs = new Map(instance.needs.map((n) => [n.id, n]))
   // frozen units travel in a result transfer of their own (thawed first): group them apart from liquid ones
-  const key = (from: string, to: string, component: string, abo: string, rhd: string, frozen?: boolean) => `${from}|${to}|${component}|${abo}${rhd}|${frozen ? 'F' : ''}`
+  const key = (from: string, to: string, component: string, abo: string, rhd: string, frozen?: boolean) =>
+    `${from}|${to}|${component}|${abo}${rhd}|${frozen ? 'F' : ''}`
   const groups = new Map<string, { lots: Map<string, number>; requests: Map<string, number>; qty: number }>()
   for (const a of result.allocations) {
     const need = needs.get(a.need)
@@ -61,7 +62,14 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
     const g = groups.get(key(t.from, t.to, t.component, t.abo, t.rhd, t.frozen))
     if (!g || g.qty !== t.qty) throw new Error(`solver transfer ${t.from}→${t.to} ${t.component} ${t.abo}${t.rhd} does not match its allocations`)
     return {
-      id: newId('tr'), planId, fromSite: t.from, toSite: t.to, component: t.component, abo: t.abo, rhd: t.rhd, qty: t.qty,
+      id: newId('tr'),
+      planId,
+      fromSite: t.from,
+      toSite: t.to,
+      component: t.component,
+      abo: t.abo,
+      rhd: t.rhd,
+      qty: t.qty,
       etaHours: Math.round(t.etaHours * 100) / 100,
       // a planner that sends frozen units counts their thawing in etaHours and says how long (solver-model)
       ...(t.thawHours !== undefined ? { thawHours: t.thawHours } : {}),
@@ -102,7 +110,14 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   return result
 }
 
-async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mode: 'routine' | 'disaster', key: string | undefined, hash: string): Promise<PlanDetailT> {
+async function planAndStore(
+  db: D1Database,
+  actor: Actor,
+  input: PlanCreateT,
+  mode: 'routine' | 'disaster',
+  key: string | undefined,
+  hash: string,
+): Promise<PlanDetailT> {
   if (input.requestIds) {
     const known = new Set(await selectRequestIds(db, input.requestIds))
     const i = input.requestIds.findIndex((id) => !known.has(id))
@@ -127,20 +142,35 @@ async function planAndStore(db: D1Database, actor: Actor, input: PlanCreateT, mo
   const overlap = new Map<string, string[]>()
   for (const r of await selectOpenPlanRequests(db)) if (covers.has(r.requestId)) overlap.set(r.planId, [...(overlap.get(r.planId) ?? []), r.requestId])
   const superseded = [...overlap.keys()].sort()
-  const write = () => db.batch([
-    ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'plan.create', hash, entityId: planId, at: now })] : []),
-    insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
-    ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
-    auditStmt(db, actor, 'plan.create', 'plan', planId, {
-      mode, ...(input.incidentId ? { incidentId: input.incidentId } : {}), needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0), lots: instance.lots.length,
-      reserves: instance.reserves?.length ?? 0, transfers: transfers.map((t) => t.id), unmetUnits, ...(superseded.length ? { supersedes: superseded } : {}),
-      ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
-    }, now),
-    ...superseded.flatMap((old) => [
-      ...supersedeStmts(db, { oldId: old, newId: planId, actorId: actor.id, at: now }),
-      auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
-    ]),
-  ])
+  const write = () =>
+    db.batch([
+      ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'plan.create', hash, entityId: planId, at: now })] : []),
+      insertPlanStmt(db, { id: planId, createdBy: actor.id, mode, instance, result, incidentId: input.incidentId ?? null }, now),
+      ...transfers.flatMap((t) => insertTransferStmts(db, t, now)),
+      auditStmt(
+        db,
+        actor,
+        'plan.create',
+        'plan',
+        planId,
+        {
+          mode,
+          ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+          needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0),
+          lots: instance.lots.length,
+          reserves: instance.reserves?.length ?? 0,
+          transfers: transfers.map((t) => t.id),
+          unmetUnits,
+          ...(superseded.length ? { supersedes: superseded } : {}),
+          ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
+        },
+        now,
+      ),
+      ...superseded.flatMap((old) => [
+        ...supersedeStmts(db, { oldId: old, newId: planId, actorId: actor.id, at: now }),
+        auditStmt(db, actor, 'plan.supersede', 'plan', old, { supersededBy: planId, requests: overlap.get(old) }, now),
+      ]),
+    ])
   await write()
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
@@ -188,4 +218,3 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
     ...roadTimesUsed(inst as Instance, transfers),
   }
 }
-

@@ -19,36 +19,47 @@ export async function getRequest(db: D1Database, id: string): Promise<AidRequest
 
 /** Whether a stored request is the one a retried body describes (same key, same content). */
 const sameRequest = (r: AidRequestT, input: AidRequestCreateT) =>
-  r.siteId === input.siteId && r.component === input.component && r.abo === input.abo && r.rhd === input.rhd &&
-  r.qty === input.qty && r.urgency === input.urgency && r.reason === input.reason && r.antigens === (input.antigens ?? '') &&
-  r.allowRhPositive === !!input.allowRhPositive && r.neededBy === new Date(input.neededBy).toISOString() &&
-  JSON.stringify(r.rhPositiveConsent) === JSON.stringify(input.rhPositiveConsent
-    ? { ...input.rhPositiveConsent, consentAt: new Date(input.rhPositiveConsent.consentAt).toISOString() } : null)
+  r.siteId === input.siteId &&
+  r.component === input.component &&
+  r.abo === input.abo &&
+  r.rhd === input.rhd &&
+  r.qty === input.qty &&
+  r.urgency === input.urgency &&
+  r.reason === input.reason &&
+  r.antigens === (input.antigens ?? '') &&
+  r.allowRhPositive === !!input.allowRhPositive &&
+  r.neededBy === new Date(input.neededBy).toISOString() &&
+  JSON.stringify(r.rhPositiveConsent) ===
+    JSON.stringify(input.rhPositiveConsent ? { ...input.rhPositiveConsent, consentAt: new Date(input.rhPositiveConsent.consentAt).toISOString() } : null)
 
 /**
  * Files an aid request for a site: its own director, or a coordinator/admin for any site.
  * With an Idempotency-Key, a retry returns the request already filed (created: false); the same key
  * with a different body is a 409. UNIQUE (created_by, idempotency_key) is the guard under concurrency.
  */
-export async function createRequest(
-  db: D1Database, actor: Actor, input: AidRequestCreateT, key?: string,
-): Promise<{ request: AidRequestT; created: boolean }> {
+export async function createRequest(db: D1Database, actor: Actor, input: AidRequestCreateT, key?: string): Promise<{ request: AidRequestT; created: boolean }> {
   requireSiteWriter(actor, input.siteId)
   // The request row is the stored request: every field of the body is compared (sameRequest).
   const lookup = async (k: string) => {
     const existing = await selectRequestByKey(db, actor.id, k)
     return existing ? { hash: sameRequest(existing, input) ? 'same' : 'other', answer: async () => existing } : null
   }
-  const { result, replayed } = await withIdempotency(key, 'same', lookup, async () => {
-    if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
-    const id = newId('req')
-    const at = nowIso()
-    await db.batch([
-      insertRequest(db, id, input, actor.id, key ?? null, at),
-      auditStmt(db, actor, 'request.create', 'aid_request', id, { ...input, idempotencyKey: key ?? null }, at),
-    ])
-    return getRequest(db, id)
-  }, (e) => isUnique(e))
+  const { result, replayed } = await withIdempotency(
+    key,
+    'same',
+    lookup,
+    async () => {
+      if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
+      const id = newId('req')
+      const at = nowIso()
+      await db.batch([
+        insertRequest(db, id, input, actor.id, key ?? null, at),
+        auditStmt(db, actor, 'request.create', 'aid_request', id, { ...input, idempotencyKey: key ?? null }, at),
+      ])
+      return getRequest(db, id)
+    },
+    (e) => isUnique(e),
+  )
   return { request: result, created: !replayed }
 }
 
@@ -57,8 +68,13 @@ export async function cancelRequest(db: D1Database, actor: Actor, id: string, re
   const before = await getRequest(db, id)
   requireSiteWriter(actor, before.siteId)
   const [audit, update] = statusChangeStmts(db, {
-    actorId: actor.id, action: 'request.cancel', id, to: 'cancelled', from: ['open', 'planned'],
-    detail: reason ? { reason } : {}, at: nowIso(),
+    actorId: actor.id,
+    action: 'request.cancel',
+    id,
+    to: 'cancelled',
+    from: ['open', 'planned'],
+    detail: reason ? { reason } : {},
+    at: nowIso(),
   })
   const [, res] = await db.batch([audit, update])
   if (res.meta.changes !== 1) {
@@ -85,7 +101,12 @@ export const REQUEST_TRANSITIONS: Record<RequestStatusT, readonly RequestStatusT
  * No role check here: the caller authorises the plan/transfer action.
  */
 export function setRequestStatus(
-  db: D1Database, actor: Actor, id: string, status: RequestStatusT, fulfilledQty?: number, detail?: Record<string, unknown>,
+  db: D1Database,
+  actor: Actor,
+  id: string,
+  status: RequestStatusT,
+  fulfilledQty?: number,
+  detail?: Record<string, unknown>,
 ): D1PreparedStatement[] {
   const from = (Object.keys(REQUEST_TRANSITIONS) as RequestStatusT[]).filter((s) => REQUEST_TRANSITIONS[s].includes(status))
   if (from.length === 0) throw new ApiError(409, 'illegal_request_status', `No request may move to ${status}`)

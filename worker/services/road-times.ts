@@ -40,13 +40,29 @@ async function requireSites(db: D1Database, ids: { field: string; id: string }[]
 /** An admin sets the road time of a pair (both ways unless bothWays is false); audited with the value before. */
 export async function putRoadTime(db: D1Database, actor: Actor, p: RoadTimePutT): Promise<RoadTimeRow[]> {
   requireRole(actor, 'admin')
-  await requireSites(db, [{ field: 'from', id: p.from }, { field: 'to', id: p.to }])
-  const pairs = p.bothWays ? [[p.from, p.to], [p.to, p.from]] : [[p.from, p.to]]
+  await requireSites(db, [
+    { field: 'from', id: p.from },
+    { field: 'to', id: p.to },
+  ])
+  const pairs = p.bothWays
+    ? [
+        [p.from, p.to],
+        [p.to, p.from],
+      ]
+    : [[p.from, p.to]]
   const before = await Promise.all(pairs.map(([a, b]) => selectRoadTime(db, a, b)))
   const at = nowIso()
   await db.batch([
     ...pairs.map(([from, to]) => upsertRoadTimeStmt(db, { from, to, hours: p.hours, note: p.note }, actor.id, at)),
-    auditStmt(db, actor, 'road_time.update', 'road_time', `${p.from}-${p.to}`, { before: before.filter(Boolean), hours: p.hours, note: p.note, bothWays: p.bothWays }, at),
+    auditStmt(
+      db,
+      actor,
+      'road_time.update',
+      'road_time',
+      `${p.from}-${p.to}`,
+      { before: before.filter(Boolean), hours: p.hours, note: p.note, bothWays: p.bothWays },
+      at,
+    ),
   ])
   return (await Promise.all(pairs.map(([a, b]) => selectRoadTime(db, a, b)))).filter((r): r is RoadTimeRow => !!r)
 }
@@ -54,17 +70,28 @@ export async function putRoadTime(db: D1Database, actor: Actor, p: RoadTimePutT)
 /** An admin removes a pair (both ways unless bothWays is false): plans estimate it again. 404 when absent. */
 export async function deleteRoadTime(db: D1Database, actor: Actor, k: { from: string; to: string; bothWays: boolean }) {
   requireRole(actor, 'admin')
-  const pairs = k.bothWays ? [[k.from, k.to], [k.to, k.from]] : [[k.from, k.to]]
+  const pairs = k.bothWays
+    ? [
+        [k.from, k.to],
+        [k.to, k.from],
+      ]
+    : [[k.from, k.to]]
   const before = (await Promise.all(pairs.map(([a, b]) => selectRoadTime(db, a, b)))).filter(Boolean)
   if (before.length === 0) throw notFound('road time', `${k.from}→${k.to}`, 'to')
-  await db.batch([...pairs.map(([a, b]) => deleteRoadTimeStmt(db, a, b)), auditStmt(db, actor, 'road_time.delete', 'road_time', `${k.from}-${k.to}`, { before })])
+  await db.batch([
+    ...pairs.map(([a, b]) => deleteRoadTimeStmt(db, a, b)),
+    auditStmt(db, actor, 'road_time.delete', 'road_time', `${k.from}-${k.to}`, { before }),
+  ])
   return { deleted: before.length }
 }
 
 /** The table as CSV (from_site, to_site, hours, note), importable back. */
 export async function exportRoadTimesCsv(db: D1Database): Promise<string> {
   const rows = await selectRoadTimes(db)
-  return toCsv(ROAD_TIME_COLUMNS, rows.map((r) => [r.from, r.to, r.hours, r.note]))
+  return toCsv(
+    ROAD_TIME_COLUMNS,
+    rows.map((r) => [r.from, r.to, r.hours, r.note]),
+  )
 }
 
 /**
@@ -88,7 +115,10 @@ export async function importRoadTimesCsv(db: D1Database, actor: Actor, text: str
     const err = (field: string, message: string) => errors.push({ row: rowNo, field, message })
     const from = get('from_site').toUpperCase()
     const to = get('to_site').toUpperCase()
-    for (const [field, id] of [['from_site', from], ['to_site', to]] as const) {
+    for (const [field, id] of [
+      ['from_site', from],
+      ['to_site', to],
+    ] as const) {
       if (!SITE_ID.test(id)) err(field, `${field} is a site id (2–12 capital letters or digits)`)
       else if (!known.has(id)) err(field, `No site ${id}`)
     }

@@ -35,7 +35,8 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
     names.add(p.name)
   })
   if (input.custom && input.scenario !== 'custom') throw badRequest('custom', 'custom factors apply only to the custom scenario')
-  if (input.custom?.fromDay !== undefined && input.custom.toDay !== undefined && input.custom.toDay < input.custom.fromDay) throw badRequest('custom.toDay', 'toDay must not be before fromDay')
+  if (input.custom?.fromDay !== undefined && input.custom.toDay !== undefined && input.custom.toDay < input.custom.fromDay)
+    throw badRequest('custom.toDay', 'toDay must not be before fromDay')
 
   const [allSites, liveLots, usage, policies] = await Promise.all([
     selectSites(db, {}),
@@ -62,7 +63,13 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
   const rates = new Map<string, SimIssueRate>()
   for (const u of usage) {
     if (!keep(u.siteId, u.component)) continue
-    rates.set(`${u.siteId}|${u.component}|${u.abo}|${u.rhd}`, { site: u.siteId, component: u.component as Component, abo: u.abo as Abo, rhd: u.rhd as Rhd, perDay: u.avgDailyIssue })
+    rates.set(`${u.siteId}|${u.component}|${u.abo}|${u.rhd}`, {
+      site: u.siteId,
+      component: u.component as Component,
+      abo: u.abo as Abo,
+      rhd: u.rhd as Rhd,
+      perDay: u.avgDailyIssue,
+    })
   }
   // the floor, for every site × component that holds stock or has use
   let floored = new Map<Component, number>()
@@ -81,9 +88,15 @@ export async function runSimulation(db: D1Database, actor: Actor, input: Simulat
   const issue = [...rates.values()]
 
   const thresholdsByProvince: Record<string, Partial<Record<Component, Thresholds>>> = {}
-  for (const p of policies) (thresholdsByProvince[p.province] ??= {})[p.component as Component] = {
-    yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays, cutYellowPct: p.cutYellowPct, cutOrangePct: p.cutOrangePct, cutRedPct: p.cutRedPct,
-  }
+  for (const p of policies)
+    (thresholdsByProvince[p.province] ??= {})[p.component as Component] = {
+      yellowDays: p.yellowDays,
+      orangeDays: p.orangeDays,
+      redDays: p.redDays,
+      cutYellowPct: p.cutYellowPct,
+      cutOrangePct: p.cutOrangePct,
+      cutRedPct: p.cutRedPct,
+    }
 
   const started = Date.now()
   let result: SimulationResult

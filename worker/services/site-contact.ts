@@ -9,8 +9,13 @@ const later = (a: string | null, b: string | null) => (a && b ? (a > b ? a : b) 
 export type SiteKind = 'center' | 'station' | 'storage'
 
 export type SiteContact = {
-  siteId: string; kind: SiteKind; lastStockReportAt: string | null; lastContactAt: string | null
-  silentHours: number | null; limitHours: number; silent: boolean
+  siteId: string
+  kind: SiteKind
+  lastStockReportAt: string | null
+  lastContactAt: string | null
+  silentHours: number | null
+  limitHours: number
+  silent: boolean
 }
 
 /**
@@ -24,7 +29,15 @@ export async function siteContact(db: D1Database, now = nowIso()): Promise<{ at:
     const lastContactAt = later(r.lastStockReportAt, r.lastSignInAt)
     const hours = lastContactAt ? Math.max(0, (t - Date.parse(lastContactAt)) / HOUR) : null
     const silentHours = hours === null ? null : Math.round(hours * 10) / 10
-    return { siteId: r.siteId, kind: r.kind, lastStockReportAt: r.lastStockReportAt, lastContactAt, silentHours, limitHours: r.limitHours, silent: hours === null || hours > r.limitHours }
+    return {
+      siteId: r.siteId,
+      kind: r.kind,
+      lastStockReportAt: r.lastStockReportAt,
+      lastContactAt,
+      silentHours,
+      limitHours: r.limitHours,
+      silent: hours === null || hours > r.limitHours,
+    }
   })
   return { at: now, limits, sites }
 }

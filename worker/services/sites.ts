@@ -32,13 +32,18 @@ export async function createSite(db: D1Database, actor: Actor, input: SiteCreate
 export async function editSite(db: D1Database, actor: Actor, id: string, patch: SitePatchT): Promise<SiteT> {
   requireRole(actor, 'coordinator', 'admin')
   const before = await getSite(db, id)
-  if (patch.kind !== undefined || patch.parentId !== undefined) await checkParent(db, patch.kind ?? before.kind, patch.parentId ?? before.parentId ?? undefined, id)
+  if (patch.kind !== undefined || patch.parentId !== undefined)
+    await checkParent(db, patch.kind ?? before.kind, patch.parentId ?? before.parentId ?? undefined, id)
   const at = nowIso()
   let res: D1Result
   try {
     ;[res] = await db.batch([updateSite(db, id, patch, at), auditStmt(db, actor, 'site.edit', 'site', id, { before, patch }, at)])
   } catch (e) {
-    if (isRaised(e, 'site_parent')) throw badRequest('parentId', 'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one')
+    if (isRaised(e, 'site_parent'))
+      throw badRequest(
+        'parentId',
+        'A storage point belongs to a station or centre; other sites have no parent, and a station with storage points cannot become one',
+      )
     throw e
   }
   if (res.meta.changes !== 1) throw new ApiError(404, 'not_found', `No site ${id}`, 'id')

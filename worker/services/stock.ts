@@ -31,7 +31,11 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   const rows = new Map<string, GroupKey & { onHand: number; frozenOnHand: number; expiring72h: number; inTransit: number; avgDailyIssue: number }>()
   const slot = (k: GroupKey) => {
     let r = rows.get(keyOf(k))
-    if (!r) rows.set(keyOf(k), (r = { siteId: k.siteId, component: k.component, abo: k.abo, rhd: k.rhd, onHand: 0, frozenOnHand: 0, expiring72h: 0, inTransit: 0, avgDailyIssue: 0 }))
+    if (!r)
+      rows.set(
+        keyOf(k),
+        (r = { siteId: k.siteId, component: k.component, abo: k.abo, rhd: k.rhd, onHand: 0, frozenOnHand: 0, expiring72h: 0, inTransit: 0, avgDailyIssue: 0 }),
+      )
     return r
   }
   for (const a of aggs) Object.assign(slot(a), { onHand: a.onHand, frozenOnHand: a.frozenOnHand, expiring72h: a.expiring72h })
@@ -44,13 +48,27 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
     const c = comp.get(r.component)
     if (!s || !c) continue
     const row: StockRowT = {
-      siteId: r.siteId, siteNameZh: s.nameZh, siteNameEn: s.nameEn, province: s.province,
-      component: r.component, abo: r.abo, rhd: r.rhd,
-      onHand: r.onHand, frozenOnHand: r.frozenOnHand, inTransit: r.inTransit, expiring72h: r.expiring72h,
+      siteId: r.siteId,
+      siteNameZh: s.nameZh,
+      siteNameEn: s.nameEn,
+      province: s.province,
+      component: r.component,
+      abo: r.abo,
+      rhd: r.rhd,
+      onHand: r.onHand,
+      frozenOnHand: r.frozenOnHand,
+      inTransit: r.inTransit,
+      expiring72h: r.expiring72h,
       avgDailyIssue: round2(r.avgDailyIssue),
-      daysOfSupply: (() => { const d = daysOfSupply(r.onHand, r.avgDailyIssue); return d === null ? null : round2(d) })(),
+      daysOfSupply: (() => {
+        const d = daysOfSupply(r.onHand, r.avgDailyIssue)
+        return d === null ? null : round2(d)
+      })(),
       level: level.get(keyOf(r)) ?? 'normal',
-      unitZh: c.unitZh, unitEn: c.unitEn, componentNameZh: c.nameZh, componentNameEn: c.nameEn,
+      unitZh: c.unitZh,
+      unitEn: c.unitEn,
+      componentNameZh: c.nameZh,
+      componentNameEn: c.nameEn,
     }
     if (q.component && row.component !== q.component) continue
     if (q.abo && row.abo !== q.abo) continue
@@ -61,18 +79,49 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   }
   const order = new Map(components.map((c, i) => [c.code, i]))
   const aboOrder: readonly string[] = ABOS
-  return out.sort((a, b) =>
-    a.siteId.localeCompare(b.siteId) || order.get(a.component)! - order.get(b.component)! ||
-    aboOrder.indexOf(a.abo) - aboOrder.indexOf(b.abo) || (a.rhd === b.rhd ? 0 : a.rhd === '+' ? -1 : 1))
+  return out.sort(
+    (a, b) =>
+      a.siteId.localeCompare(b.siteId) ||
+      order.get(a.component)! - order.get(b.component)! ||
+      aboOrder.indexOf(a.abo) - aboOrder.indexOf(b.abo) ||
+      (a.rhd === b.rhd ? 0 : a.rhd === '+' ? -1 : 1),
+  )
 }
 
 /** Region-wide totals per component and per component × group, and per component how many sites stand at each level. */
 export async function stockSummary(db: D1Database, province?: string, now = nowIso()) {
   const rows = await stockRows(db, { province }, now)
-  const groups = new Map<string, { component: string; abo: string; rhd: string; unitEn: string; unitZh: string; onHand: number; frozenOnHand: number; inTransit: number; expiring72h: number; avgDailyIssue: number; daysOfSupply: number | null }>()
+  const groups = new Map<
+    string,
+    {
+      component: string
+      abo: string
+      rhd: string
+      unitEn: string
+      unitZh: string
+      onHand: number
+      frozenOnHand: number
+      inTransit: number
+      expiring72h: number
+      avgDailyIssue: number
+      daysOfSupply: number | null
+    }
+  >()
   for (const r of rows) {
     const k = `${r.component}|${r.abo}|${r.rhd}`
-    const g = groups.get(k) ?? { component: r.component, abo: r.abo, rhd: r.rhd, unitEn: r.unitEn, unitZh: r.unitZh, onHand: 0, frozenOnHand: 0, inTransit: 0, expiring72h: 0, avgDailyIssue: 0, daysOfSupply: null }
+    const g = groups.get(k) ?? {
+      component: r.component,
+      abo: r.abo,
+      rhd: r.rhd,
+      unitEn: r.unitEn,
+      unitZh: r.unitZh,
+      onHand: 0,
+      frozenOnHand: 0,
+      inTransit: 0,
+      expiring72h: 0,
+      avgDailyIssue: 0,
+      daysOfSupply: null,
+    }
     g.onHand += r.onHand
     g.frozenOnHand += r.frozenOnHand
     g.inTransit += r.inTransit
@@ -90,8 +139,17 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
     const mine = [...groups.values()].filter((g) => g.component === c.code)
     const sum = (k: 'onHand' | 'frozenOnHand' | 'inTransit' | 'expiring72h' | 'avgDailyIssue') => mine.reduce((s, g) => s + g[k], 0)
     const d = daysOfSupply(sum('onHand'), sum('avgDailyIssue'))
-    return { component: c.code, unitEn: c.unitEn, unitZh: c.unitZh, onHand: sum('onHand'), frozenOnHand: sum('frozenOnHand'), inTransit: sum('inTransit'), expiring72h: sum('expiring72h'),
-      avgDailyIssue: round2(sum('avgDailyIssue')), daysOfSupply: d === null ? null : round2(d) }
+    return {
+      component: c.code,
+      unitEn: c.unitEn,
+      unitZh: c.unitZh,
+      onHand: sum('onHand'),
+      frozenOnHand: sum('frozenOnHand'),
+      inTransit: sum('inTransit'),
+      expiring72h: sum('expiring72h'),
+      avgDailyIssue: round2(sum('avgDailyIssue')),
+      daysOfSupply: d === null ? null : round2(d),
+    }
   })
   const inScope = sites.filter((s) => !province || s.province === province)
   const whole = new Map(levels.filter((l) => l.abo === '*' && l.rhd === '*').map((l) => [`${l.siteId}|${l.component}`, l.level]))
@@ -104,8 +162,21 @@ export async function stockSummary(db: D1Database, province?: string, now = nowI
 }
 
 export type LotOut = {
-  id: string; siteId: string; siteNameZh: string; siteNameEn: string; province: string; component: string; abo: string; rhd: string
-  antigens: string[]; collectedAt: string; expiresAt: string; qty: number; hoursToExpiry: number; frozen: boolean; thawedAt: string | null
+  id: string
+  siteId: string
+  siteNameZh: string
+  siteNameEn: string
+  province: string
+  component: string
+  abo: string
+  rhd: string
+  antigens: string[]
+  collectedAt: string
+  expiresAt: string
+  qty: number
+  hoursToExpiry: number
+  frozen: boolean
+  thawedAt: string | null
 }
 
 async function lots(db: D1Database, f: LotFilter, now: string): Promise<LotOut[]> {

@@ -2,7 +2,18 @@
 // revocable), roles and sites. Every change is one db.batch() with its audit row; the guards that fail
 // are the user table's CHECK (a director has a site, nobody else does), the site foreign key, the
 // token hash's UNIQUE and the trigger that keeps one enabled admin (migrations/0010_accounts.sql).
-import { insertToken, insertUser, revokeTokens, selectTokens, selectUser, selectUsers, updateUser, type TokenRow, type UserRow, type UserUpdate } from '../db/users'
+import {
+  insertToken,
+  insertUser,
+  revokeTokens,
+  selectTokens,
+  selectUser,
+  selectUsers,
+  updateUser,
+  type TokenRow,
+  type UserRow,
+  type UserUpdate,
+} from '../db/users'
 import { badRequest, conflict, notFound } from '../errors'
 import { newId, sha256Hex } from '../lib/crypto'
 import { nowIso } from '../lib/time'
@@ -14,13 +25,23 @@ import { isCheck, isForeignKey, isRaised } from '../db/constraints'
 
 const DAY = 86_400_000
 
-const tokenStatus = (t: Pick<TokenRow, 'revokedAt' | 'expiresAt'>, now: string): TokenInfoT['status'] => (t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active')
+const tokenStatus = (t: Pick<TokenRow, 'revokedAt' | 'expiresAt'>, now: string): TokenInfoT['status'] =>
+  t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active'
 const tokenInfo = ({ userId: _, ...t }: TokenRow, now: string): TokenInfoT => ({ ...t, status: tokenStatus(t, now) })
 
 function toUser(u: UserRow, tokens: TokenRow[], now: string): UserT {
   const mine = tokens.filter((t) => t.userId === u.id)
   const lastUsedAt = mine.reduce<string | null>((m, t) => (t.lastUsedAt && (!m || t.lastUsedAt > m) ? t.lastUsedAt : m), null)
-  return { id: u.id, name: u.name, role: u.role as Role, siteId: u.siteId, disabled: u.disabledAt !== null, createdAt: u.createdAt, lastUsedAt, tokens: mine.map((t) => tokenInfo(t, now)) }
+  return {
+    id: u.id,
+    name: u.name,
+    role: u.role as Role,
+    siteId: u.siteId,
+    disabled: u.disabledAt !== null,
+    createdAt: u.createdAt,
+    lastUsedAt,
+    tokens: mine.map((t) => tokenInfo(t, now)),
+  }
 }
 
 /** Who has access: every user with role, site, last use and each token's expiry and state. */
@@ -39,8 +60,7 @@ export async function getUser(db: D1Database, id: string): Promise<UserT> {
 
 /** Turns a failed guard into the answer it stands for; anything else is rethrown. */
 function guardError(e: unknown, siteId: string | null | undefined): never {
-  if (isCheck(e))
-    throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
+  if (isCheck(e)) throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
   if (isForeignKey(e)) throw badRequest('siteId', `No site ${siteId}`)
   if (isRaised(e, 'last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
   throw e
@@ -50,8 +70,13 @@ function guardError(e: unknown, siteId: string | null | undefined): never {
 async function issue(db: D1Database, actor: { id: string }, userId: string, input: { label?: string; expiresInDays?: number }, at: string) {
   const token = newToken()
   const row: TokenRow = {
-    id: newId('tok'), userId, label: input.label ?? '', createdAt: at,
-    expiresAt: new Date(Date.parse(at) + (input.expiresInDays ?? DEFAULT_TOKEN_DAYS) * DAY).toISOString(), revokedAt: null, lastUsedAt: null,
+    id: newId('tok'),
+    userId,
+    label: input.label ?? '',
+    createdAt: at,
+    expiresAt: new Date(Date.parse(at) + (input.expiresInDays ?? DEFAULT_TOKEN_DAYS) * DAY).toISOString(),
+    revokedAt: null,
+    lastUsedAt: null,
   }
   const stmt = insertToken(db, { ...row, tokenHash: await sha256Hex(token), createdBy: actor.id }, at)
   return { stmt, issued: { ...tokenInfo(row, at), token } }

@@ -1,6 +1,13 @@
 import { selectAvgDailyIssue } from '../db/usage'
 import {
-  selectEvents, selectPolicies, selectReadingInputs, selectSiteProvinces, selectStates, upsertPolicyStmt, writeLevelStmts, type LevelKey,
+  selectEvents,
+  selectPolicies,
+  selectReadingInputs,
+  selectSiteProvinces,
+  selectStates,
+  upsertPolicyStmt,
+  writeLevelStmts,
+  type LevelKey,
 } from '../db/warnings'
 import { selectSite } from '../db/sites'
 import { ApiError, badRequest, notFound } from '../errors'
@@ -66,7 +73,12 @@ export async function dailyReadings(db: D1Database, now: string, n: number, site
   }))
 }
 
-const toThresholds = (p: PolicyT): Thresholds => ({ yellowDays: p.yellowDays, orangeDays: p.orangeDays, redDays: p.redDays, consecutiveDays: p.consecutiveDays })
+const toThresholds = (p: PolicyT): Thresholds => ({
+  yellowDays: p.yellowDays,
+  orangeDays: p.orangeDays,
+  redDays: p.redDays,
+  consecutiveDays: p.consecutiveDays,
+})
 
 /**
  * Recomputes warning_state for one site (or all) and appends a warning_event for every level change.
@@ -114,11 +126,16 @@ export async function putPolicy(db: D1Database, actor: Actor, p: PolicyPutT): Pr
   const bad = validThresholds(p)
   if (bad) throw badRequest(bad, 'Thresholds must satisfy yellowDays > orangeDays > redDays > 0')
   const sites = await selectSiteProvinces(db)
-  if (p.province !== NATIONAL && !sites.some((s) => s.province === p.province)) throw badRequest('province', `No site is in province ${p.province} (the national default is province '*')`)
+  if (p.province !== NATIONAL && !sites.some((s) => s.province === p.province))
+    throw badRequest('province', `No site is in province ${p.province} (the national default is province '*')`)
   const [before] = await selectPolicies(db, { province: p.province, component: p.component })
   const at = nowIso()
-  await db.batch([upsertPolicyStmt(db, p, at), auditStmt(db, actor, 'warning_policy.update', 'warning_policy', `${p.province}/${p.component}`, { before: before ?? null, after: p }, at)])
-  if (p.province === NATIONAL) await refreshWarnings(db) // the default may judge any province
+  await db.batch([
+    upsertPolicyStmt(db, p, at),
+    auditStmt(db, actor, 'warning_policy.update', 'warning_policy', `${p.province}/${p.component}`, { before: before ?? null, after: p }, at),
+  ])
+  if (p.province === NATIONAL)
+    await refreshWarnings(db) // the default may judge any province
   else for (const s of sites) if (s.province === p.province) await refreshWarnings(db, s.id)
   const [after] = await selectPolicies(db, { province: p.province, component: p.component })
   return after

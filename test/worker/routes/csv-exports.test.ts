@@ -18,9 +18,30 @@ const BAD = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u
 
 describe('the CSV writer', () => {
   it('escapes = + - @ tab and CR at the start of a text cell, strips control and bidi characters, leaves numbers alone', () => {
-    const out = toCsv(['t', 'n'], [['=1+1', -2], ['+SUM(A1)', 3.5], ['-1+1', 0], ['@cmd', -0.25], ['\tx', 1], ['\r=x', 1], ['+', 1], ['-', 1], ['a\u0000b\u202Ec', 1]])
+    const out = toCsv(
+      ['t', 'n'],
+      [
+        ['=1+1', -2],
+        ['+SUM(A1)', 3.5],
+        ['-1+1', 0],
+        ['@cmd', -0.25],
+        ['\tx', 1],
+        ['\r=x', 1],
+        ['+', 1],
+        ['-', 1],
+        ['a\u0000b\u202Ec', 1],
+      ],
+    )
     expect(cells(out).slice(1)).toEqual([
-      ["'=1+1", '-2'], ["'+SUM(A1)", '3.5'], ["'-1+1", '0'], ["'@cmd", '-0.25'], ["'\tx", '1'], ["'\r=x", '1'], ['+', '1'], ['-', '1'], ['abc', '1'],
+      ["'=1+1", '-2'],
+      ["'+SUM(A1)", '3.5'],
+      ["'-1+1", '0'],
+      ["'@cmd", '-0.25'],
+      ["'\tx", '1'],
+      ["'\r=x", '1'],
+      ['+', '1'],
+      ['-', '1'],
+      ['abc', '1'],
     ])
     expect(out.split('\r\n')[1]).toBe(`"'=1+1",-2`)
   })
@@ -52,7 +73,9 @@ describe('each export', () => {
 
   it('road times: notes starting with + or - are escaped too, hours stay numbers', async () => {
     await env.DB.prepare('DELETE FROM road_time').run()
-    expect((await call('PUT', '/api/road-times', { as: 'admin', body: { from: 'CD', to: 'YB', hours: 3, note: '+cmd|calc', bothWays: false } })).status).toBe(200)
+    expect((await call('PUT', '/api/road-times', { as: 'admin', body: { from: 'CD', to: 'YB', hours: 3, note: '+cmd|calc', bothWays: false } })).status).toBe(
+      200,
+    )
     expect((await call('PUT', '/api/road-times', { as: 'admin', body: { from: 'CD', to: 'NC', hours: 2.5, note: '-2+3', bothWays: false } })).status).toBe(200)
     const out = await call('GET', '/api/road-times/csv', { as: 'planner' })
     expect(out.text).toContain(`CD,YB,3,"'+cmd|calc"\r\n`)
@@ -67,7 +90,10 @@ describe('each export', () => {
   it('movements: a reason with a NUL and a right-to-left override comes out without them; a negative delta stays a number', async () => {
     const lot = await receiveLot('CD', { qty: 5 })
     const reason = `bad\u0000name\u202Etxt.exe`
-    const res = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('mv-') }, body: { siteId: 'CD', kind: 'discard', lotId: lot, qty: 2, reason } })
+    const res = await call('POST', '/api/movements', {
+      headers: { 'idempotency-key': uid('mv-') },
+      body: { siteId: 'CD', kind: 'discard', lotId: lot, qty: 2, reason },
+    })
     expect(res.status, res.text).toBe(201)
     const out = await call('GET', '/api/csv/movements?site=CD')
     expect(out.text).not.toMatch(BAD)

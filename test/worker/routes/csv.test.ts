@@ -12,7 +12,10 @@ const HEADER = 'lot_id,component,abo,rhd,qty,collected_at,expires_at,antigens'
 const upload = (site: string, text: string, as: Who = 'coordinator', key = uid('csv-')) =>
   call('POST', `/api/csv/stock-count?site=${site}`, { as, raw: text, headers: { 'content-type': 'text/csv', 'idempotency-key': key } })
 const lotQty = async (id: string) => (await env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(id).first<{ qty: number }>())?.qty
-const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n
+const count = async (sql: string, ...args: unknown[]) =>
+  (await env.DB.prepare(sql)
+    .bind(...args)
+    .first<{ n: number }>())!.n
 
 describe('POST /api/csv/stock-count', () => {
   it('adjusts known lots to the count and takes unknown lots in as receipts', async () => {
@@ -32,7 +35,11 @@ describe('POST /api/csv/stock-count', () => {
     expect(res.status).toBe(201)
     expect(res.json).toMatchObject({ siteId: 'CD', source: 'csv', counted: 4, received: 2, adjusted: 1 })
     expect(res.json.createdLots.sort()).toEqual([fresh, rare].sort())
-    expect(res.json.movements.map((m: any) => [m.lotId, m.kind, m.delta])).toEqual([[known, 'adjust', -3], [fresh, 'receipt', 3], [rare, 'receipt', 2]])
+    expect(res.json.movements.map((m: any) => [m.lotId, m.kind, m.delta])).toEqual([
+      [known, 'adjust', -3],
+      [fresh, 'receipt', 3],
+      [rare, 'receipt', 2],
+    ])
     expect(await lotQty(known)).toBe(7)
     expect(await lotQty(same)).toBe(4)
     expect(await lotQty(fresh)).toBe(3)
@@ -62,14 +69,28 @@ describe('POST /api/csv/stock-count', () => {
     expect(res.status).toBe(400)
     expect(res.json.error).toEqual({ code: 'invalid_csv', message: expect.any(String), field: 'abo' }) // the first row's field; rows[] has them all
     expect(res.json.rows.map((r: any) => [r.row, r.field])).toEqual([
-      [4, 'abo'], [5, 'qty'], [7, 'collected_at'], [9, 'lot_id'],
+      [4, 'abo'],
+      [5, 'qty'],
+      [7, 'collected_at'],
+      [9, 'lot_id'],
     ])
     expect(res.json.rows.every((r: any) => typeof r.message === 'string' && r.message.length > 0)).toBe(true)
     // the second pass (against stock) also lists every row: PLT beyond its 5-day life, a lot of another site
-    const text2 = [HEADER, `${known},RBC,A,+,5,${day(-3)},${day(20)},`, `${uid('B')},PLT,O,+,1,${day(-3)},${day(10)},`, `${yb},RBC,O,+,1,${day(-3)},${day(20)},`, `${uid('Z')},RBC,O,+,0,${day(-3)},${day(20)},`].join('\n')
+    const text2 = [
+      HEADER,
+      `${known},RBC,A,+,5,${day(-3)},${day(20)},`,
+      `${uid('B')},PLT,O,+,1,${day(-3)},${day(10)},`,
+      `${yb},RBC,O,+,1,${day(-3)},${day(20)},`,
+      `${uid('Z')},RBC,O,+,0,${day(-3)},${day(20)},`,
+    ].join('\n')
     const res2 = await upload('CD', text2)
     expect(res2.status).toBe(400)
-    expect(res2.json.rows.map((r: any) => [r.row, r.field])).toEqual([[2, 'abo'], [3, 'expires_at'], [4, 'lot_id'], [5, 'qty']])
+    expect(res2.json.rows.map((r: any) => [r.row, r.field])).toEqual([
+      [2, 'abo'],
+      [3, 'expires_at'],
+      [4, 'lot_id'],
+      [5, 'qty'],
+    ])
     expect(await lotQty(known)).toBe(10)
     expect(await lotQty(yb)).toBe(10)
     expect(await lotQty(good)).toBeUndefined()
@@ -98,7 +119,11 @@ describe('POST /api/csv/stock-count', () => {
   })
 
   it('refuses dates outside 2000–2100 and a new lot that has already expired, row by row', async () => {
-    const known = await receiveLot('CD', { qty: 2, collectedAt: new Date(Date.now() - 40 * DAY).toISOString(), expiresAt: new Date(Date.now() - 5 * DAY).toISOString() })
+    const known = await receiveLot('CD', {
+      qty: 2,
+      collectedAt: new Date(Date.now() - 40 * DAY).toISOString(),
+      expiresAt: new Date(Date.now() - 5 * DAY).toISOString(),
+    })
     const text = [
       HEADER,
       `${uid('D')},RBC,O,+,1,0000-01-01,0000-01-10,`,
@@ -108,7 +133,11 @@ describe('POST /api/csv/stock-count', () => {
     ].join('\n')
     const res = await upload('CD', text)
     expect(res.status).toBe(400)
-    expect(res.json.rows.map((r: any) => [r.row, r.field])).toEqual([[2, 'collected_at'], [2, 'expires_at'], [3, 'expires_at']])
+    expect(res.json.rows.map((r: any) => [r.row, r.field])).toEqual([
+      [2, 'collected_at'],
+      [2, 'expires_at'],
+      [3, 'expires_at'],
+    ])
     const second = await upload('CD', [HEADER, `${uid('D')},RBC,O,+,1,${day(-30)},${day(-1)},`, `${known},RBC,O,+,0,${day(-40)},${day(-5)},`].join('\n'))
     expect(second.status).toBe(400)
     expect(second.json.rows.map((r: any) => [r.row, r.field])).toEqual([[2, 'expires_at']])
@@ -185,7 +214,10 @@ describe('CSV export', () => {
 
   it('GET /api/csv/movements exports the ledger with quoting', async () => {
     const lot = await receiveLot('NC', { qty: 5 })
-    const issue = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: 'NC', kind: 'discard', lotId: lot, qty: 1, reason: 'bag leak, "seal" broken' } })
+    const issue = await call('POST', '/api/movements', {
+      headers: { 'idempotency-key': uid('k-') },
+      body: { siteId: 'NC', kind: 'discard', lotId: lot, qty: 1, reason: 'bag leak, "seal" broken' },
+    })
     expect(issue.status).toBe(201)
     const res = await call('GET', `/api/csv/movements?site=NC&since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)
     expect(res.status).toBe(200)
@@ -194,7 +226,10 @@ describe('CSV export', () => {
     expect(parsed.errors).toEqual([])
     expect(parsed.meta.fields).toEqual(['id', 'at', 'site_id', 'lot_id', 'kind', 'delta', 'reason', 'transfer_id', 'batch_id', 'actor_id'])
     const mine = parsed.data.filter((r) => r.lot_id === lot)
-    expect(mine.map((r) => [r.kind, r.delta, r.reason])).toEqual([['receipt', '5', ''], ['discard', '-1', 'bag leak, "seal" broken']])
+    expect(mine.map((r) => [r.kind, r.delta, r.reason])).toEqual([
+      ['receipt', '5', ''],
+      ['discard', '-1', 'bag leak, "seal" broken'],
+    ])
     expect(res.text).toContain('"bag leak, ""seal"" broken"')
     expect((await call('GET', '/api/csv/movements?since=yesterday')).status).toBe(400)
     expect((await call('GET', '/api/csv/stock', { as: null })).status).toBe(401)
@@ -205,7 +240,10 @@ describe('CSV export', () => {
     const reasons = ['=HYPERLINK("http://x")', "-2+3+cmd|' /C calc'!A0", '+1', '@SUM(A1)']
     const lot = await receiveLot('CQ', { qty: 9, antigens: ['+SUM(1)', '-Jk(a)'] })
     for (const reason of reasons) {
-      const r = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: 'CQ', kind: 'discard', lotId: lot, qty: 1, reason } })
+      const r = await call('POST', '/api/movements', {
+        headers: { 'idempotency-key': uid('k-') },
+        body: { siteId: 'CQ', kind: 'discard', lotId: lot, qty: 1, reason },
+      })
       expect(r.status).toBe(201)
     }
     const ledger = await call('GET', `/api/csv/movements?site=CQ&since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)

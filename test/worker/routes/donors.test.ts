@@ -27,8 +27,8 @@ describe('search', () => {
     const cq = await donor('CQ', { antigens: a })
     const nc = await donor('NC', { antigens: a })
     const cd = await donor('CD', { antigens: `${a},Jk(a-b-)`, abo: 'O', rhd: '-' })
-    const later = await donor('CD', { antigens: a, lastWholeBloodAt: ago(60) })   // whole blood 2 months ago: from 4 months on
-    await donor('CQ', { antigens: a, abo: 'A' })                                   // A donor: no red cells for an O patient
+    const later = await donor('CD', { antigens: a, lastWholeBloodAt: ago(60) }) // whole blood 2 months ago: from 4 months on
+    await donor('CQ', { antigens: a, abo: 'A' }) // A donor: no red cells for an O patient
     const res = await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}&abo=O&rhd=%2B&near=YB`)
     expect(res.status, res.text).toBe(200)
     const codes = res.json.donors.map((d: { code: string }) => d.code)
@@ -63,14 +63,25 @@ describe('documented', () => {
   it('every pool endpoint is in the OpenAPI document', async () => {
     const res = await call('GET', '/api/openapi.json', { as: null })
     expect(res.status).toBe(200)
-    for (const p of ['/api/donors', '/api/donors/{code}', '/api/donors/pool', '/api/donors/csv', '/api/donors/screenings',
-      '/api/deferrals', '/api/deferrals/csv', '/api/callups', '/api/callups/{id}', '/api/callups/{id}/status']) expect(Object.keys(res.json.paths)).toContain(p)
+    for (const p of [
+      '/api/donors',
+      '/api/donors/{code}',
+      '/api/donors/pool',
+      '/api/donors/csv',
+      '/api/donors/screenings',
+      '/api/deferrals',
+      '/api/deferrals/csv',
+      '/api/callups',
+      '/api/callups/{id}',
+      '/api/callups/{id}/status',
+    ])
+      expect(Object.keys(res.json.paths)).toContain(p)
     expect(res.json.components.schemas.DonorSuggestion).toBeDefined()
   })
 })
 
 describe('role limits and audit', () => {
-  it('directors edit their own station\'s donors only; planners read no record; 404 and 409', async () => {
+  it("directors edit their own station's donors only; planners read no record; 404 and 409", async () => {
     const code = `CD-${uid('D')}`
     const own = await call('POST', '/api/donors', { as: 'director', body: { code, siteId: 'CD', abo: 'B', rhd: '-', antigens: 'Jk(a-b-)' } })
     expect(own.status, own.text).toBe(201)
@@ -86,10 +97,10 @@ describe('role limits and audit', () => {
     expect([ordinary.status, ordinary.json.error.field]).toEqual([400, 'antigens'])
   })
 
-  it('every read of a donor record from outside its station is audited; the station\'s own reads are not', async () => {
+  it("every read of a donor record from outside its station is audited; the station's own reads are not", async () => {
     const a = antigen()
     const code = await donor('CD', { antigens: a })
-    await call('GET', `/api/donors/${code}`, { as: 'director' })                         // CD's own director
+    await call('GET', `/api/donors/${code}`, { as: 'director' }) // CD's own director
     await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}`, { as: 'director' })
     expect(await reads('u-dir-cd', code)).toBe(0)
     await call('GET', `/api/donors/${code}`, { as: 'directorYB' })
@@ -98,9 +109,11 @@ describe('role limits and audit', () => {
     await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}`, { as: 'coordinator' })
     await call('GET', `/api/donors/csv?site=CD`, { as: 'coordinator' })
     expect(await reads('u-coord', code)).toBe(2)
-    await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}`, { as: 'planner' })   // counts only: no record read
+    await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}`, { as: 'planner' }) // counts only: no record read
     expect(await reads('u-planner', code)).toBe(0)
-    const detail = await env.DB.prepare(`SELECT detail, at FROM audit_log WHERE action = 'donor.read' AND actor_id = 'u-dir-yb' AND entity_id = ?1`).bind(code).first<{ detail: string; at: string }>()
+    const detail = await env.DB.prepare(`SELECT detail, at FROM audit_log WHERE action = 'donor.read' AND actor_id = 'u-dir-yb' AND entity_id = ?1`)
+      .bind(code)
+      .first<{ detail: string; at: string }>()
     expect(JSON.parse(detail!.detail)).toMatchObject({ siteId: 'CD' })
   })
 })
@@ -112,7 +125,9 @@ describe('the joint deferral list', () => {
     const temp = await donor('CD', { antigens: a })
     const def = await call('POST', '/api/deferrals', { body: { donorCode: code, siteId: 'CQ', reason: 'lab_result', from: ago(1), until: null } })
     expect(def.status, def.text).toBe(201)
-    expect((await call('POST', '/api/deferrals', { as: 'directorYB', body: { donorCode: code, siteId: 'CQ', reason: 'travel', from: ago(1), until: null } })).status).toBe(403)
+    expect(
+      (await call('POST', '/api/deferrals', { as: 'directorYB', body: { donorCode: code, siteId: 'CQ', reason: 'travel', from: ago(1), until: null } })).status,
+    ).toBe(403)
     const bad = await call('POST', '/api/deferrals', { body: { donorCode: code, siteId: 'CQ', reason: 'travel', from: ago(1), until: ago(2) } })
     expect([bad.status, bad.json.error.field]).toEqual([400, 'until'])
     // an ended deferral blocks nothing
@@ -120,23 +135,37 @@ describe('the joint deferral list', () => {
     const res = await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}`)
     expect(res.json.donors.map((d: { code: string }) => d.code)).toEqual([temp])
     const all = await call('GET', `/api/donors?antigens=${encodeURIComponent(a)}&all=true`)
-    expect(all.json.donors.find((d: { code: string }) => d.code === code)).toMatchObject({ deferred: true, deferredUntil: null, eligibleFrom: { WB: null, PLT: null } })
+    expect(all.json.donors.find((d: { code: string }) => d.code === code)).toMatchObject({
+      deferred: true,
+      deferredUntil: null,
+      eligibleFrom: { WB: null, PLT: null },
+    })
 
     const req = await addRequest({ site: 'YB', qty: 2, antigens: a, neededInHours: 72 })
     const called = await call('POST', '/api/callups', { body: { requestId: req, donorCodes: [temp, code] } })
     expect([called.status, called.json.error.code, called.json.error.field]).toEqual([409, 'donor_deferred', 'donorCodes.1'])
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM callup WHERE request_id = ?1').bind(req).first<number>('n')).toBe(0)
     // the guard is in the database too: a call-up written past the service fails
-    await expect(env.DB.prepare(`INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at)
-      VALUES ('cu_raw', ?1, ?2, 'CD', 'RBC', 'u-coord', ?3, ?3)`).bind(code, req, new Date().toISOString()).run()).rejects.toThrow(/donor_deferred/)
-    const audited = await env.DB.prepare(`SELECT actor_id AS actor, detail FROM audit_log WHERE action = 'deferral.create' AND entity_id = ?1`).bind(code).first<{ actor: string; detail: string }>()
+    await expect(
+      env.DB.prepare(`INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at)
+      VALUES ('cu_raw', ?1, ?2, 'CD', 'RBC', 'u-coord', ?3, ?3)`)
+        .bind(code, req, new Date().toISOString())
+        .run(),
+    ).rejects.toThrow(/donor_deferred/)
+    const audited = await env.DB.prepare(`SELECT actor_id AS actor, detail FROM audit_log WHERE action = 'deferral.create' AND entity_id = ?1`)
+      .bind(code)
+      .first<{ actor: string; detail: string }>()
     expect(audited?.actor).toBe('u-coord')
     expect(JSON.parse(audited!.detail)).toMatchObject({ siteId: 'CQ', reason: 'lab_result', until: null })
   })
 
-  it('imports a station\'s own list as CSV (bad rows named, nothing applied; a re-import adds nothing) and exports the joint list', async () => {
-    const c1 = `CQ-${uid('D')}`, c2 = `CQ-${uid('D')}`
-    const bad = await call('POST', '/api/deferrals/csv?site=CQ', { raw: `donor_code,reason,from,until\n${c1},travel,2026-11-01,2027-02-01\n${c2},sneezing,2026-11-01,\n`, headers: { 'content-type': 'text/csv' } })
+  it("imports a station's own list as CSV (bad rows named, nothing applied; a re-import adds nothing) and exports the joint list", async () => {
+    const c1 = `CQ-${uid('D')}`,
+      c2 = `CQ-${uid('D')}`
+    const bad = await call('POST', '/api/deferrals/csv?site=CQ', {
+      raw: `donor_code,reason,from,until\n${c1},travel,2026-11-01,2027-02-01\n${c2},sneezing,2026-11-01,\n`,
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(bad.status).toBe(400)
     expect(bad.json.rows).toEqual([{ row: 3, field: 'reason', message: expect.any(String) }])
     const csv = `donor_code,reason,from,until,note\n${c1},travel,2026-11-01,2027-02-01,\n${c2},lab_result,2026-11-01,,HBsAg\n`
@@ -147,21 +176,23 @@ describe('the joint deferral list', () => {
     const out = await call('GET', '/api/deferrals/csv?site=CQ')
     expect(out.text).toContain(`${c2},CQ,lab_result,2026-11-01T00:00:00.000Z,,HBsAg`)
     expect((await call('GET', '/api/deferrals', { as: 'planner' })).status).toBe(403)
-    const audits = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'deferral.create' AND entity_id IN (?1, ?2)`).bind(c1, c2).first<number>('n')
+    const audits = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'deferral.create' AND entity_id IN (?1, ?2)`)
+      .bind(c1, c2)
+      .first<number>('n')
     expect(audits).toBe(2)
   })
 })
 
 describe('from unmet need to call-up', () => {
-  it('a plan\'s unmet rare need lists the stations of eligible matching donors by road time, with the ready time against the deadline', async () => {
+  it("a plan's unmet rare need lists the stations of eligible matching donors by road time, with the ready time against the deadline", async () => {
     await resetWorld()
     const a = antigen()
     await donor('CQ', { antigens: a })
-    await donor('CQ', { antigens: a, lastWholeBloodAt: ago(150) })   // eligible in about a month
+    await donor('CQ', { antigens: a, lastWholeBloodAt: ago(150) }) // eligible in about a month
     await donor('CD', { antigens: a, abo: 'O', rhd: '-' })
     const deferred = await donor('NC', { antigens: a })
     await call('POST', '/api/deferrals', { body: { donorCode: deferred, siteId: 'NC', reason: 'medical', from: ago(1), until: ahead(90) } })
-    await addLot({ site: 'CD', qty: 10 })                                // ordinary O+ stock: no Fy(a-) anywhere
+    await addLot({ site: 'CD', qty: 10 }) // ordinary O+ stock: no Fy(a-) anywhere
     const req = await addRequest({ site: 'YB', qty: 2, antigens: a, neededInHours: 20 })
     const plan = await call('POST', '/api/plans', { body: { requestIds: [req] } })
     expect(plan.status, plan.text).toBe(201)
@@ -176,7 +207,7 @@ describe('from unmet need to call-up', () => {
     expect(Date.parse(cd.readyAt) - Date.now()).toBeGreaterThan(11.9 * 3_600_000)
     expect(Date.parse(cd.readyAt) - Date.now()).toBeLessThan(12.1 * 3_600_000)
     expect(Date.parse(cd.arrivesAt) - Date.parse(cd.readyAt)).toBeCloseTo(cd.roadHours * 3_600_000, -4)
-    expect(cd.meetsDeadline).toBe(true)                                  // ~12 h + ~2.5 h < 20 h
+    expect(cd.meetsDeadline).toBe(true) // ~12 h + ~2.5 h < 20 h
     // the same on reading the plan, for any role (stations and counts, no donor codes)
     const read = await call('GET', `/api/plans/${plan.json.id}`, { as: 'planner' })
     expect(read.json.unmet.find((u: { need: string }) => u.need === req).donors.map((s: { siteId: string }) => s.siteId)).toEqual(['CQ', 'CD'])
@@ -201,12 +232,14 @@ describe('from unmet need to call-up', () => {
     const id = asked.json.callups[0].id
     // the collecting station hears of it through the events feed
     const feed = await call('GET', `/api/events?since=${cursor}`, { as: 'director' })
-    expect(feed.json.events).toContainEqual(expect.objectContaining({ entity: 'callup', entityId: id, action: 'callup.create', sites: ['CD', 'YB'], urgency: 'urgent' }))
+    expect(feed.json.events).toContainEqual(
+      expect.objectContaining({ entity: 'callup', entityId: id, action: 'callup.create', sites: ['CD', 'YB'], urgency: 'urgent' }),
+    )
     expect(asked.json.callups[0]).toMatchObject({ status: 'asked', siteId: 'CD', requestSiteId: 'YB', meetsDeadline: true })
     expect((await call('POST', '/api/callups', { body: { requestId: req, donorCodes: [code] } })).json.error.code).toBe('donor_called')
 
     const move = (body: unknown, as: 'director' | 'directorYB' | 'coordinator' = 'director') => call('POST', `/api/callups/${id}/status`, { as, body })
-    expect((await move({ status: 'scheduled', scheduledAt: ahead(0.1) }, 'directorYB')).status).toBe(403)   // YB does not collect it
+    expect((await move({ status: 'scheduled', scheduledAt: ahead(0.1) }, 'directorYB')).status).toBe(403) // YB does not collect it
     const skip = await move({ status: 'released' })
     expect([skip.status, skip.json.error.code]).toEqual([409, 'invalid_transition'])
     expect((await move({ status: 'scheduled' })).json.error.field).toBe('scheduledAt')
@@ -235,10 +268,14 @@ describe('from unmet need to call-up', () => {
       expect(csv.status, path).toBe(200)
       expect(csv.text, path).not.toContain(code)
     }
-    const actions = (await env.DB.prepare(`SELECT action, actor_id AS actor FROM audit_log WHERE entity = 'callup' AND entity_id = ?1 ORDER BY id`).bind(id).all()).results
+    const actions = (
+      await env.DB.prepare(`SELECT action, actor_id AS actor FROM audit_log WHERE entity = 'callup' AND entity_id = ?1 ORDER BY id`).bind(id).all()
+    ).results
     expect(actions).toEqual([
-      { action: 'callup.create', actor: 'u-dir-yb' }, { action: 'callup.scheduled', actor: 'u-dir-cd' },
-      { action: 'callup.donated', actor: 'u-dir-cd' }, { action: 'callup.released', actor: 'u-dir-cd' },
+      { action: 'callup.create', actor: 'u-dir-yb' },
+      { action: 'callup.scheduled', actor: 'u-dir-cd' },
+      { action: 'callup.donated', actor: 'u-dir-cd' },
+      { action: 'callup.released', actor: 'u-dir-cd' },
     ])
   })
 
@@ -265,16 +302,29 @@ describe('from unmet need to call-up', () => {
 
 describe('donor CSV and screening', () => {
   it('a station loads and exports its register; a code of another station or a bad row is named and nothing applied', async () => {
-    const c1 = `CQ-${uid('D')}`, c2 = `CQ-${uid('D')}`
+    const c1 = `CQ-${uid('D')}`,
+      c2 = `CQ-${uid('D')}`
     const cdCode = await donor('CD')
     const head = 'code,abo,rhd,antigens,consent,last_whole_blood,last_platelets\n'
-    const bad = await call('POST', '/api/donors/csv?site=CQ', { raw: `${head}${c1},O,+,Fy(a-),yes,2026-05-01,\n${cdCode},O,+,Fy(a-),yes,,\n${c2},Q,+,Fy(a-),yes,,\n`, headers: { 'content-type': 'text/csv' } })
+    const bad = await call('POST', '/api/donors/csv?site=CQ', {
+      raw: `${head}${c1},O,+,Fy(a-),yes,2026-05-01,\n${cdCode},O,+,Fy(a-),yes,,\n${c2},Q,+,Fy(a-),yes,,\n`,
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(bad.status).toBe(400)
-    expect(bad.json.rows.map((r: { row: number; field: string }) => [r.row, r.field])).toEqual([[3, 'code'], [4, 'abo']])
+    expect(bad.json.rows.map((r: { row: number; field: string }) => [r.row, r.field])).toEqual([
+      [3, 'code'],
+      [4, 'abo'],
+    ])
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM donor WHERE code = ?1').bind(c1).first<number>('n')).toBe(0)
-    const ok = await call('POST', '/api/donors/csv?site=CQ', { raw: `${head}${c1},O,+,Fy(a-);HLA-A2,yes,2026-05-01,\n${c2},B,-,,no,,2026-11-20\n`, headers: { 'content-type': 'text/csv' } })
+    const ok = await call('POST', '/api/donors/csv?site=CQ', {
+      raw: `${head}${c1},O,+,Fy(a-);HLA-A2,yes,2026-05-01,\n${c2},B,-,,no,,2026-11-20\n`,
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(ok.json).toEqual({ added: 2, updated: 0 })
-    expect((await call('POST', '/api/donors/csv?site=CQ', { as: 'director', raw: `${head}${c1},O,+,Fy(a-),yes,,\n`, headers: { 'content-type': 'text/csv' } })).status).toBe(403)
+    expect(
+      (await call('POST', '/api/donors/csv?site=CQ', { as: 'director', raw: `${head}${c1},O,+,Fy(a-),yes,,\n`, headers: { 'content-type': 'text/csv' } }))
+        .status,
+    ).toBe(403)
     const out = await call('GET', '/api/donors/csv?site=CQ')
     expect(out.text).toContain(`${c1},O,+,Fy(a-);HLA-A2,yes,2026-05-01T00:00:00.000Z,`)
     expect(out.text).toContain(`${c2},B,-,,no,,2026-11-20T00:00:00.000Z`)
@@ -282,11 +332,30 @@ describe('donor CSV and screening', () => {
   })
 
   it('stations record screening; the pool by antigen and province, by station, and the screening totals', async () => {
-    const rec = await call('POST', '/api/donors/screenings', { as: 'director', body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 12000, found: 3, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' } })
+    const rec = await call('POST', '/api/donors/screenings', {
+      as: 'director',
+      body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 12000, found: 3, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' },
+    })
     expect(rec.status, rec.text).toBe(201)
-    expect((await call('POST', '/api/donors/screenings', { as: 'director', body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 12000, found: 3, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' } })).status).toBe(409)
-    expect((await call('POST', '/api/donors/screenings', { as: 'directorYB', body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 1, found: 0, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' } })).status).toBe(403)
-    const bad = await call('POST', '/api/donors/screenings', { body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 10, found: 11, periodFrom: '2026-11-01T00:00:00Z', periodTo: '2026-11-30T00:00:00Z' } })
+    expect(
+      (
+        await call('POST', '/api/donors/screenings', {
+          as: 'director',
+          body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 12000, found: 3, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' },
+        })
+      ).status,
+    ).toBe(409)
+    expect(
+      (
+        await call('POST', '/api/donors/screenings', {
+          as: 'directorYB',
+          body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 1, found: 0, periodFrom: '2026-10-01T00:00:00Z', periodTo: '2026-10-31T00:00:00Z' },
+        })
+      ).status,
+    ).toBe(403)
+    const bad = await call('POST', '/api/donors/screenings', {
+      body: { siteId: 'CD', antigen: 'Jk(a-b-)', screened: 10, found: 11, periodFrom: '2026-11-01T00:00:00Z', periodTo: '2026-11-30T00:00:00Z' },
+    })
     expect([bad.status, bad.json.error.field]).toEqual([400, 'found'])
     const pool = await call('GET', '/api/donors/pool', { as: 'planner' })
     expect(pool.json.screening).toContainEqual({ siteId: 'CD', antigen: 'Jk(a-b-)', screened: 12000, found: 3 })

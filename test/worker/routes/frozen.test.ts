@@ -17,21 +17,61 @@ const move = (body: Record<string, unknown>, as: 'coordinator' | 'director' | 'd
 /** A frozen Fy(a-) red-cell lot received at `site` through the API: collected 2 years ago, kept 10 years. */
 async function frozenLot(site: string, qty: number, antigens = ['Fy(a-)']) {
   const lotId = uid('FZ')
-  const res = await move({ siteId: site, kind: 'receipt', lotId, component: 'RBC', abo: 'O', rhd: '+', antigens, qty, frozen: true,
-    collectedAt: ago(730), expiresAt: ago(730 - 3650) })
+  const res = await move({
+    siteId: site,
+    kind: 'receipt',
+    lotId,
+    component: 'RBC',
+    abo: 'O',
+    rhd: '+',
+    antigens,
+    qty,
+    frozen: true,
+    collectedAt: ago(730),
+    expiresAt: ago(730 - 3650),
+  })
   expect(res.status, res.text).toBe(201)
   return lotId
 }
 
 describe('receiving frozen red cells', () => {
   it('takes a frozen red-cell lot with its 10-year expiry, and refuses what is not one', async () => {
-    const liquid = await move({ siteId: 'CD', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '+', qty: 2, collectedAt: ago(730), expiresAt: ago(730 - 3650) })
+    const liquid = await move({
+      siteId: 'CD',
+      kind: 'receipt',
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      qty: 2,
+      collectedAt: ago(730),
+      expiresAt: ago(730 - 3650),
+    })
     expect(liquid.status).toBe(400)
     expect(liquid.json.error).toMatchObject({ code: 'invalid_input', field: 'movements.0.expiresAt' })
     expect(liquid.json.error.message).toContain('"frozen": true')
-    const plt = await move({ siteId: 'CD', kind: 'receipt', component: 'PLT', abo: 'O', rhd: '+', qty: 2, frozen: true, collectedAt: ago(1), expiresAt: ago(-2) })
+    const plt = await move({
+      siteId: 'CD',
+      kind: 'receipt',
+      component: 'PLT',
+      abo: 'O',
+      rhd: '+',
+      qty: 2,
+      frozen: true,
+      collectedAt: ago(1),
+      expiresAt: ago(-2),
+    })
     expect(plt.json.error).toMatchObject({ code: 'invalid_input', field: 'movements.0.frozen' })
-    const tooLong = await move({ siteId: 'CD', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '+', qty: 2, frozen: true, collectedAt: ago(10), expiresAt: ago(-3660) })
+    const tooLong = await move({
+      siteId: 'CD',
+      kind: 'receipt',
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      qty: 2,
+      frozen: true,
+      collectedAt: ago(10),
+      expiresAt: ago(-3660),
+    })
     expect(tooLong.json.error).toMatchObject({ field: 'movements.0.expiresAt' })
     expect(tooLong.json.error.message).toContain('10 years')
 
@@ -39,15 +79,36 @@ describe('receiving frozen red cells', () => {
     const row = await env.DB.prepare('SELECT frozen, thawed_at AS thawedAt, qty FROM lot WHERE id = ?1').bind(lotId).first()
     expect(row).toEqual({ frozen: 1, thawedAt: null, qty: 3 })
     // the database holds the rule too: no frozen platelets, and a lot never changes between frozen and liquid
-    await expect(env.DB.prepare("INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at, frozen) VALUES (?1, 'CD', 'PLT', 'O', '+', ?2, ?3, 0, ?2, 1)")
-      .bind(uid('X'), ago(1), ago(-2)).run()).rejects.toThrow(/lot_frozen/)
+    await expect(
+      env.DB.prepare(
+        "INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at, frozen) VALUES (?1, 'CD', 'PLT', 'O', '+', ?2, ?3, 0, ?2, 1)",
+      )
+        .bind(uid('X'), ago(1), ago(-2))
+        .run(),
+    ).rejects.toThrow(/lot_frozen/)
     await expect(env.DB.prepare('UPDATE lot SET frozen = 0 WHERE id = ?1').bind(lotId).run()).rejects.toThrow(/lot_frozen/)
   })
 
   it('counts frozen units apart from liquid stock: stock, days of supply, totals, lots, rare search and CSV', async () => {
     const site = uid('F').slice(0, 12)
-    expect((await call('POST', '/api/sites', { body: { id: site, nameZh: '冻存', nameEn: 'Frozen', kind: 'center', province: 'Sichuan', city: 'T', lat: 30, lng: 104 } })).status).toBe(201)
-    const liquid = await move({ siteId: site, kind: 'receipt', lotId: uid('LQ'), component: 'RBC', abo: 'O', rhd: '+', qty: 10, collectedAt: ago(2), expiresAt: ago(-30) })
+    expect(
+      (
+        await call('POST', '/api/sites', {
+          body: { id: site, nameZh: '冻存', nameEn: 'Frozen', kind: 'center', province: 'Sichuan', city: 'T', lat: 30, lng: 104 },
+        })
+      ).status,
+    ).toBe(201)
+    const liquid = await move({
+      siteId: site,
+      kind: 'receipt',
+      lotId: uid('LQ'),
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      qty: 10,
+      collectedAt: ago(2),
+      expiresAt: ago(-30),
+    })
     expect(liquid.status).toBe(201)
     const issued = await move({ siteId: site, kind: 'issue', lotId: liquid.json.createdLots[0], qty: 4, urgency: 'emergency' })
     expect(issued.status).toBe(201)
@@ -67,7 +128,10 @@ describe('receiving frozen red cells', () => {
     expect(summary.json.groups.find((g: any) => g.component === 'RBC' && g.abo === 'O' && g.rhd === '+').frozenOnHand).toBeGreaterThanOrEqual(5)
 
     const lots = await call('GET', `/api/stock/lots?site=${site}`)
-    expect(lots.json.lots.map((l: any) => [l.qty, l.frozen])).toEqual([[1, false], [5, true]])
+    expect(lots.json.lots.map((l: any) => [l.qty, l.frozen])).toEqual([
+      [1, false],
+      [5, true],
+    ])
     expect((await call('GET', `/api/stock/lots?site=${site}&frozen=true`)).json.lots.map((l: any) => l.id)).toEqual([frozen])
     const rare = await call('GET', '/api/stock/rare?antigen=Fy(a-)&frozen=true')
     expect(rare.status).toBe(200)
@@ -78,20 +142,28 @@ describe('receiving frozen red cells', () => {
     // CSV out says which lots are frozen; the same file reads back as an unchanged count
     const csv = await call('GET', `/api/csv/stock?site=${site}`)
     const parsed = Papa.parse<Record<string, string>>(csv.text.trim(), { header: true })
-    expect(parsed.data.map((r) => [r.lot_id === frozen, r.frozen]).sort()).toEqual([[false, ''], [true, 'yes']])
-    const back = await call('POST', `/api/csv/stock-count?site=${site}`, { headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' }, raw: csv.text })
+    expect(parsed.data.map((r) => [r.lot_id === frozen, r.frozen]).sort()).toEqual([
+      [false, ''],
+      [true, 'yes'],
+    ])
+    const back = await call('POST', `/api/csv/stock-count?site=${site}`, {
+      headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' },
+      raw: csv.text,
+    })
     expect(back.status, back.text).toBe(201)
     expect(back.json).toMatchObject({ received: 0, adjusted: 0 })
     // CSV in: a new frozen lot with its long expiry; a known lot counted as the other kind is a row error
     const newId = uid('CSVF')
     const header = 'lot_id,component,abo,rhd,qty,collected_at,expires_at,antigens,frozen'
     const add = await call('POST', `/api/csv/stock-count?site=${site}`, {
-      headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' }, raw: `${header}\n${newId},RBC,O,+,2,2025-01-10,2034-01-10,Fy(a-),yes\n`,
+      headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' },
+      raw: `${header}\n${newId},RBC,O,+,2,2025-01-10,2034-01-10,Fy(a-),yes\n`,
     })
     expect(add.status, add.text).toBe(201)
     expect(await env.DB.prepare('SELECT frozen FROM lot WHERE id = ?1').bind(newId).first('frozen')).toBe(1)
     const wrong = await call('POST', `/api/csv/stock-count?site=${site}`, {
-      headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' }, raw: `${header}\n${frozen},RBC,O,+,5,2024-12-01,2034-11-29,Fy(a-),no\n`,
+      headers: { 'idempotency-key': uid('k-'), 'content-type': 'text/csv' },
+      raw: `${header}\n${frozen},RBC,O,+,5,2024-12-01,2034-11-29,Fy(a-),no\n`,
     })
     expect(wrong.status).toBe(400)
     expect(wrong.json.rows).toEqual([expect.objectContaining({ row: 2, field: 'frozen' })])
@@ -107,7 +179,13 @@ async function committedFrozenTransfer() {
   expect(plan.status, plan.text).toBe(201)
   expect(plan.json.transfers).toHaveLength(1)
   const t = plan.json.transfers[0]
-  expect(t).toMatchObject({ fromSite: 'CD', toSite: 'YB', frozen: true, thawedAt: null, lots: [{ lotId: lot, qty: 1, frozen: true, expiresAt: expect.any(String) }] })
+  expect(t).toMatchObject({
+    fromSite: 'CD',
+    toSite: 'YB',
+    frozen: true,
+    thawedAt: null,
+    lots: [{ lotId: lot, qty: 1, frozen: true, expiresAt: expect.any(String) }],
+  })
   // the planner counts the thaw in the ETA and says how long; the transfer keeps it
   expect(t.thawHours).toBeGreaterThan(0)
   expect(t.etaHours).toBeGreaterThan(t.thawHours)
@@ -145,15 +223,27 @@ describe('the thaw step', () => {
     const audit = (await auditOf('transfer', id)).filter((a) => a.action === 'transfer.thaw')
     expect(audit).toHaveLength(1)
     expect(audit[0].actorId).toBe('u-dir-cd')
-    expect(JSON.parse(audit[0].detail)).toMatchObject({ thawedAt, lots: [{ lotId: lot, qty: 1, expiresAt: new Date(Date.parse(thawedAt) + 24 * HOUR).toISOString() }] })
+    expect(JSON.parse(audit[0].detail)).toMatchObject({
+      thawedAt,
+      lots: [{ lotId: lot, qty: 1, expiresAt: new Date(Date.parse(thawedAt) + 24 * HOUR).toISOString() }],
+    })
 
     expect((await call('POST', `/api/transfers/${id}/dispatch`, { as: 'director', body: { temperatureC: 4 } })).status).toBe(200)
-    const got = await call('POST', `/api/transfers/${id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 1, temperatureC: 4 } })
+    const got = await call('POST', `/api/transfers/${id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': key() },
+      body: { receivedQty: 1, temperatureC: 4 },
+    })
     expect(got.status, got.text).toBe(200)
     const arrived = await env.DB.prepare(
       `SELECT l.site_id AS siteId, l.frozen, l.thawed_at AS thawedAt, l.expires_at AS expiresAt, l.antigens, l.qty
-       FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`).bind(id).all()
-    expect(arrived.results).toEqual([{ siteId: 'YB', frozen: 0, thawedAt, expiresAt: new Date(Date.parse(thawedAt) + 24 * HOUR).toISOString(), antigens: 'Fy(a-)', qty: 1 }])
+       FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`,
+    )
+      .bind(id)
+      .all()
+    expect(arrived.results).toEqual([
+      { siteId: 'YB', frozen: 0, thawedAt, expiresAt: new Date(Date.parse(thawedAt) + 24 * HOUR).toISOString(), antigens: 'Fy(a-)', qty: 1 },
+    ])
     expect((await request(req))!.status).toBe('fulfilled')
     expect(await lotQty(lot)).toBe(1) // the other frozen unit stays frozen at CD
   })
@@ -166,7 +256,10 @@ describe('the thaw step', () => {
     expect(await lotQty(lot)).toBe(1) // not returned to the frozen lot
     const ledger = await env.DB.prepare(
       `SELECT m.kind, m.delta, m.reason, l.site_id AS siteId, l.frozen, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id
-       WHERE m.transfer_id = ?1 AND m.kind IN ('transfer_in', 'discard') ORDER BY m.id`).bind(id).all()
+       WHERE m.transfer_id = ?1 AND m.kind IN ('transfer_in', 'discard') ORDER BY m.id`,
+    )
+      .bind(id)
+      .all()
     expect(ledger.results).toEqual([
       { kind: 'transfer_in', delta: 1, reason: expect.stringContaining('after thawing'), siteId: 'CD', frozen: 0, qty: 0 },
       { kind: 'discard', delta: -1, reason: 'thawed, unused', siteId: 'CD', frozen: 0, qty: 0 },

@@ -69,11 +69,19 @@ describe('the floor holds at commit', () => {
   it('the guard fails inside the batch: a floor check row that does not hold aborts everything written with it', async () => {
     const { lot, b } = await twoPlansOverOneSpareUnit('A')
     const t = b.transfers[0]
-    await expect(env.DB.batch([
-      env.DB.prepare(`INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES ('mb_raw', 'u-coord', 'raw', 'x', 'transfer', ?1)`).bind(new Date().toISOString()),
-      env.DB.prepare(`INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) VALUES ('mb_raw', ?1, 'CQ', 'transfer_out', -2, 'raw', 'u-coord', ?2)`).bind(lot, new Date().toISOString()),
-      env.DB.prepare(`INSERT INTO commit_check (batch_id, transfer_id, kind, subject, have, floor) VALUES ('mb_raw', ?1, 'floor', 'CQ|RBC|A|-', 0, 1)`).bind(t.id),
-    ])).rejects.toThrow(/commit_check_holds/)
+    await expect(
+      env.DB.batch([
+        env.DB.prepare(
+          `INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES ('mb_raw', 'u-coord', 'raw', 'x', 'transfer', ?1)`,
+        ).bind(new Date().toISOString()),
+        env.DB.prepare(
+          `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) VALUES ('mb_raw', ?1, 'CQ', 'transfer_out', -2, 'raw', 'u-coord', ?2)`,
+        ).bind(lot, new Date().toISOString()),
+        env.DB.prepare(`INSERT INTO commit_check (batch_id, transfer_id, kind, subject, have, floor) VALUES ('mb_raw', ?1, 'floor', 'CQ|RBC|A|-', 0, 1)`).bind(
+          t.id,
+        ),
+      ]),
+    ).rejects.toThrow(/commit_check_holds/)
     expect(await lotQty(lot)).toBe(2)
   })
 
@@ -144,20 +152,36 @@ describe('the transport record', () => {
     const t = p.transfers[0]
     await approveAll(p)
     expect((await commitPlan(p.id)).status).toBe(200)
-    const out = await post(`/api/transfers/${t.id}/dispatch`, { as: 'director', body: { temperatureC: 4.5, carrier: '川A·12345', packedAt: '2026-12-01T06:00:00Z', sealedAt: '2026-12-01T06:05:00Z' } })
+    const out = await post(`/api/transfers/${t.id}/dispatch`, {
+      as: 'director',
+      body: { temperatureC: 4.5, carrier: '川A·12345', packedAt: '2026-12-01T06:00:00Z', sealedAt: '2026-12-01T06:05:00Z' },
+    })
     expect(out.status, JSON.stringify(out.json)).toBe(200)
     return { t, req, dispatch: out.json }
   }
   const receive = (id: string, body: unknown, as: 'directorYB' | 'coordinator' = 'directorYB') =>
     post(`/api/transfers/${id}/receive`, { as, headers: { 'idempotency-key': key() }, body })
   const usable = (transferId: string) =>
-    env.DB.prepare(`SELECT COALESCE(SUM(l.qty), 0) AS n FROM lot l WHERE l.id IN (SELECT lot_id FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in' AND site_id = 'YB')`).bind(transferId).first<number>('n')
+    env.DB.prepare(
+      `SELECT COALESCE(SUM(l.qty), 0) AS n FROM lot l WHERE l.id IN (SELECT lot_id FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in' AND site_id = 'YB')`,
+    )
+      .bind(transferId)
+      .first<number>('n')
   const discards = (transferId: string) =>
-    env.DB.prepare(`SELECT site_id AS siteId, SUM(delta) AS delta FROM movement WHERE transfer_id = ?1 AND kind = 'discard' GROUP BY site_id`).bind(transferId).all().then((r) => r.results)
+    env.DB.prepare(`SELECT site_id AS siteId, SUM(delta) AS delta FROM movement WHERE transfer_id = ?1 AND kind = 'discard' GROUP BY site_id`)
+      .bind(transferId)
+      .all()
+      .then((r) => r.results)
 
   it('dispatch records the box: temperature, packing, seal, carrier; a box out of range is refused with the field', async () => {
     const { dispatch } = await dispatched()
-    expect(dispatch.transport.dispatch).toMatchObject({ temperatureC: 4.5, carrier: '川A·12345', packedAt: '2026-12-01T06:00:00Z', inRange: true, by: 'u-dir-cd' })
+    expect(dispatch.transport.dispatch).toMatchObject({
+      temperatureC: 4.5,
+      carrier: '川A·12345',
+      packedAt: '2026-12-01T06:00:00Z',
+      inRange: true,
+      by: 'u-dir-cd',
+    })
     expect(dispatch.transport.receipt).toBeNull()
     await resetWorld()
     await addLot({ site: 'CD', qty: 10 })
@@ -219,7 +243,9 @@ describe('GET /api/csv/transfers', () => {
     expect(byPlan.status).toBe(200)
     expect(byPlan.headers.get('content-type')).toContain('text/csv')
     const [head, row, ...rest] = byPlan.text.trim().split('\r\n')
-    expect(head.split(',')).toEqual(expect.arrayContaining(['transfer_id', 'lots', 'requests', 'dispatch_temperature_c', 'dispatch_signature', 'receipt_signature']))
+    expect(head.split(',')).toEqual(
+      expect.arrayContaining(['transfer_id', 'lots', 'requests', 'dispatch_temperature_c', 'dispatch_signature', 'receipt_signature']),
+    )
     expect(rest).toEqual([])
     expect(row).toContain(p.transfers[0].id)
     expect(row).toContain(`${req}:emergency:YB`)
@@ -239,12 +265,31 @@ describe('GET /api/events', () => {
     expect(start.json.events).toEqual([])
     const c0 = start.json.cursor
     const filed = await post('/api/requests', {
-      as: 'directorYB', headers: { 'idempotency-key': key() },
-      body: { siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 2, urgency: 'emergency', neededBy: new Date(Date.now() + 3_600_000).toISOString(), reason: '车祸' },
+      as: 'directorYB',
+      headers: { 'idempotency-key': key() },
+      body: {
+        siteId: 'YB',
+        component: 'RBC',
+        abo: 'O',
+        rhd: '+',
+        qty: 2,
+        urgency: 'emergency',
+        neededBy: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: '车祸',
+      },
     })
     expect(filed.status).toBe(201)
     const seen = await call('GET', `/api/events?since=${c0}`)
-    expect(seen.json.events).toEqual([expect.objectContaining({ action: 'request.create', entity: 'aid_request', entityId: filed.json.id, sites: ['YB'], urgency: 'emergency', actorId: 'u-dir-yb' })])
+    expect(seen.json.events).toEqual([
+      expect.objectContaining({
+        action: 'request.create',
+        entity: 'aid_request',
+        entityId: filed.json.id,
+        sites: ['YB'],
+        urgency: 'emergency',
+        actorId: 'u-dir-yb',
+      }),
+    ])
     expect(seen.json.cursor).toBeGreaterThan(c0)
     expect((await call('GET', `/api/events?since=${c0}`, { as: 'directorYB' })).json.events).toHaveLength(1)
     const cd = await call('GET', `/api/events?since=${c0}`, { as: 'director' })

@@ -25,7 +25,9 @@ interface KeyedRoute {
 
 async function storagePoint(parentId: string) {
   const id = uid('SP').slice(0, 12)
-  const res = await call('POST', '/api/sites', { body: { id, nameZh: '储血点', nameEn: 'SP', kind: 'storage', province: 'Sichuan', city: 'Chengdu', lat: 30.6, lng: 104.1, parentId } })
+  const res = await call('POST', '/api/sites', {
+    body: { id, nameZh: '储血点', nameEn: 'SP', kind: 'storage', province: 'Sichuan', city: 'Chengdu', lat: 30.6, lng: 104.1, parentId },
+  })
   expect(res.status, res.text).toBe(201)
   return id
 }
@@ -34,8 +36,28 @@ const change = (o: Record<string, unknown>, k: string, v: unknown) => ({ ...o, [
 
 const ROUTES: KeyedRoute[] = [
   {
-    name: 'movements', path: '/api/movements', as: 'coordinator', created: 201,
-    make: async () => ({ body: { siteId: 'CD', movements: [{ kind: 'receipt', lotId: uid('IL'), component: 'RBC', abo: 'O', rhd: '+', antigens: [], qty: 4, collectedAt: inHours(-24), expiresAt: inHours(24 * 20) }] } }),
+    name: 'movements',
+    path: '/api/movements',
+    as: 'coordinator',
+    created: 201,
+    make: async () => ({
+      body: {
+        siteId: 'CD',
+        movements: [
+          {
+            kind: 'receipt',
+            lotId: uid('IL'),
+            component: 'RBC',
+            abo: 'O',
+            rhd: '+',
+            antigens: [],
+            qty: 4,
+            collectedAt: inHours(-24),
+            expiresAt: inHours(24 * 20),
+          },
+        ],
+      },
+    }),
     variants: (f) => {
       const m = f.body.movements[0]
       return [
@@ -47,25 +69,49 @@ const ROUTES: KeyedRoute[] = [
     },
   },
   {
-    name: 'CSV stock count', path: '/api/csv/stock-count?site=CD', as: 'director', created: 201,
+    name: 'CSV stock count',
+    path: '/api/csv/stock-count?site=CD',
+    as: 'director',
+    created: 201,
     make: async () => ({ raw: `lot_id,component,abo,rhd,qty,collected_at,expires_at\n${uid('CL')},RBC,O,+,3,${day(-1)},${day(20)}\n` }),
     variants: (f) => [{ raw: f.raw.replace(',3,', ',4,') }, { raw: f.raw.replace(',O,', ',B,') }],
   },
   {
-    name: 'aid requests', path: '/api/requests', as: 'coordinator', created: 201, replayed: 200,
+    name: 'aid requests',
+    path: '/api/requests',
+    as: 'coordinator',
+    created: 201,
+    replayed: 200,
     make: async () => ({ body: { siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 12, urgency: 'urgent', neededBy: inHours(24), reason: '车祸伤员' } }),
-    variants: (f) => [change(f.body, 'qty', 13), change(f.body, 'reason', '另一个'), change(f.body, 'urgency', 'emergency'), change(f.body, 'siteId', 'NC'), change(f.body, 'neededBy', inHours(30))].map((body) => ({ body })),
+    variants: (f) =>
+      [
+        change(f.body, 'qty', 13),
+        change(f.body, 'reason', '另一个'),
+        change(f.body, 'urgency', 'emergency'),
+        change(f.body, 'siteId', 'NC'),
+        change(f.body, 'neededBy', inHours(30)),
+      ].map((body) => ({ body })),
   },
   {
-    name: 'incidents', path: '/api/incidents', as: 'coordinator', created: 201,
+    name: 'incidents',
+    path: '/api/incidents',
+    as: 'coordinator',
+    created: 201,
     make: async () => ({ body: { name: `地震 ${uid('')}`, lat: 29.9, lng: 102.2, casualties: { critical: 2, severe: 3, moderate: 4 } } }),
-    variants: (f) => [
-      change(f.body, 'lat', 30.5), change(f.body, 'lng', 103), change(f.body, 'casualties', { critical: 20, severe: 3, moderate: 4 }),
-      change(f.body, 'casualties', { critical: 2, severe: 3, moderate: 40 }), change(f.body, 'name', 'another'),
-    ].map((body) => ({ body })),
+    variants: (f) =>
+      [
+        change(f.body, 'lat', 30.5),
+        change(f.body, 'lng', 103),
+        change(f.body, 'casualties', { critical: 20, severe: 3, moderate: 4 }),
+        change(f.body, 'casualties', { critical: 2, severe: 3, moderate: 40 }),
+        change(f.body, 'name', 'another'),
+      ].map((body) => ({ body })),
   },
   {
-    name: 'local transfers', path: '/api/network/transfers', as: 'director', created: 201,
+    name: 'local transfers',
+    path: '/api/network/transfers',
+    as: 'director',
+    created: 201,
     make: async () => {
       const lot = await receiveLot('CD', { qty: 20 })
       return { body: { fromSite: 'CD', toSite: await storagePoint('CD'), lotId: lot, qty: 2, note: '' } }
@@ -73,14 +119,21 @@ const ROUTES: KeyedRoute[] = [
     variants: (f) => [change(f.body, 'qty', 3), change(f.body, 'note', 'x')].map((body) => ({ body })),
   },
   {
-    name: 'plans', path: '/api/plans', as: 'coordinator', created: 201,
+    name: 'plans',
+    path: '/api/plans',
+    as: 'coordinator',
+    created: 201,
     make: async () => ({ body: { mode: 'routine' } }),
     variants: () => [{ body: { mode: 'disaster' } }],
   },
 ]
 
 const send = (r: KeyedRoute, key: string, req: { body?: unknown; raw?: string }) =>
-  call('POST', r.path, { as: r.as, headers: { 'idempotency-key': key, ...(req.raw ? { 'content-type': 'text/csv' } : {}) }, ...(req.raw ? { raw: req.raw } : { body: req.body }) })
+  call('POST', r.path, {
+    as: r.as,
+    headers: { 'idempotency-key': key, ...(req.raw ? { 'content-type': 'text/csv' } : {}) },
+    ...(req.raw ? { raw: req.raw } : { body: req.body }),
+  })
 
 const auditRows = async () => (await env.DB.prepare('SELECT COUNT(*) AS n FROM audit_log').first<number>('n'))!
 

@@ -114,7 +114,9 @@ describe('demand by kind of incident, as a range', () => {
     expect(picked.status, JSON.stringify(picked.json)).toBe(200)
     expect(picked.json.estimate.components.find((c: any) => c.component === 'RBC')).toMatchObject({ qty: 60, low: 32, high: 62, picked: true })
     expect(rbcLines(picked.json)).toBe(60)
-    const audit = await env.DB.prepare(`SELECT detail FROM audit_log WHERE entity = 'incident' AND entity_id = ?1 AND action = 'incident.update'`).bind(inc.id).first<string>('detail')
+    const audit = await env.DB.prepare(`SELECT detail FROM audit_log WHERE entity = 'incident' AND entity_id = ?1 AND action = 'incident.update'`)
+      .bind(inc.id)
+      .first<string>('detail')
     expect(JSON.parse(audit!)).toMatchObject({ picks: { RBC: 60 }, from: { kind: 'earthquake', picks: {} } })
     // outside the range: 400 naming the component
     const out = await call('PATCH', `/api/incidents/${inc.id}`, { body: { picks: { RBC: 63 } } })
@@ -141,7 +143,7 @@ describe('demand by kind of incident, as a range', () => {
     const asked = await post('/api/incidents', { body })
     expect([asked.status, asked.json.error.field, asked.json.error.code]).toEqual([400, 'lat', 'outside_region'])
     expect(asked.json.error.message).toContain('confirmOutsideRegion')
-    expect((await env.DB.prepare(`SELECT COUNT(*) AS n FROM incident WHERE name = 'far away'`).first<number>('n'))).toBe(0)
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM incident WHERE name = 'far away'`).first<number>('n')).toBe(0)
     const east = await post('/api/incidents', { body: { ...body, lat: 30, lng: 125 } })
     expect([east.status, east.json.error.field]).toEqual([400, 'lng'])
     const confirmed = await declare({ ...body, confirmOutsideRegion: true })
@@ -152,7 +154,9 @@ describe('demand by kind of incident, as a range', () => {
     const old = await declare({ name: 'before 0050', lat: 28.76, lng: 104.63, at: AT, casualties: { critical: 4 } })
     // what a 0030 row looks like: no kind, injured or picks given (the migration's defaults)
     await env.DB.prepare(`INSERT INTO incident (id, name, lat, lng, occurred_at, critical, severe, moderate, estimate_source, created_by, created_at, updated_at)
-      SELECT 'inc_legacy', name, lat, lng, occurred_at, critical, severe, moderate, estimate_source, created_by, created_at, updated_at FROM incident WHERE id = ?1`).bind(old.id).run()
+      SELECT 'inc_legacy', name, lat, lng, occurred_at, critical, severe, moderate, estimate_source, created_by, created_at, updated_at FROM incident WHERE id = ?1`)
+      .bind(old.id)
+      .run()
     const legacy = (await call('GET', '/api/incidents/inc_legacy')).json
     expect([legacy.kind, legacy.injured, legacy.estimate.basis]).toEqual(['crash', null, 'triaged'])
     // the 0030 factors: 4 critical × 75 % × 20 = 60 U of red cells, the middle of the crash range
@@ -162,7 +166,7 @@ describe('demand by kind of incident, as a range', () => {
 })
 
 describe('planning an incident in disaster mode', () => {
-  it('serves its emergency needs before routine requests elsewhere, within the stations\' rules, reproducibly', async () => {
+  it("serves its emergency needs before routine requests elsewhere, within the stations' rules, reproducibly", async () => {
     await resetWorld()
     await addLot({ site: 'CD', qty: 30 })
     // CQ issued 28 O− red cells in 14 days: 2 a day × Chongqing's red_days 3 = a floor of 6, holding 10
@@ -171,7 +175,13 @@ describe('planning an incident in disaster mode', () => {
     await addLot({ site: 'CQ', rhd: '-', qty: 10 })
     const routine = await addRequest({ site: 'NC', qty: 20, urgency: 'routine', neededInHours: 72 })
     const cursor = (await call('GET', '/api/events')).json.cursor
-    const inc = await declare({ name: 'YB emergency', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 25, urgency: 'emergency' }] })
+    const inc = await declare({
+      name: 'YB emergency',
+      lat: 28.76,
+      lng: 104.63,
+      receivingSites: ['YB'],
+      needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 25, urgency: 'emergency' }],
+    })
     const p = await planIncident(inc.id)
     expect(p.mode).toBe('disaster')
     expect(p.incidentId).toBe(inc.id)
@@ -192,7 +202,17 @@ describe('planning an incident in disaster mode', () => {
     // the stations afterwards: CD 30 → 0 (no issue history: no days of supply), CQ 10 → 0, 0 days, red
     const station = (site: string) => after.response.stations.find((s: any) => s.siteId === site)
     expect(station('CD')).toMatchObject({ component: 'RBC', before: 30, sends: 30, after: 0, daysAfter: null, levelAfter: 'normal' })
-    expect(station('CQ')).toMatchObject({ component: 'RBC', before: 10, sends: 10, after: 0, avgDailyIssue: 2, daysBefore: 5, daysAfter: 0, levelBefore: 'yellow', levelAfter: 'red' })
+    expect(station('CQ')).toMatchObject({
+      component: 'RBC',
+      before: 10,
+      sends: 10,
+      after: 0,
+      avgDailyIssue: 2,
+      daysBefore: 5,
+      daysAfter: 0,
+      levelBefore: 'yellow',
+      levelAfter: 'red',
+    })
     // the events feed tells every open page: the incident, its request (no "new emergency request" alert: the
     // coordinator declared it), the plan
     const feed = (await call('GET', `/api/events?since=${cursor}`)).json.events.map((e: any) => `${e.entity} ${e.action}`)
@@ -209,11 +229,17 @@ describe('the green channel', () => {
   it('approves and commits the emergency transfers of the plan; the donor director dispatches; recall after dispatch is 409', async () => {
     await resetWorld()
     const lot = await addLot({ site: 'CD', qty: 20 })
-    await addLot({ site: 'CQ', abo: 'A', qty: 10 })   // serves the urgent A+ need only: the emergency comes from CD
-    const inc = await declare({ name: 'green', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [
-      { component: 'RBC', abo: 'O', rhd: '+', qty: 6, urgency: 'emergency' },
-      { component: 'RBC', abo: 'A', rhd: '+', qty: 4, urgency: 'urgent', siteId: 'NC' },
-    ] })
+    await addLot({ site: 'CQ', abo: 'A', qty: 10 }) // serves the urgent A+ need only: the emergency comes from CD
+    const inc = await declare({
+      name: 'green',
+      lat: 28.76,
+      lng: 104.63,
+      receivingSites: ['YB'],
+      needs: [
+        { component: 'RBC', abo: 'O', rhd: '+', qty: 6, urgency: 'emergency' },
+        { component: 'RBC', abo: 'A', rhd: '+', qty: 4, urgency: 'urgent', siteId: 'NC' },
+      ],
+    })
     const p = await planIncident(inc.id)
     expect(p.transfers.every((t: any) => t.status === 'proposed')).toBe(true)
     // a confirmation that named other transfers than the plan's emergency ones commits nothing and says so
@@ -238,7 +264,11 @@ describe('the green channel', () => {
     expect(fromCD).toBe(6)
     expect(await lotQty(lot)).toBe(20 - 6)
     // audited as usual, with the incident named
-    const approvals = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'transfer.approve' AND json_extract(detail, '$.greenChannel') = ?1`).bind(inc.id).first<number>('n')
+    const approvals = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'transfer.approve' AND json_extract(detail, '$.greenChannel') = ?1`,
+    )
+      .bind(inc.id)
+      .first<number>('n')
     expect(approvals).toBe(emergency.length)
 
     const t = emergency.find((x: any) => x.fromSite === 'CD')
@@ -258,7 +288,13 @@ describe('the green channel', () => {
   it('with the channel open, planning commits at once; a recall before dispatch returns the units', async () => {
     await resetWorld()
     const lot = await addLot({ site: 'CD', qty: 12 })
-    const inc = await declare({ name: 'green first', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 5, urgency: 'emergency' }] })
+    const inc = await declare({
+      name: 'green first',
+      lat: 28.76,
+      lng: 104.63,
+      receivingSites: ['YB'],
+      needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 5, urgency: 'emergency' }],
+    })
     expect((await post(`/api/incidents/${inc.id}/green-channel`)).json.greenChannelResult).toBeNull()
     const p = await planIncident(inc.id)
     expect(p.greenChannel.committed).toHaveLength(1)
@@ -274,7 +310,9 @@ describe('the green channel', () => {
     expect((await request(req.id))!.status).toBe('open')
     // the timeline tells it all, newest first
     const tl = (await call('GET', `/api/incidents/${inc.id}/timeline`)).json.events.map((e: any) => e.action)
-    expect(tl).toEqual(expect.arrayContaining(['incident.declare', 'incident.green_channel', 'plan.create', 'transfer.approve', 'transfer.commit', 'transfer.cancel']))
+    expect(tl).toEqual(
+      expect.arrayContaining(['incident.declare', 'incident.green_channel', 'plan.create', 'transfer.approve', 'transfer.commit', 'transfer.cancel']),
+    )
     expect(tl[0]).toBe('transfer.cancel')
   })
 })
@@ -283,13 +321,23 @@ describe('after the incident', () => {
   it('closing it cancels what nothing covers, freezes it, and reports what was sent, lost and left unmet, also as CSV', async () => {
     await resetWorld()
     await addLot({ site: 'CD', qty: 4 })
-    const inc = await declare({ name: 'closing', lat: 28.76, lng: 104.63, receivingSites: ['YB'], needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 10, urgency: 'emergency' }] })
+    const inc = await declare({
+      name: 'closing',
+      lat: 28.76,
+      lng: 104.63,
+      receivingSites: ['YB'],
+      needs: [{ component: 'RBC', abo: 'O', rhd: '+', qty: 10, urgency: 'emergency' }],
+    })
     await post(`/api/incidents/${inc.id}/green-channel`)
     const p = await planIncident(inc.id)
     const [t] = p.transfers
     expect([t.status, t.qty]).toEqual(['committed', 4])
     expect((await post(`/api/transfers/${t.id}/dispatch`, { as: 'director', body: { temperatureC: 5 } })).status).toBe(200)
-    const got = await post(`/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 3, temperatureC: 5 } })
+    const got = await post(`/api/transfers/${t.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': key() },
+      body: { receivedQty: 3, temperatureC: 5 },
+    })
     expect(got.status, JSON.stringify(got.json)).toBe(200)
     const closed = await post(`/api/incidents/${inc.id}/close`, { body: { note: 'done' } })
     expect(closed.status, JSON.stringify(closed.json)).toBe(200)
@@ -302,15 +350,20 @@ describe('after the incident', () => {
     const csv = await call('GET', `/api/incidents/${inc.id}/report.csv`)
     expect(csv.status).toBe(200)
     expect(csv.headers.get('content-type')).toContain('text/csv')
-    const rows = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
-    expect(rows[0]).toBe('section,transfer,from_site,to_site,component,group,status,requested,sent,received,rejected,lost,on_the_way,unmet,level_now,worst_level')
+    const rows = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/)
+    expect(rows[0]).toBe(
+      'section,transfer,from_site,to_site,component,group,status,requested,sent,received,rejected,lost,on_the_way,unmet,level_now,worst_level',
+    )
     expect(rows[1]).toBe('total,,,,RBC,,,10,4,3,0,1,0,7,,')
     expect(rows).toContain(`transfer,${t.id},CD,YB,RBC,O+,received,,4,3,0,1,,,,`)
   })
 })
 
 describe('a quota to another province', () => {
-  it('is split across the region\'s stations and never takes one below its floor', async () => {
+  it("is split across the region's stations and never takes one below its floor", async () => {
     await resetWorld()
     // each donor issued 28 O+ red cells in the last 14 days: 2 a day × red_days 3 = a floor of 6, holding 20
     for (const site of ['CD', 'CQ', 'NC']) {
@@ -319,7 +372,11 @@ describe('a quota to another province', () => {
       await addLot({ site, qty: 20 })
     }
     const inc = await declare({
-      name: '支援武汉', lat: 30.66, lng: 104.07, receivingSites: ['YB'], durationHours: 96,
+      name: '支援武汉',
+      lat: 30.66,
+      lng: 104.07,
+      receivingSites: ['YB'],
+      durationHours: 96,
       destinations: [{ name: 'Wuhan Blood Center', nameZh: '武汉血液中心', province: 'Hubei', lat: 30.59, lng: 114.31, component: 'RBC', ml: 12000 }],
     })
     const dest = inc.points.find((p: any) => p.external)
@@ -337,10 +394,17 @@ describe('a quota to another province', () => {
     // 3 stations × (20 − 6) = 42 can go; each gives exactly down to its floor, none below; 18 left unmet, held by the floors
     expect(split.quota).toBe(60)
     expect(split.planned).toBe(42)
-    expect(split.bySource).toEqual([{ siteId: 'CD', qty: 14 }, { siteId: 'CQ', qty: 14 }, { siteId: 'NC', qty: 14 }])
+    expect(split.bySource).toEqual([
+      { siteId: 'CD', qty: 14 },
+      { siteId: 'CQ', qty: 14 },
+      { siteId: 'NC', qty: 14 },
+    ])
     // days of supply count the whole component: CQ also issued 28 O− in the planning test above (4 a day in all)
-    expect(view.response.stations.map((s: any) => [s.siteId, s.before, s.sends, s.after, s.avgDailyIssue, s.daysAfter, s.levelAfter]))
-      .toEqual([['CD', 20, 14, 6, 2, 3, 'orange'], ['CQ', 20, 14, 6, 4, 1.5, 'red'], ['NC', 20, 14, 6, 2, 3, 'orange']])
+    expect(view.response.stations.map((s: any) => [s.siteId, s.before, s.sends, s.after, s.avgDailyIssue, s.daysAfter, s.levelAfter])).toEqual([
+      ['CD', 20, 14, 6, 2, 3, 'orange'],
+      ['CQ', 20, 14, 6, 4, 1.5, 'red'],
+      ['NC', 20, 14, 6, 2, 3, 'orange'],
+    ])
     const unmet = view.response.unmet.filter((u: any) => u.incident).reduce((s: number, u: any) => s + u.qty, 0)
     expect(unmet).toBe(18)
     expect(view.response.unmet.filter((u: any) => u.incident).every((u: any) => u.reason === 'held_by_reserves')).toBe(true)
@@ -354,12 +418,16 @@ describe('a quota to another province', () => {
 
   it('a quota of rare units (the Yibin relief to Wuhan) takes only lots carrying its antigens, from every station holding them', async () => {
     await resetWorld()
-    await addLot({ site: 'CD', qty: 30 })                            // ordinary O+: not for this quota
+    await addLot({ site: 'CD', qty: 30 }) // ordinary O+: not for this quota
     const cq = await addLot({ site: 'CQ', qty: 4, antigens: 'Fy(a-)' })
     const nc = await addLot({ site: 'NC', qty: 3, antigens: 'Fy(a-),Jk(b-)' })
-    await addLot({ site: 'YB', qty: 5, antigens: 'Jk(b-)' })          // rare, but not what is asked
+    await addLot({ site: 'YB', qty: 5, antigens: 'Jk(b-)' }) // rare, but not what is asked
     const inc = await declare({
-      name: '宜宾支援武汉 (稀有血型)', kind: 'relief', lat: 28.76, lng: 104.63, receivingSites: ['YB'],
+      name: '宜宾支援武汉 (稀有血型)',
+      kind: 'relief',
+      lat: 28.76,
+      lng: 104.63,
+      receivingSites: ['YB'],
       destinations: [{ name: 'Wuhan Blood Center', province: 'Hubei', lat: 30.59, lng: 114.31, component: 'RBC', units: 10, antigens: ['Fy(a-)'] }],
     })
     const dest = inc.points.find((p: any) => p.external)
@@ -381,7 +449,10 @@ describe('a quota to another province', () => {
   it('a smaller quota is spread: no station gives while another gives nothing', async () => {
     const inc = await declare({
       // Xi'an, within the 24 h red cells may travel by road from each station (Lhasa, 27 h from Chengdu, is not)
-      name: '支援陕西', lat: 30.66, lng: 104.07, receivingSites: ['YB'],
+      name: '支援陕西',
+      lat: 30.66,
+      lng: 104.07,
+      receivingSites: ['YB'],
       destinations: [{ name: 'Shaanxi Blood Center', province: 'Shaanxi', lat: 34.34, lng: 108.94, component: 'RBC', units: 9 }],
     })
     await resetWorld()
@@ -391,7 +462,15 @@ describe('a quota to another province', () => {
     const [split] = view.response.destinations
     expect(split.planned).toBe(9)
     // equal spare (20 − floor 6 = 14 each), equal shares: 3 each, though NC is nearest to Xi'an
-    expect(split.bySource).toEqual([{ siteId: 'CD', qty: 3 }, { siteId: 'CQ', qty: 3 }, { siteId: 'NC', qty: 3 }])
-    expect(view.response.stations.map((s: any) => [s.siteId, s.sends, s.share])).toEqual([['CD', 3, 0.15], ['CQ', 3, 0.15], ['NC', 3, 0.15]])
+    expect(split.bySource).toEqual([
+      { siteId: 'CD', qty: 3 },
+      { siteId: 'CQ', qty: 3 },
+      { siteId: 'NC', qty: 3 },
+    ])
+    expect(view.response.stations.map((s: any) => [s.siteId, s.sends, s.share])).toEqual([
+      ['CD', 3, 0.15],
+      ['CQ', 3, 0.15],
+      ['NC', 3, 0.15],
+    ])
   })
 })

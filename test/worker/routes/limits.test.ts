@@ -46,10 +46,7 @@ describe('POST /api/plans/preview: bounded, time-limited', () => {
     for (const n of inst.needs) n.qty = MAX_UNITS - (k++ % 31)
     for (const r of inst.reserves ?? []) r.qty = Math.min(r.qty * 1000, MAX_UNITS)
     const t = Date.now()
-    const [res, health] = await Promise.all([
-      call('POST', '/api/plans/preview', { as: 'planner', body: inst }),
-      call('GET', '/api/health', { as: null }),
-    ])
+    const [res, health] = await Promise.all([call('POST', '/api/plans/preview', { as: 'planner', body: inst }), call('GET', '/api/health', { as: null })])
     expect(Date.now() - t).toBeLessThan(2000)
     expect(res.status).toBe(200)
     expect(res.json.allocations.length).toBeGreaterThan(0)
@@ -59,9 +56,15 @@ describe('POST /api/plans/preview: bounded, time-limited', () => {
   })
 
   it('a solve past the work budget answers 503 plan_time_limit with a message, and the API goes on answering', async () => {
-    const res = await app.request('/api/plans/preview', {
-      method: 'POST', headers: { authorization: `Bearer ${TOKENS.planner}`, 'content-type': 'application/json' }, body: JSON.stringify(example()),
-    }, { ...env, PLAN_WORK_LIMIT: '10' })
+    const res = await app.request(
+      '/api/plans/preview',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.planner}`, 'content-type': 'application/json' },
+        body: JSON.stringify(example()),
+      },
+      { ...env, PLAN_WORK_LIMIT: '10' },
+    )
     expect(res.status).toBe(503)
     const body = (await res.json()) as { error: { code: string; message: string } }
     expect(body.error.code).toBe('plan_time_limit')
@@ -95,7 +98,11 @@ describe('POST /api/csv/stock-count: the same bound as JSON receipts', () => {
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
     const [okLot, bigLot] = [uid('CNT'), uid('CNT')]
     const text = `lot_id,component,abo,rhd,qty,collected_at,expires_at\n${okLot},RBC,O,+,100000,${day(-2)},${day(20)}\n${bigLot},RBC,O,+,999999,${day(-2)},${day(20)}\n`
-    const res = await call('POST', '/api/csv/stock-count?site=CD', { as: 'director', raw: text, headers: { 'idempotency-key': uid('count-'), 'content-type': 'text/csv' } })
+    const res = await call('POST', '/api/csv/stock-count?site=CD', {
+      as: 'director',
+      raw: text,
+      headers: { 'idempotency-key': uid('count-'), 'content-type': 'text/csv' },
+    })
     expect(res.status, res.text).toBe(400)
     expect(res.json.error).toMatchObject({ code: 'invalid_csv', field: 'qty' })
     expect(res.json.rows).toEqual([{ row: 3, field: 'qty', message: expect.stringContaining(`at most ${MAX_UNITS}`) }])
@@ -107,7 +114,10 @@ describe('POST /api/csv/stock-count: the same bound as JSON receipts', () => {
 describe('strict bodies and a body size limit', () => {
   it('/api/users refuses unknown keys (isRoot, admin) naming the key, on create, patch and token issue', async () => {
     const base = { name: '周站长', role: 'planner' }
-    for (const [extra, field] of [[{ isRoot: true }, 'isRoot'], [{ admin: true }, 'admin']] as const) {
+    for (const [extra, field] of [
+      [{ isRoot: true }, 'isRoot'],
+      [{ admin: true }, 'admin'],
+    ] as const) {
       const res = await call('POST', '/api/users', { as: 'admin', body: { ...base, ...extra } })
       expect(res.status, res.text).toBe(400)
       expect(res.json.error.field).toBe(field)
@@ -154,7 +164,9 @@ describe('strict bodies and a body size limit', () => {
 describe('errors name their field', () => {
   it('a deferral for a donor not in the pool answers 404 naming donorCode, and writes nothing', async () => {
     const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM donor_deferral').first<number>('n')
-    const res = await call('POST', '/api/deferrals', { body: { donorCode: 'ZZ-NOBODY', siteId: 'CQ', reason: 'travel', from: new Date().toISOString(), until: null } })
+    const res = await call('POST', '/api/deferrals', {
+      body: { donorCode: 'ZZ-NOBODY', siteId: 'CQ', reason: 'travel', from: new Date().toISOString(), until: null },
+    })
     expect(res.status, res.text).toBe(404)
     expect(res.json.error).toMatchObject({ code: 'not_found', field: 'donorCode' })
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM donor_deferral').first<number>('n')).toBe(before)
@@ -171,7 +183,23 @@ describe('errors name their field', () => {
       [call('PATCH', '/api/users/u_nope', { as: 'admin', body: { name: 'x' } }), 404, 'id'],
       [call('POST', '/api/requests', { raw: '{"siteId": ', headers: { 'content-type': 'application/json' } }), 400, 'body'],
       [call('POST', '/api/users', { as: 'admin', raw: '{not json', headers: { 'content-type': 'application/json' } }), 400, 'body'],
-      [call('POST', '/api/requests', { as: 'directorYB', body: { siteId: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 2, urgency: 'urgent', neededBy: new Date(Date.now() + 86_400_000).toISOString(), reason: 'x' } }), 403, 'siteId'],
+      [
+        call('POST', '/api/requests', {
+          as: 'directorYB',
+          body: {
+            siteId: 'CD',
+            component: 'RBC',
+            abo: 'O',
+            rhd: '+',
+            qty: 2,
+            urgency: 'urgent',
+            neededBy: new Date(Date.now() + 86_400_000).toISOString(),
+            reason: 'x',
+          },
+        }),
+        403,
+        'siteId',
+      ],
     ]
     for (const [p, status, field] of cases) {
       const res = await p

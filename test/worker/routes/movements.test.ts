@@ -9,10 +9,21 @@ const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString(
 const key = () => uid('key-')
 const post = (body: unknown, as: Who = 'coordinator', k = key()) => call('POST', '/api/movements', { as, body, headers: { 'idempotency-key': k } })
 const receipt = (extra: Record<string, unknown> = {}) => ({
-  kind: 'receipt', lotId: uid('L'), component: 'RBC', abo: 'O', rhd: '+', qty: 10, collectedAt: iso(-2 * DAY), expiresAt: iso(20 * DAY), ...extra,
+  kind: 'receipt',
+  lotId: uid('L'),
+  component: 'RBC',
+  abo: 'O',
+  rhd: '+',
+  qty: 10,
+  collectedAt: iso(-2 * DAY),
+  expiresAt: iso(20 * DAY),
+  ...extra,
 })
 const lotQty = async (id: string) => (await env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(id).first<{ qty: number }>())?.qty
-const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n
+const count = async (sql: string, ...args: unknown[]) =>
+  (await env.DB.prepare(sql)
+    .bind(...args)
+    .first<{ n: number }>())!.n
 
 describe('POST /api/movements', () => {
   it('records a receipt as a new lot, with a ledger row and an audit entry', async () => {
@@ -46,7 +57,13 @@ describe('POST /api/movements', () => {
       ],
     })
     expect(res.status).toBe(201)
-    expect(res.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([['issue', -3], ['discard', -2], ['adjust', -1], ['adjust', -1], ['receipt', 7]])
+    expect(res.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([
+      ['issue', -3],
+      ['discard', -2],
+      ['adjust', -1],
+      ['adjust', -1],
+      ['receipt', 7],
+    ])
     expect(res.json.createdLots).toHaveLength(1)
     expect(await lotQty(a)).toBe(14)
     expect(await lotQty(b)).toBe(4)
@@ -147,12 +164,18 @@ describe('POST /api/movements', () => {
     const partly = await post({ siteId: 'CD', movements: [expired, { kind: 'discard', lotId, qty: 3, reason: 'arrived expired' }] })
     expect(partly.status).toBe(400)
     expect(partly.json.error.field).toBe('movements.0.expiresAt')
-    const issued = await post({ siteId: 'CD', movements: [expired, { kind: 'issue', lotId, qty: 1 }, { kind: 'discard', lotId, qty: 3, reason: 'arrived expired' }] })
+    const issued = await post({
+      siteId: 'CD',
+      movements: [expired, { kind: 'issue', lotId, qty: 1 }, { kind: 'discard', lotId, qty: 3, reason: 'arrived expired' }],
+    })
     expect(issued.status).toBe(400)
     expect(issued.json.error.field).toBe('movements.1.kind')
     const whole = await post({ siteId: 'CD', movements: [expired, { kind: 'discard', lotId, qty: 4, reason: 'arrived expired' }] })
     expect(whole.status).toBe(201)
-    expect(whole.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([['receipt', 4], ['discard', -4]])
+    expect(whole.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([
+      ['receipt', 4],
+      ['discard', -4],
+    ])
     expect(await lotQty(lotId)).toBe(0)
   })
 
@@ -181,7 +204,7 @@ describe('POST /api/movements', () => {
     expect(second.json).toEqual(first.json)
     expect(await lotQty(lot)).toBe(6)
     expect(await count('SELECT COUNT(*) AS n FROM movement WHERE batch_id = ?1', first.json.batchId)).toBe(2)
-    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?1", first.json.batchId)).toBe(1)
+    expect(await count('SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?1', first.json.batchId)).toBe(1)
     const other = await post({ siteId: 'CD', movements: [{ kind: 'issue', lotId: lot, qty: 5 }] }, 'coordinator', k)
     expect(other.status).toBe(409)
     expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
@@ -204,7 +227,10 @@ describe('POST /api/movements', () => {
     const newLot = uid('L')
     const ledgerBefore = await count('SELECT COUNT(*) AS n FROM movement')
     const auditBefore = await count('SELECT COUNT(*) AS n FROM audit_log')
-    const res = await post({ siteId: 'CD', movements: [receipt({ lotId: newLot }), { kind: 'issue', lotId: lot, qty: 3 }, { kind: 'issue', lotId: lot, qty: 3 }] })
+    const res = await post({
+      siteId: 'CD',
+      movements: [receipt({ lotId: newLot }), { kind: 'issue', lotId: lot, qty: 3 }, { kind: 'issue', lotId: lot, qty: 3 }],
+    })
     expect(res.status).toBe(409)
     expect(res.json.error).toMatchObject({ code: 'insufficient_stock', field: 'movements.2.lotId' })
     expect(res.json.error.message).toContain(lot)
@@ -219,8 +245,13 @@ describe('POST /api/movements', () => {
     const before = await count('SELECT COUNT(*) AS n FROM movement WHERE lot_id = ?1', lot)
     await expect(
       env.DB.batch([
-        env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'api', ?2)").bind(uid('mb'), iso(0)),
-        env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES ((SELECT MAX(id) FROM movement_batch), ?1, 'CD', 'issue', -3, 'u-coord', ?2)").bind(lot, iso(0)),
+        env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'api', ?2)").bind(
+          uid('mb'),
+          iso(0),
+        ),
+        env.DB.prepare(
+          "INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES ((SELECT MAX(id) FROM movement_batch), ?1, 'CD', 'issue', -3, 'u-coord', ?2)",
+        ).bind(lot, iso(0)),
       ]),
     ).rejects.toThrow(/CHECK constraint failed/)
     expect(await lotQty(lot)).toBe(2)
@@ -229,10 +260,7 @@ describe('POST /api/movements', () => {
 
   it('two concurrent issues that together exceed a lot: one succeeds, the other is 409, stock never below zero', async () => {
     const lot = await receiveLot('CD', { qty: 10 })
-    const [a, b] = await Promise.all([
-      post({ siteId: 'CD', kind: 'issue', lotId: lot, qty: 6 }),
-      post({ siteId: 'CD', kind: 'issue', lotId: lot, qty: 6 }),
-    ])
+    const [a, b] = await Promise.all([post({ siteId: 'CD', kind: 'issue', lotId: lot, qty: 6 }), post({ siteId: 'CD', kind: 'issue', lotId: lot, qty: 6 })])
     expect([a.status, b.status].sort()).toEqual([201, 409])
     const failed = a.status === 409 ? a : b
     expect(failed.json.error).toMatchObject({ code: 'insufficient_stock', field: 'movements.0.lotId' })
@@ -247,7 +275,10 @@ describe('GET /api/movements', () => {
     await post({ siteId: 'YB', kind: 'issue', lotId: lot, qty: 2 }, 'directorYB')
     const res = await call('GET', `/api/movements?lot=${lot}`, { as: 'planner' })
     expect(res.status).toBe(200)
-    expect(res.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([['issue', -2], ['receipt', 8]])
+    expect(res.json.movements.map((m: any) => [m.kind, m.delta])).toEqual([
+      ['issue', -2],
+      ['receipt', 8],
+    ])
     const issues = await call('GET', `/api/movements?site=YB&kind=issue&since=${encodeURIComponent(iso(-60_000))}`)
     expect(issues.json.movements.every((m: any) => m.siteId === 'YB' && m.kind === 'issue')).toBe(true)
     expect(issues.json.movements.map((m: any) => m.lotId)).toContain(lot)

@@ -9,7 +9,9 @@ beforeAll(() => seedBase())
 
 const storagePoint = async (parentId: string) => {
   const id = uid('SP').slice(0, 12)
-  const res = await call('POST', '/api/sites', { body: { id, nameZh: '县医院储血点', nameEn: 'County storage point', kind: 'storage', province: 'Sichuan', city: 'Yibin', lat: 28.4, lng: 104.5, parentId } })
+  const res = await call('POST', '/api/sites', {
+    body: { id, nameZh: '县医院储血点', nameEn: 'County storage point', kind: 'storage', province: 'Sichuan', city: 'Yibin', lat: 28.4, lng: 104.5, parentId },
+  })
   expect(res.status, res.text).toBe(201)
   expect(res.json.parentId).toBe(parentId)
   return id
@@ -46,7 +48,11 @@ describe('storage points', () => {
     // the transfer is an ordinary one, received at once, with no plan
     const row = await env.DB.prepare('SELECT status, local, plan_id AS planId, received_qty AS receivedQty FROM transfer WHERE id = ?1').bind(t.id).first()
     expect(row).toEqual({ status: 'received', local: 1, planId: null, receivedQty: 6 })
-    const ledger = await env.DB.prepare('SELECT lot_id AS lotId, site_id AS siteId, kind, delta, actor_id AS actorId FROM movement WHERE transfer_id = ?1 ORDER BY id').bind(t.id).all()
+    const ledger = await env.DB.prepare(
+      'SELECT lot_id AS lotId, site_id AS siteId, kind, delta, actor_id AS actorId FROM movement WHERE transfer_id = ?1 ORDER BY id',
+    )
+      .bind(t.id)
+      .all()
     expect(ledger.results).toEqual([
       { lotId: lot, siteId: 'YB', kind: 'transfer_out', delta: -6, actorId: 'u-dir-yb' },
       { lotId: t.newLotId, siteId: sp, kind: 'transfer_in', delta: 6, actorId: 'u-dir-yb' },
@@ -102,14 +108,25 @@ describe('hospitals', () => {
     expect(list.json.hospitals.map((h: any) => h.id)).toContain(add.json.id)
 
     const lot = await addLot({ site: 'YB', qty: 10 })
-    const issue = (hospitalId: string) => call('POST', '/api/movements', { as: 'directorYB', headers: { 'idempotency-key': uid('i-') },
-      body: { siteId: 'YB', kind: 'issue', lotId: lot, qty: 2, urgency: 'emergency', hospitalId } })
+    const issue = (hospitalId: string) =>
+      call('POST', '/api/movements', {
+        as: 'directorYB',
+        headers: { 'idempotency-key': uid('i-') },
+        body: { siteId: 'YB', kind: 'issue', lotId: lot, qty: 2, urgency: 'emergency', hospitalId },
+      })
     const bad = await issue('hosp_unknown')
     expect(bad.status).toBe(400)
     expect(bad.json.error.field).toBe('movements.0.hospitalId')
     expect((await issue(add.json.id)).status).toBe(201)
     const demand = await call('GET', '/api/network/YB/demand', { as: 'planner' })
     expect(demand.status).toBe(200)
-    expect(demand.json.demand).toContainEqual({ hospitalId: add.json.id, hospitalName: name, component: 'RBC', units: 2, avgDailyIssue: 0.14, share: expect.any(Number) })
+    expect(demand.json.demand).toContainEqual({
+      hospitalId: add.json.id,
+      hospitalName: name,
+      component: 'RBC',
+      units: 2,
+      avgDailyIssue: 0.14,
+      share: expect.any(Number),
+    })
   })
 })

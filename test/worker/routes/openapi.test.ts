@@ -25,13 +25,17 @@ describe('/api/openapi.json', () => {
     expect(routes.length).toBeGreaterThan(60)
     const undocumented = routes.filter((r) => !doc.paths[r.path]?.[r.method]).map((r) => `${r.method} ${r.path}`)
     expect(undocumented).toEqual([])
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    )
     const servedKeys = new Set(routes.map((r) => `${r.method} ${r.path}`))
     expect(documented.filter((k) => !servedKeys.has(k))).toEqual([])
   })
 
   it('gives every operation the bearer scheme, its 401, and the one error shape for every 4xx', () => {
-    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, o]) => Object.entries(o).map(([m, op]) => ({ where: `${m} ${path}`, op })))
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, o]) =>
+      Object.entries(o).map(([m, op]) => ({ where: `${m} ${path}`, op })),
+    )
     expect(ops.length).toBeGreaterThan(60)
     for (const { where, op } of ops) {
       expect(op.security, where).toEqual([{ bearer: [] }])
@@ -41,14 +45,18 @@ describe('/api/openapi.json', () => {
       for (const [status, r] of errors) {
         const schema = r.content?.['application/json']?.schema ?? {}
         const refs = schema.anyOf ? schema.anyOf.map((a: any) => a.$ref) : [schema.$ref]
-        expect([where, status, refs]).toEqual([where, status, refs.length > 1 ? ['#/components/schemas/CsvInvalid', '#/components/schemas/Error'] : ['#/components/schemas/Error']])
+        expect([where, status, refs]).toEqual([
+          where,
+          status,
+          refs.length > 1 ? ['#/components/schemas/CsvInvalid', '#/components/schemas/Error'] : ['#/components/schemas/Error'],
+        ])
       }
       const ok = Object.keys(op.responses).filter((s) => s.startsWith('2'))
       expect(ok.length, where).toBeGreaterThan(0)
     }
   })
 
-  it('keeps the CSV imports\' 400 in the one error shape, with its rows', () => {
+  it("keeps the CSV imports' 400 in the one error shape, with its rows", () => {
     const csv = doc.components.schemas.CsvInvalid
     expect(csv.required).toEqual(expect.arrayContaining(['error', 'rows']))
     expect(csv.properties.error.required).toEqual(expect.arrayContaining(['code', 'message']))
@@ -58,7 +66,9 @@ describe('/api/openapi.json', () => {
     const result = doc.components.schemas.PlanResult
     expect(Object.keys(result.properties.allocations.items.properties)).toEqual(expect.arrayContaining(['substitution', 'preferenceRank', 'travelHours']))
     expect(result.required).toContain('summary')
-    expect(Object.keys(result.properties.summary.properties)).toEqual(expect.arrayContaining(['demandUnits', 'unmetUnits', 'unmetByReason', 'fairness', 'exact']))
+    expect(Object.keys(result.properties.summary.properties)).toEqual(
+      expect.arrayContaining(['demandUnits', 'unmetUnits', 'unmetByReason', 'fairness', 'exact']),
+    )
   })
 })
 

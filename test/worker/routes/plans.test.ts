@@ -56,14 +56,24 @@ describe('POST /api/plans/preview', () => {
 
   it('honours antigens, the 24 h red-cell transit limit and frozen units (issue 20)', async () => {
     // a need asking for Fy(a-) is not served with ordinary O+ units (it was, before antigens were in the contract)
-    const rare = await call('POST', '/api/plans/preview', { as: 'planner', body: { ...example(), reserves: [], needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }] } })
+    const rare = await call('POST', '/api/plans/preview', {
+      as: 'planner',
+      body: { ...example(), reserves: [], needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }] },
+    })
     expect(rare.status).toBe(200)
     expect(rare.json.allocations).toEqual([])
     expect(rare.json.unmet).toEqual([expect.objectContaining({ need: 'r1', qty: 2, reason: 'no_compatible_stock' })])
     // a frozen Fy(a-) lot serves it after thawing; a 30 h road is never planned for red cells
-    const body = { ...example(), reserves: [], travelHours: { CD: { YB: 3 } },
-      lots: [...example().lots, { id: 'F1', site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 2, expiresAt: '2031-01-01T00:00:00Z', antigens: 'Fy(a-)', frozen: true }],
-      needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }] }
+    const body = {
+      ...example(),
+      reserves: [],
+      travelHours: { CD: { YB: 3 } },
+      lots: [
+        ...example().lots,
+        { id: 'F1', site: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 2, expiresAt: '2031-01-01T00:00:00Z', antigens: 'Fy(a-)', frozen: true },
+      ],
+      needs: [{ ...example().needs[0], qty: 2, antigens: 'Fy(a-)' }],
+    }
     const frozen = await call('POST', '/api/plans/preview', { as: 'planner', body })
     expect(frozen.json.transfers).toEqual([expect.objectContaining({ from: 'CD', to: 'YB', qty: 2, frozen: true, thawHours: 2, etaHours: 5 })])
     const far = await call('POST', '/api/plans/preview', { as: 'planner', body: { ...example(), reserves: [], travelHours: { CD: { YB: 30 } } } })
@@ -87,25 +97,67 @@ describe('POST /api/plans', () => {
     const res = await call('POST', '/api/plans', { body: { mode: 'disaster' } })
     expect(res.status, JSON.stringify(res.json)).toBe(201)
     const plan = res.json
-    expect(plan).toMatchObject({ id: expect.stringMatching(/^plan_/), createdBy: 'u-coord', mode: 'disaster', status: 'review', transferCount: 1, unmetUnits: 0 })
+    expect(plan).toMatchObject({
+      id: expect.stringMatching(/^plan_/),
+      createdBy: 'u-coord',
+      mode: 'disaster',
+      status: 'review',
+      transferCount: 1,
+      unmetUnits: 0,
+    })
     expect(plan.instance.options).toEqual({ mode: 'disaster' })
     expect(plan.instance.lots.map((l: any) => l.id).sort()).toEqual([near, far].sort())
     expect(plan.instance.lots.map((l: any) => l.id)).not.toContain(expired)
-    expect(plan.instance.needs).toEqual(expect.arrayContaining([
-      expect.objectContaining({ id: r1, site: 'YB', qty: 6, urgency: 'emergency' }),
-      expect.objectContaining({ id: r2, site: 'YB', qty: 3, urgency: 'routine' }),
-    ]))
+    expect(plan.instance.needs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: r1, site: 'YB', qty: 6, urgency: 'emergency' }),
+        expect.objectContaining({ id: r2, site: 'YB', qty: 3, urgency: 'routine' }),
+      ]),
+    )
     expect(plan.instance.reserves).toEqual([])
     expect(plan.transfers).toHaveLength(1)
     const t = plan.transfers[0]
-    expect(t).toMatchObject({ planId: plan.id, fromSite: 'CD', toSite: 'YB', component: 'RBC', abo: 'O', rhd: '+', proposedQty: 9, qty: 9, status: 'proposed', receivedQty: null })
+    expect(t).toMatchObject({
+      planId: plan.id,
+      fromSite: 'CD',
+      toSite: 'YB',
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      proposedQty: 9,
+      qty: 9,
+      status: 'proposed',
+      receivedQty: null,
+    })
     expect(t.etaHours).toBeGreaterThan(0)
     expect(t.lots.reduce((s: number, l: any) => s + l.qty, 0)).toBe(9)
     expect(t.lots.find((l: any) => l.lotId === near)?.qty).toBe(4) // near-expiry units go first
     // whom it serves: most urgent first, with the request's station, urgency, deadline, antigens and reason
     expect(t.requests).toEqual([
-      { requestId: r1, qty: 6, siteId: 'YB', urgency: 'emergency', neededBy: null, antigens: '', reason: 'test', requestQty: 6, requestStatus: 'open', rhPositiveConsent: null },
-      { requestId: r2, qty: 3, siteId: 'YB', urgency: 'routine', neededBy: null, antigens: '', reason: 'test', requestQty: 3, requestStatus: 'open', rhPositiveConsent: null },
+      {
+        requestId: r1,
+        qty: 6,
+        siteId: 'YB',
+        urgency: 'emergency',
+        neededBy: null,
+        antigens: '',
+        reason: 'test',
+        requestQty: 6,
+        requestStatus: 'open',
+        rhPositiveConsent: null,
+      },
+      {
+        requestId: r2,
+        qty: 3,
+        siteId: 'YB',
+        urgency: 'routine',
+        neededBy: null,
+        antigens: '',
+        reason: 'test',
+        requestQty: 3,
+        requestStatus: 'open',
+        rhPositiveConsent: null,
+      },
     ])
     expect(plan.unmet).toEqual([])
     expect(plan.result.unmet).toEqual(expect.arrayContaining([expect.objectContaining({ need: r1, qty: 0 })]))
@@ -143,7 +195,10 @@ describe('POST /api/plans', () => {
     expect(res.json.instance.lots.map((l: any) => l.id).sort()).toEqual([cd, ownPlt].sort())
     expect(res.json.instance.lots.map((l: any) => l.id)).not.toContain(own)
     expect(res.json.result.allocations.filter((a: any) => a.need === req)).toEqual([expect.objectContaining({ fromSite: 'CD', qty: 8 })])
-    expect(res.json.transfers.map((t: any) => [t.fromSite, t.toSite, t.component, t.qty]).sort()).toEqual([['CD', 'YB', 'RBC', 8], ['YB', 'NC', 'PLT', 1]])
+    expect(res.json.transfers.map((t: any) => [t.fromSite, t.toSite, t.component, t.qty]).sort()).toEqual([
+      ['CD', 'YB', 'RBC', 8],
+      ['YB', 'NC', 'PLT', 1],
+    ])
   })
 
   it('keeps each station above its red-level floor: reserves from 14-day issue × red_days', async () => {
@@ -174,10 +229,20 @@ describe('POST /api/plans', () => {
     const res = await call('POST', '/api/plans', { body: { requestIds: [rareNeed, plain, plainCQ] } })
     expect(res.status, JSON.stringify(res.json)).toBe(201)
     const byReq = (id: string) => res.json.transfers.filter((t: any) => t.requests.some((r: any) => r.requestId === id))
-    expect(byReq(rareNeed)).toEqual([expect.objectContaining({ fromSite: 'CQ', toSite: 'YB', qty: 2, lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })], requests: [expect.objectContaining({ requestId: rareNeed, qty: 2, antigens: expect.stringContaining('(') })] })])
+    expect(byReq(rareNeed)).toEqual([
+      expect.objectContaining({
+        fromSite: 'CQ',
+        toSite: 'YB',
+        qty: 2,
+        lots: [expect.objectContaining({ lotId: rareLot, qty: 2 })],
+        requests: [expect.objectContaining({ requestId: rareNeed, qty: 2, antigens: expect.stringContaining('(') })],
+      }),
+    ])
     expect(byReq(plain)[0].lots.map((l: any) => l.lotId)).toEqual([ordinary])
     // one instance, one solve: the rare lot and the rare request carry their antigens
-    expect(res.json.instance.lots).toEqual(expect.arrayContaining([expect.objectContaining({ id: ordinary }), expect.objectContaining({ id: rareLot, antigens: 'Jk(a-b-),Fy(a-)' })]))
+    expect(res.json.instance.lots).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: ordinary }), expect.objectContaining({ id: rareLot, antigens: 'Jk(a-b-),Fy(a-)' })]),
+    )
     expect(res.json.instance.lots).toHaveLength(2)
     expect(res.json.instance.needs.map((n: any) => n.id).sort()).toEqual([rareNeed, plain, plainCQ].sort())
     expect(res.json.instance.needs.find((n: any) => n.id === rareNeed)).toMatchObject({ qty: 2, antigens: 'Fy(a-)' })
@@ -189,8 +254,20 @@ describe('POST /api/plans', () => {
     await call('POST', `/api/transfers/${t.id}/approve`)
     expect((await call('POST', `/api/transfers/${t.id}/commit`, { headers: { 'idempotency-key': key() } })).status).toBe(200)
     await call('POST', `/api/transfers/${t.id}/dispatch`, { body: { temperatureC: 4 } })
-    expect((await call('POST', `/api/transfers/${t.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 2, temperatureC: 4 } })).status).toBe(200)
-    const got = await env.DB.prepare(`SELECT l.site_id AS siteId, l.antigens, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`).bind(t.id).all()
+    expect(
+      (
+        await call('POST', `/api/transfers/${t.id}/receive`, {
+          as: 'directorYB',
+          headers: { 'idempotency-key': key() },
+          body: { receivedQty: 2, temperatureC: 4 },
+        })
+      ).status,
+    ).toBe(200)
+    const got = await env.DB.prepare(
+      `SELECT l.site_id AS siteId, l.antigens, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`,
+    )
+      .bind(t.id)
+      .all()
     expect(got.results).toEqual([{ siteId: 'YB', antigens: 'Jk(a-b-),Fy(a-)', qty: 2 }])
     expect((await request(rareNeed))!.status).toBe('fulfilled')
   })
@@ -235,7 +312,11 @@ describe('POST /api/plans', () => {
     expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(7)
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM plan').first<number>('n')).toBe(plansBefore! + 1)
     expect((await auditOf('plan', all[0].json.id)).map((a) => a.action)).toEqual(['plan.create'])
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'plan.create' AND json_extract(detail, '$.idempotencyKey') = ?1").bind(k).first<number>('n')).toBe(1)
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'plan.create' AND json_extract(detail, '$.idempotencyKey') = ?1")
+        .bind(k)
+        .first<number>('n'),
+    ).toBe(1)
   })
 
   it('400 for an unknown request id or bad mode; 403 for planner and director', async () => {
@@ -257,11 +338,24 @@ describe('GET /api/plans', () => {
     const list = await call('GET', '/api/plans', { as: 'planner' })
     expect(list.status).toBe(200)
     expect(list.json.plans.find((p: any) => p.id === plan.id)).toEqual({
-      id: plan.id, createdBy: 'u-coord', createdAt: plan.createdAt, mode: 'routine', status: 'review', transferCount: 1, approvedCount: 0, unmetUnits: 0,
+      id: plan.id,
+      createdBy: 'u-coord',
+      createdAt: plan.createdAt,
+      mode: 'routine',
+      status: 'review',
+      transferCount: 1,
+      approvedCount: 0,
+      unmetUnits: 0,
     })
     const one = await call('GET', `/api/plans/${plan.id}`, { as: 'director' })
     expect(one.status).toBe(200)
-    expect(one.json.transfers).toEqual([expect.objectContaining({ id: transfer.id, lots: [expect.objectContaining({ lotId: lot, qty: 6 })], requests: [expect.objectContaining({ requestId: req, qty: 6, siteId: 'YB' })] })])
+    expect(one.json.transfers).toEqual([
+      expect.objectContaining({
+        id: transfer.id,
+        lots: [expect.objectContaining({ lotId: lot, qty: 6 })],
+        requests: [expect.objectContaining({ requestId: req, qty: 6, siteId: 'YB' })],
+      }),
+    ])
     expect(one.json.instance.needs[0]).toMatchObject({ id: req, qty: 6 })
     expect((await call('GET', '/api/plans/plan_nope')).status).toBe(404)
   })
@@ -279,12 +373,17 @@ describe('POST /api/plans/{id}/commit', () => {
     expect(res.status, JSON.stringify(res.json)).toBe(200)
     expect(res.json).toEqual({ planId: plan.id, batchId: expect.any(String), committed: [transfer.id], closed: [], at: expect.any(String) })
     expect(await lotQty(lot)).toBe(4)
-    expect(await ledgerRows(lot, 'transfer_out')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_out', delta: -6, transferId: transfer.id, actorId: 'u-coord' }])
+    expect(await ledgerRows(lot, 'transfer_out')).toEqual([
+      { lotId: lot, siteId: 'CD', kind: 'transfer_out', delta: -6, transferId: transfer.id, actorId: 'u-coord' },
+    ])
     const t = await call('GET', `/api/transfers/${transfer.id}`)
     expect(t.json).toMatchObject({ status: 'committed', committedAt: res.json.at })
     expect((await call('GET', `/api/plans/${plan.id}`)).json.status).toBe('committed')
     expect((await auditOf('transfer', transfer.id)).map((a) => a.action)).toEqual(['transfer.approve', 'transfer.commit'])
-    expect((await auditOf('plan', plan.id)).map((a) => [a.action, a.actorId])).toEqual([['plan.create', 'u-coord'], ['plan.commit', 'u-coord']])
+    expect((await auditOf('plan', plan.id)).map((a) => [a.action, a.actorId])).toEqual([
+      ['plan.create', 'u-coord'],
+      ['plan.commit', 'u-coord'],
+    ])
 
     const retry = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': k } })
     expect(retry.status).toBe(200)
@@ -316,7 +415,16 @@ describe('POST /api/plans/{id}/commit', () => {
     expect(res.json.error.message).toContain(transfer.id)
     expect(res.json.error.message).toContain(lot)
     // the detail names the transfer, its stations and the lot, for the UI to say it in the coordinator's language
-    expect(res.json.error.detail).toMatchObject({ transferId: transfer.id, fromSite: 'CD', toSite: 'YB', lotId: lot, lotSite: 'CD', problem: 'lot_short', holds: 5, needed: 8 })
+    expect(res.json.error.detail).toMatchObject({
+      transferId: transfer.id,
+      fromSite: 'CD',
+      toSite: 'YB',
+      lotId: lot,
+      lotSite: 'CD',
+      problem: 'lot_short',
+      holds: 5,
+      needed: 8,
+    })
     expect(await lotQty(lot)).toBe(5)
     expect(await ledgerRows(lot, 'transfer_out')).toEqual(before)
     expect((await call('GET', `/api/transfers/${transfer.id}`)).json.status).toBe('approved')
@@ -326,11 +434,14 @@ describe('POST /api/plans/{id}/commit', () => {
   it('409 insufficient_stock when a planned lot expired before commit', async () => {
     const { plan, transfer, lot } = await planOne()
     await call('POST', `/api/transfers/${transfer.id}/approve`)
-    await env.DB.prepare('UPDATE lot SET expires_at = ?2 WHERE id = ?1').bind(lot, new Date(Date.now() - 60_000).toISOString()).run()
+    await env.DB.prepare('UPDATE lot SET expires_at = ?2 WHERE id = ?1')
+      .bind(lot, new Date(Date.now() - 60_000).toISOString())
+      .run()
     const res = await call('POST', `/api/plans/${plan.id}/commit`, { headers: { 'idempotency-key': key() } })
     expect(res.status).toBe(409)
     expect(res.json.error).toEqual({
-      code: 'insufficient_stock', message: expect.stringMatching(new RegExp(`${transfer.id}.*${lot}.*expired`)),
+      code: 'insufficient_stock',
+      message: expect.stringMatching(new RegExp(`${transfer.id}.*${lot}.*expired`)),
       detail: expect.objectContaining({ transferId: transfer.id, lotId: lot, problem: 'lot_expired', fromSite: transfer.fromSite, toSite: transfer.toSite }),
     })
     expect(await lotQty(lot)).toBe(10)
@@ -390,7 +501,9 @@ describe('POST /api/plans/{id}/commit', () => {
     expect(await lotQty(lot)).toBe(2)
     expect(await ledgerSum(lot)).toBe(2)
     expect(await ledgerRows(lot, 'transfer_out')).toHaveLength(1)
-    const statuses = await env.DB.prepare(`SELECT status FROM transfer WHERE id IN (?1, ?2) ORDER BY status`).bind(p1.transfers[0].id, p2.transfers[0].id).all<{ status: string }>()
+    const statuses = await env.DB.prepare(`SELECT status FROM transfer WHERE id IN (?1, ?2) ORDER BY status`)
+      .bind(p1.transfers[0].id, p2.transfers[0].id)
+      .all<{ status: string }>()
     expect(statuses.results.map((s) => s.status)).toEqual(['approved', 'committed'])
   })
 
@@ -421,7 +534,9 @@ describe('a new plan supersedes the open plans over the same requests', () => {
     const newer = res.json
     const before = (await call('GET', `/api/plans/${old.id}`)).json
     expect(before).toMatchObject({ status: 'superseded', supersededBy: newer.id, supersededAt: expect.any(String) })
-    expect(before.transfers).toEqual([expect.objectContaining({ id: transfer.id, status: 'rejected', closeReason: 'superseded', rejectReason: `Superseded by plan ${newer.id}` })])
+    expect(before.transfers).toEqual([
+      expect.objectContaining({ id: transfer.id, status: 'rejected', closeReason: 'superseded', rejectReason: `Superseded by plan ${newer.id}` }),
+    ])
     // the newer plan covers NC's request too, so the plan made for it alone is superseded as well
     expect((await call('GET', `/api/plans/${unrelated.id}`)).json.status).toBe('superseded')
     const audit = await auditOf('plan', old.id)
@@ -461,9 +576,21 @@ describe('the API surface', () => {
     const res = await call('GET', '/api/openapi.json', { as: null })
     expect(res.status).toBe(200)
     const paths = Object.keys(res.json.paths)
-    for (const p of ['/api/plans', '/api/plans/preview', '/api/plans/{id}', '/api/plans/{id}/commit', '/api/transfers', '/api/transfers/{id}',
-      '/api/transfers/{id}/approve', '/api/transfers/{id}/reject', '/api/transfers/{id}/commit', '/api/transfers/{id}/dispatch',
-      '/api/transfers/{id}/cancel', '/api/transfers/{id}/receive']) expect(paths).toContain(p)
+    for (const p of [
+      '/api/plans',
+      '/api/plans/preview',
+      '/api/plans/{id}',
+      '/api/plans/{id}/commit',
+      '/api/transfers',
+      '/api/transfers/{id}',
+      '/api/transfers/{id}/approve',
+      '/api/transfers/{id}/reject',
+      '/api/transfers/{id}/commit',
+      '/api/transfers/{id}/dispatch',
+      '/api/transfers/{id}/cancel',
+      '/api/transfers/{id}/receive',
+    ])
+      expect(paths).toContain(p)
     const preview = res.json.paths['/api/plans/preview'].post
     expect(JSON.stringify(preview.requestBody)).toContain('needs')
     expect(res.json.components.schemas.Transfer).toBeDefined()

@@ -8,22 +8,48 @@ beforeAll(() => seedBase())
 
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
 const valid = (over: Record<string, unknown> = {}) => ({
-  siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 12, urgency: 'urgent', neededBy: inHours(24), reason: '车祸伤员，O型红细胞不足', ...over,
+  siteId: 'YB',
+  component: 'RBC',
+  abo: 'O',
+  rhd: '+',
+  qty: 12,
+  urgency: 'urgent',
+  neededBy: inHours(24),
+  reason: '车祸伤员，O型红细胞不足',
+  ...over,
 })
 const consent = (over: Record<string, unknown> = {}) => ({
-  consentBy: '患者之子 王某（代理人）', consentAt: inHours(-1), antiDScreen: 'negative', patientNote: '男，70岁，消化道大出血，失血性休克', ...over,
+  consentBy: '患者之子 王某（代理人）',
+  consentAt: inHours(-1),
+  antiDScreen: 'negative',
+  patientNote: '男，70岁，消化道大出血，失血性休克',
+  ...over,
 })
 const rhNeg = (over: Record<string, unknown> = {}) => valid({ rhd: '-', urgency: 'emergency', allowRhPositive: true, rhPositiveConsent: consent(), ...over })
 const auditFor = async (id: string) =>
-  (await env.DB.prepare('SELECT actor_id AS actorId, action, detail FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id').bind('aid_request', id).all<{ actorId: string; action: string; detail: string }>())
-    .results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }))
+  (
+    await env.DB.prepare('SELECT actor_id AS actorId, action, detail FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id')
+      .bind('aid_request', id)
+      .all<{ actorId: string; action: string; detail: string }>()
+  ).results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }))
 
 describe('POST /api/requests', () => {
   it('files a request for the director’s own site, audited', async () => {
     const res = await call('POST', '/api/requests', { as: 'directorYB', body: valid({ antigens: ' Fy(a-), ,Jk(a-b-)' }) })
     expect(res.status).toBe(201)
-    expect(res.json).toMatchObject({ siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 12, fulfilledQty: 0, urgency: 'urgent',
-      status: 'open', allowRhPositive: false, antigens: 'Fy(a-),Jk(a-b-)', createdBy: 'u-dir-yb' })
+    expect(res.json).toMatchObject({
+      siteId: 'YB',
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      qty: 12,
+      fulfilledQty: 0,
+      urgency: 'urgent',
+      status: 'open',
+      allowRhPositive: false,
+      antigens: 'Fy(a-),Jk(a-b-)',
+      createdBy: 'u-dir-yb',
+    })
     expect(res.json.id).toMatch(/^req_/)
     const audit = await auditFor(res.json.id)
     expect(audit).toHaveLength(1)
@@ -35,7 +61,9 @@ describe('POST /api/requests', () => {
 
   it('lets a coordinator or admin file for any site, and accepts an RhD-negative emergency with the consent record', async () => {
     const record = consent()
-    const coord = await call('POST', '/api/requests', { body: valid({ siteId: 'NC', rhd: '-', urgency: 'emergency', allowRhPositive: true, rhPositiveConsent: record }) })
+    const coord = await call('POST', '/api/requests', {
+      body: valid({ siteId: 'NC', rhd: '-', urgency: 'emergency', allowRhPositive: true, rhPositiveConsent: record }),
+    })
     expect(coord.status, coord.text).toBe(201)
     expect(coord.json).toMatchObject({ siteId: 'NC', rhd: '-', allowRhPositive: true, createdBy: 'u-coord', rhPositiveConsent: record })
     const audit = await auditFor(coord.json.id)
@@ -46,10 +74,14 @@ describe('POST /api/requests', () => {
   })
 
   it('the database refuses RhD-positive without the record, whoever writes (trigger)', async () => {
-    const insert = (consentBy: string | null, screen: string | null) => env.DB.prepare(
-      `INSERT INTO aid_request (id, site_id, component, abo, rhd, qty, urgency, allow_rh_positive, reason, created_by, created_at, updated_at,
+    const insert = (consentBy: string | null, screen: string | null) =>
+      env.DB.prepare(
+        `INSERT INTO aid_request (id, site_id, component, abo, rhd, qty, urgency, allow_rh_positive, reason, created_by, created_at, updated_at,
          rh_consent_by, rh_consent_at, rh_anti_d_screen, rh_patient_note)
-       VALUES (?1, 'YB', 'RBC', 'O', '-', 2, 'emergency', 1, 'x', 'u-coord', ?2, ?2, ?3, ?2, ?4, 'man, 70')`).bind(uid('req'), inHours(0), consentBy, screen).run()
+       VALUES (?1, 'YB', 'RBC', 'O', '-', 2, 'emergency', 1, 'x', 'u-coord', ?2, ?2, ?3, ?2, ?4, 'man, 70')`,
+      )
+        .bind(uid('req'), inHours(0), consentBy, screen)
+        .run()
     await expect(insert(null, 'negative')).rejects.toThrow(/rh_consent/)
     await expect(insert('son', null)).rejects.toThrow(/rh_consent/)
     await expect(insert('son', 'positive')).rejects.toThrow(/rh_consent|CHECK constraint failed/)
@@ -78,7 +110,7 @@ describe('POST /api/requests', () => {
       [noReason, 'reason'],
       [valid({ reason: '   ' }), 'reason'],
       [valid({ siteId: 'yb' }), 'siteId'],
-      [valid({ allowRhPositive: true }), 'allowRhPositive'],                         // RhD+ need
+      [valid({ allowRhPositive: true }), 'allowRhPositive'], // RhD+ need
       [valid({ rhd: '-', allowRhPositive: true, urgency: 'routine' }), 'allowRhPositive'], // not an emergency
       [valid({ antigens: 'Fy(a-);DROP' }), 'antigens'],
       // RhD-positive for an RhD-negative patient: the whole consent record, or 400 naming what is missing
@@ -153,7 +185,12 @@ describe('GET /api/requests', () => {
   it('lists most urgent first and filters', async () => {
     const site = 'NC'
     const made = []
-    for (const [urgency, h] of [['routine', 10], ['emergency', 30], ['urgent', 5], ['emergency', 8]] as const)
+    for (const [urgency, h] of [
+      ['routine', 10],
+      ['emergency', 30],
+      ['urgent', 5],
+      ['emergency', 8],
+    ] as const)
       made.push((await call('POST', '/api/requests', { body: valid({ siteId: site, component: 'FFP', urgency, neededBy: inHours(h) }) })).json)
     const list = await call('GET', `/api/requests?site=${site}&component=FFP`, { as: 'directorYB' })
     expect(list.status).toBe(200)

@@ -10,12 +10,17 @@ import { addLot, addRequest, resetWorld } from '../services/plan-fixtures'
 beforeAll(() => seedBase())
 
 describe('the road table', () => {
-  beforeEach(async () => { await env.DB.prepare('DELETE FROM road_time').run() })
+  beforeEach(async () => {
+    await env.DB.prepare('DELETE FROM road_time').run()
+  })
 
   it('is edited by an admin, both ways by default, audited; others get 403; bad input names the field', async () => {
     const put = await call('PUT', '/api/road-times', { as: 'admin', body: { from: 'CD', to: 'YB', hours: 3, note: 'G4216 Chengyi' } })
     expect(put.status, put.text).toBe(200)
-    expect(put.json.roadTimes.map((r: any) => [r.from, r.to, r.hours])).toEqual([['CD', 'YB', 3], ['YB', 'CD', 3]])
+    expect(put.json.roadTimes.map((r: any) => [r.from, r.to, r.hours])).toEqual([
+      ['CD', 'YB', 3],
+      ['YB', 'CD', 3],
+    ])
     const list = await call('GET', '/api/road-times?site=YB', { as: 'planner' })
     expect(list.status).toBe(200)
     expect(list.json.roadTimes).toHaveLength(2)
@@ -25,7 +30,12 @@ describe('the road table', () => {
     expect(audit.json.entries.map((e: any) => e.action)).toEqual(['road_time.update'])
 
     expect((await call('PUT', '/api/road-times', { as: 'coordinator', body: { from: 'CD', to: 'YB', hours: 2 } })).status).toBe(403)
-    for (const [body, field] of [[{ from: 'CD', to: 'YB', hours: 0 }, 'hours'], [{ from: 'CD', to: 'CD', hours: 1 }, 'to'], [{ from: 'CD', to: 'ZZ', hours: 1 }, 'to'], [{ from: 'cd', to: 'YB', hours: 1 }, 'from']] as const) {
+    for (const [body, field] of [
+      [{ from: 'CD', to: 'YB', hours: 0 }, 'hours'],
+      [{ from: 'CD', to: 'CD', hours: 1 }, 'to'],
+      [{ from: 'CD', to: 'ZZ', hours: 1 }, 'to'],
+      [{ from: 'cd', to: 'YB', hours: 1 }, 'from'],
+    ] as const) {
       const r = await call('PUT', '/api/road-times', { as: 'admin', body })
       expect(r.status, JSON.stringify(body)).toBe(400)
       expect(r.json.error.field).toBe(field)
@@ -39,7 +49,10 @@ describe('the road table', () => {
     const bad = await call('POST', '/api/road-times/csv', { as: 'admin', raw: 'from_site,to_site,hours,note\nCD,CQ,3.5,G76\nCD,XX,2,\nCQ,CD,-1,\n' })
     expect(bad.status).toBe(400)
     expect(bad.json.error.code).toBe('invalid_csv')
-    expect(bad.json.rows).toEqual([{ row: 3, field: 'to_site', message: 'No site XX' }, { row: 4, field: 'hours', message: 'hours is a number above 0, at most 72' }])
+    expect(bad.json.rows).toEqual([
+      { row: 3, field: 'to_site', message: 'No site XX' },
+      { row: 4, field: 'hours', message: 'hours is a number above 0, at most 72' },
+    ])
     expect((await call('GET', '/api/road-times', { as: 'admin' })).json.roadTimes).toEqual([])
     const ok = await call('POST', '/api/road-times/csv', { as: 'admin', raw: 'from_site,to_site,hours,note\nCD,CQ,3.5,"G76, Chengyu"\nCQ,CD,3.6,\n' })
     expect(ok.status, ok.text).toBe(200)

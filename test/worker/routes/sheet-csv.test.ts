@@ -21,8 +21,8 @@ describe('GET /api/csv/transfers (the dispatch sheet)', () => {
     // a routine request filed before an emergency for YB (from CD): the emergency still comes first
     const routine = await addRequest({ site: 'NC', qty: 2, urgency: 'routine', neededInHours: 48 })
     const emergency = await addRequest({ site: 'YB', qty: 2, urgency: 'emergency', neededInHours: 6 })
-    await env.DB.prepare("UPDATE aid_request SET reason = ?2 WHERE id = ?1").bind(emergency, '车祸大出血').run()
-    await env.DB.prepare("UPDATE aid_request SET reason = ?2 WHERE id = ?1").bind(routine, '择期手术备血').run()
+    await env.DB.prepare('UPDATE aid_request SET reason = ?2 WHERE id = ?1').bind(emergency, '车祸大出血').run()
+    await env.DB.prepare('UPDATE aid_request SET reason = ?2 WHERE id = ?1').bind(routine, '择期手术备血').run()
     const plan = await post('/api/plans', { body: { requestIds: [routine, emergency] } })
     expect(plan.status, JSON.stringify(plan.json)).toBe(201)
     expect(plan.json.transfers.length).toBe(2)
@@ -35,7 +35,10 @@ describe('GET /api/csv/transfers (the dispatch sheet)', () => {
     const res = await call('GET', `/api/csv/transfers?plan=${plan.json.id}`)
     expect(res.status).toBe(200)
     const rows = rowsOf(res.text)
-    expect(rows.map((r) => [r.urgency, r.to_site])).toEqual([['emergency', 'YB'], ['routine', 'NC']])
+    expect(rows.map((r) => [r.urgency, r.to_site])).toEqual([
+      ['emergency', 'YB'],
+      ['routine', 'NC'],
+    ])
     const [first, second] = rows
     const fullName = (id: string) => SITES.find((s) => s.id === id)!.nameZh
     expect(first.from_name).toBe(fullName(toYB.fromSite))

@@ -56,7 +56,13 @@ describe('POST /api/simulations', () => {
   })
 
   it('is repeatable for a seed, and open to coordinators and admins', async () => {
-    const strip = (j: any) => ({ ...j, at: undefined, start: undefined, elapsedMs: undefined, policies: j.policies.map((p: any) => ({ ...p, solveMs: undefined, series: p.series.map((d: any) => ({ ...d, date: undefined })) })) })
+    const strip = (j: any) => ({
+      ...j,
+      at: undefined,
+      start: undefined,
+      elapsedMs: undefined,
+      policies: j.policies.map((p: any) => ({ ...p, solveMs: undefined, series: p.series.map((d: any) => ({ ...d, date: undefined })) })),
+    })
     const a = await call('POST', '/api/simulations', { as: 'coordinator', body: BODY })
     const b = await call('POST', '/api/simulations', { as: 'admin', body: BODY })
     expect(a.status).toBe(200)

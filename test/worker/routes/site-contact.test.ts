@@ -5,17 +5,32 @@ import { call, receiveLot, seedBase } from '../fixtures'
 
 beforeAll(() => seedBase())
 
-type Contact = { siteId: string; kind: string; lastStockReportAt: string | null; lastContactAt: string | null; silentHours: number | null; limitHours: number; silent: boolean }
+type Contact = {
+  siteId: string
+  kind: string
+  lastStockReportAt: string | null
+  lastContactAt: string | null
+  silentHours: number | null
+  limitHours: number
+  silent: boolean
+}
 const contact = async () => {
   const res = await call('GET', '/api/site-contact', { as: 'coordinator' })
   expect(res.status).toBe(200)
-  return { ...res.json, byId: new Map((res.json.sites as Contact[]).map((s) => [s.siteId, s])) } as { limits: { kind: string; hours: number }[]; byId: Map<string, Contact> }
+  return { ...res.json, byId: new Map((res.json.sites as Contact[]).map((s) => [s.siteId, s])) } as {
+    limits: { kind: string; hours: number }[]
+    byId: Map<string, Contact>
+  }
 }
 
 describe('GET /api/site-contact', () => {
   it('gives the default limits and marks a site never heard from as silent', async () => {
     const c = await contact()
-    expect(c.limits).toEqual([{ kind: 'center', hours: 24 }, { kind: 'station', hours: 24 }, { kind: 'storage', hours: 48 }])
+    expect(c.limits).toEqual([
+      { kind: 'center', hours: 24 },
+      { kind: 'station', hours: 24 },
+      { kind: 'storage', hours: 48 },
+    ])
     expect(c.byId.size).toBe(4)
     expect(c.byId.get('NC')).toMatchObject({ kind: 'station', lastStockReportAt: null, silentHours: null, limitHours: 24, silent: true })
   })

@@ -24,7 +24,9 @@ const issue = (siteId: string, lotId: string, qty: number) =>
 const transferTo = (to: string, qty: number, status: string, abo = 'O') =>
   env.DB.prepare(
     "INSERT INTO transfer (id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status, created_at, updated_at) VALUES (?1, 'CD', ?2, 'RBC', ?3, '+', ?4, ?4, 5, ?5, ?6, ?6)",
-  ).bind(uid('T'), to, abo, qty, status, iso(0)).run()
+  )
+    .bind(uid('T'), to, abo, qty, status, iso(0))
+    .run()
 
 describe('GET /api/stock', () => {
   it('reports usable, expiring, in-transit units, average daily issue, days of supply, level and units', async () => {
@@ -43,14 +45,44 @@ describe('GET /api/stock', () => {
     expect(res.status).toBe(200)
     expect(res.json.rows).toEqual([
       {
-        siteId: site, siteNameZh: '测试血站', siteNameEn: 'Test', province: 'Sichuan', component: 'RBC', abo: 'O', rhd: '+',
-        onHand: 8, frozenOnHand: 0, inTransit: 8, expiring72h: 5, avgDailyIssue: 0.5, daysOfSupply: 16, level: 'normal',
-        unitZh: 'U', unitEn: 'U', componentNameZh: '悬浮红细胞', componentNameEn: 'Red blood cells',
+        siteId: site,
+        siteNameZh: '测试血站',
+        siteNameEn: 'Test',
+        province: 'Sichuan',
+        component: 'RBC',
+        abo: 'O',
+        rhd: '+',
+        onHand: 8,
+        frozenOnHand: 0,
+        inTransit: 8,
+        expiring72h: 5,
+        avgDailyIssue: 0.5,
+        daysOfSupply: 16,
+        level: 'normal',
+        unitZh: 'U',
+        unitEn: 'U',
+        componentNameZh: '悬浮红细胞',
+        componentNameEn: 'Red blood cells',
       },
       {
-        siteId: site, siteNameZh: '测试血站', siteNameEn: 'Test', province: 'Sichuan', component: 'PLT', abo: 'A', rhd: '+',
-        onHand: 4, frozenOnHand: 0, inTransit: 0, expiring72h: 4, avgDailyIssue: 0, daysOfSupply: null, level: 'normal',
-        unitZh: '治疗量', unitEn: 'therapeutic dose', componentNameZh: '单采血小板', componentNameEn: 'Apheresis platelets',
+        siteId: site,
+        siteNameZh: '测试血站',
+        siteNameEn: 'Test',
+        province: 'Sichuan',
+        component: 'PLT',
+        abo: 'A',
+        rhd: '+',
+        onHand: 4,
+        frozenOnHand: 0,
+        inTransit: 0,
+        expiring72h: 4,
+        avgDailyIssue: 0,
+        daysOfSupply: null,
+        level: 'normal',
+        unitZh: '治疗量',
+        unitEn: 'therapeutic dose',
+        componentNameZh: '单采血小板',
+        componentNameEn: 'Apheresis platelets',
       },
     ])
   })
@@ -113,7 +145,10 @@ describe('GET /api/stock/summary', () => {
       const mine = res.json.groups.filter((g: any) => g.component === c.component)
       expect(c.onHand, c.component).toBe(mine.reduce((s: number, g: any) => s + g.onHand, 0))
       expect(c.inTransit, c.component).toBe(mine.reduce((s: number, g: any) => s + g.inTransit, 0))
-      expect(c.avgDailyIssue, c.component).toBeCloseTo(mine.reduce((s: number, g: any) => s + g.avgDailyIssue, 0), 2)
+      expect(c.avgDailyIssue, c.component).toBeCloseTo(
+        mine.reduce((s: number, g: any) => s + g.avgDailyIssue, 0),
+        2,
+      )
       if (c.avgDailyIssue > 0) expect(c.daysOfSupply, c.component).toBeCloseTo(c.onHand / c.avgDailyIssue, 1)
       else expect(c.daysOfSupply, c.component).toBeNull()
     }
@@ -154,7 +189,12 @@ describe('GET /api/stock/rare', () => {
     expect((await issue('NC', used, 1)).status).toBe(201)
     const res = await call('GET', `/api/stock/rare?antigen=${antigen}`, { as: 'planner' })
     expect(res.status).toBe(200)
-    expect(res.json.lots.map((l: any) => [l.id, l.siteId, l.qty]).sort()).toEqual([[cd, 'CD', 2], [yb, 'YB', 1]].sort())
+    expect(res.json.lots.map((l: any) => [l.id, l.siteId, l.qty]).sort()).toEqual(
+      [
+        [cd, 'CD', 2],
+        [yb, 'YB', 1],
+      ].sort(),
+    )
     const neg = await call('GET', `/api/stock/rare?antigen=${antigen}&rhd=-`)
     expect(neg.json.lots.map((l: any) => l.id)).toEqual([cd])
     const fy = await call('GET', `/api/stock/rare?antigen=${encodeURIComponent('Fy(a-)')}`)
@@ -176,13 +216,27 @@ describe('OpenAPI', () => {
     const res = await call('GET', '/api/openapi.json', { as: null })
     expect(res.status).toBe(200)
     const paths = res.json.paths
-    for (const p of ['/api/stock', '/api/stock/summary', '/api/stock/lots', '/api/stock/rare', '/api/movements', '/api/movements/reconcile',
-      '/api/csv/stock-count', '/api/csv/stock', '/api/csv/movements', '/api/warnings', '/api/warnings/events', '/api/warnings/policies', '/api/warnings/refresh'])
+    for (const p of [
+      '/api/stock',
+      '/api/stock/summary',
+      '/api/stock/lots',
+      '/api/stock/rare',
+      '/api/movements',
+      '/api/movements/reconcile',
+      '/api/csv/stock-count',
+      '/api/csv/stock',
+      '/api/csv/movements',
+      '/api/warnings',
+      '/api/warnings/events',
+      '/api/warnings/policies',
+      '/api/warnings/refresh',
+    ])
       expect(Object.keys(paths), p).toContain(p)
-    expect(Object.keys(paths['/api/movements'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '429'])  // 413: the body limit, 429: failed sign-ins are throttled, on every route
+    expect(Object.keys(paths['/api/movements'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '429']) // 413: the body limit, 429: failed sign-ins are throttled, on every route
     expect(paths['/api/movements'].post.parameters.map((p: any) => p.name)).toContain('idempotency-key')
     expect(Object.keys(paths['/api/csv/stock-count'].post.requestBody.content)).toEqual(['text/csv'])
     expect(Object.keys(paths['/api/warnings/policies'])).toEqual(['get', 'put'])
-    for (const s of ['MovementIn', 'MovementBatchResult', 'StockRow', 'WarningState', 'WarningPolicy', 'CsvInvalid']) expect(res.json.components.schemas[s], s).toBeDefined()
+    for (const s of ['MovementIn', 'MovementBatchResult', 'StockRow', 'WarningState', 'WarningPolicy', 'CsvInvalid'])
+      expect(res.json.components.schemas[s], s).toBeDefined()
   })
 })

@@ -10,7 +10,8 @@ const post = (path: string, opts: Parameters<typeof call>[2] = {}) => call('POST
 /** A red-cell box in its transport range. */
 const BOX = { temperatureC: 4 }
 const approve = (id: string) => post(`/api/transfers/${id}/approve`)
-const commit = (id: string, k = key(), as: 'coordinator' | 'admin' = 'coordinator') => post(`/api/transfers/${id}/commit`, { as, headers: { 'idempotency-key': k } })
+const commit = (id: string, k = key(), as: 'coordinator' | 'admin' = 'coordinator') =>
+  post(`/api/transfers/${id}/commit`, { as, headers: { 'idempotency-key': k } })
 
 /** A transfer taken to `committed` (one lot at CD, one request at YB). */
 async function committed(o: { lotQty?: number; need?: number } = {}) {
@@ -50,14 +51,20 @@ describe('review: approve, reject, change quantity', () => {
     // nothing covers the request any more: it is open again
     expect((await request(req))!.status).toBe('open')
     expect(await auditOf('aid_request', req)).toEqual([])
-    for (const r of [await approve(transfer.id), await commit(transfer.id), await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX }),
-      await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 1, temperatureC: 4 } })]) {
+    for (const r of [
+      await approve(transfer.id),
+      await commit(transfer.id),
+      await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX }),
+      await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 1, temperatureC: 4 } }),
+    ]) {
       expect(r.status).toBe(409)
       expect(r.json.error.code).toBe('invalid_transition')
     }
     expect(await lotQty(lot)).toBe(10)
     // the status guard trigger refuses it even when written directly
-    await expect(env.DB.prepare(`UPDATE transfer SET status = 'dispatched' WHERE id = ?1`).bind(transfer.id).run()).rejects.toThrow(/illegal transfer status change/)
+    await expect(env.DB.prepare(`UPDATE transfer SET status = 'dispatched' WHERE id = ?1`).bind(transfer.id).run()).rejects.toThrow(
+      /illegal transfer status change/,
+    )
   })
 
   it('lowers the quantity taking the latest-expiring lots off first, and may raise it back to the proposed qty', async () => {
@@ -71,13 +78,19 @@ describe('review: approve, reject, change quantity', () => {
     const low = await call('PATCH', `/api/transfers/${t.id}`, { body: { qty: 4 } })
     expect(low.status, JSON.stringify(low.json)).toBe(200)
     expect(low.json).toMatchObject({ qty: 4, proposedQty: 8, status: 'proposed' })
-    expect(low.json.lots.map((l: any) => [l.lotId, l.qty])).toEqual([[near, 3], [far, 1]])
+    expect(low.json.lots.map((l: any) => [l.lotId, l.qty])).toEqual([
+      [near, 3],
+      [far, 1],
+    ])
     expect(low.json.requests.map((r: any) => [r.requestId, r.qty])).toEqual([[req, 4]])
     const audit = await auditOf('transfer', t.id)
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([['transfer.edit', 'u-coord']])
     expect(JSON.parse(audit[0].detail).qty).toEqual({ from: 8, to: 4 })
     const up = await call('PATCH', `/api/transfers/${t.id}`, { as: 'admin', body: { qty: 8 } })
-    expect(up.json.lots.map((l: any) => [l.lotId, l.qty])).toEqual([[near, 3], [far, 5]])
+    expect(up.json.lots.map((l: any) => [l.lotId, l.qty])).toEqual([
+      [near, 3],
+      [far, 5],
+    ])
     for (const bad of [0, 9, 2.5]) {
       const r = await call('PATCH', `/api/transfers/${t.id}`, { body: { qty: bad } })
       expect(r.status, String(bad)).toBe(400)
@@ -133,10 +146,9 @@ describe('review: approve, reject, change quantity', () => {
     const { transfer } = await planOne({ lotQty: 10, need: 6 })
     // the approval's batch (guard first) after another edit changed the quantity
     await env.DB.prepare('UPDATE transfer SET qty = 5 WHERE id = ?1').bind(transfer.id).run()
-    await expect(env.DB.batch([
-      expectQtyStmt(env.DB, transfer.id, 6),
-      env.DB.prepare("UPDATE transfer SET status = 'approved' WHERE id = ?1").bind(transfer.id),
-    ])).rejects.toThrow(/NOT NULL constraint failed: transfer\.qty/)
+    await expect(
+      env.DB.batch([expectQtyStmt(env.DB, transfer.id, 6), env.DB.prepare("UPDATE transfer SET status = 'approved' WHERE id = ?1").bind(transfer.id)]),
+    ).rejects.toThrow(/NOT NULL constraint failed: transfer\.qty/)
     expect((await call('GET', `/api/transfers/${transfer.id}`)).json).toMatchObject({ status: 'proposed', qty: 5 })
   })
 
@@ -176,43 +188,81 @@ describe('dispatch, receipt and cancellation', () => {
     const { transfer, lot, req } = await committed({ lotQty: 10, need: 6 })
     expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'directorYB', body: BOX })).status).toBe(403)
     expect((await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'planner', body: BOX })).status).toBe(403)
-    const early = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })
+    const early = await post(`/api/transfers/${transfer.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': key() },
+      body: { receivedQty: 6, temperatureC: 4 },
+    })
     expect(early.status).toBe(409)
     const d = await post(`/api/transfers/${transfer.id}/dispatch`, { as: 'director', body: BOX })
     expect(d.status).toBe(200)
     expect(d.json).toMatchObject({ status: 'dispatched', dispatchedAt: expect.any(String) })
     expect((await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })).status).toBe(409)
     // the source director may not receive, nor may a planner
-    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'director', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })).status).toBe(403)
-    expect((await post(`/api/transfers/${transfer.id}/receive`, { as: 'planner', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })).status).toBe(403)
-    const tooMany = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': key() }, body: { receivedQty: 7, temperatureC: 4 } })
+    expect(
+      (
+        await post(`/api/transfers/${transfer.id}/receive`, {
+          as: 'director',
+          headers: { 'idempotency-key': key() },
+          body: { receivedQty: 6, temperatureC: 4 },
+        })
+      ).status,
+    ).toBe(403)
+    expect(
+      (await post(`/api/transfers/${transfer.id}/receive`, { as: 'planner', headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } }))
+        .status,
+    ).toBe(403)
+    const tooMany = await post(`/api/transfers/${transfer.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': key() },
+      body: { receivedQty: 7, temperatureC: 4 },
+    })
     expect(tooMany.status).toBe(400)
     expect(tooMany.json.error.field).toBe('receivedQty')
     const k = key()
-    const r = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
+    const r = await post(`/api/transfers/${transfer.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': k },
+      body: { receivedQty: 6, temperatureC: 4 },
+    })
     expect(r.status, JSON.stringify(r.json)).toBe(200)
     expect(r.json).toMatchObject({ status: 'received', receivedQty: 6, lostQty: 0, receivedAt: expect.any(String) })
-    const newLots = await env.DB.prepare(`SELECT l.id, l.site_id AS siteId, l.component, l.abo, l.rhd, l.expires_at AS expiresAt, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id
-      WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`).bind(transfer.id).all<any>()
+    const newLots =
+      await env.DB.prepare(`SELECT l.id, l.site_id AS siteId, l.component, l.abo, l.rhd, l.expires_at AS expiresAt, l.qty FROM movement m JOIN lot l ON l.id = m.lot_id
+      WHERE m.transfer_id = ?1 AND m.kind = 'transfer_in'`)
+        .bind(transfer.id)
+        .all<any>()
     const src = await env.DB.prepare('SELECT expires_at AS expiresAt FROM lot WHERE id = ?1').bind(lot).first<any>()
-    expect(newLots.results).toEqual([{ id: expect.not.stringMatching(lot), siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', expiresAt: src.expiresAt, qty: 6 }])
+    expect(newLots.results).toEqual([
+      { id: expect.not.stringMatching(lot), siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', expiresAt: src.expiresAt, qty: 6 },
+    ])
     expect(await ledgerSum(newLots.results[0].id)).toBe(6)
     expect(await request(req)).toEqual({ status: 'fulfilled', fulfilledQty: 6, qty: 6 })
     expect((await auditOf('aid_request', req)).map((a) => [a.action, a.actorId, JSON.parse(a.detail).to])).toEqual([
-      ['request.status', 'u-coord', 'planned'], ['request.fulfil', 'u-dir-yb', 'fulfilled'],
+      ['request.status', 'u-coord', 'planned'],
+      ['request.fulfil', 'u-dir-yb', 'fulfilled'],
     ])
     expect((await auditOf('transfer', transfer.id)).map((a) => [a.action, a.actorId])).toEqual([
-      ['transfer.approve', 'u-coord'], ['transfer.commit', 'u-coord'], ['transfer.dispatch', 'u-dir-cd'], ['transfer.receive', 'u-dir-yb'],
+      ['transfer.approve', 'u-coord'],
+      ['transfer.commit', 'u-coord'],
+      ['transfer.dispatch', 'u-dir-cd'],
+      ['transfer.receive', 'u-dir-yb'],
     ])
     // retry with the same key: same answer, applied once
-    const retry = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
+    const retry = await post(`/api/transfers/${transfer.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': k },
+      body: { receivedQty: 6, temperatureC: 4 },
+    })
     expect(retry.status).toBe(200)
     expect(retry.json).toEqual(r.json)
     expect(r.headers.get('idempotent-replayed')).toBeNull()
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     const again = await post(`/api/transfers/${transfer.id}/receive`, { headers: { 'idempotency-key': key() }, body: { receivedQty: 6, temperatureC: 4 } })
     expect(again.status).toBe(409)
-    expect((await env.DB.prepare(`SELECT COUNT(*) AS n FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('n'))).toBe(1)
+    expect(
+      await env.DB.prepare(`SELECT COUNT(*) AS n FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('n'),
+    ).toBe(1)
     expect((await call('GET', `/api/plans/${transfer.planId}`)).json.status).toBe('closed')
   })
 
@@ -225,7 +275,9 @@ describe('dispatch, receipt and cancellation', () => {
     ])
     expect([a.status, b.status].sort()).toEqual([200, 409])
     expect((a.status === 409 ? a : b).json.error.code).toBe('invalid_transition')
-    expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(6)
+    expect(
+      await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s'),
+    ).toBe(6)
     expect(await request(req)).toEqual({ status: 'fulfilled', fulfilledQty: 6, qty: 6 })
   })
 
@@ -233,13 +285,23 @@ describe('dispatch, receipt and cancellation', () => {
     const { transfer } = await committed({ lotQty: 10, need: 6 })
     await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })
     const k = key()
-    const all = await Promise.all([1, 2, 3].map(() => post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 5, temperatureC: 4 } })))
+    const all = await Promise.all(
+      [1, 2, 3].map(() =>
+        post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 5, temperatureC: 4 } }),
+      ),
+    )
     expect(all.map((r) => r.status)).toEqual([200, 200, 200])
     expect(all[1].json).toEqual(all[0].json)
     expect(all[0].json).toMatchObject({ status: 'received', receivedQty: 5, lostQty: 1 })
     expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2) // all but the one that applied it
-    expect(await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')).toBe(5)
-    const other = await post(`/api/transfers/${transfer.id}/receive`, { as: 'directorYB', headers: { 'idempotency-key': k }, body: { receivedQty: 6, temperatureC: 4 } })
+    expect(
+      await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s'),
+    ).toBe(5)
+    const other = await post(`/api/transfers/${transfer.id}/receive`, {
+      as: 'directorYB',
+      headers: { 'idempotency-key': k },
+      body: { receivedQty: 6, temperatureC: 4 },
+    })
     expect(other.status).toBe(409)
     expect(other.json.error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key' })
   })
@@ -251,7 +313,9 @@ describe('dispatch, receipt and cancellation', () => {
     expect(r.status).toBe(200)
     expect(r.json).toMatchObject({ status: 'received', qty: 6, receivedQty: 4, lostQty: 2 })
     expect(await request(req)).toEqual({ status: 'partly_fulfilled', fulfilledQty: 4, qty: 6 })
-    const into = await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`).bind(transfer.id).first<number>('s')
+    const into = await env.DB.prepare(`SELECT SUM(delta) AS s FROM movement WHERE transfer_id = ?1 AND kind = 'transfer_in'`)
+      .bind(transfer.id)
+      .first<number>('s')
     expect(into).toBe(4)
     // the 2 missing units can be planned again
     const next = await post('/api/plans', { body: { requestIds: [req] } })
@@ -266,10 +330,15 @@ describe('dispatch, receipt and cancellation', () => {
     expect(c.status, JSON.stringify(c.json)).toBe(200)
     expect(c.json).toMatchObject({ status: 'cancelled', rejectReason: 'patient stabilised' })
     expect(await lotQty(lot)).toBe(10)
-    expect(await ledgerRows(lot, 'transfer_in')).toEqual([{ lotId: lot, siteId: 'CD', kind: 'transfer_in', delta: 6, transferId: transfer.id, actorId: 'u-coord' }])
+    expect(await ledgerRows(lot, 'transfer_in')).toEqual([
+      { lotId: lot, siteId: 'CD', kind: 'transfer_in', delta: 6, transferId: transfer.id, actorId: 'u-coord' },
+    ])
     expect(await ledgerSum(lot)).toBe(10)
     expect((await request(req))!.status).toBe('open')
-    for (const r of [await post(`/api/transfers/${transfer.id}/cancel`, { as: 'admin', body: {} }), await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX })]) {
+    for (const r of [
+      await post(`/api/transfers/${transfer.id}/cancel`, { as: 'admin', body: {} }),
+      await post(`/api/transfers/${transfer.id}/dispatch`, { body: BOX }),
+    ]) {
       expect(r.status).toBe(409)
       expect(r.json.error.code).toBe('invalid_transition')
     }
@@ -305,6 +374,12 @@ describe('GET /api/transfers', () => {
     expect(bad.status).toBe(400)
     expect(bad.json.error.field).toBe('status')
     const one = await call('GET', `/api/transfers/${transfer.id}`)
-    expect(one.json).toMatchObject({ id: transfer.id, fromSite: 'NC', toSite: 'CQ', lots: [expect.objectContaining({ qty: 6 })], requests: [expect.objectContaining({ qty: 6 })] })
+    expect(one.json).toMatchObject({
+      id: transfer.id,
+      fromSite: 'NC',
+      toSite: 'CQ',
+      lots: [expect.objectContaining({ qty: 6 })],
+      requests: [expect.objectContaining({ qty: 6 })],
+    })
   })
 })

@@ -91,7 +91,9 @@ describe('users and tokens', () => {
   it('an expired token answers 401', async () => {
     const made = await addUser({ name: 'Short-lived', role: 'coordinator', expiresInDays: 1 })
     expect((await call('GET', '/api/me', as(made.token.token))).status).toBe(200)
-    await env.DB.prepare("UPDATE user_token SET expires_at = '2026-01-02T00:00:00.000Z', created_at = '2026-01-01T00:00:00.000Z' WHERE id = ?1").bind(made.token.id).run()
+    await env.DB.prepare("UPDATE user_token SET expires_at = '2026-01-02T00:00:00.000Z', created_at = '2026-01-01T00:00:00.000Z' WHERE id = ?1")
+      .bind(made.token.id)
+      .run()
     const res = await call('GET', '/api/me', as(made.token.token))
     expect(res.status).toBe(401)
     expect(res.json.error.code).toBe('token_expired')
@@ -102,7 +104,20 @@ describe('users and tokens', () => {
   it('a director moved to another site loses the old site on the next request', async () => {
     const made = await addUser({ name: 'Mover', role: 'director', siteId: 'CD' })
     const tok = made.token.token
-    const request = () => call('POST', '/api/requests', { ...as(tok), body: { siteId: 'CD', component: 'RBC', abo: 'O', rhd: '+', qty: 1, urgency: 'urgent', neededBy: new Date(Date.now() + 86_400_000).toISOString(), reason: '测试' } })
+    const request = () =>
+      call('POST', '/api/requests', {
+        ...as(tok),
+        body: {
+          siteId: 'CD',
+          component: 'RBC',
+          abo: 'O',
+          rhd: '+',
+          qty: 1,
+          urgency: 'urgent',
+          neededBy: new Date(Date.now() + 86_400_000).toISOString(),
+          reason: '测试',
+        },
+      })
     expect((await request()).status).toBe(201)
     const moved = await call('PATCH', `/api/users/${made.user.id}`, { as: 'admin', body: { siteId: 'NC' } })
     expect(moved.json).toMatchObject({ role: 'director', siteId: 'NC' })
@@ -147,8 +162,11 @@ describe('users and tokens', () => {
   it('every user route answers 403 to anyone but an admin', async () => {
     for (const who of ['coordinator', 'planner', 'director'] as const) {
       const routes: [string, string, unknown?][] = [
-        ['GET', '/api/users'], ['POST', '/api/users', { name: 'x', role: 'planner' }], ['PATCH', '/api/users/u-planner', { disabled: true }],
-        ['POST', '/api/users/u-planner/tokens', {}], ['DELETE', '/api/users/u-planner/tokens'],
+        ['GET', '/api/users'],
+        ['POST', '/api/users', { name: 'x', role: 'planner' }],
+        ['PATCH', '/api/users/u-planner', { disabled: true }],
+        ['POST', '/api/users/u-planner/tokens', {}],
+        ['DELETE', '/api/users/u-planner/tokens'],
       ]
       for (const [method, path, body] of routes) {
         const res = await call(method, path, { as: who, body })
@@ -202,7 +220,11 @@ describe('the deployed configuration (no ALLOW_DEMO_TOKENS)', () => {
   /** The worker with wrangler.toml's vars only, as `wrangler deploy` runs it. */
   const deployed = async (token: string) => {
     const bindings = { ...env, ALLOW_DEMO_TOKENS: undefined } as unknown as Env
-    const res = await app.fetch(new Request('http://t/api/me', { headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': freshIp() } }), bindings, createExecutionContext())
+    const res = await app.fetch(
+      new Request('http://t/api/me', { headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': freshIp() } }),
+      bindings,
+      createExecutionContext(),
+    )
     const json = (await res.json()) as { error?: { code: string } }
     await checkResponse('GET', '/api/me', res.status, res.headers.get('content-type'), json)
     return { status: res.status, json }

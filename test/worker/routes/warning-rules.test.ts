@@ -22,14 +22,31 @@ async function history(siteId: string, qty: number, perDay: number) {
   const lot = uid('H')
   const batch = uid('hb')
   const stmts = [
-    env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'seed', ?2)").bind(batch, ago(20)),
-    env.DB.prepare("INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, 'RBC', 'O', '+', ?3, ?4, 0, ?3)")
-      .bind(lot, siteId, ago(21), ago(-13)),
-    env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, 'u-coord', ?5)").bind(batch, lot, siteId, qty, ago(20)),
+    env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'seed', ?2)").bind(
+      batch,
+      ago(20),
+    ),
+    env.DB.prepare(
+      "INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, 'RBC', 'O', '+', ?3, ?4, 0, ?3)",
+    ).bind(lot, siteId, ago(21), ago(-13)),
+    env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, 'u-coord', ?5)").bind(
+      batch,
+      lot,
+      siteId,
+      qty,
+      ago(20),
+    ),
   ]
   for (let k = 1; k <= 14; k++)
-    stmts.push(env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5)")
-      .bind(batch, lot, siteId, -perDay, ago(k - 0.0001)))
+    stmts.push(
+      env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5)").bind(
+        batch,
+        lot,
+        siteId,
+        -perDay,
+        ago(k - 0.0001),
+      ),
+    )
   await env.DB.batch(stmts)
   return lot
 }
@@ -75,7 +92,14 @@ describe('the routine-issue cap', () => {
     const caps = await call('GET', `/api/warnings/caps?site=${site}`, { as: 'planner' })
     expect(caps.status).toBe(200)
     expect(caps.json.caps.find((c: any) => c.component === 'RBC')).toEqual({
-      component: 'RBC', level: 'yellow', cutPct: 30, avgDailyIssue: 10, warningSince: expect.any(String), cap: 7, routineIssuedToday: 0, remaining: 7,
+      component: 'RBC',
+      level: 'yellow',
+      cutPct: 30,
+      avgDailyIssue: 10,
+      warningSince: expect.any(String),
+      cap: 7,
+      routineIssuedToday: 0,
+      remaining: 7,
     })
     expect(caps.json.caps.find((c: any) => c.component === 'PLT')).toMatchObject({ level: 'normal', cap: null })
 
@@ -88,7 +112,9 @@ describe('the routine-issue cap', () => {
     expect((await move({ siteId: site, kind: 'issue', lotId: lot, qty: 3, urgency: 'emergency', reason: '急诊大出血' })).status).toBe(201)
     const allowed = await move({ siteId: site, kind: 'issue', lotId: lot, qty: 3, reason: '县人民医院', capReason: '产科手术，院长批准' })
     expect(allowed.status, allowed.text).toBe(201)
-    const row = await env.DB.prepare("SELECT urgency, cap_reason AS capReason FROM movement WHERE site_id = ?1 AND kind = 'issue' ORDER BY id DESC LIMIT 1").bind(site).first()
+    const row = await env.DB.prepare("SELECT urgency, cap_reason AS capReason FROM movement WHERE site_id = ?1 AND kind = 'issue' ORDER BY id DESC LIMIT 1")
+      .bind(site)
+      .first()
     expect(row).toEqual({ urgency: 'routine', capReason: '产科手术，院长批准' })
     const after = (await call('GET', `/api/warnings/caps?site=${site}`)).json.caps.find((c: any) => c.component === 'RBC')
     expect(after.routineIssuedToday).toBe(8)
@@ -123,14 +149,41 @@ describe('the routine-issue cap', () => {
     const batch = uid('rb')
     const stmt = (sql: string, ...args: unknown[]) => env.DB.prepare(sql).bind(...args)
     const issue = (daysAgo: number, qty: number) =>
-      stmt("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at, urgency) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5, 'routine')", batch, lot, site, -qty, ago(daysAgo))
+      stmt(
+        "INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at, urgency) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5, 'routine')",
+        batch,
+        lot,
+        site,
+        -qty,
+        ago(daysAgo),
+      )
     // 10 U a day for the two weeks before the warning, then red from 21 days ago with routine issues capped at 3 U a day
     const stmts = [
       stmt("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'seed', ?2)", batch, ago(40)),
-      stmt("INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, 'RBC', 'O', '+', ?3, ?4, 0, ?3)", lot, site, ago(41), ago(-5)),
-      stmt("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', 223, 'u-coord', ?4)", batch, lot, site, ago(40)),
-      stmt("INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES (?1, 'RBC', '*', '*', 'normal', 'red', 2.5, ?2)", site, ago(21)),
-      stmt("INSERT INTO warning_state (site_id, component, abo, rhd, level, days_of_supply, since) VALUES (?1, 'RBC', '*', '*', 'red', 2.5, ?2)", site, ago(21)),
+      stmt(
+        "INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, 'RBC', 'O', '+', ?3, ?4, 0, ?3)",
+        lot,
+        site,
+        ago(41),
+        ago(-5),
+      ),
+      stmt(
+        "INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', 223, 'u-coord', ?4)",
+        batch,
+        lot,
+        site,
+        ago(40),
+      ),
+      stmt(
+        "INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES (?1, 'RBC', '*', '*', 'normal', 'red', 2.5, ?2)",
+        site,
+        ago(21),
+      ),
+      stmt(
+        "INSERT INTO warning_state (site_id, component, abo, rhd, level, days_of_supply, since) VALUES (?1, 'RBC', '*', '*', 'red', 2.5, ?2)",
+        site,
+        ago(21),
+      ),
     ]
     for (let k = 22; k <= 35; k++) stmts.push(issue(k - 0.5, 10))
     for (let k = 1; k <= 20; k++) stmts.push(issue(k, 3)) // before today began (UTC+8)

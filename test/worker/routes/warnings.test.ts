@@ -21,19 +21,38 @@ async function newSite(province: string) {
  * `receivedDaysAgo` days ago, then `issuePerDay` units issued every day for `issueDays` days, half a day
  * before each day boundary. Returns the lot id.
  */
-async function history(siteId: string, o: { qty: number; receivedDaysAgo: number; issuePerDay: number; issueDays: number; component?: string; abo?: string; rhd?: string }) {
+async function history(
+  siteId: string,
+  o: { qty: number; receivedDaysAgo: number; issuePerDay: number; issueDays: number; component?: string; abo?: string; rhd?: string },
+) {
   const lot = uid('H')
   const batch = uid('hb')
   const stmts = [
-    env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'seed', ?2)").bind(batch, ago(o.receivedDaysAgo)),
-    env.DB.prepare('INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?6)')
-      .bind(lot, siteId, o.component ?? 'RBC', o.abo ?? 'O', o.rhd ?? '+', ago(o.receivedDaysAgo + 1), ago(o.receivedDaysAgo + 1 - 34)),
-    env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, 'u-coord', ?5)")
-      .bind(batch, lot, siteId, o.qty, ago(o.receivedDaysAgo)),
+    env.DB.prepare("INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) VALUES (?1, 'u-coord', ?1, 'h', 'seed', ?2)").bind(
+      batch,
+      ago(o.receivedDaysAgo),
+    ),
+    env.DB.prepare(
+      'INSERT INTO lot (id, site_id, component, abo, rhd, collected_at, expires_at, qty, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?6)',
+    ).bind(lot, siteId, o.component ?? 'RBC', o.abo ?? 'O', o.rhd ?? '+', ago(o.receivedDaysAgo + 1), ago(o.receivedDaysAgo + 1 - 34)),
+    env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'receipt', ?4, 'u-coord', ?5)").bind(
+      batch,
+      lot,
+      siteId,
+      o.qty,
+      ago(o.receivedDaysAgo),
+    ),
   ]
   for (let k = 1; k <= o.issueDays; k++)
-    stmts.push(env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5)")
-      .bind(batch, lot, siteId, -o.issuePerDay, ago(k - 0.5)))
+    stmts.push(
+      env.DB.prepare("INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, actor_id, at) VALUES (?1, ?2, ?3, 'issue', ?4, 'u-coord', ?5)").bind(
+        batch,
+        lot,
+        siteId,
+        -o.issuePerDay,
+        ago(k - 0.5),
+      ),
+    )
   await env.DB.batch(stmts)
   return lot
 }
@@ -54,7 +73,10 @@ describe('warning levels from the ledger', () => {
     expect(refresh.json).toMatchObject({ evaluated: 2, changes: 2 })
     expect(await levels(site)).toEqual({ 'RBC|*|*': ['yellow', 6], 'RBC|O|+': ['yellow', 6] })
     const first = await events(site)
-    expect(first.map((e: any) => [e.abo, e.rhd, e.fromLevel, e.toLevel, e.daysOfSupply]).sort()).toEqual([['*', '*', null, 'yellow', 6], ['O', '+', null, 'yellow', 6]])
+    expect(first.map((e: any) => [e.abo, e.rhd, e.fromLevel, e.toLevel, e.daysOfSupply]).sort()).toEqual([
+      ['*', '*', null, 'yellow', 6],
+      ['O', '+', null, 'yellow', 6],
+    ])
     expect(first.every((e: any) => e.siteId === site && e.component === 'RBC' && Math.abs(Date.parse(e.at) - Date.now()) < 60_000)).toBe(true)
 
     // A refresh that changes nothing records nothing.
@@ -63,12 +85,18 @@ describe('warning levels from the ledger', () => {
 
     // Issuing 35 (60 → 25 left, 175 issued in 14 days = 12.5/day → 2 days) drops it to red at once. At yellow the
     // day's routine cap is 7 (10/day cut by 30 %), so so large a routine issue needs a reason.
-    const issue = await call('POST', '/api/movements', { headers: { 'idempotency-key': uid('k-') }, body: { siteId: site, kind: 'issue', lotId: lot, qty: 35, capReason: 'mass casualty' } })
+    const issue = await call('POST', '/api/movements', {
+      headers: { 'idempotency-key': uid('k-') },
+      body: { siteId: site, kind: 'issue', lotId: lot, qty: 35, capReason: 'mass casualty' },
+    })
     expect(issue.status).toBe(201)
     expect(await levels(site)).toEqual({ 'RBC|*|*': ['red', 2], 'RBC|O|+': ['red', 2] })
     const second = await events(site)
     expect(second).toHaveLength(4)
-    expect(second.slice(0, 2).map((e: any) => [e.fromLevel, e.toLevel])).toEqual([['yellow', 'red'], ['yellow', 'red']])
+    expect(second.slice(0, 2).map((e: any) => [e.fromLevel, e.toLevel])).toEqual([
+      ['yellow', 'red'],
+      ['yellow', 'red'],
+    ])
     expect(second[0].id).toBeGreaterThan(second[2].id)
 
     // A receipt of another group raises the component as a whole but not O+.
@@ -115,7 +143,9 @@ describe('GET /api/warnings', () => {
     await history(site, { qty: 200, receivedDaysAgo: 20, issuePerDay: 10, issueDays: 14, component: 'WB', abo: 'B' })
     await call('POST', `/api/warnings/refresh?site=${site}`)
     const yellow = await call('GET', `/api/warnings?site=${site}&level=yellow&abo=*`)
-    expect(yellow.json.warnings).toEqual([{ siteId: site, province: 'Sichuan', component: 'WB', abo: '*', rhd: '*', level: 'yellow', daysOfSupply: 6, since: expect.any(String) }])
+    expect(yellow.json.warnings).toEqual([
+      { siteId: site, province: 'Sichuan', component: 'WB', abo: '*', rhd: '*', level: 'yellow', daysOfSupply: 6, since: expect.any(String) },
+    ])
     expect((await call('GET', `/api/warnings?site=${site}&minLevel=orange`)).json.warnings).toEqual([])
     expect((await call('GET', `/api/warnings?site=${site}&minLevel=yellow&component=WB&abo=B&rhd=%2B`)).json.warnings).toHaveLength(1)
     expect((await call('GET', '/api/warnings?level=purple')).json.error.field).toBe('level')
@@ -142,16 +172,42 @@ describe('POST /api/warnings/refresh', () => {
 })
 
 describe('/api/warnings/policies', () => {
-  const policy = (province: string, extra: Record<string, unknown> = {}) => ({ province, component: 'RBC', yellowDays: 10, orangeDays: 8, redDays: 4, consecutiveDays: 1, ...extra })
+  const policy = (province: string, extra: Record<string, unknown> = {}) => ({
+    province,
+    component: 'RBC',
+    yellowDays: 10,
+    orangeDays: 8,
+    redDays: 4,
+    consecutiveDays: 1,
+    ...extra,
+  })
 
   it('lists the seeded policies', async () => {
     const res = await call('GET', '/api/warnings/policies?province=Chongqing&component=RBC', { as: 'planner' })
     expect(res.status).toBe(200)
-    expect(res.json.policies).toEqual([{ province: 'Chongqing', component: 'RBC', yellowDays: 7, orangeDays: 5, redDays: 3, consecutiveDays: 3, cutYellowPct: 30, cutOrangePct: 50, cutRedPct: 70, updatedAt: expect.any(String) }])
+    expect(res.json.policies).toEqual([
+      {
+        province: 'Chongqing',
+        component: 'RBC',
+        yellowDays: 7,
+        orangeDays: 5,
+        redDays: 3,
+        consecutiveDays: 3,
+        cutYellowPct: 30,
+        cutOrangePct: 50,
+        cutRedPct: 70,
+        updatedAt: expect.any(String),
+      },
+    ])
     // Sichuan and Chongqing × 5 components, and the national default ('*', migration 0040) × 5
     const all = (await call('GET', '/api/warnings/policies')).json.policies
     expect(all).toHaveLength(15)
-    expect(all.filter((p: any) => p.province === '*').map((p: any) => p.component).sort()).toEqual(['CRYO', 'FFP', 'PLT', 'RBC', 'WB'])
+    expect(
+      all
+        .filter((p: any) => p.province === '*')
+        .map((p: any) => p.component)
+        .sort(),
+    ).toEqual(['CRYO', 'FFP', 'PLT', 'RBC', 'WB'])
   })
 
   it('a coordinator sets a policy: stored, audited, and levels in the province recomputed', async () => {

@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 describe('the demo pool', () => {
   it('has tens of donors across both provinces, RhD-negative most, Jk(a-b-) fewest, and a few deferrals', async () => {
-    const pool = await call('GET', '/api/donors/pool')   // the demo's own planner holds u-planner here
+    const pool = await call('GET', '/api/donors/pool') // the demo's own planner holds u-planner here
     expect(pool.status).toBe(200)
     expect(pool.json.total).toBeGreaterThanOrEqual(30)
     expect(pool.json.total).toBeLessThan(100)

@@ -17,7 +17,12 @@ beforeAll(async () => {
   await env.DB.batch(statements.map((s) => env.DB.prepare(s)))
 }, 60_000)
 
-const all = async <T>(sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).all<T>()).results
+const all = async <T>(sql: string, ...binds: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all<T>()
+  ).results
 
 describe('the demo region loaded into D1', () => {
   it('has the 23 stations and centres and 5 storage points, names with quotes intact, and stays within size limits', async () => {
@@ -37,7 +42,8 @@ describe('the demo region loaded into D1', () => {
               SUM(s.firstKind <> 'receipt') AS noReceipt, SUM(qty) AS units
        FROM lot JOIN (SELECT lot_id, SUM(delta) AS total,
                         (SELECT kind FROM movement m2 WHERE m2.lot_id = m.lot_id ORDER BY id LIMIT 1) AS firstKind
-                      FROM movement m GROUP BY lot_id) s ON s.lot_id = lot.id`)
+                      FROM movement m GROUP BY lot_id) s ON s.lot_id = lot.id`,
+    )
     const [{ n }] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM lot')
     expect(counts.lots).toBe(n) // every lot has ledger rows
     expect(counts.bad).toBe(0)
@@ -49,11 +55,14 @@ describe('the demo region loaded into D1', () => {
     const region = await demoRegion({ now })
     const [times] = await all<{ bad: number; odd: number }>(
       `SELECT SUM(m.at <> l.created_at) AS bad, SUM(length(m.at) <> 24 OR substr(m.at, 11, 1) <> 'T' OR substr(m.at, 20, 1) <> '.' OR substr(m.at, 24, 1) <> 'Z') AS odd
-       FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.kind = 'receipt' AND m.id = (SELECT MIN(id) FROM movement WHERE lot_id = l.id)`)
+       FROM movement m JOIN lot l ON l.id = m.lot_id WHERE m.kind = 'receipt' AND m.id = (SELECT MIN(id) FROM movement WHERE lot_id = l.id)`,
+    )
     expect(times).toEqual({ bad: 0, odd: 0 })
     const sample = region.lots.filter((_, i) => i % 97 === 0)
     for (const l of sample) {
-      const row = await env.DB.prepare('SELECT collected_at AS collectedAt, expires_at AS expiresAt, created_at AS createdAt FROM lot WHERE id = ?1').bind(l.id).first()
+      const row = await env.DB.prepare('SELECT collected_at AS collectedAt, expires_at AS expiresAt, created_at AS createdAt FROM lot WHERE id = ?1')
+        .bind(l.id)
+        .first()
       expect(row, l.id).toEqual({ collectedAt: l.collectedAt, expiresAt: l.expiresAt, createdAt: l.createdAt })
     }
     const kinds = await all<{ kind: string; n: number }>('SELECT kind, COUNT(*) AS n FROM movement GROUP BY kind ORDER BY kind')
@@ -65,7 +74,8 @@ describe('the demo region loaded into D1', () => {
 
   it('keeps 60 days of issue history, all before now', async () => {
     const [span] = await all<{ first: string; last: string; days: number }>(
-      "SELECT MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT substr(at, 1, 10)) AS days FROM movement WHERE kind = 'issue'")
+      "SELECT MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT substr(at, 1, 10)) AS days FROM movement WHERE kind = 'issue'",
+    )
     expect(Date.parse(span.first)).toBeGreaterThanOrEqual(Date.parse(nowIso) - HISTORY_DAYS * 24 * HOUR)
     expect(Date.parse(span.first)).toBeLessThan(Date.parse(nowIso) - (HISTORY_DAYS - 1) * 24 * HOUR)
     expect(span.last < nowIso).toBe(true)
@@ -74,7 +84,8 @@ describe('the demo region loaded into D1', () => {
 
   it('stocks red cells by the blood-group shares', async () => {
     const rows = await all<{ abo: 'O' | 'A' | 'B' | 'AB'; units: number }>(
-      "SELECT abo, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND rhd = '+' GROUP BY abo")
+      "SELECT abo, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND rhd = '+' GROUP BY abo",
+    )
     const total = rows.reduce((a, r) => a + r.units, 0)
     for (const r of rows) expect(Math.abs(r.units / total - GROUP_SHARES[r.abo]), r.abo).toBeLessThan(0.03)
     expect(rows).toHaveLength(4)
@@ -83,13 +94,20 @@ describe('the demo region loaded into D1', () => {
   it('leaves two stations red and one orange on red cells, the centers well stocked', async () => {
     const issue = await selectAvgDailyIssue(env.DB, nowIso)
     const stock = await all<{ siteId: string; units: number }>(
-      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND expires_at > ?1 GROUP BY site_id", nowIso)
-    const days = new Map(stock.map((s) => {
-      const perDay = issue.filter((i) => i.siteId === s.siteId && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
-      return [s.siteId, s.units / perDay]
-    }))
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND expires_at > ?1 GROUP BY site_id",
+      nowIso,
+    )
+    const days = new Map(
+      stock.map((s) => {
+        const perDay = issue.filter((i) => i.siteId === s.siteId && i.component === 'RBC').reduce((a, i) => a + i.avgDailyIssue, 0)
+        return [s.siteId, s.units / perDay]
+      }),
+    )
     expect(days.size).toBe(23 + STORAGE_POINTS.length)
-    const red = [...days].filter(([, d]) => d < 3).map(([id]) => id).sort()
+    const red = [...days]
+      .filter(([, d]) => d < 3)
+      .map(([id]) => id)
+      .sort()
     expect(red).toEqual(['GZ', 'YB'])
     expect(days.get('PZH')).toBeGreaterThanOrEqual(3)
     expect(days.get('PZH')).toBeLessThan(5)
@@ -101,7 +119,9 @@ describe('the demo region loaded into D1', () => {
   it('keeps most stations normal on platelets (≥ 3 days) on an ordinary day', async () => {
     const issue = await selectAvgDailyIssue(env.DB, nowIso)
     const stock = await all<{ siteId: string; units: number }>(
-      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'PLT' AND expires_at > ?1 GROUP BY site_id", nowIso)
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'PLT' AND expires_at > ?1 GROUP BY site_id",
+      nowIso,
+    )
     const low = stock.filter((s) => s.units / issue.filter((i) => i.siteId === s.siteId && i.component === 'PLT').reduce((a, i) => a + i.avgDailyIssue, 0) < 3)
     expect(stock).toHaveLength(23)
     expect(low.map((s) => s.siteId)).toEqual([])
@@ -135,7 +155,10 @@ describe('the demo region loaded into D1', () => {
 
   it('has lots expiring within 72 hours, and none in stock already expired', async () => {
     const soon = await all<{ component: string }>(
-      'SELECT DISTINCT component FROM lot WHERE qty > 0 AND expires_at > ?1 AND expires_at <= ?2 ORDER BY component', nowIso, new Date(Date.parse(nowIso) + 72 * HOUR).toISOString())
+      'SELECT DISTINCT component FROM lot WHERE qty > 0 AND expires_at > ?1 AND expires_at <= ?2 ORDER BY component',
+      nowIso,
+      new Date(Date.parse(nowIso) + 72 * HOUR).toISOString(),
+    )
     expect(soon.map((s) => s.component)).toEqual(expect.arrayContaining(['PLT', 'RBC']))
     const [expired] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM lot WHERE qty > 0 AND expires_at <= ?1', nowIso)
     expect(expired.n).toBe(0)
@@ -143,15 +166,18 @@ describe('the demo region loaded into D1', () => {
 
   it('holds RhD-negative red cells in ordinary stock at their share, but no A- (the demo shortage), and RhD-negative platelets only at SC (none at GZ)', async () => {
     const groups = async (component: string) =>
-      (await all<{ siteId: string; g: string; units: number }>(
-        "SELECT site_id AS siteId, abo || rhd AS g, SUM(qty) AS units FROM lot WHERE component = ?1 AND rhd = '-' AND qty > 0 AND antigens = '' GROUP BY site_id, g ORDER BY site_id, g", component))
+      await all<{ siteId: string; g: string; units: number }>(
+        "SELECT site_id AS siteId, abo || rhd AS g, SUM(qty) AS units FROM lot WHERE component = ?1 AND rhd = '-' AND qty > 0 AND antigens = '' GROUP BY site_id, g ORDER BY site_id, g",
+        component,
+      )
     const rbc = await groups('RBC')
     expect(rbc.filter((r) => r.g === 'A-')).toEqual([])
     // O- in ordinary stock at most stations (and the three centres' rare pool on top)
     expect(rbc.filter((r) => r.g === 'O-').map((r) => r.siteId)).toEqual(expect.arrayContaining(['CD', 'CQ', 'SC', 'LZ', 'MY', 'NC']))
     expect(rbc.filter((r) => r.g === 'O-').length).toBeGreaterThanOrEqual(15)
     const [share] = await all<{ neg: number; all: number }>(
-      "SELECT SUM(CASE WHEN rhd = '-' THEN qty ELSE 0 END) AS neg, SUM(qty) AS 'all' FROM lot WHERE component = 'RBC' AND antigens = '' AND qty > 0")
+      "SELECT SUM(CASE WHEN rhd = '-' THEN qty ELSE 0 END) AS neg, SUM(qty) AS 'all' FROM lot WHERE component = 'RBC' AND antigens = '' AND qty > 0",
+    )
     expect(share.neg / share.all).toBeGreaterThan(0.002)
     expect(share.neg / share.all).toBeLessThan(0.01)
     expect(await groups('PLT')).toEqual([{ siteId: 'SC', g: 'O-', units: 1 }])
@@ -164,13 +190,17 @@ describe('the demo region loaded into D1', () => {
     expect(jk).toEqual([{ rhd: '+' }])
     // rare antigen red cells are banked frozen (10 years) at Chengdu and Chongqing; RhD-negative units are liquid
     const frozen = await all<{ siteId: string; antigens: string; years: number }>(
-      "SELECT site_id AS siteId, antigens, (julianday(expires_at) - julianday(collected_at)) / 365 AS years FROM lot WHERE frozen = 1")
+      'SELECT site_id AS siteId, antigens, (julianday(expires_at) - julianday(collected_at)) / 365 AS years FROM lot WHERE frozen = 1',
+    )
     expect(new Set(frozen.map((l) => l.siteId))).toEqual(new Set(['CD', 'CQ']))
     for (const l of frozen) expect([l.antigens !== '', Math.round(l.years)]).toEqual([true, 10])
     expect(await all("SELECT id FROM lot WHERE antigens <> '' AND frozen = 0")).toEqual([])
     expect(await all("SELECT id FROM lot WHERE rhd = '-' AND frozen = 1")).toEqual([])
     for (const antigen of ['Fy(a-)', 'Jk(a-b-)']) {
-      const rows = await all<{ siteId: string }>("SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1", `%,${antigen},%`)
+      const rows = await all<{ siteId: string }>(
+        "SELECT DISTINCT site_id AS siteId FROM lot WHERE qty > 0 AND (',' || antigens || ',') LIKE ?1",
+        `%,${antigen},%`,
+      )
       expect(rows.length, antigen).toBeGreaterThanOrEqual(2)
       for (const r of rows) expect(['CD', 'CQ', 'SC']).toContain(r.siteId)
     }
@@ -179,7 +209,18 @@ describe('the demo region loaded into D1', () => {
   it('has 10 open requests at the short stations, needed within 1–48 hours, audited', async () => {
     const res = await call('GET', '/api/requests?status=open', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
     expect(res.status).toBe(200)
-    type Req = { id: string; siteId: string; component: string; abo: string; rhd: string; qty: number; urgency: string; neededBy: string; allowRhPositive: boolean; createdBy: string }
+    type Req = {
+      id: string
+      siteId: string
+      component: string
+      abo: string
+      rhd: string
+      qty: number
+      urgency: string
+      neededBy: string
+      allowRhPositive: boolean
+      createdBy: string
+    }
     const { requests } = res.json as { requests: Req[] }
     expect(requests.map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `req_demo_${String(i + 1).padStart(2, '0')}`))
     expect(new Set(requests.map((r) => r.siteId))).toEqual(new Set(Object.keys(DEMO_SHORT)))
@@ -202,7 +243,11 @@ describe('the demo region loaded into D1', () => {
     // RhD-positive for an RhD-negative patient: an older man in haemorrhagic shock, with the consent record
     const rhPos = requests.filter((r) => r.allowRhPositive)
     expect(rhPos.map((r) => r.id)).toEqual(['req_demo_03'])
-    expect((rhPos[0] as any).rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.stringContaining('患者之子'), patientNote: expect.stringContaining('72') })
+    expect((rhPos[0] as any).rhPositiveConsent).toMatchObject({
+      antiDScreen: 'negative',
+      consentBy: expect.stringContaining('患者之子'),
+      patientNote: expect.stringContaining('72'),
+    })
     expect((rhPos[0] as any).reason).toContain('男性')
     const [audited] = await all<{ n: number }>("SELECT COUNT(DISTINCT entity_id) AS n FROM audit_log WHERE action = 'request.create'")
     expect(audited.n).toBe(requests.length)
@@ -228,7 +273,16 @@ describe('the demo region loaded into D1', () => {
     const res = await call('POST', '/api/requests', {
       as: null,
       headers: { authorization: `Bearer ${DEMO_TOKENS['director-gz']}` },
-      body: { siteId: 'GZ', component: 'FFP', abo: 'AB', rhd: '+', qty: 4, urgency: 'routine', neededBy: new Date(Date.now() + 40 * HOUR).toISOString(), reason: 'demo' },
+      body: {
+        siteId: 'GZ',
+        component: 'FFP',
+        abo: 'AB',
+        rhd: '+',
+        qty: 4,
+        urgency: 'routine',
+        neededBy: new Date(Date.now() + 40 * HOUR).toISOString(),
+        reason: 'demo',
+      },
     })
     expect(res.status).toBe(201)
   })
@@ -250,7 +304,10 @@ describe('the generator', () => {
     const perDay = (from: string, to: string) => {
       const lo = Date.parse(from)
       const hi = Date.parse(to)
-      return -r.movements.filter((m) => m.kind === 'issue' && Date.parse(m.at) >= lo && Date.parse(m.at) < hi).reduce((a, m) => a + m.delta, 0) / ((hi - lo) / (24 * HOUR))
+      return (
+        -r.movements.filter((m) => m.kind === 'issue' && Date.parse(m.at) >= lo && Date.parse(m.at) < hi).reduce((a, m) => a + m.delta, 0) /
+        ((hi - lo) / (24 * HOUR))
+      )
     }
     const december = perDay('2026-12-28T00:00:00Z', '2027-01-01T00:00:00Z')
     const festival = perDay('2027-01-31T00:00:00Z', '2027-02-14T00:00:00Z')
@@ -262,10 +319,18 @@ describe('the generator', () => {
   it('never holds A- red cells, RhD-negative whole blood, nor RhD-negative platelets outside SC, whatever the date', async () => {
     for (const at of ['2026-01-05T03:00:00Z', '2026-07-18T22:30:00Z', '2027-02-10T12:00:00Z']) {
       const r = await demoRegion({ now: new Date(at) })
-      expect(r.lots.filter((l) => l.component === 'RBC' && l.abo === 'A' && l.rhd === '-'), at).toEqual([])
-      expect(r.lots.filter((l) => l.component === 'WB' && l.rhd === '-'), at).toEqual([]) // test/web/handoff.test.ts relies on no WB B- anywhere
-      expect(r.lots.filter((l) => l.component === 'PLT' && l.rhd === '-').map((l) => [l.siteId, l.abo, l.expiresAt]), at)
-        .toEqual([['SC', 'O', new Date(Date.parse(at) + 4 * 24 * HOUR).toISOString()]])
+      expect(
+        r.lots.filter((l) => l.component === 'RBC' && l.abo === 'A' && l.rhd === '-'),
+        at,
+      ).toEqual([])
+      expect(
+        r.lots.filter((l) => l.component === 'WB' && l.rhd === '-'),
+        at,
+      ).toEqual([]) // test/web/handoff.test.ts relies on no WB B- anywhere
+      expect(
+        r.lots.filter((l) => l.component === 'PLT' && l.rhd === '-').map((l) => [l.siteId, l.abo, l.expiresAt]),
+        at,
+      ).toEqual([['SC', 'O', new Date(Date.parse(at) + 4 * 24 * HOUR).toISOString()]])
     }
   })
 

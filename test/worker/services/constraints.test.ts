@@ -7,7 +7,9 @@ import { seedBase } from '../fixtures'
 /** The error a statement fails with; the test fails if it does not fail. */
 async function failure(sql: string, ...args: unknown[]): Promise<unknown> {
   try {
-    await env.DB.prepare(sql).bind(...args).run()
+    await env.DB.prepare(sql)
+      .bind(...args)
+      .run()
   } catch (e) {
     return e
   }
@@ -15,9 +17,15 @@ async function failure(sql: string, ...args: unknown[]): Promise<unknown> {
 }
 
 const at = '2026-01-01T00:00:00Z'
-const insertSite = (id: string, kind: string, parent: string | null) => failure(
-  'INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, created_at, updated_at, parent_id) VALUES (?1,?1,?1,?2,?3,?3,30,104,?4,?4,?5)',
-  id, kind, 'Sichuan', at, parent)
+const insertSite = (id: string, kind: string, parent: string | null) =>
+  failure(
+    'INSERT INTO site (id, name_zh, name_en, kind, province, city, lat, lng, created_at, updated_at, parent_id) VALUES (?1,?1,?1,?2,?3,?3,30,104,?4,?4,?5)',
+    id,
+    kind,
+    'Sichuan',
+    at,
+    parent,
+  )
 
 beforeAll(() => seedBase())
 
@@ -53,7 +61,7 @@ describe('reading a failed guard', () => {
     expect(isUnique(e) || isCheck(e)).toBe(false)
   })
 
-  it("names the trigger whose RAISE refused the write", async () => {
+  it('names the trigger whose RAISE refused the write', async () => {
     const e = await insertSite('XX1', 'storage', null)
     expect(violation(e)).toEqual({ kind: 'raise', trigger: 'site_parent' })
     expect(isRaised(e, 'site_parent')).toBe(true)

@@ -53,8 +53,15 @@ describe('planning the demo region', () => {
     // the plan review shows the consent record beside the RhD-negative patient it lets RhD-positive units serve
     const forRhNeg = plan.transfers.flatMap((t: any) => t.requests.filter((r: any) => r.requestId === 'req_demo_03'))
     expect(forRhNeg.length).toBeGreaterThan(0)
-    for (const r of forRhNeg) expect(r.rhPositiveConsent).toMatchObject({ antiDScreen: 'negative', consentBy: expect.any(String), consentAt: expect.any(String), patientNote: expect.any(String) })
-    for (const t of plan.transfers) for (const r of t.requests.filter((r: any) => r.requestId !== 'req_demo_03')) expect(r.rhPositiveConsent, r.requestId).toBeNull()
+    for (const r of forRhNeg)
+      expect(r.rhPositiveConsent).toMatchObject({
+        antiDScreen: 'negative',
+        consentBy: expect.any(String),
+        consentAt: expect.any(String),
+        patientNote: expect.any(String),
+      })
+    for (const t of plan.transfers)
+      for (const r of t.requests.filter((r: any) => r.requestId !== 'req_demo_03')) expect(r.rhPositiveConsent, r.requestId).toBeNull()
 
     // every request is either served by a transfer or explained as unmet
     const served = new Map<string, number>()
@@ -65,8 +72,9 @@ describe('planning the demo region', () => {
       const need = [...inst.needs, ...(inst.antigenRounds ?? []).flatMap((r: any) => r.instance.needs)].find((n: any) => n.id === a.need)
       if (a.fromSite === need.site) local.set(a.need, (local.get(a.need) ?? 0) + a.qty)
     }
-    const { results: reqs } = await env.DB.prepare(`SELECT id, qty, status, needed_by AS neededBy FROM aid_request WHERE id LIKE 'req_demo_%' ORDER BY id`)
-      .all<{ id: string; qty: number; status: string; neededBy: string }>()
+    const { results: reqs } = await env.DB.prepare(
+      `SELECT id, qty, status, needed_by AS neededBy FROM aid_request WHERE id LIKE 'req_demo_%' ORDER BY id`,
+    ).all<{ id: string; qty: number; status: string; neededBy: string }>()
     expect(reqs).toHaveLength(10)
     for (const r of reqs) {
       expect((served.get(r.id) ?? 0) + (local.get(r.id) ?? 0) + (unmet.get(r.id) ?? 0), r.id).toBe(r.qty)
@@ -77,10 +85,14 @@ describe('planning the demo region', () => {
     // exactly one need is left unmet: GZ's RhD-negative platelets within the hour. The region's only
     // RhD-negative platelet unit is at SC (Chengdu), hours away by road: none_in_time, with its message.
     const gzPlt = reqs.find((r) => r.id === 'req_demo_10')!
-    expect(plan.unmet).toEqual([{
-      need: 'req_demo_10', qty: 2, reason: 'none_in_time',
-      message: `1 compatible PLT units exist but none can arrive by ${gzPlt.neededBy}`,
-    }])
+    expect(plan.unmet).toEqual([
+      {
+        need: 'req_demo_10',
+        qty: 2,
+        reason: 'none_in_time',
+        message: `1 compatible PLT units exist but none can arrive by ${gzPlt.neededBy}`,
+      },
+    ])
     expect(gzPlt.status).toBe('open')
     expect(served.has('req_demo_10') || local.has('req_demo_10')).toBe(false)
     // every other request is covered in full
@@ -103,15 +115,22 @@ describe('planning the demo region', () => {
 
     // approve everything and commit the plan in one batch
     for (const t of plan.transfers) expect((await call('POST', `/api/transfers/${t.id}/approve`, as('coordinator'))).status).toBe(200)
-    const commit = await call('POST', `/api/plans/${plan.id}/commit`, { ...as('admin'), headers: { ...as('admin').headers, 'idempotency-key': 'demo-commit-0001' } })
+    const commit = await call('POST', `/api/plans/${plan.id}/commit`, {
+      ...as('admin'),
+      headers: { ...as('admin').headers, 'idempotency-key': 'demo-commit-0001' },
+    })
     expect(commit.status, JSON.stringify(commit.json)).toBe(200)
     expect(commit.json.committed).toHaveLength(plan.transfers.length)
     expect(commit.json.closed).toEqual([])
     const after = await env.DB.prepare(`SELECT id, status FROM aid_request WHERE id LIKE 'req_demo_%' ORDER BY id`).all<{ id: string; status: string }>()
     for (const r of after.results) expect(r.status, r.id).toBe(served.has(r.id) ? 'planned' : 'open')
-    const outSum = await env.DB.prepare(`SELECT -SUM(delta) AS s FROM movement WHERE kind = 'transfer_out' AND batch_id = ?1`).bind(commit.json.batchId).first<number>('s')
+    const outSum = await env.DB.prepare(`SELECT -SUM(delta) AS s FROM movement WHERE kind = 'transfer_out' AND batch_id = ?1`)
+      .bind(commit.json.batchId)
+      .first<number>('s')
     expect(outSum).toBe(plan.transfers.reduce((s: number, t: any) => s + t.qty, 0))
-    const drift = await env.DB.prepare(`SELECT COUNT(*) AS n FROM lot l WHERE l.qty <> (SELECT COALESCE(SUM(delta), 0) FROM movement m WHERE m.lot_id = l.id)`).first<number>('n')
+    const drift = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM lot l WHERE l.qty <> (SELECT COALESCE(SUM(delta), 0) FROM movement m WHERE m.lot_id = l.id)`,
+    ).first<number>('n')
     expect(drift).toBe(0)
 
     // a second plan finds nothing new to plan for the covered requests

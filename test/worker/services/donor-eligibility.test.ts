@@ -34,7 +34,9 @@ describe('eligibility by interval (GB 18467-2011)', () => {
   it('never given: eligible now; a deferral in force pushes the date; a permanent one gives null', () => {
     const now = '2026-12-01T00:00:00.000Z'
     expect(eligibleFrom('WB', { lastWb: null, lastPlt: null }, none, now)).toBe(now)
-    expect(eligibleFrom('WB', { lastWb: null, lastPlt: null }, { now: true, until: '2027-02-01T00:00:00.000Z', permanent: false }, now)).toBe('2027-02-01T00:00:00.000Z')
+    expect(eligibleFrom('WB', { lastWb: null, lastPlt: null }, { now: true, until: '2027-02-01T00:00:00.000Z', permanent: false }, now)).toBe(
+      '2027-02-01T00:00:00.000Z',
+    )
     expect(eligibleFrom('PLT', { lastWb: null, lastPlt: null }, { now: true, until: null, permanent: true }, now)).toBeNull()
   })
 })

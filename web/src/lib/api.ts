@@ -3,7 +3,13 @@ import { getState, setState } from '../state'
 
 /** An API failure in the one error shape `{error: {code, message, field?, detail?}}`, or a network failure. */
 export class ApiCallError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, readonly detail?: Record<string, string | number>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly detail?: Record<string, string | number>,
+  ) {
     super(message)
   }
 }
@@ -43,5 +49,4 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
 }
 
 /** A unique Idempotency-Key for one logical write. */
-export const idempotencyKey = (prefix: string): string =>
-  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+export const idempotencyKey = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`

@@ -33,7 +33,17 @@ export function issueKind(message: string): { key: string; limit?: string } | nu
     return { key: `err.kind.too_${m[1]}.${what}${m[3].length === 1 ? '.exclusive' : ''}`, limit: m[4] }
   }
   m = message.match(/^Invalid input: expected (\w+), received (\w+)/)
-  if (m) return { key: m[2] === 'undefined' || m[2] === 'null' ? 'err.kind.required' : m[1] === 'int' ? 'err.kind.int' : m[1] === 'number' ? 'err.kind.number' : 'err.kind.type' }
+  if (m)
+    return {
+      key:
+        m[2] === 'undefined' || m[2] === 'null'
+          ? 'err.kind.required'
+          : m[1] === 'int'
+            ? 'err.kind.int'
+            : m[1] === 'number'
+              ? 'err.kind.number'
+              : 'err.kind.type',
+    }
   if (/^Invalid (option|input): expected one of/.test(message)) return { key: 'err.kind.option' }
   if (/^Invalid number: must be a multiple of 1\b/.test(message)) return { key: 'err.kind.int' }
   if (/^Invalid (string|ISO|date|email|url|uuid|format)/i.test(message)) return { key: 'err.kind.format' }

@@ -60,12 +60,18 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
   useEffect(() => {
     const l: Listener = (events) => {
       const { me } = getState()
-      const mine = events.filter((e) => e.actorId !== me?.id && (
-        (e.action === 'request.create' && e.urgency === 'emergency' && me?.role !== 'director') ||
-        (me?.role === 'director' && me.siteId && e.entity === 'transfer' && e.sites.includes(me.siteId) &&
-          ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)) ||
-        // a donor of my station called up (the collecting station is the call-up's first site)
-        (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId)))
+      const mine = events.filter(
+        (e) =>
+          e.actorId !== me?.id &&
+          ((e.action === 'request.create' && e.urgency === 'emergency' && me?.role !== 'director') ||
+            (me?.role === 'director' &&
+              me.siteId &&
+              e.entity === 'transfer' &&
+              e.sites.includes(me.siteId) &&
+              ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)) ||
+            // a donor of my station called up (the collecting station is the call-up's first site)
+            (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId)),
+      )
       if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
     }
     listeners.add(l)

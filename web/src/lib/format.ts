@@ -19,8 +19,7 @@ export function num(n: number | null | undefined, lang: Lang, digits = 0): strin
 }
 
 /** Days of supply: one decimal; no issue at all reads as ∞. */
-export const days = (n: number | null | undefined, lang: Lang): string =>
-  n === null || n === undefined ? '∞' : num(n, lang, 1)
+export const days = (n: number | null | undefined, lang: Lang): string => (n === null || n === undefined ? '∞' : num(n, lang, 1))
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -47,8 +46,7 @@ export function parseLocal(s: string): string | null {
 }
 
 /** A duration in hours with one decimal and its unit in the page's language: 2.2 小时 / 2.2 h. */
-export const hours = (n: number | null | undefined, lang: Lang): string =>
-  translate('common.hours', { n: num(n, lang, 1) }, lang)
+export const hours = (n: number | null | undefined, lang: Lang): string => translate('common.hours', { n: num(n, lang, 1) }, lang)
 
 /**
  * A request's reason as the reader's language has it: an incident's requests are filed as "<incident> · <category>"

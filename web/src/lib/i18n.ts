@@ -13,7 +13,10 @@ import zh from '../locales/zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
-const messages: Record<Lang, Record<string, string>> = { zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh }, en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn } }
+const messages: Record<Lang, Record<string, string>> = {
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn },
+}
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
 export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {

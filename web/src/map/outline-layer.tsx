@@ -9,8 +9,7 @@ import { useMap } from './map-context'
 
 type Shapes = FeatureCollection<Polygon | MultiPolygon, { name: string }>
 
-const rings = (f: Feature<Polygon | MultiPolygon>): Position[][] =>
-  f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates.flat()
+const rings = (f: Feature<Polygon | MultiPolygon>): Position[][] => (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates.flat())
 
 /**
  * A province's outline: the edges of its prefectures that belong to one prefecture only (shared edges
@@ -20,8 +19,7 @@ export function provinceOutline(shapes: Shapes): [number, number][][] {
   const key = (a: Position, b: Position) => (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]) ? `${a}|${b}` : `${b}|${a}`)
   const count = new Map<string, number>()
   for (const f of shapes.features)
-    for (const ring of rings(f))
-      for (let i = 1; i < ring.length; i++) count.set(key(ring[i - 1], ring[i]), (count.get(key(ring[i - 1], ring[i])) ?? 0) + 1)
+    for (const ring of rings(f)) for (let i = 1; i < ring.length; i++) count.set(key(ring[i - 1], ring[i]), (count.get(key(ring[i - 1], ring[i])) ?? 0) + 1)
   const lines: [number, number][][] = []
   for (const f of shapes.features)
     for (const ring of rings(f)) {
@@ -62,7 +60,13 @@ export function OutlineLayer({ tiles = false }: { tiles?: boolean }) {
         interactive: false,
         style: () => ({ color: '#90a4ae', weight: 0.8, fillColor: p.fill, fillOpacity: tiles ? 0 : 1, className: `outline-prefecture outline-${p.id}` }),
       }).addTo(group)
-      L.polyline(provinceOutline(p.shapes), { pane: 'outline', interactive: false, color: '#546e7a', weight: 2, className: `outline-province outline-${p.id}` }).addTo(group)
+      L.polyline(provinceOutline(p.shapes), {
+        pane: 'outline',
+        interactive: false,
+        color: '#546e7a',
+        weight: 2,
+        className: `outline-province outline-${p.id}`,
+      }).addTo(group)
     }
     return () => void group.remove()
   }, [map, tiles])

@@ -21,7 +21,8 @@ export function spread(points: Map<string, Pt>, gap = MIN_GAP): Map<string, Pt> 
   }
   for (let i = 0; i < ids.length; i++)
     for (let j = i + 1; j < ids.length; j++) {
-      const a = points.get(ids[i])!, b = points.get(ids[j])!
+      const a = points.get(ids[i])!,
+        b = points.get(ids[j])!
       if (Math.hypot(a.x - b.x, a.y - b.y) < gap) parent.set(root(ids[j]), root(ids[i]))
     }
   const clusters = new Map<string, string[]>()
@@ -90,13 +91,18 @@ export function placeLabels(labels: LabelIn[], view?: Box): Map<string, Box | nu
   for (const l of labels) {
     let boxes = candidates(l)
     if (l.away) {
-      const dx = l.at.x - l.away.x, dy = l.at.y - l.away.y
+      const dx = l.at.x - l.away.x,
+        dy = l.at.y - l.away.y
       const centre = (b: Box) => ({ x: b.x + b.w / 2 - l.at.x, y: b.y + b.h / 2 - l.at.y })
-      const facing = (b: Box) => { const c = centre(b); return (c.x * dx + c.y * dy) / (Math.hypot(c.x, c.y) * Math.hypot(dx, dy) || 1) }
+      const facing = (b: Box) => {
+        const c = centre(b)
+        return (c.x * dx + c.y * dy) / (Math.hypot(c.x, c.y) * Math.hypot(dx, dy) || 1)
+      }
       boxes = [...boxes].sort((a, b) => facing(b) - facing(a))
     }
     // Covering a marker or a label rules a place out; sticking out of the view only makes it worse.
-    let best: Box | null = null, bestCost = Infinity
+    let best: Box | null = null,
+      bestCost = Infinity
     for (const b of boxes) {
       const covers = placed.some((p) => overlap(b, p) > 0) || markers.some((m) => m.id !== l.id && overlap(b, m) > 0)
       if (covers) continue

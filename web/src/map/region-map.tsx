@@ -6,7 +6,10 @@ import { MapContext } from './map-context'
 import { OutlineLayer } from './outline-layer'
 
 // Sichuan–Chongqing: roughly 26–34.5° N, 97–110.5° E.
-const REGION: L.LatLngBoundsExpression = [[26, 97.3], [34.4, 110.3]]
+const REGION: L.LatLngBoundsExpression = [
+  [26, 97.3],
+  [34.4, 110.3],
+]
 const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
 
 type Props = { tiles?: boolean; class?: string; children?: ComponentChildren }

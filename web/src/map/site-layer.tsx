@@ -19,7 +19,15 @@ export const LEVEL_COLOURS: Record<Level | 'none', string> = {
   none: '#78909c',
 }
 
-type Props = { sites: Site[]; status: Record<string, SiteStatus>; component: Component; lang: Lang; onOpen: (id: string) => void; small?: boolean; contact?: Record<string, SiteContact> }
+type Props = {
+  sites: Site[]
+  status: Record<string, SiteStatus>
+  component: Component
+  lang: Lang
+  onOpen: (id: string) => void
+  small?: boolean
+  contact?: Record<string, SiteContact>
+}
 
 const NO_CONTACT: Record<string, SiteContact> = {}
 
@@ -29,14 +37,16 @@ const shortName = (s: Site, lang: Lang) =>
     ? s.nameZh.replace(/(市|州|地区)?(中心血站|血液中心|中心血库|储血点).*$/, '') || s.nameZh
     : s.nameEn.replace(/( Prefecture)?( Central)? Blood (Station|Center|Bank).*$/, '') || s.city
 
-
 /** The popup's contact lines: silent and for how long, last contact and last stock report. */
 function contactLines(c: SiteContact, lang: Lang): string {
   const tr = (k: string, v: Record<string, string | number> = {}) => t(k, v, lang)
   const head = c.silent
     ? `<strong class="silent-badge">${escapeHtml(tr('offline.silent'))}</strong> ${escapeHtml(c.lastContactAt ? tr('offline.silentFor', { age: ageText(c.lastContactAt, tr), limit: c.limitHours }) : tr('offline.neverHeard'))}<br>`
     : ''
-  return head + `${escapeHtml(tr('offline.lastContact'))}: ${dateTime(c.lastContactAt)}<br>${escapeHtml(tr('offline.lastReport'))}: ${dateTime(c.lastStockReportAt)}<br>`
+  return (
+    head +
+    `${escapeHtml(tr('offline.lastContact'))}: ${dateTime(c.lastContactAt)}<br>${escapeHtml(tr('offline.lastReport'))}: ${dateTime(c.lastStockReportAt)}<br>`
+  )
 }
 
 const radiusOf = (s: Site, small: boolean) => (small ? 5 : s.kind === 'storage' ? 7 : 10)
@@ -84,7 +94,13 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
       const name = escapeHtml(siteName(s, lang, s.id))
       // No base map offline: a permanent short label says which dot is which.
       // Storage points (储血点) are drawn smaller and named on hover only: their station's label says whose they are.
-      if (!small) marker.bindTooltip(escapeHtml(shortName(s, lang)), s.kind === 'storage' ? { direction: 'top', className: 'site-label storage-label' } : { permanent: true, direction: 'center', className: 'site-label' })
+      if (!small)
+        marker.bindTooltip(
+          escapeHtml(shortName(s, lang)),
+          s.kind === 'storage'
+            ? { direction: 'top', className: 'site-label storage-label' }
+            : { permanent: true, direction: 'center', className: 'site-label' },
+        )
       const popup = document.createElement('div')
       popup.className = 'site-popup'
       popup.innerHTML =
@@ -120,25 +136,34 @@ export function SiteLayer({ sites, status, component, lang, onOpen, small = fals
         const real = map.latLngToLayerPoint([s.lat, s.lng])
         marker.setLatLng(map.layerPointToLatLng(L.point(at.x, at.y)))
         if (Math.hypot(real.x - at.x, real.y - at.y) > 1)
-          L.polyline([[s.lat, s.lng], marker.getLatLng()], { color: '#263238', weight: 1, opacity: 0.7, interactive: false, className: 'site-leader' }).addTo(leaders)
+          L.polyline([[s.lat, s.lng], marker.getLatLng()], { color: '#263238', weight: 1, opacity: 0.7, interactive: false, className: 'site-leader' }).addTo(
+            leaders,
+          )
       }
       if (small) return
       // Most severe first, so the labels of the sites that matter most get the best places.
-      const order = sites.filter((s) => s.kind !== 'storage').sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || a.id.localeCompare(b.id))
+      const order = sites
+        .filter((s) => s.kind !== 'storage')
+        .sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || a.id.localeCompare(b.id))
       const centroid = (s: Site): Pt | undefined => {
         const real = map.latLngToLayerPoint([s.lat, s.lng])
         const at = shown.get(s.id)!
         return Math.hypot(real.x - at.x, real.y - at.y) > 1 ? real : undefined
       }
       // Measured at each layout (all sizes read before any label moves): the font may arrive after the first one.
-      const sizes = new Map(sites.map((s) => {
-        const el = markers.get(s.id)!.getTooltip()?.getElement()
-        return [s.id, el && el.offsetWidth > 0 ? { w: el.offsetWidth, h: el.offsetHeight } : { w: 40, h: 16 }]
-      }))
-      const boxes = placeLabels(order.map((s) => {
-        const size = sizes.get(s.id)!
-        return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size.w, h: size.h, away: centroid(s) }
-      }), { ...map.containerPointToLayerPoint([0, 0]), w: map.getSize().x, h: map.getSize().y })
+      const sizes = new Map(
+        sites.map((s) => {
+          const el = markers.get(s.id)!.getTooltip()?.getElement()
+          return [s.id, el && el.offsetWidth > 0 ? { w: el.offsetWidth, h: el.offsetHeight } : { w: 40, h: 16 }]
+        }),
+      )
+      const boxes = placeLabels(
+        order.map((s) => {
+          const size = sizes.get(s.id)!
+          return { id: s.id, at: shown.get(s.id)!, r: radiusOf(s, small), w: size.w, h: size.h, away: centroid(s) }
+        }),
+        { ...map.containerPointToLayerPoint([0, 0]), w: map.getSize().x, h: map.getSize().y },
+      )
       for (const s of sites) {
         if (s.kind === 'storage') continue
         const tip = markers.get(s.id)!.getTooltip()

@@ -30,7 +30,17 @@ function arrowId(svg: SVGSVGElement, status: string): string {
   if (!defs) defs = svg.insertBefore(document.createElementNS(SVG, 'defs'), svg.firstChild)
   const marker = document.createElementNS(SVG, 'marker')
   // userSpaceOnUse: the same 12 px head at any zoom and stroke width; the tip is the line's end.
-  for (const [k, v] of Object.entries({ id, class: 'transfer-arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '12', markerHeight: '12', markerUnits: 'userSpaceOnUse', orient: 'auto' }))
+  for (const [k, v] of Object.entries({
+    id,
+    class: 'transfer-arrow',
+    viewBox: '0 0 10 10',
+    refX: '10',
+    refY: '5',
+    markerWidth: '12',
+    markerHeight: '12',
+    markerUnits: 'userSpaceOnUse',
+    orient: 'auto',
+  }))
     marker.setAttribute(k, v)
   const head = document.createElementNS(SVG, 'path')
   head.setAttribute('d', 'M0,0 L10,5 L0,10 z')
@@ -42,13 +52,19 @@ function arrowId(svg: SVGSVGElement, status: string): string {
 
 /** The line from donor to receiver in layer pixels: off its own side (so A→B and B→A don't overlap), short of both markers. */
 function ends(from: Pt, to: Pt, rFrom: number, rTo: number, lane: number): [Pt, Pt] | null {
-  const dx = to.x - from.x, dy = to.y - from.y
+  const dx = to.x - from.x,
+    dy = to.y - from.y
   const len = Math.hypot(dx, dy)
   if (len < rFrom + rTo + 8) return null
-  const ux = dx / len, uy = dy / len
+  const ux = dx / len,
+    uy = dy / len
   const off = 3 + 5 * lane // to the left of travel
-  const nx = uy * off, ny = -ux * off
-  return [{ x: from.x + ux * rFrom + nx, y: from.y + uy * rFrom + ny }, { x: to.x - ux * (rTo + 2) + nx, y: to.y - uy * (rTo + 2) + ny }]
+  const nx = uy * off,
+    ny = -ux * off
+  return [
+    { x: from.x + ux * rFrom + nx, y: from.y + uy * rFrom + ny },
+    { x: to.x - ux * (rTo + 2) + nx, y: to.y - uy * (rTo + 2) + ny },
+  ]
 }
 
 const radius = (s: Site) => (s.kind === 'storage' ? 7 : 10)
@@ -97,9 +113,16 @@ export function TransferLayer({ transfers, sites, lang, tooltip }: { transfers: 
       const key = `${tr.fromSite}>${tr.toSite}`
       const lane = lanes.get(key) ?? 0
       lanes.set(key, lane + 1)
-      const line = L.polyline([[from.lat, from.lng], [to.lat, to.lng]], { ...STATUS_STYLE[tr.status], opacity: 0.9, className: `transfer-line status-${tr.status}` })
+      const line = L.polyline(
+        [
+          [from.lat, from.lng],
+          [to.lat, to.lng],
+        ],
+        { ...STATUS_STYLE[tr.status], opacity: 0.9, className: `transfer-line status-${tr.status}` },
+      )
       line.bindTooltip(
-        tooltip?.(tr) ?? `${siteName(from, lang, from.id)} → ${siteName(to, lang, to.id)}: ${t(`component.${tr.component}`, {}, lang)} ${group(tr.abo, tr.rhd)} × ${tr.qty} (${t(`status.${tr.status}`, {}, lang)})`,
+        tooltip?.(tr) ??
+          `${siteName(from, lang, from.id)} → ${siteName(to, lang, to.id)}: ${t(`component.${tr.component}`, {}, lang)} ${group(tr.abo, tr.rhd)} × ${tr.qty} (${t(`status.${tr.status}`, {}, lang)})`,
         { sticky: true },
       )
       line.addTo(layer)
@@ -120,7 +143,12 @@ export function TransferLayer({ transfers, sites, lang, tooltip }: { transfers: 
     layout()
     map.on('zoomend', layout)
     const present = new Set(drawn.map((tr) => tr.status))
-    const legend = drawn.length ? legendControl(LEGEND_ORDER.filter((s) => LEGEND_ALWAYS.includes(s) || present.has(s as Transfer['status'])), lang).addTo(map) : null
+    const legend = drawn.length
+      ? legendControl(
+          LEGEND_ORDER.filter((s) => LEGEND_ALWAYS.includes(s) || present.has(s as Transfer['status'])),
+          lang,
+        ).addTo(map)
+      : null
     return () => {
       map.off('zoomend', layout)
       legend?.remove()

@@ -11,7 +11,9 @@ const seen = new Map<string, Seen>()
 const listeners = new Set<() => void>()
 const reachable = new Set<() => void>()
 const pageKey = () => location.pathname + location.search
-const notify = () => { for (const l of listeners) l() }
+const notify = () => {
+  for (const l of listeners) l()
+}
 
 export function noteFetched(path: string, stamped: string | null): void {
   if (stamped) seen.set(path, { page: pageKey(), fetchedAt: stamped })
@@ -44,7 +46,10 @@ export function useOnline(): boolean {
     const off = () => setOnline(false)
     addEventListener('online', on)
     addEventListener('offline', off)
-    return () => { removeEventListener('online', on); removeEventListener('offline', off) }
+    return () => {
+      removeEventListener('online', on)
+      removeEventListener('offline', off)
+    }
   }, [])
   return online
 }
@@ -56,7 +61,10 @@ export function useFreshness(): string | null {
     const l = () => force((n) => n + 1)
     listeners.add(l)
     const timer = setInterval(l, 30_000)
-    return () => { listeners.delete(l); clearInterval(timer) }
+    return () => {
+      listeners.delete(l)
+      clearInterval(timer)
+    }
   }, [])
   return oldestOnPage()
 }

@@ -31,18 +31,32 @@ export function OfflineBar() {
       {(!online || oldest) && (
         <p class="offline-status">
           <strong>{t(online ? 'offline.unreachable' : 'offline.offline')}</strong>{' '}
-          {oldest
-            ? <span class="data-age" data-fetched-at={oldest}>{t('offline.dataAsOf', { at: dateTime(oldest), age: ageText(oldest, t) })}</span>
-            : <span>{t('offline.noCache')}</span>}
+          {oldest ? (
+            <span class="data-age" data-fetched-at={oldest}>
+              {t('offline.dataAsOf', { at: dateTime(oldest), age: ageText(oldest, t) })}
+            </span>
+          ) : (
+            <span>{t('offline.noCache')}</span>
+          )}
         </p>
       )}
       {waiting.length > 0 && (
         <p class="outbox-count" data-waiting={waiting.length}>
           {t('offline.waitingCount', { n: waiting.length })}
-          {online && <button type="button" class="send-now" onClick={() => void sync()}>{t('offline.sendNow')}</button>}
+          {online && (
+            <button type="button" class="send-now" onClick={() => void sync()}>
+              {t('offline.sendNow')}
+            </button>
+          )}
         </p>
       )}
-      {outbox.length > 0 && <ol class="outbox">{outbox.map((o) => <OutboxItem key={o.id} o={o} />)}</ol>}
+      {outbox.length > 0 && (
+        <ol class="outbox">
+          {outbox.map((o) => (
+            <OutboxItem key={o.id} o={o} />
+          ))}
+        </ol>
+      )}
     </section>
   )
 }
@@ -53,15 +67,29 @@ function OutboxItem({ o }: { o: Outgoing }) {
   const refusal = o.refusal && new ApiCallError(o.refusal.status, o.refusal.code, o.refusal.message, o.refusal.field)
   return (
     <li class={`outbox-item ${o.state}`} data-state={o.state} data-kind={o.kind} data-key={o.idempotencyKey}>
-      <span class="badge">{t(`offline.state.${o.state}`)}</span> <span>{t(`offline.kind.${o.kind}`)} · {o.summary}</span>{' '}
+      <span class="badge">{t(`offline.state.${o.state}`)}</span>{' '}
+      <span>
+        {t(`offline.kind.${o.kind}`)} · {o.summary}
+      </span>{' '}
       <span class="meta">{t('offline.typedAt', { at: dateTime(o.createdAt) })}</span>
       {refusal && (
         <div class="refusal" role="alert" data-code={refusal.code}>
-          <p>{t('offline.refused', { status: refusal.status })} {errorText(refusal, t)}</p>
+          <p>
+            {t('offline.refused', { status: refusal.status })} {errorText(refusal, t)}
+          </p>
           <p class="meta server-reason">{t('offline.serverSaid', { message: refusal.message })}</p>
-          {asking
-            ? <Confirm message={t('offline.dismissConfirm', { what: o.summary })} yes={t('offline.dismiss')} onYes={() => void dismiss(o)} onNo={() => setAsking(false)} />
-            : <button type="button" class="dismiss" onClick={() => setAsking(true)}>{t('offline.dismiss')}</button>}
+          {asking ? (
+            <Confirm
+              message={t('offline.dismissConfirm', { what: o.summary })}
+              yes={t('offline.dismiss')}
+              onYes={() => void dismiss(o)}
+              onNo={() => setAsking(false)}
+            />
+          ) : (
+            <button type="button" class="dismiss" onClick={() => setAsking(true)}>
+              {t('offline.dismiss')}
+            </button>
+          )}
         </div>
       )}
       {o.state === 'conflict' && (
@@ -70,7 +98,9 @@ function OutboxItem({ o }: { o: Outgoing }) {
           <button type="button" class="keep-mine" onClick={() => void resolveConflict(o, true)}>
             {t('offline.keepMine', { counted: (o.body as { countedQty: number }).countedQty })}
           </button>{' '}
-          <button type="button" class="keep-server" onClick={() => void resolveConflict(o, false)}>{t('offline.keepServer', { now: o.nowQty ?? '—' })}</button>
+          <button type="button" class="keep-server" onClick={() => void resolveConflict(o, false)}>
+            {t('offline.keepServer', { now: o.nowQty ?? '—' })}
+          </button>
         </div>
       )}
     </li>

@@ -14,7 +14,9 @@ export type NewWrite = Omit<Outgoing, 'id' | 'userId' | 'createdAt' | 'state'>
 export type WriteResult<T> = { queued: false; data: T } | { queued: true }
 
 const listeners = new Set<() => void>()
-const changed = () => { for (const l of listeners) l() }
+const changed = () => {
+  for (const l of listeners) l()
+}
 
 const mine = async (): Promise<Outgoing[]> => {
   const me = getState().me
@@ -44,7 +46,9 @@ const send = <T>(w: Pick<Outgoing, 'path' | 'body' | 'idempotencyKey'>) =>
 async function movedSince(o: Outgoing): Promise<number | null> {
   if (o.kind !== 'count' || o.seenQty === undefined) return null
   const lotId = (o.body as { lotId: string }).lotId
-  const { lots } = await api<{ lots: { id: string; qty: number }[] }>(`/api/stock/lots?site=${encodeURIComponent(o.siteId)}&includeEmpty=true&includeExpired=true&limit=5000`)
+  const { lots } = await api<{ lots: { id: string; qty: number }[] }>(
+    `/api/stock/lots?site=${encodeURIComponent(o.siteId)}&includeEmpty=true&includeExpired=true&limit=5000`,
+  )
   const lot = lots.find((l) => l.id === lotId)
   return lot && lot.qty !== o.seenQty ? lot.qty : null
 }
@@ -93,7 +97,7 @@ export function sync(): Promise<void> {
         } catch (e) {
           const err = e instanceof ApiCallError ? e : new ApiCallError(0, 'network', String(e))
           if (err.status === 0 || err.status === 401 || err.status >= 500) break
-          if (err.status === 409 && await dispatchedByThis(o).catch(() => false)) {
+          if (err.status === 409 && (await dispatchedByThis(o).catch(() => false))) {
             await deleteOutgoing(o.id!)
             applied++
             changed()
@@ -133,7 +137,9 @@ export async function dismiss(o: Outgoing): Promise<void> {
 export function startSync(): void {
   addEventListener('online', () => void sync())
   onServerAnswer(() => void sync())
-  setInterval(() => { if (navigator.onLine) void sync() }, 15_000)
+  setInterval(() => {
+    if (navigator.onLine) void sync()
+  }, 15_000)
 }
 
 /** This user's writes on the device, in order, kept current. */
@@ -145,7 +151,10 @@ export function useOutbox(): Outgoing[] {
     const load = () => void mine().then((l) => live && setList(l))
     listeners.add(load)
     load()
-    return () => { live = false; listeners.delete(load) }
+    return () => {
+      live = false
+      listeners.delete(load)
+    }
   }, [me?.id])
   return list
 }

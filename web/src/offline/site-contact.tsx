@@ -6,8 +6,13 @@ import { ageText } from './freshness'
 
 /** One site of GET /api/site-contact: its last contact and stock report, and whether it is silent past its limit. */
 export type SiteContact = {
-  siteId: string; kind: string; lastStockReportAt: string | null; lastContactAt: string | null
-  silentHours: number | null; limitHours: number; silent: boolean
+  siteId: string
+  kind: string
+  lastStockReportAt: string | null
+  lastContactAt: string | null
+  silentHours: number | null
+  limitHours: number
+  silent: boolean
 }
 
 /** Each site's contact, by id (empty until it arrives). */
@@ -24,9 +29,16 @@ export function SilentNote({ c }: { c: SiteContact | undefined }) {
     <span class="contact-meta" data-silent={c.silent ? 'yes' : 'no'}>
       {c.silent && <span class="silent-badge">{t('offline.silent')}</span>}{' '}
       {c.lastContactAt
-        ? (c.silent ? t('offline.silentFor', { age: ageText(c.lastContactAt, t), limit: c.limitHours }) : `${t('offline.lastContact')}: ${dateTime(c.lastContactAt)}`)
+        ? c.silent
+          ? t('offline.silentFor', { age: ageText(c.lastContactAt, t), limit: c.limitHours })
+          : `${t('offline.lastContact')}: ${dateTime(c.lastContactAt)}`
         : t('offline.neverHeard')}
-      {c.lastStockReportAt && <> · {t('offline.lastReport')}: {dateTime(c.lastStockReportAt)}</>}
+      {c.lastStockReportAt && (
+        <>
+          {' '}
+          · {t('offline.lastReport')}: {dateTime(c.lastStockReportAt)}
+        </>
+      )}
     </span>
   )
 }

@@ -24,7 +24,16 @@ export function StockEntry({ siteId }: { siteId: string }) {
   const lotsQ = useApi<{ lots: Lot[] }>(`/api/stock/lots?site=${encodeURIComponent(siteId)}`)
   const lots = lotsQ.data?.lots ?? []
   const [kind, setKind] = useState<Kind>('receipt')
-  const [f, setF] = useState({ component: 'RBC' as Component, abo: 'O', rhd: '+', qty: '', lotId: '', expiresAt: expiryFor('RBC'), urgency: 'routine', reason: '' })
+  const [f, setF] = useState({
+    component: 'RBC' as Component,
+    abo: 'O',
+    rhd: '+',
+    qty: '',
+    lotId: '',
+    expiresAt: expiryFor('RBC'),
+    urgency: 'routine',
+    reason: '',
+  })
   const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState<'queued' | 'sent' | null>(null)
   const [busy, setBusy] = useState(false)
@@ -38,19 +47,40 @@ export function StockEntry({ siteId }: { siteId: string }) {
     setDone(null)
     if (kind !== 'receipt' && !lot) return setError(new ApiCallError(400, 'invalid_input', 'Pick a lot', 'lotId'))
     const unit = t(`unit.${kind === 'receipt' ? f.component : lot!.component}`)
-    const what = kind === 'receipt'
-      ? `${t(`component.${f.component}`)} ${group(f.abo, f.rhd)} ${qty ?? '—'} ${unit}`
-      : `${lot!.id} · ${kind === 'count' ? t('offline.countedAs', { n: qty ?? '—', unit }) : `${qty ?? '—'} ${unit}`}`
-    const body = kind === 'receipt'
-      ? { siteId, kind, component: f.component, abo: f.abo, rhd: f.rhd, antigens: [], qty, collectedAt: new Date().toISOString(), expiresAt: parseLocal(f.expiresAt) ?? f.expiresAt, reason: f.reason.trim() }
-      : kind === 'count'
-        ? { siteId, kind: 'adjust', lotId: lot!.id, countedQty: qty, reason: f.reason.trim() || 'stock count' }
-        : kind === 'issue'
-          ? { siteId, kind, lotId: lot!.id, qty, urgency: f.urgency, reason: f.reason.trim() }
-          : { siteId, kind, lotId: lot!.id, qty, reason: f.reason.trim() }
+    const what =
+      kind === 'receipt'
+        ? `${t(`component.${f.component}`)} ${group(f.abo, f.rhd)} ${qty ?? '—'} ${unit}`
+        : `${lot!.id} · ${kind === 'count' ? t('offline.countedAs', { n: qty ?? '—', unit }) : `${qty ?? '—'} ${unit}`}`
+    const body =
+      kind === 'receipt'
+        ? {
+            siteId,
+            kind,
+            component: f.component,
+            abo: f.abo,
+            rhd: f.rhd,
+            antigens: [],
+            qty,
+            collectedAt: new Date().toISOString(),
+            expiresAt: parseLocal(f.expiresAt) ?? f.expiresAt,
+            reason: f.reason.trim(),
+          }
+        : kind === 'count'
+          ? { siteId, kind: 'adjust', lotId: lot!.id, countedQty: qty, reason: f.reason.trim() || 'stock count' }
+          : kind === 'issue'
+            ? { siteId, kind, lotId: lot!.id, qty, urgency: f.urgency, reason: f.reason.trim() }
+            : { siteId, kind, lotId: lot!.id, qty, reason: f.reason.trim() }
     setBusy(true)
     try {
-      const r = await queuedWrite({ kind, siteId, summary: what, path: '/api/movements', body, idempotencyKey: idempotencyKey(`${siteId.toLowerCase()}-${kind}`), ...(kind === 'count' ? { seenQty: lot!.qty } : {}) })
+      const r = await queuedWrite({
+        kind,
+        siteId,
+        summary: what,
+        path: '/api/movements',
+        body,
+        idempotencyKey: idempotencyKey(`${siteId.toLowerCase()}-${kind}`),
+        ...(kind === 'count' ? { seenQty: lot!.qty } : {}),
+      })
       setDone(r.queued ? 'queued' : 'sent')
       setF({ ...f, qty: '', reason: '' })
       if (!r.queued) lotsQ.reload()
@@ -64,50 +94,111 @@ export function StockEntry({ siteId }: { siteId: string }) {
   return (
     <form class="stock-entry" onSubmit={submit} noValidate>
       <h3>{t('offline.entryTitle')}</h3>
-      <label>{t('offline.entryKind')}
-        <select name="kind" value={kind} onChange={(e) => { setKind((e.target as HTMLSelectElement).value as Kind); setDone(null) }}>
-          {(['receipt', 'issue', 'discard', 'count'] as const).map((k) => <option key={k} value={k}>{t(`offline.kind.${k}`)}</option>)}
+      <label>
+        {t('offline.entryKind')}
+        <select
+          name="kind"
+          value={kind}
+          onChange={(e) => {
+            setKind((e.target as HTMLSelectElement).value as Kind)
+            setDone(null)
+          }}
+        >
+          {(['receipt', 'issue', 'discard', 'count'] as const).map((k) => (
+            <option key={k} value={k}>
+              {t(`offline.kind.${k}`)}
+            </option>
+          ))}
         </select>
       </label>
       {kind === 'receipt' ? (
         <>
-          <label>{t('offline.component')}
-            <select name="component" value={f.component} onChange={(e) => { const c = (e.target as HTMLSelectElement).value as Component; setF({ ...f, component: c, expiresAt: expiryFor(c) }) }}>
-              {COMPONENTS.map((c) => <option key={c} value={c}>{t(`component.${c}`)}</option>)}
+          <label>
+            {t('offline.component')}
+            <select
+              name="component"
+              value={f.component}
+              onChange={(e) => {
+                const c = (e.target as HTMLSelectElement).value as Component
+                setF({ ...f, component: c, expiresAt: expiryFor(c) })
+              }}
+            >
+              {COMPONENTS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`component.${c}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label>ABO<select name="abo" value={f.abo} onChange={set('abo')}>{ABOS.map((a) => <option key={a} value={a}>{a}</option>)}</select></label>
-          <label>RhD<select name="rhd" value={f.rhd} onChange={set('rhd')}><option value="+">+</option><option value="-">−</option></select></label>
-          <label>{t('offline.expiresAt')}<input name="expiresAt" value={f.expiresAt} placeholder="2026-12-31 14:30" onInput={set('expiresAt')} /><FieldError error={error} field="expiresAt" /></label>
+          <label>
+            ABO
+            <select name="abo" value={f.abo} onChange={set('abo')}>
+              {ABOS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            RhD
+            <select name="rhd" value={f.rhd} onChange={set('rhd')}>
+              <option value="+">+</option>
+              <option value="-">−</option>
+            </select>
+          </label>
+          <label>
+            {t('offline.expiresAt')}
+            <input name="expiresAt" value={f.expiresAt} placeholder="2026-12-31 14:30" onInput={set('expiresAt')} />
+            <FieldError error={error} field="expiresAt" />
+          </label>
         </>
       ) : (
-        <label>{t('offline.lot')}
+        <label>
+          {t('offline.lot')}
           <select name="lotId" value={f.lotId} onChange={set('lotId')}>
             <option value="">—</option>
             {lots.map((l) => (
               <option key={l.id} value={l.id}>
-                {l.id} · {t(`component.${l.component}`)} {group(l.abo, l.rhd)} · {l.qty} {t(`unit.${l.component}`)} · {t('offline.expires', { at: dateTime(l.expiresAt) })}
+                {l.id} · {t(`component.${l.component}`)} {group(l.abo, l.rhd)} · {l.qty} {t(`unit.${l.component}`)} ·{' '}
+                {t('offline.expires', { at: dateTime(l.expiresAt) })}
               </option>
             ))}
           </select>
           <FieldError error={error} field="lotId" />
         </label>
       )}
-      <label>{t(kind === 'count' ? 'offline.countedQty' : 'offline.qty')}
+      <label>
+        {t(kind === 'count' ? 'offline.countedQty' : 'offline.qty')}
         <input name="qty" type="number" inputMode="numeric" min={kind === 'count' ? 0 : 1} value={f.qty} onInput={set('qty')} />
         <span class="unit">{t(`unit.${kind === 'receipt' ? f.component : (lot?.component ?? 'RBC')}`)}</span>
         <FieldError error={error} field={kind === 'count' ? 'countedQty' : 'qty'} />
       </label>
       {kind === 'issue' && (
-        <label>{t('offline.urgency')}
+        <label>
+          {t('offline.urgency')}
           <select name="urgency" value={f.urgency} onChange={set('urgency')}>
-            {['emergency', 'urgent', 'routine'].map((u) => <option key={u} value={u}>{t(`urgency.${u}`)}</option>)}
+            {['emergency', 'urgent', 'routine'].map((u) => (
+              <option key={u} value={u}>
+                {t(`urgency.${u}`)}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      <label>{t('offline.reason')}<input name="reason" value={f.reason} onInput={set('reason')} /><FieldError error={error} field="reason" /></label>
-      <button type="submit" class="record" disabled={busy}>{t('offline.record')}</button>
-      {done && <p class={`entry-done ${done}`} role="status">{t(done === 'queued' ? 'offline.queued' : 'offline.sent')}</p>}
+      <label>
+        {t('offline.reason')}
+        <input name="reason" value={f.reason} onInput={set('reason')} />
+        <FieldError error={error} field="reason" />
+      </label>
+      <button type="submit" class="record" disabled={busy}>
+        {t('offline.record')}
+      </button>
+      {done && (
+        <p class={`entry-done ${done}`} role="status">
+          {t(done === 'queued' ? 'offline.queued' : 'offline.sent')}
+        </p>
+      )}
       {error && !error.field && <ErrorMessage error={error} />}
     </form>
   )

@@ -18,7 +18,13 @@ export function AdminPage() {
   const [issued, setIssued] = useState<{ name: string; token: IssuedToken } | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiCallError | null>(null)
-  if (me?.role !== 'admin') return <section class="admin-page"><h2>{t('admin.title')}</h2><p class="meta">{t('admin.only')}</p></section>
+  if (me?.role !== 'admin')
+    return (
+      <section class="admin-page">
+        <h2>{t('admin.title')}</h2>
+        <p class="meta">{t('admin.only')}</p>
+      </section>
+    )
 
   const act = async (fn: () => Promise<void>) => {
     setBusy(true)
@@ -32,17 +38,20 @@ export function AdminPage() {
       setBusy(false)
     }
   }
-  const rotate = (u: User) => act(async () => {
-    const res = await api<{ token: IssuedToken }>(`/api/users/${encodeURIComponent(u.id)}/tokens`, { method: 'POST', body: { revokeOthers: true } })
-    setIssued({ name: u.name, token: res.token })
-  })
-  const revoke = (u: User) => act(async () => {
-    await api(`/api/users/${encodeURIComponent(u.id)}/tokens`, { method: 'DELETE' })
-    if (issued?.name === u.name) setIssued(null)
-  })
-  const toggle = (u: User) => act(async () => {
-    await api(`/api/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { disabled: !u.disabled } })
-  })
+  const rotate = (u: User) =>
+    act(async () => {
+      const res = await api<{ token: IssuedToken }>(`/api/users/${encodeURIComponent(u.id)}/tokens`, { method: 'POST', body: { revokeOthers: true } })
+      setIssued({ name: u.name, token: res.token })
+    })
+  const revoke = (u: User) =>
+    act(async () => {
+      await api(`/api/users/${encodeURIComponent(u.id)}/tokens`, { method: 'DELETE' })
+      if (issued?.name === u.name) setIssued(null)
+    })
+  const toggle = (u: User) =>
+    act(async () => {
+      await api(`/api/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { disabled: !u.disabled } })
+    })
 
   return (
     <section class="admin-page">
@@ -50,8 +59,16 @@ export function AdminPage() {
       <ErrorMessage error={usersQ.error ?? sitesQ.error ?? error} />
       {issued && <NewToken name={issued.name} issued={issued.token} onDone={() => setIssued(null)} />}
       <p class="meta">{t('admin.hint')}</p>
-      {usersQ.data && <UserTable users={usersQ.data.users} sites={sitesQ.data?.sites ?? []} busy={busy} onRotate={rotate} onRevoke={revoke} onToggle={toggle} />}
-      <UserForm sites={sitesQ.data?.sites ?? []} onAdded={(u, tok) => { setIssued({ name: u.name, token: tok }); usersQ.reload() }} />
+      {usersQ.data && (
+        <UserTable users={usersQ.data.users} sites={sitesQ.data?.sites ?? []} busy={busy} onRotate={rotate} onRevoke={revoke} onToggle={toggle} />
+      )}
+      <UserForm
+        sites={sitesQ.data?.sites ?? []}
+        onAdded={(u, tok) => {
+          setIssued({ name: u.name, token: tok })
+          usersQ.reload()
+        }}
+      />
     </section>
   )
 }

@@ -23,7 +23,8 @@ type Tr = Incident['transfers'][number]
 /** A transfer's place in the list: its most urgent request first, then the earliest deadline, then the shortest trip. */
 const urgencyOf = (tr: Tr) => Math.min(3, ...tr.requests.map((r) => URGENCIES.indexOf(r.urgency)))
 const deadlineOf = (tr: Tr) => tr.requests.map((r) => r.neededBy ?? '9999').sort()[0] ?? '9999'
-export const byUrgency = (a: Tr, b: Tr) => urgencyOf(a) - urgencyOf(b) || deadlineOf(a).localeCompare(deadlineOf(b)) || a.etaHours - b.etaHours || a.id.localeCompare(b.id)
+export const byUrgency = (a: Tr, b: Tr) =>
+  urgencyOf(a) - urgencyOf(b) || deadlineOf(a).localeCompare(deadlineOf(b)) || a.etaHours - b.etaHours || a.id.localeCompare(b.id)
 
 /**
  * What opening the green channel commits now: the latest plan's transfers under review that serve an emergency request
@@ -33,8 +34,12 @@ export function greenCandidates(inc: Incident): Tr[] {
   const latest = inc.plans.find((p) => p.status !== 'closed')
   if (!latest) return []
   const open = new Set(inc.requests.filter((r) => r.status !== 'cancelled' && r.status !== 'fulfilled').map((r) => r.id))
-  return inc.transfers.filter((tr) => tr.planId === latest.id && (tr.status === 'proposed' || tr.status === 'approved')
-    && tr.requests.some((r) => r.urgency === 'emergency' && open.has(r.requestId)))
+  return inc.transfers.filter(
+    (tr) =>
+      tr.planId === latest.id &&
+      (tr.status === 'proposed' || tr.status === 'approved') &&
+      tr.requests.some((r) => r.urgency === 'emergency' && open.has(r.requestId)),
+  )
 }
 
 /** The same action by the same person in the same minute is one line (a green channel commits dozens of transfers at once). */
@@ -82,11 +87,18 @@ export function IncidentPage({ id }: { id?: string }) {
       setBusy(false)
     }
   }
-  const plan = () => run(() => api('/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: id }, headers: { 'idempotency-key': idempotencyKey('incident-plan') } }))
+  const plan = () =>
+    run(() =>
+      api('/api/plans', { method: 'POST', body: { mode: 'disaster', incidentId: id }, headers: { 'idempotency-key': idempotencyKey('incident-plan') } }),
+    )
   const units = (qty: number, component: string) => `${qty} ${t(`unit.${component}`)}`
   const candidates = inc ? greenCandidates(inc) : []
   // the click commits exactly what the confirmation names (the server refuses with 409 if the plan changed meanwhile)
-  const green = () => run(async () => { setGreenAsk(false); await api(`${path}/green-channel`, { method: 'POST', body: { transferIds: candidates.map((c) => c.id) } }) })
+  const green = () =>
+    run(async () => {
+      setGreenAsk(false)
+      await api(`${path}/green-channel`, { method: 'POST', body: { transferIds: candidates.map((c) => c.id) } })
+    })
   const greenMessage = () => {
     if (candidates.length === 0) return t('incident.confirmGreenNone')
     const byComp = new Map<string, number>()
@@ -97,25 +109,63 @@ export function IncidentPage({ id }: { id?: string }) {
       units: [...byComp].map(([c, q]) => `${t(`component.${c}`)} ${units(q, c)}`).join('、'),
     })
   }
-  const close = () => run(async () => { setClosing(false); await api(`${path}/close`, { method: 'POST', body: {} }) })
+  const close = () =>
+    run(async () => {
+      setClosing(false)
+      await api(`${path}/close`, { method: 'POST', body: {} })
+    })
   // a committed transfer can be recalled until it is dispatched: its units go back to the donor's lots
-  const recall = (trId: string) => run(async () => { setRecalling(null); await api(`/api/transfers/${encodeURIComponent(trId)}/cancel`, { method: 'POST', body: { reason: t('incident.recallReason') } }) })
+  const recall = (trId: string) =>
+    run(async () => {
+      setRecalling(null)
+      await api(`/api/transfers/${encodeURIComponent(trId)}/cancel`, { method: 'POST', body: { reason: t('incident.recallReason') } })
+    })
 
-  if (!inc) return <section class="incident-page"><ErrorMessage error={q.error} />{!q.error && <p>{t('common.loading')}</p>}</section>
+  if (!inc)
+    return (
+      <section class="incident-page">
+        <ErrorMessage error={q.error} />
+        {!q.error && <p>{t('common.loading')}</p>}
+      </section>
+    )
   const resp = inc.response
   const live = inc.transfers.filter((tr) => tr.status !== 'rejected').sort(byUrgency)
   return (
     <section class="incident-page" data-incident={inc.id} data-status={inc.status}>
-      <h2>{inc.name} <StatusBadge status={inc.status} />{inc.greenChannel && <span class="badge green-channel" data-green="open">{t('incident.greenOpen')}</span>}</h2>
+      <h2>
+        {inc.name} <StatusBadge status={inc.status} />
+        {inc.greenChannel && (
+          <span class="badge green-channel" data-green="open">
+            {t('incident.greenOpen')}
+          </span>
+        )}
+      </h2>
       <p class="meta">
         {dateTime(inc.occurredAt, lang)} · {inc.lat.toFixed(3)}, {inc.lng.toFixed(3)} · {t('incident.casualtiesShort', inc.casualties)}
-        {' · '}{t('incident.receivingPoints')}: {inc.points.map((p) => `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: `${p.quota.units} ${t(`unit.${p.quota.component}`)}`, component: t(`component.${p.quota.component}`) })}${p.quota.antigens ? ` ${p.quota.antigens}` : ''})` : ''}`).join('、')}
+        {' · '}
+        {t('incident.receivingPoints')}:{' '}
+        {inc.points
+          .map(
+            (p) =>
+              `${siteName(p, lang)}${p.quota ? ` (${t('incident.quota', { n: `${p.quota.units} ${t(`unit.${p.quota.component}`)}`, component: t(`component.${p.quota.component}`) })}${p.quota.antigens ? ` ${p.quota.antigens}` : ''})` : ''}`,
+          )
+          .join('、')}
       </p>
       {coord && active && (
         <div class="toolbar">
-          <button type="button" class="plan-incident" disabled={busy} onClick={plan}>{t('incident.plan')}</button>
-          {!inc.greenChannel && !greenAsk && <button type="button" class="open-green" disabled={busy} onClick={() => setGreenAsk(true)}>{t('incident.openGreen')}</button>}
-          {!closing && <button type="button" class="close-incident secondary" disabled={busy} onClick={() => setClosing(true)}>{t('incident.close')}</button>}
+          <button type="button" class="plan-incident" disabled={busy} onClick={plan}>
+            {t('incident.plan')}
+          </button>
+          {!inc.greenChannel && !greenAsk && (
+            <button type="button" class="open-green" disabled={busy} onClick={() => setGreenAsk(true)}>
+              {t('incident.openGreen')}
+            </button>
+          )}
+          {!closing && (
+            <button type="button" class="close-incident secondary" disabled={busy} onClick={() => setClosing(true)}>
+              {t('incident.close')}
+            </button>
+          )}
         </div>
       )}
       {greenAsk && (
@@ -123,7 +173,11 @@ export function IncidentPage({ id }: { id?: string }) {
           <Confirm message={greenMessage()} yes={t('incident.openGreen')} busy={busy} onYes={green} onNo={() => setGreenAsk(false)} />
           {candidates.length > 0 && (
             <ul class="green-list">
-              {[...candidates].sort(byUrgency).map((c) => <li key={c.id} data-transfer={c.id}>{name(c.fromSite)} → {name(c.toSite)} · {t(`component.${c.component}`)} {group(c.abo, c.rhd)} · {units(c.qty, c.component)}</li>)}
+              {[...candidates].sort(byUrgency).map((c) => (
+                <li key={c.id} data-transfer={c.id}>
+                  {name(c.fromSite)} → {name(c.toSite)} · {t(`component.${c.component}`)} {group(c.abo, c.rhd)} · {units(c.qty, c.component)}
+                </li>
+              ))}
             </ul>
           )}
         </div>
@@ -135,25 +189,73 @@ export function IncidentPage({ id }: { id?: string }) {
 
       {report.data && <ReportView report={report.data} name={name} csv={`${path}/report.csv`} />}
 
-      {me?.role !== 'director' && <Estimate inc={inc} name={name} editable={coord && active} onSaved={() => { q.reload(); timeline.reload() }} />}
+      {me?.role !== 'director' && (
+        <Estimate
+          inc={inc}
+          name={name}
+          editable={coord && active}
+          onSaved={() => {
+            q.reload()
+            timeline.reload()
+          }}
+        />
+      )}
 
       <h3>{t('incident.transfers')}</h3>
-      {live.length === 0 ? <p class="empty">{t(resp ? 'incident.noTransfers' : 'incident.notPlanned')}</p> : (
+      {live.length === 0 ? (
+        <p class="empty">{t(resp ? 'incident.noTransfers' : 'incident.notPlanned')}</p>
+      ) : (
         <table class="cards incident-transfers">
-          <thead><tr><th>{t('incident.from')}</th><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.qty')}</th><th>{t('incident.eta')}</th><th>{t('incident.state')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('incident.from')}</th>
+              <th>{t('incident.to')}</th>
+              <th>{t('incident.what')}</th>
+              <th>{t('incident.qty')}</th>
+              <th>{t('incident.eta')}</th>
+              <th>{t('incident.state')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {live.map((tr) => (
               <tr key={tr.id} data-transfer={tr.id} data-state={transferState(tr.status)} data-status={tr.status} data-urgency={tr.requests[0]?.urgency}>
                 <td data-label={t('incident.from')}>{name(tr.fromSite)}</td>
                 <td data-label={t('incident.to')}>{name(tr.toSite)}</td>
-                <td data-label={t('incident.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} {tr.requests.some((r) => r.urgency === 'emergency') && <UrgencyBadge urgency="emergency" />}</td>
+                <td data-label={t('incident.what')}>
+                  {t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)}{' '}
+                  {tr.requests.some((r) => r.urgency === 'emergency') && <UrgencyBadge urgency="emergency" />}
+                </td>
                 <td data-label={t('incident.qty')}>{units(tr.qty, tr.component)}</td>
                 <td data-label={t('incident.eta')}>{hours(tr.etaHours, lang)}</td>
-                <td data-label={t('incident.state')}><span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span> <StatusBadge status={tr.status} /></td>
+                <td data-label={t('incident.state')}>
+                  <span class={`badge state-${transferState(tr.status)}`}>{t(`incident.state.${transferState(tr.status)}`)}</span>{' '}
+                  <StatusBadge status={tr.status} />
+                </td>
                 <td class="actions">
-                  {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && <DispatchForm tr={tr} onDone={() => { q.reload(); timeline.reload() }} />}
-                  {coord && tr.status === 'committed' && recalling !== tr.id && <button type="button" class="recall secondary" disabled={busy} onClick={() => setRecalling(tr.id)}>{t('incident.recall')}</button>}
-                  {recalling === tr.id && <Confirm message={t('incident.confirmRecall', { from: name(tr.fromSite), qty: units(tr.qty, tr.component) })} yes={t('incident.recall')} busy={busy} onYes={() => recall(tr.id)} onNo={() => setRecalling(null)} />}
+                  {me?.role === 'director' && me.siteId === tr.fromSite && tr.status === 'committed' && (
+                    <DispatchForm
+                      tr={tr}
+                      onDone={() => {
+                        q.reload()
+                        timeline.reload()
+                      }}
+                    />
+                  )}
+                  {coord && tr.status === 'committed' && recalling !== tr.id && (
+                    <button type="button" class="recall secondary" disabled={busy} onClick={() => setRecalling(tr.id)}>
+                      {t('incident.recall')}
+                    </button>
+                  )}
+                  {recalling === tr.id && (
+                    <Confirm
+                      message={t('incident.confirmRecall', { from: name(tr.fromSite), qty: units(tr.qty, tr.component) })}
+                      yes={t('incident.recall')}
+                      busy={busy}
+                      onYes={() => recall(tr.id)}
+                      onNo={() => setRecalling(null)}
+                    />
+                  )}
                 </td>
               </tr>
             ))}
@@ -166,36 +268,62 @@ export function IncidentPage({ id }: { id?: string }) {
       {resp && (
         <>
           <h3>{t('incident.unmet')}</h3>
-          {resp.unmet.length === 0 ? <p class="empty unmet-none">{t('incident.allMet')}</p> : (
+          {resp.unmet.length === 0 ? (
+            <p class="empty unmet-none">{t('incident.allMet')}</p>
+          ) : (
             <ul class="incident-unmet">
               {resp.unmet.map((u) => (
                 <li key={u.requestId} data-request={u.requestId} data-reason={u.reason}>
-                  {name(u.siteId)} · {t(`component.${u.component}`)} {group(u.abo, u.rhd)} <UrgencyBadge urgency={u.urgency} /> {units(u.qty, u.component)} · {t(`reason.${u.reason ?? 'insufficient_stock'}`)}{!u.incident && ` (${t('incident.otherRequest')})`}
+                  {name(u.siteId)} · {t(`component.${u.component}`)} {group(u.abo, u.rhd)} <UrgencyBadge urgency={u.urgency} /> {units(u.qty, u.component)} ·{' '}
+                  {t(`reason.${u.reason ?? 'insufficient_stock'}`)}
+                  {!u.incident && ` (${t('incident.otherRequest')})`}
                 </li>
               ))}
             </ul>
           )}
           <h3>{t('incident.stations')}</h3>
-          <p class="meta">{t('incident.splitExplain', { share: resp.fairness.length ? Math.round(Math.max(...resp.fairness.map((f) => f.maxShare)) * 100) : 0 })}</p>
+          <p class="meta">
+            {t('incident.splitExplain', { share: resp.fairness.length ? Math.round(Math.max(...resp.fairness.map((f) => f.maxShare)) * 100) : 0 })}
+          </p>
           <table class="cards incident-stations">
-            <thead><tr><th>{t('incident.station')}</th><th>{t('incident.what')}</th><th>{t('incident.before')}</th><th>{t('incident.sends')}</th><th>{t('incident.after')}</th><th>{t('incident.days')}</th><th>{t('incident.level')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('incident.station')}</th>
+                <th>{t('incident.what')}</th>
+                <th>{t('incident.before')}</th>
+                <th>{t('incident.sends')}</th>
+                <th>{t('incident.after')}</th>
+                <th>{t('incident.days')}</th>
+                <th>{t('incident.level')}</th>
+              </tr>
+            </thead>
             <tbody>
               {resp.stations.map((s) => (
                 <tr key={`${s.siteId}|${s.component}`} data-station={s.siteId} data-component={s.component}>
                   <td data-label={t('incident.station')}>{name(s.siteId)}</td>
                   <td data-label={t('incident.what')}>{t(`component.${s.component}`)}</td>
                   <td data-label={t('incident.before')}>{units(s.before, s.component)}</td>
-                  <td data-label={t('incident.sends')}>{units(s.sends, s.component)} ({Math.round(s.share * 100)}%)</td>
+                  <td data-label={t('incident.sends')}>
+                    {units(s.sends, s.component)} ({Math.round(s.share * 100)}%)
+                  </td>
                   <td data-label={t('incident.after')}>{units(s.after, s.component)}</td>
-                  <td data-label={t('incident.days')}>{days(s.daysBefore, lang)} → {days(s.daysAfter, lang)}</td>
-                  <td data-label={t('incident.level')}><LevelBadge level={s.levelBefore} /> → <span data-level-after={s.levelAfter}><LevelBadge level={s.levelAfter} /></span></td>
+                  <td data-label={t('incident.days')}>
+                    {days(s.daysBefore, lang)} → {days(s.daysAfter, lang)}
+                  </td>
+                  <td data-label={t('incident.level')}>
+                    <LevelBadge level={s.levelBefore} /> →{' '}
+                    <span data-level-after={s.levelAfter}>
+                      <LevelBadge level={s.levelAfter} />
+                    </span>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
           {resp.destinations.map((d) => (
             <p key={d.siteId} class="destination-split" data-destination={d.siteId}>
-              {t('incident.destSplit', { to: name(d.siteId), planned: units(d.planned, d.component), quota: units(d.quota, d.component) })}: {d.bySource.map((b) => `${name(b.siteId)} ${units(b.qty, d.component)}`).join('、')}
+              {t('incident.destSplit', { to: name(d.siteId), planned: units(d.planned, d.component), quota: units(d.quota, d.component) })}:{' '}
+              {d.bySource.map((b) => `${name(b.siteId)} ${units(b.qty, d.component)}`).join('、')}
             </p>
           ))}
         </>
@@ -204,7 +332,10 @@ export function IncidentPage({ id }: { id?: string }) {
       <h3>{t('incident.timeline')}</h3>
       <ol class="incident-timeline">
         {grouped(timeline.data?.events ?? []).map(({ e, n }) => (
-          <li key={e.id} data-action={e.action}>{dateTime(e.at, lang)} · {e.actorName ?? e.actorId} · {t(`action.${e.action}`)}{n > 1 ? ` × ${n}` : e.entity === 'transfer' ? ` ${e.entityId}` : ''}</li>
+          <li key={e.id} data-action={e.action}>
+            {dateTime(e.at, lang)} · {e.actorName ?? e.actorId} · {t(`action.${e.action}`)}
+            {n > 1 ? ` × ${n}` : e.entity === 'transfer' ? ` ${e.entityId}` : ''}
+          </li>
         ))}
       </ol>
     </section>
@@ -227,43 +358,92 @@ function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: 
   const [picks, setPicks] = useState<Record<string, string>>({})
   const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
-  useEffect(() => { setQty({}); setPicks({}); setCas({ ...inc.casualties }) }, [inc.updatedAt])
+  useEffect(() => {
+    setQty({})
+    setPicks({})
+    setCas({ ...inc.casualties })
+  }, [inc.updatedAt])
   const save = async (body: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
-    try { await body(); onSaved() } catch (e) { setError(e as ApiCallError) } finally { setBusy(false) }
+    try {
+      await body()
+      onSaved()
+    } catch (e) {
+      setError(e as ApiCallError)
+    } finally {
+      setBusy(false)
+    }
   }
-  const saveLines = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}/estimate`, { method: 'PUT', body: {
-    lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),
-  } }))
+  const saveLines = () =>
+    save(() =>
+      api(`/api/incidents/${encodeURIComponent(inc.id)}/estimate`, {
+        method: 'PUT',
+        body: {
+          lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),
+        },
+      }),
+    )
   const saveCasualties = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: { casualties: cas } }))
   // every picked figure goes together; components left alone keep what they had
-  const savePicks = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: {
-    picks: Object.fromEntries(inc.estimate.components.filter((c) => c.picked || picks[c.component] !== undefined).map((c) => [c.component, Number(picks[c.component] ?? c.qty)])),
-  } }))
+  const savePicks = () =>
+    save(() =>
+      api(`/api/incidents/${encodeURIComponent(inc.id)}`, {
+        method: 'PATCH',
+        body: {
+          picks: Object.fromEntries(
+            inc.estimate.components.filter((c) => c.picked || picks[c.component] !== undefined).map((c) => [c.component, Number(picks[c.component] ?? c.qty)]),
+          ),
+        },
+      }),
+    )
   const changed = Object.keys(qty).length > 0
   const u = (n: number, c: string) => `${n} ${t(`unit.${c}`)}`
   return (
     <div class="incident-estimate">
-      <h3>{t('incident.estimate')} <span class="meta">({t(`incident.source.${inc.estimateSource}`)})</span></h3>
+      <h3>
+        {t('incident.estimate')} <span class="meta">({t(`incident.source.${inc.estimateSource}`)})</span>
+      </h3>
       <p class="meta estimate-basis" data-kind={inc.kind} data-basis={inc.estimate.basis ?? ''}>
         {t(`incident.kind.${inc.kind}`)}
-        {inc.estimate.basis && <> · {t(`incident.basis.${inc.estimate.basis}`, { injured: inc.injured ?? 0, hospitalised: inc.hospitalised ?? 0, ...inc.casualties })}</>}
+        {inc.estimate.basis && (
+          <> · {t(`incident.basis.${inc.estimate.basis}`, { injured: inc.injured ?? 0, hospitalised: inc.hospitalised ?? 0, ...inc.casualties })}</>
+        )}
       </p>
       {inc.estimate.components.length > 0 && (
         <table class="cards estimate-range">
-          <thead><tr><th>{t('incident.what')}</th><th>{t('incident.range')}</th><th>{t('incident.planUses')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('incident.what')}</th>
+              <th>{t('incident.range')}</th>
+              <th>{t('incident.planUses')}</th>
+            </tr>
+          </thead>
           <tbody>
             {inc.estimate.components.map((c) => (
               <tr key={c.component} data-component={c.component} data-low={c.low} data-high={c.high} data-qty={c.qty}>
                 <td data-label={t('incident.what')}>{t(`component.${c.component}`)}</td>
-                <td data-label={t('incident.range')} class="range">{t('incident.rangeText', { low: u(c.low, c.component), high: u(c.high, c.component), mid: u(c.mid, c.component) })}</td>
+                <td data-label={t('incident.range')} class="range">
+                  {t('incident.rangeText', { low: u(c.low, c.component), high: u(c.high, c.component), mid: u(c.mid, c.component) })}
+                </td>
                 <td data-label={t('incident.planUses')}>
-                  {editable && c.high > c.low
-                    ? <><input class="pick" name={`pick-${c.component}`} type="number" min={c.low} max={c.high} value={picks[c.component] ?? String(c.qty)}
+                  {editable && c.high > c.low ? (
+                    <>
+                      <input
+                        class="pick"
+                        name={`pick-${c.component}`}
+                        type="number"
+                        min={c.low}
+                        max={c.high}
+                        value={picks[c.component] ?? String(c.qty)}
                         aria-label={`${t(`component.${c.component}`)} ${t('incident.planUses')}`}
-                        onInput={(e) => setPicks({ ...picks, [c.component]: (e.target as HTMLInputElement).value })} /> {t(`unit.${c.component}`)}</>
-                    : u(c.qty, c.component)}
+                        onInput={(e) => setPicks({ ...picks, [c.component]: (e.target as HTMLInputElement).value })}
+                      />{' '}
+                      {t(`unit.${c.component}`)}
+                    </>
+                  ) : (
+                    u(c.qty, c.component)
+                  )}
                   {c.picked && <span class="badge picked"> {t('incident.picked')}</span>}
                 </td>
               </tr>
@@ -271,43 +451,108 @@ function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: 
           </tbody>
         </table>
       )}
-      {editable && Object.keys(picks).length > 0 && <button type="button" class="save-picks" disabled={busy} onClick={savePicks}>{t('incident.savePicks')}</button>}
+      {editable && Object.keys(picks).length > 0 && (
+        <button type="button" class="save-picks" disabled={busy} onClick={savePicks}>
+          {t('incident.savePicks')}
+        </button>
+      )}
       <ErrorMessage error={error} />
       <details class="estimate-lines" open={!isPhone()}>
         <summary>{t('incident.estimateLines', { n: inc.estimate.lines.length })}</summary>
         {editable && (
           <div class="row casualty-edit">
             {(['critical', 'severe', 'moderate'] as const).map((k) => (
-              <label key={k}>{t(`triage.${k}`)}<input name={`cas-${k}`} type="number" min="0" value={cas[k]} onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })} /></label>
+              <label key={k}>
+                {t(`triage.${k}`)}
+                <input
+                  name={`cas-${k}`}
+                  type="number"
+                  min="0"
+                  value={cas[k]}
+                  onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })}
+                />
+              </label>
             ))}
-            <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>{t('incident.updateCasualties')}</button>
+            <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>
+              {t('incident.updateCasualties')}
+            </button>
           </div>
         )}
         <table class="cards estimate-table">
-          <thead><tr><th>{t('incident.to')}</th><th>{t('incident.what')}</th><th>{t('incident.urgency')}</th><th>{t('incident.qty')}</th><th>{t('incident.neededBy')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('incident.to')}</th>
+              <th>{t('incident.what')}</th>
+              <th>{t('incident.urgency')}</th>
+              <th>{t('incident.qty')}</th>
+              <th>{t('incident.neededBy')}</th>
+            </tr>
+          </thead>
           <tbody>
             {inc.estimate.lines.map((l, i) => (
               <tr key={`${l.siteId}|${l.component}|${l.abo}${l.rhd}|${l.urgency}`} data-line={`${l.component}|${l.abo}${l.rhd}|${l.urgency}`}>
                 <td data-label={t('incident.to')}>{name(l.siteId)}</td>
-                <td data-label={t('incident.what')}>{t(`component.${l.component}`)} {group(l.abo, l.rhd)}</td>
-                <td data-label={t('incident.urgency')}><UrgencyBadge urgency={l.urgency} /></td>
-                <td data-label={t('incident.qty')}>{editable ? <><input class="qty" name={`qty-${i}`} type="number" min="0" value={qty[i] ?? String(l.qty)} onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })} /> {t(`unit.${l.component}`)}</> : u(l.qty, l.component)}</td>
+                <td data-label={t('incident.what')}>
+                  {t(`component.${l.component}`)} {group(l.abo, l.rhd)}
+                </td>
+                <td data-label={t('incident.urgency')}>
+                  <UrgencyBadge urgency={l.urgency} />
+                </td>
+                <td data-label={t('incident.qty')}>
+                  {editable ? (
+                    <>
+                      <input
+                        class="qty"
+                        name={`qty-${i}`}
+                        type="number"
+                        min="0"
+                        value={qty[i] ?? String(l.qty)}
+                        onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })}
+                      />{' '}
+                      {t(`unit.${l.component}`)}
+                    </>
+                  ) : (
+                    u(l.qty, l.component)
+                  )}
+                </td>
                 <td data-label={t('incident.neededBy')}>{dateTime(l.neededBy, lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {editable && changed && <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>{t('incident.saveEstimate')}</button>}
-        <details class="factors"><summary>{t('incident.factors')}</summary>
+        {editable && changed && (
+          <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>
+            {t('incident.saveEstimate')}
+          </button>
+        )}
+        <details class="factors">
+          <summary>{t('incident.factors')}</summary>
           {inc.estimate.kindFactors && (
-            <p class="kind-factors">{t(`incident.kind.${inc.kind}`)}: {t('incident.kindFactors', {
-              admLow: Math.round(inc.estimate.kindFactors.admission.low * 100), admHigh: Math.round(inc.estimate.kindFactors.admission.high * 100),
-              rbcLow: inc.estimate.kindFactors.rbcPerAdmitted.low, rbcMid: inc.estimate.kindFactors.rbcPerAdmitted.mid, rbcHigh: inc.estimate.kindFactors.rbcPerAdmitted.high,
-            })} — {inc.estimate.kindFactors.sources.map((src) => <cite key={src}>{src}; </cite>)}</p>
+            <p class="kind-factors">
+              {t(`incident.kind.${inc.kind}`)}:{' '}
+              {t('incident.kindFactors', {
+                admLow: Math.round(inc.estimate.kindFactors.admission.low * 100),
+                admHigh: Math.round(inc.estimate.kindFactors.admission.high * 100),
+                rbcLow: inc.estimate.kindFactors.rbcPerAdmitted.low,
+                rbcMid: inc.estimate.kindFactors.rbcPerAdmitted.mid,
+                rbcHigh: inc.estimate.kindFactors.rbcPerAdmitted.high,
+              })}{' '}
+              —{' '}
+              {inc.estimate.kindFactors.sources.map((src) => (
+                <cite key={src}>{src}; </cite>
+              ))}
+            </p>
           )}
-          <ul>{inc.estimate.factors.filter((f) => f.unitsPerPatient > 0).map((f) => (
-            <li key={`${f.category}|${f.component}`}>{t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient} {t(`unit.${f.component}`)} — <cite>{f.source}</cite></li>
-          ))}</ul>
+          <ul>
+            {inc.estimate.factors
+              .filter((f) => f.unitsPerPatient > 0)
+              .map((f) => (
+                <li key={`${f.category}|${f.component}`}>
+                  {t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient}{' '}
+                  {t(`unit.${f.component}`)} — <cite>{f.source}</cite>
+                </li>
+              ))}
+          </ul>
         </details>
       </details>
     </div>
@@ -320,26 +565,50 @@ function ReportView({ report, name, csv }: { report: IncidentReport; name: (id: 
     <div class="incident-report">
       <h3>{t('incident.report')}</h3>
       <table class="cards report-totals">
-        <thead><tr>{['what', 'requested', 'sent', 'received', 'rejected', 'lost', 'onTheWay', 'unmetUnits'].map((k) => <th key={k}>{t(`incident.r.${k}`)}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {['what', 'requested', 'sent', 'received', 'rejected', 'lost', 'onTheWay', 'unmetUnits'].map((k) => (
+              <th key={k}>{t(`incident.r.${k}`)}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {report.totals.map((r) => (
             <tr key={r.component} data-component={r.component}>
               <td data-label={t('incident.r.what')}>{t(`component.${r.component}`)}</td>
-              <td data-label={t('incident.r.requested')}>{r.requested} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.sent')}>{r.sent} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.received')}>{r.received} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.rejected')}>{r.rejected} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.lost')}>{r.lost} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.onTheWay')}>{r.onTheWay} {t(`unit.${r.component}`)}</td>
-              <td data-label={t('incident.r.unmetUnits')}>{r.unmet} {t(`unit.${r.component}`)}</td>
+              <td data-label={t('incident.r.requested')}>
+                {r.requested} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.sent')}>
+                {r.sent} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.received')}>
+                {r.received} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.rejected')}>
+                {r.rejected} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.lost')}>
+                {r.lost} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.onTheWay')}>
+                {r.onTheWay} {t(`unit.${r.component}`)}
+              </td>
+              <td data-label={t('incident.r.unmetUnits')}>
+                {r.unmet} {t(`unit.${r.component}`)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <ul class="report-levels">
-        {report.levels.filter((l) => l.worst !== 'normal').map((l) => (
-          <li key={`${l.siteId}|${l.component}`}>{name(l.siteId)} · {t(`component.${l.component}`)}: {t('incident.fellTo')} <LevelBadge level={l.worst as 'red'} /></li>
-        ))}
+        {report.levels
+          .filter((l) => l.worst !== 'normal')
+          .map((l) => (
+            <li key={`${l.siteId}|${l.component}`}>
+              {name(l.siteId)} · {t(`component.${l.component}`)}: {t('incident.fellTo')} <LevelBadge level={l.worst as 'red'} />
+            </li>
+          ))}
       </ul>
       <CsvLink href={csv} />
     </div>
@@ -359,5 +628,9 @@ function CsvLink({ href }: { href: string }) {
     a.click()
     URL.revokeObjectURL(url)
   }
-  return <button type="button" class="report-csv secondary" onClick={get}>{t('incident.csv')}</button>
+  return (
+    <button type="button" class="report-csv secondary" onClick={get}>
+      {t('incident.csv')}
+    </button>
+  )
 }

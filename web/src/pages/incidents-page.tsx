@@ -28,8 +28,11 @@ export function IncidentsPage() {
       <ul class="incident-list">
         {(q.data?.incidents ?? []).map((i) => (
           <li key={i.id} data-incident={i.id}>
-            <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.name}</a> <StatusBadge status={i.status} /> {t(`incident.kind.${i.kind}`)} · {dateTime(i.occurredAt, lang)}
-            {' · '}{t('incident.casualtiesShort', i.casualties)}{i.greenChannel && <span class="badge green-channel"> {t('incident.greenOpen')}</span>}
+            <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.name}</a> <StatusBadge status={i.status} /> {t(`incident.kind.${i.kind}`)} ·{' '}
+            {dateTime(i.occurredAt, lang)}
+            {' · '}
+            {t('incident.casualtiesShort', i.casualties)}
+            {i.greenChannel && <span class="badge green-channel"> {t('incident.greenOpen')}</span>}
           </li>
         ))}
       </ul>
@@ -43,12 +46,33 @@ const int = (s: string) => (s.trim() === '' ? 0 : Number(s))
 function DeclareForm() {
   const t = useT()
   const { route } = useLocation()
-  const [f, setF] = useState({ name: '', kind: 'earthquake', lat: '', lng: '', at: localInput(), critical: '', severe: '', moderate: '', injured: '', hospitalised: '', receiving: '', destName: '', destProvince: '', destLat: '', destLng: '', destMl: '', destAntigens: '' })
+  const [f, setF] = useState({
+    name: '',
+    kind: 'earthquake',
+    lat: '',
+    lng: '',
+    at: localInput(),
+    critical: '',
+    severe: '',
+    moderate: '',
+    injured: '',
+    hospitalised: '',
+    receiving: '',
+    destName: '',
+    destProvince: '',
+    destLat: '',
+    destLng: '',
+    destMl: '',
+    destAntigens: '',
+  })
   const [error, setError] = useState<ApiCallError | null>(null)
   const [busy, setBusy] = useState(false)
   // the server questions a place far outside the region (400 outside_region); the coordinator confirms or corrects it
   const [outside, setOutside] = useState<string | null>(null)
-  const set = (k: keyof typeof f) => (e: Event) => { setOutside(null); setF({ ...f, [k]: (e.target as HTMLInputElement).value }) }
+  const set = (k: keyof typeof f) => (e: Event) => {
+    setOutside(null)
+    setF({ ...f, [k]: (e.target as HTMLInputElement).value })
+  }
   const pick = useCallback((p: { lat: number; lng: number }) => setF((x) => ({ ...x, lat: String(p.lat), lng: String(p.lng) })), [])
   const point = f.lat && f.lng && !Number.isNaN(Number(f.lat)) && !Number.isNaN(Number(f.lng)) ? { lat: Number(f.lat), lng: Number(f.lng) } : null
   const submit = async (e: Event | null, confirmOutsideRegion = false) => {
@@ -56,8 +80,14 @@ function DeclareForm() {
     setBusy(true)
     setError(null)
     try {
-      const antigens = f.destAntigens.split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean)
-      const receiving = f.receiving.split(/[\s,，]+/).map((s) => s.trim().toUpperCase()).filter(Boolean)
+      const antigens = f.destAntigens
+        .split(/[\s,，]+/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+      const receiving = f.receiving
+        .split(/[\s,，]+/)
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean)
       const body = {
         name: f.name,
         kind: f.kind,
@@ -69,7 +99,21 @@ function DeclareForm() {
         ...(f.injured.trim() ? { injured: int(f.injured) } : {}),
         ...(f.hospitalised.trim() ? { hospitalised: int(f.hospitalised) } : {}),
         ...(receiving.length ? { receivingSites: receiving } : {}),
-        ...(f.destName.trim() ? { destinations: [{ name: f.destName.trim(), province: f.destProvince.trim(), lat: Number(f.destLat), lng: Number(f.destLng), component: 'RBC', ml: int(f.destMl), ...(antigens.length ? { antigens } : {}) }] } : {}),
+        ...(f.destName.trim()
+          ? {
+              destinations: [
+                {
+                  name: f.destName.trim(),
+                  province: f.destProvince.trim(),
+                  lat: Number(f.destLat),
+                  lng: Number(f.destLng),
+                  component: 'RBC',
+                  ml: int(f.destMl),
+                  ...(antigens.length ? { antigens } : {}),
+                },
+              ],
+            }
+          : {}),
       }
       const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
       route(`/incidents/${encodeURIComponent(inc.id)}`)
@@ -82,7 +126,11 @@ function DeclareForm() {
     }
   }
   const field = (k: keyof typeof f, label: string, api: string, extra: Record<string, string> = {}) => (
-    <label>{label}<input name={k} value={f[k]} onInput={set(k)} {...extra} /><FieldError error={error} field={api} /></label>
+    <label>
+      {label}
+      <input name={k} value={f[k]} onInput={set(k)} {...extra} />
+      <FieldError error={error} field={api} />
+    </label>
   )
   return (
     <form class="declare-form" onSubmit={submit} noValidate>
@@ -95,9 +143,14 @@ function DeclareForm() {
         {field('lng', t('incident.lng'), 'lng', { inputMode: 'decimal', placeholder: '102.235' })}
         {field('at', t('incident.at'), 'at', { placeholder: '2026-12-01 14:30' })}
       </div>
-      <label>{t('incident.kindLabel')}
+      <label>
+        {t('incident.kindLabel')}
         <select name="kind" value={f.kind} onChange={set('kind')}>
-          {INCIDENT_KINDS.map((k) => <option key={k} value={k}>{t(`incident.kind.${k}`)}</option>)}
+          {INCIDENT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`incident.kind.${k}`)}
+            </option>
+          ))}
         </select>
         <FieldError error={error} field="kind" />
       </label>
@@ -131,11 +184,23 @@ function DeclareForm() {
       </details>
       {outside && (
         <div class="outside-region" data-field={outside}>
-          <Confirm message={t('incident.confirmOutside', { lat: f.lat, lng: f.lng })} yes={t('incident.declareAnyway')} busy={busy}
-            onYes={() => { setOutside(null); void submit(null, true) }} onNo={() => setOutside(null)} />
+          <Confirm
+            message={t('incident.confirmOutside', { lat: f.lat, lng: f.lng })}
+            yes={t('incident.declareAnyway')}
+            busy={busy}
+            onYes={() => {
+              setOutside(null)
+              void submit(null, true)
+            }}
+            onNo={() => setOutside(null)}
+          />
         </div>
       )}
-      {!outside && <button type="submit" class="declare" disabled={busy}>{t('incident.declareButton')}</button>}
+      {!outside && (
+        <button type="submit" class="declare" disabled={busy}>
+          {t('incident.declareButton')}
+        </button>
+      )}
       {error && <ErrorMessage error={error} />}
     </form>
   )

@@ -70,7 +70,13 @@ export function MapPage() {
     [sites, stockQ.data, warnQ.data, component],
   )
   const sorted = useMemo(
-    () => [...sites].sort((a, b) => severity(status[b.id]?.level) - severity(status[a.id]?.level) || (status[a.id]?.daysOfSupply ?? Infinity) - (status[b.id]?.daysOfSupply ?? Infinity) || a.id.localeCompare(b.id)),
+    () =>
+      [...sites].sort(
+        (a, b) =>
+          severity(status[b.id]?.level) - severity(status[a.id]?.level) ||
+          (status[a.id]?.daysOfSupply ?? Infinity) - (status[b.id]?.daysOfSupply ?? Infinity) ||
+          a.id.localeCompare(b.id),
+      ),
     [sites, status],
   )
   const open = useCallback((id: string) => route(`/sites/${id}`), [route])
@@ -81,15 +87,24 @@ export function MapPage() {
         <label>
           {t('map.component')}{' '}
           <select name="component" value={component} onChange={(e) => setComponent((e.target as HTMLSelectElement).value as Component)}>
-            {COMPONENTS.map((c) => <option key={c} value={c}>{t(`component.${c}`)}</option>)}
+            {COMPONENTS.map((c) => (
+              <option key={c} value={c}>
+                {t(`component.${c}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label class="tiles-toggle">
-          <input type="checkbox" checked={tiles} onChange={(e) => {
-            const on = (e.target as HTMLInputElement).checked
-            localStorage.setItem('bd.tiles', on ? '1' : '0')
-            setTiles(on)
-          }} /> {t('map.tiles')}
+          <input
+            type="checkbox"
+            checked={tiles}
+            onChange={(e) => {
+              const on = (e.target as HTMLInputElement).checked
+              localStorage.setItem('bd.tiles', on ? '1' : '0')
+              setTiles(on)
+            }}
+          />{' '}
+          {t('map.tiles')}
         </label>
         <Legend />
       </div>

@@ -7,7 +7,9 @@ export function NotFoundPage() {
     <section class="not-found">
       <h2>{t('notFound.title')}</h2>
       <p>{t('notFound.body')}</p>
-      <p><a href="/">{t('notFound.home')}</a> · <a href="/requests">{t('nav.requests')}</a></p>
+      <p>
+        <a href="/">{t('notFound.home')}</a> · <a href="/requests">{t('nav.requests')}</a>
+      </p>
     </section>
   )
 }

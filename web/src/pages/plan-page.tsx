@@ -22,7 +22,6 @@ const NO_STATUS = {}
 /** Commit failures the page can name (error.detail: the transfer, its stations, the lot or request) and offer to re-plan. */
 const NAMED_FAILURES = new Set(['insufficient_stock', 'below_floor', 'request_covered', 'plan_superseded'])
 
-
 export function PlanPage() {
   const t = useT()
   const { me, lang } = useAppState()
@@ -45,11 +44,18 @@ export function PlanPage() {
   const byId = new Map(sites.map((s) => [s.id, s]))
 
   // a new plan starts with clean boxes
-  useEffect(() => { setBoxes({}); setBlockedAsked(false); setError(null); setCommitting(false) }, [planId])
+  useEffect(() => {
+    setBoxes({})
+    setBlockedAsked(false)
+    setError(null)
+    setCommitting(false)
+  }, [planId])
   // from an alert: bring the request's group into view once the plan is shown
   useEffect(() => {
     if (!plan || !focus) return
-    const el = (globalThis as { document?: Document }).document?.querySelector(`.review-group[data-request="${CSS.escape(focus)}"], .unmet-list tr[data-need="${CSS.escape(focus)}"]`)
+    const el = (globalThis as { document?: Document }).document?.querySelector(
+      `.review-group[data-request="${CSS.escape(focus)}"], .unmet-list tr[data-need="${CSS.escape(focus)}"]`,
+    )
     el?.scrollIntoView({ block: 'start' })
   }, [plan?.id, focus])
 
@@ -62,7 +68,9 @@ export function PlanPage() {
   }
   const clearBoxes = (ids: string[]) => setBoxes((b) => Object.fromEntries(Object.entries(b).filter(([k]) => !ids.includes(k))))
   /** Boxes edited and not saved, on transfers still in review: commit refuses while there are any. */
-  const unsaved = (plan?.transfers ?? []).filter((x) => (x.status === 'proposed' || x.status === 'approved') && boxes[x.id] !== undefined && Number(boxes[x.id]) !== x.qty)
+  const unsaved = (plan?.transfers ?? []).filter(
+    (x) => (x.status === 'proposed' || x.status === 'approved') && boxes[x.id] !== undefined && Number(boxes[x.id]) !== x.qty,
+  )
 
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true)
@@ -97,7 +105,8 @@ export function PlanPage() {
           const shown = Object.fromEntries(group.map((x) => [x.id, boxes[x.id] === undefined ? x.qty : Number(boxes[x.id])]))
           const bad = group.find((x) => !Number.isInteger(shown[x.id]) || shown[x.id] < 1 || shown[x.id] > x.proposedQty)
           if (bad) throw new ApiCallError(400, 'invalid_input', `qty of ${bad.id}`, 'qty')
-          for (const x of group) if (shown[x.id] !== x.qty) await api(`/api/transfers/${encodeURIComponent(x.id)}`, { method: 'PATCH', body: { qty: shown[x.id] } })
+          for (const x of group)
+            if (shown[x.id] !== x.qty) await api(`/api/transfers/${encodeURIComponent(x.id)}`, { method: 'PATCH', body: { qty: shown[x.id] } })
           await api(`/api/plans/${encodeURIComponent(plan!.id)}/approve`, { method: 'POST', body: { requestId: action.approveRequest, qtys: shown } })
           clearBoxes(group.map((x) => x.id))
         } else if (tr) {
@@ -127,7 +136,8 @@ export function PlanPage() {
         planQ.reload()
       }
     })
-  const routeText = (tr: { fromSite: string; toSite: string }) => `${siteName(byId.get(tr.fromSite), lang, tr.fromSite)} → ${siteName(byId.get(tr.toSite), lang, tr.toSite)}`
+  const routeText = (tr: { fromSite: string; toSite: string }) =>
+    `${siteName(byId.get(tr.fromSite), lang, tr.fromSite)} → ${siteName(byId.get(tr.toSite), lang, tr.toSite)}`
 
   // the ordinary needs and those of the rare antigen rounds, which are planned on their own
   const needs = plan ? [...(plan.instance?.needs ?? []), ...(plan.instance?.antigenRounds ?? []).flatMap((r) => r.instance.needs ?? [])] : []
@@ -138,14 +148,38 @@ export function PlanPage() {
       <h2>{t('plan.title')}</h2>
       {!canReview && me && <p class="meta">{t('plan.coordinatorOnly')}</p>}
       <div class="toolbar">
-        {canReview && <button type="button" class="run-planner" disabled={busy} onClick={askPlanner}>{busy ? t('plan.running') : t('plan.run')}</button>}
-        {plan && <span class="plan-id" data-plan={plan.id} title={plan.id}>{t('plan.made', { at: dateTime(plan.createdAt, lang) })} <StatusBadge status={plan.status} /></span>}
-        {plan && canReview && plan.status === 'review' && !committing && <button type="button" class="commit" disabled={busy || approved === 0} onClick={askCommit}>{t('plan.commit')} ({approved})</button>}
-        {plan && <a class="sheet-link" href={`/sheet?plan=${encodeURIComponent(plan.id)}`}>{t('sheet.open')}</a>}
+        {canReview && (
+          <button type="button" class="run-planner" disabled={busy} onClick={askPlanner}>
+            {busy ? t('plan.running') : t('plan.run')}
+          </button>
+        )}
+        {plan && (
+          <span class="plan-id" data-plan={plan.id} title={plan.id}>
+            {t('plan.made', { at: dateTime(plan.createdAt, lang) })} <StatusBadge status={plan.status} />
+          </span>
+        )}
+        {plan && canReview && plan.status === 'review' && !committing && (
+          <button type="button" class="commit" disabled={busy || approved === 0} onClick={askCommit}>
+            {t('plan.commit')} ({approved})
+          </button>
+        )}
+        {plan && (
+          <a class="sheet-link" href={`/sheet?plan=${encodeURIComponent(plan.id)}`}>
+            {t('sheet.open')}
+          </a>
+        )}
       </div>
       {replanAsk && (
-        <Confirm message={t('plan.confirmSupersede', { n: replanAsk.reduce((s, p) => s + p.approvedCount, 0), plans: replanAsk.map((p) => dateTime(p.createdAt, lang)).join('、') })}
-          yes={t('plan.run')} busy={busy} onYes={runPlanner} onNo={() => setReplanAsk(null)} />
+        <Confirm
+          message={t('plan.confirmSupersede', {
+            n: replanAsk.reduce((s, p) => s + p.approvedCount, 0),
+            plans: replanAsk.map((p) => dateTime(p.createdAt, lang)).join('、'),
+          })}
+          yes={t('plan.run')}
+          busy={busy}
+          onYes={runPlanner}
+          onNo={() => setReplanAsk(null)}
+        />
       )}
       {plan?.status === 'superseded' && (
         <p class="superseded-note" role="status">
@@ -155,16 +189,39 @@ export function PlanPage() {
       )}
       {plan && blockedAsked && unsaved.length > 0 && (
         <div class="commit-blocked" role="alert">
-          <p>{t('plan.unsavedEdits', { list: unsaved.map((x) => t('plan.unsavedEdit', { route: routeText(x), shown: boxes[x.id], stored: x.qty, unit: t(`unit.${x.component}`) })).join('；') })}</p>
-          <button type="button" class="undo-edits" onClick={() => { clearBoxes(unsaved.map((x) => x.id)); setBlockedAsked(false) }}>{t('plan.undoEdits')}</button>
+          <p>
+            {t('plan.unsavedEdits', {
+              list: unsaved
+                .map((x) => t('plan.unsavedEdit', { route: routeText(x), shown: boxes[x.id], stored: x.qty, unit: t(`unit.${x.component}`) }))
+                .join('；'),
+            })}
+          </p>
+          <button
+            type="button"
+            class="undo-edits"
+            onClick={() => {
+              clearBoxes(unsaved.map((x) => x.id))
+              setBlockedAsked(false)
+            }}
+          >
+            {t('plan.undoEdits')}
+          </button>
         </div>
       )}
       {plan && committing && (
-        <Confirm message={t(unreviewed ? 'plan.confirmCommitClosing' : 'plan.confirmCommit', { n: approved, m: unreviewed })} yes={t('plan.commit')} busy={busy} onYes={commit} onNo={() => setCommitting(false)} />
+        <Confirm
+          message={t(unreviewed ? 'plan.confirmCommitClosing' : 'plan.confirmCommit', { n: approved, m: unreviewed })}
+          yes={t('plan.commit')}
+          busy={busy}
+          onYes={commit}
+          onNo={() => setCommitting(false)}
+        />
       )}
-      {error && NAMED_FAILURES.has(error.code) && error.detail
-        ? <CommitFailure error={error} sites={byId} busy={busy} onReplan={runPlanner} />
-        : <ErrorMessage error={error ?? planQ.error ?? sitesQ.error} />}
+      {error && NAMED_FAILURES.has(error.code) && error.detail ? (
+        <CommitFailure error={error} sites={byId} busy={busy} onReplan={runPlanner} />
+      ) : (
+        <ErrorMessage error={error ?? planQ.error ?? sitesQ.error} />
+      )}
       {!planId && <RecentPlans />}
       {plan && (
         <>
@@ -173,15 +230,38 @@ export function PlanPage() {
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>
-          <TransferReview transfers={plan.transfers} needs={needs} sites={sites} canReview={canReview && plan.status === 'review'} busy={busy} onAction={act}
-            boxes={boxes} onBox={onBox} focus={focus} />
+          <TransferReview
+            transfers={plan.transfers}
+            needs={needs}
+            sites={sites}
+            canReview={canReview && plan.status === 'review'}
+            busy={busy}
+            onAction={act}
+            boxes={boxes}
+            onBox={onBox}
+            focus={focus}
+          />
           <h3>{t('plan.unmet')}</h3>
           <UnmetList unmet={plan.unmet ?? []} needs={needs} sites={sites} />
           {plan.roadTimes && <p class="meta road-times">{t('region.roadTable', { fromTable: plan.roadTimes.fromTable, pairs: plan.roadTimes.pairs })}</p>}
           {(plan.estimatedRoutes ?? []).length > 0 && (
-            <p class="meta estimated-routes">{t('region.estimatedRoutes', { routes: (plan.estimatedRoutes ?? []).map((r) => `${r.from}→${r.to} ${r.hours} h`).join(', ') })}</p>
+            <p class="meta estimated-routes">
+              {t('region.estimatedRoutes', { routes: (plan.estimatedRoutes ?? []).map((r) => `${r.from}→${r.to} ${r.hours} h`).join(', ') })}
+            </p>
           )}
-          {plan.oldestStockReport && <p class="meta plan-stock-age" data-hours={plan.oldestStockReport.hours}>{t('offline.planStockAge', { site: siteName(sites.find((s) => s.id === plan.oldestStockReport!.siteId), lang, plan.oldestStockReport.siteId), age: t('offline.ageHours', { n: plan.oldestStockReport.hours }), at: dateTime(plan.oldestStockReport.at) })}</p>}
+          {plan.oldestStockReport && (
+            <p class="meta plan-stock-age" data-hours={plan.oldestStockReport.hours}>
+              {t('offline.planStockAge', {
+                site: siteName(
+                  sites.find((s) => s.id === plan.oldestStockReport!.siteId),
+                  lang,
+                  plan.oldestStockReport.siteId,
+                ),
+                age: t('offline.ageHours', { n: plan.oldestStockReport.hours }),
+                at: dateTime(plan.oldestStockReport.at),
+              })}
+            </p>
+          )}
         </>
       )}
     </section>
@@ -198,20 +278,37 @@ function CommitFailure({ error, sites, busy, onReplan }: { error: ApiCallError; 
   const d = error.detail ?? {}
   const name = (id: unknown) => siteName(sites.get(String(id)), lang, String(id ?? ''))
   const what = d.transferId
-    ? t('plan.failure.transfer', { from: name(d.fromSite), to: name(d.toSite), component: t(`component.${d.component}`), group: d.group, qty: d.qty, unit: t(`unit.${d.component}`) })
+    ? t('plan.failure.transfer', {
+        from: name(d.fromSite),
+        to: name(d.toSite),
+        component: t(`component.${d.component}`),
+        group: d.group,
+        qty: d.qty,
+        unit: t(`unit.${d.component}`),
+      })
     : ''
   const why =
-    error.code === 'plan_superseded' ? t('plan.failure.superseded')
-    : error.code === 'below_floor' ? t('plan.failure.belowFloor', { site: name(d.site), after: d.after, floor: d.floor, unit: t(`unit.${d.component}`) })
-    : error.code === 'request_covered' ? t('plan.failure.covered', { site: name(d.requestSite) })
-    : d.problem === 'lot_expired' ? t('plan.failure.lotExpired', { site: name(d.lotSite), lot: d.lotId, at: dateTime(String(d.expiresAt), lang) })
-    : d.problem === 'lot_gone' ? t('plan.failure.lotGone', { site: name(d.lotSite), lot: d.lotId })
-    : t('plan.failure.lotShort', { site: name(d.lotSite), lot: d.lotId, holds: d.holds, needed: d.needed, unit: t(`unit.${d.component}`) })
+    error.code === 'plan_superseded'
+      ? t('plan.failure.superseded')
+      : error.code === 'below_floor'
+        ? t('plan.failure.belowFloor', { site: name(d.site), after: d.after, floor: d.floor, unit: t(`unit.${d.component}`) })
+        : error.code === 'request_covered'
+          ? t('plan.failure.covered', { site: name(d.requestSite) })
+          : d.problem === 'lot_expired'
+            ? t('plan.failure.lotExpired', { site: name(d.lotSite), lot: d.lotId, at: dateTime(String(d.expiresAt), lang) })
+            : d.problem === 'lot_gone'
+              ? t('plan.failure.lotGone', { site: name(d.lotSite), lot: d.lotId })
+              : t('plan.failure.lotShort', { site: name(d.lotSite), lot: d.lotId, holds: d.holds, needed: d.needed, unit: t(`unit.${d.component}`) })
   return (
     <div class="commit-failure error" role="alert" data-code={error.code} title={error.message}>
-      <p>{what}{why} {t('plan.failure.replanHint')}</p>
+      <p>
+        {what}
+        {why} {t('plan.failure.replanHint')}
+      </p>
       {error.code === 'plan_superseded' && d.supersededBy && <a href={`/plan?id=${encodeURIComponent(String(d.supersededBy))}`}>{t('plan.openNewer')}</a>}
-      <button type="button" class="replan" disabled={busy} onClick={onReplan}>{t('plan.replan')}</button>
+      <button type="button" class="replan" disabled={busy} onClick={onReplan}>
+        {t('plan.replan')}
+      </button>
     </div>
   )
 }
@@ -228,7 +325,10 @@ function RecentPlans() {
       <ul>
         {plans.map((p) => (
           <li key={p.id}>
-            <a href={`/plan?id=${encodeURIComponent(p.id)}`} title={p.id}>{t('plan.made', { at: dateTime(p.createdAt, lang) })}</a> <StatusBadge status={p.status} /> · {t('plan.transfers')}: {p.transferCount} · {t('plan.unmet')}: {p.unmetUnits}
+            <a href={`/plan?id=${encodeURIComponent(p.id)}`} title={p.id}>
+              {t('plan.made', { at: dateTime(p.createdAt, lang) })}
+            </a>{' '}
+            <StatusBadge status={p.status} /> · {t('plan.transfers')}: {p.transferCount} · {t('plan.unmet')}: {p.unmetUnits}
           </li>
         ))}
       </ul>

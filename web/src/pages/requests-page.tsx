@@ -35,10 +35,19 @@ export function RequestsPage() {
       <h2>{t('req.title')}</h2>
       <ErrorMessage error={reqQ.error ?? sitesQ.error ?? actionError} />
       <h3>{t('req.open')}</h3>
-      {reqQ.data !== null && <RequestList requests={open} sites={sites} canCancel={(r) => (r.status === 'open' || r.status === 'planned') && r.onTheWayQty === 0 && mayWrite(r.siteId)} onCancel={cancel} />}
-      {me && (me.role === 'director' || me.role === 'coordinator' || me.role === 'admin')
-        ? <RequestForm me={me} sites={sites} onFiled={() => reqQ.reload()} />
-        : <p class="meta">{t('req.directorOnly')}</p>}
+      {reqQ.data !== null && (
+        <RequestList
+          requests={open}
+          sites={sites}
+          canCancel={(r) => (r.status === 'open' || r.status === 'planned') && r.onTheWayQty === 0 && mayWrite(r.siteId)}
+          onCancel={cancel}
+        />
+      )}
+      {me && (me.role === 'director' || me.role === 'coordinator' || me.role === 'admin') ? (
+        <RequestForm me={me} sites={sites} onFiled={() => reqQ.reload()} />
+      ) : (
+        <p class="meta">{t('req.directorOnly')}</p>
+      )}
     </section>
   )
 }

@@ -14,8 +14,14 @@ import './sheet-page.css'
 /** The most urgent request a transfer serves, then its earliest deadline, then the route: the order the CSV has too. */
 export function bySheetOrder(a: Transfer, b: Transfer): number {
   const rank = (t: Transfer) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
-  const due = (t: Transfer) => t.requests.map((r) => r.neededBy).filter((x): x is string => !!x).sort()[0] ?? '9999'
-  return rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+  const due = (t: Transfer) =>
+    t.requests
+      .map((r) => r.neededBy)
+      .filter((x): x is string => !!x)
+      .sort()[0] ?? '9999'
+  return (
+    rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+  )
 }
 
 /** The approved plan on paper: a printable dispatch sheet per plan or per station, with a place to sign, and its CSV. */
@@ -28,8 +34,7 @@ export function SheetPage() {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const [error, setError] = useState<ApiCallError | null>(null)
   const byId = new Map((sitesQ.data?.sites ?? []).map((s) => [s.id, s]))
-  const rows = (q.data?.transfers ?? []).filter((tr) => !['proposed', 'rejected'].includes(tr.status))
-    .sort(bySheetOrder)
+  const rows = (q.data?.transfers ?? []).filter((tr) => !['proposed', 'rejected'].includes(tr.status)).sort(bySheetOrder)
   const csv = async () => {
     setError(null)
     try {
@@ -49,14 +54,20 @@ export function SheetPage() {
       setError(e as ApiCallError)
     }
   }
-  const title = query.plan ? t('sheet.titlePlan', { id: query.plan }) : t('sheet.titleSite', { site: siteName(byId.get(query.site ?? ''), lang, query.site ?? '') })
+  const title = query.plan
+    ? t('sheet.titlePlan', { id: query.plan })
+    : t('sheet.titleSite', { site: siteName(byId.get(query.site ?? ''), lang, query.site ?? '') })
   return (
     <section class="sheet-page">
       <h2>{title}</h2>
       <p class="meta">{t('sheet.printed', { at: dateTime(new Date().toISOString(), lang) })}</p>
       <div class="toolbar no-print">
-        <button type="button" class="print" onClick={() => window.print()}>{t('sheet.print')}</button>
-        <button type="button" class="csv" disabled={!scope} onClick={csv}>{t('sheet.csv')}</button>
+        <button type="button" class="print" onClick={() => window.print()}>
+          {t('sheet.print')}
+        </button>
+        <button type="button" class="csv" disabled={!scope} onClick={csv}>
+          {t('sheet.csv')}
+        </button>
       </div>
       <ErrorMessage error={error ?? q.error} />
       {q.data && rows.length === 0 && <p class="empty">{t('sheet.none')}</p>}
@@ -64,28 +75,66 @@ export function SheetPage() {
         <table class="cards sheet-table">
           <thead>
             <tr>
-              <th>{t('sheet.transfer')}</th><th>{t('plan.from')}</th><th>{t('plan.to')}</th><th>{t('sheet.what')}</th><th>{t('sheet.lots')}</th>
-              <th>{t('plan.eta')}</th><th>{t('sheet.serves')}</th><th>{t('sheet.signDispatch')}</th><th>{t('sheet.signReceipt')}</th>
+              <th>{t('sheet.transfer')}</th>
+              <th>{t('plan.from')}</th>
+              <th>{t('plan.to')}</th>
+              <th>{t('sheet.what')}</th>
+              <th>{t('sheet.lots')}</th>
+              <th>{t('plan.eta')}</th>
+              <th>{t('sheet.serves')}</th>
+              <th>{t('sheet.signDispatch')}</th>
+              <th>{t('sheet.signReceipt')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((tr) => (
               <tr key={tr.id} data-transfer={tr.id} data-urgency={tr.requests[0]?.urgency ?? ''}>
-                <td data-label={t('sheet.transfer')}><a class="transfer-id" href={`/station?site=${tr.toSite}#${tr.id}`}>{tr.id}</a><br /><span class="meta">{t(`status.${tr.status}`)}</span></td>
-                <td data-label={t('plan.from')}><a class="site-name" href={`/sites/${tr.fromSite}`}>{siteName(byId.get(tr.fromSite), lang, tr.fromSite)}</a></td>
-                <td data-label={t('plan.to')}><a class="site-name" href={`/sites/${tr.toSite}`}>{siteName(byId.get(tr.toSite), lang, tr.toSite)}</a></td>
-                <td data-label={t('sheet.what')}>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} × {tr.qty} {t(`unit.${tr.component}`)}</td>
-                <td data-label={t('sheet.lots')}>{tr.lots.map((l) => <div key={l.lotId}>{l.lotId} × {l.qty} <span class="meta">({dateTime(l.expiresAt, lang)})</span></div>)}</td>
+                <td data-label={t('sheet.transfer')}>
+                  <a class="transfer-id" href={`/station?site=${tr.toSite}#${tr.id}`}>
+                    {tr.id}
+                  </a>
+                  <br />
+                  <span class="meta">{t(`status.${tr.status}`)}</span>
+                </td>
+                <td data-label={t('plan.from')}>
+                  <a class="site-name" href={`/sites/${tr.fromSite}`}>
+                    {siteName(byId.get(tr.fromSite), lang, tr.fromSite)}
+                  </a>
+                </td>
+                <td data-label={t('plan.to')}>
+                  <a class="site-name" href={`/sites/${tr.toSite}`}>
+                    {siteName(byId.get(tr.toSite), lang, tr.toSite)}
+                  </a>
+                </td>
+                <td data-label={t('sheet.what')}>
+                  {t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} × {tr.qty} {t(`unit.${tr.component}`)}
+                </td>
+                <td data-label={t('sheet.lots')}>
+                  {tr.lots.map((l) => (
+                    <div key={l.lotId}>
+                      {l.lotId} × {l.qty} <span class="meta">({dateTime(l.expiresAt, lang)})</span>
+                    </div>
+                  ))}
+                </td>
                 <td data-label={t('plan.eta')}>{hours(tr.etaHours, lang)}</td>
-                <td data-label={t('sheet.serves')}>{tr.requests.map((r) => (
-                  <div key={r.requestId} class="serves-line">
-                    <a class="request-id" href={`/requests#${r.requestId}`}>{t(`urgency.${r.urgency}`)} · {r.requestId}</a> · {requestReason(r.reason, lang)}
-                    {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
-                    <RhConsentLine consent={r.rhPositiveConsent} />
-                  </div>
-                ))}</td>
-                <td data-label={t('sheet.signDispatch')} class="sign">{tr.transport.dispatch ? `${tr.transport.dispatch.temperatureC} °C` : ''}</td>
-                <td data-label={t('sheet.signReceipt')} class="sign">{tr.transport.receipt ? `${tr.transport.receipt.temperatureC} °C` : ''}</td>
+                <td data-label={t('sheet.serves')}>
+                  {tr.requests.map((r) => (
+                    <div key={r.requestId} class="serves-line">
+                      <a class="request-id" href={`/requests#${r.requestId}`}>
+                        {t(`urgency.${r.urgency}`)} · {r.requestId}
+                      </a>{' '}
+                      · {requestReason(r.reason, lang)}
+                      {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
+                      <RhConsentLine consent={r.rhPositiveConsent} />
+                    </div>
+                  ))}
+                </td>
+                <td data-label={t('sheet.signDispatch')} class="sign">
+                  {tr.transport.dispatch ? `${tr.transport.dispatch.temperatureC} °C` : ''}
+                </td>
+                <td data-label={t('sheet.signReceipt')} class="sign">
+                  {tr.transport.receipt ? `${tr.transport.receipt.temperatureC} °C` : ''}
+                </td>
               </tr>
             ))}
           </tbody>

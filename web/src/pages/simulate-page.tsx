@@ -12,7 +12,6 @@ import { useAppState } from '../state'
  *  the shared 2-core machine, 2026-12-01); only for the progress estimate */
 const ESTIMATE_S_PER_PLANNING_DAY = 0.005
 
-
 /** What-if: a seasonal shortfall played forward once per dispatch policy (POST /api/simulations), nothing stored. */
 export function SimulatePage() {
   const t = useT()
@@ -55,12 +54,19 @@ export function SimulatePage() {
     <section class="simulate-page">
       <h2>{t('sim.title')}</h2>
       <p class="meta">{t('sim.intro')}</p>
-      <SimForm busy={busy} error={error} onRun={run} progress={busy && started ? (
-        <span class="meta sim-progress" role="status">
-          <progress value={Math.min(now - started.at, started.estimateS * 1000)} max={started.estimateS * 1000} />{' '}
-          {t('sim.progress', { elapsed: Math.floor((now - started.at) / 1000), estimate: Math.ceil(started.estimateS), days: started.days })}
-        </span>
-      ) : undefined} />
+      <SimForm
+        busy={busy}
+        error={error}
+        onRun={run}
+        progress={
+          busy && started ? (
+            <span class="meta sim-progress" role="status">
+              <progress value={Math.min(now - started.at, started.estimateS * 1000)} max={started.estimateS * 1000} />{' '}
+              {t('sim.progress', { elapsed: Math.floor((now - started.at) / 1000), estimate: Math.ceil(started.estimateS), days: started.days })}
+            </span>
+          ) : undefined
+        }
+      />
       {result && !busy && <SimResults result={result} />}
     </section>
   )

@@ -18,13 +18,19 @@ export function SitePage() {
   const warnQ = useApi<{ warnings: WarningRow[] }>(`/api/warnings?site=${encodeURIComponent(id)}`)
   // The declared level of each component as a whole ('*' rows).
   const componentLevels: Record<string, Level> = {}
-  for (const w of (warnQ.data?.warnings ?? [])) if (w.siteId === id && w.abo === '*') componentLevels[w.component] = w.level
+  for (const w of warnQ.data?.warnings ?? []) if (w.siteId === id && w.abo === '*') componentLevels[w.component] = w.level
   const rows = (stockQ.data?.rows ?? []).filter((r) => !r.siteId || r.siteId === id)
   return (
     <section class="site-page">
-      <p><a href="/">{t('stock.back')}</a></p>
+      <p>
+        <a href="/">{t('stock.back')}</a>
+      </p>
       <h2>{t('stock.title', { site: siteName(siteQ.data ?? undefined, lang, id) })}</h2>
-      {siteQ.data && <p class="meta">{t(`kind.${siteQ.data.kind}`)} · {place(siteQ.data, t)}</p>}
+      {siteQ.data && (
+        <p class="meta">
+          {t(`kind.${siteQ.data.kind}`)} · {place(siteQ.data, t)}
+        </p>
+      )}
       <ErrorMessage error={siteQ.error ?? stockQ.error} />
       {stockQ.loading && <p>{t('common.loading')}</p>}
       {stockQ.data !== null && <StockTable rows={rows} componentLevels={componentLevels} />}

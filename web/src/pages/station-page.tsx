@@ -41,7 +41,10 @@ export function StationPage() {
   const stockRows = (stockQ.data?.rows ?? []).filter((r) => !r.siteId || r.siteId === siteId)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const byId = new Map(sites.map((s) => [s.id, s]))
-  const reload = () => { inQ.reload(); outQ.reload() }
+  const reload = () => {
+    inQ.reload()
+    outQ.reload()
+  }
   const visible = (list: Transfer[] | undefined) => (list ?? []).filter((tr) => ACTIVE.has(tr.status) || tr.status === 'received')
   const incoming = visible(inQ.data?.transfers)
   const outgoing = visible(outQ.data?.transfers)
@@ -54,11 +57,19 @@ export function StationPage() {
           {t('req.site')}
           <select name="site" value={siteId ?? ''} onChange={(e) => route(`/station?site=${(e.target as HTMLSelectElement).value}`)}>
             <option value="">—</option>
-            {sites.map((s) => <option key={s.id} value={s.id}>{siteName(s, lang, s.id)}</option>)}
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {siteName(s, lang, s.id)}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      {siteId && <a class="sheet-link" href={`/sheet?site=${siteId}`}>{t('sheet.open')}</a>}
+      {siteId && (
+        <a class="sheet-link" href={`/sheet?site=${siteId}`}>
+          {t('sheet.open')}
+        </a>
+      )}
       <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error ?? stockQ.error ?? netQ.error} />
       {siteId && canDispatch && <StockEntry siteId={siteId} />}
       {siteId && (
@@ -80,8 +91,20 @@ export function StationPage() {
   )
 }
 
-function TransferCards({ list, side, sites, canAct, onDone, empty }: {
-  list: Transfer[]; side: 'in' | 'out'; sites: Map<string, Site>; canAct: boolean; onDone: () => void; empty: string
+function TransferCards({
+  list,
+  side,
+  sites,
+  canAct,
+  onDone,
+  empty,
+}: {
+  list: Transfer[]
+  side: 'in' | 'out'
+  sites: Map<string, Site>
+  canAct: boolean
+  onDone: () => void
+  empty: string
 }) {
   const t = useT()
   const { lang } = useAppState()
@@ -89,35 +112,40 @@ function TransferCards({ list, side, sites, canAct, onDone, empty }: {
   const order = (tr: Transfer) => (tr.status === 'received' ? 1 : 0)
   return (
     <ul class={`transfer-cards ${side}`}>
-      {[...list].sort((a, b) => order(a) - order(b) || (a.requests[0]?.urgency ?? '').localeCompare(b.requests[0]?.urgency ?? '')).map((tr) => {
-        const other = side === 'in' ? tr.fromSite : tr.toSite
-        // once on the road the thawing is done: a planner's etaHours counts it (thawHours), the road does not
-        const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + (tr.etaHours - (tr.thawHours ?? 0)) * 3_600_000).toISOString() : null
-        return (
-          <li key={tr.id} class="transfer-card" data-transfer={tr.id} data-status={tr.status}>
-            <div class="card-head">
-              <TransferBadge tr={tr} />
-              <strong>{t(side === 'in' ? 'station.from' : 'station.to', { site: siteName(sites.get(other), lang, other) })}</strong>
-              <span>{t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} · {num(tr.qty, lang)} {t(`unit.${tr.component}`)}</span>
-              <span class="meta">{eta ? t('station.eta', { at: dateTime(eta, lang) }) : hours(tr.etaHours, lang)}</span>
-            </div>
-            <ul class="serves">
-              {tr.requests.map((r) => (
-                <li key={r.requestId} data-request={r.requestId}>
-                  <UrgencyBadge urgency={r.urgency} /> {siteName(sites.get(r.siteId), lang, r.siteId)} · {r.qty}/{r.requestQty} · {requestReason(r.reason, lang)}
-                  {r.antigens && <span class="badge antigens"> {r.antigens}</span>}
-                  {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
-                </li>
-              ))}
-            </ul>
-            <TransportRecord tr={tr} />
-            {tr.status !== 'received' && <ThawStep tr={tr} canAct={canAct && side === 'out'} onDone={onDone} />}
-            {canAct && side === 'out' && tr.status === 'committed' && (!tr.frozen || tr.thawedAt) && <DispatchForm tr={tr} onDone={onDone} />}
-            {canAct && side === 'in' && tr.status === 'dispatched' && <ReceiveForm tr={tr} onDone={onDone} />}
-            {side === 'in' && tr.status === 'committed' && <p class="meta">{t('station.awaitingDispatch')}</p>}
-          </li>
-        )
-      })}
+      {[...list]
+        .sort((a, b) => order(a) - order(b) || (a.requests[0]?.urgency ?? '').localeCompare(b.requests[0]?.urgency ?? ''))
+        .map((tr) => {
+          const other = side === 'in' ? tr.fromSite : tr.toSite
+          // once on the road the thawing is done: a planner's etaHours counts it (thawHours), the road does not
+          const eta = tr.dispatchedAt ? new Date(Date.parse(tr.dispatchedAt) + (tr.etaHours - (tr.thawHours ?? 0)) * 3_600_000).toISOString() : null
+          return (
+            <li key={tr.id} class="transfer-card" data-transfer={tr.id} data-status={tr.status}>
+              <div class="card-head">
+                <TransferBadge tr={tr} />
+                <strong>{t(side === 'in' ? 'station.from' : 'station.to', { site: siteName(sites.get(other), lang, other) })}</strong>
+                <span>
+                  {t(`component.${tr.component}`)} {group(tr.abo, tr.rhd)} · {num(tr.qty, lang)} {t(`unit.${tr.component}`)}
+                </span>
+                <span class="meta">{eta ? t('station.eta', { at: dateTime(eta, lang) }) : hours(tr.etaHours, lang)}</span>
+              </div>
+              <ul class="serves">
+                {tr.requests.map((r) => (
+                  <li key={r.requestId} data-request={r.requestId}>
+                    <UrgencyBadge urgency={r.urgency} /> {siteName(sites.get(r.siteId), lang, r.siteId)} · {r.qty}/{r.requestQty} ·{' '}
+                    {requestReason(r.reason, lang)}
+                    {r.antigens && <span class="badge antigens"> {r.antigens}</span>}
+                    {r.neededBy && <span class="meta"> · {t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
+                  </li>
+                ))}
+              </ul>
+              <TransportRecord tr={tr} />
+              {tr.status !== 'received' && <ThawStep tr={tr} canAct={canAct && side === 'out'} onDone={onDone} />}
+              {canAct && side === 'out' && tr.status === 'committed' && (!tr.frozen || tr.thawedAt) && <DispatchForm tr={tr} onDone={onDone} />}
+              {canAct && side === 'in' && tr.status === 'dispatched' && <ReceiveForm tr={tr} onDone={onDone} />}
+              {side === 'in' && tr.status === 'committed' && <p class="meta">{t('station.awaitingDispatch')}</p>}
+            </li>
+          )
+        })}
     </ul>
   )
 }
@@ -131,16 +159,27 @@ function Hospitals({ net }: { net: Network }) {
   return (
     <div class="station-network">
       <h3>{t('home.hospitals', { n: net.hospitals.length })}</h3>
-      {net.hospitals.length === 0 ? <p class="empty">{t('home.noHospitals')}</p> : (
+      {net.hospitals.length === 0 ? (
+        <p class="empty">{t('home.noHospitals')}</p>
+      ) : (
         <ul class="hospital-list">
-          {net.hospitals.map((h) => <li key={h.id} data-hospital={h.id}>{name(h)}{h.county && <span class="meta"> · {h.county}</span>}</li>)}
+          {net.hospitals.map((h) => (
+            <li key={h.id} data-hospital={h.id}>
+              {name(h)}
+              {h.county && <span class="meta"> · {h.county}</span>}
+            </li>
+          ))}
         </ul>
       )}
       {net.storagePoints.length > 0 && (
         <>
           <h3>{t('home.storagePoints')}</h3>
           <ul class="storage-list">
-            {net.storagePoints.map((p) => <li key={p.id} data-site={p.id}><a href={`/sites/${p.id}`}>{name(p)}</a></li>)}
+            {net.storagePoints.map((p) => (
+              <li key={p.id} data-site={p.id}>
+                <a href={`/sites/${p.id}`}>{name(p)}</a>
+              </li>
+            ))}
           </ul>
         </>
       )}

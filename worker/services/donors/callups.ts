@@ -1,7 +1,17 @@
 // Call-ups: a donor asked to give for an aid request, through asked → scheduled → donated → released (or declined,
 // deferred on the day). A released unit is a new lot at the collecting station, which the next plan can send.
 import type { Abo, Component, Rhd } from '../../../solver'
-import { insertDonationStmt, insertCallupStmt, selectCallup, selectCallups, selectDonorReadyHours, selectDonors, selectSiteGeo, setCallupStatusStmt, type CallupRow } from '../../db/donors'
+import {
+  insertDonationStmt,
+  insertCallupStmt,
+  selectCallup,
+  selectCallups,
+  selectDonorReadyHours,
+  selectDonors,
+  selectSiteGeo,
+  setCallupStatusStmt,
+  type CallupRow,
+} from '../../db/donors'
 import { insertLotStmt } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
 import { selectRequest } from '../../db/requests'
@@ -30,11 +40,23 @@ async function withTimes(db: D1Database, rows: CallupRow[]): Promise<CallupT[]> 
     const readyMs = start ? Date.parse(start) + hours.get(r.component)! * HOUR : null
     const arrivesMs = readyMs === null ? null : readyMs + road(r.siteId, r.requestSiteId) * HOUR
     return {
-      id: r.id, donorCode: r.donorCode, requestId: r.requestId, siteId: r.siteId, requestSiteId: r.requestSiteId, component: r.component as CallupT['component'],
-      status: r.status as CallupT['status'], scheduledAt: r.scheduledAt, donatedAt: r.donatedAt, lotId: r.lotId,
-      readyAt: readyMs === null ? null : new Date(readyMs).toISOString(), arrivesAt: arrivesMs === null ? null : new Date(arrivesMs).toISOString(),
+      id: r.id,
+      donorCode: r.donorCode,
+      requestId: r.requestId,
+      siteId: r.siteId,
+      requestSiteId: r.requestSiteId,
+      component: r.component as CallupT['component'],
+      status: r.status as CallupT['status'],
+      scheduledAt: r.scheduledAt,
+      donatedAt: r.donatedAt,
+      lotId: r.lotId,
+      readyAt: readyMs === null ? null : new Date(readyMs).toISOString(),
+      arrivesAt: arrivesMs === null ? null : new Date(arrivesMs).toISOString(),
       meetsDeadline: arrivesMs === null ? null : !r.neededBy || arrivesMs <= Date.parse(r.neededBy),
-      note: r.note, createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      note: r.note,
+      createdBy: r.createdBy,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
     }
   })
 }
@@ -67,27 +89,48 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
   const req = await selectRequest(db, input.requestId)
   if (!req) throw notFound('aid request', input.requestId, 'requestId')
   if (!canWriteSite(actor, req.siteId))
-    throw forbidden(actor.role === 'director' ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator calls donors for this request` : `A ${actor.role} may not call donors`)
+    throw forbidden(
+      actor.role === 'director'
+        ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator calls donors for this request`
+        : `A ${actor.role} may not call donors`,
+    )
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
   const now = nowIso()
   const codes = [...new Set(input.donorCodes)]
   const rows = new Map((await selectDonors(db, now, { codes })).map((r) => [r.code, r]))
-  const match = { component: req.component as Component, abo: req.abo as Abo, rhd: req.rhd as Rhd, antigens: req.antigens, allowRhPositive: req.allowRhPositive }
+  const match = {
+    component: req.component as Component,
+    abo: req.abo as Abo,
+    rhd: req.rhd as Rhd,
+    antigens: req.antigens,
+    allowRhPositive: req.allowRhPositive,
+  }
   const ids: string[] = []
   const stmts: D1PreparedStatement[] = []
   codes.forEach((code) => {
     const field = `donorCodes.${input.donorCodes.indexOf(code)}`
     const r = rows.get(code)
     if (!r) throw badRequest(field, `No donor ${code} in the pool`)
-    if (!matches(r, match)) throw conflict('donor_not_matching', `Donor ${code} (${r.abo}${r.rhd} ${r.antigens}) does not match ${req.abo}${req.rhd} ${req.antigens}`, field)
+    if (!matches(r, match))
+      throw conflict('donor_not_matching', `Donor ${code} (${r.abo}${r.rhd} ${r.antigens}) does not match ${req.abo}${req.rhd} ${req.antigens}`, field)
     const d = donorView(r, req.component, now)
     if (d.deferred || d.eligibleFrom.WB === null) throw conflict('donor_deferred', `Donor ${code} is on the joint deferral list`, field)
     if (!d.consent) throw conflict('donor_no_consent', `Donor ${code} has not agreed to be called`, field)
     if (d.callupId) throw conflict('donor_called', `Donor ${code} already has call-up ${d.callupId}`, field)
     const id = newId('cu')
     ids.push(id)
-    stmts.push(insertCallupStmt(db, { id, donorCode: code, requestId: req.id, siteId: r.siteId, component: req.component, note: input.note ?? '' }, actor.id, now),
-      auditStmt(db, actor, 'callup.create', 'callup', id, { donorCode: code, requestId: req.id, siteId: r.siteId, requestSiteId: req.siteId, component: req.component }, now))
+    stmts.push(
+      insertCallupStmt(db, { id, donorCode: code, requestId: req.id, siteId: r.siteId, component: req.component, note: input.note ?? '' }, actor.id, now),
+      auditStmt(
+        db,
+        actor,
+        'callup.create',
+        'callup',
+        id,
+        { donorCode: code, requestId: req.id, siteId: r.siteId, requestSiteId: req.siteId, component: req.component },
+        now,
+      ),
+    )
   })
   try {
     await db.batch(stmts)
@@ -97,7 +140,10 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
     if (isUnique(e)) throw conflict('donor_called', 'A donor was called meanwhile', 'donorCodes')
     throw e
   }
-  return withTimes(db, (await selectCallups(db, { request: req.id })).filter((c) => ids.includes(c.id)))
+  return withTimes(
+    db,
+    (await selectCallups(db, { request: req.id })).filter((c) => ids.includes(c.id)),
+  )
 }
 
 /**
@@ -109,7 +155,9 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
   const c = await selectCallup(db, id)
   if (!c) throw notFound('call-up', id)
   if (!canWriteSite(actor, c.siteId))
-    throw forbidden(actor.role === 'director' ? `Only the collecting station (${c.siteId}) or a coordinator moves this call-up` : `A ${actor.role} may not move call-ups`)
+    throw forbidden(
+      actor.role === 'director' ? `Only the collecting station (${c.siteId}) or a coordinator moves this call-up` : `A ${actor.role} may not move call-ups`,
+    )
   if (c.status === input.status) throw new ApiError(409, 'invalid_transition', `Call-up ${id} is already ${c.status}`, 'status')
   const now = nowIso()
   const [donor] = await selectDonors(db, now, { codes: [c.donorCode] })
@@ -125,33 +173,63 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
     if (Date.parse(donatedAt) > Date.parse(now) + 5 * 60_000) throw badRequest('donatedAt', 'donatedAt cannot be in the future')
     const kind = donationKind(c.component)
     if (c.status === 'scheduled' && donor && !isEligibleAt(kind, { lastWb: donor.lastWb, lastPlt: donor.lastPlt, plt24th: donor.plt24th }, donatedAt))
-      throw conflict('interval_not_met', `Donor ${c.donorCode} may not give ${kind === 'PLT' ? 'apheresis platelets' : 'whole blood'} yet (GB 18467-2011 intervals)`, 'donatedAt')
+      throw conflict(
+        'interval_not_met',
+        `Donor ${c.donorCode} may not give ${kind === 'PLT' ? 'apheresis platelets' : 'whole blood'} yet (GB 18467-2011 intervals)`,
+        'donatedAt',
+      )
     stmts.push(insertDonationStmt(db, c.donorCode, kind, donatedAt, c.id))
     detail.donatedAt = donatedAt
   }
   if (input.status === 'released' && c.status === 'donated' && donor) {
     const life = (await selectDonorReadyHours(db)).find((x) => x.code === c.component)!.shelfLifeHours
     const qty = input.qty ?? UNITS_PER_DONATION[c.component] ?? 1
-    lotId = `RD-${c.id.slice(3)}`   // no donor code in lot ids: stock and plan exports never show one
+    lotId = `RD-${c.id.slice(3)}` // no donor code in lot ids: stock and plan exports never show one
     const batch = `release-${c.id}`
     const collected = c.donatedAt ?? now
     stmts.push(
       insertBatchStmt(db, { id: batch, actorId: actor.id, idempotencyKey: batch, requestHash: 'callup', source: 'api', at: now }),
-      insertLotStmt(db, { id: lotId, siteId: c.siteId, component: c.component, abo: donor.abo, rhd: donor.rhd, antigens: donor.antigens, collectedAt: collected,
-        expiresAt: new Date(Date.parse(collected) + life * HOUR).toISOString(), createdAt: now }),
-      insertMovementStmt(db, { batchId: batch, lotId, siteId: c.siteId, kind: 'receipt', delta: qty, reason: `rare-donor call-up ${c.id} for ${c.requestId}`, actorId: actor.id, at: now }),
+      insertLotStmt(db, {
+        id: lotId,
+        siteId: c.siteId,
+        component: c.component,
+        abo: donor.abo,
+        rhd: donor.rhd,
+        antigens: donor.antigens,
+        collectedAt: collected,
+        expiresAt: new Date(Date.parse(collected) + life * HOUR).toISOString(),
+        createdAt: now,
+      }),
+      insertMovementStmt(db, {
+        batchId: batch,
+        lotId,
+        siteId: c.siteId,
+        kind: 'receipt',
+        delta: qty,
+        reason: `rare-donor call-up ${c.id} for ${c.requestId}`,
+        actorId: actor.id,
+        at: now,
+      }),
     )
     detail.lotId = lotId
     detail.qty = qty
   }
   // an illegal move or a deferred donor fails this statement and with it the whole batch (after the lot it names)
-  stmts.push(setCallupStatusStmt(db, id, { status: input.status, scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : null, donatedAt, lotId, note: input.note ?? null }, now))
+  stmts.push(
+    setCallupStatusStmt(
+      db,
+      id,
+      { status: input.status, scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : null, donatedAt, lotId, note: input.note ?? null },
+      now,
+    ),
+  )
   stmts.push(auditStmt(db, actor, `callup.${input.status}`, 'callup', id, detail, now))
   try {
     await db.batch(stmts)
   } catch (e) {
     if (isRaised(e, 'callup_status')) throw new ApiError(409, 'invalid_transition', `A call-up cannot go from ${c.status} to ${input.status}`, 'status')
-    if (isRaised(e, 'donor_deferred')) throw conflict('donor_deferred', `Donor ${c.donorCode} is on the joint deferral list: record the call-up as deferred`, 'status')
+    if (isRaised(e, 'donor_deferred'))
+      throw conflict('donor_deferred', `Donor ${c.donorCode} is on the joint deferral list: record the call-up as deferred`, 'status')
     if (isUnique(e, 'movement_batch') || isUnique(e, 'lot')) throw conflict('already_released', `Call-up ${id} was already released`, 'status')
     throw e
   }

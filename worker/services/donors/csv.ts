@@ -24,7 +24,10 @@ export async function exportDonorsCsv(db: D1Database, actor: Actor, siteId: stri
   if (actor.role === 'director' && actor.siteId !== siteId) throw forbidden(`You direct ${actor.siteId}; export your own station's donors`)
   const rows = await selectDonors(db, nowIso(), { site: siteId })
   await auditReads(db, actor, rows, 'csv')
-  return toCsv(COLUMNS, rows.map((r) => [r.code, r.abo, r.rhd, r.antigens.split(',').filter(Boolean).join(';'), r.consent ? 'yes' : 'no', r.lastWb ?? '', r.lastPlt ?? '']))
+  return toCsv(
+    COLUMNS,
+    rows.map((r) => [r.code, r.abo, r.rhd, r.antigens.split(',').filter(Boolean).join(';'), r.consent ? 'yes' : 'no', r.lastWb ?? '', r.lastPlt ?? '']),
+  )
 }
 
 /**
@@ -52,7 +55,10 @@ export async function importDonorsCsv(db: D1Database, actor: Actor, siteId: stri
     if (!['O', 'A', 'B', 'AB'].includes(abo)) err('abo', 'abo is O, A, B or AB')
     const rhd = (r.rhd ?? '').trim()
     if (!['+', '-'].includes(rhd)) err('rhd', 'rhd is + or -')
-    const antigens = (r.antigens ?? '').split(/[;,]/).map((a) => unescapeCell(a.trim())).filter(Boolean)
+    const antigens = (r.antigens ?? '')
+      .split(/[;,]/)
+      .map((a) => unescapeCell(a.trim()))
+      .filter(Boolean)
     if (antigens.some((a) => !ANTIGEN.test(a))) err('antigens', 'antigens such as Fy(a-);Jk(a-b-);HPA-1a-')
     if (antigens.length === 0 && rhd !== '-') err('antigens', 'A pool donor is RhD-negative or has at least one typed antigen')
     const consentText = (r.consent ?? 'yes').trim().toLowerCase()

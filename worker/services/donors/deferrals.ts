@@ -13,7 +13,11 @@ import { CsvError } from '../csv'
 import { requireDonorWriter } from './pool'
 import { isUnique } from '../../db/constraints'
 
-const view = (d: DeferralRow, now: string) => ({ ...d, reason: d.reason as DeferralCreateT['reason'], active: d.from <= now && (d.until === null || d.until > now) })
+const view = (d: DeferralRow, now: string) => ({
+  ...d,
+  reason: d.reason as DeferralCreateT['reason'],
+  active: d.from <= now && (d.until === null || d.until > now),
+})
 
 /** The list is joint: coordinators, admins and every director read it; planners do not. */
 function requireReader(actor: Actor) {
@@ -33,10 +37,29 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   const now = nowIso()
   // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201)
   if (!(await selectDonor(db, now, input.donorCode))) throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
-  const row = { id: newId('def'), donorCode: input.donorCode, siteId: input.siteId, reason: input.reason, from: new Date(input.from).toISOString(),
-    until: input.until ? new Date(input.until).toISOString() : null, note: input.note ?? '', createdBy: actor.id }
+  const row = {
+    id: newId('def'),
+    donorCode: input.donorCode,
+    siteId: input.siteId,
+    reason: input.reason,
+    from: new Date(input.from).toISOString(),
+    until: input.until ? new Date(input.until).toISOString() : null,
+    note: input.note ?? '',
+    createdBy: actor.id,
+  }
   try {
-    await db.batch([insertDeferralStmt(db, row, now, false), auditStmt(db, actor, 'deferral.create', 'donor', input.donorCode, { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until }, now)])
+    await db.batch([
+      insertDeferralStmt(db, row, now, false),
+      auditStmt(
+        db,
+        actor,
+        'deferral.create',
+        'donor',
+        input.donorCode,
+        { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until },
+        now,
+      ),
+    ])
   } catch (e) {
     if (isUnique(e)) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
     throw e
@@ -54,7 +77,10 @@ const csvWhen = (v: string) => {
 export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: string) {
   requireReader(actor)
   const rows = await selectDeferrals(db, { site })
-  return toCsv(COLUMNS, rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]))
+  return toCsv(
+    COLUMNS,
+    rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]),
+  )
 }
 
 /**
@@ -81,7 +107,16 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
     const until = untilText ? csvWhen(untilText) : null
     if (untilText && !until) errors.push({ row, field: 'until', message: 'until is a date, or empty for permanent' })
     else if (until && from && until <= from) errors.push({ row, field: 'until', message: 'until must be after from' })
-    return { id: newId('def'), donorCode: code, siteId, reason, from: from ?? '', until, note: unescapeCell((r.note ?? '').trim()).slice(0, 500), createdBy: actor.id }
+    return {
+      id: newId('def'),
+      donorCode: code,
+      siteId,
+      reason,
+      from: from ?? '',
+      until,
+      note: unescapeCell((r.note ?? '').trim()).slice(0, 500),
+      createdBy: actor.id,
+    }
   })
   if (errors.length) throw new CsvError(`${errors.length} row error(s); nothing was applied`, errors)
   if (rows.length === 0) throw badRequest('body', 'The CSV has no rows')
@@ -89,7 +124,20 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
   const stmts = rows.map((r) => insertDeferralStmt(db, r, now))
   const res = await db.batch(stmts)
   const added = rows.filter((_, i) => res[i]!.meta.changes > 0)
-  if (added.length) await db.batch(added.map((r) => auditStmt(db, actor, 'deferral.create', 'donor', r.donorCode, { deferralId: r.id, siteId, reason: r.reason, from: r.from, until: r.until, source: 'csv' }, now)))
+  if (added.length)
+    await db.batch(
+      added.map((r) =>
+        auditStmt(
+          db,
+          actor,
+          'deferral.create',
+          'donor',
+          r.donorCode,
+          { deferralId: r.id, siteId, reason: r.reason, from: r.from, until: r.until, source: 'csv' },
+          now,
+        ),
+      ),
+    )
   return { added: added.length, skipped: rows.length - added.length }
 }
 
@@ -99,8 +147,16 @@ export async function createScreening(db: D1Database, actor: Actor, input: Scree
   requireDonorWriter(actor, input.siteId)
   if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
   const now = nowIso()
-  const row = { id: newId('scr'), siteId: input.siteId, antigen: input.antigen, screened: input.screened, found: input.found,
-    periodFrom: new Date(input.periodFrom).toISOString(), periodTo: new Date(input.periodTo).toISOString(), createdBy: actor.id }
+  const row = {
+    id: newId('scr'),
+    siteId: input.siteId,
+    antigen: input.antigen,
+    screened: input.screened,
+    found: input.found,
+    periodFrom: new Date(input.periodFrom).toISOString(),
+    periodTo: new Date(input.periodTo).toISOString(),
+    createdBy: actor.id,
+  }
   try {
     await db.batch([insertScreeningStmt(db, row, now), auditStmt(db, actor, 'screening.create', 'donor_screening', row.id, row, now)])
   } catch (e) {

@@ -1,6 +1,16 @@
 // The rare-donor pool: who may read and edit donors, search across the region nearest first, and the pool's size.
 import { isCompatible, type Abo, type Component, type Rhd } from '../../../solver'
-import { insertDonationStmt, insertDonorStmt, selectDeferrals, selectDonor, selectDonors, selectScreenings, selectSiteGeo, updateDonorStmt, type DonorRow } from '../../db/donors'
+import {
+  insertDonationStmt,
+  insertDonorStmt,
+  selectDeferrals,
+  selectDonor,
+  selectDonors,
+  selectScreenings,
+  selectSiteGeo,
+  updateDonorStmt,
+  type DonorRow,
+} from '../../db/donors'
 import { selectRequest } from '../../db/requests'
 import { badRequest, conflict, forbidden, notFound } from '../../errors'
 import { nowIso } from '../../lib/time'
@@ -18,7 +28,9 @@ export const seesDonors = (actor: Actor) => actor.role !== 'planner'
 /** Writes to a donor: the home station's director, or a coordinator or admin. */
 export function requireDonorWriter(actor: Actor, siteId: string): void {
   if (canWriteSite(actor, siteId)) return
-  throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}; donors of ${siteId} are edited by their own station` : `A ${actor.role} may not edit donors`)
+  throw forbidden(
+    actor.role === 'director' ? `You direct site ${actor.siteId}; donors of ${siteId} are edited by their own station` : `A ${actor.role} may not edit donors`,
+  )
 }
 
 /** One audit row per donor record read by someone outside the donor's station, in one batch. */
@@ -37,12 +49,22 @@ export function donorView(r: DonorRow, component: string, now: string, road: num
   const plt = eligibleFrom('PLT', history, deferral, now)
   const from = donationKind(component) === 'PLT' ? plt : wb
   return {
-    code: r.code, siteId: r.siteId, province: r.province, abo: r.abo as DonorT['abo'], rhd: r.rhd as DonorT['rhd'], antigens: r.antigens,
-    consent: r.consent === 1, lastWholeBloodAt: r.lastWb, lastPlateletsAt: r.lastPlt, plateletsLastYear: r.pltInYear,
-    deferred: deferral.now, deferredUntil: deferral.now && !deferral.permanent ? r.deferredUntil : null,
+    code: r.code,
+    siteId: r.siteId,
+    province: r.province,
+    abo: r.abo as DonorT['abo'],
+    rhd: r.rhd as DonorT['rhd'],
+    antigens: r.antigens,
+    consent: r.consent === 1,
+    lastWholeBloodAt: r.lastWb,
+    lastPlateletsAt: r.lastPlt,
+    plateletsLastYear: r.pltInYear,
+    deferred: deferral.now,
+    deferredUntil: deferral.now && !deferral.permanent ? r.deferredUntil : null,
     eligibleFrom: { WB: wb, PLT: plt },
     eligibleNow: r.consent === 1 && !deferral.now && !r.liveCallup && from !== null && Date.parse(from) <= Date.parse(now),
-    callupId: r.liveCallup, roadHours: road,
+    callupId: r.liveCallup,
+    roadHours: road,
   }
 }
 
@@ -83,7 +105,12 @@ export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQ
   let donors = rows.map((r) => donorView(r, match.component, now, near ? road(r.siteId, near) : null))
   if (q.all !== 'true') donors = donors.filter(callable)
   if (q.eligible === 'true') donors = donors.filter((d) => d.eligibleNow)
-  donors.sort((a, b) => (a.roadHours ?? 0) - (b.roadHours ?? 0) || Date.parse(a.eligibleFrom[donationKind(match.component)] ?? '9999') - Date.parse(b.eligibleFrom[donationKind(match.component)] ?? '9999') || a.code.localeCompare(b.code))
+  donors.sort(
+    (a, b) =>
+      (a.roadHours ?? 0) - (b.roadHours ?? 0) ||
+      Date.parse(a.eligibleFrom[donationKind(match.component)] ?? '9999') - Date.parse(b.eligibleFrom[donationKind(match.component)] ?? '9999') ||
+      a.code.localeCompare(b.code),
+  )
   const bySite = new Map<string, { siteId: string; province: string; donors: number; eligibleNow: number; roadHours: number | null }>()
   for (const d of donors) {
     const s = bySite.get(d.siteId) ?? { siteId: d.siteId, province: province.get(d.siteId) ?? '', donors: 0, eligibleNow: 0, roadHours: d.roadHours }
@@ -110,7 +137,8 @@ const donationStmts = (db: D1Database, code: string, d: { lastWholeBloodAt?: str
 ]
 
 function noFutureDonation(d: { lastWholeBloodAt?: string | null; lastPlateletsAt?: string | null }, now: string) {
-  for (const f of ['lastWholeBloodAt', 'lastPlateletsAt'] as const) if (d[f] && Date.parse(d[f]!) > Date.parse(now)) throw badRequest(f, `${f} cannot be in the future`)
+  for (const f of ['lastWholeBloodAt', 'lastPlateletsAt'] as const)
+    if (d[f] && Date.parse(d[f]!) > Date.parse(now)) throw badRequest(f, `${f} cannot be in the future`)
 }
 
 export async function createDonor(db: D1Database, actor: Actor, input: DonorCreateT): Promise<DonorT> {
@@ -120,9 +148,22 @@ export async function createDonor(db: D1Database, actor: Actor, input: DonorCrea
   if (!input.antigens && input.rhd !== '-') throw badRequest('antigens', 'A pool donor is RhD-negative or has at least one typed antigen')
   try {
     await db.batch([
-      insertDonorStmt(db, { code: input.code, siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent }, actor.id, now),
+      insertDonorStmt(
+        db,
+        { code: input.code, siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent },
+        actor.id,
+        now,
+      ),
       ...donationStmts(db, input.code, input),
-      auditStmt(db, actor, 'donor.create', 'donor', input.code, { siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent }, now),
+      auditStmt(
+        db,
+        actor,
+        'donor.create',
+        'donor',
+        input.code,
+        { siteId: input.siteId, abo: input.abo, rhd: input.rhd, antigens: input.antigens ?? '', consent: input.consent },
+        now,
+      ),
     ])
   } catch (e) {
     if (isUnique(e, 'donor', 'code')) throw conflict('donor_exists', `Donor ${input.code} is already in the pool`, 'code')
@@ -138,11 +179,7 @@ export async function patchDonor(db: D1Database, actor: Actor, code: string, pat
   if (!r) throw notFound('donor', code, 'code')
   requireDonorWriter(actor, r.siteId)
   noFutureDonation(patch, now)
-  await db.batch([
-    updateDonorStmt(db, code, patch, now),
-    ...donationStmts(db, code, patch),
-    auditStmt(db, actor, 'donor.update', 'donor', code, patch, now),
-  ])
+  await db.batch([updateDonorStmt(db, code, patch, now), ...donationStmts(db, code, patch), auditStmt(db, actor, 'donor.update', 'donor', code, patch, now)])
   return donorView((await selectDonor(db, nowIso(), code))!, 'RBC', nowIso())
 }
 
@@ -151,7 +188,10 @@ export async function poolSummary(db: D1Database) {
   const now = nowIso()
   const [rows, screenings, deferrals] = await Promise.all([selectDonors(db, now), selectScreenings(db, {}), selectDeferrals(db, { activeAt: now })])
   // eligible now for either kind of donation (a platelet donor is counted by apheresis, a red-cell donor by whole blood)
-  const views = rows.map((r) => { const wb = donorView(r, 'RBC', now); return { ...wb, eligibleNow: wb.eligibleNow || donorView(r, 'PLT', now).eligibleNow } })
+  const views = rows.map((r) => {
+    const wb = donorView(r, 'RBC', now)
+    return { ...wb, eligibleNow: wb.eligibleNow || donorView(r, 'PLT', now).eligibleNow }
+  })
   const byAntigen = new Map<string, { antigen: string; donors: number; eligibleNow: number; Sichuan: number; Chongqing: number }>()
   for (const d of views) {
     const tags = [...antigenSet(d.antigens), ...(d.rhd === '-' ? ['RhD-'] : [])]

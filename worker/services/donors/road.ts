@@ -13,7 +13,8 @@ export function roadHours(sites: GeoSite[], table?: Record<string, Record<string
   const index = new Map(sites.map((s, i) => [s.id, i]))
   const m = travelMatrix({ now: new Date(0).toISOString(), sites, lots: [], needs: [], ...(table ? { travelHours: table } : {}) } as Instance)
   return (from, to) => {
-    const i = index.get(from), j = index.get(to)
+    const i = index.get(from),
+      j = index.get(to)
     if (i === undefined || j === undefined) return Number.POSITIVE_INFINITY
     return Math.round(m[i]![j]! * 100) / 100
   }

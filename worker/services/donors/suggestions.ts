@@ -21,11 +21,18 @@ type StoredInstance = Instance & { antigenRounds?: { antigens: string; instance:
  * collection, testing and processing hours, component.donor_ready_hours) and reach the patient's station, and whether
  * that meets the deadline. Computed when the plan is read (at `now`); the solver's contract is untouched.
  */
-export async function donorSuggestions(db: D1Database, instance: StoredInstance, unmet: PlanResult['unmet'], now: string): Promise<Map<string, DonorSuggestionT[]>> {
+export async function donorSuggestions(
+  db: D1Database,
+  instance: StoredInstance,
+  unmet: PlanResult['unmet'],
+  now: string,
+): Promise<Map<string, DonorSuggestionT[]>> {
   const needs = new Map<string, { need: Need; antigens: string }>()
   for (const n of instance.needs ?? []) needs.set(n.id, { need: n, antigens: n.antigens ?? '' }) // one solve: needs carry their antigens
   for (const r of instance.antigenRounds ?? []) for (const n of r.instance.needs ?? []) needs.set(n.id, { need: n, antigens: r.antigens })
-  const wanted = unmet.filter((u) => u.qty > 0 && u.reason && DONOR_REASONS.has(u.reason) && needs.has(u.need) && poolNeed(needs.get(u.need)!.need, needs.get(u.need)!.antigens))
+  const wanted = unmet.filter(
+    (u) => u.qty > 0 && u.reason && DONOR_REASONS.has(u.reason) && needs.has(u.need) && poolNeed(needs.get(u.need)!.need, needs.get(u.need)!.antigens),
+  )
   const out = new Map<string, DonorSuggestionT[]>()
   if (wanted.length === 0) return out
   const [rows, sites, ready] = await Promise.all([selectDonors(db, now), selectSiteGeo(db), selectDonorReadyHours(db)])
@@ -37,7 +44,8 @@ export async function donorSuggestions(db: D1Database, instance: StoredInstance,
     const kind = donationKind(need.component)
     const bySite = new Map<string, DonorSuggestionT>()
     for (const r of rows) {
-      if (!matches(r, { component: need.component as Component, abo: need.abo as Abo, rhd: need.rhd as Rhd, antigens, allowRhPositive: need.allowRhPositive })) continue
+      if (!matches(r, { component: need.component as Component, abo: need.abo as Abo, rhd: need.rhd as Rhd, antigens, allowRhPositive: need.allowRhPositive }))
+        continue
       const d = donorView(r, need.component, now)
       if (!callable(d) || d.callupId) continue
       const from = d.eligibleFrom[kind]
@@ -47,8 +55,15 @@ export async function donorSuggestions(db: D1Database, instance: StoredInstance,
       const arrivesMs = readyMs + hours * HOUR
       const s = bySite.get(r.siteId)
       if (!s) {
-        bySite.set(r.siteId, { siteId: r.siteId, roadHours: hours, donors: 1, eligibleNow: d.eligibleNow ? 1 : 0, readyAt: new Date(readyMs).toISOString(),
-          arrivesAt: new Date(arrivesMs).toISOString(), meetsDeadline: !need.neededBy || arrivesMs <= Date.parse(need.neededBy) })
+        bySite.set(r.siteId, {
+          siteId: r.siteId,
+          roadHours: hours,
+          donors: 1,
+          eligibleNow: d.eligibleNow ? 1 : 0,
+          readyAt: new Date(readyMs).toISOString(),
+          arrivesAt: new Date(arrivesMs).toISOString(),
+          meetsDeadline: !need.neededBy || arrivesMs <= Date.parse(need.neededBy),
+        })
       } else {
         s.donors++
         if (d.eligibleNow) s.eligibleNow++
@@ -59,7 +74,10 @@ export async function donorSuggestions(db: D1Database, instance: StoredInstance,
         }
       }
     }
-    out.set(u.need, [...bySite.values()].sort((a, b) => a.roadHours - b.roadHours || a.siteId.localeCompare(b.siteId)))
+    out.set(
+      u.need,
+      [...bySite.values()].sort((a, b) => a.roadHours - b.roadHours || a.siteId.localeCompare(b.siteId)),
+    )
   }
   return out
 }

@@ -1,6 +1,20 @@
 import {
-  insertExternalSiteStmt, insertIncidentStmt, insertPointStmt, replaceEstimateStmts, selectEstimate, selectFactors, selectGroupShares, selectIncident,
-  selectIncidentByKey, selectMlPerUnit, selectPoints, selectSiteBriefs, selectTriage, updateIncidentStmt, type PointRow, type SiteBrief,
+  insertExternalSiteStmt,
+  insertIncidentStmt,
+  insertPointStmt,
+  replaceEstimateStmts,
+  selectEstimate,
+  selectFactors,
+  selectGroupShares,
+  selectIncident,
+  selectIncidentByKey,
+  selectMlPerUnit,
+  selectPoints,
+  selectSiteBriefs,
+  selectTriage,
+  updateIncidentStmt,
+  type PointRow,
+  type SiteBrief,
 } from '../../db/incidents'
 import { badRequest, conflict, notFound } from '../../errors'
 import { newId } from '../../lib/crypto'
@@ -9,7 +23,16 @@ import type { EstimateLineT, IncidentCreateT, IncidentPatchT, IncidentT } from '
 import { auditStmt } from '../audit'
 import { requireRole, type Actor } from '../auth'
 import {
-  CATEGORIES, estimateDemand, mergeLines, pickOutOfRange, splitByGroup, type Counts, type Demand, type EstimateLine, type IncidentKind, type Picks,
+  CATEGORIES,
+  estimateDemand,
+  mergeLines,
+  pickOutOfRange,
+  splitByGroup,
+  type Counts,
+  type Demand,
+  type EstimateLine,
+  type IncidentKind,
+  type Picks,
 } from '../../../solver/incident-demand'
 import { estimatedRoadHours as roadHours } from '../../../solver/timing'
 import { getIncident } from './read'
@@ -28,7 +51,14 @@ const isClosed = (e: unknown) => isRaised(e, 'incident_closed')
 export const REGION_MARGIN_DEG = 3
 
 /** The estimate from what is known, by the kind's factors (solver/incident-demand.ts), as a range; null when nothing is known. */
-export async function casualtyDemand(db: D1Database, kind: IncidentKind, c: Counts, occurredAt: string, siteId: string, picks: Picks = {}): Promise<Demand | null> {
+export async function casualtyDemand(
+  db: D1Database,
+  kind: IncidentKind,
+  c: Counts,
+  occurredAt: string,
+  siteId: string,
+  picks: Picks = {},
+): Promise<Demand | null> {
   const [factors, triage, shares] = await Promise.all([selectFactors(db), selectTriage(db), selectGroupShares(db)])
   return estimateDemand(kind, c, factors, triage, shares, occurredAt, siteId, picks)
 }
@@ -43,7 +73,11 @@ function checkInRegion(sites: SiteBrief[], lat: number, lng: number, confirmed: 
   const latOut = lat < Math.min(...lats) - m || lat > Math.max(...lats) + m
   const lngOut = lng < Math.min(...lngs) - m || lng > Math.max(...lngs) + m
   if (latOut || lngOut) {
-    throw badRequest(latOut ? 'lat' : 'lng', `${lat}, ${lng} is far outside Sichuan–Chongqing (more than ${m}° from every station); check the coordinates, or send "confirmOutsideRegion": true`, 'outside_region')
+    throw badRequest(
+      latOut ? 'lat' : 'lng',
+      `${lat}, ${lng} is far outside Sichuan–Chongqing (more than ${m}° from every station); check the coordinates, or send "confirmOutsideRegion": true`,
+      'outside_region',
+    )
   }
 }
 
@@ -59,9 +93,22 @@ export async function declareIncident(db: D1Database, actor: Actor, input: Incid
   const hash = await requestHash({ incident: input })
   const claimed = claimLookup(db, actor.id, (id) => getIncident(db, actor, id))
   const lookup = async (k: string) =>
-    (await claimed(k)) ?? ((await selectIncidentByKey(db, actor.id, k)) ? { hash: 'declared before requests were fingerprinted', answer: async () => { throw keyReused() } } : null)
-  const { result, replayed } = await withIdempotency(key, hash, lookup, () => declare(db, actor, input, key, hash),
-    (e) => isClaimViolation(e) || isUnique(e, 'incident'))
+    (await claimed(k)) ??
+    ((await selectIncidentByKey(db, actor.id, k))
+      ? {
+          hash: 'declared before requests were fingerprinted',
+          answer: async () => {
+            throw keyReused()
+          },
+        }
+      : null)
+  const { result, replayed } = await withIdempotency(
+    key,
+    hash,
+    lookup,
+    () => declare(db, actor, input, key, hash),
+    (e) => isClaimViolation(e) || isUnique(e, 'incident'),
+  )
   return { incident: result, created: !replayed }
 }
 
@@ -84,8 +131,12 @@ async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key
       return { siteId: id, rank: i, roadHours: roadHours({ lat, lng }, s), quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }
     })
   } else {
-    points = sites.filter(canReceive).map((s) => ({ s, h: roadHours({ lat, lng }, s) })).sort((a, b) => a.h - b.h || a.s.id.localeCompare(b.s.id))
-      .slice(0, DEFAULT_POINTS).map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }))
+    points = sites
+      .filter(canReceive)
+      .map((s) => ({ s, h: roadHours({ lat, lng }, s) }))
+      .sort((a, b) => a.h - b.h || a.s.id.localeCompare(b.s.id))
+      .slice(0, DEFAULT_POINTS)
+      .map(({ s, h }, i) => ({ siteId: s.id, rank: i, roadHours: h, quotaComponent: null, quotaUnits: null, quotaMl: null, quotaAntigens: '' }))
   }
   if (points.length === 0) throw badRequest('receivingSites', 'No station can take delivery')
   const first = points[0].siteId
@@ -113,9 +164,18 @@ async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key
       const mlPer = (await selectMlPerUnit(db, d.component)) ?? 200
       const units = d.units ?? Math.ceil(d.ml! / mlPer)
       externals.push({ id, nameZh: d.nameZh ?? d.name, nameEn: d.name, province: d.province, lat: d.lat, lng: d.lng, at })
-      points.push({ siteId: id, rank: 100 + i, roadHours: roadHours({ lat, lng }, d), quotaComponent: d.component, quotaUnits: units, quotaMl: d.ml ?? null, quotaAntigens: (d.antigens ?? []).join(',') })
+      points.push({
+        siteId: id,
+        rank: 100 + i,
+        roadHours: roadHours({ lat, lng }, d),
+        quotaComponent: d.component,
+        quotaUnits: units,
+        quotaMl: d.ml ?? null,
+        quotaAntigens: (d.antigens ?? []).join(','),
+      })
       // a quota is never an emergency: every station's floor holds against it (disaster mode lowers floors for emergencies only)
-      for (const g of splitByGroup(units, shares)) lines.push({ siteId: id, component: d.component, abo: g.abo, rhd: g.rhd, urgency: 'urgent', qty: g.qty, neededBy: due, category: 'quota' })
+      for (const g of splitByGroup(units, shares))
+        lines.push({ siteId: id, component: d.component, abo: g.abo, rhd: g.rhd, urgency: 'urgent', qty: g.qty, neededBy: due, category: 'quota' })
     }
   }
 
@@ -125,17 +185,48 @@ async function declare(db: D1Database, actor: Actor, input: IncidentCreateT, key
     ...(key ? [claimKeyStmt(db, { actorId: actor.id, key, action: 'incident.declare', hash, entityId: id, at })] : []),
     ...externals.map((s) => insertExternalSiteStmt(db, s)),
     insertIncidentStmt(db, {
-      id, name: input.name, lat, lng, siteId: input.siteId ?? null, occurredAt, durationHours: input.durationHours ?? null, ...casualties,
-      estimateSource: demand ? 'casualties' : 'needs', createdBy: actor.id, key: key ?? null, at,
-      kind: input.kind, injured: known.injured, hospitalised: known.hospitalised,
+      id,
+      name: input.name,
+      lat,
+      lng,
+      siteId: input.siteId ?? null,
+      occurredAt,
+      durationHours: input.durationHours ?? null,
+      ...casualties,
+      estimateSource: demand ? 'casualties' : 'needs',
+      createdBy: actor.id,
+      key: key ?? null,
+      at,
+      kind: input.kind,
+      injured: known.injured,
+      hospitalised: known.hospitalised,
     }),
     ...points.map((p) => insertPointStmt(db, id, p)),
     ...replaceEstimateStmts(db, id, estimate),
-    auditStmt(db, actor, 'incident.declare', 'incident', id, {
-      name: input.name, kind: input.kind, lat, lng, occurredAt, casualties, injured: known.injured, hospitalised: known.hospitalised,
-      basis: demand?.basis ?? null, outsideRegionConfirmed: input.confirmOutsideRegion ?? false, points: points.map((p) => p.siteId), destinations: externals.map((e) => e.id),
-      estimateUnits: estimate.reduce((s, l) => s + l.qty, 0), idempotencyKey: key ?? null,
-    }, at),
+    auditStmt(
+      db,
+      actor,
+      'incident.declare',
+      'incident',
+      id,
+      {
+        name: input.name,
+        kind: input.kind,
+        lat,
+        lng,
+        occurredAt,
+        casualties,
+        injured: known.injured,
+        hospitalised: known.hospitalised,
+        basis: demand?.basis ?? null,
+        outsideRegionConfirmed: input.confirmOutsideRegion ?? false,
+        points: points.map((p) => p.siteId),
+        destinations: externals.map((e) => e.id),
+        estimateUnits: estimate.reduce((s, l) => s + l.qty, 0),
+        idempotencyKey: key ?? null,
+      },
+      at,
+    ),
   ])
   return getIncident(db, actor, id)
 }
@@ -159,7 +250,8 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
   if (patch.name !== undefined) set.name = patch.name
   if (patch.durationHours !== undefined) set.duration_hours = patch.durationHours
   const stmts: D1PreparedStatement[] = []
-  const recount = patch.casualties !== undefined || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind !== undefined || patch.picks !== undefined
+  const recount =
+    patch.casualties !== undefined || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind !== undefined || patch.picks !== undefined
   if (recount) {
     const kind = patch.kind ?? inc.kind
     const known = {
@@ -168,18 +260,30 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
       hospitalised: patch.hospitalised !== undefined ? patch.hospitalised : inc.hospitalised,
     }
     // new counts or another kind make a new range: earlier picks no longer apply unless given again
-    const picks: Picks = patch.picks ?? (patch.casualties || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind ? {} : JSON.parse(inc.demandPicks))
+    const picks: Picks =
+      patch.picks ?? (patch.casualties || patch.injured !== undefined || patch.hospitalised !== undefined || patch.kind ? {} : JSON.parse(inc.demandPicks))
     const current = await selectEstimate(db, id)
     const site = current.find((l) => (CATEGORIES as readonly string[]).includes(l.category))?.siteId ?? (await firstPoint(db, id))
     const demand = await casualtyDemand(db, kind, known, inc.occurredAt, site, picks)
     const wrong = pickOutOfRange(demand, picks)
-    if (wrong) throw badRequest(`picks.${wrong.component}`, demand?.components.some((c) => c.component === wrong.component)
-      ? `Pick a figure for ${wrong.component} between ${wrong.low} and ${wrong.high} units (the estimate's range)`
-      : `The estimate from casualties has no ${wrong.component}`)
+    if (wrong)
+      throw badRequest(
+        `picks.${wrong.component}`,
+        demand?.components.some((c) => c.component === wrong.component)
+          ? `Pick a figure for ${wrong.component} between ${wrong.low} and ${wrong.high} units (the estimate's range)`
+          : `The estimate from casualties has no ${wrong.component}`,
+      )
     if (kind === 'relief' && demand === null && (known.injured || known.hospitalised || CATEGORIES.some((k) => known.casualties[k] > 0))) {
       throw badRequest('kind', 'A relief call is estimated from its destination quota, not from casualties')
     }
-    Object.assign(set, { ...known.casualties, injured: known.injured, hospitalised: known.hospitalised, kind, demand_picks: JSON.stringify(picks), estimate_source: 'casualties' })
+    Object.assign(set, {
+      ...known.casualties,
+      injured: known.injured,
+      hospitalised: known.hospitalised,
+      kind,
+      demand_picks: JSON.stringify(picks),
+      estimate_source: 'casualties',
+    })
     const kept = current.filter((l) => !(CATEGORIES as readonly string[]).includes(l.category))
     stmts.push(...replaceEstimateStmts(db, id, mergeLines([...(demand?.lines ?? []), ...kept])))
   }
@@ -187,9 +291,28 @@ export async function patchIncident(db: D1Database, actor: Actor, id: string, pa
     await db.batch([
       updateIncidentStmt(db, id, set, at),
       ...stmts,
-      auditStmt(db, actor, 'incident.update', 'incident', id, {
-        ...patch, from: recount ? { kind: inc.kind, critical: inc.critical, severe: inc.severe, moderate: inc.moderate, injured: inc.injured, hospitalised: inc.hospitalised, picks: JSON.parse(inc.demandPicks) } : undefined,
-      }, at),
+      auditStmt(
+        db,
+        actor,
+        'incident.update',
+        'incident',
+        id,
+        {
+          ...patch,
+          from: recount
+            ? {
+                kind: inc.kind,
+                critical: inc.critical,
+                severe: inc.severe,
+                moderate: inc.moderate,
+                injured: inc.injured,
+                hospitalised: inc.hospitalised,
+                picks: JSON.parse(inc.demandPicks),
+              }
+            : undefined,
+        },
+        at,
+      ),
     ])
   } catch (e) {
     if (isClosed(e)) throw conflict('incident_closed', `Incident ${id} was closed meanwhile`, 'status')
@@ -209,7 +332,9 @@ export async function putEstimate(db: D1Database, actor: Actor, id: string, line
   requireRole(actor, 'coordinator', 'admin')
   await requireActive(db, id)
   const sites = new Map((await selectSiteBriefs(db)).map((s) => [s.id, s]))
-  lines.forEach((l, i) => { if (!sites.has(l.siteId)) throw badRequest(`lines.${i}.siteId`, `No site ${l.siteId}`) })
+  lines.forEach((l, i) => {
+    if (!sites.has(l.siteId)) throw badRequest(`lines.${i}.siteId`, `No site ${l.siteId}`)
+  })
   const estimate = mergeLines(lines.map((l) => ({ ...l, neededBy: new Date(l.neededBy).toISOString(), category: l.category ?? 'direct' })))
   const at = nowIso()
   try {

@@ -1,7 +1,14 @@
 import type { QuotaNeed } from '../../../solver/quota'
 import {
-  cancelOpenRequestsStmts, insertIncidentRequestStmt, selectEstimate, selectExternalSiteIds, selectGreenCandidates, selectIncidentPlans, selectIncidentRequests,
-  selectPoints, updateIncidentStmt,
+  cancelOpenRequestsStmts,
+  insertIncidentRequestStmt,
+  selectEstimate,
+  selectExternalSiteIds,
+  selectGreenCandidates,
+  selectIncidentPlans,
+  selectIncidentRequests,
+  selectPoints,
+  updateIncidentStmt,
 } from '../../db/incidents'
 import { selectTransferRowsByIds, setStatusStmt } from '../../db/transfers'
 import { ApiError, badRequest, conflict } from '../../errors'
@@ -27,7 +34,9 @@ const isClosed = (e: unknown) => isRaised(e, 'incident_closed')
  * `request.incident`, not `request.create`: the coordinator who declared the incident gets no alert per request).
  */
 export async function materialiseIncident(db: D1Database, actor: Actor, incidentId: string): Promise<{ created: string[]; cancelled: string[] }> {
-  const inc = await requireIncident(db, incidentId).catch(() => { throw badRequest('incidentId', `No incident ${incidentId}`) })
+  const inc = await requireIncident(db, incidentId).catch(() => {
+    throw badRequest('incidentId', `No incident ${incidentId}`)
+  })
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${incidentId} is closed; it cannot be planned`, 'incidentId')
   const [lines, requests, points] = await Promise.all([selectEstimate(db, incidentId), selectIncidentRequests(db, incidentId), selectPoints(db, incidentId)])
   // a quota's antigens go on its requests, so the plan sends it only units carrying them
@@ -55,8 +64,40 @@ export async function materialiseIncident(db: D1Database, actor: Actor, incident
       ...created.flatMap(({ id, line, qty }) => {
         const reason = `${inc.name} · ${line.category}`
         return [
-          insertIncidentRequestStmt(db, { id, incidentId, siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, createdBy: actor.id, at, antigens: antigensAt.get(line.siteId) ?? '' }),
-          auditStmt(db, actor, 'request.incident', 'aid_request', id, { siteId: line.siteId, component: line.component, abo: line.abo, rhd: line.rhd, qty, urgency: line.urgency, neededBy: line.neededBy, reason, incidentId }, at),
+          insertIncidentRequestStmt(db, {
+            id,
+            incidentId,
+            siteId: line.siteId,
+            component: line.component,
+            abo: line.abo,
+            rhd: line.rhd,
+            qty,
+            urgency: line.urgency,
+            neededBy: line.neededBy,
+            reason,
+            createdBy: actor.id,
+            at,
+            antigens: antigensAt.get(line.siteId) ?? '',
+          }),
+          auditStmt(
+            db,
+            actor,
+            'request.incident',
+            'aid_request',
+            id,
+            {
+              siteId: line.siteId,
+              component: line.component,
+              abo: line.abo,
+              rhd: line.rhd,
+              qty,
+              urgency: line.urgency,
+              neededBy: line.neededBy,
+              reason,
+              incidentId,
+            },
+            at,
+          ),
         ]
       }),
       auditStmt(db, actor, 'incident.requests', 'incident', incidentId, { created: created.map((c) => c.id), cancelled }, at),
@@ -84,10 +125,12 @@ export async function greenChannelPlan(db: D1Database, actor: Actor, incidentId:
   const proposed = rows.filter((t) => t.status === 'proposed')
   if (proposed.length) {
     try {
-      await db.batch(proposed.flatMap((t) => [
-        setStatusStmt(db, t.id, 'approved', at, { reviewed_by: actor.id, reviewed_at: at }),
-        auditStmt(db, actor, 'transfer.approve', 'transfer', t.id, { qty: t.qty, greenChannel: incidentId }, at),
-      ]))
+      await db.batch(
+        proposed.flatMap((t) => [
+          setStatusStmt(db, t.id, 'approved', at, { reviewed_by: actor.id, reviewed_at: at }),
+          auditStmt(db, actor, 'transfer.approve', 'transfer', t.id, { qty: t.qty, greenChannel: incidentId }, at),
+        ]),
+      )
     } catch (e) {
       // another reviewer moved one of them meanwhile (the status trigger refused the batch): nothing was approved
       if (isRaised(e, 'transfer_status')) return { approved: [], committed: [], note: `A transfer among ${ids.join(', ')} changed meanwhile; plan again` }
@@ -115,7 +158,12 @@ export async function afterIncidentPlan(db: D1Database, actor: Actor, incidentId
  * approved and committed when planned; those of its latest plan still under review go at once. The coordinator can
  * still recall a committed transfer until it is dispatched (POST /api/transfers/{id}/cancel). Opening twice is a no-op.
  */
-export async function openGreenChannel(db: D1Database, actor: Actor, id: string, expected?: string[]): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
+export async function openGreenChannel(
+  db: D1Database,
+  actor: Actor,
+  id: string,
+  expected?: string[],
+): Promise<IncidentT & { greenChannelResult: GreenResult | null }> {
   requireRole(actor, 'coordinator', 'admin')
   const inc = await requireIncident(db, id)
   if (inc.status !== 'active') throw conflict('incident_closed', `Incident ${id} is closed`, 'status')
@@ -126,7 +174,11 @@ export async function openGreenChannel(db: D1Database, actor: Actor, id: string,
     const added = now.filter((x) => !expected.includes(x))
     const gone = expected.filter((x) => !now.includes(x))
     if (added.length || gone.length) {
-      throw conflict('green_channel_changed', `The emergency transfers changed since the confirmation (now ${now.length}${added.length ? `, new: ${added.join(', ')}` : ''}${gone.length ? `, no longer: ${gone.join(', ')}` : ''}); nothing was committed: look again and confirm`, 'transferIds')
+      throw conflict(
+        'green_channel_changed',
+        `The emergency transfers changed since the confirmation (now ${now.length}${added.length ? `, new: ${added.join(', ')}` : ''}${gone.length ? `, no longer: ${gone.join(', ')}` : ''}); nothing was committed: look again and confirm`,
+        'transferIds',
+      )
     }
   }
   if (inc.greenChannel !== 1) {
@@ -154,7 +206,8 @@ export async function separateQuotas(db: D1Database, live: LiveInstance): Promis
   if (needs.length === 0) return null
   const external = new Set(await selectExternalSiteIds(db))
   // a quota of rare units (antigens: the need carries them) is split the same way, from lots carrying them
-  const quota: QuotaNeed[] = needs.filter((n) => external.has(n.site))
+  const quota: QuotaNeed[] = needs
+    .filter((n) => external.has(n.site))
     .map(({ antigens, ...n }) => (antigens ? { ...n, antigens: [...antigenSet(antigens)] } : n))
   if (quota.length === 0) return null
   live.base = { ...live.base, needs: needs.filter((n) => !external.has(n.site)) }

@@ -2,9 +2,24 @@ import { selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
 import { selectPlanFloors, selectPlanStatus, setPlanStatusStmt } from '../../db/plans'
 import {
-  closePlanIfDoneStmt, closeUnapprovedStmts, insertCommitStmt, insertCoverageCheckStmt, insertFloorCheckStmt, releaseRequestsStmts, selectCommitted,
-  selectFloorStock, selectLines, selectPointless, selectTransferRow, selectTransferRows, selectTransferRowsByIds, selectUncovered, setStatusStmt,
-  type LotLineRow, type RequestLineRow, type TransferRow,
+  closePlanIfDoneStmt,
+  closeUnapprovedStmts,
+  insertCommitStmt,
+  insertCoverageCheckStmt,
+  insertFloorCheckStmt,
+  releaseRequestsStmts,
+  selectCommitted,
+  selectFloorStock,
+  selectLines,
+  selectPointless,
+  selectTransferRow,
+  selectTransferRows,
+  selectTransferRowsByIds,
+  selectUncovered,
+  setStatusStmt,
+  type LotLineRow,
+  type RequestLineRow,
+  type TransferRow,
 } from '../../db/transfers'
 import { ApiError, conflict, notFound } from '../../errors'
 import { newId, sha256Hex } from '../../lib/crypto'
@@ -40,7 +55,11 @@ function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now
       const need = (used.get(line.lotId) ?? 0) + line.qty
       const detail = { ...about(t), lotId: line.lotId, lotSite: lot?.siteId ?? t.fromSite, needed: need }
       if (!lot) return { message: `Transfer ${t.id}: lot ${line.lotId} no longer exists`, detail: { ...detail, problem: 'lot_gone' } }
-      if (lot.expiresAt <= now) return { message: `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`, detail: { ...detail, problem: 'lot_expired', expiresAt: lot.expiresAt } }
+      if (lot.expiresAt <= now)
+        return {
+          message: `Transfer ${t.id}: lot ${line.lotId} at ${lot.siteId} expired at ${lot.expiresAt}`,
+          detail: { ...detail, problem: 'lot_expired', expiresAt: lot.expiresAt },
+        }
       if (lot.qty < need) {
         const other = need - line.qty
         return {
@@ -68,15 +87,19 @@ async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[]
     const plan = t.planId ? plans.get(t.planId) : undefined
     if (!plan?.reserves) continue
     if (plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')) continue
-    const reserve = (JSON.parse(plan.reserves) as { site: string; component: string; abo: string; rhd: string; qty: number }[])
-      .find((r) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd)
+    const reserve = (JSON.parse(plan.reserves) as { site: string; component: string; abo: string; rhd: string; qty: number }[]).find(
+      (r) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd,
+    )
     const takes = lines.filter((l) => l.transferId === t.id && lots.get(l.lotId)?.antigens === '').reduce((s, l) => s + l.qty, 0)
     if (!reserve || reserve.qty <= 0 || takes === 0) continue
     const k = `${t.fromSite}|${t.component}|${t.abo}|${t.rhd}`
     const prev = floors.get(k)
-    floors.set(k, prev
-      ? { ...prev, floor: Math.max(prev.floor, reserve.qty), takes: prev.takes + takes, transferId: t.id }
-      : { transferId: t.id, planId: plan.id, site: t.fromSite, component: t.component, abo: t.abo, rhd: t.rhd, floor: reserve.qty, takes })
+    floors.set(
+      k,
+      prev
+        ? { ...prev, floor: Math.max(prev.floor, reserve.qty), takes: prev.takes + takes, transferId: t.id }
+        : { transferId: t.id, planId: plan.id, site: t.fromSite, component: t.component, abo: t.abo, rhd: t.rhd, floor: reserve.qty, takes },
+    )
   }
   return [...floors.values()]
 }
@@ -89,7 +112,8 @@ async function brokenFloor(db: D1Database, rows: TransferRow[], floors: Floor[],
     if (after < f.floor) {
       const t = rows.find((r) => r.id === f.transferId)!
       return {
-        message: `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
+        message:
+          `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
           `recorded in plan ${f.planId} (the station's red-level floor)`,
         detail: { ...about(t), site: f.site, after, floor: f.floor },
       }
@@ -118,18 +142,20 @@ async function overCovered(db: D1Database, rows: TransferRow[], requests: Reques
 const failed = (code: string, f: Failure) => conflict(code, `${f.message}; nothing was committed`, undefined, f.detail)
 
 /** What a commit stored under a key (its movement_batch), for withIdempotency. */
-const commitLookup = (db: D1Database, actor: Actor) => async (key: string): Promise<Stored<CommitResultT> | null> => {
-  const b = await selectBatchByKey(db, actor.id, key)
-  if (!b) return null
-  return {
-    hash: b.requestHash,
-    answer: async () => {
-      const committed = await selectCommitted(db, actor.id, key)
-      const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
-      return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
-    },
+const commitLookup =
+  (db: D1Database, actor: Actor) =>
+  async (key: string): Promise<Stored<CommitResultT> | null> => {
+    const b = await selectBatchByKey(db, actor.id, key)
+    if (!b) return null
+    return {
+      hash: b.requestHash,
+      answer: async () => {
+        const committed = await selectCommitted(db, actor.id, key)
+        const planId = committed.length ? ((await selectTransferRow(db, committed[0]))?.planId ?? null) : null
+        return asReplay({ planId, batchId: b.id, committed, closed: [], at: b.at })
+      },
+    }
   }
-}
 
 /**
  * Commits approved transfers in ONE db.batch (D1's transaction): the movement_batch row first (UNIQUE
@@ -140,7 +166,15 @@ const commitLookup = (db: D1Database, actor: Actor) => async (key: string): Prom
  * plan recorded, or a request covered twice by two plans, fails the whole batch), the served requests marked
  * planned, and — for a plan — its unapproved proposals closed.
  */
-async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: string, planId: string | null, rows: TransferRow[], opts: { keepPlanOpen?: boolean } = {}): Promise<CommitResultT> {
+async function commitTransfers(
+  db: D1Database,
+  actor: Actor,
+  key: string,
+  hash: string,
+  planId: string | null,
+  rows: TransferRow[],
+  opts: { keepPlanOpen?: boolean } = {},
+): Promise<CommitResultT> {
   const ids = rows.map((r) => r.id).sort()
   rows = [...rows].sort((a, b) => a.id.localeCompare(b.id))
   const { lots: lines, requests } = await selectLines(db, ids)
@@ -149,7 +183,8 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   const short = findShortfall(rows, lines, lots, now)
   if (short) throw failed('insufficient_stock', short)
   const closed = await selectPointless(db, ids)
-  if (closed.length) throw conflict('requests_closed', `Every request transfer ${closed.join(', ')} serves is cancelled or fulfilled; reject it; nothing was committed`)
+  if (closed.length)
+    throw conflict('requests_closed', `Every request transfer ${closed.join(', ')} serves is cancelled or fulfilled; reject it; nothing was committed`)
   const floors = await floorsOf(db, rows, lines, requests, lots)
   const below = await brokenFloor(db, rows, floors, now)
   if (below) throw failed('below_floor', below)
@@ -157,18 +192,35 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
   if (over) throw failed('request_covered', over)
 
   const batchId = newId('mb')
-  const stmts: D1PreparedStatement[] = [insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at: now })]
+  const stmts: D1PreparedStatement[] = [
+    insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at: now }),
+  ]
   for (const t of rows) {
     const mine = lines.filter((l) => l.transferId === t.id)
     if (mine.reduce((s, l) => s + l.qty, 0) !== t.qty) throw conflict('transfer_changed', `Transfer ${t.id}: its lot lines do not add up to its qty; retry`)
     stmts.push(insertCommitStmt(db, t.id, key, actor.id, t.qty, now))
     for (const l of mine) {
-      stmts.push(insertMovementStmt(db, { batchId, lotId: l.lotId, siteId: t.fromSite, kind: 'transfer_out', delta: -l.qty, reason: `transfer ${t.id} to ${t.toSite}`, transferId: t.id, actorId: actor.id, at: now }))
+      stmts.push(
+        insertMovementStmt(db, {
+          batchId,
+          lotId: l.lotId,
+          siteId: t.fromSite,
+          kind: 'transfer_out',
+          delta: -l.qty,
+          reason: `transfer ${t.id} to ${t.toSite}`,
+          transferId: t.id,
+          actorId: actor.id,
+          at: now,
+        }),
+      )
     }
     stmts.push(setStatusStmt(db, t.id, 'committed', now, { committed_at: now }))
     stmts.push(auditStmt(db, actor, 'transfer.commit', 'transfer', t.id, { qty: t.qty, batchId, lots: mine.map(({ lotId, qty }) => ({ lotId, qty })) }, now))
   }
-  for (const f of floors) stmts.push(insertFloorCheckStmt(db, { batchId, transferId: f.transferId, site: f.site, component: f.component, abo: f.abo, rhd: f.rhd, floor: f.floor, now }))
+  for (const f of floors)
+    stmts.push(
+      insertFloorCheckStmt(db, { batchId, transferId: f.transferId, site: f.site, component: f.component, abo: f.abo, rhd: f.rhd, floor: f.floor, now }),
+    )
   for (const r of requests) stmts.push(insertCoverageCheckStmt(db, { batchId, transferId: r.transferId, requestId: r.requestId }))
   for (const reqId of new Set(requests.map((r) => r.requestId))) stmts.push(...setRequestStatus(db, actor, reqId, 'planned', undefined, { batchId }))
 
@@ -191,17 +243,23 @@ async function commitTransfers(db: D1Database, actor: Actor, key: string, hash: 
       const floor = await brokenFloor(db, rows, floors, now)
       if (floor) throw failed('below_floor', floor)
       const over = await overCovered(db, rows, requests)
-      throw over ? failed('request_covered', over) : conflict('request_covered', `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request; nothing was committed`)
+      throw over
+        ? failed('request_covered', over)
+        : conflict('request_covered', `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request; nothing was committed`)
     }
     if (isRaised(e, 'plan_superseded')) throw await supersededError(db, planIds[0])
     if (isCheck(e)) {
       const lotsNow = new Map((await selectLotsByIds(db, [...lots.keys()])).map((l) => [l.id, l]))
       const why = findShortfall(rows, lines, lotsNow, now)
-      throw why ? failed('insufficient_stock', why) : conflict('insufficient_stock', `Stock of transfer ${ids.join(', ')} was taken meanwhile; nothing was committed`)
+      throw why
+        ? failed('insufficient_stock', why)
+        : conflict('insufficient_stock', `Stock of transfer ${ids.join(', ')} was taken meanwhile; nothing was committed`)
     }
-    if (isUnique(e, 'transfer_commit', 'transfer_id')) throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
+    if (isUnique(e, 'transfer_commit', 'transfer_id'))
+      throw conflict('already_committed', `A transfer among ${ids.join(', ')} was committed meanwhile; nothing was committed`, 'status')
     if (isNotNull(e, 'transfer_commit', 'at')) throw conflict('transfer_changed', `A transfer among ${ids.join(', ')} changed meanwhile; nothing was committed`)
-    if (isRaised(e, 'transfer_status')) throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
+    if (isRaised(e, 'transfer_status'))
+      throw conflict('invalid_transition', `A transfer among ${ids.join(', ')} is no longer approved; nothing was committed`, 'status')
     throw e
   }
   for (const site of new Set(rows.map((r) => r.fromSite))) await refreshAfterWrite(db, site)
@@ -222,7 +280,12 @@ async function keyed(db: D1Database, actor: Actor, key: string, hash: string, ru
 async function supersededError(db: D1Database, planId: string): Promise<ApiError> {
   const p = await selectPlanStatus(db, planId)
   const newer = p?.supersededBy ?? ''
-  return conflict('plan_superseded', `Plan ${planId} was superseded by plan ${newer}, which covers the same requests; review and commit that one, or plan again`, undefined, { planId, supersededBy: newer })
+  return conflict(
+    'plan_superseded',
+    `Plan ${planId} was superseded by plan ${newer}, which covers the same requests; review and commit that one, or plan again`,
+    undefined,
+    { planId, supersededBy: newer },
+  )
 }
 
 export async function commitPlanTransfers(db: D1Database, actor: Actor, planId: string, key: string): Promise<CommitResultT> {
@@ -278,15 +341,39 @@ export async function cancelTransfer(db: D1Database, actor: Actor, id: string, r
   const at = nowIso()
   const batchId = `mb_cancel_${id}`
   const { lots: lines } = await selectLines(db, [id])
-  const source = new Map((await selectLotsByIds(db, lines.map((l) => l.lotId))).map((l) => [l.id, l]))
+  const source = new Map(
+    (
+      await selectLotsByIds(
+        db,
+        lines.map((l) => l.lotId),
+      )
+    ).map((l) => [l.id, l]),
+  )
   const stmts: D1PreparedStatement[] = [
-    insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: `cancel:${id}`, requestHash: await sha256Hex(`cancel:${id}`), source: 'transfer', at }),
+    insertBatchStmt(db, {
+      id: batchId,
+      actorId: actor.id,
+      idempotencyKey: `cancel:${id}`,
+      requestHash: await sha256Hex(`cancel:${id}`),
+      source: 'transfer',
+      at,
+    }),
     setStatusStmt(db, id, 'cancelled', at, { reject_reason: reason ?? 'cancelled', close_reason: 'cancelled' }),
     // units go back to their lots; thawed ones are discarded, never refrozen (transport.ts)
     ...returnStmts(db, actor, t, lines, source, batchId, at),
-    auditStmt(db, actor, 'transfer.cancel', 'transfer', id, {
-      reason: reason ?? 'cancelled', returned: lines.map(({ lotId, qty }) => ({ lotId, qty })), ...(t.thawedAt ? { thawedAt: t.thawedAt, discarded: 'thawed, unused' } : {}),
-    }, at),
+    auditStmt(
+      db,
+      actor,
+      'transfer.cancel',
+      'transfer',
+      id,
+      {
+        reason: reason ?? 'cancelled',
+        returned: lines.map(({ lotId, qty }) => ({ lotId, qty })),
+        ...(t.thawedAt ? { thawedAt: t.thawedAt, discarded: 'thawed, unused' } : {}),
+      },
+      at,
+    ),
     ...releaseRequestsStmts(db, [id], actor.id, at),
     ...(t.planId ? [closePlanIfDoneStmt(db, t.planId)] : []),
   ]

@@ -1,6 +1,4 @@
-import {
-  closePlanIfDoneStmt, expectQtyStmt, releaseRequestsStmts, selectPointless, selectRequestUrgency, setQtyStmts, setStatusStmt,
-} from '../../db/transfers'
+import { closePlanIfDoneStmt, expectQtyStmt, releaseRequestsStmts, selectPointless, selectRequestUrgency, setQtyStmts, setStatusStmt } from '../../db/transfers'
 import { selectLotsByIds } from '../../db/lots'
 import { selectPlanExists } from '../../db/plans'
 import { badRequest, conflict, notFound } from '../../errors'
@@ -15,8 +13,11 @@ import { isNotNull } from '../../db/constraints'
 
 /** 409 qty_changed: the reviewer saw another quantity than the one stored (an edit not saved, or saved by someone else). */
 const qtyChanged = (t: { id: string; qty: number }, seen: number) =>
-  conflict('qty_changed', `Transfer ${t.id} holds ${t.qty} units, not the ${seen} shown: save or undo the edit first; nothing was approved`, 'qty',
-    { transferId: t.id, stored: t.qty, shown: seen })
+  conflict('qty_changed', `Transfer ${t.id} holds ${t.qty} units, not the ${seen} shown: save or undo the edit first; nothing was approved`, 'qty', {
+    transferId: t.id,
+    stored: t.qty,
+    shown: seen,
+  })
 
 /** Maps the qty guard's failure (expectQtyStmt) to 409 qty_changed, re-reading what is stored now. */
 async function mapQtyGuard(db: D1Database, e: unknown, expected: Map<string, number>): Promise<void> {
@@ -34,7 +35,8 @@ export async function approveTransfer(db: D1Database, actor: Actor, id: string, 
   const t = await loadRow(db, id)
   requireTransition(t, 'approved')
   if (qty !== undefined && qty !== t.qty) throw qtyChanged(t, qty)
-  if ((await selectPointless(db, [id])).length) throw conflict('requests_closed', `Every request transfer ${id} serves is cancelled or fulfilled; reject it instead`)
+  if ((await selectPointless(db, [id])).length)
+    throw conflict('requests_closed', `Every request transfer ${id} serves is cancelled or fulfilled; reject it instead`)
   const at = nowIso()
   try {
     await db.batch([
@@ -53,14 +55,28 @@ export async function approveTransfer(db: D1Database, actor: Actor, id: string, 
  * Approves, in one batch, every proposed transfer of a plan that serves a request or goes to a site (bulk
  * review); those whose requests are all closed are left proposed. Each approval is audited on its own.
  */
-export async function approveMany(db: D1Database, actor: Actor, planId: string, by: { requestId?: string; toSite?: string; qtys?: Record<string, number> }): Promise<TransferT[]> {
+export async function approveMany(
+  db: D1Database,
+  actor: Actor,
+  planId: string,
+  by: { requestId?: string; toSite?: string; qtys?: Record<string, number> },
+): Promise<TransferT[]> {
   requireRole(actor, 'coordinator', 'admin')
   const plan = await selectPlanExists(db, planId)
   if (!plan) throw notFound('plan', planId)
   const all = await listTransfers(db, { planId, status: 'proposed' })
   const chosen = all.filter((t) => (by.toSite ? t.toSite === by.toSite : t.requests.some((r) => r.requestId === by.requestId)))
-  if (chosen.length === 0) throw conflict('nothing_to_approve', by.toSite ? `Plan ${planId} has no proposed transfer to ${by.toSite}` : `Plan ${planId} has no proposed transfer serving ${by.requestId}`)
-  const closed = new Set(await selectPointless(db, chosen.map((t) => t.id)))
+  if (chosen.length === 0)
+    throw conflict(
+      'nothing_to_approve',
+      by.toSite ? `Plan ${planId} has no proposed transfer to ${by.toSite}` : `Plan ${planId} has no proposed transfer serving ${by.requestId}`,
+    )
+  const closed = new Set(
+    await selectPointless(
+      db,
+      chosen.map((t) => t.id),
+    ),
+  )
   const ids = chosen.map((t) => t.id).filter((id) => !closed.has(id))
   // the quantities the reviewer saw: any that differs from the stored one refuses the whole approval
   const expected = new Map(ids.filter((id) => by.qtys?.[id] !== undefined).map((id) => [id, by.qtys![id]]))
@@ -92,12 +108,19 @@ export async function rejectTransfer(db: D1Database, actor: Actor, id: string, r
   const at = nowIso()
   try {
     await db.batch([
-      setStatusStmt(db, id, 'rejected', at, { reviewed_by: actor.id, reviewed_at: at, reject_reason: reason, close_reason: action === 'transfer.cancel' ? 'cancelled' : 'rejected' }),
+      setStatusStmt(db, id, 'rejected', at, {
+        reviewed_by: actor.id,
+        reviewed_at: at,
+        reject_reason: reason,
+        close_reason: action === 'transfer.cancel' ? 'cancelled' : 'rejected',
+      }),
       auditStmt(db, actor, action, 'transfer', id, { reason, from: t.status }, at),
       ...releaseRequestsStmts(db, [id], actor.id, at),
       ...(t.planId ? [closePlanIfDoneStmt(db, t.planId)] : []),
     ])
-  } catch (e) { mapGuardError(e, t, 'rejected') }
+  } catch (e) {
+    mapGuardError(e, t, 'rejected')
+  }
   return getTransfer(db, id)
 }
 
@@ -109,16 +132,35 @@ export async function rejectTransfer(db: D1Database, actor: Actor, id: string, r
 export async function editTransferQty(db: D1Database, actor: Actor, id: string, qty: number): Promise<TransferT> {
   requireRole(actor, 'coordinator', 'admin')
   const t = await loadRow(db, id)
-  if (t.status !== 'proposed' && t.status !== 'approved') throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; only a proposed or approved transfer's quantity may change`, 'status')
+  if (t.status !== 'proposed' && t.status !== 'approved')
+    throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; only a proposed or approved transfer's quantity may change`, 'status')
   if (qty > t.proposedQty) throw badRequest('qty', `qty may be at most the proposed ${t.proposedQty}`)
   if (qty === t.qty) return getTransfer(db, id)
 
   const proposedLots = JSON.parse(t.proposedLots) as { lotId: string; qty: number }[]
   const proposedRequests = JSON.parse(t.proposedRequests) as { requestId: string; qty: number }[]
-  const expiry = new Map((await selectLotsByIds(db, proposedLots.map((l) => l.lotId))).map((l) => [l.id, l.expiresAt]))
-  const lots = fill([...proposedLots].sort((a, b) => (expiry.get(a.lotId) ?? '').localeCompare(expiry.get(b.lotId) ?? '') || a.lotId.localeCompare(b.lotId)), qty)
-  const meta = new Map((await selectRequestUrgency(db, proposedRequests.map((r) => r.requestId))).map((r) => [r.id, r]))
-  const order = (r: { requestId: string }) => [URGENCY_RANK[meta.get(r.requestId)?.urgency ?? 'routine'] ?? 2, meta.get(r.requestId)?.neededBy ?? '9999'] as const
+  const expiry = new Map(
+    (
+      await selectLotsByIds(
+        db,
+        proposedLots.map((l) => l.lotId),
+      )
+    ).map((l) => [l.id, l.expiresAt]),
+  )
+  const lots = fill(
+    [...proposedLots].sort((a, b) => (expiry.get(a.lotId) ?? '').localeCompare(expiry.get(b.lotId) ?? '') || a.lotId.localeCompare(b.lotId)),
+    qty,
+  )
+  const meta = new Map(
+    (
+      await selectRequestUrgency(
+        db,
+        proposedRequests.map((r) => r.requestId),
+      )
+    ).map((r) => [r.id, r]),
+  )
+  const order = (r: { requestId: string }) =>
+    [URGENCY_RANK[meta.get(r.requestId)?.urgency ?? 'routine'] ?? 2, meta.get(r.requestId)?.neededBy ?? '9999'] as const
   const requests = fill(
     [...proposedRequests].sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1].localeCompare(order(b)[1]) || a.requestId.localeCompare(b.requestId)),
     qty,
@@ -129,7 +171,8 @@ export async function editTransferQty(db: D1Database, actor: Actor, id: string, 
       ...setQtyStmts(db, id, qty, lots, requests, at),
       auditStmt(db, actor, 'transfer.edit', 'transfer', id, { qty: { from: t.qty, to: qty }, lots }, at),
     ])
-  } catch (e) { mapGuardError(e, t, t.status) }
+  } catch (e) {
+    mapGuardError(e, t, t.status)
+  }
   return getTransfer(db, id)
 }
-

@@ -1,8 +1,16 @@
 import { insertLotStmt, selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
 import {
-  closePlanIfDoneStmt, insertDispatchRecordStmt, releaseRequestsStmts, insertReceiptRecordStmt, selectLines, selectTransportRange, setStatusStmt,
-  setThawedStmt, type LotLineRow, type TransferRow,
+  closePlanIfDoneStmt,
+  insertDispatchRecordStmt,
+  releaseRequestsStmts,
+  insertReceiptRecordStmt,
+  selectLines,
+  selectTransportRange,
+  setStatusStmt,
+  setThawedStmt,
+  type LotLineRow,
+  type TransferRow,
 } from '../../db/transfers'
 import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, sha256Hex } from '../../lib/crypto'
@@ -44,7 +52,10 @@ const notThawed = (id: string) =>
 export async function thawTransfer(db: D1Database, actor: Actor, id: string): Promise<TransferT> {
   const t = await loadRow(db, id)
   const allowed = canWriteSite(actor, t.fromSite)
-  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may thaw this transfer's units` : `A ${actor.role} may not thaw units`)
+  if (!allowed)
+    throw forbidden(
+      actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may thaw this transfer's units` : `A ${actor.role} may not thaw units`,
+    )
   if (!t.frozen) throw conflict('not_frozen', `Transfer ${id} carries no frozen units; there is nothing to thaw`)
   if (t.thawedAt) throw conflict('already_thawed', `Transfer ${id} was thawed at ${t.thawedAt} by ${t.thawedBy}`)
   if (t.status !== 'committed') throw conflict('invalid_transition', `Transfer ${id} is ${t.status}; units are thawed after commit and before dispatch`)
@@ -54,9 +65,18 @@ export async function thawTransfer(db: D1Database, actor: Actor, id: string): Pr
   try {
     await db.batch([
       setThawedStmt(db, id, actor.id, at),
-      auditStmt(db, actor, 'transfer.thaw', 'transfer', id, {
-        thawedAt: at, lots: frozen.map((l) => ({ lotId: l.lotId, qty: l.qty, expiresAt: thawedExpiry(at, l.expiresAt ?? at) })),
-      }, at),
+      auditStmt(
+        db,
+        actor,
+        'transfer.thaw',
+        'transfer',
+        id,
+        {
+          thawedAt: at,
+          lots: frozen.map((l) => ({ lotId: l.lotId, qty: l.qty, expiresAt: thawedExpiry(at, l.expiresAt ?? at) })),
+        },
+        at,
+      ),
     ])
   } catch (e) {
     if (isRaised(e, 'transfer_thaw')) throw conflict('already_thawed', `Transfer ${id} was thawed meanwhile, or is no longer committed`)
@@ -70,11 +90,20 @@ export async function thawTransfer(db: D1Database, actor: Actor, id: string): Pr
  * units (liquid, expiring 24 h after the thaw) and discarded in the same batch, reason 'thawed, unused'. The frozen
  * lot they came from never gets them back. Liquid lines of the same transfer return to their lots as usual.
  */
-export function returnStmts(db: D1Database, actor: Actor, t: TransferRow, lines: LotLineRow[], source: Map<string, LotRow>, batchId: string, at: string): D1PreparedStatement[] {
+export function returnStmts(
+  db: D1Database,
+  actor: Actor,
+  t: TransferRow,
+  lines: LotLineRow[],
+  source: Map<string, LotRow>,
+  batchId: string,
+  at: string,
+): D1PreparedStatement[] {
   const base = { batchId, siteId: t.fromSite, transferId: t.id, actorId: actor.id, at }
   return lines.flatMap((l) => {
     const src = source.get(l.lotId)
-    if (!t.thawedAt || !src?.frozen) return [insertMovementStmt(db, { ...base, lotId: l.lotId, kind: 'transfer_in', delta: l.qty, reason: `transfer ${t.id} cancelled` })]
+    if (!t.thawedAt || !src?.frozen)
+      return [insertMovementStmt(db, { ...base, lotId: l.lotId, kind: 'transfer_in', delta: l.qty, reason: `transfer ${t.id} cancelled` })]
     const lotId = newId('lot')
     return [
       insertLotStmt(db, { ...src, id: lotId, expiresAt: thawedExpiry(t.thawedAt, src.expiresAt), createdAt: at, frozen: false, thawedAt: t.thawedAt }),
@@ -88,13 +117,22 @@ export function returnStmts(db: D1Database, actor: Actor, t: TransferRow, lines:
 export async function dispatchTransfer(db: D1Database, actor: Actor, id: string, record: TransferDispatchT): Promise<TransferT> {
   const t = await loadRow(db, id)
   const allowed = canWriteSite(actor, t.fromSite)
-  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer` : `A ${actor.role} may not dispatch transfers`)
+  if (!allowed)
+    throw forbidden(
+      actor.role === 'director'
+        ? `Only the donor station ${t.fromSite} or a coordinator may dispatch this transfer`
+        : `A ${actor.role} may not dispatch transfers`,
+    )
   requireTransition(t, 'dispatched')
   if (t.frozen && !t.thawedAt) throw notThawed(id)
   const range = await rangeOf(db, t.component)
   // a box that leaves out of range would only be discarded on arrival: repack it first
   if (!inRange(range, record.temperatureC)) {
-    throw badRequest('temperatureC', `A ${t.component} box must travel at ${describe(range)}; it reads ${record.temperatureC} °C: repack before dispatch`, 'temperature_out_of_range')
+    throw badRequest(
+      'temperatureC',
+      `A ${t.component} box must travel at ${describe(range)}; it reads ${record.temperatureC} °C: repack before dispatch`,
+      'temperature_out_of_range',
+    )
   }
   const at = nowIso()
   try {
@@ -123,10 +161,21 @@ export type ReceiveOutcome = { transfer: TransferT; replayed: boolean }
 export async function receiveTransfer(db: D1Database, actor: Actor, id: string, key: string, body: TransferReceiveT): Promise<ReceiveOutcome> {
   const t = await loadRow(db, id)
   const allowed = canWriteSite(actor, t.toSite)
-  if (!allowed) throw forbidden(actor.role === 'director' ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer` : `A ${actor.role} may not receive transfers`)
+  if (!allowed)
+    throw forbidden(
+      actor.role === 'director'
+        ? `Only the receiving station ${t.toSite} or a coordinator may receive this transfer`
+        : `A ${actor.role} may not receive transfers`,
+    )
   const hash = await sha256Hex(`receive:${id}:${JSON.stringify(body)}`)
   const lookup = batchLookup(db, actor.id, () => getTransfer(db, id))
-  const { result, replayed } = await withIdempotency(key, hash, lookup, () => receive(db, actor, t, key, hash, body), (e) => isUnique(e, 'movement_batch', 'actor_id'))
+  const { result, replayed } = await withIdempotency(
+    key,
+    hash,
+    lookup,
+    () => receive(db, actor, t, key, hash, body),
+    (e) => isUnique(e, 'movement_batch', 'actor_id'),
+  )
   return { transfer: result, replayed }
 }
 
@@ -139,20 +188,38 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
   const ok = inRange(range, body.temperatureC)
   const rejectedQty = ok ? (body.rejectedQty ?? 0) : body.receivedQty
   const rejectReason = ok
-    ? (rejectedQty > 0 ? body.rejectReason! : null)
+    ? rejectedQty > 0
+      ? body.rejectReason!
+      : null
     : `temperature_out_of_range: the box read ${body.temperatureC} °C; ${t.component} travels at ${describe(range)}`
   const acceptedQty = body.receivedQty - rejectedQty
 
   const { lots: lines, requests } = await selectLines(db, [id])
-  const source = new Map((await selectLotsByIds(db, lines.map((l) => l.lotId))).map((l) => [l.id, l]))
+  const source = new Map(
+    (
+      await selectLotsByIds(
+        db,
+        lines.map((l) => l.lotId),
+      )
+    ).map((l) => [l.id, l]),
+  )
   const at = nowIso()
   const batchId = `mb_receive_${id}`
   const stmts: D1PreparedStatement[] = [
     insertBatchStmt(db, { id: batchId, actorId: actor.id, idempotencyKey: key, requestHash: hash, source: 'transfer', at }),
     setStatusStmt(db, id, 'received', at, { received_qty: body.receivedQty, lost_qty: t.qty - body.receivedQty, received_at: at }),
     insertReceiptRecordStmt(db, {
-      transferId: id, temperatureC: body.temperatureC, arrivedAt: body.arrivedAt, sealIntact: body.sealIntact, acceptedQty, rejectedQty, rejectReason,
-      inRange: ok, note: body.note, actorId: actor.id, at,
+      transferId: id,
+      temperatureC: body.temperatureC,
+      arrivedAt: body.arrivedAt,
+      sealIntact: body.sealIntact,
+      acceptedQty,
+      rejectedQty,
+      rejectReason,
+      inRange: ok,
+      note: body.note,
+      actorId: actor.id,
+      at,
     }),
   ]
   const newLots: { lotId: string; from: string; qty: number; discarded: number }[] = []
@@ -165,13 +232,38 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
     toDiscard -= discard
     newLots.push({ lotId, from: src.id, qty: line.qty, discarded: discard })
     // thawed units arrive as a liquid lot expiring 24 h after the thaw; other units keep their lot's expiry
-    const thawed = src.frozen === 1 && t.thawedAt
-      ? { frozen: false, thawedAt: t.thawedAt, expiresAt: thawedExpiry(t.thawedAt, src.expiresAt) }
-      : { frozen: false, thawedAt: src.thawedAt }
+    const thawed =
+      src.frozen === 1 && t.thawedAt
+        ? { frozen: false, thawedAt: t.thawedAt, expiresAt: thawedExpiry(t.thawedAt, src.expiresAt) }
+        : { frozen: false, thawedAt: src.thawedAt }
     stmts.push(insertLotStmt(db, { ...src, id: lotId, siteId: t.toSite, createdAt: at, ...thawed }))
-    stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'transfer_in', delta: line.qty, reason: `transfer ${id} from ${t.fromSite} (lot ${src.id})`, transferId: id, actorId: actor.id, at }))
+    stmts.push(
+      insertMovementStmt(db, {
+        batchId,
+        lotId,
+        siteId: t.toSite,
+        kind: 'transfer_in',
+        delta: line.qty,
+        reason: `transfer ${id} from ${t.fromSite} (lot ${src.id})`,
+        transferId: id,
+        actorId: actor.id,
+        at,
+      }),
+    )
     if (discard > 0) {
-      stmts.push(insertMovementStmt(db, { batchId, lotId, siteId: t.toSite, kind: 'discard', delta: -discard, reason: `rejected on receipt of transfer ${id}: ${rejectReason}`, transferId: id, actorId: actor.id, at }))
+      stmts.push(
+        insertMovementStmt(db, {
+          batchId,
+          lotId,
+          siteId: t.toSite,
+          kind: 'discard',
+          delta: -discard,
+          reason: `rejected on receipt of transfer ${id}: ${rejectReason}`,
+          transferId: id,
+          actorId: actor.id,
+          at,
+        }),
+      )
     }
   }
   // accepted units go to the most urgent requests first; a request left short stays open for the next plan
@@ -179,10 +271,27 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
   for (const s of fill(ordered, acceptedQty)) if (s.qty > 0) stmts.push(...recordFulfilment(db, actor, s.requestId, s.qty, { transferId: id }))
   // a request this transfer was to cover but that got nothing (rejected or lost units) is open again
   stmts.push(...releaseRequestsStmts(db, [id], actor.id, at))
-  stmts.push(auditStmt(db, actor, 'transfer.receive', 'transfer', id, {
-    receivedQty: body.receivedQty, acceptedQty, rejectedQty, rejectReason, lostQty: t.qty - body.receivedQty, temperatureC: body.temperatureC,
-    inRange: ok, sealIntact: body.sealIntact ?? null, lots: newLots,
-  }, at))
+  stmts.push(
+    auditStmt(
+      db,
+      actor,
+      'transfer.receive',
+      'transfer',
+      id,
+      {
+        receivedQty: body.receivedQty,
+        acceptedQty,
+        rejectedQty,
+        rejectReason,
+        lostQty: t.qty - body.receivedQty,
+        temperatureC: body.temperatureC,
+        inRange: ok,
+        sealIntact: body.sealIntact ?? null,
+        lots: newLots,
+      },
+      at,
+    ),
+  )
   if (t.planId) stmts.push(closePlanIfDoneStmt(db, t.planId))
   try {
     await db.batch(stmts)

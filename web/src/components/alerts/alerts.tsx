@@ -26,7 +26,9 @@ export function Alerts() {
   if (alerts.length === 0 || (!sitesQ.data && !sitesQ.error)) return null
   return (
     <div class="alerts" aria-live="assertive">
-      {alerts.map((a) => <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />)}
+      {alerts.map((a) => (
+        <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />
+      ))}
     </div>
   )
 }
@@ -45,11 +47,15 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
   const emergency = a.action === 'request.create'
   const what = d ? `${t(`component.${d.component}`)} ${group(d.abo, d.rhd)} ${d.qty} ${t(`unit.${d.component}`)}` : ''
-  const text = !d ? t(emergency ? 'alert.emergency' : `alert.${a.action}`, { site: site(a.sites[0]), id: '' })
-    : emergency ? t('alert.emergencyNamed', { site: site(d.siteId), what })
-    : a.entity === 'transfer' ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
-    : a.entity === 'callup' ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
-    : ''
+  const text = !d
+    ? t(emergency ? 'alert.emergency' : `alert.${a.action}`, { site: site(a.sites[0]), id: '' })
+    : emergency
+      ? t('alert.emergencyNamed', { site: site(d.siteId), what })
+      : a.entity === 'transfer'
+        ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
+        : a.entity === 'callup'
+          ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
+          : ''
   const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
@@ -80,13 +86,25 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   return (
     <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
       <span>{text}</span>
-      <a href={href} onClick={open} aria-disabled={busy || undefined}>{busy ? t('plan.running') : t('alert.open')}</a>
+      <a href={href} onClick={open} aria-disabled={busy || undefined}>
+        {busy ? t('plan.running') : t('alert.open')}
+      </a>
       {ask && (
-        <Confirm message={t('plan.confirmSupersede', { n: ask.reduce((s, p) => s + p.approvedCount, 0), plans: ask.map((p) => dateTime(p.createdAt, lang)).join('、') })}
-          yes={t('plan.run')} busy={busy} onYes={() => void plan(false)} onNo={() => setAsk(null)} />
+        <Confirm
+          message={t('plan.confirmSupersede', {
+            n: ask.reduce((s, p) => s + p.approvedCount, 0),
+            plans: ask.map((p) => dateTime(p.createdAt, lang)).join('、'),
+          })}
+          yes={t('plan.run')}
+          busy={busy}
+          onYes={() => void plan(false)}
+          onNo={() => setAsk(null)}
+        />
       )}
       <ErrorMessage error={error} />
-      <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>×</button>
+      <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>
+        ×
+      </button>
     </div>
   )
 }

@@ -6,8 +6,12 @@ export function Confirm({ message, yes, onYes, onNo, busy }: { message: string; 
   return (
     <div class="confirm" role="alertdialog" aria-label={message}>
       <p>{message}</p>
-      <button type="button" class="confirm-yes danger" disabled={busy} onClick={onYes}>{yes}</button>
-      <button type="button" class="confirm-no" onClick={onNo}>{t('common.back')}</button>
+      <button type="button" class="confirm-yes danger" disabled={busy} onClick={onYes}>
+        {yes}
+      </button>
+      <button type="button" class="confirm-no" onClick={onNo}>
+        {t('common.back')}
+      </button>
     </div>
   )
 }

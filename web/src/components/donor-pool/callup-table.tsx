@@ -16,16 +16,50 @@ export function CallupTable({ callups, sites, onDone }: { callups: Callup[]; sit
   const canMove = (c: Callup) => canWriteSite(me, c.siteId)
   return (
     <table class="cards callup-table">
-      <thead><tr><th>{t('donors.code')}</th><th>{t('donors.callups.request')}</th><th>{t('donors.callups.collecting')}</th><th>{t('req.status')}</th><th>{t('donors.callups.ready')}</th><th /></tr></thead>
+      <thead>
+        <tr>
+          <th>{t('donors.code')}</th>
+          <th>{t('donors.callups.request')}</th>
+          <th>{t('donors.callups.collecting')}</th>
+          <th>{t('req.status')}</th>
+          <th>{t('donors.callups.ready')}</th>
+          <th />
+        </tr>
+      </thead>
       <tbody>
         {callups.map((c) => (
           <tr key={c.id} data-callup={c.id} data-status={c.status}>
-            <td data-label={t('donors.code')}><code>{c.donorCode}</code></td>
-            <td data-label={t('donors.callups.request')}>{c.requestId} → {siteName(sites.get(c.requestSiteId), lang, c.requestSiteId)}</td>
+            <td data-label={t('donors.code')}>
+              <code>{c.donorCode}</code>
+            </td>
+            <td data-label={t('donors.callups.request')}>
+              {c.requestId} → {siteName(sites.get(c.requestSiteId), lang, c.requestSiteId)}
+            </td>
             <td data-label={t('donors.callups.collecting')}>{siteName(sites.get(c.siteId), lang, c.siteId)}</td>
-            <td data-label={t('req.status')}><span class={`badge callup-${c.status}`} data-callup-status={c.status}>{t(`donors.status.${c.status}`)}</span>
-              {c.lotId && <> · <span class="meta" data-lot={c.lotId}>{t('donors.callups.lot', { id: c.lotId })}</span></>}</td>
-            <td data-label={t('donors.callups.ready')}>{c.readyAt ? <>{dateTime(c.readyAt, lang)} → {dateTime(c.arrivesAt, lang)} <span data-meets={String(c.meetsDeadline)}>{c.meetsDeadline ? t('donors.meets') : t('donors.late')}</span></> : '—'}</td>
+            <td data-label={t('req.status')}>
+              <span class={`badge callup-${c.status}`} data-callup-status={c.status}>
+                {t(`donors.status.${c.status}`)}
+              </span>
+              {c.lotId && (
+                <>
+                  {' '}
+                  ·{' '}
+                  <span class="meta" data-lot={c.lotId}>
+                    {t('donors.callups.lot', { id: c.lotId })}
+                  </span>
+                </>
+              )}
+            </td>
+            <td data-label={t('donors.callups.ready')}>
+              {c.readyAt ? (
+                <>
+                  {dateTime(c.readyAt, lang)} → {dateTime(c.arrivesAt, lang)}{' '}
+                  <span data-meets={String(c.meetsDeadline)}>{c.meetsDeadline ? t('donors.meets') : t('donors.late')}</span>
+                </>
+              ) : (
+                '—'
+              )}
+            </td>
             <td class="actions">{canMove(c) && NEXT[c.status].length > 0 && <CallupActions callup={c} onDone={onDone} />}</td>
           </tr>
         ))}
@@ -59,9 +93,13 @@ function CallupActions({ callup, onDone }: { callup: Callup; onDone: () => void 
   }
   return (
     <div class="callup-actions">
-      {NEXT[callup.status].includes('scheduled') && <input name="scheduledAt" value={when} onInput={(e) => setWhen((e.target as HTMLInputElement).value)} aria-label={t('donors.callups.when')} />}
+      {NEXT[callup.status].includes('scheduled') && (
+        <input name="scheduledAt" value={when} onInput={(e) => setWhen((e.target as HTMLInputElement).value)} aria-label={t('donors.callups.when')} />
+      )}
       {NEXT[callup.status].map((s) => (
-        <button type="button" key={s} class={`move-${s}`} disabled={busy} onClick={() => move(s)}>{t(`donors.move.${s}`)}</button>
+        <button type="button" key={s} class={`move-${s}`} disabled={busy} onClick={() => move(s)}>
+          {t(`donors.move.${s}`)}
+        </button>
       ))}
       <ErrorMessage error={error} />
     </div>

@@ -39,25 +39,63 @@ export function DeferralPanel({ sites }: { sites: Map<string, Site> }) {
       <h3>{t('donors.deferrals.title', { n: list.length })}</h3>
       <p class="meta">{t('donors.deferrals.hint')}</p>
       <form class="deferral-form toolbar" onSubmit={submit}>
-        <label>{t('donors.code')} <input name="donorCode" value={form.donorCode} onInput={set('donorCode')} placeholder="CQ-R0012" /><FieldError error={error} field="donorCode" /></label>
+        <label>
+          {t('donors.code')} <input name="donorCode" value={form.donorCode} onInput={set('donorCode')} placeholder="CQ-R0012" />
+          <FieldError error={error} field="donorCode" />
+        </label>
         {me?.role !== 'director' && (
-          <label>{t('donors.deferrals.station')} <select name="siteId" value={form.siteId} onChange={set('siteId')}><option value="">—</option>
-            {[...sites.values()].map((s) => <option key={s.id} value={s.id}>{siteName(s, lang, s.id)}</option>)}</select><FieldError error={error} field="siteId" /></label>
+          <label>
+            {t('donors.deferrals.station')}{' '}
+            <select name="siteId" value={form.siteId} onChange={set('siteId')}>
+              <option value="">—</option>
+              {[...sites.values()].map((s) => (
+                <option key={s.id} value={s.id}>
+                  {siteName(s, lang, s.id)}
+                </option>
+              ))}
+            </select>
+            <FieldError error={error} field="siteId" />
+          </label>
         )}
-        <label>{t('donors.deferrals.reason')} <select name="reason" value={form.reason} onChange={set('reason')}>{DEFERRAL_REASONS.map((r) => <option key={r} value={r}>{t(`donors.reason.${r}`)}</option>)}</select></label>
-        <label>{t('donors.deferrals.from')} <input name="from" value={form.from} onInput={set('from')} /><FieldError error={error} field="from" /></label>
-        <label>{t('donors.deferrals.until')} <input name="until" value={form.until} onInput={set('until')} placeholder={t('donors.deferrals.permanent')} /><FieldError error={error} field="until" /></label>
+        <label>
+          {t('donors.deferrals.reason')}{' '}
+          <select name="reason" value={form.reason} onChange={set('reason')}>
+            {DEFERRAL_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`donors.reason.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('donors.deferrals.from')} <input name="from" value={form.from} onInput={set('from')} />
+          <FieldError error={error} field="from" />
+        </label>
+        <label>
+          {t('donors.deferrals.until')} <input name="until" value={form.until} onInput={set('until')} placeholder={t('donors.deferrals.permanent')} />
+          <FieldError error={error} field="until" />
+        </label>
         <button type="submit">{t('donors.deferrals.add')}</button>
         {done && <span role="status">{t('donors.deferrals.added')}</span>}
       </form>
       <ErrorMessage error={error && !error.field ? error : q.error} />
       {list.length > 0 && (
         <table class="cards deferral-table">
-          <thead><tr><th>{t('donors.code')}</th><th>{t('donors.deferrals.station')}</th><th>{t('donors.deferrals.reason')}</th><th>{t('donors.deferrals.from')}</th><th>{t('donors.deferrals.until')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('donors.code')}</th>
+              <th>{t('donors.deferrals.station')}</th>
+              <th>{t('donors.deferrals.reason')}</th>
+              <th>{t('donors.deferrals.from')}</th>
+              <th>{t('donors.deferrals.until')}</th>
+            </tr>
+          </thead>
           <tbody>
             {list.map((d) => (
               <tr key={d.id} data-deferral={d.donorCode}>
-                <td data-label={t('donors.code')}><code>{d.donorCode}</code></td>
+                <td data-label={t('donors.code')}>
+                  <code>{d.donorCode}</code>
+                </td>
                 <td data-label={t('donors.deferrals.station')}>{siteName(sites.get(d.siteId), lang, d.siteId)}</td>
                 <td data-label={t('donors.deferrals.reason')}>{t(`donors.reason.${d.reason}`)}</td>
                 <td data-label={t('donors.deferrals.from')}>{dateTime(d.from, lang)}</td>

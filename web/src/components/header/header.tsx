@@ -29,10 +29,14 @@ export function Header() {
       <h1>{t('app.title')}</h1>
       <nav>
         {LINKS.filter((l) => !l.roles || (me && l.roles.includes(me.role))).map(({ href, key }) => (
-          <a key={href} href={href} class={here === href ? 'active' : ''}>{t(key)}</a>
+          <a key={href} href={href} class={here === href ? 'active' : ''}>
+            {t(key)}
+          </a>
         ))}
       </nav>
-      <button type="button" class="lang-toggle" onClick={() => setState({ lang: lang === 'zh' ? 'en' : 'zh' })}>{t('lang.toggle')}</button>
+      <button type="button" class="lang-toggle" onClick={() => setState({ lang: lang === 'zh' ? 'en' : 'zh' })}>
+        {t('lang.toggle')}
+      </button>
       <SignIn />
     </header>
   )

@@ -18,7 +18,11 @@ function markerLegend(lang: Lang): L.Control {
   const control = new L.Control({ position: 'bottomleft' })
   control.onAdd = () => {
     const box = L.DomUtil.create('div', 'incident-legend leaflet-bar')
-    for (const [key, style, r] of [['incident', INCIDENT, 7], ['point', POINT, 6], ['donor', DONOR, 5]] as const) {
+    for (const [key, style, r] of [
+      ['incident', INCIDENT, 7],
+      ['point', POINT, 6],
+      ['donor', DONOR, 5],
+    ] as const) {
       const row = L.DomUtil.create('div', 'transfer-legend-item', box)
       row.setAttribute('data-marker', key)
       row.innerHTML = `<svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="${r}" stroke="${style.color}" stroke-width="3" fill="${style.fillColor}"/></svg>`
@@ -45,7 +49,9 @@ function IncidentLayer({ incident, sites, lang }: { incident: Incident; sites: S
     const bounds = L.latLngBounds([at])
     const receiving = new Set(incident.points.map((p) => p.siteId))
     const donors = [...new Set(incident.transfers.filter((x) => x.status !== 'rejected' && x.status !== 'cancelled').map((x) => x.fromSite))]
-      .filter((id) => !receiving.has(id)).map((id) => byId.get(id)).filter((s): s is Site => !!s)
+      .filter((id) => !receiving.has(id))
+      .map((id) => byId.get(id))
+      .filter((s): s is Site => !!s)
     for (const s of donors) {
       L.circleMarker([s.lat, s.lng], { radius: 7, weight: 3, fillOpacity: 1, ...DONOR, className: 'incident-donor' })
         .bindTooltip(escapeHtml(siteName(s, lang)), { direction: 'left', className: 'incident-donor-label' })
@@ -63,7 +69,10 @@ function IncidentLayer({ incident, sites, lang }: { incident: Incident; sites: S
       .addTo(group)
     map.fitBounds(bounds.pad(0.15), { maxZoom: 9 })
     const legend = markerLegend(lang).addTo(map)
-    return () => { legend.remove(); group.remove() }
+    return () => {
+      legend.remove()
+      group.remove()
+    }
   }, [map, incident, sites, lang])
   return null
 }
@@ -71,9 +80,24 @@ function IncidentLayer({ incident, sites, lang }: { incident: Incident; sites: S
 /** The sites the arrows join: region stations, and the incident's external destinations as centres. */
 function transferSites(incident: Incident, sites: Site[]): Site[] {
   const known = new Set(sites.map((s) => s.id))
-  const external = incident.points.filter((p) => !known.has(p.siteId)).map((p) => ({
-    id: p.siteId, nameZh: p.nameZh, nameEn: p.nameEn, kind: 'center', province: '', city: '', lat: p.lat, lng: p.lng, parentId: null, createdAt: '', updatedAt: '',
-  }) as Site)
+  const external = incident.points
+    .filter((p) => !known.has(p.siteId))
+    .map(
+      (p) =>
+        ({
+          id: p.siteId,
+          nameZh: p.nameZh,
+          nameEn: p.nameEn,
+          kind: 'center',
+          province: '',
+          city: '',
+          lat: p.lat,
+          lng: p.lng,
+          parentId: null,
+          createdAt: '',
+          updatedAt: '',
+        }) as Site,
+    )
   const used = new Set(incident.transfers.flatMap((x) => [x.fromSite, x.toSite]))
   return [...sites, ...external].filter((s) => used.has(s.id))
 }

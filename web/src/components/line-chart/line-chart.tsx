@@ -21,7 +21,7 @@ const PAD_PHONE = { left: 36, right: 10, top: 10, bottom: 34 }
 function niceMax(max: number): number {
   if (max <= 0) return 1
   const p = 10 ** Math.floor(Math.log10(max))
-  return ([1, 2, 5, 10].map((m) => m * p).find((v) => v >= max) ?? 10 * p)
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= max) ?? 10 * p
 }
 
 /** True while the screen is phone-narrow; follows rotation and resizing. */
@@ -41,8 +41,24 @@ function useNarrow(): boolean {
  * value whose tooltip reads the value), and a legend with the series names. With `labels` (one per x step,
  * e.g. dates) the x ticks and tooltips read those instead of step numbers; `tickLabel` may shorten a tick's.
  */
-export function LineChart({ series, x0 = 0, labels, tickLabel = (s) => s, xLabel, yLabel, title, peakLabel = 'max' }: {
-  series: Series[]; x0?: number; labels?: string[]; tickLabel?: (label: string) => string; xLabel: string; yLabel: string; title: string; peakLabel?: string
+export function LineChart({
+  series,
+  x0 = 0,
+  labels,
+  tickLabel = (s) => s,
+  xLabel,
+  yLabel,
+  title,
+  peakLabel = 'max',
+}: {
+  series: Series[]
+  x0?: number
+  labels?: string[]
+  tickLabel?: (label: string) => string
+  xLabel: string
+  yLabel: string
+  title: string
+  peakLabel?: string
 }) {
   const narrow = useNarrow()
   const n = Math.max(0, ...series.map((s) => s.values.length))
@@ -71,26 +87,41 @@ export function LineChart({ series, x0 = 0, labels, tickLabel = (s) => s, xLabel
         {yTicks.map((v) => (
           <g key={`y${v}`} class="tick">
             <line x1={pad.left} x2={W - pad.right} y1={y(v)} y2={y(v)} class="grid" />
-            <text x={pad.left - 6} y={y(v) + 4} text-anchor="end">{fmt(v)}</text>
+            <text x={pad.left - 6} y={y(v) + 4} text-anchor="end">
+              {fmt(v)}
+            </text>
           </g>
         ))}
         {xTicks.map((i) => (
-          <text key={`x${i}`} class="tick" data-x={i + x0} x={x(i)} y={Hh - pad.bottom + 16} text-anchor={i === n - 1 && n > 1 ? 'end' : 'middle'}>{tickLabel(at(i))}</text>
+          <text key={`x${i}`} class="tick" data-x={i + x0} x={x(i)} y={Hh - pad.bottom + 16} text-anchor={i === n - 1 && n > 1 ? 'end' : 'middle'}>
+            {tickLabel(at(i))}
+          </text>
         ))}
         <line class="axis" x1={pad.left} x2={pad.left} y1={pad.top} y2={pad.top + ih} />
         <line class="axis" x1={pad.left} x2={W - pad.right} y1={pad.top + ih} y2={pad.top + ih} />
-        <text class="axis-label" x={pad.left + iw / 2} y={Hh - 4} text-anchor="middle">{xLabel}</text>
-        <text class="axis-label" x={12} y={pad.top + ih / 2} text-anchor="middle" transform={`rotate(-90 12 ${pad.top + ih / 2})`}>{yLabel}</text>
+        <text class="axis-label" x={pad.left + iw / 2} y={Hh - 4} text-anchor="middle">
+          {xLabel}
+        </text>
+        <text class="axis-label" x={12} y={pad.top + ih / 2} text-anchor="middle" transform={`rotate(-90 12 ${pad.top + ih / 2})`}>
+          {yLabel}
+        </text>
         {series.map((s, k) => (
           <g key={s.name} class="series" data-series={s.name}>
-            <polyline fill="none" stroke={COLORS[k % COLORS.length]} stroke-width={long ? 1.25 : 2} stroke-linejoin="round" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}>
+            <polyline
+              fill="none"
+              stroke={COLORS[k % COLORS.length]}
+              stroke-width={long ? 1.25 : 2}
+              stroke-linejoin="round"
+              points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}
+            >
               {long && <title>{`${s.name} · ${peakLabel} ${fmt(Math.max(0, ...s.values))}`}</title>}
             </polyline>
-            {!long && s.values.map((v, i) => (
-              <circle key={i} cx={x(i)} cy={y(v)} r={narrow ? 2 : 2.5} fill={COLORS[k % COLORS.length]}>
-                <title>{`${s.name} · ${at(i)}: ${fmt(v)}`}</title>
-              </circle>
-            ))}
+            {!long &&
+              s.values.map((v, i) => (
+                <circle key={i} cx={x(i)} cy={y(v)} r={narrow ? 2 : 2.5} fill={COLORS[k % COLORS.length]}>
+                  <title>{`${s.name} · ${at(i)}: ${fmt(v)}`}</title>
+                </circle>
+              ))}
           </g>
         ))}
       </svg>

@@ -23,10 +23,16 @@ export function NewToken({ name, issued, onDone }: { name: string; issued: Issue
   }
   return (
     <div class="new-token" role="status">
-      <p><strong>{t('admin.newToken', { name })}</strong> {t('admin.shownOnce', { date: dateTime(issued.expiresAt, lang) })}</p>
+      <p>
+        <strong>{t('admin.newToken', { name })}</strong> {t('admin.shownOnce', { date: dateTime(issued.expiresAt, lang) })}
+      </p>
       <code>{issued.token}</code>{' '}
-      <button type="button" class="copy-token" onClick={copy}>{copied ? t('admin.copied') : t('admin.copy')}</button>{' '}
-      <button type="button" class="dismiss-token" onClick={onDone}>{t('admin.done')}</button>
+      <button type="button" class="copy-token" onClick={copy}>
+        {copied ? t('admin.copied') : t('admin.copy')}
+      </button>{' '}
+      <button type="button" class="dismiss-token" onClick={onDone}>
+        {t('admin.done')}
+      </button>
     </div>
   )
 }

@@ -28,9 +28,17 @@ export function RegionTotals({ summary, component, onPick }: { summary: StockSum
           return (
             <button type="button" key={c} class="total" data-component={c} aria-pressed={c === component} onClick={() => onPick(c)}>
               <span class="total-name">{t(`component.${c}`)}</span>
-              <span class="total-value" data-on-hand={tot?.onHand ?? 0}>{num(tot?.onHand ?? 0, lang)} {t(`unit.${c}`)}</span>
-              <span class="total-days" data-days={tot?.daysOfSupply ?? ''}>{t('totals.days', { n: days(tot?.daysOfSupply, lang) })}</span>
-              {!!tot?.frozenOnHand && <span class="total-frozen meta" data-frozen={tot.frozenOnHand} title={t('stock.frozenHint')}>{t('stock.frozen')} {num(tot.frozenOnHand, lang)} {t(`unit.${c}`)}</span>}
+              <span class="total-value" data-on-hand={tot?.onHand ?? 0}>
+                {num(tot?.onHand ?? 0, lang)} {t(`unit.${c}`)}
+              </span>
+              <span class="total-days" data-days={tot?.daysOfSupply ?? ''}>
+                {t('totals.days', { n: days(tot?.daysOfSupply, lang) })}
+              </span>
+              {!!tot?.frozenOnHand && (
+                <span class="total-frozen meta" data-frozen={tot.frozenOnHand} title={t('stock.frozenHint')}>
+                  {t('stock.frozen')} {num(tot.frozenOnHand, lang)} {t(`unit.${c}`)}
+                </span>
+              )}
             </button>
           )
         })}

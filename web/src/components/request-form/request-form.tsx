@@ -16,8 +16,20 @@ const inHours = (h: number): string => localInput(h)
 export const DEADLINE_HOURS: Record<string, number> = { emergency: 6, urgent: 24, routine: 72 }
 
 type Draft = {
-  siteId: string; component: string; abo: string; rhd: string; qty: string; urgency: string; neededBy: string; reason: string; antigens: string
-  allowRhPositive: boolean; consentBy: string; consentAt: string; antiDNegative: boolean; patientNote: string
+  siteId: string
+  component: string
+  abo: string
+  rhd: string
+  qty: string
+  urgency: string
+  neededBy: string
+  reason: string
+  antigens: string
+  allowRhPositive: boolean
+  consentBy: string
+  consentAt: string
+  antiDNegative: boolean
+  patientNote: string
 }
 type Key = keyof Draft
 const ANTIGENS = /^[A-Za-z0-9()+\-,\s]*$/
@@ -27,8 +39,20 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   const t = useT()
   const { lang } = useAppState()
   const blank = (): Draft => ({
-    siteId: me.siteId ?? '', component: 'RBC', abo: 'O', rhd: '+', qty: '', urgency: 'urgent', neededBy: inHours(DEADLINE_HOURS.urgent), reason: '', antigens: '',
-    allowRhPositive: false, consentBy: '', consentAt: '', antiDNegative: false, patientNote: '',
+    siteId: me.siteId ?? '',
+    component: 'RBC',
+    abo: 'O',
+    rhd: '+',
+    qty: '',
+    urgency: 'urgent',
+    neededBy: inHours(DEADLINE_HOURS.urgent),
+    reason: '',
+    antigens: '',
+    allowRhPositive: false,
+    consentBy: '',
+    consentAt: '',
+    antiDNegative: false,
+    patientNote: '',
   })
   const [d, setD] = useState<Draft>(blank)
   const [error, setError] = useState<ApiCallError | null>(null)
@@ -36,7 +60,9 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   const [busy, setBusy] = useState(false)
   const [touched, setTouched] = useState<Set<Key>>(new Set())
   const [tried, setTried] = useState(false)
-  const touch = (k: Key) => { if (!touched.has(k)) setTouched(new Set(touched).add(k)) }
+  const touch = (k: Key) => {
+    if (!touched.has(k)) setTouched(new Set(touched).add(k))
+  }
   const set = (k: Key) => (e: Event) => {
     const el = e.target as HTMLInputElement
     const value = el.type === 'checkbox' ? el.checked : el.value
@@ -69,15 +95,27 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
   }
   /** The API's field names for the form's fields. */
   const apiField: Partial<Record<Key, string>> = {
-    consentBy: 'rhPositiveConsent.consentBy', consentAt: 'rhPositiveConsent.consentAt', antiDNegative: 'rhPositiveConsent.antiDScreen', patientNote: 'rhPositiveConsent.patientNote',
+    consentBy: 'rhPositiveConsent.consentBy',
+    consentAt: 'rhPositiveConsent.consentAt',
+    antiDNegative: 'rhPositiveConsent.antiDScreen',
+    patientNote: 'rhPositiveConsent.patientNote',
   }
   const fieldError = (k: Key) => {
     const name = apiField[k] ?? k
     if (error?.field && (error.field === name || error.field.startsWith(`${name}.`))) return <FieldError error={error} field={name} />
     if (!hints[k]) return null
     // after a submit, every problem is an error beside its field; before, a hint under a field being filled
-    if (tried) return <span class="field-error" data-field-error={name} role="alert">{hints[k]}</span>
-    return touched.has(k) ? <span class="hint" data-hint={k}>{hints[k]}</span> : null
+    if (tried)
+      return (
+        <span class="field-error" data-field-error={name} role="alert">
+          {hints[k]}
+        </span>
+      )
+    return touched.has(k) ? (
+      <span class="hint" data-hint={k}>
+        {hints[k]}
+      </span>
+    ) : null
   }
 
   const submit = async (e: Event) => {
@@ -97,13 +135,17 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
         ...(d.neededBy.trim() ? { neededBy: parseLocal(d.neededBy) ?? d.neededBy } : {}),
         reason: d.reason,
         ...(d.antigens.trim() ? { antigens: d.antigens } : {}),
-        ...(rhPositive ? {
-          allowRhPositive: true,
-          rhPositiveConsent: {
-            consentBy: d.consentBy.trim(), consentAt: parseLocal(d.consentAt) ?? d.consentAt, patientNote: d.patientNote.trim(),
-            ...(d.antiDNegative ? { antiDScreen: 'negative' } : {}),
-          },
-        } : {}),
+        ...(rhPositive
+          ? {
+              allowRhPositive: true,
+              rhPositiveConsent: {
+                consentBy: d.consentBy.trim(),
+                consentAt: parseLocal(d.consentAt) ?? d.consentAt,
+                patientNote: d.patientNote.trim(),
+                ...(d.antiDNegative ? { antiDScreen: 'negative' } : {}),
+              },
+            }
+          : {}),
       }
       const r = await api<AidRequest>('/api/requests', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('req') } })
       setDone(true)
@@ -126,11 +168,23 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       <label>
         {t('req.site')}
         {me.role === 'director' ? (
-          <input name="siteId" value={siteName(sites.find((s) => s.id === d.siteId), lang, d.siteId)} readOnly />
+          <input
+            name="siteId"
+            value={siteName(
+              sites.find((s) => s.id === d.siteId),
+              lang,
+              d.siteId,
+            )}
+            readOnly
+          />
         ) : (
           <select name="siteId" value={d.siteId} onChange={set('siteId')}>
             <option value="">—</option>
-            {sites.map((s) => <option key={s.id} value={s.id}>{siteName(s, lang, s.id)}</option>)}
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {siteName(s, lang, s.id)}
+              </option>
+            ))}
           </select>
         )}
         {fieldError('siteId')}
@@ -138,14 +192,22 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       <label>
         {t('req.component')}
         <select name="component" value={d.component} onChange={set('component')}>
-          {COMPONENTS.map((c) => <option key={c} value={c}>{t(`component.${c}`)}</option>)}
+          {COMPONENTS.map((c) => (
+            <option key={c} value={c}>
+              {t(`component.${c}`)}
+            </option>
+          ))}
         </select>
         {fieldError('component')}
       </label>
       <label>
         ABO
         <select name="abo" value={d.abo} onChange={set('abo')}>
-          {ABOS.map((a) => <option key={a} value={a}>{a}</option>)}
+          {ABOS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
         </select>
         {fieldError('abo')}
       </label>
@@ -165,14 +227,22 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       <label>
         {t('req.urgency')}
         <select name="urgency" value={d.urgency} onChange={set('urgency')}>
-          {URGENCIES.map((u) => <option key={u} value={u}>{t(`urgency.${u}`)}</option>)}
+          {URGENCIES.map((u) => (
+            <option key={u} value={u}>
+              {t(`urgency.${u}`)}
+            </option>
+          ))}
         </select>
         {fieldError('urgency')}
       </label>
       <label>
         {t('req.neededBy')}
         <input name="neededBy" value={d.neededBy} placeholder="2026-12-01 14:30" inputMode="numeric" onInput={set('neededBy')} />
-        {fieldError('neededBy') ?? <span class="meta" data-deadline-hours={DEADLINE_HOURS[d.urgency]}>{t('req.deadlineHint', { urgency: t(`urgency.${d.urgency}`), hours: DEADLINE_HOURS[d.urgency] ?? 24 })}</span>}
+        {fieldError('neededBy') ?? (
+          <span class="meta" data-deadline-hours={DEADLINE_HOURS[d.urgency]}>
+            {t('req.deadlineHint', { urgency: t(`urgency.${d.urgency}`), hours: DEADLINE_HOURS[d.urgency] ?? 24 })}
+          </span>
+        )}
       </label>
       <label>
         {t('req.antigens')}
@@ -193,17 +263,39 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
           {d.allowRhPositive && (
             <>
               <p class="meta">{t('req.rhPositiveWhy')}</p>
-              <label>{t('req.consentBy')}<input name="consentBy" value={d.consentBy} placeholder={t('req.consentByHint')} onInput={set('consentBy')} />{fieldError('consentBy')}</label>
-              <label>{t('req.consentAt')}<input name="consentAt" value={d.consentAt} placeholder="2026-12-01 14:30" inputMode="numeric" onInput={set('consentAt')} />{fieldError('consentAt')}</label>
-              <label class="check"><input name="antiDNegative" type="checkbox" checked={d.antiDNegative} onChange={set('antiDNegative')} />{t('req.antiDNegative')}{fieldError('antiDNegative')}</label>
-              <label class="wide">{t('req.patientNote')}<input name="patientNote" value={d.patientNote} placeholder={t('req.patientNoteHint')} onInput={set('patientNote')} />{fieldError('patientNote')}</label>
+              <label>
+                {t('req.consentBy')}
+                <input name="consentBy" value={d.consentBy} placeholder={t('req.consentByHint')} onInput={set('consentBy')} />
+                {fieldError('consentBy')}
+              </label>
+              <label>
+                {t('req.consentAt')}
+                <input name="consentAt" value={d.consentAt} placeholder="2026-12-01 14:30" inputMode="numeric" onInput={set('consentAt')} />
+                {fieldError('consentAt')}
+              </label>
+              <label class="check">
+                <input name="antiDNegative" type="checkbox" checked={d.antiDNegative} onChange={set('antiDNegative')} />
+                {t('req.antiDNegative')}
+                {fieldError('antiDNegative')}
+              </label>
+              <label class="wide">
+                {t('req.patientNote')}
+                <input name="patientNote" value={d.patientNote} placeholder={t('req.patientNoteHint')} onInput={set('patientNote')} />
+                {fieldError('patientNote')}
+              </label>
             </>
           )}
         </fieldset>
       )}
-      <button type="submit" disabled={busy}>{t('req.submit')}</button>
+      <button type="submit" disabled={busy}>
+        {t('req.submit')}
+      </button>
       {error && !error.field && <ErrorMessage error={error} />}
-      {done && <p class="ok" role="status">{t('req.submitted')}</p>}
+      {done && (
+        <p class="ok" role="status">
+          {t('req.submitted')}
+        </p>
+      )}
     </form>
   )
 }

@@ -20,7 +20,12 @@ function Coverage({ r }: { r: AidRequest }) {
 }
 
 /** Requests, most urgent first; a cancel button (which asks first) where the user may cancel. */
-export function RequestList({ requests, sites, canCancel, onCancel }: {
+export function RequestList({
+  requests,
+  sites,
+  canCancel,
+  onCancel,
+}: {
   requests: AidRequest[]
   sites: Site[]
   canCancel: (r: AidRequest) => boolean
@@ -50,18 +55,41 @@ export function RequestList({ requests, sites, canCancel, onCancel }: {
       <tbody>
         {sorted.map((r) => (
           <tr key={r.id} data-request={r.id} data-coverage={r.coverage}>
-            <td data-label={t('req.urgency')}><UrgencyBadge urgency={r.urgency} /></td>
+            <td data-label={t('req.urgency')}>
+              <UrgencyBadge urgency={r.urgency} />
+            </td>
             <td data-label={t('req.site')}>{siteName(byId.get(r.siteId), lang, r.siteId)}</td>
             <td data-label={t('req.component')}>{t(`component.${r.component}`)}</td>
-            <td data-label={t('req.group')}>{group(r.abo, r.rhd)}{r.antigens ? <span class="badge antigens"> {r.antigens}</span> : null}</td>
-            <td class="num" data-label={t('req.qty')}>{r.qty} {t(`unit.${r.component}`)}</td>
+            <td data-label={t('req.group')}>
+              {group(r.abo, r.rhd)}
+              {r.antigens ? <span class="badge antigens"> {r.antigens}</span> : null}
+            </td>
+            <td class="num" data-label={t('req.qty')}>
+              {r.qty} {t(`unit.${r.component}`)}
+            </td>
             <td data-label={t('req.neededBy')}>{dateTime(r.neededBy, lang)}</td>
             <td data-label={t('req.reason')}>{requestReason(r.reason, lang)}</td>
-            <td data-label={t('req.status')}><Coverage r={r} />{r.inReviewQty > 0 && <span class="meta"> {t('coverage.inReview', { n: r.inReviewQty })}</span>}</td>
+            <td data-label={t('req.status')}>
+              <Coverage r={r} />
+              {r.inReviewQty > 0 && <span class="meta"> {t('coverage.inReview', { n: r.inReviewQty })}</span>}
+            </td>
             <td class="actions" data-label={t('plan.actions')}>
-              {canCancel(r) && (asking === r.id
-                ? <Confirm message={t('req.confirmCancel', { qty: r.qty, site: siteName(byId.get(r.siteId), lang, r.siteId), reason: requestReason(r.reason, lang) })} yes={t('req.cancel')} onYes={() => { setAsking(null); onCancel(r) }} onNo={() => setAsking(null)} />
-                : <button type="button" class="cancel-request" onClick={() => setAsking(r.id)}>{t('req.cancel')}</button>)}
+              {canCancel(r) &&
+                (asking === r.id ? (
+                  <Confirm
+                    message={t('req.confirmCancel', { qty: r.qty, site: siteName(byId.get(r.siteId), lang, r.siteId), reason: requestReason(r.reason, lang) })}
+                    yes={t('req.cancel')}
+                    onYes={() => {
+                      setAsking(null)
+                      onCancel(r)
+                    }}
+                    onNo={() => setAsking(null)}
+                  />
+                ) : (
+                  <button type="button" class="cancel-request" onClick={() => setAsking(r.id)}>
+                    {t('req.cancel')}
+                  </button>
+                ))}
             </td>
           </tr>
         ))}

@@ -33,15 +33,24 @@ export function SignIn() {
 
   // A stored token is re-checked on load.
   useEffect(() => {
-    if (token && !me) whoAmI(token).then((m) => setState({ me: m })).catch((e: ApiCallError) => e.status === 0 || setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null })) // offline: keep the token
+    if (token && !me)
+      whoAmI(token)
+        .then((m) => setState({ me: m }))
+        .catch(
+          (e: ApiCallError) => e.status === 0 || setState({ token: null, me: null, signedOut: e.status === 401 ? { code: e.code, message: e.message } : null }),
+        ) // offline: keep the token
   }, [token])
 
   if (token && me)
     return (
       <div class="sign-in signed-in">
         <span class="who">{me.name}</span>
-        <span class="badge role" data-role={me.role}>{t(`role.${me.role}`)}</span>
-        <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null, signedOut: null })}>{t('signin.signout')}</button>
+        <span class="badge role" data-role={me.role}>
+          {t(`role.${me.role}`)}
+        </span>
+        <button type="button" class="sign-out" onClick={() => setState({ token: null, me: null, signedOut: null })}>
+          {t('signin.signout')}
+        </button>
       </div>
     )
 
@@ -65,13 +74,23 @@ export function SignIn() {
     <form class="sign-in" onSubmit={submit}>
       <label>
         {t('signin.token')}{' '}
-        <input name="token" type="password" autocomplete="off" value={draft} placeholder={t('signin.placeholder')}
-          onInput={(e) => setDraft((e.target as HTMLInputElement).value)} />
+        <input
+          name="token"
+          type="password"
+          autocomplete="off"
+          value={draft}
+          placeholder={t('signin.placeholder')}
+          onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
+        />
       </label>
-      <button type="submit" disabled={busy}>{busy ? t('signin.checking') : t('signin.submit')}</button>
+      <button type="submit" disabled={busy}>
+        {busy ? t('signin.checking') : t('signin.submit')}
+      </button>
       <ErrorMessage error={error} />
       {signedOut && !error && (
-        <p class="signed-out" role="alert" data-code={signedOut.code}>{reasonText(t, signedOut)}</p>
+        <p class="signed-out" role="alert" data-code={signedOut.code}>
+          {reasonText(t, signedOut)}
+        </p>
       )}
     </form>
   )

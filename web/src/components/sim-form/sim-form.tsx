@@ -38,17 +38,33 @@ export function toBody(d: SimDraft): SimulationBody {
 }
 
 /** Scenario, days, seed and 1–4 policy rows; the API's 400 field errors show beside their field. */
-export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error: ApiCallError | null; onRun: (body: SimulationBody) => void; progress?: preact.ComponentChildren }) {
+export function SimForm({
+  busy,
+  error,
+  onRun,
+  progress,
+}: {
+  busy: boolean
+  error: ApiCallError | null
+  onRun: (body: SimulationBody) => void
+  progress?: preact.ComponentChildren
+}) {
   const t = useT()
   const [d, setD] = useState<SimDraft>(() => defaultDraft())
   const val = (e: Event) => (e.target as HTMLInputElement).value
-  const setPolicy = (i: number, k: keyof PolicyDraft) => (e: Event) =>
-    setD({ ...d, policies: d.policies.map((p, j) => (j === i ? { ...p, [k]: val(e) } : p)) })
+  const setPolicy = (i: number, k: keyof PolicyDraft) => (e: Event) => setD({ ...d, policies: d.policies.map((p, j) => (j === i ? { ...p, [k]: val(e) } : p)) })
   const addPolicy = () =>
-    setD({ ...d, policies: [...d.policies, { name: t('sim.policy.new', { n: d.policies.length + 1 }), dispatch: 'planner', reserveDays: '3', triggerDays: '5' }] })
+    setD({
+      ...d,
+      policies: [...d.policies, { name: t('sim.policy.new', { n: d.policies.length + 1 }), dispatch: 'planner', reserveDays: '3', triggerDays: '5' }],
+    })
   const removePolicy = (i: number) => setD({ ...d, policies: d.policies.filter((_, j) => j !== i) })
   const fieldError = (k: string) =>
-    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? <span class="field-error" data-field-error={k} role="alert" title={error.message}>{errorText(error, t)}</span> : null
+    error?.field && (error.field === k || error.field.startsWith(`${k}.`)) ? (
+      <span class="field-error" data-field-error={k} role="alert" title={error.message}>
+        {errorText(error, t)}
+      </span>
+    ) : null
   // a field this form has no input for (or none at all): the error shows under the form
   const atField = !!error?.field && /^((scenario|days|seed|policies\.\d+\.(name|dispatch|reserveDays|triggerDays))(\.|$)|policies$)/.test(error.field)
   const submit = (e: Event) => {
@@ -62,7 +78,11 @@ export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error
         <label>
           {t('sim.scenario')}
           <select name="scenario" value={d.scenario} onChange={(e) => setD({ ...d, scenario: val(e) as Scenario })}>
-            {SCENARIOS.map((s) => <option key={s} value={s}>{t(`scenario.${s}`)}</option>)}
+            {SCENARIOS.map((s) => (
+              <option key={s} value={s}>
+                {t(`scenario.${s}`)}
+              </option>
+            ))}
           </select>
           {fieldError('scenario')}
         </label>
@@ -91,7 +111,10 @@ export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error
         <tbody>
           {d.policies.map((p, i) => (
             <tr key={i} data-policy={i}>
-              <td data-label={t('sim.policyName')}><input name={`policies.${i}.name`} value={p.name} onInput={setPolicy(i, 'name')} />{fieldError(`policies.${i}.name`)}</td>
+              <td data-label={t('sim.policyName')}>
+                <input name={`policies.${i}.name`} value={p.name} onInput={setPolicy(i, 'name')} />
+                {fieldError(`policies.${i}.name`)}
+              </td>
               <td data-label={t('sim.dispatch')}>
                 <select name={`policies.${i}.dispatch`} value={p.dispatch} onChange={setPolicy(i, 'dispatch')}>
                   <option value="none">{t('sim.dispatch.none')}</option>
@@ -99,18 +122,57 @@ export function SimForm({ busy, error, onRun, progress }: { busy: boolean; error
                 </select>
                 {fieldError(`policies.${i}.dispatch`)}
               </td>
-              <td data-label={t('sim.reserveDays')}><input name={`policies.${i}.reserveDays`} type="number" min={0} max={60} step="any" value={p.reserveDays} onInput={setPolicy(i, 'reserveDays')} />{fieldError(`policies.${i}.reserveDays`)}</td>
-              <td data-label={t('sim.triggerDays')}><input name={`policies.${i}.triggerDays`} type="number" min={0} max={60} step="any" value={p.triggerDays} onInput={setPolicy(i, 'triggerDays')} />{fieldError(`policies.${i}.triggerDays`)}</td>
-              <td class="actions" data-label=""><button type="button" class="remove-policy" disabled={d.policies.length <= 1} onClick={() => removePolicy(i)}>{t('sim.removePolicy')}</button></td>
+              <td data-label={t('sim.reserveDays')}>
+                <input
+                  name={`policies.${i}.reserveDays`}
+                  type="number"
+                  min={0}
+                  max={60}
+                  step="any"
+                  value={p.reserveDays}
+                  onInput={setPolicy(i, 'reserveDays')}
+                />
+                {fieldError(`policies.${i}.reserveDays`)}
+              </td>
+              <td data-label={t('sim.triggerDays')}>
+                <input
+                  name={`policies.${i}.triggerDays`}
+                  type="number"
+                  min={0}
+                  max={60}
+                  step="any"
+                  value={p.triggerDays}
+                  onInput={setPolicy(i, 'triggerDays')}
+                />
+                {fieldError(`policies.${i}.triggerDays`)}
+              </td>
+              <td class="actions" data-label="">
+                <button type="button" class="remove-policy" disabled={d.policies.length <= 1} onClick={() => removePolicy(i)}>
+                  {t('sim.removePolicy')}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {error?.field === 'policies' && <span class="field-error" data-field-error="policies" role="alert" title={error.message}>{errorText(error, t)}</span>}
+      {error?.field === 'policies' && (
+        <span class="field-error" data-field-error="policies" role="alert" title={error.message}>
+          {errorText(error, t)}
+        </span>
+      )}
       <div class="toolbar">
-        <button type="button" class="add-policy" disabled={d.policies.length >= MAX_POLICIES} onClick={addPolicy}>{t('sim.addPolicy')}</button>
-        <button type="submit" class="run-sim" disabled={busy}>{busy ? t('sim.running') : t('sim.run')}</button>
-        {busy && (progress ?? <span class="meta" role="status">{t('sim.runningHint')}</span>)}
+        <button type="button" class="add-policy" disabled={d.policies.length >= MAX_POLICIES} onClick={addPolicy}>
+          {t('sim.addPolicy')}
+        </button>
+        <button type="submit" class="run-sim" disabled={busy}>
+          {busy ? t('sim.running') : t('sim.run')}
+        </button>
+        {busy &&
+          (progress ?? (
+            <span class="meta" role="status">
+              {t('sim.runningHint')}
+            </span>
+          ))}
       </div>
       {error && !atField && <ErrorMessage error={error} />}
     </form>

@@ -62,14 +62,25 @@ export function SimResults({ result }: { result: SimulationResult }) {
   return (
     <div class="sim-results">
       <p class="meta">
-        {t('sim.summary', { scenario: t(`scenario.${result.scenario}`), start: dateTime(result.start, lang), days: result.days, seed: result.seed, sites: result.sites, ms: num(result.elapsedMs, lang) })}
+        {t('sim.summary', {
+          scenario: t(`scenario.${result.scenario}`),
+          start: dateTime(result.start, lang),
+          days: result.days,
+          seed: result.seed,
+          sites: result.sites,
+          ms: num(result.elapsedMs, lang),
+        })}
       </p>
       {vs && <Verdict better={vs.better} other={vs.other} />}
       <table class="sim-table cards">
         <thead>
           <tr>
             <th>{t('sim.metric')}</th>
-            {result.policies.map((p) => <th key={p.policy.name} class="num" data-policy={p.policy.name}>{p.policy.name}</th>)}
+            {result.policies.map((p) => (
+              <th key={p.policy.name} class="num" data-policy={p.policy.name}>
+                {p.policy.name}
+              </th>
+            ))}
             {vs && <th class="num diff">{t('sim.diff', { a: vs.better.policy.name, b: vs.other.policy.name })}</th>}
           </tr>
         </thead>
@@ -77,8 +88,16 @@ export function SimResults({ result }: { result: SimulationResult }) {
           {rows.map((r) => (
             <tr key={r.key} data-metric={r.key} class={r.sub ? 'sub' : ''}>
               <th scope="row">{r.label}</th>
-              {result.policies.map((p) => <td key={p.policy.name} class="num" data-label={p.policy.name}>{show(r, p)}</td>)}
-              {vs && <td class="num diff" data-label={t('sim.diff', { a: vs.better.policy.name, b: vs.other.policy.name })}>{diff(r)}</td>}
+              {result.policies.map((p) => (
+                <td key={p.policy.name} class="num" data-label={p.policy.name}>
+                  {show(r, p)}
+                </td>
+              ))}
+              {vs && (
+                <td class="num diff" data-label={t('sim.diff', { a: vs.better.policy.name, b: vs.other.policy.name })}>
+                  {diff(r)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -98,12 +117,18 @@ export function SimResults({ result }: { result: SimulationResult }) {
       {result.assumptions.length > 0 && (
         <details class="sim-assumptions" open>
           <summary>{t('sim.assumptions')}</summary>
-          <ul>{result.assumptions.map((a) => {
-            // Chinese has its own words for each; English reads them as the model states them
-            const key = assumptionKey(a)
-            const text = lang === 'zh' && t(key) !== key ? t(key) : a
-            return <li key={a} data-assumption={key}>{text}</li>
-          })}</ul>
+          <ul>
+            {result.assumptions.map((a) => {
+              // Chinese has its own words for each; English reads them as the model states them
+              const key = assumptionKey(a)
+              const text = lang === 'zh' && t(key) !== key ? t(key) : a
+              return (
+                <li key={a} data-assumption={key}>
+                  {text}
+                </li>
+              )
+            })}
+          </ul>
         </details>
       )}
     </div>
@@ -116,7 +141,12 @@ function Verdict({ better, other }: { better: SimPolicyResult; other: SimPolicyR
   const { lang } = useAppState()
   const units = other.shortageUnits - better.shortageUnits
   const vars = { a: better.policy.name, b: other.policy.name, units: num(units === 0 ? better.shortageUnits : units, lang) }
-  if (units === 0) return <p class="sim-verdict" data-units="0">{t('sim.verdict.tie', vars)}</p>
+  if (units === 0)
+    return (
+      <p class="sim-verdict" data-units="0">
+        {t('sim.verdict.tie', vars)}
+      </p>
+    )
   const pct = other.shortageUnits > 0 ? `${num((units / other.shortageUnits) * 100, lang, 1)} %` : '—'
   return (
     <p class="sim-verdict" data-units={units}>

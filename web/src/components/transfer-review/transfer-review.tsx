@@ -27,19 +27,33 @@ function groupsOf(transfers: Transfer[]): Group[] {
     groups.set(key, g)
   }
   const rank = (g: Group) => RANK[g.request?.urgency ?? 'routine'] ?? 2
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || (a.request?.neededBy ?? '~').localeCompare(b.request?.neededBy ?? '~') || a.key.localeCompare(b.key))
+  return [...groups.values()].sort(
+    (a, b) => rank(a) - rank(b) || (a.request?.neededBy ?? '~').localeCompare(b.request?.neededBy ?? '~') || a.key.localeCompare(b.key),
+  )
 }
 
 /** The emergency requests for which `tr` is the only transfer still serving them: losing it leaves them without. */
 function lastFor(tr: Transfer, all: Transfer[]): TransferRequestLine[] {
-  return tr.requests.filter((r) => r.urgency === 'emergency' && !all.some((o) => o.id !== tr.id && LIVE.has(o.status) && o.requests.some((x) => x.requestId === r.requestId)))
+  return tr.requests.filter(
+    (r) => r.urgency === 'emergency' && !all.some((o) => o.id !== tr.id && LIVE.has(o.status) && o.requests.some((x) => x.requestId === r.requestId)),
+  )
 }
 
 /**
  * The plan review: for each request (grouped by destination), whom it serves — station, urgency, deadline,
  * antigens, reason — how much of it the plan covers, and its transfers with the actions their status allows.
  */
-export function TransferReview({ transfers, needs, sites, canReview, busy, onAction, boxes, onBox, focus }: {
+export function TransferReview({
+  transfers,
+  needs,
+  sites,
+  canReview,
+  busy,
+  onAction,
+  boxes,
+  onBox,
+  focus,
+}: {
   transfers: Transfer[]
   needs: InstanceNeed[]
   sites: Site[]
@@ -63,18 +77,37 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
         const r = g.request
         const need = r ? needById.get(r.requestId) : undefined
         const serving = r ? transfers.filter((x) => x.requests.some((l) => l.requestId === r.requestId)) : g.transfers
-        const units = (statuses: string[]) => serving.filter((x) => statuses.includes(x.status)).reduce((s, x) => s + (x.requests.find((l) => l.requestId === r?.requestId)?.qty ?? x.qty), 0)
+        const units = (statuses: string[]) =>
+          serving.filter((x) => statuses.includes(x.status)).reduce((s, x) => s + (x.requests.find((l) => l.requestId === r?.requestId)?.qty ?? x.qty), 0)
         const proposed = units(['proposed'])
         const approved = units(['approved', 'committed', 'dispatched', 'received'])
         return (
-          <section key={g.key} class={`review-group group-${r?.urgency ?? 'none'}${focus && r?.requestId === focus ? ' focused' : ''}`} data-group-urgency={r?.urgency ?? 'none'} data-request={r?.requestId} data-to={g.toSite}>
+          <section
+            key={g.key}
+            class={`review-group group-${r?.urgency ?? 'none'}${focus && r?.requestId === focus ? ' focused' : ''}`}
+            data-group-urgency={r?.urgency ?? 'none'}
+            data-request={r?.requestId}
+            data-to={g.toSite}
+          >
             <header class="review-head">
               {r && <UrgencyBadge urgency={r.urgency} />}
               <strong>{siteName(byId.get(g.toSite), lang, g.toSite)}</strong>
-              {r && need && <span>{t(`component.${need.component}`)} {group(need.abo, need.rhd)} · {t('review.asked', { n: r.requestQty, unit: t(`unit.${need.component}`) })}</span>}
+              {r && need && (
+                <span>
+                  {t(`component.${need.component}`)} {group(need.abo, need.rhd)} · {t('review.asked', { n: r.requestQty, unit: t(`unit.${need.component}`) })}
+                </span>
+              )}
               {r?.neededBy && <span class="meta">{t('review.deadline', { at: dateTime(r.neededBy, lang) })}</span>}
-              {r?.antigens && <span class="badge antigens" data-antigens={r.antigens}>{r.antigens}</span>}
-              {r && <span class="reason" data-reason>{requestReason(r.reason, lang)}</span>}
+              {r?.antigens && (
+                <span class="badge antigens" data-antigens={r.antigens}>
+                  {r.antigens}
+                </span>
+              )}
+              {r && (
+                <span class="reason" data-reason>
+                  {requestReason(r.reason, lang)}
+                </span>
+              )}
               {r && <RhConsentLine consent={r.rhPositiveConsent} />}
               {r && (
                 <span class="coverage" data-coverage data-proposed={proposed} data-approved={approved}>
@@ -82,7 +115,9 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
                 </span>
               )}
               {canReview && r && proposed > 0 && (
-                <button type="button" class="approve-request" disabled={busy} onClick={() => onAction(null, { approveRequest: r.requestId })}>{t('review.approveAll')}</button>
+                <button type="button" class="approve-request" disabled={busy} onClick={() => onAction(null, { approveRequest: r.requestId })}>
+                  {t('review.approveAll')}
+                </button>
               )}
             </header>
             <table class="cards review-table">
@@ -98,8 +133,18 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
               </thead>
               <tbody>
                 {g.transfers.map((tr) => (
-                  <ReviewRow key={tr.id} tr={tr} all={transfers} needs={needById} sites={byId} canReview={canReview} busy={busy} onAction={onAction}
-                    qty={boxes[tr.id] ?? String(tr.qty)} setQty={(v) => onBox(tr.id, v)} />
+                  <ReviewRow
+                    key={tr.id}
+                    tr={tr}
+                    all={transfers}
+                    needs={needById}
+                    sites={byId}
+                    canReview={canReview}
+                    busy={busy}
+                    onAction={onAction}
+                    qty={boxes[tr.id] ?? String(tr.qty)}
+                    setQty={(v) => onBox(tr.id, v)}
+                  />
                 ))}
               </tbody>
             </table>
@@ -110,7 +155,17 @@ export function TransferReview({ transfers, needs, sites, canReview, busy, onAct
   )
 }
 
-function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQty }: {
+function ReviewRow({
+  tr,
+  all,
+  needs,
+  sites,
+  canReview,
+  busy,
+  onAction,
+  qty,
+  setQty,
+}: {
   tr: Transfer
   all: Transfer[]
   needs: Map<string, InstanceNeed>
@@ -129,7 +184,14 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQ
   const reviewable = canReview && (tr.status === 'proposed' || tr.status === 'approved')
   const boxQty = Number(qty)
   const qtyOk = Number.isInteger(boxQty) && boxQty >= 1 && boxQty <= tr.proposedQty
-  const subs = [...new Set(tr.requests.map((r) => needs.get(r.requestId)).filter((n) => n && (n.abo !== tr.abo || n.rhd !== tr.rhd)).map((n) => group(n!.abo, n!.rhd)))]
+  const subs = [
+    ...new Set(
+      tr.requests
+        .map((r) => needs.get(r.requestId))
+        .filter((n) => n && (n.abo !== tr.abo || n.rhd !== tr.rhd))
+        .map((n) => group(n!.abo, n!.rhd)),
+    ),
+  ]
   const others = tr.requests.slice(1)
 
   /** Rejecting or lowering the last transfer of an emergency request asks first, naming the request. */
@@ -139,62 +201,122 @@ function ReviewRow({ tr, all, needs, sites, canReview, busy, onAction, qty, setQ
     const r = last[0]
     setConfirm({
       message: t(lowering ? 'review.confirmLower' : 'review.confirmReject', {
-        site: siteName(sites.get(r.siteId), lang, r.siteId), reason: requestReason(r.reason, lang), qty: boxQty, from: tr.qty,
+        site: siteName(sites.get(r.siteId), lang, r.siteId),
+        reason: requestReason(r.reason, lang),
+        qty: boxQty,
+        from: tr.qty,
       }),
       yes,
-      run: () => { setConfirm(null); run() },
+      run: () => {
+        setConfirm(null)
+        run()
+      },
     })
   }
   // approving or saving the full quantity takes nothing from an emergency: only a lower one asks first
   const approve = () => (boxQty < tr.qty ? guard(true, t('plan.approve'), () => onAction(tr, { approve: boxQty })) : onAction(tr, { approve: boxQty }))
   const save = () => (boxQty < tr.qty ? guard(true, t('plan.saveQty'), () => onAction(tr, { qty: boxQty })) : onAction(tr, { qty: boxQty }))
-  const reject = () => guard(false, t('plan.reject'), () => { setRejecting(false); onAction(tr, { reject: reason.trim() }) })
+  const reject = () =>
+    guard(false, t('plan.reject'), () => {
+      setRejecting(false)
+      onAction(tr, { reject: reason.trim() })
+    })
 
   return (
     <tr data-transfer={tr.id} data-status={tr.status} data-substitution={subs.length ? subs.join(',') : undefined}>
       <td data-label={t('plan.from')}>
         {siteName(sites.get(tr.fromSite), lang, tr.fromSite)}
-        {others.length > 0 && <span class="meta also">{t('review.alsoServes', { list: others.map((o) => `${siteName(sites.get(o.siteId), lang, o.siteId)} ${t(`urgency.${o.urgency}`)} ${o.qty}`).join('、') })}</span>}
+        {others.length > 0 && (
+          <span class="meta also">
+            {t('review.alsoServes', {
+              list: others.map((o) => `${siteName(sites.get(o.siteId), lang, o.siteId)} ${t(`urgency.${o.urgency}`)} ${o.qty}`).join('、'),
+            })}
+          </span>
+        )}
       </td>
       <td data-label={t('req.group')}>
         {group(tr.abo, tr.rhd)}
-        {subs.map((g) => <span key={g} class="badge subst" title={t('plan.substTitle', { sent: group(tr.abo, tr.rhd), group: g })}>{t('plan.substFor', { group: g })}</span>)}
+        {subs.map((g) => (
+          <span key={g} class="badge subst" title={t('plan.substTitle', { sent: group(tr.abo, tr.rhd), group: g })}>
+            {t('plan.substFor', { group: g })}
+          </span>
+        ))}
       </td>
       <td class="num" data-label={t('req.qty')}>
         {reviewable ? (
           <span class="qty-editor">
-            <input name="qty" type="number" inputMode="numeric" min={1} max={tr.proposedQty} step={1} value={qty} aria-label={t('req.qty')}
-              onInput={(e) => setQty((e.target as HTMLInputElement).value)} />
-            {' '}{t(`unit.${tr.component}`)}
+            <input
+              name="qty"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={tr.proposedQty}
+              step={1}
+              value={qty}
+              aria-label={t('req.qty')}
+              onInput={(e) => setQty((e.target as HTMLInputElement).value)}
+            />{' '}
+            {t(`unit.${tr.component}`)}
             {tr.qty < tr.proposedQty && <span class="meta"> / {tr.proposedQty}</span>}
-            {!qtyOk && <span class="field-error" data-field-error="qty">{t('review.qtyRange', { max: tr.proposedQty })}</span>}
+            {!qtyOk && (
+              <span class="field-error" data-field-error="qty">
+                {t('review.qtyRange', { max: tr.proposedQty })}
+              </span>
+            )}
           </span>
-        ) : <>{num(tr.qty, lang)} {t(`unit.${tr.component}`)}</>}
+        ) : (
+          <>
+            {num(tr.qty, lang)} {t(`unit.${tr.component}`)}
+          </>
+        )}
       </td>
-      <td class="num" data-label={t('plan.eta')}>{t('common.hours', { n: num(tr.etaHours, lang, 1) })}</td>
+      <td class="num" data-label={t('plan.eta')}>
+        {t('common.hours', { n: num(tr.etaHours, lang, 1) })}
+      </td>
       <td data-label={t('req.status')}>
         <TransferBadge tr={tr} />
-        {tr.closeReason === 'not_approved_at_commit' || tr.closeReason === 'superseded'
-          ? <span class="meta close-reason"> {t(tr.closeReason === 'superseded' ? 'review.closedSuperseded' : 'review.closedAtCommit')}</span>
-          : tr.rejectReason ? <span class="meta"> {tr.rejectReason}</span> : null}
+        {tr.closeReason === 'not_approved_at_commit' || tr.closeReason === 'superseded' ? (
+          <span class="meta close-reason"> {t(tr.closeReason === 'superseded' ? 'review.closedSuperseded' : 'review.closedAtCommit')}</span>
+        ) : tr.rejectReason ? (
+          <span class="meta"> {tr.rejectReason}</span>
+        ) : null}
         <TransportRecord tr={tr} />
       </td>
       <td class="actions" data-label={t('plan.actions')}>
-        {confirm ? <Confirm message={confirm.message} yes={confirm.yes} busy={busy} onYes={confirm.run} onNo={() => setConfirm(null)} /> : (
+        {confirm ? (
+          <Confirm message={confirm.message} yes={confirm.yes} busy={busy} onYes={confirm.run} onNo={() => setConfirm(null)} />
+        ) : (
           <>
             {reviewable && tr.status === 'proposed' && (
               // the quantity in the box is what gets approved
-              <button type="button" class="approve" disabled={busy || !qtyOk} onClick={approve}>{boxQty !== tr.qty && qtyOk ? t('review.approveQty', { qty: boxQty }) : t('plan.approve')}</button>
+              <button type="button" class="approve" disabled={busy || !qtyOk} onClick={approve}>
+                {boxQty !== tr.qty && qtyOk ? t('review.approveQty', { qty: boxQty }) : t('plan.approve')}
+              </button>
             )}
             {reviewable && tr.status === 'approved' && boxQty !== tr.qty && (
-              <button type="button" class="save-qty" disabled={busy || !qtyOk} onClick={save}>{t('plan.saveQty')}</button>
+              <button type="button" class="save-qty" disabled={busy || !qtyOk} onClick={save}>
+                {t('plan.saveQty')}
+              </button>
             )}
-            {reviewable && !rejecting && <button type="button" class="reject" disabled={busy} onClick={() => setRejecting(true)}>{t('plan.reject')}</button>}
+            {reviewable && !rejecting && (
+              <button type="button" class="reject" disabled={busy} onClick={() => setRejecting(true)}>
+                {t('plan.reject')}
+              </button>
+            )}
             {reviewable && rejecting && (
               <span class="reject-form">
-                <input name="rejectReason" value={reason} placeholder={t('plan.rejectReason')} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-                <button type="button" class="confirm-reject danger" disabled={busy || !reason.trim()} onClick={reject}>{t('plan.reject')}</button>
-                <button type="button" class="cancel-reject" onClick={() => setRejecting(false)} aria-label={t('common.back')}>×</button>
+                <input
+                  name="rejectReason"
+                  value={reason}
+                  placeholder={t('plan.rejectReason')}
+                  onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+                />
+                <button type="button" class="confirm-reject danger" disabled={busy || !reason.trim()} onClick={reject}>
+                  {t('plan.reject')}
+                </button>
+                <button type="button" class="cancel-reject" onClick={() => setRejecting(false)} aria-label={t('common.back')}>
+                  ×
+                </button>
               </span>
             )}
           </>

@@ -24,7 +24,11 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
   const unit = t(`unit.${tr.component}`)
   if (tr.thawedAt) {
     const until = new Date(Date.parse(tr.thawedAt) + THAWED_HOURS * 3_600_000).toISOString()
-    return <p class="thaw-step thawed" data-thawed-at={tr.thawedAt}>{t('thaw.done', { at: dateTime(tr.thawedAt, lang), by: tr.thawedBy ?? '—', until: dateTime(until, lang) })}</p>
+    return (
+      <p class="thaw-step thawed" data-thawed-at={tr.thawedAt}>
+        {t('thaw.done', { at: dateTime(tr.thawedAt, lang), by: tr.thawedBy ?? '—', until: dateTime(until, lang) })}
+      </p>
+    )
   }
   const thaw = async () => {
     setBusy(true)
@@ -45,9 +49,21 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
         {t('thaw.needed', { qty: num(frozenQty, lang), unit })}
         {tr.thawHours !== null && <> · {t('thaw.inEta', { hours: num(tr.thawHours, lang, 1) })}</>}
       </p>
-      {canAct && tr.status === 'committed' && (confirming
-        ? <Confirm message={t('thaw.confirm', { qty: num(frozenQty, lang), unit, id: tr.id })} yes={t('thaw.button')} busy={busy} onYes={thaw} onNo={() => setConfirming(false)} />
-        : <button type="button" class="thaw" disabled={busy} onClick={() => setConfirming(true)}>{t('thaw.button')}</button>)}
+      {canAct &&
+        tr.status === 'committed' &&
+        (confirming ? (
+          <Confirm
+            message={t('thaw.confirm', { qty: num(frozenQty, lang), unit, id: tr.id })}
+            yes={t('thaw.button')}
+            busy={busy}
+            onYes={thaw}
+            onNo={() => setConfirming(false)}
+          />
+        ) : (
+          <button type="button" class="thaw" disabled={busy} onClick={() => setConfirming(true)}>
+            {t('thaw.button')}
+          </button>
+        ))}
       <ErrorMessage error={error} />
     </div>
   )

@@ -29,7 +29,14 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
     try {
       const body = { temperatureC: num(f.temperatureC), carrier: f.carrier.trim() || undefined, packedAt: whenOrNow(f.packedAt), sealedAt: when(f.sealedAt) }
       // offline it waits on the device (offline/queue.ts), keyed now, and is sent when the network returns
-      const r = await queuedWrite({ kind: 'dispatch', siteId: tr.fromSite, summary: `${tr.fromSite} → ${tr.toSite} · ${tr.qty} ${t(`unit.${tr.component}`)}`, path: `/api/transfers/${encodeURIComponent(tr.id)}/dispatch`, body, idempotencyKey: idempotencyKey('dispatch') })
+      const r = await queuedWrite({
+        kind: 'dispatch',
+        siteId: tr.fromSite,
+        summary: `${tr.fromSite} → ${tr.toSite} · ${tr.qty} ${t(`unit.${tr.component}`)}`,
+        path: `/api/transfers/${encodeURIComponent(tr.id)}/dispatch`,
+        body,
+        idempotencyKey: idempotencyKey('dispatch'),
+      })
       if (r.queued) setQueued(true)
       else onDone()
     } catch (err) {
@@ -40,11 +47,35 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
   }
   return (
     <form class="transport-form dispatch-form" onSubmit={submit} noValidate data-transfer={tr.id}>
-      <label>{t('transport.temperature')}<input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} /><FieldError error={error} field="temperatureC" /></label>
-      <label>{t('transport.carrier')}<input name="carrier" value={f.carrier} placeholder={t('transport.carrierHint')} onInput={set('carrier')} /><FieldError error={error} field="carrier" /></label>
-      <label>{t('transport.packedAt')}<input name="packedAt" value={f.packedAt} placeholder={t('transport.nowHint')} onInput={set('packedAt')} /><FieldError error={error} field="packedAt" /></label>
-      <label>{t('transport.sealedAtField')}<input name="sealedAt" value={f.sealedAt} placeholder="2026-12-01 14:35" onInput={set('sealedAt')} /><FieldError error={error} field="sealedAt" /></label>
-      {queued ? <p class="entry-done queued" role="status">{t('offline.dispatchQueued')}</p> : <button type="submit" class="dispatch" disabled={busy}>{t('plan.dispatch')}</button>}
+      <label>
+        {t('transport.temperature')}
+        <input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} />
+        <FieldError error={error} field="temperatureC" />
+      </label>
+      <label>
+        {t('transport.carrier')}
+        <input name="carrier" value={f.carrier} placeholder={t('transport.carrierHint')} onInput={set('carrier')} />
+        <FieldError error={error} field="carrier" />
+      </label>
+      <label>
+        {t('transport.packedAt')}
+        <input name="packedAt" value={f.packedAt} placeholder={t('transport.nowHint')} onInput={set('packedAt')} />
+        <FieldError error={error} field="packedAt" />
+      </label>
+      <label>
+        {t('transport.sealedAtField')}
+        <input name="sealedAt" value={f.sealedAt} placeholder="2026-12-01 14:35" onInput={set('sealedAt')} />
+        <FieldError error={error} field="sealedAt" />
+      </label>
+      {queued ? (
+        <p class="entry-done queued" role="status">
+          {t('offline.dispatchQueued')}
+        </p>
+      ) : (
+        <button type="submit" class="dispatch" disabled={busy}>
+          {t('plan.dispatch')}
+        </button>
+      )}
       {error && !error.field && <ErrorMessage error={error} />}
     </form>
   )
@@ -79,10 +110,20 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
     setError(null)
     try {
       const body = {
-        receivedQty: num(f.receivedQty), temperatureC: num(f.temperatureC), sealIntact: f.sealIntact, arrivedAt: whenOrNow(f.arrivedAt),
+        receivedQty: num(f.receivedQty),
+        temperatureC: num(f.temperatureC),
+        sealIntact: f.sealIntact,
+        arrivedAt: whenOrNow(f.arrivedAt),
         ...(rejected ? { rejectedQty: rejected, rejectReason: f.rejectReason.trim() || undefined } : {}),
       }
-      const r = await queuedWrite({ kind: 'receive', siteId: tr.toSite, summary: `${tr.toSite} ← ${tr.fromSite} · ${received} ${t(`unit.${tr.component}`)}`, path: `/api/transfers/${encodeURIComponent(tr.id)}/receive`, body, idempotencyKey: idempotencyKey('receive') })
+      const r = await queuedWrite({
+        kind: 'receive',
+        siteId: tr.toSite,
+        summary: `${tr.toSite} ← ${tr.fromSite} · ${received} ${t(`unit.${tr.component}`)}`,
+        path: `/api/transfers/${encodeURIComponent(tr.id)}/receive`,
+        body,
+        idempotencyKey: idempotencyKey('receive'),
+      })
       if (r.queued) setQueued(true)
       else onDone()
     } catch (err) {
@@ -98,23 +139,82 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
   }
   return (
     <form class="transport-form receive-form" onSubmit={submit} noValidate data-transfer={tr.id}>
-      <label>{t('transport.receivedQty', { qty: tr.qty })}<input name="receivedQty" type="number" inputMode="numeric" min={0} max={tr.qty} value={f.receivedQty} onInput={set('receivedQty')} /><FieldError error={error} field="receivedQty" /></label>
+      <label>
+        {t('transport.receivedQty', { qty: tr.qty })}
+        <input name="receivedQty" type="number" inputMode="numeric" min={0} max={tr.qty} value={f.receivedQty} onInput={set('receivedQty')} />
+        <FieldError error={error} field="receivedQty" />
+      </label>
       <label>
         {t('transport.temperature')}
-        <input name="temperatureC" type="number" inputMode="decimal" step="0.1" value={f.temperatureC} onInput={set('temperatureC')} aria-invalid={warm || undefined} />
-        {range && <span class={`meta range${warm ? ' out-of-range' : ''}`} data-range>{t(warm ? 'transport.rangeOut' : 'transport.range', { range })}</span>}
+        <input
+          name="temperatureC"
+          type="number"
+          inputMode="decimal"
+          step="0.1"
+          value={f.temperatureC}
+          onInput={set('temperatureC')}
+          aria-invalid={warm || undefined}
+        />
+        {range && (
+          <span class={`meta range${warm ? ' out-of-range' : ''}`} data-range>
+            {t(warm ? 'transport.rangeOut' : 'transport.range', { range })}
+          </span>
+        )}
         <FieldError error={error} field="temperatureC" />
       </label>
-      <label class="check"><input name="sealIntact" type="checkbox" checked={f.sealIntact} onChange={(e) => setF({ ...f, sealIntact: (e.target as HTMLInputElement).checked })} />{t('transport.sealIntact')}</label>
-      <label>{t('transport.rejectedQty')}<input name="rejectedQty" type="number" inputMode="numeric" min={0} value={f.rejectedQty} onInput={set('rejectedQty')} /><FieldError error={error} field="rejectedQty" /></label>
-      <label>{t('transport.rejectReason')}<input name="rejectReason" value={f.rejectReason} onInput={set('rejectReason')} /><FieldError error={error} field="rejectReason" /></label>
-      <label>{t('transport.arrivedAt')}<input name="arrivedAt" value={f.arrivedAt} placeholder={t('transport.nowHint')} onInput={set('arrivedAt')} /><FieldError error={error} field="arrivedAt" /></label>
-      {queued && <p class="entry-done queued" role="status">{t('offline.queued')}</p>}
-      {queued ? null : confirming
-        ? warm
-          ? <Confirm message={t('transport.confirmDiscard', { temp: f.temperatureC, range: range ?? '', n: received, unit: t(`unit.${tr.component}`), lost: Math.max(tr.qty - received, 0) })} yes={t('transport.discardYes')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
-          : <Confirm message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })} yes={t('plan.receive')} busy={busy} onYes={send} onNo={() => setConfirming(false)} />
-        : <button type="submit" class="receive" disabled={busy}>{t('plan.receive')}</button>}
+      <label class="check">
+        <input name="sealIntact" type="checkbox" checked={f.sealIntact} onChange={(e) => setF({ ...f, sealIntact: (e.target as HTMLInputElement).checked })} />
+        {t('transport.sealIntact')}
+      </label>
+      <label>
+        {t('transport.rejectedQty')}
+        <input name="rejectedQty" type="number" inputMode="numeric" min={0} value={f.rejectedQty} onInput={set('rejectedQty')} />
+        <FieldError error={error} field="rejectedQty" />
+      </label>
+      <label>
+        {t('transport.rejectReason')}
+        <input name="rejectReason" value={f.rejectReason} onInput={set('rejectReason')} />
+        <FieldError error={error} field="rejectReason" />
+      </label>
+      <label>
+        {t('transport.arrivedAt')}
+        <input name="arrivedAt" value={f.arrivedAt} placeholder={t('transport.nowHint')} onInput={set('arrivedAt')} />
+        <FieldError error={error} field="arrivedAt" />
+      </label>
+      {queued && (
+        <p class="entry-done queued" role="status">
+          {t('offline.queued')}
+        </p>
+      )}
+      {queued ? null : confirming ? (
+        warm ? (
+          <Confirm
+            message={t('transport.confirmDiscard', {
+              temp: f.temperatureC,
+              range: range ?? '',
+              n: received,
+              unit: t(`unit.${tr.component}`),
+              lost: Math.max(tr.qty - received, 0),
+            })}
+            yes={t('transport.discardYes')}
+            busy={busy}
+            onYes={send}
+            onNo={() => setConfirming(false)}
+          />
+        ) : (
+          <Confirm
+            message={t('transport.confirmReceive', { accepted: Math.max(received - rejected, 0), rejected, lost: Math.max(tr.qty - received, 0) })}
+            yes={t('plan.receive')}
+            busy={busy}
+            onYes={send}
+            onNo={() => setConfirming(false)}
+          />
+        )
+      ) : (
+        <button type="submit" class="receive" disabled={busy}>
+          {t('plan.receive')}
+        </button>
+      )}
       {error && !error.field && <ErrorMessage error={error} />}
     </form>
   )

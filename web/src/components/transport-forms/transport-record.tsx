@@ -27,7 +27,12 @@ export function outcomeOf(tr: Transfer): 'discarded' | 'partly' | 'received' | n
 export function TransferBadge({ tr }: { tr: Transfer }) {
   const t = useT()
   const outcome = outcomeOf(tr)
-  if (outcome === 'discarded' || outcome === 'partly') return <span class={`badge status status-${outcome}`} data-status={tr.status}>{t(`transport.badge.${outcome}`)}</span>
+  if (outcome === 'discarded' || outcome === 'partly')
+    return (
+      <span class={`badge status status-${outcome}`} data-status={tr.status}>
+        {t(`transport.badge.${outcome}`)}
+      </span>
+    )
   return <StatusBadge status={tr.status} />
 }
 

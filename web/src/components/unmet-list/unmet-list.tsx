@@ -45,8 +45,13 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
               <td data-label={t('req.site')}>{n ? siteName(siteById.get(n.site), lang, n.site) : ''}</td>
               <td data-label={t('req.component')}>{n ? t(`component.${n.component}`) : ''}</td>
               <td data-label={t('req.group')}>{n ? group(n.abo, n.rhd) : ''}</td>
-              <td class="num" data-label={t('req.qty')}>{u.qty}{n ? ` / ${n.qty}` : ''}</td>
-              <td class="reason" data-label={t('plan.reasonCol')} title={u.message}>{u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}</td>
+              <td class="num" data-label={t('req.qty')}>
+                {u.qty}
+                {n ? ` / ${n.qty}` : ''}
+              </td>
+              <td class="reason" data-label={t('plan.reasonCol')} title={u.message}>
+                {u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}
+              </td>
               {rows.some((x) => x.donors) && (
                 <td class="unmet-donors" data-label={t('donors.unmet.col')}>
                   {u.donors && u.donors.length > 0 && (
@@ -54,12 +59,21 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
                       <ul>
                         {u.donors.slice(0, 3).map((d) => (
                           <li key={d.siteId} data-donor-site={d.siteId} data-meets={String(d.meetsDeadline)}>
-                            {t('donors.unmet.site', { site: siteName(siteById.get(d.siteId), lang, d.siteId), n: d.donors, e: d.eligibleNow, h: num(d.roadHours, lang, 1),
-                              ready: dateTime(d.readyAt, lang), arrives: dateTime(d.arrivesAt, lang) })} · {d.meetsDeadline ? t('donors.meets') : t('donors.late')}
+                            {t('donors.unmet.site', {
+                              site: siteName(siteById.get(d.siteId), lang, d.siteId),
+                              n: d.donors,
+                              e: d.eligibleNow,
+                              h: num(d.roadHours, lang, 1),
+                              ready: dateTime(d.readyAt, lang),
+                              arrives: dateTime(d.arrivesAt, lang),
+                            })}{' '}
+                            · {d.meetsDeadline ? t('donors.meets') : t('donors.late')}
                           </li>
                         ))}
                       </ul>
-                      <a class="find-donors" href={`/donors?request=${encodeURIComponent(u.need)}`}>{t('donors.unmet.find')}</a>
+                      <a class="find-donors" href={`/donors?request=${encodeURIComponent(u.need)}`}>
+                        {t('donors.unmet.find')}
+                      </a>
                     </>
                   )}
                 </td>

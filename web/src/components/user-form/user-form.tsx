@@ -26,7 +26,13 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
     setBusy(true)
     setError(null)
     try {
-      const body = { name: name.trim(), role, ...(role === 'director' && siteId ? { siteId } : {}), expiresInDays: Number(days), ...(label.trim() ? { tokenLabel: label.trim() } : {}) }
+      const body = {
+        name: name.trim(),
+        role,
+        ...(role === 'director' && siteId ? { siteId } : {}),
+        expiresInDays: Number(days),
+        ...(label.trim() ? { tokenLabel: label.trim() } : {}),
+      }
       const res = await api<{ user: User; token: IssuedToken }>('/api/users', { method: 'POST', body })
       setName('')
       setLabel('')
@@ -40,23 +46,44 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
   return (
     <form class="request-form user-form" onSubmit={submit}>
       <h3>{t('admin.add')}</h3>
-      <label>{t('admin.name')}<input name="name" required maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
-      <label>{t('admin.role')}
+      <label>
+        {t('admin.name')}
+        <input name="name" required maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {t('admin.role')}
         <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
-          {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
         </select>
       </label>
       {role === 'director' && (
-        <label>{t('admin.site')}
+        <label>
+          {t('admin.site')}
           <select name="siteId" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
             <option value="">—</option>
-            {sites.map((s) => <option key={s.id} value={s.id}>{s.id} · {siteName(s, lang)}</option>)}
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.id} · {siteName(s, lang)}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      <label>{t('admin.days')}<input name="days" type="number" min={1} max={730} value={days} onInput={(e) => setDays((e.target as HTMLInputElement).value)} /></label>
-      <label>{t('admin.label')}<input name="label" maxLength={80} value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} /></label>
-      <button type="submit" class="add-user" disabled={busy}>{t('admin.addSubmit')}</button>
+      <label>
+        {t('admin.days')}
+        <input name="days" type="number" min={1} max={730} value={days} onInput={(e) => setDays((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {t('admin.label')}
+        <input name="label" maxLength={80} value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" class="add-user" disabled={busy}>
+        {t('admin.addSubmit')}
+      </button>
       <ErrorMessage error={error} />
     </form>
   )
