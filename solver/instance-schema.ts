@@ -47,21 +47,14 @@ export const LotSchema = z
     rhd,
     qty: units,
     expiresAt: dateTime,
-    antigens: z
-      .string()
-      .max(200)
-      .optional()
-      .meta({
-        description:
-          "rare antigen profile the units carry, comma-separated, e.g. 'Fy(a-),Jk(a-b-)'; a lot with one serves only needs asking for antigens it covers (the rare pool is kept for them), and no reserve holds it",
-      }),
-    frozen: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          'frozen red cells (RBC only; 10 years at ≤ −65 °C): thawed and deglycerolised (options.thawHours, default 2 h) before dispatch, then 24 h of life; used only where no liquid unit serves as well',
-      }),
+    antigens: z.string().max(200).optional().meta({
+      description:
+        "rare antigen profile the units carry, comma-separated, e.g. 'Fy(a-),Jk(a-b-)'; a lot with one serves only needs asking for antigens it covers (the rare pool is kept for them), and no reserve holds it",
+    }),
+    frozen: z.boolean().optional().meta({
+      description:
+        'frozen red cells (RBC only; 10 years at ≤ −65 °C): thawed and deglycerolised (options.thawHours, default 2 h) before dispatch, then 24 h of life; used only where no liquid unit serves as well',
+    }),
   })
   .strict()
   .meta({ description: 'stock on hand' })

@@ -73,12 +73,10 @@ export const ResultSummarySchema = z.object({
       }),
     )
     .meta({ description: 'fairness stage, per component solved' }),
-  exact: z
-    .boolean()
-    .meta({
-      description:
-        'true when the unmet units are proven lexicographically optimal; false only in disaster mode when the lock search stood in for the exact stage (see `notes`)',
-    }),
+  exact: z.boolean().meta({
+    description:
+      'true when the unmet units are proven lexicographically optimal; false only in disaster mode when the lock search stood in for the exact stage (see `notes`)',
+  }),
   notes: z.array(z.string()).optional().meta({ description: 'why `exact` is false, per component' }),
 })
 

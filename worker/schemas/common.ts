@@ -3,12 +3,10 @@ import { ABOS, COMPONENTS, LEVELS, RHDS, URGENCIES } from '../../solver/domain'
 
 export const Abo = z.enum(ABOS).openapi({ description: 'ABO group', example: 'O' })
 export const Rhd = z.enum(RHDS).openapi({ description: 'RhD: + positive, - negative', example: '+' })
-export const ComponentCode = z
-  .enum(COMPONENTS)
-  .openapi({
-    description: 'WB whole blood (U), RBC red cells (U), PLT apheresis platelets (therapeutic doses), FFP plasma (100 mL units), CRYO cryoprecipitate (U)',
-    example: 'RBC',
-  })
+export const ComponentCode = z.enum(COMPONENTS).openapi({
+  description: 'WB whole blood (U), RBC red cells (U), PLT apheresis platelets (therapeutic doses), FFP plasma (100 mL units), CRYO cryoprecipitate (U)',
+  example: 'RBC',
+})
 export const Urgency = z.enum(URGENCIES).openapi({ example: 'urgent' })
 export const Level = z.enum(LEVELS).openapi({ description: 'Stock warning level (库存预警)' })
 export const SiteId = z

@@ -27,11 +27,9 @@ export const Donor = z
     plateletsLastYear: z.number().int().openapi({ description: 'apheresis platelet donations in the last 365 days (at most 24)' }),
     deferred: z.boolean().openapi({ description: 'a deferral of the joint list is in force' }),
     deferredUntil: z.string().nullable().openapi({ description: 'end of the deferral; null with deferred = permanent' }),
-    eligibleFrom: z
-      .object({ WB: z.string().nullable(), PLT: z.string().nullable() })
-      .openapi({
-        description: 'When the donor may give whole blood / apheresis platelets (GB 18467-2011 intervals and deferrals); null: never (permanent deferral)',
-      }),
+    eligibleFrom: z.object({ WB: z.string().nullable(), PLT: z.string().nullable() }).openapi({
+      description: 'When the donor may give whole blood / apheresis platelets (GB 18467-2011 intervals and deferrals); null: never (permanent deferral)',
+    }),
     eligibleNow: z.boolean().openapi({ description: 'callable now for the searched component: consent, no deferral, interval met, no live call-up' }),
     callupId: z.string().nullable().openapi({ description: 'a live call-up (asked, scheduled or donated)' }),
     roadHours: z.number().nullable().openapi({ description: 'road hours from the `near` station' }),

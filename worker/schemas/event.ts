@@ -9,11 +9,9 @@ export const Event = z
     action: z.string().openapi({ example: 'request.create' }),
     entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup']),
     entityId: z.string(),
-    sites: z
-      .array(SiteId)
-      .openapi({
-        description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",
-      }),
+    sites: z.array(SiteId).openapi({
+      description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",
+    }),
     urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
   })
   .openapi('Event')

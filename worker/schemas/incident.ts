@@ -198,11 +198,9 @@ export const IncidentResponse = z
     planId: z.string(),
     planStatus: z.string(),
     mode: z.string(),
-    stations: z
-      .array(StationOutlook)
-      .openapi({
-        description: 'each donor station per component: usable stock before the plan, what it sends, and its days of supply and warning level after',
-      }),
+    stations: z.array(StationOutlook).openapi({
+      description: 'each donor station per component: usable stock before the plan, what it sends, and its days of supply and warning level after',
+    }),
     fairness: z.array(z.object({ component: ComponentCode, maxShare: z.number(), method: z.string() })).openapi({
       description:
         "the planner's fair-shares stage: the largest share of a donor station's stock sent, per component (no station gives more while another gives nothing)",

@@ -26,12 +26,9 @@ export const ReceiptIn = z
     qty: z.number().int().min(1).max(100_000),
     collectedAt: IsoDateTime,
     expiresAt: IsoDateTime,
-    frozen: z
-      .boolean()
-      .default(false)
-      .openapi({
-        description: 'Frozen red cells (≤ −65 °C): expiry up to 10 years from collection (GB 18469-2012); counted apart from liquid stock. Red cells only',
-      }),
+    frozen: z.boolean().default(false).openapi({
+      description: 'Frozen red cells (≤ −65 °C): expiry up to 10 years from collection (GB 18469-2012); counted apart from liquid stock. Red cells only',
+    }),
     reason: Reason.default(''),
   })
   .strict()
@@ -42,12 +39,9 @@ export const IssueIn = z
     lotId: LotId,
     qty: z.number().int().min(1).max(100_000),
     reason: Reason.default(''),
-    urgency: z
-      .enum(['emergency', 'urgent', 'routine'])
-      .default('routine')
-      .openapi({
-        description: "Routine issues count against the day's cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not",
-      }),
+    urgency: z.enum(['emergency', 'urgent', 'routine']).default('routine').openapi({
+      description: "Routine issues count against the day's cap at yellow / orange / red (GET /api/warnings/caps); emergency and urgent ones do not",
+    }),
     hospitalId: z
       .string()
       .min(1)

@@ -74,13 +74,10 @@ export const PlanDetail = PlanSummary.extend({
     .array(
       UnmetSchema.extend({
         need: z.string().openapi({ description: 'the aid request id' }),
-        donors: z
-          .array(DonorSuggestion)
-          .optional()
-          .openapi({
-            description:
-              "for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor's unit would be ready and arrive",
-          }),
+        donors: z.array(DonorSuggestion).optional().openapi({
+          description:
+            "for a rare or RhD-negative need unmet for want of compatible stock: stations with callable matching pool donors, nearest by road first, with the time a called donor's unit would be ready and arrive",
+        }),
       }),
     )
     .openapi({ description: "needs left (partly) unmet, with the solver's explanation" }),
@@ -95,13 +92,9 @@ export const PlanDetail = PlanSummary.extend({
   estimatedRoutes: z
     .array(z.object({ from: z.string(), to: z.string(), hours: z.number() }))
     .openapi({ description: "The plan's transfer routes with no road time in the table: their ETA is the great-circle estimate (km × 1.3 ÷ 60 km/h)" }),
-  oldestStockReport: z
-    .object({ siteId: z.string(), at: z.string(), hours: z.number() })
-    .nullable()
-    .optional()
-    .openapi({
-      description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old',
-    }),
+  oldestStockReport: z.object({ siteId: z.string(), at: z.string(), hours: z.number() }).nullable().optional().openapi({
+    description: 'The site whose last stock report was oldest when the plan was made, when, and how many hours old: the plan planned on stock that old',
+  }),
 }).openapi('PlanDetail')
 
 export const PlanQuery = z.object({

@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from './common'
 
-export const RequestStatus = z
-  .enum(['open', 'planned', 'partly_fulfilled', 'fulfilled', 'cancelled'])
-  .openapi({
-    description:
-      'open → planned (committed transfers cover it) → partly_fulfilled / fulfilled as transfers arrive; cancelled by its station or a coordinator. See `coverage` for what a station can count on.',
-    example: 'open',
-  })
+export const RequestStatus = z.enum(['open', 'planned', 'partly_fulfilled', 'fulfilled', 'cancelled']).openapi({
+  description:
+    'open → planned (committed transfers cover it) → partly_fulfilled / fulfilled as transfers arrive; cancelled by its station or a coordinator. See `coverage` for what a station can count on.',
+  example: 'open',
+})
 
 /** A comma-separated rare-antigen profile, e.g. `Fy(a-),Jk(a-b-)`; stored normalised (trimmed, no empties). */
 export const Antigens = z

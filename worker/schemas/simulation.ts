@@ -2,26 +2,20 @@ import { z } from '@hono/zod-openapi'
 import { SCENARIOS } from '../../solver/domain'
 import { ComponentCode, SiteId } from './common'
 
-export const ScenarioName = z
-  .enum(SCENARIOS)
-  .openapi({
-    description:
-      'spring-festival: collection 60–75 % for 3 weeks from day 3, demand 0.9; summer: collection 0.4–0.5 in student-heavy cities (Chengdu, Chongqing, Mianyang, Nanchong), 0.75–0.85 elsewhere; epidemic: collection 15–30 % from day 3, demand 0.9; year: each shock on its calendar dates from the start date (Spring Festival ±10 days by the lunar calendar, summer vacation July 1–August 31, flu season December 1–February 28: collection 0.85–0.95, demand 1.05; overlapping factors multiply); custom: the factors in `custom` (default 1, the baseline)',
-    example: 'spring-festival',
-  })
+export const ScenarioName = z.enum(SCENARIOS).openapi({
+  description:
+    'spring-festival: collection 60–75 % for 3 weeks from day 3, demand 0.9; summer: collection 0.4–0.5 in student-heavy cities (Chengdu, Chongqing, Mianyang, Nanchong), 0.75–0.85 elsewhere; epidemic: collection 15–30 % from day 3, demand 0.9; year: each shock on its calendar dates from the start date (Spring Festival ±10 days by the lunar calendar, summer vacation July 1–August 31, flu season December 1–February 28: collection 0.85–0.95, demand 1.05; overlapping factors multiply); custom: the factors in `custom` (default 1, the baseline)',
+  example: 'spring-festival',
+})
 
 export const SimPolicy = z
   .object({
     name: z.string().trim().min(1).max(40).openapi({ example: 'planner, red floor' }),
     dispatch: z.enum(['none', 'planner']).openapi({ description: 'none: no transfers; planner: solve() plans transfers on planning days' }),
-    reserveDays: z
-      .number()
-      .min(0)
-      .max(60)
-      .openapi({
-        description: 'reserve floor in red-cell days of supply that transfers may not take a donor below (other components scaled by their red threshold)',
-        example: 3,
-      }),
+    reserveDays: z.number().min(0).max(60).openapi({
+      description: 'reserve floor in red-cell days of supply that transfers may not take a donor below (other components scaled by their red threshold)',
+      example: 3,
+    }),
     triggerDays: z
       .number()
       .gt(0)

@@ -182,12 +182,9 @@ export const BulkApprove = z
   .object({
     requestId: z.string().min(1).max(64).optional().openapi({ description: 'approve every proposed transfer serving this request' }),
     toSite: SiteId.optional().openapi({ description: 'approve every proposed transfer to this site' }),
-    qtys: z
-      .record(z.string().max(64), z.number().int().min(1))
-      .optional()
-      .openapi({
-        description: 'the quantity the reviewer saw per transfer id: any that differs from the stored quantity refuses the whole approval (409 qty_changed)',
-      }),
+    qtys: z.record(z.string().max(64), z.number().int().min(1)).optional().openapi({
+      description: 'the quantity the reviewer saw per transfer id: any that differs from the stored quantity refuses the whole approval (409 qty_changed)',
+    }),
   })
   .strict()
   .refine((b) => !!b.requestId !== !!b.toSite, { message: 'Give requestId or toSite', path: ['requestId'] })
