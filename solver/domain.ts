@@ -79,3 +79,20 @@ export const CALLUP_NEXT: Readonly<Record<CallupStatus, readonly CallupStatus[]>
   declined: [],
   deferred: [],
 }
+
+/** A transfer as the dispatch sheet orders it: the requests it serves, and its route. */
+type SheetRow = { id: string; fromSite: string; toSite: string; requests: { urgency: Urgency; neededBy?: string | null }[] }
+
+/** The dispatch sheet's order, on paper and in its CSV: the most urgent request served first, then the earliest
+ *  deadline, then the route. */
+export function bySheetOrder(a: SheetRow, b: SheetRow): number {
+  const rank = (t: SheetRow) => Math.min(URGENCIES.length, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
+  const due = (t: SheetRow) =>
+    t.requests
+      .map((r) => r.neededBy)
+      .filter((x): x is string => !!x)
+      .sort()[0] ?? '9999'
+  return (
+    rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
+  )
+}

@@ -1,5 +1,5 @@
 import Papa from 'papaparse'
-import { ABOS, COMPONENTS, RHDS, URGENCY_RANK } from '../../solver/domain'
+import { ABOS, bySheetOrder, COMPONENTS, RHDS } from '../../solver/domain'
 import { selectLotsByIds, selectLots } from '../db/lots'
 import { selectMovements } from '../db/movements'
 import { selectSite, selectSites } from '../db/sites'
@@ -249,19 +249,6 @@ export function localTime(iso: string | null | undefined, timeZone: string): str
       .map((x) => [x.type, x.value]),
   )
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
-}
-
-/** The dispatch sheet's order: the most urgent request served first, then the earliest deadline, then the route. */
-export function bySheetOrder(a: TransferT, b: TransferT): number {
-  const rank = (t: TransferT) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
-  const due = (t: TransferT) =>
-    t.requests
-      .map((r) => r.neededBy)
-      .filter((x): x is string => !!x)
-      .sort()[0] ?? '9999'
-  return (
-    rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
-  )
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
-import { URGENCY_RANK } from '../../../solver/domain'
+import { bySheetOrder } from '../../../solver/domain'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { ApiCallError } from '../lib/api'
 import { dateTime, group, hours, requestReason, siteName } from '../lib/format'
@@ -10,19 +10,6 @@ import { useApi } from '../lib/use-api'
 import { getState, useAppState } from '../state'
 import { RhConsentLine } from '../components/request-form/rh-consent'
 import './sheet-page.css'
-
-/** The most urgent request a transfer serves, then its earliest deadline, then the route: the order the CSV has too. */
-export function bySheetOrder(a: Transfer, b: Transfer): number {
-  const rank = (t: Transfer) => Math.min(3, ...t.requests.map((r) => URGENCY_RANK[r.urgency]))
-  const due = (t: Transfer) =>
-    t.requests
-      .map((r) => r.neededBy)
-      .filter((x): x is string => !!x)
-      .sort()[0] ?? '9999'
-  return (
-    rank(a) - rank(b) || due(a).localeCompare(due(b)) || a.fromSite.localeCompare(b.fromSite) || a.toSite.localeCompare(b.toSite) || a.id.localeCompare(b.id)
-  )
-}
 
 /** The approved plan on paper: a printable dispatch sheet per plan or per station, with a place to sign, and its CSV. */
 export function SheetPage() {
