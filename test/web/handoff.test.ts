@@ -247,7 +247,7 @@ describe('the hand-off, role by role', () => {
     const receive = async (
       site: 'YB' | 'PZH' | 'GZ',
       opts: { phone?: boolean; lang?: 'en' },
-      fill: (card: ReturnType<Page['locator']>) => Promise<void>,
+      fill: (card: ReturnType<Page['locator']>, page: Page) => Promise<void>,
       confirm: boolean,
     ) => {
       const page = await openApp(browser, server.url, { token: DIR[site], path: '/station', ...opts })
@@ -255,7 +255,7 @@ describe('the hand-off, role by role', () => {
       const t = byTo.get(site)!
       const card = page.locator(`.transfer-cards.in li[data-transfer="${t.id}"]`)
       await card.locator('form.receive-form').waitFor()
-      await fill(card)
+      await fill(card, page)
       await card.locator('button.receive').click()
       if (confirm) await card.locator('.confirm button.confirm-yes').click()
       await page.locator(`.transfer-cards.in li[data-transfer="${t.id}"][data-status="received"]`).waitFor()
@@ -265,8 +265,23 @@ describe('the hand-off, role by role', () => {
       await page.context().close()
       return apiGet<Transfer>(server.url, COORD, `/api/transfers/${t.id}`)
     }
-    const full = await receive('YB', { lang: 'en' }, (c) => c.locator('input[name=temperatureC]').fill('5'), false)
+    // The arrival time left blank is when the form is sent, not when the page loaded: the page's clock moves on 40
+    // minutes between opening the form and receiving.
+    let sentAt = 0
+    const full = await receive(
+      'YB',
+      { lang: 'en' },
+      async (c, page) => {
+        expect(await c.locator('input[name=arrivedAt]').inputValue()).toBe('')
+        sentAt = Date.now() + 40 * 60_000
+        await page.clock.setFixedTime(new Date(sentAt))
+        await c.locator('input[name=temperatureC]').fill('5')
+      },
+      false,
+    )
     expect(full).toMatchObject({ receivedQty: 3, lostQty: 0, transport: { receipt: { acceptedQty: 3, rejectedQty: 0, inRange: true } } })
+    const arrived = Date.parse((full as unknown as { transport: { receipt: { arrivedAt: string } } }).transport.receipt.arrivedAt)
+    expect(Math.abs(arrived - sentAt), 'arrival recorded at the time the form was sent').toBeLessThan(2 * 60_000)
     const short = await receive(
       'PZH',
       { phone: true },
