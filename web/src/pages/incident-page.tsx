@@ -4,7 +4,7 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { IncidentMap } from '../components/incident-map/incident-map'
 import { LevelBadge, StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm } from '../components/transport-forms/transport-forms'
-import { api, ApiCallError, idempotencyKey } from '../lib/api'
+import { api, idempotencyKey } from '../lib/api'
 import { dateTime, days, group, hours, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
@@ -13,6 +13,7 @@ import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import '../incidents.css'
 import { isCoordinator } from '../lib/roles'
+import { useAction } from '../lib/use-action'
 
 const NO_SITES: Site[] = []
 /** What a transfer means for the incident: planned (proposed, approved, committed), on the way, received, or stopped. */
@@ -62,8 +63,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const timeline = useApi<{ events: TimelineEntry[] }>(path && `${path}/timeline?limit=500`)
   const report = useApi<IncidentReport>(q.data?.status === 'closed' ? `${path}/report` : null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run: act } = useAction()
   const [closing, setClosing] = useState(false)
   const [recalling, setRecalling] = useState<string | null>(null)
   const [greenAsk, setGreenAsk] = useState(false)
@@ -75,17 +75,11 @@ export function IncidentPage({ id }: { id?: string }) {
   const active = inc?.status === 'active'
 
   const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await act(async () => {
       await fn()
       q.reload()
       timeline.reload()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const plan = () =>
     run(() =>
@@ -356,24 +350,17 @@ function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: 
   const [qty, setQty] = useState<Record<number, string>>({})
   const [cas, setCas] = useState({ ...inc.casualties })
   const [picks, setPicks] = useState<Record<string, string>>({})
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   useEffect(() => {
     setQty({})
     setPicks({})
     setCas({ ...inc.casualties })
   }, [inc.updatedAt])
   const save = async (body: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       await body()
       onSaved()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const saveLines = () =>
     save(() =>
