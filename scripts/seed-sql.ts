@@ -1,7 +1,7 @@
 // Prints the demo region's SQL for the current time (or --now <ISO>), for
 //   npx tsx scripts/seed-sql.ts > demo.sql && npx wrangler d1 execute DB --local --file demo.sql
 // Load it into a database with the migrations applied and no other data.
-import { demoSql } from '../seed/demo'
+import { demoSql } from '../seed/demo-sql'
 
 const i = process.argv.indexOf('--now')
 const now = i > 0 ? new Date(process.argv[i + 1]) : new Date()

@@ -1,4 +1,4 @@
-import { UNCOVERED } from './transfers'
+import { UNCOVERED } from './transfers/state'
 import type { PlanSummaryT } from '../schemas/plan'
 
 export const selectPlanSites = (db: D1Database) =>

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call, seedBase } from '../fixtures'
-import { expectQtyStmt } from '../../../worker/db/transfers'
+import { expectQtyStmt } from '../../../worker/db/transfers/proposal'
 import { addLot, addRequest, auditOf, key, ledgerRows, ledgerSum, lotQty, planOne, request, resetWorld } from '../services/plan-fixtures'
 
 beforeAll(() => seedBase())

@@ -2,7 +2,7 @@
 // and the walkthrough's eligible O Fy(a-) donor in Chengdu.
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { demoSql } from '../../../seed/demo'
+import { demoSql } from '../../../seed/demo-sql'
 import { call, seedBase } from '../fixtures'
 
 beforeAll(async () => {

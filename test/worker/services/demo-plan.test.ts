@@ -1,7 +1,8 @@
 // The whole plan workflow on the demo region (23 sites, 60 days of ledger, rare units, open requests).
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_TOKENS, demoSql } from '../../../seed/demo'
+import { DEMO_TOKENS } from '../../../seed/demo'
+import { demoSql } from '../../../seed/demo-sql'
 import { call } from '../fixtures'
 
 const as = (login: keyof typeof DEMO_TOKENS) => ({ as: null, headers: { authorization: `Bearer ${DEMO_TOKENS[login]}` } })

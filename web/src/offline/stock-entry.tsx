@@ -7,6 +7,7 @@ import { SHELF_DAYS } from '../../../solver/domain'
 import { ABOS, COMPONENTS, type Component } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { queuedWrite } from './queue'
+import { useAction } from '../lib/use-action'
 
 type Lot = { id: string; component: Component; abo: string; rhd: string; qty: number; expiresAt: string }
 type Kind = 'receipt' | 'issue' | 'discard' | 'count'
@@ -34,9 +35,8 @@ export function StockEntry({ siteId }: { siteId: string }) {
     urgency: 'routine',
     reason: '',
   })
-  const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState<'queued' | 'sent' | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, run } = useAction()
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
   const lot = lots.find((l) => l.id === f.lotId)
   const qty = f.qty.trim() === '' ? undefined : Number(f.qty)
@@ -70,8 +70,7 @@ export function StockEntry({ siteId }: { siteId: string }) {
           : kind === 'issue'
             ? { siteId, kind, lotId: lot!.id, qty, urgency: f.urgency, reason: f.reason.trim() }
             : { siteId, kind, lotId: lot!.id, qty, reason: f.reason.trim() }
-    setBusy(true)
-    try {
+    await run(async () => {
       const r = await queuedWrite({
         kind,
         siteId,
@@ -84,11 +83,7 @@ export function StockEntry({ siteId }: { siteId: string }) {
       setDone(r.queued ? 'queued' : 'sent')
       setF({ ...f, qty: '', reason: '' })
       if (!r.queued) lotsQ.reload()
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

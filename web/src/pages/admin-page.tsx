@@ -3,11 +3,12 @@ import { ErrorMessage } from '../components/error-message/error-message'
 import { NewToken } from '../components/new-token/new-token'
 import { UserForm } from '../components/user-form/user-form'
 import { UserTable } from '../components/user-table/user-table'
-import { api, ApiCallError } from '../lib/api'
+import { api } from '../lib/api'
 import { useT } from '../lib/i18n'
 import type { IssuedToken, Site, User } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
+import { useAction } from '../lib/use-action'
 
 /** Accounts and access (admins): who has access, add a user, rotate, revoke, disable. The API decides. */
 export function AdminPage() {
@@ -16,8 +17,7 @@ export function AdminPage() {
   const usersQ = useApi<{ users: User[] }>(me?.role === 'admin' ? '/api/users' : null)
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const [issued, setIssued] = useState<{ name: string; token: IssuedToken } | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   if (me?.role !== 'admin')
     return (
       <section class="admin-page">
@@ -27,16 +27,10 @@ export function AdminPage() {
     )
 
   const act = async (fn: () => Promise<void>) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       await fn()
       usersQ.reload()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const rotate = (u: User) =>
     act(async () => {

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { Confirm } from '../components/confirm/confirm'
 import { ErrorMessage } from '../components/error-message/error-message'
 import { IncidentMap } from '../components/incident-map/incident-map'
 import { LevelBadge, StatusBadge, UrgencyBadge } from '../components/level-badge/level-badge'
 import { DispatchForm } from '../components/transport-forms/transport-forms'
-import { api, ApiCallError, idempotencyKey } from '../lib/api'
+import { api, idempotencyKey } from '../lib/api'
 import { dateTime, days, group, hours, siteName } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentReport, TimelineEntry } from '../lib/incident-types'
@@ -13,6 +13,9 @@ import { useApi } from '../lib/use-api'
 import { useAppState } from '../state'
 import '../incidents.css'
 import { isCoordinator } from '../lib/roles'
+import { useAction } from '../lib/use-action'
+import { Estimate } from '../components/incident-estimate/incident-estimate'
+import { ReportView } from '../components/incident-report/incident-report'
 
 const NO_SITES: Site[] = []
 /** What a transfer means for the incident: planned (proposed, approved, committed), on the way, received, or stopped. */
@@ -62,8 +65,7 @@ export function IncidentPage({ id }: { id?: string }) {
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const timeline = useApi<{ events: TimelineEntry[] }>(path && `${path}/timeline?limit=500`)
   const report = useApi<IncidentReport>(q.data?.status === 'closed' ? `${path}/report` : null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run: act } = useAction()
   const [closing, setClosing] = useState(false)
   const [recalling, setRecalling] = useState<string | null>(null)
   const [greenAsk, setGreenAsk] = useState(false)
@@ -75,17 +77,11 @@ export function IncidentPage({ id }: { id?: string }) {
   const active = inc?.status === 'active'
 
   const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await act(async () => {
       await fn()
       q.reload()
       timeline.reload()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const plan = () =>
     run(() =>
@@ -339,298 +335,5 @@ export function IncidentPage({ id }: { id?: string }) {
         ))}
       </ol>
     </section>
-  )
-}
-
-/** Wide screens show the estimate's lines; on a phone they fold, so the transfers below stay within reach. */
-const isPhone = () => typeof window !== 'undefined' && window.matchMedia('(max-width: 699.98px)').matches
-
-/**
- * The estimate: its kind and what it was computed from, each component's range with the figure the plan uses (a
- * coordinator picks another inside the range), then the lines per receiving point, component, group and urgency
- * (editable) and the factors with their sources.
- */
-function Estimate({ inc, name, editable, onSaved }: { inc: Incident; name: (id: string) => string; editable: boolean; onSaved: () => void }) {
-  const t = useT()
-  const { lang } = useAppState()
-  const [qty, setQty] = useState<Record<number, string>>({})
-  const [cas, setCas] = useState({ ...inc.casualties })
-  const [picks, setPicks] = useState<Record<string, string>>({})
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
-  useEffect(() => {
-    setQty({})
-    setPicks({})
-    setCas({ ...inc.casualties })
-  }, [inc.updatedAt])
-  const save = async (body: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await body()
-      onSaved()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const saveLines = () =>
-    save(() =>
-      api(`/api/incidents/${encodeURIComponent(inc.id)}/estimate`, {
-        method: 'PUT',
-        body: {
-          lines: inc.estimate.lines.map((l, i) => ({ ...l, qty: qty[i] === undefined ? l.qty : Number(qty[i]) })).filter((l) => l.qty > 0),
-        },
-      }),
-    )
-  const saveCasualties = () => save(() => api(`/api/incidents/${encodeURIComponent(inc.id)}`, { method: 'PATCH', body: { casualties: cas } }))
-  // every picked figure goes together; components left alone keep what they had
-  const savePicks = () =>
-    save(() =>
-      api(`/api/incidents/${encodeURIComponent(inc.id)}`, {
-        method: 'PATCH',
-        body: {
-          picks: Object.fromEntries(
-            inc.estimate.components.filter((c) => c.picked || picks[c.component] !== undefined).map((c) => [c.component, Number(picks[c.component] ?? c.qty)]),
-          ),
-        },
-      }),
-    )
-  const changed = Object.keys(qty).length > 0
-  const u = (n: number, c: string) => `${n} ${t(`unit.${c}`)}`
-  return (
-    <div class="incident-estimate">
-      <h3>
-        {t('incident.estimate')} <span class="meta">({t(`incident.source.${inc.estimateSource}`)})</span>
-      </h3>
-      <p class="meta estimate-basis" data-kind={inc.kind} data-basis={inc.estimate.basis ?? ''}>
-        {t(`incident.kind.${inc.kind}`)}
-        {inc.estimate.basis && (
-          <> · {t(`incident.basis.${inc.estimate.basis}`, { injured: inc.injured ?? 0, hospitalised: inc.hospitalised ?? 0, ...inc.casualties })}</>
-        )}
-      </p>
-      {inc.estimate.components.length > 0 && (
-        <table class="cards estimate-range">
-          <thead>
-            <tr>
-              <th>{t('incident.what')}</th>
-              <th>{t('incident.range')}</th>
-              <th>{t('incident.planUses')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {inc.estimate.components.map((c) => (
-              <tr key={c.component} data-component={c.component} data-low={c.low} data-high={c.high} data-qty={c.qty}>
-                <td data-label={t('incident.what')}>{t(`component.${c.component}`)}</td>
-                <td data-label={t('incident.range')} class="range">
-                  {t('incident.rangeText', { low: u(c.low, c.component), high: u(c.high, c.component), mid: u(c.mid, c.component) })}
-                </td>
-                <td data-label={t('incident.planUses')}>
-                  {editable && c.high > c.low ? (
-                    <>
-                      <input
-                        class="pick"
-                        name={`pick-${c.component}`}
-                        type="number"
-                        min={c.low}
-                        max={c.high}
-                        value={picks[c.component] ?? String(c.qty)}
-                        aria-label={`${t(`component.${c.component}`)} ${t('incident.planUses')}`}
-                        onInput={(e) => setPicks({ ...picks, [c.component]: (e.target as HTMLInputElement).value })}
-                      />{' '}
-                      {t(`unit.${c.component}`)}
-                    </>
-                  ) : (
-                    u(c.qty, c.component)
-                  )}
-                  {c.picked && <span class="badge picked"> {t('incident.picked')}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {editable && Object.keys(picks).length > 0 && (
-        <button type="button" class="save-picks" disabled={busy} onClick={savePicks}>
-          {t('incident.savePicks')}
-        </button>
-      )}
-      <ErrorMessage error={error} />
-      <details class="estimate-lines" open={!isPhone()}>
-        <summary>{t('incident.estimateLines', { n: inc.estimate.lines.length })}</summary>
-        {editable && (
-          <div class="row casualty-edit">
-            {(['critical', 'severe', 'moderate'] as const).map((k) => (
-              <label key={k}>
-                {t(`triage.${k}`)}
-                <input
-                  name={`cas-${k}`}
-                  type="number"
-                  min="0"
-                  value={cas[k]}
-                  onInput={(e) => setCas({ ...cas, [k]: Number((e.target as HTMLInputElement).value) })}
-                />
-              </label>
-            ))}
-            <button type="button" class="update-casualties secondary" disabled={busy} onClick={saveCasualties}>
-              {t('incident.updateCasualties')}
-            </button>
-          </div>
-        )}
-        <table class="cards estimate-table">
-          <thead>
-            <tr>
-              <th>{t('incident.to')}</th>
-              <th>{t('incident.what')}</th>
-              <th>{t('incident.urgency')}</th>
-              <th>{t('incident.qty')}</th>
-              <th>{t('incident.neededBy')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {inc.estimate.lines.map((l, i) => (
-              <tr key={`${l.siteId}|${l.component}|${l.abo}${l.rhd}|${l.urgency}`} data-line={`${l.component}|${l.abo}${l.rhd}|${l.urgency}`}>
-                <td data-label={t('incident.to')}>{name(l.siteId)}</td>
-                <td data-label={t('incident.what')}>
-                  {t(`component.${l.component}`)} {group(l.abo, l.rhd)}
-                </td>
-                <td data-label={t('incident.urgency')}>
-                  <UrgencyBadge urgency={l.urgency} />
-                </td>
-                <td data-label={t('incident.qty')}>
-                  {editable ? (
-                    <>
-                      <input
-                        class="qty"
-                        name={`qty-${i}`}
-                        type="number"
-                        min="0"
-                        value={qty[i] ?? String(l.qty)}
-                        onInput={(e) => setQty({ ...qty, [i]: (e.target as HTMLInputElement).value })}
-                      />{' '}
-                      {t(`unit.${l.component}`)}
-                    </>
-                  ) : (
-                    u(l.qty, l.component)
-                  )}
-                </td>
-                <td data-label={t('incident.neededBy')}>{dateTime(l.neededBy, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {editable && changed && (
-          <button type="button" class="save-estimate" disabled={busy} onClick={saveLines}>
-            {t('incident.saveEstimate')}
-          </button>
-        )}
-        <details class="factors">
-          <summary>{t('incident.factors')}</summary>
-          {inc.estimate.kindFactors && (
-            <p class="kind-factors">
-              {t(`incident.kind.${inc.kind}`)}:{' '}
-              {t('incident.kindFactors', {
-                admLow: Math.round(inc.estimate.kindFactors.admission.low * 100),
-                admHigh: Math.round(inc.estimate.kindFactors.admission.high * 100),
-                rbcLow: inc.estimate.kindFactors.rbcPerAdmitted.low,
-                rbcMid: inc.estimate.kindFactors.rbcPerAdmitted.mid,
-                rbcHigh: inc.estimate.kindFactors.rbcPerAdmitted.high,
-              })}{' '}
-              —{' '}
-              {inc.estimate.kindFactors.sources.map((src) => (
-                <cite key={src}>{src}; </cite>
-              ))}
-            </p>
-          )}
-          <ul>
-            {inc.estimate.factors
-              .filter((f) => f.unitsPerPatient > 0)
-              .map((f) => (
-                <li key={`${f.category}|${f.component}`}>
-                  {t(`triage.${f.category}`)} · {t(`component.${f.component}`)}: {Math.round(f.shareTransfused * 100)}% × {f.unitsPerPatient}{' '}
-                  {t(`unit.${f.component}`)} — <cite>{f.source}</cite>
-                </li>
-              ))}
-          </ul>
-        </details>
-      </details>
-    </div>
-  )
-}
-
-function ReportView({ report, name, csv }: { report: IncidentReport; name: (id: string) => string; csv: string }) {
-  const t = useT()
-  return (
-    <div class="incident-report">
-      <h3>{t('incident.report')}</h3>
-      <table class="cards report-totals">
-        <thead>
-          <tr>
-            {['what', 'requested', 'sent', 'received', 'rejected', 'lost', 'onTheWay', 'unmetUnits'].map((k) => (
-              <th key={k}>{t(`incident.r.${k}`)}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {report.totals.map((r) => (
-            <tr key={r.component} data-component={r.component}>
-              <td data-label={t('incident.r.what')}>{t(`component.${r.component}`)}</td>
-              <td data-label={t('incident.r.requested')}>
-                {r.requested} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.sent')}>
-                {r.sent} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.received')}>
-                {r.received} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.rejected')}>
-                {r.rejected} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.lost')}>
-                {r.lost} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.onTheWay')}>
-                {r.onTheWay} {t(`unit.${r.component}`)}
-              </td>
-              <td data-label={t('incident.r.unmetUnits')}>
-                {r.unmet} {t(`unit.${r.component}`)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ul class="report-levels">
-        {report.levels
-          .filter((l) => l.worst !== 'normal')
-          .map((l) => (
-            <li key={`${l.siteId}|${l.component}`}>
-              {name(l.siteId)} · {t(`component.${l.component}`)}: {t('incident.fellTo')} <LevelBadge level={l.worst as 'red'} />
-            </li>
-          ))}
-      </ul>
-      <CsvLink href={csv} />
-    </div>
-  )
-}
-
-/** The CSV needs the bearer token, so it is fetched and handed to the browser as a file. */
-function CsvLink({ href }: { href: string }) {
-  const t = useT()
-  const { token } = useAppState()
-  const get = async () => {
-    const res = await fetch(href, { headers: { authorization: `Bearer ${token}` } })
-    const url = URL.createObjectURL(await res.blob())
-    const a = document.createElement('a')
-    a.href = url
-    a.download = href.split('/').slice(-2).join('-')
-    a.click()
-    URL.revokeObjectURL(url)
-  }
-  return (
-    <button type="button" class="report-csv secondary" onClick={get}>
-      {t('incident.csv')}
-    </button>
   )
 }

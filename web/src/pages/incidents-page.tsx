@@ -4,7 +4,7 @@ import { Confirm } from '../components/confirm/confirm'
 import { ErrorMessage, FieldError } from '../components/error-message/error-message'
 import { PickMap } from '../components/incident-map/incident-map'
 import { StatusBadge } from '../components/level-badge/level-badge'
-import { api, ApiCallError, idempotencyKey } from '../lib/api'
+import { api, type ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, localInput, parseLocal } from '../lib/format'
 import { useT } from '../lib/i18n'
 import type { Incident, IncidentSummary } from '../lib/incident-types'
@@ -13,6 +13,7 @@ import { useAppState } from '../state'
 import { INCIDENT_KINDS } from '../lib/incident-types'
 import '../incidents.css'
 import { isCoordinator } from '../lib/roles'
+import { useAction } from '../lib/use-action'
 
 /** Incidents (突发事件): the list, and for a coordinator the form that declares one. */
 export function IncidentsPage() {
@@ -65,8 +66,7 @@ function DeclareForm() {
     destMl: '',
     destAntigens: '',
   })
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   // the server questions a place far outside the region (400 outside_region); the coordinator confirms or corrects it
   const [outside, setOutside] = useState<string | null>(null)
   const set = (k: keyof typeof f) => (e: Event) => {
@@ -77,53 +77,52 @@ function DeclareForm() {
   const point = f.lat && f.lng && !Number.isNaN(Number(f.lat)) && !Number.isNaN(Number(f.lng)) ? { lat: Number(f.lat), lng: Number(f.lng) } : null
   const submit = async (e: Event | null, confirmOutsideRegion = false) => {
     e?.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      const antigens = f.destAntigens
-        .split(/[\s,，]+/)
-        .map((s) => s.trim())
-        .filter(Boolean)
-      const receiving = f.receiving
-        .split(/[\s,，]+/)
-        .map((s) => s.trim().toUpperCase())
-        .filter(Boolean)
-      const body = {
-        name: f.name,
-        kind: f.kind,
-        ...(confirmOutsideRegion ? { confirmOutsideRegion } : {}),
-        lat: f.lat.trim() === '' ? undefined : Number(f.lat),
-        lng: f.lng.trim() === '' ? undefined : Number(f.lng),
-        at: f.at.trim() === '' ? undefined : (parseLocal(f.at) ?? f.at),
-        casualties: { critical: int(f.critical), severe: int(f.severe), moderate: int(f.moderate) },
-        ...(f.injured.trim() ? { injured: int(f.injured) } : {}),
-        ...(f.hospitalised.trim() ? { hospitalised: int(f.hospitalised) } : {}),
-        ...(receiving.length ? { receivingSites: receiving } : {}),
-        ...(f.destName.trim()
-          ? {
-              destinations: [
-                {
-                  name: f.destName.trim(),
-                  province: f.destProvince.trim(),
-                  lat: Number(f.destLat),
-                  lng: Number(f.destLng),
-                  component: 'RBC',
-                  ml: int(f.destMl),
-                  ...(antigens.length ? { antigens } : {}),
-                },
-              ],
-            }
-          : {}),
+    await run(async () => {
+      try {
+        const antigens = f.destAntigens
+          .split(/[\s,，]+/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+        const receiving = f.receiving
+          .split(/[\s,，]+/)
+          .map((s) => s.trim().toUpperCase())
+          .filter(Boolean)
+        const body = {
+          name: f.name,
+          kind: f.kind,
+          ...(confirmOutsideRegion ? { confirmOutsideRegion } : {}),
+          lat: f.lat.trim() === '' ? undefined : Number(f.lat),
+          lng: f.lng.trim() === '' ? undefined : Number(f.lng),
+          at: f.at.trim() === '' ? undefined : (parseLocal(f.at) ?? f.at),
+          casualties: { critical: int(f.critical), severe: int(f.severe), moderate: int(f.moderate) },
+          ...(f.injured.trim() ? { injured: int(f.injured) } : {}),
+          ...(f.hospitalised.trim() ? { hospitalised: int(f.hospitalised) } : {}),
+          ...(receiving.length ? { receivingSites: receiving } : {}),
+          ...(f.destName.trim()
+            ? {
+                destinations: [
+                  {
+                    name: f.destName.trim(),
+                    province: f.destProvince.trim(),
+                    lat: Number(f.destLat),
+                    lng: Number(f.destLng),
+                    component: 'RBC',
+                    ml: int(f.destMl),
+                    ...(antigens.length ? { antigens } : {}),
+                  },
+                ],
+              }
+            : {}),
+        }
+        const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
+        route(`/incidents/${encodeURIComponent(inc.id)}`)
+      } catch (err) {
+        // a place far outside the region is a question for the coordinator, not an error
+        const ae = err as ApiCallError
+        if (ae.code !== 'outside_region') throw ae
+        setOutside(ae.field ?? 'lat')
       }
-      const inc = await api<Incident>('/api/incidents', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('incident') } })
-      route(`/incidents/${encodeURIComponent(inc.id)}`)
-    } catch (err) {
-      const ae = err as ApiCallError
-      if (ae.code === 'outside_region') setOutside(ae.field ?? 'lat')
-      else setError(ae)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const field = (k: keyof typeof f, label: string, api: string, extra: Record<string, string> = {}) => (
     <label>

@@ -16,6 +16,7 @@ import { SiteLayer } from '../map/site-layer'
 import { TransferLayer } from '../map/transfer-layer'
 import { useAppState } from '../state'
 import { isCoordinator } from '../lib/roles'
+import { useAction } from '../lib/use-action'
 
 const NO_SITES: Site[] = []
 const NO_STATUS = {}
@@ -30,8 +31,7 @@ export function PlanPage() {
   const focus = query.focus ?? null
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
   const planQ = useApi<Plan>(planId ? `/api/plans/${encodeURIComponent(planId)}` : null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, setError, run } = useAction()
   const [committing, setCommitting] = useState(false)
   // what each quantity box shows while it differs from the stored quantity: approve, approve-all and commit all read it
   const [boxes, setBoxes] = useState<Record<string, string>>({})
@@ -72,17 +72,6 @@ export function PlanPage() {
     (x) => (x.status === 'proposed' || x.status === 'approved') && boxes[x.id] !== undefined && Number(boxes[x.id]) !== x.qty,
   )
 
-  const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await fn()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
-  }
   const runPlanner = () =>
     run(async () => {
       setReplanAsk(null)

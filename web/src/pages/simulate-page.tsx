@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks'
 import { SimForm, defaultDraft, toBody } from '../components/sim-form/sim-form'
 import { SimResults } from '../components/sim-results/sim-results'
-import { api, ApiCallError } from '../lib/api'
+import { api } from '../lib/api'
 import { useT } from '../lib/i18n'
 import { SIM_ROLES } from '../lib/roles'
 import type { SimulationBody, SimulationResult } from '../lib/types'
 import { useAppState } from '../state'
+import { useAction } from '../lib/use-action'
 
 /** seconds one planning day of one planner policy takes on the demo region, rounded up (a 365-day
  *  `year` run with two planner policies and one without answered in 2.8 s through wrangler dev on
@@ -16,8 +17,7 @@ const ESTIMATE_S_PER_PLANNING_DAY = 0.005
 export function SimulatePage() {
   const t = useT()
   const { me } = useAppState()
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run: act } = useAction()
   const [result, setResult] = useState<SimulationResult | null>(null)
   const [started, setStarted] = useState<{ at: number; estimateS: number; days: number } | null>(null)
   const [now, setNow] = useState(Date.now())
@@ -29,20 +29,12 @@ export function SimulatePage() {
   }, [busy])
 
   const run = async (body: SimulationBody) => {
-    setBusy(true)
-    setError(null)
     const days = body.days ?? 0
     const planners = body.policies.filter((p) => p.dispatch === 'planner').length
     setStarted({ at: Date.now(), days, estimateS: Math.max(1, days * (0.002 + ESTIMATE_S_PER_PLANNING_DAY * planners)) })
     setNow(Date.now())
-    try {
-      setResult(await api<SimulationResult>('/api/simulations', { method: 'POST', body }))
-    } catch (e) {
-      setError(e as ApiCallError)
-      setResult(null)
-    } finally {
-      setBusy(false)
-    }
+    const ok = await act(async () => setResult(await api<SimulationResult>('/api/simulations', { method: 'POST', body })))
+    if (!ok) setResult(null)
   }
   // Someone the nav doesn't offer the page to (a director following a link) gets the API's own answer.
   const outsider = !!me && !SIM_ROLES.includes(me.role)

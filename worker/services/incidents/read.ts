@@ -17,7 +17,7 @@ import {
   type IncidentRow,
 } from '../../db/incidents'
 import { selectPlan } from '../../db/plans'
-import { selectTransferRows, selectTransferRowsByIds, withLines } from '../../db/transfers'
+import { selectTransferRows, selectTransferRowsByIds, withLines } from '../../db/transfers/read'
 import { selectAvgDailyIssue } from '../../db/usage'
 import { selectPolicies } from '../../db/warnings'
 import { notFound } from '../../errors'

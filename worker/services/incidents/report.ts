@@ -8,7 +8,7 @@ import {
   selectPoints,
   updateIncidentStmt,
 } from '../../db/incidents'
-import { selectTransferRowsByIds, withLines } from '../../db/transfers'
+import { selectTransferRowsByIds, withLines } from '../../db/transfers/read'
 import { conflict } from '../../errors'
 import { nowIso } from '../../lib/time'
 import type { IncidentReportT } from '../../schemas/incident'

@@ -10,7 +10,8 @@ import {
   selectPoints,
   updateIncidentStmt,
 } from '../../db/incidents'
-import { selectTransferRowsByIds, setStatusStmt } from '../../db/transfers'
+import { selectTransferRowsByIds } from '../../db/transfers/read'
+import { setStatusStmt } from '../../db/transfers/state'
 import { ApiError, badRequest, conflict } from '../../errors'
 import { newId } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'

@@ -2,6 +2,16 @@ import { selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt, selectBatchByKey } from '../../db/movements'
 import { selectPlanFloors, selectPlanStatus, setPlanStatusStmt } from '../../db/plans'
 import {
+  selectLines,
+  selectPointless,
+  selectTransferRow,
+  selectTransferRows,
+  selectTransferRowsByIds,
+  type LotLineRow,
+  type RequestLineRow,
+  type TransferRow,
+} from '../../db/transfers/read'
+import {
   closePlanIfDoneStmt,
   closeUnapprovedStmts,
   insertCommitStmt,
@@ -10,17 +20,9 @@ import {
   releaseRequestsStmts,
   selectCommitted,
   selectFloorStock,
-  selectLines,
-  selectPointless,
-  selectTransferRow,
-  selectTransferRows,
-  selectTransferRowsByIds,
   selectUncovered,
   setStatusStmt,
-  type LotLineRow,
-  type RequestLineRow,
-  type TransferRow,
-} from '../../db/transfers'
+} from '../../db/transfers/state'
 import { ApiError, conflict, notFound } from '../../errors'
 import { newId, sha256Hex } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'

@@ -1,4 +1,6 @@
-import { closePlanIfDoneStmt, expectQtyStmt, releaseRequestsStmts, selectPointless, selectRequestUrgency, setQtyStmts, setStatusStmt } from '../../db/transfers'
+import { expectQtyStmt, setQtyStmts } from '../../db/transfers/proposal'
+import { selectPointless, selectRequestUrgency } from '../../db/transfers/read'
+import { closePlanIfDoneStmt, releaseRequestsStmts, setStatusStmt } from '../../db/transfers/state'
 import { selectLotsByIds } from '../../db/lots'
 import { selectPlanExists } from '../../db/plans'
 import { badRequest, conflict, notFound } from '../../errors'

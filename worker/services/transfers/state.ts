@@ -1,5 +1,5 @@
 import { TRANSFER_NEXT, URGENCY_RANK as DOMAIN_URGENCY_RANK } from '../../../solver/domain'
-import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers'
+import { selectTransferRow, selectTransferRows, withLines, type TransferFilter, type TransferRow } from '../../db/transfers/read'
 import { conflict, notFound } from '../../errors'
 import type { TransferStatusT, TransferT } from '../../schemas/transfer'
 import { isRaised } from '../../db/constraints'

@@ -1,17 +1,8 @@
 import { insertLotStmt, selectLotsByIds, type LotRow } from '../../db/lots'
 import { insertBatchStmt, insertMovementStmt } from '../../db/movements'
-import {
-  closePlanIfDoneStmt,
-  insertDispatchRecordStmt,
-  releaseRequestsStmts,
-  insertReceiptRecordStmt,
-  selectLines,
-  selectTransportRange,
-  setStatusStmt,
-  setThawedStmt,
-  type LotLineRow,
-  type TransferRow,
-} from '../../db/transfers'
+import { selectLines, type LotLineRow, type TransferRow } from '../../db/transfers/read'
+import { closePlanIfDoneStmt, releaseRequestsStmts, setStatusStmt } from '../../db/transfers/state'
+import { insertDispatchRecordStmt, insertReceiptRecordStmt, selectTransportRange, setThawedStmt } from '../../db/transfers/transport'
 import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId, sha256Hex } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'

@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
-import { api, ApiCallError, idempotencyKey } from '../../lib/api'
+import { api, idempotencyKey } from '../../lib/api'
 import { useAlerts, type AppEvent } from '../../lib/events'
 import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -11,6 +11,7 @@ import { approvalsAtRisk } from '../../lib/supersede'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage } from '../error-message/error-message'
 import { isCoordinator } from '../../lib/roles'
+import { useAction } from '../../lib/use-action'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
 
@@ -39,8 +40,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const t = useT()
   const { lang, me } = useAppState()
   const { route } = useLocation()
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   const [ask, setAsk] = useState<PlanSummary[] | null>(null)
   const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
   const d = q.data
@@ -60,20 +60,14 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
   const plan = async (check: boolean) => {
-    setBusy(true)
-    setError(null)
     setAsk(null)
-    try {
+    await run(async () => {
       const risk = check ? await approvalsAtRisk() : []
       if (risk.length) return setAsk(risk)
       const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
       onDismiss()
       route(`/plan?id=${encodeURIComponent(p.id)}&focus=${encodeURIComponent(a.entityId)}`)
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const open = (e: Event) => {
     if (!emergency || !canPlan) return onDismiss()

@@ -7,6 +7,7 @@ import type { Site } from '../../lib/types'
 import { useAppState } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
 import { canWriteSite } from '../../lib/roles'
+import { useAction } from '../../lib/use-action'
 
 /** Call-ups with their next moves; only the collecting station's director (or a coordinator) moves one on. */
 export function CallupTable({ callups, sites, onDone }: { callups: Callup[]; sites: Map<string, Site>; onDone: () => void }) {
@@ -71,12 +72,9 @@ export function CallupTable({ callups, sites, onDone }: { callups: Callup[]; sit
 function CallupActions({ callup, onDone }: { callup: Callup; onDone: () => void }) {
   const t = useT()
   const [when, setWhen] = useState(localInput(2))
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   const move = async (status: CallupStatus) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = { status }
       if (status === 'scheduled') {
         const at = parseLocal(when)
@@ -85,11 +83,7 @@ function CallupActions({ callup, onDone }: { callup: Callup; onDone: () => void 
       }
       await api(`/api/callups/${encodeURIComponent(callup.id)}/status`, { method: 'POST', body })
       onDone()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <div class="callup-actions">

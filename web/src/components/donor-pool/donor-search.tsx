@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
-import { api, ApiCallError } from '../../lib/api'
+import { api } from '../../lib/api'
 import type { DonorSearchResult } from '../../lib/donor-types'
 import { dateTime, group, num, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -9,6 +9,7 @@ import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
 import { canWriteSite } from '../../lib/roles'
+import { useAction } from '../../lib/use-action'
 
 /**
  * Search the pool across the region, nearest by road first. With `?request=ID` (from an unmet need of a plan) the
@@ -21,8 +22,7 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
   const requestId = query.request ?? null
   const [form, setForm] = useState({ antigens: query.antigens ?? 'Fy(a-)', abo: '', rhd: '', component: 'RBC', near: '', eligible: false })
   const [path, setPath] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   const reqQ = useApi<AidRequest>(requestId ? `/api/requests/${encodeURIComponent(requestId)}` : null)
   const searchPath = requestId ? `/api/donors?request=${encodeURIComponent(requestId)}` : path
   const q = useApi<DonorSearchResult>(searchPath)
@@ -40,17 +40,11 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
     setPath(`/api/donors?${p}`)
   }
   const callUp = async (code: string) => {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       await api('/api/callups', { method: 'POST', body: { requestId, donorCodes: [code] } })
       q.reload()
       onCalled()
-    } catch (e) {
-      setError(e as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const set = (k: keyof typeof form) => (e: Event) => {
     const el = e.target as HTMLInputElement

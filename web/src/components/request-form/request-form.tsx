@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks'
-import { api, ApiCallError, idempotencyKey } from '../../lib/api'
+import { api, idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import { ABOS, COMPONENTS, URGENCIES, type AidRequest, type Site } from '../../lib/types'
 import { useAppState, type Me } from '../../state'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
+import { useAction } from '../../lib/use-action'
 
 /** The deadline field's value some hours from now, as 2026-12-01 14:30 (a text field: a date picker would follow the browser's locale). */
 const inHours = (h: number): string => localInput(h)
@@ -55,9 +56,8 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
     patientNote: '',
   })
   const [d, setD] = useState<Draft>(blank)
-  const [error, setError] = useState<ApiCallError | null>(null)
   const [done, setDone] = useState(false)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, run } = useAction()
   const [touched, setTouched] = useState<Set<Key>>(new Set())
   const [tried, setTried] = useState(false)
   const touch = (k: Key) => {
@@ -123,8 +123,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
     setError(null)
     setDone(false)
     // every problem at once, beside its field, when the API answers: it names the first it finds (and stays the judge), the form the rest
-    setBusy(true)
-    try {
+    const ok = await run(async () => {
       const body = {
         siteId: d.siteId,
         component: d.component,
@@ -153,12 +152,8 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
       setTouched(new Set())
       setTried(false)
       onFiled(r)
-    } catch (err) {
-      setError(err as ApiCallError)
-      setTried(true)
-    } finally {
-      setBusy(false)
-    }
+    })
+    if (!ok) setTried(true)
   }
 
   return (

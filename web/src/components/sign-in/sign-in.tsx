@@ -3,6 +3,7 @@ import { api, ApiCallError } from '../../lib/api'
 import { useT } from '../../lib/i18n'
 import { setState, useAppState, type Me } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
+import { useAction } from '../../lib/use-action'
 
 /** Checks a token against /api/me (falling back to /api/sites) and returns who it belongs to. */
 export async function whoAmI(token: string): Promise<Me> {
@@ -28,8 +29,7 @@ export function SignIn() {
   const t = useT()
   const { token, me, signedOut } = useAppState()
   const [draft, setDraft] = useState('')
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
 
   // A stored token is re-checked on load.
   useEffect(() => {
@@ -58,17 +58,11 @@ export function SignIn() {
     e.preventDefault()
     const tok = draft.trim()
     if (!tok) return
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const m = await whoAmI(tok)
       setState({ token: tok, me: m, signedOut: null })
       setDraft('')
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form class="sign-in" onSubmit={submit}>

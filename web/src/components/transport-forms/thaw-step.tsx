@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks'
-import { api, ApiCallError } from '../../lib/api'
+import { api } from '../../lib/api'
 import { dateTime, num } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
 import { useAppState } from '../../state'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage } from '../error-message/error-message'
+import { useAction } from '../../lib/use-action'
 
 const THAWED_HOURS = 24
 
@@ -17,8 +18,7 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
   const t = useT()
   const { lang } = useAppState()
   const [confirming, setConfirming] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   if (!tr.frozen) return null
   const frozenQty = tr.lots.filter((l) => l.frozen).reduce((s, l) => s + l.qty, 0)
   const unit = t(`unit.${tr.component}`)
@@ -31,17 +31,11 @@ export function ThawStep({ tr, canAct, onDone }: { tr: Transfer; canAct: boolean
     )
   }
   const thaw = async () => {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       await api(`/api/transfers/${encodeURIComponent(tr.id)}/thaw`, { method: 'POST' })
       setConfirming(false)
       onDone()
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <div class="thaw-step" data-frozen-qty={frozenQty}>

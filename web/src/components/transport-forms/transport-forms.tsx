@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { ApiCallError, idempotencyKey } from '../../lib/api'
+import { idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Transfer } from '../../lib/types'
@@ -7,6 +7,7 @@ import { queuedWrite } from '../../offline/queue'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
 import { rangeText } from './transport-record'
+import { useAction } from '../../lib/use-action'
 
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s))
 /** An optional local date-time field: undefined when empty, the raw text when unreadable (the API names the field). */
@@ -18,15 +19,12 @@ const whenOrNow = (s: string) => when(s) ?? parseLocal(localInput())
 export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
   const [f, setF] = useState({ temperatureC: '', carrier: '', packedAt: '', sealedAt: '' })
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   const [queued, setQueued] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
   const submit = async (e: Event) => {
     e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const body = { temperatureC: num(f.temperatureC), carrier: f.carrier.trim() || undefined, packedAt: whenOrNow(f.packedAt), sealedAt: when(f.sealedAt) }
       // offline it waits on the device (offline/queue.ts), keyed now, and is sent when the network returns
       const r = await queuedWrite({
@@ -39,11 +37,7 @@ export function DispatchForm({ tr, onDone }: { tr: Transfer; onDone: () => void 
       })
       if (r.queued) setQueued(true)
       else onDone()
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form class="transport-form dispatch-form" onSubmit={submit} noValidate data-transfer={tr.id}>
@@ -95,8 +89,7 @@ function outOfRange(tr: Transfer, temp: number | undefined): boolean {
 export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }) {
   const t = useT()
   const [f, setF] = useState({ receivedQty: String(tr.qty), temperatureC: '', sealIntact: true, rejectedQty: '0', rejectReason: '', arrivedAt: '' })
-  const [error, setError] = useState<ApiCallError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   const [confirming, setConfirming] = useState(false)
   const [queued, setQueued] = useState(false)
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })
@@ -106,9 +99,7 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
   const range = rangeText(tr)
   const send = async () => {
     setConfirming(false)
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const body = {
         receivedQty: num(f.receivedQty),
         temperatureC: num(f.temperatureC),
@@ -126,11 +117,7 @@ export function ReceiveForm({ tr, onDone }: { tr: Transfer; onDone: () => void }
       })
       if (r.queued) setQueued(true)
       else onDone()
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const submit = (e: Event) => {
     e.preventDefault()

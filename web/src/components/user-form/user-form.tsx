@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks'
-import { api, ApiCallError } from '../../lib/api'
+import { api } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { IssuedToken, Site, User } from '../../lib/types'
 import { ROLES as DOMAIN_ROLES } from '../../../../solver/domain'
 import { useAppState, type Role } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
+import { useAction } from '../../lib/use-action'
 
 /** The roles offered, the station's director first (the most common account). */
 const ROLES: Role[] = ['director', ...DOMAIN_ROLES.filter((r) => r !== 'director')]
@@ -19,13 +20,10 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
   const [siteId, setSiteId] = useState('')
   const [days, setDays] = useState('90')
   const [label, setLabel] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<ApiCallError | null>(null)
+  const { busy, error, run } = useAction()
   const submit = async (e: Event) => {
     e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const body = {
         name: name.trim(),
         role,
@@ -37,11 +35,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
       setName('')
       setLabel('')
       onAdded(res.user, res.token)
-    } catch (err) {
-      setError(err as ApiCallError)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form class="request-form user-form" onSubmit={submit}>
