@@ -43,7 +43,8 @@ export type Plan = Infer<Schemas['plan']['PlanDetail']>
 export { SCENARIOS, type Scenario } from '../../../solver/domain'
 import type { Scenario } from '../../../solver/domain'
 export type SimPolicy = Infer<Schemas['simulation']['SimPolicy']>
-export type SimulationBody = { scenario: Scenario; days: number | undefined; seed?: number; policies: SimPolicy[] }
+/** The simulation form's state: the API's body, with days still empty while the planner types. */
+export type SimulationBody = Omit<Infer<Schemas['simulation']['SimulationCreate']>, 'days'> & { days: number | undefined }
 export type SimPolicyResult = Infer<Schemas['simulation']['SimulationPolicyResult']>
 export type SimulationResult = Infer<Schemas['simulation']['SimulationResult']>
 
