@@ -41,7 +41,6 @@ export type InstanceNeed = import('../../../solver').Need
 export type Plan = Infer<Schemas['plan']['PlanDetail']>
 
 export { SCENARIOS, type Scenario } from '../../../solver/domain'
-import type { Scenario } from '../../../solver/domain'
 export type SimPolicy = Infer<Schemas['simulation']['SimPolicy']>
 /** The simulation form's state: the API's body, with days still empty while the planner types. */
 export type SimulationBody = Omit<Infer<Schemas['simulation']['SimulationCreate']>, 'days'> & { days: number | undefined }
