@@ -1,7 +1,7 @@
 import { antigenSet as profileSet } from './antigens'
 import { isCompatible, preferenceRank } from './compat'
 import { THAWED_LIFE_HOURS } from './domain'
-import { estimatedRoadHours, expiryThreshold, HOUR_MS, inTime, isoMs, maxTransitHours, minRemainingHours, thawedMinRemainingHours, thawHours } from './timing'
+import { expiryThreshold, HOUR_MS, inTime, isoMs, maxTransitHours, minRemainingHours, roadHours, thawedMinRemainingHours, thawHours } from './timing'
 import type { Abo, Component, Instance, Lot, Need, PlanResult, Rhd, Unmet } from './types'
 
 /**
@@ -102,8 +102,7 @@ export function splitQuotas(instance: Omit<Instance, 'lots'> & { lots: QuotaLot[
   for (const l of lots.filter((x) => x.antigens.size === 0 && !x.frozen))
     free.set(key(l.site, l.component, l.abo, l.rhd), (free.get(key(l.site, l.component, l.abo, l.rhd)) ?? 0) + l.qty)
   for (const [k, q] of free) free.set(k, Math.max(0, q - (reserve.get(k) ?? 0)))
-  const sites = new Map(instance.sites.map((s) => [s.id, s]))
-  const hours = (a: string, b: string) => instance.travelHours?.[a]?.[b] ?? estimatedRoadHours(sites.get(a)!, sites.get(b)!)
+  const hours = roadHours(instance.sites, instance.travelHours)
   const spareBefore = new Map<string, number>()
   const given = new Map<string, number>()
 

@@ -107,3 +107,22 @@ export function inTime(nowMs: number, travelH: number, neededByMs: number | unde
 export function expiryThreshold(nowMs: number, travelH: number, minRemH: number): number {
   return nowMs + (travelH + minRemH) * HOUR_MS
 }
+
+/**
+ * Road hours between two sites: the road table (an instance's travelHours) where it has the pair, else the estimate
+ * (great-circle km × 1.3 at 60 km/h). The one rule the planner, the quota split, donor search and local transfers
+ * share; travelMatrix is the same rule for every pair at once.
+ */
+export function roadHours(
+  sites: readonly Pick<Site, 'id' | 'lat' | 'lng'>[],
+  table?: Record<string, Record<string, number>>,
+): (from: string, to: string) => number {
+  const byId = new Map(sites.map((s) => [s.id, s]))
+  return (from, to) => {
+    const given = table?.[from]?.[to]
+    if (given !== undefined) return given
+    const a = byId.get(from),
+      b = byId.get(to)
+    return a && b ? estimatedRoadHours(a, b) : Number.POSITIVE_INFINITY
+  }
+}

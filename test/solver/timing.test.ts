@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isoMs } from '../../solver/timing'
+import { isoMs, roadHours, travelMatrix } from '../../solver/timing'
 
 describe('isoMs (the fast date-time parse the planner uses)', () => {
   it('agrees with Date.parse on the UTC forms and hands everything else to it', () => {
@@ -28,5 +28,24 @@ describe('isoMs (the fast date-time parse the planner uses)', () => {
       }),
       { numRuns: 2000, seed: 20260301 },
     )
+  })
+})
+
+describe('roadHours (the one road-time rule: the table where it has the pair, else the estimate)', () => {
+  const sites = [
+    { id: 'CD', name: 'Chengdu', lat: 30.66, lng: 104.07 },
+    { id: 'YB', name: 'Yibin', lat: 28.76, lng: 104.63 },
+    { id: 'GZ', name: 'Garze', lat: 30.05, lng: 101.96 },
+  ]
+  const table = { CD: { YB: 3.2 } }
+  it('takes the table where it has the pair and otherwise the planner estimate, to the hundredth of an hour', () => {
+    const hours = roadHours(sites, table)
+    const m = travelMatrix({ now: '2026-12-01T00:00:00Z', sites, lots: [], needs: [], travelHours: table })
+    expect(hours('CD', 'YB')).toBe(3.2)
+    // the table is one-way: the reverse is estimated
+    expect(Math.abs(hours('YB', 'CD') - m[1]![0]!)).toBeLessThanOrEqual(0.005)
+    expect(Math.abs(hours('CD', 'GZ') - m[0]![2]!)).toBeLessThanOrEqual(0.005)
+    expect(hours('CD', 'GZ')).toBeGreaterThan(2)
+    expect(hours('CD', 'XX')).toBe(Number.POSITIVE_INFINITY)
   })
 })

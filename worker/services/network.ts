@@ -22,7 +22,8 @@ import { auditStmt } from './audit'
 import { canWriteSite, requireSiteWriter, type Actor } from './auth'
 import { batchLookup, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { refreshAfterWrite } from './movements'
-import { estimatedRoadHours } from '../../solver/timing'
+import { roadHours } from '../../solver/timing'
+import { travelHoursOf } from './road-times'
 import { getSite } from './sites'
 import { isCheck, isUnique } from '../db/constraints'
 
@@ -147,7 +148,7 @@ async function moveLocally(
     abo: lot.abo,
     rhd: lot.rhd,
     qty: input.qty,
-    etaHours: road?.hours ?? estimatedRoadHours(from, to),
+    etaHours: roadHours([from, to], travelHoursOf(road ? [road] : []))(from.id, to.id),
     lotId: lot.id,
     newLotId: newId('lot'),
     batchId,

@@ -1,22 +1,18 @@
-import { travelMatrix, type Instance } from '../../../solver'
+import { roadHours as solverRoadHours } from '../../../solver/timing'
 import { selectRoadTimes } from '../../db/road-times'
 import { travelHoursOf } from '../road-times'
 
 export type GeoSite = { id: string; name: string; lat: number; lng: number }
 
 /**
- * Road hours between stations: the one place donor search and call-ups look road time up: the road table
- * (`table`, as the planner's travelHours) where it has the pair, else the planner's own estimate
- * (solver/timing.ts travelMatrix: great-circle km × 1.3 at 60 km/h).
+ * Road hours between stations for donor search and call-ups: the planner's one rule (solver/timing.ts roadHours: the
+ * road table where it has the pair, else the estimate), to the hundredth of an hour.
  */
 export function roadHours(sites: GeoSite[], table?: Record<string, Record<string, number>>): (from: string, to: string) => number {
-  const index = new Map(sites.map((s, i) => [s.id, i]))
-  const m = travelMatrix({ now: new Date(0).toISOString(), sites, lots: [], needs: [], ...(table ? { travelHours: table } : {}) } as Instance)
+  const hours = solverRoadHours(sites, table)
   return (from, to) => {
-    const i = index.get(from),
-      j = index.get(to)
-    if (i === undefined || j === undefined) return Number.POSITIVE_INFINITY
-    return Math.round(m[i]![j]! * 100) / 100
+    const h = hours(from, to)
+    return Number.isFinite(h) ? Math.round(h * 100) / 100 : h
   }
 }
 
