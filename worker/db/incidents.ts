@@ -46,24 +46,27 @@ export const selectIncidents = (db: D1Database, f: { status?: string; limit: num
 
 export const insertIncidentStmt = (
   db: D1Database,
-  i: {
-    id: string
-    name: string
-    lat: number
-    lng: number
-    siteId: string | null
-    occurredAt: string
-    durationHours: number | null
-    critical: number
-    severe: number
-    moderate: number
+  // the row's own fields, as stored when it is declared, with the Idempotency-Key and the time
+  i: Pick<
+    IncidentRow,
+    | 'id'
+    | 'name'
+    | 'lat'
+    | 'lng'
+    | 'siteId'
+    | 'occurredAt'
+    | 'durationHours'
+    | 'critical'
+    | 'severe'
+    | 'moderate'
+    | 'createdBy'
+    | 'kind'
+    | 'injured'
+    | 'hospitalised'
+  > & {
     estimateSource: string
-    createdBy: string
     key: string | null
     at: string
-    kind: IncidentKind
-    injured: number | null
-    hospitalised: number | null
   },
 ) =>
   db
