@@ -62,6 +62,7 @@ export async function getUser(db: D1Database, id: string): Promise<UserT> {
 function guardError(e: unknown, siteId: string | null | undefined): never {
   if (isCheck(e)) throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
   if (isForeignKey(e)) throw badRequest('siteId', `No site ${siteId}`)
+  if (isRaised(e, 'user_site_kind')) throw badRequest('siteId', `A hospital user belongs to a hospital, a director to a station; ${siteId} is neither`)
   if (isRaised(e, 'last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
   throw e
 }
