@@ -23,6 +23,7 @@ const RAISES = {
   donor_no_consent: 'donor_no_consent',
   incident_closed: 'incident is closed',
   site_parent: 'site_parent',
+  user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
 } as const
 export type Trigger = keyof typeof RAISES
