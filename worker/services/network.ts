@@ -88,7 +88,9 @@ export async function addHospital(db: D1Database, actor: Actor, siteId: string, 
   const site = await getSite(db, siteId)
   if (site.kind === 'storage') throw badRequest('id', `${siteId} is a storage point: register hospitals at its station ${site.parentId}`)
   requireSiteWriter(actor, siteId)
-  const row: HospitalT = { id: newId('hosp'), siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county, createdAt: nowIso() }
+  // a hospital is also a site of the same id (migration 0057), so its id is a site id: capitals and digits
+  const id = `H${crypto.randomUUID().replaceAll('-', '').slice(0, 9).toUpperCase()}`
+  const row: HospitalT = { id, siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county, createdAt: nowIso() }
   try {
     await db.batch([insertHospitalStmt(db, row), auditStmt(db, actor, 'hospital.create', 'hospital', row.id, row, row.createdAt)])
   } catch (e) {

@@ -26,7 +26,7 @@ import type { OrderCreateT, OrderFillT, OrderQueryT, OrderT } from '../schemas/o
 import type { TransferReceiveT } from '../schemas/transfer'
 import { roadHours } from '../../solver/timing'
 import { auditStmt } from './audit'
-import { canReadSite, requireSiteWriter, type Actor } from './auth'
+import { canReadSite, requireSiteReader, requireSiteWriter, type Actor } from './auth'
 import { batchLookup, claimKeyStmt, claimLookup, isClaimViolation, isUniqueKeyViolation, requestHash, withIdempotency } from './idempotency'
 import { refreshAfterWrite } from './movements'
 import { travelHoursOf } from './road-times'
@@ -61,6 +61,7 @@ export async function listOrders(db: D1Database, actor: Actor, q: OrderQueryT): 
     f.hospital = actor.siteId!
   } else if (actor.role === 'director') {
     if (f.station && f.station !== actor.siteId) throw forbidden(`You direct ${actor.siteId}, not ${f.station}`, 'station')
+    if (f.hospital) await requireSiteReader(db, actor, f.hospital, 'hospital')
     f.station = actor.siteId!
   }
   return selectOrders(db, f, nowIso())
