@@ -389,3 +389,38 @@ describe("the demo hospitals' blood banks (issue 23)", () => {
     expect(JSON.stringify(warnings.json)).not.toMatch(/"(YB1|YB2|GZ1|CQWZ1)"/)
   })
 })
+
+describe('the demo walk of issue 23 (API)', () => {
+  it('a Yibin hospital records a transfusion and calls for O-negative; the director sees it, fills it; the hospital receives it', async () => {
+    const H = { authorization: `Bearer ${DEMO_TOKENS['hospital-yb1']}` }
+    const D = { authorization: `Bearer ${DEMO_TOKENS['director-yb']}` }
+    const lots = await call('GET', '/api/stock/lots?site=YB1&component=RBC&abo=A', { as: null, headers: H })
+    const tx = await call('POST', '/api/movements', {
+      as: null,
+      headers: { ...H, 'idempotency-key': 'demo-walk-tx-1' },
+      body: { siteId: 'YB1', kind: 'issue', lotId: lots.json.lots[0].id, qty: 1, reason: 'transfusion', urgency: 'urgent' },
+    })
+    expect(tx.status, tx.text).toBe(201)
+    const cursor = (await call('GET', '/api/events', { as: null, headers: D })).json.cursor
+    const made = await call('POST', '/api/orders', {
+      as: null,
+      headers: { ...H, 'idempotency-key': 'demo-walk-order-1' },
+      body: { kind: 'emergency', component: 'RBC', abo: 'O', rhd: '-', qty: 1, neededBy: new Date(Date.now() + 2 * HOUR).toISOString() },
+    })
+    expect(made.status, made.text).toBe(201)
+    const events = (await call('GET', `/api/events?since=${cursor}`, { as: null, headers: D })).json.events
+    expect(events.find((e: { entityId: string }) => e.entityId === made.json.id)).toMatchObject({ urgency: 'emergency', entity: 'hospital_order' })
+    // Yibin itself is red and holds a single O- unit: it can send that one
+    expect(made.json.stationOnHand).toBeGreaterThanOrEqual(1)
+    const filled = await call('POST', `/api/orders/${made.json.id}/fill`, { as: null, headers: { ...D, 'idempotency-key': 'demo-walk-fill-1' }, body: { temperatureC: 4 } })
+    expect(filled.status, filled.text).toBe(200)
+    const got = await call('POST', `/api/orders/${made.json.id}/receive`, {
+      as: null,
+      headers: { ...H, 'idempotency-key': 'demo-walk-recv-1' },
+      body: { receivedQty: 1, temperatureC: 5 },
+    })
+    expect(got.json.status).toBe('received')
+    const oNeg = (await call('GET', '/api/stock?site=YB1&component=RBC&abo=O&rhd=-', { as: null, headers: H })).json.rows[0]
+    expect(oNeg.onHand).toBe(2)
+  })
+})
