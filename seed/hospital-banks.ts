@@ -52,11 +52,14 @@ const GROUPS: [Abo, number][] = [
   ['AB', 0.089],
 ]
 const PER_RBC: Partial<Record<Component, number>> = { RBC: 1, FFP: 0.6, PLT: 0.12 }
-/** days of use a hospital keeps on hand, and how often its station delivers, in days */
+/**
+ * Days of use a hospital keeps on hand after a delivery, and how often its station delivers, in days: enough that an
+ * ordinary hospital reads normal against the stations' thresholds between deliveries (platelets are kept short).
+ */
 const KEEP: Partial<Record<Component, { days: number; every: number; shelfDays: number; ageDays: number }>> = {
-  RBC: { days: 4, every: 3, shelfDays: 35, ageDays: 6 },
-  FFP: { days: 8, every: 7, shelfDays: 365, ageDays: 40 },
-  PLT: { days: 1.5, every: 1, shelfDays: 5, ageDays: 1 },
+  RBC: { days: 7, every: 3, shelfDays: 35, ageDays: 6 },
+  FFP: { days: 14, every: 7, shelfDays: 365, ageDays: 40 },
+  PLT: { days: 2.5, every: 1, shelfDays: 5, ageDays: 1 },
 }
 const HISTORY_DAYS = 21
 

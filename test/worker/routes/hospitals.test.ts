@@ -98,7 +98,7 @@ describe('the hospital role', () => {
       expect((await as('directorYB', 'GET', p)).status, p).toBe(200)
     expect((await as('directorYB', 'POST', '/api/movements', { siteId: 'HYB1', kind: 'issue', lotId: lot, qty: 1 })).status).toBe(403)
     expect((await as('directorYB', 'POST', '/api/hospitals/HYB1/returns', { lotId: lot, qty: 1 })).status).toBe(403)
-    for (const p of ['/api/stock?site=HYB1', '/api/stock/lots?site=HYB1', '/api/movements?site=HYB1', '/api/hospitals?station=YB', '/api/orders?station=YB', '/api/orders?hospital=HYB1'])
+    for (const p of ['/api/stock?site=HYB1', '/api/stock/lots?site=HYB1', '/api/movements?site=HYB1', '/api/transfers?site=HYB1', '/api/hospitals?station=YB', '/api/orders?station=YB', '/api/orders?hospital=HYB1'])
       expect((await as('directorNC', 'GET', p)).status, p).toBe(403)
     for (const p of ['/api/stock?site=HYB1', '/api/hospitals?station=YB', '/api/hospitals?station=NC', '/api/orders?hospital=HYB1', '/api/movements?site=HYB1'])
       expect((await as('coordinator', 'GET', p)).status, p).toBe(200)
