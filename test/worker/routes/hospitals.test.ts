@@ -216,6 +216,10 @@ describe("the station's view of its hospitals", () => {
     expect(rbc.level).toBe(held < 3 ? 'red' : held < 5 ? 'orange' : held < 7 ? 'yellow' : 'normal')
     expect(first.openOrders).toBe(0)
     expect(first.lastReportAt).not.toBeNull()
+    // the hospital's own stock rows carry the same reading: O- at HYB2 is 2 units at 1 a day, red (Sichuan: below 3 days)
+    const oNeg = (await callAs('HYB2', 'GET', '/api/stock?site=HYB2&component=RBC&abo=O&rhd=-')).json.rows
+    expect(oNeg).toHaveLength(1)
+    expect(oNeg[0]).toMatchObject({ onHand: 2, avgDailyIssue: 1, daysOfSupply: 2, level: 'red' })
     // sorted by risk: each hospital's red-cell days no lower than the one before (no use: last)
     const days = view.json.hospitals.map((h: { rbcDays: number | null }) => h.rbcDays ?? Infinity)
     expect(days).toEqual([...days].sort((x: number, y: number) => x - y))
