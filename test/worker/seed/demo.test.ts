@@ -358,6 +358,9 @@ describe("the demo hospitals' blood banks (issue 23)", () => {
     expect(banks.map((b) => b.id)).toEqual(HOSPITAL_BANKS.map((h) => h.id).sort())
     expect(new Set(banks.map((b) => b.parentId))).toEqual(new Set(['YB', 'GZ', 'CQ']))
     expect((await all<{ nameZh: string }>("SELECT name_zh AS nameZh FROM hospital WHERE id = 'CQWZ1'"))[0].nameZh).toBe('重庆大学附属三峡医院')
+    // their sites carry the English names the UI shows with ?lang=en
+    const yb1 = await call('GET', '/api/sites/YB1', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS['hospital-yb1']}` } })
+    expect(yb1.json).toMatchObject({ kind: 'hospital', parentId: 'YB', nameZh: '宜宾市第一人民医院', nameEn: "Yibin First People's Hospital" })
 
     const hyb = DEMO_USERS.find((u) => u.role === 'hospital' && u.siteId === 'YB1')!
     const view = await call('GET', '/api/hospitals?station=YB', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS['director-yb']}` } })
