@@ -126,9 +126,13 @@ describe('site lists keep hospitals out unless asked', () => {
     expect(JSON.stringify(contact.json)).not.toContain('HYB1')
     const network = await call('GET', '/api/network/YB', { as: 'directorYB' })
     expect(network.json.storagePoints.map((s: { id: string }) => s.id)).not.toContain('HYB1')
-    // a hospital's level is its own figures', never one of the region's warnings
+    // a hospital's level is its own figures', never one of the region's warnings, even after the hourly refresh
+    expect((await call('POST', '/api/warnings/refresh', { as: 'admin' })).status).toBe(200)
     const warnings = await call('GET', '/api/warnings')
     expect(JSON.stringify(warnings.json)).not.toContain('HYB')
+    const states = await env.DB.prepare("SELECT COUNT(*) AS n FROM warning_state WHERE site_id IN (SELECT id FROM site WHERE kind = 'hospital')").first('n')
+    expect(states).toBe(0)
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM warning_state WHERE site_id = 'YB'").first('n')).toBeGreaterThan(0)
   })
 })
 
