@@ -149,6 +149,12 @@ describe("the hospital's ledger", () => {
     expect(again.json.batchId).toBe(first.json.batchId)
     expect(await env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(lot).first('qty')).toBe(2)
 
+    const made = await callAs('HYB1', 'POST', '/api/movements', {
+      headers: key(),
+      body: { siteId: 'HYB1', kind: 'receipt', component: 'RBC', abo: 'A', rhd: '+', qty: 9, collectedAt: new Date(Date.now() - 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() },
+    })
+    expect(made.status).toBe(400)
+    expect(made.json.error).toMatchObject({ field: 'movements.0.kind', code: 'use_order' })
     const tooMany = await callAs('HYB1', 'POST', '/api/movements', { headers: key(), body: { ...body, qty: 3 } })
     expect(tooMany.status).toBe(409)
     expect(tooMany.json.error).toMatchObject({ code: 'insufficient_stock', field: 'movements.0.lotId' })
