@@ -197,6 +197,11 @@ describe('bad input and access', () => {
     expect((await callAs('HYB1', 'GET', `/api/orders/${o.id}`)).json.status).toBe('open')
     const filled = await fill(o.id)
     expect((await callAs('HYB2', 'POST', `/api/orders/${o.id}/receive`, { headers: key(), body: { receivedQty: 2, temperatureC: 4 } })).status).toBe(403)
+    // nor through the transfer: only the receiving hospital (or a coordinator/admin) receives; the station's director neither
+    const viaTransfer = { headers: key(), body: { receivedQty: 2, temperatureC: 4 } }
+    expect((await callAs('HYB2', 'POST', `/api/transfers/${filled.json.transferId}/receive`, viaTransfer)).status).toBe(403)
+    expect((await callAs('HNC1', 'POST', `/api/transfers/${filled.json.transferId}/receive`, { ...viaTransfer, headers: key() })).status).toBe(403)
+    expect((await call('POST', `/api/transfers/${filled.json.transferId}/receive`, { as: 'directorYB', ...viaTransfer, headers: key() })).status).toBe(403)
     const tooMany = await receive(o.id, { receivedQty: 3 })
     expect(tooMany.status).toBe(400)
     expect(tooMany.json.error.field).toBe('receivedQty')
