@@ -80,18 +80,24 @@ type Floor = { transferId: string; planId: string; site: string; component: stri
 /**
  * The donor floors this commit must hold: per donor site × component × group drawn on (ordinary lots only; the
  * rare pool has no reserve), the reserve its plan recorded. In a disaster-mode plan a transfer serving an
- * emergency may go below the floor (as the planner allowed), so it adds none.
+ * emergency may go below the floor (as the planner allowed), so it adds none; a hospital's floor holds always.
  */
 async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[], requests: RequestLineRow[], lots: Lots): Promise<Floor[]> {
   const plans = new Map((await selectPlanFloors(db, [...new Set(rows.map((r) => r.planId).filter((p): p is string => !!p))])).map((p) => [p.id, p]))
   const floors = new Map<string, Floor>()
   for (const t of rows) {
     const plan = t.planId ? plans.get(t.planId) : undefined
-    if (!plan?.reserves) continue
-    if (plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')) continue
-    const reserve = (JSON.parse(plan.reserves) as { site: string; component: string; abo: string; rhd: string; qty: number }[]).find(
-      (r) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd,
-    )
+    if (!plan) continue
+    type Group = { site: string; component: string; abo: string; rhd: string }
+    const same = (r: Group) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd
+    // a hospital's floor (issue 23) holds in every mode, also against an emergency
+    const hospital = plan.hospitalFloors ? (JSON.parse(plan.hospitalFloors) as (Group & { floor: number })[]).find(same) : undefined
+    const emergencyInDisaster = plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')
+    const reserve = hospital
+      ? { qty: hospital.floor }
+      : plan.reserves && !emergencyInDisaster
+        ? (JSON.parse(plan.reserves) as (Group & { qty: number })[]).find(same)
+        : undefined
     const takes = lines.filter((l) => l.transferId === t.id && lots.get(l.lotId)?.antigens === '').reduce((s, l) => s + l.qty, 0)
     if (!reserve || reserve.qty <= 0 || takes === 0) continue
     const k = `${t.fromSite}|${t.component}|${t.abo}|${t.rhd}`
