@@ -82,6 +82,7 @@ describe('POST /api/plans with drawOnHospitals', () => {
     expect(refused.status).toBe(409)
     expect(refused.json.error.code).toBe('below_floor')
     expect(refused.json.error.message).toContain(h)
+    expect(refused.json.error.message).toContain("the hospital's floor")
     expect(await lotQty(lot)).toBe(7)
     expect(await lotQty(station)).toBe(4)
   })

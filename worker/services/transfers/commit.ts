@@ -75,7 +75,7 @@ function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now
   return null
 }
 
-type Floor = { transferId: string; planId: string; site: string; component: string; abo: string; rhd: string; floor: number; takes: number }
+type Floor = { transferId: string; planId: string; site: string; component: string; abo: string; rhd: string; floor: number; takes: number; hospital?: true }
 
 /**
  * The donor floors this commit must hold: per donor site × component × group drawn on (ordinary lots only; the
@@ -106,7 +106,17 @@ async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[]
       k,
       prev
         ? { ...prev, floor: Math.max(prev.floor, reserve.qty), takes: prev.takes + takes, transferId: t.id }
-        : { transferId: t.id, planId: plan.id, site: t.fromSite, component: t.component, abo: t.abo, rhd: t.rhd, floor: reserve.qty, takes },
+        : {
+            transferId: t.id,
+            planId: plan.id,
+            site: t.fromSite,
+            component: t.component,
+            abo: t.abo,
+            rhd: t.rhd,
+            floor: reserve.qty,
+            takes,
+            ...(hospital ? { hospital: true as const } : {}),
+          },
     )
   }
   return [...floors.values()]
@@ -122,7 +132,7 @@ async function brokenFloor(db: D1Database, rows: TransferRow[], floors: Floor[],
       return {
         message:
           `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
-          `recorded in plan ${f.planId} (the station's red-level floor)`,
+          `recorded in plan ${f.planId} (${f.hospital ? "the hospital's floor, days of its own use" : "the station's red-level floor"})`,
         detail: { ...about(t), site: f.site, after, floor: f.floor },
       }
     }
