@@ -22,3 +22,21 @@ export async function selectHospitalUse(db: D1Database, at: string): Promise<Hos
     .all<HospitalUseRow>()
   return results
 }
+
+/** Hospital sites (kind 'hospital', migration 0057): the planner leaves them out unless a plan draws on them. */
+export const selectHospitalSites = (db: D1Database) =>
+  db
+    .prepare("SELECT id, name_en AS name, name_zh AS nameZh, lat, lng, province FROM site WHERE kind = 'hospital' ORDER BY id")
+    .all<{ id: string; name: string; nameZh: string; lat: number; lng: number; province: string }>()
+    .then((r) => r.results)
+
+/** Hospitals' usable lots (units on hand, in date at `now`), in the shape of the planner's live lots. */
+export const selectHospitalLots = (db: D1Database, now: string) =>
+  db
+    .prepare(
+      `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt, antigens, frozen FROM lot
+       WHERE qty > 0 AND expires_at > ?1 AND site_id IN (SELECT id FROM site WHERE kind = 'hospital') ORDER BY site_id, component, expires_at, id`,
+    )
+    .bind(now)
+    .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string; antigens: string; frozen: number }>()
+    .then((r) => r.results)

@@ -3,8 +3,8 @@ import type { PlanSummaryT } from '../schemas/plan'
 
 export const selectPlanSites = (db: D1Database) =>
   db
-    .prepare('SELECT id, name_en AS name, name_zh AS nameZh, lat, lng, province, kind FROM site ORDER BY id')
-    .all<{ id: string; name: string; nameZh: string; lat: number; lng: number; province: string; kind: string }>()
+    .prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
+    .all<{ id: string; name: string; lat: number; lng: number; province: string }>()
     .then((r) => r.results)
 
 /** Usable stock: lots with units on hand that have not expired at `now`. */

@@ -2,7 +2,7 @@ import { profileKey, type Instance, type Lot, type Need, type Reserve } from '..
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
 import { selectRoadTimes } from '../db/road-times'
 import { selectAvgDailyIssue } from '../db/usage'
-import { selectHospitalUse } from '../db/hospital-use'
+import { selectHospitalLots, selectHospitalSites, selectHospitalUse } from '../db/hospital-use'
 import { hospitalSurplus, type HospitalFloor } from './hospital-draw'
 import { travelHoursOf } from './road-times'
 
@@ -46,19 +46,21 @@ export async function buildLiveInstance(
   now: string,
   opts: { mode?: 'routine' | 'disaster'; requestIds?: string[]; drawOnHospitals?: boolean },
 ): Promise<LiveInstance> {
-  const [allSites, allLots, needRows, redDays, allUsage, roads] = await Promise.all([
+  const [allSites, allLots, needRows, redDays, allUsage, roads, hospitalSites] = await Promise.all([
     selectPlanSites(db),
     selectLiveLots(db, now),
     selectOpenNeeds(db, opts.requestIds ?? null),
     selectRedDays(db),
     selectAvgDailyIssue(db, now),
     selectRoadTimes(db),
+    selectHospitalSites(db),
   ])
-  const hospitalIds = new Set(allSites.filter((s) => s.kind === 'hospital').map((s) => s.id))
+  // hospitals are not the region's stock: out of the sites, lots and reserves (whatever the queries above return)
+  const hospitalIds = new Set(hospitalSites.map((s) => s.id))
   const sites = allSites.filter((s) => !hospitalIds.has(s.id))
   const lots = allLots.filter((l) => !hospitalIds.has(l.site))
   const usage = allUsage.filter((u) => !hospitalIds.has(u.siteId))
-  const province = new Map(allSites.map((s) => [s.id, s.province]))
+  const province = new Map([...allSites, ...hospitalSites].map((s) => [s.id, s.province]))
   const red = new Map(redDays.map((p) => [`${p.province}|${p.component}`, p.redDays]))
   const redDaysOf = (site: string, component: string) => red.get(`${province.get(site)}|${component}`) ?? red.get(`*|${component}`) // '*': the national default
 
@@ -113,15 +115,14 @@ export async function buildLiveInstance(
     ...(opts.mode ? { options: { mode: opts.mode } } : {}),
   }
   if (!opts.drawOnHospitals) return { base }
-  const use = new Map((await selectHospitalUse(db, now)).map((u) => [`${u.siteId}|${u.component}|${u.abo}|${u.rhd}`, u.avgDailyUse]))
-  const names = new Map(allSites.filter((s) => hospitalIds.has(s.id)).map((s) => [s.id, { nameZh: s.nameZh, nameEn: s.name }]))
+  const [use, hospitalLots] = await Promise.all([selectHospitalUse(db, now), selectHospitalLots(db, now)])
   const surplus = hospitalSurplus(
-    allLots.filter((l) => hospitalIds.has(l.site)),
-    use,
+    hospitalLots,
+    new Map(use.map((u) => [`${u.siteId}|${u.component}|${u.abo}|${u.rhd}`, u.avgDailyUse])),
     redDaysOf,
-    names,
+    new Map(hospitalSites.map((s) => [s.id, { nameZh: s.nameZh, nameEn: s.name }])),
   )
   const drawn = new Set(surplus.floors.map((f) => f.site))
-  const hospitalSites = allSites.filter((s) => drawn.has(s.id)).map(({ id, name, lat, lng }) => ({ id, name, lat, lng }))
-  return { base, hospitals: { sites: hospitalSites, ...surplus } }
+  const drawnSites = hospitalSites.filter((s) => drawn.has(s.id)).map(({ id, name, lat, lng }) => ({ id, name, lat, lng }))
+  return { base, hospitals: { sites: drawnSites, ...surplus } }
 }
