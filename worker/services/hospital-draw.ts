@@ -89,8 +89,12 @@ export function hospitalRoundInstance(base: Instance, first: PlanResult, sites: 
 
 /** One result from the stations' solve and the hospital round's: allocations and transfers of both, the unmet left after both. */
 export function mergeHospitalRound(base: Instance, first: PlanResult, round: PlanResult): PlanResult {
+  // a need the hospitals served nothing of keeps the stations' explanation; one they served part of, the last round's
   const after = new Map(round.unmet.map((u) => [u.need, u]))
-  const unmet: Unmet[] = first.unmet.map((u) => after.get(u.need) ?? u)
+  const unmet: Unmet[] = first.unmet.map((u) => {
+    const a = after.get(u.need)
+    return a && a.qty < u.qty ? a : u
+  })
   const urgency = new Map<string, Urgency>(base.needs.map((n) => [n.id, n.urgency]))
   const unmetUnits = { emergency: 0, urgent: 0, routine: 0 }
   const unmetByReason: Partial<Record<UnmetReason, number>> = {}
