@@ -19,3 +19,20 @@ export const selectUsableUnits = (db: D1Database, siteIds: string[], now: string
     .bind(JSON.stringify(siteIds), now)
     .all<{ siteId: string; component: string; abo: string; rhd: string; units: number }>()
     .then((r) => r.results)
+
+/** Usable liquid units at each station's hospitals, per station × component × group; and the stations that have hospitals. */
+export const selectHospitalStockByStation = (db: D1Database, now: string) =>
+  Promise.all([
+    db
+      .prepare(
+        `SELECT s.parent_id AS stationId, l.component, l.abo, l.rhd, SUM(l.qty) AS units FROM lot l JOIN site s ON s.id = l.site_id
+         WHERE s.kind = 'hospital' AND l.qty > 0 AND l.frozen = 0 AND l.expires_at > ?1 GROUP BY s.parent_id, l.component, l.abo, l.rhd`,
+      )
+      .bind(now)
+      .all<{ stationId: string; component: string; abo: string; rhd: string; units: number }>()
+      .then((r) => r.results),
+    db
+      .prepare("SELECT DISTINCT parent_id AS stationId FROM site WHERE kind = 'hospital'")
+      .all<{ stationId: string }>()
+      .then((r) => r.results.map((x) => x.stationId)),
+  ])

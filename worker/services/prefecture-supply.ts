@@ -1,5 +1,5 @@
 // Days of supply of a prefecture (issue 23): what its hospitals hold counts with the station's stock.
-import { selectSitesUnder, selectUsableUnits } from '../db/prefecture'
+import { selectHospitalStockByStation, selectSitesUnder, selectUsableUnits } from '../db/prefecture'
 import { selectAvgDailyIssue } from '../db/usage'
 import { nowIso } from '../lib/time'
 import { uncappedDemand, warningBaselines } from './issue-caps'
@@ -67,4 +67,23 @@ export async function prefectureSupply(db: D1Database, stationId: string, now = 
     components: sort([...byComponent.values()]).map((c) => ({ component: c.component, ...row(c) })),
     groups: sort([...groups.values()]).map((g) => ({ component: g.component, abo: g.abo, rhd: g.rhd, ...row(g) })),
   }
+}
+
+type GroupRow = { siteId: string; component: string; abo: string; rhd: string; onHand: number; avgDailyIssue: number }
+
+/**
+ * A station's stock rows with its hospitals' units of the same group beside them (`hospitalsOnHand`) and the days
+ * both cover over the station's demand (`daysOfSupplyWithHospitals`); only on rows of sites that have hospitals.
+ * `daysOfSupply` and the level stay the station's own.
+ */
+export async function withHospitalStock<T extends GroupRow>(db: D1Database, rows: T[], now: string) {
+  const [stock, stations] = await selectHospitalStockByStation(db, now)
+  const has = new Set(stations)
+  const units = new Map(stock.map((s) => [`${s.stationId}|${s.component}|${s.abo}|${s.rhd}`, s.units]))
+  return rows.map((r) => {
+    if (!has.has(r.siteId)) return r
+    const hospitalsOnHand = units.get(`${r.siteId}|${r.component}|${r.abo}|${r.rhd}`) ?? 0
+    const d = daysOfSupply(r.onHand + hospitalsOnHand, r.avgDailyIssue)
+    return { ...r, hospitalsOnHand, daysOfSupplyWithHospitals: d === null ? null : round2(d) }
+  })
 }

@@ -77,8 +77,26 @@ describe('GET /api/network/{id}: supply', () => {
     // asked through its storage point, the same station's figure
     expect((await call('GET', `/api/network/${sp}`, { as: 'directorYB' })).json.supply).toEqual(supply)
 
-    // the warning level and GET /api/stock's days stay the station's own: 10 units ÷ 2 a day
+    // GET /api/stock: daysOfSupply and the level stay the station's own (10 U ÷ 2 a day); its hospitals' units and
+    // the days with them stand beside (the storage point has a row of its own)
     const stock = await call('GET', '/api/stock?site=YB&component=RBC&abo=O', { as: 'directorYB' })
-    expect(stock.json.rows).toEqual([expect.objectContaining({ siteId: 'YB', component: 'RBC', abo: 'O', rhd: '+', onHand: 10, daysOfSupply: 5 })])
+    expect(stock.json.rows).toEqual([
+      expect.objectContaining({
+        siteId: 'YB',
+        component: 'RBC',
+        abo: 'O',
+        rhd: '+',
+        onHand: 10,
+        daysOfSupply: 5,
+        hospitalsOnHand: 6,
+        daysOfSupplyWithHospitals: 8,
+      }),
+    ])
+    // a site without hospitals has neither field
+    await addLot({ site: 'CD', qty: 5 })
+    const cd = await call('GET', '/api/stock?site=CD&component=RBC&abo=O', { as: 'planner' })
+    expect(cd.json.rows).toHaveLength(1)
+    expect(cd.json.rows[0]).not.toHaveProperty('hospitalsOnHand')
+    expect(cd.json.rows[0]).not.toHaveProperty('daysOfSupplyWithHospitals')
   })
 })
