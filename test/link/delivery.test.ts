@@ -1,6 +1,7 @@
 // Exactly once across two databases (issue 24): Chongqing sends ten notices to Sichuan while Sichuan's worker
 // is killed (SIGKILL, wrangler and workerd together) in the middle; Sichuan restarts on the same persisted state,
-// and the courier's durable alarm delivers what is left. Two real `wrangler dev --env …` over real local D1.
+// and the courier's durable alarm delivers what is left (Chongqing, the sender, is killed and restarted as well, so
+// the alarm alone resumes delivery). Two real `wrangler dev --env …` over real local D1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEV_LINK_SECRET } from '../../scripts/provinces'
 import { PROVINCE_USERS } from '../../seed/provinces'
@@ -71,6 +72,9 @@ describe('two provinces, one link', () => {
     const down = (await api(chongqing, 'coordinator', '/api/provinces')).json.peers[0]
     expect(down).toMatchObject({ province: 'Sichuan', reachable: false, unreachableSince: expect.any(String) })
 
+    // the sender is killed too and restarts: its courier's alarm is durable, so delivery resumes with no new write
+    // to poke it (nothing below writes on Chongqing's side; reads do not poke)
+    await chongqing.restart()
     await sichuan.restart()
     const out = await until(
       'all ten delivered',
