@@ -128,3 +128,23 @@ describe('two provinces, one link', () => {
     expect(events2.filter((e) => e.entity === 'notice' && ids.includes(e.entityId))).toHaveLength(10)
   })
 })
+
+describe('a message the receiver cannot take', () => {
+  it('is kept as rejected on the receiving side with the reason, marked rejected on the sending side, and never retried', async () => {
+    // a kind Sichuan's system does not know (say, a newer Chongqing release's), written as a sender's batch would
+    const id = `lnk_${Date.now().toString(16).padStart(16, '0').slice(-16)}`
+    chongqing.sql(
+      `INSERT INTO link_outbox (id, to_province, kind, body, created_at) VALUES ('${id}', 'Sichuan', 'aid.request.v9', '{"qty":20}', '${new Date().toISOString()}')`,
+    )
+    // any write pokes the courier
+    expect((await api(chongqing, 'coordinator', '/api/provinces/Sichuan/notices', { text: '测试' })).status).toBe(202)
+    const out = await until(
+      'the rejection acknowledged',
+      () => messages(chongqing),
+      (m) => m.find((x) => x.id === id)?.status === 'rejected',
+    )
+    expect(out[0]).toMatchObject({ id, direction: 'out', status: 'rejected', error: 'unknown kind aid.request.v9', attempts: 1 })
+    const inbox = await messages(sichuan)
+    expect(inbox[0]).toMatchObject({ id, direction: 'in', status: 'rejected', error: 'unknown kind aid.request.v9' })
+  })
+})
