@@ -4,7 +4,11 @@ import { insertCallupLinkStmt, insertReceivedDeferralStmt, receiveOutcomeStmt } 
 import { newId } from '../lib/crypto'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from '../schemas/common'
 import { DeferralReason, DonorCode } from '../schemas/donor'
+import { ApiError } from '../errors'
+import { linkPeers, linkSecret, provinceOf, type LinkEnv } from './config'
+import { pokeCouriers } from './courier'
 import { LINK_HANDLERS, type LinkHandler } from './handlers'
+import { signLink, verifyLink } from './signature'
 
 /**
  * The donor side of the link (docs/donors.md, "Across the link"): the joint deferral list both ways, and call-ups of
@@ -16,16 +20,44 @@ import { LINK_HANDLERS, type LinkHandler } from './handlers'
 export type LinkCtx = { province: string; peers: string[] } | null
 
 export function linkCtx(bindings: object): LinkCtx {
-  // PROVINCE and LINK_PEERS are wrangler vars of province mode (wrangler.toml [env.*]); absent in the one-region mode
-  const env = bindings as { PROVINCE?: string; LINK_PEERS?: string }
-  if (!env.PROVINCE) return null
-  let peers: Record<string, string> = {}
-  try {
-    peers = env.LINK_PEERS ? (JSON.parse(env.LINK_PEERS) as Record<string, string>) : {}
-  } catch {
-    throw new Error('LINK_PEERS is not JSON {"<province>": "<url>"}')
+  const env = bindings as LinkEnv
+  const own = provinceOf(env)
+  if (!own) return null
+  return { province: own, peers: Object.keys(linkPeers(env)).filter((p) => p !== own) }
+}
+
+/** After a batch that wrote outbox rows: the couriers deliver now rather than at their next alarm. */
+export function pokeAfterWrite(bindings: object, ctx: { waitUntil(p: Promise<unknown>): void }, peers: string[]) {
+  const env = bindings as Env & LinkEnv
+  if (peers.length && env.LINK_COURIER) ctx.waitUntil(pokeCouriers(env, peers))
+}
+
+const PEER_TIMEOUT_MS = 3000
+
+/**
+ * A signed GET to a linked province. The signature covers the path and query (signed as the body, which a GET has
+ * not), so a search cannot be altered on the way; an answer later than 3 s counts as unreachable.
+ */
+export function peerGetter(bindings: object): ((province: string, pathAndQuery: string) => Promise<Response>) | null {
+  const env = bindings as LinkEnv
+  const own = provinceOf(env)
+  if (!own) return null
+  const peers = linkPeers(env)
+  return async (province, pathAndQuery) => {
+    const secret = linkSecret(env, province)
+    if (!peers[province] || !secret) throw new Error(`no link to ${province} configured (LINK_PEERS, LINK_SECRET)`)
+    return fetch(`${peers[province]}${pathAndQuery}`, { headers: await signLink(secret, own, pathAndQuery), signal: AbortSignal.timeout(PEER_TIMEOUT_MS) })
   }
-  return { province: env.PROVINCE, peers: Object.keys(peers).filter((p) => p !== env.PROVINCE) }
+}
+
+/** The province that signed a GET of `pathAndQuery` (see peerGetter); 401 link_refused unless a known peer did. */
+export async function requireSignedGet(bindings: object, h: { from?: string; timestamp?: string; signature?: string }, pathAndQuery: string): Promise<string> {
+  const env = bindings as LinkEnv
+  const own = provinceOf(env)
+  const known = !!h.from && !!own && h.from !== own && h.from in linkPeers(env)
+  const why = await verifyLink(known ? linkSecret(env, h.from!) : null, h, pathAndQuery)
+  if (why) throw new ApiError(401, 'link_refused', `Link request refused: ${why}`)
+  return h.from!
 }
 
 /** Who did it, in the audit log, when a message from another province did it. */

@@ -224,6 +224,7 @@ export async function issuePeerCallup(db: D1Database, actor: Actor, link: LinkCt
   const codes = JSON.parse(r.donorCodes) as string[]
   const [first] = await selectDonors(db, now, { codes: [codes[0]!] })
   if (!first) throw badRequest('donorCodes.0', `No donor ${codes[0]} in this province's pool`)
+  if (!canWriteSite(actor, first.siteId)) throw forbidden(`Donor ${first.code}'s station ${first.siteId} is not one you may act for`)
   const localId = newId('req')
   const neededBy = r.neededBy && Date.parse(r.neededBy) > Date.parse(now) ? r.neededBy : new Date(Date.parse(now) + 72 * HOUR).toISOString()
   const req = { id: localId, siteId: first.siteId, component: r.component, abo: r.abo, rhd: r.rhd, antigens: r.antigens, allowRhPositive: false }
