@@ -283,7 +283,11 @@ describe('call-ups of the other province\'s donors', () => {
 
   it('Sichuan asks, Chongqing sees it pending, issues the call-up in its own system, and the outcome travels back', async () => {
     const code = await donor('CQ')
+    const cursor = (await call('GET', '/api/events')).json.cursor
     const { req, id, asked } = await ask([code])
+    // Chongqing's coordinators are alerted through the events feed (the UI polls it every 5 s)
+    const events = (await callIn('Chongqing', 'GET', `/api/events?since=${cursor}`)).json.events
+    expect(events).toContainEqual(expect.objectContaining({ entity: 'callup_link', action: 'callup_link.receive', entityId: id, urgency: 'emergency' }))
     expect(asked).toMatchObject({ direction: 'out', province: 'Chongqing', requestId: req, status: 'pending', donorCodes: [code], requestSite: { id: 'YB' } })
     // Chongqing's coordinator sees it, with what it is for
     const pending = await callIn('Chongqing', 'GET', '/api/callup-links?direction=in&status=pending')
