@@ -189,6 +189,19 @@ describe('the joint deferral list across the link', () => {
     expect(await outbox('donor.deferral', d)).toEqual([])
   })
 
+  it("records a linked province's donor deferred at one of our stations; a code of our own stations that is not in the pool is still 404", async () => {
+    const body = (donorCode: string) => ({ donorCode, siteId: 'CQ', reason: 'lab_result', from: '2026-11-01T00:00:00Z', until: null })
+    const theirs = `HB-${uid('T')}` // no site HB here: a donor of another province, who gave at CQ
+    const rec = await callIn('Chongqing', 'POST', '/api/deferrals', { body: body(theirs) })
+    expect(rec.status, rec.text).toBe(201)
+    expect((await outbox('donor.deferral', theirs)).map((r) => r.to_province)).toEqual(['Sichuan'])
+    const ours = await callIn('Chongqing', 'POST', '/api/deferrals', { body: body(`CQ-${uid('N')}`) })
+    expect(ours.status).toBe(404)
+    expect(ours.json.error.field).toBe('donorCode')
+    // one region, one database: every donor is in the pool, so an unknown code is a slip
+    expect((await call('POST', '/api/deferrals', { body: body(`HB-${uid('U')}`) })).status).toBe(404)
+  })
+
   it('a refused deferral (already on the list) announces nothing', async () => {
     const code = await donor('CQ')
     const body = { donorCode: code, siteId: 'CQ', reason: 'travel', from: '2026-11-01T00:00:00Z', until: null }

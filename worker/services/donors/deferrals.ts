@@ -57,8 +57,11 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   const site = await selectSite(db, input.siteId)
   if (!site) throw badRequest('siteId', `No site ${input.siteId}`)
   const now = nowIso()
-  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201)
-  if (!(await selectDonor(db, now, input.donorCode))) throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
+  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201). In province mode a
+  // donor of a linked province may be deferred here (they gave, or tried to, at one of our stations): a code whose
+  // station part names none of this province's sites is taken as theirs, and the deferral is announced to them.
+  if (!(await selectDonor(db, now, input.donorCode)) && !(link && !(await selectSite(db, input.donorCode.split('-')[0]!))))
+    throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
   const row = {
     id: newId('def'),
     donorCode: input.donorCode,
