@@ -2,13 +2,16 @@
 // over their own local D1, seeded each with its own province, the courier delivering. A donor deferred in Chongqing
 // is refused a call-up in Sichuan within a minute; a Fy(a-) search from Sichuan finds Chongqing's donors; a call-up
 // of a Chongqing donor asked from Sichuan is seen in Chongqing, issued there, and the answer comes back.
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVINCE_USERS } from '../../seed/provinces'
+import { launchBrowser, openApp, overflow, pageErrors } from '../web/browser'
 import { startProvinces, type ProvinceServer } from '../web/server'
 
 let sichuan: ProvinceServer
 let chongqing: ProvinceServer
 let stop: () => Promise<void> = async () => {}
+let browser: Browser | undefined
 
 const token = (p: ProvinceServer) => PROVINCE_USERS[p.province].find((u) => u.role === 'coordinator')!.token
 async function api(p: ProvinceServer, path: string, body?: unknown) {
@@ -46,7 +49,10 @@ async function fyRequest(): Promise<{ id: string; siteId: string }> {
 beforeAll(async () => {
   ;({ sichuan, chongqing, stop } = await startProvinces())
 })
-afterAll(() => stop())
+afterAll(async () => {
+  await browser?.close()
+  await stop()
+})
 
 describe('the donor pool across two provincial systems', () => {
   it("a Fy(a-) search from Sichuan finds Chongqing's donors, from Chongqing's own system, naming the province", async () => {
@@ -132,5 +138,67 @@ describe('the donor pool across two provincial systems', () => {
     )
     expect(back).toMatchObject({ status: 'issued', callups: issued.json.callups, decisionNote: '已电话联系' })
     console.log(`call-up asked in Sichuan → issued in Chongqing → answer in Sichuan after ${Date.now() - t0} ms`)
+  })
+})
+
+describe('the same in the UI, each coordinator in their own system', () => {
+  it("Sichuan's coordinator asks for a Chongqing donor from the request's search; Chongqing's is alerted on a phone, issues it, and Sichuan sees the answer", async () => {
+    browser = await launchBrowser()
+    const req = await fyRequest()
+    // Chongqing's coordinator has the donors page open on a phone
+    const cq = await openApp(browser, chongqing.url, { token: token(chongqing), path: '/donors', phone: true })
+    const cqErrors = pageErrors(cq)
+    await cq.locator('.donors-page h2').waitFor()
+    // its events feed has its cursor (a poll from it follows 5 s later): what happens from now on alerts
+    await cq.waitForResponse((r) => r.url().includes('/api/events?since='), { timeout: 15_000 })
+    // Sichuan's coordinator searches for the Fy(a-) patient's request: Chongqing's donors follow Sichuan's own
+    const sc = await openApp(browser, sichuan.url, { token: token(sichuan), path: `/donors?request=${req.id}` })
+    const scErrors = pageErrors(sc)
+    const peer = sc.locator('.peer-results[data-province="Chongqing"]')
+    await peer.waitFor()
+    expect(await peer.locator('h4').textContent()).toMatch(/^重庆献血者库：\d+ 人，现可献血 \d+ 人$/)
+    const row = peer.locator('tr[data-eligible="true"]').first()
+    const code = await row.getAttribute('data-donor')
+    expect(code).toMatch(/^CQ-/)
+    expect(await row.textContent()).toContain('重庆市血液中心')
+    await row.locator('button.ask-callup').click()
+    // it asks first, naming the province, the donor, the station and the request
+    const confirm = sc.locator('.peer-results .confirm')
+    const message = (await confirm.locator('p').textContent())!
+    for (const part of ['重庆协调员', code!, '重庆市血液中心', req.id]) expect(message).toContain(part)
+    await confirm.locator('button.confirm-yes').click()
+    await row.locator('[role="status"]').waitFor()
+    expect(await row.locator('[role="status"]').textContent()).toBe('已发往重庆协调员，等待处理')
+
+    // Chongqing: an alert within 15 s names the province and what is asked; the request waits in the panel
+    const alert = cq.locator('.alert[data-event="callup_link.receive"]')
+    await alert.waitFor({ timeout: 15_000 })
+    expect(await alert.locator('span').first().textContent()).toMatch(/^四川请求招募本省献血者：悬浮红细胞 O.*Fy\(a-\)，1 人$/)
+    const item = cq.locator(`.callup-links li[data-status="pending"]`).filter({ hasText: code! })
+    await item.waitFor({ timeout: 15_000 })
+    await item.locator('button.issue-callup').click()
+    const ask = item.locator('.confirm')
+    expect(await ask.locator('p').textContent()).toContain(code!)
+    await ask.locator('button.confirm-yes').click()
+    await cq.locator('.callup-links li[data-status="issued"]').filter({ hasText: code! }).waitFor()
+    // the call-up is in Chongqing's own list, at its centre
+    await cq.locator('.callup-table tr[data-status="asked"]').filter({ hasText: code! }).waitFor()
+    expect(await overflow(cq)).toBeLessThanOrEqual(0)
+
+    // Sichuan: the answer comes back into the list of its own requests
+    await sc.locator('.callup-links li[data-status="issued"]').filter({ hasText: code! }).waitFor({ timeout: 30_000 })
+    expect(scErrors).toEqual([])
+    expect(cqErrors).toEqual([])
+  })
+
+  it('a linked province that does not answer is shown as unreachable, not silently missing', async () => {
+    const req = await fyRequest()
+    chongqing.kill()
+    const sc = await openApp(browser!, sichuan.url, { token: token(sichuan), path: `/donors?request=${req.id}`, lang: 'en' })
+    const down = sc.locator('.peer-unreachable[data-province="Chongqing"]')
+    await down.waitFor({ timeout: 20_000 })
+    expect(await down.textContent()).toMatch(/^Chongqing's donor pool did not answer, so it is not in this search: .+/)
+    // Sichuan's own donors are still listed
+    expect(await sc.locator('table.donor-results:not(.peer-donors) tr[data-donor]').count()).toBeGreaterThan(0)
   })
 })
