@@ -82,7 +82,11 @@ describe('two provinces, one link', () => {
     const inbox = (await messages(sichuan)).filter((x) => x.direction === 'in' && ids.includes(x.id))
     expect(inbox).toHaveLength(10)
     expect(inbox.every((x) => x.status === 'applied')).toBe(true)
-    const events = (await api(sichuan, 'coordinator', '/api/events?since=0&limit=500')).json.events as { entity: string; entityId: string; notice?: { text: string } }[]
+    const events = (await api(sichuan, 'coordinator', '/api/events?since=0&limit=500')).json.events as {
+      entity: string
+      entityId: string
+      notice?: { text: string }
+    }[]
     const alerts = events.filter((e) => e.entity === 'notice' && ids.includes(e.entityId))
     expect(alerts).toHaveLength(10)
     expect(new Set(alerts.map((a) => a.entityId)).size).toBe(10)
@@ -92,11 +96,26 @@ describe('two provinces, one link', () => {
     expect(up).toMatchObject({ reachable: true, unreachableSince: null })
 
     // a replayed message answers replay and applies nothing; a forged one is refused
-    const body = JSON.stringify({ id: ids[0], from: 'Chongqing', to: 'Sichuan', kind: 'province.notice', body: { text: 'again', byName: 'x' }, at: new Date().toISOString() })
-    const replay = await fetch(`${sichuan.url}/api/link/inbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signLink(DEV_LINK_SECRET, 'Chongqing', body)) }, body })
+    const body = JSON.stringify({
+      id: ids[0],
+      from: 'Chongqing',
+      to: 'Sichuan',
+      kind: 'province.notice',
+      body: { text: 'again', byName: 'x' },
+      at: new Date().toISOString(),
+    })
+    const replay = await fetch(`${sichuan.url}/api/link/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signLink(DEV_LINK_SECRET, 'Chongqing', body)) },
+      body,
+    })
     expect([replay.status, await replay.json()]).toEqual([200, { outcome: 'replay' }])
     const forgedBody = body.replace(ids[0], 'lnk_forged00000000')
-    const forged = await fetch(`${sichuan.url}/api/link/inbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signLink('not-the-secret', 'Chongqing', forgedBody)) }, body: forgedBody })
+    const forged = await fetch(`${sichuan.url}/api/link/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signLink('not-the-secret', 'Chongqing', forgedBody)) },
+      body: forgedBody,
+    })
     expect(forged.status).toBe(401)
     const after = (await messages(sichuan)).filter((x) => x.direction === 'in')
     expect(after.filter((x) => ids.includes(x.id))).toHaveLength(10)

@@ -6,7 +6,6 @@ import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from '../schema
 import { DeferralReason, DonorCode } from '../schemas/donor'
 import { ApiError } from '../errors'
 import { linkPeers, linkSecret, provinceOf, type LinkEnv } from './config'
-import { pokeCouriers } from './courier'
 import { LINK_HANDLERS, type LinkHandler } from './handlers'
 import { signLink, verifyLink } from './signature'
 
@@ -24,12 +23,6 @@ export function linkCtx(bindings: object): LinkCtx {
   const own = provinceOf(env)
   if (!own) return null
   return { province: own, peers: Object.keys(linkPeers(env)).filter((p) => p !== own) }
-}
-
-/** After a batch that wrote outbox rows: the couriers deliver now rather than at their next alarm. */
-export function pokeAfterWrite(bindings: object, ctx: { waitUntil(p: Promise<unknown>): void }, peers: string[]) {
-  const env = bindings as Env & LinkEnv
-  if (peers.length && env.LINK_COURIER) ctx.waitUntil(pokeCouriers(env, peers))
 }
 
 const PEER_TIMEOUT_MS = 3000

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
-import { linkCtx, pokeAfterWrite } from '../link/donors'
+import { linkCtx } from '../link/donors'
 import { body, IdParam, json } from '../schemas/common'
 import { CallupLink, CallupLinkCreate, CallupLinkDecision, CallupLinkQuery } from '../schemas/donor-link'
 import { askPeerCallup, declinePeerCallup, getCallupLink, issuePeerCallup, listCallupLinks } from '../services/donors/link'
@@ -43,11 +43,7 @@ callupLinks.openapi(
       ...errors,
     },
   }),
-  async (c) => {
-    const r = await askPeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('json'))
-    pokeAfterWrite(c.env, c.executionCtx, [r.province])
-    return c.json(r, 201)
-  },
+  async (c) => c.json(await askPeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('json')), 201),
 )
 
 callupLinks.openapi(
@@ -79,11 +75,7 @@ callupLinks.openapi(
       ...errors,
     },
   }),
-  async (c) => {
-    const r = await issuePeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('param').id, c.req.valid('json'))
-    pokeAfterWrite(c.env, c.executionCtx, [r.province])
-    return c.json(r, 200)
-  },
+  async (c) => c.json(await issuePeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('param').id, c.req.valid('json')), 200),
 )
 
 callupLinks.openapi(
@@ -101,9 +93,5 @@ callupLinks.openapi(
       ...errors,
     },
   }),
-  async (c) => {
-    const r = await declinePeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('param').id, c.req.valid('json'))
-    pokeAfterWrite(c.env, c.executionCtx, [r.province])
-    return c.json(r, 200)
-  },
+  async (c) => c.json(await declinePeerCallup(c.env.DB, c.var.actor, linkCtx(c.env), c.req.valid('param').id, c.req.valid('json')), 200),
 )

@@ -6,7 +6,7 @@ import { CsvInvalid } from '../schemas/csv'
 import { Deferral, DeferralCreate, DeferralQuery } from '../schemas/donor'
 import { CsvError } from '../services/csv'
 import { createDeferral, exportDeferralsCsv, importDeferralsCsv, listDeferrals } from '../services/donors/deferrals'
-import { linkCtx, pokeAfterWrite } from '../link/donors'
+import { linkCtx } from '../link/donors'
 import { errors as baseErrors, security } from './responses'
 
 export const deferrals = new OpenAPIHono<AppEnv>()
@@ -43,12 +43,7 @@ deferrals.openapi(
       ...errors,
     },
   }),
-  async (c) => {
-    const link = linkCtx(c.env)
-    const d = await createDeferral(c.env.DB, c.var.actor, c.req.valid('json'), link)
-    pokeAfterWrite(c.env, c.executionCtx, link?.peers ?? [])
-    return c.json(d, 201)
-  },
+  async (c) => c.json(await createDeferral(c.env.DB, c.var.actor, c.req.valid('json'), linkCtx(c.env)), 201),
 )
 
 deferrals.openapi(
@@ -82,10 +77,7 @@ deferrals.openapi(
   }),
   async (c) => {
     try {
-      const link = linkCtx(c.env)
-      const out = await importDeferralsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text(), link)
-      if (out.added) pokeAfterWrite(c.env, c.executionCtx, link?.peers ?? [])
-      return c.json(out, 200)
+      return c.json(await importDeferralsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text(), linkCtx(c.env)), 200)
     } catch (e) {
       if (e instanceof CsvError) return c.json({ error: { code: 'invalid_csv' as const, message: e.message }, rows: e.rows }, 400)
       throw e

@@ -20,13 +20,12 @@ const SECRET = 'donor-link-test-secret'
 const UNREACHABLE = 'http://127.0.0.1:9' // nothing listens: a peer that does not answer
 type Province = 'Sichuan' | 'Chongqing'
 const other = (p: Province): Province => (p === 'Sichuan' ? 'Chongqing' : 'Sichuan')
-/** That province's bindings; no courier (the test delivers by hand), peers unreachable unless given. */
+/** That province's bindings, peers unreachable unless given: the courier's deliveries fail, and the test delivers by hand. */
 const envOf = (p: Province, peers: Record<string, string> = { [other(p)]: UNREACHABLE }) => ({
   ...env,
   PROVINCE: p,
   LINK_PEERS: JSON.stringify(peers),
   LINK_SECRET: SECRET,
-  LINK_COURIER: undefined,
 })
 
 /** A request to the app as province `p` would serve it; the answer must be what /api/openapi.json says. */

@@ -72,7 +72,9 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
             // a donor of my station called up (the collecting station is the call-up's first site)
             (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId) ||
             // another province asks to call our donors (issue 24): its coordinators decide
-            (e.action === 'callup_link.receive' && (me?.role === 'coordinator' || me?.role === 'admin'))),
+            (e.action === 'callup_link.receive' && (me?.role === 'coordinator' || me?.role === 'admin')) ||
+            // a notice from another province's coordinator (issue 24), for those who coordinate
+            (e.entity === 'notice' && me?.role !== 'director')),
       )
       if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
     }
