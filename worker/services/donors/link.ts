@@ -250,7 +250,7 @@ export async function issuePeerCallup(db: D1Database, actor: Actor, link: LinkCt
           qty: codes.length * (UNITS_PER_DONATION[r.component] ?? 1),
           urgency: r.urgency as 'emergency' | 'urgent' | 'routine',
           neededBy,
-          reason: `${r.peerProvince} ${r.requestSiteZh} (${r.requestSite}) ${r.requestId}: call-up across the link ${r.id}`,
+          reason: `跨省招募 ${r.peerProvince}：${r.requestSiteZh}（${r.requestSite}）申请 ${r.requestId}，${r.id}`,
           antigens: r.antigens || undefined,
         },
         actor.id,
