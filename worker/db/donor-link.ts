@@ -121,6 +121,21 @@ export const receiveOutcomeStmt = (
       WHERE id = ?1 AND direction = 'out' AND status = 'pending'`)
     .bind(id, d.status, d.callups, d.decidedBy, d.decidedAt, d.note, at)
 
+/** One call-up's status in the asking side's copy of the call-ups ([{donorCode, callupId, status?}]). */
+export const receiveProgressStmt = (db: D1Database, id: string, callupId: string, status: string, at: string) =>
+  db
+    .prepare(`UPDATE callup_link SET updated_at = ?4, callups = (SELECT json_group_array(CASE WHEN json_extract(c.value, '$.callupId') = ?2
+        THEN json_set(c.value, '$.status', ?3) ELSE json(c.value) END) FROM json_each(callup_link.callups) c)
+      WHERE id = ?1 AND direction = 'out' AND callups IS NOT NULL`)
+    .bind(id, callupId, status, at)
+
+/** The request of another province that a local aid request was recorded for (call-ups issued across the link). */
+export const selectInboundFor = (db: D1Database, localRequest: string) =>
+  db
+    .prepare(`SELECT id, peer_province AS peerProvince FROM callup_link WHERE direction = 'in' AND local_request = ?1`)
+    .bind(localRequest)
+    .first<{ id: string; peerProvince: string }>()
+
 export const selectCallupLinks = (db: D1Database, f: { direction?: string | null; status?: string | null; requestId?: string | null }) =>
   db
     .prepare(`SELECT ${COLUMNS} FROM callup_link WHERE (?1 IS NULL OR direction = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR request_id = ?3)

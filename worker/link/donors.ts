@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { insertAuditStmt } from '../db/audit'
-import { insertCallupLinkStmt, insertReceivedDeferralStmt, receiveOutcomeStmt } from '../db/donor-link'
+import { insertCallupLinkStmt, insertReceivedDeferralStmt, receiveOutcomeStmt, receiveProgressStmt } from '../db/donor-link'
 import { newId } from '../lib/crypto'
 import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from '../schemas/common'
-import { DeferralReason, DonorCode } from '../schemas/donor'
+import { CallupStatus, DeferralReason, DonorCode } from '../schemas/donor'
 import { ApiError } from '../errors'
 import { linkPeers, linkSecret, provinceOf, type LinkEnv } from './config'
 import { LINK_HANDLERS, type LinkHandler } from './handlers'
@@ -103,6 +103,18 @@ export const CallupOutcomeMessage = z
   .refine((o) => o.status === 'issued' || o.callups.length === 0, { message: 'a declined request has no call-ups', path: ['callups'] })
 export type CallupOutcomeMessageT = z.infer<typeof CallupOutcomeMessage>
 
+/** A call-up issued for another province moved on (scheduled, donated, released, declined, deferred): the asking side follows it. */
+export const CallupProgressMessage = z
+  .object({
+    id: z.string().regex(/^clk_[0-9a-f]{16}$/),
+    callupId: z.string().min(1).max(64),
+    donorCode: DonorCode,
+    status: CallupStatus,
+    at: IsoDateTime,
+  })
+  .strict()
+export type CallupProgressMessageT = z.infer<typeof CallupProgressMessage>
+
 const audit = (db: D1Database, from: string, action: string, entity: string, entityId: string, detail: unknown, at: string) =>
   insertAuditStmt(db, { actorId: linkActorId(from), action, entity, entityId, detail, at })
 
@@ -188,6 +200,19 @@ const callupOutcome: LinkHandler<typeof CallupOutcomeMessage> = {
   },
 }
 
+/** Progress of a call-up issued for us: its status on the asking side's request (unknown call-ups change nothing). */
+const callupProgress: LinkHandler<typeof CallupProgressMessage> = {
+  body: CallupProgressMessage,
+  apply: async (db, msg) => {
+    const b = msg.body
+    return [
+      receiveProgressStmt(db, b.id, b.callupId, b.status, msg.at),
+      audit(db, msg.from, 'callup_link.progress', 'callup_link', b.id, { fromProvince: msg.from, callupId: b.callupId, status: b.status, at: b.at }, msg.at),
+    ]
+  },
+}
+
 LINK_HANDLERS['donor.deferral'] = deferral as unknown as LinkHandler
 LINK_HANDLERS['callup.request'] = callupRequest as unknown as LinkHandler
 LINK_HANDLERS['callup.outcome'] = callupOutcome as unknown as LinkHandler
+LINK_HANDLERS['callup.progress'] = callupProgress as unknown as LinkHandler

@@ -36,7 +36,9 @@ export const CallupLink = z
     askedBy: z.string(),
     status: z.enum(['pending', 'issued', 'declined']),
     localRequest: z.string().nullable().openapi({ description: 'in, issued: the aid request recorded here for the call-ups' }),
-    callups: z.array(z.object({ donorCode: z.string(), callupId: z.string() })),
+    callups: z
+      .array(z.object({ donorCode: z.string(), callupId: z.string(), status: z.string().optional() }))
+      .openapi({ description: "the call-ups issued, with each one's last status reported back (asked until the first report)" }),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
     decisionNote: z.string(),

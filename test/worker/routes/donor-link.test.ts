@@ -331,6 +331,33 @@ describe('call-ups of the other province\'s donors', () => {
     expect(back.json.requests).toEqual([expect.objectContaining({ id, status: 'issued', callups: [{ donorCode: code, callupId }], decisionNote: '已联系' })])
   })
 
+  it("the issued call-up's progress in Chongqing travels back: scheduled, then declined, on Sichuan's request", async () => {
+    const code = await donor('CQ')
+    const { id } = await ask([code])
+    const issued = await callIn('Chongqing', 'POST', `/api/callup-links/${id}/issue`, { body: {} })
+    expect(await outcomeBack(id)).toEqual({ outcome: 'applied' })
+    const callupId = issued.json.callups[0].callupId as string
+    const progress = async () => {
+      const rows = await outbox('callup.progress', callupId)
+      for (const r of rows) await applyLinkMessage(env.DB, asMessage(r, 'Chongqing')) // a replay of an earlier one answers replay
+      return rows
+    }
+    const scheduled = await callIn('Chongqing', 'POST', `/api/callups/${callupId}/status`, { body: { status: 'scheduled', scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
+    expect(scheduled.status, scheduled.text).toBe(200)
+    expect((await progress()).map((r) => [r.to_province, JSON.parse(r.body).status])).toEqual([['Sichuan', 'scheduled']])
+    expect((await callIn('Sichuan', 'GET', `/api/callup-links/${id}`)).json.callups).toEqual([{ donorCode: code, callupId, status: 'scheduled' }])
+    await callIn('Chongqing', 'POST', `/api/callups/${callupId}/status`, { body: { status: 'declined', note: '出差' } })
+    expect((await progress()).map((r) => JSON.parse(r.body).status)).toEqual(['scheduled', 'declined'])
+    expect((await callIn('Sichuan', 'GET', `/api/callup-links/${id}`)).json.callups).toEqual([{ donorCode: code, callupId, status: 'declined' }])
+    // a call-up of Chongqing's own (no request from another province) sends nothing
+    const own = await addRequest({ site: 'CQ', qty: 2, antigens: 'Fy(a-)', neededInHours: 48 })
+    const mine = await donor('CQ')
+    const cu = await callIn('Chongqing', 'POST', '/api/callups', { body: { requestId: own, donorCodes: [mine] } })
+    expect(cu.status, cu.text).toBe(201)
+    await callIn('Chongqing', 'POST', `/api/callups/${cu.json.callups[0].id}/status`, { body: { status: 'declined' } })
+    expect(await outbox('callup.progress', cu.json.callups[0].id)).toEqual([])
+  })
+
   it('a deferred donor is refused when Chongqing issues: 409 donor_deferred, nothing recorded or sent', async () => {
     const code = await donor('CQ')
     const { id } = await ask([code])

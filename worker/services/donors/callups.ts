@@ -25,6 +25,9 @@ import { donationKind, isEligibleAt } from './eligibility'
 import { donorView, matches } from './pool'
 import { roadHoursOf } from './road'
 import { isRaised, isUnique } from '../../db/constraints'
+import { selectInboundFor } from '../../db/donor-link'
+import type { CallupProgressMessageT, LinkCtx } from '../../link/donors'
+import { outboxStmt } from '../../link/outbox'
 
 const HOUR = 3_600_000
 /** Units a released donation gives: 400 mL of whole blood is 2 U of red cells (or whole blood); one apheresis is one dose. */
@@ -169,7 +172,7 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
  * (the intervals must allow it at that time); released puts the unit into stock as a new lot at the collecting
  * station (ledger receipt, batch id fixed per call-up so it happens once), carrying the donor's group and antigens.
  */
-export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT): Promise<CallupT> {
+export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT, link: LinkCtx = null): Promise<CallupT> {
   const c = await selectCallup(db, id)
   if (!c) throw notFound('call-up', id)
   if (!canWriteSite(actor, c.siteId))
@@ -242,6 +245,12 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
     ),
   )
   stmts.push(auditStmt(db, actor, `callup.${input.status}`, 'callup', id, detail, now))
+  // a call-up issued for another province (services/donors/link.ts): its progress travels back, in this batch
+  const inbound = link ? await selectInboundFor(db, c.requestId) : null
+  if (inbound && link!.peers.includes(inbound.peerProvince)) {
+    const body: CallupProgressMessageT = { id: inbound.id, callupId: id, donorCode: c.donorCode, status: input.status, at: now }
+    stmts.push(outboxStmt(db, { to: inbound.peerProvince, kind: 'callup.progress', body, at: now }).stmt)
+  }
   try {
     await db.batch(stmts)
   } catch (e) {

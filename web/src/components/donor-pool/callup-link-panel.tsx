@@ -83,6 +83,12 @@ function Outcome({ r }: { r: CallupLink }) {
     <span class={r.status === 'issued' ? 'ok' : 'warn'}>
       {t(`donors.link.${r.status}`, { by: r.decidedBy ?? '', at: r.decidedAt ? dateTime(r.decidedAt, lang) : '', n: r.callups.length })}
       {r.decisionNote && <> · “{r.decisionNote}”</>}
+      {r.callups.map((c) => (
+        <span key={c.callupId} class="callup-progress" data-callup={c.callupId} data-status={c.status ?? 'asked'}>
+          {' '}
+          · <code>{c.donorCode}</code> {t(`donors.status.${c.status ?? 'asked'}`)}
+        </span>
+      ))}
     </span>
   )
 }
