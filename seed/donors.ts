@@ -10,7 +10,12 @@ import { prng } from '../solver/simulation/random'
 export type DemoDonor = { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean; lastWb: string | null; lastPlt: string[] }
 export type DemoDeferral = { id: string; donorCode: string; siteId: string; reason: string; from: string; until: string | null; note: string }
 /** In a province's own system, a deferral recorded in the other province, as the link delivered it (migration 0063). */
-export type DemoReceivedDeferral = Omit<DemoDeferral, 'siteId'> & { fromProvince: string; sourceSite: string; sourceSiteNameZh: string; sourceSiteNameEn: string }
+export type DemoReceivedDeferral = Omit<DemoDeferral, 'siteId'> & {
+  fromProvince: string
+  sourceSite: string
+  sourceSiteNameZh: string
+  sourceSiteNameEn: string
+}
 export type DemoScreening = { id: string; siteId: string; antigen: string; screened: number; found: number; periodFrom: string; periodTo: string }
 export type DemoPool = { donors: DemoDonor[]; deferrals: DemoDeferral[]; received?: DemoReceivedDeferral[]; screenings: DemoScreening[] }
 

@@ -93,7 +93,11 @@ describe('the donor pool across two provincial systems', () => {
     // the courier delivers it: Sichuan's joint list has it, saying where it came from (polled, never calling meanwhile)
     const listed = await until(
       "the deferral on Sichuan's joint list",
-      async () => (await api(sichuan, `/api/deferrals?donor=${encodeURIComponent(donor!.code)}`)).json.deferrals as { fromProvince: string | null; sourceSite: string | null }[],
+      async () =>
+        (await api(sichuan, `/api/deferrals?donor=${encodeURIComponent(donor!.code)}`)).json.deferrals as {
+          fromProvince: string | null
+          sourceSite: string | null
+        }[],
       (l) => l.length > 0,
       60_000,
     )

@@ -142,7 +142,15 @@ const deferral: LinkHandler<typeof DeferralMessage> = {
         },
         msg.at,
       ),
-      audit(db, msg.from, 'deferral.receive', 'donor', b.donorCode, { deferralId: id, fromProvince: msg.from, sourceId: b.id, site: b.site.id, reason: b.reason }, msg.at),
+      audit(
+        db,
+        msg.from,
+        'deferral.receive',
+        'donor',
+        b.donorCode,
+        { deferralId: id, fromProvince: msg.from, sourceId: b.id, site: b.site.id, reason: b.reason },
+        msg.at,
+      ),
     ]
   },
 }

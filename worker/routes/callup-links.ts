@@ -67,7 +67,7 @@ callupLinks.openapi(
     request: { params: IdParam, body: body(CallupLinkDecision) },
     description:
       "Issues another province's request in this province's own system (a coordinator or admin here): an aid request at the first donor's " +
-      "home station and a call-up per donor, with every call-up guard (409 donor_deferred, donor_called, donor_not_matching…). The outcome travels back.",
+      'home station and a call-up per donor, with every call-up guard (409 donor_deferred, donor_called, donor_not_matching…). The outcome travels back.',
     responses: {
       200: json(CallupLink, 'Issued'),
       404: json(ErrorBody, 'No such request from another province'),

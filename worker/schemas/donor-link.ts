@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { Abo, ComponentCode, Rhd, SiteId, Urgency } from './common'
+import { Abo, ComponentCode, Rhd, Urgency } from './common'
 import { DonorAntigens, DonorCode, PeerDonor, PeerSearch } from './donor'
 export { PeerDonor, PeerSearch }
 export type { PeerDonorT, PeerSearchT } from './donor'
@@ -58,7 +58,10 @@ export const CallupLinkCreate = z
   .openapi('CallupLinkCreate')
 export type CallupLinkCreateT = z.infer<typeof CallupLinkCreate>
 
-export const CallupLinkDecision = z.object({ note: z.string().trim().max(500).optional() }).strict().openapi('CallupLinkDecision')
+export const CallupLinkDecision = z
+  .object({ note: z.string().trim().max(500).optional() })
+  .strict()
+  .openapi('CallupLinkDecision')
 export type CallupLinkDecisionT = z.infer<typeof CallupLinkDecision>
 
 export const CallupLinkQuery = z.object({

@@ -91,7 +91,7 @@ export const DonorSearchResult = z
     eligibleNow: z.number().int(),
     bySite: z.array(SiteCount).openapi({ description: 'nearest first when `near` or `request` is given' }),
     donors: z.array(Donor).nullable().openapi({ description: 'null for planners, who see counts only' }),
-    peers: z.array(PeerSearch).openapi({ description: 'in province mode, each linked province\'s matching donors, or why it did not answer' }),
+    peers: z.array(PeerSearch).openapi({ description: "in province mode, each linked province's matching donors, or why it did not answer" }),
   })
   .openapi('DonorSearchResult')
 

@@ -29,11 +29,20 @@ const envOf = (p: Province, peers: Record<string, string> = { [other(p)]: UNREAC
 })
 
 /** A request to the app as province `p` would serve it; the answer must be what /api/openapi.json says. */
-async function callIn(p: Province | ReturnType<typeof envOf>, method: string, path: string, opts: { as?: Who; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+async function callIn(
+  p: Province | ReturnType<typeof envOf>,
+  method: string,
+  path: string,
+  opts: { as?: Who; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${TOKENS[opts.as ?? 'coordinator']}`, ...opts.headers }
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
   const ctx = createExecutionContext()
-  const res = await app.fetch(new Request(`http://test${path}`, { method, headers, body: opts.body !== undefined ? JSON.stringify(opts.body) : opts.raw }), typeof p === 'string' ? envOf(p) : p, ctx)
+  const res = await app.fetch(
+    new Request(`http://test${path}`, { method, headers, body: opts.body !== undefined ? JSON.stringify(opts.body) : opts.raw }),
+    typeof p === 'string' ? envOf(p) : p,
+    ctx,
+  )
   await waitOnExecutionContext(ctx)
   const text = await res.text()
   const json = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined
@@ -48,7 +57,14 @@ const outbox = (kind: string, like: string) =>
     .all<OutboxRow>()
     .then((r) => r.results)
 /** An outbox row as the message the receiving province's inbox gets. */
-const asMessage = (r: OutboxRow, from: Province): LinkMessage => ({ id: r.id, from, to: r.to_province, kind: r.kind, body: JSON.parse(r.body), at: r.created_at })
+const asMessage = (r: OutboxRow, from: Province): LinkMessage => ({
+  id: r.id,
+  from,
+  to: r.to_province,
+  kind: r.kind,
+  body: JSON.parse(r.body),
+  at: r.created_at,
+})
 
 async function donor(site: string, extra: Record<string, unknown> = {}) {
   const code = `${site}-${uid('L')}`
@@ -75,7 +91,10 @@ const deferralMessage = (code: string, over: Record<string, unknown> = {}): Link
   at: new Date().toISOString(),
 })
 const deferralRows = (code: string) =>
-  env.DB.prepare('SELECT site_id AS siteId, from_province AS fromProvince, source_site AS sourceSite FROM donor_deferral WHERE donor_code = ?1').bind(code).all().then((r) => r.results)
+  env.DB.prepare('SELECT site_id AS siteId, from_province AS fromProvince, source_site AS sourceSite FROM donor_deferral WHERE donor_code = ?1')
+    .bind(code)
+    .all()
+    .then((r) => r.results)
 
 describe('the joint deferral list across the link', () => {
   it('a deferral recorded in Chongqing is announced to every linked province in its own batch, and refuses a call-up in Sichuan: 409 donor_deferred', async () => {
@@ -124,7 +143,9 @@ describe('the joint deferral list across the link', () => {
     // the CSV of the joint list names the station with its province
     expect((await call('GET', '/api/deferrals/csv')).text).toContain(`${code},Chongqing:CQ,lab_result`)
     expect(
-      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'deferral.receive' AND actor_id = 'link:Chongqing' AND entity_id = ?1").bind(code).first('n'),
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'deferral.receive' AND actor_id = 'link:Chongqing' AND entity_id = ?1")
+        .bind(code)
+        .first('n'),
     ).toBe(1)
   })
 
@@ -134,7 +155,9 @@ describe('the joint deferral list across the link', () => {
     const req = await fyRequest('NC')
     const now = new Date().toISOString()
     await expect(
-      env.DB.prepare("INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, 'NC', 'RBC', 'u-coord', ?4, ?4)")
+      env.DB.prepare(
+        "INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, 'NC', 'RBC', 'u-coord', ?4, ?4)",
+      )
         .bind(uid('cu_'), code, req, now)
         .run(),
     ).rejects.toThrow(/donor_deferred/)
@@ -181,7 +204,12 @@ describe('the joint deferral list across the link', () => {
     expect(first.json).toEqual({ added: 2, skipped: 0 })
     const second = await callIn('Chongqing', 'POST', '/api/deferrals/csv?site=CQ', { raw: csv([a, b, c]), headers: { 'content-type': 'text/csv' } })
     expect(second.json).toEqual({ added: 1, skipped: 2 })
-    for (const [x, n] of [[a, 1], [b, 1], [c, 1]] as const) expect((await outbox('donor.deferral', x)).length, x).toBe(n)
+    for (const [x, n] of [
+      [a, 1],
+      [b, 1],
+      [c, 1],
+    ] as const)
+      expect((await outbox('donor.deferral', x)).length, x).toBe(n)
     // the same list loaded without PROVINCE (one region, one database): no message
     const d = `CD-${uid('D')}`
     expect((await call('POST', '/api/deferrals/csv?site=CD', { raw: csv([d]), headers: { 'content-type': 'text/csv' } })).status).toBe(200)
@@ -214,7 +242,7 @@ describe('the joint deferral list across the link', () => {
 describe('the fused pool across the link', () => {
   const actor = { id: 'u-coord', name: 'Test Coordinator', role: 'coordinator' as const, siteId: null }
   /** Sichuan asking Chongqing the way peerGetter does, the answer served by Chongqing's route in this one D1. */
-  const chongqing = async (province: string, pathAndQuery: string) => {
+  const chongqing = async (_province: string, pathAndQuery: string) => {
     const ctx = createExecutionContext()
     const res = await app.fetch(
       new Request(`http://cq${pathAndQuery}`, { headers: await signLink(SECRET, 'Sichuan', pathAndQuery) }),
@@ -241,7 +269,9 @@ describe('the fused pool across the link', () => {
     expect(d.station).toEqual({ id: 'CQ', nameZh: '重庆市血液中心', nameEn: 'Chongqing Blood Center', city: 'Chongqing' })
     expect(d.eligibleNow).toBe(true)
     // Chongqing audited the read as Sichuan's, naming who asked
-    const audit = await env.DB.prepare("SELECT detail FROM audit_log WHERE action = 'donor.read' AND actor_id = 'link:Sichuan' AND entity_id = ?1").bind(cq).first<string>('detail')
+    const audit = await env.DB.prepare("SELECT detail FROM audit_log WHERE action = 'donor.read' AND actor_id = 'link:Sichuan' AND entity_id = ?1")
+      .bind(cq)
+      .first<string>('detail')
     expect(JSON.parse(audit!)).toMatchObject({ via: 'link', by: 'Test Coordinator', siteId: 'CQ' })
     // a planner gets the counts only
     const planner = await searchDonors(env.DB, { ...actor, id: 'u-planner', role: 'planner' }, { antigens: a, component: 'RBC' }, link, chongqing)
@@ -276,11 +306,13 @@ describe('the fused pool across the link', () => {
   })
 })
 
-describe('call-ups of the other province\'s donors', () => {
+describe("call-ups of the other province's donors", () => {
   /** Sichuan asks for Chongqing donor(s); the request message is applied in "Chongqing". */
   async function ask(codes: string[], site = 'YB') {
     const req = await fyRequest(site)
-    const asked = await callIn('Sichuan', 'POST', '/api/callup-links', { body: { requestId: req, province: 'Chongqing', donorCodes: codes, note: '患者抗-Fya' } })
+    const asked = await callIn('Sichuan', 'POST', '/api/callup-links', {
+      body: { requestId: req, province: 'Chongqing', donorCodes: codes, note: '患者抗-Fya' },
+    })
     expect(asked.status, asked.text).toBe(201)
     const [row] = await outbox('callup.request', asked.json.id)
     expect(await applyLinkMessage(env.DB, asMessage(row!, 'Sichuan'))).toEqual({ outcome: 'applied' })
@@ -304,9 +336,17 @@ describe('call-ups of the other province\'s donors', () => {
     // Chongqing's coordinator sees it, with what it is for
     const pending = await callIn('Chongqing', 'GET', '/api/callup-links?direction=in&status=pending')
     const inbound = pending.json.requests.find((r: { id: string }) => r.id === id)
-    expect(inbound).toMatchObject({ province: 'Sichuan', requestSite: { id: 'YB', nameZh: '宜宾市中心血站' }, antigens: 'Fy(a-)', urgency: 'emergency', note: '患者抗-Fya' })
+    expect(inbound).toMatchObject({
+      province: 'Sichuan',
+      requestSite: { id: 'YB', nameZh: '宜宾市中心血站' },
+      antigens: 'Fy(a-)',
+      urgency: 'emergency',
+      note: '患者抗-Fya',
+    })
     expect(
-      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'callup_link.receive' AND entity_id = ?1 AND actor_id = 'link:Sichuan'").bind(id).first('n'),
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'callup_link.receive' AND entity_id = ?1 AND actor_id = 'link:Sichuan'")
+        .bind(id)
+        .first('n'),
     ).toBe(1)
     // a director may not decide for the province, a planner sees nothing
     expect((await callIn('Chongqing', 'POST', `/api/callup-links/${id}/issue`, { as: 'director', body: {} })).status).toBe(403)
@@ -342,7 +382,9 @@ describe('call-ups of the other province\'s donors', () => {
       for (const r of rows) await applyLinkMessage(env.DB, asMessage(r, 'Chongqing')) // a replay of an earlier one answers replay
       return rows
     }
-    const scheduled = await callIn('Chongqing', 'POST', `/api/callups/${callupId}/status`, { body: { status: 'scheduled', scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
+    const scheduled = await callIn('Chongqing', 'POST', `/api/callups/${callupId}/status`, {
+      body: { status: 'scheduled', scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
+    })
     expect(scheduled.status, scheduled.text).toBe(200)
     expect((await progress()).map((r) => [r.to_province, JSON.parse(r.body).status])).toEqual([['Sichuan', 'scheduled']])
     expect((await callIn('Sichuan', 'GET', `/api/callup-links/${id}`)).json.callups).toEqual([{ donorCode: code, callupId, status: 'scheduled' }])
@@ -375,7 +417,7 @@ describe('call-ups of the other province\'s donors', () => {
     expect(out).toMatchObject({ direction: 'out', status: 'declined', decisionNote: '献血者已屏蔽' })
   })
 
-  it('asking is refused for a province not linked (400 province), in one-region mode (409), by another station\'s director (403), for a closed request (409)', async () => {
+  it("asking is refused for a province not linked (400 province), in one-region mode (409), by another station's director (403), for a closed request (409)", async () => {
     const code = await donor('CQ')
     const req = await fyRequest('CD')
     const body = { requestId: req, province: 'Chongqing', donorCodes: [code] }
@@ -388,14 +430,24 @@ describe('call-ups of the other province\'s donors', () => {
     const closed = await callIn('Sichuan', 'POST', '/api/callup-links', { body })
     expect(closed.status).toBe(409)
     expect(closed.json.error.code).toBe('request_closed')
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM callup_link WHERE request_id = ?1").bind(req).first('n')).toBe(0)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM callup_link WHERE request_id = ?1').bind(req).first('n')).toBe(0)
   })
 
   it('a call-up request or outcome body that fails its schema is kept as rejected', async () => {
-    const m = (kind: string, body: unknown): LinkMessage => ({ id: uid('lnk_').toLowerCase(), from: 'Sichuan', to: 'Chongqing', kind, body, at: new Date().toISOString() })
+    const m = (kind: string, body: unknown): LinkMessage => ({
+      id: uid('lnk_').toLowerCase(),
+      from: 'Sichuan',
+      to: 'Chongqing',
+      kind,
+      body,
+      at: new Date().toISOString(),
+    })
     const noDonors = await applyLinkMessage(env.DB, m('callup.request', { id: 'clk_0123456789abcdef', requestId: 'R1', donorCodes: [] }))
     expect(noDonors.outcome).toBe('rejected')
-    const badStatus = await applyLinkMessage(env.DB, m('callup.outcome', { id: 'clk_0123456789abcdef', status: 'maybe', callups: [], note: '', decidedBy: 'x', decidedAt: new Date().toISOString() }))
+    const badStatus = await applyLinkMessage(
+      env.DB,
+      m('callup.outcome', { id: 'clk_0123456789abcdef', status: 'maybe', callups: [], note: '', decidedBy: 'x', decidedAt: new Date().toISOString() }),
+    )
     expect(badStatus).toMatchObject({ outcome: 'rejected', error: expect.stringContaining('status') })
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM callup_link WHERE id = 'clk_0123456789abcdef'").first('n')).toBe(0)
   })

@@ -23,11 +23,17 @@ describe("Sichuan's seeded system", () => {
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM donor').first('n')).toBe(sichuan.length)
   })
 
-  it("refuses a call-up of the Chengdu donor Chongqing deferred: the deferral came with the seed as received over the link", async () => {
+  it('refuses a call-up of the Chengdu donor Chongqing deferred: the deferral came with the seed as received over the link', async () => {
     const cq = region.pool.deferrals.filter((d) => region.sites.find((s) => s.id === d.siteId)!.province === 'Chongqing')
     expect(cq.length).toBeGreaterThan(0)
-    const list = (await call('GET', '/api/deferrals')).json.deferrals as { donorCode: string; siteId: string | null; fromProvince: string | null; sourceSite: string | null }[]
-    for (const d of cq) expect(list).toContainEqual(expect.objectContaining({ donorCode: d.donorCode, siteId: null, fromProvince: 'Chongqing', sourceSite: d.siteId }))
+    const list = (await call('GET', '/api/deferrals')).json.deferrals as {
+      donorCode: string
+      siteId: string | null
+      fromProvince: string | null
+      sourceSite: string | null
+    }[]
+    for (const d of cq)
+      expect(list).toContainEqual(expect.objectContaining({ donorCode: d.donorCode, siteId: null, fromProvince: 'Chongqing', sourceSite: d.siteId }))
     const chengdu = cq.find((d) => d.donorCode.startsWith('CD-'))!
     const req = region.requests.find((r) => r.siteId !== 'CQ' && region.sites.find((s) => s.id === r.siteId)!.province === 'Sichuan')!
     const refused = await call('POST', '/api/callups', { body: { requestId: req.id, donorCodes: [chengdu.donorCode] } })
@@ -36,7 +42,9 @@ describe("Sichuan's seeded system", () => {
     // whatever the request's group, the joint list's trigger refuses the donor
     const now = new Date().toISOString()
     await expect(
-      env.DB.prepare("INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at) VALUES ('cu_seedtest', ?1, ?2, 'CD', 'RBC', 'u-coord', ?3, ?3)")
+      env.DB.prepare(
+        "INSERT INTO callup (id, donor_code, request_id, site_id, component, created_by, created_at, updated_at) VALUES ('cu_seedtest', ?1, ?2, 'CD', 'RBC', 'u-coord', ?3, ?3)",
+      )
         .bind(chengdu.donorCode, req.id, now)
         .run(),
     ).rejects.toThrow(/donor_deferred/)

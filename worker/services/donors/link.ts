@@ -28,7 +28,13 @@ import { callable, donorView, matches, seesDonors } from './pool'
  */
 export async function peerPool(db: D1Database, from: string, province: string, q: PeerDonorQueryT): Promise<{ province: string; donors: PeerDonorT[] }> {
   const now = nowIso()
-  const match = { component: q.component as Component, abo: q.abo as Abo | undefined, rhd: q.rhd as Rhd | undefined, antigens: q.antigens, allowRhPositive: q.allowRhPositive === 'true' }
+  const match = {
+    component: q.component as Component,
+    abo: q.abo as Abo | undefined,
+    rhd: q.rhd as Rhd | undefined,
+    antigens: q.antigens,
+    allowRhPositive: q.allowRhPositive === 'true',
+  }
   const [rows, sites] = await Promise.all([selectDonors(db, now), selectSites(db, {})])
   const site = new Map(sites.map((s) => [s.id, s]))
   const kind = donationKind(q.component)
@@ -52,7 +58,18 @@ export async function peerPool(db: D1Database, from: string, province: string, q
     .sort((a, b) => Date.parse(a.eligibleFrom ?? '9999') - Date.parse(b.eligibleFrom ?? '9999') || a.code.localeCompare(b.code))
   if (donors.length) {
     const detail = { via: 'link', by: q.by ?? null }
-    await db.batch(donors.map((d) => insertAuditStmt(db, { actorId: linkActorId(from), action: 'donor.read', entity: 'donor', entityId: d.code, detail: { ...detail, siteId: d.station.id }, at: now })))
+    await db.batch(
+      donors.map((d) =>
+        insertAuditStmt(db, {
+          actorId: linkActorId(from),
+          action: 'donor.read',
+          entity: 'donor',
+          entityId: d.code,
+          detail: { ...detail, siteId: d.station.id },
+          at: now,
+        }),
+      ),
+    )
   }
   return { province, donors }
 }
@@ -151,7 +168,11 @@ export async function askPeerCallup(db: D1Database, actor: Actor, link: LinkCtx,
   const req = await selectRequest(db, input.requestId)
   if (!req) throw notFound('aid request', input.requestId, 'requestId')
   if (!canWriteSite(actor, req.siteId))
-    throw forbidden(actor.role === 'director' ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator asks for donors` : `A ${actor.role} may not call donors`)
+    throw forbidden(
+      actor.role === 'director'
+        ? `You direct ${actor.siteId}; only ${req.siteId}'s director or a coordinator asks for donors`
+        : `A ${actor.role} may not call donors`,
+    )
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
   const site = (await selectSite(db, req.siteId))!
   const now = nowIso()
@@ -259,7 +280,13 @@ export async function issuePeerCallup(db: D1Database, actor: Actor, link: LinkCt
       ),
       auditStmt(db, actor, 'request.create', 'aid_request', localId, { siteId: first.siteId, callupLink: r.id, province: r.peerProvince }, now),
       ...calls.stmts,
-      decideCallupLinkStmt(db, r.id, 'in', { status: 'issued', localRequest: localId, callups: JSON.stringify(body.callups), decidedBy: actor.name, decidedAt: now, note: body.note }, now),
+      decideCallupLinkStmt(
+        db,
+        r.id,
+        'in',
+        { status: 'issued', localRequest: localId, callups: JSON.stringify(body.callups), decidedBy: actor.name, decidedAt: now, note: body.note },
+        now,
+      ),
       outcomeStmt(db, r, body, now),
       auditStmt(db, actor, 'callup_link.issued', 'callup_link', r.id, { province: r.peerProvince, localRequest: localId, callups: body.callups }, now),
     ])
@@ -277,7 +304,13 @@ export async function declinePeerCallup(db: D1Database, actor: Actor, link: Link
   const body: CallupOutcomeMessageT = { id: r.id, status: 'declined', callups: [], note: input.note ?? '', decidedBy: actor.name, decidedAt: now }
   try {
     await db.batch([
-      decideCallupLinkStmt(db, r.id, 'in', { status: 'declined', localRequest: null, callups: '[]', decidedBy: actor.name, decidedAt: now, note: body.note }, now),
+      decideCallupLinkStmt(
+        db,
+        r.id,
+        'in',
+        { status: 'declined', localRequest: null, callups: '[]', decidedBy: actor.name, decidedAt: now, note: body.note },
+        now,
+      ),
       outcomeStmt(db, r, body, now),
       auditStmt(db, actor, 'callup_link.declined', 'callup_link', r.id, { province: r.peerProvince, note: body.note }, now),
     ])

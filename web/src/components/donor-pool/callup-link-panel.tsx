@@ -33,7 +33,15 @@ export function CallupLinkPanel({ onIssued }: { onIssued: () => void }) {
           <h4>{t('donors.link.incoming')}</h4>
           <ul class="callup-link-list">
             {incoming.map((r) => (
-              <Incoming key={r.id} r={r} decides={decides} onDone={() => (q.reload(), onIssued())} />
+              <Incoming
+                key={r.id}
+                r={r}
+                decides={decides}
+                onDone={() => {
+                  q.reload()
+                  onIssued()
+                }}
+              />
             ))}
           </ul>
         </>
