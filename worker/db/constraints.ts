@@ -25,6 +25,7 @@ const RAISES = {
   site_parent: 'site_parent',
   user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
+  callup_link_decided: 'callup_link_decided',
 } as const
 export type Trigger = keyof typeof RAISES
 
