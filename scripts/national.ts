@@ -43,21 +43,33 @@ async function migrate(db: D1Database, migrations: { name: string; queries: stri
   }
 }
 
-async function isEmpty(db: D1Database) {
-  return ((await db.prepare('SELECT COUNT(*) AS n FROM site').first<{ n: number }>())?.n ?? 0) === 0
+async function count(db: D1Database, sql: string): Promise<number> {
+  return (await db.prepare(sql).first<{ n: number }>())?.n ?? 0
 }
+const isEmpty = async (db: D1Database) => (await count(db, 'SELECT COUNT(*) AS n FROM site')) === 0
 
 /** Runs statements in batches (each batch one transaction; a batch is kept well under D1's limits). */
 async function runAll(db: D1Database, statements: string[]) {
   for (let i = 0; i < statements.length; i += 40) await db.batch(statements.slice(i, i + 40).map((s) => db.prepare(s)))
 }
 
-async function loadProvince(db: D1Database, p: NationalProvince, opts: { now: Date; days: number; maxStations?: number }) {
-  const r = await provinceRegion(p, opts)
-  await runAll(db, provinceSql(r))
-  // levels come from the ledger: compute them now rather than at the hourly cron
-  await refreshAllWarnings(db)
-  return { stations: r.sites.length, lots: r.lots.length, movements: r.movements.length }
+type Loaded = { stations: number; lots: number; movements: number } | 'already loaded'
+
+/**
+ * Loads a province into its empty database, then computes its warning levels from the ledger (rather than at the
+ * hourly cron; the slow part: about 10 s for a 20-station province). A database holding the province's data
+ * (its seed.load audit row, written last) only gets the levels if it has none yet; anything else is refused.
+ */
+async function loadProvince(db: D1Database, p: NationalProvince, opts: { now: Date; days: number; maxStations?: number }): Promise<Loaded> {
+  let loaded: Loaded = 'already loaded'
+  if (await isEmpty(db)) {
+    const r = await provinceRegion(p, opts)
+    await runAll(db, provinceSql(r))
+    loaded = { stations: r.sites.length, lots: r.lots.length, movements: r.movements.length }
+  } else if ((await count(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seed.load'")) === 0)
+    throw new Error(`${p.code}: the database holds data but no complete load; delete the local state to start again`)
+  if ((await count(db, 'SELECT COUNT(*) AS n FROM warning_state')) === 0) await refreshAllWarnings(db)
+  return loaded
 }
 
 async function loadNationalUsers(db: D1Database) {
@@ -85,41 +97,33 @@ export async function loadNational(o: LoadOptions = {}): Promise<string> {
   const migrations = await readD1Migrations(path.join(root, 'migrations'))
   const now = new Date()
   const days = o.days ?? 21
-  const open = async (environment?: string) =>
-    getPlatformProxy<Record<string, D1Database>>({ configPath, environment, persist: { path: path.join(persistTo, 'v3') }, remoteBindings: false })
   const t0 = performance.now()
-  const proxy = await open()
+  const proxy = await getPlatformProxy<Record<string, D1Database>>({ configPath, persist: { path: path.join(persistTo, 'v3') }, remoteBindings: false })
   try {
     await migrate(proxy.env.DB!, migrations)
-    if (await isEmpty(proxy.env.DB!).catch(() => true)) {
-      const n = (await proxy.env.DB!.prepare('SELECT COUNT(*) AS n FROM user').first<{ n: number }>())?.n ?? 0
-      if (n === 0) await loadNationalUsers(proxy.env.DB!)
-    }
-    for (const p of PROVINCES) {
-      if (o.only && !o.only.includes(p.code)) continue
-      const db = proxy.env[`DB_${p.code}`]!
-      await migrate(db, migrations)
-      if (!(await isEmpty(db))) {
-        log(`  ${p.code} ${p.nameEn}: already loaded, left as it is`)
-        continue
+    if ((await count(proxy.env.DB!, 'SELECT COUNT(*) AS n FROM user')) === 0) await loadNationalUsers(proxy.env.DB!)
+    // two provinces at a time: the generator and the levels' arithmetic run here, the SQL in workerd
+    const queue = PROVINCES.filter((p) => !o.only || o.only.includes(p.code))
+    const worker = async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const db = proxy.env[`DB_${p.code}`]!
+        await migrate(db, migrations)
+        const r = await loadProvince(db, p, { now, days })
+        log(
+          `  ${p.code} ${p.nameEn}: ${r === 'already loaded' ? r : `${r.stations} stations, ${r.lots.toLocaleString('en')} lots, ${r.movements.toLocaleString('en')} ledger rows`}`,
+        )
       }
-      const r = await loadProvince(db, p, { now, days })
-      log(`  ${p.code} ${p.nameEn}: ${r.stations} stations, ${r.lots.toLocaleString('en')} lots, ${r.movements.toLocaleString('en')} ledger rows`)
+    }
+    await Promise.all([worker(), worker()])
+    if (o.bench30) {
+      // the same database as the province worker's `--env bench30` (its own config), bound here to load it
+      const db = proxy.env[`DB_${BENCH30.env.toUpperCase()}`]!
+      await migrate(db, migrations)
+      const r = await loadProvince(db, PROVINCES.find((p) => p.code === BENCH30.code)!, { now, days, maxStations: BENCH30.stations })
+      log(`  ${BENCH30.env}: ${r === 'already loaded' ? r : `${r.stations} stations, ${r.lots.toLocaleString('en')} lots`}`)
     }
   } finally {
     await proxy.dispose()
-  }
-  if (o.bench30) {
-    const b = await open(BENCH30.env)
-    try {
-      await migrate(b.env.DB!, migrations)
-      if (await isEmpty(b.env.DB!)) {
-        const r = await loadProvince(b.env.DB!, PROVINCES.find((p) => p.code === BENCH30.code)!, { now, days, maxStations: BENCH30.stations })
-        log(`  ${BENCH30.env}: ${r.stations} stations, ${r.lots.toLocaleString('en')} lots, ${r.movements.toLocaleString('en')} ledger rows`)
-      }
-    } finally {
-      await b.dispose()
-    }
   }
   log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
   return configPath

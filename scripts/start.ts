@@ -4,6 +4,12 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
+// npm start -- --national (or NATIONAL=1): the 31-province national region and its national view instead (scripts/national.ts)
+if (process.argv.includes('--national') || process.env.NATIONAL === '1') {
+  const { runNational } = await import('./national')
+  process.exit(await runNational(['--serve', ...process.argv.slice(2).filter((a) => a !== '--national')]))
+}
+
 const root = path.resolve(import.meta.dirname, '..')
 const port = Number(process.env.PORT ?? 8787)
 const url = `http://127.0.0.1:${port}`
