@@ -8,6 +8,7 @@
 //   BENCH_NATIONAL_RUNS=7    timed requests per line
 //   BENCH_NATIONAL_DAYS=21   days of ledger per station
 //   BENCH_NATIONAL=0         leave both lines out (the load takes minutes)
+//   BENCH_NATIONAL_STATE=DIR load into DIR and keep it (a second run loads nothing), instead of a throwaway state
 // Exits non-zero when a request fails (not when a target is missed: the line says so).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -91,7 +92,8 @@ if (process.env.BENCH_NATIONAL === '0') {
   console.log('national lines: left out (BENCH_NATIONAL=0)')
   process.exit(0)
 }
-const persistTo = mkdtempSync(path.join(tmpdir(), 'bench-national-'))
+const keep = process.env.BENCH_NATIONAL_STATE
+const persistTo = keep ? path.resolve(keep) : mkdtempSync(path.join(tmpdir(), 'bench-national-'))
 try {
   const t0 = performance.now()
   const configPath = await loadNational({
@@ -100,7 +102,7 @@ try {
     days: Number(process.env.BENCH_NATIONAL_DAYS ?? 21),
     log: (s) => process.stderr.write(`${s}\n`),
   })
-  console.log(`national region loaded into 32 local D1 databases in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  console.log(`national region (31 provinces and the 30-station one) ready in local D1 in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
 
   const province = await dev(configPath, persistTo, BENCH30.env)
   try {
@@ -127,5 +129,5 @@ try {
     await national.stop()
   }
 } finally {
-  rmSync(persistTo, { recursive: true, force: true })
+  if (!keep) rmSync(persistTo, { recursive: true, force: true })
 }
