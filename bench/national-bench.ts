@@ -40,12 +40,17 @@ async function dev(configPath: string, persistTo: string, envName?: string): Pro
   const child: ChildProcess = spawn(path.join(root, 'node_modules/.bin/wrangler'), [...args, '--var', 'ALLOW_DEMO_TOKENS:true'], {
     cwd: root,
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
   let stderr = ''
+  let ready = false
   child.stderr?.on('data', (d) => {
     stderr = (stderr + d).slice(-4000)
+  })
+  // wrangler says "Ready on <url>" once it holds the port: until then a health answer could be another server's
+  child.stdout?.on('data', (d) => {
+    ready ||= String(d).includes('Ready on')
   })
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
@@ -57,7 +62,7 @@ async function dev(configPath: string, persistTo: string, envName?: string): Pro
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}): ${stderr}`)
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, stop }
+      if (ready && (await fetch(`${url}/api/health`)).ok) return { url, stop }
     } catch {
       /* not up yet */
     }

@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from '../../solver/domain'
+import { batchedReads } from '../lib/batched-reads'
 import { nowIso } from '../lib/time'
 import type { NationalProvinceT, NationalSummaryT } from '../schemas/national'
 import type { ProvinceSummaryT } from '../schemas/province'
@@ -49,7 +50,8 @@ export async function nationalSummary(provinces: ProvinceDb[], now = nowIso()): 
       const t = Date.now()
       try {
         if (!db) throw new Error(`no database is bound as DB_${code}`)
-        const summary = await provinceSummary(db, province, now)
+        // one round trip (and one snapshot) per province: its summary's queries go as one batch
+        const summary = await provinceSummary(batchedReads(db), province, now)
         return { code, province, summary, error: null, readMs: Date.now() - t }
       } catch (e) {
         return { code, province, summary: null, error: e instanceof Error ? e.message : String(e), readMs: Date.now() - t }
