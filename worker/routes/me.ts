@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
-import { ErrorBody } from '../errors'
 import { provinceOf } from '../link/config'
 import { json } from '../schemas/common'
 import { Actor } from '../schemas/user'
@@ -8,7 +7,9 @@ import { errors as baseErrors, security } from './responses'
 
 export const me = new OpenAPIHono<AppEnv>()
 
-const Me = Actor.extend({ province: z.string().nullable().openapi({ description: 'the province this system serves (issue 24)', example: 'Sichuan' }) }).openapi('Me')
+const Me = Actor.extend({ province: z.string().nullable().openapi({ description: 'the province this system serves (issue 24)', example: 'Sichuan' }) }).openapi(
+  'Me',
+)
 
 me.openapi(
   createRoute({

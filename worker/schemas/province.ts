@@ -43,7 +43,7 @@ export const PeerProvince = z
   .object({
     province: z.string(),
     reachable: z.boolean(),
-    summary: ProvinceSummary.nullable(),
+    summary: z.union([ProvinceSummary, z.null()]),
     unreachableSince: z.string().nullable().openapi({ description: 'the first failure after the last answer; null while it answers' }),
     lastOkAt: z.string().nullable(),
     error: z.string().nullable(),
