@@ -11,8 +11,12 @@ export function batchedReads(db: D1Database): D1Database {
     const q = queue
     queue = []
     db.batch(q.map((x) => x.stmt)).then(
-      (rs) => q.forEach((x, i) => x.resolve(rs[i]!)),
-      (e) => q.forEach((x) => x.reject(e)),
+      (rs) => {
+        for (const [i, x] of q.entries()) x.resolve(rs[i]!)
+      },
+      (e) => {
+        for (const x of q) x.reject(e)
+      },
     )
   }
   const result = (stmt: D1PreparedStatement) =>
