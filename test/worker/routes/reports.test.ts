@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers'
 import Papa from 'papaparse'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../../worker/lib/crypto'
-import { call, receiveLot, seedBase, uid } from '../fixtures'
+import { call, receiveLot, seedBase, uid, type Who } from '../fixtures'
 
 const DAY = 86_400_000
 /** Today in China time, the report's days. */
@@ -26,7 +26,7 @@ beforeAll(async () => {
     .run()
 })
 
-const report = (query: string, as: Parameters<typeof call>[2]['as'] = 'coordinator') => call('GET', `/api/reports/supply?${query}`, { as })
+const report = (query: string, as: Who = 'coordinator') => call('GET', `/api/reports/supply?${query}`, { as })
 
 describe('GET /api/reports/supply: who may read it', () => {
   it("the station's director, coordinators and admins; 403 for another station's director, a planner or a hospital", async () => {
