@@ -3,12 +3,14 @@ import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { limitBody } from './middleware/body-limit'
+import { feedScope } from './middleware/feed-scope'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { csv } from './routes/csv'
 import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'
 import { events } from './routes/events'
+import { feed } from './routes/feed'
 import { incidents } from './routes/incidents'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
@@ -49,6 +51,7 @@ app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
+app.use('/api/*', feedScope)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)
@@ -70,6 +73,7 @@ app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)
 app.route('/api/reports', reports)
+app.route('/api/feed', feed)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

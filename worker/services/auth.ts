@@ -38,7 +38,9 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
 
 /** The one rule for acting for a site: a coordinator or admin for any site, or this site's own director. */
 export const canWriteSite = (actor: Actor, siteId: string): boolean =>
-  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)
+  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId) ||
+  // a machine feed writes its own site's stock (and reaches only /api/feed: worker/middleware/feed-scope.ts)
+  (actor.role === 'feed' && actor.siteId === siteId)
 
 /** Writes to a site's stock or requests: its own director, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {
