@@ -38,7 +38,10 @@ export const selectPoolDonations = (db: D1Database, r: Range) =>
     .then((x) => x.results)
 
 export const selectPopulation = (db: D1Database, siteId: string) =>
-  db.prepare('SELECT people, year, source FROM site_population WHERE site_id = ?1').bind(siteId).first<{ people: number; year: number; source: string }>()
+  db
+    .prepare('SELECT people, year, source, source_zh AS sourceZh FROM site_population WHERE site_id = ?1')
+    .bind(siteId)
+    .first<{ people: number; year: number; source: string; sourceZh: string }>()
 
 /** The station's hospitals (sites of kind 'hospital' under it). */
 export const selectHospitals = (db: D1Database, station: string) =>

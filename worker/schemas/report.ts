@@ -45,6 +45,7 @@ export const SupplyReport = z
       population: n.nullable().openapi({ description: 'people served' }),
       populationYear: n.nullable(),
       populationSource: z.string().nullable(),
+      populationSourceZh: z.string().nullable(),
       per1000: z.number().nullable().openapi({ description: 'estimated donations per 1,000 people in the period (two decimals)' }),
       per1000Annual: z.number().nullable().openapi({ description: 'the same, per year (× 365 ÷ days)' }),
     }),

@@ -52,10 +52,10 @@ function period(q: SupplyReportQueryT) {
   const from = q.from ?? def.from
   const to = q.to ?? def.to
   for (const [field, v] of [['from', from], ['to', to]] as const)
-    if (Number.isNaN(dayMs(v)) || dateOf(dayMs(v)) !== v) throw badRequest(field, `${v} is not a date`)
-  if (dayMs(from) > dayMs(to)) throw badRequest('to', `The range ends (${to}) before it begins (${from})`)
+    if (Number.isNaN(dayMs(v)) || dateOf(dayMs(v)) !== v) throw badRequest(field, `${v} is not a date`, 'invalid_date')
+  if (dayMs(from) > dayMs(to)) throw badRequest('to', `The range ends (${to}) before it begins (${from})`, 'range_reversed')
   const days = (dayMs(to) - dayMs(from)) / DAY + 1
-  if (days > MAX_REPORT_DAYS) throw badRequest('to', `A report covers at most ${MAX_REPORT_DAYS} days; this range has ${days}`)
+  if (days > MAX_REPORT_DAYS) throw badRequest('to', `A report covers at most ${MAX_REPORT_DAYS} days; this range has ${days}`, 'range_too_long')
   const fromAt = new Date(dayMs(from) - OFFSET).toISOString()
   const toAt = new Date(dayMs(to) + DAY - OFFSET).toISOString()
   return { from, to, days, timeZone: REPORT_TIME_ZONE, fromAt, toAt }
@@ -74,7 +74,7 @@ async function readableStation(db: D1Database, actor: Actor, siteId: string) {
     throw forbidden(`The supply analysis is for station directors, coordinators and admins; you are ${actor.role}`, 'site')
   const site = await getSite(db, siteId, 'site')
   if (site.kind !== 'station' && site.kind !== 'center')
-    throw badRequest('site', `${siteId} is a ${site.kind}, not a station or centre: its figures are in its station's report`)
+    throw badRequest('site', `${siteId} is a ${site.kind}, not a station or centre: its figures are in its station's report`, 'not_a_station')
   if (actor.role === 'director' && actor.siteId !== siteId) throw forbidden(`You direct site ${actor.siteId}, not ${siteId}`, 'site')
   return site
 }
@@ -179,6 +179,7 @@ export async function supplyReport(db: D1Database, actor: Actor, q: SupplyReport
       population: population?.people ?? null,
       populationYear: population?.year ?? null,
       populationSource: population?.source ?? null,
+      populationSourceZh: population?.sourceZh ?? null,
       per1000: per1000 === null ? null : round(per1000, 2),
       per1000Annual: per1000 === null ? null : round((per1000 * 365) / p.days, 2),
     },

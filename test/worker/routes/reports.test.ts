@@ -45,17 +45,17 @@ describe('GET /api/reports/supply: who may read it', () => {
 
 describe('GET /api/reports/supply: the range and the site', () => {
   it('400 naming the field: from after to, more than 366 days, a day that does not exist, a malformed date', async () => {
-    const cases: [string, string][] = [
-      ['site=YB&from=2026-09-30&to=2026-07-01', 'to'],
-      ['site=YB&from=2025-01-01&to=2026-01-02', 'to'],
-      ['site=YB&from=2026-02-30&to=2026-03-31', 'from'],
-      ['site=YB&from=2026-7-1&to=2026-09-30', 'from'],
-      ['site=YB&format=pdf', 'format'],
+    const cases: [string, string, string][] = [
+      ['site=YB&from=2026-09-30&to=2026-07-01', 'to', 'range_reversed'],
+      ['site=YB&from=2025-01-01&to=2026-01-02', 'to', 'range_too_long'],
+      ['site=YB&from=2026-02-30&to=2026-03-31', 'from', 'invalid_date'],
+      ['site=YB&from=2026-7-1&to=2026-09-30', 'from', 'invalid_input'],
+      ['site=YB&format=pdf', 'format', 'invalid_input'],
     ]
-    for (const [q, field] of cases) {
+    for (const [q, field, code] of cases) {
       const r = await report(q)
       expect(r.status, q).toBe(400)
-      expect(r.json.error.field, q).toBe(field)
+      expect(r.json.error, q).toMatchObject({ field, code })
     }
     // a whole leap year is allowed
     expect((await report('site=YB&from=2024-01-01&to=2024-12-31')).json.period.days).toBe(366)
@@ -67,7 +67,7 @@ describe('GET /api/reports/supply: the range and the site', () => {
     expect(unknown.json.error.field).toBe('site')
     const hospital = await report(`site=${H1}`)
     expect(hospital.status).toBe(400)
-    expect(hospital.json.error.field).toBe('site')
+    expect(hospital.json.error).toMatchObject({ field: 'site', code: 'not_a_station' })
   })
 
   it('defaults to the last full quarter, in China time', async () => {

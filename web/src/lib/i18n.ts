@@ -9,13 +9,15 @@ import offlineEn from '../locales/offline.en.json'
 import offlineZh from '../locales/offline.zh.json'
 import regionEn from '../locales/region.en.json'
 import regionZh from '../locales/region.zh.json'
+import reportsEn from '../locales/reports.en.json'
+import reportsZh from '../locales/reports.zh.json'
 import zh from '../locales/zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...reportsZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...reportsEn },
 }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */

@@ -10,6 +10,8 @@ import { useAction } from '../../lib/use-action'
 
 /** The roles offered, the station's director first (the most common account). */
 const ROLES: Role[] = ['director', ...DOMAIN_ROLES.filter((r) => r !== 'director')]
+/** Roles bound to one site: a station's director, a hospital's blood bank, a machine feed (its token writes that site only). */
+const SITE_ROLES: Role[] = ['director', 'hospital', 'feed']
 
 /** Adds a user (POST /api/users); a director needs a site. Hands the first token to the page. */
 export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: User, token: IssuedToken) => void }) {
@@ -27,7 +29,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
       const body = {
         name: name.trim(),
         role,
-        ...(role === 'director' && siteId ? { siteId } : {}),
+        ...(SITE_ROLES.includes(role) && siteId ? { siteId } : {}),
         expiresInDays: Number(days),
         ...(label.trim() ? { tokenLabel: label.trim() } : {}),
       }
@@ -54,7 +56,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
           ))}
         </select>
       </label>
-      {role === 'director' && (
+      {SITE_ROLES.includes(role) && (
         <label>
           {t('admin.site')}
           <select name="siteId" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
