@@ -4,7 +4,7 @@ import type { AppEnv } from '../env'
 import { badRequest, ErrorBody, issueField, reply } from '../errors'
 import { IdempotencyHeader, json } from '../schemas/common'
 import { FeedMovementsIn, FeedQuery, FeedResult, SnapshotIn } from '../schemas/feed'
-import { LinesError, postMovements, postSnapshot, type FeedFormat } from '../services/feed'
+import { postMovements, postSnapshot, type FeedFormat } from '../services/feed'
 import { errors, security } from './responses'
 
 /** Machine feeds: a hospital's or a station's own system posts its stock (docs in README, "Stock feeds for machines"). */
@@ -18,20 +18,47 @@ const lineErrors = {
   409: json(ErrorBody, 'idempotency_key_reused, or a line the stock no longer allows (field names it)'),
 }
 
-/** Every problem of a JSON body at once, in the feed's error (not only the first, as elsewhere). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const allIssues = (result: { success: boolean; error?: z.ZodError }, c: Context<AppEnv>): any => {
-  if (result.success || !result.error) return
-  const e = new LinesError(result.error.issues.map((i) => ({ field: issueField(i) ?? 'body', message: i.message })))
-  return reply(c, 400, e.code, e.message, e.field, e.detail)
-}
-
-/** The body as JSON (already checked against the schema) or as CSV text, by its Content-Type. */
+/** The body as JSON or as CSV text, by its Content-Type; the service checks every line (not the route's schema, which documents it). */
 async function bodyOf(c: Context<AppEnv>): Promise<{ format: FeedFormat; body: unknown }> {
   const type = c.req.header('content-type') ?? ''
   if (/^text\/csv\b/i.test(type)) return { format: 'csv', body: await c.req.text() }
   if (/^application\/json\b/i.test(type)) return { format: 'json', body: await c.req.json() }
   throw badRequest('body', 'Send the lines as application/json or text/csv')
+}
+
+/** The site and the batch key (checked again here: a failed body check reaches the handler before the route's own). */
+function params(c: Context<AppEnv>) {
+  const q = FeedQuery.safeParse(c.req.query())
+  if (!q.success) throw badRequest(issueField(q.error.issues[0]) ?? 'site', q.error.issues[0].message)
+  const h = IdempotencyHeader.safeParse({ 'idempotency-key': c.req.header('idempotency-key') })
+  if (!h.success) throw badRequest('idempotency-key', h.error.issues[0].message)
+  return { site: q.data.site, key: h.data['idempotency-key'] }
+}
+
+/** A failed body check goes to the handler too (the service answers every bad line); a bad query or header as anywhere. */
+const hook =
+  (handler: (c: Context<AppEnv>) => Promise<Response>) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (result: { success: boolean; target: string; error?: z.ZodError }, c: Context<AppEnv>): any => {
+    if (result.success || !result.error) return
+    if (result.target === 'json') return handler(c)
+    const issue = result.error.issues[0]
+    return reply(c, 400, 'invalid_input', issue.message, issueField(issue))
+  }
+
+async function snapshot(c: Context<AppEnv>) {
+  const { format, body } = await bodyOf(c)
+  const { site, key } = params(c)
+  const { result, replayed } = await postSnapshot(c.env.DB, c.var.actor, site, format, body, key)
+  if (replayed) c.header('Idempotent-Replayed', 'true')
+  return c.json(result, 201)
+}
+async function movementsFeed(c: Context<AppEnv>) {
+  const { format, body } = await bodyOf(c)
+  const { site, key } = params(c)
+  const { result, replayed } = await postMovements(c.env.DB, c.var.actor, site, format, body, key)
+  if (replayed) c.header('Idempotent-Replayed', 'true')
+  return c.json(result, 201)
 }
 
 const csvBody = (description: string) => ({ 'text/csv': { schema: z.string().openapi({ description }) } })
@@ -54,13 +81,8 @@ feed.openapi(
     },
     responses: { 201: json(FeedResult, 'Applied (or the stored result of a retry with the same key; Idempotent-Replayed: true)'), ...lineErrors },
   }),
-  async (c) => {
-    const { format, body } = await bodyOf(c)
-    const { result, replayed } = await postSnapshot(c.env.DB, c.var.actor, c.req.valid('query').site, format, body, c.req.valid('header')['idempotency-key'])
-    if (replayed) c.header('Idempotent-Replayed', 'true')
-    return c.json(result, 201)
-  },
-  allIssues,
+  snapshot,
+  hook(snapshot),
 )
 
 feed.openapi(
@@ -81,11 +103,6 @@ feed.openapi(
     },
     responses: { 201: json(FeedResult, 'Applied (or the stored result of a retry with the same key; Idempotent-Replayed: true)'), ...lineErrors },
   }),
-  async (c) => {
-    const { format, body } = await bodyOf(c)
-    const { result, replayed } = await postMovements(c.env.DB, c.var.actor, c.req.valid('query').site, format, body, c.req.valid('header')['idempotency-key'])
-    if (replayed) c.header('Idempotent-Replayed', 'true')
-    return c.json(result, 201)
-  },
-  allIssues,
+  movementsFeed,
+  hook(movementsFeed),
 )

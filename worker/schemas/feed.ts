@@ -34,6 +34,12 @@ export const SnapshotIn = z
   .openapi('FeedSnapshotIn')
 export type SnapshotInT = z.infer<typeof SnapshotIn>
 
+/** The envelopes the service reads first: every line is then checked on its own, so every bad line is answered at once. */
+export const SnapshotEnvelope = z
+  .object({ lines: z.array(z.unknown()).min(1).max(MAX_FEED_LINES), complete: z.boolean().default(true) })
+  .strict()
+export const MovementsEnvelope = z.object({ lines: z.array(z.unknown()).min(1).max(MAX_FEED_LINES) }).strict()
+
 export const FeedMovementsIn = z
   .object({ lines: z.array(MovementIn).min(1).max(MAX_FEED_LINES) })
   .strict()

@@ -11,8 +11,8 @@ import { selectComponents } from '../db/stock'
 import { ApiError, forbidden, issueField, notFound } from '../errors'
 import { unescapeCell } from '../lib/csv-writer'
 import { nowIso } from '../lib/time'
-import { FeedMovementsIn, SnapshotIn, type FeedMovementsInT, type FeedResultT, type SnapshotInT } from '../schemas/feed'
-import type { MovementInT } from '../schemas/movement'
+import { MovementsEnvelope, SnapshotEnvelope, SnapshotLine, type FeedResultT, type SnapshotLineT } from '../schemas/feed'
+import { MovementIn, type MovementInT } from '../schemas/movement'
 import { canWriteSite, type Actor } from './auth'
 import { FROZEN_RBC_SHELF_LIFE_HOURS } from './frozen'
 import { hospitalsOf } from './hospitals'
@@ -22,6 +22,12 @@ import { recordMovements } from './movements'
 const HOUR = 3_600_000
 type Problem = { field: string; message: string }
 export type FeedFormat = 'json' | 'csv'
+
+/** Problems in line order (then as found), so `field` names the first bad line. */
+const byLine = (problems: Problem[]) => {
+  const line = (p: Problem) => Number(p.field.match(/^lines\.(\d+)/)?.[1] ?? -1)
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map((x) => x.p)
+}
 
 /** 400 invalid_lines: every bad line's field and problem (detail), the first one as `field`; nothing was applied. */
 export class LinesError extends ApiError {
@@ -81,23 +87,35 @@ function csvLines(text: string): { lines: Record<string, unknown>[]; problems: P
   return { lines, problems }
 }
 
-/** Validates the body against the schema, answering every issue (not only the first). */
-function readLines<S extends z.ZodType>(schema: S, format: FeedFormat, body: unknown): z.infer<S> {
-  let input = body
+const csvField = (format: FeedFormat, field: string) => (format === 'csv' ? field.replace(/[A-Za-z]+$/, (k) => JSON_TO_CSV[k] ?? k) : field)
+
+/**
+ * Reads the envelope, then each line on its own against the line's schema: a line that fails is null (its problems
+ * are listed), so the lines that pass can still be checked against the stock and every bad line answered at once.
+ */
+function readLines<E extends z.ZodType<{ lines: unknown[] }>, L extends z.ZodType>(
+  envelope: E,
+  line: L,
+  format: FeedFormat,
+  body: unknown,
+): { input: Omit<z.infer<E>, 'lines'>; lines: (z.infer<L> | null)[]; problems: Problem[] } {
   const problems: Problem[] = []
+  let raw = body
   if (format === 'csv') {
     const csv = csvLines(String(body))
     problems.push(...csv.problems)
-    input = { lines: csv.lines }
+    raw = { lines: csv.lines }
   }
-  const parsed = schema.safeParse(input)
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) {
-      const field = issueField(issue) ?? 'body'
-      problems.push({ field: format === 'csv' ? field.replace(/[A-Za-z]+$/, (k) => JSON_TO_CSV[k] ?? k) : field, message: issue.message })
-    }
-  if (problems.length) throw new LinesError(problems)
-  return parsed.data as z.infer<S>
+  const outer = envelope.safeParse(raw)
+  if (!outer.success) throw new LinesError(outer.error.issues.map((i) => ({ field: csvField(format, issueField(i) ?? 'body'), message: i.message })))
+  const { lines: rawLines, ...input } = outer.data
+  const lines = rawLines.map((l, i) => {
+    const r = line.safeParse(l)
+    if (r.success) return r.data as z.infer<L>
+    for (const issue of r.error.issues) problems.push({ field: csvField(format, `lines.${i}${issueField(issue) ? `.${issueField(issue)}` : ''}`), message: issue.message })
+    return null
+  })
+  return { input, lines, problems }
 }
 
 const fieldName = (format: FeedFormat, i: number, name: string) => `lines.${i}.${format === 'csv' ? (JSON_TO_CSV[name] ?? name) : name}`
@@ -105,7 +123,7 @@ const fieldName = (format: FeedFormat, i: number, name: string) => `lines.${i}.$
 // ---- a snapshot: counts per lot, become adjustments (known lots) and receipts (new lots) ----
 
 function snapshotMovements(
-  input: SnapshotInT,
+  input: { complete: boolean; lines: (SnapshotLineT | null)[] },
   siteId: string,
   lots: Map<string, LotRow>,
   held: string[],
@@ -117,6 +135,7 @@ function snapshotMovements(
   const movements: MovementInT[] = []
   const seen = new Map<string, number>()
   input.lines.forEach((l, i) => {
+    if (!l) return // its problems are listed already
     const err = (name: string, message: string) => problems.push({ field: fieldName(format, i, name), message })
     if (seen.has(l.lotId)) return err('lotId', `Lot ${l.lotId} is already on line ${seen.get(l.lotId)}`)
     seen.set(l.lotId, i)
@@ -161,12 +180,13 @@ function snapshotMovements(
 
 // ---- a batch of movements: checked against the stock as it is, line by line ----
 
-async function checkMovements(db: D1Database, input: FeedMovementsInT, siteId: string, lots: Map<string, LotRow>, format: FeedFormat, now: string) {
+async function checkMovements(db: D1Database, input: { lines: (MovementInT | null)[] }, siteId: string, lots: Map<string, LotRow>, format: FeedFormat, now: string) {
   const problems: Problem[] = []
   const qty = new Map([...lots.values()].map((l) => [l.id, l.qty]))
-  const needsRegister = input.lines.some((m) => m.kind === 'issue' && m.hospitalId)
+  const needsRegister = input.lines.some((m) => m?.kind === 'issue' && m.hospitalId)
   const hospitals = needsRegister ? await hospitalsOf(db, siteId) : new Set<string>()
   input.lines.forEach((m, i) => {
+    if (!m) return // its problems are listed already
     const err = (name: string, message: string) => problems.push({ field: fieldName(format, i, name), message })
     if (m.kind === 'receipt') {
       const lotId = m.lotId
@@ -238,17 +258,17 @@ export async function postSnapshot(db: D1Database, actor: Actor, siteId: string,
   const hash = await requestHash({ feed: 'snapshot', siteId, format, body })
   const prior = await replay(db, actor, key, hash, siteId)
   if (prior) return { result: tally(prior, countLines(format, body)), replayed: true }
-  const input = readLines(SnapshotIn, format, body)
+  const { input, lines, problems: unread } = readLines(SnapshotEnvelope, SnapshotLine, format, body)
   const now = nowIso()
   const [lots, held, components] = await Promise.all([
-    selectLotsByIds(db, [...new Set(input.lines.map((l) => l.lotId))]),
+    selectLotsByIds(db, [...new Set(lines.flatMap((l) => (l ? [l.lotId] : [])))]),
     input.complete ? selectHeldLotIds(db, siteId) : Promise.resolve([]),
     selectComponents(db),
   ])
   const life = new Map(components.map((c) => [c.code, c.shelfLifeHours]))
-  const { movements, problems } = snapshotMovements(input, siteId, new Map(lots.map((l) => [l.id, l])), held, life, format, now)
-  if (problems.length) throw new LinesError(problems)
-  return apply(db, actor, siteId, movements, input.lines.length, key, hash, format)
+  const { movements, problems } = snapshotMovements({ complete: input.complete, lines }, siteId, new Map(lots.map((l) => [l.id, l])), held, life, format, now)
+  if (unread.length || problems.length) throw new LinesError(byLine([...unread, ...problems]))
+  return apply(db, actor, siteId, movements, lines.length, key, hash, format)
 }
 
 /** POST /api/feed/movements: receipts, issues, discards and counts; every line checked, then one batch. */
@@ -257,10 +277,10 @@ export async function postMovements(db: D1Database, actor: Actor, siteId: string
   const hash = await requestHash({ feed: 'movements', siteId, format, body })
   const prior = await replay(db, actor, key, hash, siteId)
   if (prior) return { result: tally(prior, countLines(format, body)), replayed: true }
-  const input = readLines(FeedMovementsIn, format, body)
-  const referenced = [...new Set(input.lines.flatMap((m) => (m.lotId ? [m.lotId] : [])))]
+  const { lines, problems: unread } = readLines(MovementsEnvelope, MovementIn, format, body)
+  const referenced = [...new Set(lines.flatMap((m) => (m?.lotId ? [m.lotId] : [])))]
   const lots = new Map((await selectLotsByIds(db, referenced)).map((l) => [l.id, l]))
-  const problems = await checkMovements(db, input, siteId, lots, format, nowIso())
-  if (problems.length) throw new LinesError(problems)
-  return apply(db, actor, siteId, input.lines, input.lines.length, key, hash, format)
+  const problems = await checkMovements(db, { lines }, siteId, lots, format, nowIso())
+  if (unread.length || problems.length) throw new LinesError(byLine([...unread, ...problems]))
+  return apply(db, actor, siteId, lines as MovementInT[], lines.length, key, hash, format)
 }

@@ -162,7 +162,8 @@ describe('POST /api/feed/snapshot', () => {
     })
     expect(r.status).toBe(400)
     expect(r.json.error.code).toBe('invalid_lines')
-    expect(Object.keys(r.json.error.detail).sort()).toEqual(['lines.1.abo', 'lines.2.qty'])
+    // the schema's problems and the stock's, together: the repeated lot is named too
+    expect(Object.keys(r.json.error.detail).sort()).toEqual(['lines.1.abo', 'lines.2.qty', 'lines.3.lotId'])
     expect(r.json.error.field).toBe('lines.1.abo')
     // the lines that pass the schema are then checked against the stock, every one
     const r2 = await asFeed(ybToken, 'POST', '/api/feed/snapshot?site=YB', {
@@ -247,10 +248,24 @@ describe('POST /api/feed/movements', () => {
     expect(Object.keys(r.json.error.detail).sort()).toEqual(['lines.1.qty', 'lines.2.lotId', 'lines.3.lotId', 'lines.4.hospitalId'])
     const schema = await asFeed(ybToken, 'POST', '/api/feed/movements?site=YB', {
       key: uid('mv-'),
-      json: { lines: [{ kind: 'discard', lotId: lot, qty: 1 }, { kind: 'issue', lotId: lot, qty: 0 }, { kind: 'teleport' }] },
+      json: {
+        lines: [
+          { kind: 'discard', lotId: lot, qty: 1 },
+          { kind: 'issue', lotId: lot, qty: 0 },
+          { kind: 'teleport' },
+          { kind: 'issue', lotId: lot, qty: 9 },
+        ],
+      },
     })
     expect(schema.status).toBe(400)
-    expect(Object.keys(schema.json.error.detail).sort()).toEqual(['lines.0.reason', 'lines.1.qty', 'lines.2.kind'])
+    expect(Object.keys(schema.json.error.detail).sort()).toEqual(['lines.0.reason', 'lines.1.qty', 'lines.2.kind', 'lines.3.qty'])
+    // no lines, or a key the envelope does not know: named too
+    const empty = await asFeed(ybToken, 'POST', '/api/feed/movements?site=YB', { key: uid('mv-'), json: { lines: [], extra: 1 } })
+    expect(empty.status).toBe(400)
+    expect(Object.keys(empty.json.error.detail).sort()).toEqual(['extra', 'lines'])
+    const noKey = await asFeed(ybToken, 'POST', '/api/feed/movements?site=YB', { json: { lines: [{ kind: 'issue', lotId: lot, qty: 1 }] } })
+    expect(noKey.status).toBe(400)
+    expect(noKey.json.error.field).toBe('idempotency-key')
     expect(await qtyOf(lot)).toBe(5)
     expect(await batchesOf(ybUser)).toBe(before)
   })
