@@ -8,7 +8,7 @@ import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import { DEMO_TOKENS } from '../../seed/demo'
 import { apiGet, eventually } from './api'
-import { openApp, pageErrors } from './browser'
+import { openApp, overflow, pageErrors } from './browser'
 import { useApp } from './harness'
 import { pdfLinks } from './pdf-links'
 import type { Server } from './server'
@@ -201,5 +201,44 @@ describe('the supply analysis page', () => {
     const text = await page.locator('.report-page').innerText()
     expect(rawKeys(text)).toEqual([])
     expect(text).toContain('donations per 1,000 people')
+  })
+})
+
+describe('machine tokens on the accounts page', () => {
+  it("an admin makes a hospital system's feed token: the site is asked for, the token shown once, the list names the role", async () => {
+    const page = await openApp(browser, server.url, { token: DEMO_TOKENS.admin, lang: 'zh', path: '/admin' })
+    await page.locator('table.user-table').waitFor()
+    const form = page.locator('form.user-form')
+    await form.locator('input[name=name]').fill('宜宾市第一人民医院 HIS')
+    await form.locator('select[name=role]').selectOption('feed')
+    await form.locator('select[name=siteId] option[value="YB1"]').waitFor({ state: 'attached' })
+    await form.locator('select[name=siteId]').selectOption('YB1')
+    await form.locator('input[name=label]').fill('HIS 接口')
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/users') && r.request().method() === 'POST')
+    await form.locator('button.add-user').click()
+    const res = await answered
+    expect(res.status()).toBe(201)
+    const made = (await res.json()) as { user: { id: string; role: string; siteId: string }; token: { token: string } }
+    expect(made.user).toMatchObject({ role: 'feed', siteId: 'YB1' })
+    await page.locator('.new-token code').waitFor()
+    expect(await page.locator('.new-token code').textContent()).toBe(made.token.token)
+    await eventually(() => page.locator('table.user-table').textContent()).toContain('机器接口')
+    // the token feeds its hospital, and nothing else
+    const snap = await fetch(`${server.url}/api/feed/snapshot?site=YB1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.token.token}`, 'idempotency-key': 'ui-feed-0001', 'content-type': 'text/csv' },
+      body: `lot_id,component,abo,rhd,qty,expires_at\nUI-HIS-1,RBC,O,+,4,${new Date(Date.now() + 20 * DAY).toISOString().slice(0, 10)}\n`,
+    })
+    expect(snap.status).toBe(201)
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${made.token.token}` } })).status).toBe(403)
+  })
+})
+
+describe('the supply analysis on a phone', () => {
+  it('fits a 390 px screen: the page never runs past the right edge (its tables scroll inside it)', async () => {
+    const page = await openApp(browser, server.url, { token: DEMO_TOKENS['director-yb'], lang: 'zh', path: '/report', phone: true })
+    await eventually(() => page.locator('.report-table.supplied tbody tr').count()).toBeGreaterThan(HOSPITALS.length)
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    expect(await page.locator('button.print').isVisible()).toBe(true)
   })
 })
