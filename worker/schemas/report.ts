@@ -5,8 +5,8 @@ const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date is YYYY-MM-DD')
 
 export const SupplyReportQuery = z.object({
   site: SiteId.openapi({ description: 'The station or centre' }),
-  from: DateOnly.optional().openapi({ description: 'First day, China time (default: the first day of the last full quarter)', example: '2026-07-01' }),
-  to: DateOnly.optional().openapi({ description: 'Last day, inclusive (default: the last day of the last full quarter)', example: '2026-09-30' }),
+  from: DateOnly.optional().openapi({ description: 'First day, China time (default: the first day of the last full quarter, or of the quarter `to` falls in)', example: '2026-07-01' }),
+  to: DateOnly.optional().openapi({ description: 'Last day, inclusive (default: the last day of the last full quarter, or today when `from` is given)', example: '2026-09-30' }),
   format: z.enum(['json', 'csv']).default('json'),
   lang: z.enum(['zh', 'en']).default('zh').openapi({ description: "The CSV's names and units" }),
 })

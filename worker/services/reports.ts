@@ -48,9 +48,11 @@ export function lastFullQuarter(now: Date): { from: string; to: string } {
 
 /** Checks the range: real dates, from ≤ to, at most a year. */
 function period(q: SupplyReportQueryT) {
+  // no dates: the last full quarter; only a start: up to today; only an end: from the first day of its quarter
   const def = lastFullQuarter(new Date())
-  const from = q.from ?? def.from
-  const to = q.to ?? def.to
+  const today = dateOf(Date.now() + OFFSET)
+  const to = q.to ?? (q.from ? today : def.to)
+  const from = q.from ?? (q.to ? `${to.slice(0, 5)}${String(Math.floor((Number(to.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01` : def.from)
   for (const [field, v] of [['from', from], ['to', to]] as const)
     if (Number.isNaN(dayMs(v)) || dateOf(dayMs(v)) !== v) throw badRequest(field, `${v} is not a date`, 'invalid_date')
   if (dayMs(from) > dayMs(to)) throw badRequest('to', `The range ends (${to}) before it begins (${from})`, 'range_reversed')

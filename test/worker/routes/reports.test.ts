@@ -57,6 +57,9 @@ describe('GET /api/reports/supply: the range and the site', () => {
       expect(r.status, q).toBe(400)
       expect(r.json.error, q).toMatchObject({ field, code })
     }
+    // one end given: the other is today, or the first day of the end's quarter
+    expect((await report('site=YB&from=2026-11-01')).json.period).toMatchObject({ from: '2026-11-01', to: today() })
+    expect((await report('site=YB&to=2026-08-15')).json.period).toMatchObject({ from: '2026-07-01', to: '2026-08-15' })
     // a whole leap year is allowed
     expect((await report('site=YB&from=2024-01-01&to=2024-12-31')).json.period.days).toBe(366)
   })
