@@ -23,7 +23,12 @@ function lastQuarter(now = Date.now()) {
   const q = Math.floor(local.getUTCMonth() / 3)
   const start = Date.UTC(local.getUTCFullYear(), (q - 1) * 3, 1)
   const end = Date.UTC(local.getUTCFullYear(), q * 3, 1)
-  return { from: new Date(start).toISOString().slice(0, 10), to: new Date(end - DAY).toISOString().slice(0, 10), days: (end - start) / DAY, startMs: start - CHINA }
+  return {
+    from: new Date(start).toISOString().slice(0, 10),
+    to: new Date(end - DAY).toISOString().slice(0, 10),
+    days: (end - start) / DAY,
+    startMs: start - CHINA,
+  }
 }
 
 const COUNTIES = ['翠屏区', '叙州区', '南溪区', '江安县', '长宁县', '高县', '珙县', '筠连县', '兴文县', '屏山县']
@@ -73,18 +78,38 @@ function quarterHistory(q: ReturnType<typeof lastQuarter>) {
   }
   const sql = [
     `INSERT INTO hospital (id, site_id, name_zh, name_en, county, created_at) VALUES\n${values(HOSPITALS.map((h) => [h.id, 'YB', h.nameZh, '', h.county, iso(q.startMs - 400 * DAY)]))}`,
-    ...chunks(batches, (v) => `INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) SELECT column1, ${admin}, column2, 'test', 'seed', column3 FROM (VALUES\n${v})`),
-    ...chunks(lots, (v) => `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at) SELECT column1, 'YB', column2, 'O', '+', '', column3, column4, 0, column5 FROM (VALUES\n${v})`),
-    ...chunks(receipts, (v) => `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) SELECT column1, column2, 'YB', 'receipt', column3, 'collection', ${admin}, column4 FROM (VALUES\n${v})`),
-    ...chunks(issues, (v) => `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at, hospital_id, urgency) SELECT column1, column2, 'YB', 'issue', column3, 'hospital issue', ${admin}, column5, column4, 'routine' FROM (VALUES\n${v})`),
-    ...chunks(discards, (v) => `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) SELECT column1, column2, 'YB', 'discard', column3, 'expired', ${admin}, column4 FROM (VALUES\n${v})`),
+    ...chunks(
+      batches,
+      (v) =>
+        `INSERT INTO movement_batch (id, actor_id, idempotency_key, request_hash, source, at) SELECT column1, ${admin}, column2, 'test', 'seed', column3 FROM (VALUES\n${v})`,
+    ),
+    ...chunks(
+      lots,
+      (v) =>
+        `INSERT INTO lot (id, site_id, component, abo, rhd, antigens, collected_at, expires_at, qty, created_at) SELECT column1, 'YB', column2, 'O', '+', '', column3, column4, 0, column5 FROM (VALUES\n${v})`,
+    ),
+    ...chunks(
+      receipts,
+      (v) =>
+        `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) SELECT column1, column2, 'YB', 'receipt', column3, 'collection', ${admin}, column4 FROM (VALUES\n${v})`,
+    ),
+    ...chunks(
+      issues,
+      (v) =>
+        `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at, hospital_id, urgency) SELECT column1, column2, 'YB', 'issue', column3, 'hospital issue', ${admin}, column5, column4, 'routine' FROM (VALUES\n${v})`,
+    ),
+    ...chunks(
+      discards,
+      (v) =>
+        `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at) SELECT column1, column2, 'YB', 'discard', column3, 'expired', ${admin}, column4 FROM (VALUES\n${v})`,
+    ),
     // red cells: yellow from day 20, orange from day 26, back to normal on day 40
     `INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES
       ('YB', 'RBC', '*', '*', 'normal', 'yellow', 6.2, '${iso(q.startMs + 20 * DAY)}'),
       ('YB', 'RBC', '*', '*', 'yellow', 'orange', 4.1, '${iso(q.startMs + 26 * DAY)}'),
       ('YB', 'RBC', '*', '*', 'orange', 'normal', 7.5, '${iso(q.startMs + 40 * DAY)}')`,
   ]
-  return { sql: sql.join(';\n') + ';\n', suppliedRbc, suppliedPlt, expiredPlt }
+  return { sql: `${sql.join(';\n')};\n`, suppliedRbc, suppliedPlt, expiredPlt }
 }
 
 const quarter = lastQuarter()

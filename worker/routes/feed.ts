@@ -70,7 +70,7 @@ feed.openapi(
     tags: ['feed'],
     security,
     description:
-      "A stock snapshot of the site: one line per lot with the units counted now. Known lots are adjusted to the count, new lot ids are received, and (complete, the default) lots held here but not listed are counted as 0. " +
+      'A stock snapshot of the site: one line per lot with the units counted now. Known lots are adjusted to the count, new lot ids are received, and (complete, the default) lots held here but not listed are counted as 0. ' +
       'JSON {lines:[{lotId, component, abo, rhd, qty, expiresAt, collectedAt?, antigens?, frozen?}], complete?} or CSV with columns lot_id, component, abo, rhd, qty, expires_at[, collected_at][, antigens][, frozen] (complete). ' +
       'Every bad line is answered at once and nothing is applied; otherwise one movement batch under the Idempotency-Key (the batch key): a retry answers the same result. ' +
       "A machine token (role feed) for its own site; a site's director, a coordinator or an admin.",
@@ -99,7 +99,10 @@ feed.openapi(
     request: {
       query: FeedQuery,
       headers: IdempotencyHeader,
-      body: { description: 'The movements', content: { 'application/json': { schema: FeedMovementsIn }, ...csvBody('The movements as CSV with a header row') } },
+      body: {
+        description: 'The movements',
+        content: { 'application/json': { schema: FeedMovementsIn }, ...csvBody('The movements as CSV with a header row') },
+      },
     },
     responses: { 201: json(FeedResult, 'Applied (or the stored result of a retry with the same key; Idempotent-Replayed: true)'), ...lineErrors },
   }),

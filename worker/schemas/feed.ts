@@ -27,7 +27,8 @@ export const SnapshotIn = z
   .object({
     lines: z.array(SnapshotLine).min(1).max(MAX_FEED_LINES),
     complete: z.boolean().default(true).openapi({
-      description: 'true (default): the snapshot is the whole stock, so a lot held here but not listed is counted as 0; false: only the listed lots are counted',
+      description:
+        'true (default): the snapshot is the whole stock, so a lot held here but not listed is counted as 0; false: only the listed lots are counted',
     }),
   })
   .strict()
@@ -35,15 +36,15 @@ export const SnapshotIn = z
 export type SnapshotInT = z.infer<typeof SnapshotIn>
 
 /** The envelopes the service reads first: every line is then checked on its own, so every bad line is answered at once. */
-export const SnapshotEnvelope = z
-  .object({ lines: z.array(z.unknown()).min(1).max(MAX_FEED_LINES), complete: z.boolean().default(true) })
-  .strict()
+export const SnapshotEnvelope = z.object({ lines: z.array(z.unknown()).min(1).max(MAX_FEED_LINES), complete: z.boolean().default(true) }).strict()
 export const MovementsEnvelope = z.object({ lines: z.array(z.unknown()).min(1).max(MAX_FEED_LINES) }).strict()
 
 export const FeedMovementsIn = z
   .object({ lines: z.array(MovementIn).min(1).max(MAX_FEED_LINES) })
   .strict()
-  .openapi('FeedMovementsIn', { description: 'Receipts, issues, discards and counts for the site, as POST /api/movements takes them; applied whole or not at all' })
+  .openapi('FeedMovementsIn', {
+    description: 'Receipts, issues, discards and counts for the site, as POST /api/movements takes them; applied whole or not at all',
+  })
 export type FeedMovementsInT = z.infer<typeof FeedMovementsIn>
 
 export const FeedResult = BatchResult.extend({

@@ -5,8 +5,14 @@ const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date is YYYY-MM-DD')
 
 export const SupplyReportQuery = z.object({
   site: SiteId.openapi({ description: 'The station or centre' }),
-  from: DateOnly.optional().openapi({ description: 'First day, China time (default: the first day of the last full quarter, or of the quarter `to` falls in)', example: '2026-07-01' }),
-  to: DateOnly.optional().openapi({ description: 'Last day, inclusive (default: the last day of the last full quarter, or today when `from` is given)', example: '2026-09-30' }),
+  from: DateOnly.optional().openapi({
+    description: 'First day, China time (default: the first day of the last full quarter, or of the quarter `to` falls in)',
+    example: '2026-07-01',
+  }),
+  to: DateOnly.optional().openapi({
+    description: 'Last day, inclusive (default: the last day of the last full quarter, or today when `from` is given)',
+    example: '2026-09-30',
+  }),
   format: z.enum(['json', 'csv']).default('json'),
   lang: z.enum(['zh', 'en']).default('zh').openapi({ description: "The CSV's names and units" }),
 })
@@ -63,7 +69,14 @@ export const SupplyReport = z
     totals: z.object({ supplied: ByComponent, returned: ByComponent, discarded: ByComponent, expired: ByComponent }),
     station: z.object({ discarded: ByComponent, expired: ByComponent }).openapi({ description: "The station's own discards" }),
     warningDays: z.array(
-      z.object({ component: z.string(), normal: Days, yellow: Days, orange: Days, red: Days, unrecorded: Days.openapi({ description: 'days with no recorded level' }) }),
+      z.object({
+        component: z.string(),
+        normal: Days,
+        yellow: Days,
+        orange: Days,
+        red: Days,
+        unrecorded: Days.openapi({ description: 'days with no recorded level' }),
+      }),
     ),
   })
   .openapi('SupplyReport')

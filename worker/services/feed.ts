@@ -26,7 +26,10 @@ export type FeedFormat = 'json' | 'csv'
 /** Problems in line order (then as found), so `field` names the first bad line. */
 const byLine = (problems: Problem[]) => {
   const line = (p: Problem) => Number(p.field.match(/^lines\.(\d+)/)?.[1] ?? -1)
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map((x) => x.p)
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => line(a.p) - line(b.p) || a.i - b.i)
+    .map((x) => x.p)
 }
 
 /** 400 invalid_lines: every bad line's field and problem (detail), the first one as `field`; nothing was applied. */
@@ -77,7 +80,8 @@ function csvLines(text: string): { lines: Record<string, unknown>[]; problems: P
       if (v === '') continue
       const key = CSV_FIELDS[col] ?? col
       if (NUMBERS.has(key)) out[key] = /^-?\d+$/.test(v) ? Number(v) : v
-      else if (key === 'frozen') out[key] = ['yes', 'true', '1', '是'].includes(v.toLowerCase()) ? true : ['no', 'false', '0', '否'].includes(v.toLowerCase()) ? false : v
+      else if (key === 'frozen')
+        out[key] = ['yes', 'true', '1', '是'].includes(v.toLowerCase()) ? true : ['no', 'false', '0', '否'].includes(v.toLowerCase()) ? false : v
       else if (key === 'antigens') out[key] = v.split(/[;|\s]+/).filter(Boolean)
       else if (key === 'expiresAt' || key === 'collectedAt') out[key] = DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v
       else out[key] = v
@@ -112,7 +116,8 @@ function readLines<E extends z.ZodType<{ lines: unknown[] }>, L extends z.ZodTyp
   const lines = rawLines.map((l, i) => {
     const r = line.safeParse(l)
     if (r.success) return r.data as z.infer<L>
-    for (const issue of r.error.issues) problems.push({ field: csvField(format, `lines.${i}${issueField(issue) ? `.${issueField(issue)}` : ''}`), message: issue.message })
+    for (const issue of r.error.issues)
+      problems.push({ field: csvField(format, `lines.${i}${issueField(issue) ? `.${issueField(issue)}` : ''}`), message: issue.message })
     return null
   })
   return { input, lines, problems }
@@ -134,31 +139,51 @@ function snapshotMovements(
   const problems: Problem[] = []
   const movements: MovementInT[] = []
   const seen = new Map<string, number>()
-  input.lines.forEach((l, i) => {
-    if (!l) return // its problems are listed already
+  for (const [i, l] of input.lines.entries()) {
+    if (!l) continue // its problems are listed already
     const err = (name: string, message: string) => problems.push({ field: fieldName(format, i, name), message })
-    if (seen.has(l.lotId)) return err('lotId', `Lot ${l.lotId} is already on line ${seen.get(l.lotId)}`)
+    if (seen.has(l.lotId)) {
+      err('lotId', `Lot ${l.lotId} is already on line ${seen.get(l.lotId)}`)
+      continue
+    }
     seen.set(l.lotId, i)
     const lot = lots.get(l.lotId)
     if (lot) {
-      if (lot.siteId !== siteId) return err('lotId', `Lot ${l.lotId} is held by ${lot.siteId}, not ${siteId}`)
+      if (lot.siteId !== siteId) {
+        err('lotId', `Lot ${l.lotId} is held by ${lot.siteId}, not ${siteId}`)
+        continue
+      }
       if (lot.component !== l.component) err('component', `Lot ${l.lotId} is ${lot.component}, not ${l.component}`)
       if (lot.abo !== l.abo) err('abo', `Lot ${l.lotId} is group ${lot.abo}, not ${l.abo}`)
       if (lot.rhd !== l.rhd) err('rhd', `Lot ${l.lotId} is RhD ${lot.rhd}, not ${l.rhd}`)
       if (!!lot.frozen !== l.frozen) err('frozen', `Lot ${l.lotId} is ${lot.frozen ? 'frozen' : 'liquid'}`)
       movements.push({ kind: 'adjust', lotId: l.lotId, countedQty: l.qty, reason: 'feed snapshot' })
-      return
+      continue
     }
-    if (l.qty === 0) return // a lot we never had, counted empty: nothing to record
-    if (l.frozen && l.component !== 'RBC') return err('frozen', 'Only red cells are kept frozen')
+    if (l.qty === 0) continue // a lot we never had, counted empty: nothing to record
+    if (l.frozen && l.component !== 'RBC') {
+      err('frozen', 'Only red cells are kept frozen')
+      continue
+    }
     const life = (l.frozen ? FROZEN_RBC_SHELF_LIFE_HOURS : lifeHours.get(l.component)!) * HOUR
     const expires = Date.parse(l.expiresAt)
     const collected = l.collectedAt ? Date.parse(l.collectedAt) : expires - life
-    if (expires <= Date.parse(now)) return err('expiresAt', `Lot ${l.lotId} is new here and expired: record it as a receipt and a discard (POST /api/feed/movements)`)
-    if (l.collectedAt && expires <= collected) return err('expiresAt', 'Expiry must be after collection')
-    if (expires - collected > life) return err('expiresAt', `${l.component}${l.frozen ? ' (frozen)' : ''} keeps at most ${life / HOUR / 24} days from collection`)
-    if (collected > Date.parse(now) + HOUR)
-      return err(l.collectedAt ? 'collectedAt' : 'expiresAt', `Lot ${l.lotId} would have been collected in the future`)
+    if (expires <= Date.parse(now)) {
+      err('expiresAt', `Lot ${l.lotId} is new here and expired: record it as a receipt and a discard (POST /api/feed/movements)`)
+      continue
+    }
+    if (l.collectedAt && expires <= collected) {
+      err('expiresAt', 'Expiry must be after collection')
+      continue
+    }
+    if (expires - collected > life) {
+      err('expiresAt', `${l.component}${l.frozen ? ' (frozen)' : ''} keeps at most ${life / HOUR / 24} days from collection`)
+      continue
+    }
+    if (collected > Date.parse(now) + HOUR) {
+      err(l.collectedAt ? 'collectedAt' : 'expiresAt', `Lot ${l.lotId} would have been collected in the future`)
+      continue
+    }
     movements.push({
       kind: 'receipt',
       lotId: l.lotId,
@@ -172,43 +197,67 @@ function snapshotMovements(
       frozen: l.frozen,
       reason: 'feed snapshot: new lot',
     })
-  })
+  }
   // the whole stock: what is held here and not listed was not found, so it is counted as 0
-  if (input.complete) for (const id of held) if (!seen.has(id)) movements.push({ kind: 'adjust', lotId: id, countedQty: 0, reason: 'feed snapshot: not listed' })
+  if (input.complete)
+    for (const id of held) if (!seen.has(id)) movements.push({ kind: 'adjust', lotId: id, countedQty: 0, reason: 'feed snapshot: not listed' })
   return { movements, problems }
 }
 
 // ---- a batch of movements: checked against the stock as it is, line by line ----
 
-async function checkMovements(db: D1Database, input: { lines: (MovementInT | null)[] }, siteId: string, lots: Map<string, LotRow>, format: FeedFormat, now: string) {
+async function checkMovements(
+  db: D1Database,
+  input: { lines: (MovementInT | null)[] },
+  siteId: string,
+  lots: Map<string, LotRow>,
+  format: FeedFormat,
+  now: string,
+) {
   const problems: Problem[] = []
   const qty = new Map([...lots.values()].map((l) => [l.id, l.qty]))
   const needsRegister = input.lines.some((m) => m?.kind === 'issue' && m.hospitalId)
   const hospitals = needsRegister ? await hospitalsOf(db, siteId) : new Set<string>()
-  input.lines.forEach((m, i) => {
-    if (!m) return // its problems are listed already
+  for (const [i, m] of input.lines.entries()) {
+    if (!m) continue // its problems are listed already
     const err = (name: string, message: string) => problems.push({ field: fieldName(format, i, name), message })
     if (m.kind === 'receipt') {
       const lotId = m.lotId
-      if (lotId && qty.has(lotId)) return err('lotId', `Lot ${lotId} already exists`)
-      if (!(Date.parse(m.expiresAt) > Date.parse(m.collectedAt))) return err('expiresAt', 'Expiry must be after collection')
+      if (lotId && qty.has(lotId)) {
+        err('lotId', `Lot ${lotId} already exists`)
+        continue
+      }
+      if (!(Date.parse(m.expiresAt) > Date.parse(m.collectedAt))) {
+        err('expiresAt', 'Expiry must be after collection')
+        continue
+      }
       if (lotId) qty.set(lotId, m.qty)
-      return
+      continue
     }
     const lot = lots.get(m.lotId)
-    if (!lot && !qty.has(m.lotId)) return err('lotId', `No lot ${m.lotId}`)
-    if (lot && lot.siteId !== siteId) return err('lotId', `Lot ${m.lotId} is held by ${lot.siteId}, not ${siteId}`)
+    if (!lot && !qty.has(m.lotId)) {
+      err('lotId', `No lot ${m.lotId}`)
+      continue
+    }
+    if (lot && lot.siteId !== siteId) {
+      err('lotId', `Lot ${m.lotId} is held by ${lot.siteId}, not ${siteId}`)
+      continue
+    }
     const have = qty.get(m.lotId)!
     if (m.kind === 'adjust') {
       qty.set(m.lotId, m.countedQty ?? have + (m.delta ?? 0))
       if (qty.get(m.lotId)! < 0) err('delta', `Lot ${m.lotId} holds ${have}; the adjustment would take it below zero`)
-      return
+      continue
     }
     if (m.kind === 'issue' && lot && lot.expiresAt <= now) err('lotId', `Lot ${m.lotId} expired at ${lot.expiresAt}; discard it instead`)
-    if (m.kind === 'issue' && m.hospitalId && !hospitals.has(m.hospitalId)) err('hospitalId', `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
-    if (have < m.qty) return err('qty', `Lot ${m.lotId} holds ${have} here; cannot take ${m.qty}`)
+    if (m.kind === 'issue' && m.hospitalId && !hospitals.has(m.hospitalId))
+      err('hospitalId', `Hospital ${m.hospitalId} is not in the register of ${siteId}'s station`)
+    if (have < m.qty) {
+      err('qty', `Lot ${m.lotId} holds ${have} here; cannot take ${m.qty}`)
+      continue
+    }
     qty.set(m.lotId, have - m.qty)
-  })
+  }
   return problems
 }
 

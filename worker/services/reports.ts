@@ -53,7 +53,10 @@ function period(q: SupplyReportQueryT) {
   const today = dateOf(Date.now() + OFFSET)
   const to = q.to ?? (q.from ? today : def.to)
   const from = q.from ?? (q.to ? `${to.slice(0, 5)}${String(Math.floor((Number(to.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01` : def.from)
-  for (const [field, v] of [['from', from], ['to', to]] as const)
+  for (const [field, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
     if (Number.isNaN(dayMs(v)) || dateOf(dayMs(v)) !== v) throw badRequest(field, `${v} is not a date`, 'invalid_date')
   if (dayMs(from) > dayMs(to)) throw badRequest('to', `The range ends (${to}) before it begins (${from})`, 'range_reversed')
   const days = (dayMs(to) - dayMs(from)) / DAY + 1
@@ -135,9 +138,7 @@ export async function supplyReport(db: D1Database, actor: Actor, q: SupplyReport
   const per1000 = population ? (donations / population.people) * 1000 : null
 
   type Row = SupplyReportT['hospitals'][number]
-  const rows = new Map<string, Row>(
-    hospitalSites.map((h) => [h.id, { ...h, supplied: zero(), returned: zero(), discarded: zero(), expired: zero() }]),
-  )
+  const rows = new Map<string, Row>(hospitalSites.map((h) => [h.id, { ...h, supplied: zero(), returned: zero(), discarded: zero(), expired: zero() }]))
   const totals = { supplied: zero(), returned: zero(), discarded: zero(), expired: zero() }
   const station = { discarded: zero(), expired: zero() }
   const add = (id: string, what: 'supplied' | 'returned' | 'discarded' | 'expired', component: string, qty: number) => {
@@ -213,6 +214,7 @@ export function supplyReportCsv(rep: SupplyReportT, lang: 'zh' | 'en'): string {
   for (const what of ['discarded', 'expired'] as const)
     for (const c of COMPONENTS) if (rep.station[what][c] !== 0) head(`station_${what}`, 'station', c, rep.station[what][c], unit.get(c) ?? '')
   for (const w of rep.warningDays)
-    for (const level of ['normal', 'yellow', 'orange', 'red', 'unrecorded'] as const) head('warning_days', level, w.component, w[level], lang === 'zh' ? '天' : 'days')
+    for (const level of ['normal', 'yellow', 'orange', 'red', 'unrecorded'] as const)
+      head('warning_days', level, w.component, w[level], lang === 'zh' ? '天' : 'days')
   return toCsv(['section', 'measure', 'site_id', 'name', 'component', 'value', 'unit'], rows, { bom: true })
 }

@@ -36,8 +36,13 @@ const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString()
 
 beforeAll(async () => {
   await seedBase()
-  await env.DB.prepare("INSERT OR IGNORE INTO hospital (id, site_id, name_zh, created_at) VALUES (?1, 'YB', '宜宾市第三人民医院', '2026-01-01T00:00:00Z')").bind(HOSP).run()
-  const yb = await call('POST', '/api/users', { as: 'admin', body: { name: '宜宾血站 LIS', role: 'feed', siteId: 'YB', tokenLabel: 'LIS 接口', expiresInDays: 30 } })
+  await env.DB.prepare("INSERT OR IGNORE INTO hospital (id, site_id, name_zh, created_at) VALUES (?1, 'YB', '宜宾市第三人民医院', '2026-01-01T00:00:00Z')")
+    .bind(HOSP)
+    .run()
+  const yb = await call('POST', '/api/users', {
+    as: 'admin',
+    body: { name: '宜宾血站 LIS', role: 'feed', siteId: 'YB', tokenLabel: 'LIS 接口', expiresInDays: 30 },
+  })
   expect(yb.status, JSON.stringify(yb.json)).toBe(201)
   ybToken = yb.json.token.token
   ybUser = yb.json.user.id
@@ -128,7 +133,9 @@ describe('POST /api/feed/snapshot', () => {
       { lotId: b, kind: 'adjust', delta: -4 },
     ])
     // audited with the machine's user and when
-    const audit = await env.DB.prepare("SELECT actor_id AS actorId FROM audit_log WHERE entity_id = ?1 AND action = 'movement.batch'").bind(r.json.batchId).first('actorId')
+    const audit = await env.DB.prepare("SELECT actor_id AS actorId FROM audit_log WHERE entity_id = ?1 AND action = 'movement.batch'")
+      .bind(r.json.batchId)
+      .first('actorId')
     expect(audit).toBeTruthy()
     // the same batch again: the stored answer, applied once; the same key for other counts: 409
     const again = await asFeed(hospToken, 'POST', `/api/feed/snapshot?site=${HOSP}`, { key, json: snapshot })
@@ -249,12 +256,7 @@ describe('POST /api/feed/movements', () => {
     const schema = await asFeed(ybToken, 'POST', '/api/feed/movements?site=YB', {
       key: uid('mv-'),
       json: {
-        lines: [
-          { kind: 'discard', lotId: lot, qty: 1 },
-          { kind: 'issue', lotId: lot, qty: 0 },
-          { kind: 'teleport' },
-          { kind: 'issue', lotId: lot, qty: 9 },
-        ],
+        lines: [{ kind: 'discard', lotId: lot, qty: 1 }, { kind: 'issue', lotId: lot, qty: 0 }, { kind: 'teleport' }, { kind: 'issue', lotId: lot, qty: 9 }],
       },
     })
     expect(schema.status).toBe(400)

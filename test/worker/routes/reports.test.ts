@@ -18,8 +18,12 @@ beforeAll(async () => {
   const at = '2026-01-01T00:00:00Z'
   // two hospitals in Yibin's register: each becomes a site of kind 'hospital' under YB (migration 0057)
   await env.DB.batch([
-    env.DB.prepare("INSERT OR IGNORE INTO hospital (id, site_id, name_zh, name_en, created_at) VALUES (?1, 'YB', '宜宾市第一人民医院', 'Yibin First People''s Hospital', ?2)").bind(H1, at),
-    env.DB.prepare("INSERT OR IGNORE INTO hospital (id, site_id, name_zh, name_en, created_at) VALUES (?1, 'YB', '宜宾市第二人民医院', 'Yibin Second People''s Hospital', ?2)").bind(H2, at),
+    env.DB.prepare(
+      "INSERT OR IGNORE INTO hospital (id, site_id, name_zh, name_en, created_at) VALUES (?1, 'YB', '宜宾市第一人民医院', 'Yibin First People''s Hospital', ?2)",
+    ).bind(H1, at),
+    env.DB.prepare(
+      "INSERT OR IGNORE INTO hospital (id, site_id, name_zh, name_en, created_at) VALUES (?1, 'YB', '宜宾市第二人民医院', 'Yibin Second People''s Hospital', ?2)",
+    ).bind(H2, at),
   ])
   await env.DB.prepare("INSERT OR IGNORE INTO user (id, name, role, site_id, token_hash, created_at) VALUES ('u-hosp-yb', '输血科', 'hospital', ?1, ?2, ?3)")
     .bind(H1, await sha256Hex(HOSPITAL_TOKEN), at)
@@ -195,11 +199,11 @@ describe('GET /api/reports/supply: the figures are the ledger’s', () => {
     // the JSON says the same, per hospital, every figure with its unit in the CSV
     const h2 = json.json.hospitals.find((h: any) => h.id === H2)
     expect(h2.supplied.RBC).toBe(
-      (await env.DB.prepare(
+      await env.DB.prepare(
         `SELECT -SUM(m.delta) AS n FROM movement m JOIN transfer t ON t.id = m.transfer_id WHERE m.kind = 'transfer_out' AND t.to_site = ?1 AND m.at >= ?2 AND m.at < ?3`,
       )
         .bind(H2, fromAt, toAt)
-        .first('n')),
+        .first('n'),
     )
     expect(json.json.totals.supplied.RBC).toBe(csvSum('supplied').RBC)
     for (const r of rows) expect(r.unit, JSON.stringify(r)).not.toBe('')
@@ -217,8 +221,12 @@ describe('GET /api/reports/supply: the figures are the ledger’s', () => {
     // YB red from 10 days ago until 4 days ago, then yellow: within the last 6 days, 2 red and 4 yellow (to now)
     const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString()
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES ('NC', 'CRYO', '*', '*', 'normal', 'red', 1, ?1)").bind(ago(10)),
-      env.DB.prepare("INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES ('NC', 'CRYO', '*', '*', 'red', 'yellow', 5, ?1)").bind(ago(4)),
+      env.DB.prepare(
+        "INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES ('NC', 'CRYO', '*', '*', 'normal', 'red', 1, ?1)",
+      ).bind(ago(10)),
+      env.DB.prepare(
+        "INSERT INTO warning_event (site_id, component, abo, rhd, from_level, to_level, days_of_supply, at) VALUES ('NC', 'CRYO', '*', '*', 'red', 'yellow', 5, ?1)",
+      ).bind(ago(4)),
     ])
     const from = new Date(Date.now() + 8 * 3_600_000 - 6 * DAY).toISOString().slice(0, 10)
     const r = await report(`site=NC&from=${from}&to=${today()}`)

@@ -45,9 +45,12 @@ export function ReportPage() {
   const csv = async () => {
     setCsvError(null)
     try {
-      const res = await fetch(`/api/reports/supply?site=${encodeURIComponent(rep!.site.id)}&from=${rep!.period.from}&to=${rep!.period.to}&format=csv&lang=${lang}`, {
-        headers: { authorization: `Bearer ${getState().token}` },
-      })
+      const res = await fetch(
+        `/api/reports/supply?site=${encodeURIComponent(rep!.site.id)}&from=${rep!.period.from}&to=${rep!.period.to}&format=csv&lang=${lang}`,
+        {
+          headers: { authorization: `Bearer ${getState().token}` },
+        },
+      )
       if (!res.ok) {
         const err = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error
         throw new ApiCallError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, err?.field)
@@ -101,7 +104,8 @@ export function ReportPage() {
         <>
           <h2>{t('report.title', { site: siteName(rep.site, lang) })}</h2>
           <p class="meta period">
-            {t('report.period', { from: rep.period.from, to: rep.period.to, days: rep.period.days })} · {t('report.printed', { at: dateTime(new Date().toISOString(), lang) })}
+            {t('report.period', { from: rep.period.from, to: rep.period.to, days: rep.period.days })} ·{' '}
+            {t('report.printed', { at: dateTime(new Date().toISOString(), lang) })}
           </p>
           <div class="toolbar no-print">
             <button type="button" class="print" onClick={() => window.print()}>
@@ -118,7 +122,8 @@ export function ReportPage() {
               <tr>
                 <th>{t('report.wholeBlood')}</th>
                 <td data-measure="wholeBloodUnits">
-                  {n(rep.donations.wholeBloodUnits)} U · {t('report.estimated', { n: n(rep.donations.wholeBloodDonations), per: n(rep.donations.uPerDonation, 1) + ' U' })}
+                  {n(rep.donations.wholeBloodUnits)} U ·{' '}
+                  {t('report.estimated', { n: n(rep.donations.wholeBloodDonations), per: `${n(rep.donations.uPerDonation, 1)} U` })}
                 </td>
               </tr>
               <tr>
@@ -142,33 +147,33 @@ export function ReportPage() {
               <tr>
                 <th>{t('report.rate')}</th>
                 <td data-measure="per1000">
-                  {rep.rate.per1000 === null
-                    ? '—'
-                    : t('report.rateLine', { n: n(rep.rate.per1000, 2), annual: n(rep.rate.per1000Annual, 2) })}
+                  {rep.rate.per1000 === null ? '—' : t('report.rateLine', { n: n(rep.rate.per1000, 2), annual: n(rep.rate.per1000Annual, 2) })}
                 </td>
               </tr>
             </tbody>
           </table>
-          <table class="report-table receipts">
-            <thead>
-              <tr>
-                <th>{t('report.receipts')}</th>
-                {COMPONENTS.map((c) => (
-                  <th key={c}>{head(c)}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <td>{siteName(rep.site, lang)}</td>
-                {COMPONENTS.map((c) => (
-                  <td key={c} class="num">
-                    {n(rep.donations.receipts[c])}
-                  </td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
+          <div class="scroll">
+            <table class="report-table receipts">
+              <thead>
+                <tr>
+                  <th>{t('report.receipts')}</th>
+                  {COMPONENTS.map((c) => (
+                    <th key={c}>{head(c)}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <td>{siteName(rep.site, lang)}</td>
+                  {COMPONENTS.map((c) => (
+                    <td key={c} class="num">
+                      {n(rep.donations.receipts[c])}
+                    </td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </div>
 
           <h3>{t('report.supply')}</h3>
           <HospitalTable rep={rep} what="supplied" head={head} n={n} />
@@ -177,38 +182,46 @@ export function ReportPage() {
           <h3>{t('report.discards')}</h3>
           <p class="meta">{t('report.discardsNote')}</p>
           {nonzero(rep.totals.discarded) || nonzero(rep.station.discarded) ? (
-            <table class="report-table discards">
-              <thead>
-                <tr>
-                  <th>{t('report.hospital')}</th>
-                  {COMPONENTS.map((c) => (
-                    <th key={c}>{head(c)}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {[
-                  { id: rep.site.id, href: `/station?site=${rep.site.id}`, name: siteName(rep.site, lang), discarded: rep.station.discarded, expired: rep.station.expired },
-                  ...rep.hospitals.map((h) => ({ id: h.id, href: `/sites/${h.id}`, name: siteName(h, lang), discarded: h.discarded, expired: h.expired })),
-                ]
-                  .filter((r) => nonzero(r.discarded))
-                  .map((r) => (
-                    <tr key={r.id} data-row={r.id}>
-                      <td>
-                        <a class="hospital-name" href={r.href}>
-                          {r.name}
-                        </a>
-                      </td>
-                      {COMPONENTS.map((c) => (
-                        <td key={c} class="num">
-                          {n(r.discarded[c])}
-                          {r.expired[c] > 0 && <span class="meta">（{t('report.expiredN', { n: n(r.expired[c]) })}）</span>}
+            <div class="scroll">
+              <table class="report-table discards">
+                <thead>
+                  <tr>
+                    <th>{t('report.hospital')}</th>
+                    {COMPONENTS.map((c) => (
+                      <th key={c}>{head(c)}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {[
+                    {
+                      id: rep.site.id,
+                      href: `/station?site=${rep.site.id}`,
+                      name: siteName(rep.site, lang),
+                      discarded: rep.station.discarded,
+                      expired: rep.station.expired,
+                    },
+                    ...rep.hospitals.map((h) => ({ id: h.id, href: `/sites/${h.id}`, name: siteName(h, lang), discarded: h.discarded, expired: h.expired })),
+                  ]
+                    .filter((r) => nonzero(r.discarded))
+                    .map((r) => (
+                      <tr key={r.id} data-row={r.id}>
+                        <td>
+                          <a class="hospital-name" href={r.href}>
+                            {r.name}
+                          </a>
                         </td>
-                      ))}
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+                        {COMPONENTS.map((c) => (
+                          <td key={c} class="num">
+                            {n(r.discarded[c])}
+                            {r.expired[c] > 0 && <span class="meta">（{t('report.expiredN', { n: n(r.expired[c]) })}）</span>}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <p class="empty">{t('report.none')}</p>
           )}
@@ -244,55 +257,47 @@ export function ReportPage() {
 }
 
 /** Hospitals × components for one measure, with the total; "none" when nothing moved. */
-function HospitalTable({
-  rep,
-  what,
-  head,
-  n,
-}: {
-  rep: SupplyReport
-  what: 'supplied' | 'returned'
-  head: (c: string) => string
-  n: (x: number) => string
-}) {
+function HospitalTable({ rep, what, head, n }: { rep: SupplyReport; what: 'supplied' | 'returned'; head: (c: string) => string; n: (x: number) => string }) {
   const t = useT()
   const { lang } = useAppState()
   const rows = rep.hospitals.filter((h) => COMPONENTS.some((c) => h[what][c] !== 0))
   if (!rows.length) return <p class="empty">{t('report.none')}</p>
   return (
-    <table class={`report-table ${what}`}>
-      <thead>
-        <tr>
-          <th>{t('report.hospital')}</th>
-          {COMPONENTS.map((c) => (
-            <th key={c}>{head(c)}</th>
+    <div class="scroll">
+      <table class={`report-table ${what}`}>
+        <thead>
+          <tr>
+            <th>{t('report.hospital')}</th>
+            {COMPONENTS.map((c) => (
+              <th key={c}>{head(c)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((h) => (
+            <tr key={h.id} data-row={h.id}>
+              <td>
+                <a class="hospital-name" href={`/sites/${h.id}`}>
+                  {siteName(h, lang)}
+                </a>
+              </td>
+              {COMPONENTS.map((c) => (
+                <td key={c} class="num">
+                  {n(h[what][c])}
+                </td>
+              ))}
+            </tr>
           ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((h) => (
-          <tr key={h.id} data-row={h.id}>
-            <td>
-              <a class="hospital-name" href={`/sites/${h.id}`}>
-                {siteName(h, lang)}
-              </a>
-            </td>
+          <tr class="total" data-row="total">
+            <th>{t('report.total')}</th>
             {COMPONENTS.map((c) => (
               <td key={c} class="num">
-                {n(h[what][c])}
+                {n(rep.totals[what][c])}
               </td>
             ))}
           </tr>
-        ))}
-        <tr class="total" data-row="total">
-          <th>{t('report.total')}</th>
-          {COMPONENTS.map((c) => (
-            <td key={c} class="num">
-              {n(rep.totals[what][c])}
-            </td>
-          ))}
-        </tr>
-      </tbody>
-    </table>
+        </tbody>
+      </table>
+    </div>
   )
 }
