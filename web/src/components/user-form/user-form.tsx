@@ -3,15 +3,15 @@ import { api } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { IssuedToken, Site, User } from '../../lib/types'
-import { ROLES as DOMAIN_ROLES } from '../../../../solver/domain'
+import { ROLES as DOMAIN_ROLES, SITE_ROLES as DOMAIN_SITE_ROLES } from '../../../../solver/domain'
 import { useAppState, type Role } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
 import { useAction } from '../../lib/use-action'
 
 /** The roles offered, the station's director first (the most common account). */
 const ROLES: Role[] = ['director', ...DOMAIN_ROLES.filter((r) => r !== 'director')]
-/** Roles bound to one site: a station's director, a hospital's blood bank, a machine feed (its token writes that site only). */
-const SITE_ROLES: Role[] = ['director', 'hospital', 'feed']
+/** Roles bound to one site (solver/domain.ts): a station's director, a hospital's blood bank, a machine feed. */
+const SITE_ROLES: readonly Role[] = DOMAIN_SITE_ROLES
 
 /** Adds a user (POST /api/users); a director needs a site. Hands the first token to the page. */
 export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: User, token: IssuedToken) => void }) {
