@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers'
 import Papa from 'papaparse'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../../worker/lib/crypto'
+import { lastFullQuarter } from '../../../worker/services/reports'
 import { call, receiveLot, seedBase, uid, type Who } from '../fixtures'
 
 const DAY = 86_400_000
@@ -75,6 +76,15 @@ describe('GET /api/reports/supply: the range and the site', () => {
     const hospital = await report(`site=${H1}`)
     expect(hospital.status).toBe(400)
     expect(hospital.json.error).toMatchObject({ field: 'site', code: 'not_a_station' })
+  })
+
+  it('the last full quarter: across a new year, and by China’s calendar at midnight', () => {
+    expect(lastFullQuarter(new Date('2026-01-15T00:00:00Z'))).toEqual({ from: '2025-10-01', to: '2025-12-31' })
+    expect(lastFullQuarter(new Date('2026-12-06T13:00:00Z'))).toEqual({ from: '2026-07-01', to: '2026-09-30' })
+    // 00:30 on 1 April in China is still 31 March in UTC: the first quarter is over
+    expect(lastFullQuarter(new Date('2026-03-31T16:30:00Z'))).toEqual({ from: '2026-01-01', to: '2026-03-31' })
+    expect(lastFullQuarter(new Date('2026-03-31T15:30:00Z'))).toEqual({ from: '2025-10-01', to: '2025-12-31' })
+    expect(lastFullQuarter(new Date('2024-05-01T00:00:00Z'))).toEqual({ from: '2024-01-01', to: '2024-03-31' })
   })
 
   it('defaults to the last full quarter, in China time', async () => {
