@@ -6,6 +6,7 @@ import { pokeCouriers } from './link/courier'
 import { limitBody } from './middleware/body-limit'
 import { siteScope } from './middleware/site-scope'
 import { pokeLinkAfterWrites } from './middleware/link-poke'
+import { feedScope } from './middleware/feed-scope'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { callupLinks } from './routes/callup-links'
@@ -15,6 +16,7 @@ import { csv } from './routes/csv'
 import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'
 import { events } from './routes/events'
+import { feed } from './routes/feed'
 import { incidents } from './routes/incidents'
 import { link } from './routes/link'
 import { me } from './routes/me'
@@ -22,6 +24,7 @@ import { movements } from './routes/movements'
 import { network } from './routes/network'
 import { plans } from './routes/plans'
 import { provinces } from './routes/provinces'
+import { reports } from './routes/reports'
 import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
@@ -61,6 +64,7 @@ app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
 app.use('/api/*', siteScope)
 app.use('/api/*', pokeLinkAfterWrites)
+app.use('/api/*', feedScope)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)
@@ -87,6 +91,8 @@ app.route('/api/hospitals', hospitals)
 app.route('/api/orders', orders)
 app.route('/api/link', link)
 app.route('/api/provinces', provinces)
+app.route('/api/reports', reports)
+app.route('/api/feed', feed)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -4,11 +4,11 @@ import { launchBrowser } from './browser'
 import { startServer, type Server } from './server'
 
 /** Each UI test file gets its own wrangler dev (fresh demo D1) and Chromium, stopped when the file ends. */
-export function useApp(ready: (server: Server, browser: Browser) => void): void {
+export function useApp(ready: (server: Server, browser: Browser) => void, opts: Parameters<typeof startServer>[0] = {}): void {
   let server: Server | undefined
   let browser: Browser | undefined
   beforeAll(async () => {
-    server = await startServer()
+    server = await startServer(opts)
     browser = await launchBrowser()
     ready(server, browser)
   })

@@ -57,13 +57,19 @@ export async function waitForHealth(url: string, child: ChildProcess, log: () =>
   throw new Error(`wrangler dev did not answer /api/health within ${ms} ms:\n${log()}`)
 }
 
-export async function startServer(): Promise<Server> {
+/** `extraSql`: a test's own data, loaded after the demo region (e.g. a past quarter's ledger the demo does not reach). */
+export async function startServer(opts: { extraSql?: string } = {}): Promise<Server> {
   if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first')
   const state = mkdtempSync(path.join(tmpdir(), 'bd-ui-'))
   run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state])
   const sqlFile = path.join(state, 'seed.sql')
   writeFileSync(sqlFile, run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/seed-sql.ts')]))
   run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile, '--yes'])
+  if (opts.extraSql) {
+    const extraFile = path.join(state, 'extra.sql')
+    writeFileSync(extraFile, opts.extraSql)
+    run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', extraFile, '--yes'])
+  }
 
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`

@@ -47,7 +47,10 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
  */
 export const canWriteSite = (actor: Actor, siteId: string): boolean =>
   (!actor.ownSites || actor.ownSites.has(siteId)) &&
-  (actor.role === 'coordinator' || actor.role === 'admin' || ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId))
+  (actor.role === 'coordinator' ||
+    actor.role === 'admin' ||
+    // a machine feed writes its own site's stock (and reaches only /api/feed: worker/middleware/feed-scope.ts)
+    ((actor.role === 'director' || actor.role === 'hospital' || actor.role === 'feed') && actor.siteId === siteId))
 
 /** Writes to a site's stock or requests: its own director or blood bank, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {

@@ -13,6 +13,8 @@ import offlineEn from '../locales/offline.en.json'
 import offlineZh from '../locales/offline.zh.json'
 import regionEn from '../locales/region.en.json'
 import regionZh from '../locales/region.zh.json'
+import reportsEn from '../locales/reports.en.json'
+import reportsZh from '../locales/reports.zh.json'
 import zh from '../locales/zh.json'
 import linkEn from '../locales/link.en.json'
 import linkZh from '../locales/link.zh.json'
@@ -20,8 +22,8 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalCoreZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalCoreEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalCoreZh, ...reportsZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalCoreEn, ...reportsEn },
 }
 // the link's strings (issue 24), on lines of their own so that other locale pairs merge without a conflict here
 Object.assign(messages.zh, linkZh)

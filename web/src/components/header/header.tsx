@@ -17,6 +17,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/donors', key: 'nav.donors' },
+  { href: '/report', key: 'nav.report', roles: ['director', 'coordinator', 'admin'] },
 ]
 // in province mode (issue 24) only: the linked provinces
 const PROVINCES_LINK: (typeof LINKS)[number] = { href: '/provinces', key: 'nav.provinces' }

@@ -3,13 +3,15 @@ import { api } from '../../lib/api'
 import { siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { IssuedToken, Site, User } from '../../lib/types'
-import { ROLES as DOMAIN_ROLES } from '../../../../solver/domain'
+import { ROLES as DOMAIN_ROLES, SITE_ROLES as DOMAIN_SITE_ROLES } from '../../../../solver/domain'
 import { useAppState, type Role } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
 import { useAction } from '../../lib/use-action'
 
 /** The roles offered, the station's director first (the most common account). */
 const ROLES: Role[] = ['director', ...DOMAIN_ROLES.filter((r) => r !== 'director')]
+/** Roles bound to one site (solver/domain.ts): a station's director, a hospital's blood bank, a machine feed. */
+const SITE_ROLES: readonly Role[] = DOMAIN_SITE_ROLES
 
 /** Adds a user (POST /api/users); a director needs a site. Hands the first token to the page. */
 export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: User, token: IssuedToken) => void }) {
@@ -27,7 +29,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
       const body = {
         name: name.trim(),
         role,
-        ...(role === 'director' && siteId ? { siteId } : {}),
+        ...(SITE_ROLES.includes(role) && siteId ? { siteId } : {}),
         expiresInDays: Number(days),
         ...(label.trim() ? { tokenLabel: label.trim() } : {}),
       }
@@ -54,7 +56,7 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
           ))}
         </select>
       </label>
-      {role === 'director' && (
+      {SITE_ROLES.includes(role) && (
         <label>
           {t('admin.site')}
           <select name="siteId" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
