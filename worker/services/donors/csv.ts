@@ -12,7 +12,7 @@ import { CsvError } from '../csv'
 import { auditReads, requireDonorWriter } from './pool'
 
 const COLUMNS = ['code', 'abo', 'rhd', 'antigens', 'consent', 'last_whole_blood', 'last_platelets'] as const
-const ANTIGEN = /^[A-Za-z0-9()+\-]{1,24}$/
+const ANTIGEN = /^[A-Za-z0-9()+-]{1,24}$/
 const when = (v: string) => {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v.replace(' ', 'T'))
   return /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(ms) ? new Date(ms).toISOString() : null

@@ -22,7 +22,7 @@ import { donationKind, eligibleFrom } from './eligibility'
 import { roadHoursOf } from './road'
 import { isForeignKey, isUnique } from '../../db/constraints'
 import type { LinkCtx } from '../../link/donors'
-import { searchPeers, type PeerGet } from './link'
+import { searchPeers, type PeerGet } from './peer-search'
 
 /** Reads of donor records: coordinators, admins and directors (directors call donors for their own patients). Planners see counts only. */
 export const seesDonors = (actor: Actor) => actor.role !== 'planner'
@@ -130,14 +130,19 @@ export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQ
   const peers =
     q.site || q.all === 'true'
       ? []
-      : await searchPeers(link, peerGet, actor, {
-          component: match.component,
-          antigens: match.antigens || undefined,
-          abo: match.abo,
-          rhd: match.rhd,
-          allowRhPositive: match.allowRhPositive ? 'true' : undefined,
-          eligible: q.eligible,
-        })
+      : await searchPeers(
+          link,
+          peerGet,
+          { name: actor.name, seesDonors: visible },
+          {
+            component: match.component,
+            antigens: match.antigens || undefined,
+            abo: match.abo,
+            rhd: match.rhd,
+            allowRhPositive: match.allowRhPositive ? 'true' : undefined,
+            eligible: q.eligible,
+          },
+        )
   return { total: donors.length, eligibleNow: donors.filter((d) => d.eligibleNow).length, bySite: [...bySite.values()], donors: visible ? donors : null, peers }
 }
 
