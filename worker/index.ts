@@ -14,6 +14,7 @@ import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { network } from './routes/network'
 import { plans } from './routes/plans'
+import { provinceAid } from './routes/province-aid'
 import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
@@ -68,6 +69,7 @@ app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)
+app.route('/api/province-aid', provinceAid)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -25,6 +25,7 @@ const RAISES = {
   site_parent: 'site_parent',
   user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
+  province_aid_status: 'province_aid_status',
 } as const
 export type Trigger = keyof typeof RAISES
 
