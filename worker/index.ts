@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
+import { pokeCouriers } from './link/courier'
 import { limitBody } from './middleware/body-limit'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
@@ -10,11 +11,13 @@ import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'
 import { events } from './routes/events'
 import { incidents } from './routes/incidents'
+import { link } from './routes/link'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { network } from './routes/network'
 import { plans } from './routes/plans'
 import { provinceAid } from './routes/province-aid'
+import { provinces } from './routes/provinces'
 import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
@@ -45,6 +48,7 @@ app.doc31('/api/openapi.json', {
   },
 })
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+app.openAPIRegistry.registerComponent('securitySchemes', 'link', { type: 'apiKey', in: 'header', name: 'X-Link-Signature' })
 app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', limitBody)
@@ -69,6 +73,8 @@ app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)
+app.route('/api/link', link)
+app.route('/api/provinces', provinces)
 app.route('/api/province-aid', provinceAid)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
@@ -79,7 +85,10 @@ export default {
   // Hourly: recompute warning levels so a change is recorded even when no stock moves.
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
     ctx.waitUntil(refreshAllWarnings(env.DB))
+    // and the link's couriers, in case a poke was lost (their alarms persist; this is the belt to those braces)
+    ctx.waitUntil(pokeCouriers(env))
   },
 } satisfies ExportedHandler<Env>
 
 export { app }
+export { LinkCourier } from './link/courier'

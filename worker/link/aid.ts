@@ -17,6 +17,7 @@ import { closePlanIfDoneStmt } from '../db/transfers/state'
 import { newId } from '../lib/crypto'
 import { AidAcceptMsg, AidDeclineMsg, AidDispatchMsg, AidOfferMsg, AidReceiptMsg, AidRequestMsg, type AidSide } from '../schemas/province-aid'
 import { foreignSiteId } from '../services/province-aid-shipments'
+import { LinkRejected } from './errors'
 import type { LinkHandler } from './handlers'
 import type { LinkMessage } from './outbox'
 
@@ -33,9 +34,9 @@ const handler = <S extends z.ZodType>(body: S, apply: (db: D1Database, msg: Link
 /** This side's row of the aid, which must name the sender as its other party. */
 async function partyRow(db: D1Database, msg: LinkMessage, aidId: string, side: AidSide) {
   const row = await selectAid(db, aidId, side)
-  if (!row) throw new Error(`${msg.kind}: no aid ${aidId} on the ${side}'s side`)
+  if (!row) throw new LinkRejected(`${msg.kind}: no aid ${aidId} on the ${side}'s side`)
   const other = side === 'asker' ? row.giver : row.asker
-  if (other !== msg.from) throw new Error(`${msg.kind}: aid ${aidId} is between ${row.asker} and ${row.giver}, not from ${msg.from}`)
+  if (other !== msg.from) throw new LinkRejected(`${msg.kind}: aid ${aidId} is between ${row.asker} and ${row.giver}, not from ${msg.from}`)
   return row
 }
 
@@ -131,7 +132,7 @@ export const AID_HANDLERS: Record<string, LinkHandler> = {
   'aid.dispatch': handler(AidDispatchMsg, async (db, msg) => {
     const b = msg.body
     const row = await partyRow(db, msg, b.aidId, 'asker')
-    if (row.status !== 'accepted') throw new Error(`aid.dispatch: aid ${b.aidId} is ${row.status}, not accepted`)
+    if (row.status !== 'accepted') throw new LinkRejected(`aid.dispatch: aid ${b.aidId} is ${row.status}, not accepted`)
     const at = new Date().toISOString()
     const fromSite = foreignSiteId(msg.from, b.from.id)
     const local = newId('tr')
@@ -198,7 +199,7 @@ export const AID_HANDLERS: Record<string, LinkHandler> = {
     const row = await partyRow(db, msg, b.aidId, 'giver')
     const sent = await selectShipments(db, [b.aidId], 'giver')
     if (!sent.some((s) => s.shipment.transferId === b.transferId))
-      throw new Error(`aid.receipt: transfer ${b.transferId} was not dispatched for aid ${b.aidId}`)
+      throw new LinkRejected(`aid.receipt: transfer ${b.transferId} was not dispatched for aid ${b.aidId}`)
     const at = new Date().toISOString()
     const r = b.receipt
     return [

@@ -7,12 +7,16 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'province_aid']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'province_aid']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({
       description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",
     }),
     urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
+    notice: z
+      .object({ fromProvince: z.string(), text: z.string(), byName: z.string(), urgent: z.boolean(), sentAt: z.string() })
+      .optional()
+      .openapi({ description: "a notice from another province's coordinator (entity 'notice', issue 24): shown as an alert" }),
   })
   .openapi('Event')
 

@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../../worker/index'
 import { LINK_HANDLERS } from '../../../worker/link/handlers'
+import { applyLinkMessage } from '../../../worker/link/inbox'
 import type { LinkMessage } from '../../../worker/link/outbox'
 import { sha256Hex } from '../../../worker/lib/crypto'
 import { checkResponse } from '../contract'
@@ -49,18 +50,10 @@ async function callIn(province: Province, method: string, path: string, opts: { 
   return { status: res.status, json }
 }
 
-/** Applies a message the way the receiving inbox does: the kind's schema, then its statements with the inbox row in one batch. */
+/** Applies a message as the receiving province's inbox does (worker/link/inbox.ts); anything but 'applied' fails the caller. */
 async function applyAs(msg: LinkMessage) {
-  const h = LINK_HANDLERS[msg.kind]
-  if (!h) throw new Error(`unknown kind ${msg.kind}`)
-  const body = h.body.parse(msg.body)
-  const stmts = await h.apply(db(), { ...msg, body })
-  await db().batch([
-    db()
-      .prepare(`INSERT INTO link_inbox (id, from_province, kind, body, status, received_at) VALUES (?1, ?2, ?3, ?4, 'applied', ?5)`)
-      .bind(msg.id, msg.from, msg.kind, JSON.stringify(msg.body), new Date().toISOString()),
-    ...stmts,
-  ])
+  const res = await applyLinkMessage(db(), msg)
+  if (res.outcome !== 'applied') throw new Error(res.outcome === 'rejected' ? `rejected: ${res.error}` : 'replay')
 }
 
 /** Delivers every undelivered message from `from` to the other province; returns them (for replays). */
@@ -236,7 +229,8 @@ describe('aid across the border: the whole walk', () => {
     ])
 
     // a replayed message is never applied twice: the inbox id collides and nothing changes
-    for (const m of [...requestMsgs, offerMsg, ...acceptMsgs, ...dispatchMsgs, ...receiptMsgs]) await expect(applyAs(m)).rejects.toThrow(/UNIQUE|PRIMARY/i)
+    for (const m of [...requestMsgs, offerMsg, ...acceptMsgs, ...dispatchMsgs, ...receiptMsgs])
+      expect(await applyLinkMessage(db(), m)).toEqual({ outcome: 'replay' })
     expect(await db().prepare(`SELECT COUNT(*) AS n FROM transfer WHERE to_site = 'WZ' AND from_site LIKE 'X%'`).first<number>('n')).toBe(1)
     expect(await sumMovements(local, 'transfer_in')).toBe(20)
   })
@@ -301,13 +295,10 @@ describe('aid across the border: what is refused', () => {
     expect((await call('GET', `/api/requests/${giver.requestId}`)).json.status).toBe('cancelled')
     expect((await callIn('Sichuan', 'POST', `/api/province-aid/${id}/commit`, { headers: { 'idempotency-key': uid('commit-') } })).status).toBe(409)
 
-    // an offer under a new message id after the refusal: the state guard fails the whole batch (nothing applied)
-    await expect(applyAs({ ...offerMsg, id: uid('lnk_') })).rejects.toThrow(/province_aid_status/)
-    const inbox = await db()
-      .prepare('SELECT COUNT(*) AS n FROM link_inbox WHERE kind = ?1 AND body = ?2')
-      .bind('aid.offer', JSON.stringify(offerMsg.body))
-      .first<number>('n')
-    expect(inbox).toBe(1)
+    // an offer under a new message id after the refusal: the state guard fails its batch; the inbox keeps it as rejected
+    const late = await applyLinkMessage(db(), { ...offerMsg, id: uid('lnk_') })
+    expect(late).toMatchObject({ outcome: 'rejected', error: expect.stringMatching(/province_aid_status/) })
+    expect((await callIn('Chongqing', 'GET', `/api/province-aid/${id}`)).json).toMatchObject({ status: 'refused', offer: { qty: 12 } })
   })
 
   it('the giver declines with a reason; the asker sees it; a message from a province that is not the party is refused', async () => {
@@ -323,8 +314,8 @@ describe('aid across the border: what is refused', () => {
     // a strict body: an extra field fails the schema (the inbox keeps such a message as rejected)
     expect(LINK_HANDLERS['aid.request'].body.safeParse({ ...(reqMsg.body as object), extra: 1 }).success).toBe(false)
     // an accept claiming to come from a third province is refused before anything is written
-    await expect(
-      applyAs({
+    expect(
+      await applyLinkMessage(db(), {
         id: uid('lnk_'),
         from: 'Hubei',
         to: 'Sichuan',
@@ -332,7 +323,8 @@ describe('aid across the border: what is refused', () => {
         at: new Date().toISOString(),
         body: { aidId: id, by: { id: 'u', name: 'x' }, at: new Date().toISOString() },
       }),
-    ).rejects.toThrow(/not from Hubei/)
+    ).toMatchObject({ outcome: 'rejected', error: expect.stringMatching(/not from Hubei/) })
+    expect((await callIn('Sichuan', 'GET', `/api/province-aid/${id}`)).json.status).toBe('declined')
   })
 
   it('409 outside province mode: the one-region system has no other province to ask', async () => {
