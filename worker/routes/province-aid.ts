@@ -15,7 +15,7 @@ const errors = {
   ...baseErrors,
   403: json(ErrorBody, "Not allowed for this role, or another province's station or step"),
   404: json(ErrorBody, 'No such aid in this province'),
-  409: json(ErrorBody, 'invalid_transition: the aid is not in a state for this step; not_province_mode: PROVINCE is not set'),
+  409: json(ErrorBody, 'aid_state: the aid is not in a state for this step; not_province_mode: PROVINCE is not set'),
 }
 
 /** Which province this system is, and its linked peers (wrangler.toml: PROVINCE, LINK_PEERS = JSON {province: url}). */
@@ -50,11 +50,17 @@ provinceAid.openapi(
     tags: ['province-aid'],
     security,
     description: "This province's aids: those it asked another province for (side asker) and those it was asked (side giver), newest first.",
-    responses: { 200: json(z.object({ province: z.string(), aids: z.array(ProvinceAid) }), 'Aids'), ...errors },
+    responses: {
+      200: json(
+        z.object({ province: z.string(), peers: z.array(z.string()).openapi({ description: 'the provinces this one may ask' }), aids: z.array(ProvinceAid) }),
+        'Aids',
+      ),
+      ...errors,
+    },
   }),
   async (c) => {
     const h = here(c.env)
-    return c.json({ province: h.province ?? '', aids: await listAids(c.env.DB, c.var.actor, h) }, 200)
+    return c.json({ province: h.province ?? '', peers: h.peers, aids: await listAids(c.env.DB, c.var.actor, h) }, 200)
   },
 )
 

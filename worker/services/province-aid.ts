@@ -82,7 +82,7 @@ async function asSide(db: D1Database, here: Here, id: string, side: AidSide, ste
   return row
 }
 
-const illegal = (row: AidRow, step: string) => conflict('invalid_transition', `Aid ${row.id} is ${row.status}; it cannot be ${step} now`, 'status')
+const illegal = (row: AidRow, step: string) => conflict('aid_state', `Aid ${row.id} is ${row.status}; it cannot be ${step} now`, 'status')
 
 /** Runs a batch whose status move the trigger guards: a move it refuses is a 409. */
 async function guarded(db: D1Database, stmts: D1PreparedStatement[], row: AidRow, step: string): Promise<void> {

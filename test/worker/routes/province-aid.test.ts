@@ -149,7 +149,7 @@ describe('aid across the border: the whole walk', () => {
     expect(accepted.status, JSON.stringify(accepted.json)).toBe(200)
     const twice = await callIn('Chongqing', 'POST', `/api/province-aid/${id}/accept`)
     expect(twice.status).toBe(409)
-    expect(twice.json.error.code).toBe('invalid_transition')
+    expect(twice.json.error.code).toBe('aid_state')
     const acceptMsgs = await deliver('Chongqing')
     expect(acceptMsgs.map((m) => m.kind)).toEqual(['aid.accept'])
     const giverNow = await callIn('Sichuan', 'GET', `/api/province-aid/${id}`)

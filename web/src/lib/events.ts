@@ -70,7 +70,9 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
               e.sites.includes(me.siteId) &&
               ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)) ||
             // a donor of my station called up (the collecting station is the call-up's first site)
-            (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId)),
+            (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId) ||
+            // another province's step on an aid across the border, applied here by the link (docs/province-aid.md)
+            (e.entity === 'province_aid' && e.actorId.startsWith('link:') && (me?.role === 'coordinator' || me?.role === 'admin'))),
       )
       if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
     }

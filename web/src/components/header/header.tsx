@@ -17,6 +17,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/donors', key: 'nav.donors' },
+  { href: '/province-aid', key: 'nav.provinceAid', roles: ['coordinator', 'planner', 'admin'] },
 ]
 
 export function Header() {
