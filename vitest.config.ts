@@ -34,6 +34,10 @@ export default defineConfig({
       {
         test: { name: 'web', include: ['test/web/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
       },
+      {
+        // two provincial systems (two wrangler dev) and the link between them, killed and restarted: heavy, run alone
+        test: { name: 'link', include: ['test/link/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false },
+      },
     ],
   },
 })

@@ -169,7 +169,12 @@ export function demoPoolSql(p: DemoPool, at: string, lit: Lit, admin: string): s
   return [
     `INSERT INTO donor (code, site_id, abo, rhd, antigens, consent, created_by, created_at, updated_at) VALUES\n${values(p.donors.map((d) => [d.code, d.siteId, d.abo, d.rhd, d.antigens, d.consent, admin, at, at]))}`,
     ...(donations.length ? [`INSERT INTO donor_donation (donor_code, kind, at) VALUES\n${values(donations)}`] : []),
-    `INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at) VALUES\n${values(p.deferrals.map((d) => [d.id, d.donorCode, d.siteId, d.reason, d.from, d.until, d.note, admin, at]))}`,
+    // a province's own share of the pool (seed/provinces.ts) may hold no deferrals
+    ...(p.deferrals.length
+      ? [
+          `INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at) VALUES\n${values(p.deferrals.map((d) => [d.id, d.donorCode, d.siteId, d.reason, d.from, d.until, d.note, admin, at]))}`,
+        ]
+      : []),
     `INSERT INTO donor_screening (id, site_id, antigen, screened, found, period_from, period_to, created_by, created_at) VALUES\n${values(p.screenings.map((s) => [s.id, s.siteId, s.antigen, s.screened, s.found, s.periodFrom, s.periodTo, admin, at]))}`,
   ]
 }
