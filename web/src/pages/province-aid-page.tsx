@@ -25,6 +25,7 @@ export function ProvinceAidPage() {
   const own = listQ.data?.province ?? null
   const sitesQ = useApi<{ sites: Site[] }>(own ? `/api/sites?province=${encodeURIComponent(own)}` : null)
   const sites = (sitesQ.data?.sites ?? NO_SITES).filter((s) => s.kind === 'center' || s.kind === 'station')
+  const byId = new Map(sites.map((s) => [s.id, s]))
   const aids = listQ.data?.aids ?? []
   const incoming = aids.filter((a) => a.side === 'giver')
   const outgoing = aids.filter((a) => a.side === 'asker')
@@ -41,13 +42,13 @@ export function ProvinceAidPage() {
           {incoming.length === 0 ? (
             <p class="empty">{t('paid.none')}</p>
           ) : (
-            incoming.map((a) => <AidCard key={a.id} aid={a} canAct={canAct} onChange={listQ.reload} />)
+            incoming.map((a) => <AidCard key={a.id} aid={a} canAct={canAct} sites={byId} onChange={listQ.reload} />)
           )}
           <h3>{t('paid.outgoing')}</h3>
           {outgoing.length === 0 ? (
             <p class="empty">{t('paid.none')}</p>
           ) : (
-            outgoing.map((a) => <AidCard key={a.id} aid={a} canAct={canAct} onChange={listQ.reload} />)
+            outgoing.map((a) => <AidCard key={a.id} aid={a} canAct={canAct} sites={byId} onChange={listQ.reload} />)
           )}
           {canAct && listQ.data.peers.length > 0 && sitesQ.data && (
             <AskForm peers={listQ.data.peers} sites={sites} prefill={query as AskPrefill} onSent={listQ.reload} />

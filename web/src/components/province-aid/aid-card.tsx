@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
 import { dateTime, group, hours, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import type { Plan } from '../../lib/types'
+import type { Plan, Site } from '../../lib/types'
 import { useAction } from '../../lib/use-action'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
@@ -39,7 +39,7 @@ type Ask = { message: string; yes: string; go: () => Promise<unknown> } | null
  * then offers (or counters, with a note) or declines; the asking province accepts or declines the offer; once
  * accepted, the province asked commits. Each step asks first, naming what it sends; the click applies exactly that.
  */
-export function AidCard({ aid, canAct, onChange }: { aid: ProvinceAid; canAct: boolean; onChange: () => void }) {
+export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; canAct: boolean; sites: Map<string, Site>; onChange: () => void }) {
   const t = useT()
   const { lang } = useAppState()
   const province = useProvinceName()
@@ -72,7 +72,7 @@ export function AidCard({ aid, canAct, onChange }: { aid: ProvinceAid; canAct: b
   const arriveBy = offerLines.length ? new Date(Date.now() + Math.max(...offerLines.map((l) => l.etaHours)) * 3_600_000).toISOString() : null
   const counter = offerQty < aid.qty || (!!arriveBy && arriveBy > aid.neededBy)
   const lineText = (l: { fromSite: string; qty: number }, names?: { fromNameZh: string; fromNameEn: string }) =>
-    `${names ? siteName({ nameZh: names.fromNameZh, nameEn: names.fromNameEn }, lang, l.fromSite) : l.fromSite} ${l.qty} ${unit}`
+    `${names ? siteName({ nameZh: names.fromNameZh, nameEn: names.fromNameEn }, lang, l.fromSite) : siteName(sites.get(l.fromSite), lang, l.fromSite)} ${l.qty} ${unit}`
 
   return (
     <article class="aid-card card" data-aid={aid.id} data-side={aid.side} data-status={aid.status}>
@@ -124,7 +124,7 @@ export function AidCard({ aid, canAct, onChange }: { aid: ProvinceAid; canAct: b
               ) : (
                 lines.map((l) => (
                   <label key={l.id} data-transfer={l.id}>
-                    {t('paid.lineQty', { site: l.fromSite, max: l.proposedQty })} · {hours(l.etaHours, lang)}
+                    {t('paid.lineQty', { site: siteName(sites.get(l.fromSite), lang, l.fromSite), max: l.proposedQty })} · {hours(l.etaHours, lang)}
                     <input
                       type="number"
                       min="0"
