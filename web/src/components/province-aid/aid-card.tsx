@@ -94,12 +94,13 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
         <div class="aid-offer">
           <p>
             <strong>{aid.offer.counter ? t('paid.counter') : t('paid.offerLabel')}</strong>:{' '}
-            {t('paid.offer.summary', { qty: aid.offer.qty, at: dateTime(aid.offer.arriveBy, lang) })}
+            {t('paid.offer.summary', { unit, qty: aid.offer.qty, at: dateTime(aid.offer.arriveBy, lang) })}
           </p>
           <ul>
             {aid.offer.lines.map((l) => (
               <li key={l.transferId}>
                 {t('paid.offer.line', {
+                  unit,
                   site: siteName({ nameZh: l.fromNameZh, nameEn: l.fromNameEn }, lang, l.fromSite),
                   qty: l.qty,
                   h: hours(l.etaHours, lang),
@@ -124,7 +125,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
               ) : (
                 lines.map((l) => (
                   <label key={l.id} data-transfer={l.id}>
-                    {t('paid.lineQty', { site: siteName(sites.get(l.fromSite), lang, l.fromSite), max: l.proposedQty })} · {hours(l.etaHours, lang)}
+                    {t('paid.lineQty', { unit, site: siteName(sites.get(l.fromSite), lang, l.fromSite), max: l.proposedQty })} · {hours(l.etaHours, lang)}
                     <input
                       type="number"
                       min="0"
@@ -150,6 +151,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
                     onClick={() =>
                       setAsk({
                         message: t('paid.offer.confirm', {
+                          unit,
                           province: province(other),
                           qty: offerQty,
                           lines: offerLines.map((l) => lineText({ fromSite: l.fromSite, qty: qtyOf(l.id, l.qty) })).join('、'),
@@ -197,7 +199,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
             disabled={busy}
             onClick={() =>
               setAsk({
-                message: t('paid.accept.confirm', { province: province(other), qty: aid.offer!.qty, site }),
+                message: t('paid.accept.confirm', { unit, province: province(other), qty: aid.offer!.qty, site }),
                 yes: t('paid.accept'),
                 go: () => post('accept'),
               })
@@ -216,7 +218,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
             disabled={busy}
             onClick={() =>
               setAsk({
-                message: t('paid.refuse.confirm', { province: province(other), qty: aid.offer!.qty }),
+                message: t('paid.refuse.confirm', { unit, province: province(other), qty: aid.offer!.qty }),
                 yes: t('paid.refuse'),
                 go: () => post('refuse', { reason }),
               })
@@ -235,10 +237,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
             disabled={busy}
             onClick={() =>
               setAsk({
-                message: t('paid.commit.confirm', {
-                  qty: aid.offer!.qty,
-                  lines: aid.offer!.lines.map((l) => lineText(l, l)).join('、'),
-                }),
+                message: t('paid.commit.confirm', { unit, qty: aid.offer!.qty, lines: aid.offer!.lines.map((l) => lineText(l, l)).join('、') }),
                 yes: t('paid.commit'),
                 go: () => post('commit', undefined, { 'idempotency-key': idempotencyKey(`commit-${aid.id}`) }),
               })
@@ -261,6 +260,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
             {aid.shipments.map((s) => (
               <li key={s.transferId} data-shipment={s.transferId} data-status={s.status}>
                 {t('paid.ship.line', {
+                  unit,
                   site: siteName({ nameZh: s.fromNameZh, nameEn: s.fromNameEn }, lang, s.fromSite),
                   qty: s.qty,
                   temp: s.dispatch.temperatureC,
@@ -269,6 +269,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
                 ·{' '}
                 {s.receipt
                   ? t('paid.ship.received', {
+                      unit,
                       received: s.receipt.receivedQty,
                       accepted: s.receipt.acceptedQty,
                       rejected: s.receipt.rejectedQty,
