@@ -5,10 +5,11 @@ import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
 import { useProvinceName } from './aid-card'
 
-/** The provinces a coordinator may ask (none outside province mode: the list answers 409 there). */
+/** The provinces a coordinator may ask: none outside province mode (GET /api/me says the province, null there). */
 export function useAskPeers(): string[] {
   const { me } = useAppState()
-  const q = useApi<{ peers: string[] }>(isCoordinator(me) ? '/api/province-aid' : null)
+  const province = (me as { province?: string | null } | null)?.province
+  const q = useApi<{ peers: string[] }>(isCoordinator(me) && province ? '/api/province-aid' : null)
   return q.data?.peers ?? []
 }
 
