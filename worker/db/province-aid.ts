@@ -223,3 +223,10 @@ export const linkAuditStmt = (db: D1Database, from: string, action: string, enti
   db
     .prepare('INSERT INTO audit_log (actor_id, action, entity, entity_id, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
     .bind(`link:${from}`, action, entity, entityId, JSON.stringify(detail), at)
+
+/** The aid requests a giver planned for other provinces' aids: a plan of the whole region leaves them out. */
+export const selectAidNeedIds = (db: D1Database) =>
+  db
+    .prepare(`SELECT request_id AS id FROM province_aid WHERE side = 'giver' AND request_id IS NOT NULL`)
+    .all<{ id: string }>()
+    .then((r) => r.results.map((x) => x.id))

@@ -4,7 +4,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../../worker/index'
-import { LINK_HANDLERS } from '../../../worker/link/handlers'
 import { applyLinkMessage } from '../../../worker/link/inbox'
 import type { LinkMessage } from '../../../worker/link/outbox'
 import { sha256Hex } from '../../../worker/lib/crypto'
@@ -135,6 +134,12 @@ describe('aid across the border: the whole walk', () => {
     expect(destSite).toEqual({ external: 1, province: 'Chongqing' })
     const toDest = planned.json.plan.transfers.filter((t: any) => t.toSite === dest)
     expect(toDest.map((t: any) => [t.fromSite, t.abo + t.rhd, t.qty])).toEqual([['CD', 'O-', 20]])
+
+    // a plan of the whole region leaves the aid out: it is planned on its own and sent only once accepted
+    const regional = await callIn('Sichuan', 'POST', '/api/plans', { body: {} })
+    expect(regional.status, JSON.stringify(regional.json)).toBe(201)
+    expect(regional.json.instance.needs.map((n: any) => n.id)).not.toContain(planned.json.aid.requestId)
+    expect((await call('GET', `/api/plans/${planned.json.plan.id}`)).json.status).toBe('review')
 
     // offers the plan's line; the offer reaches Chongqing
     const offered = await callIn('Sichuan', 'POST', `/api/province-aid/${id}/offer`, { body: { lines: [{ transferId: toDest[0].id, qty: 20 }] } })
@@ -312,7 +317,10 @@ describe('aid across the border: what is refused', () => {
       declineReason: '四川 O 型 RhD 阴性库存已低于红色预警',
     })
     // a strict body: an extra field fails the schema (the inbox keeps such a message as rejected)
-    expect(LINK_HANDLERS['aid.request'].body.safeParse({ ...(reqMsg.body as object), extra: 1 }).success).toBe(false)
+    // a body beyond its kind's strict schema is kept by the inbox as rejected, not applied
+    const extraId = uid('lnk_')
+    expect(await applyLinkMessage(db(), { ...reqMsg, id: extraId, body: { ...(reqMsg.body as object), extra: 1 } })).toMatchObject({ outcome: 'rejected' })
+    expect(await db().prepare('SELECT status FROM link_inbox WHERE id = ?1').bind(extraId).first()).toEqual({ status: 'rejected' })
     // an accept claiming to come from a third province is refused before anything is written
     expect(
       await applyLinkMessage(db(), {
