@@ -39,11 +39,15 @@ for (const p of PROVINCES) {
 const children: ChildProcess[] = []
 for (const p of PROVINCES) {
   const peers = Object.fromEntries(PROVINCES.filter((q) => q !== p).map((q) => [q, url(q)]))
-  const child = spawn(bin('wrangler'), devArgs(p, ports[p], path.join(ROOT, '.wrangler/provinces', envName(p)), peers, ['--show-interactive-dev-session=false']), {
-    cwd: ROOT,
-    env,
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    bin('wrangler'),
+    devArgs(p, ports[p], path.join(ROOT, '.wrangler/provinces', envName(p)), peers, ['--show-interactive-dev-session=false']),
+    {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    },
+  )
   // one province stopping ends the demo: the other alone would only queue messages
   child.on('exit', (code) => {
     for (const c of children) if (c !== child && c.exitCode === null) c.kill('SIGTERM')
@@ -51,7 +55,10 @@ for (const p of PROVINCES) {
   })
   children.push(child)
 }
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => children.forEach((c) => c.kill(sig)))
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    for (const c of children) c.kill(sig)
+  })
 
 // Print the banner once both APIs answer, so the URLs printed are ones that work.
 for (const p of PROVINCES) {

@@ -10,4 +10,7 @@ import type { Actor } from './services/auth'
  * which Cloudflare's edge sets; locally a client could forge it (worker/services/throttle.ts).
  * LINK_SECRET is the link's HMAC key (worker/link/config.ts): a `wrangler secret`, never a var in wrangler.toml.
  */
-export type AppEnv = { Bindings: Env & { ALLOW_DEMO_TOKENS?: string; PLAN_WORK_LIMIT?: string; TRUST_CF_CONNECTING_IP?: string; LINK_SECRET?: string }; Variables: { actor: Actor } }
+export type AppEnv = {
+  Bindings: Env & { ALLOW_DEMO_TOKENS?: string; PLAN_WORK_LIMIT?: string; TRUST_CF_CONNECTING_IP?: string; LINK_SECRET?: string }
+  Variables: { actor: Actor }
+}

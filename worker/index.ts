@@ -4,6 +4,7 @@ import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { pokeCouriers } from './link/courier'
 import { limitBody } from './middleware/body-limit'
+import { pokeLinkAfterWrites } from './middleware/link-poke'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { csv } from './routes/csv'
@@ -53,6 +54,7 @@ app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
+app.use('/api/*', pokeLinkAfterWrites)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)

@@ -1,6 +1,7 @@
 // Exactly once across two databases (issue 24): Chongqing sends ten notices to Sichuan while Sichuan's worker
 // is killed (SIGKILL, wrangler and workerd together) in the middle; Sichuan restarts on the same persisted state,
-// and the courier's durable alarm delivers what is left. Two real `wrangler dev --env …` over real local D1.
+// and the courier's durable alarm delivers what is left (Chongqing, the sender, is killed and restarted as well, so
+// the alarm alone resumes delivery). Two real `wrangler dev --env …` over real local D1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEV_LINK_SECRET } from '../../scripts/provinces'
 import { PROVINCE_USERS } from '../../seed/provinces'
@@ -71,6 +72,9 @@ describe('two provinces, one link', () => {
     const down = (await api(chongqing, 'coordinator', '/api/provinces')).json.peers[0]
     expect(down).toMatchObject({ province: 'Sichuan', reachable: false, unreachableSince: expect.any(String) })
 
+    // the sender is killed too and restarts: its courier's alarm is durable, so delivery resumes with no new write
+    // to poke it (nothing below writes on Chongqing's side; reads do not poke)
+    await chongqing.restart()
     await sichuan.restart()
     const out = await until(
       'all ten delivered',
@@ -82,7 +86,11 @@ describe('two provinces, one link', () => {
     const inbox = (await messages(sichuan)).filter((x) => x.direction === 'in' && ids.includes(x.id))
     expect(inbox).toHaveLength(10)
     expect(inbox.every((x) => x.status === 'applied')).toBe(true)
-    const events = (await api(sichuan, 'coordinator', '/api/events?since=0&limit=500')).json.events as { entity: string; entityId: string; notice?: { text: string } }[]
+    const events = (await api(sichuan, 'coordinator', '/api/events?since=0&limit=500')).json.events as {
+      entity: string
+      entityId: string
+      notice?: { text: string }
+    }[]
     const alerts = events.filter((e) => e.entity === 'notice' && ids.includes(e.entityId))
     expect(alerts).toHaveLength(10)
     expect(new Set(alerts.map((a) => a.entityId)).size).toBe(10)
@@ -92,16 +100,51 @@ describe('two provinces, one link', () => {
     expect(up).toMatchObject({ reachable: true, unreachableSince: null })
 
     // a replayed message answers replay and applies nothing; a forged one is refused
-    const body = JSON.stringify({ id: ids[0], from: 'Chongqing', to: 'Sichuan', kind: 'province.notice', body: { text: 'again', byName: 'x' }, at: new Date().toISOString() })
-    const replay = await fetch(`${sichuan.url}/api/link/inbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signLink(DEV_LINK_SECRET, 'Chongqing', body)) }, body })
+    const body = JSON.stringify({
+      id: ids[0],
+      from: 'Chongqing',
+      to: 'Sichuan',
+      kind: 'province.notice',
+      body: { text: 'again', byName: 'x' },
+      at: new Date().toISOString(),
+    })
+    const replay = await fetch(`${sichuan.url}/api/link/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signLink(DEV_LINK_SECRET, 'Chongqing', body)) },
+      body,
+    })
     expect([replay.status, await replay.json()]).toEqual([200, { outcome: 'replay' }])
     const forgedBody = body.replace(ids[0], 'lnk_forged00000000')
-    const forged = await fetch(`${sichuan.url}/api/link/inbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signLink('not-the-secret', 'Chongqing', forgedBody)) }, body: forgedBody })
+    const forged = await fetch(`${sichuan.url}/api/link/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signLink('not-the-secret', 'Chongqing', forgedBody)) },
+      body: forgedBody,
+    })
     expect(forged.status).toBe(401)
     const after = (await messages(sichuan)).filter((x) => x.direction === 'in')
     expect(after.filter((x) => ids.includes(x.id))).toHaveLength(10)
     expect(after.some((x) => x.id === 'lnk_forged00000000')).toBe(false)
     const events2 = (await api(sichuan, 'coordinator', '/api/events?since=0&limit=500')).json.events as { entity: string; entityId: string }[]
     expect(events2.filter((e) => e.entity === 'notice' && ids.includes(e.entityId))).toHaveLength(10)
+  })
+})
+
+describe('a message the receiver cannot take', () => {
+  it('is kept as rejected on the receiving side with the reason, marked rejected on the sending side, and never retried', async () => {
+    // a kind Sichuan's system does not know (say, a newer Chongqing release's), written as a sender's batch would
+    const id = `lnk_${Date.now().toString(16).padStart(16, '0').slice(-16)}`
+    chongqing.sql(
+      `INSERT INTO link_outbox (id, to_province, kind, body, created_at) VALUES ('${id}', 'Sichuan', 'aid.request.v9', '{"qty":20}', '${new Date().toISOString()}')`,
+    )
+    // any write pokes the courier
+    expect((await api(chongqing, 'coordinator', '/api/provinces/Sichuan/notices', { text: '测试' })).status).toBe(202)
+    const out = await until(
+      'the rejection acknowledged',
+      () => messages(chongqing),
+      (m) => m.find((x) => x.id === id)?.status === 'rejected',
+    )
+    expect(out[0]).toMatchObject({ id, direction: 'out', status: 'rejected', error: 'unknown kind aid.request.v9', attempts: 1 })
+    const inbox = await messages(sichuan)
+    expect(inbox[0]).toMatchObject({ id, direction: 'in', status: 'rejected', error: 'unknown kind aid.request.v9' })
   })
 })

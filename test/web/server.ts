@@ -140,6 +140,8 @@ export type ProvinceServer = {
   kill: () => void
   /** starts it again on the same port and the same persisted state */
   restart: () => Promise<void>
+  /** runs SQL on its local database, beside the running worker (as an operator would with wrangler d1 execute) */
+  sql: (command: string) => unknown[]
 }
 
 /**
@@ -196,6 +198,9 @@ export async function startProvinces(): Promise<{ sichuan: ProvinceServer; chong
       province: p,
       url: url(p),
       adminToken,
+      sql: (command) =>
+        JSON.parse(run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--env', envName(p), '--persist-to', persistTo, '--json', '--command', command]))[0]
+          .results,
       kill,
       restart: async () => {
         kill()

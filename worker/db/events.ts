@@ -30,7 +30,9 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
     .bind(o.since, o.site, o.limit)
     .all<Row>()
     .then((r) =>
-      r.results.map(({ notice, ...e }): EventT => ({ ...e, sites: JSON.parse(e.sites) as string[], ...(notice ? { notice: JSON.parse(notice) as EventT['notice'] } : {}) })),
+      r.results.map(
+        ({ notice, ...e }): EventT => ({ ...e, sites: JSON.parse(e.sites) as string[], ...(notice ? { notice: JSON.parse(notice) as EventT['notice'] } : {}) }),
+      ),
     )
 
 export const selectLastEventId = (db: D1Database) =>

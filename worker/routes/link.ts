@@ -49,7 +49,8 @@ link.openapi(
     path: '/summary',
     tags: ['link'],
     security: signed,
-    description: "This province's summary for a peer (signed like the inbox, over an empty body): stations with levels, stock totals; no lots, donors or users.",
+    description:
+      "This province's summary for a peer (signed like the inbox, over an empty body): stations with levels, stock totals; no lots, donors or users.",
     responses: { 200: json(ProvinceSummary, "This province's summary"), ...linkErrors },
   }),
   async (c) => c.json(await summaryForPeer(c.env, linkHeaders(c)), 200),

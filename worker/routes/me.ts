@@ -8,7 +8,9 @@ import { errors as baseErrors, security } from './responses'
 
 export const me = new OpenAPIHono<AppEnv>()
 
-const Me = Actor.extend({ province: z.string().nullable().openapi({ description: 'the province this system serves (issue 24)', example: 'Sichuan' }) }).openapi('Me')
+const Me = Actor.extend({ province: z.string().nullable().openapi({ description: 'the province this system serves (issue 24)', example: 'Sichuan' }) }).openapi(
+  'Me',
+)
 
 me.openapi(
   createRoute({

@@ -8,9 +8,6 @@ import { CommitResult } from '../schemas/transfer'
 import { isReplay } from '../services/idempotency'
 import { acceptAid, commitAid, createAid, declineAid, getAid, listAids, offerAid, planAid, refuseAid, type Here } from '../services/province-aid'
 import { errors as baseErrors, security } from './responses'
-import type { Context } from 'hono'
-import { pokeCouriers } from '../link/courier'
-import { linkPeers, type LinkEnv } from '../link/config'
 
 /** Aid across the border (issue 24, docs/province-aid.md). */
 export const provinceAid = new OpenAPIHono<AppEnv>()
@@ -31,16 +28,6 @@ function here(env: AppEnv['Bindings']): Here {
     peers = []
   }
   return { province: e.PROVINCE || undefined, peers }
-}
-
-/**
- * After a write whose batch put link messages in the outbox: the couriers deliver now (their alarms are durable, and
- * the hourly cron pokes them too, so a lost poke only delays). Outside province mode, or without a link key, nothing.
- */
-export function pokeLink(c: Context<AppEnv>): void {
-  const e = c.env as LinkEnv
-  if (!e.PROVINCE || !e.LINK_SECRET) return
-  c.executionCtx.waitUntil(pokeCouriers(c.env, Object.keys(linkPeers(e))).catch((err) => console.error(`link poke: ${(err as Error).message}`)))
 }
 
 const stepRoute = (path: string, summary: string, description: string) => ({
@@ -108,7 +95,6 @@ provinceAid.openapi(
   }),
   async (c) => {
     const { aid, created } = await createAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('json'), c.req.valid('header')['idempotency-key'])
-    pokeLink(c)
     if (created) return c.json(aid, 201)
     c.header('Idempotent-Replayed', 'true')
     return c.json(aid, 200)
@@ -139,35 +125,21 @@ provinceAid.openapi(
       "later than needed, is a counter-offer and needs a note. Writes the 'aid.offer' message in the same batch.",
     ProvinceAidOffer,
   ),
-  async (c) => {
-    const aid = await offerAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json'))
-    pokeLink(c)
-    return c.json(aid, 200)
-  },
+  async (c) => c.json(await offerAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json')), 200),
 )
 
 provinceAid.openapi(
   stepWith('/{id}/decline', 'The province asked declines the request, with a reason', "Writes 'aid.decline' (stage request).", ProvinceAidReason),
-  async (c) => {
-    const aid = await declineAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json').reason)
-    pokeLink(c)
-    return c.json(aid, 200)
-  },
+  async (c) => c.json(await declineAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json').reason), 200),
 )
 
-provinceAid.openapi(step('/{id}/accept', 'The asking province accepts the offer', "Once only (409 after). Writes 'aid.accept'."), async (c) => {
-  const aid = await acceptAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id)
-  pokeLink(c)
-  return c.json(aid, 200)
-})
+provinceAid.openapi(step('/{id}/accept', 'The asking province accepts the offer', "Once only (409 after). Writes 'aid.accept'."), async (c) =>
+  c.json(await acceptAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id), 200),
+)
 
 provinceAid.openapi(
   stepWith('/{id}/refuse', 'The asking province declines the offer, with a reason', "Writes 'aid.decline' (stage offer).", ProvinceAidReason),
-  async (c) => {
-    const aid = await refuseAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json').reason)
-    pokeLink(c)
-    return c.json(aid, 200)
-  },
+  async (c) => c.json(await refuseAid(c.env.DB, c.var.actor, here(c.env), c.req.valid('param').id, c.req.valid('json').reason), 200),
 )
 
 provinceAid.openapi(

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { ErrorBody } from '../errors'
-import { pokeCouriers } from '../link/courier'
 import { json } from '../schemas/common'
 import { Provinces } from '../schemas/province'
 import { provincesView, sendNotice } from '../services/provinces'
@@ -53,8 +52,7 @@ provinces.openapi(
     },
   }),
   async (c) => {
-    const sent = await sendNotice(c.env, c.var.actor, c.req.valid('param').province, c.req.valid('json'))
-    c.executionCtx.waitUntil(pokeCouriers(c.env, [sent.to]))
-    return c.json(sent, 202)
+    // the courier is poked after the write (worker/middleware/link-poke.ts)
+    return c.json(await sendNotice(c.env, c.var.actor, c.req.valid('param').province, c.req.valid('json')), 202)
   },
 )

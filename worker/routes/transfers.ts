@@ -27,7 +27,6 @@ import {
 } from '../services/transfers'
 import { isReplay } from '../services/idempotency'
 import { errors as baseErrors, security } from './responses'
-import { pokeLink } from './province-aid'
 
 export const transfers = new OpenAPIHono<AppEnv>()
 const errors = {
@@ -140,11 +139,7 @@ transfers.openapi(
     request: { params: IdParam, body: body(TransferDispatch) },
     responses: { 200: one, ...transition, ...errors },
   }),
-  async (c) => {
-    const t = await dispatchTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json'))
-    pokeLink(c) // aid to another province: its aid.dispatch message is on its way
-    return c.json(t, 200)
-  },
+  async (c) => c.json(await dispatchTransfer(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
 )
 
 transfers.openapi(
@@ -183,7 +178,6 @@ transfers.openapi(
       c.req.valid('header')['idempotency-key'],
       c.req.valid('json'),
     )
-    pokeLink(c) // aid from another province: its aid.receipt message goes back
     if (replayed) c.header('Idempotent-Replayed', 'true')
     return c.json(transfer, 200)
   },

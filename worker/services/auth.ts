@@ -48,6 +48,7 @@ export const canWriteSite = (actor: Actor, siteId: string): boolean =>
 /** Writes to a site's stock or requests: its own director, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {
   if (canWriteSite(actor, siteId)) return
-  if (actor.ownSites && !actor.ownSites.has(siteId)) throw forbidden(`Site ${siteId} is not a site of this province: its own province's system writes it`, 'siteId')
+  if (actor.ownSites && !actor.ownSites.has(siteId))
+    throw forbidden(`Site ${siteId} is not a site of this province: its own province's system writes it`, 'siteId')
   throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}, not ${siteId}` : `A ${actor.role} may not write stock or requests`, 'siteId')
 }

@@ -10,7 +10,11 @@ import { stockSummary } from './stock'
  * those stay in the province's own system. `province` labels it (null in the one-region mode).
  */
 export async function provinceSummary(db: D1Database, province: string | null = null, now = nowIso()): Promise<ProvinceSummaryT> {
-  const [sites, levels, stock] = await Promise.all([selectSites(db, { province: province ?? undefined }), selectLevels(db), stockSummary(db, province ?? undefined, now)])
+  const [sites, levels, stock] = await Promise.all([
+    selectSites(db, { province: province ?? undefined }),
+    selectLevels(db),
+    stockSummary(db, province ?? undefined, now),
+  ])
   const whole = new Map<string, Record<string, ProvinceSummaryT['stations'][number]['levels'][string]>>()
   for (const l of levels) {
     if (l.abo !== '*' || l.rhd !== '*') continue

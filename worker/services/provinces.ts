@@ -56,11 +56,15 @@ async function peerView(env: Env_, own: string, peer: string, url: string): Prom
 export async function sendNotice(env: Env_, actor: Actor, to: string, input: { text: string; urgent: boolean }) {
   requireRole(actor, 'coordinator', 'admin')
   const own = provinceOf(env)
-  if (!own) throw new ApiError(409, 'not_province_mode', 'This system serves the whole region (no PROVINCE set): there is no other province to write to', 'province')
+  if (!own)
+    throw new ApiError(409, 'not_province_mode', 'This system serves the whole region (no PROVINCE set): there is no other province to write to', 'province')
   if (!(to in linkPeers(env))) throw notFound('linked province', to, 'province')
   const at = nowIso()
   const body = { text: input.text, byName: actor.name, urgent: input.urgent }
   const { id, stmt } = outboxStmt(env.DB, { to, kind: 'province.notice', body, at })
-  await env.DB.batch([stmt, insertAuditStmt(env.DB, { actorId: actor.id, action: 'notice.send', entity: 'link_message', entityId: id, detail: { to, ...body }, at })])
+  await env.DB.batch([
+    stmt,
+    insertAuditStmt(env.DB, { actorId: actor.id, action: 'notice.send', entity: 'link_message', entityId: id, detail: { to, ...body }, at }),
+  ])
   return { id, to, kind: 'province.notice' as const, status: 'pending' as const, at }
 }

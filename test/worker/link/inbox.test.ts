@@ -111,19 +111,39 @@ describe('POST /api/link/inbox', () => {
 })
 
 describe('province mode', () => {
-  it('refuses a coordinator writing to another province\'s station (403) and says the province in /api/me', async () => {
+  it("refuses a coordinator writing to another province's station (403) and says the province in /api/me", async () => {
     expect((await send('GET', '/api/me', { as: 'coordinator' })).json).toMatchObject({ role: 'coordinator', province: 'Sichuan' })
-    const lot = { kind: 'receipt', lotId: uid('L'), component: 'RBC', abo: 'O', rhd: '+', antigens: [], qty: 2, collectedAt: new Date(Date.now() - 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() }
-    const cq = await send('POST', '/api/movements', { as: 'coordinator', body: JSON.stringify({ ...lot, siteId: 'CQ' }), headers: { 'idempotency-key': uid('k') } })
+    const lot = {
+      kind: 'receipt',
+      lotId: uid('L'),
+      component: 'RBC',
+      abo: 'O',
+      rhd: '+',
+      antigens: [],
+      qty: 2,
+      collectedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+    }
+    const cq = await send('POST', '/api/movements', {
+      as: 'coordinator',
+      body: JSON.stringify({ ...lot, siteId: 'CQ' }),
+      headers: { 'idempotency-key': uid('k') },
+    })
     expect([cq.status, cq.json.error.field]).toEqual([403, 'siteId'])
-    const cd = await send('POST', '/api/movements', { as: 'coordinator', body: JSON.stringify({ ...lot, lotId: uid('L'), siteId: 'CD' }), headers: { 'idempotency-key': uid('k') } })
+    const cd = await send('POST', '/api/movements', {
+      as: 'coordinator',
+      body: JSON.stringify({ ...lot, lotId: uid('L'), siteId: 'CD' }),
+      headers: { 'idempotency-key': uid('k') },
+    })
     expect(cd.status).toBe(201)
   })
 
   it('sends a notice through the outbox, and shows a peer that does not answer as unreachable since its first failure', async () => {
     const sent = await send('POST', '/api/provinces/Chongqing/notices', { as: 'coordinator', body: JSON.stringify({ text: '成都可支援 O 型红细胞 10 U' }) })
     expect(sent.status).toBe(202)
-    const row = await env.DB.prepare('SELECT to_province AS t, kind, body FROM link_outbox WHERE id = ?1').bind(sent.json.id).first<{ t: string; kind: string; body: string }>()
+    const row = await env.DB.prepare('SELECT to_province AS t, kind, body FROM link_outbox WHERE id = ?1')
+      .bind(sent.json.id)
+      .first<{ t: string; kind: string; body: string }>()
     expect(row).toMatchObject({ t: 'Chongqing', kind: 'province.notice' })
     expect(JSON.parse(row!.body)).toMatchObject({ text: '成都可支援 O 型红细胞 10 U', byName: 'Test Coordinator' })
     expect((await send('POST', '/api/provinces/Hubei/notices', { as: 'coordinator', body: JSON.stringify({ text: 'x' }) })).status).toBe(404)

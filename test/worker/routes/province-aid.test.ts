@@ -36,7 +36,9 @@ beforeAll(async () => {
 async function callIn(province: Province, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? TOKENS.coordinator}`, ...opts.headers }
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
-  const provEnv = { ...env, PROVINCE: province, LINK_PEERS: JSON.stringify({ [OTHER[province]]: 'http://peer.invalid' }) }
+  // the link's couriers are not asked to deliver here: this test delivers each message itself (deliver below)
+  const courier = { getByName: () => ({ poke: async () => {} }) }
+  const provEnv = { ...env, PROVINCE: province, LINK_PEERS: JSON.stringify({ [OTHER[province]]: 'http://peer.invalid' }), LINK_COURIER: courier }
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
   const res = await app.fetch(
     new Request(`http://test${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) }),

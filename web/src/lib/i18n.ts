@@ -5,6 +5,8 @@ import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
 import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
+import linkEn from '../locales/link.en.json'
+import linkZh from '../locales/link.zh.json'
 import offlineEn from '../locales/offline.en.json'
 import offlineZh from '../locales/offline.zh.json'
 import provinceAidEn from '../locales/province-aid.en.json'
@@ -16,8 +18,8 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...provinceAidZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...provinceAidEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...linkZh, ...provinceAidZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...linkEn, ...provinceAidEn },
 }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */

@@ -28,9 +28,9 @@ export function Alerts() {
   if (alerts.length === 0 || (!sitesQ.data && !sitesQ.error)) return null
   return (
     <div class="alerts" aria-live="assertive">
-      {alerts.map((a) => (
-        <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />
-      ))}
+      {alerts.map((a) =>
+        a.notice ? <NoticeAlert key={a.id} a={a} onDismiss={() => dismiss(a.id)} /> : <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />,
+      )}
     </div>
   )
 }
@@ -99,6 +99,24 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
         />
       )}
       <ErrorMessage error={error} />
+      <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  )
+}
+
+/** A notice from another province's coordinator (issue 24): its words, who sent it, and the way to the linked provinces. */
+function NoticeAlert({ a, onDismiss }: { a: AppEvent; onDismiss: () => void }) {
+  const t = useT()
+  const n = a.notice!
+  const province = t(`link.province.${n.fromProvince}`) === `link.province.${n.fromProvince}` ? n.fromProvince : t(`link.province.${n.fromProvince}`)
+  return (
+    <div class={`alert ${n.urgent ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
+      <span>{t(n.urgent ? 'link.noticeAlertUrgent' : 'link.noticeAlert', { province, by: n.byName, text: n.text })}</span>
+      <a href="/provinces" onClick={onDismiss}>
+        {t('alert.open')}
+      </a>
       <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>
         ×
       </button>

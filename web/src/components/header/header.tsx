@@ -17,8 +17,10 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/simulate', key: 'nav.simulate', roles: SIM_ROLES },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/donors', key: 'nav.donors' },
-  { href: '/province-aid', key: 'nav.provinceAid', roles: ['coordinator', 'planner', 'admin'] },
 ]
+// in province mode (issue 24) only: the linked provinces
+const PROVINCES_LINK: (typeof LINKS)[number] = { href: '/provinces', key: 'nav.provinces' }
+const AID_LINK: (typeof LINKS)[number] = { href: '/province-aid', key: 'nav.provinceAid', roles: ['coordinator', 'planner', 'admin'] }
 
 export function Header() {
   const t = useT()
@@ -29,11 +31,13 @@ export function Header() {
     <header class="app-header">
       <h1>{t('app.title')}</h1>
       <nav>
-        {LINKS.filter((l) => !l.roles || (me && l.roles.includes(me.role))).map(({ href, key }) => (
-          <a key={href} href={href} class={here === href ? 'active' : ''}>
-            {t(key)}
-          </a>
-        ))}
+        {[...LINKS, ...(me?.province ? [PROVINCES_LINK, AID_LINK] : [])]
+          .filter((l) => !l.roles || (me && l.roles.includes(me.role)))
+          .map(({ href, key }) => (
+            <a key={href} href={href} class={here === href ? 'active' : ''}>
+              {t(key)}
+            </a>
+          ))}
       </nav>
       <button type="button" class="lang-toggle" onClick={() => setState({ lang: lang === 'zh' ? 'en' : 'zh' })}>
         {t('lang.toggle')}

@@ -8,8 +8,7 @@ import { useProvinceName } from './aid-card'
 /** The provinces a coordinator may ask: none outside province mode (GET /api/me says the province, null there). */
 export function useAskPeers(): string[] {
   const { me } = useAppState()
-  const province = (me as { province?: string | null } | null)?.province
-  const q = useApi<{ peers: string[] }>(isCoordinator(me) && province ? '/api/province-aid' : null)
+  const q = useApi<{ peers: string[] }>(isCoordinator(me) && me?.province ? '/api/province-aid' : null)
   return q.data?.peers ?? []
 }
 
