@@ -23,6 +23,7 @@ let CD_DIR = ''
 let WZ_DIR = ''
 
 type Aid = {
+  requestId: string | null
   id: string
   side: string
   status: string
@@ -271,5 +272,65 @@ describe('aid across the border, walked by both coordinators and both directors'
       expect(a.shipments.map((s) => s.status)).toEqual(lines.map(() => 'received'))
       expect(a.shipments.reduce((n, s) => n + (s.receipt?.acceptedQty ?? 0), 0)).toBe(20)
     }
+  })
+  it("an unmet need of Chongqing's plan offers 'ask Sichuan', which fills the form; Sichuan declines on a phone with a reason; Chongqing sees why", async () => {
+    const filed = await apiCall<{ id: string }>(chongqing.url, CQ_COORD, '/api/requests', {
+      method: 'POST',
+      body: {
+        siteId: 'WZ',
+        component: 'RBC',
+        abo: 'O',
+        rhd: '-',
+        qty: 30,
+        urgency: 'emergency',
+        neededBy: new Date(Date.now() + 24 * 3_600_000).toISOString(),
+        reason: '万州第二批伤员',
+      },
+    })
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201)
+    const cq = await openApp(browser, chongqing.url, { token: CQ_COORD, path: '/plan' })
+    const cqErrors = pageErrors(cq)
+    await cq.locator('button.run-planner').click()
+    await cq.waitForURL(/\/plan\?id=/)
+    const plan = await apiGet<{ unmet: { need: string; qty: number }[] }>(chongqing.url, CQ_COORD, `/api/plans/${new URL(cq.url()).searchParams.get('id')}`)
+    const unmet = plan.unmet.find((u) => u.need === filed.body.id)!
+    expect(unmet.qty).toBeGreaterThan(0)
+    const link = cq.locator(`.unmet-list tr[data-need="${filed.body.id}"] a.ask-province-link`)
+    expect((await link.textContent())?.trim()).toBe('请求四川省支援')
+    await link.click()
+    const form = cq.locator('form.province-aid-ask')
+    await form.waitFor()
+    // the form is the need: station, component, group, the unmet quantity, urgency; nothing sent before its confirm
+    expect(await form.locator('select[name=siteId]').inputValue()).toBe('WZ')
+    expect(await form.locator('select[name=rhd]').inputValue()).toBe('-')
+    expect(await form.locator('input[name=qty]').inputValue()).toBe(String(unmet.qty))
+    expect(await form.locator('select[name=urgency]').inputValue()).toBe('emergency')
+    await form.locator('input[name=reason]').fill('本省 O 型 RhD 阴性红细胞不足')
+    await form.locator('button[type=submit]').click()
+    await confirmYes(cq)
+    await form.locator('p.ok').waitFor()
+    const asked = (await aids(chongqing, CQ_COORD)).find((a) => a.side === 'asker' && a.status === 'requested')!
+    expect(asked).toMatchObject({ requestId: filed.body.id })
+
+    const sc = await openApp(browser, sichuan.url, { token: SC_COORD, path: '/province-aid', phone: true })
+    const scErrors = pageErrors(sc)
+    const card = sc.locator(`.aid-card[data-aid="${asked.id}"][data-status="requested"]`)
+    await card.waitFor({ timeout: 20_000 })
+    await card.locator('input[name=reason]').fill('四川 O 型 RhD 阴性库存已低于红色预警')
+    await card.locator('button.decline-aid').click()
+    expect(await sc.locator('.confirm p').textContent()).toContain('重庆市')
+    await confirmYes(sc)
+    await sc.locator(`.aid-card[data-aid="${asked.id}"][data-status="declined"]`).waitFor()
+    expect(await overflow(sc)).toBeLessThanOrEqual(0)
+    await sc.screenshot({ path: screenshotPath('ui-province-aid-decline-phone.png'), fullPage: true })
+
+    await cq.goto(`${chongqing.url}/province-aid`)
+    const declined = cq.locator(`.aid-card[data-aid="${asked.id}"][data-status="declined"]`)
+    await declined.waitFor({ timeout: 20_000 })
+    expect(await declined.textContent()).toContain('四川 O 型 RhD 阴性库存已低于红色预警')
+    expect(scErrors).toEqual([])
+    expect(cqErrors).toEqual([])
+    await sc.context().close()
+    await cq.context().close()
   })
 })

@@ -108,8 +108,12 @@ describe('aid across the border: the whole walk', () => {
     await addLot({ site: 'CD', abo: 'O', rhd: '-', qty: 30 })
     const cursor = (await callIn('Sichuan', 'GET', '/api/events')).json.cursor
 
-    // Chongqing asks: the row and its message in one batch
-    const body = ask()
+    // Chongqing asks for Wanzhou's own request (a plan's unmet need): the row and its message in one batch
+    const wzReq = await call('POST', '/api/requests', {
+      body: { siteId: 'WZ', component: 'RBC', abo: 'O', rhd: '-', qty: 20, urgency: 'emergency', neededBy: hours(24), reason: '万州山体滑坡' },
+    })
+    expect(wzReq.status).toBe(201)
+    const body = ask({ requestId: wzReq.json.id })
     const created = await callIn('Chongqing', 'POST', '/api/province-aid', { body, headers: { 'idempotency-key': 'ask-wz-0001' } })
     expect(created.status, JSON.stringify(created.json)).toBe(201)
     const id = created.json.id
@@ -198,6 +202,8 @@ describe('aid across the border: the whole walk', () => {
     const discarded = await sumMovements(local, 'discard')
     expect([out, inn, discarded]).toEqual([-20, 20, -2])
     expect(-out!).toBe(inn)
+    // the units arrived for Wanzhou's own request: the 18 accepted are credited to it
+    expect((await call('GET', `/api/requests/${wzReq.json.id}`)).json).toMatchObject({ fulfilledQty: 18, status: 'partly_fulfilled' })
     const wzStock = await db().prepare(`SELECT SUM(qty) AS n FROM lot WHERE site_id = 'WZ' AND abo = 'O' AND rhd = '-'`).first<number>('n')
     expect(wzStock).toBe(18)
 
