@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
-import { ErrorBody } from '../errors'
 import { provinceOf } from '../link/config'
 import { json } from '../schemas/common'
 import { Actor } from '../schemas/user'

@@ -1,8 +1,8 @@
 // The link's routes in province mode: the test's env is overridden to play Sichuan (PROVINCE, LINK_PEERS,
 // LINK_SECRET), and the requests are what the Chongqing courier sends, signed for real (worker/link/signature.ts).
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../../worker/index'
 import { signLink } from '../../../worker/link/signature'
 import { checkResponse } from '../contract'
@@ -13,6 +13,8 @@ const SECRET = 'test-link-secret'
 const SICHUAN = { ...env, PROVINCE: 'Sichuan', LINK_PEERS: JSON.stringify({ Chongqing: 'http://127.0.0.1:9' }), LINK_SECRET: SECRET } as unknown as Env
 
 beforeAll(() => seedBase())
+// writes here poke Chongqing's courier (worker/middleware/link-poke.ts): leave no alarm to fire after the file ends
+afterAll(() => runInDurableObject(env.LINK_COURIER.getByName('Chongqing'), (_o, s) => s.storage.deleteAlarm()))
 
 async function send(method: string, path: string, o: { body?: string; headers?: Record<string, string>; as?: keyof typeof TOKENS } = {}) {
   const headers: Record<string, string> = { ...o.headers }

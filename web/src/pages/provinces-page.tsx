@@ -88,30 +88,43 @@ function ProvinceBlock({ title, s }: { title: string; s: Summary }) {
           ))}
         </tbody>
       </table>
-      <table class="cards">
-        <thead>
-          <tr>
-            <th>{t('link.station')}</th>
-            <th>{t('link.levels')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stations.map((st) => (
-            <tr key={st.id} data-site={st.id}>
-              <th>
-                {st.id} · {siteName(st, lang, st.id)}
-              </th>
-              <td data-label={t('link.levels')}>
-                {Object.entries(st.levels).map(([c, l]) => (
-                  <span key={c} class="province-level">
-                    {t(`component.${c}`)} <LevelBadge level={l} />{' '}
-                  </span>
-                ))}
-              </td>
+      {/* folded: a province has dozens of stations; the summary line says how many stand at each level */}
+      <details class="province-stations">
+        <summary>
+          {t('link.stations')}:{' '}
+          {WORST.map((l) => ({ l, n: stations.filter((st) => worst(st.levels) === l).length }))
+            .filter((x) => x.n > 0)
+            .map(({ l, n }) => (
+              <span key={l} class="province-count">
+                <LevelBadge level={l} /> {t('link.stationCount', { n })}{' '}
+              </span>
+            ))}
+        </summary>
+        <table class="cards">
+          <thead>
+            <tr>
+              <th>{t('link.station')}</th>
+              <th>{t('link.levels')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {stations.map((st) => (
+              <tr key={st.id} data-site={st.id}>
+                <th>
+                  {st.id} · {siteName(st, lang, st.id)}
+                </th>
+                <td data-label={t('link.levels')}>
+                  {Object.entries(st.levels).map(([c, l]) => (
+                    <span key={c} class="province-level">
+                      {t(`component.${c}`)} <LevelBadge level={l} />{' '}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </div>
   )
 }
