@@ -71,3 +71,13 @@ WHEN NOT (OLD.status = 'dispatched' AND NEW.status = 'received')
 BEGIN
   SELECT RAISE(ABORT, 'province_aid_status');
 END;
+
+-- Asked, not taken, and not given before it is accepted: a transfer serving the need a giver planned for another
+-- province's aid is committed (its stock reserved) only once that aid is accepted, whichever route commits it.
+CREATE TRIGGER province_aid_commit_guard BEFORE UPDATE OF status ON transfer
+WHEN NEW.status = 'committed' AND EXISTS (
+  SELECT 1 FROM transfer_request tr JOIN province_aid pa ON pa.request_id = tr.request_id AND pa.side = 'giver'
+  WHERE tr.transfer_id = NEW.id AND pa.status <> 'accepted')
+BEGIN
+  SELECT RAISE(ABORT, 'province_aid_not_accepted');
+END;

@@ -26,6 +26,7 @@ const RAISES = {
   user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
   province_aid_status: 'province_aid_status',
+  province_aid_not_accepted: 'province_aid_not_accepted',
 } as const
 export type Trigger = keyof typeof RAISES
 

@@ -41,11 +41,14 @@ export const selectAid = (db: D1Database, id: string, side: AidSide) =>
     .first<Row>()
     .then((r) => (r ? toAid(r) : null))
 
-/** The giver's aid whose external destination a transfer goes to (the dispatch writes aid.dispatch for it). */
-export const selectGiverAidByDest = (db: D1Database, destSite: string) =>
+/** The giver's accepted aid a transfer serves (through the need planned for it): its dispatch writes aid.dispatch. */
+export const selectGiverAidByTransfer = (db: D1Database, transferId: string) =>
   db
-    .prepare(`SELECT ${COLUMNS} FROM province_aid WHERE side = 'giver' AND dest_site = ?1 AND status = 'accepted' ORDER BY created_at DESC LIMIT 1`)
-    .bind(destSite)
+    .prepare(
+      `SELECT ${COLUMNS} FROM province_aid WHERE side = 'giver' AND status = 'accepted'
+         AND request_id IN (SELECT request_id FROM transfer_request WHERE transfer_id = ?1) LIMIT 1`,
+    )
+    .bind(transferId)
     .first<Row>()
     .then((r) => (r ? toAid(r) : null))
 

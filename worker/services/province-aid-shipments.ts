@@ -1,5 +1,12 @@
 import { selectLotsByIds } from '../db/lots'
-import { insertShipmentStmt, selectAid, selectAskerShipmentByLocal, selectGiverAidByDest, selectSiteBrief, setShipmentReceivedStmt } from '../db/province-aid'
+import {
+  insertShipmentStmt,
+  selectAid,
+  selectAskerShipmentByLocal,
+  selectGiverAidByTransfer,
+  selectSiteBrief,
+  setShipmentReceivedStmt,
+} from '../db/province-aid'
 import { selectLines, type TransferRow } from '../db/transfers/read'
 import { outboxStmt } from '../link/outbox'
 import type { ByT, UnitT } from '../schemas/province-aid'
@@ -29,7 +36,7 @@ export const foreignSiteId = (province: string, siteId: string) => `X${provinceC
  * accepted aid, the shipment and its 'aid.dispatch' message (units, transport record), for the dispatch's own batch.
  */
 export async function aidDispatchStmts(db: D1Database, actor: Actor, t: TransferRow, record: TransferDispatchT, at: string): Promise<D1PreparedStatement[]> {
-  const aid = await selectGiverAidByDest(db, t.toSite)
+  const aid = await selectGiverAidByTransfer(db, t.id)
   if (!aid) return []
   const [{ lots }, from] = await Promise.all([selectLines(db, [t.id]), selectSiteBrief(db, t.fromSite)])
   const source = new Map(

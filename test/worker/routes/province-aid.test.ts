@@ -284,8 +284,14 @@ describe('aid across the border: what is refused', () => {
     expect(bare.json.error.field).toBe('note')
     const over = await callIn('Sichuan', 'POST', `/api/province-aid/${id}/offer`, { body: { lines: [{ transferId: toDest[0].id, qty: 21 }] } })
     expect(over.status).toBe(400)
-    // committing before acceptance: 409
+    // committing before acceptance: 409, also through the plan's own commit (the trigger province_aid_commit_guard)
     expect((await callIn('Sichuan', 'POST', `/api/province-aid/${id}/commit`, { headers: { 'idempotency-key': uid('commit-') } })).status).toBe(409)
+    const planId = (await callIn('Sichuan', 'GET', `/api/province-aid/${id}`)).json.planId
+    expect((await call('POST', `/api/transfers/${toDest[0].id}/approve`)).status).toBe(200)
+    const early = await call('POST', `/api/plans/${planId}/commit`, { headers: { 'idempotency-key': uid('commit-') } })
+    expect(early.status).toBe(409)
+    expect(early.json.error.code).toBe('aid_not_accepted')
+    expect((await call('GET', `/api/transfers/${toDest[0].id}`)).json.status).toBe('approved')
     const counter = await callIn('Sichuan', 'POST', `/api/province-aid/${id}/offer`, {
       body: { lines: [{ transferId: toDest[0].id, qty: 12 }], note: '成都仅能调出 12 U，其余须保障本地手术' },
     })
