@@ -230,6 +230,8 @@ describe('aid across the border, walked by both coordinators and both directors'
     const local = incoming.get(line.transferId)!
     const card = wz.locator(`.transfer-cards.in li[data-transfer="${local}"]`)
     await card.locator('form.receive-form').waitFor()
+    // named by station, not by the id of the site that stands for it in Chongqing's system
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('来自 成都市血液中心')
     await card.locator('input[name=receivedQty]').fill(String(line.qty))
     await card.locator('input[name=temperatureC]').fill('5')
     await card.locator('button.receive').click()

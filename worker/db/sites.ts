@@ -2,11 +2,11 @@ import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 
 const COLUMNS = `id, name_zh AS nameZh, name_en AS nameEn, kind, province, city, lat, lng, parent_id AS parentId, created_at AS createdAt, updated_at AS updatedAt`
 
-export const selectSites = (db: D1Database, f: { province?: string; kind?: string }) =>
+export const selectSites = (db: D1Database, f: { province?: string; kind?: string; external?: 'only' }) =>
   db
-    // a destination outside the region (an incident's quota, migration 0030) is no station of the region
-    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) AND external = 0 ORDER BY id`)
-    .bind(f.province ?? null, f.kind ?? null)
+    // a destination outside the region (an incident's quota, migration 0030) is no station of the region; listed apart, to name it
+    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) AND external = ?3 ORDER BY id`)
+    .bind(f.province ?? null, f.kind ?? null, f.external === 'only' ? 1 : 0)
     .all<SiteT>()
     .then((r) => r.results)
 

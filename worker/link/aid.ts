@@ -140,7 +140,7 @@ export const AID_HANDLERS: Record<string, LinkHandler> = {
     return [
       insertForeignSiteStmt(db, {
         id: fromSite,
-        nameZh: `${b.from.nameZh}（${msg.from}）`,
+        nameZh: b.from.nameZh, // its province is in `province`; the Chinese page names it without English
         nameEn: `${b.from.nameEn} (${msg.from})`,
         province: msg.from,
         lat: b.from.lat,

@@ -45,6 +45,10 @@ export const SitePatch = SiteCreate.omit({ id: true })
 export const SiteQuery = z.object({
   province: z.string().optional(),
   kind: SiteKind.optional(),
+  external: z
+    .enum(['only'])
+    .optional()
+    .openapi({ description: "only: the sites standing for places outside this system (an incident's destination, another province's station), to name them" }),
 })
 
 export type SiteT = z.infer<typeof Site>

@@ -181,7 +181,7 @@ export async function planAid(db: D1Database, actor: Actor, here: Here, id: stri
     await db.batch([
       insertForeignSiteStmt(db, {
         id: dest,
-        nameZh: `${row.site.nameZh}（${row.asker}）`,
+        nameZh: row.site.nameZh,
         nameEn: `${row.site.nameEn} (${row.asker})`,
         province: row.asker,
         lat: row.site.lat,

@@ -185,6 +185,10 @@ describe('aid across the border: the whole walk', () => {
     const mine = incoming.json.transfers.filter((t: any) => t.status === 'dispatched')
     expect(mine.map((t: any) => [t.toSite, t.qty, t.abo + t.rhd])).toEqual([['WZ', 20, 'O-']])
     const local = mine[0].id
+    // the site standing for Chengdu in Chongqing's system is listed apart, to name it (not a station of the region)
+    const twin = (await call('GET', '/api/sites?external=only')).json.sites.find((s: any) => s.id === mine[0].fromSite)
+    expect(twin).toMatchObject({ nameZh: '成都市血液中心', nameEn: 'Chengdu Blood Center (Sichuan)', province: 'Sichuan' })
+    expect((await call('GET', '/api/sites')).json.sites.map((s: any) => s.id)).not.toContain(mine[0].fromSite)
     const received = await call('POST', `/api/transfers/${local}/receive`, {
       as: null,
       headers: { authorization: `Bearer ${WZ_TOKEN}`, 'idempotency-key': `receive-${local}` },
