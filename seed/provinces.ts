@@ -28,7 +28,6 @@ export async function provinceRegion(r: DemoRegion, province: Province): Promise
   const lots = r.lots.filter((l) => here.has(l.siteId))
   const lotIds = new Set(lots.map((l) => l.id))
   const donors = r.pool.donors.filter((d) => here.has(d.siteId))
-  const donorCodes = new Set(donors.map((d) => d.code))
   const users = await Promise.all(
     PROVINCE_USERS[province].map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await sha256HexWebCrypto(u.token) })),
   )
@@ -45,7 +44,14 @@ export async function provinceRegion(r: DemoRegion, province: Province): Promise
     roadTimes: r.roadTimes.filter((t) => here.has(t.from) && here.has(t.to)),
     pool: {
       donors,
-      deferrals: r.pool.deferrals.filter((d) => here.has(d.siteId) && donorCodes.has(d.donorCode)),
+      // the joint list spans the link: the deferrals recorded here, and the other province's as received over it
+      deferrals: r.pool.deferrals.filter((d) => here.has(d.siteId)),
+      received: r.pool.deferrals
+        .filter((d) => !here.has(d.siteId))
+        .map(({ siteId, ...d }) => {
+          const s = r.sites.find((x) => x.id === siteId)!
+          return { ...d, fromProvince: s.province, sourceSite: siteId, sourceSiteNameZh: s.nameZh, sourceSiteNameEn: s.nameEn }
+        }),
       screenings: r.pool.screenings.filter((s) => here.has(s.siteId)),
     },
   }

@@ -7,6 +7,9 @@ import { limitBody } from './middleware/body-limit'
 import { pokeLinkAfterWrites } from './middleware/link-poke'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
+import { callupLinks } from './routes/callup-links'
+import { linkDonors } from './routes/link-donors'
+import './link/donors' // registers the donor kinds of link message (LINK_HANDLERS)
 import { csv } from './routes/csv'
 import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'
@@ -72,6 +75,8 @@ app.route('/api/incidents', incidents)
 app.route('/api/donors', donors)
 app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
+app.route('/api/callup-links', callupLinks)
+app.route('/api/link/donors', linkDonors)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)

@@ -25,6 +25,7 @@ const RAISES = {
   site_parent: 'site_parent',
   user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
+  callup_link_decided: 'callup_link_decided',
   province_aid_status: 'province_aid_status',
   province_aid_not_accepted: 'province_aid_not_accepted',
 } as const

@@ -16,14 +16,15 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
                        WHEN 'transfer' THEN (SELECT rr.urgency FROM transfer_request tr JOIN aid_request rr ON rr.id = tr.request_id
                                              WHERE tr.transfer_id = t.id
                                              ORDER BY ${urgencyRank('rr.urgency')} LIMIT 1)
-                       WHEN 'callup' THEN cr.urgency END AS urgency,
+                       WHEN 'callup' THEN cr.urgency
+                       WHEN 'callup_link' THEN (SELECT l.urgency FROM callup_link l WHERE l.id = a.entity_id LIMIT 1) END AS urgency,
          CASE a.entity WHEN 'notice' THEN a.detail END AS notice
        FROM audit_log a
        LEFT JOIN aid_request r ON a.entity = 'aid_request' AND r.id = a.entity_id
        LEFT JOIN transfer t ON a.entity = 'transfer' AND t.id = a.entity_id
        LEFT JOIN callup c ON a.entity = 'callup' AND c.id = a.entity_id
        LEFT JOIN aid_request cr ON cr.id = c.request_id
-       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'province_aid')
+       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'province_aid')
          AND (?2 IS NULL OR r.site_id = ?2 OR t.from_site = ?2 OR t.to_site = ?2 OR c.site_id = ?2 OR cr.site_id = ?2)
        ORDER BY a.id LIMIT ?3`,
     )

@@ -7,7 +7,7 @@ import { blockedFor, clientOf, failed } from '../services/throttle'
 
 /** Every /api route but the public ones needs a bearer token; sets c.var.actor, or answers 401 / 429. */
 // The link's routes are signed by the peer province instead (worker/link/signature.ts).
-const PUBLIC = new Set(['/api/openapi.json', '/api/health', '/api/link/inbox', '/api/link/summary'])
+const PUBLIC = new Set(['/api/openapi.json', '/api/health', '/api/link/inbox', '/api/link/summary', '/api/link/donors'])
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (PUBLIC.has(c.req.path)) return next()

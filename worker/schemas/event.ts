@@ -7,7 +7,7 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'province_aid']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'province_aid']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({
       description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",

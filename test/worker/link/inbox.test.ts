@@ -140,6 +140,23 @@ describe('province mode', () => {
     expect(cd.status).toBe(201)
   })
 
+  it("refuses a site of another province (400 naming province): it belongs in that province's own system", async () => {
+    const site = {
+      id: uid('S').slice(0, 12),
+      nameZh: '万州区中心血站',
+      nameEn: 'Wanzhou Central Blood Station',
+      kind: 'station',
+      province: 'Chongqing',
+      city: 'Wanzhou',
+      lat: 30.81,
+      lng: 108.41,
+    }
+    const res = await send('POST', '/api/sites', { as: 'admin', body: JSON.stringify(site) })
+    expect([res.status, res.json.error.field]).toEqual([400, 'province'])
+    expect((await send('PATCH', '/api/sites/NC', { as: 'admin', body: JSON.stringify({ province: 'Chongqing' }) })).status).toBe(400)
+    expect((await send('POST', '/api/sites', { as: 'admin', body: JSON.stringify({ ...site, province: 'Sichuan' }) })).status).toBe(201)
+  })
+
   it('sends a notice through the outbox, and shows a peer that does not answer as unreachable since its first failure', async () => {
     const sent = await send('POST', '/api/provinces/Chongqing/notices', { as: 'coordinator', body: JSON.stringify({ text: '成都可支援 O 型红细胞 10 U' }) })
     expect(sent.status).toBe(202)
@@ -164,7 +181,8 @@ describe('province mode', () => {
     const ok = await send('GET', '/api/link/summary', { headers: await signLink(SECRET, 'Chongqing', '') })
     expect(ok.status).toBe(200)
     expect(ok.json.province).toBe('Sichuan')
-    expect(ok.json.stations.map((s: { id: string }) => s.id)).toEqual(['CD', 'NC', 'YB'])
+    expect(ok.json.stations.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(['CD', 'NC', 'YB']))
+    expect(ok.json.stations.map((s: { id: string }) => s.id)).not.toContain('CQ')
     expect((await send('GET', '/api/link/summary', { headers: await signLink('wrong', 'Chongqing', '') })).status).toBe(401)
   })
 })

@@ -39,7 +39,7 @@ describe('/api/openapi.json', () => {
     expect(ops.length).toBeGreaterThan(60)
     for (const { where, op } of ops) {
       // the link's peer-to-peer routes are signed by the peer province instead (worker/link/signature.ts)
-      const signed = ['post /api/link/inbox', 'get /api/link/summary'].includes(where)
+      const signed = ['post /api/link/inbox', 'get /api/link/summary', 'get /api/link/donors'].includes(where)
       expect(op.security, where).toEqual(signed ? [{ link: [] }] : [{ bearer: [] }])
       expect(Object.keys(op.responses), where).toContain('401')
       const errors = Object.entries(op.responses as Record<string, any>).filter(([s]) => s.startsWith('4'))

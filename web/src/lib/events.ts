@@ -71,6 +71,8 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
               ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)) ||
             // a donor of my station called up (the collecting station is the call-up's first site)
             (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId) ||
+            // another province asks to call our donors (issue 24): its coordinators decide
+            (e.action === 'callup_link.receive' && (me?.role === 'coordinator' || me?.role === 'admin')) ||
             // a notice from another province's coordinator (issue 24), for those who coordinate
             (e.entity === 'notice' && me?.role !== 'director') ||
             // another province's step on an aid across the border, applied here by the link (docs/province-aid.md)

@@ -3,10 +3,10 @@ import donorsZh from '../locales/donors.zh.json'
 import en from '../locales/en.json'
 import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
+import hospitalsPlanEn from '../locales/hospitals-plan.en.json'
+import hospitalsPlanZh from '../locales/hospitals-plan.zh.json'
 import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
-import linkEn from '../locales/link.en.json'
-import linkZh from '../locales/link.zh.json'
 import offlineEn from '../locales/offline.en.json'
 import offlineZh from '../locales/offline.zh.json'
 import provinceAidEn from '../locales/province-aid.en.json'
@@ -14,13 +14,18 @@ import provinceAidZh from '../locales/province-aid.zh.json'
 import regionEn from '../locales/region.en.json'
 import regionZh from '../locales/region.zh.json'
 import zh from '../locales/zh.json'
+import linkEn from '../locales/link.en.json'
+import linkZh from '../locales/link.zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...linkZh, ...provinceAidZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...linkEn, ...provinceAidEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...linkZh, ...hospitalsPlanZh, ...provinceAidZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...linkEn, ...hospitalsPlanEn, ...provinceAidEn },
 }
+// the link's strings (issue 24), on lines of their own so that other locale pairs merge without a conflict here
+Object.assign(messages.zh, linkZh)
+Object.assign(messages.en, linkEn)
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
 export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {

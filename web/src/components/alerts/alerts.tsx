@@ -1,6 +1,7 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
+import type { CallupLink } from '../../lib/donor-types'
 import { useAlerts, type AppEvent } from '../../lib/events'
 import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -15,6 +16,14 @@ import { useAction } from '../../lib/use-action'
 import { provinceAidText, type ProvinceAid } from '../province-aid/aid-card'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
+
+/** Another province asking to call our donors, named by province, component, group and antigens. */
+const callupLinkText = (t: ReturnType<typeof useT>, l: CallupLink) =>
+  t('alert.callupLinkNamed', {
+    province: t(`donors.province.${l.province}`),
+    what: `${t(`component.${l.component}`)} ${group(l.abo, l.rhd)}${l.antigens ? ` ${l.antigens}` : ''}`,
+    n: l.donorCodes.length,
+  })
 
 /**
  * New emergency requests (for coordinators) and my station's transfer changes (for directors), as they arrive, each
@@ -35,7 +44,13 @@ export function Alerts() {
   )
 }
 
-const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups', province_aid: 'province-aid' }
+const PATH: Record<string, string> = {
+  aid_request: 'requests',
+  transfer: 'transfers',
+  callup: 'callups',
+  callup_link: 'callup-links',
+  province_aid: 'province-aid',
+}
 
 function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
   const t = useT()
@@ -56,9 +71,11 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
         ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
         : a.entity === 'callup'
           ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
-          : a.entity === 'province_aid'
-            ? provinceAidText(t, a, d as unknown as ProvinceAid, lang)
-            : ''
+          : a.entity === 'callup_link'
+            ? callupLinkText(t, d as unknown as CallupLink)
+            : a.entity === 'province_aid'
+              ? provinceAidText(t, a, d as unknown as ProvinceAid, lang)
+              : ''
   const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
@@ -79,7 +96,15 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
-  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : a.entity === 'province_aid' ? '/province-aid' : '/station'
+  const href = emergency
+    ? canPlan
+      ? '/plan'
+      : '/requests'
+    : a.entity === 'callup' || a.entity === 'callup_link'
+      ? '/donors'
+      : a.entity === 'province_aid'
+        ? '/province-aid'
+        : '/station'
   return (
     <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
       <span>{text}</span>
