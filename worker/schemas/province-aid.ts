@@ -34,6 +34,9 @@ export const ProvinceAidOffer = z
       .array(z.object({ transferId: z.string().min(1).max(64), qty: z.number().int().min(1) }).strict())
       .min(1, 'Offer at least one line')
       .max(50),
+    dispatchAt: IsoDateTime.optional().openapi({
+      description: 'when the boxes leave, if later than now (a counter on time): each line arrives its ETA after it',
+    }),
     note: Note.optional().openapi({ description: 'required for a counter-offer (fewer units, or later than needed)' }),
   })
   .strict()
@@ -71,7 +74,8 @@ export const Offer = z
   .object({
     lines: z.array(OfferLine).min(1),
     qty: z.number().int().min(1).openapi({ description: 'units offered in all' }),
-    arriveBy: z.string().openapi({ description: 'when the last line arrives if dispatched at once' }),
+    dispatchAt: z.string().openapi({ description: 'when the boxes leave (the offer time, or later in a counter on time)' }),
+    arriveBy: z.string().openapi({ description: 'when the last line arrives, dispatched at dispatchAt' }),
     counter: z.boolean().openapi({ description: 'fewer units than asked, or later than needed' }),
     note: z.string().nullable(),
     by: By,

@@ -245,11 +245,12 @@ export async function offerAid(db: D1Database, actor: Actor, here: Here, id: str
   const qty = lines.reduce((s, l) => s + l.qty, 0)
   if (qty > row.qty) throw badRequest('lines', `The lines add up to ${qty} U; ${row.asker} asked for ${row.qty} U`)
   const at = nowIso()
-  const arriveBy = new Date(Date.parse(at) + Math.max(...lines.map((l) => l.etaHours)) * 3_600_000).toISOString()
+  const dispatchAt = input.dispatchAt && Date.parse(input.dispatchAt) > Date.parse(at) ? new Date(input.dispatchAt).toISOString() : at
+  const arriveBy = new Date(Date.parse(dispatchAt) + Math.max(...lines.map((l) => l.etaHours)) * 3_600_000).toISOString()
   const counter = qty < row.qty || arriveBy > row.neededBy
   if (counter && !input.note)
     throw badRequest('note', `${qty} U arriving by ${arriveBy} is less or later than asked (${row.qty} U by ${row.neededBy}): say why in a note`)
-  const offer: OfferT = { lines, qty, arriveBy, counter, note: input.note ?? null, by: byOf(actor), at }
+  const offer: OfferT = { lines, qty, dispatchAt, arriveBy, counter, note: input.note ?? null, by: byOf(actor), at }
   const msg = outboxStmt(db, { to: row.asker, kind: 'aid.offer', at, body: { aidId: id, offer } })
   await guarded(
     db,

@@ -288,6 +288,12 @@ describe('aid across the border: what is refused', () => {
     expect(bare.json.error.field).toBe('note')
     const over = await callIn('Sichuan', 'POST', `/api/province-aid/${id}/offer`, { body: { lines: [{ transferId: toDest[0].id, qty: 21 }] } })
     expect(over.status).toBe(400)
+    // all 20 but leaving in two days, after the deadline: a counter on time, which needs a note too
+    const later = await callIn('Sichuan', 'POST', `/api/province-aid/${id}/offer`, {
+      body: { lines: [{ transferId: toDest[0].id, qty: 20 }], dispatchAt: hours(48) },
+    })
+    expect(later.status).toBe(400)
+    expect(later.json.error.field).toBe('note')
     // committing before acceptance: 409, also through the plan's own commit (the trigger province_aid_commit_guard)
     expect((await callIn('Sichuan', 'POST', `/api/province-aid/${id}/commit`, { headers: { 'idempotency-key': uid('commit-') } })).status).toBe(409)
     const planId = (await callIn('Sichuan', 'GET', `/api/province-aid/${id}`)).json.planId

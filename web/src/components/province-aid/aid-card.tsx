@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
-import { dateTime, group, hours, siteName } from '../../lib/format'
+import { dateTime, group, hours, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
 import type { Plan, Site } from '../../lib/types'
 import { useAction } from '../../lib/use-action'
@@ -47,6 +47,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
   const [ask, setAsk] = useState<Ask>(null)
   const [qtys, setQtys] = useState<Record<string, string>>({})
   const [note, setNote] = useState('')
+  const [dispatchAt, setDispatchAt] = useState('')
   const [reason, setReason] = useState('')
   const [done, setDone] = useState<string | null>(null)
   const giver = aid.side === 'giver'
@@ -69,7 +70,9 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
 
   const offerLines = lines.filter((l) => qtyOf(l.id, l.qty) > 0)
   const offerQty = offerLines.reduce((s, l) => s + qtyOf(l.id, l.qty), 0)
-  const arriveBy = offerLines.length ? new Date(Date.now() + Math.max(...offerLines.map((l) => l.etaHours)) * 3_600_000).toISOString() : null
+  // a later dispatch (a counter on time) moves every arrival by as much
+  const leaves = Math.max(Date.now(), Date.parse(parseLocal(dispatchAt) ?? '') || 0)
+  const arriveBy = offerLines.length ? new Date(leaves + Math.max(...offerLines.map((l) => l.etaHours)) * 3_600_000).toISOString() : null
   const counter = offerQty < aid.qty || (!!arriveBy && arriveBy > aid.neededBy)
   const lineText = (l: { fromSite: string; qty: number }, names?: { fromNameZh: string; fromNameEn: string }) =>
     `${names ? siteName({ nameZh: names.fromNameZh, nameEn: names.fromNameEn }, lang, l.fromSite) : siteName(sites.get(l.fromSite), lang, l.fromSite)} ${l.qty} ${unit}`
@@ -140,6 +143,16 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
               {lines.length > 0 && (
                 <>
                   <label>
+                    {t('paid.dispatchAt')}
+                    <input
+                      name="dispatchAt"
+                      placeholder="2026-12-01 14:30"
+                      value={dispatchAt}
+                      onInput={(e) => setDispatchAt((e.target as HTMLInputElement).value)}
+                    />
+                    <FieldError error={error} field="dispatchAt" />
+                  </label>
+                  <label>
                     {t('paid.note')}
                     <input name="note" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
                     <FieldError error={error} field="note" />
@@ -162,6 +175,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
                         go: () =>
                           post('offer', {
                             lines: offerLines.map((l) => ({ transferId: l.id, qty: qtyOf(l.id, l.qty) })),
+                            ...(dispatchAt.trim() ? { dispatchAt: parseLocal(dispatchAt) ?? dispatchAt } : {}),
                             ...(note.trim() ? { note: note.trim() } : {}),
                           }),
                       })
@@ -290,7 +304,7 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
           onNo={() => setAsk(null)}
         />
       )}
-      {error && !['note', 'reason'].includes(error.field ?? '') && <ErrorMessage error={error} />}
+      {error && !['note', 'reason', 'dispatchAt'].includes(error.field ?? '') && <ErrorMessage error={error} />}
     </article>
   )
 }
