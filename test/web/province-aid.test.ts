@@ -274,6 +274,13 @@ describe('aid across the border, walked by both coordinators and both directors'
       expect(a.shipments.map((s) => s.status)).toEqual(lines.map(() => 'received'))
       expect(a.shipments.reduce((n, s) => n + (s.receipt?.acceptedQty ?? 0), 0)).toBe(20)
     }
+    // Chongqing's coordinator reads it as all received, each box with its station, temperature and receipt
+    const cq = await openApp(browser, chongqing.url, { token: CQ_COORD, path: '/province-aid' })
+    const done = cq.locator(`.aid-card[data-aid="${aidId}"] .aid-status[data-progress="received"]`)
+    await done.waitFor()
+    expect(await done.textContent()).toContain('已全部接收')
+    expect(await cq.locator(`.aid-card[data-aid="${aidId}"] .aid-shipments li[data-status="received"]`).count()).toBe(lines.length)
+    await cq.context().close()
   })
   it("an unmet need of Chongqing's plan offers 'ask Sichuan', which fills the form; Sichuan declines on a phone with a reason; Chongqing sees why", async () => {
     const filed = await apiCall<{ id: string }>(chongqing.url, CQ_COORD, '/api/requests', {

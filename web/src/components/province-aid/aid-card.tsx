@@ -55,6 +55,14 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
   const unit = t(`unit.${aid.component}`)
   const what = `${t(`component.${aid.component}`)} ${group(aid.abo, aid.rhd)}${aid.antigens ? ` ${aid.antigens}` : ''} ${aid.qty} ${unit}`
   const site = siteName(aid.site, lang, aid.site.id)
+  // once accepted, how far the units are: on the way while a box travels, all received when every box arrived
+  const shipped = aid.shipments
+  const progress =
+    aid.status !== 'accepted' || shipped.length === 0
+      ? aid.status
+      : shipped.every((x) => x.status === 'received') && shipped.reduce((n, x) => n + x.qty, 0) >= (aid.offer?.qty ?? 0)
+        ? 'received'
+        : 'inTransit'
   const planQ = useApi<Plan>(giver && aid.status === 'requested' && aid.planId ? `/api/plans/${encodeURIComponent(aid.planId)}` : null)
   const lines = (planQ.data?.transfers ?? []).filter((x) => x.toSite === aid.destSite && (x.status === 'proposed' || x.status === 'approved'))
   const qtyOf = (id: string, planned: number) => Number(qtys[id] ?? planned)
@@ -87,7 +95,10 @@ export function AidCard({ aid, canAct, sites, onChange }: { aid: ProvinceAid; ca
           · {what} → {site}
         </span>
         <span class="meta"> · {t('paid.deadline', { at: dateTime(aid.neededBy, lang) })}</span>
-        <span class={`aid-status status-${aid.status}`}> · {t(`paid.status.${aid.status}`)}</span>
+        <span class={`aid-status status-${aid.status}`} data-progress={progress}>
+          {' '}
+          · {t(`paid.status.${progress}`)}
+        </span>
       </header>
       <p class="meta">
         {t('paid.reason', { reason: aid.reason })} · {dateTime(aid.createdAt, lang)}
