@@ -26,6 +26,8 @@ export default defineConfig({
                 TRUST_CF_CONNECTING_IP: 'true',
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
               },
+              // two more databases: two provinces for the national summary (test/worker/services/national-summary.test.ts)
+              d1Databases: ['NATIONAL_DB_A', 'NATIONAL_DB_B'],
             },
           }),
         ],

@@ -7,6 +7,12 @@ import path from 'node:path'
 import { devArgs, envName, prepareProvince, ROOT } from './provinces'
 import { PROVINCE_USERS, PROVINCES, type Province } from '../seed/provinces'
 
+// npm start -- --national (or NATIONAL=1): the 31-province national region and its national view instead (scripts/national.ts)
+if (process.argv.includes('--national') || process.env.NATIONAL === '1') {
+  const { runNational } = await import('./national')
+  process.exit(await runNational(['--serve', ...process.argv.slice(2).filter((a) => a !== '--national')]))
+}
+
 const port = Number(process.env.PORT ?? 8787)
 const ports: Record<Province, number> = { Sichuan: port, Chongqing: port + 1 }
 const url = (p: Province) => `http://127.0.0.1:${ports[p]}`
