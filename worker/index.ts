@@ -23,6 +23,7 @@ import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { network } from './routes/network'
 import { plans } from './routes/plans'
+import { provinceAid } from './routes/province-aid'
 import { provinces } from './routes/provinces'
 import { reports } from './routes/reports'
 import { requests } from './routes/requests'
@@ -93,6 +94,7 @@ app.route('/api/link', link)
 app.route('/api/provinces', provinces)
 app.route('/api/reports', reports)
 app.route('/api/feed', feed)
+app.route('/api/province-aid', provinceAid)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

@@ -14,6 +14,7 @@ import { DonorsPage } from './pages/donors-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
+import { ProvinceAidPage } from './pages/province-aid-page'
 import { ProvincesPage } from './pages/provinces-page'
 import { ReportPage } from './pages/report-page'
 import { RequestsPage } from './pages/requests-page'
@@ -77,6 +78,7 @@ export function App() {
               <Route path="/donors" component={DonorsPage} />
               <Route path="/provinces" component={ProvincesPage} />
               <Route path="/report" component={ReportPage} />
+              <Route path="/province-aid" component={ProvinceAidPage} />
               <Route default component={NotFoundPage} />
             </Router>
           </div>

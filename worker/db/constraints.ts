@@ -28,6 +28,8 @@ const RAISES = {
   hospital_order_status: 'hospital_order_status',
   hospital_order_parties: 'hospital_order_parties',
   callup_link_decided: 'callup_link_decided',
+  province_aid_status: 'province_aid_status',
+  province_aid_not_accepted: 'province_aid_not_accepted',
 } as const
 export type Trigger = keyof typeof RAISES
 

@@ -27,7 +27,7 @@ export const selectEvents = (db: D1Database, o: { since: number; limit: number; 
        LEFT JOIN callup c ON a.entity = 'callup' AND c.id = a.entity_id
        LEFT JOIN aid_request cr ON cr.id = c.request_id
        LEFT JOIN hospital_order o ON a.entity = 'hospital_order' AND o.id = a.entity_id
-       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'hospital_order')
+       WHERE a.id > ?1 AND a.entity IN ('aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'hospital_order', 'province_aid')
          AND (?2 IS NULL OR r.site_id = ?2 OR t.from_site = ?2 OR t.to_site = ?2 OR c.site_id = ?2 OR cr.site_id = ?2
               OR o.hospital_id = ?2 OR o.station_id = ?2)
        ORDER BY a.id LIMIT ?3`,

@@ -7,7 +7,7 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'hospital_order']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'hospital_order', 'province_aid']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({
       description:

@@ -48,6 +48,10 @@ export const SiteQuery = z.object({
   province: z.string().optional(),
   kind: SiteKind.optional().openapi({ description: 'hospitals are listed only with kind=hospital' }),
   parent: SiteId.optional().openapi({ description: "the station's storage points or hospitals" }),
+  external: z
+    .enum(['only'])
+    .optional()
+    .openapi({ description: "only: the sites standing for places outside this system (an incident's destination, another province's station), to name them" }),
 })
 
 export type SiteT = z.infer<typeof Site>

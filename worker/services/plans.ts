@@ -1,6 +1,7 @@
 import { DEFAULT_WORK_LIMIT, InstanceError, parseInstance, solve, type Budget, type Instance, type PlanResult } from '../../solver'
 import { insertPlanStmt, selectOpenPlanRequests, selectPlan, selectPlans, supersedeStmts } from '../db/plans'
 import { selectRequestIds } from '../db/requests'
+import { selectAidNeedIds } from '../db/province-aid'
 import { insertTransferStmts, type NewTransfer } from '../db/transfers/proposal'
 import { selectTransferRows, withLines } from '../db/transfers/read'
 import { badRequest, notFound } from '../errors'
@@ -81,6 +82,9 @@ export function transfersFromResult(instance: Instance, result: PlanResult, plan
   })
 }
 
+/** The instance without the needs standing for other provinces' aid requests. */
+const withoutAidNeeds = (i: Instance, aid: Set<string>): Instance => (aid.size ? { ...i, needs: i.needs.filter((n) => !aid.has(n.id)) } : i)
+
 type Round = { antigens: string; instance: Instance; result: PlanResult }
 
 /**
@@ -149,6 +153,8 @@ async function planAndStore(
   if (input.incidentId) await materialiseIncident(db, actor, input.incidentId)
   const now = nowIso()
   const live = await buildLiveInstance(db, now, { ...input, ...(input.incidentId ? { mode } : {}) })
+  // another province's aid is planned on its own and sent only once they accept (docs/province-aid.md)
+  if (!input.requestIds) live.base = withoutAidNeeds(live.base, new Set(await selectAidNeedIds(db)))
   const quotas = await separateQuotas(db, live) // needs at destinations outside the region: a quota split across stations
   let { instance, result, rounds } = solveLive(live)
   const planId = newId('plan')

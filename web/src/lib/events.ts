@@ -74,7 +74,9 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
             // another province asks to call our donors (issue 24): its coordinators decide
             (e.action === 'callup_link.receive' && (me?.role === 'coordinator' || me?.role === 'admin')) ||
             // a notice from another province's coordinator (issue 24), for those who coordinate
-            (e.entity === 'notice' && me?.role !== 'director')),
+            (e.entity === 'notice' && me?.role !== 'director') ||
+            // another province's step on an aid across the border, applied here by the link (docs/province-aid.md)
+            (e.entity === 'province_aid' && e.actorId.startsWith('link:') && (me?.role === 'coordinator' || me?.role === 'admin'))),
       )
       if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
     }

@@ -11,6 +11,8 @@ import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
 import offlineEn from '../locales/offline.en.json'
 import offlineZh from '../locales/offline.zh.json'
+import provinceAidEn from '../locales/province-aid.en.json'
+import provinceAidZh from '../locales/province-aid.zh.json'
 import regionEn from '../locales/region.en.json'
 import regionZh from '../locales/region.zh.json'
 import reportsEn from '../locales/reports.en.json'
@@ -22,8 +24,32 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalCoreZh, ...reportsZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalCoreEn, ...reportsEn },
+  zh: {
+    ...zh,
+    ...handoffZh,
+    ...incidentsZh,
+    ...donorsZh,
+    ...regionZh,
+    ...offlineZh,
+    ...linkZh,
+    ...hospitalsPlanZh,
+    ...hospitalCoreZh,
+    ...reportsZh,
+    ...provinceAidZh,
+  },
+  en: {
+    ...en,
+    ...handoffEn,
+    ...incidentsEn,
+    ...donorsEn,
+    ...regionEn,
+    ...offlineEn,
+    ...linkEn,
+    ...hospitalsPlanEn,
+    ...hospitalCoreEn,
+    ...reportsEn,
+    ...provinceAidEn,
+  },
 }
 // the link's strings (issue 24), on lines of their own so that other locale pairs merge without a conflict here
 Object.assign(messages.zh, linkZh)

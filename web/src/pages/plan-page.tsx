@@ -30,6 +30,7 @@ export function PlanPage() {
   const planId = query.id ?? null
   const focus = query.focus ?? null
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  const externalQ = useApi<{ sites: Site[] }>('/api/sites?external=only')
   const planQ = useApi<Plan>(planId ? `/api/plans/${encodeURIComponent(planId)}` : null)
   const { busy, error, setError, run } = useAction()
   const [committing, setCommitting] = useState(false)
@@ -42,7 +43,8 @@ export function PlanPage() {
   const sites = sitesQ.data?.sites ?? NO_SITES
   const plan = planId && planQ.data?.id === planId ? planQ.data : null
   const canReview = isCoordinator(me)
-  const byId = new Map(sites.map((s) => [s.id, s]))
+  // a transfer to a site outside this system (another province's station, an incident's destination) is named too
+  const byId = new Map([...(externalQ.data?.sites ?? NO_SITES), ...sites].map((s) => [s.id, s]))
 
   // a new plan starts with clean boxes
   useEffect(() => {

@@ -31,6 +31,7 @@ export function StationPage() {
   const { query, route } = useLocation()
   const siteId = me?.role === 'director' ? me.siteId : (query.site ?? null)
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  const externalQ = useApi<{ sites: Site[] }>('/api/sites?external=only')
   const inQ = useApi<{ transfers: Transfer[] }>(siteId ? `/api/transfers?site=${siteId}&direction=in` : null)
   const outQ = useApi<{ transfers: Transfer[] }>(siteId ? `/api/transfers?site=${siteId}&direction=out` : null)
   const stockQ = useApi<{ rows: StockRow[] }>(siteId ? `/api/stock?site=${encodeURIComponent(siteId)}` : null)
@@ -40,7 +41,8 @@ export function StationPage() {
   for (const w of warnQ.data?.warnings ?? []) if (w.siteId === siteId && w.abo === '*') componentLevels[w.component] = w.level
   const stockRows = (stockQ.data?.rows ?? []).filter((r) => !r.siteId || r.siteId === siteId)
   const sites = sitesQ.data?.sites ?? NO_SITES
-  const byId = new Map(sites.map((s) => [s.id, s]))
+  // a transfer from or to a site outside this system (another province's station) is named too
+  const byId = new Map([...(externalQ.data?.sites ?? NO_SITES), ...sites].map((s) => [s.id, s]))
   const reload = () => {
     inQ.reload()
     outQ.reload()

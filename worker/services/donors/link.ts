@@ -12,12 +12,12 @@ import { newId } from '../../lib/crypto'
 import { nowIso } from '../../lib/time'
 import { linkActorId, type CallupOutcomeMessageT, type CallupRequestMessageT, type LinkCtx } from '../../link/donors'
 import { outboxStmt } from '../../link/outbox'
-import type { CallupLinkCreateT, CallupLinkDecisionT, CallupLinkT, PeerDonorQueryT, PeerDonorT, } from '../../schemas/donor-link'
+import type { CallupLinkCreateT, CallupLinkDecisionT, CallupLinkT, PeerDonorQueryT, PeerDonorT } from '../../schemas/donor-link'
 import { auditStmt } from '../audit'
 import { canWriteSite, type Actor } from '../auth'
 import { callupBatchError, callupStmts, UNITS_PER_DONATION } from './callups'
 import { donationKind } from './eligibility'
-import { callable, donorView, matches, } from './pool'
+import { callable, donorView, matches } from './pool'
 
 // ---- this pool, as a linked province sees it
 

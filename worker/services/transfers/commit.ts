@@ -266,6 +266,8 @@ async function commitTransfers(
         : conflict('request_covered', `Transfer ${ids.join(', ')} would break a donor's floor or over-cover a request; nothing was committed`)
     }
     if (isRaised(e, 'plan_superseded')) throw await supersededError(db, planIds[0])
+    if (isRaised(e, 'province_aid_not_accepted'))
+      throw conflict('aid_not_accepted', `A transfer among ${ids.join(', ')} serves another province's aid it has not accepted; nothing was committed`)
     if (isCheck(e)) {
       const lotsNow = new Map((await selectLotsByIds(db, [...lots.keys()])).map((l) => [l.id, l]))
       const why = findShortfall(rows, lines, lotsNow, now)

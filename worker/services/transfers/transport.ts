@@ -13,6 +13,7 @@ import { canWriteSite, type Actor } from '../auth'
 import { thawedExpiry, THAWED_UNUSED } from '../frozen'
 import { refreshAfterWrite } from '../movements'
 import { recordFulfilment } from '../requests'
+import { aidDispatchStmts, aidReceiptStmts } from '../province-aid-shipments'
 import { fill, getTransfer, loadRow, mapGuardError, requireTransition, URGENCY_RANK } from './state'
 import { isRaised, isUnique } from '../../db/constraints'
 
@@ -131,6 +132,8 @@ export async function dispatchTransfer(db: D1Database, actor: Actor, id: string,
       setStatusStmt(db, id, 'dispatched', at, { dispatched_at: at }),
       insertDispatchRecordStmt(db, { transferId: id, ...record, inRange: true, actorId: actor.id, at }),
       auditStmt(db, actor, 'transfer.dispatch', 'transfer', id, { qty: t.qty, ...record }, at),
+      // aid to another province: its 'aid.dispatch' message goes in this batch (docs/province-aid.md)
+      ...(await aidDispatchStmts(db, actor, t, record, at)),
     ])
   } catch (e) {
     if (isUnique(e, 'transport_record')) throw conflict('invalid_transition', `Transfer ${id} was already dispatched`, 'status')
@@ -284,6 +287,9 @@ async function receive(db: D1Database, actor: Actor, t: Awaited<ReturnType<typeo
     ),
   )
   if (t.planId) stmts.push(closePlanIfDoneStmt(db, t.planId))
+  // aid from another province: its 'aid.receipt' message goes back in this batch (docs/province-aid.md)
+  const receipt = { receivedQty: body.receivedQty, acceptedQty, rejectedQty, rejectReason, temperatureC: body.temperatureC, inRange: ok }
+  stmts.push(...(await aidReceiptStmts(db, actor, id, receipt, at)))
   try {
     await db.batch(stmts)
   } catch (e) {

@@ -13,6 +13,7 @@ import { Confirm } from '../confirm/confirm'
 import { ErrorMessage } from '../error-message/error-message'
 import { isCoordinator } from '../../lib/roles'
 import { useAction } from '../../lib/use-action'
+import { provinceAidText, type ProvinceAid } from '../province-aid/aid-card'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
 
@@ -43,7 +44,13 @@ export function Alerts() {
   )
 }
 
-const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups', callup_link: 'callup-links' }
+const PATH: Record<string, string> = {
+  aid_request: 'requests',
+  transfer: 'transfers',
+  callup: 'callups',
+  callup_link: 'callup-links',
+  province_aid: 'province-aid',
+}
 
 function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
   const t = useT()
@@ -66,7 +73,9 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
           ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
           : a.entity === 'callup_link'
             ? callupLinkText(t, d as unknown as CallupLink)
-            : ''
+            : a.entity === 'province_aid'
+              ? provinceAidText(t, a, d as unknown as ProvinceAid, lang)
+              : ''
   const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
@@ -87,7 +96,15 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
-  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' || a.entity === 'callup_link' ? '/donors' : '/station'
+  const href = emergency
+    ? canPlan
+      ? '/plan'
+      : '/requests'
+    : a.entity === 'callup' || a.entity === 'callup_link'
+      ? '/donors'
+      : a.entity === 'province_aid'
+        ? '/province-aid'
+        : '/station'
   return (
     <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
       <span>{text}</span>

@@ -21,6 +21,7 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
 ]
 // in province mode (issue 24) only: the linked provinces
 const PROVINCES_LINK: (typeof LINKS)[number] = { href: '/provinces', key: 'nav.provinces' }
+const AID_LINK: (typeof LINKS)[number] = { href: '/province-aid', key: 'nav.provinceAid', roles: ['coordinator', 'planner', 'admin'] }
 
 export function Header() {
   const t = useT()
@@ -31,7 +32,7 @@ export function Header() {
     <header class="app-header">
       <h1>{t('app.title')}</h1>
       <nav>
-        {[...LINKS, ...(me?.province ? [PROVINCES_LINK] : [])]
+        {[...LINKS, ...(me?.province ? [PROVINCES_LINK, AID_LINK] : [])]
           .filter((l) => !l.roles || (me && l.roles.includes(me.role)))
           .map(({ href, key }) => (
             <a key={href} href={href} class={here === href ? 'active' : ''}>

@@ -4,6 +4,7 @@ import { useT } from '../../lib/i18n'
 import type { InstanceNeed, Site, Unmet } from '../../lib/types'
 import { useAppState } from '../../state'
 import { UrgencyBadge } from '../level-badge/level-badge'
+import { AskProvinceLinks, useAskPeers } from '../province-aid/ask-links'
 
 const RANK: Record<string, number> = URGENCY_RANK
 
@@ -18,6 +19,7 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
   const needById = new Map(needs.map((n) => [n.id, n]))
   const rank = (u: Unmet) => RANK[needById.get(u.need)?.urgency ?? 'routine'] ?? 2
   const deadline = (u: Unmet) => needById.get(u.need)?.neededBy ?? '~'
+  const peers = useAskPeers()
   const rows = unmet.filter((u) => u.qty > 0).sort((a, b) => rank(a) - rank(b) || deadline(a).localeCompare(deadline(b)) || a.need.localeCompare(b.need))
   if (rows.length === 0) return <p class="empty">{t('plan.noUnmet')}</p>
   return (
@@ -51,6 +53,7 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
               </td>
               <td class="reason" data-label={t('plan.reasonCol')} title={u.message}>
                 {u.reason ? t(`reason.${u.reason}`) : (u.message ?? '')}
+                {n && <AskProvinceLinks need={n} qty={u.qty} peers={peers} />}
               </td>
               {rows.some((x) => x.donors) && (
                 <td class="unmet-donors" data-label={t('donors.unmet.col')}>
