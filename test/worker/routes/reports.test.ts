@@ -122,9 +122,25 @@ describe('GET /api/reports/supply: the figures are the ledger’s', () => {
       body: { siteId: 'YB', kind: 'issue', lotId: rbc, qty: 8, urgency: 'emergency', hospitalId: H1 },
     })
     expect(issue.status, issue.text).toBe(201)
-    const sent = await call('POST', '/api/network/transfers', { headers: key(), body: { fromSite: 'YB', toSite: H2, lotId: rbc, qty: 10 } })
-    expect(sent.status, sent.text).toBe(201)
-    const back = await call('POST', '/api/network/transfers', { headers: key(), body: { fromSite: H2, toSite: 'YB', lotId: sent.json.newLotId, qty: 3 } })
+    // hospital 2's order, filled by the station from this lot and received in full (issue 23: a station supplies a
+    // hospital's blood bank through orders only)
+    const ordered = await call('POST', '/api/orders', {
+      headers: key(),
+      body: { hospitalId: H2, kind: 'routine', component: 'RBC', abo: 'O', rhd: '+', qty: 10, neededBy: new Date(Date.now() + 12 * 3_600_000).toISOString() },
+    })
+    expect(ordered.status, ordered.text).toBe(201)
+    const filled = await call('POST', `/api/orders/${ordered.json.id}/fill`, {
+      as: 'directorYB',
+      headers: key(),
+      body: { temperatureC: 4, carrier: '川Q·12345', lots: [{ lotId: rbc, qty: 10 }] },
+    })
+    expect(filled.status, filled.text).toBe(200)
+    const got = await call('POST', `/api/orders/${ordered.json.id}/receive`, { headers: key(), body: { temperatureC: 5, receivedQty: 10 } })
+    expect(got.status, got.text).toBe(200)
+    const h2Lot = await env.DB.prepare('SELECT id FROM lot WHERE site_id = ?1 AND qty = 10').bind(H2).first<string>('id')
+    expect(h2Lot).toBeTruthy()
+    const sent = { json: { newLotId: h2Lot! } }
+    const back = await call('POST', `/api/hospitals/${H2}/returns`, { headers: key(), body: { lotId: sent.json.newLotId, qty: 3 } })
     expect(back.status, back.text).toBe(201)
     const discard = await call('POST', '/api/movements', {
       headers: key(),
