@@ -3,6 +3,8 @@ import donorsZh from '../locales/donors.zh.json'
 import en from '../locales/en.json'
 import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
+import hospitalEn from '../locales/hospital.en.json'
+import hospitalZh from '../locales/hospital.zh.json'
 import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
 import offlineEn from '../locales/offline.en.json'
@@ -14,8 +16,8 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalEn },
 }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */

@@ -9,3 +9,6 @@ export const isCoordinator = (me: Me | null | undefined): boolean => me?.role ==
 /** The API's one rule for acting for a site (worker/services/auth.ts canWriteSite): a coordinator or admin, or this site's director. */
 export const canWriteSite = (me: Me | null | undefined, siteId: string | null | undefined): boolean =>
   isCoordinator(me) || (me?.role === 'director' && !!siteId && me.siteId === siteId)
+
+/** A user bound to one hospital (its blood bank) or a machine feed: the nav offers them only their own pages. */
+export const isSiteOnly = (me: Me | null | undefined): boolean => me?.role === 'hospital' || me?.role === 'feed'
