@@ -44,7 +44,9 @@ export const THAWED_MIN_REMAINING_HOURS = 6
 export const SHELF_DAYS: Readonly<Record<Component, number>> = { WB: 35, RBC: 35, PLT: 5, FFP: 365, CRYO: 365 }
 
 /** Who signs in: the API's roles (worker/schemas/user.ts) and the UI's pickers read this list. */
-export const ROLES = ['coordinator', 'director', 'planner', 'admin'] as const
+export const ROLES = ['coordinator', 'director', 'planner', 'admin', 'hospital', 'feed'] as const
+/** Roles that act for one site (user.site_id): a director's station, a hospital's blood bank, a machine feed's site. */
+export const SITE_ROLES = ['director', 'hospital', 'feed'] as const satisfies readonly Role[]
 export type Role = (typeof ROLES)[number]
 
 /** The seasonal-shortfall simulation's scenarios (docs/simulation.md). */
