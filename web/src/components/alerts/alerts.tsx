@@ -14,6 +14,8 @@ import { isCoordinator } from '../../lib/roles'
 import { useAction } from '../../lib/use-action'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
+/** A hospital's order (GET /api/orders/{id}): named by hospital, or by station for the hospital's own alert. */
+type HospitalOrder = { hospitalNameZh: string; hospitalNameEn: string; stationId: string }
 
 /**
  * New emergency requests (for coordinators) and my station's transfer changes (for directors), as they arrive, each
@@ -34,7 +36,7 @@ export function Alerts() {
   )
 }
 
-const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups' }
+const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups', hospital_order: 'orders' }
 
 function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
   const t = useT()
@@ -42,12 +44,20 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const { route } = useLocation()
   const { busy, error, run } = useAction()
   const [ask, setAsk] = useState<PlanSummary[] | null>(null)
-  const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
+  const q = useApi<AidRequest & Transfer & Callup & HospitalOrder>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
   const d = q.data
   const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
   const emergency = a.action === 'request.create'
   const what = d ? `${t(`component.${d.component}`)} ${group(d.abo, d.rhd)} ${d.qty} ${t(`unit.${d.component}`)}` : ''
-  const text = !d
+  const order = (a.entity as string) === 'hospital_order'
+  const hospital = d && order ? (lang === 'en' && d.hospitalNameEn) || d.hospitalNameZh : ''
+  const text = order
+    ? !d
+      ? t('alert.orderEmergencyUnnamed')
+      : a.action === 'order.create'
+        ? t('alert.orderEmergency', { hospital, what })
+        : t(a.action === 'order.fill' ? 'alert.orderFilled' : 'alert.orderDeclined', { station: site(d.stationId), what })
+    : !d
     ? t(emergency ? 'alert.emergency' : `alert.${a.action}`, { site: site(a.sites[0]), id: '' })
     : emergency
       ? t('alert.emergencyNamed', { site: site(d.siteId), what })
@@ -76,9 +86,20 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
-  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : '/station'
+  const href = order
+    ? me?.role === 'hospital'
+      ? '/hospital'
+      : '/station?tab=hospitals'
+    : emergency
+      ? canPlan
+        ? '/plan'
+        : '/requests'
+      : a.entity === 'callup'
+        ? '/donors'
+        : '/station'
+  const loud = emergency || (order && a.action === 'order.create')
   return (
-    <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
+    <div class={`alert ${loud ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action} data-entity={a.entity}>
       <span>{text}</span>
       <a href={href} onClick={open} aria-disabled={busy || undefined}>
         {busy ? t('plan.running') : t('alert.open')}
