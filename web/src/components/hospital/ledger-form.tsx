@@ -44,7 +44,8 @@ export function LedgerForm({
     setConfirming(false)
     setDone(null)
   }
-  const lot = usable.find((l) => l.id === f.lotId)
+  // a lot used up meanwhile drops out of the list: the next to expire takes its place
+  const lot = usable.find((l) => l.id === f.lotId) ?? usable[0]
   const qty = f.qty.trim() === '' ? undefined : Number(f.qty)
   const unit = t(`unit.${lot?.component ?? 'RBC'}`)
   const what = lot ? `${t(`component.${lot.component}`)} ${group(lot.abo, lot.rhd)} ${qty ?? '—'} ${unit}` : ''
@@ -95,7 +96,7 @@ export function LedgerForm({
         <>
           <label>
             {t('offline.lot')}
-            <select name="lotId" value={f.lotId} onChange={set('lotId')}>
+            <select name="lotId" value={lot?.id ?? ''} onChange={set('lotId')}>
               {usable.map((l) => (
                 <option key={l.id} value={l.id}>
                   {t(`component.${l.component}`)} {group(l.abo, l.rhd)} · {l.qty} {t(`unit.${l.component}`)} · {t('offline.expires', { at: dateTime(l.expiresAt) })} · {l.id}
