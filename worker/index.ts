@@ -3,6 +3,7 @@ import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
 import { limitBody } from './middleware/body-limit'
+import { siteScope } from './middleware/site-scope'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { csv } from './routes/csv'
@@ -19,6 +20,8 @@ import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
 import { sites } from './routes/sites'
 import { siteContactRoutes } from './routes/site-contact'
+import { hospitals } from './routes/hospitals'
+import { orders } from './routes/orders'
 import { stock } from './routes/stock'
 import { transfers } from './routes/transfers'
 import { users } from './routes/users'
@@ -48,6 +51,7 @@ app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
+app.use('/api/*', siteScope)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)
@@ -68,6 +72,8 @@ app.route('/api/callups', callups)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)
+app.route('/api/hospitals', hospitals)
+app.route('/api/orders', orders)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)

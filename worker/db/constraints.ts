@@ -25,6 +25,8 @@ const RAISES = {
   site_parent: 'site_parent',
   user_site_kind: 'user_site_kind',
   last_admin: 'last_admin',
+  hospital_order_status: 'hospital_order_status',
+  hospital_order_parties: 'hospital_order_parties',
 } as const
 export type Trigger = keyof typeof RAISES
 

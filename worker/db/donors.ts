@@ -209,6 +209,6 @@ export const selectScreenings = (db: D1Database, f: { site?: string | null; anti
 
 export const selectSiteGeo = (db: D1Database) =>
   db
-    .prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
+    .prepare("SELECT id, name_en AS name, lat, lng, province FROM site WHERE kind <> 'hospital' ORDER BY id")
     .all<{ id: string; name: string; lat: number; lng: number; province: string }>()
     .then((r) => r.results)

@@ -137,7 +137,7 @@ export type SiteBrief = { id: string; nameZh: string; nameEn: string; kind: stri
 
 export const selectSiteBriefs = (db: D1Database) =>
   db
-    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, kind, province, lat, lng, external FROM site ORDER BY id')
+    .prepare("SELECT id, name_zh AS nameZh, name_en AS nameEn, kind, province, lat, lng, external FROM site WHERE kind <> 'hospital' ORDER BY id")
     .all<SiteBrief>()
     .then((r) => r.results)
 
@@ -312,7 +312,8 @@ export const selectGreenCandidates = (db: D1Database, incidentId: string, planId
 /** Ordinary unexpired stock per site × component (what days of supply count). */
 export const selectUsableBySite = (db: D1Database, now: string) =>
   db
-    .prepare(`SELECT site_id AS siteId, component, SUM(qty) AS qty FROM lot WHERE qty > 0 AND antigens = '' AND expires_at > ?1 GROUP BY site_id, component`)
+    .prepare(`SELECT site_id AS siteId, component, SUM(qty) AS qty FROM lot WHERE qty > 0 AND antigens = '' AND expires_at > ?1
+              AND site_id NOT IN (SELECT id FROM site WHERE kind = 'hospital') GROUP BY site_id, component`)
     .bind(now)
     .all<{ siteId: string; component: string; qty: number }>()
     .then((r) => r.results)

@@ -70,6 +70,7 @@ export const selectLots = (db: D1Database, f: LotFilter, now: string) => {
          AND (?7 = 1 OR l.expires_at > ?8)
          AND (?9 IS NULL OR (',' || l.antigens || ',') LIKE ('%,' || ?9 || ',%'))
          AND (?11 IS NULL OR l.frozen = ?11)
+         AND (?1 IS NOT NULL OR s.kind <> 'hospital')
        ORDER BY l.expires_at, l.id LIMIT ?10`,
     )
     .bind(

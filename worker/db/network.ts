@@ -3,7 +3,7 @@ import type { HospitalT } from '../schemas/network'
 
 export const selectChildren = (db: D1Database, parentId: string) =>
   db
-    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, city, lat, lng FROM site WHERE parent_id = ?1 ORDER BY id')
+    .prepare("SELECT id, name_zh AS nameZh, name_en AS nameEn, city, lat, lng FROM site WHERE parent_id = ?1 AND kind = 'storage' ORDER BY id")
     .bind(parentId)
     .all<{ id: string; nameZh: string; nameEn: string; city: string; lat: number; lng: number }>()
     .then((r) => r.results)

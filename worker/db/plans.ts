@@ -3,7 +3,8 @@ import type { PlanSummaryT } from '../schemas/plan'
 
 export const selectPlanSites = (db: D1Database) =>
   db
-    .prepare('SELECT id, name_en AS name, lat, lng, province FROM site ORDER BY id')
+    // hospitals hold their own blood bank's stock, not the region's: the planner leaves them out
+    .prepare("SELECT id, name_en AS name, lat, lng, province FROM site WHERE kind <> 'hospital' ORDER BY id")
     .all<{ id: string; name: string; lat: number; lng: number; province: string }>()
     .then((r) => r.results)
 
@@ -12,7 +13,8 @@ export const selectLiveLots = (db: D1Database, now: string) =>
   db
     .prepare(
       `SELECT id, site_id AS site, component, abo, rhd, qty, expires_at AS expiresAt, antigens, frozen FROM lot
-       WHERE qty > 0 AND expires_at > ?1 ORDER BY site_id, component, expires_at, id`,
+       WHERE qty > 0 AND expires_at > ?1 AND site_id NOT IN (SELECT id FROM site WHERE kind = 'hospital')
+       ORDER BY site_id, component, expires_at, id`,
     )
     .bind(now)
     .all<{ id: string; site: string; component: string; abo: string; rhd: string; qty: number; expiresAt: string; antigens: string; frozen: number }>()

@@ -20,7 +20,7 @@ export const selectSiteContact = (db: D1Database) =>
        (SELECT MAX(m.at) FROM movement m WHERE m.site_id = s.id) AS lastStockReportAt,
        (SELECT MAX(t.last_used_at) FROM user_token t JOIN user u ON u.id = t.user_id WHERE u.site_id = s.id) AS lastSignInAt,
        COALESCE((SELECT hours FROM silence_limit l WHERE l.kind = s.kind), 24) AS limitHours
-     FROM site s ORDER BY s.id`,
+     FROM site s WHERE s.kind <> 'hospital' ORDER BY s.id`,
     )
     .all<SiteContactRow>()
     .then((r) => r.results)

@@ -2,11 +2,15 @@ import type { SiteCreateT, SitePatchT, SiteT } from '../schemas/site'
 
 const COLUMNS = `id, name_zh AS nameZh, name_en AS nameEn, kind, province, city, lat, lng, parent_id AS parentId, created_at AS createdAt, updated_at AS updatedAt`
 
-export const selectSites = (db: D1Database, f: { province?: string; kind?: string }) =>
+export const selectSites = (db: D1Database, f: { province?: string; kind?: string; parent?: string }) =>
   db
-    // a destination outside the region (an incident's quota, migration 0030) is no station of the region
-    .prepare(`SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) AND external = 0 ORDER BY id`)
-    .bind(f.province ?? null, f.kind ?? null)
+    // a destination outside the region (an incident's quota, migration 0030) is no station of the region; hospitals
+    // (about 40 per station) are listed only when asked for by kind
+    .prepare(
+      `SELECT ${COLUMNS} FROM site WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR kind = ?2) AND (?2 IS NOT NULL OR kind <> 'hospital')
+       AND (?3 IS NULL OR parent_id = ?3) AND external = 0 ORDER BY id`,
+    )
+    .bind(f.province ?? null, f.kind ?? null, f.parent ?? null)
     .all<SiteT>()
     .then((r) => r.results)
 

@@ -35,10 +35,10 @@ export const selectComponents = (db: D1Database) =>
     .all<ComponentRow>()
     .then((r) => r.results)
 
-export type SiteBrief = { id: string; nameZh: string; nameEn: string; province: string }
+export type SiteBrief = { id: string; nameZh: string; nameEn: string; province: string; kind: string }
 export const selectSiteBriefs = (db: D1Database) =>
   db
-    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province FROM site WHERE external = 0 ORDER BY id')
+    .prepare('SELECT id, name_zh AS nameZh, name_en AS nameEn, province, kind FROM site WHERE external = 0 ORDER BY id')
     .all<SiteBrief>()
     .then((r) => r.results)
 

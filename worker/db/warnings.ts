@@ -96,7 +96,8 @@ export const writeLevelStmts = (db: D1Database, k: LevelKey, level: Level, days:
 
 export const selectSiteProvinces = (db: D1Database, siteId?: string) =>
   db
-    .prepare('SELECT id, province FROM site WHERE (?1 IS NULL OR id = ?1) ORDER BY id')
+    // a hospital's level is read from its own figures (GET /api/hospitals), not declared among the region's warnings
+    .prepare("SELECT id, province FROM site WHERE (?1 IS NULL OR id = ?1) AND kind <> 'hospital' ORDER BY id")
     .bind(siteId ?? null)
     .all<{ id: string; province: string }>()
     .then((r) => r.results)

@@ -5,6 +5,7 @@ import { ErrorBody, issueField, reply } from '../errors'
 import { body, IdempotencyHeader, json } from '../schemas/common'
 import { BatchResult, Movement, MovementBatchIn, MovementQuery, MovementWrite, Reconcile, ReconcileQuery, SingleMovementIn } from '../schemas/movement'
 import { listMovements, reconcile, recordMovements } from '../services/movements'
+import { requireSiteReader } from '../services/auth'
 import { errors as baseErrors, security } from './responses'
 
 export const movements = new OpenAPIHono<AppEnv>()
@@ -70,7 +71,11 @@ movements.openapi(
     description: 'The stock ledger, newest first. Any role.',
     responses: { 200: json(z.object({ movements: z.array(Movement) }), 'Ledger rows'), ...errors },
   }),
-  async (c) => c.json({ movements: await listMovements(c.env.DB, c.req.valid('query')) }, 200),
+  async (c) => {
+    const q = c.req.valid('query')
+    if (q.site) await requireSiteReader(c.env.DB, c.var.actor, q.site)
+    return c.json({ movements: await listMovements(c.env.DB, q) }, 200)
+  },
 )
 
 movements.openapi(

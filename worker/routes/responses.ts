@@ -12,6 +12,7 @@ const error = (description: string) => json(ErrorBody, description)
 export const errors = {
   400: error('Invalid input: `field` names what is at fault'),
   401: error('No, unknown, revoked or expired token, or a disabled user'),
+  403: error('Not allowed for this role or site (a hospital blood bank calls only its own hospital’s routes)'),
   413: error('too_large: the body is over the limit (256 KiB; 8 MiB for plan instances and CSV), field `body`'),
   429: error('Too many failed sign-ins from this client (see Retry-After)'),
 }

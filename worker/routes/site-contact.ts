@@ -44,7 +44,7 @@ siteContactRoutes.openapi(
       params: z.object({ kind: Kind.openapi({ param: { name: 'kind', in: 'path' } }) }),
       body: body(z.object({ hours: z.number().positive().max(720) }).strict()),
     },
-    responses: { 200: json(Limit, 'The new limit'), 403: json(ErrorBody, 'Not a coordinator or admin'), ...baseErrors },
+    responses: { 200: json(Limit, 'The new limit'), ...baseErrors, 403: json(ErrorBody, 'Not a coordinator or admin') },
   }),
   async (c) => c.json(await setSilenceLimit(c.env.DB, c.var.actor, c.req.valid('param').kind, c.req.valid('json').hours), 200),
 )

@@ -4,6 +4,7 @@ import { ErrorBody } from '../errors'
 import { json } from '../schemas/common'
 import { Lot, LotQuery, RareQuery, StockQuery, StockRow, StockSummary, SummaryQuery } from '../schemas/stock'
 import { findRare, listLots, stockRows, stockSummary } from '../services/stock'
+import { requireSiteReader } from '../services/auth'
 import { errors as baseErrors, security } from './responses'
 
 export const stock = new OpenAPIHono<AppEnv>()
@@ -16,10 +17,16 @@ stock.openapi(
     tags: ['stock'],
     security,
     request: { query: StockQuery },
-    description: 'Stock per site × component × ABO/RhD with days of supply and warning level. Any role.',
+    description:
+      'Stock per site × component × ABO/RhD with days of supply and warning level. Any role; hospitals only by site=<hospital id> ' +
+      '(its own blood bank, the director of its station, a coordinator, planner or admin).',
     responses: { 200: json(z.object({ rows: z.array(StockRow) }), 'Stock rows'), ...errors },
   }),
-  async (c) => c.json({ rows: await stockRows(c.env.DB, c.req.valid('query')) }, 200),
+  async (c) => {
+    const q = c.req.valid('query')
+    if (q.site) await requireSiteReader(c.env.DB, c.var.actor, q.site)
+    return c.json({ rows: await stockRows(c.env.DB, q) }, 200)
+  },
 )
 
 stock.openapi(
@@ -45,7 +52,11 @@ stock.openapi(
     description: 'Lots, soonest expiry first. By default only in-date lots with stock.',
     responses: { 200: json(z.object({ lots: z.array(Lot) }), 'Lots'), ...errors },
   }),
-  async (c) => c.json({ lots: await listLots(c.env.DB, c.req.valid('query')) }, 200),
+  async (c) => {
+    const q = c.req.valid('query')
+    if (q.site) await requireSiteReader(c.env.DB, c.var.actor, q.site)
+    return c.json({ lots: await listLots(c.env.DB, q) }, 200)
+  },
 )
 
 stock.openapi(

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
-import { ErrorBody } from '../errors'
+import { ErrorBody, forbidden } from '../errors'
 import { body, IdempotencyHeader, IdParam, json } from '../schemas/common'
 import {
   CommitResult,
@@ -51,7 +51,13 @@ transfers.openapi(
 
 transfers.openapi(
   createRoute({ method: 'get', path: '/{id}', tags: ['transfers'], security, request: { params: IdParam }, responses: { 200: one, ...errors } }),
-  async (c) => c.json(await getTransfer(c.env.DB, c.req.valid('param').id), 200),
+  async (c) => {
+    const t = await getTransfer(c.env.DB, c.req.valid('param').id)
+    const a = c.var.actor
+    // a hospital's blood bank sees only the transfers to or from its own hospital
+    if (a.role === 'hospital' && t.fromSite !== a.siteId && t.toSite !== a.siteId) throw forbidden(`Transfer ${t.id} does not concern your hospital ${a.siteId}`)
+    return c.json(t, 200)
+  },
 )
 
 transfers.openapi(

@@ -7,12 +7,15 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'hospital_order']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({
-      description: "the stations it concerns: the requesting station, a transfer's donor and receiver, or a call-up's collecting and requesting stations",
+      description:
+        "the sites it concerns: the requesting station, a transfer's donor and receiver, a call-up's collecting and requesting stations, or an order's hospital and station",
     }),
-    urgency: Urgency.nullable().openapi({ description: 'for a request, its urgency; for a transfer, the most urgent request it serves' }),
+    urgency: Urgency.nullable().openapi({
+      description: "for a request, its urgency; for a transfer, the most urgent request it serves; for a hospital's order, emergency (a call) or routine",
+    }),
   })
   .openapi('Event')
 

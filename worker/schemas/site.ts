@@ -2,8 +2,10 @@ import { z } from '@hono/zod-openapi'
 import { SiteId } from './common'
 
 export const SiteKind = z
-  .enum(['center', 'station', 'storage'])
-  .openapi({ description: 'blood center, central blood station, or county storage point (储血点)' })
+  .enum(['center', 'station', 'storage', 'hospital'])
+  .openapi({ description: "blood center, central blood station, county storage point (储血点), or a hospital's blood bank (输血科)" })
+/** Sites made here: a hospital's site is made from the station's register (POST /api/network/{site}/hospitals). */
+const CreatableKind = z.enum(['center', 'station', 'storage'])
 
 export const Site = z
   .object({
@@ -15,7 +17,7 @@ export const Site = z
     city: z.string().openapi({ example: 'Chengdu' }),
     lat: z.number(),
     lng: z.number(),
-    parentId: z.string().nullable().openapi({ description: 'a storage point: the station it belongs to; null for stations and centres' }),
+    parentId: z.string().nullable().openapi({ description: 'a storage point or hospital: the station it belongs to; null for stations and centres' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -26,7 +28,7 @@ export const SiteCreate = z
     id: SiteId,
     nameZh: z.string().trim().min(1).max(100),
     nameEn: z.string().trim().min(1).max(100),
-    kind: SiteKind,
+    kind: CreatableKind,
     province: z.string().trim().min(1).max(50),
     city: z.string().trim().min(1).max(50),
     lat: z.number().min(-90).max(90),
@@ -44,7 +46,8 @@ export const SitePatch = SiteCreate.omit({ id: true })
 
 export const SiteQuery = z.object({
   province: z.string().optional(),
-  kind: SiteKind.optional(),
+  kind: SiteKind.optional().openapi({ description: 'hospitals are listed only with kind=hospital' }),
+  parent: SiteId.optional().openapi({ description: "the station's storage points or hospitals" }),
 })
 
 export type SiteT = z.infer<typeof Site>

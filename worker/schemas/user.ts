@@ -11,7 +11,7 @@ export const Actor = z
     id: z.string(),
     name: z.string(),
     role: Role,
-    siteId: z.string().nullable().openapi({ description: 'The site a director runs; null for province-wide roles' }),
+    siteId: z.string().nullable().openapi({ description: 'The site a director runs, a hospital user’s hospital, a feed’s site; null for province-wide roles' }),
   })
   .openapi('Actor')
 
@@ -40,7 +40,7 @@ export const User = z
     id: z.string(),
     name: z.string(),
     role: Role,
-    siteId: z.string().nullable().openapi({ description: 'The site a director runs; null for province-wide roles' }),
+    siteId: z.string().nullable().openapi({ description: 'The site a director runs, a hospital user’s hospital, a feed’s site; null for province-wide roles' }),
     disabled: z.boolean(),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable().openapi({ description: 'Most recent use of any of its tokens (to the minute)' }),
@@ -57,7 +57,9 @@ export const UserCreate = z
   .object({
     name: z.string().trim().min(1).max(80).openapi({ example: '刘站长' }),
     role: Role,
-    siteId: SiteId.optional().openapi({ description: 'Required for a director, refused for other roles' }),
+    siteId: SiteId.optional().openapi({
+      description: "Required for a director (their station), a hospital user (its hospital site) and a feed (its site); refused for other roles",
+    }),
     tokenLabel: label.optional(),
     expiresInDays: expiresInDays.optional(),
   })
@@ -68,7 +70,7 @@ export const UserPatch = z
   .object({
     name: z.string().trim().min(1).max(80).optional(),
     role: Role.optional(),
-    siteId: SiteId.nullable().optional().openapi({ description: 'A director’s site; moving roles away from director clears it' }),
+    siteId: SiteId.nullable().optional().openapi({ description: 'A director’s, hospital user’s or feed’s site; moving to another role clears it' }),
     disabled: z.boolean().optional().openapi({ description: 'true: every token of the user answers 401 at once' }),
   })
   .strict()

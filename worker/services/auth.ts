@@ -1,3 +1,4 @@
+import { selectSite } from '../db/sites'
 import { selectCredential, touchToken } from '../db/users'
 import { ApiError, forbidden } from '../errors'
 import { sha256Hex } from '../lib/crypto'
@@ -36,12 +37,49 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`This needs the role ${roles.join(' or ')}; you are ${actor.role}`)
 }
 
-/** The one rule for acting for a site: a coordinator or admin for any site, or this site's own director. */
+/**
+ * The one rule for acting for a site: a coordinator or admin for any site; a director for their own station; a
+ * hospital's blood bank (role hospital) for its own hospital only. A director writes their station, never its
+ * hospitals (those fill through orders).
+ */
 export const canWriteSite = (actor: Actor, siteId: string): boolean =>
-  actor.role === 'coordinator' || actor.role === 'admin' || (actor.role === 'director' && actor.siteId === siteId)
+  actor.role === 'coordinator' ||
+  actor.role === 'admin' ||
+  ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId)
 
-/** Writes to a site's stock or requests: its own director, or a coordinator or admin for any site. */
+/** Writes to a site's stock or requests: its own director or blood bank, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {
   if (canWriteSite(actor, siteId)) return
-  throw forbidden(actor.role === 'director' ? `You direct site ${actor.siteId}, not ${siteId}` : `A ${actor.role} may not write stock or requests`, 'siteId')
+  throw forbidden(
+    actor.role === 'director'
+      ? `You direct site ${actor.siteId}, not ${siteId}`
+      : actor.role === 'hospital'
+        ? `Your blood bank is ${actor.siteId}, not ${siteId}`
+        : `A ${actor.role} may not write stock or requests`,
+    'siteId',
+  )
+}
+
+type SiteRef = { id: string; kind: string; parentId: string | null }
+
+/**
+ * Reading a site's own figures (stock, lots, ledger, orders). A hospital user (or a machine feed) reads only its
+ * own site; a director reads the hospitals of their own station (and every station and storage point, as before);
+ * coordinators, planners and admins read all.
+ */
+export function canReadSite(actor: Actor, site: SiteRef): boolean {
+  if (actor.role === 'hospital' || actor.role === 'feed') return actor.siteId === site.id
+  if (actor.role === 'director' && site.kind === 'hospital') return site.parentId === actor.siteId
+  return true
+}
+
+/** 403 when the actor may not read the site (canReadSite); an unknown site is left to the caller (null). */
+export async function requireSiteReader(db: D1Database, actor: Actor, siteId: string, field = 'site'): Promise<SiteRef | null> {
+  const site = await selectSite(db, siteId)
+  if (site && !canReadSite(actor, site))
+    throw forbidden(
+      actor.role === 'director' ? `${siteId} is a hospital of another station; you direct ${actor.siteId}` : `You may read only your own site ${actor.siteId}`,
+      field,
+    )
+  return site
 }

@@ -29,10 +29,10 @@ import { isCheck, isUnique } from '../db/constraints'
 
 const DAY = 86_400_000
 
-/** The station a site belongs to: itself, or a storage point's parent. */
+/** The station a site belongs to: itself, or a storage point's or hospital's parent. */
 async function stationOf(db: D1Database, siteId: string) {
   const site = await getSite(db, siteId)
-  return site.kind === 'storage' && site.parentId ? site.parentId : site.id
+  return (site.kind === 'storage' || site.kind === 'hospital') && site.parentId ? site.parentId : site.id
 }
 
 /** The station, its storage points, its hospitals, and stock totals: the station's own, its storage points', together. */
@@ -88,7 +88,9 @@ export async function addHospital(db: D1Database, actor: Actor, siteId: string, 
   const site = await getSite(db, siteId)
   if (site.kind === 'storage') throw badRequest('id', `${siteId} is a storage point: register hospitals at its station ${site.parentId}`)
   requireSiteWriter(actor, siteId)
-  const row: HospitalT = { id: newId('hosp'), siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county, createdAt: nowIso() }
+  // a hospital is also a site of the same id (migration 0057), so its id is a site id: capitals and digits
+  const id = `H${crypto.randomUUID().replaceAll('-', '').slice(0, 9).toUpperCase()}`
+  const row: HospitalT = { id, siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county, createdAt: nowIso() }
   try {
     await db.batch([insertHospitalStmt(db, row), auditStmt(db, actor, 'hospital.create', 'hospital', row.id, row, row.createdAt)])
   } catch (e) {
@@ -113,13 +115,23 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   if (!to) throw badRequest('toSite', `No site ${input.toSite}`)
   if (from.id === to.id) throw badRequest('toSite', 'fromSite and toSite must differ')
   if (!(from.parentId === to.id || to.parentId === from.id))
-    throw badRequest('toSite', `${from.id} and ${to.id} are not a station and one of its storage points: plan an inter-city transfer instead`, 'not_local')
-  if (!(canWriteSite(actor, from.id) || canWriteSite(actor, to.id))) requireSiteWriter(actor, from.id)
+    throw badRequest('toSite', `${from.id} and ${to.id} are not a station and one of its storage points or hospitals: plan an inter-city transfer instead`, 'not_local')
+  // a hospital receives from its station through an order (the station's issue), and only the hospital returns units
+  if (to.kind === 'hospital') throw badRequest('toSite', `${to.id} is a hospital: it receives from its station through an order (POST /api/orders)`, 'use_order')
+  if (from.kind === 'hospital') requireSiteWriter(actor, from.id)
+  else if (!(canWriteSite(actor, from.id) || canWriteSite(actor, to.id))) requireSiteWriter(actor, from.id)
 
   const hash = await requestHash({ localTransfer: input })
   const lookup = batchLookup(db, actor.id, async (b) => (await selectLocalTransferOfBatch(db, b.id))!)
   const { result, replayed } = await withIdempotency(key, hash, lookup, () => moveLocally(db, actor, input, key, hash, from, to), isUniqueKeyViolation)
   return { transfer: result, replayed }
+}
+
+/** A hospital returns units to the station that supplies it: a local transfer hospital → station, received at once. */
+export async function returnToStation(db: D1Database, actor: Actor, hospitalId: string, input: { lotId: string; qty: number; note: string }, key: string) {
+  const site = await getSite(db, hospitalId)
+  if (site.kind !== 'hospital' || !site.parentId) throw badRequest('id', `${hospitalId} is not a hospital`)
+  return localTransfer(db, actor, { fromSite: hospitalId, toSite: site.parentId, lotId: input.lotId, qty: input.qty, note: input.note || `returned to ${site.parentId}` }, key)
 }
 
 async function moveLocally(

@@ -6,7 +6,7 @@ import { auditStmt } from './audit'
 import { requireRole, type Actor } from './auth'
 import { isRaised, isUnique } from '../db/constraints'
 
-export const listSites = (db: D1Database, f: { province?: string; kind?: string }) => selectSites(db, f)
+export const listSites = (db: D1Database, f: { province?: string; kind?: string; parent?: string }) => selectSites(db, f)
 
 /** The site, or 404 naming `field` (the path parameter id, or the query's site). */
 export async function getSite(db: D1Database, id: string, field = 'id'): Promise<SiteT> {

@@ -47,6 +47,8 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
     const s = site.get(r.siteId)
     const c = comp.get(r.component)
     if (!s || !c) continue
+    // a hospital's blood bank is read by asking for it (site=<hospital id>), never among the region's rows
+    if (s.kind === 'hospital' && !q.site) continue
     const row: StockRowT = {
       siteId: r.siteId,
       siteNameZh: s.nameZh,

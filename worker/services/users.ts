@@ -18,6 +18,7 @@ import { badRequest, conflict, notFound } from '../errors'
 import { newId, sha256Hex } from '../lib/crypto'
 import { nowIso } from '../lib/time'
 import { DEFAULT_TOKEN_DAYS, newToken } from '../lib/token'
+import { SITE_ROLES } from '../../solver/domain'
 import type { TokenCreateT, TokenInfoT, UserCreateT, UserPatchT, UserT } from '../schemas/user'
 import { auditStmt } from './audit'
 import { requireRole, type Actor, type Role } from './auth'
@@ -60,7 +61,8 @@ export async function getUser(db: D1Database, id: string): Promise<UserT> {
 
 /** Turns a failed guard into the answer it stands for; anything else is rethrown. */
 function guardError(e: unknown, siteId: string | null | undefined): never {
-  if (isCheck(e)) throw badRequest('siteId', siteId ? 'Only a director has a site' : 'A director needs a site (siteId)')
+  if (isCheck(e))
+    throw badRequest('siteId', siteId ? 'Only a director, a hospital user or a feed has a site' : 'A director, a hospital user or a feed needs a site (siteId)')
   if (isForeignKey(e)) throw badRequest('siteId', `No site ${siteId}`)
   if (isRaised(e, 'user_site_kind')) throw badRequest('siteId', `A hospital user belongs to a hospital, a director to a station; ${siteId} is neither`)
   if (isRaised(e, 'last_admin')) throw conflict('last_admin', 'This is the last enabled admin: nobody could manage access any more', 'role')
@@ -112,8 +114,8 @@ export async function editUser(db: D1Database, actor: Actor, id: string, patch: 
   if (patch.name !== undefined) update.name = patch.name
   if (patch.role !== undefined) update.role = patch.role
   if (patch.siteId !== undefined) update.siteId = patch.siteId
-  // Leaving the director role leaves the site, unless the request says otherwise (then CHECK answers).
-  else if (patch.role !== undefined && patch.role !== 'director') update.siteId = null
+  // Leaving the roles that act for a site leaves the site, unless the request says otherwise (then CHECK answers).
+  else if (patch.role !== undefined && !(SITE_ROLES as readonly string[]).includes(patch.role)) update.siteId = null
   if (patch.disabled !== undefined) update.disabledAt = patch.disabled ? (before.disabledAt ?? at) : null
   const { createdAt: _, ...was } = before
   try {
