@@ -55,6 +55,16 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     const hospitalName = lang === 'zh' ? site.nameZh : site.nameEn || site.nameZh
     const lotsBefore = (await apiGet<{ lots: Lot[] }>(server.url, COORD, `/api/stock/lots?site=${H}`)).lots.filter((l) => l.qty > 0)
     expect(lotsBefore.length, 'the demo gives the Yibin hospital some stock').toBeGreaterThan(0)
+    // the demo's Yibin is short of O− red cells (1 U, its own aid request is open): the provincial centre's O− units
+    // arrive first, recorded by the director, so there is something to fill the call with
+    if (rbcOneg((await apiGet<{ rows: StockRow[] }>(server.url, COORD, '/api/stock?site=YB&component=RBC')).rows, 'YB') < 2) {
+      const receipt = await apiCall(server.url, DIRECTOR, '/api/movements', {
+        method: 'POST',
+        headers: { 'idempotency-key': `ui-yb-oneg-${lang}` },
+        body: { siteId: 'YB', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '-', antigens: [], qty: 4, collectedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      })
+      expect(receipt.status).toBe(201)
+    }
     const stockBefore = await apiGet<{ rows: StockRow[] }>(server.url, COORD, '/api/stock?site=YB&component=RBC')
     const hStockBefore = await apiGet<{ rows: StockRow[] }>(server.url, COORD, `/api/stock?site=${H}&component=RBC`)
 

@@ -67,7 +67,9 @@ function FiguresTable({ view }: { view: View }) {
           <td key={c} class="num" data-label={`${t(`component.${c}`)}`} data-component={c} data-days={f ? (f.daysOfSupply ?? 'none') : ''}>
             {f ? (
               <>
-                {num(f.onHand, lang)} {t(`unit.${c}`)} ·{' '}
+                <span class="on-hand">
+                  {num(f.onHand, lang)} {t(`unit.${c}`)}
+                </span>{' '}
                 <span class={`badge days level-${f.level}`} data-level={f.level}>
                   {f.daysOfSupply === null ? t('hosp.view.noUse') : t('common.days', { n: days(f.daysOfSupply, lang) })}
                 </span>
@@ -81,12 +83,15 @@ function FiguresTable({ view }: { view: View }) {
       <td class="num" data-label={t('hosp.view.openOrders')}>
         {s.kind === 'hospital' ? num(s.openOrders, lang) : '—'}
       </td>
-      <td data-label={t('hosp.view.lastReport')}>{dateTime(s.lastReportAt, lang)}</td>
+      <td class="when" data-label={t('hosp.view.lastReport')}>
+        {dateTime(s.lastReportAt, lang)}
+      </td>
     </tr>
   )
   return (
     <>
       <h3>{t('hosp.view.figures', { n: view.hospitals.length, days: view.days })}</h3>
+      <div class="figures-wrap">
       <table class="figures cards">
         <thead>
           <tr>
@@ -117,6 +122,7 @@ function FiguresTable({ view }: { view: View }) {
           )}
         </tbody>
       </table>
+      </div>
     </>
   )
 }
