@@ -64,7 +64,7 @@ function FiguresTable({ view }: { view: View }) {
       {components.map((c) => {
         const f = s.components.find((x) => x.component === c)
         return (
-          <td key={c} class="num" data-label={`${t(`component.${c}`)}`} data-component={c} data-days={f ? (f.daysOfSupply ?? 'none') : ''}>
+          <td key={c} class={f ? 'num' : 'num none'} data-label={`${t(`component.${c}`)}`} data-component={c} data-days={f ? (f.daysOfSupply ?? 'none') : ''}>
             {f ? (
               <>
                 <span class="on-hand">
