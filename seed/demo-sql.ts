@@ -50,7 +50,9 @@ function movementInserts(movements: DemoMovement[], epochMs: number): string[] {
     out.push(
       `INSERT INTO movement (batch_id, lot_id, site_id, kind, delta, reason, actor_id, at, hospital_id)
 SELECT 'seed-' || substr(v.at, 1, 10), v.column1, l.site_id, v.kind, v.column3,
-  CASE v.kind WHEN 'discard' THEN 'expired' WHEN 'issue' THEN 'hospital issue' ELSE 'collection' END, ${lit(ADMIN)}, v.at, l.site_id || v.column6
+  CASE v.kind WHEN 'discard' THEN 'expired' WHEN 'issue' THEN (CASE WHEN v.column6 IS NULL THEN 'transfusion' ELSE 'hospital issue' END)
+    ELSE (CASE WHEN l.site_id IN (SELECT id FROM site WHERE kind = 'hospital') THEN 'from the station' ELSE 'collection' END) END,
+  ${lit(ADMIN)}, v.at, l.site_id || v.column6
 FROM (SELECT *, ${isoSql(epochMs, 'column4')} AS at, CASE column2 WHEN 'r' THEN 'receipt' WHEN 'i' THEN 'issue' ELSE 'discard' END AS kind
       FROM (VALUES\n${values})) AS v JOIN lot l ON l.id = v.column1
 ORDER BY v.column5`,

@@ -10,12 +10,13 @@ import { prng } from '../solver/simulation/random'
 import { roadTable, type SeedRoadTime } from './roads'
 import { SEED_HOSPITALS, SEED_SITES, STORAGE_POINTS, type SeedSite } from './sites'
 import { demoPool, type DemoPool } from './donors'
+import { HOSPITAL_BANKS, hospitalBanks } from './hospital-banks'
 import { basisRbcPerDay, PLT_PER_RBC, POPULATION_M } from './volumes'
 
 export type Component = 'WB' | 'RBC' | 'PLT' | 'FFP' | 'CRYO'
 export type Abo = 'O' | 'A' | 'B' | 'AB'
 export type Rhd = '+' | '-'
-type Role = 'coordinator' | 'director' | 'planner' | 'admin'
+type Role = 'coordinator' | 'director' | 'planner' | 'admin' | 'hospital'
 
 /** Fixed bearer tokens of the demo users (stored only as SHA-256 hex hashes). */
 export const DEMO_TOKENS = {
@@ -26,6 +27,11 @@ export const DEMO_TOKENS = {
   'director-yb': 'demo-director-yb',
   'director-pzh': 'demo-director-pzh',
   'director-gz': 'demo-director-gz',
+  // hospitals' blood banks (seed/hospital-banks.ts)
+  'hospital-yb1': 'demo-hospital-yb1',
+  'hospital-yb2': 'demo-hospital-yb2',
+  'hospital-gz1': 'demo-hospital-gz1',
+  'hospital-cqwz1': 'demo-hospital-cqwz1',
 } as const
 export type DemoLogin = keyof typeof DEMO_TOKENS
 
@@ -38,7 +44,7 @@ const demoUser = (id: string, name: string, role: Role, siteId: string | null, l
   token: DEMO_TOKENS[login],
 })
 
-/** One user per role, and directors of CD and of the three short stations. */
+/** One user per role, directors of CD and of the three short stations, and the blood banks of four hospitals. */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
   demoUser('u-coordinator', '王协调', 'coordinator', null, 'coordinator'),
   demoUser('u-planner', '李规划', 'planner', null, 'planner'),
@@ -47,6 +53,7 @@ export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId
   demoUser('u-director-yb', '刘站长', 'director', 'YB', 'director-yb'),
   demoUser('u-director-pzh', '陈站长', 'director', 'PZH', 'director-pzh'),
   demoUser('u-director-gz', '扎西站长', 'director', 'GZ', 'director-gz'),
+  ...HOSPITAL_BANKS.map((h) => demoUser(`u-${h.login}`, h.userName, 'hospital', h.id, h.login as DemoLogin)),
 ]
 
 /** Stations deliberately short of red cells at `now`, with their target days of supply. */
@@ -520,16 +527,19 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
 
   const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, tokenHash: await hash(u.token) })))
   const sites = [...SEED_SITES, ...STORAGE_POINTS.map(({ demandShare: _d, hoursToStation: _h, road: _r, ...p }) => p)]
+  // the hospitals' blood banks: their own stream of draws, after the region's
+  const banks = hospitalBanks(nowMs, opts.seed)
+  for (const day of banks.batchDays) if (!batches.has(`seed-${day}`)) batches.set(`seed-${day}`, { id: `seed-${day}`, key: `seed-${day}`, at: `${day}T00:00:00.000Z` })
   return {
     now: iso(nowMs),
     sites,
     users,
     batches: [...batches.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
-    lots,
-    movements,
+    lots: [...lots, ...banks.lots],
+    movements: [...movements, ...banks.movements],
     requests,
     pool: demoPool(nowMs),
-    hospitals,
+    hospitals: [...hospitals, ...banks.hospitals],
     roadTimes: roadTable(sites.map((s) => s.id)),
   }
 }

@@ -23,7 +23,7 @@ describe('GET /api/sites', () => {
   })
 
   it('rejects a bad filter naming the field', async () => {
-    const res = await call('GET', '/api/sites?kind=hospital')
+    const res = await call('GET', '/api/sites?kind=clinic')
     expect(res.status).toBe(400)
     expect(res.json.error.field).toBe('kind')
   })

@@ -5,6 +5,7 @@ import { sha256Hex } from '../../../worker/lib/crypto'
 import { DEMO_SHORT, DEMO_TOKENS, DEMO_USERS, GROUP_SHARES, HISTORY_DAYS, demoRegion } from '../../../seed/demo'
 import { demoSql, lit } from '../../../seed/demo-sql'
 import { SEED_SITES, STORAGE_POINTS } from '../../../seed/sites'
+import { HOSPITAL_BANKS } from '../../../seed/hospital-banks'
 import { basisRbcPerDay, POPULATION_M } from '../../../seed/volumes'
 import { call } from '../fixtures'
 
@@ -27,7 +28,8 @@ const all = async <T>(sql: string, ...binds: unknown[]) =>
 
 describe('the demo region loaded into D1', () => {
   it('has the 23 stations and centres and 5 storage points, names with quotes intact, and stays within size limits', async () => {
-    const sites = await all<{ id: string; city: string; nameEn: string }>('SELECT id, city, name_en AS nameEn FROM site ORDER BY id')
+    // hospitals are sites too (migration 0057), counted apart below
+    const sites = await all<{ id: string; city: string; nameEn: string }>("SELECT id, city, name_en AS nameEn FROM site WHERE kind <> 'hospital' ORDER BY id")
     expect(sites).toHaveLength(23 + STORAGE_POINTS.length)
     const storage = await all<{ id: string; parentId: string }>("SELECT id, parent_id AS parentId FROM site WHERE kind = 'storage' ORDER BY id")
     expect(storage).toEqual(STORAGE_POINTS.map((p) => ({ id: p.id, parentId: p.parentId })).sort((a, b) => a.id.localeCompare(b.id)))
@@ -95,7 +97,7 @@ describe('the demo region loaded into D1', () => {
   it('leaves two stations red and one orange on red cells, the centers well stocked', async () => {
     const issue = await selectAvgDailyIssue(env.DB, nowIso)
     const stock = await all<{ siteId: string; units: number }>(
-      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND expires_at > ?1 GROUP BY site_id",
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'RBC' AND expires_at > ?1 AND site_id NOT IN (SELECT id FROM site WHERE kind = 'hospital') GROUP BY site_id",
       nowIso,
     )
     const days = new Map(
@@ -120,7 +122,7 @@ describe('the demo region loaded into D1', () => {
   it('keeps most stations normal on platelets (≥ 3 days) on an ordinary day', async () => {
     const issue = await selectAvgDailyIssue(env.DB, nowIso)
     const stock = await all<{ siteId: string; units: number }>(
-      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'PLT' AND expires_at > ?1 GROUP BY site_id",
+      "SELECT site_id AS siteId, SUM(qty) AS units FROM lot WHERE component = 'PLT' AND expires_at > ?1 AND site_id NOT IN (SELECT id FROM site WHERE kind = 'hospital') GROUP BY site_id",
       nowIso,
     )
     const low = stock.filter((s) => s.units / issue.filter((i) => i.siteId === s.siteId && i.component === 'PLT').reduce((a, i) => a + i.avgDailyIssue, 0) < 3)
@@ -144,7 +146,10 @@ describe('the demo region loaded into D1', () => {
   })
 
   it('names a registered hospital on every issue, and has road times for every pair of sites', async () => {
-    const [unnamed] = await all<{ n: number }>("SELECT COUNT(*) AS n FROM movement WHERE kind = 'issue' AND hospital_id IS NULL")
+    // a station's issue names the hospital supplied; a hospital's own issues are transfusions
+    const [unnamed] = await all<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM movement WHERE kind = 'issue' AND hospital_id IS NULL AND site_id NOT IN (SELECT id FROM site WHERE kind = 'hospital')",
+    )
     expect(unnamed.n).toBe(0)
     const [foreign] = await all<{ n: number }>(`SELECT COUNT(*) AS n FROM movement m JOIN hospital h ON h.id = m.hospital_id JOIN site s ON s.id = m.site_id
       WHERE h.site_id <> COALESCE(s.parent_id, s.id)`)
@@ -257,9 +262,10 @@ describe('the demo region loaded into D1', () => {
   it('signs in every demo user with the right role, storing only hashes', async () => {
     expect(DEMO_USERS.map((u) => u.role)).toEqual(expect.arrayContaining(['coordinator', 'planner', 'admin', 'director']))
     for (const u of DEMO_USERS) {
-      const sites = await call('GET', '/api/sites', { as: null, headers: { authorization: `Bearer ${u.token}` } })
+      // a hospital's blood bank reads its own site only
+      const sites = await call('GET', u.role === 'hospital' ? `/api/sites/${u.siteId}` : '/api/sites', { as: null, headers: { authorization: `Bearer ${u.token}` } })
       expect(sites.status, u.login).toBe(200)
-      expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
+      if (u.role !== 'hospital') expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
       const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${u.token}` } })
       expect(me.json).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
       const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
@@ -340,5 +346,46 @@ describe('the generator', () => {
     expect(lit(null)).toBe('NULL')
     expect(lit(3)).toBe('3')
     expect(() => lit(Number.NaN)).toThrow()
+  })
+})
+
+describe("the demo hospitals' blood banks (issue 23)", () => {
+  it('hold stock with 14 days of transfusions in Yibin, Garze and Wanzhou; a Yibin hospital is low on O-negative', async () => {
+    const banks = await all<{ id: string; parentId: string; city: string }>(
+      `SELECT s.id, s.parent_id AS parentId, p.city FROM site s JOIN site p ON p.id = s.parent_id
+       WHERE s.kind = 'hospital' AND s.id IN (SELECT DISTINCT site_id FROM lot) ORDER BY s.id`,
+    )
+    expect(banks.map((b) => b.id)).toEqual(HOSPITAL_BANKS.map((h) => h.id).sort())
+    expect(new Set(banks.map((b) => b.parentId))).toEqual(new Set(['YB', 'GZ', 'CQ']))
+    expect((await all<{ nameZh: string }>("SELECT name_zh AS nameZh FROM hospital WHERE id = 'CQWZ1'"))[0].nameZh).toBe('重庆大学附属三峡医院')
+
+    const hyb = DEMO_USERS.find((u) => u.role === 'hospital' && u.siteId === 'YB1')!
+    const view = await call('GET', '/api/hospitals?station=YB', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS['director-yb']}` } })
+    expect(view.status).toBe(200)
+    for (const h of view.json.hospitals.filter((x: { siteId: string }) => x.siteId === 'YB1' || x.siteId === 'YB2')) {
+      const rbc = h.components.find((c: { component: string }) => c.component === 'RBC')
+      expect(rbc.avgDailyIssue, h.siteId).toBeGreaterThan(1)
+      expect(rbc.onHand, h.siteId).toBeGreaterThan(0)
+      expect(rbc.daysOfSupply, h.siteId).toBeGreaterThan(1)
+      expect(rbc.daysOfSupply, h.siteId).toBeLessThan(10)
+    }
+    // the ledger's figures are the stock the hospital user reads, by group with expiries
+    const stock = await call('GET', '/api/stock?site=YB1&component=RBC', { as: null, headers: { authorization: `Bearer ${hyb.token}` } })
+    const oNeg = stock.json.rows.find((r: { abo: string; rhd: string }) => r.abo === 'O' && r.rhd === '-')
+    expect(oNeg).toMatchObject({ onHand: 1 })
+    const oPos = stock.json.rows.find((r: { abo: string; rhd: string }) => r.abo === 'O' && r.rhd === '+')
+    expect(oPos.onHand).toBeGreaterThan(5)
+    const [bad] = await all<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM lot l WHERE l.site_id IN ('YB1', 'YB2', 'GZ1', 'CQWZ1') AND l.qty <> (SELECT SUM(delta) FROM movement WHERE lot_id = l.id)",
+    )
+    expect(bad.n).toBe(0)
+    const [transfusions] = await all<{ n: number; days: number }>(
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT substr(at, 1, 10)) AS days FROM movement WHERE site_id = 'GZ1' AND kind = 'issue' AND reason = 'transfusion' AND at >= ?1",
+      new Date(Date.now() - 14 * 86_400_000).toISOString(),
+    )
+    expect(transfusions.days).toBeGreaterThanOrEqual(10)
+    // and they stay out of the region's warnings and the planner's stock
+    const warnings = await call('GET', '/api/warnings', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS.coordinator}` } })
+    expect(JSON.stringify(warnings.json)).not.toMatch(/"(YB1|YB2|GZ1|CQWZ1)"/)
   })
 })
