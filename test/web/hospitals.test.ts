@@ -90,6 +90,11 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     const lotId = await ledger.locator('select[name=lotId]').inputValue()
     const lot = lotsBefore.find((l) => l.id === lotId)!
     expect(lot, 'the form proposes a lot of the hospital').toBeTruthy()
+    const transfusionsOf = async () =>
+      (await apiGet<{ movements: Movement[] }>(server.url, COORD, `/api/movements?site=${H}&lot=${encodeURIComponent(lotId)}&kind=issue&limit=1000`)).movements
+        .filter((m) => m.reason === 'transfusion')
+        .map((m) => m.delta)
+    const before = await transfusionsOf()
     await ledger.locator('input[name=qty]').fill('1')
     await ledger.locator('button[type=submit]').click()
     const ask = ledger.locator('.confirm')
@@ -100,8 +105,7 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     await ledger.locator('[role=status]').waitFor()
     const afterLot = (await apiGet<{ lots: Lot[] }>(server.url, COORD, `/api/stock/lots?site=${H}&includeEmpty=true`)).lots.find((l) => l.id === lotId)!
     expect(afterLot.qty).toBe(lot.qty - 1)
-    const transfusions = await apiGet<{ movements: Movement[] }>(server.url, COORD, `/api/movements?site=${H}&lot=${encodeURIComponent(lotId)}&kind=issue`)
-    expect(transfusions.movements.filter((m) => m.reason === 'transfusion').map((m) => m.delta)).toEqual([-1])
+    expect(await transfusionsOf()).toEqual([-1, ...before]) // newest first: one more transfusion of 1 unit
 
     // 2. an emergency call for O− red cells: the needed-by is proposed 2 h ahead
     const form = phone.locator('form.order-form')
@@ -113,7 +117,7 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     await form.locator('select[name=abo]').selectOption('O')
     await form.locator('select[name=rhd]').selectOption('-')
     await form.locator('input[name=qty]').fill('2')
-    const note = `ui-${lang}-产后大出血`
+    const note = `产后大出血 ${lang === 'zh' ? 1 : 2} 号床`
     await form.locator('input[name=note]').fill(note)
     await form.locator('button[type=submit]').click()
     await form.locator('.confirm').waitFor()
