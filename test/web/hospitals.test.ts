@@ -207,6 +207,57 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
   }, 180_000)
 })
 
+describe('the rest of the hospital ledger, on a phone', () => {
+  it('a discard asks for its reason first; a return moves units back into the station; each asks first, naming the lot', async () => {
+    const H = (await apiGet<{ siteId: string }>(server.url, HOSPITAL, '/api/me')).siteId
+    const page = await openApp(browser, server.url, { token: HOSPITAL, phone: true })
+    const errors = pageErrors(page)
+    await page.locator('table.hospital-lots tbody tr').first().waitFor()
+    const lots = async () => (await apiGet<{ lots: Lot[] }>(server.url, COORD, `/api/stock/lots?site=${H}&includeEmpty=true`)).lots
+
+    // a discard without a reason: said beside the field, in Chinese, and nothing written
+    await page.locator('button.open-discard').click()
+    const discard = page.locator('form.hospital-ledger[data-kind="discard"]')
+    const discardLot = await discard.locator('select[name=lotId]').inputValue()
+    const qtyBefore = (await lots()).find((l) => l.id === discardLot)!.qty
+    await discard.locator('input[name=qty]').fill('1')
+    await discard.locator('button[type=submit]').click()
+    expect(await discard.locator('[data-field-error="reason"]').textContent()).toBe('请填写原因')
+    expect(await discard.locator('.confirm').count()).toBe(0)
+    await discard.locator('input[name=reason]').fill('血袋破损')
+    await discard.locator('button[type=submit]').click()
+    expect(await discard.locator('.confirm').textContent()).toContain(discardLot)
+    await discard.locator('.confirm-yes').click()
+    await discard.locator('[role=status]').waitFor()
+    expect((await lots()).find((l) => l.id === discardLot)!.qty).toBe(qtyBefore - 1)
+    const discards = await apiGet<{ movements: Movement[] }>(server.url, COORD, `/api/movements?site=${H}&lot=${encodeURIComponent(discardLot)}&kind=discard`)
+    expect(discards.movements[0]).toMatchObject({ delta: -1, reason: '血袋破损' })
+
+    // a return of 1 unit: off the hospital's lot, into a new lot at the station (a local transfer, received at once)
+    await page.locator('button.open-return').click()
+    const ret = page.locator('form.hospital-ledger[data-kind="return"]')
+    const returnLot = await ret.locator('select[name=lotId]').inputValue()
+    const before = (await lots()).find((l) => l.id === returnLot)!.qty
+    await ret.locator('input[name=qty]').fill(String(before + 1))
+    await ret.locator('button[type=submit]').click()
+    // more than the lot holds: refused before asking, the limit named
+    expect(await ret.locator('[data-field-error="qty"]').textContent()).toBe(`数量不能大于 ${before}`)
+    await ret.locator('input[name=qty]').fill('1')
+    await ret.locator('button[type=submit]').click()
+    expect(await ret.locator('.confirm').textContent()).toContain(returnLot)
+    await ret.locator('.confirm-yes').click()
+    await ret.locator('[role=status]').waitFor()
+    expect((await lots()).find((l) => l.id === returnLot)!.qty).toBe(before - 1)
+    const out = await apiGet<{ movements: Movement[] }>(server.url, COORD, `/api/movements?site=${H}&lot=${encodeURIComponent(returnLot)}&kind=transfer_out`)
+    expect(out.movements[0]?.delta).toBe(-1)
+    const back = await apiGet<{ movements: Movement[] }>(server.url, COORD, '/api/movements?site=YB&kind=transfer_in&limit=1000')
+    expect(back.movements.filter((m) => m.transferId === out.movements[0].transferId).map((m) => m.delta)).toEqual([1])
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+})
+
 describe('the hospitals tab for a coordinator', () => {
   it('opens read-only: the figures and the orders, and no fill button', async () => {
     const call = await apiCall<Order>(server.url, HOSPITAL, '/api/orders', {

@@ -16,9 +16,9 @@ import { useAppState } from '../state'
 import '../components/hospital/hospital.css'
 
 /**
- * A hospital blood bank's home (role 'hospital'), phone first: deliveries to take in, what it can record (a
- * transfusion, a discard, a return to its station), its stock lot by lot with expiries, its orders, and a form to
- * order from its station. Only its own hospital: the API answers 403 for anything else.
+ * A hospital blood bank's home (role 'hospital'), phone first: what it can record (a transfusion, a discard, a
+ * return to its station), deliveries to take in, its orders and a form to order from its station, then its stock
+ * lot by lot, soonest expiry first (a long list on a phone: last). Only its own hospital: the API answers 403 for anything else.
  */
 export function HospitalPage() {
   const t = useT()
@@ -82,6 +82,10 @@ export function HospitalPage() {
         </ul>
       )}
 
+      <h3>{t('hosp.orders')}</h3>
+      {ordersQ.data && <OrderList orders={ordersQ.data.orders} side="hospital" canAct onDone={reload} empty={t('hosp.noOrders')} />}
+      {stationId && <OrderForm siteId={siteId} stationName={stationName} onDone={reload} />}
+
       <h3>{t('hosp.stock')}</h3>
       {lotsQ.data && <HospitalLots lots={lots} />}
       {(stockQ.loading || lotsQ.loading) && !lotsQ.data && <p>{t('common.loading')}</p>}
@@ -91,10 +95,6 @@ export function HospitalPage() {
           <StockTable rows={rows} />
         </details>
       )}
-
-      <h3>{t('hosp.orders')}</h3>
-      {ordersQ.data && <OrderList orders={ordersQ.data.orders} side="hospital" canAct onDone={reload} empty={t('hosp.noOrders')} />}
-      {stationId && <OrderForm siteId={siteId} stationName={stationName} onDone={reload} />}
     </section>
   )
 }

@@ -52,7 +52,8 @@ export function LedgerForm({
 
   // the same checks the API makes, said before asking: the API stays the judge (and names the field)
   const check = (): ApiCallError | null => {
-    const bad = (field: string, message: string) => new ApiCallError(400, 'invalid_input', message, field)
+    // read like a schema's issue (lib/errors.ts issueKind): "数量不能大于 3", said by kind and limit in the page's language
+    const bad = (field: string, message: string) => new ApiCallError(400, 'bad_request', message, field)
     if (!lot) return bad('lotId', 'Invalid input: expected string, received undefined')
     if (qty === undefined || Number.isNaN(qty)) return bad('qty', 'Invalid input: expected number, received undefined')
     if (!Number.isInteger(qty)) return bad('qty', 'Invalid input: expected int, received number')

@@ -45,12 +45,13 @@ export function OrderForm({ siteId, stationName, onDone }: { siteId: string; sta
   const what = `${t(`component.${f.component}`)} ${group(f.abo, f.rhd)} ${qty ?? '—'} ${t(`unit.${f.component}`)}`
 
   const check = (): ApiCallError | null => {
-    const bad = (field: string, message: string) => new ApiCallError(400, 'invalid_input', message, field)
+    // read like a schema's issue (lib/errors.ts issueKind): "数量不能大于 3", said by kind and limit in the page's language
+    const bad = (field: string, message: string) => new ApiCallError(400, 'bad_request', message, field)
     if (qty === undefined || Number.isNaN(qty)) return bad('qty', 'Invalid input: expected number, received undefined')
     if (!Number.isInteger(qty)) return bad('qty', 'Invalid input: expected int, received number')
     if (qty < 1) return bad('qty', 'Too small: expected number to be >=1')
     const due = parseLocal(f.neededBy)
-    if (!due || Date.parse(due) <= Date.now()) return bad('neededBy', 'Invalid datetime')
+    if (!due || Date.parse(due) <= Date.now()) return new ApiCallError(400, 'invalid_input', 'Invalid datetime', 'neededBy')
     return null
   }
   const submit = (e: Event) => {
