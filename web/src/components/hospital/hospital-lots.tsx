@@ -31,7 +31,7 @@ export function HospitalLots({ lots }: { lots: Lot[] }) {
             <td class="num" data-label={t('hosp.lot.qty')} data-qty={l.qty}>
               {num(l.qty, lang)} {t(`unit.${l.component}`)}
             </td>
-            <td data-label={t('hosp.lot.expires')}>
+            <td class="expires" data-label={t('hosp.lot.expires')}>
               {dateTime(l.expiresAt, lang)}
               {l.hoursToExpiry < 72 && <span class="badge expiring"> {t('hosp.lot.left', { h: hours(l.hoursToExpiry, lang) })}</span>}
             </td>
