@@ -95,7 +95,7 @@ export function LedgerForm({
         <p class="empty">{t('hosp.noLots')}</p>
       ) : (
         <>
-          <label>
+          <label class="lot">
             {t('offline.lot')}
             <select name="lotId" value={lot?.id ?? ''} onChange={set('lotId')}>
               {usable.map((l) => (
