@@ -102,8 +102,8 @@ export function demoRegionSql(r: DemoRegion): string[] {
     ),
     ...inserts(
       'hospital',
-      ['id', 'site_id', 'name_zh', 'county', 'created_at'],
-      r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.county, setupAt]),
+      ['id', 'site_id', 'name_zh', 'name_en', 'county', 'created_at'],
+      r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.nameEn ?? '', h.county, setupAt]),
     ),
     ...inserts(
       'road_time',

@@ -188,7 +188,7 @@ export type DemoMovement = {
   at: string
   hospitalId?: string
 }
-export type DemoHospital = { id: string; siteId: string; nameZh: string; county: string }
+export type DemoHospital = { id: string; siteId: string; nameZh: string; nameEn?: string; county: string }
 export type DemoRequest = {
   id: string
   siteId: string
@@ -539,7 +539,8 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     movements: [...movements, ...banks.movements],
     requests,
     pool: demoPool(nowMs),
-    hospitals: [...hospitals, ...banks.hospitals],
+    // the blood banks' English names, for the hospital register and their sites
+    hospitals: [...hospitals, ...banks.hospitals].map((h) => ({ ...h, nameEn: h.nameEn ?? HOSPITAL_BANKS.find((b) => b.id === h.id)?.nameEn })),
     roadTimes: roadTable(sites.map((s) => s.id)),
   }
 }

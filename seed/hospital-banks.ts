@@ -14,6 +14,7 @@ export type HospitalBank = {
   id: string
   siteId: string
   nameZh: string
+  nameEn: string
   county: string
   /** not among the station's named hospitals (seed/sites.ts SEED_HOSPITALS): added to the register here */
   addToRegister: boolean
@@ -26,13 +27,14 @@ export type HospitalBank = {
 }
 
 export const HOSPITAL_BANKS: readonly HospitalBank[] = [
-  { id: 'YB1', siteId: 'YB', nameZh: '宜宾市第一人民医院', county: '', addToRegister: false, rbcPerDay: 9, platelets: true, login: 'hospital-yb1', userName: '宜宾一院输血科' },
-  { id: 'YB2', siteId: 'YB', nameZh: '宜宾市第二人民医院', county: '', addToRegister: false, rbcPerDay: 5, platelets: false, login: 'hospital-yb2', userName: '宜宾二院输血科' },
-  { id: 'GZ1', siteId: 'GZ', nameZh: '甘孜州人民医院', county: '', addToRegister: false, rbcPerDay: 2, platelets: false, login: 'hospital-gz1', userName: '甘孜州医院输血科' },
+  { id: 'YB1', siteId: 'YB', nameZh: '宜宾市第一人民医院', nameEn: "Yibin First People's Hospital", county: '', addToRegister: false, rbcPerDay: 9, platelets: true, login: 'hospital-yb1', userName: '宜宾一院输血科' },
+  { id: 'YB2', siteId: 'YB', nameZh: '宜宾市第二人民医院', nameEn: "Yibin Second People's Hospital", county: '', addToRegister: false, rbcPerDay: 5, platelets: false, login: 'hospital-yb2', userName: '宜宾二院输血科' },
+  { id: 'GZ1', siteId: 'GZ', nameZh: '甘孜州人民医院', nameEn: "Garze Prefecture People's Hospital", county: '', addToRegister: false, rbcPerDay: 2, platelets: false, login: 'hospital-gz1', userName: '甘孜州医院输血科' },
   {
     id: 'CQWZ1',
     siteId: 'CQ',
     nameZh: '重庆大学附属三峡医院',
+    nameEn: 'Chongqing University Three Gorges Hospital (Wanzhou)',
     county: '万州区',
     addToRegister: true,
     rbcPerDay: 10,
@@ -52,11 +54,14 @@ const GROUPS: [Abo, number][] = [
   ['AB', 0.089],
 ]
 const PER_RBC: Partial<Record<Component, number>> = { RBC: 1, FFP: 0.6, PLT: 0.12 }
-/** days of use a hospital keeps on hand, and how often its station delivers, in days */
+/**
+ * Days of use a hospital keeps on hand after a delivery, and how often its station delivers, in days: enough that an
+ * ordinary hospital reads normal against the stations' thresholds between deliveries (platelets are kept short).
+ */
 const KEEP: Partial<Record<Component, { days: number; every: number; shelfDays: number; ageDays: number }>> = {
-  RBC: { days: 4, every: 3, shelfDays: 35, ageDays: 6 },
-  FFP: { days: 8, every: 7, shelfDays: 365, ageDays: 40 },
-  PLT: { days: 1.5, every: 1, shelfDays: 5, ageDays: 1 },
+  RBC: { days: 7, every: 3, shelfDays: 35, ageDays: 6 },
+  FFP: { days: 14, every: 7, shelfDays: 365, ageDays: 40 },
+  PLT: { days: 2.5, every: 1, shelfDays: 5, ageDays: 1 },
 }
 const HISTORY_DAYS = 21
 
@@ -140,7 +145,7 @@ export function hospitalBanks(nowMs: number, seed = 20261123): HospitalBankData 
   move(id, low.id, 'receipt', 4, recMs)
   for (const daysAgo of [12, 6, 2]) move(id, low.id, 'issue', -1, Math.floor(nowMs / DAY) * DAY - daysAgo * DAY + 14 * HOUR)
 
-  const hospitals = HOSPITAL_BANKS.filter((h) => h.addToRegister).map((h) => ({ id: h.id, siteId: h.siteId, nameZh: h.nameZh, county: h.county }))
+  const hospitals = HOSPITAL_BANKS.filter((h) => h.addToRegister).map((h) => ({ id: h.id, siteId: h.siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county }))
   movements.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return { hospitals, lots, movements, batchDays: [...days].sort() }
 }

@@ -25,6 +25,7 @@ import {
   rejectTransfer,
   thawTransfer,
 } from '../services/transfers'
+import { requireSiteReader } from '../services/auth'
 import { isReplay } from '../services/idempotency'
 import { errors as baseErrors, security } from './responses'
 
@@ -46,7 +47,11 @@ transfers.openapi(
     request: { query: TransferQuery },
     responses: { 200: json(z.object({ transfers: z.array(Transfer) }), 'Transfers, newest first'), ...errors },
   }),
-  async (c) => c.json({ transfers: await listTransfers(c.env.DB, c.req.valid('query')) }, 200),
+  async (c) => {
+    const q = c.req.valid('query')
+    if (q.site) await requireSiteReader(c.env.DB, c.var.actor, q.site)
+    return c.json({ transfers: await listTransfers(c.env.DB, q) }, 200)
+  },
 )
 
 transfers.openapi(

@@ -169,6 +169,9 @@ async function ledgerStatements(db: D1Database, actor: Actor, input: MovementBat
 export async function recordMovements(db: D1Database, actor: Actor, input: MovementBatchInT, opts: WriteOptions): Promise<WriteOutcome> {
   const { siteId } = input
   requireSiteWriter(actor, siteId)
+  // a hospital's blood bank receives units from its station through orders (POST /api/orders/{id}/receive)
+  const receipt = actor.role === 'hospital' ? input.movements.findIndex((m) => m.kind === 'receipt') : -1
+  if (receipt >= 0) throw badRequest(`movements.${receipt}.kind`, 'A hospital receives units through an order to its station, not as a receipt', 'use_order')
   if (!(await selectSite(db, siteId))) throw badRequest('siteId', `No site ${siteId}`)
   const source = opts.source ?? 'api'
   const hash = opts.hash ?? (await requestHash({ source, input }))

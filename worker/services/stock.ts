@@ -5,7 +5,8 @@ import { selectAvgDailyIssue } from '../db/usage'
 import { nowIso } from '../lib/time'
 import type { LotQueryT, StockQueryT, StockRowT } from '../schemas/stock'
 import { uncappedDemand, warningBaselines } from './issue-caps'
-import { daysOfSupply, type Level } from './warning-level'
+import { selectPolicies } from '../db/warnings'
+import { daysOfSupply, instantLevel, type Level } from './warning-level'
 
 const keyOf = (k: GroupKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
 const round2 = (x: number) => Math.round(x * 100) / 100
@@ -42,6 +43,13 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   for (const t of transit) slot(t).inTransit = t.inTransit
   for (const u of usage) slot(u).avgDailyIssue = u.avgDailyIssue
 
+  // a hospital has no declared warnings (they are the region's): its level is today's reading against the thresholds
+  const askedHospital = !!q.site && site.get(q.site)?.kind === 'hospital'
+  const policies = askedHospital ? await selectPolicies(db) : []
+  const hospitalLevel = (province: string, component: string, days: number | null): Level => {
+    const t = policies.find((p) => p.province === province && p.component === component) ?? policies.find((p) => p.province === '*' && p.component === component)
+    return t ? instantLevel(days, t) : 'normal'
+  }
   const out: StockRowT[] = []
   for (const r of rows.values()) {
     const s = site.get(r.siteId)
@@ -66,7 +74,7 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
         const d = daysOfSupply(r.onHand, r.avgDailyIssue)
         return d === null ? null : round2(d)
       })(),
-      level: level.get(keyOf(r)) ?? 'normal',
+      level: s.kind === 'hospital' ? hospitalLevel(s.province, r.component, daysOfSupply(r.onHand, r.avgDailyIssue)) : (level.get(keyOf(r)) ?? 'normal'),
       unitZh: c.unitZh,
       unitEn: c.unitEn,
       componentNameZh: c.nameZh,

@@ -98,7 +98,7 @@ describe('the hospital role', () => {
       expect((await as('directorYB', 'GET', p)).status, p).toBe(200)
     expect((await as('directorYB', 'POST', '/api/movements', { siteId: 'HYB1', kind: 'issue', lotId: lot, qty: 1 })).status).toBe(403)
     expect((await as('directorYB', 'POST', '/api/hospitals/HYB1/returns', { lotId: lot, qty: 1 })).status).toBe(403)
-    for (const p of ['/api/stock?site=HYB1', '/api/stock/lots?site=HYB1', '/api/movements?site=HYB1', '/api/hospitals?station=YB', '/api/orders?station=YB', '/api/orders?hospital=HYB1'])
+    for (const p of ['/api/stock?site=HYB1', '/api/stock/lots?site=HYB1', '/api/movements?site=HYB1', '/api/transfers?site=HYB1', '/api/hospitals?station=YB', '/api/orders?station=YB', '/api/orders?hospital=HYB1'])
       expect((await as('directorNC', 'GET', p)).status, p).toBe(403)
     for (const p of ['/api/stock?site=HYB1', '/api/hospitals?station=YB', '/api/hospitals?station=NC', '/api/orders?hospital=HYB1', '/api/movements?site=HYB1'])
       expect((await as('coordinator', 'GET', p)).status, p).toBe(200)
@@ -126,9 +126,13 @@ describe('site lists keep hospitals out unless asked', () => {
     expect(JSON.stringify(contact.json)).not.toContain('HYB1')
     const network = await call('GET', '/api/network/YB', { as: 'directorYB' })
     expect(network.json.storagePoints.map((s: { id: string }) => s.id)).not.toContain('HYB1')
-    // a hospital's level is its own figures', never one of the region's warnings
+    // a hospital's level is its own figures', never one of the region's warnings, even after the hourly refresh
+    expect((await call('POST', '/api/warnings/refresh', { as: 'admin' })).status).toBe(200)
     const warnings = await call('GET', '/api/warnings')
     expect(JSON.stringify(warnings.json)).not.toContain('HYB')
+    const states = await env.DB.prepare("SELECT COUNT(*) AS n FROM warning_state WHERE site_id IN (SELECT id FROM site WHERE kind = 'hospital')").first('n')
+    expect(states).toBe(0)
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM warning_state WHERE site_id = 'YB'").first('n')).toBeGreaterThan(0)
   })
 })
 
@@ -145,6 +149,12 @@ describe("the hospital's ledger", () => {
     expect(again.json.batchId).toBe(first.json.batchId)
     expect(await env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(lot).first('qty')).toBe(2)
 
+    const made = await callAs('HYB1', 'POST', '/api/movements', {
+      headers: key(),
+      body: { siteId: 'HYB1', kind: 'receipt', component: 'RBC', abo: 'A', rhd: '+', qty: 9, collectedAt: new Date(Date.now() - 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() },
+    })
+    expect(made.status).toBe(400)
+    expect(made.json.error).toMatchObject({ field: 'movements.0.kind', code: 'use_order' })
     const tooMany = await callAs('HYB1', 'POST', '/api/movements', { headers: key(), body: { ...body, qty: 3 } })
     expect(tooMany.status).toBe(409)
     expect(tooMany.json.error).toMatchObject({ code: 'insufficient_stock', field: 'movements.0.lotId' })
@@ -216,6 +226,10 @@ describe("the station's view of its hospitals", () => {
     expect(rbc.level).toBe(held < 3 ? 'red' : held < 5 ? 'orange' : held < 7 ? 'yellow' : 'normal')
     expect(first.openOrders).toBe(0)
     expect(first.lastReportAt).not.toBeNull()
+    // the hospital's own stock rows carry the same reading: O- at HYB2 is 2 units at 1 a day, red (Sichuan: below 3 days)
+    const oNeg = (await callAs('HYB2', 'GET', '/api/stock?site=HYB2&component=RBC&abo=O&rhd=-')).json.rows
+    expect(oNeg).toHaveLength(1)
+    expect(oNeg[0]).toMatchObject({ onHand: 2, avgDailyIssue: 1, daysOfSupply: 2, level: 'red' })
     // sorted by risk: each hospital's red-cell days no lower than the one before (no use: last)
     const days = view.json.hospitals.map((h: { rbcDays: number | null }) => h.rbcDays ?? Infinity)
     expect(days).toEqual([...days].sort((x: number, y: number) => x - y))

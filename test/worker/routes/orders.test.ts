@@ -149,6 +149,17 @@ describe('the order lifecycle', () => {
   })
 })
 
+describe('two at once', () => {
+  it('two fills of one order: one wins, the other fails whole; the stock is taken once', async () => {
+    const src = await receiveLot('YB', { component: 'FFP', abo: 'A', qty: 6 })
+    const o = (await order({ component: 'FFP', abo: 'A', qty: 4 })).json
+    const [a, b] = await Promise.all([fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] }), fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] })])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    expect(await lotQty(src)).toBe(2)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer WHERE from_site = ?1 AND to_site = ?2 AND component = ?3 AND abo = ?4').bind('YB', 'HYB1', 'FFP', 'A').first('n')).toBe(1)
+  })
+})
+
 describe('bad input and access', () => {
   it('answers 400 naming the field, 403 for what is not the caller’s', async () => {
     const cases: [Record<string, unknown>, string][] = [
