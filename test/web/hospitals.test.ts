@@ -258,6 +258,31 @@ describe('the rest of the hospital ledger, on a phone', () => {
   })
 })
 
+describe('a fill the station cannot cover', () => {
+  it('is refused, saying why in Chinese, and the order stays open', async () => {
+    const call = await apiCall<Order>(server.url, HOSPITAL, '/api/orders', {
+      method: 'POST',
+      headers: { 'idempotency-key': 'ui-too-many-ab-neg' },
+      body: { kind: 'routine', component: 'RBC', abo: 'AB', rhd: '-', qty: 500, neededBy: new Date(Date.now() + 24 * 3_600_000).toISOString() },
+    })
+    expect(call.status).toBe(201)
+    const page = await openApp(browser, server.url, { token: DIRECTOR, path: '/station?tab=hospitals' })
+    const errors = pageErrors(page)
+    const card = page.locator(`.order-card[data-order="${call.body.id}"]`)
+    await card.waitFor()
+    // the card says the station holds too little before anyone clicks
+    expect(Number(await card.locator('[data-station-on-hand]').getAttribute('data-station-on-hand'))).toBeLessThan(500)
+    await card.locator('button.fill').click()
+    await card.locator('input[name=temperatureC]').fill('4')
+    await card.locator('.confirm-yes').click()
+    await card.locator('.error[data-code="insufficient_stock"]').waitFor()
+    expect(await card.locator('.error').textContent()).toBe('本站此成分与血型的库存不足以配送此订单：可拒绝，或到货后再配送')
+    expect((await apiGet<Order>(server.url, COORD, `/api/orders/${call.body.id}`)).status).toBe('open')
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+})
+
 describe('the hospitals tab for a coordinator', () => {
   it('opens read-only: the figures and the orders, and no fill button', async () => {
     const call = await apiCall<Order>(server.url, HOSPITAL, '/api/orders', {
