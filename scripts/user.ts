@@ -3,7 +3,7 @@
 // (default) or the deployed one (--remote). Tokens are made and hashed as the worker does
 // (worker/lib/token.ts: `bd_` + 32 random bytes in base64url, stored only as hex SHA-256) and printed once.
 //
-//   add --role admin|coordinator|planner|director --name "…" [--site CD] [--label …] [--days 90]
+//   add --role admin|coordinator|planner|director|hospital|feed --name "…" [--site CD] [--label …] [--days 90]
 //   list
 //   rotate <userId> [--label …] [--days 90] [--revoke-others]   new token; others stay valid unless --revoke-others
 //   revoke <userId>                                             revoke every token of the user
@@ -15,7 +15,8 @@ import { userInfo } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
-const ROLES = ['admin', 'coordinator', 'planner', 'director'] as const
+import { ROLES, SITE_ROLES } from '../solver/domain'
+
 const DAY = 86_400_000
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -103,8 +104,10 @@ switch (command) {
     const name = opt.name?.trim()
     if (!name || name.length > 80) fail('--name "…" is required (at most 80 characters)')
     const site = opt.site ?? null
-    if (role === 'director' && !site) fail('A director needs --site <site id>')
-    if (role !== 'director' && site) fail('Only a director has a site')
+    // a director, a hospital's blood bank and a feed act for one site (the database's trigger checks its kind)
+    const needsSite = (SITE_ROLES as readonly string[]).includes(role)
+    if (needsSite && !site) fail(`A ${role} needs --site <site id>`)
+    if (!needsSite && site) fail('Only a director, a hospital user or a feed has a site')
     if (site && !/^[A-Z0-9]{2,12}$/.test(site)) fail('--site is a site id: 2–12 capital letters or digits')
     const uid = newId('u')
     const t = tokenFor(uid)

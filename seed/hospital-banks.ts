@@ -27,9 +27,42 @@ export type HospitalBank = {
 }
 
 export const HOSPITAL_BANKS: readonly HospitalBank[] = [
-  { id: 'YB1', siteId: 'YB', nameZh: '宜宾市第一人民医院', nameEn: "Yibin First People's Hospital", county: '', addToRegister: false, rbcPerDay: 9, platelets: true, login: 'hospital-yb1', userName: '宜宾一院输血科' },
-  { id: 'YB2', siteId: 'YB', nameZh: '宜宾市第二人民医院', nameEn: "Yibin Second People's Hospital", county: '', addToRegister: false, rbcPerDay: 5, platelets: false, login: 'hospital-yb2', userName: '宜宾二院输血科' },
-  { id: 'GZ1', siteId: 'GZ', nameZh: '甘孜州人民医院', nameEn: "Garze Prefecture People's Hospital", county: '', addToRegister: false, rbcPerDay: 2, platelets: false, login: 'hospital-gz1', userName: '甘孜州医院输血科' },
+  {
+    id: 'YB1',
+    siteId: 'YB',
+    nameZh: '宜宾市第一人民医院',
+    nameEn: "Yibin First People's Hospital",
+    county: '',
+    addToRegister: false,
+    rbcPerDay: 9,
+    platelets: true,
+    login: 'hospital-yb1',
+    userName: '宜宾一院输血科',
+  },
+  {
+    id: 'YB2',
+    siteId: 'YB',
+    nameZh: '宜宾市第二人民医院',
+    nameEn: "Yibin Second People's Hospital",
+    county: '',
+    addToRegister: false,
+    rbcPerDay: 5,
+    platelets: false,
+    login: 'hospital-yb2',
+    userName: '宜宾二院输血科',
+  },
+  {
+    id: 'GZ1',
+    siteId: 'GZ',
+    nameZh: '甘孜州人民医院',
+    nameEn: "Garze Prefecture People's Hospital",
+    county: '',
+    addToRegister: false,
+    rbcPerDay: 2,
+    platelets: false,
+    login: 'hospital-gz1',
+    userName: '甘孜州医院输血科',
+  },
   {
     id: 'CQWZ1',
     siteId: 'CQ',
@@ -99,7 +132,17 @@ export function hospitalBanks(nowMs: number, seed = 20261123): HospitalBankData 
               const collectedMs = atMs - keep.ageDays * DAY
               const id = `${h.id}-${c}-${abo}P-${String(++n).padStart(3, '0')}`
               const expiresMs = collectedMs + keep.shelfDays * DAY
-              lots.push({ id, siteId: h.id, component: c, abo, rhd: '+', antigens: '', collectedAt: iso(collectedMs), expiresAt: iso(expiresMs), createdAt: iso(atMs) })
+              lots.push({
+                id,
+                siteId: h.id,
+                component: c,
+                abo,
+                rhd: '+',
+                antigens: '',
+                collectedAt: iso(collectedMs),
+                expiresAt: iso(expiresMs),
+                createdAt: iso(atMs),
+              })
               move(id, h.id, 'receipt', qty, atMs)
               live.push({ id, qty, expiresMs })
             }
@@ -145,7 +188,13 @@ export function hospitalBanks(nowMs: number, seed = 20261123): HospitalBankData 
   move(id, low.id, 'receipt', 4, recMs)
   for (const daysAgo of [12, 6, 2]) move(id, low.id, 'issue', -1, Math.floor(nowMs / DAY) * DAY - daysAgo * DAY + 14 * HOUR)
 
-  const hospitals = HOSPITAL_BANKS.filter((h) => h.addToRegister).map((h) => ({ id: h.id, siteId: h.siteId, nameZh: h.nameZh, nameEn: h.nameEn, county: h.county }))
+  const hospitals = HOSPITAL_BANKS.filter((h) => h.addToRegister).map((h) => ({
+    id: h.id,
+    siteId: h.siteId,
+    nameZh: h.nameZh,
+    nameEn: h.nameEn,
+    county: h.county,
+  }))
   movements.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return { hospitals, lots, movements, batchDays: [...days].sort() }
 }

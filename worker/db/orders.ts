@@ -15,7 +15,10 @@ const COLUMNS = (now: string) => `o.id, o.hospital_id AS hospitalId, h.name_zh A
 const FROM = `FROM hospital_order o JOIN site h ON h.id = o.hospital_id LEFT JOIN transfer t ON t.id = o.transfer_id`
 
 export const selectOrder = (db: D1Database, id: string, now: string) =>
-  db.prepare(`SELECT ${COLUMNS('?2')} ${FROM} WHERE o.id = ?1`).bind(id, now).first<OrderRow>()
+  db
+    .prepare(`SELECT ${COLUMNS('?2')} ${FROM} WHERE o.id = ?1`)
+    .bind(id, now)
+    .first<OrderRow>()
 
 /** Orders newest first; emergency calls and open ones are what a station works through first, the UI sorts as it needs. */
 export const selectOrders = (db: D1Database, f: { hospital?: string; station?: string; status?: string; limit: number }, now: string) =>
@@ -112,7 +115,9 @@ export const insertDispatchedTransferStmts = (db: D1Database, t: DispatchedTrans
 /** The transfer a fill wrote under this movement batch (to answer a retried fill). */
 export const selectOrderOfBatch = (db: D1Database, batchId: string) =>
   db
-    .prepare(`SELECT o.id FROM hospital_order o WHERE o.transfer_id = (SELECT transfer_id FROM movement WHERE batch_id = ?1 AND transfer_id IS NOT NULL LIMIT 1)`)
+    .prepare(
+      `SELECT o.id FROM hospital_order o WHERE o.transfer_id = (SELECT transfer_id FROM movement WHERE batch_id = ?1 AND transfer_id IS NOT NULL LIMIT 1)`,
+    )
     .bind(batchId)
     .first<string>('id')
 

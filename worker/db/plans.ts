@@ -153,12 +153,15 @@ export const selectPlanStatus = (db: D1Database, id: string) =>
     .bind(id)
     .first<{ id: string; status: string; supersededBy: string | null }>()
 
-export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null }
+export type PlanFloorsRow = { id: string; mode: 'routine' | 'disaster'; reserves: string | null; hospitalFloors: string | null }
 
-/** The reserves (red-level floors) each plan recorded in its instance, to hold them again at commit. */
+/** The reserves (red-level floors) and hospitals' floors each plan recorded in its instance, to hold them again at commit. */
 export const selectPlanFloors = (db: D1Database, ids: string[]) =>
   db
-    .prepare(`SELECT id, mode, json_extract(instance, '$.reserves') AS reserves FROM plan WHERE id IN (SELECT value FROM json_each(?1))`)
+    .prepare(
+      `SELECT id, mode, json_extract(instance, '$.reserves') AS reserves, json_extract(instance, '$.hospitalRound.floors') AS hospitalFloors
+       FROM plan WHERE id IN (SELECT value FROM json_each(?1))`,
+    )
     .bind(JSON.stringify(ids))
     .all<PlanFloorsRow>()
     .then((r) => r.results)

@@ -17,7 +17,8 @@ network.openapi(
     security,
     request: { params: SiteParam },
     description:
-      "A station's network (a storage point answers its station's): storage points (储血点), hospitals, and stock totals — the station's own, its storage points', and both.",
+      "A station's network (a storage point answers its station's): storage points (储血点), hospitals, and stock totals — the station's own, its storage points', and both; " +
+      "`supply`: days of supply of the prefecture, its hospitals' stock counted with the station's over the station's demand, and each apart (issue 23).",
     responses: { 200: json(Network, 'The network'), ...siteErrors },
   }),
   async (c) => c.json(await getNetwork(c.env.DB, c.req.valid('param').id), 200),

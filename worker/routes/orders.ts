@@ -12,7 +12,9 @@ const errors = {
   403: json(ErrorBody, 'Not your hospital’s or your station’s order, or not allowed for this role'),
   404: json(ErrorBody, 'No such order (or lot)'),
 }
-const transition = { 409: json(ErrorBody, 'invalid_transition (not allowed from the order’s status), order_not_filled, lot_expired, or idempotency_key_reused') }
+const transition = {
+  409: json(ErrorBody, 'invalid_transition (not allowed from the order’s status), order_not_filled, lot_expired, or idempotency_key_reused'),
+}
 const one = json(Order, 'The order')
 const replayedHeader = (c: { header: (k: string, v: string) => void }, replayed: boolean) => replayed && c.header('Idempotent-Replayed', 'true')
 
@@ -117,7 +119,13 @@ orders.openapi(
     responses: { 200: one, ...errors, ...transition },
   }),
   async (c) => {
-    const { order, replayed } = await receiveOrder(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('header')['idempotency-key'], c.req.valid('json'))
+    const { order, replayed } = await receiveOrder(
+      c.env.DB,
+      c.var.actor,
+      c.req.valid('param').id,
+      c.req.valid('header')['idempotency-key'],
+      c.req.valid('json'),
+    )
     replayedHeader(c, replayed)
     return c.json(order, 200)
   },

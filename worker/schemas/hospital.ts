@@ -22,7 +22,7 @@ import { LotId } from './movement'
 //   GET  /api/events                        an order's changes are events of entity 'hospital_order' (urgency 'emergency' for a call)
 
 export const HospitalsQuery = z.object({
-  station: SiteId.optional().openapi({ description: "the station (a director: only their own, the default; coordinator/admin: any)" }),
+  station: SiteId.optional().openapi({ description: 'the station (a director: only their own, the default; coordinator/admin: any)' }),
 })
 
 export const SiteComponentFigures = z

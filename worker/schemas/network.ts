@@ -25,12 +25,37 @@ export const NetworkStock = z.object({
   total: z.number().int(),
 })
 
+const SupplyFigures = {
+  avgDailyIssue: z
+    .number()
+    .openapi({ description: "units a day: the station's and its storage points' average daily issue over 14 days (uncapped under a warning)" }),
+  units: z
+    .object({ station: z.number().int(), hospitals: z.number().int(), prefecture: z.number().int() })
+    .openapi({ description: 'usable liquid units: the station with its storage points, its hospitals, and all of them' }),
+  daysOfSupply: z
+    .object({ station: z.number().nullable(), hospitals: z.number().nullable(), prefecture: z.number().nullable() })
+    .openapi({ description: 'days: each of `units` ÷ avgDailyIssue (null: no issue to divide by)' }),
+}
+
+export const PrefectureSupply = z
+  .object({
+    hospitalIds: z.array(z.string()).openapi({ description: 'the hospitals (sites of kind hospital) whose stock is counted' }),
+    components: z.array(z.object({ component: z.string(), ...SupplyFigures })),
+    groups: z.array(z.object({ component: z.string(), abo: z.string(), rhd: z.string(), ...SupplyFigures })),
+  })
+  .openapi('PrefectureSupply', {
+    description:
+      "Days of supply of the prefecture (issue 23): its hospitals' stock counted with the station's over the same demand, and shown apart. " +
+      "The warning level stays the station's own (GET /api/stock).",
+  })
+
 export const Network = z
   .object({
     stationId: z.string(),
     storagePoints: z.array(z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string(), city: z.string(), lat: z.number(), lng: z.number() })),
     hospitals: z.array(Hospital),
     totals: z.array(NetworkStock).openapi({ description: "usable stock per component × group: the station's own, its storage points', and the two together" }),
+    supply: PrefectureSupply,
   })
   .openapi('StationNetwork')
 

@@ -11,7 +11,8 @@ export const ORDER_KINDS = ['routine', 'emergency'] as const
 export const ORDER_STATUSES = ['open', 'filled', 'received', 'cancelled', 'declined'] as const
 export const OrderKind = z.enum(ORDER_KINDS).openapi({ description: 'routine order, or emergency call (raises an alert at the station)', example: 'emergency' })
 export const OrderStatus = z.enum(ORDER_STATUSES).openapi({
-  description: 'open → filled (the station dispatched it) → received (the hospital took it in); open → cancelled (by the hospital) or declined (by the station, with a reason)',
+  description:
+    'open → filled (the station dispatched it) → received (the hospital took it in); open → cancelled (by the hospital) or declined (by the station, with a reason)',
 })
 
 export const OrderCreate = z
@@ -53,17 +54,14 @@ export const Order = z
     updatedAt: z.string(),
     decidedBy: z.string().nullable().openapi({ description: 'who filled, cancelled or declined it' }),
     decidedAt: z.string().nullable(),
-    stationOnHand: z
-      .number()
-      .int()
-      .openapi({ description: "usable units of this component and group the station holds now (what a fill can draw on)" }),
+    stationOnHand: z.number().int().openapi({ description: 'usable units of this component and group the station holds now (what a fill can draw on)' }),
   })
   .openapi('HospitalOrder')
 export type OrderT = z.infer<typeof Order>
 
 export const OrderQuery = z.object({
   hospital: SiteId.optional().openapi({ description: "a hospital's orders (a hospital user: only its own, the default)" }),
-  station: SiteId.optional().openapi({ description: "orders to a station (a director: only their own, the default)" }),
+  station: SiteId.optional().openapi({ description: 'orders to a station (a director: only their own, the default)' }),
   status: OrderStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 })

@@ -1,12 +1,28 @@
 import { z } from '@hono/zod-openapi'
 import { PlanInstanceSchema } from '../../solver/instance-schema'
 import { PlanResultSchema, UnmetSchema } from '../../solver/result-schema'
-import { ComponentCode } from './common'
+import { Abo, ComponentCode, Rhd } from './common'
 import { Transfer } from './transfer'
 import { DonorSuggestion } from './donor'
 
 /** The solver's result (docs/plan-instance.md): solver/result-schema.ts, the one schema of it, named for OpenAPI. */
 export const PlanResult = PlanResultSchema.openapi('PlanResult')
+
+export const HospitalFloor = z
+  .object({
+    site: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    component: ComponentCode,
+    abo: Abo,
+    rhd: Rhd,
+    onHand: z.number().int().openapi({ description: 'ordinary liquid units on hand at planning (no antigen profile, not frozen)' }),
+    floor: z.number().int().openapi({ description: 'units the hospital keeps: ceil(avgDailyUse × days); no plan or commit takes it below' }),
+    offered: z.number().int().openapi({ description: 'onHand − floor: the units the plan could take' }),
+    avgDailyUse: z.number().openapi({ description: 'units a day over 14 days: the larger of what its station issued to it and what it issued' }),
+    days: z.number().openapi({ description: "its province's red-level days for the component (warning_policy.red_days)" }),
+  })
+  .openapi('HospitalFloor')
 
 /** A stored plan's instance: the instance solved, with the rare-antigen rounds' instances and an incident's quota split. */
 export const StoredInstance = PlanInstanceSchema.safeExtend({
@@ -21,6 +37,15 @@ export const StoredInstance = PlanInstanceSchema.safeExtend({
     .array(z.object({ site: z.string(), component: ComponentCode, before: z.number().int(), sends: z.number().int() }))
     .optional()
     .openapi({ description: "an incident's quota to a destination outside the region: each station's spare units (before) and what it sends" }),
+  drawOnHospitals: z.literal(true).optional().openapi({ description: 'the coordinator let this plan draw on hospitals’ surplus (PlanCreate.drawOnHospitals)' }),
+  hospitalRound: z
+    .object({ floors: z.array(HospitalFloor), instance: PlanInstanceSchema })
+    .optional()
+    .openapi({
+      description:
+        'with drawOnHospitals, when the stations left emergency or urgent units unmet: each hospital’s floor and surplus, and the instance solved on ' +
+        'that surplus for what was left (the plan’s result merges both solves)',
+    }),
 }).openapi('StoredInstance')
 
 export const PlanCreate = z
@@ -38,6 +63,14 @@ export const PlanCreate = z
       .max(64)
       .optional()
       .openapi({ description: 'plan an incident (docs/incidents.md): its estimate becomes aid requests, planned with every open request in disaster mode' }),
+    drawOnHospitals: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'issue 23: after the stations, plan the emergency and urgent units still unmet on hospitals’ stock above their floor (N days of their own use, ' +
+          "N = the province's red-level days). Hospital transfers carry `fromHospital`. Not with incidentId.",
+      }),
   })
   .strict()
   .openapi('PlanCreate')

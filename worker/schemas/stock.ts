@@ -25,6 +25,14 @@ export const StockRow = z
     expiring72h: z.number().int().openapi({ description: 'Usable units expiring within 72 hours' }),
     avgDailyIssue: z.number().openapi({ description: 'Units issued to hospitals per day over the last 14 days' }),
     daysOfSupply: z.number().nullable().openapi({ description: 'onHand ÷ avgDailyIssue; null when there is no use' }),
+    hospitalsOnHand: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'on a station with hospitals (issue 23): usable liquid units of the group at its hospitals' }),
+    daysOfSupplyWithHospitals: z.number().nullable().optional().openapi({
+      description: "on a station with hospitals: (onHand + hospitalsOnHand) ÷ avgDailyIssue. daysOfSupply and the level stay the station's own",
+    }),
     level: Level,
     unitZh: z.string(),
     unitEn: z.string(),

@@ -102,6 +102,16 @@ export const Transfer = z
     lots: z.array(TransferLotLine),
     requests: z.array(TransferRequestLine).openapi({ description: 'the aid requests it serves, most urgent first' }),
     transport: z.object({ dispatch: TransportDispatch.nullable(), receipt: TransportReceipt.nullable() }),
+    fromHospital: z
+      .object({
+        hospitalId: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        onHand: z.number().int().openapi({ description: "the hospital's ordinary units of the group when the plan was made" }),
+        floor: z.number().int().openapi({ description: 'the units it keeps: the plan and the commit never take it below' }),
+      })
+      .optional()
+      .openapi({ description: "in a plan's detail: the transfer draws on a hospital's surplus (plans with drawOnHospitals)" }),
   })
   .openapi('Transfer')
 

@@ -28,9 +28,13 @@ export async function hospitalsView(db: D1Database, actor: Actor, stationParam?:
   if (actor.role === 'director' && stationId !== actor.siteId) throw forbidden(`You direct ${actor.siteId}, not ${stationId}`, 'station')
   const station = await selectSite(db, stationId)
   if (!station) throw notFound('site', stationId, 'station')
-  if (station.kind === 'storage' || station.kind === 'hospital') throw badRequest('station', `${stationId} is a ${station.kind}; give its station ${station.parentId}`)
+  if (station.kind === 'storage' || station.kind === 'hospital')
+    throw badRequest('station', `${stationId} is a ${station.kind}; give its station ${station.parentId}`)
 
-  const [storage, hospitals] = await Promise.all([selectSites(db, { parent: stationId, kind: 'storage' }), selectSites(db, { parent: stationId, kind: 'hospital' })])
+  const [storage, hospitals] = await Promise.all([
+    selectSites(db, { parent: stationId, kind: 'storage' }),
+    selectSites(db, { parent: stationId, kind: 'hospital' }),
+  ])
   const all = [station, ...storage, ...hospitals]
   const ids = all.map((s) => s.id)
   const since = new Date(Date.parse(now) - ISSUE_WINDOW_DAYS * DAY).toISOString()

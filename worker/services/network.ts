@@ -25,6 +25,7 @@ import { refreshAfterWrite } from './movements'
 import { roadHours } from '../../solver/timing'
 import { travelHoursOf } from './road-times'
 import { getSite } from './sites'
+import { prefectureSupply } from './prefecture-supply'
 import { isCheck, isUnique } from '../db/constraints'
 
 const DAY = 86_400_000
@@ -49,7 +50,7 @@ export async function getNetwork(db: D1Database, siteId: string, now = nowIso())
     t.total += r.units
     totals.set(k, t)
   }
-  return { stationId, storagePoints, hospitals, totals: [...totals.values()] }
+  return { stationId, storagePoints, hospitals, totals: [...totals.values()], supply: await prefectureSupply(db, stationId, now) }
 }
 
 /** Demand history by hospital over the 14-day window, at the station and its storage points. */

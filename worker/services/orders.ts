@@ -18,7 +18,7 @@ import {
 import { selectRoadTime } from '../db/road-times'
 import { selectSite } from '../db/sites'
 import { insertDispatchRecordStmt, selectTransportRange } from '../db/transfers/transport'
-import { isCheck, isRaised, isUnique } from '../db/constraints'
+import { isCheck, isRaised } from '../db/constraints'
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { newId } from '../lib/crypto'
 import { nowIso } from '../lib/time'
@@ -57,7 +57,8 @@ export async function getOrder(db: D1Database, actor: Actor, id: string): Promis
 export async function listOrders(db: D1Database, actor: Actor, q: OrderQueryT): Promise<OrderT[]> {
   const f = { ...q }
   if (actor.role === 'hospital' || actor.role === 'feed') {
-    if (f.station || (f.hospital && f.hospital !== actor.siteId)) throw forbidden(`You may read only the orders of your hospital ${actor.siteId}`, f.station ? 'station' : 'hospital')
+    if (f.station || (f.hospital && f.hospital !== actor.siteId))
+      throw forbidden(`You may read only the orders of your hospital ${actor.siteId}`, f.station ? 'station' : 'hospital')
     f.hospital = actor.siteId!
   } else if (actor.role === 'director') {
     if (f.station && f.station !== actor.siteId) throw forbidden(`You direct ${actor.siteId}, not ${f.station}`, 'station')
@@ -77,7 +78,7 @@ export async function createOrder(db: D1Database, actor: Actor, input: OrderCrea
   if (!hospitalId) throw badRequest('hospitalId', 'Name the ordering hospital (hospitalId)')
   requireSiteWriter(actor, hospitalId)
   const site = await selectSite(db, hospitalId)
-  if (!site || site.kind !== 'hospital' || !site.parentId) throw badRequest('hospitalId', `${hospitalId} is not a hospital`)
+  if (site?.kind !== 'hospital' || !site.parentId) throw badRequest('hospitalId', `${hospitalId} is not a hospital`)
   const at = nowIso()
   if (Date.parse(input.neededBy) < Date.parse(at) - 5 * MINUTE) throw badRequest('neededBy', 'neededBy is in the past')
   const hash = await requestHash({ order: { ...input, hospitalId } })
@@ -157,9 +158,17 @@ async function fill(db: D1Database, actor: Actor, o: OrderRow, body: OrderFillT,
   const range = await selectTransportRange(db, o.component)
   const t = body.temperatureC
   if (range && ((range.min !== null && t < range.min) || (range.max !== null && t > range.max)))
-    throw badRequest('temperatureC', `A ${o.component} box must travel at ${range.min ?? '…'}–${range.max ?? '…'} °C; it reads ${t} °C: repack before dispatch`, 'temperature_out_of_range')
+    throw badRequest(
+      'temperatureC',
+      `A ${o.component} box must travel at ${range.min ?? '…'}–${range.max ?? '…'} °C; it reads ${t} °C: repack before dispatch`,
+      'temperature_out_of_range',
+    )
 
-  const [station, hospital, road] = await Promise.all([selectSite(db, o.stationId), selectSite(db, o.hospitalId), selectRoadTime(db, o.stationId, o.hospitalId)])
+  const [station, hospital, road] = await Promise.all([
+    selectSite(db, o.stationId),
+    selectSite(db, o.hospitalId),
+    selectRoadTime(db, o.stationId, o.hospitalId),
+  ])
   const transferId = newId('tr')
   const batchId = newId('mb')
   const { lots: _lots, ...record } = body
@@ -204,7 +213,11 @@ async function pickLots(db: D1Database, o: OrderRow, body: OrderFillT, at: strin
     const avail = await selectFillableLots(db, { site: o.stationId, component: o.component, abo: o.abo, rhd: o.rhd }, at)
     const held = avail.reduce((s, l) => s + l.qty, 0)
     if (held < o.qty)
-      throw badRequest('qty', `Order ${o.id} asks ${o.qty} ${o.component} ${o.abo}${o.rhd}; station ${o.stationId} holds ${held} usable: decline it or fill it when stock arrives`, 'insufficient_stock')
+      throw badRequest(
+        'qty',
+        `Order ${o.id} asks ${o.qty} ${o.component} ${o.abo}${o.rhd}; station ${o.stationId} holds ${held} usable: decline it or fill it when stock arrives`,
+        'insufficient_stock',
+      )
     const out: { lotId: string; qty: number }[] = []
     let left = o.qty
     for (const l of avail) {
@@ -218,7 +231,14 @@ async function pickLots(db: D1Database, o: OrderRow, body: OrderFillT, at: strin
   const sum = body.lots.reduce((s, l) => s + l.qty, 0)
   if (sum !== o.qty) throw badRequest('lots', `The lots sum to ${sum}; the order asks ${o.qty}`)
   if (new Set(body.lots.map((l) => l.lotId)).size !== body.lots.length) throw badRequest('lots', 'A lot is named twice')
-  const found = new Map((await selectLotsByIds(db, body.lots.map((l) => l.lotId))).map((l) => [l.id, l]))
+  const found = new Map(
+    (
+      await selectLotsByIds(
+        db,
+        body.lots.map((l) => l.lotId),
+      )
+    ).map((l) => [l.id, l]),
+  )
   body.lots.forEach((l, i) => {
     const lot = found.get(l.lotId)
     const f = `lots.${i}.lotId`
@@ -237,7 +257,13 @@ async function pickLots(db: D1Database, o: OrderRow, body: OrderFillT, at: strin
  * The hospital receives a filled order: exactly the transfer's receipt (in full, short, or rejected, with the box
  * temperature). An order never filled: 409 order_not_filled. The trigger hospital_order_received marks it received.
  */
-export async function receiveOrder(db: D1Database, actor: Actor, id: string, key: string, body: TransferReceiveT): Promise<{ order: OrderT; replayed: boolean }> {
+export async function receiveOrder(
+  db: D1Database,
+  actor: Actor,
+  id: string,
+  key: string,
+  body: TransferReceiveT,
+): Promise<{ order: OrderT; replayed: boolean }> {
   const o = await loadOrder(db, id)
   if (!canSeeOrder(actor, o)) throw forbidden(`Order ${id} is not your hospital's`)
   requireSiteWriter(actor, o.hospitalId)

@@ -2,6 +2,8 @@ import { profileKey, type Instance, type Lot, type Need, type Reserve } from '..
 import { selectLiveLots, selectOpenNeeds, selectPlanSites, selectRedDays } from '../db/plans'
 import { selectRoadTimes } from '../db/road-times'
 import { selectAvgDailyIssue } from '../db/usage'
+import { selectHospitalLots, selectHospitalSites, selectHospitalUse } from '../db/hospital-use'
+import { hospitalSurplus, type HospitalFloor } from './hospital-draw'
 import { travelHoursOf } from './road-times'
 
 // The antigen rule lives with the solver (one rule for the plan and for the rare-donor pool).
@@ -10,6 +12,8 @@ export { antigenSet, coversAntigens } from '../../solver'
 export type LiveInstance = {
   /** The one instance of the live plan: every lot (rare ones with their `antigens`), the stations' reserves, every need. */
   base: Instance
+  /** with drawOnHospitals: the hospitals holding stock above their floor, their surplus as lots, and the floors */
+  hospitals?: { sites: Instance['sites']; lots: Lot[]; floors: HospitalFloor[] }
 }
 
 /**
@@ -33,22 +37,36 @@ export type LiveInstance = {
  * - rare antigen profiles: lots and requests carry their `antigens` into the instance, and the solver matches them
  *   in the same solve (docs/plan-instance.md): a request asking for antigens takes only lots carrying all of them,
  *   and lots with a profile are kept for such requests. Reserves hold only a station's ordinary liquid stock.
+ * - hospitals (sites of kind 'hospital', issue 23) hold their own stock and are left out of the instance: their
+ *   sites, lots and reserves. With `drawOnHospitals` their surplus above their floor comes back as `hospitals`
+ *   (worker/services/hospital-draw.ts), for the hospital round of the plan (services/plans.ts).
  */
-export async function buildLiveInstance(db: D1Database, now: string, opts: { mode?: 'routine' | 'disaster'; requestIds?: string[] }): Promise<LiveInstance> {
-  const [sites, lots, needRows, redDays, usage, roads] = await Promise.all([
+export async function buildLiveInstance(
+  db: D1Database,
+  now: string,
+  opts: { mode?: 'routine' | 'disaster'; requestIds?: string[]; drawOnHospitals?: boolean },
+): Promise<LiveInstance> {
+  const [allSites, allLots, needRows, redDays, allUsage, roads, hospitalSites] = await Promise.all([
     selectPlanSites(db),
     selectLiveLots(db, now),
     selectOpenNeeds(db, opts.requestIds ?? null),
     selectRedDays(db),
     selectAvgDailyIssue(db, now),
     selectRoadTimes(db),
+    selectHospitalSites(db),
   ])
-  const province = new Map(sites.map((s) => [s.id, s.province]))
+  // hospitals are not the region's stock: out of the sites, lots and reserves (whatever the queries above return)
+  const hospitalIds = new Set(hospitalSites.map((s) => s.id))
+  const sites = allSites.filter((s) => !hospitalIds.has(s.id))
+  const lots = allLots.filter((l) => !hospitalIds.has(l.site))
+  const usage = allUsage.filter((u) => !hospitalIds.has(u.siteId))
+  const province = new Map([...allSites, ...hospitalSites].map((s) => [s.id, s.province]))
   const red = new Map(redDays.map((p) => [`${p.province}|${p.component}`, p.redDays]))
+  const redDaysOf = (site: string, component: string) => red.get(`${province.get(site)}|${component}`) ?? red.get(`*|${component}`) // '*': the national default
 
   const reserves: Reserve[] = []
   for (const u of usage) {
-    const days = red.get(`${province.get(u.siteId)}|${u.component}`) ?? red.get(`*|${u.component}`) // '*': the national default
+    const days = redDaysOf(u.siteId, u.component)
     if (days === undefined || !(u.avgDailyIssue > 0)) continue
     // ceil of a float product: trim float noise first so 2.0000000001 stays 2
     const qty = Math.ceil(Math.round(u.avgDailyIssue * days * 1e6) / 1e6)
@@ -96,5 +114,15 @@ export async function buildLiveInstance(db: D1Database, now: string, opts: { mod
     needs,
     ...(opts.mode ? { options: { mode: opts.mode } } : {}),
   }
-  return { base }
+  if (!opts.drawOnHospitals) return { base }
+  const [use, hospitalLots] = await Promise.all([selectHospitalUse(db, now), selectHospitalLots(db, now)])
+  const surplus = hospitalSurplus(
+    hospitalLots,
+    new Map(use.map((u) => [`${u.siteId}|${u.component}|${u.abo}|${u.rhd}`, u.avgDailyUse])),
+    redDaysOf,
+    new Map(hospitalSites.map((s) => [s.id, { nameZh: s.nameZh, nameEn: s.name }])),
+  )
+  const drawn = new Set(surplus.floors.map((f) => f.site))
+  const drawnSites = hospitalSites.filter((s) => drawn.has(s.id)).map(({ id, name, lat, lng }) => ({ id, name, lat, lng }))
+  return { base, hospitals: { sites: drawnSites, ...surplus } }
 }

@@ -13,6 +13,7 @@ import { splitQuotas, withQuotas } from './incidents/quota'
 import { afterIncidentPlan, materialiseIncident, separateQuotas } from './incidents/respond'
 import { asReplay, claimKeyStmt, claimLookup, isClaimViolation, withIdempotency } from './idempotency'
 import { buildLiveInstance, type LiveInstance } from './plan-instance'
+import { fromHospitalOf, hospitalRoundInstance, mergeHospitalRound, type HospitalFloor } from './hospital-draw'
 import { donorSuggestions } from './donors/suggestions'
 import { oldestStockReport } from './site-contact'
 
@@ -90,7 +91,18 @@ type Round = { antigens: string; instance: Instance; result: PlanResult }
  */
 export function solveLive(live: LiveInstance): { instance: Instance; result: PlanResult; rounds: Round[] } {
   const result = solve(live.base, planBudget())
-  return { instance: live.base, result, rounds: [{ antigens: '', instance: live.base, result }] }
+  const rounds: Round[] = [{ antigens: '', instance: live.base, result }]
+  if (!live.hospitals) return { instance: live.base, result, rounds }
+  // drawOnHospitals: the stations first, then the hospitals' surplus for the emergency and urgent units still unmet
+  const flag = { ...live.base, drawOnHospitals: true as const }
+  const round = hospitalRoundInstance(live.base, result, live.hospitals.sites, live.hospitals.lots)
+  if (!round) return { instance: flag, result, rounds }
+  const second = solve(round, planBudget())
+  return {
+    instance: { ...flag, hospitalRound: { floors: live.hospitals.floors, instance: round } } as Instance,
+    result: mergeHospitalRound(live.base, result, second),
+    rounds: [...rounds, { antigens: '', instance: round, result: second }],
+  }
 }
 
 /**
@@ -104,8 +116,18 @@ export async function createPlan(db: D1Database, actor: Actor, input: PlanCreate
   const mode = input.mode ?? (input.incidentId ? 'disaster' : 'routine')
   if (input.incidentId && mode !== 'disaster') throw badRequest('mode', 'An incident is planned in disaster mode')
   if (input.incidentId && input.requestIds) throw badRequest('requestIds', 'An incident is planned with every open request; leave out requestIds')
+  // an incident's green channel commits its emergency transfers unreviewed: a hospital's stock is drawn only after review
+  if (input.incidentId && input.drawOnHospitals)
+    throw badRequest('drawOnHospitals', "An incident's plan does not draw on hospitals; plan its requests still unmet afterwards with drawOnHospitals")
   // Optional Idempotency-Key, claimed first in the batch below: a retry, even a concurrent one, answers the plan the first call made.
-  const hash = await sha256Hex(JSON.stringify({ mode, requestIds: input.requestIds ?? null, ...(input.incidentId ? { incidentId: input.incidentId } : {}) }))
+  const hash = await sha256Hex(
+    JSON.stringify({
+      mode,
+      requestIds: input.requestIds ?? null,
+      ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+      ...(input.drawOnHospitals ? { drawOnHospitals: true } : {}),
+    }),
+  )
   const lookup = claimLookup(db, actor.id, async (planId) => asReplay(await getPlan(db, planId)))
   const { result } = await withIdempotency(key, hash, lookup, () => planAndStore(db, actor, input, mode, key, hash), isClaimViolation)
   return result
@@ -157,11 +179,12 @@ async function planAndStore(
         {
           mode,
           ...(input.incidentId ? { incidentId: input.incidentId } : {}),
-          needs: rounds.reduce((s, r) => s + r.instance.needs.length, 0),
+          needs: instance.needs.length,
           lots: instance.lots.length,
           reserves: instance.reserves?.length ?? 0,
           transfers: transfers.map((t) => t.id),
           unmetUnits,
+          ...(input.drawOnHospitals ? { drawOnHospitals: true, fromHospitals: hospitalUnits(instance, transfers) } : {}),
           ...(superseded.length ? { supersedes: superseded } : {}),
           ...(key ? { idempotencyKey: key, requestHash: hash } : {}),
         },
@@ -176,6 +199,14 @@ async function planAndStore(
   // with the incident's green channel open, its emergency transfers are approved and committed now
   const greenChannel = input.incidentId ? await afterIncidentPlan(db, actor, input.incidentId, planId) : null
   return greenChannel ? { ...(await getPlan(db, planId)), greenChannel } : getPlan(db, planId)
+}
+
+/** Units the plan's transfers take from hospitals, per hospital: what the audit row records of a drawOnHospitals plan. */
+function hospitalUnits(instance: Instance, transfers: NewTransfer[]) {
+  const floors = (instance as { hospitalRound?: { floors: HospitalFloor[] } }).hospitalRound?.floors ?? []
+  const out: Record<string, number> = {}
+  for (const t of transfers) if (floors.some((f) => f.site === t.fromSite)) out[t.fromSite] = (out[t.fromSite] ?? 0) + t.qty
+  return out
 }
 
 export const listPlans = (db: D1Database, f: { status?: string; limit: number }): Promise<PlanSummaryT[]> => selectPlans(db, f)
@@ -209,11 +240,17 @@ export async function getPlan(db: D1Database, id: string): Promise<PlanDetailT> 
   const unmet = parsed.unmet.filter((u) => u.qty > 0)
   // the rare-donor pool for needs unmet for want of compatible stock, at the time of reading (docs/donors.md)
   const donors = await donorSuggestions(db, inst, unmet, nowIso())
+  const floors = (inst as { hospitalRound?: { floors: HospitalFloor[] } }).hospitalRound?.floors
   return {
     ...summary,
     instance: inst,
     result: parsed,
-    transfers: transfers.sort((a, b) => a.id.localeCompare(b.id)),
+    transfers: transfers
+      .map((t) => {
+        const fromHospital = fromHospitalOf(floors, t)
+        return fromHospital ? { ...t, fromHospital } : t
+      })
+      .sort((a, b) => a.id.localeCompare(b.id)),
     unmet: unmet.map((u) => (donors.has(u.need) ? { ...u, donors: donors.get(u.need)! } : u)),
     oldestStockReport: await oldestStockReport(db, summary.createdAt), // issue 25: how old the stock it planned on was
     ...roadTimesUsed(inst as Instance, transfers),

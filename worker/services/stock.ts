@@ -7,6 +7,7 @@ import type { LotQueryT, StockQueryT, StockRowT } from '../schemas/stock'
 import { uncappedDemand, warningBaselines } from './issue-caps'
 import { selectPolicies } from '../db/warnings'
 import { daysOfSupply, instantLevel, type Level } from './warning-level'
+import { withHospitalStock } from './prefecture-supply'
 
 const keyOf = (k: GroupKey) => `${k.siteId}|${k.component}|${k.abo}|${k.rhd}`
 const round2 = (x: number) => Math.round(x * 100) / 100
@@ -89,7 +90,7 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   }
   const order = new Map(components.map((c, i) => [c.code, i]))
   const aboOrder: readonly string[] = ABOS
-  return out.sort(
+  return (await withHospitalStock(db, out, now)).sort(
     (a, b) =>
       a.siteId.localeCompare(b.siteId) ||
       order.get(a.component)! - order.get(b.component)! ||

@@ -47,7 +47,10 @@ describe('the hospital role', () => {
       ['GET', '/api/events'],
     ]
     for (const [m, p] of own) expect((await callAs('HYB1', m, p)).status, `${m} ${p}`).toBe(200)
-    const write = await callAs('HYB1', 'POST', '/api/movements', { headers: key(), body: { siteId: 'HYB1', kind: 'issue', lotId: lot, qty: 1, reason: 'transfusion' } })
+    const write = await callAs('HYB1', 'POST', '/api/movements', {
+      headers: key(),
+      body: { siteId: 'HYB1', kind: 'issue', lotId: lot, qty: 1, reason: 'transfusion' },
+    })
     expect(write.status, write.text).toBe(201)
 
     const other = await receiveLot('HYB2', { qty: 5 })
@@ -64,7 +67,11 @@ describe('the hospital role', () => {
       ['GET', '/api/stock?site=YB'],
       ['GET', '/api/stock'],
       ['GET', '/api/orders?station=YB'],
-      ['POST', '/api/movements', { siteId: 'YB', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '-', qty: 1, collectedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-20T00:00:00Z' }],
+      [
+        'POST',
+        '/api/movements',
+        { siteId: 'YB', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '-', qty: 1, collectedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-20T00:00:00Z' },
+      ],
       ['GET', '/api/sites'],
       ['GET', '/api/sites/YB'],
       ['GET', '/api/hospitals?station=YB'],
@@ -98,7 +105,15 @@ describe('the hospital role', () => {
       expect((await as('directorYB', 'GET', p)).status, p).toBe(200)
     expect((await as('directorYB', 'POST', '/api/movements', { siteId: 'HYB1', kind: 'issue', lotId: lot, qty: 1 })).status).toBe(403)
     expect((await as('directorYB', 'POST', '/api/hospitals/HYB1/returns', { lotId: lot, qty: 1 })).status).toBe(403)
-    for (const p of ['/api/stock?site=HYB1', '/api/stock/lots?site=HYB1', '/api/movements?site=HYB1', '/api/transfers?site=HYB1', '/api/hospitals?station=YB', '/api/orders?station=YB', '/api/orders?hospital=HYB1'])
+    for (const p of [
+      '/api/stock?site=HYB1',
+      '/api/stock/lots?site=HYB1',
+      '/api/movements?site=HYB1',
+      '/api/transfers?site=HYB1',
+      '/api/hospitals?station=YB',
+      '/api/orders?station=YB',
+      '/api/orders?hospital=HYB1',
+    ])
       expect((await as('directorNC', 'GET', p)).status, p).toBe(403)
     for (const p of ['/api/stock?site=HYB1', '/api/hospitals?station=YB', '/api/hospitals?station=NC', '/api/orders?hospital=HYB1', '/api/movements?site=HYB1'])
       expect((await as('coordinator', 'GET', p)).status, p).toBe(200)
@@ -151,7 +166,16 @@ describe("the hospital's ledger", () => {
 
     const made = await callAs('HYB1', 'POST', '/api/movements', {
       headers: key(),
-      body: { siteId: 'HYB1', kind: 'receipt', component: 'RBC', abo: 'A', rhd: '+', qty: 9, collectedAt: new Date(Date.now() - 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() },
+      body: {
+        siteId: 'HYB1',
+        kind: 'receipt',
+        component: 'RBC',
+        abo: 'A',
+        rhd: '+',
+        qty: 9,
+        collectedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      },
     })
     expect(made.status).toBe(400)
     expect(made.json.error).toMatchObject({ field: 'movements.0.kind', code: 'use_order' })
@@ -180,10 +204,16 @@ describe("the hospital's ledger", () => {
   it('returns units to its station as a local transfer: both ledgers, once per key, never below zero', async () => {
     const lot = await receiveLot('HYB1', { component: 'PLT', abo: 'B', rhd: '+', qty: 3, expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString() })
     const k = uid('ret-')
-    const res = await callAs('HYB1', 'POST', '/api/hospitals/HYB1/returns', { headers: { 'idempotency-key': k }, body: { lotId: lot, qty: 2, note: 'surgery cancelled' } })
+    const res = await callAs('HYB1', 'POST', '/api/hospitals/HYB1/returns', {
+      headers: { 'idempotency-key': k },
+      body: { lotId: lot, qty: 2, note: 'surgery cancelled' },
+    })
     expect(res.status, res.text).toBe(201)
     expect(res.json).toMatchObject({ fromSite: 'HYB1', toSite: 'YB', qty: 2, lotId: lot })
-    const again = await callAs('HYB1', 'POST', '/api/hospitals/HYB1/returns', { headers: { 'idempotency-key': k }, body: { lotId: lot, qty: 2, note: 'surgery cancelled' } })
+    const again = await callAs('HYB1', 'POST', '/api/hospitals/HYB1/returns', {
+      headers: { 'idempotency-key': k },
+      body: { lotId: lot, qty: 2, note: 'surgery cancelled' },
+    })
     expect(again.json.id).toBe(res.json.id)
     const ledger = await env.DB.prepare('SELECT site_id AS siteId, kind, delta FROM movement WHERE transfer_id = ?1 ORDER BY id').bind(res.json.id).all()
     expect(ledger.results).toEqual([
@@ -195,7 +225,11 @@ describe("the hospital's ledger", () => {
     expect(over.json.error.code).toBe('insufficient_stock')
     // units reach a hospital only through an order
     const ybLot = await receiveLot('YB', { qty: 2 })
-    const push = await call('POST', '/api/network/transfers', { as: 'directorYB', headers: key(), body: { fromSite: 'YB', toSite: 'HYB1', lotId: ybLot, qty: 1 } })
+    const push = await call('POST', '/api/network/transfers', {
+      as: 'directorYB',
+      headers: key(),
+      body: { fromSite: 'YB', toSite: 'HYB1', lotId: ybLot, qty: 1 },
+    })
     expect(push.status).toBe(400)
     expect(push.json.error).toMatchObject({ field: 'toSite', code: 'use_order' })
     const audit = await env.DB.prepare("SELECT actor_id AS actorId FROM audit_log WHERE action = 'transfer.local' AND entity_id = ?1").bind(res.json.id).first()

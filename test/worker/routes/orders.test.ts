@@ -14,7 +14,8 @@ const order = (body: Record<string, unknown>, k = key()) =>
   callAs('HYB1', 'POST', '/api/orders', { headers: k, body: { kind: 'routine', component: 'RBC', abo: 'O', rhd: '+', qty: 2, neededBy: inHours(12), ...body } })
 const fill = (id: string, body: Record<string, unknown> = {}, k = key()) =>
   call('POST', `/api/orders/${id}/fill`, { as: 'directorYB', headers: k, body: { temperatureC: 4, carrier: '川Q·12345', ...body } })
-const receive = (id: string, body: Record<string, unknown>) => callAs('HYB1', 'POST', `/api/orders/${id}/receive`, { headers: key(), body: { temperatureC: 5, ...body } })
+const receive = (id: string, body: Record<string, unknown>) =>
+  callAs('HYB1', 'POST', `/api/orders/${id}/receive`, { headers: key(), body: { temperatureC: 5, ...body } })
 const lotQty = (id: string) => env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(id).first<number>('qty')
 const ledgerOf = (transferId: string) =>
   env.DB.prepare('SELECT site_id AS siteId, kind, SUM(delta) AS units FROM movement WHERE transfer_id = ?1 GROUP BY site_id, kind ORDER BY site_id, kind')
@@ -34,7 +35,9 @@ describe('the order lifecycle', () => {
     const again = await order(call1, k)
     expect(again.json.id, again.text).toBe(o.id)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
-    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM hospital_order WHERE created_by = ?1 AND note = ?2').bind('u-hosp-hyb1', '产后大出血').first('n')).toBe(1)
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM hospital_order WHERE created_by = ?1 AND note = ?2').bind('u-hosp-hyb1', '产后大出血').first('n'),
+    ).toBe(1)
 
     // the alert: an event of urgency emergency for YB's director, not NC's, nor another hospital's
     const feed = await call('GET', `/api/events?since=${cursor}`, { as: 'directorYB' })
@@ -84,7 +87,7 @@ describe('the order lifecycle', () => {
     ])
     const stock = await callAs('HYB1', 'GET', '/api/stock?site=HYB1&component=RBC&abo=O&rhd=-')
     expect(stock.json.rows[0].onHand).toBe(4)
-    const actions = await env.DB.prepare("SELECT action, actor_id AS actorId FROM audit_log WHERE entity_id IN (?1, ?2) ORDER BY id").bind(o.id, tid).all()
+    const actions = await env.DB.prepare('SELECT action, actor_id AS actorId FROM audit_log WHERE entity_id IN (?1, ?2) ORDER BY id').bind(o.id, tid).all()
     expect(actions.results).toEqual([
       { action: 'order.create', actorId: 'u-hosp-hyb1' },
       { action: 'order.fill', actorId: 'u-dir-yb' },
@@ -144,7 +147,9 @@ describe('the order lifecycle', () => {
     const declined = await call('POST', `/api/orders/${b.id}/decline`, { as: 'directorYB', body: { reason: '请向南充调拨' } })
     expect(declined.json).toMatchObject({ status: 'declined', reason: '请向南充调拨', decidedBy: 'u-dir-yb' })
     expect((await callAs('HYB1', 'POST', `/api/orders/${b.id}/cancel`, { body: {} })).status).toBe(409)
-    const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE entity = 'hospital_order' AND entity_id IN (?1, ?2) ORDER BY id").bind(a.id, b.id).all()
+    const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE entity = 'hospital_order' AND entity_id IN (?1, ?2) ORDER BY id")
+      .bind(a.id, b.id)
+      .all()
     expect(audit.results.map((r) => r.action)).toEqual(['order.create', 'order.cancel', 'order.create', 'order.decline'])
   })
 })
@@ -153,10 +158,17 @@ describe('two at once', () => {
   it('two fills of one order: one wins, the other fails whole; the stock is taken once', async () => {
     const src = await receiveLot('YB', { component: 'FFP', abo: 'A', qty: 6 })
     const o = (await order({ component: 'FFP', abo: 'A', qty: 4 })).json
-    const [a, b] = await Promise.all([fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] }), fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] })])
+    const [a, b] = await Promise.all([
+      fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] }),
+      fill(o.id, { temperatureC: -25, lots: [{ lotId: src, qty: 4 }] }),
+    ])
     expect([a.status, b.status].sort()).toEqual([200, 409])
     expect(await lotQty(src)).toBe(2)
-    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer WHERE from_site = ?1 AND to_site = ?2 AND component = ?3 AND abo = ?4').bind('YB', 'HYB1', 'FFP', 'A').first('n')).toBe(1)
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM transfer WHERE from_site = ?1 AND to_site = ?2 AND component = ?3 AND abo = ?4')
+        .bind('YB', 'HYB1', 'FFP', 'A')
+        .first('n'),
+    ).toBe(1)
   })
 })
 
@@ -176,13 +188,37 @@ describe('bad input and access', () => {
       if (field) expect(r.json.error.field).toBe(field)
     }
     expect((await order({ hospitalId: 'HYB2' })).status).toBe(403)
-    expect((await call('POST', '/api/orders', { as: 'directorYB', headers: key(), body: { hospitalId: 'HYB1', component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) } })).status).toBe(403)
-    const noHospital = await call('POST', '/api/orders', { as: 'coordinator', headers: key(), body: { component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) } })
+    expect(
+      (
+        await call('POST', '/api/orders', {
+          as: 'directorYB',
+          headers: key(),
+          body: { hospitalId: 'HYB1', component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) },
+        })
+      ).status,
+    ).toBe(403)
+    const noHospital = await call('POST', '/api/orders', {
+      as: 'coordinator',
+      headers: key(),
+      body: { component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) },
+    })
     expect(noHospital.json.error.field).toBe('hospitalId')
-    const notHospital = await call('POST', '/api/orders', { as: 'coordinator', headers: key(), body: { hospitalId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) } })
+    const notHospital = await call('POST', '/api/orders', {
+      as: 'coordinator',
+      headers: key(),
+      body: { hospitalId: 'YB', component: 'RBC', abo: 'O', rhd: '+', qty: 1, neededBy: inHours(2) },
+    })
     expect(notHospital.json.error.field).toBe('hospitalId')
     // a coordinator may order for a hospital
-    expect((await call('POST', '/api/orders', { as: 'coordinator', headers: key(), body: { hospitalId: 'HNC1', component: 'RBC', abo: 'A', rhd: '+', qty: 1, neededBy: inHours(2) } })).status).toBe(201)
+    expect(
+      (
+        await call('POST', '/api/orders', {
+          as: 'coordinator',
+          headers: key(),
+          body: { hospitalId: 'HNC1', component: 'RBC', abo: 'A', rhd: '+', qty: 1, neededBy: inHours(2) },
+        })
+      ).status,
+    ).toBe(201)
 
     const src = await receiveLot('YB', { abo: 'AB', qty: 6 })
     const other = await receiveLot('YB', { abo: 'A', qty: 6 })
@@ -197,6 +233,11 @@ describe('bad input and access', () => {
     expect((await callAs('HYB1', 'GET', `/api/orders/${o.id}`)).json.status).toBe('open')
     const filled = await fill(o.id)
     expect((await callAs('HYB2', 'POST', `/api/orders/${o.id}/receive`, { headers: key(), body: { receivedQty: 2, temperatureC: 4 } })).status).toBe(403)
+    // nor through the transfer: only the receiving hospital (or a coordinator/admin) receives; the station's director neither
+    const viaTransfer = { headers: key(), body: { receivedQty: 2, temperatureC: 4 } }
+    expect((await callAs('HYB2', 'POST', `/api/transfers/${filled.json.transferId}/receive`, viaTransfer)).status).toBe(403)
+    expect((await callAs('HNC1', 'POST', `/api/transfers/${filled.json.transferId}/receive`, { ...viaTransfer, headers: key() })).status).toBe(403)
+    expect((await call('POST', `/api/transfers/${filled.json.transferId}/receive`, { as: 'directorYB', ...viaTransfer, headers: key() })).status).toBe(403)
     const tooMany = await receive(o.id, { receivedQty: 3 })
     expect(tooMany.status).toBe(400)
     expect(tooMany.json.error.field).toBe('receivedQty')

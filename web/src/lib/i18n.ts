@@ -5,6 +5,8 @@ import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
 import hospitalEn from '../locales/hospital.en.json'
 import hospitalZh from '../locales/hospital.zh.json'
+import hospitalsPlanEn from '../locales/hospitals-plan.en.json'
+import hospitalsPlanZh from '../locales/hospitals-plan.zh.json'
 import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
 import offlineEn from '../locales/offline.en.json'
@@ -16,8 +18,8 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalEn },
 }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */

@@ -38,6 +38,7 @@ export function PlanPage() {
   const [blockedAsked, setBlockedAsked] = useState(false)
   // a new plan would close approvals on plans under review: the coordinator is told which, and chooses
   const [replanAsk, setReplanAsk] = useState<PlanSummary[] | null>(null)
+  const [drawOnHospitals, setDrawOnHospitals] = useState(false)
   const sites = sitesQ.data?.sites ?? NO_SITES
   const plan = planId && planQ.data?.id === planId ? planQ.data : null
   const canReview = isCoordinator(me)
@@ -75,7 +76,8 @@ export function PlanPage() {
   const runPlanner = () =>
     run(async () => {
       setReplanAsk(null)
-      const p = await api<Plan>('/api/plans', { method: 'POST', body: {}, headers: { 'idempotency-key': idempotencyKey('plan') } })
+      const body = drawOnHospitals ? { drawOnHospitals: true } : {}
+      const p = await api<Plan>('/api/plans', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey('plan') } })
       route(`/plan?id=${encodeURIComponent(p.id)}`)
     })
   const askPlanner = () =>
@@ -141,6 +143,17 @@ export function PlanPage() {
           <button type="button" class="run-planner" disabled={busy} onClick={askPlanner}>
             {busy ? t('plan.running') : t('plan.run')}
           </button>
+        )}
+        {canReview && (
+          <label class="draw-on-hospitals" title={t('hplan.drawTitle')}>
+            <input
+              type="checkbox"
+              name="drawOnHospitals"
+              checked={drawOnHospitals}
+              onChange={(e) => setDrawOnHospitals((e.target as HTMLInputElement).checked)}
+            />{' '}
+            {t('hplan.drawOnHospitals')}
+          </label>
         )}
         {plan && (
           <span class="plan-id" data-plan={plan.id} title={plan.id}>
@@ -219,6 +232,7 @@ export function PlanPage() {
             <TransferLayer transfers={plan.transfers} sites={sites} lang={lang} />
           </RegionMap>
           <h3>{t('plan.transfers')}</h3>
+          {plan.instance?.drawOnHospitals && <HospitalDrawNote transfers={plan.transfers} />}
           <TransferReview
             transfers={plan.transfers}
             needs={needs}
@@ -322,5 +336,16 @@ function RecentPlans() {
         ))}
       </ul>
     </div>
+  )
+}
+
+/** A plan allowed to draw on hospitals says so, and how many of its transfers do (issue 23). */
+function HospitalDrawNote({ transfers }: { transfers: Transfer[] }) {
+  const t = useT()
+  const drawn = transfers.filter((x) => x.fromHospital).length
+  return (
+    <p class="meta hospital-draw" data-hospital-transfers={drawn}>
+      {t('hplan.planDraws')} {drawn ? t('hplan.planDrew', { n: drawn }) : t('hplan.planDrewNone')}
+    </p>
   )
 }

@@ -75,23 +75,29 @@ function findShortfall(rows: TransferRow[], lines: LotLineRow[], lots: Lots, now
   return null
 }
 
-type Floor = { transferId: string; planId: string; site: string; component: string; abo: string; rhd: string; floor: number; takes: number }
+type Floor = { transferId: string; planId: string; site: string; component: string; abo: string; rhd: string; floor: number; takes: number; hospital?: true }
 
 /**
  * The donor floors this commit must hold: per donor site × component × group drawn on (ordinary lots only; the
  * rare pool has no reserve), the reserve its plan recorded. In a disaster-mode plan a transfer serving an
- * emergency may go below the floor (as the planner allowed), so it adds none.
+ * emergency may go below the floor (as the planner allowed), so it adds none; a hospital's floor holds always.
  */
 async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[], requests: RequestLineRow[], lots: Lots): Promise<Floor[]> {
   const plans = new Map((await selectPlanFloors(db, [...new Set(rows.map((r) => r.planId).filter((p): p is string => !!p))])).map((p) => [p.id, p]))
   const floors = new Map<string, Floor>()
   for (const t of rows) {
     const plan = t.planId ? plans.get(t.planId) : undefined
-    if (!plan?.reserves) continue
-    if (plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')) continue
-    const reserve = (JSON.parse(plan.reserves) as { site: string; component: string; abo: string; rhd: string; qty: number }[]).find(
-      (r) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd,
-    )
+    if (!plan) continue
+    type Group = { site: string; component: string; abo: string; rhd: string }
+    const same = (r: Group) => r.site === t.fromSite && r.component === t.component && r.abo === t.abo && r.rhd === t.rhd
+    // a hospital's floor (issue 23) holds in every mode, also against an emergency
+    const hospital = plan.hospitalFloors ? (JSON.parse(plan.hospitalFloors) as (Group & { floor: number })[]).find(same) : undefined
+    const emergencyInDisaster = plan.mode === 'disaster' && requests.some((r) => r.transferId === t.id && r.urgency === 'emergency')
+    const reserve = hospital
+      ? { qty: hospital.floor }
+      : plan.reserves && !emergencyInDisaster
+        ? (JSON.parse(plan.reserves) as (Group & { qty: number })[]).find(same)
+        : undefined
     const takes = lines.filter((l) => l.transferId === t.id && lots.get(l.lotId)?.antigens === '').reduce((s, l) => s + l.qty, 0)
     if (!reserve || reserve.qty <= 0 || takes === 0) continue
     const k = `${t.fromSite}|${t.component}|${t.abo}|${t.rhd}`
@@ -100,7 +106,17 @@ async function floorsOf(db: D1Database, rows: TransferRow[], lines: LotLineRow[]
       k,
       prev
         ? { ...prev, floor: Math.max(prev.floor, reserve.qty), takes: prev.takes + takes, transferId: t.id }
-        : { transferId: t.id, planId: plan.id, site: t.fromSite, component: t.component, abo: t.abo, rhd: t.rhd, floor: reserve.qty, takes },
+        : {
+            transferId: t.id,
+            planId: plan.id,
+            site: t.fromSite,
+            component: t.component,
+            abo: t.abo,
+            rhd: t.rhd,
+            floor: reserve.qty,
+            takes,
+            ...(hospital ? { hospital: true as const } : {}),
+          },
     )
   }
   return [...floors.values()]
@@ -116,7 +132,7 @@ async function brokenFloor(db: D1Database, rows: TransferRow[], floors: Floor[],
       return {
         message:
           `Transfer ${f.transferId} would take ${f.site}'s ${f.component} ${f.abo}${f.rhd} to ${after} units, below the reserve of ${f.floor} ` +
-          `recorded in plan ${f.planId} (the station's red-level floor)`,
+          `recorded in plan ${f.planId} (${f.hospital ? "the hospital's floor, days of its own use" : "the station's red-level floor"})`,
         detail: { ...about(t), site: f.site, after, floor: f.floor },
       }
     }

@@ -225,7 +225,8 @@ function ReviewRow({
   return (
     <tr data-transfer={tr.id} data-status={tr.status} data-substitution={subs.length ? subs.join(',') : undefined}>
       <td data-label={t('plan.from')}>
-        {siteName(sites.get(tr.fromSite), lang, tr.fromSite)}
+        {tr.fromHospital ? (lang === 'en' ? tr.fromHospital.nameEn : tr.fromHospital.nameZh) : siteName(sites.get(tr.fromSite), lang, tr.fromSite)}
+        {tr.fromHospital && <HospitalLine tr={tr} />}
         {others.length > 0 && (
           <span class="meta also">
             {t('review.alsoServes', {
@@ -323,5 +324,17 @@ function ReviewRow({
         )}
       </td>
     </tr>
+  )
+}
+
+/** A transfer out of a hospital says so, with the floor the hospital keeps (issue 23). */
+function HospitalLine({ tr }: { tr: Transfer }) {
+  const t = useT()
+  const { lang } = useAppState()
+  const h = tr.fromHospital!
+  return (
+    <span class="meta from-hospital" data-from-hospital={h.hospitalId}>
+      {t('hplan.line', { name: lang === 'en' ? h.nameEn : h.nameZh, n: num(tr.qty, lang), unit: t(`unit.${tr.component}`), floor: num(h.floor, lang) })}
+    </span>
   )
 }
