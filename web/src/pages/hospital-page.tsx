@@ -50,9 +50,15 @@ export function HospitalPage() {
       {stationId && <p class="meta">{t('hosp.suppliedBy', { station: stationName })}</p>}
       <ErrorMessage error={siteQ.error ?? stockQ.error ?? lotsQ.error ?? ordersQ.error ?? inQ.error} />
 
-      <div class="ledger-buttons" role="group" aria-label={t('hosp.ledger.title')}>
+      <div class="ledger-buttons">
         {LEDGER_KINDS.filter((k) => k !== 'return' || stationId).map((k) => (
-          <button key={k} type="button" class={`open-${k}${open === k ? ' active' : ''}`} aria-pressed={open === k} onClick={() => setOpen(open === k ? null : k)}>
+          <button
+            key={k}
+            type="button"
+            class={`open-${k}${open === k ? ' active' : ''}`}
+            aria-pressed={open === k}
+            onClick={() => setOpen(open === k ? null : k)}
+          >
             {t(`hosp.ledger.${k}`)}
           </button>
         ))}

@@ -49,15 +49,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
   const emergency = a.action === 'request.create'
   const what = d ? `${t(`component.${d.component}`)} ${group(d.abo, d.rhd)} ${d.qty} ${t(`unit.${d.component}`)}` : ''
-  const order = (a.entity as string) === 'hospital_order'
-  const hospital = d && order ? (lang === 'en' && d.hospitalNameEn) || d.hospitalNameZh : ''
-  const text = order
-    ? !d
-      ? t('alert.orderEmergencyUnnamed')
-      : a.action === 'order.create'
-        ? t('alert.orderEmergency', { hospital, what })
-        : t(a.action === 'order.fill' ? 'alert.orderFilled' : 'alert.orderDeclined', { station: site(d.stationId), what })
-    : !d
+  const text = !d
     ? t(emergency ? 'alert.emergency' : `alert.${a.action}`, { site: site(a.sites[0]), id: '' })
     : emergency
       ? t('alert.emergencyNamed', { site: site(d.siteId), what })
@@ -66,6 +58,14 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
         : a.entity === 'callup'
           ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
           : ''
+  // a hospital's order: an emergency call named by hospital (for the station), the station's answer (for the hospital)
+  const order = (a.entity as string) === 'hospital_order'
+  const hospital = d && order ? (lang === 'en' && d.hospitalNameEn) || d.hospitalNameZh : ''
+  const orderText = !d
+    ? t('alert.orderEmergencyUnnamed')
+    : a.action === 'order.create'
+      ? t('alert.orderEmergency', { hospital, what })
+      : t(a.action === 'order.fill' ? 'alert.orderFilled' : 'alert.orderDeclined', { station: site(d.stationId), what })
   const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
@@ -86,22 +86,13 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
-  const href = order
-    ? me?.role === 'hospital'
-      ? '/hospital'
-      : '/station?tab=hospitals'
-    : emergency
-      ? canPlan
-        ? '/plan'
-        : '/requests'
-      : a.entity === 'callup'
-        ? '/donors'
-        : '/station'
+  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : '/station'
+  const orderHref = me?.role === 'hospital' ? '/hospital' : '/station?tab=hospitals'
   const loud = emergency || (order && a.action === 'order.create')
   return (
     <div class={`alert ${loud ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action} data-entity={a.entity}>
-      <span>{text}</span>
-      <a href={href} onClick={open} aria-disabled={busy || undefined}>
+      <span>{order ? orderText : text}</span>
+      <a href={order ? orderHref : href} onClick={open} aria-disabled={busy || undefined}>
         {busy ? t('plan.running') : t('alert.open')}
       </a>
       {ask && (

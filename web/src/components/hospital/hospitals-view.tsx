@@ -92,36 +92,36 @@ function FiguresTable({ view }: { view: View }) {
     <>
       <h3>{t('hosp.view.figures', { n: view.hospitals.length, days: view.days })}</h3>
       <div class="figures-wrap">
-      <table class="figures cards">
-        <thead>
-          <tr>
-            <th>{t('hosp.view.site')}</th>
-            <th>{t('stock.level')}</th>
-            {components.map((c) => (
-              <th key={c} class="num">
-                {t(`component.${c}`)}
-                <br />
-                <span class="meta">{t('hosp.view.onHandDays')}</span>
-              </th>
-            ))}
-            <th class="num">{t('hosp.view.openOrders')}</th>
-            <th>{t('hosp.view.lastReport')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {row(view.station)}
-          {view.storagePoints.map(row)}
-          {view.hospitals.length === 0 ? (
+        <table class="figures cards">
+          <thead>
             <tr>
-              <td colSpan={components.length + 4} class="empty">
-                {t('home.noHospitals')}
-              </td>
+              <th>{t('hosp.view.site')}</th>
+              <th>{t('stock.level')}</th>
+              {components.map((c) => (
+                <th key={c} class="num">
+                  {t(`component.${c}`)}
+                  <br />
+                  <span class="meta">{t('hosp.view.onHandDays')}</span>
+                </th>
+              ))}
+              <th class="num">{t('hosp.view.openOrders')}</th>
+              <th>{t('hosp.view.lastReport')}</th>
             </tr>
-          ) : (
-            view.hospitals.map(row)
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {row(view.station)}
+            {view.storagePoints.map(row)}
+            {view.hospitals.length === 0 ? (
+              <tr>
+                <td colSpan={components.length + 4} class="empty">
+                  {t('home.noHospitals')}
+                </td>
+              </tr>
+            ) : (
+              view.hospitals.map(row)
+            )}
+          </tbody>
+        </table>
       </div>
     </>
   )

@@ -100,7 +100,8 @@ export function LedgerForm({
             <select name="lotId" value={lot?.id ?? ''} onChange={set('lotId')}>
               {usable.map((l) => (
                 <option key={l.id} value={l.id}>
-                  {t(`component.${l.component}`)} {group(l.abo, l.rhd)} · {l.qty} {t(`unit.${l.component}`)} · {t('offline.expires', { at: dateTime(l.expiresAt) })} · {l.id}
+                  {t(`component.${l.component}`)} {group(l.abo, l.rhd)} · {l.qty} {t(`unit.${l.component}`)} ·{' '}
+                  {t('offline.expires', { at: dateTime(l.expiresAt) })} · {l.id}
                 </option>
               ))}
             </select>
