@@ -168,6 +168,8 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     const alert = director.locator('.alert-emergency[data-entity="hospital_order"]')
     await alert.waitFor({ timeout: 15_000 })
     expect(await alert.textContent()).toContain(hospitalName)
+    // the tab says so too, in red: an emergency call is waiting
+    expect(await director.locator('.station-tabs [data-open-orders]').getAttribute('class')).toContain('urgency-emergency')
     // what the click applies: quantity, group and hospital, in the confirmation
     await card.locator('button.fill').click()
     await card.locator('input[name=temperatureC]').fill('4')
@@ -186,6 +188,8 @@ describe.each(['zh', 'en'] as const)('hospitals join, walked in the UI (%s)', (l
     // 4. the hospital receives the box in full, at 4.5 °C (its delivery shows up without a reload)
     const delivery = phone.locator(`.delivery[data-transfer="${filled.transferId}"]`)
     await delivery.waitFor({ timeout: 15_000 })
+    // and an alert says the station sent it
+    await phone.locator('.alert[data-event="order.fill"]').waitFor({ timeout: 15_000 })
     await delivery.locator('input[name=temperatureC]').fill('4.5')
     await delivery.locator('button.receive').click()
     await eventually(async () => (await apiGet<Order>(server.url, COORD, `/api/orders/${order.id}`)).status).toBe('received')

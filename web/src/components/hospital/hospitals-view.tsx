@@ -131,6 +131,10 @@ function FiguresTable({ view }: { view: View }) {
 export function StationTabs({ siteId, tab, ownStation }: { siteId: string; tab: 'station' | 'hospitals'; ownStation: boolean }) {
   const t = useT()
   const href = (to: string) => (ownStation ? `/station${to ? `?tab=${to}` : ''}` : `/station?site=${encodeURIComponent(siteId)}${to ? `&tab=${to}` : ''}`)
+  // orders waiting, on the tab itself: seen from the station tab too (red when one is an emergency call)
+  const openQ = useApi<{ orders: Order[] }>(`/api/orders?station=${encodeURIComponent(siteId)}&status=open`)
+  const waiting = openQ.data?.orders ?? []
+  const emergency = waiting.some((o) => o.kind === 'emergency')
   return (
     <nav class="tabs station-tabs" aria-label={t('hosp.tabs')}>
       <a href={href('')} class={tab === 'station' ? 'active' : ''} aria-current={tab === 'station' ? 'page' : undefined} data-tab="station">
@@ -138,6 +142,12 @@ export function StationTabs({ siteId, tab, ownStation }: { siteId: string; tab: 
       </a>
       <a href={href('hospitals')} class={tab === 'hospitals' ? 'active' : ''} aria-current={tab === 'hospitals' ? 'page' : undefined} data-tab="hospitals">
         {t('hosp.tab.hospitals')}
+        {waiting.length > 0 && (
+          <span class={`badge ${emergency ? 'urgency-emergency' : 'status'}`} data-open-orders={waiting.length}>
+            {' '}
+            {t('hosp.tab.open', { n: waiting.length })}
+          </span>
+        )}
       </a>
     </nav>
   )
