@@ -529,7 +529,8 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
   const sites = [...SEED_SITES, ...STORAGE_POINTS.map(({ demandShare: _d, hoursToStation: _h, road: _r, ...p }) => p)]
   // the hospitals' blood banks: their own stream of draws, after the region's
   const banks = hospitalBanks(nowMs, opts.seed)
-  for (const day of banks.batchDays) if (!batches.has(`seed-${day}`)) batches.set(`seed-${day}`, { id: `seed-${day}`, key: `seed-${day}`, at: `${day}T00:00:00.000Z` })
+  for (const day of banks.batchDays)
+    if (!batches.has(`seed-${day}`)) batches.set(`seed-${day}`, { id: `seed-${day}`, key: `seed-${day}`, at: `${day}T00:00:00.000Z` })
   return {
     now: iso(nowMs),
     sites,

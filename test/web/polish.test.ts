@@ -165,7 +165,7 @@ describe("a director's home", () => {
       await eventually(async () =>
         (await page.locator('.station-page .stock-table').evaluateAll((els) => els.map((e) => e.getAttribute('data-component')))).sort(),
       ).toEqual(components)
-      // the hospitals' list comes with GET /api/network, often after the stock: waited for, not raced
+      // the network (hospitals) arrives by its own request, after the stock tables or not
       await eventually(() => page.locator('.station-page h3').allTextContents()).toEqual(
         expect.arrayContaining(['本站库存', '调入（已确认 / 在途 / 已接收）', '调出（待发运 / 在途 / 已接收）', `所供医院（${net.hospitals.length} 家）`]),
       )

@@ -60,7 +60,8 @@ transfers.openapi(
     const t = await getTransfer(c.env.DB, c.req.valid('param').id)
     const a = c.var.actor
     // a hospital's blood bank sees only the transfers to or from its own hospital
-    if (a.role === 'hospital' && t.fromSite !== a.siteId && t.toSite !== a.siteId) throw forbidden(`Transfer ${t.id} does not concern your hospital ${a.siteId}`)
+    if (a.role === 'hospital' && t.fromSite !== a.siteId && t.toSite !== a.siteId)
+      throw forbidden(`Transfer ${t.id} does not concern your hospital ${a.siteId}`)
     return c.json(t, 200)
   },
 )

@@ -58,7 +58,7 @@ export const UserCreate = z
     name: z.string().trim().min(1).max(80).openapi({ example: '刘站长' }),
     role: Role,
     siteId: SiteId.optional().openapi({
-      description: "Required for a director (their station), a hospital user (its hospital site) and a feed (its site); refused for other roles",
+      description: 'Required for a director (their station), a hospital user (its hospital site) and a feed (its site); refused for other roles',
     }),
     tokenLabel: label.optional(),
     expiresInDays: expiresInDays.optional(),

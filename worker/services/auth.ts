@@ -43,9 +43,7 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
  * hospitals (those fill through orders).
  */
 export const canWriteSite = (actor: Actor, siteId: string): boolean =>
-  actor.role === 'coordinator' ||
-  actor.role === 'admin' ||
-  ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId)
+  actor.role === 'coordinator' || actor.role === 'admin' || ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId)
 
 /** Writes to a site's stock or requests: its own director or blood bank, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {

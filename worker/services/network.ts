@@ -116,9 +116,14 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
   if (!to) throw badRequest('toSite', `No site ${input.toSite}`)
   if (from.id === to.id) throw badRequest('toSite', 'fromSite and toSite must differ')
   if (!(from.parentId === to.id || to.parentId === from.id))
-    throw badRequest('toSite', `${from.id} and ${to.id} are not a station and one of its storage points or hospitals: plan an inter-city transfer instead`, 'not_local')
+    throw badRequest(
+      'toSite',
+      `${from.id} and ${to.id} are not a station and one of its storage points or hospitals: plan an inter-city transfer instead`,
+      'not_local',
+    )
   // a hospital receives from its station through an order (the station's issue), and only the hospital returns units
-  if (to.kind === 'hospital') throw badRequest('toSite', `${to.id} is a hospital: it receives from its station through an order (POST /api/orders)`, 'use_order')
+  if (to.kind === 'hospital')
+    throw badRequest('toSite', `${to.id} is a hospital: it receives from its station through an order (POST /api/orders)`, 'use_order')
   if (from.kind === 'hospital') requireSiteWriter(actor, from.id)
   else if (!(canWriteSite(actor, from.id) || canWriteSite(actor, to.id))) requireSiteWriter(actor, from.id)
 
@@ -132,7 +137,12 @@ export async function localTransfer(db: D1Database, actor: Actor, input: LocalIn
 export async function returnToStation(db: D1Database, actor: Actor, hospitalId: string, input: { lotId: string; qty: number; note: string }, key: string) {
   const site = await getSite(db, hospitalId)
   if (site.kind !== 'hospital' || !site.parentId) throw badRequest('id', `${hospitalId} is not a hospital`)
-  return localTransfer(db, actor, { fromSite: hospitalId, toSite: site.parentId, lotId: input.lotId, qty: input.qty, note: input.note || `returned to ${site.parentId}` }, key)
+  return localTransfer(
+    db,
+    actor,
+    { fromSite: hospitalId, toSite: site.parentId, lotId: input.lotId, qty: input.qty, note: input.note || `returned to ${site.parentId}` },
+    key,
+  )
 }
 
 async function moveLocally(

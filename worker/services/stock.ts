@@ -48,7 +48,8 @@ export async function stockRows(db: D1Database, q: Partial<StockQueryT> = {}, no
   const askedHospital = !!q.site && site.get(q.site)?.kind === 'hospital'
   const policies = askedHospital ? await selectPolicies(db) : []
   const hospitalLevel = (province: string, component: string, days: number | null): Level => {
-    const t = policies.find((p) => p.province === province && p.component === component) ?? policies.find((p) => p.province === '*' && p.component === component)
+    const t =
+      policies.find((p) => p.province === province && p.component === component) ?? policies.find((p) => p.province === '*' && p.component === component)
     return t ? instantLevel(days, t) : 'normal'
   }
   const out: StockRowT[] = []

@@ -263,7 +263,10 @@ describe('the demo region loaded into D1', () => {
     expect(DEMO_USERS.map((u) => u.role)).toEqual(expect.arrayContaining(['coordinator', 'planner', 'admin', 'director']))
     for (const u of DEMO_USERS) {
       // a hospital's blood bank reads its own site only
-      const sites = await call('GET', u.role === 'hospital' ? `/api/sites/${u.siteId}` : '/api/sites', { as: null, headers: { authorization: `Bearer ${u.token}` } })
+      const sites = await call('GET', u.role === 'hospital' ? `/api/sites/${u.siteId}` : '/api/sites', {
+        as: null,
+        headers: { authorization: `Bearer ${u.token}` },
+      })
       expect(sites.status, u.login).toBe(200)
       if (u.role !== 'hospital') expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
       const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${u.token}` } })
@@ -415,7 +418,11 @@ describe('the demo walk of issue 23 (API)', () => {
     expect(events.find((e: { entityId: string }) => e.entityId === made.json.id)).toMatchObject({ urgency: 'emergency', entity: 'hospital_order' })
     // Yibin itself is red and holds a single O- unit: it can send that one
     expect(made.json.stationOnHand).toBeGreaterThanOrEqual(1)
-    const filled = await call('POST', `/api/orders/${made.json.id}/fill`, { as: null, headers: { ...D, 'idempotency-key': 'demo-walk-fill-1' }, body: { temperatureC: 4 } })
+    const filled = await call('POST', `/api/orders/${made.json.id}/fill`, {
+      as: null,
+      headers: { ...D, 'idempotency-key': 'demo-walk-fill-1' },
+      body: { temperatureC: 4 },
+    })
     expect(filled.status, filled.text).toBe(200)
     const got = await call('POST', `/api/orders/${made.json.id}/receive`, {
       as: null,

@@ -7,6 +7,8 @@ import hospitalEn from '../locales/hospital.en.json'
 import hospitalZh from '../locales/hospital.zh.json'
 import hospitalsPlanEn from '../locales/hospitals-plan.en.json'
 import hospitalsPlanZh from '../locales/hospitals-plan.zh.json'
+import hospitalCoreEn from '../locales/hospital-core.en.json'
+import hospitalCoreZh from '../locales/hospital-core.zh.json'
 import incidentsEn from '../locales/incidents.en.json'
 import incidentsZh from '../locales/incidents.zh.json'
 import offlineEn from '../locales/offline.en.json'
@@ -18,8 +20,8 @@ import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
 const messages: Record<Lang, Record<string, string>> = {
-  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalZh },
-  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalEn },
+  zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalCoreZh, ...hospitalZh },
+  en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalCoreEn, ...hospitalEn },
 }
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
