@@ -26,6 +26,8 @@ export default defineConfig({
                 TRUST_CF_CONNECTING_IP: 'true',
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
               },
+              // two more databases: two provinces for the national summary (test/worker/services/national-summary.test.ts)
+              d1Databases: ['NATIONAL_DB_A', 'NATIONAL_DB_B'],
             },
           }),
         ],
@@ -33,6 +35,10 @@ export default defineConfig({
       },
       {
         test: { name: 'web', include: ['test/web/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
+      },
+      {
+        // two provincial systems (two wrangler dev) and the link between them, killed and restarted: heavy, run alone
+        test: { name: 'link', include: ['test/link/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false },
       },
     ],
   },

@@ -1,18 +1,28 @@
-// npm start: build the UI, migrate the local D1, load the demo region into an empty database
-// (never over real data), then run `wrangler dev` and print the URL and the demo sign-in tokens.
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+// npm start: build the UI, then run the demo's two provincial systems (issue 24), Sichuan on PORT (8787) and
+// Chongqing on PORT+1, each `wrangler dev --env <province>` with its own local D1 database and courier state
+// under .wrangler/provinces/<province>, migrated and loaded with its own part of the demo region when empty
+// (never over real data), linked to each other; prints each URL and the demo sign-in tokens per province.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { devArgs, envName, prepareProvince, ROOT } from './provinces'
+import { PROVINCE_USERS, PROVINCES, type Province } from '../seed/provinces'
 
-const root = path.resolve(import.meta.dirname, '..')
+// npm start -- --national (or NATIONAL=1): the 31-province national region and its national view instead (scripts/national.ts)
+if (process.argv.includes('--national') || process.env.NATIONAL === '1') {
+  const { runNational } = await import('./national')
+  process.exit(await runNational(['--serve', ...process.argv.slice(2).filter((a) => a !== '--national')]))
+}
+
 const port = Number(process.env.PORT ?? 8787)
-const url = `http://127.0.0.1:${port}`
+const ports: Record<Province, number> = { Sichuan: port, Chongqing: port + 1 }
+const url = (p: Province) => `http://127.0.0.1:${ports[p]}`
+const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name)
 // CI=true keeps wrangler from prompting; no metrics from a local demo.
 // No request.cf download (the app uses none of it, and offline it only prints an error).
 const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
 
-function run(cmd: string, args: string[], capture = false): string {
-  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 256 << 20, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit' })
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'inherit'] })
   if (r.status !== 0) {
     console.error(`\n✗ ${cmd} ${args.join(' ')} failed (exit ${r.status})`)
     process.exit(r.status ?? 1)
@@ -20,58 +30,66 @@ function run(cmd: string, args: string[], capture = false): string {
   return r.stdout ?? ''
 }
 
-function count(sql: string): number {
-  const out = run('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--json', '--command', sql], true)
-  return JSON.parse(out)[0].results[0].n
-}
-
 console.log('▸ building the UI')
-run('npm', ['run', '--silent', 'build'])
-console.log('▸ applying D1 migrations to the local database')
-run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'])
+if (spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, env, stdio: 'inherit' }).status !== 0) process.exit(1)
 
-const existing = count('SELECT COUNT(*) AS n FROM site')
-if (existing === 0) {
-  console.log('▸ empty database: loading the Sichuan–Chongqing demo region')
-  const sql = run('npx', ['tsx', 'scripts/seed-sql.ts'], true)
-  mkdirSync(path.join(root, '.wrangler'), { recursive: true })
-  const file = path.join(root, '.wrangler', 'demo-seed.sql')
-  writeFileSync(file, sql)
-  run('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--file', file])
-} else {
-  console.log(`▸ the local database already holds ${existing} sites: leaving it as it is`)
+const seeded = new Set<Province>()
+for (const p of PROVINCES) {
+  console.log(`▸ ${p}: applying D1 migrations to its local database (.wrangler/provinces/${envName(p)})`)
+  if (prepareProvince(run, bin('wrangler'), bin('tsx'), p, path.join(ROOT, '.wrangler/provinces', envName(p)))) {
+    console.log(`▸ ${p}: empty database: loaded its part of the demo region`)
+    seeded.add(p)
+  } else console.log(`▸ ${p}: the local database already holds sites: leaving it as it is`)
 }
 
-const { DEMO_USERS, DEMO_TOKENS } = await import('../seed/demo')
-const demoUsers = count(`SELECT COUNT(*) AS n FROM user WHERE id IN (${DEMO_USERS.map((u) => `'${u.id}'`).join(',')})`)
-// ALLOW_DEMO_TOKENS: this local run accepts the demo's well-known tokens; a deployed worker never does (worker/lib/token.ts).
-const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', 'ALLOW_DEMO_TOKENS:true'], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-})
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => dev.kill(sig))
-dev.on('exit', (code) => process.exit(code ?? 0))
+const children: ChildProcess[] = []
+for (const p of PROVINCES) {
+  const peers = Object.fromEntries(PROVINCES.filter((q) => q !== p).map((q) => [q, url(q)]))
+  const child = spawn(
+    bin('wrangler'),
+    devArgs(p, ports[p], path.join(ROOT, '.wrangler/provinces', envName(p)), peers, ['--show-interactive-dev-session=false']),
+    {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    },
+  )
+  // one province stopping ends the demo: the other alone would only queue messages
+  child.on('exit', (code) => {
+    for (const c of children) if (c !== child && c.exitCode === null) c.kill('SIGTERM')
+    process.exit(code ?? 0)
+  })
+  children.push(child)
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    for (const c of children) c.kill(sig)
+  })
 
-// Print the banner once the API answers, so the URL printed is one that works.
-for (let i = 0; i < 120; i++) {
-  try {
-    if ((await fetch(`${url}/api/health`)).ok) break
-  } catch {
-    /* not up yet */
+// Print the banner once both APIs answer, so the URLs printed are ones that work.
+for (const p of PROVINCES) {
+  for (let i = 0; i < 180; i++) {
+    try {
+      if ((await fetch(`${url(p)}/api/health`)).ok) break
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500))
   }
-  await new Promise((r) => setTimeout(r, 500))
+  if (seeded.has(p)) {
+    // Levels come from the ledger; compute them now rather than waiting for the hourly cron.
+    const admin = PROVINCE_USERS[p].find((u) => u.role === 'admin')!.token
+    const res = await fetch(`${url(p)}/api/warnings/refresh`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } })
+    if (!res.ok) console.error(`${p}: warning levels were not computed: ${res.status} ${await res.text()}`)
+  }
 }
-if (existing === 0) {
-  // Levels come from the ledger; compute them now rather than waiting for the hourly cron.
-  const res = await fetch(`${url}/api/warnings/refresh`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_TOKENS.admin}` } })
-  if (!res.ok) console.error(`warning levels were not computed: ${res.status} ${await res.text()}`)
+
+console.log('\n  Blood dispatch planner: two provincial systems, linked')
+for (const p of PROVINCES) console.log(`    ${p.padEnd(10)} ${url(p)}   (API docs: ${url(p)}/api/openapi.json)`)
+console.log('\n  Demo sign-in tokens (paste one into the sign-in box of its province, or use as "Authorization: Bearer <token>"):')
+for (const p of PROVINCES) {
+  const users = PROVINCE_USERS[p]
+  console.log(`    coordinator ${p} ${users.find((u) => u.role === 'coordinator')!.token}`)
+  for (const u of users.filter((u) => u.role !== 'coordinator')) console.log(`      ${u.role.padEnd(11)} ${(u.siteId ?? '').padEnd(4)} ${u.token}`)
 }
-console.log(`\n  Blood dispatch planner is running at ${url}\n  API docs: ${url}/api/openapi.json\n`)
-if (demoUsers > 0) {
-  console.log('  Demo sign-in tokens (paste one into the sign-in box, or use as "Authorization: Bearer <token>"):')
-  for (const u of DEMO_USERS) console.log(`    ${u.role.padEnd(12)} ${(u.siteId ?? '').padEnd(4)} ${u.token}`)
-} else {
-  console.log('  Sign in with your own tokens (npm run user -- add --role admin --name "…" prints one).')
-}
-console.log('\n  Stop with Ctrl-C.\n')
+console.log('\n  They work only on a database loaded with the demo (delete .wrangler/provinces to start again). Stop with Ctrl-C.\n')

@@ -8,7 +8,8 @@
 //   rotate <userId> [--label …] [--days 90] [--revoke-others]   new token; others stay valid unless --revoke-others
 //   revoke <userId>                                             revoke every token of the user
 //   disable <userId> | enable <userId>
-//   options: --remote (the deployed D1) | --local (default), --persist-to <dir> (a local state directory)
+//   options: --remote (the deployed D1) | --local (default), --persist-to <dir> (a local state directory),
+//   --env <province> (a province's own database, wrangler.toml [env.<province>]; npm start's are under .wrangler/provinces/<province>)
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
@@ -32,6 +33,7 @@ const { values: opt, positionals } = parseArgs({
     remote: { type: 'boolean', default: false },
     local: { type: 'boolean', default: false },
     'persist-to': { type: 'string' },
+    env: { type: 'string' },
   },
 })
 const [command, userId] = positionals
@@ -49,7 +51,10 @@ const actor = `cli:${userInfo().username}`
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`
 
 function d1(sql: string): { results: Record<string, unknown>[] }[] {
-  const target = opt.remote ? ['--remote'] : ['--local', ...(opt['persist-to'] ? ['--persist-to', opt['persist-to']] : [])]
+  const target = [
+    ...(opt.env ? ['--env', opt.env] : []),
+    ...(opt.remote ? ['--remote'] : ['--local', ...(opt['persist-to'] ? ['--persist-to', opt['persist-to']] : [])]),
+  ]
   const r = spawnSync(path.join(root, 'node_modules/.bin/wrangler'), ['d1', 'execute', 'DB', ...target, '--json', '--yes', '--command', sql], {
     cwd: root,
     encoding: 'utf8',

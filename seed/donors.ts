@@ -9,8 +9,15 @@ import { prng } from '../solver/simulation/random'
 
 export type DemoDonor = { code: string; siteId: string; abo: string; rhd: string; antigens: string; consent: boolean; lastWb: string | null; lastPlt: string[] }
 export type DemoDeferral = { id: string; donorCode: string; siteId: string; reason: string; from: string; until: string | null; note: string }
+/** In a province's own system, a deferral recorded in the other province, as the link delivered it (migration 0063). */
+export type DemoReceivedDeferral = Omit<DemoDeferral, 'siteId'> & {
+  fromProvince: string
+  sourceSite: string
+  sourceSiteNameZh: string
+  sourceSiteNameEn: string
+}
 export type DemoScreening = { id: string; siteId: string; antigen: string; screened: number; found: number; periodFrom: string; periodTo: string }
-export type DemoPool = { donors: DemoDonor[]; deferrals: DemoDeferral[]; screenings: DemoScreening[] }
+export type DemoPool = { donors: DemoDonor[]; deferrals: DemoDeferral[]; received?: DemoReceivedDeferral[]; screenings: DemoScreening[] }
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -169,7 +176,18 @@ export function demoPoolSql(p: DemoPool, at: string, lit: Lit, admin: string): s
   return [
     `INSERT INTO donor (code, site_id, abo, rhd, antigens, consent, created_by, created_at, updated_at) VALUES\n${values(p.donors.map((d) => [d.code, d.siteId, d.abo, d.rhd, d.antigens, d.consent, admin, at, at]))}`,
     ...(donations.length ? [`INSERT INTO donor_donation (donor_code, kind, at) VALUES\n${values(donations)}`] : []),
-    `INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at) VALUES\n${values(p.deferrals.map((d) => [d.id, d.donorCode, d.siteId, d.reason, d.from, d.until, d.note, admin, at]))}`,
+    // a province's own share of the pool (seed/provinces.ts) may hold no deferrals
+    ...(p.deferrals.length
+      ? [
+          `INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at) VALUES\n${values(p.deferrals.map((d) => [d.id, d.donorCode, d.siteId, d.reason, d.from, d.until, d.note, admin, at]))}`,
+        ]
+      : []),
+    ...(p.received?.length
+      ? [
+          `INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at, from_province, source_id, source_site,
+            source_site_name_zh, source_site_name_en) VALUES\n${values(p.received.map((d) => [`${d.id}_rx`, d.donorCode, null, d.reason, d.from, d.until, d.note, null, at, d.fromProvince, d.id, d.sourceSite, d.sourceSiteNameZh, d.sourceSiteNameEn]))}`,
+        ]
+      : []),
     `INSERT INTO donor_screening (id, site_id, antigen, screened, found, period_from, period_to, created_by, created_at) VALUES\n${values(p.screenings.map((s) => [s.id, s.siteId, s.antigen, s.screened, s.found, s.periodFrom, s.periodTo, admin, at]))}`,
   ]
 }

@@ -8,5 +8,9 @@ import type { Actor } from './services/auth'
  * PLAN_WORK_LIMIT overrides the planner's work budget (solver/budget.ts), e.g. for a test of the limit.
  * TRUST_CF_CONNECTING_IP=true (wrangler.toml, deployed) lets the failure throttle key on CF-Connecting-IP,
  * which Cloudflare's edge sets; locally a client could forge it (worker/services/throttle.ts).
+ * LINK_SECRET is the link's HMAC key (worker/link/config.ts): a `wrangler secret`, never a var in wrangler.toml.
  */
-export type AppEnv = { Bindings: Env & { ALLOW_DEMO_TOKENS?: string; PLAN_WORK_LIMIT?: string; TRUST_CF_CONNECTING_IP?: string }; Variables: { actor: Actor } }
+export type AppEnv = {
+  Bindings: Env & { ALLOW_DEMO_TOKENS?: string; PLAN_WORK_LIMIT?: string; TRUST_CF_CONNECTING_IP?: string; LINK_SECRET?: string }
+  Variables: { actor: Actor }
+}

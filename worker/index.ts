@@ -2,19 +2,26 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env'
 import { issueField, renderError, reply } from './errors'
 import { authenticate } from './middleware/authenticate'
+import { pokeCouriers } from './link/courier'
 import { limitBody } from './middleware/body-limit'
 import { siteScope } from './middleware/site-scope'
+import { pokeLinkAfterWrites } from './middleware/link-poke'
 import { audit } from './routes/audit'
 import { callups } from './routes/callups'
+import { callupLinks } from './routes/callup-links'
+import { linkDonors } from './routes/link-donors'
+import './link/donors' // registers the donor kinds of link message (LINK_HANDLERS)
 import { csv } from './routes/csv'
 import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'
 import { events } from './routes/events'
 import { incidents } from './routes/incidents'
+import { link } from './routes/link'
 import { me } from './routes/me'
 import { movements } from './routes/movements'
 import { network } from './routes/network'
 import { plans } from './routes/plans'
+import { provinces } from './routes/provinces'
 import { requests } from './routes/requests'
 import { roadTimes } from './routes/road-times'
 import { simulations } from './routes/simulations'
@@ -47,11 +54,13 @@ app.doc31('/api/openapi.json', {
   },
 })
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+app.openAPIRegistry.registerComponent('securitySchemes', 'link', { type: 'apiKey', in: 'header', name: 'X-Link-Signature' })
 app.get('/api/health', (c) => c.json({ ok: true }))
 
 app.use('/api/*', limitBody)
 app.use('/api/*', authenticate)
 app.use('/api/*', siteScope)
+app.use('/api/*', pokeLinkAfterWrites)
 app.route('/api/me', me)
 app.route('/api/sites', sites)
 app.route('/api/stock', stock)
@@ -69,11 +78,15 @@ app.route('/api/incidents', incidents)
 app.route('/api/donors', donors)
 app.route('/api/deferrals', deferrals)
 app.route('/api/callups', callups)
+app.route('/api/callup-links', callupLinks)
+app.route('/api/link/donors', linkDonors)
 app.route('/api/road-times', roadTimes)
 app.route('/api/network', network)
 app.route('/api/site-contact', siteContactRoutes)
 app.route('/api/hospitals', hospitals)
 app.route('/api/orders', orders)
+app.route('/api/link', link)
+app.route('/api/provinces', provinces)
 
 app.notFound((c) => reply(c, 404, 'not_found', 'No such route'))
 app.onError(renderError)
@@ -83,7 +96,10 @@ export default {
   // Hourly: recompute warning levels so a change is recorded even when no stock moves.
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
     ctx.waitUntil(refreshAllWarnings(env.DB))
+    // and the link's couriers, in case a poke was lost (their alarms persist; this is the belt to those braces)
+    ctx.waitUntil(pokeCouriers(env))
   },
 } satisfies ExportedHandler<Env>
 
 export { app }
+export { LinkCourier } from './link/courier'

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { devArgs, envName, prepareProvince } from '../../scripts/provinces'
 import { DEMO_TOKENS } from '../../seed/demo'
+import { PROVINCE_USERS, type Province } from '../../seed/provinces'
 
 /**
  * A real `wrangler dev` on a free port over a throwaway persisted local D1: migrations applied,
@@ -29,7 +31,7 @@ function run(cmd: string, args: string[]): string {
   return r.stdout
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
@@ -40,7 +42,7 @@ function freePort(): Promise<number> {
   })
 }
 
-async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 90_000): Promise<void> {
+export async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 90_000): Promise<void> {
   const until = Date.now() + ms
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log()}`)
@@ -127,4 +129,95 @@ export async function startServer(): Promise<Server> {
     throw e
   }
   return { url, stop }
+}
+
+export type ProvinceServer = {
+  province: Province
+  url: string
+  /** the admin's demo token in this province's system */
+  adminToken: string
+  /** ends wrangler and workerd at once (SIGKILL: no goodbye), keeping the persisted state */
+  kill: () => void
+  /** starts it again on the same port and the same persisted state */
+  restart: () => Promise<void>
+  /** runs SQL on its local database, beside the running worker (as an operator would with wrangler d1 execute) */
+  sql: (command: string) => unknown[]
+}
+
+/**
+ * The two provincial systems (issue 24) as `npm start` runs them, on free ports over throwaway persisted
+ * state (each its own D1 database and courier storage, migrated and seeded with its own province only).
+ * kill() and restart() play a crash: the state on disk stays, the next wrangler dev resumes from it.
+ */
+export async function startProvinces(): Promise<{ sichuan: ProvinceServer; chongqing: ProvinceServer; stop: () => Promise<void> }> {
+  if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first')
+  const root = mkdtempSync(path.join(tmpdir(), 'bd-link-'))
+  const ports = { Sichuan: await freePort(), Chongqing: await freePort() }
+  const url = (p: Province) => `http://127.0.0.1:${ports[p]}`
+  const all: { stop: () => Promise<void> }[] = []
+  const make = async (p: Province, peer: Province): Promise<ProvinceServer> => {
+    const persistTo = path.join(root, envName(p))
+    prepareProvince(run, WRANGLER, path.join(ROOT, 'node_modules/.bin/tsx'), p, persistTo)
+    let child: ChildProcess | null = null
+    let output = ''
+    const start = async () => {
+      output = ''
+      // Detached: its own process group, so kill() ends wrangler and workerd together.
+      const c = spawn(WRANGLER, devArgs(p, ports[p], persistTo, { [peer]: url(peer) }, ['--show-interactive-dev-session=false', '--log-level', 'warn']), {
+        cwd: ROOT,
+        env: ENV,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      c.stdout!.on('data', (d) => (output += d))
+      c.stderr!.on('data', (d) => (output += d))
+      child = c
+      await waitForHealth(url(p), c, () => output)
+    }
+    const kill = () => {
+      if (child?.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+    const adminToken = PROVINCE_USERS[p].find((u) => u.role === 'admin')!.token
+    await start()
+    const r = await fetch(`${url(p)}/api/warnings/refresh`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } })
+    if (!r.ok) throw new Error(`${p}: POST /api/warnings/refresh answered ${r.status}: ${await r.text()}`)
+    const exited = () => new Promise((res) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', res) : res(null)))
+    all.push({
+      stop: async () => {
+        kill()
+        await Promise.race([exited(), new Promise((res) => setTimeout(res, 5000))])
+      },
+    })
+    return {
+      province: p,
+      url: url(p),
+      adminToken,
+      sql: (command) =>
+        JSON.parse(run(WRANGLER, ['d1', 'execute', 'DB', '--local', '--env', envName(p), '--persist-to', persistTo, '--json', '--command', command]))[0]
+          .results,
+      kill,
+      restart: async () => {
+        kill()
+        await Promise.race([exited(), new Promise((res) => setTimeout(res, 5000))])
+        await start()
+      },
+    }
+  }
+  const stop = async () => {
+    await Promise.all(all.map((s) => s.stop()))
+    rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    const [sichuan, chongqing] = [await make('Sichuan', 'Chongqing'), await make('Chongqing', 'Sichuan')]
+    return { sichuan, chongqing, stop }
+  } catch (e) {
+    await stop()
+    throw e
+  }
 }

@@ -15,6 +15,7 @@ import { HospitalPage } from './pages/hospital-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
+import { ProvincesPage } from './pages/provinces-page'
 import { RequestsPage } from './pages/requests-page'
 import { SimulatePage } from './pages/simulate-page'
 import { SheetPage } from './pages/sheet-page'
@@ -75,6 +76,7 @@ export function App() {
               <Route path="/incidents" component={IncidentsPage} />
               <Route path="/incidents/:id" component={IncidentPage} />
               <Route path="/donors" component={DonorsPage} />
+              <Route path="/provinces" component={ProvincesPage} />
               <Route default component={NotFoundPage} />
             </Router>
           </div>

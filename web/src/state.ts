@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks'
 export type Lang = 'zh' | 'en'
 // who the token belongs to is the API's shape (worker/schemas/user.ts, GET /api/me): type-only, nothing of the worker is bundled
 export type Role = import('../../worker/schemas/user').RoleT
-export type Me = import('../../worker/schemas/user').ActorT
+// province: the province whose system this is (GET /api/me; null in the one-region mode)
+export type Me = import('../../worker/schemas/user').ActorT & { province?: string | null }
 
 /** Why the session ended without the user signing out (a revoked or expired token, a disabled account). */
 export type SignedOut = { code: string; message: string }

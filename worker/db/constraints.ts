@@ -27,6 +27,7 @@ const RAISES = {
   last_admin: 'last_admin',
   hospital_order_status: 'hospital_order_status',
   hospital_order_parties: 'hospital_order_parties',
+  callup_link_decided: 'callup_link_decided',
 } as const
 export type Trigger = keyof typeof RAISES
 

@@ -87,15 +87,20 @@ export const insertDonationStmt = (db: D1Database, code: string, kind: 'WB' | 'P
 export type DeferralRow = {
   id: string
   donorCode: string
-  siteId: string
+  siteId: string | null // null: received from another province (fromProvince, sourceSite)
   reason: string
   from: string
   until: string | null
   note: string
-  createdBy: string
+  createdBy: string | null
   createdAt: string
+  fromProvince: string | null
+  sourceSite: string | null
+  sourceSiteNameZh: string | null
+  sourceSiteNameEn: string | null
 }
-const DEFERRAL_COLUMNS = `id, donor_code AS donorCode, site_id AS siteId, reason, from_at AS "from", until_at AS until, note, created_by AS createdBy, created_at AS createdAt`
+const DEFERRAL_COLUMNS = `id, donor_code AS donorCode, site_id AS siteId, reason, from_at AS "from", until_at AS until, note, created_by AS createdBy,
+  created_at AS createdAt, from_province AS fromProvince, source_site AS sourceSite, source_site_name_zh AS sourceSiteNameZh, source_site_name_en AS sourceSiteNameEn`
 
 export const selectDeferrals = (db: D1Database, f: { donor?: string | null; site?: string | null; activeAt?: string | null }) =>
   db
@@ -106,7 +111,11 @@ export const selectDeferrals = (db: D1Database, f: { donor?: string | null; site
     .then((r) => r.results)
 
 /** With ignoreDuplicate, the same deferral loaded twice (a re-imported list) is recorded once; without, a duplicate fails the batch. */
-export const insertDeferralStmt = (db: D1Database, d: Omit<DeferralRow, 'createdAt'>, at: string, ignoreDuplicate = true) =>
+export type LocalDeferral = Omit<DeferralRow, 'createdAt' | 'fromProvince' | 'sourceSite' | 'sourceSiteNameZh' | 'sourceSiteNameEn'> & {
+  siteId: string
+  createdBy: string
+}
+export const insertDeferralStmt = (db: D1Database, d: LocalDeferral, at: string, ignoreDuplicate = true) =>
   db
     .prepare(`INSERT INTO donor_deferral (id, donor_code, site_id, reason, from_at, until_at, note, created_by, created_at)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)${ignoreDuplicate ? ' ON CONFLICT (donor_code, site_id, reason, from_at) DO NOTHING' : ''}`)

@@ -14,6 +14,14 @@ export const selectSites = (db: D1Database, f: { province?: string; kind?: strin
     .all<SiteT>()
     .then((r) => r.results)
 
+/** In province mode, the sites this province's users may write: its own, not another province's nor an external one. */
+export const selectOwnSiteIds = (db: D1Database, province: string) =>
+  db
+    .prepare('SELECT id FROM site WHERE province = ?1 AND external = 0')
+    .bind(province)
+    .all<{ id: string }>()
+    .then((r) => r.results.map((x) => x.id))
+
 export const selectSite = (db: D1Database, id: string) => db.prepare(`SELECT ${COLUMNS} FROM site WHERE id = ?1`).bind(id).first<SiteT>()
 
 export const insertSite = (db: D1Database, s: SiteCreateT, at: string) =>

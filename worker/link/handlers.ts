@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi'
+import { noticeHandler } from './notice'
 import type { LinkMessage } from './outbox'
 
 /**
@@ -12,4 +13,6 @@ export type LinkHandler<S extends z.ZodType = z.ZodType> = {
 }
 
 /** kind → handler. Each concern registers its kinds here (aid: worker/link/aid.ts, donors: worker/link/donors.ts). */
-export const LINK_HANDLERS: Record<string, LinkHandler> = {}
+export const LINK_HANDLERS: Record<string, LinkHandler> = {
+  'province.notice': noticeHandler as LinkHandler,
+}

@@ -3,7 +3,9 @@ import { newId } from '../lib/crypto'
 /**
  * A message to another province, as a statement for the sender's own db.batch(): it is written together with
  * the change it announces, or not at all. Delivery (worker/link/courier.ts) sends it until the receiver
- * acknowledges; the receiver applies it once by its id (worker/link/inbox.ts).
+ * acknowledges; the receiver applies it once by its id (worker/link/inbox.ts). A route needs to do nothing more:
+ * every successful write in province mode pokes the couriers (worker/middleware/link-poke.ts). `from` is the
+ * sender's PROVINCE (worker/link/config.ts provinceOf), filled in by the courier.
  */
 export type LinkMessage = { id: string; from: string; to: string; kind: string; body: unknown; at: string }
 

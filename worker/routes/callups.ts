@@ -4,6 +4,7 @@ import { ErrorBody } from '../errors'
 import { body, IdParam, json } from '../schemas/common'
 import { Callup, CallupCreate, CallupMove, CallupQuery } from '../schemas/donor'
 import { createCallups, getCallup, listCallups, moveCallup } from '../services/donors/callups'
+import { linkCtx } from '../link/donors'
 import { errors as baseErrors, security } from './responses'
 
 export const callups = new OpenAPIHono<AppEnv>()
@@ -71,5 +72,5 @@ callups.openapi(
       ...errors,
     },
   }),
-  async (c) => c.json(await moveCallup(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
+  async (c) => c.json(await moveCallup(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json'), linkCtx(c.env)), 200),
 )

@@ -6,6 +6,7 @@ import { CsvInvalid } from '../schemas/csv'
 import { Deferral, DeferralCreate, DeferralQuery } from '../schemas/donor'
 import { CsvError } from '../services/csv'
 import { createDeferral, exportDeferralsCsv, importDeferralsCsv, listDeferrals } from '../services/donors/deferrals'
+import { linkCtx } from '../link/donors'
 import { errors as baseErrors, security } from './responses'
 
 export const deferrals = new OpenAPIHono<AppEnv>()
@@ -32,7 +33,9 @@ deferrals.openapi(
     tags: ['deferrals'],
     security,
     request: { body: body(DeferralCreate) },
-    description: 'Records a deferral at a station (its own director, or a coordinator): reason category, from, until or null for permanent. Audited.',
+    description:
+      'Records a deferral at a station (its own director, or a coordinator): reason category, from, until or null for permanent. Audited. ' +
+      'In province mode it is announced to every linked province in the same batch (a donor.deferral link message).',
     responses: {
       201: json(Deferral, 'Recorded'),
       404: json(ErrorBody, 'No such donor in the pool (field donorCode)'),
@@ -40,7 +43,7 @@ deferrals.openapi(
       ...errors,
     },
   }),
-  async (c) => c.json(await createDeferral(c.env.DB, c.var.actor, c.req.valid('json')), 201),
+  async (c) => c.json(await createDeferral(c.env.DB, c.var.actor, c.req.valid('json'), linkCtx(c.env)), 201),
 )
 
 deferrals.openapi(
@@ -74,7 +77,7 @@ deferrals.openapi(
   }),
   async (c) => {
     try {
-      return c.json(await importDeferralsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text()), 200)
+      return c.json(await importDeferralsCsv(c.env.DB, c.var.actor, c.req.valid('query').site, await c.req.text(), linkCtx(c.env)), 200)
     } catch (e) {
       if (e instanceof CsvError) return c.json({ error: { code: 'invalid_csv' as const, message: e.message }, rows: e.rows }, 400)
       throw e

@@ -9,6 +9,7 @@ import { CsvError } from '../services/csv'
 import { exportDonorsCsv, importDonorsCsv } from '../services/donors/csv'
 import { createScreening, listScreenings } from '../services/donors/deferrals'
 import { createDonor, getDonor, patchDonor, poolSummary, searchDonors } from '../services/donors/pool'
+import { linkCtx, peerGetter } from '../link/donors'
 import { errors as baseErrors, security } from './responses'
 
 export const donors = new OpenAPIHono<AppEnv>()
@@ -27,10 +28,11 @@ donors.openapi(
     description:
       "Donors across Sichuan and Chongqing matching the antigens (all of them), compatible with the patient's group for the component, " +
       'callable (consent, not on the joint deferral list), eligible now or from a date (GB 18467-2011 intervals), nearest by road to `near` ' +
-      "(or to the `request`'s station) first. Planners get counts only (`donors: null`). Each donor record returned to someone outside its station is audited.",
+      "(or to the `request`'s station) first. Planners get counts only (`donors: null`). Each donor record returned to someone outside its station is audited. " +
+      "In province mode `peers` holds each linked province's matching donors (asked over the link), or says it did not answer.",
     responses: { 200: json(DonorSearchResult, 'Matching donors'), ...errors },
   }),
-  async (c) => c.json(await searchDonors(c.env.DB, c.var.actor, c.req.valid('query')), 200),
+  async (c) => c.json(await searchDonors(c.env.DB, c.var.actor, c.req.valid('query'), linkCtx(c.env), peerGetter(c.env)), 200),
 )
 
 donors.openapi(

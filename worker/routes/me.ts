@@ -1,11 +1,15 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
-import { ErrorBody } from '../errors'
+import { provinceOf } from '../link/config'
 import { json } from '../schemas/common'
 import { Actor } from '../schemas/user'
 import { errors as baseErrors, security } from './responses'
 
 export const me = new OpenAPIHono<AppEnv>()
+
+const Me = Actor.extend({ province: z.string().nullable().openapi({ description: 'the province this system serves (issue 24)', example: 'Sichuan' }) }).openapi(
+  'Me',
+)
 
 me.openapi(
   createRoute({
@@ -13,8 +17,11 @@ me.openapi(
     path: '/',
     tags: ['auth'],
     security,
-    description: 'Who the bearer token belongs to.',
-    responses: { 200: json(Actor, 'The signed-in user'), ...baseErrors },
+    description: 'Who the bearer token belongs to, and the province whose system this is (null in the one-region mode).',
+    responses: { 200: json(Me, 'The signed-in user'), ...baseErrors },
   }),
-  (c) => c.json(c.var.actor, 200),
+  (c) => {
+    const { id, name, role, siteId } = c.var.actor
+    return c.json({ id, name, role, siteId, province: provinceOf(c.env) }, 200)
+  },
 )

@@ -6,6 +6,7 @@ import { Site, SiteCreate, SitePatch, SiteQuery } from '../schemas/site'
 import { createSite, editSite, getSite, listSites } from '../services/sites'
 import { z } from '@hono/zod-openapi'
 import { errors as baseErrors, security } from './responses'
+import { provinceOf } from '../link/config'
 
 export const sites = new OpenAPIHono<AppEnv>()
 const errors = {
@@ -46,7 +47,7 @@ sites.openapi(
     request: { body: body(SiteCreate) },
     responses: { 201: json(Site, 'Created'), 409: json(ErrorBody, 'Id taken'), ...errors },
   }),
-  async (c) => c.json(await createSite(c.env.DB, c.var.actor, c.req.valid('json')), 201),
+  async (c) => c.json(await createSite(c.env.DB, c.var.actor, c.req.valid('json'), provinceOf(c.env)), 201),
 )
 
 sites.openapi(
@@ -58,5 +59,5 @@ sites.openapi(
     request: { params: SiteParam, body: body(SitePatch) },
     responses: { 200: json(Site, 'Updated'), 404: json(ErrorBody, 'No such site'), ...errors },
   }),
-  async (c) => c.json(await editSite(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200),
+  async (c) => c.json(await editSite(c.env.DB, c.var.actor, c.req.valid('param').id, c.req.valid('json'), provinceOf(c.env)), 200),
 )

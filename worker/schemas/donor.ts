@@ -55,12 +55,43 @@ export const SiteCount = z.object({
   eligibleNow: z.number().int(),
   roadHours: z.number().nullable(),
 })
+/** A donor as the other province sees it: only what the pool needs — no name, phone, donation history or call-ups. */
+export const PeerDonor = z
+  .object({
+    code: DonorCode,
+    abo: Abo,
+    rhd: Rhd,
+    antigens: z.string(),
+    consent: z.boolean(),
+    station: z.object({ id: SiteId, nameZh: z.string(), nameEn: z.string(), city: z.string() }),
+    eligibleFrom: z.string().nullable().openapi({ description: 'when the donor may give for the component searched (GB 18467-2011)' }),
+    eligibleNow: z.boolean(),
+  })
+  .openapi('PeerDonor')
+export type PeerDonorT = z.infer<typeof PeerDonor>
+
+export const PeerPool = z.object({ province: z.string(), donors: z.array(PeerDonor) }).openapi('PeerPool')
+
+/** The linked provinces' part of a donor search: each says whether it answered. */
+export const PeerSearch = z
+  .object({
+    province: z.string(),
+    reachable: z.boolean(),
+    error: z.string().nullable().openapi({ description: 'why the province did not answer (unreachable, refused, timed out)' }),
+    total: z.number().int().nullable(),
+    eligibleNow: z.number().int().nullable(),
+    donors: z.array(PeerDonor).nullable().openapi({ description: 'null for planners (counts only) and when unreachable' }),
+  })
+  .openapi('PeerSearch')
+export type PeerSearchT = z.infer<typeof PeerSearch>
+
 export const DonorSearchResult = z
   .object({
     total: z.number().int(),
     eligibleNow: z.number().int(),
     bySite: z.array(SiteCount).openapi({ description: 'nearest first when `near` or `request` is given' }),
     donors: z.array(Donor).nullable().openapi({ description: 'null for planners, who see counts only' }),
+    peers: z.array(PeerSearch).openapi({ description: "in province mode, each linked province's matching donors, or why it did not answer" }),
   })
   .openapi('DonorSearchResult')
 
@@ -96,14 +127,18 @@ export const Deferral = z
   .object({
     id: z.string(),
     donorCode: z.string(),
-    siteId: SiteId,
+    siteId: SiteId.nullable().openapi({ description: 'the recording station; null for a deferral received from another province' }),
     reason: DeferralReason,
     from: z.string(),
     until: z.string().nullable(),
     note: z.string(),
-    createdBy: z.string(),
+    createdBy: z.string().nullable().openapi({ description: 'null for a deferral received from another province' }),
     createdAt: z.string(),
     active: z.boolean(),
+    fromProvince: z.string().nullable().openapi({ description: 'the province that recorded it, when received over the link' }),
+    sourceSite: z.string().nullable().openapi({ description: "the recording station's id in that province" }),
+    sourceSiteNameZh: z.string().nullable(),
+    sourceSiteNameEn: z.string().nullable(),
   })
   .openapi('Deferral')
 export const DeferralCreate = z

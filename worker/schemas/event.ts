@@ -7,7 +7,7 @@ export const Event = z
     at: z.string(),
     actorId: z.string(),
     action: z.string().openapi({ example: 'request.create' }),
-    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'hospital_order']),
+    entity: z.enum(['aid_request', 'transfer', 'plan', 'incident', 'callup', 'notice', 'callup_link', 'hospital_order']),
     entityId: z.string(),
     sites: z.array(SiteId).openapi({
       description:
@@ -16,6 +16,10 @@ export const Event = z
     urgency: Urgency.nullable().openapi({
       description: "for a request, its urgency; for a transfer, the most urgent request it serves; for a hospital's order, emergency (a call) or routine",
     }),
+    notice: z
+      .object({ fromProvince: z.string(), text: z.string(), byName: z.string(), urgent: z.boolean(), sentAt: z.string() })
+      .optional()
+      .openapi({ description: "a notice from another province's coordinator (entity 'notice', issue 24): shown as an alert" }),
   })
   .openapi('Event')
 

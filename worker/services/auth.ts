@@ -1,4 +1,4 @@
-import { selectSite } from '../db/sites'
+import { selectOwnSiteIds, selectSite } from '../db/sites'
 import { selectCredential, touchToken } from '../db/users'
 import { ApiError, forbidden } from '../errors'
 import { sha256Hex } from '../lib/crypto'
@@ -8,7 +8,8 @@ import type { ActorT, RoleT } from '../schemas/user'
 
 // the signed-in user's shape is the API's (worker/schemas/user.ts, GET /api/me)
 export type Role = RoleT
-export type Actor = ActorT
+// ownSites: in province mode (PROVINCE set), the sites of this province; a write elsewhere is 403 (canWriteSite)
+export type Actor = ActorT & { ownSites?: ReadonlySet<string> }
 
 const unauthorized = (code: string, message: string) => new ApiError(401, code, message)
 
@@ -17,7 +18,7 @@ const unauthorized = (code: string, message: string) => new ApiError(401, code, 
  * or site counts from the next request). Refused with 401: no token; a token this deployment did not
  * issue unless demo tokens are allowed (local only); an unknown, revoked or expired token; a disabled user.
  */
-export async function actorForToken(db: D1Database, header: string | undefined, opts: { allowDemo?: boolean } = {}): Promise<Actor> {
+export async function actorForToken(db: D1Database, header: string | undefined, opts: { allowDemo?: boolean; province?: string | null } = {}): Promise<Actor> {
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
   if (!token) throw unauthorized('unauthenticated', 'Send Authorization: Bearer <token>')
   if (!opts.allowDemo && !ISSUED_TOKEN.test(token))
@@ -29,7 +30,9 @@ export async function actorForToken(db: D1Database, header: string | undefined, 
   if (row.expiresAt <= now) throw unauthorized('token_expired', `This token expired at ${row.expiresAt}`)
   if (row.disabledAt) throw unauthorized('user_disabled', `This account was disabled at ${row.disabledAt}`)
   if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < Date.parse(now) - 60_000) await touchToken(db, row.tokenId, now).run()
-  return { id: row.id, name: row.name, role: row.role as Role, siteId: row.siteId }
+  const actor: Actor = { id: row.id, name: row.name, role: row.role as Role, siteId: row.siteId }
+  if (opts.province) actor.ownSites = new Set(await selectOwnSiteIds(db, opts.province))
+  return actor
 }
 
 /** 403 unless the actor has one of the roles. */
@@ -38,16 +41,19 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
 }
 
 /**
- * The one rule for acting for a site: a coordinator or admin for any site; a director for their own station; a
- * hospital's blood bank (role hospital) for its own hospital only. A director writes their station, never its
- * hospitals (those fill through orders).
+ * The one rule for acting for a site: a coordinator or admin for any site (of their province, in province mode); a
+ * director for their own station; a hospital's blood bank (role hospital) for its own hospital only. A director
+ * writes their station, never its hospitals (those fill through orders).
  */
 export const canWriteSite = (actor: Actor, siteId: string): boolean =>
-  actor.role === 'coordinator' || actor.role === 'admin' || ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId)
+  (!actor.ownSites || actor.ownSites.has(siteId)) &&
+  (actor.role === 'coordinator' || actor.role === 'admin' || ((actor.role === 'director' || actor.role === 'hospital') && actor.siteId === siteId))
 
 /** Writes to a site's stock or requests: its own director or blood bank, or a coordinator or admin for any site. */
 export function requireSiteWriter(actor: Actor, siteId: string): void {
   if (canWriteSite(actor, siteId)) return
+  if (actor.ownSites && !actor.ownSites.has(siteId))
+    throw forbidden(`Site ${siteId} is not a site of this province: its own province's system writes it`, 'siteId')
   throw forbidden(
     actor.role === 'director'
       ? `You direct site ${actor.siteId}, not ${siteId}`

@@ -15,8 +15,15 @@ export async function getSite(db: D1Database, id: string, field = 'id'): Promise
   return site
 }
 
-export async function createSite(db: D1Database, actor: Actor, input: SiteCreateT): Promise<SiteT> {
+/** In province mode (issue 24) a database holds its own province's sites only: another province's belong in its own system. */
+function requireOwnProvince(province: string | null | undefined, given: string | undefined): void {
+  if (province && given !== undefined && given !== province)
+    throw badRequest('province', `This is ${province}'s system: a site of ${given} belongs in that province's own system`)
+}
+
+export async function createSite(db: D1Database, actor: Actor, input: SiteCreateT, province?: string | null): Promise<SiteT> {
   requireRole(actor, 'coordinator', 'admin')
+  requireOwnProvince(province, input.province)
   await checkParent(db, input.kind, input.parentId)
   const at = nowIso()
   try {
@@ -29,8 +36,9 @@ export async function createSite(db: D1Database, actor: Actor, input: SiteCreate
   return getSite(db, input.id)
 }
 
-export async function editSite(db: D1Database, actor: Actor, id: string, patch: SitePatchT): Promise<SiteT> {
+export async function editSite(db: D1Database, actor: Actor, id: string, patch: SitePatchT, province?: string | null): Promise<SiteT> {
   requireRole(actor, 'coordinator', 'admin')
+  requireOwnProvince(province, patch.province)
   const before = await getSite(db, id)
   if (patch.kind !== undefined || patch.parentId !== undefined)
     await checkParent(db, patch.kind ?? before.kind, patch.parentId ?? before.parentId ?? undefined, id)

@@ -6,7 +6,7 @@ beforeAll(() => seedBase())
 it('tells a director who they are and which site they run', async () => {
   const res = await call('GET', '/api/me', { as: 'directorYB' })
   expect(res.status).toBe(200)
-  expect(res.json).toEqual({ id: 'u-dir-yb', name: 'Director YB', role: 'director', siteId: 'YB' })
+  expect(res.json).toEqual({ id: 'u-dir-yb', name: 'Director YB', role: 'director', siteId: 'YB', province: null })
 })
 
 it('gives province-wide roles no site', async () => {

@@ -38,7 +38,9 @@ describe('/api/openapi.json', () => {
     )
     expect(ops.length).toBeGreaterThan(60)
     for (const { where, op } of ops) {
-      expect(op.security, where).toEqual([{ bearer: [] }])
+      // the link's peer-to-peer routes are signed by the peer province instead (worker/link/signature.ts)
+      const signed = ['post /api/link/inbox', 'get /api/link/summary', 'get /api/link/donors'].includes(where)
+      expect(op.security, where).toEqual(signed ? [{ link: [] }] : [{ bearer: [] }])
       expect(Object.keys(op.responses), where).toContain('401')
       const errors = Object.entries(op.responses as Record<string, any>).filter(([s]) => s.startsWith('4'))
       // the one shape, or a CSV import's 400 that adds its rows to it (CsvInvalid)
@@ -73,7 +75,7 @@ describe('/api/openapi.json', () => {
 })
 
 describe('the response check every Workers test runs', () => {
-  const me = { id: 'u-coord', name: 'Test Coordinator', role: 'coordinator', siteId: null }
+  const me = { id: 'u-coord', name: 'Test Coordinator', role: 'coordinator', siteId: null, province: null }
   const check = (status: number, body: unknown, method = 'GET', path = '/api/me') => checkResponse(method, path, status, 'application/json', body)
 
   it('passes an answer that is what the document says', async () => {

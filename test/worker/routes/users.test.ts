@@ -36,7 +36,7 @@ describe('users and tokens', () => {
 
     const first = made.token.token
     const me = await call('GET', '/api/me', as(first))
-    expect(me.json).toEqual({ id: made.user.id, name: '新站长', role: 'director', siteId: 'YB' })
+    expect(me.json).toEqual({ id: made.user.id, name: '新站长', role: 'director', siteId: 'YB', province: null })
 
     // the list shows last use and the token's expiry, never the token
     const list = await call('GET', '/api/users', { as: 'admin' })

@@ -270,7 +270,7 @@ describe('the demo region loaded into D1', () => {
       expect(sites.status, u.login).toBe(200)
       if (u.role !== 'hospital') expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
       const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${u.token}` } })
-      expect(me.json).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId })
+      expect(me.json).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, province: null })
       const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
       expect(row.tokenHash).toBe(await sha256Hex(u.token))
     }

@@ -12,3 +12,9 @@ export type DonorSuggestion = Infer<Schemas['DonorSuggestion']>
 
 /** The domain's lists (solver/domain.ts): deferral reasons, and the moves a call-up may make (the API's trigger refuses any other). */
 export { DEFERRAL_REASONS, CALLUP_NEXT as NEXT } from '../../../solver/domain'
+
+// Across the link (issue 24): another province's donors in a search, and call-ups asked through its coordinator.
+type LinkSchemas = typeof import('../../../worker/schemas/donor-link')
+export type PeerSearch = Infer<Schemas['PeerSearch']>
+export type PeerDonor = Infer<Schemas['PeerDonor']>
+export type CallupLink = Infer<LinkSchemas['CallupLink']>

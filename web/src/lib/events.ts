@@ -82,7 +82,11 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
               e.sites.includes(me.siteId) &&
               ['transfer.commit', 'transfer.dispatch', 'transfer.receive', 'transfer.cancel'].includes(e.action)) ||
             // a donor of my station called up (the collecting station is the call-up's first site)
-            (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId)),
+            (me?.role === 'director' && e.action === 'callup.create' && e.sites[0] === me.siteId) ||
+            // another province asks to call our donors (issue 24): its coordinators decide
+            (e.action === 'callup_link.receive' && (me?.role === 'coordinator' || me?.role === 'admin')) ||
+            // a notice from another province's coordinator (issue 24), for those who coordinate
+            (e.entity === 'notice' && me?.role !== 'director')),
       )
       if (mine.length) setAlerts((a) => [...a, ...mine].slice(-5))
     }

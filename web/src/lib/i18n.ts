@@ -16,6 +16,8 @@ import offlineZh from '../locales/offline.zh.json'
 import regionEn from '../locales/region.en.json'
 import regionZh from '../locales/region.zh.json'
 import zh from '../locales/zh.json'
+import linkEn from '../locales/link.en.json'
+import linkZh from '../locales/link.zh.json'
 import { getState, useAppState, type Lang } from '../state'
 
 export type MessageKey = keyof typeof zh
@@ -23,6 +25,9 @@ const messages: Record<Lang, Record<string, string>> = {
   zh: { ...zh, ...handoffZh, ...incidentsZh, ...donorsZh, ...regionZh, ...offlineZh, ...hospitalsPlanZh, ...hospitalCoreZh, ...hospitalZh },
   en: { ...en, ...handoffEn, ...incidentsEn, ...donorsEn, ...regionEn, ...offlineEn, ...hospitalsPlanEn, ...hospitalCoreEn, ...hospitalEn },
 }
+// the link's strings (issue 24), on lines of their own so that other locale pairs merge without a conflict here
+Object.assign(messages.zh, linkZh)
+Object.assign(messages.en, linkEn)
 
 /** Translates a key in the current language; `{name}` placeholders are filled from vars. Unknown keys show as-is. */
 export function t(key: MessageKey | string, vars: Record<string, string | number> = {}, lang: Lang = getState().lang): string {

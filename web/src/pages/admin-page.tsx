@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { ErrorMessage } from '../components/error-message/error-message'
+import { LinkMessages } from '../components/link-messages/link-messages'
 import { NewToken } from '../components/new-token/new-token'
 import { UserForm } from '../components/user-form/user-form'
 import { UserTable } from '../components/user-table/user-table'
@@ -63,6 +64,7 @@ export function AdminPage() {
           usersQ.reload()
         }}
       />
+      {me.province && <LinkMessages />}
     </section>
   )
 }

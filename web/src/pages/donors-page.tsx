@@ -1,4 +1,5 @@
 import '../donors.css'
+import { CallupLinkPanel } from '../components/donor-pool/callup-link-panel'
 import { CallupTable } from '../components/donor-pool/callup-table'
 import { DeferralPanel } from '../components/donor-pool/deferral-panel'
 import { DonorSearch } from '../components/donor-pool/donor-search'
@@ -34,6 +35,7 @@ export function DonorsPage() {
           <h3>{t(me?.role === 'director' ? 'donors.callups.mine' : 'donors.callups.title')}</h3>
           <ErrorMessage error={callupsQ.error} />
           <CallupTable callups={callupsQ.data?.callups ?? []} sites={sites} onDone={callupsQ.reload} />
+          <CallupLinkPanel onIssued={callupsQ.reload} />
           <DeferralPanel sites={sites} />
           <StationRegister sites={sites} onChange={callupsQ.reload} />
         </>

@@ -7,6 +7,7 @@ import { days, num, severity, siteName, worse } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { COMPONENTS, type Component, type Site, type StockRow, type Transfer, type WarningRow } from '../lib/types'
 import { useApi } from '../lib/use-api'
+import { PeerLayer } from '../map/peer-layer'
 import { RegionMap } from '../map/region-map'
 import { SiteLayer, type SiteStatus } from '../map/site-layer'
 import { TransferLayer } from '../map/transfer-layer'
@@ -38,6 +39,7 @@ export function siteStatus(sites: Site[], stock: StockRow[], warnings: WarningRo
   return out
 }
 
+type PeerProvinceT = import('../../../worker/schemas/province').PeerProvinceT
 const NO_SITES: Site[] = []
 
 /** The declared levels for the component, or null when none are recorded yet (then the stock rows' levels are used). */
@@ -48,7 +50,7 @@ const declared = (rows: WarningRow[], component: Component): WarningRow[] | null
 
 export function MapPage() {
   const t = useT()
-  const { lang } = useAppState()
+  const { lang, me } = useAppState()
   const { route } = useLocation()
   const [component, setComponent] = useState<Component>('RBC')
   const [tiles, setTiles] = useState(() => localStorage.getItem('bd.tiles') === '1')
@@ -58,6 +60,8 @@ export function MapPage() {
   const committedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=committed')
   const dispatchedQ = useApi<{ transfers: Transfer[] }>('/api/transfers?status=dispatched')
   const summaryQ = useApi<StockSummary>('/api/stock/summary')
+  // in province mode (issue 24): the linked provinces' stations, from their summaries
+  const provincesQ = useApi<{ peers: PeerProvinceT[] }>(me?.province ? '/api/provinces' : null)
   const contact = useSiteContact()
   const moving = useMemo(
     () => [...(committedQ.data?.transfers ?? []), ...(dispatchedQ.data?.transfers ?? [])].filter((tr) => tr.component === component),
@@ -114,6 +118,7 @@ export function MapPage() {
         <RegionMap tiles={tiles}>
           <TransferLayer transfers={moving} sites={sites} lang={lang} />
           <SiteLayer sites={sites} status={status} component={component} lang={lang} onOpen={open} contact={contact} />
+          {provincesQ.data && <PeerLayer peers={provincesQ.data.peers} component={component} lang={lang} own={sites} />}
         </RegionMap>
         <aside class="site-list">
           <h2>{t('map.sites')}</h2>

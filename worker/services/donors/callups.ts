@@ -25,6 +25,9 @@ import { donationKind, isEligibleAt } from './eligibility'
 import { donorView, matches } from './pool'
 import { roadHoursOf } from './road'
 import { isRaised, isUnique } from '../../db/constraints'
+import { selectInboundFor } from '../../db/donor-link'
+import type { CallupProgressMessageT, LinkCtx } from '../../link/donors'
+import { outboxStmt } from '../../link/outbox'
 
 const HOUR = 3_600_000
 /** Units a released donation gives: 400 mL of whole blood is 2 U of red cells (or whole blood); one apheresis is one dose. */
@@ -80,6 +83,62 @@ export async function getCallup(db: D1Database, actor: Actor, id: string): Promi
   return (await withTimes(db, [r]))[0]!
 }
 
+export type CallupFor = { id: string; siteId: string; component: string; abo: string; rhd: string; antigens: string; allowRhPositive: boolean }
+
+/**
+ * The call-ups of donors for a request and their audit rows, for the caller's batch (also used when another province
+ * asks this one to call its donors: services/donors/link.ts). Each donor must match the request (group, antigens),
+ * consent, not be deferred (the joint list; a trigger checks it again inside the batch) and have no live call-up
+ * (a unique index): else 400/409 naming donorCodes.<i>.
+ */
+export async function callupStmts(db: D1Database, actor: Actor, req: CallupFor, donorCodes: string[], note: string, now: string) {
+  const codes = [...new Set(donorCodes)]
+  const rows = new Map((await selectDonors(db, now, { codes })).map((r) => [r.code, r]))
+  const match = {
+    component: req.component as Component,
+    abo: req.abo as Abo,
+    rhd: req.rhd as Rhd,
+    antigens: req.antigens,
+    allowRhPositive: req.allowRhPositive,
+  }
+  const ids: { id: string; donorCode: string }[] = []
+  const stmts: D1PreparedStatement[] = []
+  codes.forEach((code) => {
+    const field = `donorCodes.${donorCodes.indexOf(code)}`
+    const r = rows.get(code)
+    if (!r) throw badRequest(field, `No donor ${code} in the pool`)
+    if (!matches(r, match))
+      throw conflict('donor_not_matching', `Donor ${code} (${r.abo}${r.rhd} ${r.antigens}) does not match ${req.abo}${req.rhd} ${req.antigens}`, field)
+    const d = donorView(r, req.component, now)
+    if (d.deferred || d.eligibleFrom.WB === null) throw conflict('donor_deferred', `Donor ${code} is on the joint deferral list`, field)
+    if (!d.consent) throw conflict('donor_no_consent', `Donor ${code} has not agreed to be called`, field)
+    if (d.callupId) throw conflict('donor_called', `Donor ${code} already has call-up ${d.callupId}`, field)
+    const id = newId('cu')
+    ids.push({ id, donorCode: code })
+    stmts.push(
+      insertCallupStmt(db, { id, donorCode: code, requestId: req.id, siteId: r.siteId, component: req.component, note }, actor.id, now),
+      auditStmt(
+        db,
+        actor,
+        'callup.create',
+        'callup',
+        id,
+        { donorCode: code, requestId: req.id, siteId: r.siteId, requestSiteId: req.siteId, component: req.component },
+        now,
+      ),
+    )
+  })
+  return { ids, stmts }
+}
+
+/** What a failed call-up batch means: a guard that fired between the checks above and the batch. */
+export function callupBatchError(e: unknown): unknown {
+  if (isRaised(e, 'donor_deferred')) return conflict('donor_deferred', 'A donor was put on the joint deferral list meanwhile', 'donorCodes')
+  if (isRaised(e, 'donor_no_consent')) return conflict('donor_no_consent', 'A donor withdrew consent meanwhile', 'donorCodes')
+  if (isUnique(e, 'callup')) return conflict('donor_called', 'A donor was called meanwhile', 'donorCodes')
+  return e
+}
+
 /**
  * Calls donors for a request: a coordinator or admin, or the requesting station's director for their own patient.
  * Each donor must match the request (group, antigens), consent, not be deferred (the joint list; a trigger checks it
@@ -96,53 +155,15 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
     )
   if (!['open', 'planned', 'partly_fulfilled'].includes(req.status)) throw conflict('request_closed', `Request ${req.id} is ${req.status}`, 'requestId')
   const now = nowIso()
-  const codes = [...new Set(input.donorCodes)]
-  const rows = new Map((await selectDonors(db, now, { codes })).map((r) => [r.code, r]))
-  const match = {
-    component: req.component as Component,
-    abo: req.abo as Abo,
-    rhd: req.rhd as Rhd,
-    antigens: req.antigens,
-    allowRhPositive: req.allowRhPositive,
-  }
-  const ids: string[] = []
-  const stmts: D1PreparedStatement[] = []
-  codes.forEach((code) => {
-    const field = `donorCodes.${input.donorCodes.indexOf(code)}`
-    const r = rows.get(code)
-    if (!r) throw badRequest(field, `No donor ${code} in the pool`)
-    if (!matches(r, match))
-      throw conflict('donor_not_matching', `Donor ${code} (${r.abo}${r.rhd} ${r.antigens}) does not match ${req.abo}${req.rhd} ${req.antigens}`, field)
-    const d = donorView(r, req.component, now)
-    if (d.deferred || d.eligibleFrom.WB === null) throw conflict('donor_deferred', `Donor ${code} is on the joint deferral list`, field)
-    if (!d.consent) throw conflict('donor_no_consent', `Donor ${code} has not agreed to be called`, field)
-    if (d.callupId) throw conflict('donor_called', `Donor ${code} already has call-up ${d.callupId}`, field)
-    const id = newId('cu')
-    ids.push(id)
-    stmts.push(
-      insertCallupStmt(db, { id, donorCode: code, requestId: req.id, siteId: r.siteId, component: req.component, note: input.note ?? '' }, actor.id, now),
-      auditStmt(
-        db,
-        actor,
-        'callup.create',
-        'callup',
-        id,
-        { donorCode: code, requestId: req.id, siteId: r.siteId, requestSiteId: req.siteId, component: req.component },
-        now,
-      ),
-    )
-  })
+  const { ids, stmts } = await callupStmts(db, actor, req, input.donorCodes, input.note ?? '', now)
   try {
     await db.batch(stmts)
   } catch (e) {
-    if (isRaised(e, 'donor_deferred')) throw conflict('donor_deferred', 'A donor was put on the joint deferral list meanwhile', 'donorCodes')
-    if (isRaised(e, 'donor_no_consent')) throw conflict('donor_no_consent', 'A donor withdrew consent meanwhile', 'donorCodes')
-    if (isUnique(e)) throw conflict('donor_called', 'A donor was called meanwhile', 'donorCodes')
-    throw e
+    throw callupBatchError(e)
   }
   return withTimes(
     db,
-    (await selectCallups(db, { request: req.id })).filter((c) => ids.includes(c.id)),
+    (await selectCallups(db, { request: req.id })).filter((c) => ids.some((x) => x.id === c.id)),
   )
 }
 
@@ -151,7 +172,7 @@ export async function createCallups(db: D1Database, actor: Actor, input: CallupC
  * (the intervals must allow it at that time); released puts the unit into stock as a new lot at the collecting
  * station (ledger receipt, batch id fixed per call-up so it happens once), carrying the donor's group and antigens.
  */
-export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT): Promise<CallupT> {
+export async function moveCallup(db: D1Database, actor: Actor, id: string, input: CallupMoveT, link: LinkCtx = null): Promise<CallupT> {
   const c = await selectCallup(db, id)
   if (!c) throw notFound('call-up', id)
   if (!canWriteSite(actor, c.siteId))
@@ -224,6 +245,12 @@ export async function moveCallup(db: D1Database, actor: Actor, id: string, input
     ),
   )
   stmts.push(auditStmt(db, actor, `callup.${input.status}`, 'callup', id, detail, now))
+  // a call-up issued for another province (services/donors/link.ts): its progress travels back, in this batch
+  const inbound = link ? await selectInboundFor(db, c.requestId) : null
+  if (inbound && link!.peers.includes(inbound.peerProvince)) {
+    const body: CallupProgressMessageT = { id: inbound.id, callupId: id, donorCode: c.donorCode, status: input.status, at: now }
+    stmts.push(outboxStmt(db, { to: inbound.peerProvince, kind: 'callup.progress', body, at: now }).stmt)
+  }
   try {
     await db.batch(stmts)
   } catch (e) {

@@ -1,7 +1,9 @@
 // The joint deferral list (联合屏蔽): a deferral recorded at any station blocks a call-up everywhere.
 import Papa from 'papaparse'
 import { toCsv, unescapeCell } from '../../lib/csv-writer'
-import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectDonor, selectScreenings, type DeferralRow } from '../../db/donors'
+import { insertDeferralStmt, insertScreeningStmt, selectDeferrals, selectDonor, selectScreenings, type DeferralRow, type LocalDeferral } from '../../db/donors'
+import { outboxIfDeferralStmt } from '../../db/donor-link'
+import type { DeferralMessageT, LinkCtx } from '../../link/donors'
 import { selectSite } from '../../db/sites'
 import { ApiError, badRequest, conflict, forbidden } from '../../errors'
 import { newId } from '../../lib/crypto'
@@ -19,6 +21,25 @@ const view = (d: DeferralRow, now: string) => ({
   active: d.from <= now && (d.until === null || d.until > now),
 })
 
+/**
+ * The joint list spans the linked provinces: a deferral recorded here is announced to each of them, in the batch that
+ * records it (a CSV row already on the list announces nothing). Received deferrals are not passed on: every
+ * province sends its own to all the others.
+ */
+function announceStmts(db: D1Database, link: LinkCtx, d: LocalDeferral, site: { nameZh: string; nameEn: string }, at: string) {
+  if (!link) return []
+  const body: DeferralMessageT = {
+    id: d.id,
+    donorCode: d.donorCode,
+    reason: d.reason as DeferralMessageT['reason'],
+    from: d.from,
+    until: d.until,
+    note: d.note,
+    site: { id: d.siteId, nameZh: site.nameZh, nameEn: site.nameEn },
+  }
+  return link.peers.map((to) => outboxIfDeferralStmt(db, { id: newId('lnk'), to, kind: 'donor.deferral', body, at }, d.id))
+}
+
 /** The list is joint: coordinators, admins and every director read it; planners do not. */
 function requireReader(actor: Actor) {
   if (actor.role === 'planner') throw forbidden('Planners see pool counts only')
@@ -31,12 +52,16 @@ export async function listDeferrals(db: D1Database, actor: Actor, f: { donor?: s
 }
 
 /** Records a deferral at the actor's station (a coordinator or admin for any station). One batch with its audit row. */
-export async function createDeferral(db: D1Database, actor: Actor, input: DeferralCreateT) {
+export async function createDeferral(db: D1Database, actor: Actor, input: DeferralCreateT, link: LinkCtx = null) {
   requireDonorWriter(actor, input.siteId)
-  if (!(await selectSite(db, input.siteId))) throw badRequest('siteId', `No site ${input.siteId}`)
+  const site = await selectSite(db, input.siteId)
+  if (!site) throw badRequest('siteId', `No site ${input.siteId}`)
   const now = nowIso()
-  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201)
-  if (!(await selectDonor(db, now, input.donorCode))) throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
+  // a deferral of nobody would sit on the joint list unseen (ZZ-NOBODY used to answer 201). In province mode a
+  // donor of a linked province may be deferred here (they gave, or tried to, at one of our stations): a code whose
+  // station part names none of this province's sites is taken as theirs, and the deferral is announced to them.
+  if (!(await selectDonor(db, now, input.donorCode)) && !(link && !(await selectSite(db, input.donorCode.split('-')[0]!))))
+    throw new ApiError(404, 'not_found', `No donor ${input.donorCode} in the pool`, 'donorCode')
   const row = {
     id: newId('def'),
     donorCode: input.donorCode,
@@ -50,13 +75,14 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
   try {
     await db.batch([
       insertDeferralStmt(db, row, now, false),
+      ...announceStmts(db, link, row, site, now),
       auditStmt(
         db,
         actor,
         'deferral.create',
         'donor',
         input.donorCode,
-        { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until },
+        { deferralId: row.id, siteId: row.siteId, reason: row.reason, from: row.from, until: row.until, announcedTo: link?.peers ?? [] },
         now,
       ),
     ])
@@ -64,7 +90,7 @@ export async function createDeferral(db: D1Database, actor: Actor, input: Deferr
     if (isUnique(e)) throw conflict('deferral_exists', `This deferral of ${input.donorCode} is already on the list`, 'donorCode')
     throw e
   }
-  return view({ ...row, createdAt: now }, now)
+  return view({ ...row, createdAt: now, fromProvince: null, sourceSite: null, sourceSiteNameZh: null, sourceSiteNameEn: null }, now)
 }
 
 const COLUMNS = ['donor_code', 'site_id', 'reason', 'from', 'until', 'note'] as const
@@ -79,7 +105,8 @@ export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: st
   const rows = await selectDeferrals(db, { site })
   return toCsv(
     COLUMNS,
-    rows.map((d) => [d.donorCode, d.siteId, d.reason, d.from, d.until ?? '', d.note]),
+    // a deferral received from another province: its station as '<province>:<station id>'
+    rows.map((d) => [d.donorCode, d.siteId ?? `${d.fromProvince}:${d.sourceSite}`, d.reason, d.from, d.until ?? '', d.note]),
   )
 }
 
@@ -88,14 +115,15 @@ export async function exportDeferralsCsv(db: D1Database, actor: Actor, site?: st
  * recorded at that station. Any bad row: 400 invalid_csv with every row, nothing applied. Rows already on the list are
  * skipped (a re-import adds nothing). One batch, with one audit row per deferral added.
  */
-export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: string, text: string) {
+export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: string, text: string, link: LinkCtx = null) {
   requireDonorWriter(actor, siteId)
-  if (!(await selectSite(db, siteId))) throw badRequest('site', `No site ${siteId}`)
+  const site = await selectSite(db, siteId)
+  if (!site) throw badRequest('site', `No site ${siteId}`)
   const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim().toLowerCase() })
   for (const f of ['donor_code', 'reason', 'from']) if (!parsed.meta.fields?.includes(f)) throw badRequest('body', `The CSV needs a column ${f}`)
   const errors: { row: number; field: string; message: string }[] = []
   const now = nowIso()
-  const rows = parsed.data.map((r, i) => {
+  const rows = parsed.data.map((r, i): LocalDeferral => {
     const row = i + 2
     const code = (r.donor_code ?? '').trim()
     if (!DonorCode.safeParse(code).success) errors.push({ row, field: 'donor_code', message: 'A donor code such as CQ-R0012' })
@@ -121,9 +149,11 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
   if (errors.length) throw new CsvError(`${errors.length} row error(s); nothing was applied`, errors)
   if (rows.length === 0) throw badRequest('body', 'The CSV has no rows')
   if (rows.length > 2000) throw badRequest('body', 'At most 2000 deferrals per import')
-  const stmts = rows.map((r) => insertDeferralStmt(db, r, now))
-  const res = await db.batch(stmts)
-  const added = rows.filter((_, i) => res[i]!.meta.changes > 0)
+  // each row, then its announcements (written only if the row was): one batch
+  const stmts = rows.map((r) => [insertDeferralStmt(db, r, now), ...announceStmts(db, link, r, site, now)])
+  const res = await db.batch(stmts.flat())
+  const first = stmts.map((_, i) => stmts.slice(0, i).reduce((n, s) => n + s.length, 0))
+  const added = rows.filter((_, i) => res[first[i]!]!.meta.changes > 0)
   if (added.length)
     await db.batch(
       added.map((r) =>
@@ -133,7 +163,7 @@ export async function importDeferralsCsv(db: D1Database, actor: Actor, siteId: s
           'deferral.create',
           'donor',
           r.donorCode,
-          { deferralId: r.id, siteId, reason: r.reason, from: r.from, until: r.until, source: 'csv' },
+          { deferralId: r.id, siteId, reason: r.reason, from: r.from, until: r.until, source: 'csv', announcedTo: link?.peers ?? [] },
           now,
         ),
       ),

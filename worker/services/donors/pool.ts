@@ -21,6 +21,8 @@ import { antigenSet, coversAntigens } from '../plan-instance'
 import { donationKind, eligibleFrom } from './eligibility'
 import { roadHoursOf } from './road'
 import { isForeignKey, isUnique } from '../../db/constraints'
+import type { LinkCtx } from '../../link/donors'
+import { searchPeers, type PeerGet } from './link'
 
 /** Reads of donor records: coordinators, admins and directors (directors call donors for their own patients). Planners see counts only. */
 export const seesDonors = (actor: Actor) => actor.role !== 'planner'
@@ -86,7 +88,11 @@ export function matches(r: DonorRow, m: Match): boolean {
   return true
 }
 
-export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQueryT) {
+/**
+ * The pool nearest first; in province mode also each linked province's matching donors (`peers`), asked over the
+ * link with the same match (services/donors/link.ts), each saying whether it answered.
+ */
+export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQueryT, link: LinkCtx = null, peerGet: PeerGet | null = null) {
   const now = nowIso()
   let match: Match = { component: q.component, abo: q.abo, rhd: q.rhd, antigens: q.antigens }
   let near = q.near
@@ -120,7 +126,19 @@ export async function searchDonors(db: D1Database, actor: Actor, q: DonorSearchQ
   }
   const visible = seesDonors(actor)
   if (visible) await auditReads(db, actor, donors, 'search')
-  return { total: donors.length, eligibleNow: donors.filter((d) => d.eligibleNow).length, bySite: [...bySite.values()], donors: visible ? donors : null }
+  // a station's own list (`site`) and the deferred/non-consenting view (`all`) are this province's only
+  const peers =
+    q.site || q.all === 'true'
+      ? []
+      : await searchPeers(link, peerGet, actor, {
+          component: match.component,
+          antigens: match.antigens || undefined,
+          abo: match.abo,
+          rhd: match.rhd,
+          allowRhPositive: match.allowRhPositive ? 'true' : undefined,
+          eligible: q.eligible,
+        })
+  return { total: donors.length, eligibleNow: donors.filter((d) => d.eligibleNow).length, bySite: [...bySite.values()], donors: visible ? donors : null, peers }
 }
 
 export async function getDonor(db: D1Database, actor: Actor, code: string): Promise<DonorT> {

@@ -1,6 +1,7 @@
 import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
+import type { CallupLink } from '../../lib/donor-types'
 import { useAlerts, type AppEvent } from '../../lib/events'
 import { dateTime, group, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
@@ -17,6 +18,14 @@ type Callup = { donorCode: string; requestSiteId: string; component: string }
 /** A hospital's order (GET /api/orders/{id}): named by hospital, or by station for the hospital's own alert. */
 type HospitalOrder = { hospitalNameZh: string; hospitalNameEn: string; stationId: string }
 
+/** Another province asking to call our donors, named by province, component, group and antigens. */
+const callupLinkText = (t: ReturnType<typeof useT>, l: CallupLink) =>
+  t('alert.callupLinkNamed', {
+    province: t(`donors.province.${l.province}`),
+    what: `${t(`component.${l.component}`)} ${group(l.abo, l.rhd)}${l.antigens ? ` ${l.antigens}` : ''}`,
+    n: l.donorCodes.length,
+  })
+
 /**
  * New emergency requests (for coordinators) and my station's transfer changes (for directors), as they arrive, each
  * named by station, component, group and quantity (never by id). An emergency's "open" plans for it at once.
@@ -29,14 +38,20 @@ export function Alerts() {
   if (alerts.length === 0 || (!sitesQ.data && !sitesQ.error)) return null
   return (
     <div class="alerts" aria-live="assertive">
-      {alerts.map((a) => (
-        <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />
-      ))}
+      {alerts.map((a) =>
+        a.notice ? <NoticeAlert key={a.id} a={a} onDismiss={() => dismiss(a.id)} /> : <Alert key={a.id} a={a} sites={byId} onDismiss={() => dismiss(a.id)} />,
+      )}
     </div>
   )
 }
 
-const PATH: Record<string, string> = { aid_request: 'requests', transfer: 'transfers', callup: 'callups', hospital_order: 'orders' }
+const PATH: Record<string, string> = {
+  aid_request: 'requests',
+  transfer: 'transfers',
+  callup: 'callups',
+  callup_link: 'callup-links',
+  hospital_order: 'orders',
+}
 
 function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
   const t = useT()
@@ -57,7 +72,9 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
         ? t(`alert.named.${a.action}`, { from: site(d.fromSite), to: site(d.toSite), what })
         : a.entity === 'callup'
           ? t('alert.callupNamed', { site: site(d.requestSiteId), component: t(`component.${d.component}`), donor: d.donorCode })
-          : ''
+          : a.entity === 'callup_link'
+            ? callupLinkText(t, d as unknown as CallupLink)
+            : ''
   // a hospital's order: an emergency call named by hospital (for the station), the station's answer (for the hospital)
   const order = (a.entity as string) === 'hospital_order'
   const hospital = d && order ? (lang === 'en' && d.hospitalNameEn) || d.hospitalNameZh : ''
@@ -86,7 +103,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   }
   // shown once it can be named (or once naming it failed: then the event's own words)
   if (!d && !q.error) return null
-  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' ? '/donors' : '/station'
+  const href = emergency ? (canPlan ? '/plan' : '/requests') : a.entity === 'callup' || a.entity === 'callup_link' ? '/donors' : '/station'
   const orderHref = me?.role === 'hospital' ? '/hospital' : '/station?tab=hospitals'
   const loud = emergency || (order && a.action === 'order.create')
   return (
@@ -108,6 +125,24 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
         />
       )}
       <ErrorMessage error={error} />
+      <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  )
+}
+
+/** A notice from another province's coordinator (issue 24): its words, who sent it, and the way to the linked provinces. */
+function NoticeAlert({ a, onDismiss }: { a: AppEvent; onDismiss: () => void }) {
+  const t = useT()
+  const n = a.notice!
+  const province = t(`link.province.${n.fromProvince}`) === `link.province.${n.fromProvince}` ? n.fromProvince : t(`link.province.${n.fromProvince}`)
+  return (
+    <div class={`alert ${n.urgent ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
+      <span>{t(n.urgent ? 'link.noticeAlertUrgent' : 'link.noticeAlert', { province, by: n.byName, text: n.text })}</span>
+      <a href="/provinces" onClick={onDismiss}>
+        {t('alert.open')}
+      </a>
       <button type="button" class="alert-close" aria-label={t('alert.dismiss')} onClick={onDismiss}>
         ×
       </button>

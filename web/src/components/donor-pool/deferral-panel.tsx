@@ -8,7 +8,7 @@ import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
 
-/** The joint deferral list (联合屏蔽): recorded at any station, it blocks a call-up everywhere. */
+/** The joint deferral list (联合屏蔽): recorded at any station, it blocks a call-up everywhere (in province mode, also those received from the linked province). */
 export function DeferralPanel({ sites }: { sites: Map<string, Site> }) {
   const t = useT()
   const { me, lang } = useAppState()
@@ -96,7 +96,14 @@ export function DeferralPanel({ sites }: { sites: Map<string, Site> }) {
                 <td data-label={t('donors.code')}>
                   <code>{d.donorCode}</code>
                 </td>
-                <td data-label={t('donors.deferrals.station')}>{siteName(sites.get(d.siteId), lang, d.siteId)}</td>
+                <td data-label={t('donors.deferrals.station')}>
+                  {d.siteId
+                    ? siteName(sites.get(d.siteId), lang, d.siteId)
+                    : t('donors.link.fromProvince', {
+                        province: t(`donors.province.${d.fromProvince}`),
+                        site: (lang === 'en' ? d.sourceSiteNameEn : d.sourceSiteNameZh) ?? d.sourceSite ?? '',
+                      })}
+                </td>
                 <td data-label={t('donors.deferrals.reason')}>{t(`donors.reason.${d.reason}`)}</td>
                 <td data-label={t('donors.deferrals.from')}>{dateTime(d.from, lang)}</td>
                 <td data-label={t('donors.deferrals.until')}>{d.until ? dateTime(d.until, lang) : t('donors.deferrals.permanent')}</td>

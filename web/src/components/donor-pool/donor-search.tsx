@@ -8,12 +8,14 @@ import { ABOS, COMPONENTS, type AidRequest, type Site } from '../../lib/types'
 import { useApi } from '../../lib/use-api'
 import { useAppState } from '../../state'
 import { ErrorMessage } from '../error-message/error-message'
+import { PeerResults } from './peer-results'
 import { canWriteSite } from '../../lib/roles'
 import { useAction } from '../../lib/use-action'
 
 /**
  * Search the pool across the region, nearest by road first. With `?request=ID` (from an unmet need of a plan) the
- * request's group, component and antigens are the filter and each eligible donor can be called for it.
+ * request's group, component and antigens are the filter and each eligible donor can be called for it. In province
+ * mode the linked provinces' donors follow, each province named (or shown unreachable), callable through its coordinator.
  */
 export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onCalled: () => void }) {
   const t = useT()
@@ -184,6 +186,7 @@ export function DonorSearch({ sites, onCalled }: { sites: Map<string, Site>; onC
             </tbody>
           </table>
         ))}
+      {r && r.peers.length > 0 && <PeerResults peers={r.peers} req={req ?? null} canAsk={canCall} onAsked={onCalled} />}
     </section>
   )
 }

@@ -19,6 +19,8 @@ const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/donors', key: 'nav.donors' },
 ]
+// in province mode (issue 24) only: the linked provinces
+const PROVINCES_LINK: (typeof LINKS)[number] = { href: '/provinces', key: 'nav.provinces' }
 
 export function Header() {
   const t = useT()
@@ -30,11 +32,13 @@ export function Header() {
       <h1>{t('app.title')}</h1>
       <nav>
         {/* an entry for every role is not for a hospital's blood bank, which has only its own page */}
-        {LINKS.filter((l) => (l.roles ? me && l.roles.includes(me.role) : !isSiteOnly(me))).map(({ href, key }) => (
-          <a key={href} href={href} class={here === href ? 'active' : ''}>
-            {t(key)}
-          </a>
-        ))}
+        {[...LINKS, ...(me?.province ? [PROVINCES_LINK] : [])]
+          .filter((l) => (l.roles ? me && l.roles.includes(me.role) : !isSiteOnly(me)))
+          .map(({ href, key }) => (
+            <a key={href} href={href} class={here === href ? 'active' : ''}>
+              {t(key)}
+            </a>
+          ))}
       </nav>
       <button type="button" class="lang-toggle" onClick={() => setState({ lang: lang === 'zh' ? 'en' : 'zh' })}>
         {t('lang.toggle')}

@@ -54,9 +54,11 @@ export function UnmetList({ unmet, needs, sites }: { unmet: Unmet[]; needs: Inst
               </td>
               {rows.some((x) => x.donors) && (
                 <td class="unmet-donors" data-label={t('donors.unmet.col')}>
-                  {u.donors && u.donors.length > 0 && (
+                  {u.donors && (
                     <>
-                      <ul>
+                      {/* none callable here: the search still asks the linked province (issue 24) */}
+                      {u.donors.length === 0 && <p class="meta">{t('donors.unmet.noneHere')}</p>}
+                      <ul hidden={u.donors.length === 0}>
                         {u.donors.slice(0, 3).map((d) => (
                           <li key={d.siteId} data-donor-site={d.siteId} data-meets={String(d.meetsDeadline)}>
                             {t('donors.unmet.site', {
