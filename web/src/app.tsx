@@ -11,6 +11,7 @@ import { AdminPage } from './pages/admin-page'
 import { IncidentPage } from './pages/incident-page'
 import { IncidentsPage } from './pages/incidents-page'
 import { DonorsPage } from './pages/donors-page'
+import { HospitalPage } from './pages/hospital-page'
 import { MapPage } from './pages/map-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { PlanPage } from './pages/plan-page'
@@ -64,7 +65,8 @@ export function App() {
           <div key={user.id} class={live ? 'pages' : 'pages paused'} inert={!live}>
             <Router>
               {/* a director's home is their station; the region map is one link away */}
-              <Route path="/" component={user.role === 'director' ? StationPage : MapPage} />
+              <Route path="/" component={user.role === 'director' ? StationPage : user.role === 'hospital' ? HospitalPage : MapPage} />
+              <Route path="/hospital" component={HospitalPage} />
               <Route path="/map" component={MapPage} />
               <Route path="/sites/:id" component={SitePage} />
               <Route path="/requests" component={RequestsPage} />

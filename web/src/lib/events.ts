@@ -52,6 +52,17 @@ export function useEvents(fn: Listener): void {
 }
 
 /**
+ * A hospital's order that deserves an alert: an emergency call, for the director of the station it calls; the
+ * station's answer (sent or declined), for the hospital that ordered. (The order's event names both sites.)
+ */
+const ORDER_ANSWERS = ['order.fill', 'order.decline']
+function orderAlert(e: AppEvent, me: ReturnType<typeof getState>['me']): boolean {
+  if ((e.entity as string) !== 'hospital_order' || !me?.siteId || !e.sites.includes(me.siteId)) return false
+  if (me.role === 'director') return e.action === 'order.create' && e.urgency === 'emergency'
+  return me.role === 'hospital' && ORDER_ANSWERS.includes(e.action)
+}
+
+/**
  * The events that deserve an alert: new emergency requests (for those who plan) and transfers to/from my station —
  * never my own action (a director who dispatches or receives is not told about it).
  */
@@ -63,7 +74,8 @@ export function useAlerts(): [AppEvent[], (id: number) => void] {
       const mine = events.filter(
         (e) =>
           e.actorId !== me?.id &&
-          ((e.action === 'request.create' && e.urgency === 'emergency' && me?.role !== 'director') ||
+          ((e.action === 'request.create' && e.urgency === 'emergency' && me?.role !== 'director' && me?.role !== 'hospital') ||
+            orderAlert(e, me) ||
             (me?.role === 'director' &&
               me.siteId &&
               e.entity === 'transfer' &&

@@ -3,6 +3,8 @@ import donorsZh from '../locales/donors.zh.json'
 import en from '../locales/en.json'
 import handoffEn from '../locales/handoff.en.json'
 import handoffZh from '../locales/handoff.zh.json'
+import hospitalEn from '../locales/hospital.en.json'
+import hospitalZh from '../locales/hospital.zh.json'
 import hospitalsPlanEn from '../locales/hospitals-plan.en.json'
 import hospitalsPlanZh from '../locales/hospitals-plan.zh.json'
 import hospitalCoreEn from '../locales/hospital-core.en.json'
@@ -36,6 +38,7 @@ const messages: Record<Lang, Record<string, string>> = {
     ...hospitalCoreZh,
     ...reportsZh,
     ...provinceAidZh,
+    ...hospitalZh,
   },
   en: {
     ...en,
@@ -49,6 +52,7 @@ const messages: Record<Lang, Record<string, string>> = {
     ...hospitalCoreEn,
     ...reportsEn,
     ...provinceAidEn,
+    ...hospitalEn,
   },
 }
 // the link's strings (issue 24), on lines of their own so that other locale pairs merge without a conflict here

@@ -12,7 +12,7 @@ export type Outgoing = {
   id?: number
   userId: string
   siteId: string
-  kind: 'receipt' | 'issue' | 'discard' | 'count' | 'dispatch' | 'receive'
+  kind: 'receipt' | 'issue' | 'discard' | 'count' | 'dispatch' | 'receive' | 'transfusion' | 'return' | 'order'
   /** what the write is, in words the person typed it in ("O+ 红细胞 4 U"), shown in the outbox */
   summary: string
   path: string

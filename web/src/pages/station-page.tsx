@@ -12,6 +12,7 @@ import { useApi } from '../lib/use-api'
 import { StockEntry } from '../offline/stock-entry'
 import { useAppState } from '../state'
 import { canWriteSite } from '../lib/roles'
+import { HospitalsView, StationTabs } from '../components/hospital/hospitals-view'
 
 const NO_SITES: Site[] = []
 
@@ -51,6 +52,9 @@ export function StationPage() {
   const incoming = visible(inQ.data?.transfers)
   const outgoing = visible(outQ.data?.transfers)
   const canDispatch = canWriteSite(me, siteId)
+  // the hospitals tab: the director's own hospitals to fill orders for; anyone else who may read it, read-only
+  const tab = query.tab === 'hospitals' ? 'hospitals' : 'station'
+  const ownStation = me?.role === 'director' && me.siteId === siteId
   return (
     <section class="station-page">
       <h2>{t('station.title', { site: siteName(byId.get(siteId ?? ''), lang, siteId ?? '') })}</h2>
@@ -73,8 +77,10 @@ export function StationPage() {
         </a>
       )}
       <ErrorMessage error={inQ.error ?? outQ.error ?? sitesQ.error ?? stockQ.error ?? netQ.error} />
-      {siteId && canDispatch && <StockEntry siteId={siteId} />}
-      {siteId && (
+      {siteId && <StationTabs siteId={siteId} tab={tab} ownStation={ownStation} />}
+      {siteId && tab === 'hospitals' && <HospitalsView stationId={siteId} canAct={ownStation} />}
+      {siteId && tab === 'station' && canDispatch && <StockEntry siteId={siteId} />}
+      {siteId && tab === 'station' && (
         <>
           <h3>{t('station.incoming')}</h3>
           <TransferCards list={incoming} side="in" sites={byId} canAct={canDispatch} onDone={reload} empty={t('station.noIncoming')} />

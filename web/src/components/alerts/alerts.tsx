@@ -16,6 +16,8 @@ import { useAction } from '../../lib/use-action'
 import { provinceAidText, type ProvinceAid } from '../province-aid/aid-card'
 
 type Callup = { donorCode: string; requestSiteId: string; component: string }
+/** A hospital's order (GET /api/orders/{id}): named by hospital, or by station for the hospital's own alert. */
+type HospitalOrder = { hospitalNameZh: string; hospitalNameEn: string; stationId: string }
 
 /** Another province asking to call our donors, named by province, component, group and antigens. */
 const callupLinkText = (t: ReturnType<typeof useT>, l: CallupLink) =>
@@ -50,6 +52,7 @@ const PATH: Record<string, string> = {
   callup: 'callups',
   callup_link: 'callup-links',
   province_aid: 'province-aid',
+  hospital_order: 'orders',
 }
 
 function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>; onDismiss: () => void }) {
@@ -58,7 +61,7 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
   const { route } = useLocation()
   const { busy, error, run } = useAction()
   const [ask, setAsk] = useState<PlanSummary[] | null>(null)
-  const q = useApi<AidRequest & Transfer & Callup>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
+  const q = useApi<AidRequest & Transfer & Callup & HospitalOrder>(PATH[a.entity] ? `/api/${PATH[a.entity]}/${encodeURIComponent(a.entityId)}` : null)
   const d = q.data
   const site = (id: string | undefined) => siteName(sites.get(id ?? ''), lang, id ?? '')
   const emergency = a.action === 'request.create'
@@ -76,6 +79,14 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
             : a.entity === 'province_aid'
               ? provinceAidText(t, a, d as unknown as ProvinceAid, lang)
               : ''
+  // a hospital's order: an emergency call named by hospital (for the station), the station's answer (for the hospital)
+  const order = (a.entity as string) === 'hospital_order'
+  const hospital = d && order ? (lang === 'en' && d.hospitalNameEn) || d.hospitalNameZh : ''
+  const orderText = !d
+    ? t('alert.orderEmergencyUnnamed')
+    : a.action === 'order.create'
+      ? t('alert.orderEmergency', { hospital, what })
+      : t(a.action === 'order.fill' ? 'alert.orderFilled' : 'alert.orderDeclined', { station: site(d.stationId), what })
   const canPlan = isCoordinator(me)
   // "open" on an emergency: a plan for it (a new plan covers every open request and supersedes older ones), its group
   // in view; if that would close approvals on a plan under review, it asks first, saying how many
@@ -105,10 +116,12 @@ function Alert({ a, sites, onDismiss }: { a: AppEvent; sites: Map<string, Site>;
       : a.entity === 'province_aid'
         ? '/province-aid'
         : '/station'
+  const orderHref = me?.role === 'hospital' ? '/hospital' : '/station?tab=hospitals'
+  const loud = emergency || (order && a.action === 'order.create')
   return (
-    <div class={`alert ${emergency ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action}>
-      <span>{text}</span>
-      <a href={href} onClick={open} aria-disabled={busy || undefined}>
+    <div class={`alert ${loud ? 'alert-emergency' : 'alert-transfer'}`} role="alert" data-event={a.action} data-entity={a.entity}>
+      <span>{order ? orderText : text}</span>
+      <a href={order ? orderHref : href} onClick={open} aria-disabled={busy || undefined}>
         {busy ? t('plan.running') : t('alert.open')}
       </a>
       {ask && (

@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso'
 import { useT } from '../../lib/i18n'
-import { SIM_ROLES } from '../../lib/roles'
+import { isSiteOnly, SIM_ROLES } from '../../lib/roles'
 import { setState, useAppState, type Role } from '../../state'
 import { SignIn } from '../sign-in/sign-in'
 
@@ -8,6 +8,7 @@ import { SignIn } from '../sign-in/sign-in'
 const LINKS: { href: string; key: string; roles?: Role[] }[] = [
   // a director's home ('/') is their own station (app.tsx), the same page as /station; the map is at /map
   { href: '/station', key: 'nav.home', roles: ['director'] },
+  { href: '/hospital', key: 'nav.hospital', roles: ['hospital'] },
   { href: '/', key: 'nav.map', roles: ['coordinator', 'planner', 'admin'] },
   { href: '/map', key: 'nav.map', roles: ['director'] },
   { href: '/requests', key: 'nav.requests' },
@@ -27,13 +28,14 @@ export function Header() {
   const t = useT()
   const { lang, me } = useAppState()
   const { path } = useLocation()
-  const here = me?.role === 'director' && path === '/' ? '/station' : path
+  const here = path === '/' && me?.role === 'director' ? '/station' : path === '/' && me?.role === 'hospital' ? '/hospital' : path
   return (
     <header class="app-header">
       <h1>{t('app.title')}</h1>
       <nav>
+        {/* an entry for every role is not for a hospital's blood bank, which has only its own page */}
         {[...LINKS, ...(me?.province ? [PROVINCES_LINK, AID_LINK] : [])]
-          .filter((l) => !l.roles || (me && l.roles.includes(me.role)))
+          .filter((l) => (l.roles ? me && l.roles.includes(me.role) : !isSiteOnly(me)))
           .map(({ href, key }) => (
             <a key={href} href={href} class={here === href ? 'active' : ''}>
               {t(key)}
