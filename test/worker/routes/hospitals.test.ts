@@ -72,8 +72,9 @@ describe('the hospital role', () => {
         '/api/movements',
         { siteId: 'YB', kind: 'receipt', component: 'RBC', abo: 'O', rhd: '-', qty: 1, collectedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-20T00:00:00Z' },
       ],
-      ['GET', '/api/sites'],
-      ['GET', '/api/sites/YB'],
+      ['GET', '/api/sites?kind=hospital'],
+      ['GET', '/api/sites?parent=YB'],
+      ['GET', '/api/sites/NC'],
       ['GET', '/api/hospitals?station=YB'],
       ['GET', '/api/network/YB'],
       ['POST', '/api/network/transfers', { fromSite: 'HYB1', toSite: 'YB', lotId: lot, qty: 1 }],
@@ -91,6 +92,11 @@ describe('the hospital role', () => {
       expect(r.status, `${m} ${p}: ${r.text}`).toBe(403)
       expect(r.json.error.code).toBe('forbidden')
     }
+    // its station's record and the stations' list name the sender of its deliveries (never the other hospitals)
+    expect((await callAs('HYB1', 'GET', '/api/sites/YB')).json.nameZh).toBeTruthy()
+    const listed = await callAs('HYB1', 'GET', '/api/sites')
+    expect(listed.status).toBe(200)
+    expect(listed.json.sites.some((s: { kind: string }) => s.kind === 'hospital')).toBe(false)
     // nothing was written by the refused writes
     expect(await env.DB.prepare('SELECT qty FROM lot WHERE id = ?1').bind(other).first('qty')).toBe(5)
   })
