@@ -11,7 +11,6 @@ import { audit } from './routes/audit'
 import { callups } from './routes/callups'
 import { callupLinks } from './routes/callup-links'
 import { linkDonors } from './routes/link-donors'
-import './link/donors' // registers the donor kinds of link message (LINK_HANDLERS)
 import { csv } from './routes/csv'
 import { deferrals } from './routes/deferrals'
 import { donors } from './routes/donors'

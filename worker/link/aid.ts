@@ -18,7 +18,7 @@ import { newId } from '../lib/crypto'
 import { AidAcceptMsg, AidDeclineMsg, AidDispatchMsg, AidOfferMsg, AidReceiptMsg, AidRequestMsg, type AidSide } from '../schemas/province-aid'
 import { foreignSiteId } from '../services/province-aid-shipments'
 import { LinkRejected } from './errors'
-import type { LinkHandler } from './handlers'
+import type { LinkHandler } from './handler'
 import type { LinkMessage } from './outbox'
 
 /**

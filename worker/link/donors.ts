@@ -6,7 +6,7 @@ import { Abo, ComponentCode, IsoDateTime, Rhd, SiteId, Urgency } from '../schema
 import { CallupStatus, DeferralReason, DonorCode } from '../schemas/donor'
 import { ApiError } from '../errors'
 import { linkPeers, linkSecret, provinceOf, type LinkEnv } from './config'
-import { LINK_HANDLERS, type LinkHandler } from './handlers'
+import type { LinkHandler } from './handler'
 import { signLink, verifyLink } from './signature'
 
 /**
@@ -220,7 +220,10 @@ const callupProgress: LinkHandler<typeof CallupProgressMessage> = {
   },
 }
 
-LINK_HANDLERS['donor.deferral'] = deferral as unknown as LinkHandler
-LINK_HANDLERS['callup.request'] = callupRequest as unknown as LinkHandler
-LINK_HANDLERS['callup.outcome'] = callupOutcome as unknown as LinkHandler
-LINK_HANDLERS['callup.progress'] = callupProgress as unknown as LinkHandler
+/** The donor kinds of link message (registered in worker/link/handlers.ts). */
+export const DONOR_HANDLERS: Record<string, LinkHandler> = {
+  'donor.deferral': deferral as unknown as LinkHandler,
+  'callup.request': callupRequest as unknown as LinkHandler,
+  'callup.outcome': callupOutcome as unknown as LinkHandler,
+  'callup.progress': callupProgress as unknown as LinkHandler,
+}

@@ -1,20 +1,13 @@
-import type { z } from '@hono/zod-openapi'
 import { AID_HANDLERS } from './aid'
+import { DONOR_HANDLERS } from './donors'
+import type { LinkHandler } from './handler'
 import { noticeHandler } from './notice'
-import type { LinkMessage } from './outbox'
 
-/**
- * What a province does with each kind of message it receives: the body's schema (a message that fails it is
- * kept as rejected, never dropped) and the statements that apply it. The inbox runs those statements in one
- * db.batch() with the inbox row, so a message is applied whole and once.
- */
-export type LinkHandler<S extends z.ZodType = z.ZodType> = {
-  body: S
-  apply: (db: D1Database, msg: LinkMessage & { body: z.infer<S> }) => Promise<D1PreparedStatement[]>
-}
+export type { LinkHandler } from './handler'
 
-/** kind → handler. Each concern registers its kinds here (aid: worker/link/aid.ts, donors: worker/link/donors.ts). */
+/** kind → handler, every kind a province takes: notices, aid (worker/link/aid.ts), donors (worker/link/donors.ts). */
 export const LINK_HANDLERS: Record<string, LinkHandler> = {
   'province.notice': noticeHandler as LinkHandler,
   ...AID_HANDLERS,
+  ...DONOR_HANDLERS,
 }
