@@ -36,7 +36,20 @@ const freePort = () =>
 /** `wrangler dev` on the national config (an env for a province's own worker), over the bench's state. */
 async function dev(configPath: string, persistTo: string, envName?: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort()
-  const args = ['dev', '-c', configPath, ...(envName ? ['--env', envName] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo]
+  const args = [
+    'dev',
+    '-c',
+    configPath,
+    ...(envName ? ['--env', envName] : []),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(await freePort()),
+    '--persist-to',
+    persistTo,
+  ]
   const child: ChildProcess = spawn(path.join(root, 'node_modules/.bin/wrangler'), [...args, '--var', 'ALLOW_DEMO_TOKENS:true'], {
     cwd: root,
     env,

@@ -4,6 +4,7 @@
 // province only, and told where its peer listens and the demo link secret.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import path from 'node:path'
 import type { Province } from '../seed/provinces'
 
@@ -33,8 +34,24 @@ export function prepareProvince(run: Run, wrangler: string, tsx: string, p: Prov
   return true
 }
 
-/** `wrangler dev` arguments for one province on `port`, its peers at `peers` ({Chongqing: url}). */
-export function devArgs(p: Province, port: number, persistTo: string, peers: Record<string, string>, extra: string[] = []): string[] {
+/** A port free on this machine now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * `wrangler dev` arguments for one province on `port`, its peers at `peers` ({Chongqing: url}). Each wrangler dev
+ * also listens for a debugger (9229 by default): two started at once would race for it and one fail with "Address
+ * already in use (socket direct:…)", so each is given a free inspector port of its own.
+ */
+export function devArgs(p: Province, port: number, inspectorPort: number, persistTo: string, peers: Record<string, string>, extra: string[] = []): string[] {
   return [
     'dev',
     ...where(p, persistTo),
@@ -42,6 +59,8 @@ export function devArgs(p: Province, port: number, persistTo: string, peers: Rec
     '127.0.0.1',
     '--port',
     String(port),
+    '--inspector-port',
+    String(inspectorPort),
     // ALLOW_DEMO_TOKENS: the demo's well-known tokens work locally only (worker/lib/token.ts)
     '--var',
     'ALLOW_DEMO_TOKENS:true',

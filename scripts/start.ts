@@ -4,7 +4,7 @@
 // (never over real data), linked to each other; prints each URL and the demo sign-in tokens per province.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { devArgs, envName, prepareProvince, ROOT } from './provinces'
+import { devArgs, envName, freePort, prepareProvince, ROOT } from './provinces'
 import { PROVINCE_USERS, PROVINCES, type Province } from '../seed/provinces'
 
 // npm start -- --national (or NATIONAL=1): the 31-province national region and its national view instead (scripts/national.ts)
@@ -47,7 +47,7 @@ for (const p of PROVINCES) {
   const peers = Object.fromEntries(PROVINCES.filter((q) => q !== p).map((q) => [q, url(q)]))
   const child = spawn(
     bin('wrangler'),
-    devArgs(p, ports[p], path.join(ROOT, '.wrangler/provinces', envName(p)), peers, ['--show-interactive-dev-session=false']),
+    devArgs(p, ports[p], await freePort(), path.join(ROOT, '.wrangler/provinces', envName(p)), peers, ['--show-interactive-dev-session=false']),
     {
       cwd: ROOT,
       env,

@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { devArgs, envName, prepareProvince } from '../../scripts/provinces'
+import { devArgs, envName, freePort, prepareProvince } from '../../scripts/provinces'
+
+export { freePort }
 import { DEMO_TOKENS } from '../../seed/demo'
 import { PROVINCE_USERS, type Province } from '../../seed/provinces'
 
@@ -29,17 +30,6 @@ function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`)
   return r.stdout
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 export async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 90_000): Promise<void> {
@@ -83,6 +73,9 @@ export async function startServer(opts: { extraSql?: string } = {}): Promise<Ser
       '127.0.0.1',
       '--port',
       String(port),
+      // its own debugger port: another wrangler dev starting at the same time (the link tests) would race for 9229
+      '--inspector-port',
+      String(await freePort()),
       '--persist-to',
       state,
       '--var',
@@ -169,12 +162,16 @@ export async function startProvinces(): Promise<{ sichuan: ProvinceServer; chong
     const start = async () => {
       output = ''
       // Detached: its own process group, so kill() ends wrangler and workerd together.
-      const c = spawn(WRANGLER, devArgs(p, ports[p], persistTo, { [peer]: url(peer) }, ['--show-interactive-dev-session=false', '--log-level', 'warn']), {
-        cwd: ROOT,
-        env: ENV,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const c = spawn(
+        WRANGLER,
+        devArgs(p, ports[p], await freePort(), persistTo, { [peer]: url(peer) }, ['--show-interactive-dev-session=false', '--log-level', 'warn']),
+        {
+          cwd: ROOT,
+          env: ENV,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       c.stdout!.on('data', (d) => (output += d))
       c.stderr!.on('data', (d) => (output += d))
       child = c
