@@ -470,6 +470,14 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     if (issued) move(lot, 'issue', -issued, receivedMs + Math.floor(between(2, 4 * 24)) * HOUR)
   }
 
+  // ---- Yibin keeps its last O-negative red-cell unit: the demo walk of issue 23 sends it to YB1 (README). Its O- stream
+  // alone (about 0.25 U a day, running down with the station) leaves 0 or 1 by chance; if 0, one unit came in 4 days ago.
+  const ybONeg = movements.filter((m) => m.siteId === 'YB' && m.lotId.startsWith('YB-RBC-ON-')).reduce((a, m) => a + m.delta, 0)
+  if (ybONeg < 1) {
+    const receivedMs = nowMs - 4 * DAY
+    receive(newLot('YB', 'RBC', 'O', '-', receivedMs - 2 * DAY, receivedMs), 1, receivedMs)
+  }
+
   // Receipts before issues before discards at the same instant, so no lot ever dips below zero.
   const order = { receipt: 0, issue: 1, discard: 2 }
   movements.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : order[a.kind] - order[b.kind]))

@@ -36,7 +36,8 @@ describe('the demo region loaded into D1', () => {
     expect(sites.find((s) => s.id === 'GA')).toEqual({ id: 'GA', city: "Guang'an", nameEn: "Guang'an Central Blood Station" })
     expect(sites.find((s) => s.id === 'GZ')!.city).toBe('Garze')
     expect(statements.length).toBeLessThan(30_000)
-    expect(statements.reduce((a, s) => a + s.length + 2, 0)).toBeLessThan(3_000_000)
+    // a budget for start-up, not a platform limit: 24 sites' 60 days of ledger and the hospitals' weeks come to about 3.1 MB
+    expect(statements.reduce((a, s) => a + s.length + 2, 0)).toBeLessThan(3_500_000)
   })
 
   it("has Chongqing's Wanzhou station with its register, its road times, its share of Chongqing's people and a director", async () => {
