@@ -52,6 +52,22 @@ export const POPULATION_M: Readonly<Record<string, number>> = {
   WZ: WZ_POPULATION_M,
 }
 
+/**
+ * The people-served rows (table site_population, migration 0059) the demo's Wanzhou split changes: the migration counts
+ * all of Chongqing at CQ and has no WZ. The seed writes these over it (seed/demo-sql.ts).
+ */
+export const SPLIT_POPULATION: Readonly<Record<string, { source: string; sourceZh: string }>> = {
+  CQ: {
+    source: "7th national census 2020, Chongqing municipality 32.05 M residents less the Three Gorges station's north-east (an assumption)",
+    sourceZh: '第七次全国人口普查（2020），重庆市常住人口 3205 万减三峡中心血站所供渝东北（假设）',
+  },
+  WZ: {
+    source:
+      '7th national census 2020, north-east Chongqing residents (Wanzhou, Kaizhou, Yunyang, Fengjie, Zhongxian, Liangping, Wushan, Wuxi, Chengkou), as remembered: the area taken to be served from Wanzhou (an assumption)',
+    sourceZh: '第七次全国人口普查（2020），渝东北万州、开州、云阳、奉节、忠县、梁平、巫山、巫溪、城口常住人口（记忆数字；三峡中心血站服务区，假设）',
+  },
+}
+
 /** The documented basis: red-cell U a day for a station's population. */
 export const basisRbcPerDay = (populationM: number) => (((populationM * 1e6 * DONATIONS_PER_1000) / 1000) * WHOLE_BLOOD_SHARE * U_PER_DONATION) / 365
 

@@ -70,6 +70,13 @@ describe('the demo region loaded into D1', () => {
     // Wanzhou's people are taken out of CQ's: Chongqing's total is the census figure still
     expect(POPULATION_M.WZ).toBeGreaterThan(1.56)
     expect(POPULATION_M.CQ + POPULATION_M.WZ).toBeCloseTo(32.05, 6)
+    // and the supply analysis divides by the same people (table site_population, over migration 0059's whole-Chongqing CQ row)
+    const people = await all<{ id: string; people: number }>("SELECT site_id AS id, people FROM site_population WHERE site_id IN ('CQ', 'WZ') ORDER BY site_id")
+    expect(people).toEqual([
+      { id: 'CQ', people: Math.round(POPULATION_M.CQ * 1e6) },
+      { id: 'WZ', people: Math.round(POPULATION_M.WZ * 1e6) },
+    ])
+    expect(people[0].people + people[1].people).toBe(32_050_000)
     // WZ issues red cells every day like any station, and its director signs in to it
     const issued = await all<{ n: number }>("SELECT COUNT(DISTINCT substr(at, 1, 10)) AS n FROM movement WHERE site_id = 'WZ' AND kind = 'issue'")
     expect(issued[0].n).toBeGreaterThan(50)
