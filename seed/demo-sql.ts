@@ -1,6 +1,7 @@
 // The demo region (demo.ts) as SQL statements for D1, in foreign-key order.
 import { demoPoolSql } from './donors'
 import { ADMIN, DAY, demoRegion, iso, type DemoLot, type DemoMovement, type DemoOptions, type DemoRegion } from './demo'
+import { POPULATION_M, SPLIT_POPULATION } from './volumes'
 
 // ---------------------------------------------------------------------------------------------
 // SQL
@@ -105,6 +106,14 @@ export function demoRegionSql(r: DemoRegion): string[] {
       ['id', 'site_id', 'name_zh', 'name_en', 'county', 'created_at'],
       r.hospitals.map((h) => [h.id, h.siteId, h.nameZh, h.nameEn ?? '', h.county, setupAt]),
     ),
+    // the people CQ and WZ serve, as the demo splits Chongqing (seed/volumes.ts), over migration 0059's rows
+    ...r.sites
+      .filter((s) => s.id in SPLIT_POPULATION)
+      .map(
+        (s) =>
+          `INSERT INTO site_population (site_id, people, year, source, source_zh) VALUES (${[s.id, Math.round(POPULATION_M[s.id] * 1e6), 2020, SPLIT_POPULATION[s.id].source, SPLIT_POPULATION[s.id].sourceZh].map(lit).join(', ')})
+ON CONFLICT (site_id) DO UPDATE SET people = excluded.people, year = excluded.year, source = excluded.source, source_zh = excluded.source_zh`,
+      ),
     ...inserts(
       'road_time',
       ['from_site', 'to_site', 'hours', 'note', 'updated_by', 'updated_at'],

@@ -1,4 +1,4 @@
-// The demo region: a pure, deterministic generator (seeded PRNG, no I/O; demo-sql.ts writes it as SQL) of the 23
+// The demo region: a pure, deterministic generator (seeded PRNG, no I/O; demo-sql.ts writes it as SQL) of the 24
 // Sichuan–Chongqing sites, their lots and 60 days of ledger history, a few short stations with open
 // aid requests (one that no plan can meet in time, one served by a substitution), rare units at the
 // centers, and one user per role with fixed demo tokens.
@@ -27,6 +27,7 @@ export const DEMO_TOKENS = {
   'director-yb': 'demo-director-yb',
   'director-pzh': 'demo-director-pzh',
   'director-gz': 'demo-director-gz',
+  'director-wz': 'demo-director-wz',
   // hospitals' blood banks (seed/hospital-banks.ts)
   'hospital-yb1': 'demo-hospital-yb1',
   'hospital-yb2': 'demo-hospital-yb2',
@@ -44,7 +45,10 @@ const demoUser = (id: string, name: string, role: Role, siteId: string | null, l
   token: DEMO_TOKENS[login],
 })
 
-/** One user per role, directors of CD and of the three short stations, and the blood banks of four hospitals. */
+/**
+ * One user per role, directors of CD, of the three short stations and of WZ (Wanzhou, where Chongqing's aid walk
+ * of issue 24 receives), and the blood banks of four hospitals.
+ */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId: string | null; login: DemoLogin; token: string }[] = [
   demoUser('u-coordinator', '王协调', 'coordinator', null, 'coordinator'),
   demoUser('u-planner', '李规划', 'planner', null, 'planner'),
@@ -53,6 +57,7 @@ export const DEMO_USERS: readonly { id: string; name: string; role: Role; siteId
   demoUser('u-director-yb', '刘站长', 'director', 'YB', 'director-yb'),
   demoUser('u-director-pzh', '陈站长', 'director', 'PZH', 'director-pzh'),
   demoUser('u-director-gz', '扎西站长', 'director', 'GZ', 'director-gz'),
+  demoUser('u-director-wz', '向站长', 'director', 'WZ', 'director-wz'),
   ...HOSPITAL_BANKS.map((h) => demoUser(`u-${h.login}`, h.userName, 'hospital', h.id, h.login as DemoLogin)),
 ]
 
@@ -463,6 +468,14 @@ export async function demoRegion(opts: DemoOptions = {}): Promise<DemoRegion> {
     const issued = c === 'RBC' && rhd === '-' && ageDays > 8 ? 1 + Math.floor(between(0, 2)) : 0
     receive(lot, qty + issued, receivedMs)
     if (issued) move(lot, 'issue', -issued, receivedMs + Math.floor(between(2, 4 * 24)) * HOUR)
+  }
+
+  // ---- Yibin keeps its last O-negative red-cell unit: the demo walk of issue 23 sends it to YB1 (README). Its O- stream
+  // alone (about 0.25 U a day, running down with the station) leaves 0 or 1 by chance; if 0, one unit came in 4 days ago.
+  const ybONeg = movements.filter((m) => m.siteId === 'YB' && m.lotId.startsWith('YB-RBC-ON-')).reduce((a, m) => a + m.delta, 0)
+  if (ybONeg < 1) {
+    const receivedMs = nowMs - 4 * DAY
+    receive(newLot('YB', 'RBC', 'O', '-', receivedMs - 2 * DAY, receivedMs), 1, receivedMs)
   }
 
   // Receipts before issues before discards at the same instant, so no lot ever dips below zero.

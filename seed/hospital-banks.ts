@@ -64,8 +64,9 @@ export const HOSPITAL_BANKS: readonly HospitalBank[] = [
     userName: '甘孜州医院输血科',
   },
   {
+    // its id predates the Wanzhou station (kept: it is the blood bank's site id and login); supplied by WZ
     id: 'CQWZ1',
-    siteId: 'CQ',
+    siteId: 'WZ',
     nameZh: '重庆大学附属三峡医院',
     nameEn: 'Chongqing University Three Gorges Hospital (Wanzhou)',
     county: '万州区',

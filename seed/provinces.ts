@@ -9,10 +9,13 @@ export type Province = (typeof PROVINCES)[number]
 
 type ProvinceUser = { id: string; name: string; role: 'coordinator' | 'director' | 'planner' | 'admin' | 'hospital'; siteId: string | null; token: string }
 
-/** A demo hospital user belongs to the province of its hospital's station (seed/hospital-banks.ts). */
-const hospitalProvince = (siteId: string | null) => SEED_SITES.find((s) => s.id === HOSPITAL_BANKS.find((h) => h.id === siteId)?.siteId)?.province
-const demoUsersOf = (province: Province) =>
-  DEMO_USERS.filter((u) => u.role !== 'hospital' || hospitalProvince(u.siteId) === province).map(({ login: _l, ...u }) => u)
+/**
+ * A demo user of a site belongs to its site's province, a hospital's blood bank to the province of the hospital's
+ * station (seed/hospital-banks.ts); the region-wide users (no site) to the one-region demo's, Sichuan's.
+ */
+const siteProvince = (siteId: string | null) =>
+  SEED_SITES.find((s) => s.id === siteId || s.id === HOSPITAL_BANKS.find((h) => h.id === siteId)?.siteId)?.province ?? 'Sichuan'
+const demoUsersOf = (province: Province) => DEMO_USERS.filter((u) => siteProvince(u.siteId) === province).map(({ login: _l, ...u }) => u)
 
 /**
  * Each province's demo users. Sichuan keeps the one-region demo's users and tokens (its sites are Sichuan's);
@@ -25,8 +28,8 @@ export const PROVINCE_USERS: Readonly<Record<Province, readonly ProvinceUser[]>>
     { id: 'u-planner', name: '钱规划', role: 'planner', siteId: null, token: 'demo-planner-cq' },
     { id: 'u-admin', name: '重庆系统管理员', role: 'admin', siteId: null, token: 'demo-admin-cq' },
     { id: 'u-director-cq', name: '孙站长', role: 'director', siteId: 'CQ', token: 'demo-director-cq' },
-    // the Wanzhou hospital's blood bank keeps its one-region token
-    ...demoUsersOf('Chongqing').filter((u) => u.role === 'hospital'),
+    // Wanzhou's director and the Wanzhou hospital's blood bank keep their one-region tokens
+    ...demoUsersOf('Chongqing'),
   ],
 }
 

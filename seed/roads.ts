@@ -1,4 +1,4 @@
-// Road times for the demo region: every ordered pair of the 23 sites, derived from the expressway network.
+// Road times for the demo region: every ordered pair of the 24 sites, derived from the expressway network.
 //
 // How the table is made (docs/domain-facts.md, "Road times"): each link below is one expressway leg between two
 // neighbouring sites, timed for a car carrying a transport box, door to door (city driving at both ends included),
@@ -28,6 +28,10 @@ export const ROAD_LINKS: readonly [string, string, number, string, string?][] = 
   ['DZ', 'GA', 1.9, "G65 Baomao / Dazhou–Guang'an"],
   ['DZ', 'CQ', 3.0, 'G65 Baomao (Yuda)'],
   ['GA', 'CQ', 1.8, 'G65 Baomao (Yulin)'],
+  // Wanzhou's two legs are estimates like the rest (no map service was reachable): about 3.3 h to Chongqing, about
+  // 2.0 h to Dazhou; every other pair of WZ goes through one of them
+  ['WZ', 'CQ', 3.3, 'G50 Huyu / G42 Hurong (Yuwan)'],
+  ['WZ', 'DZ', 2.0, 'G42 Hurong / G65 Baomao (Wanda)'],
   ['MY', 'SN', 1.9, 'G0511 Mianshui'],
   ['SN', 'CQ', 2.2, 'G93 Chengyu ring (Yusui)'],
   ['SN', 'NJ', 1.5, 'G93 Chengyu ring (Suinei)'],

@@ -1,4 +1,4 @@
-// The 23 demo sites, copied from data/sites-sichuan-chongqing.csv; city is the city or prefecture.
+// The 24 demo sites, copied from data/sites-sichuan-chongqing.csv; city is the city or prefecture (a district for WZ).
 export type SeedSite = {
   id: string
   nameEn: string
@@ -207,6 +207,17 @@ export const SEED_SITES: readonly SeedSite[] = [
     lat: 27.894,
     lng: 102.264,
   },
+  // Chongqing's station for the north-east (the Three Gorges area), in Wanzhou district
+  {
+    id: 'WZ',
+    nameEn: 'Chongqing Three Gorges Central Blood Station',
+    nameZh: '重庆三峡中心血站',
+    kind: 'station',
+    province: 'Chongqing',
+    city: 'Wanzhou',
+    lat: 30.808,
+    lng: 108.408,
+  },
 ]
 
 /**
@@ -311,4 +322,6 @@ export const SEED_HOSPITALS: Readonly<Record<string, readonly string[]>> = {
   AB: ['阿坝州人民医院'],
   GZ: ['甘孜州人民医院'],
   XC: ['凉山州第一人民医院'],
+  // 重庆大学附属三峡医院 is in WZ's register too, as a blood bank of the demo (seed/hospital-banks.ts, CQWZ1)
+  WZ: ['重庆市万州区人民医院', '重庆市万州区第一人民医院'],
 }

@@ -16,12 +16,19 @@ export const U_PER_DONATION = 1.8
 /** Therapeutic doses per apheresis donation (single and double doses): an estimate. */
 export const DOSES_PER_APHERESIS = 1.5
 
+/** North-east Chongqing's population served from Wanzhou (see CQ below). */
+const WZ_POPULATION_M = 1.56 + 1.2 + 0.93 + 0.74 + 0.72 + 0.65 + 0.46 + 0.39 + 0.19
+
 /** Resident population (millions, 2020 census) served by each blood center or station. */
 export const POPULATION_M: Readonly<Record<string, number>> = {
   // Chengdu (20.94 M) is served by the city's center and the provincial center: 60 / 40 here (an assumption)
   CD: 20.94 * 0.6,
   SC: 20.94 * 0.4,
-  CQ: 32.05,
+  // Chongqing (32.05 M) is served by the city's centre and, in the north-east, by the Three Gorges station in Wanzhou.
+  // WZ is taken to serve Wanzhou and the north-eastern districts and counties around it (Wanzhou 1.56, Kaizhou 1.20,
+  // Yunyang 0.93, Fengjie 0.74, Zhongxian 0.72, Liangping 0.65, Wushan 0.46, Wuxi 0.39, Chengkou 0.19 M: 6.84 M, figures
+  // as remembered), an assumption; CQ keeps the rest, so Chongqing's total stays 32.05 M.
+  CQ: 32.05 - WZ_POPULATION_M,
   ZG: 2.49,
   PZH: 1.21,
   LZ: 4.25,
@@ -42,6 +49,23 @@ export const POPULATION_M: Readonly<Record<string, number>> = {
   AB: 0.82,
   GZ: 1.11,
   XC: 4.86,
+  WZ: WZ_POPULATION_M,
+}
+
+/**
+ * The people-served rows (table site_population, migration 0059) the demo's Wanzhou split changes: the migration counts
+ * all of Chongqing at CQ and has no WZ. The seed writes these over it (seed/demo-sql.ts).
+ */
+export const SPLIT_POPULATION: Readonly<Record<string, { source: string; sourceZh: string }>> = {
+  CQ: {
+    source: "7th national census 2020, Chongqing municipality 32.05 M residents less the Three Gorges station's north-east (an assumption)",
+    sourceZh: '第七次全国人口普查（2020），重庆市常住人口 3205 万减三峡中心血站所供渝东北（假设）',
+  },
+  WZ: {
+    source:
+      '7th national census 2020, north-east Chongqing residents (Wanzhou, Kaizhou, Yunyang, Fengjie, Zhongxian, Liangping, Wushan, Wuxi, Chengkou), as remembered: the area taken to be served from Wanzhou (an assumption)',
+    sourceZh: '第七次全国人口普查（2020），渝东北万州、开州、云阳、奉节、忠县、梁平、巫山、巫溪、城口常住人口（记忆数字；三峡中心血站服务区，假设）',
+  },
 }
 
 /** The documented basis: red-cell U a day for a station's population. */

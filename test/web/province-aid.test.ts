@@ -40,28 +40,8 @@ beforeAll(async () => {
   SC_COORD = tokenOf(sichuan, 'coordinator')
   CQ_COORD = tokenOf(chongqing, 'coordinator')
   CD_DIR = tokenOf(sichuan, 'director', 'CD')
-  // Wanzhou is not among the demo's sites: Chongqing's admin adds the station and its director, as a new station would join
-  const admin = chongqing.adminToken
-  const site = await apiCall(chongqing.url, admin, '/api/sites', {
-    method: 'POST',
-    body: {
-      id: 'WZ',
-      nameZh: '万州区中心血站',
-      nameEn: 'Wanzhou Central Blood Station',
-      kind: 'station',
-      province: 'Chongqing',
-      city: 'Wanzhou',
-      lat: 30.807,
-      lng: 108.408,
-    },
-  })
-  expect(site.status, JSON.stringify(site.body)).toBe(201)
-  const user = await apiCall<{ token: { token: string } }>(chongqing.url, admin, '/api/users', {
-    method: 'POST',
-    body: { name: '万州站长', role: 'director', siteId: 'WZ' },
-  })
-  expect(user.status, JSON.stringify(user.body)).toBe(201)
-  WZ_DIR = user.body.token.token
+  // Wanzhou's station (WZ) and its director are in Chongqing's demo seed (seed/sites.ts, seed/provinces.ts)
+  WZ_DIR = tokenOf(chongqing, 'director', 'WZ')
   // Chengdu holds 30 U of O-negative red cells to spare
   const receipt = await apiCall(sichuan.url, CD_DIR, '/api/movements', {
     method: 'POST',
@@ -112,7 +92,7 @@ describe('aid across the border, walked by both coordinators and both directors'
     await form.locator('select[name=rhd]').selectOption('-')
     await form.locator('input[name=qty]').fill('20')
     await form.locator('select[name=urgency]').selectOption('emergency')
-    // Chengdu is some 5 h from Wanzhou by road: needed within the day
+    // Chengdu is some 7 h from Wanzhou by road (seed/roads.ts): needed within the day
     await form.locator('input[name=neededBy]').fill(localText(new Date(Date.now() + 24 * 3_600_000).toISOString()))
     await form.locator('input[name=reason]').fill('万州山体滑坡 多名伤员大出血')
     await form.locator('button[type=submit]').click()
@@ -120,7 +100,7 @@ describe('aid across the border, walked by both coordinators and both directors'
     const ask = await cq.locator('.confirm p').textContent()
     expect(ask).toContain('四川省')
     expect(ask).toContain('悬浮红细胞 O- 20 U')
-    expect(ask).toContain('万州区中心血站')
+    expect(ask).toContain('重庆三峡中心血站')
     await confirmYes(cq)
     await form.locator('p.ok').waitFor()
     const sentAt = Date.now()
@@ -131,7 +111,7 @@ describe('aid across the border, walked by both coordinators and both directors'
     const alert = sc.locator('.alert[data-event="province_aid.request"]')
     await alert.waitFor({ timeout: 15_000 })
     expect(Date.now() - sentAt).toBeLessThan(15_000)
-    expect(await alert.textContent()).toContain('Chongqing asks for aid: Red blood cells O- 20 U, to Wanzhou Central Blood Station')
+    expect(await alert.textContent()).toContain('Chongqing asks for aid: Red blood cells O- 20 U, to Chongqing Three Gorges Central Blood Station')
     const card = sc.locator('.aid-card[data-side="giver"]').first()
     await card.waitFor()
     aidId = (await card.getAttribute('data-aid'))!

@@ -116,8 +116,8 @@ describe('the demo road table', () => {
   const table = roadTable(SEED_SITES.map((s) => s.id))
   const h = (a: string, b: string) => table.find((r) => r.from === a && r.to === b)!.hours
 
-  it('covers every ordered pair of the 23 sites', () => {
-    expect(table).toHaveLength(23 * 22)
+  it('covers every ordered pair of the 24 sites', () => {
+    expect(table).toHaveLength(24 * 23)
     for (const r of table) expect(r.hours, `${r.from}-${r.to}`).toBeGreaterThan(0)
   })
 
@@ -131,6 +131,10 @@ describe('the demo road table', () => {
     expect(h('CD', 'GZ')).toBeLessThanOrEqual(4.5)
     expect(h('CD', 'AB')).toBeGreaterThanOrEqual(4)
     expect(h('CD', 'AB')).toBeLessThanOrEqual(5)
+    // Wanzhou's legs (estimates): to Chongqing about 3.3 h, to Dazhou about 2 h; Chengdu by way of Chongqing
+    expect(h('WZ', 'CQ')).toBe(3.3)
+    expect(h('WZ', 'DZ')).toBe(2.0)
+    expect(h('CD', 'WZ')).toBeCloseTo(6.8, 1)
     for (const r of table) expect(h(r.to, r.from), `${r.from}-${r.to}`).toBe(r.hours)
   })
 })

@@ -27,16 +27,61 @@ const all = async <T>(sql: string, ...binds: unknown[]) =>
   ).results
 
 describe('the demo region loaded into D1', () => {
-  it('has the 23 stations and centres and 5 storage points, names with quotes intact, and stays within size limits', async () => {
+  it('has the 24 stations and centres and 5 storage points, names with quotes intact, and stays within size limits', async () => {
     // hospitals are sites too (migration 0057), counted apart below
     const sites = await all<{ id: string; city: string; nameEn: string }>("SELECT id, city, name_en AS nameEn FROM site WHERE kind <> 'hospital' ORDER BY id")
-    expect(sites).toHaveLength(23 + STORAGE_POINTS.length)
+    expect(sites).toHaveLength(24 + STORAGE_POINTS.length)
     const storage = await all<{ id: string; parentId: string }>("SELECT id, parent_id AS parentId FROM site WHERE kind = 'storage' ORDER BY id")
     expect(storage).toEqual(STORAGE_POINTS.map((p) => ({ id: p.id, parentId: p.parentId })).sort((a, b) => a.id.localeCompare(b.id)))
     expect(sites.find((s) => s.id === 'GA')).toEqual({ id: 'GA', city: "Guang'an", nameEn: "Guang'an Central Blood Station" })
     expect(sites.find((s) => s.id === 'GZ')!.city).toBe('Garze')
     expect(statements.length).toBeLessThan(30_000)
-    expect(statements.reduce((a, s) => a + s.length + 2, 0)).toBeLessThan(3_000_000)
+    // a budget for start-up, not a platform limit: 24 sites' 60 days of ledger and the hospitals' weeks come to about 3.1 MB
+    expect(statements.reduce((a, s) => a + s.length + 2, 0)).toBeLessThan(3_500_000)
+  })
+
+  it("has Chongqing's Wanzhou station with its register, its road times, its share of Chongqing's people and a director", async () => {
+    const [wz] = await all<Record<string, unknown>>(
+      "SELECT id, name_zh AS nameZh, name_en AS nameEn, kind, province, city, lat, lng, parent_id AS parentId FROM site WHERE id = 'WZ'",
+    )
+    expect(wz).toEqual({
+      id: 'WZ',
+      nameZh: '重庆三峡中心血站',
+      nameEn: 'Chongqing Three Gorges Central Blood Station',
+      kind: 'station',
+      province: 'Chongqing',
+      city: 'Wanzhou',
+      lat: 30.808,
+      lng: 108.408,
+      parentId: null,
+    })
+    // the Three Gorges hospital moved from CQ's register to WZ's, beside WZ's own named hospitals
+    const register = await all<{ id: string; siteId: string; nameZh: string }>(
+      "SELECT id, site_id AS siteId, name_zh AS nameZh FROM hospital WHERE site_id IN ('WZ', 'CQ') ORDER BY id",
+    )
+    expect(register.filter((h) => h.siteId === 'WZ').map((h) => h.nameZh)).toEqual(
+      expect.arrayContaining(['重庆大学附属三峡医院', '重庆市万州区人民医院', '重庆市万州区第一人民医院']),
+    )
+    expect(register.find((h) => h.id === 'CQWZ1')!.siteId).toBe('WZ')
+    expect(register.filter((h) => h.siteId === 'CQ').map((h) => h.nameZh)).not.toContain('重庆大学附属三峡医院')
+    const road = async (a: string, b: string) => (await all<{ hours: number }>('SELECT hours FROM road_time WHERE from_site = ?1 AND to_site = ?2', a, b))[0].hours
+    expect(await road('WZ', 'CQ')).toBe(3.3)
+    expect(await road('DZ', 'WZ')).toBe(2.0)
+    // Wanzhou's people are taken out of CQ's: Chongqing's total is the census figure still
+    expect(POPULATION_M.WZ).toBeGreaterThan(1.56)
+    expect(POPULATION_M.CQ + POPULATION_M.WZ).toBeCloseTo(32.05, 6)
+    // and the supply analysis divides by the same people (table site_population, over migration 0059's whole-Chongqing CQ row)
+    const people = await all<{ id: string; people: number }>("SELECT site_id AS id, people FROM site_population WHERE site_id IN ('CQ', 'WZ') ORDER BY site_id")
+    expect(people).toEqual([
+      { id: 'CQ', people: Math.round(POPULATION_M.CQ * 1e6) },
+      { id: 'WZ', people: Math.round(POPULATION_M.WZ * 1e6) },
+    ])
+    expect(people[0].people + people[1].people).toBe(32_050_000)
+    // WZ issues red cells every day like any station, and its director signs in to it
+    const issued = await all<{ n: number }>("SELECT COUNT(DISTINCT substr(at, 1, 10)) AS n FROM movement WHERE site_id = 'WZ' AND kind = 'issue'")
+    expect(issued[0].n).toBeGreaterThan(50)
+    const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS['director-wz']}` } })
+    expect(me.json).toMatchObject({ id: 'u-director-wz', role: 'director', siteId: 'WZ' })
   })
 
   it('derives every lot’s stock from its ledger: qty = SUM(delta) ≥ 0, a receipt first', async () => {
@@ -106,7 +151,7 @@ describe('the demo region loaded into D1', () => {
         return [s.siteId, s.units / perDay]
       }),
     )
-    expect(days.size).toBe(23 + STORAGE_POINTS.length)
+    expect(days.size).toBe(24 + STORAGE_POINTS.length)
     const red = [...days]
       .filter(([, d]) => d < 3)
       .map(([id]) => id)
@@ -126,7 +171,7 @@ describe('the demo region loaded into D1', () => {
       nowIso,
     )
     const low = stock.filter((s) => s.units / issue.filter((i) => i.siteId === s.siteId && i.component === 'PLT').reduce((a, i) => a + i.avgDailyIssue, 0) < 3)
-    expect(stock).toHaveLength(23)
+    expect(stock).toHaveLength(24)
     expect(low.map((s) => s.siteId)).toEqual([])
   })
 
@@ -154,7 +199,7 @@ describe('the demo region loaded into D1', () => {
     const [foreign] = await all<{ n: number }>(`SELECT COUNT(*) AS n FROM movement m JOIN hospital h ON h.id = m.hospital_id JOIN site s ON s.id = m.site_id
       WHERE h.site_id <> COALESCE(s.parent_id, s.id)`)
     expect(foreign.n).toBe(0)
-    const n = 23 + STORAGE_POINTS.length
+    const n = 24 + STORAGE_POINTS.length
     const [roads] = await all<{ n: number }>('SELECT COUNT(*) AS n FROM road_time')
     expect(roads.n).toBe(n * (n - 1))
   })
@@ -268,7 +313,7 @@ describe('the demo region loaded into D1', () => {
         headers: { authorization: `Bearer ${u.token}` },
       })
       expect(sites.status, u.login).toBe(200)
-      if (u.role !== 'hospital') expect(sites.json.sites).toHaveLength(23 + STORAGE_POINTS.length)
+      if (u.role !== 'hospital') expect(sites.json.sites).toHaveLength(24 + STORAGE_POINTS.length)
       const me = await call('GET', '/api/me', { as: null, headers: { authorization: `Bearer ${u.token}` } })
       expect(me.json).toEqual({ id: u.id, name: u.name, role: u.role, siteId: u.siteId, province: null })
       const [row] = await all<{ tokenHash: string }>('SELECT token_hash AS tokenHash FROM user WHERE id = ?1', u.id)
@@ -359,7 +404,7 @@ describe("the demo hospitals' blood banks (issue 23)", () => {
        WHERE s.kind = 'hospital' AND s.id IN (SELECT DISTINCT site_id FROM lot) ORDER BY s.id`,
     )
     expect(banks.map((b) => b.id)).toEqual(HOSPITAL_BANKS.map((h) => h.id).sort())
-    expect(new Set(banks.map((b) => b.parentId))).toEqual(new Set(['YB', 'GZ', 'CQ']))
+    expect(new Set(banks.map((b) => b.parentId))).toEqual(new Set(['YB', 'GZ', 'WZ']))
     expect((await all<{ nameZh: string }>("SELECT name_zh AS nameZh FROM hospital WHERE id = 'CQWZ1'"))[0].nameZh).toBe('重庆大学附属三峡医院')
     // their sites carry the English names the UI shows with ?lang=en
     const yb1 = await call('GET', '/api/sites/YB1', { as: null, headers: { authorization: `Bearer ${DEMO_TOKENS['hospital-yb1']}` } })
