@@ -282,6 +282,7 @@ describe('simulation page', () => {
       'Dispatch plan',
       'Incidents',
       'Rare donors',
+      'Supply report',
     ])
     expect(await home.locator('a[href="/simulate"]').count()).toBe(0)
     await home.context().close()

@@ -17,6 +17,9 @@ export function AdminPage() {
   const { me } = useAppState()
   const usersQ = useApi<{ users: User[] }>(me?.role === 'admin' ? '/api/users' : null)
   const sitesQ = useApi<{ sites: Site[] }>('/api/sites')
+  // hospitals are listed apart (GET /api/sites leaves them out): a hospital or feed user is bound to one
+  const hospitalsQ = useApi<{ sites: Site[] }>('/api/sites?kind=hospital')
+  const allSites = [...(sitesQ.data?.sites ?? []), ...(hospitalsQ.data?.sites ?? [])]
   const [issued, setIssued] = useState<{ name: string; token: IssuedToken } | null>(null)
   const { busy, error, run } = useAction()
   if (me?.role !== 'admin')
@@ -51,14 +54,12 @@ export function AdminPage() {
   return (
     <section class="admin-page">
       <h2>{t('admin.title')}</h2>
-      <ErrorMessage error={usersQ.error ?? sitesQ.error ?? error} />
+      <ErrorMessage error={usersQ.error ?? sitesQ.error ?? hospitalsQ.error ?? error} />
       {issued && <NewToken name={issued.name} issued={issued.token} onDone={() => setIssued(null)} />}
       <p class="meta">{t('admin.hint')}</p>
-      {usersQ.data && (
-        <UserTable users={usersQ.data.users} sites={sitesQ.data?.sites ?? []} busy={busy} onRotate={rotate} onRevoke={revoke} onToggle={toggle} />
-      )}
+      {usersQ.data && <UserTable users={usersQ.data.users} sites={allSites} busy={busy} onRotate={rotate} onRevoke={revoke} onToggle={toggle} />}
       <UserForm
-        sites={sitesQ.data?.sites ?? []}
+        sites={allSites}
         onAdded={(u, tok) => {
           setIssued({ name: u.name, token: tok })
           usersQ.reload()

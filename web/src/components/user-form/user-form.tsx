@@ -61,11 +61,14 @@ export function UserForm({ sites, onAdded }: { sites: Site[]; onAdded: (user: Us
           {t('admin.site')}
           <select name="siteId" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
             <option value="">—</option>
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.id} · {siteName(s, lang)}
-              </option>
-            ))}
+            {/* a hospital user belongs to a hospital, a director to a station (never a hospital); a feed to either */}
+            {sites
+              .filter((s) => (role === 'hospital' ? s.kind === 'hospital' : role === 'director' ? s.kind !== 'hospital' : true))
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id} · {siteName(s, lang)}
+                </option>
+              ))}
           </select>
         </label>
       )}
