@@ -78,10 +78,10 @@ function ProvinceBlock({ title, s }: { title: string; s: Summary }) {
             <tr key={c.component}>
               <th>{t(`component.${c.component}`)}</th>
               <td data-label={t('link.onHand')}>
-                {num(c.onHand, lang)} {lang === 'zh' ? c.unitZh : c.unitEn}
+                {num(c.onHand, lang)} {t(`unit.${c.component}`)}
               </td>
               <td data-label={t('link.inTransit')}>
-                {num(c.inTransit, lang)} {lang === 'zh' ? c.unitZh : c.unitEn}
+                {num(c.inTransit, lang)} {t(`unit.${c.component}`)}
               </td>
               <td data-label={t('link.days')}>{t('common.days', { n: days(c.daysOfSupply, lang) })}</td>
             </tr>
