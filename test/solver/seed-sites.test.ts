@@ -11,7 +11,9 @@ const csv = readFileSync(new URL('../../data/sites-sichuan-chongqing.csv', impor
 describe('the demo sites as data and as code', () => {
   it('list the same 24 sites with the same names, kind, province and coordinates, Wanzhou among them', () => {
     expect(csv[0]).toEqual(['id', 'name_en', 'name_zh', 'kind', 'province', 'lat', 'lng'])
-    const rows = csv.slice(1).map(([id, nameEn, nameZh, kind, province, lat, lng]) => ({ id, nameEn, nameZh, kind, province, lat: Number(lat), lng: Number(lng) }))
+    const rows = csv
+      .slice(1)
+      .map(([id, nameEn, nameZh, kind, province, lat, lng]) => ({ id, nameEn, nameZh, kind, province, lat: Number(lat), lng: Number(lng) }))
     expect(rows).toHaveLength(24)
     expect(rows).toEqual(SEED_SITES.map(({ id, nameEn, nameZh, kind, province, lat, lng }) => ({ id, nameEn, nameZh, kind, province, lat, lng })))
     expect(rows.find((r) => r.id === 'WZ')).toEqual({

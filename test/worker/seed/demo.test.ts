@@ -64,7 +64,8 @@ describe('the demo region loaded into D1', () => {
     )
     expect(register.find((h) => h.id === 'CQWZ1')!.siteId).toBe('WZ')
     expect(register.filter((h) => h.siteId === 'CQ').map((h) => h.nameZh)).not.toContain('重庆大学附属三峡医院')
-    const road = async (a: string, b: string) => (await all<{ hours: number }>('SELECT hours FROM road_time WHERE from_site = ?1 AND to_site = ?2', a, b))[0].hours
+    const road = async (a: string, b: string) =>
+      (await all<{ hours: number }>('SELECT hours FROM road_time WHERE from_site = ?1 AND to_site = ?2', a, b))[0].hours
     expect(await road('WZ', 'CQ')).toBe(3.3)
     expect(await road('DZ', 'WZ')).toBe(2.0)
     // Wanzhou's people are taken out of CQ's: Chongqing's total is the census figure still
