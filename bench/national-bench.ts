@@ -12,26 +12,16 @@
 // Exits non-zero when a request fails (not when a target is missed: the line says so).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { provinceTokens } from '../seed/national'
 import { BENCH30 } from '../scripts/national-config'
+import { freePort } from '../scripts/provinces'
 import { loadNational, NATIONAL_TOKENS } from '../scripts/national'
 
 const root = path.resolve(import.meta.dirname, '..')
 const runs = Number(process.env.BENCH_NATIONAL_RUNS ?? 7)
 const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
-  })
 
 /** `wrangler dev` on the national config (an env for a province's own worker), over the bench's state. */
 async function dev(configPath: string, persistTo: string, envName?: string): Promise<{ url: string; stop: () => Promise<void> }> {
