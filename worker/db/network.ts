@@ -1,4 +1,5 @@
 // A station's network: its storage points (储血点), hospitals, and local transfers between them. SQL only.
+import { insertTransferStmts } from './transfers/proposal'
 import type { HospitalT } from '../schemas/network'
 
 export const selectChildren = (db: D1Database, parentId: string) =>
@@ -64,16 +65,8 @@ export type LocalTransferRow = {
 }
 
 /** A local transfer is received at once: status 'received', local = 1, no plan. */
-export const insertLocalTransferStmts = (db: D1Database, t: LocalTransferRow) => [
-  db
-    .prepare(
-      `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status, received_qty, lost_qty,
-       proposed_lots, committed_at, dispatched_at, received_at, created_at, updated_at, local)
-     VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 'received', ?7, 0, ?9, ?10, ?10, ?10, ?10, ?10, 1)`,
-    )
-    .bind(t.id, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify([{ lotId: t.lotId, qty: t.qty }]), t.at),
-  db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, t.lotId, t.qty),
-]
+export const insertLocalTransferStmts = (db: D1Database, t: LocalTransferRow) =>
+  insertTransferStmts(db, { ...t, planId: null, lots: [{ lotId: t.lotId, qty: t.qty }], requests: [], status: 'received', local: true }, t.at)
 
 export const selectLocalTransferOfBatch = (db: D1Database, batchId: string) =>
   db

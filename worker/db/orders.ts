@@ -1,4 +1,5 @@
 // Hospital orders (migration 0058) and the station's issue that fills one. SQL only.
+import { insertTransferStmts } from './transfers/proposal'
 import type { OrderT } from '../schemas/order'
 
 export type OrderRow = Omit<OrderT, 'stationOnHand'> & { stationOnHand: number }
@@ -101,16 +102,8 @@ export type DispatchedTransfer = {
 }
 
 /** The fill's transfer: no plan and no coordinator (local), written committed-and-dispatched at once. */
-export const insertDispatchedTransferStmts = (db: D1Database, t: DispatchedTransfer) => [
-  db
-    .prepare(
-      `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
-       proposed_lots, committed_at, dispatched_at, created_at, updated_at, local)
-     VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 'dispatched', ?9, ?10, ?10, ?10, ?10, 1)`,
-    )
-    .bind(t.id, t.fromSite, t.toSite, t.component, t.abo, t.rhd, t.qty, t.etaHours, JSON.stringify(t.lots), t.at),
-  ...t.lots.map((l) => db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, l.lotId, l.qty)),
-]
+export const insertDispatchedTransferStmts = (db: D1Database, t: DispatchedTransfer) =>
+  insertTransferStmts(db, { ...t, planId: null, requests: [], status: 'dispatched', local: true }, t.at)
 
 /** The transfer a fill wrote under this movement batch (to answer a retried fill). */
 export const selectOrderOfBatch = (db: D1Database, batchId: string) =>

@@ -1,3 +1,4 @@
+import { insertTransferStmts } from './transfers/proposal'
 import type { AidSide, OfferT, ProvinceAidT, ShipmentT } from '../schemas/province-aid'
 
 /** Aid across the border (migration 0062): each side's row of an aid, and its shipments. */
@@ -191,29 +192,8 @@ export const insertIncomingTransferStmts = (
     requestId: string | null
   },
   lots: { lotId: string; qty: number }[],
-): D1PreparedStatement[] => [
-  db
-    .prepare(
-      `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
-         proposed_lots, proposed_requests, created_at, updated_at, committed_at, dispatched_at)
-       VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, 'dispatched', ?9, ?10, ?11, ?11, ?11, ?11)`,
-    )
-    .bind(
-      t.id,
-      t.fromSite,
-      t.toSite,
-      t.component,
-      t.abo,
-      t.rhd,
-      t.qty,
-      t.etaHours,
-      JSON.stringify(lots),
-      JSON.stringify(t.requestId ? [{ requestId: t.requestId, qty: t.qty }] : []),
-      t.at,
-    ),
-  ...lots.map((l) => db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, l.lotId, l.qty)),
-  ...(t.requestId ? [db.prepare('INSERT INTO transfer_request (transfer_id, request_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, t.requestId, t.qty)] : []),
-]
+): D1PreparedStatement[] =>
+  insertTransferStmts(db, { ...t, planId: null, lots, requests: t.requestId ? [{ requestId: t.requestId, qty: t.qty }] : [], status: 'dispatched' }, t.at)
 
 /** The giver's transfer closed as received at the destination (the asker's receipt, applied by the link). */
 export const setTransferReceivedByLinkStmt = (db: D1Database, id: string, receivedQty: number, at: string) =>

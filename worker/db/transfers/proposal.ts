@@ -2,7 +2,8 @@
 
 export type NewTransfer = {
   id: string
-  planId: string
+  /** null for a transfer outside any plan: a local one, a hospital order's fill, another province's incoming aid */
+  planId: string | null
   fromSite: string
   toSite: string
   component: string
@@ -14,14 +15,26 @@ export type NewTransfer = {
   requests: { requestId: string; qty: number }[]
   /** hours of thawing counted in etaHours when the planner sends frozen units */
   thawHours?: number
+  /** where it starts: proposed (a plan's), dispatched (a fill, an incoming aid), received (a local move, written done) */
+  status?: 'proposed' | 'dispatched' | 'received'
+  /** no plan and no coordinator: between a station and its storage points or hospitals */
+  local?: boolean
 }
 
+/**
+ * The one insert of a transfer with its lot and request lines, whatever state it starts in: the timestamps of the
+ * states it has passed (committed, dispatched, received) are the moment it is written, and one received at once
+ * arrived whole.
+ */
 export const insertTransferStmts = (db: D1Database, t: NewTransfer, at: string): D1PreparedStatement[] => [
   db
     .prepare(
       `INSERT INTO transfer (id, plan_id, from_site, to_site, component, abo, rhd, proposed_qty, qty, eta_hours, status,
-       proposed_lots, proposed_requests, created_at, updated_at, thaw_hours)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, 'proposed', ?10, ?11, ?12, ?12, ?13)`,
+       proposed_lots, proposed_requests, created_at, updated_at, thaw_hours, local,
+       committed_at, dispatched_at, received_at, received_qty, lost_qty)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?14, ?10, ?11, ?12, ?12, ?13, ?15,
+       CASE WHEN ?14 <> 'proposed' THEN ?12 END, CASE WHEN ?14 <> 'proposed' THEN ?12 END, CASE WHEN ?14 = 'received' THEN ?12 END,
+       CASE WHEN ?14 = 'received' THEN ?8 END, CASE WHEN ?14 = 'received' THEN 0 END)`,
     )
     .bind(
       t.id,
@@ -37,6 +50,8 @@ export const insertTransferStmts = (db: D1Database, t: NewTransfer, at: string):
       JSON.stringify(t.requests),
       at,
       t.thawHours ?? null,
+      t.status ?? 'proposed',
+      t.local ? 1 : 0,
     ),
   ...t.lots.map((l) => db.prepare('INSERT INTO transfer_lot (transfer_id, lot_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, l.lotId, l.qty)),
   ...t.requests.map((r) => db.prepare('INSERT INTO transfer_request (transfer_id, request_id, qty) VALUES (?1, ?2, ?3)').bind(t.id, r.requestId, r.qty)),
