@@ -45,7 +45,7 @@ describe('two provinces, one link', () => {
     expect((await api(sichuan, 'coordinator', '/api/me')).json).toMatchObject({ role: 'coordinator', province: 'Sichuan' })
     expect((await api(chongqing, 'coordinator', '/api/me')).json).toMatchObject({ role: 'coordinator', province: 'Chongqing' })
     const view = (await api(chongqing, 'coordinator', '/api/provinces')).json
-    expect(view.own.stations.map((s: { id: string }) => s.id)).toEqual(['CQ'])
+    expect(view.own.stations.map((s: { id: string }) => s.id)).toEqual(['CQ', 'WZ'])
     expect(view.peers[0]).toMatchObject({ province: 'Sichuan', reachable: true, unreachableSince: null })
     expect(view.peers[0].summary.stations.map((s: { id: string }) => s.id)).toContain('CD')
     expect(view.peers[0].summary.stations.map((s: { id: string }) => s.id)).not.toContain('CQ')

@@ -33,7 +33,7 @@ describe('the link in the UI', () => {
     // Chongqing's coordinator, on a phone, in Chinese
     const cq = await openApp(browser!, chongqing.url, { token: token(chongqing, 'coordinator'), path: '/provinces', phone: true })
     const cqErrors = pageErrors(cq)
-    await cq.getByRole('heading', { name: '本省：重庆 1 个站点' }).waitFor({ timeout: 30_000 })
+    await cq.getByRole('heading', { name: '本省：重庆 2 个站点' }).waitFor({ timeout: 30_000 })
     await cq.getByRole('heading', { name: /互联省份：四川/ }).waitFor()
     // Sichuan's stations fold under a line counting them by level (Garze and Yibin are red in the demo)
     const folded = cq.locator('.peer[data-province="Sichuan"] details.province-stations')
