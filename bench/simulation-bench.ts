@@ -15,8 +15,11 @@ export async function demoSimulationInput(days: number, start = '2027-01-01T00:0
   const nowMs = Date.parse(r.now)
   const qty = new Map<string, number>()
   const issued = new Map<string, number>()
-  const lotById = new Map(r.lots.map((l) => [l.id, l]))
+  // the region's sites only: hospitals' blood banks (issue 23) are left out, as the API's simulation leaves them
+  const region = new Set(r.sites.map((s) => s.id))
+  const lotById = new Map(r.lots.filter((l) => region.has(l.siteId)).map((l) => [l.id, l]))
   for (const m of r.movements) {
+    if (!lotById.has(m.lotId)) continue
     qty.set(m.lotId, (qty.get(m.lotId) ?? 0) + m.delta)
     if (m.kind === 'issue' && Date.parse(m.at) >= nowMs - 14 * DAY) {
       const l = lotById.get(m.lotId)!
@@ -24,7 +27,7 @@ export async function demoSimulationInput(days: number, start = '2027-01-01T00:0
       issued.set(k, (issued.get(k) ?? 0) - m.delta)
     }
   }
-  const lots: SimLot[] = r.lots
+  const lots: SimLot[] = [...lotById.values()]
     .filter((l) => !l.antigens && (qty.get(l.id) ?? 0) > 0 && Date.parse(l.expiresAt) > nowMs)
     .map((l) => ({ site: l.siteId, component: l.component, abo: l.abo, rhd: l.rhd, qty: qty.get(l.id)!, expiresAt: l.expiresAt }))
   const rates = new Map<string, SimIssueRate>()
