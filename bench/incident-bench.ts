@@ -47,13 +47,15 @@ async function main() {
   const demo = await demoRegion({ now })
   const nowIso = demo.now
   const nowMs = Date.parse(nowIso)
+  // the region's sites only: hospitals' blood banks (issue 23) are not the planner's unless a coordinator asks
+  const region = new Set(demo.sites.map((s) => s.id))
+  const lotById = new Map(demo.lots.filter((l) => region.has(l.siteId)).map((l) => [l.id, l]))
   const qty = new Map<string, number>()
-  for (const m of demo.movements) qty.set(m.lotId, (qty.get(m.lotId) ?? 0) + m.delta)
+  for (const m of demo.movements) if (lotById.has(m.lotId)) qty.set(m.lotId, (qty.get(m.lotId) ?? 0) + m.delta)
   const issued = new Map<string, number>()
   const since = nowMs - 14 * 86_400_000
-  const lotById = new Map(demo.lots.map((l) => [l.id, l]))
   for (const m of demo.movements) {
-    if (m.kind !== 'issue' || Date.parse(m.at) < since) continue
+    if (m.kind !== 'issue' || Date.parse(m.at) < since || !lotById.has(m.lotId)) continue
     const l = lotById.get(m.lotId)!
     const k = `${l.siteId}|${l.component}|${l.abo}|${l.rhd}`
     issued.set(k, (issued.get(k) ?? 0) - m.delta)
@@ -89,7 +91,7 @@ async function main() {
     })),
   ]
   const asking = new Set(needs.map((n) => `${n.site}|${n.component}`))
-  const lots: Lot[] = demo.lots
+  const lots: Lot[] = [...lotById.values()]
     .filter((l) => !l.antigens && (qty.get(l.id) ?? 0) > 0 && Date.parse(l.expiresAt) > nowMs && !asking.has(`${l.siteId}|${l.component}`))
     .map((l) => ({ id: l.id, site: l.siteId, component: l.component, abo: l.abo, rhd: l.rhd, qty: qty.get(l.id)!, expiresAt: l.expiresAt }))
   const instance: Instance = parseInstance({
