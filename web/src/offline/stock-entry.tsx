@@ -4,10 +4,11 @@ import { ApiCallError, idempotencyKey } from '../lib/api'
 import { dateTime, group, localInput, parseLocal } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { SHELF_DAYS } from '../../../solver/domain'
-import { ABOS, COMPONENTS, type Component } from '../lib/types'
+import type { Component } from '../lib/types'
 import { useApi } from '../lib/use-api'
 import { queuedWrite } from './queue'
 import { useAction } from '../lib/use-action'
+import { BloodTypeFields } from '../components/blood-type-fields/blood-type-fields'
 
 type Lot = { id: string; component: Component; abo: string; rhd: string; qty: number; expiresAt: string }
 type Kind = 'receipt' | 'issue' | 'discard' | 'count'
@@ -108,40 +109,19 @@ export function StockEntry({ siteId }: { siteId: string }) {
       </label>
       {kind === 'receipt' ? (
         <>
-          <label>
-            {t('offline.component')}
-            <select
-              name="component"
-              value={f.component}
-              onChange={(e) => {
-                const c = (e.target as HTMLSelectElement).value as Component
-                setF({ ...f, component: c, expiresAt: expiryFor(c) })
-              }}
-            >
-              {COMPONENTS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`component.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            ABO
-            <select name="abo" value={f.abo} onChange={set('abo')}>
-              {ABOS.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            RhD
-            <select name="rhd" value={f.rhd} onChange={set('rhd')}>
-              <option value="+">+</option>
-              <option value="-">−</option>
-            </select>
-          </label>
+          <BloodTypeFields
+            value={f}
+            componentLabel={t('offline.component')}
+            // a new component proposes its own shelf life as the expiry
+            onChange={(k) =>
+              k === 'component'
+                ? (e) => {
+                    const c = (e.target as HTMLSelectElement).value as Component
+                    setF({ ...f, component: c, expiresAt: expiryFor(c) })
+                  }
+                : set(k)
+            }
+          />
           <label>
             {t('offline.expiresAt')}
             <input name="expiresAt" value={f.expiresAt} placeholder="2026-12-31 14:30" onInput={set('expiresAt')} />

@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks'
 import { ApiCallError, idempotencyKey } from '../../lib/api'
 import { group, localInput, parseLocal } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import { ABOS, COMPONENTS, type Component } from '../../lib/types'
+import type { Component } from '../../lib/types'
 import { useAction } from '../../lib/use-action'
 import { queuedWrite } from '../../offline/queue'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
+import { BloodTypeFields } from '../blood-type-fields/blood-type-fields'
 
 type OrderUrgency = 'routine' | 'emergency'
 /** Needed-by proposed for each kind of order: an emergency call within 2 h, a routine order the next day. */
@@ -102,33 +103,7 @@ export function OrderForm({ siteId, stationName, onDone }: { siteId: string; sta
           ))}
         </select>
       </label>
-      <label>
-        {t('offline.component')}
-        <select name="component" value={f.component} onChange={set('component')}>
-          {COMPONENTS.map((c) => (
-            <option key={c} value={c}>
-              {t(`component.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        ABO
-        <select name="abo" value={f.abo} onChange={set('abo')}>
-          {ABOS.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        RhD
-        <select name="rhd" value={f.rhd} onChange={set('rhd')}>
-          <option value="+">+</option>
-          <option value="-">−</option>
-        </select>
-      </label>
+      <BloodTypeFields value={f} onChange={set} componentLabel={t('offline.component')} />
       <label>
         {t('offline.qty')}
         <span class="qty-unit">

@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
 import { dateTime, group, localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import { ABOS, COMPONENTS, URGENCIES, type Site } from '../../lib/types'
+import { URGENCIES, type Site } from '../../lib/types'
 import { useAction } from '../../lib/use-action'
 import { useAppState } from '../../state'
 import { DEADLINE_HOURS } from '../request-form/request-form'
 import { Confirm } from '../confirm/confirm'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
+import { BloodTypeFields } from '../blood-type-fields/blood-type-fields'
 
 /** What the form starts from: a plan's unmet need (?site=…&component=…) or nothing. */
 export type AskPrefill = Partial<Record<'site' | 'component' | 'abo' | 'rhd' | 'qty' | 'urgency' | 'neededBy' | 'request' | 'giver' | 'antigens', string>>
@@ -100,33 +101,7 @@ export function AskForm({ peers, sites, prefill, onSent }: { peers: string[]; si
         </select>
         <FieldError error={error} field="siteId" />
       </label>
-      <label>
-        {t('req.component')}
-        <select name="component" value={d.component} onChange={set('component')}>
-          {COMPONENTS.map((c) => (
-            <option key={c} value={c}>
-              {t(`component.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        ABO
-        <select name="abo" value={d.abo} onChange={set('abo')}>
-          {ABOS.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        RhD
-        <select name="rhd" value={d.rhd} onChange={set('rhd')}>
-          <option value="+">+</option>
-          <option value="-">−</option>
-        </select>
-      </label>
+      <BloodTypeFields value={d} onChange={set} componentLabel={t('req.component')} />
       <label>
         {t('req.qty')} ({t(`unit.${d.component}`)})
         <input name="qty" type="number" min="1" inputMode="numeric" value={d.qty} onInput={set('qty')} />

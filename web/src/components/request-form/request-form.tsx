@@ -2,10 +2,11 @@ import { useState } from 'preact/hooks'
 import { api, idempotencyKey } from '../../lib/api'
 import { localInput, parseLocal, siteName } from '../../lib/format'
 import { useT } from '../../lib/i18n'
-import { ABOS, COMPONENTS, URGENCIES, type AidRequest, type Site } from '../../lib/types'
+import { URGENCIES, type AidRequest, type Site } from '../../lib/types'
 import { useAppState, type Me } from '../../state'
 import { ErrorMessage, FieldError } from '../error-message/error-message'
 import { useAction } from '../../lib/use-action'
+import { BloodTypeFields } from '../blood-type-fields/blood-type-fields'
 
 /** The deadline field's value some hours from now, as 2026-12-01 14:30 (a text field: a date picker would follow the browser's locale). */
 const inHours = (h: number): string => localInput(h)
@@ -184,36 +185,7 @@ export function RequestForm({ me, sites, onFiled }: { me: Me; sites: Site[]; onF
         )}
         {fieldError('siteId')}
       </label>
-      <label>
-        {t('req.component')}
-        <select name="component" value={d.component} onChange={set('component')}>
-          {COMPONENTS.map((c) => (
-            <option key={c} value={c}>
-              {t(`component.${c}`)}
-            </option>
-          ))}
-        </select>
-        {fieldError('component')}
-      </label>
-      <label>
-        ABO
-        <select name="abo" value={d.abo} onChange={set('abo')}>
-          {ABOS.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-        {fieldError('abo')}
-      </label>
-      <label>
-        RhD
-        <select name="rhd" value={d.rhd} onChange={set('rhd')}>
-          <option value="+">+</option>
-          <option value="-">−</option>
-        </select>
-        {fieldError('rhd')}
-      </label>
+      <BloodTypeFields value={d} onChange={set} componentLabel={t('req.component')} after={fieldError} />
       <label>
         {t('req.qty')} ({t(`unit.${d.component}`)})
         <input name="qty" type="number" min={1} step={1} value={d.qty} onInput={set('qty')} />
